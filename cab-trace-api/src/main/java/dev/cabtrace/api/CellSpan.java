@@ -1,0 +1,61 @@
+package dev.cabtrace.api;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import java.util.List;
+
+/**
+ * One open span of a cell, current until {@link #close()}. Setters return {@code this}, ignore
+ * null values and never throw.
+ */
+public interface CellSpan extends AutoCloseable {
+
+  /** Records a string attribute. */
+  CellSpan setAttribute(String key, String value);
+
+  /** Records an integer attribute. */
+  CellSpan setAttribute(String key, long value);
+
+  /** Records a floating-point attribute. */
+  CellSpan setAttribute(String key, double value);
+
+  /** Records a boolean attribute. */
+  CellSpan setAttribute(String key, boolean value);
+
+  /** Records a string array attribute, e.g. {@code plugin_stack = []}. */
+  CellSpan setAttribute(String key, List<String> values);
+
+  /** Records an attribute under a typed key, e.g. one of {@link CabAttributes}. */
+  <T> CellSpan setAttribute(AttributeKey<T> key, T value);
+
+  /** Records {@code process.exit.code}. */
+  default CellSpan setExitCode(long exitCode) {
+    return setAttribute(CabAttributes.PROCESS_EXIT_CODE, exitCode);
+  }
+
+  /** Records {@code cab.timed_out}. */
+  default CellSpan setTimedOut(boolean timedOut) {
+    return setAttribute(CabAttributes.TIMED_OUT, timedOut);
+  }
+
+  /** Adds a timestamped event to the span. */
+  CellSpan addEvent(String name, Attributes attributes);
+
+  /** Marks the span failed: status ERROR and an {@code exception} event describing the failure. */
+  CellSpan recordFailure(Throwable failure);
+
+  /** Marks the span failed with status ERROR and the given description. */
+  CellSpan setError(String description);
+
+  /** The span's context, for example to log its ids; invalid when nothing is recorded. */
+  SpanContext spanContext();
+
+  /** The underlying OpenTelemetry span, for what this facade does not cover. */
+  Span span();
+
+  /** Ends the span and restores the span that was current before it. Calling it again does nothing. */
+  @Override
+  void close();
+}

@@ -1,0 +1,77 @@
+package dev.cabtrace.api;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+
+final class DefaultModelCallSpan extends DefaultCellSpan implements ModelCallSpan {
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  DefaultModelCallSpan(Span span, Scope scope) {
+    super(span, scope);
+  }
+
+  @Override
+  public ModelCallSpan setResponseModel(String responseModel) {
+    setAttribute(CabAttributes.GEN_AI_RESPONSE_MODEL, responseModel);
+    return this;
+  }
+
+  @Override
+  public ModelCallSpan setUsage(TokenUsage usage) {
+    if (usage != null) {
+      setAttribute(CabAttributes.GEN_AI_USAGE_INPUT_TOKENS, usage.inputTokens());
+      setAttribute(CabAttributes.GEN_AI_USAGE_OUTPUT_TOKENS, usage.outputTokens());
+      setAttribute(CabAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, usage.cacheReadInputTokens());
+      setAttribute(
+          CabAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, usage.reasoningOutputTokens());
+    }
+    return this;
+  }
+
+  @Override
+  public ModelCallSpan setFinishReasons(List<String> finishReasons) {
+    if (finishReasons != null) {
+      setAttribute(CabAttributes.GEN_AI_RESPONSE_FINISH_REASONS, List.copyOf(finishReasons));
+    }
+    return this;
+  }
+
+  @Override
+  public ModelCallSpan setRequestBody(byte[] requestBody) {
+    if (requestBody != null) {
+      setRequestHash(sha256Hex(requestBody));
+    }
+    return this;
+  }
+
+  @Override
+  public ModelCallSpan setRequestHash(String sha256Hex) {
+    setAttribute(CabAttributes.REQUEST_HASH, sha256Hex);
+    return this;
+  }
+
+  /** Lowercase hex sha-256 of {@code bytes}. */
+  static String sha256Hex(byte[] bytes) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+      char[] out = new char[digest.length * 2];
+      for (int i = 0; i < digest.length; i++) {
+        out[2 * i] = HEX[(digest[i] >> 4) & 0xf];
+        out[2 * i + 1] = HEX[digest[i] & 0xf];
+      }
+      return new String(out);
+    } catch (NoSuchAlgorithmException e) {
+      // Every Java platform must provide SHA-256.
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String sha256Hex(String text) {
+    return sha256Hex(text.getBytes(StandardCharsets.UTF_8));
+  }
+}

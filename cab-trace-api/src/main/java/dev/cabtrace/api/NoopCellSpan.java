@@ -1,0 +1,95 @@
+package dev.cabtrace.api;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import java.util.List;
+
+/** What a tracer hands out when it could not open a real span. */
+enum NoopCellSpan implements ModelCallSpan {
+  INSTANCE;
+
+  @Override
+  public CellSpan setAttribute(String key, String value) {
+    return this;
+  }
+
+  @Override
+  public CellSpan setAttribute(String key, long value) {
+    return this;
+  }
+
+  @Override
+  public CellSpan setAttribute(String key, double value) {
+    return this;
+  }
+
+  @Override
+  public CellSpan setAttribute(String key, boolean value) {
+    return this;
+  }
+
+  @Override
+  public CellSpan setAttribute(String key, List<String> values) {
+    return this;
+  }
+
+  @Override
+  public <T> CellSpan setAttribute(AttributeKey<T> key, T value) {
+    return this;
+  }
+
+  @Override
+  public CellSpan addEvent(String name, Attributes attributes) {
+    return this;
+  }
+
+  @Override
+  public CellSpan recordFailure(Throwable failure) {
+    return this;
+  }
+
+  @Override
+  public CellSpan setError(String description) {
+    return this;
+  }
+
+  @Override
+  public SpanContext spanContext() {
+    return SpanContext.getInvalid();
+  }
+
+  @Override
+  public Span span() {
+    return Span.getInvalid();
+  }
+
+  @Override
+  public void close() {}
+
+  @Override
+  public ModelCallSpan setResponseModel(String responseModel) {
+    return this;
+  }
+
+  @Override
+  public ModelCallSpan setUsage(TokenUsage usage) {
+    return this;
+  }
+
+  @Override
+  public ModelCallSpan setFinishReasons(List<String> finishReasons) {
+    return this;
+  }
+
+  @Override
+  public ModelCallSpan setRequestBody(byte[] requestBody) {
+    return this;
+  }
+
+  @Override
+  public ModelCallSpan setRequestHash(String sha256Hex) {
+    return this;
+  }
+}

@@ -1,0 +1,2 @@
+/** Reading traces and replaying a cell's timeline. */
+package dev.cabtrace.replay;

@@ -1,0 +1,129 @@
+package dev.cabtrace.sdk;
+
+import dev.cabtrace.api.CellTracer;
+import dev.cabtrace.sdk.capture.BlockingBatchSpanProcessor;
+import dev.cabtrace.sdk.persist.OtlpJsonLinesFileExporter;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import java.io.Closeable;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The OpenTelemetry SDK wired for one harness process: the cell's identity as the resource, every
+ * span written to the capture file, and any further exporters. Build it once, trace through
+ * {@link #cellTracer()}, and {@link #close()} it when the cell is done:
+ *
+ * <pre>{@code
+ * try (CabTraceSdk sdk = CabTraceSdk.builder()
+ *     .setCellIdentity(CellIdentity.of("sweep-1", "aider", "gpt-5-mini", "python/flaky-retry"))
+ *     .setCaptureFile(Path.of("cell.jsonl"))
+ *     .build()) {
+ *   CellTracer tracer = sdk.cellTracer();
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class CabTraceSdk implements Closeable {
+
+  private static final Logger logger = Logger.getLogger(CabTraceSdk.class.getName());
+
+  private final OpenTelemetrySdk openTelemetry;
+  private final CellTracer cellTracer;
+  private final String traceId;
+  private final OtlpJsonLinesFileExporter captureExporter;
+  private final List<BlockingBatchSpanProcessor> processors;
+  private final Duration closeTimeout;
+  private boolean closed;
+
+  CabTraceSdk(
+      OpenTelemetrySdk openTelemetry,
+      String traceId,
+      OtlpJsonLinesFileExporter captureExporter,
+      List<BlockingBatchSpanProcessor> processors,
+      Duration closeTimeout) {
+    this.openTelemetry = openTelemetry;
+    this.cellTracer = CellTracer.create(openTelemetry);
+    this.traceId = traceId;
+    this.captureExporter = captureExporter;
+    this.processors = processors;
+    this.closeTimeout = closeTimeout;
+  }
+
+  /** A builder; a capture file is the one thing usually set. */
+  public static CabTraceSdkBuilder builder() {
+    return new CabTraceSdkBuilder();
+  }
+
+  /** The OpenTelemetry instance, for instrumentation that takes one. */
+  public OpenTelemetry openTelemetry() {
+    return openTelemetry;
+  }
+
+  /** The SDK's tracer provider. */
+  public SdkTracerProvider tracerProvider() {
+    return openTelemetry.getSdkTracerProvider();
+  }
+
+  /** The cell tracer recording through this SDK. */
+  public CellTracer cellTracer() {
+    return cellTracer;
+  }
+
+  /** The trace id every span of the cell shares, unless one trace per cell was turned off. */
+  public Optional<String> traceId() {
+    return Optional.ofNullable(traceId);
+  }
+
+  /** The capture file, when one was set. */
+  public Optional<Path> captureFile() {
+    return Optional.ofNullable(captureExporter).map(OtlpJsonLinesFileExporter::file);
+  }
+
+  /** Spans written to the capture file so far. */
+  public long capturedSpans() {
+    return captureExporter == null ? 0 : captureExporter.writtenSpans();
+  }
+
+  /** Spans dropped or not written, across every exporter: zero unless something went wrong. */
+  public long lostSpans() {
+    long lost = 0;
+    for (BlockingBatchSpanProcessor processor : processors) {
+      lost += processor.droppedSpans() + processor.failedSpans();
+    }
+    return lost;
+  }
+
+  /** Writes out every span ended so far; waits at most the close timeout. */
+  public boolean flush() {
+    CompletableResultCode result = openTelemetry.getSdkTracerProvider().forceFlush();
+    return result.join(closeTimeout.toNanos(), TimeUnit.NANOSECONDS).isSuccess();
+  }
+
+  /**
+   * Exports everything still queued and shuts the SDK down, waiting at most the close timeout.
+   * Calling it again does nothing.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    CompletableResultCode result = openTelemetry.getSdkTracerProvider().shutdown();
+    if (!result.join(closeTimeout.toNanos(), TimeUnit.NANOSECONDS).isSuccess()) {
+      logger.warning(
+          "cab-trace: shutdown did not complete within " + closeTimeout.toMillis() + " ms");
+    }
+    long lost = lostSpans();
+    if (lost > 0) {
+      logger.warning("cab-trace: " + lost + " span(s) were not exported; see earlier warnings");
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package dev.cabtrace.sdk;
+
+import dev.cabtrace.api.CellIdentity;
+import dev.cabtrace.sdk.capture.BlockingBatchSpanProcessor;
+import dev.cabtrace.sdk.persist.OtlpJsonLinesFileExporter;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.Clock;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** Builds a {@link CabTraceSdk}. */
+public final class CabTraceSdkBuilder {
+
+  private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
+
+  private CellIdentity identity;
+  private String serviceName = "cab-harness";
+  private Attributes extraResource = Attributes.empty();
+  private Path captureFile;
+  private final List<SpanExporter> exporters = new ArrayList<>();
+  private Duration maxBlockTime = Duration.ofSeconds(2);
+  private Duration closeTimeout = Duration.ofSeconds(10);
+  private Clock clock;
+  private boolean oneTracePerCell = true;
+
+  CabTraceSdkBuilder() {}
+
+  /** The cell this process traces; its identity becomes resource attributes. */
+  public CabTraceSdkBuilder setCellIdentity(CellIdentity identity) {
+    this.identity = Objects.requireNonNull(identity, "identity");
+    return this;
+  }
+
+  /** {@code service.name} of the resource; default {@code cab-harness}. */
+  public CabTraceSdkBuilder setServiceName(String serviceName) {
+    this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
+    return this;
+  }
+
+  /** More resource attributes, merged over the defaults and the cell identity. */
+  public CabTraceSdkBuilder setResourceAttributes(Attributes attributes) {
+    this.extraResource = Objects.requireNonNull(attributes, "attributes");
+    return this;
+  }
+
+  /** The OTLP JSON Lines file every span is written to. */
+  public CabTraceSdkBuilder setCaptureFile(Path captureFile) {
+    this.captureFile = Objects.requireNonNull(captureFile, "captureFile");
+    return this;
+  }
+
+  /** One more exporter, fed by its own batching processor with the same no-loss settings. */
+  public CabTraceSdkBuilder addSpanExporter(SpanExporter exporter) {
+    exporters.add(Objects.requireNonNull(exporter, "exporter"));
+    return this;
+  }
+
+  /** The longest a span's end waits when exporting falls behind; default 2 s. */
+  public CabTraceSdkBuilder setMaxBlockTime(Duration maxBlockTime) {
+    this.maxBlockTime = Objects.requireNonNull(maxBlockTime, "maxBlockTime");
+    return this;
+  }
+
+  /** The longest {@link CabTraceSdk#close()} and {@link CabTraceSdk#flush()} wait; default 10 s. */
+  public CabTraceSdkBuilder setCloseTimeout(Duration closeTimeout) {
+    this.closeTimeout = Objects.requireNonNull(closeTimeout, "closeTimeout");
+    return this;
+  }
+
+  /** The clock spans are timed with; default the system clock. */
+  public CabTraceSdkBuilder setClock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /**
+   * Whether every root span gets the cell's one trace id (default), or a new trace id each, as the
+   * plain SDK does.
+   */
+  public CabTraceSdkBuilder setOneTracePerCell(boolean oneTracePerCell) {
+    this.oneTracePerCell = oneTracePerCell;
+    return this;
+  }
+
+  /** The wired SDK. It is not registered as the global OpenTelemetry. */
+  public CabTraceSdk build() {
+    Resource resource =
+        Resource.getDefault()
+            .merge(Resource.create(Attributes.of(SERVICE_NAME, serviceName)))
+            .merge(Resource.create(identity == null ? Attributes.empty() : identity.toAttributes()))
+            .merge(Resource.create(extraResource));
+    SdkTracerProviderBuilder tracerProvider = SdkTracerProvider.builder().setResource(resource);
+    if (clock != null) {
+      tracerProvider.setClock(clock);
+    }
+    CellIdGenerator ids = null;
+    if (oneTracePerCell) {
+      ids = new CellIdGenerator();
+      tracerProvider.setIdGenerator(ids);
+    }
+    List<BlockingBatchSpanProcessor> processors = new ArrayList<>();
+    OtlpJsonLinesFileExporter captureExporter = null;
+    if (captureFile != null) {
+      captureExporter = OtlpJsonLinesFileExporter.create(captureFile);
+      processors.add(processor(captureExporter));
+    }
+    for (SpanExporter exporter : exporters) {
+      processors.add(processor(exporter));
+    }
+    processors.forEach(tracerProvider::addSpanProcessor);
+    SdkTracerProvider provider = tracerProvider.build();
+    OpenTelemetrySdk sdk =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(provider)
+            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+            .build();
+    return new CabTraceSdk(
+        sdk, ids == null ? null : ids.traceId(), captureExporter, List.copyOf(processors), closeTimeout);
+  }
+
+  private BlockingBatchSpanProcessor processor(SpanExporter exporter) {
+    return BlockingBatchSpanProcessor.builder(exporter).setMaxBlockTime(maxBlockTime).build();
+  }
+}

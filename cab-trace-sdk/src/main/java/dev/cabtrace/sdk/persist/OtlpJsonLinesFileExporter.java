@@ -1,0 +1,204 @@
+package dev.cabtrace.sdk.persist;
+
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Writes spans to a capture file in OTLP JSON Lines: one {@code {"resourceSpans":[...]}} object per
+ * exported batch, each on its own line, handed to the operating system before {@link #export}
+ * returns. A process killed at any moment leaves whole lines behind (at worst a torn last line),
+ * never a corrupted earlier one.
+ *
+ * <p>I/O failures (disk full, file deleted, unwritable directory) are logged once, counted in
+ * {@link #failedSpans()} and reported as a failed result; they are never thrown. A failed write is
+ * cut back so that the next line starts on a line boundary.
+ */
+public final class OtlpJsonLinesFileExporter implements SpanExporter {
+
+  private static final Logger logger = Logger.getLogger(OtlpJsonLinesFileExporter.class.getName());
+
+  private final Path file;
+  private final boolean syncOnFlush;
+  private final OtlpJsonLineEncoder encoder = new OtlpJsonLineEncoder();
+  private final AtomicLong writtenSpans = new AtomicLong();
+  private final AtomicLong failedSpans = new AtomicLong();
+  private final Object lock = new Object();
+
+  private FileChannel channel;
+  private Object fileKey;
+  private boolean shutdown;
+  private String lastFailure;
+
+  private OtlpJsonLinesFileExporter(Path file, boolean syncOnFlush) {
+    this.file = file;
+    this.syncOnFlush = syncOnFlush;
+  }
+
+  /**
+   * An exporter appending to {@code file}, which is created (with its parent directories) on first
+   * write. {@link #flush()} and {@link #shutdown()} also force the file to the storage device.
+   */
+  public static OtlpJsonLinesFileExporter create(Path file) {
+    return new OtlpJsonLinesFileExporter(Objects.requireNonNull(file, "file"), true);
+  }
+
+  /** The capture file. */
+  public Path file() {
+    return file;
+  }
+
+  /** Spans written to the file so far. */
+  public long writtenSpans() {
+    return writtenSpans.get();
+  }
+
+  /** Spans that could not be written because of an I/O failure. */
+  public long failedSpans() {
+    return failedSpans.get();
+  }
+
+  @Override
+  public CompletableResultCode export(Collection<SpanData> spans) {
+    if (spans.isEmpty()) {
+      return CompletableResultCode.ofSuccess();
+    }
+    synchronized (lock) {
+      if (shutdown) {
+        failedSpans.addAndGet(spans.size());
+        reportOnce("export after shutdown", null);
+        return CompletableResultCode.ofFailure();
+      }
+      try {
+        LineBuffer line = encoder.encode(spans);
+        writeLine(line);
+        writtenSpans.addAndGet(spans.size());
+        lastFailure = null;
+        return CompletableResultCode.ofSuccess();
+      } catch (IOException | RuntimeException e) {
+        failedSpans.addAndGet(spans.size());
+        reportOnce("could not write " + spans.size() + " spans to " + file + ": " + describe(e), e);
+        closeChannelQuietly();
+        return CompletableResultCode.ofFailure();
+      }
+    }
+  }
+
+  private void writeLine(LineBuffer line) throws IOException {
+    FileChannel out = openChannel();
+    long start = out.size();
+    ByteBuffer bytes = line.asByteBuffer();
+    try {
+      while (bytes.hasRemaining()) {
+        out.write(bytes);
+      }
+    } catch (IOException e) {
+      // Cut a partial line back off so that the next batch starts on a line boundary.
+      try {
+        out.truncate(start);
+      } catch (IOException | UnsupportedOperationException ignored) {
+        // The original failure is what matters.
+      }
+      throw e;
+    }
+  }
+
+  private FileChannel openChannel() throws IOException {
+    if (channel != null && channel.isOpen()) {
+      Object currentKey = currentFileKey();
+      if (currentKey != null && currentKey.equals(fileKey)) {
+        return channel;
+      }
+      reportOnce("capture file " + file + " was deleted or replaced while open; writing a new one", null);
+      closeChannelQuietly();
+    }
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      Files.createDirectories(parent);
+    }
+    channel =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    fileKey = currentFileKey();
+    return channel;
+  }
+
+  private Object currentFileKey() {
+    try {
+      return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public CompletableResultCode flush() {
+    synchronized (lock) {
+      if (channel == null || !channel.isOpen() || !syncOnFlush) {
+        return CompletableResultCode.ofSuccess();
+      }
+      try {
+        channel.force(false);
+        return CompletableResultCode.ofSuccess();
+      } catch (IOException e) {
+        reportOnce("could not sync " + file + ": " + describe(e), e);
+        return CompletableResultCode.ofFailure();
+      }
+    }
+  }
+
+  @Override
+  public CompletableResultCode shutdown() {
+    synchronized (lock) {
+      if (shutdown) {
+        return CompletableResultCode.ofSuccess();
+      }
+      CompletableResultCode flushed = flush();
+      shutdown = true;
+      closeChannelQuietly();
+      return flushed;
+    }
+  }
+
+  private void closeChannelQuietly() {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // Nothing more can be done about a file we are giving up on.
+      }
+      channel = null;
+    }
+  }
+
+  /** Logs a failure the first time it happens in a row, not on every batch that repeats it. */
+  private void reportOnce(String message, Throwable cause) {
+    String kind = cause == null ? message : cause.getClass().getName() + cause.getMessage();
+    if (kind.equals(lastFailure)) {
+      return;
+    }
+    lastFailure = kind;
+    logger.log(Level.WARNING, "cab-trace: " + message);
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage();
+    return e.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
+  }
+
+  @Override
+  public String toString() {
+    return "OtlpJsonLinesFileExporter{file=" + file + "}";
+  }
+}
