@@ -1,0 +1,167 @@
+package dev.cabtrace.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cabtrace.api.CabAttributes;
+import dev.cabtrace.api.CellIdentity;
+import dev.cabtrace.api.CellSpan;
+import dev.cabtrace.api.CellTracer;
+import io.opentelemetry.api.trace.Tracer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CabTraceSdkTest {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final CellIdentity IDENTITY =
+      CellIdentity.of("sweep-1", "openhands", "qwen/qwen3-next-80b-a3b-instruct", "polyglot/rust-error-handling");
+
+  private static final String I_ATTRIBUTE = "{\"key\":\"i\",\"value\":{\"intValue\":\"";
+
+  @TempDir Path dir;
+
+  @Test
+  void writesTheCellWithItsIdentityAndOneTraceIdToTheCaptureFile() throws IOException {
+    Path file = dir.resolve("cell.jsonl");
+    String traceId;
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCellIdentity(IDENTITY).setCaptureFile(file).build()) {
+      CellTracer tracer = sdk.cellTracer();
+      try (CellSpan setup = tracer.taskSetup("prepare:polyglot/rust-error-handling")) {
+        setup.setAttribute("workdir", "/tmp/w");
+      }
+      try (CellSpan run = tracer.adapterRun("openhands:polyglot/rust-error-handling", "openhands")) {
+        try (CellSpan container = tracer.container("openhands:run")) {
+          container.setExitCode(0);
+        }
+      }
+      try (CellSpan cleanup = tracer.cleanup("cleanup:openhands")) {
+        cleanup.setAttribute("removed", true);
+      }
+      traceId = sdk.traceId().orElseThrow();
+    }
+
+    List<JsonNode> spans = new ArrayList<>();
+    JsonNode resource = null;
+    for (String line : Files.readAllLines(file)) {
+      for (JsonNode resourceSpans : MAPPER.readTree(line).get("resourceSpans")) {
+        resource = resourceSpans.get("resource");
+        for (JsonNode scopeSpans : resourceSpans.get("scopeSpans")) {
+          assertThat(scopeSpans.at("/scope/name").asText()).isEqualTo(CellTracer.SCOPE_NAME);
+          scopeSpans.get("spans").forEach(spans::add);
+        }
+      }
+    }
+    assertThat(spans).extracting(s -> s.get("name").asText())
+        .containsExactlyInAnyOrder(
+            "prepare:polyglot/rust-error-handling",
+            "openhands:run",
+            "openhands:polyglot/rust-error-handling",
+            "cleanup:openhands");
+    assertThat(spans).extracting(s -> s.get("traceId").asText()).containsOnly(traceId);
+    assertThat(resource.toString())
+        .contains(IDENTITY.cellId())
+        .contains("\"cab.tui\"")
+        .contains("\"service.name\",\"value\":{\"stringValue\":\"cab-harness\"}");
+  }
+
+  @Test
+  void aMillionSpansEndedFromEightThreadsAreAllInTheFile() throws Exception {
+    Path file = dir.resolve("load.jsonl");
+    int threads = 8;
+    int perThread = 125_000;
+    CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(file).setOneTracePerCell(false).build();
+    Tracer tracer = sdk.openTelemetry().getTracer("load");
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<?>> done = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      done.add(
+          pool.submit(
+              () -> {
+                start.await();
+                for (int i = 0; i < perThread; i++) {
+                  tracer.spanBuilder("s").setAttribute(CabAttributes.SPAN_KIND, "tool_call")
+                      .setAttribute("i", (long) thread * perThread + i).startSpan().end();
+                }
+                return null;
+              }));
+    }
+    start.countDown();
+    for (Future<?> future : done) {
+      future.get();
+    }
+    pool.shutdown();
+    sdk.close();
+
+    long[] seen = new long[threads * perThread];
+    int count = 0;
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        int at = 0;
+        // Each span carries exactly one "i" attribute; read its value without a full parse.
+        while ((at = line.indexOf(I_ATTRIBUTE, at)) >= 0) {
+          at += I_ATTRIBUTE.length();
+          int end = line.indexOf('"', at);
+          seen[count++] = Long.parseLong(line, at, end, 10);
+        }
+      }
+    }
+    assertThat(count).isEqualTo(threads * perThread);
+    Arrays.sort(seen);
+    for (int i = 0; i < seen.length; i++) {
+      if (seen[i] != i) {
+        throw new AssertionError("span " + i + " missing or duplicated; found " + seen[i]);
+      }
+    }
+    assertThat(sdk.lostSpans()).isZero();
+    assertThat(sdk.capturedSpans()).isEqualTo(threads * perThread);
+  }
+
+  @Test
+  void anUnwritableCaptureNeverThrowsIntoTheAdapterAndCountsTheLoss() throws IOException {
+    Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
+    try (CabTraceSdk sdk =
+        CabTraceSdk.builder().setCaptureFile(notADirectory.resolve("cell.jsonl")).build()) {
+      CellTracer tracer = sdk.cellTracer();
+      for (int i = 0; i < 10; i++) {
+        try (CellSpan span = tracer.toolCall("t" + i)) {
+          span.setAttribute("i", (long) i);
+        }
+      }
+      assertThat(sdk.flush()).isTrue();
+      assertThat(sdk.lostSpans()).isEqualTo(10);
+      assertThat(sdk.capturedSpans()).isZero();
+    }
+  }
+
+  @Test
+  void closeIsIdempotentAndSpansAfterCloseAreNotWritten() throws IOException {
+    Path file = dir.resolve("cell.jsonl");
+    CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(file).build();
+    try (CellSpan span = sdk.cellTracer().toolCall("before")) {
+      span.setAttribute("k", "v");
+    }
+    sdk.close();
+    sdk.close();
+    try (CellSpan span = sdk.cellTracer().toolCall("after")) {
+      span.setAttribute("k", "v");
+    }
+    assertThat(Files.readString(file)).contains("before").doesNotContain("after");
+  }
+}

@@ -1,0 +1,154 @@
+package dev.cabtrace.sdk.persist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+class OtlpJsonLinesFileExporterTest {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private final Logger logger = Logger.getLogger(OtlpJsonLinesFileExporter.class.getName());
+  private final List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+  private final Handler capture =
+      new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+          warnings.add(record);
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+      };
+
+  @TempDir Path dir;
+
+  @BeforeEach
+  void captureLog() {
+    logger.addHandler(capture);
+  }
+
+  @AfterEach
+  void releaseLog() {
+    logger.removeHandler(capture);
+  }
+
+  @Test
+  void eachBatchIsOneWholeLineAppendedToTheFile() throws IOException {
+    Path file = dir.resolve("nested/dir/cell.jsonl");
+    OtlpJsonLinesFileExporter exporter = OtlpJsonLinesFileExporter.create(file);
+
+    assertThat(exporter.export(TestSpans.cell()).isSuccess()).isTrue();
+    assertThat(exporter.export(TestSpans.cell().subList(0, 1)).isSuccess()).isTrue();
+    assertThat(exporter.shutdown().isSuccess()).isTrue();
+
+    List<String> lines = Files.readAllLines(file);
+    assertThat(lines).hasSize(2);
+    assertThat(spanCount(lines.get(0))).isEqualTo(4);
+    assertThat(spanCount(lines.get(1))).isEqualTo(1);
+    assertThat(Files.readString(file)).endsWith("\n");
+    assertThat(exporter.writtenSpans()).isEqualTo(5);
+    assertThat(exporter.failedSpans()).isZero();
+  }
+
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void aFullDiskIsCountedAndLoggedOnceNeverThrown() {
+    // Every write to /dev/full fails with ENOSPC, as on a full disk.
+    OtlpJsonLinesFileExporter exporter = OtlpJsonLinesFileExporter.create(Path.of("/dev/full"));
+
+    CompletableResultCode first = exporter.export(TestSpans.cell());
+    CompletableResultCode second = exporter.export(TestSpans.cell());
+
+    assertThat(first.isSuccess()).isFalse();
+    assertThat(second.isSuccess()).isFalse();
+    assertThat(exporter.failedSpans()).isEqualTo(8);
+    assertThat(exporter.writtenSpans()).isZero();
+    assertThat(warnings).hasSize(1);
+    assertThat(warnings.get(0).getMessage()).contains("/dev/full").contains("could not write 4 spans");
+    assertThatCode(exporter::shutdown).doesNotThrowAnyException();
+  }
+
+  @Test
+  void anUncreatableDirectoryFailsCleanly() throws IOException {
+    Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
+    OtlpJsonLinesFileExporter exporter =
+        OtlpJsonLinesFileExporter.create(notADirectory.resolve("cell.jsonl"));
+
+    assertThat(exporter.export(TestSpans.cell()).isSuccess()).isFalse();
+    assertThat(exporter.failedSpans()).isEqualTo(4);
+    assertThat(warnings).singleElement().satisfies(w -> assertThat(w.getMessage()).contains("plain-file"));
+  }
+
+  @Test
+  void aFileDeletedWhileOpenIsRecreatedAndSaidSo() throws IOException {
+    Path file = dir.resolve("cell.jsonl");
+    OtlpJsonLinesFileExporter exporter = OtlpJsonLinesFileExporter.create(file);
+    exporter.export(TestSpans.cell());
+    Files.delete(file);
+
+    assertThat(exporter.export(TestSpans.cell().subList(0, 2)).isSuccess()).isTrue();
+
+    assertThat(Files.readAllLines(file)).singleElement().satisfies(line -> assertThat(spanCount(line)).isEqualTo(2));
+    assertThat(warnings).singleElement().satisfies(w -> assertThat(w.getMessage()).contains("deleted"));
+  }
+
+  @Test
+  void exportAfterShutdownFailsAndShutdownIsIdempotent() throws IOException {
+    Path file = dir.resolve("cell.jsonl");
+    OtlpJsonLinesFileExporter exporter = OtlpJsonLinesFileExporter.create(file);
+    exporter.export(TestSpans.cell());
+    assertThat(exporter.shutdown().isSuccess()).isTrue();
+    assertThat(exporter.shutdown().isSuccess()).isTrue();
+
+    assertThat(exporter.export(TestSpans.cell()).isSuccess()).isFalse();
+    assertThat(exporter.failedSpans()).isEqualTo(4);
+    assertThat(Files.readAllLines(file)).hasSize(1);
+  }
+
+  @Test
+  void appendsToAnExistingCaptureWithoutTouchingItsLines() throws IOException {
+    Path file = dir.resolve("cell.jsonl");
+    String earlier = "{\"resourceSpans\":[]}\n";
+    Files.writeString(file, earlier);
+    OtlpJsonLinesFileExporter exporter = OtlpJsonLinesFileExporter.create(file);
+    exporter.export(TestSpans.cell());
+    exporter.shutdown();
+
+    assertThat(Files.readString(file)).startsWith(earlier);
+    assertThat(Files.readAllLines(file)).hasSize(2);
+  }
+
+  private static int spanCount(String line) {
+    try {
+      int count = 0;
+      for (JsonNode resourceSpans : MAPPER.readTree(line).get("resourceSpans")) {
+        for (JsonNode scopeSpans : resourceSpans.get("scopeSpans")) {
+          count += scopeSpans.get("spans").size();
+        }
+      }
+      return count;
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + line, e);
+    }
+  }
+}
