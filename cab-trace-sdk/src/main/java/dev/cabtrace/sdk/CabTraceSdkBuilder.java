@@ -3,6 +3,7 @@ package dev.cabtrace.sdk;
 import dev.cabtrace.api.CellIdentity;
 import dev.cabtrace.sdk.capture.BlockingBatchSpanProcessor;
 import dev.cabtrace.sdk.persist.OtlpJsonLinesFileExporter;
+import dev.cabtrace.sdk.redact.Redaction;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -33,6 +34,7 @@ public final class CabTraceSdkBuilder {
   private Duration closeTimeout = Duration.ofSeconds(10);
   private Clock clock;
   private boolean oneTracePerCell = true;
+  private Redaction redaction = Redaction.defaults();
 
   CabTraceSdkBuilder() {}
 
@@ -93,6 +95,15 @@ public final class CabTraceSdkBuilder {
     return this;
   }
 
+  /**
+   * What is masked before spans reach the capture file or any exporter; default {@link
+   * Redaction#defaults()}. {@link Redaction#none()} turns masking off.
+   */
+  public CabTraceSdkBuilder setRedaction(Redaction redaction) {
+    this.redaction = Objects.requireNonNull(redaction, "redaction");
+    return this;
+  }
+
   /** The wired SDK. It is not registered as the global OpenTelemetry. */
   public CabTraceSdk build() {
     Resource resource =
@@ -130,6 +141,8 @@ public final class CabTraceSdkBuilder {
   }
 
   private BlockingBatchSpanProcessor processor(SpanExporter exporter) {
-    return BlockingBatchSpanProcessor.builder(exporter).setMaxBlockTime(maxBlockTime).build();
+    return BlockingBatchSpanProcessor.builder(redaction.wrap(exporter))
+        .setMaxBlockTime(maxBlockTime)
+        .build();
   }
 }

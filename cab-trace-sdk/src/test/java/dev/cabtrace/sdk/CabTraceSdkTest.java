@@ -164,4 +164,51 @@ class CabTraceSdkTest {
     }
     assertThat(Files.readString(file)).contains("before").doesNotContain("after");
   }
+
+  @Test
+  void secretsNeverReachTheCaptureFileNorAnyOtherExporter() throws IOException {
+    Path file = dir.resolve("cell.jsonl");
+    io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter backend =
+        io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter.create();
+    String exported;
+    try (CabTraceSdk sdk =
+        CabTraceSdk.builder().setCaptureFile(file).addSpanExporter(backend).build()) {
+      try (CellSpan container = sdk.cellTracer().container("aider:run")) {
+        container
+            .setAttribute(CabAttributes.CONTAINER_COMMAND_ARGS,
+                List.of("curl", "-H", "Authorization: Bearer tok-123456", "-e", "OPENAI_API_KEY=sk-live-0123456789abcdef"))
+            .setAttribute("env.ANTHROPIC_API_KEY", "whatever")
+            .addEvent("output", io.opentelemetry.api.common.Attributes.of(
+                io.opentelemetry.api.common.AttributeKey.stringKey("data"), "using sk-ant-api03-secretsecret"))
+            .setError("auth failed for ghp_0123456789abcdefghijABCDEFGHIJ");
+      }
+      assertThat(sdk.flush()).isTrue();
+      // The in-memory exporter forgets its spans at shutdown: read them before close.
+      exported = backend.getFinishedSpanItems().toString();
+      assertThat(backend.getFinishedSpanItems()).hasSize(1);
+    }
+    String captured = Files.readString(file);
+    for (String text : List.of(captured, exported)) {
+      assertThat(text)
+          .doesNotContain("tok-123456")
+          .doesNotContain("sk-live-0123456789abcdef")
+          .doesNotContain("whatever")
+          .doesNotContain("secretsecret")
+          .doesNotContain("ghp_0123456789")
+          .contains("OPENAI_API_KEY=[REDACTED]")
+          .contains("Bearer [REDACTED]");
+    }
+  }
+
+  @Test
+  void captureFileIsReadableByItsOwnerOnly() throws IOException {
+    Path file = dir.resolve("cell.jsonl");
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(file).build()) {
+      try (CellSpan span = sdk.cellTracer().toolCall("t")) {
+        span.setAttribute("k", "v");
+      }
+    }
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
+  }
 }

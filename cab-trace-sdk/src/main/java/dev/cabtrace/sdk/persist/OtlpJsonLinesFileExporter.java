@@ -127,9 +127,7 @@ public final class OtlpJsonLinesFileExporter implements SpanExporter {
     if (parent != null && !Files.isDirectory(parent)) {
       Files.createDirectories(parent);
     }
-    channel =
-        FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    channel = OwnerOnlyFiles.openForAppend(file);
     fileKey = currentFileKey();
     return channel;
   }

@@ -5,6 +5,7 @@ import dev.cabtrace.api.CellSpan;
 import dev.cabtrace.api.CellTracer;
 import dev.cabtrace.sdk.CabTraceSdk;
 import dev.cabtrace.sdk.persist.OtlpJsonLinesFileExporter;
+import dev.cabtrace.sdk.redact.Redaction;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
@@ -191,7 +192,8 @@ public final class CaptureBenchmark {
   }
 
   private static double writeCapture(List<List<SpanData>> batches, Path file) {
-    OtlpJsonLinesFileExporter exporter = OtlpJsonLinesFileExporter.create(file);
+    // The capture path as CabTraceSdk wires it: redaction in front of the file exporter.
+    SpanExporter exporter = Redaction.defaults().wrap(OtlpJsonLinesFileExporter.create(file));
     long start = System.nanoTime();
     for (List<SpanData> batch : batches) {
       exporter.export(batch);

@@ -1,0 +1,43 @@
+package dev.cabtrace.sdk.persist;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
+
+/** Opens trace files so that only their owner can read them: traces may hold what a run saw. */
+final class OwnerOnlyFiles {
+
+  private static final boolean POSIX =
+      FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+  private static final Set<PosixFilePermission> OWNER_READ_WRITE =
+      EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+
+  static FileChannel openForAppend(Path file) throws IOException {
+    return open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+  }
+
+  static FileChannel openTruncated(Path file) throws IOException {
+    return open(
+        file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+  }
+
+  private static FileChannel open(Path file, StandardOpenOption... options) throws IOException {
+    Set<StandardOpenOption> set = EnumSet.noneOf(StandardOpenOption.class);
+    java.util.Collections.addAll(set, options);
+    if (!POSIX) {
+      return FileChannel.open(file, set);
+    }
+    FileAttribute<Set<PosixFilePermission>> ownerOnly =
+        PosixFilePermissions.asFileAttribute(OWNER_READ_WRITE);
+    return FileChannel.open(file, set, ownerOnly);
+  }
+
+  private OwnerOnlyFiles() {}
+}
