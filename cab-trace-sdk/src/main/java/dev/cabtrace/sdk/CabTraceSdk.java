@@ -2,6 +2,7 @@ package dev.cabtrace.sdk;
 
 import dev.cabtrace.api.CellTracer;
 import dev.cabtrace.sdk.capture.BlockingBatchSpanProcessor;
+import dev.cabtrace.sdk.persist.CrashJournal;
 import dev.cabtrace.sdk.persist.OtlpJsonLinesFileExporter;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -38,6 +39,7 @@ public final class CabTraceSdk implements Closeable {
   private final CellTracer cellTracer;
   private final String traceId;
   private final OtlpJsonLinesFileExporter captureExporter;
+  private final CrashJournal journal;
   private final List<BlockingBatchSpanProcessor> processors;
   private final Duration closeTimeout;
   private boolean closed;
@@ -46,12 +48,14 @@ public final class CabTraceSdk implements Closeable {
       OpenTelemetrySdk openTelemetry,
       String traceId,
       OtlpJsonLinesFileExporter captureExporter,
+      CrashJournal journal,
       List<BlockingBatchSpanProcessor> processors,
       Duration closeTimeout) {
     this.openTelemetry = openTelemetry;
     this.cellTracer = CellTracer.create(openTelemetry);
     this.traceId = traceId;
     this.captureExporter = captureExporter;
+    this.journal = journal;
     this.processors = processors;
     this.closeTimeout = closeTimeout;
   }
@@ -117,13 +121,18 @@ public final class CabTraceSdk implements Closeable {
     }
     closed = true;
     CompletableResultCode result = openTelemetry.getSdkTracerProvider().shutdown();
-    if (!result.join(closeTimeout.toNanos(), TimeUnit.NANOSECONDS).isSuccess()) {
+    boolean complete = result.join(closeTimeout.toNanos(), TimeUnit.NANOSECONDS).isSuccess();
+    if (!complete) {
       logger.warning(
           "cab-trace: shutdown did not complete within " + closeTimeout.toMillis() + " ms");
     }
     long lost = lostSpans();
     if (lost > 0) {
       logger.warning("cab-trace: " + lost + " span(s) were not exported; see earlier warnings");
+    }
+    // The journal goes only once the capture file holds everything; otherwise it is the truth.
+    if (journal != null && complete && captureExporter.failedSpans() == 0) {
+      journal.delete();
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.cabtrace.sdk;
 
 import dev.cabtrace.api.CellIdentity;
 import dev.cabtrace.sdk.capture.BlockingBatchSpanProcessor;
+import dev.cabtrace.sdk.persist.CrashJournal;
 import dev.cabtrace.sdk.persist.OtlpJsonLinesFileExporter;
 import dev.cabtrace.sdk.redact.Redaction;
 import io.opentelemetry.api.common.AttributeKey;
@@ -35,6 +36,8 @@ public final class CabTraceSdkBuilder {
   private Clock clock;
   private boolean oneTracePerCell = true;
   private Redaction redaction = Redaction.defaults();
+  private boolean crashJournal = true;
+  private Duration heartbeat = Duration.ofSeconds(1);
 
   CabTraceSdkBuilder() {}
 
@@ -104,6 +107,25 @@ public final class CabTraceSdkBuilder {
     return this;
   }
 
+  /**
+   * Whether spans that started but have not ended are journaled beside the capture file (default
+   * on), so that a killed cell still shows them. See {@link CrashJournal}.
+   */
+  public CabTraceSdkBuilder setCrashJournal(boolean crashJournal) {
+    this.crashJournal = crashJournal;
+    return this;
+  }
+
+  /** How often the crash journal records that the cell is alive; default 1 s. */
+  public CabTraceSdkBuilder setHeartbeat(Duration heartbeat) {
+    Objects.requireNonNull(heartbeat, "heartbeat");
+    if (heartbeat.isNegative() || heartbeat.isZero()) {
+      throw new IllegalArgumentException("heartbeat must be positive");
+    }
+    this.heartbeat = heartbeat;
+    return this;
+  }
+
   /** The wired SDK. It is not registered as the global OpenTelemetry. */
   public CabTraceSdk build() {
     Resource resource =
@@ -122,9 +144,14 @@ public final class CabTraceSdkBuilder {
     }
     List<BlockingBatchSpanProcessor> processors = new ArrayList<>();
     OtlpJsonLinesFileExporter captureExporter = null;
+    CrashJournal journal = null;
     if (captureFile != null) {
       captureExporter = OtlpJsonLinesFileExporter.create(captureFile);
       processors.add(processor(captureExporter));
+      if (crashJournal) {
+        journal = CrashJournal.create(captureFile, clock == null ? Clock.getDefault() : clock, heartbeat);
+        tracerProvider.addSpanProcessor(journal);
+      }
     }
     for (SpanExporter exporter : exporters) {
       processors.add(processor(exporter));
@@ -137,7 +164,12 @@ public final class CabTraceSdkBuilder {
             .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
             .build();
     return new CabTraceSdk(
-        sdk, ids == null ? null : ids.traceId(), captureExporter, List.copyOf(processors), closeTimeout);
+        sdk,
+        ids == null ? null : ids.traceId(),
+        captureExporter,
+        journal,
+        List.copyOf(processors),
+        closeTimeout);
   }
 
   private BlockingBatchSpanProcessor processor(SpanExporter exporter) {

@@ -1,0 +1,107 @@
+package dev.cabtrace.sdk.persist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cabtrace.api.CellSpan;
+import dev.cabtrace.sdk.CabTraceSdk;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CrashJournalTest {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  @Test
+  void journalsOpenSpansWithAHeartbeatAndGoesAwayOnCleanClose() throws IOException {
+    Path capture = dir.resolve("cell.jsonl");
+    Path journal = CrashJournal.pathFor(capture);
+    assertThat(journal.getFileName().toString()).isEqualTo("cell.jsonl.journal");
+
+    try (CabTraceSdk sdk =
+        CabTraceSdk.builder()
+            .setCaptureFile(capture)
+            .setHeartbeat(Duration.ofMillis(50))
+            .build()) {
+      try (CellSpan run = sdk.cellTracer().adapterRun("aider:python/flaky-retry", "aider");
+          CellSpan container = sdk.cellTracer().container("aider:run")) {
+        container.setAttribute("progress", "compiling");
+        List<String> lines = awaitJournal(journal, text -> text.contains("compiling"));
+
+        JsonNode header = MAPPER.readTree(lines.get(0)).get("cabJournal");
+        assertThat(header.get("version").asInt()).isEqualTo(1);
+        assertThat(header.get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+        long firstBeat = Long.parseLong(header.get("heartbeatUnixNano").asText());
+        assertThat(lines.get(1)).contains("aider:run").contains("aider:python/flaky-retry");
+        assertThat(MAPPER.readTree(lines.get(1)).at("/resourceSpans/0/scopeSpans/0/spans/0/endTimeUnixNano").asText())
+            .isEqualTo("0");
+
+        List<String> later =
+            awaitJournal(journal, text -> heartbeat(text) > firstBeat);
+        assertThat(heartbeat(String.join("\n", later))).isGreaterThan(firstBeat);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(journal)))
+            .isEqualTo("rw-------");
+      }
+    }
+    assertThat(journal).doesNotExist();
+    assertThat(Files.readString(capture)).contains("aider:run");
+  }
+
+  @Test
+  void staysWhenTheCaptureFileCouldNotBeWritten() throws IOException {
+    Path plainFile = Files.writeString(dir.resolve("plain"), "x");
+    // The capture file's directory cannot exist, so neither can the journal: nothing may throw.
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(plainFile.resolve("cell.jsonl")).build()) {
+      try (CellSpan span = sdk.cellTracer().toolCall("t")) {
+        span.setAttribute("k", "v");
+      }
+    }
+    assertThat(sdkFiles()).containsOnly(plainFile);
+  }
+
+  private List<Path> sdkFiles() throws IOException {
+    try (var files = Files.list(dir)) {
+      return files.toList();
+    }
+  }
+
+  private static long heartbeat(String journalText) {
+    try {
+      String first = journalText.lines().findFirst().orElse("{}");
+      JsonNode beat = MAPPER.readTree(first).at("/cabJournal/heartbeatUnixNano");
+      return beat.isMissingNode() ? 0 : Long.parseLong(beat.asText());
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /** Polls (bounded) until the journal exists and satisfies {@code condition}. */
+  private static List<String> awaitJournal(Path journal, Predicate<String> condition) throws IOException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(journal)) {
+        try {
+          String text = Files.readString(journal);
+          if (condition.test(text)) {
+            return text.lines().toList();
+          }
+        } catch (java.nio.file.NoSuchFileException e) {
+          // Replaced between the check and the read: look again.
+        }
+      }
+      LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+    }
+    throw new AssertionError("journal " + journal + " never matched within 10 s");
+  }
+}
