@@ -101,5 +101,23 @@ public final class CabAttributes {
   /** The sha-256 of the request body, lowercase hex. */
   public static final AttributeKey<String> REQUEST_HASH = stringKey("cab.request_hash");
 
+  // Terminal output of the container step, recorded as span events (see TerminalRecorder).
+  /** Name of the span event holding one chunk of output. */
+  public static final String OUTPUT_EVENT = "cab.output";
+  /** Name of the span event marking that output beyond the cap was dropped. */
+  public static final String OUTPUT_TRUNCATED_EVENT = "cab.output.truncated";
+  /** On an output event: {@code stdout}, {@code stderr} or {@code pty}. */
+  public static final AttributeKey<String> OUTPUT_STREAM = stringKey("cab.output.stream");
+  /** On an output event: the chunk, as text (UTF-8) or base64 (see {@link #OUTPUT_ENCODING}). */
+  public static final AttributeKey<String> OUTPUT_DATA = stringKey("cab.output.data");
+  /** On an output event: {@code base64} when the chunk was not valid UTF-8; absent for text. */
+  public static final AttributeKey<String> OUTPUT_ENCODING = stringKey("cab.output.encoding");
+  /** On the truncation event: how many bytes were not recorded. */
+  public static final AttributeKey<Long> OUTPUT_DROPPED_BYTES = longKey("cab.output.dropped_bytes");
+  /** On the container span: the terminal's width in columns. */
+  public static final AttributeKey<Long> TERMINAL_COLUMNS = longKey("cab.terminal.columns");
+  /** On the container span: the terminal's height in rows. */
+  public static final AttributeKey<Long> TERMINAL_ROWS = longKey("cab.terminal.rows");
+
   private CabAttributes() {}
 }

@@ -14,6 +14,7 @@ import io.opentelemetry.sdk.common.Clock;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import io.opentelemetry.sdk.trace.SpanLimits;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import java.util.Objects;
 public final class CabTraceSdkBuilder {
 
   private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
+  private static final int MAX_EVENTS_PER_SPAN = 100_000;
 
   private CellIdentity identity;
   private String serviceName = "cab-harness";
@@ -133,7 +135,12 @@ public final class CabTraceSdkBuilder {
             .merge(Resource.create(Attributes.of(SERVICE_NAME, serviceName)))
             .merge(Resource.create(identity == null ? Attributes.empty() : identity.toAttributes()))
             .merge(Resource.create(extraResource));
-    SdkTracerProviderBuilder tracerProvider = SdkTracerProvider.builder().setResource(resource);
+    SdkTracerProviderBuilder tracerProvider =
+        SdkTracerProvider.builder()
+            .setResource(resource)
+            // Terminal output arrives as span events: the default limit of 128 would cut it short.
+            // TerminalRecorder bounds what one span holds by bytes instead.
+            .setSpanLimits(SpanLimits.builder().setMaxNumberOfEvents(MAX_EVENTS_PER_SPAN).build());
     if (clock != null) {
       tracerProvider.setClock(clock);
     }

@@ -4,6 +4,7 @@ import dev.cabtrace.api.CabAttributes;
 import dev.cabtrace.api.CellIdentity;
 import dev.cabtrace.api.CellSpan;
 import dev.cabtrace.api.CellTracer;
+import dev.cabtrace.api.TerminalRecorder;
 import dev.cabtrace.sdk.CabTraceSdk;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,14 +40,15 @@ public final class ExampleCell implements Callable<Integer> {
       List.of(
           "sh",
           "-c",
-          "echo '$ cargo build'; sleep 0.4;"
-              + " echo '   Compiling cell v0.1.0 (/workspace)'; sleep 0.8;"
-              + " echo '    Finished dev [unoptimized + debuginfo] target(s) in 1.21s'; sleep 0.3;"
-              + " echo '$ cargo test'; sleep 0.5;"
-              + " echo 'running 3 tests'; sleep 0.2;"
-              + " echo 'test tests::happy_path ... ok'; sleep 0.2;"
-              + " echo 'test tests::empty ... ok'; sleep 0.2;"
-              + " echo 'test tests::bad_input_does_not_panic ... ok'; sleep 0.1;"
+          "echo '$ cargo build'; sleep 0.5;"
+              + " echo '   Compiling serde v1.0.210'; sleep 0.6;"
+              + " echo '   Compiling cell v0.1.0 (/workspace)'; sleep 1.0;"
+              + " echo '    Finished dev [unoptimized + debuginfo] target(s) in 2.10s'; sleep 0.3;"
+              + " echo '$ cargo test'; sleep 0.6;"
+              + " echo 'running 3 tests'; sleep 0.3;"
+              + " echo 'test tests::happy_path ... ok'; sleep 0.3;"
+              + " echo 'test tests::empty ... ok'; sleep 0.3;"
+              + " echo 'test tests::bad_input_does_not_panic ... ok' >&2; sleep 0.2;"
               + " echo 'test result: ok. 3 passed; 0 failed'");
 
   @Option(names = "--out", required = true, paramLabel = "FILE", description = "Capture file to write (OTLP JSON Lines).")
@@ -148,7 +150,9 @@ public final class ExampleCell implements Callable<Integer> {
             .setAttribute(CabAttributes.CONTAINER_IMAGE_NAME, image)
             .setAttribute(CabAttributes.CONTAINER_COMMAND_ARGS, List.copyOf(argv))
             .setAttribute(CabAttributes.TIMEOUT_S, timeoutSeconds);
-        result = SubprocessRunner.run(argv, workdir, timeoutSeconds);
+        try (TerminalRecorder output = TerminalRecorder.create(container)) {
+          result = SubprocessRunner.run(argv, workdir, timeoutSeconds, output, nonClosing(console));
+        }
         container.setExitCode(result.exitCode()).setTimedOut(result.timedOut());
         if (result.failure() != null) {
           container.recordFailure(result.failure());
@@ -164,6 +168,16 @@ public final class ExampleCell implements Callable<Integer> {
       deleteQuietly(workdir, cleanup);
     }
     return result;
+  }
+
+  /** The console outlives the subprocess: closing the recorder's stream must not close it. */
+  private static PrintStream nonClosing(PrintStream console) {
+    return new PrintStream(console, true) {
+      @Override
+      public void close() {
+        flush();
+      }
+    };
   }
 
   private static Path prepareWorkdir(CellSpan setup) {

@@ -82,6 +82,43 @@ class ExampleCellTest {
   }
 
   @Test
+  void recordsTheSubprocessOutputAsTimedEventsOnTheContainerSpan() throws IOException {
+    Path out = dir.resolve("cell.jsonl");
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+    ExampleCell.run(
+        new PrintStream(console, true, StandardCharsets.UTF_8),
+        "--out", out.toString(),
+        "--", "sh", "-c", "echo one; sleep 0.3; echo two >&2; sleep 0.3; echo three");
+
+    Span container =
+        readSpans(out).stream().filter(s -> kind(s).equals("container")).findFirst().orElseThrow();
+    List<Span.Event> events =
+        container.getEventsList().stream().filter(e -> e.getName().equals("cab.output")).toList();
+    assertThat(events).extracting(e -> eventAttr(e, "cab.output.data").getStringValue())
+        .containsExactly("one\n", "two\n", "three\n");
+    assertThat(events).extracting(e -> eventAttr(e, "cab.output.stream").getStringValue())
+        .containsExactly("stdout", "stderr", "stdout");
+    long previous = container.getStartTimeUnixNano();
+    for (Span.Event event : events) {
+      assertThat(event.getTimeUnixNano()).isBetween(previous, container.getEndTimeUnixNano());
+      previous = event.getTimeUnixNano();
+    }
+    // The sleeps between the lines show in the event times.
+    assertThat(events.get(2).getTimeUnixNano() - events.get(0).getTimeUnixNano())
+        .isGreaterThan(500_000_000L);
+    assertThat(console.toString(StandardCharsets.UTF_8)).contains("one\nthree\n");
+  }
+
+  private static AnyValue eventAttr(Span.Event event, String key) {
+    return event.getAttributesList().stream()
+        .filter(kv -> kv.getKey().equals(key))
+        .map(KeyValue::getValue)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(event.getName() + " has no attribute " + key));
+  }
+
+  @Test
   void aCommandPastItsTimeoutIsKilledAndMarkedTimedOut() throws IOException {
     Path out = dir.resolve("cell.jsonl");
     long started = System.nanoTime();
