@@ -1,0 +1,69 @@
+package dev.cabtrace.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Kills a real adapter JVM with SIGKILL in the middle of its container step. */
+class CrashRecoveryIT {
+
+  @TempDir Path dir;
+
+  @Test
+  void aCellKilledMidContainerLeavesItsOpenSpansInTheJournal() throws Exception {
+    Path capture = dir.resolve("cell.jsonl");
+    Path journal = dir.resolve("cell.jsonl.journal");
+    Process adapter =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                ExampleCell.class.getName(),
+                "--out", capture.toString(),
+                "--", "sh", "-c", "echo agent started; sleep 120")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("adapter.log").toFile())
+            .start();
+    List<ProcessHandle> tree = List.of();
+    try {
+      awaitText(journal, "agent started");
+      tree = adapter.descendants().toList();
+    } finally {
+      // SIGKILL: no shutdown hook, no flush, exactly like an OOM kill or a sandbox timeout.
+      adapter.destroyForcibly();
+      assertThat(adapter.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    tree.forEach(ProcessHandle::destroyForcibly);
+    assertThat(adapter.exitValue()).isEqualTo(137);
+
+    String journaled = Files.readString(journal);
+    assertThat(journaled).contains("\"cabJournal\"").contains("adapter_run").contains("\"container\"");
+    assertThat(journaled).contains("agent started");
+    String captured = Files.exists(capture) ? Files.readString(capture) : "";
+    assertThat(captured + journaled).contains("task_setup").contains("tool_call");
+    assertThat(captured).doesNotContain("\"container\"");
+  }
+
+  private static void awaitText(Path file, String text) throws IOException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (Files.readString(file).contains(text)) {
+          return;
+        }
+      } catch (NoSuchFileException e) {
+        // Not written yet, or being replaced: look again.
+      }
+      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+    }
+    throw new AssertionError(file + " never contained \"" + text + "\" within 30 s");
+  }
+}
