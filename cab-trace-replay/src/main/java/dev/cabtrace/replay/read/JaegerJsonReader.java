@@ -1,0 +1,266 @@
+package dev.cabtrace.replay.read;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.cabtrace.replay.timeline.SpanEvent;
+import dev.cabtrace.replay.timeline.SpanStatus;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads Jaeger's query API and UI download JSON: {@code {"data":[{"traceID","spans","processes"}]}}
+ * with microsecond times, {@code references} for parents and typed {@code tags}.
+ */
+final class JaegerJsonReader {
+
+  private final ReadContext context;
+
+  JaegerJsonReader(ReadContext context) {
+    this.context = context;
+  }
+
+  /** Reads Jaeger's {@code data} array; the parser stands on its START_ARRAY. */
+  void readDataArray(JsonParser parser) throws IOException {
+    while (parser.nextToken() == JsonToken.START_OBJECT) {
+      readTrace(parser);
+    }
+  }
+
+  private void readTrace(JsonParser parser) throws IOException {
+    List<TimelineSpan.Builder> spans = new ArrayList<>();
+    List<String> processIds = new ArrayList<>();
+    Map<String, Map<String, Object>> processes = new HashMap<>();
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if ("spans".equals(field) && value == JsonToken.START_ARRAY) {
+        while (parser.nextToken() == JsonToken.START_OBJECT) {
+          String[] processId = new String[1];
+          spans.add(readSpan(parser, processId));
+          processIds.add(processId[0]);
+        }
+      } else if ("processes".equals(field) && value == JsonToken.START_OBJECT) {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String id = parser.currentName();
+          parser.nextToken();
+          processes.put(id, readProcess(parser));
+        }
+      } else {
+        parser.skipChildren();
+      }
+    }
+    for (int i = 0; i < spans.size(); i++) {
+      Map<String, Object> process = processes.get(processIds.get(i));
+      spans.get(i).setResource(context.resource(process == null ? Map.of() : process));
+      context.add(spans.get(i));
+    }
+  }
+
+  private Map<String, Object> readProcess(JsonParser parser) throws IOException {
+    Map<String, Object> resource = new LinkedHashMap<>();
+    if (parser.currentToken() != JsonToken.START_OBJECT) {
+      parser.skipChildren();
+      return resource;
+    }
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      parser.nextToken();
+      if ("serviceName".equals(field)) {
+        resource.put("service.name", parser.getValueAsString());
+      } else if ("tags".equals(field)) {
+        resource.putAll(readTags(parser));
+      } else {
+        parser.skipChildren();
+      }
+    }
+    return resource;
+  }
+
+  private TimelineSpan.Builder readSpan(JsonParser parser, String[] processId) throws IOException {
+    TimelineSpan.Builder span = TimelineSpan.builder();
+    long start = 0;
+    long duration = 0;
+    Map<String, Object> tags = Map.of();
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken value = parser.nextToken();
+      switch (field) {
+        case "traceID":
+          if (Ids.parse(parser.getValueAsString(), context.traceId, 2)) {
+            span.setTraceId(context.traceId[0], context.traceId[1]);
+          }
+          break;
+        case "spanID":
+          if (Ids.parse(parser.getValueAsString(), context.spanId, 1)) {
+            span.setSpanId(context.spanId[0]);
+          }
+          break;
+        case "operationName":
+          span.setName(context.intern(parser.getValueAsString()));
+          break;
+        case "references":
+          readReferences(parser, span, value);
+          break;
+        case "startTime":
+          start = micros(parser);
+          break;
+        case "duration":
+          duration = micros(parser);
+          break;
+        case "tags":
+          tags = readTags(parser);
+          break;
+        case "logs":
+          if (value == JsonToken.START_ARRAY) {
+            while (parser.nextToken() == JsonToken.START_OBJECT) {
+              span.addEvent(readLog(parser));
+            }
+          } else {
+            parser.skipChildren();
+          }
+          break;
+        case "processID":
+          processId[0] = parser.getValueAsString();
+          break;
+        default:
+          parser.skipChildren();
+      }
+    }
+    span.setStartEpochNanos(start).setEndEpochNanos(start + duration);
+    SpanStatus status = SpanStatus.UNSET;
+    String message = "";
+    for (Map.Entry<String, Object> tag : tags.entrySet()) {
+      String key = tag.getKey();
+      Object value = tag.getValue();
+      switch (key) {
+        case "span.kind":
+          span.setSpanKind(String.valueOf(value).toUpperCase(java.util.Locale.ROOT));
+          break;
+        case "otel.status_code":
+          status = "ERROR".equals(value) ? SpanStatus.ERROR : "OK".equals(value) ? SpanStatus.OK : status;
+          break;
+        case "otel.status_description":
+          message = String.valueOf(value);
+          break;
+        case "error":
+          if (Boolean.TRUE.equals(value) || "true".equals(value)) {
+            status = SpanStatus.ERROR;
+          }
+          break;
+        case "otel.scope.name":
+        case "otel.scope.version":
+        case "otel.library.name":
+        case "otel.library.version":
+        case "internal.span.format":
+          break;
+        default:
+          span.putAttribute(key, value);
+      }
+    }
+    span.setStatus(status, message);
+    return span;
+  }
+
+  private void readReferences(JsonParser parser, TimelineSpan.Builder span, JsonToken value) throws IOException {
+    if (value != JsonToken.START_ARRAY) {
+      parser.skipChildren();
+      return;
+    }
+    boolean haveParent = false;
+    while (parser.nextToken() == JsonToken.START_OBJECT) {
+      String type = null;
+      String spanId = null;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        parser.nextToken();
+        if ("refType".equals(field)) {
+          type = parser.getValueAsString();
+        } else if ("spanID".equals(field)) {
+          spanId = parser.getValueAsString();
+        } else {
+          parser.skipChildren();
+        }
+      }
+      // CHILD_OF names the parent; FOLLOWS_FROM is a parent only when nothing else is.
+      if (!haveParent && Ids.parse(spanId, context.spanId, 1)) {
+        span.setParentSpanId(context.spanId[0]);
+        haveParent = "CHILD_OF".equals(type);
+      }
+    }
+  }
+
+  private SpanEvent readLog(JsonParser parser) throws IOException {
+    long time = 0;
+    Map<String, Object> fields = Map.of();
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      parser.nextToken();
+      if ("timestamp".equals(field)) {
+        time = micros(parser);
+      } else if ("fields".equals(field)) {
+        fields = readTags(parser);
+      } else {
+        parser.skipChildren();
+      }
+    }
+    Map<String, Object> attributes = new LinkedHashMap<>(fields);
+    Object name = attributes.remove("event");
+    return new SpanEvent(time, name == null ? "log" : String.valueOf(name), attributes);
+  }
+
+  /** [{"key","type","value"}] with types string, bool, int64, float64, binary. */
+  private Map<String, Object> readTags(JsonParser parser) throws IOException {
+    Map<String, Object> tags = new LinkedHashMap<>();
+    if (parser.currentToken() != JsonToken.START_ARRAY) {
+      parser.skipChildren();
+      return tags;
+    }
+    while (parser.nextToken() == JsonToken.START_OBJECT) {
+      String key = null;
+      Object value = null;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken token = parser.nextToken();
+        if ("key".equals(field)) {
+          key = context.intern(parser.getValueAsString());
+        } else if ("value".equals(field)) {
+          value = scalar(parser, token);
+        } else {
+          parser.skipChildren();
+        }
+      }
+      if (key != null && value != null) {
+        tags.put(key, value);
+      }
+    }
+    return tags;
+  }
+
+  private Object scalar(JsonParser parser, JsonToken token) throws IOException {
+    switch (token) {
+      case VALUE_TRUE:
+        return Boolean.TRUE;
+      case VALUE_FALSE:
+        return Boolean.FALSE;
+      case VALUE_NUMBER_INT:
+        return parser.getValueAsLong();
+      case VALUE_NUMBER_FLOAT:
+        return parser.getValueAsDouble();
+      case VALUE_STRING:
+        return context.intern(parser.getText());
+      default:
+        parser.skipChildren();
+        return null;
+    }
+  }
+
+  private long micros(JsonParser parser) throws IOException {
+    long micros = context.nanos(parser.getValueAsString()) ;
+    return micros > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : micros * 1000;
+  }
+}

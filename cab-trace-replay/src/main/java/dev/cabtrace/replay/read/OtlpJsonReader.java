@@ -1,0 +1,403 @@
+package dev.cabtrace.replay.read;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.cabtrace.replay.timeline.SpanEvent;
+import dev.cabtrace.replay.timeline.SpanStatus;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads OTLP JSON as real producers write it: {@code resourceSpans} or {@code batches}, {@code
+ * scopeSpans} or {@code instrumentationLibrarySpans}, ids in hex or base64, 64-bit integers as
+ * strings or numbers, enums as integers or names; and Tempo's {@code {"trace":{...}}} wrapper.
+ */
+final class OtlpJsonReader {
+
+  private final ReadContext context;
+
+  OtlpJsonReader(ReadContext context) {
+    this.context = context;
+  }
+
+  /**
+   * Reads one top-level field of a trace document if it is OTLP's ({@code resourceSpans}, {@code
+   * batches}, or Tempo's {@code trace} wrapper); the parser stands on the field's value.
+   *
+   * @return whether the field was one of these
+   */
+  boolean readTopLevelField(JsonParser parser, String field) throws IOException {
+    JsonToken value = parser.currentToken();
+    if (("resourceSpans".equals(field) || "batches".equals(field)) && value == JsonToken.START_ARRAY) {
+      while (parser.nextToken() == JsonToken.START_OBJECT) {
+        readResourceSpans(parser);
+      }
+      return true;
+    }
+    if ("trace".equals(field) && value == JsonToken.START_OBJECT) {
+      // Tempo's /api/v2/traces/{id}: {"trace":{"resourceSpans":[...]}}
+      boolean any = false;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String inner = parser.currentName();
+        parser.nextToken();
+        if (readTopLevelField(parser, inner)) {
+          any = true;
+        } else {
+          parser.skipChildren();
+        }
+      }
+      return any;
+    }
+    return false;
+  }
+
+  private void readResourceSpans(JsonParser parser) throws IOException {
+    Map<String, Object> resource = Map.of();
+    List<TimelineSpan.Builder> pending = new ArrayList<>();
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if ("resource".equals(field) && value == JsonToken.START_OBJECT) {
+        resource = context.resource(readAttributesHolder(parser));
+      } else if (("scopeSpans".equals(field) || "instrumentationLibrarySpans".equals(field))
+          && value == JsonToken.START_ARRAY) {
+        while (parser.nextToken() == JsonToken.START_OBJECT) {
+          readScopeSpans(parser, pending);
+        }
+      } else {
+        parser.skipChildren();
+      }
+    }
+    // The resource may come after the spans in the object: attach it at the end.
+    for (TimelineSpan.Builder span : pending) {
+      span.setResource(resource);
+      context.add(span);
+    }
+  }
+
+  private void readScopeSpans(JsonParser parser, List<TimelineSpan.Builder> out) throws IOException {
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if ("spans".equals(field) && value == JsonToken.START_ARRAY) {
+        while (parser.nextToken() == JsonToken.START_OBJECT) {
+          out.add(readSpan(parser));
+        }
+      } else {
+        parser.skipChildren();
+      }
+    }
+  }
+
+  /** Reads one span object; the parser stands on its START_OBJECT. */
+  TimelineSpan.Builder readSpan(JsonParser parser) throws IOException {
+    TimelineSpan.Builder span = TimelineSpan.builder();
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken value = parser.nextToken();
+      switch (field) {
+        case "traceId":
+          if (Ids.parse(parser.getValueAsString(), context.traceId, 2)) {
+            span.setTraceId(context.traceId[0], context.traceId[1]);
+          }
+          break;
+        case "spanId":
+          if (Ids.parse(parser.getValueAsString(), context.spanId, 1)) {
+            span.setSpanId(context.spanId[0]);
+          }
+          break;
+        case "parentSpanId":
+          if (Ids.parse(parser.getValueAsString(), context.spanId, 1)) {
+            span.setParentSpanId(context.spanId[0]);
+          }
+          break;
+        case "name":
+          span.setName(context.intern(parser.getValueAsString()));
+          break;
+        case "kind":
+          span.setSpanKind(spanKind(parser));
+          break;
+        case "startTimeUnixNano":
+          span.setStartEpochNanos(context.nanos(parser.getValueAsString()));
+          break;
+        case "endTimeUnixNano":
+          span.setEndEpochNanos(context.nanos(parser.getValueAsString()));
+          break;
+        case "attributes":
+          readAttributes(parser, span);
+          break;
+        case "events":
+          if (value == JsonToken.START_ARRAY) {
+            while (parser.nextToken() == JsonToken.START_OBJECT) {
+              span.addEvent(readEvent(parser));
+            }
+          } else {
+            parser.skipChildren();
+          }
+          break;
+        case "status":
+          readStatus(parser, span);
+          break;
+        default:
+          parser.skipChildren();
+      }
+    }
+    return span;
+  }
+
+  private SpanEvent readEvent(JsonParser parser) throws IOException {
+    long time = 0;
+    String name = "";
+    Map<String, Object> attributes = Map.of();
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      parser.nextToken();
+      switch (field) {
+        case "timeUnixNano":
+          time = context.nanos(parser.getValueAsString());
+          break;
+        case "name":
+          name = context.intern(parser.getValueAsString());
+          break;
+        case "attributes":
+          attributes = readKeyValues(parser);
+          break;
+        default:
+          parser.skipChildren();
+      }
+    }
+    return new SpanEvent(time, name == null ? "" : name, attributes);
+  }
+
+  private void readStatus(JsonParser parser, TimelineSpan.Builder span) throws IOException {
+    if (parser.currentToken() != JsonToken.START_OBJECT) {
+      parser.skipChildren();
+      return;
+    }
+    SpanStatus status = SpanStatus.UNSET;
+    String message = "";
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if ("code".equals(field)) {
+        status = statusCode(parser, value);
+      } else if ("message".equals(field)) {
+        message = parser.getValueAsString("");
+      } else {
+        parser.skipChildren();
+      }
+    }
+    span.setStatus(status, message);
+  }
+
+  private static SpanStatus statusCode(JsonParser parser, JsonToken value) throws IOException {
+    if (value == JsonToken.VALUE_NUMBER_INT) {
+      int code = parser.getIntValue();
+      return code == 1 ? SpanStatus.OK : code == 2 ? SpanStatus.ERROR : SpanStatus.UNSET;
+    }
+    String text = parser.getValueAsString("");
+    if (text.endsWith("ERROR")) {
+      return SpanStatus.ERROR;
+    }
+    if (text.endsWith("OK")) {
+      return SpanStatus.OK;
+    }
+    return SpanStatus.UNSET;
+  }
+
+  private static String spanKind(JsonParser parser) throws IOException {
+    if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+      switch (parser.getIntValue()) {
+        case 2:
+          return "SERVER";
+        case 3:
+          return "CLIENT";
+        case 4:
+          return "PRODUCER";
+        case 5:
+          return "CONSUMER";
+        default:
+          return "INTERNAL";
+      }
+    }
+    String text = parser.getValueAsString("");
+    String name = text.startsWith("SPAN_KIND_") ? text.substring("SPAN_KIND_".length()) : text;
+    switch (name) {
+      case "SERVER":
+      case "CLIENT":
+      case "PRODUCER":
+      case "CONSUMER":
+        return name;
+      default:
+        return "INTERNAL";
+    }
+  }
+
+  private void readAttributes(JsonParser parser, TimelineSpan.Builder span) throws IOException {
+    if (parser.currentToken() != JsonToken.START_ARRAY) {
+      parser.skipChildren();
+      return;
+    }
+    while (parser.nextToken() == JsonToken.START_OBJECT) {
+      String key = null;
+      Object value = null;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        parser.nextToken();
+        if ("key".equals(field)) {
+          key = context.intern(parser.getValueAsString());
+        } else if ("value".equals(field)) {
+          value = readAnyValue(parser);
+        } else {
+          parser.skipChildren();
+        }
+      }
+      span.putAttribute(key, value);
+    }
+  }
+
+  /** {"attributes":[...]} as found in a resource or scope. */
+  private Map<String, Object> readAttributesHolder(JsonParser parser) throws IOException {
+    Map<String, Object> attributes = Map.of();
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      parser.nextToken();
+      if ("attributes".equals(field)) {
+        attributes = readKeyValues(parser);
+      } else {
+        parser.skipChildren();
+      }
+    }
+    return attributes;
+  }
+
+  private Map<String, Object> readKeyValues(JsonParser parser) throws IOException {
+    if (parser.currentToken() != JsonToken.START_ARRAY) {
+      parser.skipChildren();
+      return Map.of();
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    while (parser.nextToken() == JsonToken.START_OBJECT) {
+      String key = null;
+      Object value = null;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        parser.nextToken();
+        if ("key".equals(field)) {
+          key = context.intern(parser.getValueAsString());
+        } else if ("value".equals(field)) {
+          value = readAnyValue(parser);
+        } else {
+          parser.skipChildren();
+        }
+      }
+      if (key != null && value != null) {
+        out.put(key, value);
+      }
+    }
+    return out;
+  }
+
+  /** An AnyValue object; the parser stands on its START_OBJECT. */
+  private Object readAnyValue(JsonParser parser) throws IOException {
+    if (parser.currentToken() != JsonToken.START_OBJECT) {
+      parser.skipChildren();
+      return null;
+    }
+    Object value = null;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken token = parser.nextToken();
+      switch (field) {
+        case "stringValue":
+          value = context.intern(parser.getValueAsString());
+          break;
+        case "boolValue":
+          value = token == JsonToken.VALUE_TRUE || (token == JsonToken.VALUE_STRING && "true".equals(parser.getText()));
+          break;
+        case "intValue":
+          value = integer(parser, token);
+          break;
+        case "doubleValue":
+          value = token == JsonToken.VALUE_STRING ? parseDouble(parser.getText()) : parser.getValueAsDouble();
+          break;
+        case "bytesValue":
+          value = parser.getValueAsString();
+          break;
+        case "arrayValue":
+          value = readArrayValue(parser);
+          break;
+        case "kvlistValue":
+          value = readKvList(parser);
+          break;
+        default:
+          parser.skipChildren();
+      }
+    }
+    return value;
+  }
+
+  private static Object integer(JsonParser parser, JsonToken token) throws IOException {
+    if (token == JsonToken.VALUE_NUMBER_INT) {
+      return parser.getValueAsLong();
+    }
+    String text = parser.getValueAsString("");
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      return text;
+    }
+  }
+
+  private static Double parseDouble(String text) {
+    try {
+      return Double.parseDouble(text);
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
+
+  private List<Object> readArrayValue(JsonParser parser) throws IOException {
+    List<Object> values = new ArrayList<>();
+    if (parser.currentToken() != JsonToken.START_OBJECT) {
+      parser.skipChildren();
+      return values;
+    }
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken token = parser.nextToken();
+      if ("values".equals(field) && token == JsonToken.START_ARRAY) {
+        while (parser.nextToken() == JsonToken.START_OBJECT) {
+          Object value = readAnyValue(parser);
+          if (value != null) {
+            values.add(value);
+          }
+        }
+      } else {
+        parser.skipChildren();
+      }
+    }
+    return List.copyOf(values);
+  }
+
+  private String readKvList(JsonParser parser) throws IOException {
+    Map<String, Object> values = Map.of();
+    if (parser.currentToken() == JsonToken.START_OBJECT) {
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        parser.nextToken();
+        if ("values".equals(field)) {
+          values = readKeyValues(parser);
+        } else {
+          parser.skipChildren();
+        }
+      }
+    }
+    return values.toString();
+  }
+
+}

@@ -1,0 +1,106 @@
+package dev.cabtrace.replay.read;
+
+import dev.cabtrace.replay.timeline.TimelineBuilder;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.util.HashMap;
+import java.util.Map;
+
+/** What the format readers share while one trace loads: the builder, the source, an interner. */
+final class ReadContext {
+
+  private static final int MAX_INTERNED = 200_000;
+  private static final int MAX_INTERNED_LENGTH = 128;
+
+  final TimelineBuilder builder;
+  final String source;
+  final long[] traceId = new long[2];
+  final long[] spanId = new long[1];
+  private final Map<String, String> interned = new HashMap<>();
+  private final Map<Object, Map<String, Object>> resources = new HashMap<>();
+  long line;
+  /** While reading a crash journal: its heartbeat; otherwise -1. */
+  long journalHeartbeat = -1;
+  private boolean clampWarned;
+
+  ReadContext(TimelineBuilder builder, String source) {
+    this.builder = builder;
+    this.source = source;
+  }
+
+  /** One instance per distinct short string: names and keys repeat across a million spans. */
+  String intern(String value) {
+    if (value == null || value.length() > MAX_INTERNED_LENGTH) {
+      return value;
+    }
+    String existing = interned.get(value);
+    if (existing != null) {
+      return existing;
+    }
+    if (interned.size() < MAX_INTERNED) {
+      interned.put(value, value);
+    }
+    return value;
+  }
+
+  /** One map per distinct resource: every span of a cell points at the same one. */
+  Map<String, Object> resource(Map<String, Object> attributes) {
+    return resources.computeIfAbsent(attributes, key -> Map.copyOf(attributes));
+  }
+
+  /** Hands a finished span builder to the timeline. */
+  boolean add(TimelineSpan.Builder span) {
+    if (journalHeartbeat >= 0) {
+      return builder.addRecovered(span, journalHeartbeat);
+    }
+    return builder.add(span, line);
+  }
+
+  void warn(String message) {
+    builder.warn(line, message);
+  }
+
+  /** Epoch nanoseconds from an unsigned decimal; values past the year 2262 are clamped. */
+  long nanos(String text) {
+    if (text == null || text.isEmpty()) {
+      return 0;
+    }
+    try {
+      if (text.indexOf('.') >= 0 || text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
+        double value = Double.parseDouble(text);
+        return clamp(value);
+      }
+      long value = Long.parseUnsignedLong(text.trim());
+      if (value < 0) {
+        clampWarning(text);
+        return Long.MAX_VALUE;
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      if (text.startsWith("-")) {
+        warn("negative timestamp " + text + "; read as 0");
+        return 0;
+      }
+      clampWarning(text);
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private long clamp(double value) {
+    if (Double.isNaN(value) || value < 0) {
+      warn("timestamp " + value + " is not a time; read as 0");
+      return 0;
+    }
+    if (value >= 9.2e18) {
+      clampWarning(String.valueOf(value));
+      return Long.MAX_VALUE;
+    }
+    return (long) value;
+  }
+
+  private void clampWarning(String text) {
+    if (!clampWarned) {
+      clampWarned = true;
+      warn("timestamp " + text + " ns is beyond what can be shown (year 2262); clamped");
+    }
+  }
+}

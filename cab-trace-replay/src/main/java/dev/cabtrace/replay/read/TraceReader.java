@@ -1,0 +1,319 @@
+package dev.cabtrace.replay.read;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineBuilder;
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.LongConsumer;
+
+/**
+ * Reads a trace from a file or stream into a {@link Timeline}, whatever produced it. The format is
+ * detected from the content:
+ *
+ * <ul>
+ *   <li>OTLP JSON Lines: cab-trace capture files, the official OpenTelemetry exporters' files
+ *       ({@code OtlpJsonLoggingSpanExporter}, {@code OtlpStdoutSpanExporter}), the Collector's file
+ *       exporter; also one pretty-printed OTLP document;
+ *   <li>Grafana Tempo trace-by-id JSON ({@code /api/traces/{id}}, {@code /api/v2/traces/{id}});
+ *   <li>Jaeger query API and UI download JSON;
+ *   <li>Zipkin v2 JSON (an array of spans).
+ * </ul>
+ *
+ * <p>Input is streamed, never read whole. What real files hold is tolerated with a {@link
+ * dev.cabtrace.replay.timeline.LoadWarning} returned in the timeline: a torn last line, a line that
+ * is not a trace (or, in strict mode, an error naming the line), duplicate spans, missing parents,
+ * parent cycles, clock skew. Beside a file {@code X}, a crash journal {@code X.journal} adds the
+ * spans that never ended. Anything that cannot be loaded is a {@link TraceReadException} with a
+ * one-line message.
+ */
+public final class TraceReader {
+
+  private static final String JOURNAL_SUFFIX = ".journal";
+  private static final long PROGRESS_EVERY_BYTES = 64L * 1024 * 1024;
+
+  private final boolean strict;
+  private final boolean readJournal;
+  private final int maxLineBytes;
+  private final LongConsumer progress;
+  private final JsonFactory json;
+
+  private TraceReader(Builder builder) {
+    this.strict = builder.strict;
+    this.readJournal = builder.readJournal;
+    this.maxLineBytes = builder.maxLineBytes;
+    this.progress = builder.progress;
+    this.json =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(200)
+                    .maxStringLength(builder.maxLineBytes)
+                    .maxNumberLength(64)
+                    .build())
+            .build();
+  }
+
+  /** A lenient reader that also reads crash journals. */
+  public static TraceReader create() {
+    return builder().build();
+  }
+
+  /** A builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Reads {@code file} (and its crash journal, if one is beside it). */
+  public Timeline read(Path file) throws TraceReadException {
+    Objects.requireNonNull(file, "file");
+    String source = file.toString();
+    if (Files.isDirectory(file)) {
+      throw new TraceReadException("cannot read " + source + ": it is a directory");
+    }
+    TimelineBuilder builder = new TimelineBuilder(source);
+    try (InputStream in = Files.newInputStream(file)) {
+      readInto(in, source, builder);
+    } catch (NoSuchFileException e) {
+      throw new TraceReadException("cannot read " + source + ": no such file");
+    } catch (AccessDeniedException e) {
+      throw new TraceReadException("cannot read " + source + ": permission denied");
+    } catch (TraceReadException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new TraceReadException("cannot read " + source + ": " + e.getMessage());
+    }
+    Path journal = file.resolveSibling(file.getFileName() + JOURNAL_SUFFIX);
+    if (readJournal && Files.isRegularFile(journal)) {
+      JournalReader.read(journal, builder, json);
+    }
+    return finish(builder, source);
+  }
+
+  /** Reads a trace from {@code in}, calling it {@code source} in messages. Does not close it. */
+  public Timeline read(InputStream in, String source) throws TraceReadException {
+    Objects.requireNonNull(in, "in");
+    Objects.requireNonNull(source, "source");
+    TimelineBuilder builder = new TimelineBuilder(source);
+    try {
+      readInto(in, source, builder);
+    } catch (TraceReadException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new TraceReadException("cannot read " + source + ": " + e.getMessage());
+    }
+    return finish(builder, source);
+  }
+
+  private static Timeline finish(TimelineBuilder builder, String source) throws TraceReadException {
+    if (builder.size() == 0) {
+      throw new TraceReadException(source + ": no spans found");
+    }
+    return builder.build();
+  }
+
+  private void readInto(InputStream raw, String source, TimelineBuilder builder) throws IOException {
+    InputStream in = progress == null ? raw : new ProgressStream(raw, progress);
+    LineReader lines = new LineReader(in, maxLineBytes);
+    ReadContext context = new ReadContext(builder, source);
+    boolean any = false;
+    while (lines.next()) {
+      if (!lines.isBlank() || lines.tooLong()) {
+        any = true;
+        break;
+      }
+    }
+    if (!any) {
+      throw new TraceReadException(source + ": empty file, no spans");
+    }
+    if (lines.tooLong()) {
+      skipLine(context, lines, "line longer than " + maxLineBytes + " bytes");
+    } else if (isWholeDocumentOnOneLine(lines)) {
+      readLine(context, lines);
+    } else {
+      // A pretty-printed document (Tempo, Jaeger, Zipkin downloads): one streamed parse.
+      InputStream document =
+          new SequenceInputStream(
+              new ByteArrayInputStream(lines.bytes(), 0, lines.length()),
+              new SequenceInputStream(new ByteArrayInputStream(new byte[] {'\n'}), lines.remainder()));
+      readDocumentStream(context, document, lines.lineNumber());
+      return;
+    }
+    while (lines.next()) {
+      if (lines.tooLong()) {
+        skipLine(context, lines, "line longer than " + maxLineBytes + " bytes");
+      } else if (!lines.isBlank()) {
+        readLine(context, lines);
+      }
+    }
+  }
+
+  /** Whether the first line holds a complete JSON value (JSON Lines), not the start of one. */
+  private boolean isWholeDocumentOnOneLine(LineReader lines) throws IOException {
+    try (JsonParser parser = json.createParser(lines.bytes(), 0, lines.length())) {
+      parser.nextToken();
+      parser.skipChildren();
+      return true;
+    } catch (JsonEOFException e) {
+      return false;
+    } catch (JsonProcessingException e) {
+      // Not JSON at all: read line by line, which skips it with a warning.
+      return true;
+    }
+  }
+
+  private void readLine(ReadContext context, LineReader lines) throws IOException {
+    context.line = lines.lineNumber();
+    try (JsonParser parser = json.createParser(lines.bytes(), 0, lines.length())) {
+      readValues(context, parser);
+    } catch (JsonEOFException e) {
+      if (!lines.endedWithNewline()) {
+        problem(context, "torn last line (the writer stopped mid-write); the complete spans before the tear are kept");
+      } else {
+        problem(context, "incomplete JSON; skipped");
+      }
+    } catch (JsonProcessingException e) {
+      problem(context, "not JSON (" + e.getOriginalMessage() + "); skipped");
+    } catch (IllegalStateException e) {
+      problem(context, e.getMessage() + "; skipped");
+    }
+  }
+
+  private void readDocumentStream(ReadContext context, InputStream document, long firstLine) throws IOException {
+    try (JsonParser parser = json.createParser(document)) {
+      context.line = firstLine;
+      readValues(context, parser);
+    } catch (JsonEOFException e) {
+      context.line = e.getLocation() == null ? 0 : e.getLocation().getLineNr() + firstLine - 1;
+      problem(context, "the file ends inside a JSON value (torn by a writer that stopped?); the spans before are kept");
+    } catch (JsonProcessingException e) {
+      context.line = e.getLocation() == null ? 0 : e.getLocation().getLineNr() + firstLine - 1;
+      problem(context, "not JSON (" + e.getOriginalMessage() + "); the rest of the file is skipped");
+    } catch (IllegalStateException e) {
+      problem(context, e.getMessage());
+    }
+  }
+
+  /** Reads every root value the parser holds: OTLP, Tempo or Jaeger objects, Zipkin arrays. */
+  private static void readValues(ReadContext context, JsonParser parser) throws IOException {
+    OtlpJsonReader otlp = new OtlpJsonReader(context);
+    JaegerJsonReader jaeger = new JaegerJsonReader(context);
+    ZipkinJsonReader zipkin = new ZipkinJsonReader(context);
+    JsonToken token;
+    while ((token = parser.nextToken()) != null) {
+      if (token == JsonToken.START_ARRAY) {
+        zipkin.readDocument(parser);
+      } else if (token == JsonToken.START_OBJECT) {
+        boolean trace = false;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String field = parser.currentName();
+          JsonToken value = parser.nextToken();
+          if (otlp.readTopLevelField(parser, field)) {
+            trace = true;
+          } else if ("data".equals(field) && value == JsonToken.START_ARRAY) {
+            jaeger.readDataArray(parser);
+            trace = true;
+          } else {
+            parser.skipChildren();
+          }
+        }
+        if (!trace) {
+          throw new IllegalStateException("not a trace (no resourceSpans, batches, trace or data)");
+        }
+      } else {
+        throw new IllegalStateException("not a trace (a bare " + token.asString() + ")");
+      }
+    }
+  }
+
+  private void skipLine(ReadContext context, LineReader lines, String why) throws TraceReadException {
+    context.line = lines.lineNumber();
+    problem(context, why + "; skipped");
+  }
+
+  private void problem(ReadContext context, String message) throws TraceReadException {
+    if (strict) {
+      throw new TraceReadException(context.source + (context.line > 0 ? ":" + context.line : "") + ": " + message);
+    }
+    context.warn(message);
+  }
+
+  /** Settings of a {@link TraceReader}. */
+  public static final class Builder {
+    private boolean strict;
+    private boolean readJournal = true;
+    private int maxLineBytes = 256 * 1024 * 1024;
+    private LongConsumer progress;
+
+    private Builder() {}
+
+    /** Fail on the first bad line instead of skipping it with a warning; default off. */
+    public Builder setStrict(boolean strict) {
+      this.strict = strict;
+      return this;
+    }
+
+    /** Whether a crash journal beside a file is read too; default on. */
+    public Builder setReadJournal(boolean readJournal) {
+      this.readJournal = readJournal;
+      return this;
+    }
+
+    /** Lines (and strings) longer than this are skipped with a warning; default 256 MiB. */
+    public Builder setMaxLineBytes(int maxLineBytes) {
+      if (maxLineBytes < 1024) {
+        throw new IllegalArgumentException("maxLineBytes must be at least 1024");
+      }
+      this.maxLineBytes = maxLineBytes;
+      return this;
+    }
+
+    /** Called with the bytes read so far, every 64 MiB, for a progress display. */
+    public Builder setProgressListener(LongConsumer progress) {
+      this.progress = progress;
+      return this;
+    }
+
+    /** The reader. */
+    public TraceReader build() {
+      return new TraceReader(this);
+    }
+  }
+
+  private static final class ProgressStream extends FilterInputStream {
+    private final LongConsumer listener;
+    private long read;
+    private long reported;
+
+    ProgressStream(InputStream in, LongConsumer listener) {
+      super(in);
+      this.listener = listener;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      int n = super.read(buffer, offset, length);
+      if (n > 0) {
+        read += n;
+        if (read - reported >= PROGRESS_EVERY_BYTES) {
+          reported = read;
+          listener.accept(read);
+        }
+      }
+      return n;
+    }
+  }
+}

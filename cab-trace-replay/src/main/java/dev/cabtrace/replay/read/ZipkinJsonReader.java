@@ -1,0 +1,182 @@
+package dev.cabtrace.replay.read;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.cabtrace.replay.timeline.SpanEvent;
+import dev.cabtrace.replay.timeline.SpanStatus;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Reads Zipkin v2 JSON, as {@code /api/v2/trace/{id}} returns it: an array of spans with
+ * microsecond {@code timestamp} and {@code duration}, string {@code tags} and {@code annotations}.
+ */
+final class ZipkinJsonReader {
+
+  private final ReadContext context;
+
+  ZipkinJsonReader(ReadContext context) {
+    this.context = context;
+  }
+
+  /** Reads the array; the parser stands on its START_ARRAY. */
+  void readDocument(JsonParser parser) throws IOException {
+    JsonToken token;
+    while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
+      if (token == JsonToken.START_ARRAY) {
+        // /api/v2/traces returns a list of traces, each a list of spans.
+        readDocument(parser);
+      } else if (token == JsonToken.START_OBJECT) {
+        readSpan(parser);
+      } else {
+        throw new IllegalStateException("not a Zipkin span list: found " + token);
+      }
+    }
+  }
+
+  private void readSpan(JsonParser parser) throws IOException {
+    TimelineSpan.Builder span = TimelineSpan.builder();
+    long start = 0;
+    long duration = 0;
+    Map<String, Object> resource = new LinkedHashMap<>();
+    Map<String, String> tags = new LinkedHashMap<>();
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken value = parser.nextToken();
+      switch (field) {
+        case "traceId":
+          if (Ids.parse(parser.getValueAsString(), context.traceId, 2)) {
+            span.setTraceId(context.traceId[0], context.traceId[1]);
+          }
+          break;
+        case "id":
+          if (Ids.parse(parser.getValueAsString(), context.spanId, 1)) {
+            span.setSpanId(context.spanId[0]);
+          }
+          break;
+        case "parentId":
+          if (Ids.parse(parser.getValueAsString(), context.spanId, 1)) {
+            span.setParentSpanId(context.spanId[0]);
+          }
+          break;
+        case "name":
+          span.setName(context.intern(parser.getValueAsString()));
+          break;
+        case "kind":
+          span.setSpanKind(parser.getValueAsString("INTERNAL"));
+          break;
+        case "timestamp":
+          start = micros(parser);
+          break;
+        case "duration":
+          duration = micros(parser);
+          break;
+        case "localEndpoint":
+          readEndpoint(parser, resource);
+          break;
+        case "tags":
+          if (value == JsonToken.START_OBJECT) {
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+              String key = context.intern(parser.currentName());
+              parser.nextToken();
+              tags.put(key, context.intern(parser.getValueAsString()));
+            }
+          } else {
+            parser.skipChildren();
+          }
+          break;
+        case "annotations":
+          if (value == JsonToken.START_ARRAY) {
+            while (parser.nextToken() == JsonToken.START_OBJECT) {
+              span.addEvent(readAnnotation(parser));
+            }
+          } else {
+            parser.skipChildren();
+          }
+          break;
+        default:
+          parser.skipChildren();
+      }
+    }
+    span.setStartEpochNanos(start).setEndEpochNanos(start + duration);
+    SpanStatus status = SpanStatus.UNSET;
+    String message = "";
+    for (Map.Entry<String, String> tag : tags.entrySet()) {
+      String key = tag.getKey();
+      String value = tag.getValue();
+      if ("otel.status_code".equals(key)) {
+        status = "ERROR".equals(value) ? SpanStatus.ERROR : "OK".equals(value) ? SpanStatus.OK : status;
+      } else if ("otel.status_description".equals(key)) {
+        message = value;
+      } else if ("error".equals(key)) {
+        status = SpanStatus.ERROR;
+        if (message.isEmpty() && value != null && !"true".equals(value)) {
+          message = value;
+        }
+      } else if (!key.startsWith("otel.scope.") && !key.startsWith("otel.library.")) {
+        span.putAttribute(key, typed(value));
+      }
+    }
+    span.setStatus(status, message);
+    span.setResource(context.resource(resource));
+    context.add(span);
+  }
+
+  /** Zipkin tags are strings; numbers and booleans are read back as such. */
+  private static Object typed(String value) {
+    if (value == null) {
+      return null;
+    }
+    if ("true".equals(value) || "false".equals(value)) {
+      return Boolean.valueOf(value);
+    }
+    if (!value.isEmpty() && value.length() < 20 && value.chars().allMatch(c -> Character.isDigit(c) || c == '-')) {
+      try {
+        return Long.parseLong(value);
+      } catch (NumberFormatException e) {
+        return value;
+      }
+    }
+    return value;
+  }
+
+  private void readEndpoint(JsonParser parser, Map<String, Object> resource) throws IOException {
+    if (parser.currentToken() != JsonToken.START_OBJECT) {
+      parser.skipChildren();
+      return;
+    }
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      parser.nextToken();
+      if ("serviceName".equals(field)) {
+        resource.put("service.name", parser.getValueAsString());
+      } else {
+        parser.skipChildren();
+      }
+    }
+  }
+
+  private SpanEvent readAnnotation(JsonParser parser) throws IOException {
+    long time = 0;
+    String value = "";
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      parser.nextToken();
+      if ("timestamp".equals(field)) {
+        time = micros(parser);
+      } else if ("value".equals(field)) {
+        value = parser.getValueAsString("");
+      } else {
+        parser.skipChildren();
+      }
+    }
+    return new SpanEvent(time, value, Map.of());
+  }
+
+  private long micros(JsonParser parser) throws IOException {
+    long micros = context.nanos(parser.getValueAsString());
+    return micros > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : micros * 1000;
+  }
+}

@@ -1,0 +1,107 @@
+package dev.cabtrace.replay.timeline;
+
+import java.util.List;
+
+/**
+ * One model call and its token record, read from a {@code model_call} span (or any span carrying
+ * the GenAI usage attributes). A count the trace does not hold is null.
+ *
+ * @param span the span it was read from
+ * @param provider {@code gen_ai.provider.name} (or the older {@code gen_ai.system}), or null
+ * @param requestModel {@code gen_ai.request.model}, or null
+ * @param responseModel {@code gen_ai.response.model}, or null
+ * @param inputTokens prompt tokens, or null
+ * @param outputTokens completion tokens, or null
+ * @param cacheReadInputTokens cached prompt tokens, or null
+ * @param reasoningOutputTokens reasoning tokens, or null
+ * @param finishReasons why it stopped
+ * @param requestHash {@code cab.request_hash}, or null
+ */
+public record ModelCall(
+    TimelineSpan span,
+    String provider,
+    String requestModel,
+    String responseModel,
+    Long inputTokens,
+    Long outputTokens,
+    Long cacheReadInputTokens,
+    Long reasoningOutputTokens,
+    List<String> finishReasons,
+    String requestHash) {
+
+  /** The model the call is counted under: the answering model, else the requested one. */
+  public String model() {
+    return responseModel != null ? responseModel : requestModel != null ? requestModel : "unknown";
+  }
+
+  /** The call's latency, its span's duration. */
+  public long latencyNanos() {
+    return span.durationNanos();
+  }
+
+  static ModelCall from(TimelineSpan span) {
+    return new ModelCall(
+        span,
+        firstString(span, "gen_ai.provider.name", "gen_ai.system"),
+        firstString(span, "gen_ai.request.model"),
+        firstString(span, "gen_ai.response.model"),
+        firstLong(span, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens"),
+        firstLong(span, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens"),
+        firstLong(span, "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens"),
+        firstLong(span, "gen_ai.usage.reasoning.output_tokens"),
+        strings(span.attributes().get("gen_ai.response.finish_reasons")),
+        firstString(span, "cab.request_hash"));
+  }
+
+  /** Whether the span says anything about a model call. */
+  static boolean describesCall(TimelineSpan span) {
+    return span.kind() == dev.cabtrace.api.CabSpanKind.MODEL_CALL
+        || span.attributes().containsKey("gen_ai.usage.input_tokens")
+        || span.attributes().containsKey("gen_ai.usage.output_tokens");
+  }
+
+  private static String firstString(TimelineSpan span, String... keys) {
+    for (String key : keys) {
+      Object value = span.attributes().get(key);
+      if (value != null) {
+        return String.valueOf(value);
+      }
+    }
+    return null;
+  }
+
+  private static Long firstLong(TimelineSpan span, String... keys) {
+    for (String key : keys) {
+      Object value = span.attributes().get(key);
+      if (value instanceof Number) {
+        return ((Number) value).longValue();
+      }
+      if (value instanceof String) {
+        try {
+          return Long.parseLong(((String) value).trim());
+        } catch (NumberFormatException e) {
+          // Not a count: look at the next key.
+        }
+      }
+    }
+    return null;
+  }
+
+  private static List<String> strings(Object value) {
+    if (value instanceof List<?>) {
+      return ((List<?>) value).stream().map(String::valueOf).toList();
+    }
+    if (value instanceof String) {
+      String text = ((String) value).trim();
+      // Zipkin and Jaeger carry arrays as JSON text.
+      if (text.startsWith("[") && text.endsWith("]")) {
+        return java.util.Arrays.stream(text.substring(1, text.length() - 1).split(","))
+            .map(s -> s.trim().replaceAll("^\"|\"$", ""))
+            .filter(s -> !s.isEmpty())
+            .toList();
+      }
+      return text.isEmpty() ? List.of() : List.of(text);
+    }
+    return List.of();
+  }
+}

@@ -1,0 +1,26 @@
+package dev.cabtrace.replay.timeline;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * One chunk of terminal output recorded on a span ({@code cab.output} event).
+ *
+ * @param epochNanos when it arrived
+ * @param stream {@code stdout}, {@code stderr} or {@code pty}
+ * @param data the recorded data: text, or base64 when {@code base64}
+ * @param base64 whether {@code data} is base64 (the bytes were not UTF-8)
+ * @param span the span it was recorded on
+ */
+public record OutputChunk(long epochNanos, String stream, String data, boolean base64, TimelineSpan span) {
+
+  /** The original bytes. */
+  public byte[] bytes() {
+    return base64 ? Base64.getMimeDecoder().decode(data) : data.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The chunk as text; bytes that are not UTF-8 become U+FFFD. */
+  public String text() {
+    return base64 ? new String(bytes(), StandardCharsets.UTF_8) : data;
+  }
+}

@@ -1,0 +1,314 @@
+package dev.cabtrace.replay.timeline;
+
+import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The timeline of one or more traces, immutable: spans in start order (a parent before its
+ * children on ties), the tree, model calls with their tokens, terminal output, and what was
+ * imperfect in the input. Offsets count from {@link #t0EpochNanos()}, the earliest start.
+ *
+ * <p>{@link #frame(long)} answers in logarithmic time: every order it needs is precomputed.
+ */
+public final class Timeline {
+
+  private final String source;
+  private final List<TimelineSpan> spans;
+  private final List<LoadWarning> warnings;
+  private final long t0;
+  private final long duration;
+  private final long[] starts;
+  private final ActiveSpanIndex activeIndex;
+  private final List<TimelineSpan> byEnd;
+  private final long[] endsSorted;
+  private final long[] zeroLengthStarts;
+  private final List<ModelCall> modelCalls;
+  private final long[] modelCallEnds;
+  private final TokenTotals[] tokensAfter;
+  private final List<OutputChunk> output;
+  private final long[] outputTimes;
+  private final int[][] children;
+
+  Timeline(String source, List<TimelineSpan> spans, List<LoadWarning> warnings) {
+    this.source = source;
+    this.spans = Collections.unmodifiableList(spans);
+    this.warnings = List.copyOf(warnings);
+    int n = spans.size();
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    starts = new long[n];
+    long[] ends = new long[n];
+    for (int i = 0; i < n; i++) {
+      TimelineSpan span = spans.get(i);
+      starts[i] = span.startEpochNanos();
+      ends[i] = span.endEpochNanos();
+      first = Math.min(first, starts[i]);
+      last = Math.max(last, ends[i]);
+    }
+    this.t0 = n == 0 ? 0 : first;
+    this.duration = n == 0 ? 0 : last - first;
+    this.activeIndex = new ActiveSpanIndex(starts, ends);
+
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Long.compare(ends[a], ends[b]));
+    List<TimelineSpan> sortedByEnd = new ArrayList<>(n);
+    endsSorted = new long[n];
+    int zeroLength = 0;
+    for (int i = 0; i < n; i++) {
+      sortedByEnd.add(spans.get(order[i]));
+      endsSorted[i] = ends[order[i]];
+      if (ends[i] == starts[i]) {
+        zeroLength++;
+      }
+    }
+    this.byEnd = Collections.unmodifiableList(sortedByEnd);
+    zeroLengthStarts = new long[zeroLength];
+    for (int i = 0, z = 0; i < n; i++) {
+      if (ends[i] == starts[i]) {
+        zeroLengthStarts[z++] = starts[i];
+      }
+    }
+
+    List<ModelCall> calls = new ArrayList<>();
+    List<OutputChunk> chunks = new ArrayList<>();
+    int[] childCount = new int[n];
+    for (TimelineSpan span : spans) {
+      if (ModelCall.describesCall(span)) {
+        calls.add(ModelCall.from(span));
+      }
+      for (SpanEvent event : span.events()) {
+        if ("cab.output".equals(event.name())) {
+          String data = event.attribute("cab.output.data");
+          if (data != null) {
+            String stream = event.attribute("cab.output.stream");
+            chunks.add(
+                new OutputChunk(
+                    event.epochNanos(),
+                    stream == null ? "stdout" : stream,
+                    data,
+                    "base64".equals(event.attribute("cab.output.encoding")),
+                    span));
+          }
+        }
+      }
+      if (span.parentIndex >= 0) {
+        childCount[span.parentIndex]++;
+      }
+    }
+    calls.sort((a, b) -> Long.compare(a.span().endEpochNanos(), b.span().endEpochNanos()));
+    this.modelCalls = List.copyOf(calls);
+    modelCallEnds = new long[calls.size()];
+    tokensAfter = new TokenTotals[calls.size() + 1];
+    tokensAfter[0] = TokenTotals.ZERO;
+    for (int i = 0; i < calls.size(); i++) {
+      modelCallEnds[i] = calls.get(i).span().endEpochNanos();
+      tokensAfter[i + 1] = tokensAfter[i].plus(calls.get(i));
+    }
+    // A stable sort keeps chunks of equal time in recorded order.
+    chunks.sort((a, b) -> Long.compare(a.epochNanos(), b.epochNanos()));
+    this.output = List.copyOf(chunks);
+    outputTimes = new long[chunks.size()];
+    for (int i = 0; i < chunks.size(); i++) {
+      outputTimes[i] = chunks.get(i).epochNanos();
+    }
+    children = new int[n][];
+    for (int i = 0; i < n; i++) {
+      children[i] = new int[childCount[i]];
+    }
+    int[] filled = new int[n];
+    for (TimelineSpan span : spans) {
+      if (span.parentIndex >= 0) {
+        children[span.parentIndex][filled[span.parentIndex]++] = span.index;
+      }
+    }
+  }
+
+  /** Where the trace was read from. */
+  public String source() {
+    return source;
+  }
+
+  /** Every span, in start order; a parent comes before its children when they start together. */
+  public List<TimelineSpan> spans() {
+    return spans;
+  }
+
+  /** The number of spans. */
+  public int size() {
+    return spans.size();
+  }
+
+  /** The span at {@code index} in start order. */
+  public TimelineSpan span(int index) {
+    return spans.get(index);
+  }
+
+  /** The spans whose parent is {@code span}, in start order. */
+  public List<TimelineSpan> children(TimelineSpan span) {
+    int[] indexes = children[span.index()];
+    return new AbstractList<>() {
+      @Override
+      public TimelineSpan get(int i) {
+        return spans.get(indexes[i]);
+      }
+
+      @Override
+      public int size() {
+        return indexes.length;
+      }
+    };
+  }
+
+  /** The parent of {@code span}, or null for a root. */
+  public TimelineSpan parent(TimelineSpan span) {
+    return span.parentIndex() < 0 ? null : spans.get(span.parentIndex());
+  }
+
+  /** The spans with no parent in the trace, in start order. */
+  public List<TimelineSpan> roots() {
+    return spans.stream().filter(s -> s.parentIndex() < 0).toList();
+  }
+
+  /** The earliest start, epoch nanoseconds: offset 0. */
+  public long t0EpochNanos() {
+    return t0;
+  }
+
+  /** Latest end minus earliest start, nanoseconds. */
+  public long durationNanos() {
+    return duration;
+  }
+
+  /** {@code epochNanos} as an offset from the start of the timeline. */
+  public long offsetNanos(long epochNanos) {
+    return epochNanos - t0;
+  }
+
+  /** The distinct trace ids, in order of first appearance. */
+  public List<String> traceIds() {
+    Map<String, Boolean> ids = new LinkedHashMap<>();
+    for (TimelineSpan span : spans) {
+      ids.putIfAbsent(span.traceId(), Boolean.TRUE);
+    }
+    return List.copyOf(ids.keySet());
+  }
+
+  /** The resource of the first span: the cell's identity, when one cell was read. */
+  public Map<String, Object> resource() {
+    return spans.isEmpty() ? Map.of() : spans.get(0).resource();
+  }
+
+  /** Every model call, in end order. */
+  public List<ModelCall> modelCalls() {
+    return modelCalls;
+  }
+
+  /** Tokens over every model call. */
+  public TokenTotals tokens() {
+    return tokensAfter[tokensAfter.length - 1];
+  }
+
+  /** Every chunk of terminal output, in arrival order. */
+  public List<OutputChunk> output() {
+    return output;
+  }
+
+  /** What was imperfect in the input and how the load got past it. */
+  public List<LoadWarning> warnings() {
+    return warnings;
+  }
+
+  /** The first span with this name, or null. */
+  public TimelineSpan spanNamed(String name) {
+    for (TimelineSpan span : spans) {
+      if (span.name().equals(name)) {
+        return span;
+      }
+    }
+    return null;
+  }
+
+  /** The cell at {@code offsetNanos} from its start, with nothing selected. */
+  public Frame frame(long offsetNanos) {
+    return frame(offsetNanos, null);
+  }
+
+  /** The cell at {@code offsetNanos} from its start, with {@code selected} selected (or null). */
+  public Frame frame(long offsetNanos, TimelineSpan selected) {
+    long t = t0 + offsetNanos;
+    List<Integer> activePositions = activeIndex.activeAt(t);
+    List<TimelineSpan> active = new AbstractList<>() {
+      @Override
+      public TimelineSpan get(int i) {
+        return spans.get(activePositions.get(i));
+      }
+
+      @Override
+      public int size() {
+        return activePositions.size();
+      }
+    };
+    int ended = ActiveSpanIndex.upperBound(endsSorted, t);
+    int endedZeroLengthNow =
+        ActiveSpanIndex.upperBound(zeroLengthStarts, t) - ActiveSpanIndex.lowerBound(zeroLengthStarts, t);
+    List<TimelineSpan> finished = finishedView(ended, t, endedZeroLengthNow);
+    int started = ActiveSpanIndex.upperBound(starts, t);
+    int calls = ActiveSpanIndex.upperBound(modelCallEnds, t);
+    int chunks = ActiveSpanIndex.upperBound(outputTimes, t);
+    return new Frame(
+        offsetNanos,
+        active,
+        finished,
+        spans.subList(started, spans.size()),
+        selected,
+        modelCalls.subList(0, calls),
+        tokensAfter[calls],
+        new TerminalOutput(output.subList(0, chunks)));
+  }
+
+  private List<TimelineSpan> finishedView(int ended, long t, int zeroLengthAtT) {
+    if (zeroLengthAtT == 0) {
+      return byEnd.subList(0, ended);
+    }
+    // A zero-length span at t is active, not finished. Spans ending exactly at t sit at the end
+    // of the ended range: only that short tail needs filtering.
+    int endingBefore = ActiveSpanIndex.lowerBound(endsSorted, t);
+    List<TimelineSpan> tail = new ArrayList<>();
+    for (int i = endingBefore; i < ended; i++) {
+      TimelineSpan span = byEnd.get(i);
+      if (!(span.durationNanos() == 0 && span.startEpochNanos() == t)) {
+        tail.add(span);
+      }
+    }
+    List<TimelineSpan> head = byEnd.subList(0, endingBefore);
+    return new AbstractList<>() {
+      @Override
+      public TimelineSpan get(int i) {
+        return i < head.size() ? head.get(i) : tail.get(i - head.size());
+      }
+
+      @Override
+      public int size() {
+        return head.size() + tail.size();
+      }
+    };
+  }
+
+  /** A cursor over this timeline, at offset 0, nothing selected, paused, on the system clock. */
+  public ReplayCursor cursor() {
+    return ReplayCursor.builder(this).build();
+  }
+
+  @Override
+  public String toString() {
+    return "Timeline{" + source + ", " + spans.size() + " spans, " + Durations.seconds(duration) + "}";
+  }
+}

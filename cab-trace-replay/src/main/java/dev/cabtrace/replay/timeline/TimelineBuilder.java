@@ -1,0 +1,194 @@
+package dev.cabtrace.replay.timeline;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Assembles a {@link Timeline} from spans as a reader finds them: drops duplicates, links parents,
+ * breaks cycles, orders the spans and notes what was imperfect. Used by the readers; also a way to
+ * build a timeline by hand in a test.
+ */
+public final class TimelineBuilder {
+
+  /** Warnings of one kind beyond this many are summed up in one line. */
+  private static final int WARNINGS_PER_KIND = 20;
+
+  private final String source;
+  private final List<TimelineSpan> spans = new ArrayList<>();
+  private final SpanIdMap ids = new SpanIdMap();
+  private final List<LoadWarning> warnings = new ArrayList<>();
+  private final Map<String, Integer> warningCounts = new LinkedHashMap<>();
+  private long duplicates;
+
+  /** A builder for a timeline read from {@code source} (a file name, a URL, ...). */
+  public TimelineBuilder(String source) {
+    this.source = source;
+  }
+
+  /** The number of spans added so far. */
+  public int size() {
+    return spans.size();
+  }
+
+  /**
+   * Adds a span. A span whose id is already in the timeline is kept once: the first one, unless
+   * that one never finished and this one did.
+   *
+   * @return whether the span was added
+   */
+  public boolean add(TimelineSpan.Builder builder, long line) {
+    if (builder.spanId() == 0) {
+      warn("invalid id", line, "a span without a valid span id; skipped");
+      return false;
+    }
+    TimelineSpan span = builder.build();
+    if (builder.endEpochNanos() < builder.startEpochNanos()) {
+      warn("end before start", line, "span " + span.spanId() + " (" + span.name() + ") ends before it starts; shown as zero-length");
+    }
+    int existing = ids.get(span.traceIdHigh(), span.traceIdLow(), span.spanIdBits());
+    if (existing >= 0) {
+      TimelineSpan kept = spans.get(existing);
+      if (kept.unfinished() && !span.unfinished()) {
+        spans.set(existing, span);
+      } else if (!span.unfinished()) {
+        duplicates++;
+      }
+      return false;
+    }
+    ids.put(span.traceIdHigh(), span.traceIdLow(), span.spanIdBits(), spans.size());
+    spans.add(span);
+    return true;
+  }
+
+  /**
+   * Adds a span read from a crash journal, unless the capture already holds it. A span that never
+   * ended is shown ending at {@code heartbeatEpochNanos}, the last sign of life, and marked
+   * unfinished.
+   */
+  public boolean addRecovered(TimelineSpan.Builder builder, long heartbeatEpochNanos) {
+    TimelineSpan probe = builder.build();
+    if (ids.get(probe.traceIdHigh(), probe.traceIdLow(), probe.spanIdBits()) >= 0) {
+      return false;
+    }
+    if (builder.endEpochNanos() == 0) {
+      builder.setEndEpochNanos(Math.max(heartbeatEpochNanos, builder.startEpochNanos())).setUnfinished(true);
+      warn(0, "span " + probe.spanId() + " (" + probe.name() + ") never ended: the process stopped; shown unfinished, ending at its last heartbeat");
+    } else {
+      warn(0, "span " + probe.spanId() + " (" + probe.name() + ") ended but never reached the capture file; recovered from the crash journal");
+    }
+    return add(builder, 0);
+  }
+
+  /** Whether a span with these ids is already in. */
+  public boolean contains(long traceIdHigh, long traceIdLow, long spanId) {
+    return ids.get(traceIdHigh, traceIdLow, spanId) >= 0;
+  }
+
+  /** Notes something imperfect found at {@code line} (0 for none). */
+  public void warn(long line, String message) {
+    warnings.add(new LoadWarning(source, line, message));
+  }
+
+  private void warn(String kind, long line, String message) {
+    int count = warningCounts.merge(kind, 1, Integer::sum);
+    if (count <= WARNINGS_PER_KIND) {
+      warnings.add(new LoadWarning(source, line, message));
+    }
+  }
+
+  /** The timeline. */
+  public Timeline build() {
+    int n = spans.size();
+    int[] parent = new int[n];
+    for (int i = 0; i < n; i++) {
+      TimelineSpan span = spans.get(i);
+      parent[i] = -1;
+      if (span.parentSpanIdBits() != 0) {
+        int found = ids.get(span.traceIdHigh(), span.traceIdLow(), span.parentSpanIdBits());
+        if (found < 0 || found == i) {
+          warn("missing parent", 0, "span " + span.spanId() + " (" + span.name() + "): parent " + span.parentSpanId() + " is not in the trace; shown as a root");
+        } else {
+          parent[i] = found;
+        }
+      }
+    }
+    int[] depth = depths(parent);
+    for (int i = 0; i < n; i++) {
+      TimelineSpan span = spans.get(i);
+      span.depth = depth[i];
+      if (parent[i] >= 0) {
+        TimelineSpan p = spans.get(parent[i]);
+        if (span.startEpochNanos() < p.startEpochNanos() || span.endEpochNanos() > p.endEpochNanos()) {
+          warn("clock skew", 0, "span " + span.spanId() + " (" + span.name() + ") runs outside its parent " + p.spanId() + " (" + p.name() + "): clock skew? times kept as recorded");
+        }
+      }
+    }
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(
+        order,
+        Comparator.<Integer>comparingLong(i -> spans.get(i).startEpochNanos())
+            .thenComparingInt(i -> depth[i])
+            .thenComparing(Comparator.<Integer>comparingLong(i -> spans.get(i).endEpochNanos()).reversed()));
+    int[] position = new int[n];
+    List<TimelineSpan> sorted = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      position[order[i]] = i;
+    }
+    for (int i = 0; i < n; i++) {
+      TimelineSpan span = spans.get(order[i]);
+      span.index = i;
+      span.parentIndex = parent[order[i]] < 0 ? -1 : position[parent[order[i]]];
+      sorted.add(span);
+    }
+    if (duplicates > 0) {
+      warnings.add(new LoadWarning(source, 0, duplicates + " span(s) appeared more than once (a retried export?); each kept once"));
+    }
+    for (Map.Entry<String, Integer> count : warningCounts.entrySet()) {
+      if (count.getValue() > WARNINGS_PER_KIND) {
+        warnings.add(new LoadWarning(source, 0, (count.getValue() - WARNINGS_PER_KIND) + " more warning(s) of the kind \"" + count.getKey() + "\""));
+      }
+    }
+    return new Timeline(source, sorted, warnings);
+  }
+
+  /** Depth of every span; a cycle is broken by making the span that closes it a root. */
+  private int[] depths(int[] parent) {
+    int n = parent.length;
+    int[] depth = new int[n];
+    byte[] state = new byte[n]; // 0 unvisited, 1 on the current path, 2 done
+    int[] path = new int[16];
+    for (int i = 0; i < n; i++) {
+      if (state[i] != 0) {
+        continue;
+      }
+      int length = 0;
+      int current = i;
+      while (current >= 0 && state[current] == 0) {
+        state[current] = 1;
+        if (length == path.length) {
+          path = java.util.Arrays.copyOf(path, length * 2);
+        }
+        path[length++] = current;
+        current = parent[current];
+      }
+      if (current >= 0 && state[current] == 1) {
+        int closing = path[length - 1];
+        TimelineSpan span = spans.get(closing);
+        warn("parent cycle", 0, "span " + span.spanId() + " (" + span.name() + ") is its own ancestor; the cycle is broken there and it is shown as a root");
+        parent[closing] = -1;
+      }
+      for (int k = length - 1; k >= 0; k--) {
+        int node = path[k];
+        depth[node] = parent[node] < 0 ? 0 : depth[parent[node]] + 1;
+        state[node] = 2;
+      }
+    }
+    return depth;
+  }
+}

@@ -1,0 +1,309 @@
+package dev.cabtrace.replay.timeline;
+
+import dev.cabtrace.api.CabSpanKind;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One span of a timeline, immutable. Times are epoch nanoseconds as recorded; {@link
+ * Timeline#offsetNanos} turns them into offsets from the timeline's start.
+ */
+public final class TimelineSpan {
+
+  private final long traceIdHigh;
+  private final long traceIdLow;
+  private final long spanId;
+  private final long parentSpanId;
+  private final String name;
+  private final CabSpanKind kind;
+  private final String spanKind;
+  private final long startEpochNanos;
+  private final long endEpochNanos;
+  private final SpanStatus status;
+  private final String statusMessage;
+  private final Map<String, Object> attributes;
+  private final List<SpanEvent> events;
+  private final Map<String, Object> resource;
+  private final boolean unfinished;
+  // Set once the timeline is assembled.
+  int index = -1;
+  int parentIndex = -1;
+  int depth;
+
+  private TimelineSpan(Builder builder) {
+    this.traceIdHigh = builder.traceIdHigh;
+    this.traceIdLow = builder.traceIdLow;
+    this.spanId = builder.spanId;
+    this.parentSpanId = builder.parentSpanId;
+    this.name = builder.name;
+    this.spanKind = builder.spanKind;
+    this.startEpochNanos = builder.startEpochNanos;
+    this.endEpochNanos = Math.max(builder.startEpochNanos, builder.endEpochNanos);
+    this.status = builder.status;
+    this.statusMessage = builder.statusMessage;
+    this.attributes = CompactAttributes.of(builder.attributes, builder.attributeLength);
+    this.events = builder.events == null ? List.of() : List.copyOf(builder.events);
+    this.resource = builder.resource == null ? Map.of() : builder.resource;
+    this.unfinished = builder.unfinished;
+    this.kind = kindOf(this.attributes);
+  }
+
+  /** A builder, for readers of trace formats. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private static CabSpanKind kindOf(Map<String, Object> attributes) {
+    Object declared = attributes.get("cab.span.kind");
+    if (declared != null) {
+      CabSpanKind kind = CabSpanKind.fromValue(String.valueOf(declared)).orElse(null);
+      if (kind != null) {
+        return kind;
+      }
+    }
+    if (attributes.containsKey("gen_ai.operation.name")
+        || attributes.containsKey("gen_ai.usage.input_tokens")
+        || attributes.containsKey("gen_ai.usage.output_tokens")) {
+      return CabSpanKind.MODEL_CALL;
+    }
+    return null;
+  }
+
+  /** The trace id, 32 lowercase hex digits. */
+  public String traceId() {
+    return Ids.hex(traceIdHigh) + Ids.hex(traceIdLow);
+  }
+
+  /** The span id, 16 lowercase hex digits. */
+  public String spanId() {
+    return Ids.hex(spanId);
+  }
+
+  /** The recorded parent's span id, or the empty string for a root. */
+  public String parentSpanId() {
+    return parentSpanId == 0 ? "" : Ids.hex(parentSpanId);
+  }
+
+  /** The span's name. */
+  public String name() {
+    return name;
+  }
+
+  /** The cell phase ({@code cab.span.kind}, else inferred from GenAI attributes), or null. */
+  public CabSpanKind kind() {
+    return kind;
+  }
+
+  /** The phase as shown: {@code container}, ..., or {@code unknown}. */
+  public String kindName() {
+    return kind == null ? "unknown" : kind.value();
+  }
+
+  /** The OpenTelemetry span kind: INTERNAL, SERVER, CLIENT, PRODUCER or CONSUMER. */
+  public String spanKind() {
+    return spanKind;
+  }
+
+  /** When it started, epoch nanoseconds. */
+  public long startEpochNanos() {
+    return startEpochNanos;
+  }
+
+  /** When it ended, epoch nanoseconds (for an unfinished span: the last sign of life). */
+  public long endEpochNanos() {
+    return endEpochNanos;
+  }
+
+  /** Its duration in nanoseconds. */
+  public long durationNanos() {
+    return endEpochNanos - startEpochNanos;
+  }
+
+  /** Its status. */
+  public SpanStatus status() {
+    return status;
+  }
+
+  /** The status message, possibly empty. */
+  public String statusMessage() {
+    return statusMessage;
+  }
+
+  /**
+   * Its attributes in recorded order: String, Long, Double, Boolean, or a List of those for arrays.
+   */
+  public Map<String, Object> attributes() {
+    return attributes;
+  }
+
+  /** One attribute, or null. */
+  public Object attribute(String key) {
+    return attributes.get(key);
+  }
+
+  /** Its events in time order. */
+  public List<SpanEvent> events() {
+    return events;
+  }
+
+  /** The attributes of the resource that recorded it (the cell's identity). */
+  public Map<String, Object> resource() {
+    return resource;
+  }
+
+  /** Whether the span never ended: the process died (read from a crash journal). */
+  public boolean unfinished() {
+    return unfinished;
+  }
+
+  /** Its position in the timeline's start order. */
+  public int index() {
+    return index;
+  }
+
+  /** The position of its parent in the timeline, or -1 for a root. */
+  public int parentIndex() {
+    return parentIndex;
+  }
+
+  /** How deep it sits in the tree: 0 for a root. */
+  public int depth() {
+    return depth;
+  }
+
+  long traceIdHigh() {
+    return traceIdHigh;
+  }
+
+  long traceIdLow() {
+    return traceIdLow;
+  }
+
+  long spanIdBits() {
+    return spanId;
+  }
+
+  long parentSpanIdBits() {
+    return parentSpanId;
+  }
+
+  @Override
+  public String toString() {
+    return kindName() + " " + name + " (" + spanId() + ")";
+  }
+
+  /** Collects one span's fields as a reader finds them. Not thread-safe. */
+  public static final class Builder {
+    private long traceIdHigh;
+    private long traceIdLow;
+    private long spanId;
+    private long parentSpanId;
+    private String name = "";
+    private String spanKind = "INTERNAL";
+    private long startEpochNanos;
+    private long endEpochNanos;
+    private SpanStatus status = SpanStatus.UNSET;
+    private String statusMessage = "";
+    private Object[] attributes = new Object[8];
+    private int attributeLength;
+    private List<SpanEvent> events;
+    private Map<String, Object> resource;
+    private boolean unfinished;
+
+    private Builder() {}
+
+    /** The trace id as two 64-bit halves. */
+    public Builder setTraceId(long high, long low) {
+      this.traceIdHigh = high;
+      this.traceIdLow = low;
+      return this;
+    }
+
+    /** The span id; 0 is invalid. */
+    public Builder setSpanId(long spanId) {
+      this.spanId = spanId;
+      return this;
+    }
+
+    /** The parent's span id; 0 for a root. */
+    public Builder setParentSpanId(long parentSpanId) {
+      this.parentSpanId = parentSpanId;
+      return this;
+    }
+
+    public Builder setName(String name) {
+      this.name = Objects.requireNonNullElse(name, "");
+      return this;
+    }
+
+    public Builder setSpanKind(String spanKind) {
+      this.spanKind = Objects.requireNonNullElse(spanKind, "INTERNAL");
+      return this;
+    }
+
+    public Builder setStartEpochNanos(long startEpochNanos) {
+      this.startEpochNanos = startEpochNanos;
+      return this;
+    }
+
+    public Builder setEndEpochNanos(long endEpochNanos) {
+      this.endEpochNanos = endEpochNanos;
+      return this;
+    }
+
+    public Builder setStatus(SpanStatus status, String message) {
+      this.status = Objects.requireNonNull(status, "status");
+      this.statusMessage = Objects.requireNonNullElse(message, "");
+      return this;
+    }
+
+    /** Adds an attribute; a value is a String, Long, Double, Boolean or List of those. */
+    public Builder putAttribute(String key, Object value) {
+      if (key == null || value == null) {
+        return this;
+      }
+      if (attributeLength + 2 > attributes.length) {
+        attributes = java.util.Arrays.copyOf(attributes, attributes.length * 2);
+      }
+      attributes[attributeLength++] = key;
+      attributes[attributeLength++] = value;
+      return this;
+    }
+
+    public Builder addEvent(SpanEvent event) {
+      if (events == null) {
+        events = new java.util.ArrayList<>();
+      }
+      events.add(event);
+      return this;
+    }
+
+    /** The resource's attributes; readers share one map between the spans of one resource. */
+    public Builder setResource(Map<String, Object> resource) {
+      this.resource = resource;
+      return this;
+    }
+
+    public Builder setUnfinished(boolean unfinished) {
+      this.unfinished = unfinished;
+      return this;
+    }
+
+    long spanId() {
+      return spanId;
+    }
+
+    long startEpochNanos() {
+      return startEpochNanos;
+    }
+
+    long endEpochNanos() {
+      return endEpochNanos;
+    }
+
+    TimelineSpan build() {
+      return new TimelineSpan(this);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package dev.cabtrace.replay.read;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cabtrace.api.CabSpanKind;
+import dev.cabtrace.replay.timeline.Durations;
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TraceReaderTest {
+
+  static Timeline load(String resource) throws IOException {
+    try (InputStream in = TraceReaderTest.class.getResourceAsStream(resource)) {
+      assertThat(in).as(resource).isNotNull();
+      return TraceReader.create().read(in, resource);
+    }
+  }
+
+  @Test
+  void theSeedCellWrittenByTheOfficialExporterReplaysWithItsSpansParentageAndDurations() throws IOException {
+    Timeline timeline = load("seed-cell.otlp.jsonl");
+
+    assertThat(timeline.warnings()).isEmpty();
+    assertThat(timeline.spans()).extracting(TimelineSpan::kind)
+        .containsExactly(CabSpanKind.TASK_SETUP, CabSpanKind.ADAPTER_RUN, CabSpanKind.TOOL_CALL,
+            CabSpanKind.CONTAINER, CabSpanKind.CLEANUP);
+    assertThat(timeline.spans()).extracting(s -> Durations.millis(s.durationNanos()))
+        .containsExactly("1 ms", "85456 ms", "0 ms", "85455 ms", "0 ms");
+    assertThat(Durations.seconds(timeline.durationNanos())).isEqualTo("85.46 s");
+    TimelineSpan run = timeline.span(1);
+    assertThat(timeline.parent(timeline.span(2))).isSameAs(run);
+    assertThat(timeline.parent(timeline.span(3))).isSameAs(run);
+    assertThat(timeline.roots()).extracting(TimelineSpan::name)
+        .containsExactly("prepare:polyglot/rust-error-handling", "openhands:polyglot/rust-error-handling", "cleanup:openhands");
+    assertThat(timeline.children(run)).extracting(TimelineSpan::name).containsExactly("applied_plugins", "openhands:run");
+    assertThat(timeline.traceIds()).containsExactly("bbff3415624849ccae3d4dd5f4b6b86a");
+    assertThat(timeline.span(3).attribute("command")).asList().hasSize(6).startsWith("/app/.venv/bin/python");
+    assertThat(timeline.span(0).attribute("plugin_stack")).isEqualTo(List.of());
+    assertThat(timeline.resource()).containsEntry("cab.tui", "openhands");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"seed-cell.tempo-v1.json", "seed-cell.tempo-v2.json", "seed-cell.jaeger.json", "seed-cell.zipkin.json"})
+  void theSameCellFromTempoJaegerAndZipkinGivesTheSameTimeline(String resource) throws IOException {
+    Timeline expected = load("seed-cell.otlp.jsonl");
+    Timeline actual = load(resource);
+
+    assertThat(actual.warnings()).isEmpty();
+    assertThat(shape(actual)).isEqualTo(shape(expected));
+    assertThat(actual.span(2).attribute("count")).isEqualTo(0L);
+  }
+
+  /** What a timeline must agree on whatever the format: ids, links, kinds, names, times. */
+  private static List<String> shape(Timeline timeline) {
+    return timeline.spans().stream()
+        .map(s -> String.join("|", s.traceId(), s.spanId(), s.parentSpanId(), s.kindName(), s.name(),
+            Long.toString(s.startEpochNanos()), Long.toString(s.endEpochNanos()), String.valueOf(s.depth())))
+        .toList();
+  }
+
+  @Test
+  void readsTheOfficialExporterFixtureWithItsTokens() throws IOException {
+    Timeline timeline = load("aider-cell.official-otlp-stdout-1.63.jsonl");
+
+    assertThat(timeline.size()).isEqualTo(6);
+    assertThat(timeline.tokens().input()).isEqualTo(11254);
+    assertThat(timeline.tokens().output()).isEqualTo(508);
+    assertThat(timeline.tokens().calls()).isEqualTo(2);
+    assertThat(timeline.modelCalls()).extracting(c -> c.finishReasons()).containsOnly(List.of("stop"));
+    assertThat(timeline.spanNamed("aider:run").status()).hasToString("ERROR");
+    assertThat(timeline.spanNamed("aider:run").statusMessage()).isEqualTo("tests failed");
+  }
+
+  @Test
+  void idsInBase64AndNumbersAsNumbersAreRead() throws IOException {
+    String line = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"u/80FWJISczq49TfS2uGqg==\","
+        + "\"spanId\":\"u/80FWJISc0=\",\"name\":\"n\",\"kind\":\"SPAN_KIND_CLIENT\",\"startTimeUnixNano\":1000,"
+        + "\"endTimeUnixNano\":3000,\"attributes\":[{\"key\":\"gen_ai.usage.input_tokens\",\"value\":{\"intValue\":7}}],"
+        + "\"status\":{\"code\":\"STATUS_CODE_ERROR\"}}]}]}]}\n";
+    Timeline timeline = read(line);
+
+    TimelineSpan span = timeline.span(0);
+    assertThat(span.traceId()).isEqualTo("bbff3415624849cceae3d4df4b6b86aa");
+    assertThat(span.spanId()).isEqualTo("bbff3415624849cd");
+    assertThat(span.spanKind()).isEqualTo("CLIENT");
+    assertThat(span.durationNanos()).isEqualTo(2000);
+    assertThat(span.kind()).isEqualTo(CabSpanKind.MODEL_CALL);
+    assertThat(timeline.tokens().input()).isEqualTo(7);
+    assertThat(span.status()).hasToString("ERROR");
+  }
+
+  static Timeline read(String content) throws TraceReadException {
+    return TraceReader.create().read(new java.io.ByteArrayInputStream(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "test.jsonl");
+  }
+
+  static Stream<String> lines(String resource) throws IOException {
+    try (InputStream in = TraceReaderTest.class.getResourceAsStream(resource)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList().stream();
+    }
+  }
+}
