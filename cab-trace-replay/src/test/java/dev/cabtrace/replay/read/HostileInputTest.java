@@ -1,0 +1,210 @@
+package dev.cabtrace.replay.read;
+
+import static dev.cabtrace.replay.read.TraceReaderTest.read;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cabtrace.replay.timeline.LoadWarning;
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class HostileInputTest {
+
+  private static final String TRACE = "8293433263b72503f683e7696220d242";
+
+  @TempDir Path dir;
+
+  /** One OTLP line holding one span. */
+  static String line(String spanId, String parentId, String name, long start, long end) {
+    return "{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"scope\":{\"name\":\"t\"},\"spans\":[{"
+        + "\"traceId\":\"" + TRACE + "\",\"spanId\":\"" + spanId + "\""
+        + (parentId == null ? "" : ",\"parentSpanId\":\"" + parentId + "\"")
+        + ",\"name\":\"" + name + "\",\"kind\":1,\"startTimeUnixNano\":\"" + start + "\",\"endTimeUnixNano\":\"" + end
+        + "\",\"attributes\":[{\"key\":\"cab.span.kind\",\"value\":{\"stringValue\":\"tool_call\"}}],\"status\":{}}]}]}]}";
+  }
+
+  private static List<String> messages(Timeline timeline) {
+    return timeline.warnings().stream().map(LoadWarning::toString).toList();
+  }
+
+  @Test
+  void aTornLastLineLoadsTheRestWithAWarning() throws IOException {
+    String whole = line("0000000000000001", null, "a", 1000, 2000) + "\n";
+    String torn = line("0000000000000002", null, "b", 1500, 2500);
+    Timeline timeline = read(whole + torn.substring(0, torn.length() / 2));
+
+    assertThat(timeline.spans()).extracting(TimelineSpan::name).containsExactly("a");
+    assertThat(messages(timeline)).singleElement().asString().contains("test.jsonl:2:").contains("torn last line");
+  }
+
+  @Test
+  void aLineThatIsNotJsonOrNotATraceIsSkippedWithItsLineNumber() throws IOException {
+    String content = line("0000000000000001", null, "a", 1000, 2000) + "\n"
+        + "Exception in thread main: oops\n"
+        + "{\"level\":\"info\",\"msg\":\"not a trace\"}\n"
+        + "[1,2,3]\n"
+        + line("0000000000000002", null, "b", 1500, 2500) + "\n";
+    Timeline timeline = read(content);
+
+    assertThat(timeline.spans()).extracting(TimelineSpan::name).containsExactly("a", "b");
+    assertThat(messages(timeline)).hasSize(3);
+    assertThat(messages(timeline).get(0)).startsWith("test.jsonl:2: not JSON");
+    assertThat(messages(timeline).get(1)).startsWith("test.jsonl:3: not a trace");
+    assertThat(messages(timeline).get(2)).startsWith("test.jsonl:4:");
+  }
+
+  @Test
+  void strictModeFailsOnTheFirstBadLineNamingIt() {
+    String content = line("0000000000000001", null, "a", 1000, 2000) + "\nnot json\n";
+    assertThatThrownBy(
+            () -> TraceReader.builder().setStrict(true).build()
+                .read(new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)), "cell.jsonl"))
+        .isInstanceOf(TraceReadException.class)
+        .hasMessageStartingWith("cell.jsonl:2: not JSON");
+  }
+
+  @Test
+  void theSameSpanTwiceIsKeptOnce() throws IOException {
+    String once = line("0000000000000001", null, "a", 1000, 2000) + "\n";
+    Timeline timeline = read(once + once + line("0000000000000002", null, "b", 1500, 2500) + "\n" + once);
+
+    assertThat(timeline.spans()).extracting(TimelineSpan::name).containsExactly("a", "b");
+    assertThat(messages(timeline)).singleElement().asString().contains("2 span(s) appeared more than once");
+  }
+
+  @Test
+  void aMissingParentMakesARootWithAWarning() throws IOException {
+    Timeline timeline = read(line("0000000000000002", "00000000000000ff", "orphan", 1000, 2000) + "\n");
+
+    assertThat(timeline.span(0).parentIndex()).isEqualTo(-1);
+    assertThat(timeline.span(0).parentSpanId()).isEqualTo("00000000000000ff");
+    assertThat(messages(timeline)).singleElement().asString().contains("parent 00000000000000ff is not in the trace");
+  }
+
+  @Test
+  void aParentCycleIsBrokenNeverLooped() throws IOException {
+    String content = line("0000000000000001", "0000000000000003", "a", 1000, 9000) + "\n"
+        + line("0000000000000002", "0000000000000001", "b", 2000, 8000) + "\n"
+        + line("0000000000000003", "0000000000000002", "c", 3000, 7000) + "\n"
+        + line("0000000000000004", "0000000000000004", "self", 3000, 7000) + "\n";
+    Timeline timeline = read(content);
+
+    assertThat(timeline.size()).isEqualTo(4);
+    assertThat(timeline.roots()).hasSize(2);
+    assertThat(messages(timeline)).anyMatch(m -> m.contains("is its own ancestor"));
+    assertThat(messages(timeline)).anyMatch(m -> m.contains("self") && m.contains("not in the trace") || m.contains("own ancestor"));
+  }
+
+  @Test
+  void aChildOutsideItsParentKeepsItsTimesWithAWarning() throws IOException {
+    String content = line("0000000000000001", null, "container", 1000, 5000) + "\n"
+        + line("0000000000000002", "0000000000000001", "model", 900, 6000) + "\n";
+    Timeline timeline = read(content);
+
+    TimelineSpan model = timeline.spanNamed("model");
+    assertThat(model.startEpochNanos()).isEqualTo(900);
+    assertThat(model.endEpochNanos()).isEqualTo(6000);
+    assertThat(messages(timeline)).singleElement().asString().contains("clock skew");
+  }
+
+  @Test
+  void anEmptyOrUnreadableFileIsAClearError() throws IOException {
+    Path empty = Files.writeString(dir.resolve("empty.jsonl"), "\n\n  \n");
+    assertThatThrownBy(() -> TraceReader.create().read(empty))
+        .isInstanceOf(TraceReadException.class)
+        .hasMessage(empty + ": empty file, no spans");
+    assertThatThrownBy(() -> TraceReader.create().read(dir.resolve("missing.jsonl")))
+        .hasMessage("cannot read " + dir.resolve("missing.jsonl") + ": no such file");
+    assertThatThrownBy(() -> TraceReader.create().read(dir))
+        .hasMessage("cannot read " + dir + ": it is a directory");
+    Path garbage = Files.write(dir.resolve("garbage.bin"), new byte[] {0, (byte) 0xff, 0x13, '\n', 'x'});
+    assertThatThrownBy(() -> TraceReader.create().read(garbage))
+        .hasMessage(garbage + ": no spans found");
+  }
+
+  @Test
+  void endBeforeStartAndTimestampsFrom1970To2500AreShownNotThrown() throws IOException {
+    String content = line("0000000000000001", null, "backwards", 5000, 1000) + "\n"
+        + line("0000000000000002", null, "epoch", 0, 1) + "\n"
+        + line("0000000000000003", null, "year2500", 1000, 123).replace("\"123\"", "\"16725225600000000000\"") + "\n";
+    Timeline timeline = read(content);
+
+    assertThat(timeline.spanNamed("backwards").durationNanos()).isZero();
+    assertThat(timeline.spanNamed("year2500").endEpochNanos()).isEqualTo(Long.MAX_VALUE);
+    assertThat(messages(timeline)).anyMatch(m -> m.contains("ends before it starts"));
+    assertThat(messages(timeline)).anyMatch(m -> m.contains("clamped"));
+  }
+
+  @Test
+  void idsOfTheWrongLengthAreSkippedWithAWarning() throws IOException {
+    String content = line("0000000000000001", null, "good", 1000, 2000) + "\n"
+        + line("00000000000000000000000000000001", null, "too-long", 1000, 2000) + "\n"
+        + line("xyz!", null, "not-hex", 1000, 2000) + "\n";
+    Timeline timeline = read(content);
+
+    assertThat(timeline.spans()).extracting(TimelineSpan::name).containsExactly("good");
+    assertThat(messages(timeline)).hasSize(2).allMatch(m -> m.contains("without a valid span id"));
+  }
+
+  @Test
+  void deeplyNestedJsonAndHugeStringsAreBounded() throws IOException {
+    String nested = "{\"resourceSpans\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+    String huge = line("0000000000000002", null, "x".repeat(10 * 1024 * 1024), 1000, 2000);
+    Timeline timeline = read(line("0000000000000001", null, "a", 1000, 2000) + "\n" + nested + "\n" + huge + "\n");
+
+    assertThat(timeline.size()).isEqualTo(2);
+    assertThat(timeline.span(1).name()).hasSize(10 * 1024 * 1024);
+    assertThat(messages(timeline)).singleElement().asString().startsWith("test.jsonl:2: not JSON");
+  }
+
+  @Test
+  void aHundredThousandDeepChainAndAHundredThousandRootsLoadWithoutRecursion() throws IOException {
+    StringBuilder chain = new StringBuilder();
+    int depth = 100_000;
+    for (int i = 1; i <= depth; i++) {
+      chain.append(line(String.format("%016x", i), i == 1 ? null : String.format("%016x", i - 1), "s", i, 2L * depth - i)).append('\n');
+    }
+    for (int i = 1; i <= 100_000; i++) {
+      chain.append(line(String.format("%016x", 1_000_000 + i), null, "root", i, i + 1)).append('\n');
+    }
+    long started = System.nanoTime();
+    Timeline timeline = read(chain.toString());
+
+    assertThat(timeline.size()).isEqualTo(200_000);
+    assertThat(timeline.spans().stream().mapToInt(TimelineSpan::depth).max().orElse(0)).isEqualTo(depth - 1);
+    assertThat(timeline.roots()).hasSize(100_001);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
+    // At offset 50,000: chain spans 1..50,001 are all open, and root 50,001 is running.
+    assertThat(timeline.frame(depth / 2).active()).hasSize(depth / 2 + 2);
+  }
+
+  @Test
+  void aCrashJournalAddsTheSpansThatNeverEnded() throws IOException {
+    Path capture = Files.writeString(dir.resolve("cell.jsonl"), line("0000000000000001", null, "task_setup", 1000, 2000) + "\n");
+    Files.writeString(dir.resolve("cell.jsonl.journal"),
+        "{\"cabJournal\":{\"version\":1,\"heartbeatUnixNano\":\"9000\",\"pid\":1}}\n"
+            + line("0000000000000002", null, "adapter_run", 3000, 0).replace("\"tool_call\"", "\"adapter_run\"") + "\n");
+    Timeline timeline = TraceReader.create().read(capture);
+
+    TimelineSpan run = timeline.spanNamed("adapter_run");
+    assertThat(run.unfinished()).isTrue();
+    assertThat(run.endEpochNanos()).isEqualTo(9000);
+    assertThat(messages(timeline)).singleElement().asString().contains("never ended");
+
+    Files.writeString(dir.resolve("cell.jsonl.journal"), "{\"cabJournal\":{\"heartbeatUnixNano\":\"90");
+    Timeline tornJournal = TraceReader.create().read(capture);
+    assertThat(tornJournal.size()).isEqualTo(1);
+    assertThat(messages(tornJournal)).singleElement().asString().contains("journal");
+  }
+}
