@@ -1,0 +1,34 @@
+package dev.cabtrace.replay.assertions;
+
+import dev.cabtrace.replay.timeline.Frame;
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+
+/**
+ * Assertions on what a cell did, for adapters' own tests:
+ *
+ * <pre>{@code
+ * assertThat(timeline).hasSpanCount(5).hasTotalDurationBetween(ofSeconds(85), ofSeconds(86));
+ * assertThat(timeline).span("openhands:run").hasKind(CabSpanKind.CONTAINER).hasAttribute("exit_code", 0L);
+ * assertThat(timeline).at(Duration.ofMillis(1200)).hasActiveSpans("openhands:run").hasFinishedModelCalls(3);
+ * }</pre>
+ */
+public final class CabTraceAssertions {
+
+  private CabTraceAssertions() {}
+
+  /** Assertions on a whole timeline. */
+  public static TimelineAssert assertThat(Timeline timeline) {
+    return new TimelineAssert(timeline);
+  }
+
+  /** Assertions on one span of {@code timeline}. */
+  public static SpanAssert assertThat(Timeline timeline, TimelineSpan span) {
+    return new SpanAssert(timeline, span);
+  }
+
+  /** Assertions on a frame. */
+  public static FrameAssert assertThat(Frame frame) {
+    return new FrameAssert(frame);
+  }
+}

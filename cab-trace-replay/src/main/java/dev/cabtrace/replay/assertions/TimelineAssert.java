@@ -1,0 +1,123 @@
+package dev.cabtrace.replay.assertions;
+
+import dev.cabtrace.api.CabSpanKind;
+import dev.cabtrace.replay.timeline.Durations;
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import dev.cabtrace.replay.timeline.TokenTotals;
+import java.time.Duration;
+import java.util.List;
+import org.assertj.core.api.AbstractAssert;
+
+/** Assertions on a {@link Timeline}. */
+public final class TimelineAssert extends AbstractAssert<TimelineAssert, Timeline> {
+
+  TimelineAssert(Timeline actual) {
+    super(actual, TimelineAssert.class);
+  }
+
+  /** It holds exactly {@code count} spans. */
+  public TimelineAssert hasSpanCount(int count) {
+    isNotNull();
+    if (actual.size() != count) {
+      failWithMessage("Expected the timeline to hold %d spans but it holds %d: %s", count, actual.size(), names());
+    }
+    return this;
+  }
+
+  /** It holds a span of this kind. */
+  public TimelineAssert hasSpanOfKind(CabSpanKind kind) {
+    isNotNull();
+    if (actual.spans().stream().noneMatch(s -> s.kind() == kind)) {
+      failWithMessage("Expected a %s span but found only %s", kind, kinds());
+    }
+    return this;
+  }
+
+  /** It holds a span of this kind with this name. */
+  public TimelineAssert hasSpan(CabSpanKind kind, String name) {
+    isNotNull();
+    if (actual.spans().stream().noneMatch(s -> s.kind() == kind && s.name().equals(name))) {
+      failWithMessage("Expected a %s span named \"%s\" but found %s", kind, name, describeAll());
+    }
+    return this;
+  }
+
+  /** Assertions on the first span named {@code name}; fails if there is none. */
+  public SpanAssert span(String name) {
+    isNotNull();
+    TimelineSpan span = actual.spanNamed(name);
+    if (span == null) {
+      failWithMessage("Expected a span named \"%s\" but found %s", name, names());
+    }
+    return new SpanAssert(actual, span);
+  }
+
+  /** Assertions on the first span of {@code kind}; fails if there is none. */
+  public SpanAssert span(CabSpanKind kind) {
+    isNotNull();
+    TimelineSpan span = actual.spans().stream().filter(s -> s.kind() == kind).findFirst().orElse(null);
+    if (span == null) {
+      failWithMessage("Expected a %s span but found only %s", kind, kinds());
+    }
+    return new SpanAssert(actual, span);
+  }
+
+  /** Its total duration (latest end − earliest start) lies within [min, max]. */
+  public TimelineAssert hasTotalDurationBetween(Duration min, Duration max) {
+    isNotNull();
+    long nanos = actual.durationNanos();
+    if (nanos < min.toNanos() || nanos > max.toNanos()) {
+      failWithMessage("Expected the cell to last between %s and %s but it lasted %s",
+          Durations.millis(min.toNanos()), Durations.millis(max.toNanos()), Durations.millis(nanos));
+    }
+    return this;
+  }
+
+  /** Its model calls sum to these input and output tokens. */
+  public TimelineAssert hasTotalTokens(long input, long output) {
+    isNotNull();
+    TokenTotals tokens = actual.tokens();
+    if (tokens.input() != input || tokens.output() != output) {
+      failWithMessage("Expected %d input and %d output tokens but found %d and %d over %d model call(s)",
+          input, output, tokens.input(), tokens.output(), tokens.calls());
+    }
+    return this;
+  }
+
+  /** It holds exactly {@code count} model calls. */
+  public TimelineAssert hasModelCallCount(int count) {
+    isNotNull();
+    if (actual.modelCalls().size() != count) {
+      failWithMessage("Expected %d model calls but found %d", count, actual.modelCalls().size());
+    }
+    return this;
+  }
+
+  /** Loading it raised no warning. */
+  public TimelineAssert hasNoWarnings() {
+    isNotNull();
+    if (!actual.warnings().isEmpty()) {
+      failWithMessage("Expected no load warnings but found %s", actual.warnings());
+    }
+    return this;
+  }
+
+  /** Assertions on the frame at {@code offset} from the start. */
+  public FrameAssert at(Duration offset) {
+    isNotNull();
+    return new FrameAssert(actual.frame(offset.toNanos()));
+  }
+
+  private List<String> names() {
+    return actual.spans().stream().map(TimelineSpan::name).toList();
+  }
+
+  private List<String> kinds() {
+    return actual.spans().stream().map(TimelineSpan::kindName).distinct().toList();
+  }
+
+  private List<String> describeAll() {
+    return actual.spans().stream().map(s -> s.kindName() + " \"" + s.name() + "\"").toList();
+  }
+}

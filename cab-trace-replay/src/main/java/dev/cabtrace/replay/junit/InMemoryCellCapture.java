@@ -1,0 +1,146 @@
+package dev.cabtrace.replay.junit;
+
+import dev.cabtrace.api.CellTracer;
+import dev.cabtrace.replay.timeline.SpanEvent;
+import dev.cabtrace.replay.timeline.SpanStatus;
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineBuilder;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import dev.cabtrace.sdk.CabTraceSdk;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.sdk.common.Clock;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A {@link CellCapture} on a real {@link CabTraceSdk} whose exporter keeps spans in memory. */
+final class InMemoryCellCapture implements CellCapture, AutoCloseable {
+
+  private final String name;
+  private final Collector collector = new Collector();
+  private final AtomicLong now = new AtomicLong(System.currentTimeMillis() * 1_000_000L);
+  private final CabTraceSdk sdk;
+
+  InMemoryCellCapture(String name) {
+    this.name = name;
+    this.sdk =
+        CabTraceSdk.builder()
+            .addSpanExporter(collector)
+            .setClock(
+                new Clock() {
+                  @Override
+                  public long now() {
+                    return now.get();
+                  }
+
+                  @Override
+                  public long nanoTime() {
+                    return now.get();
+                  }
+                })
+            .build();
+  }
+
+  @Override
+  public void advance(Duration duration) {
+    now.addAndGet(duration.toNanos());
+  }
+
+  @Override
+  public CellTracer tracer() {
+    return sdk.cellTracer();
+  }
+
+  @Override
+  public OpenTelemetry openTelemetry() {
+    return sdk.openTelemetry();
+  }
+
+  @Override
+  public Timeline timeline() {
+    sdk.flush();
+    TimelineBuilder builder = new TimelineBuilder(name);
+    for (SpanData span : collector.spans()) {
+      builder.add(toTimelineSpan(span), 0);
+    }
+    return builder.build();
+  }
+
+  @Override
+  public void reset() {
+    sdk.flush();
+    collector.clear();
+  }
+
+  @Override
+  public void close() {
+    sdk.close();
+  }
+
+  private static TimelineSpan.Builder toTimelineSpan(SpanData span) {
+    TimelineSpan.Builder builder =
+        TimelineSpan.builder()
+            .setTraceId(
+                Long.parseUnsignedLong(span.getTraceId().substring(0, 16), 16),
+                Long.parseUnsignedLong(span.getTraceId().substring(16), 16))
+            .setSpanId(Long.parseUnsignedLong(span.getSpanId(), 16))
+            .setParentSpanId(
+                span.getParentSpanContext().isValid()
+                    ? Long.parseUnsignedLong(span.getParentSpanId(), 16)
+                    : 0)
+            .setName(span.getName())
+            .setSpanKind(span.getKind().name())
+            .setStartEpochNanos(span.getStartEpochNanos())
+            .setEndEpochNanos(span.getEndEpochNanos())
+            .setStatus(SpanStatus.valueOf(span.getStatus().getStatusCode().name()), span.getStatus().getDescription())
+            .setResource(toMap(span.getResource().getAttributes()));
+    span.getAttributes().forEach((key, value) -> builder.putAttribute(key.getKey(), value));
+    for (EventData event : span.getEvents()) {
+      builder.addEvent(new SpanEvent(event.getEpochNanos(), event.getName(), toMap(event.getAttributes())));
+    }
+    return builder;
+  }
+
+  private static Map<String, Object> toMap(Attributes attributes) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    attributes.forEach((key, value) -> out.put(key.getKey(), value));
+    return out;
+  }
+
+  private static final class Collector implements SpanExporter {
+    private final List<SpanData> spans = new ArrayList<>();
+
+    @Override
+    public synchronized CompletableResultCode export(Collection<SpanData> batch) {
+      spans.addAll(batch);
+      return CompletableResultCode.ofSuccess();
+    }
+
+    synchronized List<SpanData> spans() {
+      return new ArrayList<>(spans);
+    }
+
+    synchronized void clear() {
+      spans.clear();
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
+    }
+  }
+}
