@@ -1,0 +1,69 @@
+package dev.cabtrace.replay.cli;
+
+import dev.cabtrace.replay.read.TraceReadException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code cab-trace}: look at a cell's trace. Exit codes: 0 ok, 1 the trace could not be loaded, 2
+ * bad usage. Errors are one line on stderr; {@code --verbose} adds the stack trace.
+ */
+@Command(
+    name = "cab-trace",
+    mixinStandardHelpOptions = true,
+    version = "cab-trace 0.1.0",
+    description = "Show, replay and export the trace of a coding-agent benchmark cell.",
+    subcommands = {
+      ShowCommand.class,
+      FrameCommand.class,
+      ReplayCommand.class,
+      TokensCommand.class,
+      CastCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class CabTraceCli implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(run(System.out, System.err, args));
+  }
+
+  /** Runs the command line with these streams; returns the exit code. */
+  public static int run(PrintStream out, PrintStream err, String... args) {
+    CommandLine cli = new CommandLine(new CabTraceCli());
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    cli.setExecutionExceptionHandler(
+        (exception, commandLine, parseResult) -> {
+          boolean verbose = parseResult.hasMatchedOption("--verbose")
+              || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
+          Throwable cause = exception;
+          String message;
+          if (cause instanceof TraceReadException) {
+            message = cause.getMessage();
+          } else if (cause instanceof IllegalArgumentException) {
+            commandLine.getErr().println("cab-trace: " + cause.getMessage());
+            return 2;
+          } else {
+            message = "unexpected " + cause.getClass().getSimpleName()
+                + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
+                + (verbose ? "" : " (run with --verbose for details)");
+          }
+          commandLine.getErr().println("cab-trace: " + message);
+          if (verbose) {
+            cause.printStackTrace(commandLine.getErr());
+          }
+          return 1;
+        });
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

@@ -1,0 +1,37 @@
+package dev.cabtrace.replay.cli;
+
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "cast", mixinStandardHelpOptions = true,
+    description = "Write the recorded terminal output as an asciicast v2 file to stdout (play it with asciinema play).")
+final class CastCommand implements Callable<Integer> {
+
+  @Mixin TraceSource source;
+
+  @Option(names = "--span", paramLabel = "ID", description = "Only this span's output (span id); default all output, timed from the first span that has some.")
+  String spanId;
+
+  @Override
+  public Integer call() throws Exception {
+    Timeline timeline = source.load();
+    TimelineSpan span = null;
+    if (spanId != null) {
+      span = timeline.spans().stream().filter(s -> s.spanId().equals(spanId)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("no span with id " + spanId + " in " + timeline.source()));
+    }
+    OutputStream out = new BufferedOutputStream(System.out);
+    int chunks = Asciicast.write(timeline, span, out);
+    out.flush();
+    if (chunks == 0) {
+      System.err.println("cab-trace: " + timeline.source() + " holds no recorded terminal output");
+    }
+    return 0;
+  }
+}

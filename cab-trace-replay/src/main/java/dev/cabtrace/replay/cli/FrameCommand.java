@@ -1,0 +1,62 @@
+package dev.cabtrace.replay.cli;
+
+import dev.cabtrace.replay.terminal.TerminalText;
+import dev.cabtrace.replay.timeline.Durations;
+import dev.cabtrace.replay.timeline.Frame;
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "frame", mixinStandardHelpOptions = true,
+    description = "Print the cell at one moment: active spans, what has finished, tokens so far, output so far.")
+final class FrameCommand implements Callable<Integer> {
+
+  @Mixin TraceSource source;
+
+  @Option(names = "--at", required = true, paramLabel = "TIME", description = "Time from the start: 1.2s, 1200ms, 500us, 2m.")
+  String at;
+
+  @Option(names = "--json", description = "Print one JSON document.")
+  boolean json;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    long offset = Durations.parse(at);
+    Timeline timeline = source.load();
+    Frame frame = timeline.frame(Math.min(offset, timeline.durationNanos()));
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      PrintStream stream = new PrintStream(new WriterOutputStream(out), true, "UTF-8");
+      TimelineJson.frame(timeline, frame, stream);
+      stream.flush();
+      return 0;
+    }
+    out.println("t = " + Durations.groupedMillis(frame.offsetNanos()) + " / " + Durations.seconds(timeline.durationNanos()));
+    out.println("Active (" + frame.active().size() + ")");
+    for (TimelineSpan span : frame.active()) {
+      out.println("  " + "  ".repeat(Math.min(span.depth(), 12)) + span.kindName() + "  " + TerminalText.escapeLine(span.name())
+          + "  started " + Durations.millis(timeline.offsetNanos(span.startEpochNanos()))
+          + ", running for " + Durations.millis(frame.offsetNanos() - timeline.offsetNanos(span.startEpochNanos()))
+          + (span.unfinished() ? " (never ended)" : ""));
+    }
+    out.println("Finished " + frame.finished().size() + " · not started " + frame.notStarted().size());
+    out.println("Model calls finished " + frame.modelCalls().size() + " · tokens so far: in " + frame.tokens().input()
+        + " · out " + frame.tokens().output() + " · total " + frame.tokens().total());
+    if (!frame.output().chunks().isEmpty()) {
+      out.println("Output so far (last lines)");
+      for (String line : TerminalText.screenTail(frame.output().tail(10), 200, 10)) {
+        out.println("  " + line);
+      }
+    }
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,39 @@
+package dev.cabtrace.replay.cli;
+
+import dev.cabtrace.replay.timeline.Timeline;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "show", mixinStandardHelpOptions = true,
+    description = "Print the cell's spans (children under parents), model calls with totals, warnings and duration.")
+final class ShowCommand implements Callable<Integer> {
+
+  @Mixin TraceSource source;
+
+  @Option(names = "--json", description = "Print one JSON document instead of tables.")
+  boolean json;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Timeline timeline = source.load();
+    print(spec, timeline, json);
+    return 0;
+  }
+
+  static void print(picocli.CommandLine.Model.CommandSpec spec, Timeline timeline, boolean json) throws java.io.IOException {
+    if (json) {
+      PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true, "UTF-8");
+      TimelineJson.show(timeline, out);
+      out.flush();
+    } else {
+      spec.commandLine().getOut().print(TraceTables.show(timeline));
+      spec.commandLine().getOut().flush();
+    }
+  }
+}

@@ -1,0 +1,212 @@
+package dev.cabtrace.replay.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.cabtrace.replay.timeline.Frame;
+import dev.cabtrace.replay.timeline.LoadWarning;
+import dev.cabtrace.replay.timeline.ModelCall;
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import dev.cabtrace.replay.timeline.TokenTotals;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+
+/** The JSON documents of {@code show --json}, {@code frame --json} and {@code tokens --json}. */
+final class TimelineJson {
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private TimelineJson() {}
+
+  static void show(Timeline timeline, OutputStream out) throws IOException {
+    try (JsonGenerator json = generator(out)) {
+      json.writeStartObject();
+      json.writeStringField("source", timeline.source());
+      json.writeArrayFieldStart("spans");
+      for (TimelineSpan span : timeline.spans()) {
+        span(json, timeline, span);
+      }
+      json.writeEndArray();
+      json.writeArrayFieldStart("modelCalls");
+      for (ModelCall call : timeline.modelCalls()) {
+        modelCall(json, timeline, call);
+      }
+      json.writeEndArray();
+      tokens(json, "tokens", timeline.tokens());
+      json.writeNumberField("durationMs", millis(timeline.durationNanos()));
+      warnings(json, timeline.warnings());
+      json.writeEndObject();
+    }
+    out.write('\n');
+  }
+
+  static void frame(Timeline timeline, Frame frame, OutputStream out) throws IOException {
+    try (JsonGenerator json = generator(out)) {
+      json.writeStartObject();
+      json.writeNumberField("atMs", millis(frame.offsetNanos()));
+      json.writeNumberField("durationMs", millis(timeline.durationNanos()));
+      json.writeArrayFieldStart("active");
+      for (TimelineSpan span : frame.active()) {
+        span(json, timeline, span);
+      }
+      json.writeEndArray();
+      json.writeNumberField("finished", frame.finished().size());
+      json.writeNumberField("notStarted", frame.notStarted().size());
+      json.writeNumberField("modelCallsFinished", frame.modelCalls().size());
+      tokens(json, "tokens", frame.tokens());
+      json.writeStringField("output", frame.output().text(null));
+      warnings(json, timeline.warnings());
+      json.writeEndObject();
+    }
+    out.write('\n');
+  }
+
+  static void ledger(TokenLedger ledger, OutputStream out) throws IOException {
+    try (JsonGenerator json = generator(out)) {
+      json.writeStartObject();
+      json.writeArrayFieldStart("cells");
+      for (TokenLedger.Row row : ledger.cells()) {
+        ledgerRow(json, "cell", row);
+      }
+      json.writeEndArray();
+      json.writeArrayFieldStart("models");
+      for (TokenLedger.Row row : ledger.models()) {
+        ledgerRow(json, "model", row);
+      }
+      json.writeEndArray();
+      tokens(json, "total", ledger.total());
+      json.writeEndObject();
+    }
+    out.write('\n');
+  }
+
+  private static void ledgerRow(JsonGenerator json, String nameField, TokenLedger.Row row) throws IOException {
+    json.writeStartObject();
+    json.writeStringField(nameField, row.name());
+    json.writeNumberField("calls", row.tokens().calls());
+    json.writeNumberField("input", row.tokens().input());
+    json.writeNumberField("output", row.tokens().output());
+    json.writeNumberField("cacheRead", row.tokens().cacheRead());
+    json.writeNumberField("reasoning", row.tokens().reasoning());
+    json.writeNumberField("total", row.tokens().total());
+    json.writeNumberField("unknownCalls", row.tokens().unknownCalls());
+    if (row.passes() != null) {
+      json.writeNumberField("passes", row.passes());
+      if (row.tokensPerCorrectTask() != null) {
+        json.writeNumberField("tokensPerCorrectTask", row.tokensPerCorrectTask());
+      } else {
+        json.writeNullField("tokensPerCorrectTask");
+      }
+    }
+    json.writeEndObject();
+  }
+
+  private static void span(JsonGenerator json, Timeline timeline, TimelineSpan span) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("traceId", span.traceId());
+    json.writeStringField("spanId", span.spanId());
+    json.writeStringField("parentSpanId", span.parentSpanId());
+    json.writeStringField("kind", span.kindName());
+    json.writeStringField("name", span.name());
+    json.writeNumberField("startMs", millis(timeline.offsetNanos(span.startEpochNanos())));
+    json.writeNumberField("durationMs", millis(span.durationNanos()));
+    json.writeStringField("status", span.status().name());
+    if (!span.statusMessage().isEmpty()) {
+      json.writeStringField("statusMessage", span.statusMessage());
+    }
+    if (span.unfinished()) {
+      json.writeBooleanField("unfinished", true);
+    }
+    json.writeObjectFieldStart("attributes");
+    for (Map.Entry<String, Object> attribute : span.attributes().entrySet()) {
+      json.writeFieldName(attribute.getKey());
+      value(json, attribute.getValue());
+    }
+    json.writeEndObject();
+    json.writeEndObject();
+  }
+
+  private static void modelCall(JsonGenerator json, Timeline timeline, ModelCall call) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("spanId", call.span().spanId());
+    json.writeNumberField("startMs", millis(timeline.offsetNanos(call.span().startEpochNanos())));
+    json.writeStringField("model", call.model());
+    writeNullable(json, "provider", call.provider());
+    writeNullable(json, "requestHash", call.requestHash());
+    writeNullable(json, "inputTokens", call.inputTokens());
+    writeNullable(json, "outputTokens", call.outputTokens());
+    writeNullable(json, "cacheReadInputTokens", call.cacheReadInputTokens());
+    writeNullable(json, "reasoningOutputTokens", call.reasoningOutputTokens());
+    json.writeNumberField("latencyMs", millis(call.latencyNanos()));
+    json.writeArrayFieldStart("finishReasons");
+    for (String reason : call.finishReasons()) {
+      json.writeString(reason);
+    }
+    json.writeEndArray();
+    json.writeEndObject();
+  }
+
+  private static void tokens(JsonGenerator json, String field, TokenTotals tokens) throws IOException {
+    json.writeObjectFieldStart(field);
+    json.writeNumberField("input", tokens.input());
+    json.writeNumberField("output", tokens.output());
+    json.writeNumberField("total", tokens.total());
+    json.writeNumberField("calls", tokens.calls());
+    json.writeEndObject();
+  }
+
+  private static void warnings(JsonGenerator json, List<LoadWarning> warnings) throws IOException {
+    json.writeArrayFieldStart("warnings");
+    for (LoadWarning warning : warnings) {
+      json.writeString(warning.toString());
+    }
+    json.writeEndArray();
+  }
+
+  private static void value(JsonGenerator json, Object value) throws IOException {
+    if (value instanceof List<?>) {
+      json.writeStartArray();
+      for (Object element : (List<?>) value) {
+        value(json, element);
+      }
+      json.writeEndArray();
+    } else if (value instanceof Long || value instanceof Integer) {
+      json.writeNumber(((Number) value).longValue());
+    } else if (value instanceof Double) {
+      double d = (Double) value;
+      if (Double.isFinite(d)) {
+        json.writeNumber(d);
+      } else {
+        json.writeString(String.valueOf(d));
+      }
+    } else if (value instanceof Boolean) {
+      json.writeBoolean((Boolean) value);
+    } else {
+      json.writeString(String.valueOf(value));
+    }
+  }
+
+  private static void writeNullable(JsonGenerator json, String field, Object value) throws IOException {
+    if (value == null) {
+      json.writeNullField(field);
+    } else if (value instanceof Long) {
+      json.writeNumberField(field, (Long) value);
+    } else {
+      json.writeStringField(field, String.valueOf(value));
+    }
+  }
+
+  /** Milliseconds with microsecond precision, as a JSON number. */
+  private static double millis(long nanos) {
+    return Math.round(nanos / 1_000.0) / 1_000.0;
+  }
+
+  private static JsonGenerator generator(OutputStream out) throws IOException {
+    JsonGenerator json = JSON.createGenerator(out);
+    json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+    json.useDefaultPrettyPrinter();
+    return json;
+  }
+}

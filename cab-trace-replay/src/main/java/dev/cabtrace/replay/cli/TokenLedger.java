@@ -1,0 +1,129 @@
+package dev.cabtrace.replay.cli;
+
+import dev.cabtrace.replay.timeline.ModelCall;
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import dev.cabtrace.replay.timeline.TokenTotals;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Tokens per cell and per model, as the cell page's scorer counts them: tokens per correct task is
+ * the cell's total divided by its passes ({@code cab.pass} on {@code adapter_run}).
+ */
+final class TokenLedger {
+
+  /**
+   * One row of the ledger.
+   *
+   * @param name the cell id or the model
+   * @param tokens the tokens
+   * @param passes passed tasks, when the trace records a verdict; else null
+   * @param tokensPerCorrectTask total tokens divided by passes, when there is any pass; else null
+   */
+  record Row(String name, TokenTotals tokens, Long passes, Long tokensPerCorrectTask) {}
+
+  private final List<Row> cells;
+  private final List<Row> models;
+  private final TokenTotals total;
+
+  private TokenLedger(List<Row> cells, List<Row> models, TokenTotals total) {
+    this.cells = cells;
+    this.models = models;
+    this.total = total;
+  }
+
+  static TokenLedger of(Timeline timeline) {
+    Map<String, TokenTotals> byCell = new LinkedHashMap<>();
+    Map<String, TokenTotals> byModel = new LinkedHashMap<>();
+    Map<String, Long> passes = new LinkedHashMap<>();
+    for (TimelineSpan span : timeline.spans()) {
+      Object pass = span.attribute("cab.pass");
+      if (pass != null) {
+        passes.merge(cellOf(span, timeline), Boolean.TRUE.equals(pass) || "true".equals(pass) ? 1L : 0L, Long::sum);
+      }
+    }
+    for (ModelCall call : timeline.modelCalls()) {
+      byCell.merge(cellOf(call.span(), timeline), TokenTotals.ZERO.plus(call), TokenLedger::sum);
+      byModel.merge(call.model(), TokenTotals.ZERO.plus(call), TokenLedger::sum);
+    }
+    for (String cell : passes.keySet()) {
+      byCell.putIfAbsent(cell, TokenTotals.ZERO);
+    }
+    List<Row> cells = new ArrayList<>();
+    for (Map.Entry<String, TokenTotals> cell : byCell.entrySet()) {
+      Long passed = passes.get(cell.getKey());
+      Long perCorrect = passed == null || passed == 0 ? null : cell.getValue().total() / passed;
+      cells.add(new Row(cell.getKey(), cell.getValue(), passed, perCorrect));
+    }
+    List<Row> models = new ArrayList<>();
+    for (Map.Entry<String, TokenTotals> model : byModel.entrySet()) {
+      models.add(new Row(model.getKey(), model.getValue(), null, null));
+    }
+    return new TokenLedger(cells, models, timeline.tokens());
+  }
+
+  private static String cellOf(TimelineSpan span, Timeline timeline) {
+    Object cell = span.resource().get("cab.cell_id");
+    return cell != null ? String.valueOf(cell) : timeline.source();
+  }
+
+  private static TokenTotals sum(TokenTotals a, TokenTotals b) {
+    return new TokenTotals(
+        a.input() + b.input(), a.output() + b.output(), a.cacheRead() + b.cacheRead(),
+        a.reasoning() + b.reasoning(), a.calls() + b.calls(), a.unknownCalls() + b.unknownCalls());
+  }
+
+  List<Row> cells() {
+    return cells;
+  }
+
+  List<Row> models() {
+    return models;
+  }
+
+  TokenTotals total() {
+    return total;
+  }
+
+  String render() {
+    StringBuilder out = new StringBuilder();
+    out.append("Tokens per cell\n");
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"Cell", "Calls", "Prompt", "Completion", "Cache read", "Reasoning", "Total", "Passes", "Tokens/correct"});
+    for (Row row : cells) {
+      rows.add(cells(dev.cabtrace.replay.terminal.TerminalText.escapeLine(row.name()), row, true));
+    }
+    TraceTables.table(out, rows);
+    out.append('\n').append("Tokens per model\n");
+    List<String[]> modelRows = new ArrayList<>();
+    modelRows.add(new String[] {"Model", "Calls", "Prompt", "Completion", "Cache read", "Reasoning", "Total"});
+    for (Row row : models) {
+      String[] full = cells(dev.cabtrace.replay.terminal.TerminalText.escapeLine(row.name()), row, false);
+      modelRows.add(java.util.Arrays.copyOf(full, 7));
+    }
+    TraceTables.table(out, modelRows);
+    out.append('\n').append("Total: ").append(total.input()).append(" prompt + ").append(total.output())
+        .append(" completion = ").append(total.total()).append(" tokens over ").append(total.calls()).append(" call(s)");
+    if (total.unknownCalls() > 0) {
+      out.append("; ").append(total.unknownCalls()).append(" call(s) reported no usage");
+    }
+    out.append('\n');
+    if (total.calls() == 0) {
+      out.append("Per-call token capture is not available for this run.\n");
+    }
+    return out.toString();
+  }
+
+  private static String[] cells(String name, Row row, boolean withPasses) {
+    TokenTotals t = row.tokens();
+    return new String[] {
+      name, Long.toString(t.calls()), Long.toString(t.input()), Long.toString(t.output()),
+      Long.toString(t.cacheRead()), Long.toString(t.reasoning()), Long.toString(t.total()),
+      withPasses && row.passes() != null ? row.passes().toString() : "-",
+      withPasses && row.tokensPerCorrectTask() != null ? row.tokensPerCorrectTask().toString() : "-"
+    };
+  }
+}

@@ -1,0 +1,34 @@
+package dev.cabtrace.replay.cli;
+
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "tokens", mixinStandardHelpOptions = true,
+    description = "Print the token ledger per cell and per model, with tokens per correct task.")
+final class TokensCommand implements Callable<Integer> {
+
+  @Mixin TraceSource source;
+
+  @Option(names = "--json", description = "Print one JSON document.")
+  boolean json;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    TokenLedger ledger = TokenLedger.of(source.load());
+    if (json) {
+      PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true, "UTF-8");
+      TimelineJson.ledger(ledger, out);
+      out.flush();
+    } else {
+      spec.commandLine().getOut().print(ledger.render());
+      spec.commandLine().getOut().flush();
+    }
+    return 0;
+  }
+}
