@@ -1,0 +1,187 @@
+package dev.cabtrace.replay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI end to end, through its main entry point, on real files. */
+class CabTraceCliTest {
+
+  @TempDir Path dir;
+
+  private record Result(int exit, String out, String err) {}
+
+  private static Result run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = CabTraceCli.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+    return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private Path resource(String name) throws IOException {
+    Path file = dir.resolve(name);
+    try (InputStream in = getClass().getResourceAsStream("/dev/cabtrace/replay/read/" + name)) {
+      Files.copy(in, file);
+    }
+    return file;
+  }
+
+  @Test
+  void showPrintsTheSeedTablesWithChildrenIndented() throws IOException {
+    Result result = run("show", resource("seed-cell.otlp.jsonl").toString());
+
+    assertThat(result.exit()).isZero();
+    assertThat(result.err()).isEmpty();
+    assertThat(result.out())
+        .contains("Trace spans (5)")
+        .contains("Span                  Kind         Name")
+        .containsPattern("bbff3415624849cc +task_setup +prepare:polyglot/rust-error-handling +0 ms +1 ms")
+        .containsPattern("  ↳ 6d6affe2ef5c48b6 +container +openhands:run +1 ms +85455 ms")
+        .containsPattern("867ff73c6155414a +adapter_run .* 85456 ms")
+        .contains("Per-call token capture is not available for this run.")
+        .contains("Duration 85.46 s");
+    // Children come right under their parent.
+    String out = result.out();
+    assertThat(out.indexOf("867ff73c6155414a")).isLessThan(out.indexOf("d072eb449df94f91"));
+    assertThat(out.indexOf("6d6affe2ef5c48b6")).isLessThan(out.indexOf("b1b051dc6c754109"));
+  }
+
+  @Test
+  void showJsonIsOneDocumentWithSpansTokensDurationAndWarnings() throws IOException {
+    Result result = run("show", resource("aider-cell.official-otlp-stdout-1.63.jsonl").toString(), "--json");
+
+    assertThat(result.exit()).isZero();
+    String json = result.out();
+    assertThat(fieldValues(json, "name")).contains("aider:run", "cleanup:aider");
+    JsonNode document = new ObjectMapper().readTree(json);
+    assertThat(document.at("/tokens/input").asLong()).isEqualTo(11254);
+    assertThat(document.at("/tokens/output").asLong()).isEqualTo(508);
+    assertThat(document.at("/tokens/total").asLong()).isEqualTo(11762);
+    assertThat(document.at("/tokens/calls").asLong()).isEqualTo(2);
+    assertThat(document.at("/durationMs").asDouble()).isEqualTo(12530.0);
+    // The fixture parents adapter_run and cleanup to task_setup, which ended long before them.
+    assertThat(document.at("/warnings").size()).isEqualTo(2);
+    assertThat(document.at("/warnings/0").asText()).contains("runs outside its parent");
+    assertThat(document.at("/modelCalls").size()).isEqualTo(2);
+    JsonNode container = document.at("/spans/3");
+    assertThat(container.get("name").asText()).isEqualTo("aider:run");
+    assertThat(container.get("parentSpanId").asText()).isEqualTo("ad333935d043d29a");
+    assertThat(container.get("status").asText()).isEqualTo("ERROR");
+    assertThat(container.at("/attributes/process.exit.code").asLong()).isEqualTo(1);
+    assertThat(container.at("/attributes/container.command_args").isArray()).isTrue();
+    assertThat(container.get("startMs").asDouble()).isEqualTo(7.0);
+  }
+
+  @Test
+  void frameJsonSaysWhatIsActiveAndTheTokensSoFar() throws IOException {
+    Path trace = resource("aider-cell.official-otlp-stdout-1.63.jsonl");
+    Result result = run("frame", trace.toString(), "--at", "3.5s", "--json");
+
+    assertThat(result.exit()).isZero();
+    assertThat(fieldValues(result.out(), "name")).containsExactly("aider:python/flaky-retry", "aider:run");
+    assertThat(result.out()).contains("\"modelCallsFinished\" : 1").contains("\"input\" : 5210");
+
+    Result text = run("frame", trace.toString(), "--at", "3500ms");
+    assertThat(text.out()).contains("t = 3 500 ms / 12.53 s").contains("Active (2)").contains("tokens so far: in 5210");
+  }
+
+  @Test
+  void tokensPrintsTheLedgerPerCellAndModel() throws IOException {
+    Result result = run("tokens", resource("aider-cell.official-otlp-stdout-1.63.jsonl").toString());
+
+    assertThat(result.exit()).isZero();
+    assertThat(result.out())
+        .containsPattern("sample-sweep/aider/gpt-5-mini/python/flaky-retry +2 +11254 +508")
+        .containsPattern("gpt-5-mini +2 +11254 +508 +0 +0 +11762")
+        .contains("Total: 11254 prompt + 508 completion = 11762 tokens over 2 call(s)");
+  }
+
+  @Test
+  void exitCodesAndOneLineErrors() throws IOException {
+    Result missing = run("show", dir.resolve("nope.jsonl").toString());
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.err().strip()).isEqualTo("cab-trace: cannot read " + dir.resolve("nope.jsonl") + ": no such file");
+
+    Path bad = Files.writeString(dir.resolve("bad.jsonl"), "{\"resourceSpans\":[]}\nnot json\n");
+    Result strict = run("show", bad.toString(), "--strict");
+    assertThat(strict.exit()).isEqualTo(1);
+    assertThat(strict.err().strip()).isEqualTo("cab-trace: " + bad + ":2: not JSON (Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')); skipped");
+
+    Result usage = run("show");
+    assertThat(usage.exit()).isEqualTo(2);
+    assertThat(usage.err()).contains("Missing required parameter: 'FILE'");
+    assertThat(run("frame", bad.toString(), "--at", "soon").exit()).isEqualTo(2);
+    assertThat(run("frame", bad.toString(), "--at", "soon").err()).contains("not a duration: \"soon\"");
+    assertThat(run("bogus").exit()).isEqualTo(2);
+    for (String command : List.of("show", "frame", "replay", "tokens", "cast")) {
+      Result help = run(command, "--help");
+      assertThat(help.exit()).as(command).isZero();
+      assertThat(help.out()).as(command).contains("Usage: cab-trace " + command);
+    }
+    assertThat(missing.err()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void escapeSequencesInATraceNeverReachTheTerminal() throws IOException {
+    String evil = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"spans\":[{"
+        + "\"traceId\":\"8293433263b72503f683e7696220d242\",\"spanId\":\"0000000000000001\","
+        + "\"name\":\"\\u001b]0;pwned\\u0007\\u001b[2J\\u009b31m\",\"kind\":1,\"startTimeUnixNano\":\"1\",\"endTimeUnixNano\":\"2\","
+        + "\"attributes\":[{\"key\":\"k\\u001b[1m\",\"value\":{\"stringValue\":\"\\u001b[31mred\\r\\n\"}}]}]}]}]}\n";
+    Path file = Files.writeString(dir.resolve("evil.jsonl"), evil);
+
+    for (String command : List.of("show", "frame", "tokens", "replay")) {
+      List<String> args = new ArrayList<>(List.of(command, file.toString()));
+      if (command.equals("frame")) {
+        args.addAll(List.of("--at", "0s"));
+      }
+      Result result = run(args.toArray(String[]::new));
+      assertThat(result.exit()).as(command).isZero();
+      assertThat(result.out().chars()).as(command).noneMatch(c -> c == 0x1b || c == 0x07 || (c >= 0x80 && c <= 0x9f));
+    }
+    assertThat(run("show", file.toString()).out()).contains("\\e]0;pwned\\x07\\e[2J\\u009b31m");
+  }
+
+  @Test
+  void readsStdinWithADash() throws IOException {
+    InputStream saved = System.in;
+    try (InputStream in = Files.newInputStream(resource("seed-cell.zipkin.json"))) {
+      System.setIn(in);
+      Result result = run("show", "-", "--json");
+      assertThat(result.exit()).isZero();
+      assertThat(fieldValues(result.out(), "kind")).contains("container", "cleanup");
+    } finally {
+      System.setIn(saved);
+    }
+  }
+
+  /** Every string value of {@code field} anywhere in the document. */
+  private static List<String> fieldValues(String json, String field) throws IOException {
+    List<String> values = new ArrayList<>();
+    try (JsonParser parser = new JsonFactory().createParser(json)) {
+      JsonToken token;
+      while ((token = parser.nextToken()) != null) {
+        if (token == JsonToken.FIELD_NAME && parser.currentName().equals(field)) {
+          if (parser.nextToken() == JsonToken.VALUE_STRING) {
+            values.add(parser.getText());
+          }
+        }
+      }
+    }
+    return values;
+  }
+}
