@@ -78,7 +78,7 @@ class CabTraceCliTest {
     assertThat(document.at("/warnings").size()).isEqualTo(2);
     assertThat(document.at("/warnings/0").asText()).contains("runs outside its parent");
     assertThat(document.at("/modelCalls").size()).isEqualTo(2);
-    JsonNode container = document.at("/spans/3");
+    JsonNode container = document.at("/spans/2");
     assertThat(container.get("name").asText()).isEqualTo("aider:run");
     assertThat(container.get("parentSpanId").asText()).isEqualTo("ad333935d043d29a");
     assertThat(container.get("status").asText()).isEqualTo("ERROR");
