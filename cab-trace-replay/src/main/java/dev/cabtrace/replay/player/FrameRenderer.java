@@ -111,8 +111,10 @@ public final class FrameRenderer {
     while (lines.size() < h - 1) {
       lines.add(AttributedString.EMPTY);
     }
-    lines.add(styled(LEGEND, DIM, w));
-    return lines.subList(0, Math.min(lines.size(), h));
+    // The legend always shows, on the last line, however small the screen.
+    List<AttributedString> screen = new ArrayList<>(lines.subList(0, h - 1));
+    screen.add(styled(LEGEND, DIM, w));
+    return screen;
   }
 
   /** The first span row shown: the selected span (or the first active one) stays in view. */

@@ -3,6 +3,7 @@ package dev.cabtrace.replay.player;
 import dev.cabtrace.replay.timeline.ReplayClock;
 import dev.cabtrace.replay.timeline.ReplayCursor;
 import dev.cabtrace.replay.timeline.Timeline;
+import java.io.IOError;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
@@ -73,14 +74,20 @@ public final class TerminalPlayer {
         display.update(lines, -1);
         terminal.flush();
         long wait = cursor.isPlaying() ? PLAYING_POLL_MILLIS : IDLE_POLL_MILLIS;
-        int next = keys.peekCharacter(wait);
-        if (next == NonBlockingReader.READ_EXPIRED) {
-          continue;
-        }
-        if (next == NonBlockingReader.EOF) {
+        PlayerAction action;
+        try {
+          int next = keys.peekCharacter(wait);
+          if (next == NonBlockingReader.READ_EXPIRED) {
+            continue;
+          }
+          if (next == NonBlockingReader.EOF) {
+            return;
+          }
+          action = keys.readBinding(keyMap, null, false);
+        } catch (IOError e) {
+          // The terminal's input closed (the ssh session went away): leave cleanly.
           return;
         }
-        PlayerAction action = keys.readBinding(keyMap, null, false);
         if (action == null) {
           continue;
         }

@@ -1,0 +1,137 @@
+package dev.cabtrace.replay.player;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cabtrace.replay.timeline.Timeline;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jline.terminal.Size;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.impl.ExternalTerminal;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Key handling on a virtual JLine terminal fed scripted input. */
+@Timeout(30)
+class TerminalPlayerTest {
+
+  private static final long MS = 1_000_000L;
+
+  private static Terminal virtualTerminal(InputStream keys, ByteArrayOutputStream screen) throws IOException {
+    // A terminal on plain streams, with no pty: what the test writes is what the player reads.
+    // Raw before the first key arrives, as a real terminal is by the time a person presses one;
+    // in cooked mode the line discipline would hold the keys back until a newline.
+    Terminal terminal =
+        new ExternalTerminal(null, "test", "xterm-256color", keys, screen, StandardCharsets.UTF_8,
+            Terminal.SignalHandler.SIG_DFL, true);
+    terminal.setSize(new Size(100, 30));
+    terminal.enterRawMode();
+    terminal.resume();
+    return terminal;
+  }
+
+  private static TerminalPlayer play(String keys, ByteArrayOutputStream screen, AtomicLong clock) throws IOException {
+    Timeline timeline = FrameRendererTest.seedCell();
+    try (Terminal terminal = virtualTerminal(new ByteArrayInputStream(keys.getBytes(StandardCharsets.UTF_8)), screen)) {
+      TerminalPlayer player = TerminalPlayer.create(terminal, timeline, clock::get);
+      player.run();
+      return player;
+    }
+  }
+
+  @Test
+  void arrowsStepBySpanAndCommaDotTickBy100Ms() throws IOException {
+    ByteArrayOutputStream screen = new ByteArrayOutputStream();
+    TerminalPlayer player = play("\033[C\033[C\033[C\033[D..q", screen, new AtomicLong());
+
+    assertThat(player.cursor().selected().kindName()).isEqualTo("adapter_run");
+    assertThat(player.cursor().offsetNanos()).isEqualTo(200 * MS);
+    String raw = screen.toString(StandardCharsets.UTF_8);
+    assertThat(withoutEscapes(raw)).contains("space play/pause").contains("Selected");
+    // Leaving restores the terminal: back from the alternate screen, cursor visible.
+    assertThat(raw).startsWith("\033[?1049h").endsWith("\033[?1049l").contains("25h");
+  }
+
+  @Test
+  void steppingPastBothEndsStaysPut() throws IOException {
+    TerminalPlayer atStart = play("\033[D\033[D,,q", new ByteArrayOutputStream(), new AtomicLong());
+    assertThat(atStart.cursor().selected().kindName()).isEqualTo("task_setup");
+    assertThat(atStart.cursor().offsetNanos()).isZero();
+
+    TerminalPlayer atEnd = play("G\033[C\033[C..q", new ByteArrayOutputStream(), new AtomicLong());
+    assertThat(atEnd.cursor().selected().kindName()).isEqualTo("cleanup");
+    assertThat(atEnd.cursor().offsetNanos()).isEqualTo(atEnd.cursor().timeline().durationNanos());
+
+    TerminalPlayer home = play("G\033[Hq", new ByteArrayOutputStream(), new AtomicLong());
+    assertThat(home.cursor().offsetNanos()).isZero();
+    TerminalPlayer speed = play("+++-q", new ByteArrayOutputStream(), new AtomicLong());
+    assertThat(speed.cursor().speed()).isEqualTo(4.0);
+  }
+
+  @Test
+  void playRunsToTheEndAndStops() throws IOException, InterruptedException {
+    Timeline timeline = FrameRendererTest.seedCell();
+    CountDownLatch reachedEnd = new CountDownLatch(1);
+    AtomicLong now = new AtomicLong();
+    // A virtual clock: every reading is 10 s later; once past the cell's end it lets the 'q' through.
+    AtomicLong readings = new AtomicLong();
+    dev.cabtrace.replay.timeline.ReplayClock clock = () -> {
+      long t = now.addAndGet(10_000 * MS);
+      if (readings.incrementAndGet() > 2 && t >= timeline.durationNanos()) {
+        reachedEnd.countDown();
+      }
+      return t;
+    };
+    InputStream keys = new InputStream() {
+      private final byte[] script = {' ', 'q'};
+      private int next;
+
+      @Override
+      public int read() throws IOException {
+        if (next == 1) {
+          try {
+            if (!reachedEnd.await(20, TimeUnit.SECONDS)) {
+              return -1;
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+          }
+        }
+        return next < script.length ? script[next++] : -1;
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int length) throws IOException {
+        int b = read();
+        if (b < 0) {
+          return -1;
+        }
+        buffer[offset] = (byte) b;
+        return 1;
+      }
+    };
+    ByteArrayOutputStream screen = new ByteArrayOutputStream();
+    TerminalPlayer player;
+    try (Terminal terminal = virtualTerminal(keys, screen)) {
+      player = TerminalPlayer.create(terminal, timeline, clock);
+      player.run();
+    }
+    assertThat(player.cursor().isPlaying()).isFalse();
+    assertThat(player.cursor().offsetNanos()).isEqualTo(timeline.durationNanos());
+    String shown = withoutEscapes(screen.toString(StandardCharsets.UTF_8));
+    // Only what changes is redrawn, so the screen shows play starting; the cursor shows the end.
+    assertThat(shown).contains("▶ playing");
+  }
+
+  /** The text a person would read: cursor moves and styles taken out. */
+  private static String withoutEscapes(String output) {
+    return output.replaceAll("\u001b\\[[0-9;?]*[ -/]*[@-~]", "");
+  }
+}
