@@ -146,7 +146,7 @@ public final class FrameRenderer {
     StringBuilder bar = new StringBuilder(barWidth);
     for (int x = 0; x < barWidth; x++) {
       if (x == cursor) {
-        bar.append('│');
+        bar.append('┃');
       } else if (x >= from && x <= to) {
         bar.append(span.unfinished() ? '┄' : '━');
       } else {
