@@ -5,7 +5,24 @@ import java.util.Base64;
 /** Trace and span ids as producers write them: hex of any case and length, or base64. */
 final class Ids {
 
+  private static final byte[] HEX_VALUE = new byte[128];
+
+  static {
+    java.util.Arrays.fill(HEX_VALUE, (byte) -1);
+    for (int c = '0'; c <= '9'; c++) {
+      HEX_VALUE[c] = (byte) (c - '0');
+    }
+    for (int c = 'a'; c <= 'f'; c++) {
+      HEX_VALUE[c] = (byte) (c - 'a' + 10);
+      HEX_VALUE[c - 'a' + 'A'] = (byte) (c - 'a' + 10);
+    }
+  }
+
   private Ids() {}
+
+  private static int hexValue(char c) {
+    return c < 128 ? HEX_VALUE[c] : -1;
+  }
 
   /** The id in {@code text} as {@code longs} 64-bit words (2 for a trace id, 1 for a span id). */
   static boolean parse(String text, long[] out, int words) {
@@ -23,7 +40,7 @@ final class Ids {
       for (int i = 0; i < text.length(); i++) {
         int position = pad + i;
         int word = position / 16;
-        out[word] = (out[word] << 4) | Character.digit(text.charAt(i), 16);
+        out[word] = (out[word] << 4) | hexValue(text.charAt(i));
       }
       return nonZero(out, words);
     }
@@ -51,7 +68,7 @@ final class Ids {
 
   private static boolean isHex(String text) {
     for (int i = 0; i < text.length(); i++) {
-      if (Character.digit(text.charAt(i), 16) < 0) {
+      if (hexValue(text.charAt(i)) < 0) {
         return false;
       }
     }

@@ -46,8 +46,15 @@ final class CompactAttributes extends AbstractMap<String, Object> {
   }
 
   private static int indexOf(Object[] array, int length, Object key) {
+    // Keys are interned by the readers: identity answers almost every lookup.
     for (int i = 0; i < length; i += 2) {
-      if (array[i].equals(key)) {
+      if (array[i] == key) {
+        return i;
+      }
+    }
+    int hash = key.hashCode();
+    for (int i = 0; i < length; i += 2) {
+      if (array[i].hashCode() == hash && array[i].equals(key)) {
         return i;
       }
     }

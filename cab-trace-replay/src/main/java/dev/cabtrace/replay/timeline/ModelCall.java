@@ -55,9 +55,7 @@ public record ModelCall(
 
   /** Whether the span says anything about a model call. */
   static boolean describesCall(TimelineSpan span) {
-    return span.kind() == dev.cabtrace.api.CabSpanKind.MODEL_CALL
-        || span.attributes().containsKey("gen_ai.usage.input_tokens")
-        || span.attributes().containsKey("gen_ai.usage.output_tokens");
+    return span.isModelCall();
   }
 
   private static String firstString(TimelineSpan span, String... keys) {

@@ -2,7 +2,6 @@ package dev.cabtrace.replay.timeline;
 
 import java.util.AbstractList;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,10 +28,11 @@ public final class Timeline {
   private final long[] zeroLengthStarts;
   private final List<ModelCall> modelCalls;
   private final long[] modelCallEnds;
-  private final TokenTotals[] tokensAfter;
+  private final TokenPrefixSums tokens;
   private final List<OutputChunk> output;
   private final long[] outputTimes;
-  private final int[][] children;
+  private final int[] childStart;
+  private final int[] childIndex;
 
   Timeline(String source, List<TimelineSpan> spans, List<LoadWarning> warnings) {
     this.source = source;
@@ -54,11 +54,7 @@ public final class Timeline {
     this.duration = n == 0 ? 0 : last - first;
     this.activeIndex = new ActiveSpanIndex(starts, ends);
 
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Long.compare(ends[a], ends[b]));
+    int[] order = IndexSort.order(ends, null, null);
     List<TimelineSpan> sortedByEnd = new ArrayList<>(n);
     endsSorted = new long[n];
     int zeroLength = 0;
@@ -77,12 +73,12 @@ public final class Timeline {
       }
     }
 
-    List<ModelCall> calls = new ArrayList<>();
+    int callCount = 0;
     List<OutputChunk> chunks = new ArrayList<>();
-    int[] childCount = new int[n];
+    childStart = new int[n + 1];
     for (TimelineSpan span : spans) {
       if (ModelCall.describesCall(span)) {
-        calls.add(ModelCall.from(span));
+        callCount++;
       }
       for (SpanEvent event : span.events()) {
         if ("cab.output".equals(event.name())) {
@@ -100,18 +96,37 @@ public final class Timeline {
         }
       }
       if (span.parentIndex >= 0) {
-        childCount[span.parentIndex]++;
+        childStart[span.parentIndex + 1]++;
       }
     }
-    calls.sort((a, b) -> Long.compare(a.span().endEpochNanos(), b.span().endEpochNanos()));
-    this.modelCalls = List.copyOf(calls);
-    modelCallEnds = new long[calls.size()];
-    tokensAfter = new TokenTotals[calls.size() + 1];
-    tokensAfter[0] = TokenTotals.ZERO;
-    for (int i = 0; i < calls.size(); i++) {
-      modelCallEnds[i] = calls.get(i).span().endEpochNanos();
-      tokensAfter[i + 1] = tokensAfter[i].plus(calls.get(i));
+    // Model calls in end order, made into records only when asked for.
+    long[] callEnds = new long[callCount];
+    int[] callSpans = new int[callCount];
+    for (int i = 0, c = 0; i < n; i++) {
+      if (ModelCall.describesCall(spans.get(i))) {
+        callSpans[c] = i;
+        callEnds[c++] = ends[i];
+      }
     }
+    int[] callOrder = IndexSort.order(callEnds, null, null);
+    int[] callsByEnd = new int[callCount];
+    modelCallEnds = new long[callCount];
+    for (int i = 0; i < callCount; i++) {
+      callsByEnd[i] = callSpans[callOrder[i]];
+      modelCallEnds[i] = callEnds[callOrder[i]];
+    }
+    this.modelCalls = new AbstractList<>() {
+      @Override
+      public ModelCall get(int i) {
+        return ModelCall.from(spans.get(callsByEnd[i]));
+      }
+
+      @Override
+      public int size() {
+        return callsByEnd.length;
+      }
+    };
+    this.tokens = new TokenPrefixSums(this.modelCalls);
     // A stable sort keeps chunks of equal time in recorded order.
     chunks.sort((a, b) -> Long.compare(a.epochNanos(), b.epochNanos()));
     this.output = List.copyOf(chunks);
@@ -119,14 +134,14 @@ public final class Timeline {
     for (int i = 0; i < chunks.size(); i++) {
       outputTimes[i] = chunks.get(i).epochNanos();
     }
-    children = new int[n][];
     for (int i = 0; i < n; i++) {
-      children[i] = new int[childCount[i]];
+      childStart[i + 1] += childStart[i];
     }
+    childIndex = new int[childStart[n]];
     int[] filled = new int[n];
     for (TimelineSpan span : spans) {
       if (span.parentIndex >= 0) {
-        children[span.parentIndex][filled[span.parentIndex]++] = span.index;
+        childIndex[childStart[span.parentIndex] + filled[span.parentIndex]++] = span.index;
       }
     }
   }
@@ -153,16 +168,17 @@ public final class Timeline {
 
   /** The spans whose parent is {@code span}, in start order. */
   public List<TimelineSpan> children(TimelineSpan span) {
-    int[] indexes = children[span.index()];
+    int from = childStart[span.index()];
+    int to = childStart[span.index() + 1];
     return new AbstractList<>() {
       @Override
       public TimelineSpan get(int i) {
-        return spans.get(indexes[i]);
+        return spans.get(childIndex[from + i]);
       }
 
       @Override
       public int size() {
-        return indexes.length;
+        return to - from;
       }
     };
   }
@@ -213,7 +229,7 @@ public final class Timeline {
 
   /** Tokens over every model call. */
   public TokenTotals tokens() {
-    return tokensAfter[tokensAfter.length - 1];
+    return tokens.after(modelCallEnds.length);
   }
 
   /** Every chunk of terminal output, in arrival order. */
@@ -270,7 +286,7 @@ public final class Timeline {
         spans.subList(started, spans.size()),
         selected,
         modelCalls.subList(0, calls),
-        tokensAfter[calls],
+        tokens.after(calls),
         new TerminalOutput(output.subList(0, chunks)));
   }
 

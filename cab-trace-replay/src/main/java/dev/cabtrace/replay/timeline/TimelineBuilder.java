@@ -1,7 +1,6 @@
 package dev.cabtrace.replay.timeline;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,12 +40,12 @@ public final class TimelineBuilder {
    */
   public boolean add(TimelineSpan.Builder builder, long line) {
     if (builder.spanId() == 0) {
-      warn("invalid id", line, "a span without a valid span id; skipped");
+      warn("invalid id", line, () -> "a span without a valid span id; skipped");
       return false;
     }
     TimelineSpan span = builder.build();
     if (builder.endEpochNanos() < builder.startEpochNanos()) {
-      warn("end before start", line, "span " + span.spanId() + " (" + span.name() + ") ends before it starts; shown as zero-length");
+      warn("end before start", line, () -> "span " + span.spanId() + " (" + span.name() + ") ends before it starts; shown as zero-length");
     }
     int existing = ids.get(span.traceIdHigh(), span.traceIdLow(), span.spanIdBits());
     if (existing >= 0) {
@@ -92,10 +91,10 @@ public final class TimelineBuilder {
     warnings.add(new LoadWarning(source, line, message));
   }
 
-  private void warn(String kind, long line, String message) {
+  private void warn(String kind, long line, java.util.function.Supplier<String> message) {
     int count = warningCounts.merge(kind, 1, Integer::sum);
     if (count <= WARNINGS_PER_KIND) {
-      warnings.add(new LoadWarning(source, line, message));
+      warnings.add(new LoadWarning(source, line, message.get()));
     }
   }
 
@@ -109,7 +108,7 @@ public final class TimelineBuilder {
       if (span.parentSpanIdBits() != 0) {
         int found = ids.get(span.traceIdHigh(), span.traceIdLow(), span.parentSpanIdBits());
         if (found < 0 || found == i) {
-          warn("missing parent", 0, "span " + span.spanId() + " (" + span.name() + "): parent " + span.parentSpanId() + " is not in the trace; shown as a root");
+          warn("missing parent", 0, () -> "span " + span.spanId() + " (" + span.name() + "): parent " + span.parentSpanId() + " is not in the trace; shown as a root");
         } else {
           parent[i] = found;
         }
@@ -122,19 +121,20 @@ public final class TimelineBuilder {
       if (parent[i] >= 0) {
         TimelineSpan p = spans.get(parent[i]);
         if (span.startEpochNanos() < p.startEpochNanos() || span.endEpochNanos() > p.endEpochNanos()) {
-          warn("clock skew", 0, "span " + span.spanId() + " (" + span.name() + ") runs outside its parent " + p.spanId() + " (" + p.name() + "): clock skew? times kept as recorded");
+          warn("clock skew", 0, () -> "span " + span.spanId() + " (" + span.name() + ") runs outside its parent " + p.spanId() + " (" + p.name() + "): clock skew? times kept as recorded");
         }
       }
     }
-    Integer[] order = new Integer[n];
+    long[] starts = new long[n];
+    long[] depths = new long[n];
+    long[] ends = new long[n];
     for (int i = 0; i < n; i++) {
-      order[i] = i;
+      starts[i] = spans.get(i).startEpochNanos();
+      depths[i] = depth[i];
+      ends[i] = spans.get(i).endEpochNanos();
     }
-    java.util.Arrays.sort(
-        order,
-        Comparator.<Integer>comparingLong(i -> spans.get(i).startEpochNanos())
-            .thenComparingInt(i -> depth[i])
-            .thenComparing(Comparator.<Integer>comparingLong(i -> spans.get(i).endEpochNanos()).reversed()));
+    // Start order; a parent before its children on ties; then the longer span first.
+    int[] order = IndexSort.order(starts, depths, ends);
     int[] position = new int[n];
     List<TimelineSpan> sorted = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -180,7 +180,7 @@ public final class TimelineBuilder {
       if (current >= 0 && state[current] == 1) {
         int closing = path[length - 1];
         TimelineSpan span = spans.get(closing);
-        warn("parent cycle", 0, "span " + span.spanId() + " (" + span.name() + ") is its own ancestor; the cycle is broken there and it is shown as a root");
+        warn("parent cycle", 0, () -> "span " + span.spanId() + " (" + span.name() + ") is its own ancestor; the cycle is broken there and it is shown as a root");
         parent[closing] = -1;
       }
       for (int k = length - 1; k >= 0; k--) {

@@ -26,6 +26,7 @@ public final class TimelineSpan {
   private final List<SpanEvent> events;
   private final Map<String, Object> resource;
   private final boolean unfinished;
+  private final boolean modelCall;
   // Set once the timeline is assembled.
   int index = -1;
   int parentIndex = -1;
@@ -47,6 +48,15 @@ public final class TimelineSpan {
     this.resource = builder.resource == null ? Map.of() : builder.resource;
     this.unfinished = builder.unfinished;
     this.kind = kindOf(this.attributes);
+    this.modelCall =
+        kind == CabSpanKind.MODEL_CALL
+            || attributes.containsKey("gen_ai.usage.input_tokens")
+            || attributes.containsKey("gen_ai.usage.output_tokens");
+  }
+
+  /** Whether the span records a model call (its kind, or GenAI usage attributes). */
+  boolean isModelCall() {
+    return modelCall;
   }
 
   /** A builder, for readers of trace formats. */
