@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import dev.cabtrace.replay.read.TraceReader;
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineSpan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +53,17 @@ class CrashRecoveryIT {
     String captured = Files.exists(capture) ? Files.readString(capture) : "";
     assertThat(captured + journaled).contains("task_setup").contains("tool_call");
     assertThat(captured).doesNotContain("\"container\"");
+
+    // Replaying what it left: every span that had started, the open ones marked unfinished.
+    Timeline timeline = TraceReader.create().read(capture);
+    assertThat(timeline.spans()).extracting(TimelineSpan::kindName)
+        .containsExactlyInAnyOrder("task_setup", "adapter_run", "tool_call", "container");
+    TimelineSpan container = timeline.spans().stream().filter(s -> s.kindName().equals("container")).findFirst().orElseThrow();
+    assertThat(container.unfinished()).isTrue();
+    assertThat(timeline.spans().stream().filter(s -> s.kindName().equals("adapter_run")).findFirst().orElseThrow().unfinished()).isTrue();
+    assertThat(timeline.warnings()).anyMatch(w -> w.message().contains("never ended"));
+    assertThat(timeline.frame(timeline.durationNanos()).output().text(null)).contains("agent started");
+    assertThat(container.endEpochNanos()).isGreaterThan(container.startEpochNanos());
   }
 
   private static void awaitText(Path file, String text) throws IOException {

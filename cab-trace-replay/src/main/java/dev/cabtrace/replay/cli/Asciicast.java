@@ -17,7 +17,8 @@ import java.util.List;
  */
 final class Asciicast {
 
-  private static final JsonFactory JSON = new JsonFactory();
+  // One JSON value per line, with nothing between them (no root value separator).
+  private static final JsonFactory JSON = new JsonFactory().setRootValueSeparator(null);
 
   private Asciicast() {}
 

@@ -15,6 +15,8 @@ final class CastCommand implements Callable<Integer> {
 
   @Mixin TraceSource source;
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--span", paramLabel = "ID", description = "Only this span's output (span id); default all output, timed from the first span that has some.")
   String spanId;
 
@@ -26,11 +28,11 @@ final class CastCommand implements Callable<Integer> {
       span = timeline.spans().stream().filter(s -> s.spanId().equals(spanId)).findFirst()
           .orElseThrow(() -> new IllegalArgumentException("no span with id " + spanId + " in " + timeline.source()));
     }
-    OutputStream out = new BufferedOutputStream(System.out);
+    OutputStream out = new BufferedOutputStream(new WriterOutputStream(spec.commandLine().getOut()));
     int chunks = Asciicast.write(timeline, span, out);
     out.flush();
     if (chunks == 0) {
-      System.err.println("cab-trace: " + timeline.source() + " holds no recorded terminal output");
+      spec.commandLine().getErr().println("cab-trace: " + timeline.source() + " holds no recorded terminal output");
     }
     return 0;
   }
