@@ -1,0 +1,82 @@
+package dev.cabtrace.sdk.proxy;
+
+import java.util.List;
+
+/** The model APIs the proxy understands, and where each keeps its usage. */
+enum ModelApi {
+  /** OpenAI Chat Completions, {@code POST .../chat/completions}. */
+  OPENAI_CHAT("openai"),
+  /** OpenAI Responses, {@code POST .../responses}. */
+  OPENAI_RESPONSES("openai"),
+  /** Anthropic Messages, {@code POST .../messages}. */
+  ANTHROPIC_MESSAGES("anthropic");
+
+  final String provider;
+
+  ModelApi(String provider) {
+    this.provider = provider;
+  }
+
+  static ModelApi of(String method, String path) {
+    if (!"POST".equals(method)) {
+      return null;
+    }
+    if (path.endsWith("/chat/completions")) {
+      return OPENAI_CHAT;
+    }
+    if (path.endsWith("/responses")) {
+      return OPENAI_RESPONSES;
+    }
+    if (path.endsWith("/messages")) {
+      return ANTHROPIC_MESSAGES;
+    }
+    return null;
+  }
+
+  /** Reads what one response document (or one streamed event) says into {@code usage}. */
+  void read(JsonFields fields, CallRecord usage) {
+    switch (this) {
+      case OPENAI_CHAT:
+        usage.model(fields.first("model"));
+        usage.input(fields.count("usage.prompt_tokens"));
+        usage.output(fields.count("usage.completion_tokens"));
+        usage.cacheRead(fields.count("usage.prompt_tokens_details.cached_tokens"));
+        usage.reasoning(fields.count("usage.completion_tokens_details.reasoning_tokens"));
+        usage.finishReasons(fields.all("choices.finish_reason"));
+        break;
+      case OPENAI_RESPONSES:
+        // Non-streaming: the response itself; streaming: {"type":"response.completed","response":{...}}.
+        String prefix = fields.first("response.model") != null ? "response." : "";
+        usage.model(fields.first(prefix + "model"));
+        usage.input(fields.count(prefix + "usage.input_tokens"));
+        usage.output(fields.count(prefix + "usage.output_tokens"));
+        usage.cacheRead(fields.count(prefix + "usage.input_tokens_details.cached_tokens"));
+        usage.reasoning(fields.count(prefix + "usage.output_tokens_details.reasoning_tokens"));
+        String status = fields.first(prefix + "status");
+        String incomplete = fields.first(prefix + "incomplete_details.reason");
+        if (incomplete != null) {
+          usage.finishReasons(List.of(incomplete));
+        } else if (status != null && !status.equals("in_progress")) {
+          usage.finishReasons(List.of(status));
+        }
+        break;
+      case ANTHROPIC_MESSAGES:
+        // Non-streaming: the message; streaming: message_start {"message":{...}}, message_delta {...}.
+        String message = fields.first("message.model") != null ? "message." : "";
+        usage.model(fields.first(message + "model"));
+        usage.input(fields.count(message + "usage.input_tokens"));
+        usage.output(fields.count(message + "usage.output_tokens"));
+        usage.cacheRead(fields.count(message + "usage.cache_read_input_tokens"));
+        String stop = fields.first(message.isEmpty() ? "stop_reason" : "message.stop_reason");
+        if (stop == null) {
+          stop = fields.first("delta.stop_reason");
+        }
+        if (stop != null) {
+          usage.finishReasons(List.of(stop));
+        }
+        break;
+      default:
+        break;
+    }
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * Recording the model calls of black-box agent CLIs: {@link
+ * dev.cabtrace.sdk.proxy.ModelCallRecordingProxy} sits on 127.0.0.1 in front of the model endpoint
+ * and records one {@code model_call} span per request, passing everything through unchanged.
+ */
+package dev.cabtrace.sdk.proxy;

@@ -1,0 +1,331 @@
+package dev.cabtrace.sdk.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cabtrace.api.CabAttributes;
+import dev.cabtrace.api.CellSpan;
+import dev.cabtrace.sdk.CabTraceSdk;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real HTTP on loopback: a client, the proxy, and a local upstream shaped like the providers. */
+@Timeout(60)
+class ModelCallRecordingProxyTest {
+
+  private static final String API_KEY = "sk-proj-SECRETSECRETSECRET0123456789";
+
+  @TempDir Path dir;
+
+  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private FakeProviders upstream;
+  private CabTraceSdk sdk;
+  private CellSpan container;
+  private ModelCallRecordingProxy proxy;
+  private Path capture;
+
+  @BeforeEach
+  void start() throws IOException {
+    upstream = new FakeProviders();
+    capture = dir.resolve("cell.jsonl");
+    sdk = CabTraceSdk.builder().setCaptureFile(capture).addSpanExporter(spans).build();
+    container = sdk.cellTracer().container("aider:run");
+    proxy = ModelCallRecordingProxy.builder(upstream.uri(), sdk.cellTracer()).start();
+  }
+
+  @AfterEach
+  void stop() {
+    proxy.close();
+    container.close();
+    sdk.close();
+    upstream.close();
+  }
+
+  private HttpResponse<String> post(String path, String body) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create(proxy.baseUrl() + path))
+            .header("Authorization", "Bearer " + API_KEY)
+            .header("x-api-key", API_KEY)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> direct(String path, String body) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create(upstream.uri() + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * The model_call spans, once {@code expected} of them have ended: a span ends just after the
+   * client has its last byte, so this polls, with a bound.
+   */
+  private List<SpanData> modelCalls(int expected) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    List<SpanData> calls;
+    do {
+      sdk.flush();
+      calls = spans.getFinishedSpanItems().stream()
+          .filter(s -> "model_call".equals(s.getAttributes().get(CabAttributes.SPAN_KIND)))
+          .sorted(java.util.Comparator.comparingLong(SpanData::getStartEpochNanos))
+          .toList();
+    } while (calls.size() < expected && System.nanoTime() < deadline);
+    assertThat(calls).hasSize(expected);
+    return calls;
+  }
+
+  private static Long attr(SpanData span, AttributeKey<Long> key) {
+    return span.getAttributes().get(key);
+  }
+
+  @Test
+  void openAiChatNonStreamingRecordsTheExactUsageAndPassesTheBodyThrough() throws Exception {
+    String request = "{\"model\":\"gpt-5-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    HttpResponse<String> viaProxy = post("/v1/chat/completions", request);
+    HttpResponse<String> withoutProxy = direct("/v1/chat/completions", request);
+
+    assertThat(viaProxy.statusCode()).isEqualTo(200);
+    assertThat(viaProxy.body()).isEqualTo(withoutProxy.body());
+    SpanData call = modelCalls(1).get(0);
+    assertThat(call.getName()).isEqualTo("chat gpt-5-mini");
+    assertThat(call.getParentSpanId()).isEqualTo(container.spanContext().getSpanId());
+    assertThat(call.getAttributes().get(CabAttributes.GEN_AI_PROVIDER_NAME)).isEqualTo("openai");
+    assertThat(call.getAttributes().get(CabAttributes.GEN_AI_RESPONSE_MODEL)).isEqualTo("gpt-5-mini-2025");
+    assertThat(attr(call, CabAttributes.GEN_AI_USAGE_INPUT_TOKENS)).isEqualTo(5210);
+    assertThat(attr(call, CabAttributes.GEN_AI_USAGE_OUTPUT_TOKENS)).isEqualTo(388);
+    assertThat(attr(call, CabAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS)).isEqualTo(1024);
+    assertThat(attr(call, CabAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS)).isEqualTo(128);
+    assertThat(call.getAttributes().get(CabAttributes.GEN_AI_RESPONSE_FINISH_REASONS)).containsExactly("stop", "length");
+    assertThat(call.getAttributes().get(CabAttributes.REQUEST_HASH)).isEqualTo(
+        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(request.getBytes(StandardCharsets.UTF_8))));
+    assertThat(attr(call, AttributeKey.longKey("http.response.status_code"))).isEqualTo(200);
+  }
+
+  @Test
+  void openAiChatStreamingRecordsUsageOnlyWhenTheUpstreamSentIt() throws Exception {
+    HttpResponse<String> withUsage = post("/v1/chat/completions",
+        "{\"model\":\"gpt-5-mini\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[]}");
+    HttpResponse<String> without = post("/v1/chat/completions", "{\"model\":\"gpt-5-mini\",\"stream\":true,\"messages\":[]}");
+
+    assertThat(withUsage.body()).contains("data: [DONE]").contains("\"usage\"");
+    assertThat(withUsage.headers().firstValue("content-type")).hasValue("text/event-stream");
+    List<SpanData> calls = modelCalls(2);
+    assertThat(attr(calls.get(0), CabAttributes.GEN_AI_USAGE_INPUT_TOKENS)).isEqualTo(5210);
+    assertThat(attr(calls.get(0), CabAttributes.GEN_AI_USAGE_OUTPUT_TOKENS)).isEqualTo(388);
+    assertThat(calls.get(0).getAttributes().get(CabAttributes.GEN_AI_RESPONSE_FINISH_REASONS)).containsExactly("stop");
+    // No usage in the stream: unknown, never guessed.
+    assertThat(attr(calls.get(1), CabAttributes.GEN_AI_USAGE_INPUT_TOKENS)).isNull();
+    assertThat(attr(calls.get(1), CabAttributes.GEN_AI_USAGE_OUTPUT_TOKENS)).isNull();
+    assertThat(calls.get(1).getAttributes().get(CabAttributes.GEN_AI_RESPONSE_FINISH_REASONS)).containsExactly("stop");
+  }
+
+  @Test
+  void askingForUsageAddsStreamOptionsSoTheTokensAreKnown() throws Exception {
+    try (ModelCallRecordingProxy asking =
+        ModelCallRecordingProxy.builder(upstream.uri(), sdk.cellTracer()).setAskForUsage(true).start()) {
+      HttpResponse<String> response = client.send(
+          HttpRequest.newBuilder(URI.create(asking.baseUrl() + "/v1/chat/completions"))
+              .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-5-mini\",\"stream\":true,\"messages\":[]}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(response.body()).contains("\"prompt_tokens\":5210");
+    }
+    assertThat(attr(modelCalls(1).get(0), CabAttributes.GEN_AI_USAGE_INPUT_TOKENS)).isEqualTo(5210);
+  }
+
+  @Test
+  void openAiResponsesStreamingAndNot() throws Exception {
+    post("/v1/responses", "{\"model\":\"gpt-5\",\"input\":\"hi\"}");
+    HttpResponse<String> streamed = post("/v1/responses", "{\"model\":\"gpt-5\",\"input\":\"hi\",\"stream\":true}");
+
+    assertThat(streamed.body()).contains("event: response.completed");
+    for (SpanData call : modelCalls(2)) {
+      assertThat(call.getName()).isEqualTo("chat gpt-5");
+      assertThat(call.getAttributes().get(CabAttributes.GEN_AI_RESPONSE_MODEL)).isEqualTo("gpt-5-2025");
+      assertThat(attr(call, CabAttributes.GEN_AI_USAGE_INPUT_TOKENS)).isEqualTo(6044);
+      assertThat(attr(call, CabAttributes.GEN_AI_USAGE_OUTPUT_TOKENS)).isEqualTo(120);
+      assertThat(attr(call, CabAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS)).isEqualTo(64);
+      assertThat(call.getAttributes().get(CabAttributes.GEN_AI_RESPONSE_FINISH_REASONS)).containsExactly("completed");
+    }
+  }
+
+  @Test
+  void anthropicMessagesStreamingAndNot() throws Exception {
+    post("/v1/messages", "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":1024,\"messages\":[]}");
+    HttpResponse<String> streamed = post("/v1/messages", "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":1024,\"stream\":true,\"messages\":[]}");
+
+    assertThat(streamed.body()).contains("event: message_stop");
+    List<SpanData> calls = modelCalls(2);
+    for (SpanData call : calls) {
+      assertThat(call.getAttributes().get(CabAttributes.GEN_AI_PROVIDER_NAME)).isEqualTo("anthropic");
+      assertThat(attr(call, CabAttributes.GEN_AI_USAGE_INPUT_TOKENS)).isEqualTo(2095);
+      assertThat(attr(call, CabAttributes.GEN_AI_USAGE_OUTPUT_TOKENS)).isEqualTo(503);
+      assertThat(attr(call, CabAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS)).isEqualTo(1800);
+      assertThat(call.getAttributes().get(CabAttributes.GEN_AI_RESPONSE_FINISH_REASONS)).containsExactly("end_turn");
+    }
+  }
+
+  @Test
+  void upstreamErrorsReachTheClientUnchangedAndMakeErrorSpans() throws Exception {
+    HttpResponse<String> limited = post("/v1/chat/completions", "{\"model\":\"fail-429\",\"messages\":[]}");
+    HttpResponse<String> broken = post("/v1/messages", "{\"model\":\"fail-500\",\"messages\":[]}");
+
+    assertThat(limited.statusCode()).isEqualTo(429);
+    assertThat(limited.body()).contains("rate_limit_exceeded");
+    assertThat(broken.statusCode()).isEqualTo(500);
+    List<SpanData> calls = modelCalls(2);
+    assertThat(calls).allSatisfy(call -> assertThat(call.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR));
+    assertThat(calls).extracting(c -> attr(c, AttributeKey.longKey("http.response.status_code"))).containsExactly(429L, 500L);
+  }
+
+  @Test
+  void anUnreachableUpstreamIsABadGatewayAndAnErrorSpan() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    try (ModelCallRecordingProxy toNowhere =
+        ModelCallRecordingProxy.builder(URI.create("http://127.0.0.1:" + closedPort), sdk.cellTracer()).start()) {
+      HttpResponse<String> response = client.send(
+          HttpRequest.newBuilder(URI.create(toNowhere.baseUrl() + "/v1/chat/completions"))
+              .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(502);
+    }
+    SpanData call = modelCalls(1).get(0);
+    assertThat(call.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(call.getEvents()).extracting(e -> e.getName()).contains("exception");
+  }
+
+  @Test
+  void aResetMidStreamReachesTheClientAsAFailureAndAnErrorSpan() throws Exception {
+    try (ServerSocket resetting = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ModelCallRecordingProxy toResetting =
+            ModelCallRecordingProxy.builder(URI.create("http://127.0.0.1:" + resetting.getLocalPort()), sdk.cellTracer()).start()) {
+      ExecutorService server = Executors.newSingleThreadExecutor();
+      server.submit((Callable<Void>) () -> {
+        try (Socket socket = resetting.accept()) {
+          InputStream in = socket.getInputStream();
+          byte[] buffer = new byte[8192];
+          int read = in.read(buffer); // the request (small enough for one read on loopback)
+          assertThat(read).isPositive();
+          OutputStream out = socket.getOutputStream();
+          out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+              + "2b\r\ndata: {\"model\":\"m\",\"choices\":[{\"delta\":{}}]}\n\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+          socket.setSoLinger(true, 0); // close with RST, mid-stream
+        }
+        return null;
+      });
+      Throwable thrown = null;
+      try {
+        client.send(
+            HttpRequest.newBuilder(URI.create(toResetting.baseUrl() + "/v1/chat/completions"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\",\"stream\":true}")).build(),
+            HttpResponse.BodyHandlers.ofString());
+      } catch (IOException e) {
+        thrown = e;
+      }
+      assertThat(thrown).as("the client sees the stream break, as without the proxy").isInstanceOf(IOException.class);
+      server.shutdownNow();
+    }
+    SpanData call = modelCalls(1).get(0);
+    assertThat(call.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(call.getStatus().getDescription()).contains("mid-stream");
+  }
+
+  @Test
+  void aSlowUpstreamIsWaitedForAndItsTimeToFirstByteRecorded() throws Exception {
+    HttpResponse<String> response = post("/v1/chat/completions", "{\"model\":\"slow\",\"messages\":[]}");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    SpanData call = modelCalls(1).get(0);
+    double ttfb = call.getAttributes().get(AttributeKey.doubleKey("cab.time_to_first_byte_ms"));
+    assertThat(ttfb).isGreaterThanOrEqualTo(FakeProviders.SLOW.toMillis() * 0.9);
+    assertThat(call.getEndEpochNanos() - call.getStartEpochNanos()).isGreaterThanOrEqualTo((long) (ttfb * 1e6 * 0.9));
+  }
+
+  @Test
+  void parallelCallsEachGetTheirOwnSpan() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<HttpResponse<String>>> responses = new ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      String path = i % 3 == 0 ? "/v1/chat/completions" : i % 3 == 1 ? "/v1/responses" : "/v1/messages";
+      String body = "{\"model\":\"m" + i + "\",\"stream\":" + (i % 2 == 0) + ",\"stream_options\":{\"include_usage\":true}}";
+      responses.add(pool.submit(() -> post(path, body)));
+    }
+    for (Future<HttpResponse<String>> response : responses) {
+      assertThat(response.get().statusCode()).isEqualTo(200);
+    }
+    pool.shutdown();
+    List<SpanData> calls = modelCalls(24);
+    assertThat(calls).extracting(SpanData::getName).doesNotHaveDuplicates();
+    assertThat(calls).allSatisfy(call -> assertThat(attr(call, CabAttributes.GEN_AI_USAGE_INPUT_TOKENS)).isNotNull());
+  }
+
+  @Test
+  void whatItDoesNotUnderstandPassesThroughByteForByte() throws Exception {
+    byte[] payload = {0, 1, 2, (byte) 0xff, (byte) 0xfe, 10, 13};
+    HttpResponse<byte[]> response = client.send(
+        HttpRequest.newBuilder(URI.create(proxy.baseUrl() + "/v1/files/abc?purpose=fine%2Dtune&x=1"))
+            .header("X-Custom", "kept as is")
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(payload)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(response.statusCode()).isEqualTo(418);
+    assertThat(response.headers().firstValue("X-Echo-Query")).hasValue("purpose=fine%2Dtune&x=1");
+    assertThat(response.headers().firstValue("X-Echo-Custom")).hasValue("kept as is");
+    byte[] body = response.body();
+    assertThat(body).hasSize(256 + payload.length);
+    for (int i = 0; i < 256; i++) {
+      assertThat(body[i]).isEqualTo((byte) i);
+    }
+    assertThat(java.util.Arrays.copyOfRange(body, 256, body.length)).isEqualTo(payload);
+    assertThat(modelCalls(0)).isEmpty();
+  }
+
+  @Test
+  void theApiKeyLeavesNoTraceInTheCaptureFile() throws Exception {
+    post("/v1/chat/completions", "{\"model\":\"gpt-5-mini\",\"messages\":[]}");
+    post("/v1/messages", "{\"model\":\"claude\",\"stream\":true,\"messages\":[]}");
+    modelCalls(2);
+    container.close();
+    sdk.close();
+
+    String captured = Files.readString(capture);
+    assertThat(captured).contains("chat gpt-5-mini").contains("chat claude");
+    assertThat(captured).doesNotContain(API_KEY).doesNotContain("SECRETSECRET");
+  }
+}
