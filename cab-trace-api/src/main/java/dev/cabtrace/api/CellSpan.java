@@ -40,6 +40,11 @@ public interface CellSpan extends AutoCloseable {
     return setAttribute(CabAttributes.TIMED_OUT, timedOut);
   }
 
+  /** Records {@code cab.pass}, the scorer's verdict, on {@code adapter_run}. */
+  default CellSpan setPass(boolean pass) {
+    return setAttribute(CabAttributes.PASS, pass);
+  }
+
   /** Adds a timestamped event to the span. */
   CellSpan addEvent(String name, Attributes attributes);
 

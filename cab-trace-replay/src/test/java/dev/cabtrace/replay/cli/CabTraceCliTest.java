@@ -184,4 +184,24 @@ class CabTraceCliTest {
     }
     return values;
   }
+
+  @Test
+  void tokensPerCorrectTaskDividesByTheRecordedPasses() throws IOException {
+    String line = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"cab.cell_id\",\"value\":{\"stringValue\":\"s/aider/m/t\"}}]},"
+        + "\"scopeSpans\":[{\"spans\":["
+        + "{\"traceId\":\"8293433263b72503f683e7696220d242\",\"spanId\":\"0000000000000001\",\"name\":\"run\",\"startTimeUnixNano\":\"1\",\"endTimeUnixNano\":\"100\","
+        + "\"attributes\":[{\"key\":\"cab.span.kind\",\"value\":{\"stringValue\":\"adapter_run\"}},{\"key\":\"cab.pass\",\"value\":{\"boolValue\":true}}]},"
+        + "{\"traceId\":\"8293433263b72503f683e7696220d242\",\"spanId\":\"0000000000000002\",\"parentSpanId\":\"0000000000000001\",\"name\":\"chat m\",\"startTimeUnixNano\":\"2\",\"endTimeUnixNano\":\"50\","
+        + "\"attributes\":[{\"key\":\"gen_ai.request.model\",\"value\":{\"stringValue\":\"m\"}},{\"key\":\"gen_ai.usage.input_tokens\",\"value\":{\"intValue\":\"900\"}},{\"key\":\"gen_ai.usage.output_tokens\",\"value\":{\"intValue\":\"100\"}}]}"
+        + "]}]}]}\n";
+    Path file = Files.writeString(dir.resolve("pass.jsonl"), line);
+
+    Result result = run("tokens", file.toString(), "--json");
+
+    JsonNode cell = new ObjectMapper().readTree(result.out()).at("/cells/0");
+    assertThat(cell.get("cell").asText()).isEqualTo("s/aider/m/t");
+    assertThat(cell.get("total").asLong()).isEqualTo(1000);
+    assertThat(cell.get("passes").asLong()).isEqualTo(1);
+    assertThat(cell.get("tokensPerCorrectTask").asLong()).isEqualTo(1000);
+  }
 }

@@ -39,6 +39,15 @@ public final class ModelCallRecordingProxy implements AutoCloseable {
 
   private static final Logger logger = Logger.getLogger(ModelCallRecordingProxy.class.getName());
 
+  static {
+    // The JDK server sends response headers and body in separate writes; with Nagle's algorithm
+    // on, the body then waits for the client's delayed ACK (about 40 ms a call). The setting is
+    // read once, when the JVM creates its first HttpServer.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final HttpServer server;
   private final ExecutorService executor;
   private final String baseUrl;
