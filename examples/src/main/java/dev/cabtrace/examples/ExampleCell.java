@@ -6,13 +6,17 @@ import dev.cabtrace.api.CellSpan;
 import dev.cabtrace.api.CellTracer;
 import dev.cabtrace.api.TerminalRecorder;
 import dev.cabtrace.sdk.CabTraceSdk;
+import dev.cabtrace.sdk.proxy.ModelCallRecordingProxy;
 import java.io.IOException;
+import java.net.URI;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -71,6 +75,12 @@ public final class ExampleCell implements Callable<Integer> {
 
   @Option(names = "--image", defaultValue = "local/subprocess", description = "Image name recorded on the container span.")
   String image;
+
+  @Option(names = "--model-upstream", paramLabel = "URL",
+      description = "Put a recording proxy in front of this model endpoint (e.g. https://api.openai.com) and point the"
+          + " command at it through OPENAI_BASE_URL, OPENAI_API_BASE and ANTHROPIC_BASE_URL: every model call becomes a"
+          + " model_call span with its tokens.")
+  URI modelUpstream;
 
   @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "Command to run in the workdir, after --.")
   List<String> command = new ArrayList<>();
@@ -150,8 +160,20 @@ public final class ExampleCell implements Callable<Integer> {
             .setAttribute(CabAttributes.CONTAINER_IMAGE_NAME, image)
             .setAttribute(CabAttributes.CONTAINER_COMMAND_ARGS, List.copyOf(argv))
             .setAttribute(CabAttributes.TIMEOUT_S, timeoutSeconds);
+        Map<String, String> environment = new LinkedHashMap<>();
+        ModelCallRecordingProxy proxy = null;
+        if (modelUpstream != null) {
+          proxy = ModelCallRecordingProxy.builder(modelUpstream, tracer).start();
+          environment.put("OPENAI_BASE_URL", proxy.baseUrl() + "/v1");
+          environment.put("OPENAI_API_BASE", proxy.baseUrl() + "/v1");
+          environment.put("ANTHROPIC_BASE_URL", proxy.baseUrl());
+        }
         try (TerminalRecorder output = TerminalRecorder.create(container)) {
-          result = SubprocessRunner.run(argv, workdir, timeoutSeconds, output, nonClosing(console));
+          result = SubprocessRunner.run(argv, workdir, environment, timeoutSeconds, output, nonClosing(console));
+        } finally {
+          if (proxy != null) {
+            proxy.close();
+          }
         }
         container.setExitCode(result.exitCode()).setTimedOut(result.timedOut());
         if (result.failure() != null) {

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,14 +17,18 @@ import java.util.concurrent.TimeUnit;
 final class SubprocessRunner {
 
   static CellRun run(
-      List<String> argv, Path workdir, long timeoutSeconds, TerminalRecorder output, PrintStream console) {
+      List<String> argv,
+      Path workdir,
+      Map<String, String> environment,
+      long timeoutSeconds,
+      TerminalRecorder output,
+      PrintStream console) {
     Process process;
     try {
-      process =
-          new ProcessBuilder(argv)
-              .directory(workdir.toFile())
-              .redirectInput(ProcessBuilder.Redirect.INHERIT)
-              .start();
+      ProcessBuilder builder =
+          new ProcessBuilder(argv).directory(workdir.toFile()).redirectInput(ProcessBuilder.Redirect.INHERIT);
+      builder.environment().putAll(environment);
+      process = builder.start();
     } catch (IOException e) {
       return new CellRun(-1, false, e);
     }
