@@ -34,6 +34,7 @@ import java.util.logging.Logger;
 public final class CabTraceSdk implements Closeable {
 
   private static final Logger logger = Logger.getLogger(CabTraceSdk.class.getName());
+  private static final Duration COPY_CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
   private final OpenTelemetrySdk openTelemetry;
   private final CellTracer cellTracer;
@@ -95,13 +96,22 @@ public final class CabTraceSdk implements Closeable {
     return captureExporter == null ? 0 : captureExporter.writtenSpans();
   }
 
-  /** Spans dropped or not written, across every exporter: zero unless something went wrong. */
+  /** Spans dropped or not written to the capture file: zero unless something went wrong. */
   public long lostSpans() {
-    long lost = 0;
-    for (BlockingBatchSpanProcessor processor : processors) {
-      lost += processor.droppedSpans() + processor.failedSpans();
+    if (processors.isEmpty() || captureExporter == null) {
+      return 0;
     }
-    return lost;
+    BlockingBatchSpanProcessor capture = processors.get(0);
+    return capture.droppedSpans() + capture.failedSpans();
+  }
+
+  /** Spans that did not reach the other exporters (a backend that was down): copies, not losses. */
+  public long undeliveredCopies() {
+    long missed = 0;
+    for (int i = captureExporter == null ? 0 : 1; i < processors.size(); i++) {
+      missed += processors.get(i).droppedSpans() + processors.get(i).failedSpans();
+    }
+    return missed;
   }
 
   /** Writes out every span ended so far; waits at most the close timeout. */
@@ -120,15 +130,24 @@ public final class CabTraceSdk implements Closeable {
       return;
     }
     closed = true;
-    CompletableResultCode result = openTelemetry.getSdkTracerProvider().shutdown();
-    boolean complete = result.join(closeTimeout.toNanos(), TimeUnit.NANOSECONDS).isSuccess();
+    // The capture file first, with the full close timeout: it is the truth. Then the copies, with
+    // a short bound: a backend that hangs must not hold the cell up; it keeps its daemon thread.
+    boolean complete = true;
+    for (int i = 0; i < processors.size(); i++) {
+      boolean capture = i == 0 && captureExporter != null;
+      Duration bound = capture ? closeTimeout : COPY_CLOSE_TIMEOUT;
+      boolean done = processors.get(i).shutdown().join(bound.toNanos(), TimeUnit.NANOSECONDS).isSuccess();
+      complete &= done || !capture;
+    }
+    // What is left (the crash journal's heartbeat); the processors above are already shut down.
+    openTelemetry.getSdkTracerProvider().shutdown().join(closeTimeout.toNanos(), TimeUnit.NANOSECONDS);
     if (!complete) {
       logger.warning(
           "cab-trace: shutdown did not complete within " + closeTimeout.toMillis() + " ms");
     }
     long lost = lostSpans();
     if (lost > 0) {
-      logger.warning("cab-trace: " + lost + " span(s) were not exported; see earlier warnings");
+      logger.warning("cab-trace: " + lost + " span(s) are missing from the capture file; see earlier warnings");
     }
     // The journal goes only once the capture file holds everything; otherwise it is the truth.
     if (journal != null && complete && captureExporter.failedSpans() == 0) {

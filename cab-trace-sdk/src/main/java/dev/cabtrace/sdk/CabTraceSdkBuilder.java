@@ -2,11 +2,13 @@ package dev.cabtrace.sdk;
 
 import dev.cabtrace.api.CellIdentity;
 import dev.cabtrace.sdk.capture.BlockingBatchSpanProcessor;
+import dev.cabtrace.sdk.export.OtlpExport;
 import dev.cabtrace.sdk.persist.CrashJournal;
 import dev.cabtrace.sdk.persist.OtlpJsonLinesFileExporter;
 import dev.cabtrace.sdk.redact.Redaction;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -20,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /** Builds a {@link CabTraceSdk}. */
@@ -39,6 +42,8 @@ public final class CabTraceSdkBuilder {
   private boolean oneTracePerCell = true;
   private Redaction redaction = Redaction.defaults();
   private boolean crashJournal = true;
+  private OtlpExport otlpExport;
+  private Map<String, String> environment = System.getenv();
   private Duration heartbeat = Duration.ofSeconds(1);
 
   CabTraceSdkBuilder() {}
@@ -128,11 +133,33 @@ public final class CabTraceSdkBuilder {
     return this;
   }
 
+  /**
+   * Also send every span to a trace backend over OTLP. Without this, the standard environment
+   * ({@code OTEL_EXPORTER_OTLP_ENDPOINT} and friends) decides; see {@link OtlpExport}.
+   */
+  public CabTraceSdkBuilder setOtlpExport(OtlpExport otlpExport) {
+    this.otlpExport = Objects.requireNonNull(otlpExport, "otlpExport");
+    return this;
+  }
+
+  /**
+   * The environment read for {@code OTEL_EXPORTER_OTLP_*}, {@code OTEL_SERVICE_NAME} and {@code
+   * OTEL_RESOURCE_ATTRIBUTES}; default the process environment.
+   */
+  public CabTraceSdkBuilder setEnvironment(Map<String, String> environment) {
+    this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+    return this;
+  }
+
   /** The wired SDK. It is not registered as the global OpenTelemetry. */
   public CabTraceSdk build() {
+    AttributesBuilder fromEnvironment = Attributes.builder();
+    OtlpExport.resourceAttributes(environment).forEach(fromEnvironment::put);
+    OtlpExport.serviceName(environment).ifPresent(name -> fromEnvironment.put(SERVICE_NAME, name));
     Resource resource =
         Resource.getDefault()
             .merge(Resource.create(Attributes.of(SERVICE_NAME, serviceName)))
+            .merge(Resource.create(fromEnvironment.build()))
             .merge(Resource.create(identity == null ? Attributes.empty() : identity.toAttributes()))
             .merge(Resource.create(extraResource));
     SdkTracerProviderBuilder tracerProvider =
@@ -162,6 +189,16 @@ public final class CabTraceSdkBuilder {
     }
     for (SpanExporter exporter : exporters) {
       processors.add(processor(exporter));
+    }
+    OtlpExport otlp = otlpExport != null ? otlpExport : OtlpExport.fromEnvironment(environment).orElse(null);
+    if (otlp != null) {
+      // The backend is a copy: a span end never waits for it. When a slow or dead backend lets its
+      // queue fill, the copy gives up on the span (counted); the capture file keeps everything.
+      processors.add(
+          BlockingBatchSpanProcessor.builder(redaction.wrap(otlp.createExporter()))
+              .setMaxBlockTime(Duration.ZERO)
+              .setExportTimeout(otlp.timeout().plusSeconds(3))
+              .build());
     }
     processors.forEach(tracerProvider::addSpanProcessor);
     SdkTracerProvider provider = tracerProvider.build();

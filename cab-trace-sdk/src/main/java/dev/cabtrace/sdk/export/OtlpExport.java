@@ -1,0 +1,213 @@
+package dev.cabtrace.sdk.export;
+
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporterBuilder;
+import io.opentelemetry.sdk.common.export.RetryPolicy;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Where and how spans go to a trace backend over OTLP. Build it by hand, or read it from the
+ * standard environment with {@link #fromEnvironment}: {@code OTEL_EXPORTER_OTLP_ENDPOINT} (or
+ * {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT}), {@code OTEL_EXPORTER_OTLP_PROTOCOL} ({@code grpc} or
+ * {@code http/protobuf}, the default), {@code OTEL_EXPORTER_OTLP_HEADERS}, {@code
+ * OTEL_EXPORTER_OTLP_TIMEOUT}, each with its {@code _TRACES_} variant taking precedence.
+ *
+ * <p>A backend that is down, slow or refusing costs a bounded time (short timeouts, few retries),
+ * never blocks span ends beyond the SDK's bound, and is reported once.
+ */
+public final class OtlpExport {
+
+  /** The OTLP transports. */
+  public enum Protocol {
+    GRPC("grpc"),
+    HTTP_PROTOBUF("http/protobuf");
+
+    private final String value;
+
+    Protocol(String value) {
+      this.value = value;
+    }
+
+    /** As the environment writes it. */
+    public String value() {
+      return value;
+    }
+
+    static Protocol parse(String text) {
+      for (Protocol protocol : values()) {
+        if (protocol.value.equalsIgnoreCase(text.trim())) {
+          return protocol;
+        }
+      }
+      throw new IllegalArgumentException("unknown OTLP protocol \"" + text + "\" (use grpc or http/protobuf)");
+    }
+  }
+
+  private final String endpoint;
+  private final Protocol protocol;
+  private final Map<String, String> headers;
+  private final Duration timeout;
+
+  private OtlpExport(String endpoint, Protocol protocol, Map<String, String> headers, Duration timeout) {
+    this.endpoint = endpoint;
+    this.protocol = protocol;
+    this.headers = Map.copyOf(headers);
+    this.timeout = timeout;
+  }
+
+  /** Export to {@code endpoint} (for gRPC {@code http://host:4317}; for HTTP the full {@code .../v1/traces}). */
+  public static OtlpExport create(String endpoint, Protocol protocol, Map<String, String> headers, Duration timeout) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    URI.create(endpoint); // fails early on a malformed endpoint
+    return new OtlpExport(endpoint, Objects.requireNonNull(protocol, "protocol"),
+        Objects.requireNonNull(headers, "headers"), Objects.requireNonNull(timeout, "timeout"));
+  }
+
+  /** The export the standard OTEL_EXPORTER_OTLP_* variables describe, if they name an endpoint. */
+  public static Optional<OtlpExport> fromEnvironment(Map<String, String> environment) {
+    String protocolText = first(environment, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL");
+    Protocol protocol = protocolText == null ? Protocol.HTTP_PROTOBUF : Protocol.parse(protocolText);
+    String endpoint = environment.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+    if (blank(endpoint)) {
+      String base = environment.get("OTEL_EXPORTER_OTLP_ENDPOINT");
+      if (blank(base)) {
+        return Optional.empty();
+      }
+      base = base.trim();
+      // The base endpoint gets the signal path for HTTP; gRPC uses it as it is.
+      endpoint = protocol == Protocol.HTTP_PROTOBUF ? (base.endsWith("/") ? base : base + "/") + "v1/traces" : base;
+    }
+    Map<String, String> headers = new LinkedHashMap<>(headers(environment.get("OTEL_EXPORTER_OTLP_HEADERS")));
+    headers.putAll(headers(environment.get("OTEL_EXPORTER_OTLP_TRACES_HEADERS")));
+    String timeoutText = first(environment, "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT");
+    Duration timeout = timeoutText == null ? Duration.ofSeconds(5) : Duration.ofMillis(Long.parseLong(timeoutText.trim()));
+    return Optional.of(create(endpoint.trim(), protocol, headers, timeout));
+  }
+
+  /** The endpoint. */
+  public String endpoint() {
+    return endpoint;
+  }
+
+  /** The transport. */
+  public Protocol protocol() {
+    return protocol;
+  }
+
+  /** The headers sent with every export (for example an API token). */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  /** The longest one export may take. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /**
+   * The exporter: the official OTLP exporter with short retries, behind a wrapper that reports the
+   * first failure once, clearly, and counts the rest.
+   */
+  public SpanExporter createExporter() {
+    quietOfficialExporterLogs();
+    RetryPolicy retry =
+        RetryPolicy.builder()
+            .setMaxAttempts(3)
+            .setInitialBackoff(Duration.ofMillis(200))
+            .setMaxBackoff(Duration.ofSeconds(1))
+            .build();
+    SpanExporter exporter;
+    if (protocol == Protocol.GRPC) {
+      OtlpGrpcSpanExporterBuilder builder =
+          OtlpGrpcSpanExporter.builder().setEndpoint(endpoint).setTimeout(timeout).setRetryPolicy(retry)
+              .setConnectTimeout(Duration.ofSeconds(2));
+      headers.forEach(builder::addHeader);
+      exporter = builder.build();
+    } else {
+      OtlpHttpSpanExporterBuilder builder =
+          OtlpHttpSpanExporter.builder().setEndpoint(endpoint).setTimeout(timeout).setRetryPolicy(retry)
+              .setConnectTimeout(Duration.ofSeconds(2));
+      headers.forEach(builder::addHeader);
+      exporter = builder.build();
+    }
+    return new ReportingSpanExporter(exporter, describe());
+  }
+
+  /** The export in words, for messages: {@code http://127.0.0.1:4317 (grpc)}. */
+  public String describe() {
+    return endpoint + " (" + protocol.value() + ")";
+  }
+
+  /** OTEL_SERVICE_NAME, if set. */
+  public static Optional<String> serviceName(Map<String, String> environment) {
+    String name = environment.get("OTEL_SERVICE_NAME");
+    return blank(name) ? Optional.empty() : Optional.of(name.trim());
+  }
+
+  /** OTEL_RESOURCE_ATTRIBUTES as a map ({@code k=v,k2=v2}, values URL-decoded). */
+  public static Map<String, String> resourceAttributes(Map<String, String> environment) {
+    return headers(environment.get("OTEL_RESOURCE_ATTRIBUTES"));
+  }
+
+  private static Map<String, String> headers(String text) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (blank(text)) {
+      return out;
+    }
+    for (String pair : text.split(",")) {
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        continue;
+      }
+      out.put(decode(pair.substring(0, eq).trim()), decode(pair.substring(eq + 1).trim()));
+    }
+    return out;
+  }
+
+  private static String decode(String text) {
+    return URLDecoder.decode(text, StandardCharsets.UTF_8);
+  }
+
+  private static String first(Map<String, String> environment, String... names) {
+    for (String name : names) {
+      String value = environment.get(name);
+      if (!blank(value)) {
+        return value.toLowerCase(Locale.ROOT).equals(value) ? value : value;
+      }
+    }
+    return null;
+  }
+
+  private static boolean blank(String text) {
+    return text == null || text.isBlank();
+  }
+
+  /** The official exporters log every failed batch with a stack trace; one clear line replaces them. */
+  private static void quietOfficialExporterLogs() {
+    for (String name : new String[] {
+        "io.opentelemetry.exporter.internal.grpc.GrpcExporter",
+        "io.opentelemetry.exporter.internal.http.HttpExporter",
+        "io.opentelemetry.exporter.internal.grpc.OkHttpGrpcExporter",
+        "io.opentelemetry.exporter.sender.okhttp.internal.OkHttpGrpcSender"}) {
+      Logger.getLogger(name).setLevel(Level.OFF);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "OtlpExport{" + describe() + "}";
+  }
+}

@@ -1,0 +1,65 @@
+package dev.cabtrace.sdk.export;
+
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.Collection;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/** Says once, in one line, that the backend failed; counts what it could not send after that. */
+final class ReportingSpanExporter implements SpanExporter {
+
+  private static final Logger logger = Logger.getLogger(OtlpExport.class.getName());
+
+  private final SpanExporter delegate;
+  private final String target;
+  private final AtomicBoolean reported = new AtomicBoolean();
+  private final AtomicLong failed = new AtomicLong();
+
+  ReportingSpanExporter(SpanExporter delegate, String target) {
+    this.delegate = delegate;
+    this.target = target;
+  }
+
+  @Override
+  public CompletableResultCode export(Collection<SpanData> spans) {
+    CompletableResultCode result = delegate.export(spans);
+    result.whenComplete(
+        () -> {
+          if (!result.isSuccess()) {
+            failed.addAndGet(spans.size());
+            if (reported.compareAndSet(false, true)) {
+              Throwable cause = result.getFailureThrowable();
+              logger.warning(
+                  "cab-trace: OTLP export to " + target + " failed"
+                      + (cause == null ? "" : ": " + cause.getClass().getSimpleName()
+                          + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"))
+                      + ". Every span is still written to the capture file."
+                      + " Further failures are counted, not logged.");
+            }
+          }
+        });
+    return result;
+  }
+
+  long failedSpans() {
+    return failed.get();
+  }
+
+  @Override
+  public CompletableResultCode flush() {
+    return delegate.flush();
+  }
+
+  @Override
+  public CompletableResultCode shutdown() {
+    return delegate.shutdown();
+  }
+
+  @Override
+  public String toString() {
+    return "OTLP " + target;
+  }
+}

@@ -1,0 +1,239 @@
+package dev.cabtrace.sdk.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cabtrace.api.CabAttributes;
+import dev.cabtrace.api.CellIdentity;
+import dev.cabtrace.api.CellSpan;
+import dev.cabtrace.api.CellTracer;
+import dev.cabtrace.sdk.CabTraceSdk;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class OtlpExportTest {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  private final Logger logger = Logger.getLogger(OtlpExport.class.getName());
+  private final List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+  private final Handler capture = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      warnings.add(record);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
+
+  @BeforeEach
+  void listen() {
+    logger.addHandler(capture);
+  }
+
+  @AfterEach
+  void stopListening() {
+    logger.removeHandler(capture);
+  }
+
+  /** Five spans shaped like a cell; returns after close, when everything has been sent. */
+  private static void playCell(CabTraceSdk sdk) {
+    CellTracer tracer = sdk.cellTracer();
+    try (CellSpan setup = tracer.taskSetup("prepare:polyglot/rust-error-handling")) {
+      setup.setAttribute("plugin_stack", List.of());
+    }
+    try (CellSpan run = tracer.adapterRun("openhands:polyglot/rust-error-handling", "openhands")) {
+      try (CellSpan tool = tracer.toolCall("applied_plugins")) {
+        tool.setAttribute("count", 0L);
+      }
+      try (CellSpan container = tracer.container("openhands:run")) {
+        container.setAttribute(CabAttributes.CONTAINER_COMMAND_ARGS, List.of("python", "-t", "fix it")).setExitCode(0);
+      }
+    }
+    try (CellSpan cleanup = tracer.cleanup("cleanup:openhands")) {
+      cleanup.setAttribute("removed", true);
+    }
+    sdk.close();
+  }
+
+  private List<JsonNode> capturedSpans(Path file) throws IOException {
+    List<JsonNode> spans = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      for (JsonNode rs : MAPPER.readTree(line).get("resourceSpans")) {
+        for (JsonNode ss : rs.get("scopeSpans")) {
+          ss.get("spans").forEach(spans::add);
+        }
+      }
+    }
+    return spans;
+  }
+
+  /** The received spans must be the captured ones: ids, parents, times, names, attributes. */
+  private void assertSameAsCapture(List<Span> received, Path file) throws IOException {
+    List<JsonNode> captured = capturedSpans(file);
+    assertThat(received).hasSize(5);
+    assertThat(captured).hasSize(5);
+    for (JsonNode expected : captured) {
+      Span span = received.stream()
+          .filter(s -> HexFormat.of().formatHex(s.getSpanId().toByteArray()).equals(expected.get("spanId").asText()))
+          .findFirst().orElseThrow(() -> new AssertionError("not received: " + expected.get("name")));
+      assertThat(span.getName()).isEqualTo(expected.get("name").asText());
+      assertThat(HexFormat.of().formatHex(span.getTraceId().toByteArray())).isEqualTo(expected.get("traceId").asText());
+      assertThat(HexFormat.of().formatHex(span.getParentSpanId().toByteArray()))
+          .isEqualTo(expected.has("parentSpanId") ? expected.get("parentSpanId").asText() : "");
+      assertThat(span.getStartTimeUnixNano()).isEqualTo(expected.get("startTimeUnixNano").asLong());
+      assertThat(span.getEndTimeUnixNano()).isEqualTo(expected.get("endTimeUnixNano").asLong());
+      assertThat(OtlpReceivers.attribute(span, "cab.span.kind")).isEqualTo(
+          expected.get("attributes").get(0).at("/value/stringValue").asText());
+    }
+  }
+
+  @Test
+  void httpProtobufFromTheStandardEnvironmentSendsTheSameSpansAsTheCaptureFile() throws IOException {
+    Path file = dir.resolve("cell.jsonl");
+    try (OtlpReceivers.Http backend = new OtlpReceivers.Http()) {
+      CabTraceSdk sdk = CabTraceSdk.builder()
+          .setCellIdentity(CellIdentity.of("sweep-1", "openhands", "qwen", "polyglot/rust-error-handling"))
+          .setCaptureFile(file)
+          .setEnvironment(Map.of(
+              "OTEL_EXPORTER_OTLP_ENDPOINT", backend.baseUrl(),
+              "OTEL_EXPORTER_OTLP_HEADERS", "x-scope-orgid=cab%20tenant,authorization=Basic%20abc",
+              "OTEL_SERVICE_NAME", "cab-ci-harness",
+              "OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=ci"))
+          .build();
+      playCell(sdk);
+
+      assertSameAsCapture(backend.received.spans(), file);
+      assertThat(backend.received.headers).containsEntry("x-scope-orgid", "cab tenant");
+      List<String> resource = backend.received.resources().get(0).getResource().getAttributesList().stream()
+          .map(kv -> kv.getKey() + "=" + kv.getValue().getStringValue()).toList();
+      assertThat(resource).contains("service.name=cab-ci-harness", "deployment.environment=ci", "cab.tui=openhands");
+      Span container = backend.received.spans().stream().filter(s -> s.getName().equals("openhands:run")).findFirst().orElseThrow();
+      KeyValue args = container.getAttributesList().stream().filter(kv -> kv.getKey().equals("container.command_args")).findFirst().orElseThrow();
+      assertThat(args.getValue().getArrayValue().getValuesList()).extracting(v -> v.getStringValue()).containsExactly("python", "-t", "fix it");
+      assertThat(sdk.undeliveredCopies()).isZero();
+    }
+    assertThat(warnings).isEmpty();
+  }
+
+  @Test
+  void grpcSendsTheSameSpansAsTheCaptureFile() throws IOException {
+    Path file = dir.resolve("cell.jsonl");
+    try (OtlpReceivers.Grpc backend = new OtlpReceivers.Grpc()) {
+      CabTraceSdk sdk = CabTraceSdk.builder()
+          .setCaptureFile(file)
+          .setEnvironment(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", backend.endpoint(), "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"))
+          .build();
+      playCell(sdk);
+
+      assertSameAsCapture(backend.received.spans(), file);
+    }
+    assertThat(warnings).isEmpty();
+  }
+
+  @Test
+  void aBackendThatIsDownCostsLittleLosesNothingFromTheFileAndSaysSoOnce() throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    Path withoutBackend = dir.resolve("without.jsonl");
+    long start = System.nanoTime();
+    playCell(CabTraceSdk.builder().setCaptureFile(withoutBackend).setEnvironment(Map.of()).build());
+    Duration alone = Duration.ofNanos(System.nanoTime() - start);
+
+    Path withDeadBackend = dir.resolve("dead.jsonl");
+    start = System.nanoTime();
+    CabTraceSdk sdk = CabTraceSdk.builder()
+        .setCaptureFile(withDeadBackend)
+        .setOtlpExport(OtlpExport.create("http://127.0.0.1:" + closedPort, OtlpExport.Protocol.GRPC, Map.of(), Duration.ofSeconds(2)))
+        .build();
+    playCell(sdk);
+    Duration withDead = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(capturedSpans(withDeadBackend)).hasSize(5);
+    assertThat(sdk.lostSpans()).isZero();
+    assertThat(sdk.undeliveredCopies()).isEqualTo(5);
+    assertThat(withDead).as("with the backend down (alone: %s)", alone).isLessThan(alone.plusSeconds(4));
+    assertThat(warnings).hasSize(1);
+    assertThat(warnings.get(0).getMessage())
+        .contains("OTLP export to http://127.0.0.1:" + closedPort + " (grpc) failed")
+        .contains("still written to the capture file");
+  }
+
+  @Test
+  void aBackendThatNeverAnswersNeverHoldsTheAdapterUp() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Path file = dir.resolve("cell.jsonl");
+      CabTraceSdk sdk = CabTraceSdk.builder()
+          .setCaptureFile(file)
+          .setOtlpExport(OtlpExport.create("http://127.0.0.1:" + silent.getLocalPort() + "/v1/traces",
+              OtlpExport.Protocol.HTTP_PROTOBUF, Map.of(), Duration.ofSeconds(1)))
+          .build();
+      long start = System.nanoTime();
+      long slowest = 0;
+      for (int i = 0; i < 20_000; i++) {
+        long before = System.nanoTime();
+        try (CellSpan span = sdk.cellTracer().toolCall("t")) {
+          span.setAttribute("i", (long) i);
+        }
+        slowest = Math.max(slowest, System.nanoTime() - before);
+      }
+      Duration ending = Duration.ofNanos(System.nanoTime() - start);
+      sdk.close();
+
+      assertThat(ending).isLessThan(Duration.ofSeconds(15));
+      // A full copy queue makes a span end wait 10 ms at most before the copy gives up on it.
+      assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofMillis(500));
+      assertThat(sdk.capturedSpans()).isEqualTo(20_000);
+      assertThat(sdk.lostSpans()).isZero();
+    }
+  }
+
+  @Test
+  void theEnvironmentIsReadAsTheSpecificationSays() {
+    assertThat(OtlpExport.fromEnvironment(Map.of())).isEmpty();
+    OtlpExport http = OtlpExport.fromEnvironment(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://tempo:4318")).orElseThrow();
+    assertThat(http.endpoint()).isEqualTo("http://tempo:4318/v1/traces");
+    assertThat(http.protocol()).isEqualTo(OtlpExport.Protocol.HTTP_PROTOBUF);
+    OtlpExport grpc = OtlpExport.fromEnvironment(Map.of(
+        "OTEL_EXPORTER_OTLP_ENDPOINT", "http://jaeger:4317", "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc",
+        "OTEL_EXPORTER_OTLP_TIMEOUT", "2500")).orElseThrow();
+    assertThat(grpc.endpoint()).isEqualTo("http://jaeger:4317");
+    assertThat(grpc.timeout()).isEqualTo(Duration.ofMillis(2500));
+    OtlpExport specific = OtlpExport.fromEnvironment(Map.of(
+        "OTEL_EXPORTER_OTLP_ENDPOINT", "http://ignored:4318",
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "https://tempo.example/otlp/v1/traces",
+        "OTEL_EXPORTER_OTLP_HEADERS", "a=1",
+        "OTEL_EXPORTER_OTLP_TRACES_HEADERS", "b=2")).orElseThrow();
+    assertThat(specific.endpoint()).isEqualTo("https://tempo.example/otlp/v1/traces");
+    assertThat(specific.headers()).containsEntry("a", "1").containsEntry("b", "2");
+  }
+}
