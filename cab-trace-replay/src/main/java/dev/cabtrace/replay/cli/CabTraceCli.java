@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       TokensCommand.class,
       CastCommand.class,
+      PushCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CabTraceCli implements Runnable {

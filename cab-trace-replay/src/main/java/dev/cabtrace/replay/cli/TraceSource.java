@@ -10,8 +10,12 @@ import picocli.CommandLine.Parameters;
 /** The trace a command reads: a file in any supported format, or {@code -} for stdin. */
 final class TraceSource {
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "Trace file (OTLP JSON Lines, Tempo, Jaeger or Zipkin JSON), or - for stdin.")
+  @Parameters(index = "0", paramLabel = "FILE", description = "Trace file (OTLP JSON Lines, Tempo, Jaeger or Zipkin JSON), - for stdin, or with --from the trace id.")
   String file;
+
+  @Option(names = "--from", paramLabel = "URL",
+      description = "Fetch the trace FILE names (a trace id) from a backend's query API: Tempo or Jaeger (/api/traces/{id}) or Zipkin (/api/v2/trace/{id}).")
+  String from;
 
   @Option(names = "--strict", description = "Fail on the first bad line instead of skipping it with a warning.")
   boolean strict;
@@ -25,6 +29,9 @@ final class TraceSource {
             .setStrict(strict)
             .setProgressListener(bytes -> System.err.printf("reading %s: %d MiB%n", file, bytes >> 20))
             .build();
+    if (from != null) {
+      return BackendFetch.fetch(reader, from, file);
+    }
     if ("-".equals(file)) {
       return reader.read(System.in, "<stdin>");
     }

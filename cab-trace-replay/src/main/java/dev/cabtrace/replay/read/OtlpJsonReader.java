@@ -80,6 +80,8 @@ final class OtlpJsonReader {
   }
 
   private void readScopeSpans(JsonParser parser, List<TimelineSpan.Builder> out) throws IOException {
+    String scope = "";
+    int first = out.size();
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       JsonToken value = parser.nextToken();
@@ -87,10 +89,29 @@ final class OtlpJsonReader {
         while (parser.nextToken() == JsonToken.START_OBJECT) {
           out.add(readSpan(parser));
         }
+      } else if (("scope".equals(field) || "instrumentationLibrary".equals(field)) && value == JsonToken.START_OBJECT) {
+        scope = readScopeName(parser);
       } else {
         parser.skipChildren();
       }
     }
+    for (int i = first; i < out.size(); i++) {
+      out.get(i).setScope(scope);
+    }
+  }
+
+  private String readScopeName(JsonParser parser) throws IOException {
+    String name = "";
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      parser.nextToken();
+      if ("name".equals(field)) {
+        name = context.intern(parser.getValueAsString(""));
+      } else {
+        parser.skipChildren();
+      }
+    }
+    return name;
   }
 
   /** Reads one span object; the parser stands on its START_OBJECT. */

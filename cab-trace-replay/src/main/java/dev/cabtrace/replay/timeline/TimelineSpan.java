@@ -25,6 +25,7 @@ public final class TimelineSpan {
   private final Map<String, Object> attributes;
   private final List<SpanEvent> events;
   private final Map<String, Object> resource;
+  private final String scope;
   private final boolean unfinished;
   private final boolean modelCall;
   // Set once the timeline is assembled.
@@ -46,6 +47,7 @@ public final class TimelineSpan {
     this.attributes = CompactAttributes.of(builder.attributes, builder.attributeLength);
     this.events = builder.events == null ? List.of() : List.copyOf(builder.events);
     this.resource = builder.resource == null ? Map.of() : builder.resource;
+    this.scope = builder.scope;
     this.unfinished = builder.unfinished;
     this.kind = kindOf(this.attributes);
     this.modelCall =
@@ -162,6 +164,11 @@ public final class TimelineSpan {
     return resource;
   }
 
+  /** The name of the instrumentation scope that recorded it, or the empty string. */
+  public String scope() {
+    return scope;
+  }
+
   /** Whether the span never ended: the process died (read from a crash journal). */
   public boolean unfinished() {
     return unfinished;
@@ -219,6 +226,7 @@ public final class TimelineSpan {
     private int attributeLength;
     private List<SpanEvent> events;
     private Map<String, Object> resource;
+    private String scope = "";
     private boolean unfinished;
 
     private Builder() {}
@@ -292,6 +300,12 @@ public final class TimelineSpan {
     /** The resource's attributes; readers share one map between the spans of one resource. */
     public Builder setResource(Map<String, Object> resource) {
       this.resource = resource;
+      return this;
+    }
+
+    /** The instrumentation scope's name. */
+    public Builder setScope(String scope) {
+      this.scope = Objects.requireNonNullElse(scope, "");
       return this;
     }
 

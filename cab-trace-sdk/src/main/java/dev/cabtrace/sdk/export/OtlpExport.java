@@ -46,7 +46,8 @@ public final class OtlpExport {
       return value;
     }
 
-    static Protocol parse(String text) {
+    /** The protocol named {@code grpc} or {@code http/protobuf}. */
+    public static Protocol parse(String text) {
       for (Protocol protocol : values()) {
         if (protocol.value.equalsIgnoreCase(text.trim())) {
           return protocol;

@@ -1,0 +1,139 @@
+package dev.cabtrace.replay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** push to an OTLP receiver, and show --from Tempo, Jaeger and Zipkin query APIs, on loopback. */
+@Timeout(60)
+class PushAndPullTest {
+
+  private static final String TRACE_ID = "bbff3415624849ccae3d4dd5f4b6b86a";
+
+  @TempDir Path dir;
+
+  private record Result(int exit, String out, String err) {}
+
+  private static Result run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = CabTraceCli.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+    return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] resource(String name) throws IOException {
+    try (InputStream in = PushAndPullTest.class.getResourceAsStream("/dev/cabtrace/replay/read/" + name)) {
+      return in.readAllBytes();
+    }
+  }
+
+  @Test
+  void pushSendsTheCaptureWithItsOriginalIdsParentsTimesAndAttributes() throws IOException {
+    Path capture = Files.write(dir.resolve("seed.jsonl"), resource("seed-cell.otlp.jsonl"));
+    List<ExportTraceServiceRequest> received = new CopyOnWriteArrayList<>();
+    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+    backend.createContext("/v1/traces", exchange -> {
+      received.add(ExportTraceServiceRequest.parseFrom(exchange.getRequestBody().readAllBytes()));
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    backend.start();
+    Result result;
+    try {
+      result = run("push", capture.toString(), "--endpoint", "http://127.0.0.1:" + backend.getAddress().getPort(), "--batch-size", "2");
+    } finally {
+      backend.stop(0);
+    }
+
+    assertThat(result.exit()).as(result.err()).isZero();
+    assertThat(result.out()).contains("pushed 5 of 5 spans (1 trace(s))").contains("in 3 batch(es); 0 failed");
+    assertThat(received).hasSize(3);
+    List<Span> spans = received.stream().flatMap(r -> r.getResourceSpansList().stream())
+        .flatMap(rs -> rs.getScopeSpansList().stream()).flatMap(ss -> ss.getSpansList().stream()).toList();
+    assertThat(spans).extracting(s -> HexFormat.of().formatHex(s.getTraceId().toByteArray())).containsOnly(TRACE_ID);
+    Span container = spans.stream().filter(s -> s.getName().equals("openhands:run")).findFirst().orElseThrow();
+    assertThat(HexFormat.of().formatHex(container.getSpanId().toByteArray())).isEqualTo("6d6affe2ef5c48b6");
+    assertThat(HexFormat.of().formatHex(container.getParentSpanId().toByteArray())).isEqualTo("867ff73c6155414a");
+    assertThat(container.getStartTimeUnixNano()).isEqualTo(1781680663108412000L);
+    assertThat(container.getEndTimeUnixNano() - container.getStartTimeUnixNano()).isEqualTo(85_455_699_000L);
+    AnyValue command = container.getAttributesList().stream().filter(kv -> kv.getKey().equals("command")).findFirst().orElseThrow().getValue();
+    assertThat(command.getArrayValue().getValuesCount()).isEqualTo(6);
+    assertThat(container.getAttributesList().stream().filter(kv -> kv.getKey().equals("exit_code")).findFirst().orElseThrow().getValue().getIntValue()).isZero();
+    assertThat(received.get(0).getResourceSpans(0).getResource().getAttributesList())
+        .anySatisfy(kv -> assertThat(kv.getKey() + "=" + kv.getValue().getStringValue()).isEqualTo("cab.tui=openhands"));
+  }
+
+  @Test
+  void pushToABackendThatIsDownSaysWhatFailed() throws IOException {
+    Path capture = Files.write(dir.resolve("seed.jsonl"), resource("seed-cell.otlp.jsonl"));
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    Result result = run("push", capture.toString(), "--endpoint", "http://127.0.0.1:" + closed, "--protocol", "grpc", "--timeout", "2s");
+
+    assertThat(result.exit()).isEqualTo(1);
+    assertThat(result.out()).contains("pushed 0 of 5 spans").contains("5 failed");
+  }
+
+  @Test
+  void showFromTempoJaegerAndZipkinQueryApis() throws IOException {
+    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+    serve(backend, "/tempo/api/traces/" + TRACE_ID, resource("seed-cell.tempo-v2.json"));
+    serve(backend, "/jaeger/api/traces/" + TRACE_ID, resource("seed-cell.jaeger.json"));
+    serve(backend, "/zipkin/api/v2/trace/" + TRACE_ID, resource("seed-cell.zipkin.json"));
+    backend.start();
+    String base = "http://127.0.0.1:" + backend.getAddress().getPort();
+    try {
+      for (String api : List.of("/tempo", "/jaeger", "/zipkin")) {
+        Result result = run("show", "--from", base + api, TRACE_ID, "--json");
+        assertThat(result.exit()).as(api + ": " + result.err()).isZero();
+        JsonNode document = new ObjectMapper().readTree(result.out());
+        assertThat(document.get("spans").size()).as(api).isEqualTo(5);
+        assertThat(document.get("durationMs").asDouble()).as(api).isEqualTo(85457.9);
+      }
+      Result frame = run("frame", "--from", base + "/tempo", TRACE_ID, "--at", "2s");
+      assertThat(frame.out()).contains("Active (2)");
+
+      Result missing = run("show", "--from", base + "/tempo", "0123456789abcdef0123456789abcdef");
+      assertThat(missing.exit()).isEqualTo(1);
+      assertThat(missing.err()).startsWith("cab-trace: cannot fetch trace 0123456789abcdef0123456789abcdef from")
+          .contains("HTTP 404").doesNotContain("\tat ");
+      assertThat(run("show", "--from", base, "not-an-id").exit()).isEqualTo(2);
+    } finally {
+      backend.stop(0);
+    }
+  }
+
+  private static void serve(HttpServer server, String path, byte[] body) {
+    server.createContext(path, exchange -> {
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+  }
+}
