@@ -11,6 +11,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -196,14 +197,25 @@ public final class OtlpExport {
     return text == null || text.isBlank();
   }
 
-  /** The official exporters log every failed batch with a stack trace; one clear line replaces them. */
+  /**
+   * The official exporters log every failed batch; one clear line replaces them. The loggers are
+   * held here: java.util.logging keeps only weak references, and a collected logger would come
+   * back with its default level.
+   */
+  private static final List<Logger> QUIETED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private static void quietOfficialExporterLogs() {
+    if (!QUIETED.isEmpty()) {
+      return;
+    }
     for (String name : new String[] {
+        "io.opentelemetry.exporter.otlp.internal.GrpcExporter",
+        "io.opentelemetry.exporter.otlp.internal.HttpExporter",
         "io.opentelemetry.exporter.internal.grpc.GrpcExporter",
-        "io.opentelemetry.exporter.internal.http.HttpExporter",
-        "io.opentelemetry.exporter.internal.grpc.OkHttpGrpcExporter",
-        "io.opentelemetry.exporter.sender.okhttp.internal.OkHttpGrpcSender"}) {
-      Logger.getLogger(name).setLevel(Level.OFF);
+        "io.opentelemetry.exporter.internal.http.HttpExporter"}) {
+      Logger logger = Logger.getLogger(name);
+      logger.setLevel(Level.OFF);
+      QUIETED.add(logger);
     }
   }
 
