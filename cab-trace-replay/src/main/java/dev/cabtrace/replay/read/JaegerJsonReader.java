@@ -91,14 +91,10 @@ final class JaegerJsonReader {
       JsonToken value = parser.nextToken();
       switch (field) {
         case "traceID":
-          if (Ids.parse(parser.getValueAsString(), context.traceId, 2)) {
-            span.setTraceId(context.traceId[0], context.traceId[1]);
-          }
+          context.traceId(span, parser.getValueAsString());
           break;
         case "spanID":
-          if (Ids.parse(parser.getValueAsString(), context.spanId, 1)) {
-            span.setSpanId(context.spanId[0]);
-          }
+          context.spanId(span, parser.getValueAsString());
           break;
         case "operationName":
           span.setName(context.intern(parser.getValueAsString()));

@@ -55,6 +55,27 @@ final class ReadContext {
     return builder.add(span, line);
   }
 
+  /** Sets the span's trace id from hex or base64 text; an unreadable id is left unset. */
+  void traceId(TimelineSpan.Builder span, String text) {
+    if (Ids.parse(text, traceId, 2)) {
+      span.setTraceId(traceId[0], traceId[1]);
+    }
+  }
+
+  /** Sets the span's id; an unreadable id is left unset, and the span is skipped with a warning. */
+  void spanId(TimelineSpan.Builder span, String text) {
+    if (Ids.parse(text, spanId, 1)) {
+      span.setSpanId(spanId[0]);
+    }
+  }
+
+  /** Sets the span's parent; an unreadable parent id leaves the span a root. */
+  void parentSpanId(TimelineSpan.Builder span, String text) {
+    if (Ids.parse(text, spanId, 1)) {
+      span.setParentSpanId(spanId[0]);
+    }
+  }
+
   void warn(String message) {
     builder.warn(line, message);
   }

@@ -47,19 +47,13 @@ final class ZipkinJsonReader {
       JsonToken value = parser.nextToken();
       switch (field) {
         case "traceId":
-          if (Ids.parse(parser.getValueAsString(), context.traceId, 2)) {
-            span.setTraceId(context.traceId[0], context.traceId[1]);
-          }
+          context.traceId(span, parser.getValueAsString());
           break;
         case "id":
-          if (Ids.parse(parser.getValueAsString(), context.spanId, 1)) {
-            span.setSpanId(context.spanId[0]);
-          }
+          context.spanId(span, parser.getValueAsString());
           break;
         case "parentId":
-          if (Ids.parse(parser.getValueAsString(), context.spanId, 1)) {
-            span.setParentSpanId(context.spanId[0]);
-          }
+          context.parentSpanId(span, parser.getValueAsString());
           break;
         case "name":
           span.setName(context.intern(parser.getValueAsString()));
