@@ -97,7 +97,9 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
     }
     try {
       if (!queue.offer(data, maxBlockNanos, TimeUnit.NANOSECONDS)) {
-        drop("the export queue stayed full for " + Duration.ofNanos(maxBlockNanos).toMillis() + " ms");
+        drop(maxBlockNanos == 0
+            ? "the export queue was full (" + exporter + " falls behind)"
+            : "the export queue stayed full for " + Duration.ofNanos(maxBlockNanos).toMillis() + " ms");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -125,6 +125,9 @@ public final class OtlpJsonLinesFileExporter implements SpanExporter {
     }
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null && !Files.isDirectory(parent)) {
+      if (Files.exists(parent)) {
+        throw new java.nio.file.NotDirectoryException(parent + " is not a directory");
+      }
       Files.createDirectories(parent);
     }
     channel = OwnerOnlyFiles.openForAppend(file);
