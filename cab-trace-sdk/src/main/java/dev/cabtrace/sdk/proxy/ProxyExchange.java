@@ -92,7 +92,7 @@ final class ProxyExchange {
     private static final long serialVersionUID = 1L;
 
     UpstreamReset(Throwable cause) {
-      super("upstream reset the response mid-stream", cause);
+      super("upstream failed: " + cause, cause);
     }
   }
 
@@ -116,15 +116,12 @@ final class ProxyExchange {
     try {
       response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpTimeoutException e) {
-      fail(exchange, span, 504, "upstream timed out after " + timeout.toSeconds() + " s", e);
-      return;
+      throw upstreamFailed(span, "upstream timed out after " + timeout.toSeconds() + " s", e);
     } catch (IOException e) {
-      fail(exchange, span, 502, "upstream unreachable: " + e, e);
-      return;
+      throw upstreamFailed(span, "upstream unreachable or reset before answering: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      fail(exchange, span, 502, "interrupted", e);
-      return;
+      throw upstreamFailed(span, "interrupted", e);
     }
     int status = response.statusCode();
     if (span != null) {
@@ -184,16 +181,15 @@ final class ProxyExchange {
     }
   }
 
-  private static void fail(HttpExchange exchange, ModelCallSpan span, int status, String message, Exception cause)
-      throws IOException {
+  /**
+   * The upstream failed before it answered. The client's connection is dropped without an answer,
+   * the nearest a proxy can come to the connection error it would have had without one.
+   */
+  private static UpstreamReset upstreamFailed(ModelCallSpan span, String message, Exception cause) {
     if (span != null) {
-      span.setAttribute(HTTP_STATUS, (long) status).recordFailure(new IOException(message, cause));
+      span.recordFailure(new IOException(message, cause));
     }
-    byte[] body = ("{\"error\":{\"message\":\"cab-trace proxy: " + message.replace("\"", "'") + "\",\"type\":\"proxy_error\"}}")
-        .getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, body.length);
-    exchange.getResponseBody().write(body);
+    return new UpstreamReset(cause);
   }
 
   private static boolean containsStreamOptions(byte[] body) {
