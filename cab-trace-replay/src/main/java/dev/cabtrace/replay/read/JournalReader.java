@@ -20,7 +20,6 @@ final class JournalReader {
 
   static void read(Path journal, TimelineBuilder builder, JsonFactory json) {
     String source = journal.toString();
-    ReadContext context = new ReadContext(builder, source);
     try (InputStream in = Files.newInputStream(journal)) {
       LineReader lines = new LineReader(in, 256 * 1024 * 1024);
       if (!lines.next()) {
@@ -32,7 +31,7 @@ final class JournalReader {
         builder.warn(0, "crash journal " + source + " has no heartbeat header; ignored");
         return;
       }
-      context.journalHeartbeat = heartbeat;
+      ReadContext context = new ReadContext(SpanSink.journal(builder, heartbeat), source);
       OtlpJsonReader otlp = new OtlpJsonReader(context);
       while (lines.next()) {
         context.line = lines.lineNumber();

@@ -1,29 +1,26 @@
 package dev.cabtrace.replay.read;
 
-import dev.cabtrace.replay.timeline.TimelineBuilder;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.util.HashMap;
 import java.util.Map;
 
-/** What the format readers share while one trace loads: the builder, the source, an interner. */
+/** What the format readers share while one trace loads: the sink, the source, an interner. */
 final class ReadContext {
 
   private static final int MAX_INTERNED = 200_000;
   private static final int MAX_INTERNED_LENGTH = 128;
 
-  final TimelineBuilder builder;
+  private final SpanSink sink;
   final String source;
   final long[] traceId = new long[2];
   final long[] spanId = new long[1];
   private final Map<String, String> interned = new HashMap<>();
   private final Map<Object, Map<String, Object>> resources = new HashMap<>();
   long line;
-  /** While reading a crash journal: its heartbeat; otherwise -1. */
-  long journalHeartbeat = -1;
   private boolean clampWarned;
 
-  ReadContext(TimelineBuilder builder, String source) {
-    this.builder = builder;
+  ReadContext(SpanSink sink, String source) {
+    this.sink = sink;
     this.source = source;
   }
 
@@ -47,12 +44,14 @@ final class ReadContext {
     return resources.computeIfAbsent(attributes, key -> Map.copyOf(attributes));
   }
 
-  /** Hands a finished span builder to the timeline. */
-  boolean add(TimelineSpan.Builder span) {
-    if (journalHeartbeat >= 0) {
-      return builder.addRecovered(span, journalHeartbeat);
-    }
-    return builder.add(span, line);
+  /** Hands a finished span builder on. */
+  void add(TimelineSpan.Builder span) {
+    sink.span(span, line);
+  }
+
+  /** A line that could not be read (in strict mode, the end of the load). */
+  void problem(String message) throws TraceReadException {
+    sink.problem(source, line, message);
   }
 
   /** Sets the span's trace id from hex or base64 text; an unreadable id is left unset. */
@@ -77,7 +76,7 @@ final class ReadContext {
   }
 
   void warn(String message) {
-    builder.warn(line, message);
+    sink.warn(line, message);
   }
 
   /** Epoch nanoseconds from an unsigned decimal; values past the year 2262 are clamped. */

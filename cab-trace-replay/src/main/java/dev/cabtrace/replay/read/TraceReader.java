@@ -50,12 +50,14 @@ public final class TraceReader {
   private final int maxLineBytes;
   private final LongConsumer progress;
   private final JsonFactory json;
+  private final int parallelism;
 
   private TraceReader(Builder builder) {
     this.strict = builder.strict;
     this.readJournal = builder.readJournal;
     this.maxLineBytes = builder.maxLineBytes;
     this.progress = builder.progress;
+    this.parallelism = builder.parallelism;
     this.json =
         JsonFactory.builder()
             .streamReadConstraints(
@@ -128,7 +130,7 @@ public final class TraceReader {
   private void readInto(InputStream raw, String source, TimelineBuilder builder) throws IOException {
     InputStream in = progress == null ? raw : new ProgressStream(raw, progress);
     LineReader lines = new LineReader(in, maxLineBytes);
-    ReadContext context = new ReadContext(builder, source);
+    SpanSink sink = SpanSink.direct(builder, strict);
     boolean any = false;
     while (lines.next()) {
       if (!lines.isBlank() || lines.tooLong()) {
@@ -139,25 +141,22 @@ public final class TraceReader {
     if (!any) {
       throw new TraceReadException(source + ": empty file, no spans");
     }
-    if (lines.tooLong()) {
-      skipLine(context, lines, "line longer than " + maxLineBytes + " bytes");
-    } else if (isWholeDocumentOnOneLine(lines)) {
-      readLine(context, lines);
-    } else {
+    if (!lines.tooLong() && !isWholeDocumentOnOneLine(lines)) {
       // A pretty-printed document (Tempo, Jaeger, Zipkin downloads): one streamed parse.
       InputStream document =
           new SequenceInputStream(
               new ByteArrayInputStream(lines.bytes(), 0, lines.length()),
               new SequenceInputStream(new ByteArrayInputStream(new byte[] {'\n'}), lines.remainder()));
-      readDocumentStream(context, document, lines.lineNumber());
+      readDocumentStream(new ReadContext(sink, source), document, lines.lineNumber());
       return;
     }
-    while (lines.next()) {
-      if (lines.tooLong()) {
-        skipLine(context, lines, "line longer than " + maxLineBytes + " bytes");
-      } else if (!lines.isBlank()) {
-        readLine(context, lines);
-      }
+    if (parallelism > 1) {
+      new ParallelLines(this, source, parallelism).read(lines, sink);
+    } else {
+      ReadContext context = new ReadContext(sink, source);
+      do {
+        readLine(context, lines.bytes(), 0, lines.length(), lines.lineNumber(), lines.endedWithNewline(), lines.tooLong());
+      } while (lines.next());
     }
   }
 
@@ -175,21 +174,45 @@ public final class TraceReader {
     }
   }
 
-  private void readLine(ReadContext context, LineReader lines) throws IOException {
-    context.line = lines.lineNumber();
-    try (JsonParser parser = json.createParser(lines.bytes(), 0, lines.length())) {
+  /** Reads one line of a JSON Lines file into {@code context}'s sink. */
+  void readLine(
+      ReadContext context, byte[] bytes, int offset, int length, long lineNumber, boolean endedWithNewline, boolean tooLong)
+      throws TraceReadException {
+    context.line = lineNumber;
+    if (tooLong) {
+      context.problem("line longer than " + maxLineBytes + " bytes; skipped");
+      return;
+    }
+    if (isBlank(bytes, offset, length)) {
+      return;
+    }
+    try (JsonParser parser = json.createParser(bytes, offset, length)) {
       readValues(context, parser);
     } catch (JsonEOFException e) {
-      if (!lines.endedWithNewline()) {
-        problem(context, "torn last line (the writer stopped mid-write); the complete spans before the tear are kept");
+      if (!endedWithNewline) {
+        context.problem("torn last line (the writer stopped mid-write); the complete spans before the tear are kept");
       } else {
-        problem(context, "incomplete JSON; skipped");
+        context.problem("incomplete JSON; skipped");
       }
     } catch (JsonProcessingException e) {
-      problem(context, "not JSON (" + e.getOriginalMessage() + "); skipped");
+      context.problem("not JSON (" + e.getOriginalMessage() + "); skipped");
     } catch (IllegalStateException e) {
-      problem(context, e.getMessage() + "; skipped");
+      context.problem(e.getMessage() + "; skipped");
+    } catch (TraceReadException e) {
+      throw e;
+    } catch (IOException e) {
+      context.problem("unreadable (" + e.getMessage() + "); skipped");
     }
+  }
+
+  private static boolean isBlank(byte[] bytes, int offset, int length) {
+    for (int i = offset; i < offset + length; i++) {
+      byte b = bytes[i];
+      if (b != ' ' && b != '\t' && b != '\r') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void readDocumentStream(ReadContext context, InputStream document, long firstLine) throws IOException {
@@ -198,12 +221,12 @@ public final class TraceReader {
       readValues(context, parser);
     } catch (JsonEOFException e) {
       context.line = e.getLocation() == null ? 0 : e.getLocation().getLineNr() + firstLine - 1;
-      problem(context, "the file ends inside a JSON value (torn by a writer that stopped?); the spans before are kept");
+      context.problem("the file ends inside a JSON value (torn by a writer that stopped?); the spans before are kept");
     } catch (JsonProcessingException e) {
       context.line = e.getLocation() == null ? 0 : e.getLocation().getLineNr() + firstLine - 1;
-      problem(context, "not JSON (" + e.getOriginalMessage() + "); the rest of the file is skipped");
+      context.problem("not JSON (" + e.getOriginalMessage() + "); the rest of the file is skipped");
     } catch (IllegalStateException e) {
-      problem(context, e.getMessage());
+      context.problem(e.getMessage());
     }
   }
 
@@ -239,26 +262,24 @@ public final class TraceReader {
     }
   }
 
-  private void skipLine(ReadContext context, LineReader lines, String why) throws TraceReadException {
-    context.line = lines.lineNumber();
-    problem(context, why + "; skipped");
-  }
-
-  private void problem(ReadContext context, String message) throws TraceReadException {
-    if (strict) {
-      throw new TraceReadException(context.source + (context.line > 0 ? ":" + context.line : "") + ": " + message);
-    }
-    context.warn(message);
-  }
-
   /** Settings of a {@link TraceReader}. */
   public static final class Builder {
     private boolean strict;
     private boolean readJournal = true;
     private int maxLineBytes = 256 * 1024 * 1024;
     private LongConsumer progress;
+    private int parallelism = Math.min(4, Runtime.getRuntime().availableProcessors());
 
     private Builder() {}
+
+    /** Threads that parse JSON Lines in parallel (the order of the file is kept); default up to 4. */
+    public Builder setParallelism(int parallelism) {
+      if (parallelism < 1) {
+        throw new IllegalArgumentException("parallelism must be at least 1");
+      }
+      this.parallelism = parallelism;
+      return this;
+    }
 
     /** Fail on the first bad line instead of skipping it with a warning; default off. */
     public Builder setStrict(boolean strict) {

@@ -45,12 +45,28 @@ public record ModelCall(
         firstString(span, "gen_ai.provider.name", "gen_ai.system"),
         firstString(span, "gen_ai.request.model"),
         firstString(span, "gen_ai.response.model"),
-        firstLong(span, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens"),
-        firstLong(span, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens"),
-        firstLong(span, "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens"),
-        firstLong(span, "gen_ai.usage.reasoning.output_tokens"),
+        inputTokens(span),
+        outputTokens(span),
+        cacheReadInputTokens(span),
+        reasoningOutputTokens(span),
         strings(span.attributes().get("gen_ai.response.finish_reasons")),
         firstString(span, "cab.request_hash"));
+  }
+
+  static Long inputTokens(TimelineSpan span) {
+    return firstLong(span, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens");
+  }
+
+  static Long outputTokens(TimelineSpan span) {
+    return firstLong(span, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens");
+  }
+
+  static Long cacheReadInputTokens(TimelineSpan span) {
+    return firstLong(span, "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens");
+  }
+
+  static Long reasoningOutputTokens(TimelineSpan span) {
+    return firstLong(span, "gen_ai.usage.reasoning.output_tokens");
   }
 
   /** Whether the span says anything about a model call. */

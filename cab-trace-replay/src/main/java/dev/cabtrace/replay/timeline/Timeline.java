@@ -126,7 +126,11 @@ public final class Timeline {
         return callsByEnd.length;
       }
     };
-    this.tokens = new TokenPrefixSums(this.modelCalls);
+    List<TimelineSpan> callSpansByEnd = new ArrayList<>(callCount);
+    for (int index : callsByEnd) {
+      callSpansByEnd.add(spans.get(index));
+    }
+    this.tokens = new TokenPrefixSums(callSpansByEnd);
     // A stable sort keeps chunks of equal time in recorded order.
     chunks.sort((a, b) -> Long.compare(a.epochNanos(), b.epochNanos()));
     this.output = List.copyOf(chunks);

@@ -11,7 +11,8 @@ final class TokenPrefixSums {
   private final long[] reasoning;
   private final long[] unknown;
 
-  TokenPrefixSums(List<ModelCall> calls) {
+  /** From the spans of the calls, in end order; reads only the four counts, no records. */
+  TokenPrefixSums(List<TimelineSpan> calls) {
     int n = calls.size();
     input = new long[n + 1];
     output = new long[n + 1];
@@ -19,12 +20,14 @@ final class TokenPrefixSums {
     reasoning = new long[n + 1];
     unknown = new long[n + 1];
     for (int i = 0; i < n; i++) {
-      ModelCall call = calls.get(i);
-      input[i + 1] = input[i] + orZero(call.inputTokens());
-      output[i + 1] = output[i] + orZero(call.outputTokens());
-      cacheRead[i + 1] = cacheRead[i] + orZero(call.cacheReadInputTokens());
-      reasoning[i + 1] = reasoning[i] + orZero(call.reasoningOutputTokens());
-      unknown[i + 1] = unknown[i] + (call.inputTokens() == null || call.outputTokens() == null ? 1 : 0);
+      TimelineSpan span = calls.get(i);
+      Long in = ModelCall.inputTokens(span);
+      Long out = ModelCall.outputTokens(span);
+      input[i + 1] = input[i] + orZero(in);
+      output[i + 1] = output[i] + orZero(out);
+      cacheRead[i + 1] = cacheRead[i] + orZero(ModelCall.cacheReadInputTokens(span));
+      reasoning[i + 1] = reasoning[i] + orZero(ModelCall.reasoningOutputTokens(span));
+      unknown[i + 1] = unknown[i] + (in == null || out == null ? 1 : 0);
     }
   }
 

@@ -207,4 +207,34 @@ class HostileInputTest {
     assertThat(tornJournal.size()).isEqualTo(1);
     assertThat(messages(tornJournal)).singleElement().asString().contains("journal");
   }
+
+  @Test
+  void parsingOnSeveralThreadsGivesWhatOneThreadGives() throws IOException {
+    StringBuilder content = new StringBuilder();
+    for (int i = 1; i <= 30_000; i++) {
+      content.append(line(String.format("%016x", i), i > 1 && i % 3 != 0 ? String.format("%016x", i / 2) : null, "s" + (i % 7), i, i + 100)).append('\n');
+      if (i % 4_999 == 0) {
+        content.append("garbage on line ").append(i).append('\n');
+      }
+      if (i % 7_001 == 0) {
+        content.append(line(String.format("%016x", i), null, "duplicate", i, i + 1)).append('\n');
+      }
+    }
+    Path file = Files.writeString(dir.resolve("big.jsonl"), content.toString());
+
+    Timeline one = TraceReader.builder().setParallelism(1).build().read(file);
+    Timeline four = TraceReader.builder().setParallelism(4).build().read(file);
+
+    assertThat(four.size()).isEqualTo(one.size()).isEqualTo(30_000);
+    assertThat(messages(four)).isEqualTo(messages(one));
+    assertThat(messages(one)).filteredOn(m -> m.contains("not JSON")).hasSize(6);
+    assertThat(messages(one)).anyMatch(m -> m.contains("appeared more than once"));
+    for (int i = 0; i < one.size(); i += 997) {
+      assertThat(four.span(i).spanId()).isEqualTo(one.span(i).spanId());
+      assertThat(four.span(i).parentIndex()).isEqualTo(one.span(i).parentIndex());
+      assertThat(four.span(i).name()).isEqualTo(one.span(i).name());
+    }
+    assertThatThrownBy(() -> TraceReader.builder().setParallelism(4).setStrict(true).build().read(file))
+        .hasMessage(file + ":5000: not JSON (Unrecognized token 'garbage': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')); skipped");
+  }
 }

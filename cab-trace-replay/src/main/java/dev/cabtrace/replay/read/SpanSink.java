@@ -1,0 +1,104 @@
+package dev.cabtrace.replay.read;
+
+import dev.cabtrace.replay.timeline.TimelineBuilder;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Where a format reader puts what it finds: spans, warnings, and problems with lines. */
+interface SpanSink {
+
+  void span(TimelineSpan.Builder span, long line);
+
+  void warn(long line, String message);
+
+  /** A line that could not be read: a warning, or in strict mode the end of the load. */
+  void problem(String source, long line, String message) throws TraceReadException;
+
+  /** Straight into the timeline. */
+  static SpanSink direct(TimelineBuilder builder, boolean strict) {
+    return new SpanSink() {
+      @Override
+      public void span(TimelineSpan.Builder span, long line) {
+        builder.add(span, line);
+      }
+
+      @Override
+      public void warn(long line, String message) {
+        builder.warn(line, message);
+      }
+
+      @Override
+      public void problem(String source, long line, String message) throws TraceReadException {
+        if (strict) {
+          throw new TraceReadException(source + (line > 0 ? ":" + line : "") + ": " + message);
+        }
+        builder.warn(line, message);
+      }
+    };
+  }
+
+  /** Spans from a crash journal: only those the capture lacks, the open ones ended at the heartbeat. */
+  static SpanSink journal(TimelineBuilder builder, long heartbeat) {
+    return new SpanSink() {
+      @Override
+      public void span(TimelineSpan.Builder span, long line) {
+        builder.addRecovered(span, heartbeat);
+      }
+
+      @Override
+      public void warn(long line, String message) {
+        builder.warn(line, message);
+      }
+
+      @Override
+      public void problem(String source, long line, String message) {
+        builder.warn(line, "crash journal: " + message);
+      }
+    };
+  }
+
+  /** Kept in order, to be handed on later: what a parsing thread found in its share of the lines. */
+  final class Buffered implements SpanSink {
+    private final List<Object> events = new ArrayList<>();
+    private final List<Long> lines = new ArrayList<>();
+
+    @Override
+    public void span(TimelineSpan.Builder span, long line) {
+      events.add(span);
+      lines.add(line);
+    }
+
+    @Override
+    public void warn(long line, String message) {
+      events.add(new Warning(message, false));
+      lines.add(line);
+    }
+
+    @Override
+    public void problem(String source, long line, String message) {
+      events.add(new Warning(message, true));
+      lines.add(line);
+    }
+
+    /** Hands everything on, in the order it was found. */
+    void drainTo(SpanSink sink, String source) throws TraceReadException {
+      for (int i = 0; i < events.size(); i++) {
+        Object event = events.get(i);
+        long line = lines.get(i);
+        if (event instanceof TimelineSpan.Builder) {
+          sink.span((TimelineSpan.Builder) event, line);
+        } else {
+          Warning warning = (Warning) event;
+          if (warning.problem) {
+            sink.problem(source, line, warning.message);
+          } else {
+            sink.warn(line, warning.message);
+          }
+        }
+      }
+    }
+
+    private record Warning(String message, boolean problem) {}
+  }
+}
