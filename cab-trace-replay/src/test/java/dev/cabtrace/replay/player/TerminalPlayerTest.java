@@ -130,6 +130,50 @@ class TerminalPlayerTest {
     assertThat(shown).contains("▶ playing");
   }
 
+  @Test
+  void aResizedTerminalIsRedrawnAtItsNewSize() throws IOException {
+    Timeline timeline = FrameRendererTest.seedCell();
+    java.util.concurrent.atomic.AtomicReference<Terminal> terminal = new java.util.concurrent.atomic.AtomicReference<>();
+    ByteArrayOutputStream screen = new ByteArrayOutputStream();
+    // Once the first frame is on the screen, the window shrinks, as when a person resizes it; the
+    // next key makes the player look again, and the frame it draws must fit the new size.
+    InputStream keys = new InputStream() {
+      private final byte[] script = {'.', 'q'};
+      private int next;
+
+      @Override
+      public int read() {
+        if (next == 0) {
+          long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+          while (!withoutEscapes(screen.toString(StandardCharsets.UTF_8)).contains(FrameRenderer.LEGEND)
+              && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+          }
+          terminal.get().setSize(new Size(60, 20));
+        }
+        return next < script.length ? script[next++] : -1;
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int length) {
+        int b = read();
+        if (b < 0) {
+          return -1;
+        }
+        buffer[offset] = (byte) b;
+        return 1;
+      }
+    };
+    try (Terminal virtual = virtualTerminal(keys, screen)) {
+      terminal.set(virtual);
+      TerminalPlayer.create(virtual, timeline, new AtomicLong()::get).run();
+    }
+    String shown = withoutEscapes(screen.toString(StandardCharsets.UTF_8));
+    // At 100 columns the legend fits whole; at 60 it is cut with an ellipsis.
+    assertThat(shown).contains(FrameRenderer.LEGEND);
+    assertThat(shown).contains(FrameRenderer.LEGEND.substring(0, 59) + "…");
+  }
+
   /** The text a person would read: cursor moves and styles taken out. */
   private static String withoutEscapes(String output) {
     return output.replaceAll("\u001b\\[[0-9;?]*[ -/]*[@-~]", "");
