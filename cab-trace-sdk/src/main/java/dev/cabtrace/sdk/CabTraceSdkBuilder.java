@@ -151,6 +151,17 @@ public final class CabTraceSdkBuilder {
     return this;
   }
 
+  /**
+   * The wired SDK, also registered as {@link io.opentelemetry.api.GlobalOpenTelemetry}, so that
+   * code tracing through {@code CellTracer.global()} records into it. Fails if a global
+   * OpenTelemetry was already set.
+   */
+  public CabTraceSdk buildAndRegisterGlobal() {
+    CabTraceSdk sdk = build();
+    io.opentelemetry.api.GlobalOpenTelemetry.set(sdk.openTelemetry());
+    return sdk;
+  }
+
   /** The wired SDK. It is not registered as the global OpenTelemetry. */
   public CabTraceSdk build() {
     AttributesBuilder fromEnvironment = Attributes.builder();

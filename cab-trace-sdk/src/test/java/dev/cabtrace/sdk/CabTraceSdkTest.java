@@ -211,4 +211,18 @@ class CabTraceSdkTest {
     assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
         .isEqualTo("rw-------");
   }
+
+  @Test
+  void registeredGloballyTheGlobalCellTracerRecordsIntoTheCaptureFile() throws IOException {
+    Path file = dir.resolve("global.jsonl");
+    io.opentelemetry.api.GlobalOpenTelemetry.resetForTest();
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(file).buildAndRegisterGlobal()) {
+      try (CellSpan span = CellTracer.global().toolCall("through-the-global-tracer")) {
+        span.setAttribute("k", "v");
+      }
+    } finally {
+      io.opentelemetry.api.GlobalOpenTelemetry.resetForTest();
+    }
+    assertThat(Files.readString(file)).contains("through-the-global-tracer");
+  }
 }
