@@ -53,7 +53,7 @@ final class PushCommand implements Callable<Integer> {
     }
     Timeline timeline = source.load();
     OtlpExport export = OtlpExport.create(target, transport, headers, perBatch);
-    SpanExporter exporter = export.createExporter();
+    SpanExporter exporter = export.createExporter(false);
     CapturePusher.Result result;
     try {
       result = CapturePusher.push(timeline, exporter, batchSize, perBatch.plusSeconds(5).toMillis());

@@ -124,6 +124,14 @@ public final class OtlpExport {
    * first failure once, clearly, and counts the rest.
    */
   public SpanExporter createExporter() {
+    return createExporter(true);
+  }
+
+  /**
+   * The exporter, for a copy of a capture file ({@code copyOfCapture}, as the SDK uses it) or for
+   * sending a file later (as {@code cab-trace push} does); only its failure message differs.
+   */
+  public SpanExporter createExporter(boolean copyOfCapture) {
     quietOfficialExporterLogs();
     RetryPolicy retry =
         RetryPolicy.builder()
@@ -145,7 +153,10 @@ public final class OtlpExport {
       headers.forEach(builder::addHeader);
       exporter = builder.build();
     }
-    return new ReportingSpanExporter(exporter, describe());
+    return new ReportingSpanExporter(
+        exporter,
+        describe(),
+        copyOfCapture ? "Every span is still written to the capture file." : "The file is unchanged; push it again later.");
   }
 
   /** The export in words, for messages: {@code http://127.0.0.1:4317 (grpc)}. */

@@ -15,12 +15,14 @@ final class ReportingSpanExporter implements SpanExporter {
 
   private final SpanExporter delegate;
   private final String target;
+  private final String consequence;
   private final AtomicBoolean reported = new AtomicBoolean();
   private final AtomicLong failed = new AtomicLong();
 
-  ReportingSpanExporter(SpanExporter delegate, String target) {
+  ReportingSpanExporter(SpanExporter delegate, String target, String consequence) {
     this.delegate = delegate;
     this.target = target;
+    this.consequence = consequence;
   }
 
   @Override
@@ -36,8 +38,7 @@ final class ReportingSpanExporter implements SpanExporter {
                   "cab-trace: OTLP export to " + target + " failed"
                       + (cause == null ? "" : ": " + cause.getClass().getSimpleName()
                           + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"))
-                      + ". Every span is still written to the capture file."
-                      + " Further failures are counted, not logged.");
+                      + ". " + consequence + " Further failures are counted, not logged.");
             }
           }
         });
