@@ -10,6 +10,11 @@ interface SpanSink {
 
   void span(TimelineSpan.Builder span, long line);
 
+  /** A span already built (on a parsing thread). */
+  default void span(TimelineSpan span, long line) {
+    throw new UnsupportedOperationException("built spans go only to the timeline");
+  }
+
   void warn(long line, String message);
 
   /** A line that could not be read: a warning, or in strict mode the end of the load. */
@@ -20,6 +25,11 @@ interface SpanSink {
     return new SpanSink() {
       @Override
       public void span(TimelineSpan.Builder span, long line) {
+        builder.add(span, line);
+      }
+
+      @Override
+      public void span(TimelineSpan span, long line) {
         builder.add(span, line);
       }
 
@@ -65,7 +75,8 @@ interface SpanSink {
 
     @Override
     public void span(TimelineSpan.Builder span, long line) {
-      events.add(span);
+      // Built here, on the parsing thread: the timeline only has to add it.
+      events.add(span.build());
       lines.add(line);
     }
 
@@ -86,8 +97,8 @@ interface SpanSink {
       for (int i = 0; i < events.size(); i++) {
         Object event = events.get(i);
         long line = lines.get(i);
-        if (event instanceof TimelineSpan.Builder) {
-          sink.span((TimelineSpan.Builder) event, line);
+        if (event instanceof TimelineSpan) {
+          sink.span((TimelineSpan) event, line);
         } else {
           Warning warning = (Warning) event;
           if (warning.problem) {

@@ -39,12 +39,16 @@ public final class TimelineBuilder {
    * @return whether the span was added
    */
   public boolean add(TimelineSpan.Builder builder, long line) {
-    if (builder.spanId() == 0) {
+    return add(builder.build(), line);
+  }
+
+  /** Adds a span already built; see {@link #add(TimelineSpan.Builder, long)}. */
+  public boolean add(TimelineSpan span, long line) {
+    if (span.spanIdBits() == 0) {
       warn("invalid id", line, () -> "a span without a valid span id; skipped");
       return false;
     }
-    TimelineSpan span = builder.build();
-    if (builder.endEpochNanos() < builder.startEpochNanos()) {
+    if (span.endedBeforeStart()) {
       warn("end before start", line, () -> "span " + span.spanId() + " (" + span.name() + ") ends before it starts; shown as zero-length");
     }
     int existing = ids.get(span.traceIdHigh(), span.traceIdLow(), span.spanIdBits());

@@ -28,6 +28,7 @@ public final class TimelineSpan {
   private final String scope;
   private final boolean unfinished;
   private final boolean modelCall;
+  private final boolean endedBeforeStart;
   // Set once the timeline is assembled.
   int index = -1;
   int parentIndex = -1;
@@ -42,6 +43,7 @@ public final class TimelineSpan {
     this.spanKind = builder.spanKind;
     this.startEpochNanos = builder.startEpochNanos;
     this.endEpochNanos = Math.max(builder.startEpochNanos, builder.endEpochNanos);
+    this.endedBeforeStart = builder.endEpochNanos < builder.startEpochNanos;
     this.status = builder.status;
     this.statusMessage = builder.statusMessage;
     this.attributes = CompactAttributes.of(builder.attributes, builder.attributeLength);
@@ -54,6 +56,11 @@ public final class TimelineSpan {
         kind == CabSpanKind.MODEL_CALL
             || attributes.containsKey("gen_ai.usage.input_tokens")
             || attributes.containsKey("gen_ai.usage.output_tokens");
+  }
+
+  /** Whether the recorded end came before the start (the span is shown as zero-length). */
+  boolean endedBeforeStart() {
+    return endedBeforeStart;
   }
 
   /** Whether the span records a model call (its kind, or GenAI usage attributes). */
@@ -326,7 +333,8 @@ public final class TimelineSpan {
       return endEpochNanos;
     }
 
-    TimelineSpan build() {
+    /** The span; readers build spans on their own threads and add them in file order. */
+    public TimelineSpan build() {
       return new TimelineSpan(this);
     }
   }
