@@ -100,6 +100,12 @@ public final class CabAttributes {
       stringArrayKey("gen_ai.response.finish_reasons");
   /** The sha-256 of the request body, lowercase hex. */
   public static final AttributeKey<String> REQUEST_HASH = stringKey("cab.request_hash");
+  /** On a model call: true when the response could not be read for usage (see the reason). */
+  public static final AttributeKey<Boolean> USAGE_UNREADABLE =
+      AttributeKey.booleanKey("cab.usage_unreadable");
+  /** Why the usage could not be read: an unknown content coding, a corrupt body, an oversized event. */
+  public static final AttributeKey<String> USAGE_UNREADABLE_REASON =
+      stringKey("cab.usage_unreadable.reason");
 
   // Terminal output of the container step, recorded as span events (see TerminalRecorder).
   /** Name of the span event holding one chunk of output. */

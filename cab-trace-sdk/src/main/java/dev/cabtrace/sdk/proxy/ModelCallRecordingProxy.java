@@ -1,7 +1,5 @@
 package dev.cabtrace.sdk.proxy;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.cabtrace.api.CellTracer;
 import io.opentelemetry.context.Context;
 import java.io.IOException;
@@ -11,10 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
@@ -39,23 +33,12 @@ public final class ModelCallRecordingProxy implements AutoCloseable {
 
   private static final Logger logger = Logger.getLogger(ModelCallRecordingProxy.class.getName());
 
-  static {
-    // The JDK server sends response headers and body in separate writes; with Nagle's algorithm
-    // on, the body then waits for the client's delayed ACK (about 40 ms a call). The setting is
-    // read once, when the JVM creates its first HttpServer.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
-
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final ProxyServer server;
   private final String baseUrl;
 
-  private ModelCallRecordingProxy(HttpServer server, ExecutorService executor) {
+  private ModelCallRecordingProxy(ProxyServer server) {
     this.server = server;
-    this.executor = executor;
-    InetSocketAddress address = server.getAddress();
+    InetSocketAddress address = server.address();
     this.baseUrl = "http://" + address.getHostString() + ":" + address.getPort();
   }
 
@@ -71,14 +54,22 @@ public final class ModelCallRecordingProxy implements AutoCloseable {
 
   /** The port it listens on. */
   public int port() {
-    return server.getAddress().getPort();
+    return server.address().getPort();
+  }
+
+  /** Requests answered 429 because more than the configured number were in flight at once. */
+  public long rejectedRequests() {
+    return server.rejectedRequests();
   }
 
   /** Stops listening and ends calls still in flight; call it once the agent has exited. */
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
+    if (server.rejectedRequests() > 0) {
+      logger.warning("cab-trace: the recording proxy answered " + server.rejectedRequests()
+          + " request(s) with 429: more than the concurrent-call limit at once");
+    }
   }
 
   /** Settings of a {@link ModelCallRecordingProxy}. */
@@ -90,7 +81,7 @@ public final class ModelCallRecordingProxy implements AutoCloseable {
     private Context parent;
     private boolean askForUsage;
     private Duration upstreamTimeout = Duration.ofMinutes(10);
-    private int maxConcurrentCalls = 64;
+    private int maxConcurrentCalls = 256;
 
     private Builder(URI upstream, CellTracer tracer) {
       this.upstream = upstream;
@@ -131,8 +122,14 @@ public final class ModelCallRecordingProxy implements AutoCloseable {
       return this;
     }
 
-    /** Calls handled at once; default 64. */
+    /**
+     * Requests handled at once; default 256. One more is answered at once with HTTP 429 and {@code
+     * Retry-After}, never queued.
+     */
     public Builder setMaxConcurrentCalls(int maxConcurrentCalls) {
+      if (maxConcurrentCalls < 1) {
+        throw new IllegalArgumentException("maxConcurrentCalls must be at least 1");
+      }
       this.maxConcurrentCalls = maxConcurrentCalls;
       return this;
     }
@@ -140,33 +137,23 @@ public final class ModelCallRecordingProxy implements AutoCloseable {
     /** Binds and starts the proxy. */
     public ModelCallRecordingProxy start() {
       Context spanParent = parent != null ? parent : Context.current();
-      AtomicInteger threads = new AtomicInteger();
-      ThreadFactory factory =
-          runnable -> {
-            Thread thread = new Thread(runnable, "cab-trace-proxy-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-          };
-      ExecutorService executor = Executors.newFixedThreadPool(maxConcurrentCalls, factory);
+      // The client keeps its own default executor: nothing it waits for can be starved by the
+      // server's connection threads.
       HttpClient client =
           HttpClient.newBuilder()
               .version(HttpClient.Version.HTTP_1_1)
               .connectTimeout(Duration.ofSeconds(30))
               .followRedirects(HttpClient.Redirect.NEVER)
-              .executor(executor)
               .build();
+      ProxyExchange handler =
+          new ProxyExchange(upstream, client, tracer, spanParent, askForUsage, upstreamTimeout);
       try {
-        HttpServer server = HttpServer.create(new InetSocketAddress(bindAddress, port), 256);
-        ProxyExchange handler =
-            new ProxyExchange(upstream, client, tracer, spanParent, askForUsage, upstreamTimeout);
-        server.createContext("/", (HttpExchange exchange) -> handler.handle(exchange));
-        server.setExecutor(executor);
+        ProxyServer server = new ProxyServer(new InetSocketAddress(bindAddress, port), maxConcurrentCalls, handler);
         server.start();
-        ModelCallRecordingProxy proxy = new ModelCallRecordingProxy(server, executor);
+        ModelCallRecordingProxy proxy = new ModelCallRecordingProxy(server);
         logger.fine("cab-trace: recording proxy " + proxy.baseUrl() + " -> " + upstream);
         return proxy;
       } catch (IOException e) {
-        executor.shutdownNow();
         throw new UncheckedIOException("cannot listen on " + bindAddress + ":" + port, e);
       }
     }

@@ -1,0 +1,74 @@
+package dev.cabtrace.sdk.proxy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * The upstream's response body, written on to the client as it is read: whatever reads it (a
+ * decoder, the usage reader) can never delay a byte on its way to the client. Remembers which side
+ * failed, so a decoding error is told apart from a broken connection.
+ */
+final class ForwardingInputStream extends InputStream {
+
+  private final InputStream upstream;
+  private final OutputStream client;
+  private IOException upstreamFailure;
+  private IOException clientFailure;
+
+  ForwardingInputStream(InputStream upstream, OutputStream client) {
+    this.upstream = upstream;
+    this.client = client;
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n < 0 ? -1 : one[0] & 0xFF;
+  }
+
+  @Override
+  public int read(byte[] buffer, int offset, int length) throws IOException {
+    int n;
+    try {
+      n = upstream.read(buffer, offset, length);
+    } catch (IOException e) {
+      upstreamFailure = e;
+      throw e;
+    }
+    if (n > 0) {
+      try {
+        client.write(buffer, offset, n);
+        client.flush();
+      } catch (IOException e) {
+        clientFailure = e;
+        throw e;
+      }
+    }
+    return n;
+  }
+
+  /** Forwards the rest of the body. */
+  void drain() throws IOException {
+    byte[] buffer = new byte[16 * 1024];
+    while (read(buffer, 0, buffer.length) >= 0) {
+      // forwarded by read
+    }
+  }
+
+  /** What broke the upstream connection, or null. */
+  IOException upstreamFailure() {
+    return upstreamFailure;
+  }
+
+  /** What broke the client's connection, or null. */
+  IOException clientFailure() {
+    return clientFailure;
+  }
+
+  @Override
+  public void close() throws IOException {
+    upstream.close();
+  }
+}

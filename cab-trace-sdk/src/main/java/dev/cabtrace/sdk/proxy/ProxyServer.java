@@ -1,0 +1,247 @@
+package dev.cabtrace.sdk.proxy;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The proxy's HTTP/1.1 server: a thread per open connection from a pool that grows as connections
+ * come and shrinks when they go, so no number of concurrent streams can starve another (the JDK's
+ * HttpServer shares one executor between accepting and handling, and needs a JVM-wide property for
+ * TCP_NODELAY). Past {@code maxExchanges} exchanges at once a request is answered 429 with {@code
+ * Retry-After} at once; connections beyond what the pool takes are answered the same way by two
+ * spare threads, so nothing waits without bound. Every socket has TCP_NODELAY set, per socket.
+ */
+final class ProxyServer implements AutoCloseable {
+
+  /** Handles one exchange; the response must be started (or aborted) before it returns. */
+  interface Handler {
+    void handle(IncomingRequest request, ClientResponse response) throws IOException;
+  }
+
+  private static final int IDLE_TIMEOUT_MILLIS = 120_000;
+  private static final int OVERFLOW_TIMEOUT_MILLIS = 5_000;
+
+  private final ServerSocket serverSocket;
+  private final Handler handler;
+  private final int maxExchanges;
+  private final Semaphore exchanges;
+  private final ThreadPoolExecutor connections;
+  private final ThreadPoolExecutor overflow;
+  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final AtomicLong rejected = new AtomicLong();
+  private final Thread acceptor;
+  private volatile boolean closed;
+
+  ProxyServer(InetSocketAddress address, int maxExchanges, Handler handler) throws IOException {
+    this.handler = handler;
+    this.maxExchanges = maxExchanges;
+    this.exchanges = new Semaphore(maxExchanges);
+    this.serverSocket = new ServerSocket();
+    serverSocket.setReuseAddress(true);
+    serverSocket.bind(address, 4096);
+    this.connections = new ThreadPoolExecutor(0, 2 * maxExchanges + 16, 30, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), daemons("cab-trace-proxy-"));
+    this.overflow = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(4096), daemons("cab-trace-proxy-overflow-"));
+    this.acceptor = daemons("cab-trace-proxy-accept-").newThread(this::acceptLoop);
+  }
+
+  void start() {
+    acceptor.start();
+  }
+
+  InetSocketAddress address() {
+    return (InetSocketAddress) serverSocket.getLocalSocketAddress();
+  }
+
+  /** Requests answered 429 because the proxy was at its limit. */
+  long rejectedRequests() {
+    return rejected.get();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      serverSocket.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
+    for (Socket socket : open) {
+      closeQuietly(socket);
+    }
+    connections.shutdownNow();
+    overflow.shutdownNow();
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      Socket socket;
+      try {
+        socket = serverSocket.accept();
+      } catch (IOException e) {
+        if (closed) {
+          return;
+        }
+        continue;
+      }
+      try {
+        socket.setTcpNoDelay(true);
+      } catch (SocketException e) {
+        // only slower
+      }
+      open.add(socket);
+      try {
+        connections.execute(() -> serve(socket));
+      } catch (RejectedExecutionException full) {
+        try {
+          overflow.execute(() -> refuse(socket));
+        } catch (RejectedExecutionException e) {
+          open.remove(socket);
+          closeQuietly(socket);
+        }
+      }
+    }
+  }
+
+  private void serve(Socket socket) {
+    try (socket) {
+      socket.setSoTimeout(IDLE_TIMEOUT_MILLIS);
+      InputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+      OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+      while (!closed) {
+        IncomingRequest request;
+        try {
+          request = IncomingRequest.readHead(in);
+        } catch (IncomingRequest.BadRequest e) {
+          answer(out, e.status, e.getMessage(), false);
+          return;
+        }
+        if (request == null) {
+          return;
+        }
+        if (!exchanges.tryAcquire()) {
+          rejected.incrementAndGet();
+          answer(out, 429, "cab-trace recording proxy: more than " + maxExchanges
+              + " requests at once; retry later", true);
+          return;
+        }
+        try {
+          if (!exchange(socket, in, out, request)) {
+            return;
+          }
+        } finally {
+          exchanges.release();
+        }
+      }
+    } catch (SocketTimeoutException | SocketException e) {
+      // idle keep-alive connection timed out, or the client went away
+    } catch (IOException e) {
+      // the client went away mid-request
+    } finally {
+      open.remove(socket);
+    }
+  }
+
+  /** One exchange; whether the connection may carry another. */
+  private boolean exchange(Socket socket, InputStream in, OutputStream out, IncomingRequest request)
+      throws IOException {
+    try {
+      request.readBody(in, out);
+    } catch (IncomingRequest.BadRequest e) {
+      answer(out, e.status, e.getMessage(), false);
+      return false;
+    }
+    ClientResponse response =
+        new ClientResponse(socket, out, request.version.equals("HTTP/1.1"), request.method.equals("HEAD"));
+    if (!request.keepAlive()) {
+      response.closeAfter();
+    }
+    handler.handle(request, response);
+    if (response.aborted()) {
+      return false;
+    }
+    if (!response.started()) {
+      answer(out, 502, "no response", false);
+      return false;
+    }
+    response.finish();
+    return !response.mustClose();
+  }
+
+  /** Answers 429 on a connection the pool had no thread for. */
+  private void refuse(Socket socket) {
+    try (socket) {
+      socket.setSoTimeout(OVERFLOW_TIMEOUT_MILLIS);
+      InputStream in = new BufferedInputStream(socket.getInputStream());
+      OutputStream out = new BufferedOutputStream(socket.getOutputStream());
+      if (IncomingRequest.readHead(in) != null) {
+        rejected.incrementAndGet();
+        answer(out, 429, "cab-trace recording proxy: too many connections at once; retry later", true);
+      }
+    } catch (IOException e) {
+      // the client went away or was too slow to say what it wanted
+    } finally {
+      open.remove(socket);
+    }
+  }
+
+  /**
+   * A response of the proxy's own, in the shape both OpenAI and Anthropic clients read as an error;
+   * the connection is closed after it.
+   */
+  private static void answer(OutputStream out, int status, String message, boolean retry) throws IOException {
+    String body = "{\"type\":\"error\",\"error\":{\"type\":\"" + (status == 429 ? "rate_limit_error" : "proxy_error")
+        + "\",\"code\":\"cab_trace_proxy\",\"message\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"")
+        + "\"}}";
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    StringBuilder head = new StringBuilder()
+        .append("HTTP/1.1 ").append(status).append(status == 429 ? " Too Many Requests" : " Error").append("\r\n")
+        .append("Content-Type: application/json\r\n")
+        .append("Content-Length: ").append(bytes.length).append("\r\n")
+        .append("Connection: close\r\n");
+    if (retry) {
+      head.append("Retry-After: 1\r\n");
+    }
+    head.append("\r\n");
+    out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    out.write(bytes);
+    out.flush();
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // already closed
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemons(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}
