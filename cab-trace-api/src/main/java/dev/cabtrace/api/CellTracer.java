@@ -31,9 +31,13 @@ public interface CellTracer {
     return new DefaultCellTracer(openTelemetry.getTracer(SCOPE_NAME, CabTraceVersion.VERSION));
   }
 
-  /** A tracer recording through {@link GlobalOpenTelemetry}: a no-op when no SDK is installed. */
+  /**
+   * A tracer recording through {@link GlobalOpenTelemetry}, looked up as each span starts: spans are
+   * no-ops until an SDK is registered, and recorded from then on, whichever came first, this call
+   * or the registration.
+   */
   static CellTracer global() {
-    return create(GlobalOpenTelemetry.get());
+    return GlobalCellTracer.INSTANCE;
   }
 
   /** A tracer that records nothing. */

@@ -150,8 +150,13 @@ public final class CabTraceSdk implements Closeable {
       logger.warning("cab-trace: " + lost + " span(s) are missing from the capture file; see earlier warnings");
     }
     // The journal goes only once the capture file holds everything; otherwise it is the truth.
-    if (journal != null && complete && captureExporter.failedSpans() == 0) {
-      journal.delete();
+    if (journal != null) {
+      if (complete && lost == 0 && captureExporter.failedSpans() == 0 && journal.unwrittenSpans() == 0) {
+        journal.delete();
+      } else {
+        logger.warning("cab-trace: keeping the crash journal " + journal.file()
+            + ": it holds spans the capture file may lack");
+      }
     }
   }
 }

@@ -192,10 +192,12 @@ public final class CabTraceSdkBuilder {
     CrashJournal journal = null;
     if (captureFile != null) {
       captureExporter = OtlpJsonLinesFileExporter.create(captureFile);
-      processors.add(processor(captureExporter));
       if (crashJournal) {
-        journal = CrashJournal.create(captureFile, clock == null ? Clock.getDefault() : clock, heartbeat);
+        journal = CrashJournal.create(captureFile, clock == null ? Clock.getDefault() : clock, heartbeat, redaction);
         tracerProvider.addSpanProcessor(journal);
+        processors.add(processor(journal.acknowledging(captureExporter)));
+      } else {
+        processors.add(processor(captureExporter));
       }
     }
     for (SpanExporter exporter : exporters) {

@@ -144,7 +144,7 @@ class CabTraceSdkTest {
           span.setAttribute("i", (long) i);
         }
       }
-      assertThat(sdk.flush()).isTrue();
+      assertThat(sdk.flush()).as("a flush that lost spans says so").isFalse();
       assertThat(sdk.lostSpans()).isEqualTo(10);
       assertThat(sdk.capturedSpans()).isZero();
     }
@@ -224,5 +224,31 @@ class CabTraceSdkTest {
       io.opentelemetry.api.GlobalOpenTelemetry.resetForTest();
     }
     assertThat(Files.readString(file)).contains("through-the-global-tracer");
+  }
+
+  @Test
+  void theGlobalCellTracerTakenBeforeRegistrationTracesOnceTheSdkIsRegistered() throws IOException {
+    Path file = dir.resolve("global-first.jsonl");
+    io.opentelemetry.api.GlobalOpenTelemetry.resetForTest();
+    try {
+      CellTracer early = CellTracer.global();
+      try (CellSpan beforeAnySdk = early.toolCall("before-any-sdk")) {
+        beforeAnySdk.setAttribute("k", "v");
+      }
+      try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(file).buildAndRegisterGlobal()) {
+        try (CellSpan span = early.toolCall("taken-before-registration")) {
+          span.setAttribute("k", "v");
+        }
+        try (CellSpan span = CellTracer.global().toolCall("taken-after-registration")) {
+          span.setAttribute("k", "v");
+        }
+      }
+    } finally {
+      io.opentelemetry.api.GlobalOpenTelemetry.resetForTest();
+    }
+    assertThat(Files.readString(file))
+        .contains("taken-before-registration")
+        .contains("taken-after-registration")
+        .doesNotContain("before-any-sdk");
   }
 }

@@ -183,6 +183,15 @@ final class TimelineJson {
       }
     } else if (value instanceof Boolean) {
       json.writeBoolean((Boolean) value);
+    } else if (value instanceof Map<?, ?>) {
+      json.writeStartObject();
+      for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+        json.writeFieldName(String.valueOf(entry.getKey()));
+        value(json, entry.getValue());
+      }
+      json.writeEndObject();
+    } else if (value instanceof java.nio.ByteBuffer) {
+      json.writeString(AttributeValues.base64((java.nio.ByteBuffer) value));
     } else {
       json.writeString(String.valueOf(value));
     }

@@ -148,6 +148,21 @@ final class TraceTables {
       out.append(']');
     } else if (value instanceof String) {
       quote(out, (String) value);
+    } else if (value instanceof Map<?, ?>) {
+      out.append('{');
+      boolean first = true;
+      for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+        if (!first) {
+          out.append(',');
+        }
+        first = false;
+        quote(out, String.valueOf(entry.getKey()));
+        out.append(':');
+        value(out, entry.getValue());
+      }
+      out.append('}');
+    } else if (value instanceof java.nio.ByteBuffer) {
+      quote(out, AttributeValues.base64((java.nio.ByteBuffer) value));
     } else {
       out.append(value);
     }

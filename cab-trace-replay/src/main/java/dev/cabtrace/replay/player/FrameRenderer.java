@@ -203,6 +203,19 @@ public final class FrameRenderer {
     if (value instanceof String) {
       return "\"" + value + "\"";
     }
+    if (value instanceof java.util.Map<?, ?>) {
+      List<String> parts = new ArrayList<>();
+      for (java.util.Map.Entry<?, ?> entry : ((java.util.Map<?, ?>) value).entrySet()) {
+        parts.add(entry.getKey() + ": " + valueText(entry.getValue()));
+      }
+      return "{" + String.join(", ", parts) + "}";
+    }
+    if (value instanceof java.nio.ByteBuffer) {
+      java.nio.ByteBuffer bytes = ((java.nio.ByteBuffer) value).duplicate();
+      byte[] raw = new byte[bytes.remaining()];
+      bytes.get(raw);
+      return "bytes:" + java.util.Base64.getEncoder().encodeToString(raw);
+    }
     return String.valueOf(value);
   }
 

@@ -3,6 +3,8 @@ package dev.cabtrace.replay.push;
 import dev.cabtrace.replay.timeline.SpanEvent;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.KeyValue;
+import io.opentelemetry.api.common.Value;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.SpanContext;
@@ -57,6 +59,8 @@ final class ReplayedSpanData implements SpanData {
         builder.put(key, (Boolean) value);
       } else if (value instanceof List<?>) {
         putArray(builder, key, (List<?>) value);
+      } else if (value instanceof Map<?, ?> || value instanceof java.nio.ByteBuffer) {
+        builder.put(AttributeKey.valueKey(key), toValue(value));
       } else if (value != null) {
         builder.put(key, String.valueOf(value));
       }
@@ -71,9 +75,43 @@ final class ReplayedSpanData implements SpanData {
       builder.put(AttributeKey.doubleArrayKey(key), values.stream().map(v -> (Double) v).toList());
     } else if (!values.isEmpty() && values.stream().allMatch(v -> v instanceof Boolean)) {
       builder.put(AttributeKey.booleanArrayKey(key), values.stream().map(v -> (Boolean) v).toList());
-    } else {
+    } else if (values.stream().allMatch(v -> v instanceof String)) {
       builder.put(AttributeKey.stringArrayKey(key), values.stream().map(String::valueOf).toList());
+    } else {
+      // Mixed or nested: an OTLP AnyValue array, kept as such.
+      builder.put(AttributeKey.valueKey(key), toValue(values));
     }
+  }
+
+  /** A read attribute value as an OpenTelemetry {@link Value}, nested types kept. */
+  private static Value<?> toValue(Object value) {
+    if (value instanceof String) {
+      return Value.of((String) value);
+    } else if (value instanceof Long) {
+      return Value.of((Long) value);
+    } else if (value instanceof Double) {
+      return Value.of((Double) value);
+    } else if (value instanceof Boolean) {
+      return Value.of((Boolean) value);
+    } else if (value instanceof java.nio.ByteBuffer) {
+      java.nio.ByteBuffer bytes = ((java.nio.ByteBuffer) value).duplicate();
+      byte[] raw = new byte[bytes.remaining()];
+      bytes.get(raw);
+      return Value.of(raw);
+    } else if (value instanceof List<?>) {
+      List<Value<?>> elements = new java.util.ArrayList<>();
+      for (Object element : (List<?>) value) {
+        elements.add(toValue(element));
+      }
+      return Value.of(elements);
+    } else if (value instanceof Map<?, ?>) {
+      List<KeyValue> entries = new java.util.ArrayList<>();
+      for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+        entries.add(KeyValue.of(String.valueOf(entry.getKey()), toValue(entry.getValue())));
+      }
+      return Value.of(entries.toArray(new KeyValue[0]));
+    }
+    return value == null ? Value.empty() : Value.of(String.valueOf(value));
   }
 
   @Override

@@ -341,7 +341,7 @@ final class OtlpJsonReader {
           value = token == JsonToken.VALUE_STRING ? parseDouble(parser.getText()) : parser.getValueAsDouble();
           break;
         case "bytesValue":
-          value = parser.getValueAsString();
+          value = bytes(parser.getValueAsString());
           break;
         case "arrayValue":
           value = readArrayValue(parser);
@@ -399,7 +399,19 @@ final class OtlpJsonReader {
     return List.copyOf(values);
   }
 
-  private String readKvList(JsonParser parser) throws IOException {
+  /** Bytes as a read-only buffer (so equal bytes compare equal); text that is not base64 stays text. */
+  private static Object bytes(String base64) {
+    if (base64 == null) {
+      return null;
+    }
+    try {
+      return java.nio.ByteBuffer.wrap(java.util.Base64.getDecoder().decode(base64)).asReadOnlyBuffer();
+    } catch (IllegalArgumentException e) {
+      return base64;
+    }
+  }
+
+  private Map<String, Object> readKvList(JsonParser parser) throws IOException {
     Map<String, Object> values = Map.of();
     if (parser.currentToken() == JsonToken.START_OBJECT) {
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -412,7 +424,7 @@ final class OtlpJsonReader {
         }
       }
     }
-    return values.toString();
+    return java.util.Collections.unmodifiableMap(values);
   }
 
 }

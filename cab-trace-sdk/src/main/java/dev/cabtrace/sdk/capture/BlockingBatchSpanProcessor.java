@@ -15,6 +15,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -41,8 +42,12 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
   private final AtomicLong exportedSpans = new AtomicLong();
   private final AtomicLong failedSpans = new AtomicLong();
   private final AtomicBoolean shutdown = new AtomicBoolean();
+  /** Span ends between their shutdown check and their offer: shutdown waits for them to land. */
+  private final AtomicInteger ending = new AtomicInteger();
   private final Object workerLock = new Object();
   private volatile Thread worker;
+  /** Worker-thread only: spans lost since the last flush request. */
+  private long lostAtLastFlush;
 
   private BlockingBatchSpanProcessor(Builder builder) {
     this.exporter = builder.exporter;
@@ -68,7 +73,7 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
     return exportedSpans.get();
   }
 
-  /** Spans the exporter reported as failed. */
+  /** Spans the exporter reported as failed, or that were still queued when shutdown gave up. */
   public long failedSpans() {
     return failedSpans.get();
   }
@@ -86,24 +91,29 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
     if (!span.getSpanContext().isSampled()) {
       return;
     }
-    if (shutdown.get()) {
-      drop("a span ended after shutdown");
-      return;
-    }
-    startWorkerIfNeeded();
-    SpanData data = span.toSpanData();
-    if (queue.offer(data)) {
-      return;
-    }
+    ending.incrementAndGet();
     try {
-      if (!queue.offer(data, maxBlockNanos, TimeUnit.NANOSECONDS)) {
-        drop(maxBlockNanos == 0
-            ? "the export queue was full (" + exporter + " falls behind)"
-            : "the export queue stayed full for " + Duration.ofNanos(maxBlockNanos).toMillis() + " ms");
+      if (shutdown.get()) {
+        drop("a span ended after shutdown");
+        return;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      drop("the thread ending a span was interrupted while the export queue was full");
+      startWorkerIfNeeded();
+      SpanData data = span.toSpanData();
+      if (queue.offer(data)) {
+        return;
+      }
+      try {
+        if (!queue.offer(data, maxBlockNanos, TimeUnit.NANOSECONDS)) {
+          drop(maxBlockNanos == 0
+              ? "the export queue was full (" + exporter + " falls behind)"
+              : "the export queue stayed full for " + Duration.ofNanos(maxBlockNanos).toMillis() + " ms");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        drop("the thread ending a span was interrupted while the export queue was full");
+      }
+    } finally {
+      ending.decrementAndGet();
     }
   }
 
@@ -112,10 +122,16 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
     return true;
   }
 
-  /** Exports every span ended before this call; completes when they are written. */
+  /**
+   * Exports every span ended before this call; completes when they are written, successfully only
+   * if nothing was lost (dropped or failed) since the previous flush.
+   */
   @Override
   public CompletableResultCode forceFlush() {
     if (worker == null) {
+      if (droppedSpans.get() + failedSpans.get() > 0) {
+        return CompletableResultCode.ofFailure();
+      }
       return exporter.flush();
     }
     FlushRequest request = new FlushRequest();
@@ -130,30 +146,67 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
     return request.result;
   }
 
+  /**
+   * Stops taking spans, exports every span that ended before, then shuts the exporter down. A span
+   * that ends once shutdown has begun is counted as dropped; none is left behind uncounted.
+   */
   @Override
   public CompletableResultCode shutdown() {
     if (!shutdown.compareAndSet(false, true)) {
       return CompletableResultCode.ofSuccess();
     }
     CompletableResultCode result = new CompletableResultCode();
-    CompletableResultCode flushed = forceFlush();
-    flushed.whenComplete(
-        () -> {
-          Thread running = worker;
-          if (running != null) {
-            queue.offer(Stop.INSTANCE);
-          }
-          CompletableResultCode exporterShutdown = exporter.shutdown();
-          exporterShutdown.whenComplete(
-              () -> {
-                if (flushed.isSuccess() && exporterShutdown.isSuccess()) {
-                  result.succeed();
-                } else {
-                  result.fail();
-                }
-              });
-        });
+    Thread closer = new Thread(() -> finishShutdown(result), "cab-trace-export-shutdown");
+    closer.setDaemon(true);
+    closer.start();
     return result;
+  }
+
+  private void finishShutdown(CompletableResultCode result) {
+    long deadline = System.nanoTime() + maxBlockNanos + exportTimeoutNanos;
+    // Span ends that saw the processor open are placing their span now: wait for them to land,
+    // so the stop marker is queued after every span that will ever be queued.
+    while (ending.get() > 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+      Thread.yield();
+    }
+    Thread running = worker;
+    boolean complete = true;
+    if (running != null) {
+      try {
+        complete = queue.offer(Stop.INSTANCE, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (complete) {
+          running.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+          complete = !running.isAlive();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        complete = false;
+      }
+      if (!complete) {
+        running.interrupt();
+      }
+    }
+    // Whatever is still queued will never be exported now: count it.
+    long leftOver = 0;
+    for (Object item = queue.poll(); item != null; item = queue.poll()) {
+      if (item instanceof SpanData) {
+        leftOver++;
+      } else if (item instanceof FlushRequest) {
+        ((FlushRequest) item).result.fail();
+      }
+    }
+    if (leftOver > 0) {
+      failedSpans.addAndGet(leftOver);
+      logger.warning("cab-trace: " + leftOver + " queued span(s) were not exported before shutdown gave up");
+    }
+    CompletableResultCode exporterShutdown = exporter.shutdown();
+    exporterShutdown.join(exportTimeoutNanos, TimeUnit.NANOSECONDS);
+    if (complete && exporterShutdown.isSuccess() && droppedSpans.get() + failedSpans.get() == 0) {
+      result.succeed();
+    } else {
+      result.fail();
+    }
   }
 
   private void startWorkerIfNeeded() {
@@ -170,24 +223,32 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
     }
   }
 
+  /**
+   * Collects spans into a batch and exports it when it is full, when the schedule delay has passed
+   * since its first span, when the queue is full (a span end is waiting), or on flush and stop.
+   */
   private void exportLoop() {
     List<SpanData> batch = new ArrayList<>(maxExportBatchSize);
     List<Object> drained = new ArrayList<>(maxExportBatchSize);
+    long batchDeadline = 0;
     while (true) {
       Object first;
       try {
-        first = queue.poll(scheduleDelayNanos, TimeUnit.NANOSECONDS);
+        long wait = batch.isEmpty() ? scheduleDelayNanos : batchDeadline - System.nanoTime();
+        first = wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         exportBatch(batch);
         return;
       }
-      if (first == null) {
-        continue;
+      if (first != null) {
+        drained.add(first);
+        queue.drainTo(drained, maxExportBatchSize - 1);
       }
-      drained.add(first);
-      queue.drainTo(drained, maxExportBatchSize - 1);
       for (Object item : drained) {
         if (item instanceof SpanData) {
+          if (batch.isEmpty()) {
+            batchDeadline = System.nanoTime() + scheduleDelayNanos;
+          }
           batch.add((SpanData) item);
           if (batch.size() >= maxExportBatchSize) {
             exportBatch(batch);
@@ -196,14 +257,25 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
           exportBatch(batch);
           CompletableResultCode flushed = exporter.flush();
           flushed.join(exportTimeoutNanos, TimeUnit.NANOSECONDS);
-          ((FlushRequest) item).result.succeed();
+          long lost = droppedSpans.get() + failedSpans.get();
+          boolean nothingLost = lost == lostAtLastFlush;
+          lostAtLastFlush = lost;
+          if (flushed.isSuccess() && nothingLost) {
+            ((FlushRequest) item).result.succeed();
+          } else {
+            ((FlushRequest) item).result.fail();
+          }
         } else if (item == Stop.INSTANCE) {
           exportBatch(batch);
+          exporter.flush().join(exportTimeoutNanos, TimeUnit.NANOSECONDS);
           return;
         }
       }
       drained.clear();
-      exportBatch(batch);
+      if (!batch.isEmpty()
+          && (System.nanoTime() - batchDeadline >= 0 || queue.remainingCapacity() == 0)) {
+        exportBatch(batch);
+      }
     }
   }
 
@@ -278,7 +350,10 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
       return this;
     }
 
-    /** How long the export thread waits for more spans before it looks again; default 200 ms. */
+    /**
+     * How long a batch waits for more spans after its first one before it is exported (unless it
+     * fills up first, or a flush asks for it); default 200 ms.
+     */
     public Builder setScheduleDelay(Duration scheduleDelay) {
       this.scheduleDelay = positive(scheduleDelay, "scheduleDelay");
       return this;

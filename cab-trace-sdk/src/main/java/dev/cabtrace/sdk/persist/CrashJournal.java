@@ -7,18 +7,16 @@ import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import dev.cabtrace.sdk.redact.Redaction;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,9 +33,13 @@ import java.util.logging.Logger;
  * atomically on every heartbeat (default each second) and soon after a span starts. Its first line
  * is {@code {"cabJournal":{"version":1,"heartbeatUnixNano":"...","pid":...}}}; its second, if any
  * span is open, one OTLP JSON line holding those spans as they stand ({@code endTimeUnixNano} "0"
- * while open) and the spans that ended within the last heartbeats (in case the process died before
- * they were written). A reader takes spans from the capture file first and from the journal only
- * what the capture file lacks, ending unfinished ones at the heartbeat. A clean close deletes it.
+ * while open) and the spans that ended but whose capture-file line has not been written yet (the
+ * capture exporter acknowledges each written batch through {@link #acknowledging}). At most
+ * {@value #MAX_UNWRITTEN_KEPT} such ended spans are kept (more than the capture queue holds); past
+ * that the oldest go, counted. Everything it writes goes through the same redaction as the capture
+ * file. A reader takes spans from the capture file first and from the journal only what the capture
+ * file lacks, ending unfinished ones at the heartbeat. A clean close deletes it; a close that lost
+ * spans keeps it.
  */
 public final class CrashJournal implements SpanProcessor {
 
@@ -45,40 +47,75 @@ public final class CrashJournal implements SpanProcessor {
   public static final String SUFFIX = ".journal";
 
   private static final Logger logger = Logger.getLogger(CrashJournal.class.getName());
-  private static final int RECENTLY_ENDED_KEPT = 1024;
+  /** Ended spans kept until their line is written: the capture queue (8,192) and then some. */
+  public static final int MAX_UNWRITTEN_KEPT = 32_768;
   private static final long MIN_REWRITE_NANOS = 100_000_000L;
 
   private final Path journal;
   private final Path temp;
-  private final Clock clock;
   private final long heartbeatNanos;
   private final Map<String, ReadableSpan> open = new ConcurrentHashMap<>();
-  private final Deque<SpanData> recentlyEnded = new ArrayDeque<>();
-  private final OtlpJsonLineEncoder encoder = new OtlpJsonLineEncoder();
+  /** Ended spans whose capture-file line is not written yet, oldest first. */
+  private final Map<String, SpanData> unwritten = new LinkedHashMap<>();
+  private final SpanExporter out;
   private final Thread writer;
   private volatile boolean running = true;
   private volatile boolean dirty = true;
-  private boolean failed;
+  private long evicted;
 
-  private CrashJournal(Path journal, Clock clock, Duration heartbeat) {
+  private CrashJournal(Path journal, Clock clock, Duration heartbeat, Redaction redaction) {
     this.journal = journal;
     this.temp = journal.resolveSibling(journal.getFileName() + ".tmp");
-    this.clock = clock;
     this.heartbeatNanos = heartbeat.toNanos();
+    this.out = redaction.wrap(new JournalFile(journal, temp, clock));
     this.writer = new Thread(this::writeLoop, "cab-trace-journal");
     writer.setDaemon(true);
   }
 
-  /** A journal beside {@code captureFile}, with a heartbeat every {@code heartbeat}. */
+  /** A journal beside {@code captureFile}, with a heartbeat every {@code heartbeat}, redacted by default. */
   public static CrashJournal create(Path captureFile, Clock clock, Duration heartbeat) {
+    return create(captureFile, clock, heartbeat, Redaction.defaults());
+  }
+
+  /** A journal beside {@code captureFile} that masks what {@code redaction} masks. */
+  public static CrashJournal create(Path captureFile, Clock clock, Duration heartbeat, Redaction redaction) {
     Objects.requireNonNull(captureFile, "captureFile");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(redaction, "redaction");
     if (heartbeat.isNegative() || heartbeat.isZero()) {
       throw new IllegalArgumentException("heartbeat must be positive");
     }
-    CrashJournal journal = new CrashJournal(pathFor(captureFile), clock, heartbeat);
+    CrashJournal journal = new CrashJournal(pathFor(captureFile), clock, heartbeat, redaction);
     journal.writer.start();
     return journal;
+  }
+
+  /**
+   * {@code captureExporter}, telling this journal which ended spans have reached the capture file,
+   * so that it keeps each one until then.
+   */
+  public SpanExporter acknowledging(SpanExporter captureExporter) {
+    return new AcknowledgingExporter(captureExporter, this);
+  }
+
+  /** Ended spans not yet acknowledged as written to the capture file. */
+  public int unwrittenSpans() {
+    synchronized (unwritten) {
+      return unwritten.size();
+    }
+  }
+
+  void written(Collection<SpanData> spans) {
+    synchronized (unwritten) {
+      for (SpanData span : spans) {
+        unwritten.remove(key(span.getSpanContext()));
+      }
+    }
+  }
+
+  private static String key(io.opentelemetry.api.trace.SpanContext context) {
+    // The span id alone: unique enough within one process's cell, and a string the context holds.
+    return context.getSpanId();
   }
 
   /** The journal file that belongs to {@code captureFile}. */
@@ -96,7 +133,7 @@ public final class CrashJournal implements SpanProcessor {
     if (!span.getSpanContext().isSampled()) {
       return;
     }
-    open.put(span.getSpanContext().getSpanId(), span);
+    open.put(key(span.getSpanContext()), span);
     if (!dirty) {
       dirty = true;
       LockSupport.unpark(writer);
@@ -110,18 +147,25 @@ public final class CrashJournal implements SpanProcessor {
 
   @Override
   public void onEnd(ReadableSpan span) {
-    if (open.remove(span.getSpanContext().getSpanId()) == null) {
+    String key = key(span.getSpanContext());
+    if (open.remove(key) == null) {
       return;
     }
-    // Kept a while: the span may still sit in an export queue when the process dies.
+    // Kept until the capture exporter says its line is written: it may sit in the export queue
+    // when the process dies. Not worth an early rewrite: the heartbeat writes it.
     SpanData ended = span.toSpanData();
-    synchronized (recentlyEnded) {
-      recentlyEnded.addLast(ended);
-      if (recentlyEnded.size() > RECENTLY_ENDED_KEPT) {
-        recentlyEnded.removeFirst();
+    synchronized (unwritten) {
+      unwritten.put(key, ended);
+      if (unwritten.size() > MAX_UNWRITTEN_KEPT) {
+        Iterator<String> oldest = unwritten.keySet().iterator();
+        oldest.next();
+        oldest.remove();
+        if (evicted++ == 0) {
+          logger.warning("cab-trace: the crash journal keeps at most " + MAX_UNWRITTEN_KEPT
+              + " ended spans not yet in the capture file; older ones are no longer journaled");
+        }
       }
     }
-    dirty = true;
   }
 
   @Override
@@ -129,7 +173,7 @@ public final class CrashJournal implements SpanProcessor {
     return true;
   }
 
-  /** Stops the heartbeat. The journal file stays until {@link #delete()}. */
+  /** Stops the heartbeat, writing the journal one last time. The file stays until {@link #delete()}. */
   @Override
   public CompletableResultCode shutdown() {
     running = false;
@@ -154,64 +198,37 @@ public final class CrashJournal implements SpanProcessor {
 
   private void writeLoop() {
     long lastWrite = 0;
-    int heartbeatsSinceEnded = 0;
+    long lastCost = 0;
     while (running) {
       long now = System.nanoTime();
-      boolean heartbeatDue = now - lastWrite >= heartbeatNanos;
-      if (heartbeatDue || (dirty && now - lastWrite >= MIN_REWRITE_NANOS)) {
+      // Under a flood of spans a rewrite gets dearer; spacing rewrites by ten times their cost
+      // keeps the journal under about a tenth of a core.
+      long minGap = Math.max(MIN_REWRITE_NANOS, 10 * lastCost);
+      boolean heartbeatDue = now - lastWrite >= Math.max(heartbeatNanos, minGap);
+      if (heartbeatDue || (dirty && now - lastWrite >= minGap)) {
         dirty = false;
-        List<SpanData> spans = new ArrayList<>(open.size() + RECENTLY_ENDED_KEPT);
-        for (ReadableSpan span : open.values()) {
-          spans.add(span.toSpanData());
-        }
-        synchronized (recentlyEnded) {
-          spans.addAll(recentlyEnded);
-          if (heartbeatDue && ++heartbeatsSinceEnded >= 2) {
-            // Two heartbeats on, ended spans have long reached the capture file.
-            recentlyEnded.clear();
-            heartbeatsSinceEnded = 0;
-          }
-        }
-        write(spans);
+        writeNow();
         lastWrite = System.nanoTime();
+        lastCost = lastWrite - now;
       }
       long untilHeartbeat = heartbeatNanos - (System.nanoTime() - lastWrite);
       LockSupport.parkNanos(Math.max(MIN_REWRITE_NANOS, untilHeartbeat));
     }
+    writeNow();
   }
 
-  private void write(List<SpanData> spans) {
-    try {
-      StringBuilder header = new StringBuilder(128);
-      header
-          .append("{\"cabJournal\":{\"version\":1,\"heartbeatUnixNano\":\"")
-          .append(clock.now())
-          .append("\",\"pid\":")
-          .append(ProcessHandle.current().pid())
-          .append("}}\n");
-      try (FileChannel out = OwnerOnlyFiles.openTruncated(temp)) {
-        writeFully(out, ByteBuffer.wrap(header.toString().getBytes(StandardCharsets.UTF_8)));
-        if (!spans.isEmpty()) {
-          writeFully(out, encoder.encode(spans).asByteBuffer());
-        }
-      }
-      try {
-        Files.move(temp, journal, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, journal, StandardCopyOption.REPLACE_EXISTING);
-      }
-      failed = false;
-    } catch (IOException | RuntimeException e) {
-      if (!failed) {
-        logger.warning("cab-trace: could not write crash journal " + journal + ": " + e.getMessage());
-        failed = true;
-      }
+  private void writeNow() {
+    List<SpanData> spans = new ArrayList<>(open.size() + 16);
+    for (ReadableSpan span : open.values()) {
+      spans.add(span.toSpanData());
     }
-  }
-
-  private static void writeFully(FileChannel out, ByteBuffer bytes) throws IOException {
-    while (bytes.hasRemaining()) {
-      out.write(bytes);
+    synchronized (unwritten) {
+      spans.addAll(unwritten.values());
+    }
+    try {
+      out.export(spans);
+    } catch (RuntimeException e) {
+      logger.warning("cab-trace: could not write crash journal " + journal + ": " + e);
     }
   }
 

@@ -13,7 +13,11 @@ import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
+import io.opentelemetry.api.common.KeyValue;
+import io.opentelemetry.api.common.Value;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -228,11 +232,65 @@ final class OtlpJsonLineEncoder {
         json.writeEndArray();
         json.writeEndObject();
         break;
+      case VALUE:
+        writeValueFields(json, (Value<?>) value);
+        break;
       default:
-        // VALUE (complex) attributes: keep what they say as a string rather than lose them.
         json.writeStringField("stringValue", String.valueOf(value));
     }
     json.writeEndObject();
+  }
+
+  /** The fields of an AnyValue for an OpenTelemetry {@link Value}: every type, nested. */
+  @SuppressWarnings("unchecked")
+  private static void writeValueFields(JsonGenerator json, Value<?> value) throws IOException {
+    switch (value.getType()) {
+      case STRING:
+        json.writeStringField("stringValue", (String) value.getValue());
+        break;
+      case BOOLEAN:
+        json.writeBooleanField("boolValue", (Boolean) value.getValue());
+        break;
+      case LONG:
+        json.writeStringField("intValue", Long.toString((Long) value.getValue()));
+        break;
+      case DOUBLE:
+        json.writeNumberField("doubleValue", (Double) value.getValue());
+        break;
+      case BYTES:
+        ByteBuffer bytes = ((ByteBuffer) value.getValue()).duplicate();
+        byte[] raw = new byte[bytes.remaining()];
+        bytes.get(raw);
+        json.writeStringField("bytesValue", Base64.getEncoder().encodeToString(raw));
+        break;
+      case ARRAY:
+        json.writeObjectFieldStart("arrayValue");
+        json.writeArrayFieldStart("values");
+        for (Value<?> element : (List<Value<?>>) value.getValue()) {
+          json.writeStartObject();
+          writeValueFields(json, element);
+          json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+        break;
+      case KEY_VALUE_LIST:
+        json.writeObjectFieldStart("kvlistValue");
+        json.writeArrayFieldStart("values");
+        for (KeyValue entry : (List<KeyValue>) value.getValue()) {
+          json.writeStartObject();
+          json.writeStringField("key", entry.getKey());
+          json.writeObjectFieldStart("value");
+          writeValueFields(json, entry.getValue());
+          json.writeEndObject();
+          json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+        break;
+      default:
+        // EMPTY: an AnyValue with no value set, as the official marshaler writes it.
+    }
   }
 
   private static void writeArrayElement(

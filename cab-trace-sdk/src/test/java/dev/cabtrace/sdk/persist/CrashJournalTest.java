@@ -6,6 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cabtrace.api.CellSpan;
 import dev.cabtrace.sdk.CabTraceSdk;
+import dev.cabtrace.sdk.capture.BlockingBatchSpanProcessor;
+import io.opentelemetry.sdk.common.Clock;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.Collection;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +77,81 @@ class CrashJournalTest {
       }
     }
     assertThat(sdkFiles()).containsOnly(plainFile);
+  }
+
+  @Test
+  void keepsAnEndedSpanUntilItsCaptureLineIsWrittenHoweverLongThatTakes() throws Exception {
+    Path capture = dir.resolve("slow.jsonl");
+    Path journalFile = CrashJournal.pathFor(capture);
+    CrashJournal journal = CrashJournal.create(capture, Clock.getDefault(), Duration.ofMillis(20));
+    CountDownLatch diskFree = new CountDownLatch(1);
+    SpanExporter slowDisk = new SpanExporter() {
+      @Override
+      public CompletableResultCode export(Collection<SpanData> spans) {
+        try {
+          diskFree.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return CompletableResultCode.ofSuccess();
+      }
+
+      @Override
+      public CompletableResultCode flush() {
+        return CompletableResultCode.ofSuccess();
+      }
+
+      @Override
+      public CompletableResultCode shutdown() {
+        return CompletableResultCode.ofSuccess();
+      }
+    };
+    BlockingBatchSpanProcessor capturing = BlockingBatchSpanProcessor.builder(journal.acknowledging(slowDisk))
+        .setScheduleDelay(Duration.ofMillis(1)).build();
+    try (SdkTracerProvider provider =
+        SdkTracerProvider.builder().addSpanProcessor(journal).addSpanProcessor(capturing).build()) {
+      provider.get("test").spanBuilder("ended-but-not-on-disk").startSpan().end();
+      long endedAt = heartbeat(String.join("\n", awaitJournal(journalFile, text -> text.contains("ended-but-not-on-disk"))));
+
+      // Many heartbeats later the capture line is still not written: the span must still be there.
+      String later = String.join("\n", awaitJournal(journalFile, text -> heartbeat(text) > endedAt + 500_000_000L));
+      assertThat(later).contains("ended-but-not-on-disk");
+      assertThat(journal.unwrittenSpans()).isEqualTo(1);
+
+      diskFree.countDown();
+      assertThat(capturing.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+      assertThat(journal.unwrittenSpans()).isZero();
+      awaitJournal(journalFile, text -> !text.contains("ended-but-not-on-disk"));
+    }
+  }
+
+  @Test
+  void aCloseThatLostSpansKeepsTheJournalWithThem() throws IOException {
+    // The capture file's name is taken by a directory: every write fails, the journal beside works.
+    Path capture = Files.createDirectory(dir.resolve("cell.jsonl"));
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setHeartbeat(Duration.ofMillis(20)).build()) {
+      try (CellSpan span = sdk.cellTracer().toolCall("never-reaches-the-capture-file")) {
+        span.setAttribute("k", "v");
+      }
+      sdk.flush();
+      assertThat(sdk.lostSpans()).isEqualTo(1);
+    }
+    Path journal = CrashJournal.pathFor(capture);
+    assertThat(journal).exists();
+    assertThat(Files.readString(journal)).contains("never-reaches-the-capture-file");
+  }
+
+  @Test
+  void theJournalIsRedactedLikeTheCaptureFile() throws IOException {
+    Path capture = dir.resolve("secret.jsonl");
+    Path journal = CrashJournal.pathFor(capture);
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setHeartbeat(Duration.ofMillis(20)).build();
+        CellSpan container = sdk.cellTracer().container("aider:run")) {
+      container.setAttribute("env.OPENAI_API_KEY", "sk-proj-NOTREALNOTREALNOTREAL1234")
+          .setAttribute("output", "Authorization: Bearer ghp_0123456789abcdefghijABCDEFGHIJ");
+      String text = String.join("\n", awaitJournal(journal, t -> t.contains("aider:run")));
+      assertThat(text).doesNotContain("sk-proj-NOTREAL").doesNotContain("ghp_0123456789").contains("[REDACTED]");
+    }
   }
 
   private List<Path> sdkFiles() throws IOException {

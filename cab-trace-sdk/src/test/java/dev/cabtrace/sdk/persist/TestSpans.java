@@ -1,6 +1,7 @@
 package dev.cabtrace.sdk.persist;
 
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Value;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -79,9 +80,16 @@ final class TestSpans {
                     .put(AttributeKey.longArrayKey("ids"), List.of(1L, -2L))
                     .put(AttributeKey.doubleArrayKey("scores"), List.of(0.5, 1.5))
                     .put(AttributeKey.booleanArrayKey("flags"), List.of(true, false))
+                    // VALUE attributes (OTel 1.68): a key-value list, bytes, a mixed array, empty.
+                    .put(AttributeKey.valueKey("gen_ai.request.options"), Value.of(
+                        io.opentelemetry.api.common.KeyValue.of("temperature", Value.of(0.25)),
+                        io.opentelemetry.api.common.KeyValue.of("tools", Value.of(Value.of("bash"), Value.of(2L)))))
+                    .put(AttributeKey.valueKey("payload"), Value.of(new byte[] {0, 1, (byte) 0xFF}))
+                    .put(AttributeKey.valueKey("mixed"), Value.of(Value.of("a"), Value.of(true), Value.of(1.5)))
+                    .put(AttributeKey.valueKey("nothing"), Value.empty())
                     .put("text", "quote \" backslash \\ newline \n tab \t esc \u001b bell \u0007 é 世界")
                     .build())
-            .setTotalAttributeCount(12)
+            .setTotalAttributeCount(18)
             .setStatus(StatusData.ok())
             .setHasEnded(true)
             .setResource(RESOURCE)

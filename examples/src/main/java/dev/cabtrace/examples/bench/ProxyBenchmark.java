@@ -21,8 +21,9 @@ import java.util.concurrent.Future;
 
 /**
  * The latency the recording proxy adds per call on loopback, against calling the same local
- * upstream directly in the same run (target ≤ 1 ms added at p50), and its throughput with 8
- * concurrent streamed calls.
+ * upstream directly in the same run (target ≤ 1 ms added at p50), and its latency and throughput
+ * with 8, 64 and 256 concurrent streamed calls, direct and through the proxy, same client, same
+ * upstream, same work.
  *
  * <pre>java -cp examples/target/cab-trace-examples.jar dev.cabtrace.examples.bench.ProxyBenchmark</pre>
  */
@@ -37,8 +38,11 @@ public final class ProxyBenchmark {
   public static void main(String[] args) throws Exception {
     // The same TCP settings for the upstream as the proxy uses, so the comparison is fair.
     System.setProperty("sun.net.httpserver.nodelay", "true");
+    // The JDK server closes idle connections past 200 by default, which a client pooling 256 then
+    // finds broken; the local upstream must not be what limits the run.
+    System.setProperty("sun.net.httpserver.maxIdleConnections", "1000");
     HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-    upstream.setExecutor(Executors.newFixedThreadPool(16));
+    upstream.setExecutor(Executors.newCachedThreadPool());
     byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
     upstream.createContext("/v1/chat/completions", exchange -> {
       exchange.getRequestBody().readAllBytes();
@@ -91,10 +95,15 @@ public final class ProxyBenchmark {
           CALLS, directP50, percentile(directNanos, 99) / 1e6, proxiedP50, percentile(proxiedNanos, 99) / 1e6,
           proxiedP50 - directP50, proxiedP50 / directP50);
 
-      double directRate = streams(client, URI.create(direct + "?stream"));
-      double proxiedRate = streams(client, URI.create(proxied + "?stream"));
-      System.out.printf("8 concurrent streams (50 events each): direct %.0f calls/s, via proxy %.0f calls/s, ratio %.2fx%n",
-          directRate, proxiedRate, proxiedRate / directRate);
+      for (int concurrency : new int[] {8, 64, 256}) {
+        StreamRun directRun = streams(client, URI.create(direct + "?stream"), concurrency);
+        StreamRun proxiedRun = streams(client, URI.create(proxied + "?stream"), concurrency);
+        System.out.printf("%3d concurrent streams (50 events each): direct p50 %.2f ms p99 %.2f ms %.0f calls/s;"
+                + " via proxy p50 %.2f ms p99 %.2f ms %.0f calls/s; added p50 %.2f ms, throughput ratio %.2fx%n",
+            concurrency, directRun.p50Millis, directRun.p99Millis, directRun.callsPerSecond,
+            proxiedRun.p50Millis, proxiedRun.p99Millis, proxiedRun.callsPerSecond,
+            proxiedRun.p50Millis - directRun.p50Millis, proxiedRun.callsPerSecond / directRun.callsPerSecond);
+      }
       sdk.flush();
       System.out.printf("model_call spans captured: %d, lost: %d%n", sdk.capturedSpans(), sdk.lostSpans());
     } finally {
@@ -113,30 +122,42 @@ public final class ProxyBenchmark {
     }
   }
 
-  private static double streams(HttpClient client, URI uri) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(8);
+  private record StreamRun(double p50Millis, double p99Millis, double callsPerSecond) {}
+
+  /** {@code concurrency} threads each making streamed calls one after another; the second round counts. */
+  private static StreamRun streams(HttpClient client, URI uri, int concurrency) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     String request = "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"include_usage\":true}}";
-    int perThread = 200;
-    for (int warm = 0; warm < 2; warm++) {
-      long start = System.nanoTime();
-      List<Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < 8; t++) {
-        done.add(pool.submit(() -> {
-          for (int i = 0; i < perThread; i++) {
-            call(client, uri, request);
-          }
-          return null;
-        }));
+    int perThread = Math.max(4, 1600 / concurrency);
+    try {
+      for (int round = 0; round < 2; round++) {
+        long[] latencies = new long[concurrency * perThread];
+        long start = System.nanoTime();
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < concurrency; t++) {
+          int thread = t;
+          done.add(pool.submit(() -> {
+            for (int i = 0; i < perThread; i++) {
+              long begin = System.nanoTime();
+              call(client, uri, request);
+              latencies[thread * perThread + i] = System.nanoTime() - begin;
+            }
+            return null;
+          }));
+        }
+        for (Future<?> future : done) {
+          future.get();
+        }
+        if (round == 1) {
+          double seconds = (System.nanoTime() - start) / 1e9;
+          return new StreamRun(percentile(latencies, 50) / 1e6, percentile(latencies, 99) / 1e6,
+              latencies.length / seconds);
+        }
       }
-      for (Future<?> future : done) {
-        future.get();
-      }
-      if (warm == 1) {
-        pool.shutdown();
-        return 8.0 * perThread / ((System.nanoTime() - start) / 1e9);
-      }
+      throw new AssertionError();
+    } finally {
+      pool.shutdown();
     }
-    throw new AssertionError();
   }
 
   private static double percentile(long[] values, int percentile) {

@@ -1,0 +1,87 @@
+package dev.cabtrace.sdk.persist;
+
+import io.opentelemetry.sdk.common.Clock;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.logging.Logger;
+
+/**
+ * Writes the crash journal's whole content, replacing the file atomically: a heartbeat line, then
+ * the given spans as one OTLP JSON line. An exporter, so that the redaction every exporter gets
+ * applies to the journal too.
+ */
+final class JournalFile implements SpanExporter {
+
+  private static final Logger logger = Logger.getLogger(CrashJournal.class.getName());
+
+  private final Path journal;
+  private final Path temp;
+  private final Clock clock;
+  private final OtlpJsonLineEncoder encoder = new OtlpJsonLineEncoder();
+  private boolean failed;
+
+  JournalFile(Path journal, Path temp, Clock clock) {
+    this.journal = journal;
+    this.temp = temp;
+    this.clock = clock;
+  }
+
+  @Override
+  public synchronized CompletableResultCode export(Collection<SpanData> spans) {
+    try {
+      String header = "{\"cabJournal\":{\"version\":1,\"heartbeatUnixNano\":\"" + clock.now()
+          + "\",\"pid\":" + ProcessHandle.current().pid() + "}}\n";
+      try (FileChannel out = OwnerOnlyFiles.openTruncated(temp)) {
+        writeFully(out, ByteBuffer.wrap(header.getBytes(StandardCharsets.UTF_8)));
+        if (!spans.isEmpty()) {
+          writeFully(out, encoder.encode(new ArrayList<>(spans)).asByteBuffer());
+        }
+      }
+      try {
+        Files.move(temp, journal, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, journal, StandardCopyOption.REPLACE_EXISTING);
+      }
+      failed = false;
+      return CompletableResultCode.ofSuccess();
+    } catch (IOException | RuntimeException e) {
+      if (!failed) {
+        logger.warning("cab-trace: could not write crash journal " + journal + ": " + e.getMessage());
+        failed = true;
+      }
+      return CompletableResultCode.ofFailure();
+    }
+  }
+
+  private static void writeFully(FileChannel out, ByteBuffer bytes) throws IOException {
+    while (bytes.hasRemaining()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public CompletableResultCode flush() {
+    return CompletableResultCode.ofSuccess();
+  }
+
+  @Override
+  public CompletableResultCode shutdown() {
+    return CompletableResultCode.ofSuccess();
+  }
+
+  @Override
+  public String toString() {
+    return "crash journal " + journal;
+  }
+}
