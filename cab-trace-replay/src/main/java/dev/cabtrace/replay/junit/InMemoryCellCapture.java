@@ -34,6 +34,8 @@ final class InMemoryCellCapture implements CellCapture, AutoCloseable {
     this.name = name;
     this.sdk =
         CabTraceSdk.builder()
+            // A unit test must never export to whatever backend the machine's environment names.
+            .setEnvironment(java.util.Map.of())
             .addSpanExporter(collector)
             .setClock(
                 new Clock() {

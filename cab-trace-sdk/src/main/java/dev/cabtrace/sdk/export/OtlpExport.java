@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -30,6 +29,10 @@ import java.util.logging.Logger;
  * never blocks span ends beyond the SDK's bound, and is reported once.
  */
 public final class OtlpExport {
+
+  private static final Logger settingsLogger = Logger.getLogger(OtlpExport.class.getName());
+  /** The export timeout when the environment names none (or a bad one). */
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
   /** The OTLP transports. */
   public enum Protocol {
@@ -81,7 +84,15 @@ public final class OtlpExport {
   /** The export the standard OTEL_EXPORTER_OTLP_* variables describe, if they name an endpoint. */
   public static Optional<OtlpExport> fromEnvironment(Map<String, String> environment) {
     String protocolText = first(environment, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL");
-    Protocol protocol = protocolText == null ? Protocol.HTTP_PROTOBUF : Protocol.parse(protocolText);
+    Protocol protocol = Protocol.HTTP_PROTOBUF;
+    if (protocolText != null) {
+      try {
+        protocol = Protocol.parse(protocolText);
+      } catch (IllegalArgumentException e) {
+        settingsLogger.warning("cab-trace: OTEL_EXPORTER_OTLP_PROTOCOL=" + protocolText
+            + " is not supported (grpc or http/protobuf); using http/protobuf");
+      }
+    }
     String endpoint = environment.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
     if (blank(endpoint)) {
       String base = environment.get("OTEL_EXPORTER_OTLP_ENDPOINT");
@@ -95,7 +106,19 @@ public final class OtlpExport {
     Map<String, String> headers = new LinkedHashMap<>(headers(environment.get("OTEL_EXPORTER_OTLP_HEADERS")));
     headers.putAll(headers(environment.get("OTEL_EXPORTER_OTLP_TRACES_HEADERS")));
     String timeoutText = first(environment, "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT");
-    Duration timeout = timeoutText == null ? Duration.ofSeconds(5) : Duration.ofMillis(Long.parseLong(timeoutText.trim()));
+    Duration timeout = DEFAULT_TIMEOUT;
+    if (timeoutText != null) {
+      try {
+        long millis = Long.parseLong(timeoutText.trim());
+        if (millis <= 0) {
+          throw new NumberFormatException("not positive");
+        }
+        timeout = Duration.ofMillis(millis);
+      } catch (NumberFormatException e) {
+        settingsLogger.warning("cab-trace: OTEL_EXPORTER_OTLP_TIMEOUT=" + timeoutText
+            + " is not a positive number of milliseconds; using " + DEFAULT_TIMEOUT.toMillis());
+      }
+    }
     return Optional.of(create(endpoint.trim(), protocol, headers, timeout));
   }
 
@@ -132,7 +155,6 @@ public final class OtlpExport {
    * sending a file later (as {@code cab-trace push} does); only its failure message differs.
    */
   public SpanExporter createExporter(boolean copyOfCapture) {
-    quietOfficialExporterLogs();
     RetryPolicy retry =
         RetryPolicy.builder()
             .setMaxAttempts(3)
@@ -206,28 +228,6 @@ public final class OtlpExport {
 
   private static boolean blank(String text) {
     return text == null || text.isBlank();
-  }
-
-  /**
-   * The official exporters log every failed batch; one clear line replaces them. The loggers are
-   * held here: java.util.logging keeps only weak references, and a collected logger would come
-   * back with its default level.
-   */
-  private static final List<Logger> QUIETED = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-  private static void quietOfficialExporterLogs() {
-    if (!QUIETED.isEmpty()) {
-      return;
-    }
-    for (String name : new String[] {
-        "io.opentelemetry.exporter.otlp.internal.GrpcExporter",
-        "io.opentelemetry.exporter.otlp.internal.HttpExporter",
-        "io.opentelemetry.exporter.internal.grpc.GrpcExporter",
-        "io.opentelemetry.exporter.internal.http.HttpExporter"}) {
-      Logger logger = Logger.getLogger(name);
-      logger.setLevel(Level.OFF);
-      QUIETED.add(logger);
-    }
   }
 
   @Override

@@ -236,4 +236,28 @@ class OtlpExportTest {
     assertThat(specific.endpoint()).isEqualTo("https://tempo.example/otlp/v1/traces");
     assertThat(specific.headers()).containsEntry("a", "1").containsEntry("b", "2");
   }
+
+  @Test
+  void badSettingsAreAOneLineWarningAndTheDefaultNeverAnException() {
+    OtlpExport export = OtlpExport.fromEnvironment(Map.of(
+        "OTEL_EXPORTER_OTLP_ENDPOINT", "http://tempo:4318",
+        "OTEL_EXPORTER_OTLP_TIMEOUT", "ten seconds",
+        "OTEL_EXPORTER_OTLP_PROTOCOL", "http/json")).orElseThrow();
+
+    assertThat(export.timeout()).isEqualTo(OtlpExport.DEFAULT_TIMEOUT);
+    assertThat(export.protocol()).isEqualTo(OtlpExport.Protocol.HTTP_PROTOBUF);
+    assertThat(warnings).extracting(LogRecord::getMessage)
+        .anySatisfy(m -> assertThat(m).contains("OTEL_EXPORTER_OTLP_TIMEOUT=ten seconds"))
+        .anySatisfy(m -> assertThat(m).contains("OTEL_EXPORTER_OTLP_PROTOCOL=http/json"));
+  }
+
+  @Test
+  void theOfficialExportersLoggersAreLeftAsTheApplicationSetThem() {
+    OtlpExport.create("http://127.0.0.1:9/v1/traces", OtlpExport.Protocol.HTTP_PROTOBUF, Map.of(), Duration.ofSeconds(1))
+        .createExporter().shutdown();
+    for (String name : new String[] {
+        "io.opentelemetry.exporter.internal.http.HttpExporter", "io.opentelemetry.exporter.internal.grpc.GrpcExporter"}) {
+      assertThat(Logger.getLogger(name).getLevel()).as(name).isNull();
+    }
+  }
 }
