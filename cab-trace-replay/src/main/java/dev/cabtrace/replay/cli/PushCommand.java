@@ -37,6 +37,20 @@ final class PushCommand implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "10s", description = "Longest wait for one batch (default ${DEFAULT-VALUE}).")
   String timeout;
 
+  @Option(names = "--verify", description = "After sending, read the traces back from the backend's query API (--query) and say how many spans it holds; exit 1 when fewer than were sent.")
+  boolean verify;
+
+  @Option(names = "--query", paramLabel = "URL", description = "The backend's query API for --verify: Tempo or Jaeger (/api/traces/{id}) or Zipkin (/api/v2/trace/{id}).")
+  String query;
+
+  @Option(names = "--verify-timeout", defaultValue = "30s", paramLabel = "DURATION",
+      description = "How long --verify waits for the backend to hold every span (default ${DEFAULT-VALUE}).")
+  String verifyTimeout;
+
+  @Option(names = "--max-age", defaultValue = "3d", paramLabel = "DURATION",
+      description = "Warn about spans older than this before sending: backends keep traces for a limited time and may accept, then drop, older ones (default ${DEFAULT-VALUE}, Apache SkyWalking's default retention).")
+  String maxAge;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -51,7 +65,13 @@ final class PushCommand implements Callable<Integer> {
     if (batchSize < 1) {
       throw new IllegalArgumentException("--batch-size must be at least 1");
     }
+    if (verify && query == null) {
+      throw new IllegalArgumentException("--verify needs --query URL, the backend's query API");
+    }
+    long verifyNanos = dev.cabtrace.replay.timeline.Durations.parse(verifyTimeout);
+    long maxAgeNanos = dev.cabtrace.replay.timeline.Durations.parse(maxAge);
     Timeline timeline = source.load();
+    warnAboutOldSpans(timeline, maxAgeNanos);
     OtlpExport export = OtlpExport.create(target, transport, headers, perBatch);
     SpanExporter exporter = export.createExporter(false);
     CapturePusher.Result result;
@@ -63,6 +83,27 @@ final class PushCommand implements Callable<Integer> {
     spec.commandLine().getOut().printf("pushed %d of %d spans (%d trace(s)) to %s in %d batch(es); %d failed%n",
         result.sent(), timeline.size(), timeline.traceIds().size(), export.describe(), result.batches(), result.failed());
     spec.commandLine().getOut().flush();
-    return result.failed() == 0 ? 0 : 1;
+    if (result.failed() != 0) {
+      return 1;
+    }
+    if (verify) {
+      long held = BackendVerification.spansHeld(timeline, query, verifyNanos);
+      spec.commandLine().getOut().printf("backend holds %d of %d spans%n", held, timeline.size());
+      spec.commandLine().getOut().flush();
+      return held == timeline.size() ? 0 : 1;
+    }
+    return 0;
+  }
+
+  private void warnAboutOldSpans(Timeline timeline, long maxAgeNanos) {
+    long cutoff = System.currentTimeMillis() * 1_000_000L - maxAgeNanos;
+    long old = timeline.spans().stream().filter(span -> span.startEpochNanos() < cutoff).count();
+    if (old > 0) {
+      spec.commandLine().getErr().printf(
+          "cab-trace: warning: %d of %d spans started more than %s ago (the oldest at %s); a backend with a shorter"
+              + " retention may accept them and then drop them (--verify --query URL checks)%n",
+          old, timeline.size(), maxAge, java.time.Instant.ofEpochSecond(0, timeline.t0EpochNanos()));
+      spec.commandLine().getErr().flush();
+    }
   }
 }

@@ -24,14 +24,15 @@ public final class Durations {
 
   /**
    * Parses a duration as people write it: {@code 1.2s}, {@code 1200ms}, {@code 500us}, {@code
-   * 42ns}, {@code 2m}, or a bare number of seconds.
+   * 42ns}, {@code 2m}, {@code 1h}, {@code 3d}, or a bare number of seconds.
    *
    * @throws IllegalArgumentException naming the text when it is not a duration
    */
   public static long parse(String text) {
     String value = text.trim().toLowerCase(Locale.ROOT).replace(" ", "");
-    String[] order = {"ns", "us", "µs", "ms", "s", "m"};
-    long[] factor = {1L, 1_000L, 1_000L, 1_000_000L, 1_000_000_000L, 60_000_000_000L};
+    String[] order = {"ns", "us", "µs", "ms", "s", "m", "h", "d"};
+    long[] factor = {1L, 1_000L, 1_000L, 1_000_000L, 1_000_000_000L, 60_000_000_000L, 3_600_000_000_000L,
+        86_400_000_000_000L};
     // Two-letter units come first so that "ms" is not read as "s".
     for (int i = 0; i < order.length; i++) {
       if (value.endsWith(order[i])) {

@@ -19,6 +19,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -83,6 +84,67 @@ class PushAndPullTest {
     assertThat(container.getAttributesList().stream().filter(kv -> kv.getKey().equals("exit_code")).findFirst().orElseThrow().getValue().getIntValue()).isZero();
     assertThat(received.get(0).getResourceSpans(0).getResource().getAttributesList())
         .anySatisfy(kv -> assertThat(kv.getKey() + "=" + kv.getValue().getStringValue()).isEqualTo("cab.tui=openhands"));
+  }
+
+  /**
+   * A backend that stores what it receives over OTLP/HTTP and serves it back Tempo-style, keeping
+   * only spans that started within its retention (as SkyWalking, Tempo and Jaeger do).
+   */
+  private static HttpServer retainingBackend(Duration retention) throws IOException {
+    List<io.opentelemetry.proto.trace.v1.ResourceSpans> stored = new CopyOnWriteArrayList<>();
+    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+    backend.createContext("/v1/traces", exchange -> {
+      long cutoff = System.currentTimeMillis() * 1_000_000L - retention.toNanos();
+      for (var resourceSpans : ExportTraceServiceRequest.parseFrom(exchange.getRequestBody().readAllBytes()).getResourceSpansList()) {
+        var kept = resourceSpans.toBuilder().clearScopeSpans();
+        for (var scopeSpans : resourceSpans.getScopeSpansList()) {
+          kept.addScopeSpans(scopeSpans.toBuilder().clearSpans()
+              .addAllSpans(scopeSpans.getSpansList().stream().filter(span -> span.getStartTimeUnixNano() >= cutoff).toList()));
+        }
+        stored.add(kept.build());
+      }
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    backend.createContext("/api/traces/", exchange -> {
+      String json = com.google.protobuf.util.JsonFormat.printer().print(
+          io.opentelemetry.proto.trace.v1.TracesData.newBuilder().addAllResourceSpans(stored).build());
+      byte[] body = json.getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    backend.start();
+    return backend;
+  }
+
+  @Test
+  void pushVerifyReadsTheTraceBackAndSaysHowManySpansTheBackendHolds() throws IOException {
+    Path capture = Files.write(dir.resolve("seed.jsonl"), resource("seed-cell.otlp.jsonl"));
+    HttpServer keepsAll = retainingBackend(Duration.ofDays(100_000));
+    HttpServer keepsThreeDays = retainingBackend(Duration.ofDays(3));
+    try {
+      String all = "http://127.0.0.1:" + keepsAll.getAddress().getPort();
+      Result held = run("push", capture.toString(), "--endpoint", all, "--verify", "--query", all);
+      assertThat(held.exit()).as(held.err()).isZero();
+      assertThat(held.out()).contains("pushed 5 of 5 spans").contains("backend holds 5 of 5 spans");
+      // The seed cell ran in June 2026: more than 3 days ago, so the warning comes first.
+      assertThat(held.err()).contains("warning: 5 of 5 spans started more than 3d ago");
+
+      String short_ = "http://127.0.0.1:" + keepsThreeDays.getAddress().getPort();
+      Result dropped = run("push", capture.toString(), "--endpoint", short_, "--verify", "--query", short_,
+          "--verify-timeout", "1s");
+      assertThat(dropped.out()).contains("pushed 5 of 5 spans").contains("0 failed")
+          .contains("backend holds 0 of 5 spans");
+      assertThat(dropped.exit()).isEqualTo(1);
+
+      Result noWarning = run("push", capture.toString(), "--endpoint", all, "--max-age", "100000d");
+      assertThat(noWarning.err()).doesNotContain("warning");
+      assertThat(run("push", capture.toString(), "--endpoint", all, "--verify").exit()).isEqualTo(2);
+    } finally {
+      keepsAll.stop(0);
+      keepsThreeDays.stop(0);
+    }
   }
 
   @Test

@@ -1,0 +1,53 @@
+package dev.cabtrace.replay.cli;
+
+import dev.cabtrace.replay.read.TraceReadException;
+import dev.cabtrace.replay.read.TraceReader;
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Reads pushed traces back from a backend's query API and counts the spans it holds: a backend can
+ * accept spans and then drop them (retention, sampling, limits) while the push reported success.
+ */
+final class BackendVerification {
+
+  private BackendVerification() {}
+
+  /**
+   * How many of {@code sent}'s spans the backend at {@code queryUrl} holds, asking again each second
+   * (backends index asynchronously) until it holds all of them or {@code timeoutNanos} has passed.
+   */
+  static long spansHeld(Timeline sent, String queryUrl, long timeoutNanos) {
+    Set<String> expected = new HashSet<>();
+    for (TimelineSpan span : sent.spans()) {
+      expected.add(span.traceId() + "/" + span.spanId());
+    }
+    TraceReader reader = TraceReader.builder().build();
+    long deadline = System.nanoTime() + timeoutNanos;
+    long best = 0;
+    while (true) {
+      Set<String> found = new HashSet<>();
+      for (String traceId : sent.traceIds()) {
+        try {
+          for (TimelineSpan span : BackendFetch.fetch(reader, queryUrl, traceId).spans()) {
+            String key = span.traceId() + "/" + span.spanId();
+            if (expected.contains(key)) {
+              found.add(key);
+            }
+          }
+        } catch (TraceReadException e) {
+          // Not there (yet): counts as holding none of this trace.
+        }
+      }
+      best = Math.max(best, found.size());
+      if (best == expected.size() || System.nanoTime() - deadline >= 0) {
+        return best;
+      }
+      LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+    }
+  }
+}
