@@ -66,6 +66,56 @@ class CrashRecoveryIT {
     assertThat(container.endEpochNanos()).isGreaterThan(container.startEpochNanos());
   }
 
+  @Test
+  void nothingACrashLeavesBehindHoldsASecret() throws Exception {
+    String key = "sk-proj-CRASHKEYCRASHKEYCRASHKEY0123456789";
+    String token = "ghp_CRASHTOKEN0123456789abcdefghijABCD";
+    Path capture = dir.resolve("secret.jsonl");
+    Path journal = dir.resolve("secret.jsonl.journal");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                ExampleCell.class.getName(),
+                "--out", capture.toString(),
+                "--", "sh", "-c",
+                "echo \"agent up with $OPENAI_API_KEY\"; echo \"Authorization: Bearer " + token + "\"; sleep 120",
+                "--openai-api-key", key)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("adapter.log").toFile());
+    builder.environment().put("OPENAI_API_KEY", key);
+    Process adapter = builder.start();
+    List<ProcessHandle> tree = List.of();
+    try {
+      awaitText(journal, "Authorization");
+      tree = adapter.descendants().toList();
+    } finally {
+      adapter.destroyForcibly();
+      assertThat(adapter.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    tree.forEach(ProcessHandle::destroyForcibly);
+
+    // Every file the cell left beside its capture (the adapter's own console log aside: that is
+    // the terminal, not cab-trace's).
+    try (var files = Files.list(dir)) {
+      for (Path file : files.filter(f -> !f.getFileName().toString().equals("adapter.log")).toList()) {
+        String text = Files.readString(file);
+        assertThat(text).as(file.toString()).doesNotContain(key).doesNotContain(token);
+      }
+    }
+    assertThat(Files.readString(journal)).contains("agent up with").contains("Authorization");
+    for (String command : new String[] {"cast", "show"}) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      int exit = dev.cabtrace.replay.cli.CabTraceCli.run(
+          new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+          new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8),
+          command, capture.toString());
+      String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(exit).isZero();
+      assertThat(printed).as(command).doesNotContain(key).doesNotContain(token);
+    }
+  }
+
   private static void awaitText(Path file, String text) throws IOException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
