@@ -1,0 +1,13 @@
+/**
+ * A terminal screen model for replaying recorded terminal output: feed bytes into a {@link
+ * dev.cabtrace.replay.screen.TerminalEmulator}, read an immutable {@link
+ * dev.cabtrace.replay.screen.Screen} back, and seek through a recording with {@link
+ * dev.cabtrace.replay.screen.ScreenRecording}.
+ *
+ * <p>Nothing from the input stream is ever passed through: a screen holds decoded printable
+ * characters and styles, and {@link dev.cabtrace.replay.screen.Screen#toAnsi()} emits only the
+ * SGR sequences it generates itself. The emulator never answers queries.
+ *
+ * <p>All parameters and return values are non-null.
+ */
+package dev.cabtrace.replay.screen;
