@@ -11,6 +11,8 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import java.io.Closeable;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +45,7 @@ public final class CabTraceSdk implements Closeable {
   private final CrashJournal journal;
   private final List<BlockingBatchSpanProcessor> processors;
   private final Duration closeTimeout;
-  private boolean closed;
+  private volatile boolean closed;
 
   CabTraceSdk(
       OpenTelemetrySdk openTelemetry,
@@ -112,6 +114,32 @@ public final class CabTraceSdk implements Closeable {
       missed += processors.get(i).droppedSpans() + processors.get(i).failedSpans();
     }
     return missed;
+  }
+
+  /**
+   * Takes spans recorded by another process (an agent's own OpenTelemetry SDK exporting to {@code
+   * cab-trace record}) into the capture file, the crash journal and every exporter, through the
+   * same redaction, keeping their resource and scope. All or none: false when the capture queue has
+   * no room for them now (the sender should retry later: OTLP's 429 / RESOURCE_EXHAUSTED).
+   */
+  public boolean ingest(Collection<SpanData> spans) {
+    if (closed || processors.isEmpty()) {
+      return false;
+    }
+    // Journaled first: the capture line may be written before offerAll returns.
+    if (journal != null) {
+      journal.received(spans);
+    }
+    if (!processors.get(0).offerAll(spans)) {
+      if (journal != null) {
+        journal.forget(spans);
+      }
+      return false;
+    }
+    for (int i = 1; i < processors.size(); i++) {
+      processors.get(i).offerAll(spans);
+    }
+    return true;
   }
 
   /** Writes out every span ended so far; waits at most the close timeout. */

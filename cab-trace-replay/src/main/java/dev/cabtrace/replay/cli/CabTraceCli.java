@@ -22,6 +22,13 @@ import picocli.CommandLine.Command;
       TokensCommand.class,
       CastCommand.class,
       PushCommand.class,
+      HtmlCommand.class,
+      ServeCommand.class,
+      RecordCommand.class,
+      ScoreCommand.class,
+      SweepCommand.class,
+      CheckCommand.class,
+      DiffCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CabTraceCli implements Runnable {

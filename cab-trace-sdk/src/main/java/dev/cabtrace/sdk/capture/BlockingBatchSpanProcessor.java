@@ -9,6 +9,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -45,6 +46,8 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
   /** Span ends between their shutdown check and their offer: shutdown waits for them to land. */
   private final AtomicInteger ending = new AtomicInteger();
   private final Object workerLock = new Object();
+  private final Object offerLock = new Object();
+  private final int maxQueueSize;
   private volatile Thread worker;
   /** Worker-thread only: spans lost since the last flush request. */
   private long lostAtLastFlush;
@@ -52,6 +55,7 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
   private BlockingBatchSpanProcessor(Builder builder) {
     this.exporter = builder.exporter;
     this.queue = new ArrayBlockingQueue<>(builder.maxQueueSize);
+    this.maxQueueSize = builder.maxQueueSize;
     this.maxExportBatchSize = builder.maxExportBatchSize;
     this.scheduleDelayNanos = builder.scheduleDelay.toNanos();
     this.maxBlockNanos = builder.maxBlockTime.toNanos();
@@ -120,6 +124,45 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
   @Override
   public boolean isEndRequired() {
     return true;
+  }
+
+  /**
+   * Queues spans that ended elsewhere (received from another process), all or none: false when
+   * the queue has no room for them now, so that the sender can be asked to retry. A batch larger
+   * than half the queue is taken with the usual bounded wait instead, as it would never fit.
+   */
+  public boolean offerAll(Collection<SpanData> spans) {
+    if (spans.isEmpty()) {
+      return true;
+    }
+    ending.incrementAndGet();
+    try {
+      if (shutdown.get()) {
+        for (int i = 0; i < spans.size(); i++) {
+          drop("spans arrived after shutdown");
+        }
+        return true;
+      }
+      startWorkerIfNeeded();
+      synchronized (offerLock) {
+        if (spans.size() <= maxQueueSize / 2 && queue.remainingCapacity() < spans.size()) {
+          return false;
+        }
+        for (SpanData span : spans) {
+          try {
+            if (!queue.offer(span, maxBlockNanos, TimeUnit.NANOSECONDS)) {
+              drop("the export queue stayed full for " + Duration.ofNanos(maxBlockNanos).toMillis() + " ms");
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drop("interrupted while the export queue was full");
+          }
+        }
+        return true;
+      }
+    } finally {
+      ending.decrementAndGet();
+    }
   }
 
   /**

@@ -105,6 +105,24 @@ public final class CrashJournal implements SpanProcessor {
     }
   }
 
+  /**
+   * Journals spans that ended in another process and were received here, until their capture line
+   * is written, like spans that ended in this one.
+   */
+  public void received(Collection<SpanData> spans) {
+    synchronized (unwritten) {
+      for (SpanData span : spans) {
+        unwritten.put(key(span.getSpanContext()), span);
+      }
+    }
+    dirty = true;
+  }
+
+  /** Stops journaling received spans that were refused after all (the sender will retry). */
+  public void forget(Collection<SpanData> spans) {
+    written(spans);
+  }
+
   void written(Collection<SpanData> spans) {
     synchronized (unwritten) {
       for (SpanData span : spans) {

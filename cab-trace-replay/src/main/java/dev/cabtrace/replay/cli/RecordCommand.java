@@ -1,0 +1,134 @@
+package dev.cabtrace.replay.cli;
+
+import dev.cabtrace.api.CellIdentity;
+import dev.cabtrace.replay.record.CellRecorder;
+import dev.cabtrace.replay.record.RecordResult;
+import dev.cabtrace.replay.timeline.Durations;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "record", mixinStandardHelpOptions = true,
+    description = {
+        "Record a benchmark cell around any agent command: task_setup, adapter_run, tool_call, container (the command,"
+            + " its output, its exit code) and cleanup spans, plus the command's own OpenTelemetry spans through an OTLP"
+            + " receiver, in one capture file.",
+        "Exit status: the command's own; 124 when the timeout killed it; 127 when it could not start; 125 when the"
+            + " capture lost spans or could not be written."})
+final class RecordCommand implements Callable<Integer> {
+
+  @Option(names = "--out", required = true, paramLabel = "FILE", description = "Capture file to write (OTLP JSON Lines).")
+  Path out;
+
+  @Option(names = "--sweep", defaultValue = "local", description = "Sweep id (default ${DEFAULT-VALUE}).")
+  String sweep;
+
+  @Option(names = "--tui", defaultValue = "agent", description = "Agent CLI name (default ${DEFAULT-VALUE}).")
+  String tui;
+
+  @Option(names = "--model", defaultValue = "unknown", description = "Model id (default ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(names = "--task", defaultValue = "local/task", description = "Task id, category/name (default ${DEFAULT-VALUE}).")
+  String task;
+
+  @Option(names = "--image", defaultValue = "local/subprocess", description = "Container image recorded on the container span.")
+  String image;
+
+  @Option(names = "--timeout", defaultValue = "600", paramLabel = "SECONDS",
+      description = "Kill the command's whole process tree after this many seconds (default ${DEFAULT-VALUE}).")
+  long timeoutSeconds;
+
+  @Option(names = "--model-upstream", paramLabel = "URL",
+      description = "Put the recording proxy in front of this model endpoint and point the command at it"
+          + " (OPENAI_BASE_URL, OPENAI_API_BASE, ANTHROPIC_BASE_URL): one model_call span per call, with its tokens.")
+  URI modelUpstream;
+
+  @Option(names = "--pty", description = "Run the command on a pseudo-terminal and record its raw bytes (for terminal playback).")
+  boolean pty;
+
+  @Option(names = "--cols", defaultValue = "120", description = "Terminal columns with --pty (default ${DEFAULT-VALUE}).")
+  int columns;
+
+  @Option(names = "--rows", defaultValue = "40", description = "Terminal rows with --pty (default ${DEFAULT-VALUE}).")
+  int rows;
+
+  @Option(names = "--no-otlp", negatable = false, description = "No OTLP receiver for the command's own spans.")
+  boolean noOtlp;
+
+  @Option(names = "--otlp-protocol", defaultValue = "http/protobuf", paramLabel = "PROTOCOL",
+      description = "The receiver handed to the command: http/protobuf (default) or grpc.")
+  String otlpProtocol;
+
+  @Option(names = "--otlp-grace", defaultValue = "2s", paramLabel = "DURATION",
+      description = "How long to wait after the command exits for its exports still in flight (default ${DEFAULT-VALUE}).")
+  String otlpGrace;
+
+  @Option(names = "--listen", defaultValue = "127.0.0.1", paramLabel = "ADDR",
+      description = "Address the proxy and the receiver listen on (default ${DEFAULT-VALUE}; 0.0.0.0 for a container).")
+  String listen;
+
+  @Option(names = "--advertise", paramLabel = "HOST",
+      description = "Host in the URLs handed to the command, e.g. host.docker.internal (default: the listen address).")
+  String advertise;
+
+  @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The agent command and its arguments, after --.")
+  List<String> command = new ArrayList<>();
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  private final PrintStream console;
+  private final PrintStream consoleErr;
+
+  RecordCommand() {
+    this(System.out, System.err);
+  }
+
+  RecordCommand(PrintStream console, PrintStream consoleErr) {
+    this.console = console;
+    this.consoleErr = consoleErr;
+  }
+
+  @Override
+  public Integer call() {
+    if (timeoutSeconds < 1) {
+      throw new IllegalArgumentException("--timeout must be at least 1 second");
+    }
+    CellRecorder.Builder recorder = CellRecorder.builder(out)
+        .setIdentity(CellIdentity.of(sweep, tui, model, task))
+        .setImage(image)
+        .setTimeout(Duration.ofSeconds(timeoutSeconds))
+        .setModelUpstream(modelUpstream)
+        .setOtlpReceiver(!noOtlp)
+        .setOtlpProtocol(otlpProtocol)
+        .setOtlpGrace(Duration.ofNanos(Durations.parse(otlpGrace)))
+        .setListenAddress(listen)
+        .setAdvertiseHost(advertise)
+        .setConsole(console, consoleErr);
+    if (pty) {
+      recorder.setPty(columns, rows);
+    }
+    RecordResult result = recorder.build().run(command);
+    PrintStream err = consoleErr;
+    if (result.lostSpans() > 0) {
+      err.printf("cab-trace record: %d span(s) could not be written to %s; see the warnings above%n",
+          result.lostSpans(), out);
+    } else if (result.failure() != null) {
+      err.printf("cab-trace record: could not run %s: %s%n", command.get(0), result.failure().getMessage());
+    } else {
+      err.printf("cab-trace record: exit code %d%s; captured %d spans (%d from the command's own OpenTelemetry SDK),"
+              + " trace %s, in %s%n", result.exitCode(), result.timedOut() ? " (killed at the timeout)" : "",
+          result.capturedSpans(), result.receivedSpans(), result.traceId(), out);
+    }
+    err.flush();
+    return result.exitStatus();
+  }
+}

@@ -1,0 +1,375 @@
+package dev.cabtrace.replay.record;
+
+import dev.cabtrace.api.CabAttributes;
+import dev.cabtrace.api.CellIdentity;
+import dev.cabtrace.api.CellSpan;
+import dev.cabtrace.api.CellTracer;
+import dev.cabtrace.api.TerminalRecorder;
+import dev.cabtrace.sdk.CabTraceSdk;
+import dev.cabtrace.sdk.proxy.ModelCallRecordingProxy;
+import io.opentelemetry.api.trace.SpanContext;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * Records one benchmark cell around any command, in any language: {@code task_setup} prepares a
+ * temporary workdir, {@code adapter_run} wraps {@code tool_call} (no plugins applied) and {@code
+ * container} (the command as a real subprocess in that workdir, on pipes or a pseudo-terminal, its
+ * output recorded, its whole process tree killed at the timeout), and {@code cleanup} removes the
+ * workdir. Optionally a recording proxy in front of the command's model endpoint, and an OTLP
+ * receiver that takes the command's own OpenTelemetry spans into the same capture file, parented
+ * under {@code container} through {@code TRACEPARENT}.
+ *
+ * <pre>{@code
+ * RecordResult result = CellRecorder.builder(Path.of("cell.jsonl"))
+ *     .setIdentity(CellIdentity.of("sweep-1", "aider", "gpt-5-mini", "python/flaky-retry"))
+ *     .setPty(120, 40)
+ *     .build()
+ *     .run(List.of("aider", "--yes-always", "--message", "fix the flaky retry"));
+ * System.exit(result.exitStatus());
+ * }</pre>
+ */
+public final class CellRecorder {
+
+  private final Builder settings;
+
+  private CellRecorder(Builder settings) {
+    this.settings = settings;
+  }
+
+  /** A builder for a recorder writing to {@code captureFile}. */
+  public static Builder builder(Path captureFile) {
+    return new Builder(Objects.requireNonNull(captureFile, "captureFile"));
+  }
+
+  /** Records the cell around {@code command}; never throws for what the command does. */
+  public RecordResult run(List<String> command) {
+    if (command.isEmpty()) {
+      throw new IllegalArgumentException("no command to record");
+    }
+    CellIdentity identity = settings.identity;
+    CommandRunner.Outcome outcome;
+    long received = 0;
+    try (CabTraceSdk sdk = settings.sdkBuilder.apply(
+        CabTraceSdk.builder().setCellIdentity(identity).setCaptureFile(settings.captureFile)).build()) {
+      CellTracer tracer = sdk.cellTracer();
+      Path workdir;
+      try (CellSpan setup = tracer.taskSetup("prepare:" + identity.taskId())) {
+        workdir = prepareWorkdir(setup);
+        setup.setAttribute("workdir", workdir.toString())
+            .setAttribute("task_category", identity.taskCategory())
+            .setAttribute("plugin_stack", List.of())
+            .setAttribute("behavior_mode", "factory");
+      }
+      try (CellSpan run = tracer.adapterRun(identity.tui() + ":" + identity.taskId(), identity.tui())) {
+        run.setAttribute(CabAttributes.TIMEOUT_S, settings.timeout.toSeconds()).setAttribute("plugin_stack", List.of());
+        try (CellSpan plugins = tracer.toolCall("applied_plugins")) {
+          plugins.setAttribute("tui", identity.tui())
+              .setAttribute("count", 0L)
+              .setAttribute("applied", List.of())
+              .setAttribute("env_keys", List.of())
+              .setAttribute("extra_args", List.of())
+              .setAttribute("applied_count", 0L)
+              .setAttribute("skipped_count", 0L);
+        }
+        try (CellSpan container = tracer.container(identity.tui() + ":run")) {
+          container.setAttribute(CabAttributes.CONTAINER_IMAGE_NAME, settings.image)
+              .setAttribute(CabAttributes.CONTAINER_COMMAND_ARGS, List.copyOf(command))
+              .setAttribute(CabAttributes.TIMEOUT_S, settings.timeout.toSeconds());
+          ContainerRun containerRun = runContainer(sdk, tracer, container, command, workdir);
+          outcome = containerRun.outcome;
+          received = containerRun.received;
+          container.setExitCode(outcome.exitCode()).setTimedOut(outcome.timedOut());
+          if (outcome.failure() != null) {
+            container.recordFailure(outcome.failure());
+          } else if (outcome.timedOut()) {
+            container.setError("killed after " + settings.timeout.toSeconds() + " s timeout");
+          } else if (outcome.exitCode() != 0) {
+            container.setError("exit code " + outcome.exitCode());
+          }
+        }
+        run.setExitCode(outcome.exitCode()).setTimedOut(outcome.timedOut());
+      }
+      try (CellSpan cleanup = tracer.cleanup("cleanup:" + identity.tui())) {
+        deleteQuietly(workdir, cleanup);
+      }
+      sdk.flush();
+      long captured = sdk.capturedSpans();
+      long lost = sdk.lostSpans();
+      String traceId = sdk.traceId().orElse("");
+      return new RecordResult(outcome.exitCode(), outcome.timedOut(), captured, lost, received, traceId,
+          outcome.failure());
+    }
+  }
+
+  private static final class ContainerRun {
+    CommandRunner.Outcome outcome;
+    long received;
+  }
+
+  private ContainerRun runContainer(
+      CabTraceSdk sdk, CellTracer tracer, CellSpan container, List<String> command, Path workdir) {
+    Map<String, String> environment = new LinkedHashMap<>();
+    ModelCallRecordingProxy proxy = null;
+    OtlpReceiver receiver = null;
+    ContainerRun result = new ContainerRun();
+    try {
+      if (settings.modelUpstream != null) {
+        proxy = ModelCallRecordingProxy.builder(settings.modelUpstream, tracer)
+            .setBindAddress(settings.listenAddress).start();
+        String base = "http://" + settings.advertiseHost() + ":" + proxy.port();
+        environment.put("OPENAI_BASE_URL", base + "/v1");
+        environment.put("OPENAI_API_BASE", base + "/v1");
+        environment.put("ANTHROPIC_BASE_URL", base);
+      }
+      if (settings.otlpReceiver) {
+        try {
+          receiver = new OtlpReceiver(sdk, settings.listenAddress, "grpc".equals(settings.otlpProtocol));
+          handOver(environment, receiver);
+        } catch (IOException e) {
+          container.recordFailure(new IOException("the OTLP receiver could not start: " + e.getMessage(), e));
+        }
+      }
+      SpanContext context = container.spanContext();
+      if (context.isValid() && !settings.parentEnvironment.containsKey("TRACEPARENT")) {
+        environment.put("TRACEPARENT", "00-" + context.getTraceId() + "-" + context.getSpanId() + "-"
+            + context.getTraceFlags().asHex());
+      }
+      CommandRunner runner = settings.ptyColumns > 0
+          ? CommandRunner.pty(command, workdir, environment, settings.timeout.toSeconds(), settings.ptyColumns, settings.ptyRows)
+          : CommandRunner.pipes(command, workdir, environment, settings.timeout.toSeconds());
+      try (TerminalRecorder output = TerminalRecorder.create(container)) {
+        if (runner.onPty()) {
+          output.recordSize(settings.ptyColumns, settings.ptyRows);
+        }
+        result.outcome = runner.run(output, nonClosing(settings.console), nonClosing(settings.consoleErr));
+      }
+      if (receiver != null) {
+        awaitExportsInFlight(receiver);
+        result.received = receiver.receivedSpans();
+        if (receiver.malformedRequests() > 0) {
+          container.setAttribute("cab.otlp.malformed_requests", receiver.malformedRequests());
+        }
+        container.setAttribute("cab.otlp.received_spans", receiver.receivedSpans());
+      }
+      return result;
+    } finally {
+      if (receiver != null) {
+        receiver.close();
+      }
+      if (proxy != null) {
+        proxy.close();
+      }
+    }
+  }
+
+  /** The receiver's URLs for the command, unless the user pointed its exporter elsewhere. */
+  private void handOver(Map<String, String> environment, OtlpReceiver receiver) {
+    Map<String, String> parent = settings.parentEnvironment;
+    if (parent.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT") || parent.containsKey("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")) {
+      return;
+    }
+    boolean grpc = "grpc".equals(settings.otlpProtocol);
+    environment.put("OTEL_EXPORTER_OTLP_ENDPOINT",
+        "http://" + settings.advertiseHost() + ":" + (grpc ? receiver.grpcPort() : receiver.httpPort()));
+    if (!parent.containsKey("OTEL_EXPORTER_OTLP_PROTOCOL")) {
+      environment.put("OTEL_EXPORTER_OTLP_PROTOCOL", grpc ? "grpc" : "http/protobuf");
+    }
+    if (!parent.containsKey("OTEL_TRACES_EXPORTER")) {
+      environment.put("OTEL_TRACES_EXPORTER", "otlp");
+    }
+  }
+
+  /**
+   * Waits, at most the grace, until no export is in flight and no span has arrived for a moment:
+   * an agent's SDK may still be sending when its process has exited.
+   */
+  private void awaitExportsInFlight(OtlpReceiver receiver) {
+    long deadline = System.nanoTime() + settings.otlpGrace.toNanos();
+    long quietSince = System.nanoTime();
+    long seen = receiver.receivedSpans();
+    while (System.nanoTime() - deadline < 0) {
+      long now = System.nanoTime();
+      long received = receiver.receivedSpans();
+      if (received != seen || receiver.inFlight() > 0) {
+        seen = received;
+        quietSince = now;
+      } else if (now - quietSince >= TimeUnit.MILLISECONDS.toNanos(200)) {
+        return;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+  }
+
+  /** The console outlives the subprocess: closing the recorder's stream must not close it. */
+  private static OutputStream nonClosing(PrintStream console) {
+    return new PrintStream(console, true) {
+      @Override
+      public void close() {
+        flush();
+      }
+    };
+  }
+
+  private static Path prepareWorkdir(CellSpan setup) {
+    try {
+      return Files.createTempDirectory("cab-trace-cell-");
+    } catch (IOException e) {
+      setup.recordFailure(e);
+      return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+  }
+
+  private static void deleteQuietly(Path workdir, CellSpan cleanup) {
+    if (!workdir.getFileName().toString().startsWith("cab-trace-cell-")) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(workdir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      cleanup.recordFailure(e);
+    }
+  }
+
+  /** Settings of a {@link CellRecorder}. */
+  public static final class Builder {
+    private final Path captureFile;
+    private CellIdentity identity = CellIdentity.of("local", "agent", "unknown", "local/task");
+    private Duration timeout = Duration.ofSeconds(600);
+    private String image = "local/subprocess";
+    private URI modelUpstream;
+    private int ptyColumns;
+    private int ptyRows;
+    private boolean otlpReceiver = true;
+    private String otlpProtocol = "http/protobuf";
+    private Duration otlpGrace = Duration.ofSeconds(2);
+    private String listenAddress = "127.0.0.1";
+    private String advertise;
+    private PrintStream console = System.out;
+    private PrintStream consoleErr = System.err;
+    private Map<String, String> parentEnvironment = System.getenv();
+    private UnaryOperator<dev.cabtrace.sdk.CabTraceSdkBuilder> sdkBuilder = UnaryOperator.identity();
+
+    private Builder(Path captureFile) {
+      this.captureFile = captureFile;
+    }
+
+    /** Who the cell is: on the resource of every span. */
+    public Builder setIdentity(CellIdentity identity) {
+      this.identity = Objects.requireNonNull(identity, "identity");
+      return this;
+    }
+
+    /** When the command's whole process tree is killed; default 600 s. */
+    public Builder setTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive");
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** The container image recorded on the container span. */
+    public Builder setImage(String image) {
+      this.image = Objects.requireNonNull(image, "image");
+      return this;
+    }
+
+    /** Puts the recording proxy in front of this model endpoint; null for none. */
+    public Builder setModelUpstream(URI modelUpstream) {
+      this.modelUpstream = modelUpstream;
+      return this;
+    }
+
+    /** Runs the command on a pseudo-terminal of this size and records its raw bytes. */
+    public Builder setPty(int columns, int rows) {
+      if (columns < 1 || rows < 1 || columns > 1000 || rows > 1000) {
+        throw new IllegalArgumentException("terminal size must be 1..1000 columns and rows");
+      }
+      this.ptyColumns = columns;
+      this.ptyRows = rows;
+      return this;
+    }
+
+    /** Whether the command gets an OTLP receiver for its own spans; default on. */
+    public Builder setOtlpReceiver(boolean otlpReceiver) {
+      this.otlpReceiver = otlpReceiver;
+      return this;
+    }
+
+    /** The receiver handed to the command: {@code http/protobuf} (default) or {@code grpc}. */
+    public Builder setOtlpProtocol(String otlpProtocol) {
+      if (!"grpc".equals(otlpProtocol) && !"http/protobuf".equals(otlpProtocol)) {
+        throw new IllegalArgumentException("--otlp-protocol must be grpc or http/protobuf, not " + otlpProtocol);
+      }
+      this.otlpProtocol = otlpProtocol;
+      return this;
+    }
+
+    /** How long to wait after the command exits for its exports still in flight; default 2 s. */
+    public Builder setOtlpGrace(Duration otlpGrace) {
+      this.otlpGrace = Objects.requireNonNull(otlpGrace, "otlpGrace");
+      return this;
+    }
+
+    /** The address the proxy and the receiver listen on; default 127.0.0.1. */
+    public Builder setListenAddress(String listenAddress) {
+      this.listenAddress = Objects.requireNonNull(listenAddress, "listenAddress");
+      return this;
+    }
+
+    /** The host put in the URLs handed to the command (e.g. host.docker.internal); default the listen address. */
+    public Builder setAdvertiseHost(String advertise) {
+      this.advertise = advertise;
+      return this;
+    }
+
+    /** Where the command's stdout (or terminal) and stderr are forwarded; default this process's. */
+    public Builder setConsole(PrintStream out, PrintStream err) {
+      this.console = Objects.requireNonNull(out, "out");
+      this.consoleErr = Objects.requireNonNull(err, "err");
+      return this;
+    }
+
+    /** The environment whose OTEL_* and TRACEPARENT settings the user made; default this process's. */
+    public Builder setParentEnvironment(Map<String, String> environment) {
+      this.parentEnvironment = Map.copyOf(environment);
+      return this;
+    }
+
+    /** Further SDK settings (an OTLP export, redaction patterns, a clock for tests). */
+    public Builder configureSdk(UnaryOperator<dev.cabtrace.sdk.CabTraceSdkBuilder> configure) {
+      this.sdkBuilder = Objects.requireNonNull(configure, "configure");
+      return this;
+    }
+
+    String advertiseHost() {
+      if (advertise != null) {
+        return advertise;
+      }
+      return "0.0.0.0".equals(listenAddress) || "::".equals(listenAddress) ? "127.0.0.1" : listenAddress;
+    }
+
+    /** The recorder. */
+    public CellRecorder build() {
+      return new CellRecorder(this);
+    }
+  }
+}

@@ -1,0 +1,302 @@
+package dev.cabtrace.replay.record;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import com.google.rpc.RetryInfo;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.cabtrace.sdk.CabTraceSdk;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ServerCalls;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * An OTLP trace receiver inside {@code cab-trace record}: OTLP/HTTP ({@code POST /v1/traces},
+ * protobuf or JSON, gzip or not) and OTLP/gRPC ({@code TraceService/Export}), decoded with the
+ * official {@code opentelemetry-proto} classes, each span handed to the cell's SDK (capture file,
+ * journal, redaction, exporters). Back-pressure as the OTLP specification asks: when the capture
+ * queue has no room, HTTP 429 with {@code Retry-After} and gRPC {@code RESOURCE_EXHAUSTED} with
+ * {@code RetryInfo}, so the sender retries instead of this process buffering without bound. A
+ * malformed request gets 400 / {@code INVALID_ARGUMENT} and is counted.
+ */
+final class OtlpReceiver implements AutoCloseable {
+
+  private static final Logger logger = Logger.getLogger(OtlpReceiver.class.getName());
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final long MAX_BODY_BYTES = 64L * 1024 * 1024;
+  private static final int MAX_CONCURRENT_REQUESTS = 64;
+
+  private final CabTraceSdk sdk;
+  private final HttpServer http;
+  private final Server grpc;
+  private final ExecutorService httpExecutor;
+  private final AtomicLong receivedSpans = new AtomicLong();
+  private final AtomicLong refusedRequests = new AtomicLong();
+  private final AtomicLong malformedRequests = new AtomicLong();
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  OtlpReceiver(CabTraceSdk sdk, String listenAddress, boolean withGrpc) throws IOException {
+    this.sdk = sdk;
+    AtomicInteger threads = new AtomicInteger();
+    this.httpExecutor = new ThreadPoolExecutor(1, MAX_CONCURRENT_REQUESTS, 30, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), runnable -> {
+          Thread thread = new Thread(runnable, "cab-trace-otlp-http-" + threads.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        }, new ThreadPoolExecutor.CallerRunsPolicy());
+    this.http = HttpServer.create(new InetSocketAddress(listenAddress, 0), 256);
+    http.setExecutor(httpExecutor);
+    http.createContext("/v1/traces", this::handleHttp);
+    http.start();
+    // gRPC (Netty) takes about a second to start: only when the command is handed the gRPC receiver.
+    this.grpc = withGrpc ? startGrpc(listenAddress) : null;
+  }
+
+  private Server startGrpc(String listenAddress) throws IOException {
+    MethodDescriptor<ExportTraceServiceRequest, ExportTraceServiceResponse> export =
+        MethodDescriptor.<ExportTraceServiceRequest, ExportTraceServiceResponse>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService/Export")
+            .setRequestMarshaller(ProtoUtils.marshaller(ExportTraceServiceRequest.getDefaultInstance()))
+            .setResponseMarshaller(ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
+            .build();
+    ServerServiceDefinition service =
+        ServerServiceDefinition.builder("opentelemetry.proto.collector.trace.v1.TraceService")
+            .addMethod(export, ServerCalls.asyncUnaryCall((request, observer) -> {
+              Outcome outcome = accept(request);
+              if (outcome == Outcome.ACCEPTED) {
+                observer.onNext(ExportTraceServiceResponse.getDefaultInstance());
+                observer.onCompleted();
+              } else if (outcome == Outcome.FULL) {
+                Metadata trailers = new Metadata();
+                trailers.put(ProtoUtils.keyForProto(RetryInfo.getDefaultInstance()), RetryInfo.newBuilder()
+                    .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(1)).build());
+                observer.onError(Status.RESOURCE_EXHAUSTED.withDescription("capture queue full; retry")
+                    .asRuntimeException(trailers));
+              } else {
+                observer.onError(Status.INVALID_ARGUMENT.withDescription("malformed spans").asRuntimeException());
+              }
+            }))
+            .build();
+    return NettyServerBuilder.forAddress(new InetSocketAddress(listenAddress, 0))
+        .maxInboundMessageSize((int) MAX_BODY_BYTES)
+        .addService(service)
+        .build()
+        .start();
+  }
+
+  /** The port of OTLP/HTTP. */
+  int httpPort() {
+    return http.getAddress().getPort();
+  }
+
+  /** The port of OTLP/gRPC, or -1 when it was not started. */
+  int grpcPort() {
+    return grpc == null ? -1 : grpc.getPort();
+  }
+
+  long receivedSpans() {
+    return receivedSpans.get();
+  }
+
+  long refusedRequests() {
+    return refusedRequests.get();
+  }
+
+  long malformedRequests() {
+    return malformedRequests.get();
+  }
+
+  /** Requests being handled now. */
+  int inFlight() {
+    return inFlight.get();
+  }
+
+  private enum Outcome { ACCEPTED, FULL, MALFORMED }
+
+  private Outcome accept(ExportTraceServiceRequest request) {
+    inFlight.incrementAndGet();
+    try {
+      List<SpanData> spans = ProtoSpans.of(request);
+      if (!sdk.ingest(spans)) {
+        refusedRequests.incrementAndGet();
+        return Outcome.FULL;
+      }
+      receivedSpans.addAndGet(spans.size());
+      return Outcome.ACCEPTED;
+    } catch (ProtoSpans.Malformed e) {
+      malformed(e.getMessage());
+      return Outcome.MALFORMED;
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void malformed(String why) {
+    long count = malformedRequests.incrementAndGet();
+    if (count == 1 || Long.bitCount(count) == 1) {
+      logger.warning("cab-trace record: refused " + count + " malformed OTLP request(s) so far: " + why);
+    }
+  }
+
+  private void handleHttp(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (!"POST".equals(exchange.getRequestMethod())) {
+        exchange.getResponseHeaders().set("Allow", "POST");
+        exchange.sendResponseHeaders(405, -1);
+        return;
+      }
+      String contentType = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")).toLowerCase(Locale.ROOT);
+      boolean json = contentType.startsWith("application/json");
+      ExportTraceServiceRequest request;
+      try {
+        byte[] body = readBody(exchange);
+        request = json ? fromJson(body) : ExportTraceServiceRequest.parseFrom(body);
+      } catch (IOException | RuntimeException e) {
+        malformed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        answer(exchange, 400, json, "malformed OTLP request: " + e.getMessage());
+        return;
+      }
+      Outcome outcome = accept(request);
+      if (outcome == Outcome.ACCEPTED) {
+        byte[] response = json ? "{}".getBytes(StandardCharsets.UTF_8)
+            : ExportTraceServiceResponse.getDefaultInstance().toByteArray();
+        exchange.getResponseHeaders().set("Content-Type", json ? "application/json" : "application/x-protobuf");
+        exchange.sendResponseHeaders(200, response.length == 0 ? -1 : response.length);
+        if (response.length > 0) {
+          exchange.getResponseBody().write(response);
+        }
+      } else if (outcome == Outcome.FULL) {
+        exchange.getResponseHeaders().set("Retry-After", "1");
+        answer(exchange, 429, json, "capture queue full; retry later");
+      } else {
+        answer(exchange, 400, json, "malformed spans");
+      }
+    }
+  }
+
+  private static byte[] readBody(HttpExchange exchange) throws IOException {
+    InputStream in = exchange.getRequestBody();
+    if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+      in = new GZIPInputStream(in);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buffer = new byte[16 * 1024];
+    int n;
+    while ((n = in.read(buffer)) >= 0) {
+      if (out.size() + n > MAX_BODY_BYTES) {
+        throw new IOException("body over " + MAX_BODY_BYTES + " bytes");
+      }
+      out.write(buffer, 0, n);
+    }
+    return out.toByteArray();
+  }
+
+  /** A google.rpc.Status, as OTLP/HTTP answers errors, in the request's encoding. */
+  private static void answer(HttpExchange exchange, int status, boolean json, String message) throws IOException {
+    byte[] body;
+    if (json) {
+      StringWriter text = new StringWriter();
+      try (JsonGenerator generator = JSON.createGenerator(text)) {
+        generator.writeStartObject();
+        generator.writeNumberField("code", status == 429 ? 8 : 3);
+        generator.writeStringField("message", message);
+        generator.writeEndObject();
+      }
+      body = text.toString().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+    } else {
+      body = com.google.rpc.Status.newBuilder().setCode(status == 429 ? 8 : 3).setMessage(message).build().toByteArray();
+      exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+    }
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  /**
+   * OTLP/JSON into the official classes: the protobuf JSON mapping but with ids as hex (OTLP's
+   * rule), which are turned into base64 for the protobuf parser first.
+   */
+  static ExportTraceServiceRequest fromJson(byte[] body) throws IOException {
+    StringWriter rewritten = new StringWriter(body.length + 64);
+    try (JsonParser parser = JSON.createParser(body); JsonGenerator out = JSON.createGenerator(rewritten)) {
+      JsonToken token;
+      while ((token = parser.nextToken()) != null) {
+        if (token == JsonToken.VALUE_STRING && isIdField(parser.currentName())) {
+          out.writeString(hexToBase64(parser.getText()));
+        } else {
+          out.copyCurrentEvent(parser);
+        }
+      }
+    }
+    ExportTraceServiceRequest.Builder request = ExportTraceServiceRequest.newBuilder();
+    try {
+      JsonFormat.parser().ignoringUnknownFields().merge(rewritten.toString(), request);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    return request.build();
+  }
+
+  private static boolean isIdField(String name) {
+    return "traceId".equals(name) || "spanId".equals(name) || "parentSpanId".equals(name);
+  }
+
+  private static String hexToBase64(String hex) throws IOException {
+    if (hex.isEmpty()) {
+      return hex;
+    }
+    try {
+      return Base64.getEncoder().encodeToString(HexFormat.of().parseHex(hex));
+    } catch (IllegalArgumentException e) {
+      throw new IOException("id \"" + hex + "\" is not hex");
+    }
+  }
+
+  @Override
+  public void close() {
+    http.stop(0);
+    httpExecutor.shutdownNow();
+    if (grpc != null) {
+      grpc.shutdownNow();
+      try {
+        grpc.awaitTermination(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

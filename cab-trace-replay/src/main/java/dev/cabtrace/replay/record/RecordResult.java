@@ -1,0 +1,41 @@
+package dev.cabtrace.replay.record;
+
+/**
+ * What recording a cell came to.
+ *
+ * @param exitCode the command's own exit code (-1 when it could not be started)
+ * @param timedOut whether the timeout killed it
+ * @param capturedSpans spans written to the capture file
+ * @param lostSpans spans that could not be written (dropped or failed)
+ * @param receivedSpans spans the command's own OpenTelemetry SDK exported to the receiver
+ * @param traceId the cell's trace id
+ * @param failure why the command could not be run, or null
+ */
+public record RecordResult(
+    int exitCode, boolean timedOut, long capturedSpans, long lostSpans, long receivedSpans, String traceId,
+    Exception failure) {
+
+  /** Exit status of {@code cab-trace record} when the capture lost spans or could not be written. */
+  public static final int CAPTURE_INCOMPLETE = 125;
+  /** Exit status when the timeout killed the command, as {@code timeout(1)} uses. */
+  public static final int TIMED_OUT = 124;
+  /** Exit status when the command could not be started, as shells use. */
+  public static final int NOT_STARTED = 127;
+
+  /**
+   * The exit status a script can rely on: the command's own code, 124 when the timeout killed it,
+   * 127 when it could not start, and 125 (over all of these) when the capture is incomplete.
+   */
+  public int exitStatus() {
+    if (lostSpans > 0) {
+      return CAPTURE_INCOMPLETE;
+    }
+    if (failure != null) {
+      return NOT_STARTED;
+    }
+    if (timedOut) {
+      return TIMED_OUT;
+    }
+    return exitCode;
+  }
+}
