@@ -1,5 +1,6 @@
 package dev.cabtrace.replay.assertions;
 
+import dev.cabtrace.replay.ledger.TimelineDiff;
 import dev.cabtrace.replay.timeline.Frame;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
@@ -11,6 +12,8 @@ import dev.cabtrace.replay.timeline.TimelineSpan;
  * assertThat(timeline).hasSpanCount(5).hasTotalDurationBetween(ofSeconds(85), ofSeconds(86));
  * assertThat(timeline).span("openhands:run").hasKind(CabSpanKind.CONTAINER).hasAttribute("exit_code", 0L);
  * assertThat(timeline).at(Duration.ofMillis(1200)).hasActiveSpans("openhands:run").hasFinishedModelCalls(3);
+ * assertThat(timeline).score().hasTotalTokensAtMost(20_000).hasWallClockAtMost(ofMinutes(2)).isPass();
+ * assertThat(TimelineDiff.of(before, after)).hasTokenRegressionAtMost(10).hasWallClockRegressionAtMost(20);
  * }</pre>
  */
 public final class CabTraceAssertions {
@@ -30,5 +33,10 @@ public final class CabTraceAssertions {
   /** Assertions on a frame. */
   public static FrameAssert assertThat(Frame frame) {
     return new FrameAssert(frame);
+  }
+
+  /** Assertions on how a cell changed from A to B. */
+  public static TimelineDiffAssert assertThat(TimelineDiff diff) {
+    return new TimelineDiffAssert(diff);
   }
 }

@@ -1,6 +1,7 @@
 package dev.cabtrace.replay.assertions;
 
 import dev.cabtrace.api.CabSpanKind;
+import dev.cabtrace.replay.ledger.CellScore;
 import dev.cabtrace.replay.timeline.Durations;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
@@ -101,6 +102,12 @@ public final class TimelineAssert extends AbstractAssert<TimelineAssert, Timelin
       failWithMessage("Expected no load warnings but found %s", actual.warnings());
     }
     return this;
+  }
+
+  /** Assertions on its token and latency figures, as the benchmark scores them. */
+  public ScoreAssert score() {
+    isNotNull();
+    return new ScoreAssert(CellScore.of(actual));
   }
 
   /** Assertions on the frame at {@code offset} from the start. */

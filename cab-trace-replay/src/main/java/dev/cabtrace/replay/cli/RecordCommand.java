@@ -117,7 +117,7 @@ final class RecordCommand implements Callable<Integer> {
       recorder.setPty(columns, rows);
     }
     RecordResult result = recorder.build().run(command);
-    PrintStream err = consoleErr;
+    java.io.PrintWriter err = spec.commandLine().getErr();
     if (result.lostSpans() > 0) {
       err.printf("cab-trace record: %d span(s) could not be written to %s; see the warnings above%n",
           result.lostSpans(), out);

@@ -1,0 +1,496 @@
+package dev.cabtrace.replay.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.cabtrace.replay.ledger.Budget;
+import dev.cabtrace.replay.ledger.SweepGroup;
+import dev.cabtrace.replay.ledger.SweepLedger;
+import dev.cabtrace.replay.read.TraceReadException;
+import dev.cabtrace.replay.read.TraceReader;
+import dev.cabtrace.replay.terminal.TerminalText;
+import dev.cabtrace.replay.timeline.Timeline;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+    description = {"Print a sweep's ledger per agent and model, as a leaderboard.",
+        "Reads every capture (*.jsonl, with its crash journal) under the PATHs, or every trace a backend holds for"
+            + " --sweep ID. A cell that cannot be read becomes a warning naming it; the rest still count."})
+final class SweepCommand implements Callable<Integer> {
+
+  private static final String[] COLUMNS = {
+    "tui", "model", "cells", "passes", "pass_rate", "prompt_tokens", "completion_tokens", "total_tokens",
+    "model_calls", "tokens_per_correct_task", "cells_without_tokens", "wall_clock_ms_median", "wall_clock_ms_p90",
+    "container_active_ms_median", "model_call_ms_total"
+  };
+
+  @Parameters(paramLabel = "PATH", arity = "0..*",
+      description = "Capture files, or directories searched recursively for *.jsonl.")
+  List<String> paths = new ArrayList<>();
+
+  @Option(names = "--from", paramLabel = "URL",
+      description = "Search a backend's query API for the sweep's traces instead: Tempo, Jaeger or Zipkin.")
+  String from;
+
+  @Option(names = "--sweep", paramLabel = "ID", description = "With --from: the cab.sweep_id to search for.")
+  String sweepId;
+
+  @Option(names = "--service", paramLabel = "NAME", defaultValue = "cab-harness",
+      description = "With --from on Jaeger, which searches within one service: its name (default: ${DEFAULT-VALUE}).")
+  String service;
+
+  @Option(names = "--limit", paramLabel = "N", defaultValue = "1000",
+      description = "With --from: at most N traces (default: ${DEFAULT-VALUE}).")
+  int limit;
+
+  @Option(names = "--since", paramLabel = "DURATION",
+      description = "With --from: search traces of the last DURATION (e.g. 6h, P7D); default: the backend's own window.")
+  String since;
+
+  @Option(names = "--json", description = "Print {\"cells\": N, \"groups\": [...], \"warnings\": [...]}.")
+  boolean json;
+
+  @Option(names = "--csv", description = "Print one CSV row per group, with a header row; warnings go to stderr.")
+  boolean csv;
+
+  @Option(names = "--strict", description = "A cell with a bad line is not counted (a warning) instead of counted without it.")
+  boolean strict;
+
+  @Option(names = "--verbose", description = "Print stack traces of errors.")
+  boolean verbose;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (json && csv) {
+      throw new IllegalArgumentException("--json and --csv exclude each other");
+    }
+    if (from == null && sweepId != null) {
+      throw new IllegalArgumentException("--sweep needs --from URL");
+    }
+    if (from != null && (sweepId == null || !paths.isEmpty())) {
+      throw new IllegalArgumentException("--from needs --sweep ID and no PATH");
+    }
+    if (from == null && paths.isEmpty()) {
+      throw new IllegalArgumentException("give at least one PATH, or --from URL --sweep ID");
+    }
+    if (limit < 1) {
+      throw new IllegalArgumentException("--limit must be at least 1");
+    }
+    java.time.Duration window = since == null ? null : Budget.parseDuration(since);
+    // One file per thread: the pool, not the reader, spreads the work over the processors.
+    TraceReader reader = TraceReader.builder().setStrict(strict).setParallelism(1).build();
+    SweepLedger.Builder ledger = SweepLedger.builder();
+    List<Callable<String>> cells = new ArrayList<>();
+    if (from != null) {
+      for (String traceId : BackendSearch.search(from, sweepId, service, limit, window, System.currentTimeMillis())) {
+        cells.add(() -> count(ledger, () -> BackendFetch.fetch(reader, from, traceId)));
+      }
+    } else {
+      for (Path file : captureFiles(ledger)) {
+        cells.add(() -> count(ledger, () -> reader.read(file)));
+      }
+    }
+    for (String warning : runAll(cells)) {
+      if (warning != null) {
+        ledger.addWarning(warning);
+      }
+    }
+    SweepLedger result = ledger.build();
+    spec.commandLine().getOut().print(json ? json(result) : csv ? csv(result) : text(result));
+    spec.commandLine().getOut().flush();
+    if (csv) {
+      for (String warning : result.warnings()) {
+        spec.commandLine().getErr().println("cab-trace: warning: " + TerminalText.escapeLine(warning));
+      }
+    }
+    return result.cells() == 0 && !result.warnings().isEmpty() ? 1 : 0;
+  }
+
+  private interface Load {
+    Timeline load() throws TraceReadException;
+  }
+
+  /** Adds one cell to the ledger; returns the warning it leaves, or null. */
+  private static String count(SweepLedger.Builder ledger, Load load) {
+    Timeline timeline;
+    try {
+      timeline = load.load();
+    } catch (TraceReadException e) {
+      return e.getMessage();
+    } catch (RuntimeException e) {
+      return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+    ledger.add(timeline);
+    int problems = timeline.warnings().size();
+    return problems == 0 ? null
+        : timeline.warnings().get(0) + (problems > 1 ? " (and " + (problems - 1) + " more load warning(s))" : "");
+  }
+
+  /** Runs every task on a pool as wide as the machine; the results in the tasks' order. */
+  private static List<String> runAll(List<Callable<String>> tasks) throws InterruptedException {
+    int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), tasks.size()));
+    ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
+      Thread thread = new Thread(runnable, "cab-trace-sweep");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      List<Future<String>> futures = new ArrayList<>(tasks.size());
+      for (Callable<String> task : tasks) {
+        futures.add(pool.submit(task));
+      }
+      List<String> results = new ArrayList<>(tasks.size());
+      for (Future<String> future : futures) {
+        try {
+          results.add(future.get());
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          results.add(cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+        }
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** The files to read: each PATH that is a file, and every *.jsonl under each directory, sorted. */
+  private List<Path> captureFiles(SweepLedger.Builder ledger) throws IOException {
+    Set<Path> files = new LinkedHashSet<>();
+    for (String name : paths) {
+      Path path = Path.of(name);
+      if (Files.isDirectory(path)) {
+        List<Path> found = new ArrayList<>();
+        Files.walkFileTree(path, new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+            if (attributes.isRegularFile() && file.getFileName().toString().endsWith(".jsonl")) {
+              found.add(file);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) {
+            ledger.addWarning("cannot read " + file + ": " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            return FileVisitResult.CONTINUE;
+          }
+        });
+        found.sort(null);
+        files.addAll(found);
+      } else if (Files.exists(path)) {
+        files.add(path);
+      } else {
+        ledger.addWarning("cannot read " + name + ": no such file or directory");
+      }
+    }
+    return new ArrayList<>(files);
+  }
+
+  static String json(SweepLedger ledger) throws IOException {
+    StringWriter text = new StringWriter();
+    try (JsonGenerator json = new JsonFactory().createGenerator(text)) {
+      json.useDefaultPrettyPrinter();
+      json.writeStartObject();
+      json.writeNumberField("cells", ledger.cells());
+      json.writeArrayFieldStart("groups");
+      for (SweepGroup group : ledger.groups()) {
+        json.writeStartObject();
+        Object[] values = values(group);
+        for (int i = 0; i < COLUMNS.length; i++) {
+          json.writeFieldName(COLUMNS[i]);
+          Object value = values[i];
+          if (value == null) {
+            json.writeNull();
+          } else if (value instanceof String) {
+            json.writeString((String) value);
+          } else if (value instanceof Long) {
+            json.writeNumber((Long) value);
+          } else {
+            json.writeNumber((Double) value);
+          }
+        }
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeArrayFieldStart("warnings");
+      for (String warning : ledger.warnings()) {
+        json.writeString(warning);
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    }
+    return text.append('\n').toString();
+  }
+
+  static String csv(SweepLedger ledger) {
+    StringBuilder out = new StringBuilder(String.join(",", COLUMNS)).append('\n');
+    for (SweepGroup group : ledger.groups()) {
+      Object[] values = values(group);
+      for (int i = 0; i < values.length; i++) {
+        if (i > 0) {
+          out.append(',');
+        }
+        Object value = values[i];
+        if (value instanceof String) {
+          // Quoted as RFC 4180 says; control characters escaped, so that a CSV on a terminal is safe.
+          String field = TerminalText.escapeLine((String) value);
+          out.append(field.matches(".*[,\"].*") ? "\"" + field.replace("\"", "\"\"") + "\"" : field);
+        } else if (value instanceof Double) {
+          out.append(plain((Double) value));
+        } else if (value != null) {
+          out.append(value);
+        }
+      }
+      out.append('\n');
+    }
+    return out.toString();
+  }
+
+  static String text(SweepLedger ledger) {
+    StringBuilder out = new StringBuilder();
+    out.append("Sweep: ").append(ledger.cells()).append(" cell(s) in ").append(ledger.groups().size())
+        .append(" group(s) of agent and model\n\n");
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"#", "Agent", "Model", "Cells", "Passes", "Pass rate", "Total tokens", "Calls",
+        "Tokens/correct", "No tokens", "Wall p50", "Wall p90", "Container p50", "Model-call time"});
+    int rank = 1;
+    for (SweepGroup group : ledger.groups()) {
+      rows.add(new String[] {
+        Integer.toString(rank++),
+        group.tui() == null ? "(unknown)" : TerminalText.escapeLine(group.tui()),
+        group.model() == null ? "(unknown)" : TerminalText.escapeLine(group.model()),
+        Long.toString(group.cells()),
+        Long.toString(group.passes()),
+        String.format(Locale.ROOT, "%.1f%%", group.passRate() * 100),
+        group.totalTokens() == null ? "not recorded" : group.totalTokens().toString(),
+        Long.toString(group.modelCalls()),
+        group.tokensPerCorrectTask() == null ? "-" : String.format(Locale.ROOT, "%.1f", group.tokensPerCorrectTask()),
+        Long.toString(group.cellsWithoutTokens()),
+        seconds(group.wallClockMsMedian()),
+        seconds(group.wallClockMsP90()),
+        seconds(group.containerActiveMsMedian()),
+        seconds(group.modelCallMsTotal())
+      });
+    }
+    TraceTables.table(out, rows);
+    if (!ledger.warnings().isEmpty()) {
+      out.append("\nWarnings (").append(ledger.warnings().size()).append(")\n");
+      for (String warning : ledger.warnings()) {
+        out.append("  ").append(TerminalText.escapeLine(warning)).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  private static Object[] values(SweepGroup group) {
+    return new Object[] {
+      group.tui(), group.model(), group.cells(), group.passes(), group.passRate(), group.promptTokens(),
+      group.completionTokens(), group.totalTokens(), group.modelCalls(), group.tokensPerCorrectTask(),
+      group.cellsWithoutTokens(), group.wallClockMsMedian(), group.wallClockMsP90(), group.containerActiveMsMedian(),
+      group.modelCallMsTotal()
+    };
+  }
+
+  private static String plain(double value) {
+    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+  }
+
+  private static String seconds(double millis) {
+    return String.format(Locale.ROOT, "%.2f s", millis / 1000);
+  }
+
+  /**
+   * Finds a sweep's trace ids in a backend's search API, trying Tempo ({@code /api/search} with
+   * TraceQL), Jaeger ({@code /api/traces?service=&tags=}) and Zipkin ({@code
+   * /api/v2/traces?annotationQuery=}) in turn; a URL naming one of them tries it first. The traces
+   * themselves are then fetched one by one as {@code --from} fetches any trace.
+   */
+  static final class BackendSearch {
+
+    private enum Api { TEMPO, JAEGER, ZIPKIN }
+
+    private BackendSearch() {}
+
+    /**
+     * @param window how far back to search, or null for the backend's default
+     * @param nowMillis the end of the window, epoch milliseconds
+     */
+    static List<String> search(String baseUrl, String sweepId, String service, int limit, Duration window, long nowMillis)
+        throws TraceReadException {
+      String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+      List<Api> order = new ArrayList<>(List.of(Api.TEMPO, Api.JAEGER, Api.ZIPKIN));
+      for (Api api : List.of(Api.ZIPKIN, Api.JAEGER)) {
+        if (base.toLowerCase(Locale.ROOT).contains(api.name().toLowerCase(Locale.ROOT))) {
+          order.remove(api);
+          order.add(0, api);
+        }
+      }
+      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+      List<String> tried = new ArrayList<>();
+      for (Api api : order) {
+        URI uri;
+        try {
+          uri = URI.create(base + query(api, sweepId, service, limit) + window(api, window, nowMillis));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("not a URL: \"" + baseUrl + "\"");
+        }
+        try {
+          HttpResponse<InputStream> response = client.send(
+              HttpRequest.newBuilder(uri).header("Accept", "application/json").timeout(Duration.ofSeconds(60)).GET().build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+          try (InputStream body = response.body()) {
+            if (response.statusCode() != 200) {
+              tried.add(uri + " answered HTTP " + response.statusCode());
+              continue;
+            }
+            List<String> ids = traceIds(api, body);
+            if (ids != null) {
+              return ids.size() > limit ? ids.subList(0, limit) : ids;
+            }
+            tried.add(uri + " answered something other than " + api.name().toLowerCase(Locale.ROOT) + " search results");
+          }
+        } catch (IOException e) {
+          tried.add(uri + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new TraceReadException("interrupted while searching " + uri);
+        }
+      }
+      throw new TraceReadException("cannot search " + baseUrl + " for sweep " + sweepId + ": " + String.join("; ", tried));
+    }
+
+    private static String query(Api api, String sweepId, String service, int limit) {
+      switch (api) {
+        case TEMPO:
+          String traceQl = "{ resource.cab.sweep_id = \"" + sweepId.replace("\\", "\\\\").replace("\"", "\\\"") + "\" }";
+          return "/api/search?q=" + encode(traceQl) + "&limit=" + limit;
+        case JAEGER:
+          String tags = "{\"cab.sweep_id\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(sweepId)) + "\"}";
+          return "/api/traces?service=" + encode(service) + "&tags=" + encode(tags) + "&limit=" + limit;
+        default:
+          return "/api/v2/traces?annotationQuery=" + encode("cab.sweep_id=" + sweepId) + "&limit=" + limit;
+      }
+    }
+
+    /** The time range in each API's terms: Tempo seconds, Jaeger microseconds, Zipkin milliseconds. */
+    private static String window(Api api, Duration window, long nowMillis) {
+      if (window == null) {
+        return "";
+      }
+      long startMillis = nowMillis - window.toMillis();
+      switch (api) {
+        case TEMPO:
+          return "&start=" + startMillis / 1000 + "&end=" + (nowMillis + 999) / 1000;
+        case JAEGER:
+          return "&start=" + startMillis * 1000 + "&end=" + nowMillis * 1000;
+        default:
+          return "&endTs=" + nowMillis + "&lookback=" + window.toMillis();
+      }
+    }
+
+    private static String encode(String text) {
+      return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /**
+     * The trace ids of a search answer, in the order given and without repeats; null when the
+     * answer is not that API's: Tempo {@code {"traces":[{"traceID"}]}}, Jaeger {@code
+     * {"data":[{"traceID"}]}}, Zipkin {@code [[{"traceId"}, ...], ...]}.
+     */
+    static List<String> traceIds(Api api, InputStream body) throws IOException {
+      Set<String> ids = new LinkedHashSet<>();
+      try (JsonParser parser = new JsonFactory().createParser(body)) {
+        JsonToken root = parser.nextToken();
+        if (api == Api.ZIPKIN) {
+          if (root != JsonToken.START_ARRAY) {
+            return null;
+          }
+          while (parser.nextToken() == JsonToken.START_ARRAY) {
+            while (parser.nextToken() == JsonToken.START_OBJECT) {
+              String id = field(parser, "traceId");
+              if (id != null) {
+                ids.add(id);
+              }
+            }
+          }
+          return parser.currentToken() == JsonToken.END_ARRAY ? new ArrayList<>(ids) : null;
+        }
+        if (root != JsonToken.START_OBJECT) {
+          return null;
+        }
+        String list = api == Api.TEMPO ? "traces" : "data";
+        boolean found = false;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String name = parser.currentName();
+          JsonToken value = parser.nextToken();
+          if (name.equals(list) && value == JsonToken.START_ARRAY) {
+            found = true;
+            while (parser.nextToken() == JsonToken.START_OBJECT) {
+              String id = field(parser, "traceID");
+              if (id != null) {
+                ids.add(id);
+              }
+            }
+          } else if (name.equals(list) && value == JsonToken.VALUE_NULL) {
+            found = true; // Jaeger answers "data": null when nothing matched
+          } else {
+            parser.skipChildren();
+          }
+        }
+        return found ? new ArrayList<>(ids) : null;
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        return null;
+      }
+    }
+
+    /** Reads the object the parser stands on to its end; returns one string field, or null. */
+    private static String field(JsonParser parser, String wanted) throws IOException {
+      String found = null;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (name.equals(wanted) && value == JsonToken.VALUE_STRING) {
+          found = parser.getText();
+        } else {
+          parser.skipChildren();
+        }
+      }
+      return found;
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package dev.cabtrace.replay.ledger;
+
+import dev.cabtrace.api.CabSpanKind;
+import dev.cabtrace.replay.timeline.ModelCall;
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+
+/**
+ * The {@code tokens} and {@code latency} axes of one cell, with the cell page's scorer key names.
+ * A figure the trace does not hold is null, never 0:
+ *
+ * <ul>
+ *   <li>the token counts are null when the trace holds no model-call record, or when any record
+ *       lacks its prompt or completion count (a sum over some calls would understate the cell);
+ *       they are all known or all null;
+ *   <li>the verdict is null when no {@code adapter_run} span carries {@code cab.pass}.
+ * </ul>
+ *
+ * <pre>{@code
+ * CellScore score = CellScore.of(TraceReader.create().read(Path.of("cell.jsonl")));
+ * score.wallClockMs();    // 85456.275
+ * score.totalTokens();    // null: not recorded
+ * }</pre>
+ *
+ * @param promptTokens prompt tokens over every model call, or null
+ * @param completionTokens completion tokens over every model call, or null (null exactly when
+ *     {@code promptTokens} is)
+ * @param modelCalls model-call records in the trace
+ * @param pass the verdict, {@code cab.pass} on {@code adapter_run}, or null
+ * @param wallClockNanos the run's wall-clock time: from the first {@code adapter_run} start to the
+ *     last {@code adapter_run} end; without an {@code adapter_run}, the whole trace
+ * @param containerActiveNanos the summed durations of the {@code container} spans
+ * @param modelCallNanos the summed durations of the model-call records
+ */
+public record CellScore(
+    Long promptTokens,
+    Long completionTokens,
+    long modelCalls,
+    Boolean pass,
+    long wallClockNanos,
+    long containerActiveNanos,
+    long modelCallNanos) {
+
+  /** Checks that the token counts are both known or both unknown and nothing is negative. */
+  public CellScore {
+    if ((promptTokens == null) != (completionTokens == null)) {
+      throw new IllegalArgumentException("prompt and completion tokens are both known or both null");
+    }
+    if (modelCalls < 0 || wallClockNanos < 0 || containerActiveNanos < 0 || modelCallNanos < 0) {
+      throw new IllegalArgumentException("negative figure in a cell score");
+    }
+  }
+
+  /** The figures of the cell {@code timeline} holds. */
+  public static CellScore of(Timeline timeline) {
+    long runStart = Long.MAX_VALUE;
+    long runEnd = Long.MIN_VALUE;
+    long container = 0;
+    Boolean pass = null;
+    for (TimelineSpan span : timeline.spans()) {
+      if (span.kind() == CabSpanKind.ADAPTER_RUN) {
+        runStart = Math.min(runStart, span.startEpochNanos());
+        runEnd = Math.max(runEnd, span.endEpochNanos());
+        Boolean verdict = verdict(span.attribute("cab.pass"));
+        if (verdict != null) {
+          // Several runs in one trace: one failure fails the cell.
+          pass = pass == null ? verdict : pass && verdict;
+        }
+      } else if (span.kind() == CabSpanKind.CONTAINER) {
+        container += span.durationNanos();
+      }
+    }
+    long calls = 0;
+    long callNanos = 0;
+    long prompt = 0;
+    long completion = 0;
+    boolean countsKnown = true;
+    for (ModelCall call : timeline.modelCalls()) {
+      calls++;
+      callNanos += call.latencyNanos();
+      if (call.inputTokens() == null || call.outputTokens() == null) {
+        countsKnown = false;
+      } else {
+        prompt += call.inputTokens();
+        completion += call.outputTokens();
+      }
+    }
+    boolean tokensKnown = calls > 0 && countsKnown;
+    long wall = runEnd >= runStart ? runEnd - runStart : timeline.durationNanos();
+    return new CellScore(
+        tokensKnown ? prompt : null, tokensKnown ? completion : null, calls, pass, wall, container, callNanos);
+  }
+
+  private static Boolean verdict(Object value) {
+    if (value instanceof Boolean) {
+      return (Boolean) value;
+    }
+    // Zipkin and Jaeger carry every tag as text.
+    if (value instanceof String) {
+      String text = ((String) value).trim();
+      if (text.equalsIgnoreCase("true") || text.equals("1")) {
+        return true;
+      }
+      if (text.equalsIgnoreCase("false") || text.equals("0")) {
+        return false;
+      }
+    }
+    if (value instanceof Long) {
+      long number = (Long) value;
+      return number == 1 ? Boolean.TRUE : number == 0 ? Boolean.FALSE : null;
+    }
+    return null;
+  }
+
+  /** Whether the token counts are known. */
+  public boolean hasTokens() {
+    return promptTokens != null;
+  }
+
+  /** Prompt plus completion tokens, or null when not recorded. */
+  public Long totalTokens() {
+    return promptTokens == null ? null : promptTokens + completionTokens;
+  }
+
+  /** 1 when the cell passed, 0 when it failed, null when no verdict was recorded. */
+  public Integer passUsedForDivision() {
+    return pass == null ? null : pass ? 1 : 0;
+  }
+
+  /** Total tokens divided by {@link #passUsedForDivision()}, or null when either is unknown or 0. */
+  public Long tokensPerCorrectTask() {
+    Long total = totalTokens();
+    Integer divisor = passUsedForDivision();
+    return total == null || divisor == null || divisor == 0 ? null : total / divisor;
+  }
+
+  /** {@link #wallClockNanos()} in milliseconds, with the nanoseconds kept as fractions. */
+  public double wallClockMs() {
+    return Millis.of(wallClockNanos);
+  }
+
+  /** {@link #containerActiveNanos()} in milliseconds. */
+  public double containerActiveMs() {
+    return Millis.of(containerActiveNanos);
+  }
+
+  /** {@link #modelCallNanos()} in milliseconds. */
+  public double modelCallMs() {
+    return Millis.of(modelCallNanos);
+  }
+}

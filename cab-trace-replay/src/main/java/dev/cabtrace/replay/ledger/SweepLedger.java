@@ -1,0 +1,187 @@
+package dev.cabtrace.replay.ledger;
+
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The figures of a sweep's cells per agent and model, as a leaderboard: groups by pass rate,
+ * highest first, then by tokens per correct task, lowest first (unknown last).
+ *
+ * <pre>{@code
+ * SweepLedger.Builder ledger = SweepLedger.builder();
+ * for (Path cell : cells) {
+ *   ledger.add(TraceReader.create().read(cell));
+ * }
+ * for (SweepGroup group : ledger.build().groups()) { ... }
+ * }</pre>
+ */
+public final class SweepLedger {
+
+  private static final Comparator<String> NAMES = Comparator.nullsLast(Comparator.naturalOrder());
+  private static final Comparator<SweepGroup> LEADERBOARD =
+      Comparator.comparingDouble(SweepGroup::passRate).reversed()
+          .thenComparing(SweepGroup::tokensPerCorrectTask, Comparator.nullsLast(Comparator.naturalOrder()))
+          .thenComparing(SweepGroup::tui, NAMES)
+          .thenComparing(SweepGroup::model, NAMES);
+
+  private final long cells;
+  private final List<SweepGroup> groups;
+  private final List<String> warnings;
+
+  private SweepLedger(long cells, List<SweepGroup> groups, List<String> warnings) {
+    this.cells = cells;
+    this.groups = groups;
+    this.warnings = warnings;
+  }
+
+  /** A builder to add cells to. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The cells counted. */
+  public long cells() {
+    return cells;
+  }
+
+  /** One group per agent and model, in leaderboard order. */
+  public List<SweepGroup> groups() {
+    return groups;
+  }
+
+  /** What could not be counted, and why: each names the file or trace. */
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  /**
+   * Collects cells. Thread-safe: cells may be added from several threads, and the ledger does not
+   * depend on the order they arrive in (every sum is over integer nanoseconds and tokens).
+   */
+  public static final class Builder {
+    private final Map<List<String>, Accumulator> groups = new HashMap<>();
+    private final List<String> warnings = new ArrayList<>();
+    private long cells;
+
+    private Builder() {}
+
+    /**
+     * Adds the cell {@code timeline} holds, in the group of its {@code cab.tui} and {@code
+     * cab.model}: the resource's, else the first span attribute of that name (Zipkin carries the
+     * resource as tags).
+     */
+    public Builder add(Timeline timeline) {
+      Objects.requireNonNull(timeline, "timeline");
+      String tui = identity(timeline, "cab.tui");
+      String model = identity(timeline, "cab.model");
+      CellScore score = CellScore.of(timeline);
+      synchronized (this) {
+        cells++;
+        groups.computeIfAbsent(Arrays.asList(tui, model), k -> new Accumulator(tui, model)).add(score);
+      }
+      return this;
+    }
+
+    /** Notes something that could not be counted, naming it. */
+    public synchronized Builder addWarning(String warning) {
+      warnings.add(Objects.requireNonNull(warning, "warning"));
+      return this;
+    }
+
+    /** The ledger of the cells added so far. */
+    public synchronized SweepLedger build() {
+      List<SweepGroup> result = new ArrayList<>();
+      for (Accumulator group : groups.values()) {
+        result.add(group.toGroup());
+      }
+      result.sort(LEADERBOARD);
+      return new SweepLedger(cells, List.copyOf(result), List.copyOf(warnings));
+    }
+
+    private static String identity(Timeline timeline, String key) {
+      Object value = timeline.resource().get(key);
+      if (value == null) {
+        for (TimelineSpan span : timeline.spans()) {
+          value = span.attribute(key);
+          if (value != null) {
+            break;
+          }
+        }
+      }
+      return value == null ? null : String.valueOf(value);
+    }
+  }
+
+  private static final class Accumulator {
+    private final String tui;
+    private final String model;
+    private long cells;
+    private long passes;
+    private long passesWithTokens;
+    private long prompt;
+    private long completion;
+    private long withTokens;
+    private long modelCalls;
+    private long modelCallNanos;
+    private long[] wall = new long[8];
+    private long[] container = new long[8];
+
+    Accumulator(String tui, String model) {
+      this.tui = tui;
+      this.model = model;
+    }
+
+    void add(CellScore score) {
+      if (cells == wall.length) {
+        wall = Arrays.copyOf(wall, wall.length * 2);
+        container = Arrays.copyOf(container, container.length * 2);
+      }
+      wall[(int) cells] = score.wallClockNanos();
+      container[(int) cells] = score.containerActiveNanos();
+      cells++;
+      boolean passed = Boolean.TRUE.equals(score.pass());
+      if (passed) {
+        passes++;
+      }
+      if (score.hasTokens()) {
+        withTokens++;
+        prompt += score.promptTokens();
+        completion += score.completionTokens();
+        if (passed) {
+          passesWithTokens++;
+        }
+      }
+      modelCalls += score.modelCalls();
+      modelCallNanos += score.modelCallNanos();
+    }
+
+    SweepGroup toGroup() {
+      long[] walls = Arrays.copyOf(wall, (int) cells);
+      long[] containers = Arrays.copyOf(container, (int) cells);
+      boolean anyTokens = withTokens > 0;
+      return new SweepGroup(
+          tui,
+          model,
+          cells,
+          passes,
+          (double) passes / cells,
+          anyTokens ? prompt : null,
+          anyTokens ? completion : null,
+          anyTokens ? prompt + completion : null,
+          modelCalls,
+          passesWithTokens > 0 ? (double) (prompt + completion) / passesWithTokens : null,
+          cells - withTokens,
+          Millis.of(Percentiles.median(walls)),
+          Millis.of(Percentiles.nearestRank(walls, 90)),
+          Millis.of(Percentiles.median(containers)),
+          Millis.of(modelCallNanos));
+    }
+  }
+}

@@ -1,0 +1,328 @@
+package dev.cabtrace.replay.ledger;
+
+import dev.cabtrace.replay.timeline.ModelCall;
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Two cells side by side: their spans aligned, and how each figure of their {@link CellScore}s
+ * changed from A to B.
+ *
+ * <p>Spans are aligned by their path: the chain of {@code kind:name} from the root, the n-th of
+ * several identical siblings (in start order) marked {@code #n}, e.g. {@code
+ * adapter_run:openhands:polyglot/x > container:openhands:run > model_call:chat gpt-5#2}.
+ *
+ * <pre>{@code
+ * TimelineDiff diff = TimelineDiff.of(before, after);
+ * Double tokens = diff.changePercent(TimelineDiff.Axis.TOTAL_TOKENS);   // +12.5, or null if not recorded
+ * }</pre>
+ */
+public final class TimelineDiff {
+
+  /** A figure compared between the two cells; {@link #limitName()} names it in a regression limit. */
+  public enum Axis {
+    /** Prompt plus completion tokens. */
+    TOTAL_TOKENS("tokens", "total_tokens"),
+    /** The number of model-call records. */
+    MODEL_CALLS("model_calls", "model_calls"),
+    /** The run's wall-clock time. */
+    WALL_CLOCK("wall", "wall_clock_ms"),
+    /** The summed container time. */
+    CONTAINER_ACTIVE("container", "container_active_ms"),
+    /** The summed model-call time. */
+    MODEL_CALL_TIME("model_call_time", "model_call_ms");
+
+    private final String limitName;
+    private final String key;
+
+    Axis(String limitName, String key) {
+      this.limitName = limitName;
+      this.key = key;
+    }
+
+    /** Its name in {@code --max-regression}: {@code tokens}, {@code wall}, ... */
+    public String limitName() {
+      return limitName;
+    }
+
+    /** Its scorer key: {@code total_tokens}, {@code wall_clock_ms}, ... */
+    public String key() {
+      return key;
+    }
+
+    /** Its value in {@code score} (milliseconds for times), or null when not recorded. */
+    public Double valueOf(CellScore score) {
+      switch (this) {
+        case TOTAL_TOKENS:
+          return score.totalTokens() == null ? null : score.totalTokens().doubleValue();
+        case MODEL_CALLS:
+          return (double) score.modelCalls();
+        case WALL_CLOCK:
+          return score.wallClockMs();
+        case CONTAINER_ACTIVE:
+          return score.containerActiveMs();
+        default:
+          return score.modelCallMs();
+      }
+    }
+
+    /** The axis named {@code name} in a regression limit ({@code tokens}, or its key {@code total_tokens}). */
+    public static Axis fromName(String name) {
+      String wanted = name.trim().toLowerCase(Locale.ROOT);
+      for (Axis axis : values()) {
+        if (axis.limitName.equals(wanted) || axis.key.equals(wanted)) {
+          return axis;
+        }
+      }
+      throw new IllegalArgumentException("unknown figure \"" + name
+          + "\" (use tokens, model_calls, wall, container or model_call_time)");
+    }
+  }
+
+  /**
+   * One span path and where it occurs.
+   *
+   * @param path the path's segments, root first: {@code kind:name}, with {@code #n} for the n-th
+   *     of identical siblings
+   * @param a the span in A, or null when only B has it
+   * @param b the span in B, or null when only A has it
+   * @param callA the model-call record of {@code a}, or null when {@code a} is not a model call
+   * @param callB the model-call record of {@code b}, or null
+   */
+  public record SpanChange(List<String> path, TimelineSpan a, TimelineSpan b, ModelCall callA, ModelCall callB) {
+
+    /** The path as one string, segments joined with {@code " > "}. */
+    public String pathText() {
+      return String.join(" > ", path);
+    }
+
+    /** Whether either side is a model call. */
+    public boolean isModelCall() {
+      return callA != null || callB != null;
+    }
+
+    /** The duration in B minus the duration in A, or null unless both have the span. */
+    public Long durationChangeNanos() {
+      return a == null || b == null ? null : b.durationNanos() - a.durationNanos();
+    }
+
+    /** Prompt plus completion tokens of the call in A, or null when not recorded. */
+    public Long tokensA() {
+      return tokens(callA);
+    }
+
+    /** Prompt plus completion tokens of the call in B, or null when not recorded. */
+    public Long tokensB() {
+      return tokens(callB);
+    }
+
+    private static Long tokens(ModelCall call) {
+      return call == null || call.inputTokens() == null || call.outputTokens() == null
+          ? null
+          : call.inputTokens() + call.outputTokens();
+    }
+  }
+
+  private final Timeline a;
+  private final Timeline b;
+  private final CellScore scoreA;
+  private final CellScore scoreB;
+  private final List<SpanChange> matched;
+  private final List<SpanChange> onlyInA;
+  private final List<SpanChange> onlyInB;
+
+  private TimelineDiff(Timeline a, Timeline b) {
+    this.a = a;
+    this.b = b;
+    this.scoreA = CellScore.of(a);
+    this.scoreB = CellScore.of(b);
+    Map<String, Entry> inA = paths(a);
+    Map<String, Entry> inB = paths(b);
+    List<SpanChange> both = new ArrayList<>();
+    List<SpanChange> aOnly = new ArrayList<>();
+    for (Map.Entry<String, Entry> entry : inA.entrySet()) {
+      Entry fromA = entry.getValue();
+      Entry fromB = inB.get(entry.getKey());
+      if (fromB == null) {
+        aOnly.add(new SpanChange(fromA.path, fromA.span, null, fromA.call, null));
+      } else {
+        both.add(new SpanChange(fromA.path, fromA.span, fromB.span, fromA.call, fromB.call));
+      }
+    }
+    List<SpanChange> bOnly = new ArrayList<>();
+    for (Map.Entry<String, Entry> entry : inB.entrySet()) {
+      if (!inA.containsKey(entry.getKey())) {
+        Entry fromB = entry.getValue();
+        bOnly.add(new SpanChange(fromB.path, null, fromB.span, null, fromB.call));
+      }
+    }
+    this.matched = List.copyOf(both);
+    this.onlyInA = List.copyOf(aOnly);
+    this.onlyInB = List.copyOf(bOnly);
+  }
+
+  /** Compares cell {@code a} (before) with cell {@code b} (after). */
+  public static TimelineDiff of(Timeline a, Timeline b) {
+    return new TimelineDiff(Objects.requireNonNull(a, "a"), Objects.requireNonNull(b, "b"));
+  }
+
+  /** The cell before. */
+  public Timeline a() {
+    return a;
+  }
+
+  /** The cell after. */
+  public Timeline b() {
+    return b;
+  }
+
+  /** A's figures. */
+  public CellScore scoreA() {
+    return scoreA;
+  }
+
+  /** B's figures. */
+  public CellScore scoreB() {
+    return scoreB;
+  }
+
+  /** The spans both cells have, in A's tree order (each parent before its children). */
+  public List<SpanChange> matched() {
+    return matched;
+  }
+
+  /** The spans only A has, in A's tree order. */
+  public List<SpanChange> onlyInA() {
+    return onlyInA;
+  }
+
+  /** The spans only B has, in B's tree order. */
+  public List<SpanChange> onlyInB() {
+    return onlyInB;
+  }
+
+  /**
+   * How much {@code axis} grew from A to B, in percent of A (negative when it shrank); positive
+   * infinity when it grew from 0; null when either cell did not record it.
+   */
+  public Double changePercent(Axis axis) {
+    Double before = axis.valueOf(scoreA);
+    Double after = axis.valueOf(scoreB);
+    if (before == null || after == null) {
+      return null;
+    }
+    if (before == 0) {
+      return after == 0 ? 0.0 : Double.POSITIVE_INFINITY;
+    }
+    return (after - before) / before * 100;
+  }
+
+  /**
+   * The limits that B broke, one line each with the change and the limit, e.g. {@code regression:
+   * total_tokens +15.3% > 10% (10000 -> 11530)}. A limit on a figure either cell did not record
+   * is broken: the gate cannot pass on what it cannot see.
+   *
+   * @param maxIncreasePercent the largest allowed increase per figure, in percent
+   */
+  public List<String> regressions(Map<Axis, Double> maxIncreasePercent) {
+    List<String> broken = new ArrayList<>();
+    for (Map.Entry<Axis, Double> limit : maxIncreasePercent.entrySet()) {
+      Axis axis = limit.getKey();
+      Double change = changePercent(axis);
+      String limitText = percent(limit.getValue(), false) + "%";
+      if (change == null) {
+        String missing = axis.valueOf(scoreA) == null
+            ? (axis.valueOf(scoreB) == null ? "A and B" : "A") : "B";
+        broken.add("regression: " + axis.key() + " not recorded in " + missing + ", limit +" + limitText);
+      } else if (change > limit.getValue()) {
+        broken.add("regression: " + axis.key() + " " + percent(change, true) + "% > +" + limitText + " ("
+            + value(axis, scoreA) + " -> " + value(axis, scoreB) + ")");
+      }
+    }
+    return broken;
+  }
+
+  /** A percentage with one decimal: {@code +15.3}, {@code -2.0}, {@code +inf}. */
+  static String percent(double value, boolean signed) {
+    if (Double.isInfinite(value)) {
+      return value > 0 ? "+inf" : "-inf";
+    }
+    return String.format(Locale.ROOT, signed ? "%+.1f" : "%.1f", value);
+  }
+
+  /** The figure as text: whole tokens and calls, exact milliseconds. */
+  static String value(Axis axis, CellScore score) {
+    switch (axis) {
+      case TOTAL_TOKENS:
+        return String.valueOf(score.totalTokens());
+      case MODEL_CALLS:
+        return String.valueOf(score.modelCalls());
+      case WALL_CLOCK:
+        return Millis.text(score.wallClockNanos());
+      case CONTAINER_ACTIVE:
+        return Millis.text(score.containerActiveNanos());
+      default:
+        return Millis.text(score.modelCallNanos());
+    }
+  }
+
+  private static final class Entry {
+    final List<String> path;
+    final TimelineSpan span;
+    final ModelCall call;
+
+    Entry(List<String> path, TimelineSpan span, ModelCall call) {
+      this.path = path;
+      this.span = span;
+      this.call = call;
+    }
+  }
+
+  private record Visit(TimelineSpan span, List<String> path) {}
+
+  /** Every span by its path, in tree order: each root, then its subtree, children in start order. */
+  private static Map<String, Entry> paths(Timeline timeline) {
+    Map<TimelineSpan, ModelCall> calls = new IdentityHashMap<>();
+    for (ModelCall call : timeline.modelCalls()) {
+      calls.put(call.span(), call);
+    }
+    Map<String, Entry> byPath = new LinkedHashMap<>();
+    // An explicit stack: a deep tree must not overflow the call stack.
+    Deque<Visit> stack = new ArrayDeque<>();
+    pushSiblings(stack, timeline.roots(), List.of());
+    while (!stack.isEmpty()) {
+      Visit visit = stack.pop();
+      // Joined with a character no name holds, so that a name containing " > " cannot collide.
+      byPath.put(String.join("\u0000", visit.path()), new Entry(visit.path(), visit.span(), calls.get(visit.span())));
+      pushSiblings(stack, timeline.children(visit.span()), visit.path());
+    }
+    return byPath;
+  }
+
+  private static void pushSiblings(Deque<Visit> stack, List<TimelineSpan> siblings, List<String> parentPath) {
+    Map<String, Integer> seen = new HashMap<>();
+    List<Visit> visits = new ArrayList<>(siblings.size());
+    for (TimelineSpan span : siblings) {
+      String segment = span.kindName() + ":" + span.name();
+      int n = seen.merge(segment, 1, Integer::sum);
+      List<String> path = new ArrayList<>(parentPath.size() + 1);
+      path.addAll(parentPath);
+      path.add(n == 1 ? segment : segment + "#" + n);
+      visits.add(new Visit(span, List.copyOf(path)));
+    }
+    // Pushed in reverse so that the first sibling is visited first.
+    for (int i = visits.size() - 1; i >= 0; i--) {
+      stack.push(visits.get(i));
+    }
+  }
+}

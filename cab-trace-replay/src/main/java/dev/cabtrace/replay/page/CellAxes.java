@@ -1,0 +1,96 @@
+package dev.cabtrace.replay.page;
+
+import dev.cabtrace.api.CabSpanKind;
+import dev.cabtrace.replay.timeline.ModelCall;
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The scorer's tokens and latency axes of one cell, under the cell page's key names, computed from
+ * its trace. A value the trace cannot tell is null, shown as "not recorded": a cell without model
+ * call records has unknown tokens, not zero.
+ *
+ * @param tokens {@code prompt_tokens}, {@code completion_tokens}, {@code total_tokens}, {@code
+ *     model_calls}, {@code tokens_per_correct_task}, {@code pass_used_for_division}
+ * @param latency {@code wall_clock_ms}, {@code container_active_ms}, {@code model_call_ms}
+ */
+record CellAxes(Map<String, Object> tokens, Map<String, Object> latency) {
+
+  static CellAxes of(Timeline timeline) {
+    List<ModelCall> calls = timeline.modelCalls();
+    Long prompt = calls.isEmpty() ? null : 0L;
+    Long completion = prompt;
+    long callMillisNanos = 0;
+    for (ModelCall call : calls) {
+      prompt = call.inputTokens() == null || prompt == null ? null : prompt + call.inputTokens();
+      completion = call.outputTokens() == null || completion == null ? null : completion + call.outputTokens();
+      callMillisNanos += call.latencyNanos();
+    }
+    Long total = prompt == null || completion == null ? null : prompt + completion;
+
+    Long passes = null;
+    Long containerNanos = null;
+    for (TimelineSpan span : timeline.spans()) {
+      if (span.kind() == CabSpanKind.ADAPTER_RUN) {
+        Boolean pass = CellSummary.bool(span.attribute("cab.pass"));
+        if (pass != null) {
+          passes = (passes == null ? 0 : passes) + (pass ? 1 : 0);
+        }
+      } else if (span.kind() == CabSpanKind.CONTAINER) {
+        containerNanos = (containerNanos == null ? 0 : containerNanos) + span.durationNanos();
+      }
+    }
+
+    Map<String, Object> tokens = new LinkedHashMap<>();
+    tokens.put("prompt_tokens", prompt);
+    tokens.put("completion_tokens", completion);
+    tokens.put("total_tokens", total);
+    tokens.put("model_calls", calls.isEmpty() ? null : (long) calls.size());
+    tokens.put("tokens_per_correct_task", total == null || passes == null || passes == 0 ? null : total / passes);
+    tokens.put("pass_used_for_division", passes);
+
+    Map<String, Object> latency = new LinkedHashMap<>();
+    latency.put("wall_clock_ms", timeline.size() == 0 ? null : millis(timeline.durationNanos()));
+    latency.put("container_active_ms", containerNanos == null ? null : millis(containerNanos));
+    latency.put("model_call_ms", calls.isEmpty() ? null : millis(callMillisNanos));
+    return new CellAxes(Collections.unmodifiableMap(tokens), Collections.unmodifiableMap(latency));
+  }
+
+  /** Prompt plus completion tokens over {@code calls}, or null when any count is unknown or there are none. */
+  static Long totalTokens(List<ModelCall> calls) {
+    if (calls.isEmpty()) {
+      return null;
+    }
+    long total = 0;
+    for (ModelCall call : calls) {
+      if (call.inputTokens() == null || call.outputTokens() == null) {
+        return null;
+      }
+      total += call.inputTokens() + call.outputTokens();
+    }
+    return total;
+  }
+
+  /** Milliseconds with microsecond precision, as {@code show --json} writes them. */
+  static double millis(long nanos) {
+    return Math.round(nanos / 1_000.0) / 1_000.0;
+  }
+
+  /** A value as the page shows it: "not recorded" for null, whole numbers without a fraction. */
+  static String display(Object value) {
+    if (value == null) {
+      return "not recorded";
+    }
+    if (value instanceof Double) {
+      double d = (Double) value;
+      if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+        return Long.toString((long) d);
+      }
+    }
+    return String.valueOf(value);
+  }
+}

@@ -1,0 +1,174 @@
+package dev.cabtrace.replay.page;
+
+import dev.cabtrace.replay.read.TraceReadException;
+import dev.cabtrace.replay.read.TraceReader;
+import dev.cabtrace.replay.timeline.Durations;
+import dev.cabtrace.replay.timeline.Timeline;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * The captures under a directory, one row per {@code *.jsonl} file (recursively, symbolic links
+ * not followed), each read once and remembered while its size and modification time stay the
+ * same. A file that cannot be read is a row with its one-line error.
+ */
+final class CellIndex {
+
+  /** Reading a trace for a row is bounded: files larger than this show their size, not their cell. */
+  static final long MAX_INDEXED_BYTES = 512L << 20;
+
+  private static final String STYLE =
+      "html{font:14px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,\"DejaVu Sans\",sans-serif;color:#1d2330}"
+          + "body{margin:0 auto;max-width:1200px;padding:16px 20px 40px}h1{font-size:1.5rem;margin:.1rem 0;overflow-wrap:anywhere}"
+          + ".brand,.note{color:#5d6677;margin:0}table{border-collapse:collapse;width:100%;margin-top:12px}"
+          + "th,td{text-align:left;border-bottom:1px solid #dde2ea;padding:4px 8px;vertical-align:top}"
+          + "td{font-family:ui-monospace,\"DejaVu Sans Mono\",Menlo,Consolas,monospace;font-size:.85rem;overflow-wrap:anywhere}"
+          + ".num{text-align:right}.unknown{color:#5d6677;font-style:italic}tr.error td{background:#fff5f5}"
+          + ".error-text{color:#c53030}a{color:#2f6fdb}";
+
+  /** The index has no script at all. */
+  static final String CONTENT_SECURITY_POLICY =
+      "default-src 'none'; style-src '" + PageTemplate.hash(STYLE) + "'; img-src data:; base-uri 'none'; form-action 'none'";
+
+  /**
+   * One capture.
+   *
+   * @param path its path relative to the root, with {@code /} separators
+   * @param summary what its trace says, or null when it could not be read
+   * @param error the one-line error, or null
+   */
+  record Row(String path, CellSummary summary, String error) {}
+
+  private record Cached(long size, long modified, Row row) {}
+
+  private final Path root;
+  private final Map<Path, Cached> cache = new ConcurrentHashMap<>();
+
+  CellIndex(Path root) {
+    this.root = root;
+  }
+
+  /** Every capture under the root, by path. */
+  List<Row> rows() throws IOException {
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(root)) {
+      files = walk.filter(p -> p.getFileName() != null && p.getFileName().toString().endsWith(".jsonl"))
+          .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+          .sorted()
+          .toList();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    List<Row> rows = new ArrayList<>(files.size());
+    for (Path file : files) {
+      rows.add(row(file));
+    }
+    return rows;
+  }
+
+  private Row row(Path file) {
+    String relative = relative(file);
+    try {
+      BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      long size = attributes.size();
+      long modified = attributes.lastModifiedTime().toMillis();
+      Cached cached = cache.get(file);
+      if (cached != null && cached.size() == size && cached.modified() == modified) {
+        return cached.row();
+      }
+      Row row;
+      if (size > MAX_INDEXED_BYTES) {
+        row = new Row(relative, null, "not indexed: " + (size >> 20) + " MiB (open its page to read it)");
+      } else {
+        row = read(file, relative);
+      }
+      cache.put(file, new Cached(size, modified, row));
+      return row;
+    } catch (IOException e) {
+      return new Row(relative, null, file.getFileName() + ": " + e.getClass().getSimpleName() + " " + e.getMessage());
+    }
+  }
+
+  private static Row read(Path file, String relative) {
+    try {
+      Timeline timeline = TraceReader.create().read(file);
+      return new Row(relative, CellSummary.of(timeline), null);
+    } catch (TraceReadException e) {
+      // The message names the file by its absolute path; the page names it as the index does.
+      return new Row(relative, null, String.valueOf(e.getMessage()).replace(file.toString(), relative));
+    } catch (RuntimeException e) {
+      return new Row(relative, null, relative + ": " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : " " + e.getMessage()));
+    }
+  }
+
+  /** {@code file} relative to the root, separated by {@code /}. */
+  String relative(Path file) {
+    Path relative = root.relativize(file);
+    List<String> parts = new ArrayList<>();
+    for (Path part : relative) {
+      parts.add(part.toString());
+    }
+    return String.join("/", parts);
+  }
+
+  /** The index page: a table of the cells, each linking to its page. */
+  static String html(String title, List<Row> rows) {
+    StringBuilder out = new StringBuilder(4096);
+    out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        .append("<meta http-equiv=\"Content-Security-Policy\" content=\"").append(HtmlText.escape(CONTENT_SECURITY_POLICY))
+        .append("\">\n<meta name=\"referrer\" content=\"no-referrer\">\n<link rel=\"icon\" href=\"data:,\">\n<title>")
+        .append(HtmlText.fromTrace(title)).append(" · cab-trace</title>\n<style>").append(STYLE).append("</style>\n</head>\n<body>\n")
+        .append("<p class=\"brand\">cab-trace · cells</p>\n<h1>").append(HtmlText.fromTrace(title)).append("</h1>\n")
+        .append("<p class=\"note\">").append(rows.size()).append(rows.size() == 1 ? " capture" : " captures")
+        .append(" (*.jsonl, read-only). Each cell's page is generated when you open it.</p>\n")
+        .append("<table>\n<thead><tr><th>Cell</th><th>Agent</th><th>Model</th><th>Task</th><th>Pass</th>")
+        .append("<th class=\"num\">Tokens</th><th class=\"num\">Duration</th></tr></thead>\n<tbody>\n");
+    for (Row row : rows) {
+      out.append("<tr").append(row.error() != null ? " class=\"error\"" : "").append(">");
+      if (row.error() != null) {
+        out.append("<td>").append(HtmlText.fromTrace(row.path())).append("</td><td colspan=\"6\" class=\"error-text\">")
+            .append(HtmlText.fromTrace(row.error())).append("</td>");
+      } else {
+        CellSummary cell = row.summary();
+        out.append("<td><a href=\"").append(HtmlText.escape(link(row.path()))).append("\">")
+            .append(HtmlText.fromTrace(row.path())).append("</a></td>");
+        cell(out, cell.agent());
+        cell(out, cell.model());
+        cell(out, cell.task());
+        cell(out, cell.pass() == null ? null : cell.pass() ? "pass" : "fail");
+        out.append("<td class=\"num\">").append(cell.totalTokens() == null ? "<span class=\"unknown\">not recorded</span>"
+            : cell.totalTokens().toString()).append("</td>");
+        out.append("<td class=\"num\">").append(cell.spanCount() == 0 ? "-" : Durations.seconds(cell.durationNanos()))
+            .append("</td>");
+      }
+      out.append("</tr>\n");
+    }
+    return out.append("</tbody>\n</table>\n</body>\n</html>\n").toString();
+  }
+
+  private static void cell(StringBuilder out, String value) {
+    out.append("<td>").append(value == null ? "<span class=\"unknown\">not recorded</span>" : HtmlText.fromTrace(value))
+        .append("</td>");
+  }
+
+  /** The page's address for a capture's relative path: each segment percent-encoded. */
+  static String link(String relative) {
+    StringBuilder out = new StringBuilder("/cell");
+    for (String segment : relative.split("/")) {
+      out.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+    }
+    return out.toString();
+  }
+}

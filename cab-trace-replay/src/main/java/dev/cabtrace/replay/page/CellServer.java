@@ -1,0 +1,303 @@
+package dev.cabtrace.replay.page;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.cabtrace.replay.read.TraceReadException;
+import dev.cabtrace.replay.read.TraceReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A read-only local web server for the captures under a directory: {@code /} lists the cells (one
+ * row per {@code *.jsonl}, recursively: agent, model, task, pass, tokens, duration, or the file's
+ * one-line error) and {@code /cell/PATH} is the page of one capture, generated on request.
+ *
+ * <pre>{@code
+ * try (CellServer server = CellServer.builder(Path.of("runs")).setPort(0).build().start()) {
+ *   System.out.println(server.uri());
+ * }
+ * }</pre>
+ *
+ * <p>Only GET and HEAD are answered (405 otherwise). Nothing outside the directory can be
+ * reached: a path with {@code ..}, an absolute path, an encoded separator or dot segment, or a
+ * symbolic link resolving outside is refused (403), anything that is not a capture under the
+ * directory is not found (404). It listens on 127.0.0.1 unless told otherwise.
+ */
+public final class CellServer implements AutoCloseable {
+
+  private static final Logger logger = Logger.getLogger(CellServer.class.getName());
+  private static final String CELL_PREFIX = "/cell/";
+
+  private final Path root;
+  private final Path realRoot;
+  private final InetAddress bindAddress;
+  private final int requestedPort;
+  private final CellIndex index;
+  private HttpServer server;
+  private ExecutorService executor;
+  private boolean closed;
+
+  private CellServer(Builder builder) throws IOException {
+    this.root = builder.directory.toAbsolutePath().normalize();
+    if (!Files.isDirectory(root)) {
+      throw new IllegalArgumentException("not a directory: " + builder.directory);
+    }
+    this.realRoot = root.toRealPath();
+    this.bindAddress = InetAddress.getByName(builder.bindAddress);
+    this.requestedPort = builder.port;
+    this.index = new CellIndex(realRoot);
+  }
+
+  /** A builder for a server of the captures under {@code directory}. */
+  public static Builder builder(Path directory) {
+    return new Builder(Objects.requireNonNull(directory, "directory"));
+  }
+
+  /** Starts listening; returns this. */
+  public synchronized CellServer start() throws IOException {
+    if (closed) {
+      throw new IllegalStateException("the server was closed");
+    }
+    if (server != null) {
+      return this;
+    }
+    HttpServer created = HttpServer.create(new InetSocketAddress(bindAddress, requestedPort), 0);
+    AtomicInteger threads = new AtomicInteger();
+    executor = Executors.newFixedThreadPool(4, runnable -> {
+      Thread thread = new Thread(runnable, "cab-trace-serve-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+    created.setExecutor(executor);
+    created.createContext("/", this::handle);
+    created.start();
+    server = created;
+    return this;
+  }
+
+  /** The port it listens on (the one chosen when asked for port 0). */
+  public synchronized int port() {
+    if (server == null) {
+      throw new IllegalStateException("not started");
+    }
+    return server.getAddress().getPort();
+  }
+
+  /** The address of the index, e.g. {@code http://127.0.0.1:8080/}. */
+  public URI uri() {
+    String host = bindAddress.isAnyLocalAddress() ? "127.0.0.1" : bindAddress.getHostAddress();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return URI.create("http://" + host + ":" + port() + "/");
+  }
+
+  /** The directory it serves. */
+  public Path directory() {
+    return root;
+  }
+
+  /** Stops listening and drops open connections; calling it again does nothing. */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (server != null) {
+      server.stop(0);
+      executor.shutdownNow();
+      server = null;
+    }
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String method = exchange.getRequestMethod();
+      boolean head = "HEAD".equals(method);
+      if (!head && !"GET".equals(method)) {
+        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+        send(exchange, 405, "Method not allowed", "Only GET and HEAD are answered here.", head);
+        return;
+      }
+      try {
+        route(exchange, exchange.getRequestURI().getRawPath(), head);
+      } catch (RuntimeException e) {
+        // A bug, not a bad capture (those are answered as such): say so in one line.
+        logger.log(Level.WARNING, "cab-trace serve: " + exchange.getRequestURI().getRawPath() + " failed", e);
+        send(exchange, 500, "Internal error", e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), head);
+      }
+    }
+  }
+
+  private void route(HttpExchange exchange, String path, boolean head) throws IOException {
+    if (path == null || path.isEmpty()) {
+      send(exchange, 400, "Bad request", "No path.", head);
+    } else if (path.equals("/") || path.equals("/index.html")) {
+      Path name = realRoot.getFileName();
+      respond(exchange, 200, CellIndex.html(name == null ? realRoot.toString() : name.toString(), index.rows()),
+          CellIndex.CONTENT_SECURITY_POLICY, head);
+    } else if (path.startsWith(CELL_PREFIX)) {
+      cell(exchange, path.substring(CELL_PREFIX.length()), head);
+    } else {
+      send(exchange, 404, "Not found", "Nothing here: the index is at /.", head);
+    }
+  }
+
+  private void cell(HttpExchange exchange, String rawRelative, boolean head) throws IOException {
+    Resolved resolved = resolve(rawRelative);
+    if (resolved.status != 200) {
+      send(exchange, resolved.status, resolved.status == 403 ? "Forbidden" : "Not found", resolved.reason, head);
+      return;
+    }
+    String html;
+    try {
+      html = CellPage.create(TraceReader.create().read(resolved.file)).html();
+    } catch (TraceReadException e) {
+      send(exchange, 422, "Unreadable capture", e.getMessage(), head);
+      return;
+    }
+    respond(exchange, 200, html, CellPage.contentSecurityPolicy(), head);
+  }
+
+  /** A {@code /cell/} path resolved: 200 and the file, or 403/404 and why. */
+  record Resolved(int status, Path file, String reason) {}
+
+  /** The capture a {@code /cell/} path names, or why it is refused. */
+  Resolved resolve(String rawRelative) throws IOException {
+    String relative = decode(rawRelative);
+    if (relative == null) {
+      return new Resolved(404, null, "Not a valid path.");
+    }
+    if (relative.isEmpty() || relative.startsWith("/") || relative.indexOf('\\') >= 0 || relative.indexOf('\0') >= 0
+        || relative.indexOf(':') >= 0) {
+      return new Resolved(403, null, "Only paths inside the served directory.");
+    }
+    for (String segment : relative.split("/", -1)) {
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        return new Resolved(403, null, "Only paths inside the served directory.");
+      }
+    }
+    Path candidate = realRoot.resolve(relative).normalize();
+    if (!candidate.startsWith(realRoot)) {
+      return new Resolved(403, null, "Only paths inside the served directory.");
+    }
+    if (!candidate.getFileName().toString().endsWith(".jsonl") || !Files.isRegularFile(candidate)) {
+      return new Resolved(404, null, "No such capture.");
+    }
+    Path real = candidate.toRealPath();
+    if (!real.startsWith(realRoot)) {
+      return new Resolved(403, null, "A link leading outside the served directory.");
+    }
+    return new Resolved(200, real, null);
+  }
+
+  /** Percent-decodes a path strictly (no {@code +} for space); null when malformed or not UTF-8. */
+  static String decode(String raw) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= raw.length()) {
+          return null;
+        }
+        int high = Character.digit(raw.charAt(i + 1), 16);
+        int low = Character.digit(raw.charAt(i + 2), 16);
+        if (high < 0 || low < 0) {
+          return null;
+        }
+        bytes.write(high * 16 + low);
+        i += 2;
+      } else if (c < 0x80) {
+        bytes.write(c);
+      } else {
+        byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        bytes.write(encoded, 0, encoded.length);
+      }
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes.toByteArray()))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+
+  private static void send(HttpExchange exchange, int status, String title, String reason, boolean head) throws IOException {
+    String body = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + status + " " + HtmlText.escape(title)
+        + "</title></head><body><h1>" + status + " " + HtmlText.escape(title) + "</h1><p>" + HtmlText.fromTrace(reason)
+        + "</p><p><a href=\"/\">Index</a></p></body></html>\n";
+    respond(exchange, status, body, "default-src 'none'; base-uri 'none'; form-action 'none'", head);
+  }
+
+  private static void respond(HttpExchange exchange, int status, String body, String policy, boolean head)
+      throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+    exchange.getResponseHeaders().set("Content-Security-Policy", policy);
+    exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+    exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    if (head) {
+      exchange.getResponseHeaders().set("Content-Length", Integer.toString(bytes.length));
+      exchange.sendResponseHeaders(status, -1);
+      return;
+    }
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  /** Settings of a {@link CellServer}. */
+  public static final class Builder {
+    private final Path directory;
+    private int port = 8080;
+    private String bindAddress = "127.0.0.1";
+
+    private Builder(Path directory) {
+      this.directory = directory;
+    }
+
+    /** The port; 0 picks a free one. Default 8080. */
+    public Builder setPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port out of range: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** The address to listen on; default 127.0.0.1 (this machine only). */
+    public Builder setBindAddress(String bindAddress) {
+      this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+      return this;
+    }
+
+    /**
+     * The server, not yet listening.
+     *
+     * @throws IllegalArgumentException when the directory does not exist
+     * @throws IOException when the directory or the address cannot be resolved
+     */
+    public CellServer build() throws IOException {
+      return new CellServer(this);
+    }
+  }
+}

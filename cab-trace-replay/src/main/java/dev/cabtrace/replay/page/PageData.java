@@ -1,0 +1,434 @@
+package dev.cabtrace.replay.page;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.cabtrace.replay.timeline.Durations;
+import dev.cabtrace.replay.timeline.ModelCall;
+import dev.cabtrace.replay.timeline.SpanStatus;
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.io.IOException;
+import java.io.Writer;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The page's data: the trace as one JSON document, column by column so that a trace of 100,000
+ * spans stays compact and parses fast. Offsets and durations are integer nanoseconds from the
+ * timeline's start, exact in JavaScript up to 2^53 ns (104 days). The document is made safe to
+ * embed in a script element: {@code < > &} and U+2028/U+2029 appear only as {@code \}{@code uXXXX}
+ * escapes, so no string from the trace can close the element.
+ */
+final class PageData {
+
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
+
+  private PageData() {}
+
+  /** The JSON document for {@code timeline}, safe to embed in a script element. */
+  static CharSequence json(
+      Timeline timeline, CellAxes axes, ScreenSnapshots terminal, String terminalProblem, long tickNanos) {
+    ScriptSafeWriter text = new ScriptSafeWriter(new StringBuilder(4096 + timeline.size() * 96));
+    try (JsonGenerator json = JSON.createGenerator(text)) {
+      json.writeStartObject();
+      json.writeNumberField("version", 1);
+      json.writeStringField("source", timeline.source());
+      json.writeNumberField("durationNanos", timeline.durationNanos());
+      json.writeStringField("durationText", Durations.seconds(timeline.durationNanos()));
+      json.writeNumberField("tickNanos", tickNanos);
+      json.writeArrayFieldStart("traceIds");
+      for (String id : timeline.traceIds()) {
+        json.writeString(id);
+      }
+      json.writeEndArray();
+      spans(json, timeline);
+      modelCalls(json, timeline);
+      json.writeObjectFieldStart("axes");
+      map(json, "tokens", axes.tokens());
+      map(json, "latency", axes.latency());
+      json.writeEndObject();
+      json.writeFieldName("terminal");
+      if (terminal == null) {
+        json.writeNull();
+      } else {
+        terminal.write(json);
+      }
+      if (terminalProblem != null) {
+        json.writeStringField("terminalProblem", terminalProblem);
+      }
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return text.text();
+  }
+
+  private static void spans(JsonGenerator json, Timeline timeline) throws IOException {
+    List<TimelineSpan> spans = timeline.spans();
+    Map<String, Integer> kinds = new LinkedHashMap<>();
+    for (TimelineSpan span : spans) {
+      kinds.putIfAbsent(span.kindName(), kinds.size());
+    }
+    json.writeObjectFieldStart("spans");
+    json.writeNumberField("count", spans.size());
+    json.writeArrayFieldStart("kinds");
+    for (String kind : kinds.keySet()) {
+      json.writeString(kind);
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("id");
+    for (TimelineSpan span : spans) {
+      json.writeString(span.spanId());
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("parent");
+    for (TimelineSpan span : spans) {
+      json.writeNumber(span.parentIndex());
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("depth");
+    for (TimelineSpan span : spans) {
+      json.writeNumber(span.depth());
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("kind");
+    for (TimelineSpan span : spans) {
+      json.writeNumber(kinds.get(span.kindName()));
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("name");
+    for (TimelineSpan span : spans) {
+      json.writeString(span.name());
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("start");
+    for (TimelineSpan span : spans) {
+      json.writeNumber(timeline.offsetNanos(span.startEpochNanos()));
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("end");
+    for (TimelineSpan span : spans) {
+      json.writeNumber(timeline.offsetNanos(span.endEpochNanos()));
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("error");
+    for (TimelineSpan span : spans) {
+      json.writeNumber(span.status() == SpanStatus.ERROR ? 1 : 0);
+    }
+    json.writeEndArray();
+    // Rare facts, by span index.
+    json.writeObjectFieldStart("message");
+    for (TimelineSpan span : spans) {
+      if (!span.statusMessage().isEmpty()) {
+        json.writeStringField(Integer.toString(span.index()), span.statusMessage());
+      }
+    }
+    json.writeEndObject();
+    json.writeObjectFieldStart("missingParent");
+    for (TimelineSpan span : spans) {
+      if (span.parentIndex() < 0 && !span.parentSpanId().isEmpty()) {
+        json.writeStringField(Integer.toString(span.index()), span.parentSpanId());
+      }
+    }
+    json.writeEndObject();
+    json.writeArrayFieldStart("unfinished");
+    for (TimelineSpan span : spans) {
+      if (span.unfinished()) {
+        json.writeNumber(span.index());
+      }
+    }
+    json.writeEndArray();
+    // Each span's attributes as [key index, value, ...] in recorded order, keys in one table.
+    Map<String, Integer> keys = new LinkedHashMap<>();
+    json.writeArrayFieldStart("attrs");
+    for (TimelineSpan span : spans) {
+      json.writeStartArray();
+      for (Map.Entry<String, Object> attribute : span.attributes().entrySet()) {
+        if (attribute.getKey().equals("cab.span.kind")) {
+          continue;
+        }
+        Integer key = keys.get(attribute.getKey());
+        if (key == null) {
+          key = keys.size();
+          keys.put(attribute.getKey(), key);
+        }
+        json.writeNumber(key);
+        attributeValue(json, attribute.getValue());
+      }
+      json.writeEndArray();
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("attrKeys");
+    for (String key : keys.keySet()) {
+      json.writeString(key);
+    }
+    json.writeEndArray();
+    json.writeEndObject();
+  }
+
+  /**
+   * An attribute value as the page reads it back into the JSON text the cell page shows: strings,
+   * booleans, integers JavaScript holds exactly, and arrays of those as themselves; anything else
+   * (a double, a larger integer) as {@code {"t": its JSON text}}, so that no digit changes.
+   */
+  private static void attributeValue(JsonGenerator json, Object value) throws IOException {
+    if (value instanceof String) {
+      json.writeString((String) value);
+    } else if (value instanceof Boolean) {
+      json.writeBoolean((Boolean) value);
+    } else if ((value instanceof Long || value instanceof Integer) && Math.abs(((Number) value).longValue()) <= MAX_SAFE_INTEGER) {
+      json.writeNumber(((Number) value).longValue());
+    } else if (value instanceof List<?>) {
+      json.writeStartArray();
+      for (Object element : (List<?>) value) {
+        attributeValue(json, element);
+      }
+      json.writeEndArray();
+    } else {
+      json.writeStartObject();
+      json.writeStringField("t", valueJson(value));
+      json.writeEndObject();
+    }
+  }
+
+  private static void modelCalls(JsonGenerator json, Timeline timeline) throws IOException {
+    List<ModelCall> calls = new ArrayList<>(timeline.modelCalls());
+    json.writeObjectFieldStart("calls");
+    json.writeNumberField("count", calls.size());
+    json.writeArrayFieldStart("span");
+    for (ModelCall call : calls) {
+      json.writeNumber(call.span().index());
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("timestamp");
+    for (ModelCall call : calls) {
+      json.writeString(Instant.ofEpochSecond(0, call.span().startEpochNanos()).toString());
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("hash");
+    for (ModelCall call : calls) {
+      nullable(json, call.requestHash());
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("model");
+    for (ModelCall call : calls) {
+      json.writeString(call.model());
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("input");
+    for (ModelCall call : calls) {
+      nullable(json, call.inputTokens());
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("output");
+    for (ModelCall call : calls) {
+      nullable(json, call.outputTokens());
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("latency");
+    for (ModelCall call : calls) {
+      json.writeNumber(call.latencyNanos());
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("end");
+    for (ModelCall call : calls) {
+      json.writeNumber(timeline.offsetNanos(call.span().endEpochNanos()));
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("finish");
+    for (ModelCall call : calls) {
+      json.writeString(String.join(",", call.finishReasons()));
+    }
+    json.writeEndArray();
+    long latency = 0;
+    for (ModelCall call : calls) {
+      latency += call.latencyNanos();
+    }
+    json.writeObjectFieldStart("total");
+    json.writeNumberField("input", timeline.tokens().input());
+    json.writeNumberField("output", timeline.tokens().output());
+    json.writeNumberField("total", timeline.tokens().total());
+    json.writeNumberField("unknownCalls", timeline.tokens().unknownCalls());
+    json.writeNumberField("latency", latency);
+    json.writeEndObject();
+    json.writeEndObject();
+  }
+
+  private static void map(JsonGenerator json, String field, Map<String, Object> values) throws IOException {
+    json.writeObjectFieldStart(field);
+    for (Map.Entry<String, Object> entry : values.entrySet()) {
+      json.writeFieldName(entry.getKey());
+      Object value = entry.getValue();
+      if (value == null) {
+        json.writeNull();
+      } else if (value instanceof Double) {
+        json.writeNumber((Double) value);
+      } else {
+        json.writeNumber(((Number) value).longValue());
+      }
+    }
+    json.writeEndObject();
+  }
+
+  private static void nullable(JsonGenerator json, Object value) throws IOException {
+    if (value == null) {
+      json.writeNull();
+    } else if (value instanceof Long) {
+      json.writeNumber((Long) value);
+    } else {
+      json.writeString(String.valueOf(value));
+    }
+  }
+
+  /**
+   * An attribute value as compact JSON text, strings escaped as JavaScript's {@code JSON.stringify}
+   * escapes them, so that the page can join keys and values into the object the cell page shows.
+   */
+  static String valueJson(Object value) {
+    StringBuilder out = new StringBuilder();
+    value(out, value);
+    return out.toString();
+  }
+
+  private static void value(StringBuilder out, Object value) {
+    if (value instanceof List<?>) {
+      out.append('[');
+      boolean first = true;
+      for (Object element : (List<?>) value) {
+        if (!first) {
+          out.append(',');
+        }
+        first = false;
+        value(out, element);
+      }
+      out.append(']');
+    } else if (value instanceof Boolean || value instanceof Long || value instanceof Integer) {
+      out.append(value);
+    } else if (value instanceof Double) {
+      double d = (Double) value;
+      if (Double.isFinite(d)) {
+        out.append(d);
+      } else {
+        quote(out, String.valueOf(d));
+      }
+    } else {
+      quote(out, String.valueOf(value));
+    }
+  }
+
+  static void quote(StringBuilder out, String text) {
+    out.append('"');
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '"':
+          out.append("\\\"");
+          break;
+        case '\\':
+          out.append("\\\\");
+          break;
+        case '\b':
+          out.append("\\b");
+          break;
+        case '\f':
+          out.append("\\f");
+          break;
+        case '\n':
+          out.append("\\n");
+          break;
+        case '\r':
+          out.append("\\r");
+          break;
+        case '\t':
+          out.append("\\t");
+          break;
+        default:
+          if (c < 0x20 || isLoneSurrogate(text, i)) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+      }
+    }
+    out.append('"');
+  }
+
+  private static boolean isLoneSurrogate(String text, int i) {
+    char c = text.charAt(i);
+    if (Character.isHighSurrogate(c)) {
+      return i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1));
+    }
+    if (Character.isLowSurrogate(c)) {
+      return i == 0 || !Character.isHighSurrogate(text.charAt(i - 1));
+    }
+    return false;
+  }
+
+  /**
+   * Collects JSON text with the characters that could end or confuse a script element escaped.
+   * They can only occur inside strings, where the escape means the same character.
+   */
+  static final class ScriptSafeWriter extends Writer {
+    private final StringBuilder out;
+
+    ScriptSafeWriter(StringBuilder out) {
+      this.out = out;
+    }
+
+    @Override
+    public void write(char[] buffer, int offset, int length) {
+      for (int i = offset, end = offset + length; i < end; i++) {
+        escape(buffer[i]);
+      }
+    }
+
+    @Override
+    public void write(String text, int offset, int length) {
+      for (int i = offset, end = offset + length; i < end; i++) {
+        escape(text.charAt(i));
+      }
+    }
+
+    @Override
+    public void write(int c) {
+      escape((char) c);
+    }
+
+    private void escape(char c) {
+      switch (c) {
+        case '<':
+          out.append("\\u003c");
+          break;
+        case '>':
+          out.append("\\u003e");
+          break;
+        case '&':
+          out.append("\\u0026");
+          break;
+        case '\u2028':
+          out.append("\\u2028");
+          break;
+        case '\u2029':
+          out.append("\\u2029");
+          break;
+        default:
+          out.append(c);
+      }
+    }
+
+    CharSequence text() {
+      return out;
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  }
+}

@@ -1,0 +1,70 @@
+package dev.cabtrace.replay.ledger;
+
+import static dev.cabtrace.replay.assertions.CabTraceAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cabtrace.replay.timeline.Timeline;
+import java.io.IOException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The score and diff assertions: one passing and one failing case each, with the message. */
+class LedgerAssertionsTest {
+
+  private static Timeline seed() throws IOException {
+    return CellScoreTest.read(CellScoreTest.fixture("seed-cell.otlp.jsonl"), "seed");
+  }
+
+  private static Timeline aider() throws IOException {
+    return CellScoreTest.read(CellScoreTest.fixture("aider-cell.official-otlp-stdout-1.63.jsonl"), "aider");
+  }
+
+  @Test
+  void scoreWithinItsBounds() throws IOException {
+    assertThat(aider()).score()
+        .hasTotalTokensAtMost(11762)
+        .hasModelCalls(2)
+        .hasWallClockAtMost(Duration.ofMillis(12505))
+        .hasModelCallTimeAtMost(Duration.ofSeconds(4));
+  }
+
+  @Test
+  void scoreFailuresSayWhatWasFound() throws IOException {
+    Timeline aider = aider();
+    assertThatThrownBy(() -> assertThat(aider).score().hasTotalTokensAtMost(10_000))
+        .isInstanceOf(AssertionError.class)
+        .hasMessage("Expected the cell to use at most 10000 total tokens but it used 11762 (11254 prompt + 508 completion)"
+            + " over 2 model call(s)");
+    Timeline seed = seed();
+    assertThatThrownBy(() -> assertThat(seed).score().hasTotalTokensAtMost(10_000))
+        .hasMessage("Expected the cell to use at most 10000 total tokens but its tokens were not recorded"
+            + " (0 model call record(s))");
+    assertThatThrownBy(() -> assertThat(seed).score().hasWallClockAtMost(Duration.ofMinutes(1)))
+        .hasMessage("Expected the cell's wall clock to be at most 60.00 s but it was 85.46 s (85456.275 ms)");
+    assertThatThrownBy(() -> assertThat(seed).score().hasModelCalls(3))
+        .hasMessage("Expected the cell to make 3 model call(s) but it made 0");
+    assertThatThrownBy(() -> assertThat(seed).score().isPass())
+        .hasMessage("Expected the cell to pass but no verdict was recorded (no cab.pass on adapter_run)");
+  }
+
+  @Test
+  void diffWithinItsRegressionLimits() throws IOException {
+    TimelineDiff diff = TimelineDiff.of(TimelineDiffTest.before(), TimelineDiffTest.after());
+    assertThat(diff).hasTokenRegressionAtMost(30).hasWallClockRegressionAtMost(20);
+    // Shrinking is never a regression.
+    assertThat(TimelineDiff.of(TimelineDiffTest.after(), TimelineDiffTest.before())).hasTokenRegressionAtMost(0);
+  }
+
+  @Test
+  void diffFailuresSayTheChangeAndTheValues() throws IOException {
+    TimelineDiff diff = TimelineDiff.of(TimelineDiffTest.before(), TimelineDiffTest.after());
+    assertThatThrownBy(() -> assertThat(diff).hasTokenRegressionAtMost(10))
+        .isInstanceOf(AssertionError.class)
+        .hasMessage("Expected total tokens to grow by at most 10.0% from A to B but they grew by 28.2% (3300 -> 4230)");
+    assertThatThrownBy(() -> assertThat(diff).hasWallClockRegressionAtMost(5))
+        .hasMessage("Expected wall clock to grow by at most 5.0% from A to B but they grew by 20.0% (10000 -> 12000)");
+    TimelineDiff noTokens = TimelineDiff.of(seed(), TimelineDiffTest.after());
+    assertThatThrownBy(() -> assertThat(noTokens).hasTokenRegressionAtMost(10))
+        .hasMessage("Expected total tokens to grow by at most 10.0% from A to B but they were not recorded in A");
+  }
+}

@@ -1,0 +1,230 @@
+package dev.cabtrace.replay.page;
+
+import static dev.cabtrace.replay.page.PageFixtures.CLOSE_SCRIPT;
+import static dev.cabtrace.replay.page.PageFixtures.COMMENT;
+import static dev.cabtrace.replay.page.PageFixtures.IMG;
+import static dev.cabtrace.replay.page.PageFixtures.count;
+import static dev.cabtrace.replay.page.PageFixtures.embeddedData;
+import static dev.cabtrace.replay.page.PageFixtures.embeddedScript;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cabtrace.replay.cli.CabTraceCli;
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineBuilder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CellPageTest {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  @Test
+  void seedPageShowsWhatTheCellPageShows() {
+    String html = CellPage.create(PageFixtures.seed()).html();
+
+    assertThat(html)
+        .startsWith("<!DOCTYPE html>")
+        .contains("<h1>openhands × qwen/qwen3-next-80b-a3b-instruct</h1>")
+        .contains("<span class=\"category\">polyglot</span> <span class=\"task-id\">polyglot/rust-error-handling</span>")
+        .contains(">Run identity</h2>", ">Timing</h2>", ">Trace replay</h2>", ">Terminal playback</h2>")
+        .contains(">Trace spans (5)</h2>", ">Model calls (0)</h2>")
+        .contains("space play/pause · ←/→ step span · ,/. step 100 ms", "g/G start/end · +/- speed")
+        .contains("<span id=\"t-text\">t = 0 ms / 85.46 s</span>")
+        .contains("<dt>cell_id</dt><dd>expansion-20260616/openhands/qwen/qwen3-next-80b-a3b-instruct/polyglot/rust-error-handling</dd>")
+        .contains("<dt>sweep_id</dt><dd class=\"unknown\">not recorded</dd>")
+        .contains("<dt>container_image</dt><dd>codingagentbench/openhands:1.7.0</dd>")
+        .contains("<dt>image_digest</dt><dd class=\"unknown\">not recorded</dd>")
+        .contains("<dt>model_build_id</dt><dd>qwen/qwen3-next-80b-a3b-instruct</dd>")
+        .contains("<dt>exit_code</dt><dd>0</dd>")
+        .contains("<dt>started_at</dt><dd>2026-06-17T07:17:43.106812Z</dd>")
+        .contains("<dt>ended_at</dt><dd>2026-06-17T07:19:08.564712Z</dd>")
+        .contains("<dt>duration</dt><dd>85.46 s</dd>")
+        .contains("<dt>tokens</dt><dd class=\"unknown\">not recorded</dd>")
+        .contains("<td>tokens</td><td>prompt_tokens, completion_tokens, total_tokens, model_calls, tokens_per_correct_task, pass_used_for_division</td>")
+        .contains("<td>latency</td><td>wall_clock_ms, container_active_ms, model_call_ms</td>")
+        .contains("<span class=\"k\">wall_clock_ms</span> <span class=\"v\">85457.9</span>")
+        .contains("<span class=\"k\">container_active_ms</span> <span class=\"v\">85455.699</span>")
+        .contains("<span class=\"k\">prompt_tokens</span> <span class=\"v unknown\">not recorded</span>")
+        .contains("Per-call token capture is not available for this run.")
+        .contains("No terminal output was recorded for this run")
+        .doesNotContain("{{");
+  }
+
+  @Test
+  void policyForbidsTheNetworkAndAllowsOnlyTheEmbeddedScriptByHash() throws Exception {
+    String html = CellPage.create(PageFixtures.seed()).html();
+
+    Matcher meta = Pattern.compile("<meta http-equiv=\"Content-Security-Policy\" content=\"([^\"]*)\">").matcher(html);
+    assertThat(meta.find()).isTrue();
+    String policy = meta.group(1).replace("&#39;", "'");
+    assertThat(policy).isEqualTo(CellPage.contentSecurityPolicy())
+        .startsWith("default-src 'none'; script-src 'sha256-")
+        .contains("; connect-src 'none'", "; img-src data:")
+        .doesNotContain("unsafe-inline", "unsafe-eval", "http:", "https:", "*");
+    String digest = Base64.getEncoder().encodeToString(
+        MessageDigest.getInstance("SHA-256").digest(embeddedScript(html).getBytes(StandardCharsets.UTF_8)));
+    assertThat(policy).contains("script-src 'sha256-" + digest + "'");
+    // The policy comes before any script or style; nothing is loaded from elsewhere.
+    assertThat(html.indexOf("Content-Security-Policy")).isLessThan(html.indexOf("<style>"));
+    assertThat(html).doesNotContain("src=\"http", "href=\"http", "@import", "url(", " on" + "click=", " onload=");
+    assertThat(count(html, "<script")).isEqualTo(2);
+    assertThat(count(html, "</script>")).isEqualTo(2);
+  }
+
+  @Test
+  void embeddedDataParsesWithEverySpan() throws IOException {
+    Timeline seed = PageFixtures.seed();
+    JsonNode data = MAPPER.readTree(embeddedData(CellPage.create(seed).html()));
+
+    assertThat(data.at("/spans/count").asInt()).isEqualTo(5);
+    List<String> ids = new ArrayList<>();
+    data.at("/spans/id").forEach(id -> ids.add(id.asText()));
+    assertThat(ids).containsExactly("bbff3415624849cc", "867ff73c6155414a", "d072eb449df94f91", "6d6affe2ef5c48b6",
+        "b1b051dc6c754109");
+    assertThat(data.at("/spans/start/3").asLong()).isEqualTo(seed.offsetNanos(seed.span(3).startEpochNanos()));
+    assertThat(data.at("/spans/parent/3").asInt()).isEqualTo(1);
+    assertThat(data.at("/durationNanos").asLong()).isEqualTo(85_457_900_000L);
+    assertThat(data.at("/durationText").asText()).isEqualTo("85.46 s");
+    assertThat(data.at("/tickNanos").asLong()).isEqualTo(100_000_000L);
+    assertThat(data.at("/calls/count").asInt()).isZero();
+    assertThat(data.at("/terminal").isNull()).isTrue();
+    assertThat(data.at("/axes/tokens/prompt_tokens").isNull()).isTrue();
+    assertThat(data.at("/axes/latency/model_call_ms").isNull()).isTrue();
+    // Attributes as [key index, value, ...]: the page joins them into the cell page's {"k":v}.
+    JsonNode attrs = data.at("/spans/attrs/0");
+    assertThat(data.at("/spans/attrKeys/" + attrs.get(0).asInt()).asText()).isEqualTo("workdir");
+    assertThat(attrs.get(1).asText()).startsWith("/home/andrew/");
+    assertThat(data.at("/spans/attrKeys/" + attrs.get(4).asInt()).asText()).isEqualTo("plugin_stack");
+    assertThat(attrs.get(5).isArray()).isTrue();
+    assertThat(attrs.get(5)).isEmpty();
+  }
+
+  @Test
+  void hostileStringsAreNeverMarkupInTheFile() throws IOException {
+    Timeline hostile = PageFixtures.hostile();
+    String html = CellPage.create(hostile).html();
+
+    assertThat(html).doesNotContain(IMG, CLOSE_SCRIPT, COMMENT, "<img", "<!--");
+    // Line separators would end a JavaScript string literal in older engines: escaped in the data.
+    assertThat(embeddedData(html)).doesNotContain("\u2028", "\u2029", "<", ">", "&");
+    assertThat(count(html, "<script")).isEqualTo(2);
+    assertThat(count(html, "</script")).isEqualTo(2);
+    // Escaped where the generator writes HTML...
+    assertThat(html).contains("&lt;img src=x onerror=window.__pwned=1&gt; × &lt;/script&gt;&lt;script&gt;");
+    // ...and intact, as data, for the script to insert as text.
+    JsonNode data = MAPPER.readTree(embeddedData(html));
+    assertThat(data.at("/spans/name/0").asText()).isEqualTo(IMG);
+    assertThat(data.at("/spans/name/1").asText()).isEqualTo(CLOSE_SCRIPT);
+    assertThat(data.at("/spans/message/1").asText()).isEqualTo(COMMENT);
+    JsonNode container = data.at("/spans/attrs/1");
+    assertThat(container.get(3).get(1).asText()).isEqualTo("\u2029");
+    assertThat(data.at("/spans/attrKeys/" + container.get(4).asInt()).asText()).isEqualTo(CLOSE_SCRIPT);
+    assertThat(container.get(5).asText()).isEqualTo(IMG);
+    assertThat(data.at("/calls/hash/0").asText()).isEqualTo(CLOSE_SCRIPT);
+    assertThat(data.at("/source").asText()).isEqualTo(IMG + ".jsonl");
+  }
+
+  @Test
+  void modelCallsTableAndTerminalScreens() throws IOException {
+    Timeline timeline = PageFixtures.withModelCalls();
+    CellPage page = CellPage.create(timeline);
+    String html = page.html();
+
+    assertThat(html)
+        .contains(">Model calls (3)</h2>", "id=\"call-table\"", "<span>total</span>")
+        .contains("<span class=\"num\">11254</span><span class=\"num\">508</span>")
+        .contains("<dt>tokens</dt><dd>11762</dd>")
+        .contains("<dt>Pass</dt><dd>1.000</dd>", "<dt>Tokens/correct</dt><dd>11762</dd>")
+        .contains("The emulated 40 × 6 screen at t, from 4 chunks of recorded output.")
+        .doesNotContain("Per-call token capture is not available");
+    JsonNode data = MAPPER.readTree(embeddedData(html));
+    assertThat(data.at("/calls/count").asInt()).isEqualTo(3);
+    assertThat(data.at("/calls/input/0").asLong()).isEqualTo(5210);
+    assertThat(data.at("/calls/timestamp/0").asText()).isEqualTo("2026-06-17T07:17:43.206812Z");
+    assertThat(data.at("/terminal/columns").asInt()).isEqualTo(40);
+    assertThat(data.at("/terminal/rows").asInt()).isEqualTo(6);
+    // 120 ms and 150 ms fall in one tick: three screens for four chunks.
+    assertThat(data.at("/terminal/snapshots").size()).isEqualTo(3);
+    assertThat(page.terminalSnapshots()).isEqualTo(3);
+    assertThat(data.at("/terminal/snapshots/0/0").asLong()).isEqualTo(150 * PageFixtures.MS);
+    JsonNode first = data.at("/terminal/snapshots/0");
+    JsonNode rowTable = data.at("/terminal/rowTable");
+    assertThat(rowTable.get(first.get(4).asInt()).get(0).asText()).isEqualTo("running 5 tests");
+    assertThat(data.at("/axes/tokens/tokens_per_correct_task").asLong()).isEqualTo(11762);
+    assertThat(data.at("/axes/latency/model_call_ms").asDouble()).isEqualTo(1800 + 2150 + 2900);
+  }
+
+  @Test
+  void thinnedTerminalSaysSo() throws IOException {
+    CellPage page = CellPage.builder(PageFixtures.withModelCalls()).setMaxScreenSnapshots(2).build();
+
+    assertThat(page.terminalSnapshots()).isEqualTo(2);
+    assertThat(page.html()).contains("The output changed at 3 moments; the page holds the screen at 2 of them, evenly spread");
+  }
+
+  @Test
+  void anEmptyTimelineStillMakesAPage() throws IOException {
+    String html = CellPage.create(new TimelineBuilder("empty.jsonl").build()).html();
+
+    assertThat(html).contains(">Trace spans (0)</h2>", "t = 0 ms / 0.00 s", "<h1>unknown agent × unknown model</h1>",
+        "<dt>started_at</dt><dd class=\"unknown\">not recorded</dd>");
+    assertThat(MAPPER.readTree(embeddedData(html)).at("/spans/count").asInt()).isZero();
+  }
+
+  @Test
+  void htmlCommandWritesBesideTheCapture() throws IOException {
+    Path capture = PageFixtures.copySeed(dir, "runs/cell.jsonl");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int exit = CabTraceCli.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+        "html", capture.toString());
+
+    assertThat(exit).isZero();
+    Path page = dir.resolve("runs/cell.html");
+    assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("wrote " + page + " (5 spans, 0 model calls, ");
+    assertThat(Files.readString(page)).contains(">Trace spans (5)</h2>");
+  }
+
+  @Test
+  void htmlCommandTakesAnOutputAndStdout() throws IOException {
+    Path capture = PageFixtures.copySeed(dir, "cell.jsonl");
+    Path target = dir.resolve("elsewhere.html");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream err = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+    assertThat(CabTraceCli.run(new PrintStream(out, true, StandardCharsets.UTF_8), err, "html", capture.toString(), "-o", target.toString()))
+        .isZero();
+    assertThat(Files.readString(target)).contains(">Trace replay</h2>");
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    assertThat(CabTraceCli.run(new PrintStream(stdout, true, StandardCharsets.UTF_8), err, "html", capture.toString(), "-o", "-"))
+        .isZero();
+    assertThat(stdout.toString(StandardCharsets.UTF_8)).startsWith("<!DOCTYPE html>").endsWith("</html>\n");
+  }
+
+  @Test
+  void htmlCommandFailsCleanlyOnAMissingFile() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = CabTraceCli.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), "html", dir.resolve("missing.jsonl").toString());
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("cab-trace: ").contains("missing.jsonl");
+  }
+}

@@ -1,0 +1,174 @@
+package dev.cabtrace.replay.page;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The server over real HTTP on 127.0.0.1. */
+class CellServerTest {
+
+  @TempDir Path dir;
+
+  private Path root;
+  private Path outside;
+  private CellServer server;
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeEach
+  void start() throws IOException {
+    root = Files.createDirectories(dir.resolve("runs"));
+    outside = Files.createDirectories(dir.resolve("outside"));
+    PageFixtures.copySeed(root, "sweep-1/openhands/cell.jsonl");
+    PageFixtures.copySeed(root, "with space & <b>.jsonl");
+    Files.writeString(root.resolve("sweep-1/broken.jsonl"), "");
+    Files.writeString(root.resolve("notes.txt"), "not a capture");
+    PageFixtures.copySeed(outside, "secret.jsonl");
+    Files.writeString(outside.resolve("passwd"), "root:x:0:0");
+    server = CellServer.builder(root).setPort(0).build().start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private HttpResponse<String> get(String rawPath) throws IOException, InterruptedException {
+    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + rawPath))
+        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Sends the request line exactly as written, with no client normalising the path. */
+  private String raw(String requestLine) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write((requestLine + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void indexListsEveryCaptureWithItsCellOrItsError() throws Exception {
+    HttpResponse<String> index = get("/");
+
+    assertThat(index.statusCode()).isEqualTo(200);
+    assertThat(index.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+    assertThat(index.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(p -> assertThat(p).startsWith("default-src 'none'"));
+    String body = index.body();
+    assertThat(body)
+        .contains("3 captures")
+        .contains("<a href=\"/cell/sweep-1/openhands/cell.jsonl\">sweep-1/openhands/cell.jsonl</a>")
+        .contains("<td>openhands</td><td>qwen/qwen3-next-80b-a3b-instruct</td><td>polyglot/rust-error-handling</td>")
+        .contains("85.46 s")
+        .contains("<a href=\"/cell/with%20space%20%26%20%3Cb%3E.jsonl\">with space &amp; &lt;b&gt;.jsonl</a>")
+        .doesNotContain("notes.txt", "secret", "<b>");
+    assertThat(body).containsPattern("<tr class=\"error\"><td>sweep-1/broken.jsonl</td><td colspan=\"6\" class=\"error-text\">[^<]*broken.jsonl[^<]*</td>");
+  }
+
+  @Test
+  void cellPageIsGeneratedOnRequest() throws Exception {
+    HttpResponse<String> page = get("/cell/sweep-1/openhands/cell.jsonl");
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains(">Trace spans (5)</h2>", "t = 0 ms / 85.46 s");
+    assertThat(page.headers().firstValue("Content-Security-Policy")).hasValue(CellPage.contentSecurityPolicy());
+    assertThat(get("/cell/with%20space%20%26%20%3Cb%3E.jsonl").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aBrokenCaptureIsNotAServerError() throws Exception {
+    HttpResponse<String> page = get("/cell/sweep-1/broken.jsonl");
+
+    assertThat(page.statusCode()).isEqualTo(422);
+    assertThat(page.body()).contains("broken.jsonl");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "/../outside/passwd",
+      "/cell/../../outside/passwd",
+      "/cell/..%2f..%2foutside%2fsecret.jsonl",
+      "/cell/%2e%2e/outside/secret.jsonl",
+      "/cell/%2E%2E%2Foutside%2Fsecret.jsonl",
+      "/%2e%2e/%2e%2e/etc/passwd",
+      "/cell/%2fetc%2fpasswd",
+      "/cell//etc/passwd",
+      "/cell/sweep-1/..%5c..%5coutside%5csecret.jsonl",
+      "/cell/%252e%252e/outside/secret.jsonl",
+      "/cell/./sweep-1/openhands/cell.jsonl",
+      "/cell/sweep-1%00.jsonl",
+      "/cell/%c0%ae%c0%ae/outside/secret.jsonl",
+      "/etc/passwd",
+      "/cell/notes.txt"
+  })
+  void pathsOutsideTheDirectoryAreRefused(String path) throws Exception {
+    String response = raw("GET " + path + " HTTP/1.1");
+
+    assertThat(response).matches("(?s)HTTP/1\\.1 (403|404) .*").doesNotContain("root:x", "Trace spans");
+  }
+
+  @Test
+  void theHttpClientsTraversalIsRefusedToo() throws Exception {
+    for (String path : new String[] {"/../etc/passwd", "/%2e%2e/", "/cell/%2e%2e/outside/secret.jsonl"}) {
+      HttpResponse<String> response = get(path);
+      assertThat(response.statusCode()).as(path).isIn(403, 404);
+      assertThat(response.body()).doesNotContain("root:x", "Trace spans");
+    }
+  }
+
+  @Test
+  void aLinkLeadingOutsideIsRefused() throws Exception {
+    try {
+      Files.createSymbolicLink(root.resolve("link.jsonl"), outside.resolve("secret.jsonl"));
+      Files.createSymbolicLink(root.resolve("linked-dir"), outside);
+    } catch (UnsupportedOperationException | IOException e) {
+      return; // No symbolic links on this file system.
+    }
+    assertThat(get("/cell/link.jsonl").statusCode()).isEqualTo(403);
+    assertThat(get("/cell/linked-dir/secret.jsonl").statusCode()).isEqualTo(403);
+    assertThat(get("/").body()).doesNotContain("link.jsonl", "secret");
+  }
+
+  @Test
+  void onlyGetAndHead() throws Exception {
+    HttpResponse<String> post = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
+        .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(405);
+    assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
+    assertThat(raw("DELETE /cell/sweep-1/openhands/cell.jsonl HTTP/1.1")).startsWith("HTTP/1.1 405 ");
+
+    HttpResponse<String> head = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+  }
+
+  @Test
+  void listensOnLoopbackByDefaultAndClosesTwice() throws Exception {
+    assertThat(server.uri().toString()).isEqualTo("http://127.0.0.1:" + server.port() + "/");
+    server.close();
+    server.close();
+    assertThatThrownBy(() -> CellServer.builder(dir.resolve("missing")).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a directory");
+  }
+}

@@ -1,0 +1,103 @@
+package dev.cabtrace.replay.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cabtrace.replay.cli.CabTraceCli;
+import dev.cabtrace.replay.read.TraceReader;
+import dev.cabtrace.replay.timeline.OutputChunk;
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code cab-trace record} through the CLI, around real commands. */
+@Timeout(120)
+class RecordCommandTest {
+
+  @TempDir Path dir;
+
+  private record Run(int exit, String err, Timeline timeline) {}
+
+  private Run record(String name, String... args) throws Exception {
+    Path capture = dir.resolve(name + ".jsonl");
+    String[] full = new String[args.length + 3];
+    full[0] = "record";
+    full[1] = "--out";
+    full[2] = capture.toString();
+    System.arraycopy(args, 0, full, 3, args.length);
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = CabTraceCli.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), full);
+    Timeline timeline = Files.isRegularFile(capture) ? TraceReader.create().read(capture) : null;
+    return new Run(exit, err.toString(StandardCharsets.UTF_8), timeline);
+  }
+
+  private static String output(Timeline timeline, String stream) {
+    return timeline.output().stream().filter(c -> c.stream().equals(stream)).map(OutputChunk::text)
+        .collect(Collectors.joining());
+  }
+
+  private static TimelineSpan container(Timeline timeline) {
+    return timeline.spans().stream().filter(s -> s.kindName().equals("container")).findFirst().orElseThrow();
+  }
+
+  @Test
+  void onAPseudoTerminalTheCommandSeesATerminalOfTheRequestedSize() throws Exception {
+    Run run = record("pty", "--pty", "--cols", "100", "--rows", "30", "--no-otlp", "--",
+        "sh", "-c", "stty size; test -t 1 && echo tty; test -t 0 || true");
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(output(run.timeline(), "pty")).contains("30 100").contains("tty");
+    assertThat(container(run.timeline()).attribute("cab.terminal.columns")).isEqualTo(100L);
+    assertThat(container(run.timeline()).attribute("cab.terminal.rows")).isEqualTo(30L);
+
+    Run defaults = record("pty-default", "--pty", "--no-otlp", "--", "sh", "-c", "stty size");
+    assertThat(output(defaults.timeline(), "pty")).contains("40 120");
+  }
+
+  @Test
+  void theExitStatusIsTheCommandsOwnOrSaysWhatWentWrong() throws Exception {
+    Run failed = record("exit3", "--no-otlp", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+    assertThat(failed.exit()).isEqualTo(3);
+    assertThat(output(failed.timeline(), "stdout")).isEqualTo("out\n");
+    assertThat(output(failed.timeline(), "stderr")).isEqualTo("err\n");
+    assertThat(container(failed.timeline()).attribute("process.exit.code")).isEqualTo(3L);
+
+    Run killed = record("timeout", "--no-otlp", "--timeout", "1", "--", "sh", "-c", "sleep 60 & sleep 60");
+    assertThat(killed.exit()).isEqualTo(RecordResult.TIMED_OUT);
+    assertThat(container(killed.timeline()).attribute("cab.timed_out")).isEqualTo(true);
+
+    Run missing = record("missing", "--no-otlp", "--", "/nonexistent/agent-binary");
+    assertThat(missing.exit()).isEqualTo(RecordResult.NOT_STARTED);
+    assertThat(missing.err()).contains("could not run /nonexistent/agent-binary");
+
+    Files.createDirectory(dir.resolve("taken.jsonl"));
+    Run unwritable = record("taken", "--no-otlp", "--", "true");
+    assertThat(unwritable.exit()).isEqualTo(RecordResult.CAPTURE_INCOMPLETE);
+    assertThat(unwritable.err()).contains("could not be written");
+  }
+
+  @Test
+  void theCommandIsHandedTheReceiverAndTheContainerSpanAsItsParent() throws Exception {
+    Run run = record("env", "--",
+        "sh", "-c", "echo \"$TRACEPARENT|$OTEL_EXPORTER_OTLP_ENDPOINT|$OTEL_EXPORTER_OTLP_PROTOCOL|$OTEL_TRACES_EXPORTER\"");
+
+    TimelineSpan container = container(run.timeline());
+    String[] handed = output(run.timeline(), "stdout").trim().split("\\|");
+    assertThat(handed[0]).isEqualTo("00-" + container.traceId() + "-" + container.spanId() + "-01");
+    assertThat(handed[1]).matches("http://127\\.0\\.0\\.1:\\d+");
+    assertThat(handed[2]).isEqualTo("http/protobuf");
+    assertThat(handed[3]).isEqualTo("otlp");
+
+    Run docker = record("advertise", "--listen", "0.0.0.0", "--advertise", "host.docker.internal", "--",
+        "sh", "-c", "echo \"$OTEL_EXPORTER_OTLP_ENDPOINT\"");
+    assertThat(output(docker.timeline(), "stdout")).matches("http://host\\.docker\\.internal:\\d+\\n");
+  }
+}
