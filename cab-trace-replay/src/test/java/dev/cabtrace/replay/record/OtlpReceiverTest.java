@@ -1,0 +1,214 @@
+package dev.cabtrace.replay.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cabtrace.replay.read.TraceReader;
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import dev.cabtrace.sdk.CabTraceSdk;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The OTLP receiver of {@code record}, fed by the official Java exporters and by hand. */
+@Timeout(120)
+class OtlpReceiverTest {
+
+  @TempDir Path dir;
+
+  private static SdkTracerProvider agent(SpanExporter exporter, String service) {
+    return SdkTracerProvider.builder()
+        .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), service)))
+        .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+        .build();
+  }
+
+  @Test
+  void theJavaSdksOwnOtlpExportersLandInTheCaptureWithTheirResourceAndScope() throws Exception {
+    Path capture = dir.resolve("java.jsonl");
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setEnvironment(Map.of()).build();
+        OtlpReceiver receiver = new OtlpReceiver(sdk, "127.0.0.1", true)) {
+      try (SdkTracerProvider http = agent(OtlpHttpSpanExporter.builder()
+              .setEndpoint("http://127.0.0.1:" + receiver.httpPort() + "/v1/traces").build(), "java-agent-http");
+          SdkTracerProvider grpc = agent(OtlpGrpcSpanExporter.builder()
+              .setEndpoint("http://127.0.0.1:" + receiver.grpcPort()).build(), "java-agent-grpc")) {
+        Span one = http.get("agent.scope", "2.0").spanBuilder("over-http").setAttribute("n", 1L).startSpan();
+        one.end();
+        grpc.get("agent.scope", "2.0").spanBuilder("over-grpc").setAttribute(AttributeKey.stringArrayKey("a"), List.of("x")).startSpan().end();
+        assertThat(http.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+        assertThat(grpc.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+      }
+      assertThat(receiver.receivedSpans()).isEqualTo(2);
+    }
+
+    Timeline timeline = TraceReader.create().read(capture);
+    TimelineSpan overHttp = timeline.spanNamed("over-http");
+    TimelineSpan overGrpc = timeline.spanNamed("over-grpc");
+    assertThat(overHttp.resource()).containsEntry("service.name", "java-agent-http");
+    assertThat(overGrpc.resource()).containsEntry("service.name", "java-agent-grpc");
+    assertThat(overHttp.scope()).isEqualTo("agent.scope");
+    assertThat(overHttp.attribute("n")).isEqualTo(1L);
+    assertThat(overGrpc.attribute("a")).isEqualTo(List.of("x"));
+    for (String line : Files.readAllLines(capture)) {
+      // Every line is OTLP that the official protobuf classes read.
+      assertThat(OtlpReceiver.fromJson(line.getBytes(StandardCharsets.UTF_8)).getResourceSpansCount()).isPositive();
+    }
+  }
+
+  @Test
+  void otlpJsonIsReadWithHexIdsAndMalformedRequestsAreRefusedAndCounted() throws Exception {
+    Path capture = dir.resolve("json.jsonl");
+    HttpClient client = HttpClient.newHttpClient();
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setEnvironment(Map.of()).build();
+        OtlpReceiver receiver = new OtlpReceiver(sdk, "127.0.0.1", false)) {
+      URI traces = URI.create("http://127.0.0.1:" + receiver.httpPort() + "/v1/traces");
+      String json = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"curl-agent\"}}]},"
+          + "\"scopeSpans\":[{\"scope\":{\"name\":\"by-hand\"},\"spans\":[{\"traceId\":\"5b8efff798038103d269b633813fc60c\","
+          + "\"spanId\":\"eee19b7ec3c1b174\",\"parentSpanId\":\"eee19b7ec3c1b173\",\"name\":\"json-span\",\"kind\":3,"
+          + "\"startTimeUnixNano\":\"1544712660000000000\",\"endTimeUnixNano\":\"1544712661000000000\","
+          + "\"attributes\":[{\"key\":\"k\",\"value\":{\"intValue\":\"7\"}}],\"status\":{\"code\":2,\"message\":\"bad\"}}]}]}]}";
+      HttpResponse<String> accepted = post(client, traces, "application/json", json.getBytes(StandardCharsets.UTF_8));
+      assertThat(accepted.statusCode()).isEqualTo(200);
+
+      assertThat(post(client, traces, "application/x-protobuf", new byte[] {0x0a, 0x7f, 0x01}).statusCode()).isEqualTo(400);
+      assertThat(post(client, traces, "application/json", "{\"resourceSpans\":[{".getBytes(StandardCharsets.UTF_8)).statusCode())
+          .isEqualTo(400);
+      String shortId = json.replace("eee19b7ec3c1b174", "eee1");
+      assertThat(post(client, traces, "application/json", shortId.getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(400);
+      assertThat(receiver.malformedRequests()).isEqualTo(3);
+      assertThat(receiver.receivedSpans()).isEqualTo(1);
+    }
+    TimelineSpan span = TraceReader.create().read(capture).spanNamed("json-span");
+    assertThat(span.traceId()).isEqualTo("5b8efff798038103d269b633813fc60c");
+    assertThat(span.parentSpanId()).isEqualTo("eee19b7ec3c1b173");
+    assertThat(span.attribute("k")).isEqualTo(7L);
+    assertThat(span.statusMessage()).isEqualTo("bad");
+    assertThat(span.spanKind()).isEqualTo("CLIENT");
+  }
+
+  /**
+   * A client sending faster than the disk writes: the receiver answers 429 instead of buffering,
+   * every span it acknowledged is exported, and memory stays bounded.
+   */
+  @Test
+  void aFloodFasterThanTheDiskIsPushedBackAndLosesNothingAcknowledged() throws Exception {
+    AtomicLong exported = new AtomicLong();
+    SpanExporter slowDisk = new SpanExporter() {
+      @Override
+      public CompletableResultCode export(Collection<SpanData> spans) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        exported.addAndGet(spans.size());
+        return CompletableResultCode.ofSuccess();
+      }
+
+      @Override
+      public CompletableResultCode flush() {
+        return CompletableResultCode.ofSuccess();
+      }
+
+      @Override
+      public CompletableResultCode shutdown() {
+        return CompletableResultCode.ofSuccess();
+      }
+    };
+    AtomicLong acknowledged = new AtomicLong();
+    AtomicLong refused = new AtomicLong();
+    long peakHeap = 0;
+    try (CabTraceSdk sdk = CabTraceSdk.builder().addSpanExporter(slowDisk).setEnvironment(Map.of()).build();
+        OtlpReceiver receiver = new OtlpReceiver(sdk, "127.0.0.1", false)) {
+      URI traces = URI.create("http://127.0.0.1:" + receiver.httpPort() + "/v1/traces");
+      HttpClient client = HttpClient.newHttpClient();
+      ExecutorService senders = Executors.newFixedThreadPool(4);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        done.add(senders.submit(() -> {
+          for (int batch = 0; batch < 40; batch++) {
+            byte[] body = request(thread, batch, 1000).toByteArray();
+            while (true) {
+              HttpResponse<String> response = post(client, traces, "application/x-protobuf", body);
+              if (response.statusCode() == 200) {
+                acknowledged.addAndGet(1000);
+                break;
+              }
+              assertThat(response.statusCode()).isEqualTo(429);
+              assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+              refused.incrementAndGet();
+              LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+          }
+          return null;
+        }));
+      }
+      while (!done.stream().allMatch(Future::isDone)) {
+        Runtime runtime = Runtime.getRuntime();
+        peakHeap = Math.max(peakHeap, runtime.totalMemory() - runtime.freeMemory());
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+      }
+      for (Future<?> future : done) {
+        future.get();
+      }
+      senders.shutdown();
+      assertThat(sdk.flush()).isTrue();
+    }
+    assertThat(acknowledged.get()).isEqualTo(160_000);
+    assertThat(exported.get()).as("every acknowledged span is exported").isEqualTo(acknowledged.get());
+    assertThat(refused.get()).as("the receiver pushed back").isPositive();
+    assertThat(peakHeap).as("heap while flooded").isLessThan(1L << 30);
+  }
+
+  private static ExportTraceServiceRequest request(int thread, int batch, int spans) {
+    var scope = io.opentelemetry.proto.trace.v1.ScopeSpans.newBuilder()
+        .setScope(io.opentelemetry.proto.common.v1.InstrumentationScope.newBuilder().setName("flood"));
+    for (int i = 0; i < spans; i++) {
+      long id = ((long) thread << 48) | ((long) batch << 24) | i | (1L << 62);
+      scope.addSpans(io.opentelemetry.proto.trace.v1.Span.newBuilder()
+          .setTraceId(com.google.protobuf.ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}))
+          .setSpanId(com.google.protobuf.ByteString.copyFrom(java.nio.ByteBuffer.allocate(8).putLong(id).array()))
+          .setName("flood-" + i)
+          .setStartTimeUnixNano(1_700_000_000_000_000_000L + i)
+          .setEndTimeUnixNano(1_700_000_000_000_001_000L + i));
+    }
+    return ExportTraceServiceRequest.newBuilder()
+        .addResourceSpans(io.opentelemetry.proto.trace.v1.ResourceSpans.newBuilder().addScopeSpans(scope))
+        .build();
+  }
+
+  private static HttpResponse<String> post(HttpClient client, URI uri, String contentType, byte[] body) {
+    try {
+      return client.send(HttpRequest.newBuilder(uri).header("Content-Type", contentType)
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+}
