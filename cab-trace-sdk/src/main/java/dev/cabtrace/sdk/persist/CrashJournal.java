@@ -221,7 +221,7 @@ public final class CrashJournal implements SpanProcessor {
       long now = System.nanoTime();
       // Under a flood of spans a rewrite gets dearer; spacing rewrites by ten times their cost
       // keeps the journal under about a tenth of a core.
-      long minGap = Math.max(MIN_REWRITE_NANOS, 10 * lastCost);
+      long minGap = Math.min(heartbeatNanos, Math.max(MIN_REWRITE_NANOS, 10 * lastCost));
       boolean heartbeatDue = now - lastWrite >= Math.max(heartbeatNanos, minGap);
       if (heartbeatDue || (dirty && now - lastWrite >= minGap)) {
         dirty = false;
