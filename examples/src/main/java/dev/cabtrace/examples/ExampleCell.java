@@ -1,24 +1,15 @@
 package dev.cabtrace.examples;
 
-import dev.cabtrace.api.CabAttributes;
 import dev.cabtrace.api.CellIdentity;
-import dev.cabtrace.api.CellSpan;
-import dev.cabtrace.api.CellTracer;
-import dev.cabtrace.api.TerminalRecorder;
-import dev.cabtrace.sdk.CabTraceSdk;
-import dev.cabtrace.sdk.proxy.ModelCallRecordingProxy;
-import java.io.IOException;
-import java.net.URI;
+import dev.cabtrace.replay.record.CellRecorder;
+import dev.cabtrace.replay.record.RecordResult;
 import java.io.PrintStream;
-import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -104,92 +95,29 @@ public final class ExampleCell implements Callable<Integer> {
   public Integer call() {
     List<String> argv = command.isEmpty() ? DEFAULT_COMMAND : command;
     CellIdentity identity = CellIdentity.of(sweep, tui, model, task);
-    CellRun result;
-    long captured;
-    long lost;
-    String traceId;
-    try (CabTraceSdk sdk =
-        CabTraceSdk.builder().setCellIdentity(identity).setCaptureFile(out).build()) {
-      result = playCell(sdk.cellTracer(), identity, argv);
-      sdk.flush();
-      captured = sdk.capturedSpans();
-      lost = sdk.lostSpans();
-      traceId = sdk.traceId().orElse("");
-    }
+    // The same recorder as `cab-trace record`; the example keeps its own flags and output.
+    RecordResult result = CellRecorder.builder(out)
+        .setIdentity(identity)
+        .setImage(image)
+        .setTimeout(Duration.ofSeconds(timeoutSeconds))
+        .setModelUpstream(modelUpstream)
+        .setOtlpReceiver(false)
+        .setConsole(nonClosing(console), System.err)
+        .build()
+        .run(argv);
     console.printf(
         "cell %s: exit code %d%s; captured %d spans (trace %s) to %s%n",
         identity.cellId(),
         result.exitCode(),
         result.timedOut() ? " (timed out)" : "",
-        captured,
-        traceId,
+        result.capturedSpans(),
+        result.traceId(),
         out);
-    if (lost > 0) {
-      console.printf("warning: %d spans could not be written%n", lost);
+    if (result.lostSpans() > 0) {
+      console.printf("warning: %d spans could not be written%n", result.lostSpans());
       return 1;
     }
     return 0;
-  }
-
-  private CellRun playCell(CellTracer tracer, CellIdentity identity, List<String> argv) {
-    Path workdir;
-    try (CellSpan setup = tracer.taskSetup("prepare:" + identity.taskId())) {
-      workdir = prepareWorkdir(setup);
-      setup
-          .setAttribute("workdir", workdir.toString())
-          .setAttribute("task_category", identity.taskCategory())
-          .setAttribute("plugin_stack", List.of())
-          .setAttribute("behavior_mode", "factory");
-    }
-    CellRun result;
-    try (CellSpan run = tracer.adapterRun(identity.tui() + ":" + identity.taskId(), identity.tui())) {
-      run.setAttribute(CabAttributes.TIMEOUT_S, timeoutSeconds)
-          .setAttribute("plugin_stack", List.of());
-      try (CellSpan plugins = tracer.toolCall("applied_plugins")) {
-        plugins
-            .setAttribute("tui", identity.tui())
-            .setAttribute("count", 0L)
-            .setAttribute("applied", List.of())
-            .setAttribute("env_keys", List.of())
-            .setAttribute("extra_args", List.of())
-            .setAttribute("applied_count", 0L)
-            .setAttribute("skipped_count", 0L);
-      }
-      try (CellSpan container = tracer.container(identity.tui() + ":run")) {
-        container
-            .setAttribute(CabAttributes.CONTAINER_IMAGE_NAME, image)
-            .setAttribute(CabAttributes.CONTAINER_COMMAND_ARGS, List.copyOf(argv))
-            .setAttribute(CabAttributes.TIMEOUT_S, timeoutSeconds);
-        Map<String, String> environment = new LinkedHashMap<>();
-        ModelCallRecordingProxy proxy = null;
-        if (modelUpstream != null) {
-          proxy = ModelCallRecordingProxy.builder(modelUpstream, tracer).start();
-          environment.put("OPENAI_BASE_URL", proxy.baseUrl() + "/v1");
-          environment.put("OPENAI_API_BASE", proxy.baseUrl() + "/v1");
-          environment.put("ANTHROPIC_BASE_URL", proxy.baseUrl());
-        }
-        try (TerminalRecorder output = TerminalRecorder.create(container)) {
-          result = SubprocessRunner.run(argv, workdir, environment, timeoutSeconds, output, nonClosing(console));
-        } finally {
-          if (proxy != null) {
-            proxy.close();
-          }
-        }
-        container.setExitCode(result.exitCode()).setTimedOut(result.timedOut());
-        if (result.failure() != null) {
-          container.recordFailure(result.failure());
-        } else if (result.timedOut()) {
-          container.setError("killed after " + timeoutSeconds + " s timeout");
-        } else if (result.exitCode() != 0) {
-          container.setError("exit code " + result.exitCode());
-        }
-      }
-      run.setExitCode(result.exitCode()).setTimedOut(result.timedOut());
-    }
-    try (CellSpan cleanup = tracer.cleanup("cleanup:" + identity.tui())) {
-      deleteQuietly(workdir, cleanup);
-    }
-    return result;
   }
 
   /** The console outlives the subprocess: closing the recorder's stream must not close it. */
@@ -200,29 +128,5 @@ public final class ExampleCell implements Callable<Integer> {
         flush();
       }
     };
-  }
-
-  private static Path prepareWorkdir(CellSpan setup) {
-    try {
-      Path workdir = Files.createTempDirectory("cab-trace-cell-");
-      Files.writeString(workdir.resolve("TASK.md"), "Example task: build and test.\n");
-      return workdir;
-    } catch (IOException e) {
-      setup.recordFailure(e);
-      return Path.of(System.getProperty("java.io.tmpdir"));
-    }
-  }
-
-  private static void deleteQuietly(Path workdir, CellSpan cleanup) {
-    if (!workdir.getFileName().toString().startsWith("cab-trace-cell-")) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(workdir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      cleanup.recordFailure(e);
-    }
   }
 }

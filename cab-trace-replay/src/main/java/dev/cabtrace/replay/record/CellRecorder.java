@@ -15,7 +15,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +69,7 @@ public final class CellRecorder {
       CellTracer tracer = sdk.cellTracer();
       Path workdir;
       try (CellSpan setup = tracer.taskSetup("prepare:" + identity.taskId())) {
-        workdir = prepareWorkdir(setup);
+        workdir = prepareWorkdir(setup, identity);
         setup.setAttribute("workdir", workdir.toString())
             .setAttribute("task_category", identity.taskCategory())
             .setAttribute("plugin_stack", List.of())
@@ -226,9 +225,11 @@ public final class CellRecorder {
     };
   }
 
-  private static Path prepareWorkdir(CellSpan setup) {
+  private static Path prepareWorkdir(CellSpan setup, CellIdentity identity) {
     try {
-      return Files.createTempDirectory("cab-trace-cell-");
+      Path workdir = Files.createTempDirectory("cab-trace-cell-");
+      Files.writeString(workdir.resolve("TASK.md"), "Task: " + identity.taskId() + "\n");
+      return workdir;
     } catch (IOException e) {
       setup.recordFailure(e);
       return Path.of(System.getProperty("java.io.tmpdir"));
