@@ -1,5 +1,7 @@
 package dev.cabtrace.sdk.redact;
 
+import dev.cabtrace.api.CabAttributes;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.DelegatingSpanData;
@@ -7,12 +9,27 @@ import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
-/** Hands spans to its delegate with their secrets masked. */
+/**
+ * Hands spans to its delegate with their secrets masked: name, status description, attributes,
+ * event attributes, and terminal output ({@code cab.output} events) read across its chunks.
+ */
 final class RedactingSpanExporter implements SpanExporter {
+
+  private static final String BASE64 = "base64";
+  private static final Logger logger = Logger.getLogger(RedactingSpanExporter.class.getName());
+
+  private final AtomicLong failures = new AtomicLong();
 
   private final SpanExporter delegate;
   private final Redaction redaction;
@@ -26,7 +43,19 @@ final class RedactingSpanExporter implements SpanExporter {
   public CompletableResultCode export(Collection<SpanData> spans) {
     List<SpanData> redacted = new ArrayList<>(spans.size());
     for (SpanData span : spans) {
-      redacted.add(redact(span));
+      try {
+        redacted.add(redact(span));
+      } catch (RuntimeException e) {
+        // A span that could not be checked is not exported at all: never unmasked.
+        long count = failures.incrementAndGet();
+        if (Long.bitCount(count) == 1) {
+          logger.log(
+              Level.WARNING,
+              "cab-trace: could not redact span '" + span.getName() + "'; " + count
+                  + " span(s) left out of the export so far",
+              e);
+        }
+      }
     }
     return delegate.export(redacted);
   }
@@ -70,10 +99,20 @@ final class RedactingSpanExporter implements SpanExporter {
   }
 
   private List<EventData> redactEvents(List<EventData> events) {
+    if (events.isEmpty()) {
+      return events;
+    }
+    String[] outputData = redactOutput(events);
     List<EventData> out = null;
     for (int i = 0; i < events.size(); i++) {
       EventData event = events.get(i);
-      Attributes attributes = redaction.redact(event.getAttributes());
+      // Output data was redacted per stream above: a chunk on its own could hold half a secret,
+      // or base64 that must not be read as text.
+      AttributeKey<?> skipped = isOutput(event) ? CabAttributes.OUTPUT_DATA : null;
+      Attributes attributes = redaction.redact(event.getAttributes(), skipped);
+      if (outputData != null && outputData[i] != null) {
+        attributes = attributes.toBuilder().put(CabAttributes.OUTPUT_DATA, outputData[i]).build();
+      }
       if (attributes != event.getAttributes()) {
         if (out == null) {
           out = new ArrayList<>(events);
@@ -85,6 +124,106 @@ final class RedactingSpanExporter implements SpanExporter {
       }
     }
     return out == null ? events : out;
+  }
+
+  /**
+   * The redacted data of each {@code cab.output} event, indexed like {@code events}: null where it
+   * did not change, and null as a whole when none did. The events of one stream are read as one
+   * text, so that a secret written in two chunks is found.
+   */
+  private String[] redactOutput(List<EventData> events) {
+    Map<String, List<Integer>> streams = null;
+    for (int i = 0; i < events.size(); i++) {
+      EventData event = events.get(i);
+      if (isOutput(event)) {
+        if (streams == null) {
+          streams = new LinkedHashMap<>();
+        }
+        String stream = event.getAttributes().get(CabAttributes.OUTPUT_STREAM);
+        streams.computeIfAbsent(stream == null ? "" : stream, s -> new ArrayList<>()).add(i);
+      }
+    }
+    if (streams == null) {
+      return null;
+    }
+    String[] redacted = null;
+    for (List<Integer> chunks : streams.values()) {
+      redacted = redactStream(events, chunks, redacted);
+    }
+    return redacted;
+  }
+
+  /**
+   * Redacts the chunks of one stream ({@code indices} into {@code events}, in order) as one text:
+   * the part of a secret in the chunk where it starts becomes {@link Redaction#MASK}, its parts in
+   * later chunks become empty. Base64 chunks are decoded to one char per byte, redacted, and
+   * encoded again only when they changed, so that their other bytes stay exactly.
+   */
+  private String[] redactStream(List<EventData> events, List<Integer> indices, String[] redacted) {
+    int count = indices.size();
+    String[] chunks = new String[count];
+    boolean[] base64 = new boolean[count];
+    int[] starts = new int[count + 1];
+    StringBuilder all = new StringBuilder();
+    for (int k = 0; k < count; k++) {
+      Attributes attributes = events.get(indices.get(k)).getAttributes();
+      String data = attributes.get(CabAttributes.OUTPUT_DATA);
+      if (BASE64.equals(attributes.get(CabAttributes.OUTPUT_ENCODING))) {
+        try {
+          data = new String(Base64.getDecoder().decode(data), StandardCharsets.ISO_8859_1);
+          base64[k] = true;
+        } catch (IllegalArgumentException e) {
+          // Not base64 after all: redacted as the text it is.
+        }
+      }
+      chunks[k] = data;
+      starts[k] = all.length();
+      all.append(data);
+    }
+    starts[count] = all.length();
+    int[] ranges = redaction.secretRanges(all.toString());
+    int r = 0;
+    for (int k = 0; k < count && r < ranges.length; k++) {
+      int from = starts[k];
+      int to = starts[k + 1];
+      if (from == to) {
+        continue;
+      }
+      StringBuilder out = null;
+      int copied = from;
+      while (r < ranges.length && ranges[r] < to) {
+        int start = ranges[r];
+        int end = ranges[r + 1];
+        if (out == null) {
+          out = new StringBuilder(to - from);
+        }
+        out.append(chunks[k], copied - from, Math.max(start, from) - from);
+        if (start >= from) {
+          out.append(Redaction.MASK);
+        }
+        copied = Math.min(end, to);
+        if (end > to) {
+          break; // it goes on in the next chunk
+        }
+        r += 2;
+      }
+      if (out != null) {
+        String data = out.append(chunks[k], copied - from, to - from).toString();
+        if (redacted == null) {
+          redacted = new String[events.size()];
+        }
+        redacted[indices.get(k)] =
+            base64[k]
+                ? Base64.getEncoder().encodeToString(data.getBytes(StandardCharsets.ISO_8859_1))
+                : data;
+      }
+    }
+    return redacted;
+  }
+
+  private static boolean isOutput(EventData event) {
+    return CabAttributes.OUTPUT_EVENT.equals(event.getName())
+        && event.getAttributes().get(CabAttributes.OUTPUT_DATA) != null;
   }
 
   @Override

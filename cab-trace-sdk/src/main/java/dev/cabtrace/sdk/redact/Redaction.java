@@ -8,44 +8,74 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * What is masked in spans before they reach any exporter, the capture file included. On by
- * default ({@link #defaults()}):
+ * default ({@link #defaults()}). Masked text reads {@value #MASK}; names are kept, so that a trace
+ * still says which variables, headers and flags were set.
+ *
+ * <p><b>Secret names.</b> A name is split into segments on {@code _ - .} (any character that is
+ * not an ASCII letter or digit) and on camelCase boundaries, and compared without case; only its
+ * last segments decide. It is secret when its last segment (after dropping one trailing {@code
+ * value}, {@code base}, {@code b64} or {@code base64}):
  *
  * <ul>
- *   <li>string attributes whose name looks like a secret environment variable (its last segment is
- *       written like one, e.g. {@code OPENAI_API_KEY}, and contains KEY, TOKEN, SECRET, PASSWORD or
- *       CREDENTIAL): the whole value;
- *   <li>{@code NAME=value} pairs with such a name inside any string (a command line's {@code -e
- *       OPENAI_API_KEY=...}): the value, keeping the name;
- *   <li>credentials by their shape anywhere in a string: {@code Bearer ...}, {@code sk-...}, {@code
- *       sk-ant-...}, {@code ghp_...} and other GitHub tokens, AWS access key ids ({@code AKIA...}),
- *       and any pattern added with {@link Builder#addPattern}.
+ *   <li>is {@code secret}, {@code password}, {@code passwd}, {@code passphrase}, {@code
+ *       credential(s)}, {@code auth}, {@code authorization}, {@code cookie}, or one of the run-on
+ *       words {@code apikey}, {@code secretkey}, {@code privatekey}, {@code accesskey}, {@code
+ *       authtoken}, {@code accesstoken}, {@code clientsecret}: {@code client_secret}, {@code
+ *       DB_PASSWORD}, {@code Proxy-Authorization}, {@code Set-Cookie};
+ *   <li>is {@code token}, unless the segment before it makes it a count, a limit or a tokenizer
+ *       setting ({@code max}, {@code num}, {@code input}, {@code output}, {@code eos}, {@code pad},
+ *       ...): {@code GITHUB_TOKEN}, {@code HF_TOKEN}, {@code auth_token}, {@code --token} are
+ *       secret; {@code max_token}, {@code eos_token}, and any {@code tokens} (plural: {@code
+ *       max_tokens}, {@code gen_ai.usage.input_tokens}) are not;
+ *   <li>is {@code key} right after {@code api}, {@code access}, {@code secret}, {@code private},
+ *       {@code auth}, {@code client}, {@code session}, {@code service}, {@code signing}, {@code
+ *       encryption}, {@code master}, ... ({@code x-api-key}, {@code OPENAI_API_KEY}, {@code
+ *       aws_secret_access_key}, {@code apiKey}), or ends an upper-case environment variable
+ *       ({@code OPENAI_KEY}).
  * </ul>
  *
- * Masked text reads {@value #MASK}. Names are kept so that a trace still says which variables were
- * set, as the cell page's {@code env_keys} does.
+ * So {@code KEYBOARD}, {@code num_keys}, {@code key_count}, {@code AWS_ACCESS_KEY_ID}, {@code
+ * TOKENIZERS_PARALLELISM}, {@code token_counter}, {@code secret_santa}, {@code PWD} and a bare
+ * {@code key} are not secret names.
+ *
+ * <p><b>What is masked:</b>
+ *
+ * <ul>
+ *   <li>the whole value of a string attribute with a secret name ({@code env.OPENAI_API_KEY}), and
+ *       every element of such a string array; never {@code gen_ai.usage.*};
+ *   <li>in any string, the value after a secret name: {@code NAME=value}, {@code NAME = value},
+ *       {@code NAME: value} (headers, YAML), {@code "name": "value"} (JSON, inside the quotes),
+ *       {@code export NAME="value"}, {@code --api-key VALUE}, {@code --api-key=VALUE}. An {@code
+ *       Authorization} or {@code Cookie} header's value runs to the end of the line; a scheme in
+ *       front ({@code Bearer}, {@code Basic}, {@code Token}) is kept. Not masked: references
+ *       ({@code $OPENAI_API_KEY}), {@code null}, {@code true}, {@code false}, {@code str}, and
+ *       upper-case placeholders after a flag ({@code --api-key KEY});
+ *   <li>in a string array ({@code container.command_args}), the element after a secret flag:
+ *       {@code ["aider", "--openai-api-key", "sk-..."]};
+ *   <li>credentials by their shape anywhere: OpenAI {@code sk-...} and {@code sk-proj-...},
+ *       Anthropic {@code sk-ant-...}, GitHub {@code ghp_ gho_ ghu_ ghs_ ghr_} and {@code
+ *       github_pat_...}, GitLab {@code glpat-...}, AWS access key ids {@code AKIA...}/{@code
+ *       ASIA...}, Hugging Face {@code hf_...}, Google {@code AIza...}, Slack {@code xox?-...},
+ *       Stripe {@code sk_live_ sk_test_ rk_live_ rk_test_}, JWTs ({@code eyJ...eyJ...}), the
+ *       token after {@code Bearer} (8 characters or more, not only letters), the password in
+ *       {@code scheme://user:password@host}, and PEM private key blocks, whole (to the end of the
+ *       text when the END line is missing);
+ *   <li>every match of a pattern added with {@link Builder#addPattern}.
+ * </ul>
+ *
+ * <p>Terminal output recorded as {@code cab.output} events is redacted as one text per stream, so
+ * that a secret split across two writes is found; see {@link #wrap}.
  */
 public final class Redaction {
 
   /** What a masked secret is replaced with. */
   public static final String MASK = "[REDACTED]";
 
-  private static final String[] SECRET_WORDS = {"KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL"};
-  /** Credentials recognised by their shape. */
-  private static final Pattern TOKEN_SHAPES =
-      Pattern.compile(
-          "(?<=\\b[Bb][Ee][Aa][Rr][Ee][Rr] )[A-Za-z0-9._~+/=-]+"
-              + "|\\bsk-ant-[A-Za-z0-9_-]{8,}"
-              + "|\\bsk-[A-Za-z0-9_-]{16,}"
-              + "|\\bgh[pousr]_[A-Za-z0-9]{20,}"
-              + "|\\bgithub_pat_[A-Za-z0-9_]{20,}"
-              + "|\\b(?:AKIA|ASIA)[A-Z0-9]{16}\\b");
-  /** Cheap substrings without which {@link #TOKEN_SHAPES} cannot match. */
-  private static final String[] TOKEN_HINTS = {"sk-", "gh", "github_pat_", "AKIA", "ASIA"};
+  private static final String GEN_AI_USAGE = "gen_ai.usage.";
 
   private static final Redaction NONE = new Redaction(false, null);
   private static final Redaction DEFAULTS = new Redaction(true, null);
@@ -58,7 +88,7 @@ public final class Redaction {
     this.userPattern = userPattern;
   }
 
-  /** The default redaction: secret-looking names and credential shapes. */
+  /** The default redaction: secret names and credential shapes. */
   public static Redaction defaults() {
     return DEFAULTS;
   }
@@ -78,118 +108,71 @@ public final class Redaction {
     return enabled;
   }
 
-  /** {@code value} with every credential it contains masked. */
+  /**
+   * {@code value} with every credential it contains masked; {@code value} itself when there is
+   * none.
+   *
+   * <pre>{@code
+   * redact("-e OPENAI_API_KEY=sk-proj-abc... --max_tokens=4096")
+   *     // "-e OPENAI_API_KEY=[REDACTED] --max_tokens=4096"
+   * }</pre>
+   */
   public String redact(String value) {
     if (!enabled || value == null || value.isEmpty()) {
       return value;
     }
-    String out = value.indexOf('=') >= 0 ? maskSecretAssignments(value) : value;
-    if (mayHoldToken(out)) {
-      Matcher matcher = TOKEN_SHAPES.matcher(out);
-      if (matcher.find()) {
-        out = matcher.replaceAll(MASK);
-      }
-    }
-    if (userPattern != null) {
-      Matcher matcher = userPattern.matcher(out);
-      if (matcher.find()) {
-        out = matcher.replaceAll(MASK);
-      }
-    }
-    return out;
+    return mask(value, secretRanges(value));
   }
 
-  /** Masks the value of every {@code NAME=value} whose name looks secret, keeping the name. */
-  private static String maskSecretAssignments(String text) {
-    StringBuilder out = null;
-    int copied = 0;
-    for (int eq = text.indexOf('='); eq >= 0; eq = text.indexOf('=', eq + 1)) {
-      int nameStart = eq;
-      while (nameStart > 0 && isNameChar(text.charAt(nameStart - 1))) {
-        nameStart--;
-      }
-      if (nameStart == eq || !containsSecretWord(text, nameStart, eq)) {
-        continue;
-      }
-      int valueEnd = eq + 1;
-      while (valueEnd < text.length() && !isValueEnd(text.charAt(valueEnd))) {
-        valueEnd++;
-      }
-      if (valueEnd == eq + 1) {
-        continue;
-      }
-      if (out == null) {
-        out = new StringBuilder(text.length());
-      }
-      out.append(text, copied, eq + 1).append(MASK);
-      copied = valueEnd;
-      eq = valueEnd - 1;
-    }
-    if (out == null) {
+  /**
+   * Where the secrets in {@code text} are: sorted, disjoint {@code [start, end)} pairs flattened
+   * into one array, empty when there is none.
+   */
+  int[] secretRanges(String text) {
+    return enabled ? SecretScanner.find(text, userPattern) : SecretScanner.NONE;
+  }
+
+  /** {@code text} with each of {@code ranges} (as {@link #secretRanges} gives them) masked. */
+  static String mask(String text, int[] ranges) {
+    if (ranges.length == 0) {
       return text;
+    }
+    StringBuilder out = new StringBuilder(text.length());
+    int copied = 0;
+    for (int i = 0; i < ranges.length; i += 2) {
+      out.append(text, copied, ranges[i]).append(MASK);
+      copied = ranges[i + 1];
     }
     return out.append(text, copied, text.length()).toString();
   }
 
-  private static boolean containsSecretWord(String text, int from, int to) {
-    for (String word : SECRET_WORDS) {
-      for (int i = from; i + word.length() <= to; i++) {
-        if (text.regionMatches(true, i, word, 0, word.length())) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static boolean mayHoldToken(String text) {
-    for (String hint : TOKEN_HINTS) {
-      if (text.contains(hint)) {
-        return true;
-      }
-    }
-    for (int i = text.indexOf(' '); i >= 6; i = text.indexOf(' ', i + 1)) {
-      if (text.regionMatches(true, i - 6, "bearer", 0, 6)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean isNameChar(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  }
-
-  private static boolean isValueEnd(char c) {
-    return Character.isWhitespace(c) || c == '"' || c == '\'' || c == '&' || c == ';' || c == ',';
-  }
-
-  /** Whether an attribute with this name holds a secret as a whole. */
+  /**
+   * Whether an attribute with this name holds a secret as a whole, by the rule in the class
+   * description. {@code gen_ai.usage.*} never does.
+   */
   public boolean isSecretName(String attributeName) {
-    if (!enabled) {
-      return false;
-    }
-    int start = attributeName.lastIndexOf('.') + 1;
-    // Only names written like environment variables: gen_ai.usage.input_tokens is no secret.
-    for (int i = start; i < attributeName.length(); i++) {
-      char c = attributeName.charAt(i);
-      if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
-        return false;
-      }
-    }
-    return start < attributeName.length()
-        && containsSecretWord(attributeName, start, attributeName.length());
+    return enabled
+        && !attributeName.startsWith(GEN_AI_USAGE)
+        && SecretNames.isSecret(attributeName, 0, attributeName.length());
   }
 
   /** {@code attributes} with secrets masked; the same instance when nothing had to change. */
-  @SuppressWarnings("unchecked")
   public Attributes redact(Attributes attributes) {
+    return redact(attributes, null);
+  }
+
+  /** As {@link #redact(Attributes)}, leaving the value of {@code skipped} (may be null) alone. */
+  @SuppressWarnings("unchecked")
+  Attributes redact(Attributes attributes, AttributeKey<?> skipped) {
     if (!enabled || attributes.isEmpty()) {
       return attributes;
     }
     AttributesBuilder[] changed = new AttributesBuilder[1];
     attributes.forEach(
         (key, value) -> {
+          if (key.equals(skipped)) {
+            return;
+          }
           Object redacted = redactValue(key, value);
           if (redacted != value) {
             if (changed[0] == null) {
@@ -217,11 +200,22 @@ public final class Redaction {
     return value;
   }
 
+  /**
+   * Each element redacted, or all masked ({@code wholeValues}); an element right after a secret
+   * flag ({@code --openai-api-key}) is masked whole, unless it is a flag itself.
+   */
   private List<String> redactAll(List<String> values, boolean wholeValues) {
     List<String> out = null;
+    boolean afterSecretFlag = false;
     for (int i = 0; i < values.size(); i++) {
       String value = values.get(i);
-      String redacted = wholeValues ? MASK : redact(value);
+      String redacted;
+      if (wholeValues || (afterSecretFlag && !value.isEmpty() && value.charAt(0) != '-')) {
+        redacted = MASK;
+      } else {
+        redacted = redact(value);
+      }
+      afterSecretFlag = isSecretFlag(value);
       if (!Objects.equals(redacted, value) && out == null) {
         out = new ArrayList<>(values);
       }
@@ -232,7 +226,27 @@ public final class Redaction {
     return out == null ? values : List.copyOf(out);
   }
 
-  /** {@code exporter} behind this redaction: it only ever sees masked spans. */
+  /** {@code --api-key}, {@code --token}, {@code -password}: a flag whose value follows it. */
+  private static boolean isSecretFlag(String value) {
+    if (value == null || value.length() < 3 || value.charAt(0) != '-') {
+      return false;
+    }
+    for (int i = 1; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!(SecretNames.isAlphanumeric(c) || c == '-' || c == '_' || c == '.')) {
+        return false;
+      }
+    }
+    return SecretNames.isSecret(value, 0, value.length());
+  }
+
+  /**
+   * {@code exporter} behind this redaction: it only ever sees masked spans. The consecutive
+   * {@code cab.output} events of one stream on a span are redacted as one text (base64 chunks
+   * decoded first, one char per byte); where a secret spans several chunks, the chunk where it
+   * starts shows {@value #MASK} and its part in later chunks is removed. Event times and count
+   * stay.
+   */
   public SpanExporter wrap(SpanExporter exporter) {
     Objects.requireNonNull(exporter, "exporter");
     return enabled ? new RedactingSpanExporter(exporter, this) : exporter;

@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RedactionTest {
 
@@ -25,9 +26,38 @@ class RedactionTest {
         "env pair in a command | -e OPENAI_API_KEY=secret-value -e MODEL=gpt | -e OPENAI_API_KEY=[REDACTED] -e MODEL=gpt",
         "plain text stays | cargo test --release | cargo test --release",
         "token counts talk stays | input tokens: 5210 | input tokens: 5210",
+        "two secrets side by side | token=abc123 secret=def456 | token=[REDACTED] secret=[REDACTED]",
       })
   void masksCredentialsInText(String name, String input, String expected) {
     assertThat(redaction.redact(input)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "OPENAI_API_KEY", "env.OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_KEY", "api_key",
+        "x-api-key", "apiKey", "APIKey", "apikey", "secret_key", "private_key", "access_key",
+        "aws_secret_access_key", "client_secret", "SECRET", "GITHUB_TOKEN", "HF_TOKEN", "auth_token",
+        "access_token", "x-auth-token", "--token", "--openai-api-key", "password", "DB_PASSWORD",
+        "passwd", "credentials", "authorization", "http.request.header.authorization",
+        "Proxy-Authorization", "Set-Cookie", "SECRET_KEY_BASE",
+      })
+  void secretNames(String name) {
+    assertThat(redaction.isSecretName(name)).isTrue();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "KEYBOARD", "num_keys", "key_count", "key", "keys", "max_tokens", "max_token",
+        "TOKENIZERS_PARALLELISM", "gen_ai.usage.input_tokens", "gen_ai.usage.cache_read.input_tokens",
+        "token_count", "tokens_per_correct_task", "tokens", "eos_token", "pad_token_id",
+        "secret_santa.py", "token_counter.rs", "keys.json", "tokens.txt", "test_api_key_rotation.py",
+        "AWS_ACCESS_KEY_ID", "public_key", "PWD", "SSH_AUTH_SOCK", "password_file", "api_key_path",
+        "cab.request_hash", "cab.output.data", "container.command_args", "primary_key",
+      })
+  void notSecretNames(String name) {
+    assertThat(redaction.isSecretName(name)).isFalse();
   }
 
   @Test
@@ -38,6 +68,7 @@ class RedactionTest {
             .put("GITHUB_TOKEN", "plain")
             .put("gen_ai.usage.input_tokens", 5210L)
             .put("cab.request_hash", "ab12")
+            .put("gen_ai.request.max_tokens", "4096")
             .put(AttributeKey.stringArrayKey("env_keys"), List.of("OPENAI_API_KEY", "HOME"))
             .put(
                 AttributeKey.stringArrayKey("container.command_args"),
@@ -50,6 +81,7 @@ class RedactionTest {
     assertThat(redacted.get(AttributeKey.stringKey("GITHUB_TOKEN"))).isEqualTo(Redaction.MASK);
     assertThat(redacted.get(AttributeKey.longKey("gen_ai.usage.input_tokens"))).isEqualTo(5210L);
     assertThat(redacted.get(AttributeKey.stringKey("cab.request_hash"))).isEqualTo("ab12");
+    assertThat(redacted.get(AttributeKey.stringKey("gen_ai.request.max_tokens"))).isEqualTo("4096");
     assertThat(redacted.get(AttributeKey.stringArrayKey("env_keys")))
         .containsExactly("OPENAI_API_KEY", "HOME");
     assertThat(redacted.get(AttributeKey.stringArrayKey("container.command_args")))
@@ -57,8 +89,43 @@ class RedactionTest {
   }
 
   @Test
+  void masksTheArgumentAfterASecretFlag() {
+    AttributeKey<List<String>> args = AttributeKey.stringArrayKey("container.command_args");
+    Attributes attributes =
+        Attributes.builder()
+            .put(args, List.of("aider", "--openai-api-key", "plainkey123", "--model", "x"))
+            .put(AttributeKey.stringArrayKey("other.args"), List.of("--api-key=abc123def", "--token", "t0k3n"))
+            .put(AttributeKey.stringArrayKey("flags"), List.of("--api-key", "--model", "gpt", "--max-tokens", "4096"))
+            .build();
+
+    Attributes redacted = redaction.redact(attributes);
+
+    assertThat(redacted.get(args))
+        .containsExactly("aider", "--openai-api-key", Redaction.MASK, "--model", "x");
+    assertThat(redacted.get(AttributeKey.stringArrayKey("other.args")))
+        .containsExactly("--api-key=" + Redaction.MASK, "--token", Redaction.MASK);
+    assertThat(redacted.get(AttributeKey.stringArrayKey("flags")))
+        .as("a flag after a secret flag is no value")
+        .containsExactly("--api-key", "--model", "gpt", "--max-tokens", "4096");
+  }
+
+  @Test
+  void masksEveryElementOfAnArrayWithASecretName() {
+    AttributeKey<List<String>> header = AttributeKey.stringArrayKey("http.request.header.authorization");
+    Attributes redacted = redaction.redact(Attributes.of(header, List.of("Basic abc", "Bearer def")));
+    assertThat(redacted.get(header)).containsExactly(Redaction.MASK, Redaction.MASK);
+  }
+
+  @Test
   void leavesCleanAttributesAlone() {
-    Attributes clean = Attributes.builder().put("k", "v").put("n", 1L).build();
+    Attributes clean =
+        Attributes.builder()
+            .put("k", "v")
+            .put("n", 1L)
+            .put("cab.span.kind", "container")
+            .put("container.image.name", "codingagentbench/openhands:1.7.0")
+            .put(AttributeKey.stringArrayKey("container.command_args"), List.of("python", "-t", "fix it"))
+            .build();
     assertThat(redaction.redact(clean)).isSameAs(clean);
   }
 
@@ -66,8 +133,9 @@ class RedactionTest {
   void userPatternsAndTurningItOff() {
     Redaction custom = Redaction.builder().addPattern("cab_[0-9a-f]{8}").build();
     assertThat(custom.redact("id cab_deadbeef here")).isEqualTo("id [REDACTED] here");
-    assertThat(custom.redact("Bearer abc")).isEqualTo("Bearer [REDACTED]");
-    assertThat(Redaction.none().redact("Bearer abc")).isEqualTo("Bearer abc");
+    assertThat(custom.redact("Bearer abc123def456")).isEqualTo("Bearer [REDACTED]");
+    assertThat(custom.redact("OPENAI_API_KEY=cab_deadbeef")).isEqualTo("OPENAI_API_KEY=[REDACTED]");
+    assertThat(Redaction.none().redact("Bearer abc123def456")).isEqualTo("Bearer abc123def456");
     assertThat(Redaction.none().isSecretName("OPENAI_API_KEY")).isFalse();
   }
 }

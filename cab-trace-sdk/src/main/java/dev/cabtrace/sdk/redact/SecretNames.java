@@ -1,0 +1,177 @@
+package dev.cabtrace.sdk.redact;
+
+/**
+ * The rule that says whether a name (an attribute, an environment variable, a JSON or YAML key, a
+ * header, a command-line flag) holds a secret. See {@link Redaction} for the rule in words.
+ *
+ * <p>A name is read as segments split on every character that is not an ASCII letter or digit and
+ * on camelCase boundaries ({@code openaiApiKey}, {@code APIKey}), compared without case. Only the
+ * last segments decide, so file names and settings that merely contain a secret word ({@code
+ * secret_santa.py}, {@code token_counter}, {@code TOKENIZERS_PARALLELISM}) are no secrets. Works
+ * on a region of a larger text without allocating, as the scanner calls it at every {@code =} and
+ * {@code :}.
+ */
+final class SecretNames {
+
+  /** A last segment that is a secret on its own. */
+  private static final String[] SECRET_WORDS = {
+    "secret", "password", "passwd", "passphrase", "credential", "credentials", "auth",
+    "authorization", "cookie", "apikey", "secretkey", "privatekey", "accesskey", "authtoken",
+    "accesstoken", "clientsecret"
+  };
+
+  /** What makes a last segment {@code key} a secret when it comes right before it. */
+  private static final String[] KEY_QUALIFIERS = {
+    "api", "access", "secret", "private", "auth", "client", "encryption", "decryption", "signing",
+    "master", "service", "session", "account", "app", "consumer", "ssh", "deploy", "webhook",
+    "hmac", "jwt", "shared", "admin", "storage", "subscription", "license"
+  };
+
+  /**
+   * What makes a last segment {@code token} a count, a limit or a tokenizer setting rather than a
+   * credential when it comes right before it ({@code max_token}, {@code eos_token}).
+   */
+  private static final String[] TOKEN_SETTINGS = {
+    "max", "min", "num", "n", "new", "input", "output", "prompt", "completion", "total",
+    "reasoning", "cached", "cache", "per", "context", "bos", "eos", "pad", "unk", "sep", "cls",
+    "mask", "eot", "start", "end", "stop", "special", "first", "last", "next", "image", "video",
+    "audio"
+  };
+
+  /** Last segments that only say how a secret is written: {@code SECRET_KEY_BASE}. */
+  private static final String[] ENCODING_SUFFIXES = {"value", "base", "b64", "base64"};
+
+  /** The first letters of the words above that can end a name, one bit per letter a to z. */
+  private static final int LAST_WORD_INITIALS =
+      initials(SECRET_WORDS, ENCODING_SUFFIXES, new String[] {"token", "key"});
+
+  private SecretNames() {}
+
+  /** Whether {@code name[start, end)} names a secret. */
+  static boolean isSecret(String name, int start, int end) {
+    int lastEnd = trimEnd(name, start, end);
+    if (lastEnd == start) {
+      return false;
+    }
+    int lastStart = segmentStart(name, start, lastEnd);
+    if (!startsLikeALastWord(name.charAt(lastStart))) {
+      return false; // most names: model, name, kind, hash
+    }
+    if (equalsAny(name, lastStart, lastEnd, ENCODING_SUFFIXES)) {
+      lastEnd = trimEnd(name, start, lastStart);
+      if (lastEnd == start) {
+        return false;
+      }
+      lastStart = segmentStart(name, start, lastEnd);
+    }
+    if (equals(name, lastStart, lastEnd, "token")) {
+      int previousEnd = trimEnd(name, start, lastStart);
+      return previousEnd == start
+          || !equalsAny(name, segmentStart(name, start, previousEnd), previousEnd, TOKEN_SETTINGS);
+    }
+    if (equals(name, lastStart, lastEnd, "key")) {
+      int previousEnd = trimEnd(name, start, lastStart);
+      return previousEnd > start
+          && (equalsAny(name, segmentStart(name, start, previousEnd), previousEnd, KEY_QUALIFIERS)
+              || isEnvironmentKey(name, start, end));
+    }
+    return equalsAny(name, lastStart, lastEnd, SECRET_WORDS);
+  }
+
+  private static boolean startsLikeALastWord(char c) {
+    int letter = (c | 0x20) - 'a';
+    return letter >= 0 && letter < 26 && (LAST_WORD_INITIALS & (1 << letter)) != 0;
+  }
+
+  private static int initials(String[]... wordLists) {
+    int bits = 0;
+    for (String[] words : wordLists) {
+      for (String word : words) {
+        bits |= 1 << (word.charAt(0) - 'a');
+      }
+    }
+    return bits;
+  }
+
+  /**
+   * Whether the name's last dotted part is an environment variable ending in {@code _KEY}, like
+   * {@code OPENAI_KEY}: written that way, a key is a credential far more often than not.
+   */
+  private static boolean isEnvironmentKey(String name, int start, int end) {
+    int from = start;
+    for (int i = end - 1; i >= start; i--) {
+      if (name.charAt(i) == '.') {
+        from = i + 1;
+        break;
+      }
+    }
+    if (end - from < 6 || !name.startsWith("_KEY", end - 4)) {
+      return false;
+    }
+    for (int i = from; i < end; i++) {
+      char c = name.charAt(i);
+      if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code end} moved back over separators, not before {@code start}. */
+  private static int trimEnd(String name, int start, int end) {
+    while (end > start && !isAlphanumeric(name.charAt(end - 1))) {
+      end--;
+    }
+    return end;
+  }
+
+  /** Where the segment ending at {@code end} (exclusive, a letter or digit before it) starts. */
+  private static int segmentStart(String name, int start, int end) {
+    int i = end - 1;
+    while (i > start && !isBoundary(name, i, end)) {
+      i--;
+    }
+    return i;
+  }
+
+  /** Whether a segment starts at {@code i}, {@code name.charAt(i)} being a letter or digit. */
+  private static boolean isBoundary(String name, int i, int end) {
+    char previous = name.charAt(i - 1);
+    char c = name.charAt(i);
+    if (!isAlphanumeric(previous)) {
+      return true;
+    }
+    if (isLower(previous) && isUpper(c)) {
+      return true; // apiKey
+    }
+    // APIKey: the K starts a segment.
+    return isUpper(previous) && isUpper(c) && i + 1 < end && isLower(name.charAt(i + 1));
+  }
+
+  private static boolean equalsAny(String name, int start, int end, String[] words) {
+    for (String word : words) {
+      if (equals(name, start, end, word)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean equals(String name, int start, int end, String lowerCaseWord) {
+    return end - start == lowerCaseWord.length()
+        && (name.charAt(start) | 0x20) == lowerCaseWord.charAt(0)
+        && name.regionMatches(true, start, lowerCaseWord, 0, lowerCaseWord.length());
+  }
+
+  static boolean isAlphanumeric(char c) {
+    return isLower(c) || isUpper(c) || (c >= '0' && c <= '9');
+  }
+
+  private static boolean isLower(char c) {
+    return c >= 'a' && c <= 'z';
+  }
+
+  private static boolean isUpper(char c) {
+    return c >= 'A' && c <= 'Z';
+  }
+}

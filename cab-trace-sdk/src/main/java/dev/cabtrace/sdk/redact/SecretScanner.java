@@ -1,0 +1,700 @@
+package dev.cabtrace.sdk.redact;
+
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds where the secrets in a text are, in one pass over its characters and without regular
+ * expressions: clean text costs a table look-up per character, a short look back at each {@code =}
+ * and {@code :}, and a glance at words starting like a credential ({@code sk}, {@code gh}, {@code
+ * AK}, ...), so that redaction stays far cheaper than writing the span. Nothing is allocated for
+ * clean text without separators.
+ *
+ * <p>Secret characters are ASCII, and every check here is on ASCII characters only, so the scanner
+ * works the same on text read from bytes one char per byte (ISO-8859-1), as base64 terminal output
+ * is.
+ */
+final class SecretScanner {
+
+  private static final char ESC = 0x1b;
+
+  /** No ranges. */
+  static final int[] NONE = new int[0];
+
+  /** The longest name looked at before a separator; longer runs are read by their end. */
+  private static final int MAX_NAME = 128;
+
+  private static final int UPPER = 1;
+  private static final int LOWER = 2;
+  private static final int DIGIT = 4;
+  private static final int UNDERSCORE = 8;
+  private static final int DASH = 16;
+  /** The rest of a bearer token's characters (RFC 6750 token68): {@code . ~ + / =}. */
+  private static final int TOKEN_PUNCTUATION = 32;
+  /** {@code = : -}: what assignments, headers, flags and PEM blocks turn on; checked anywhere. */
+  private static final int ANYWHERE = 64;
+  /** What a credential shape starts with, checked at the start of a word. */
+  private static final int WORD_START = 128;
+
+  private static final int ALNUM = UPPER | LOWER | DIGIT;
+  private static final int URL_SAFE = ALNUM | UNDERSCORE | DASH;
+  private static final int TOKEN68 = URL_SAFE | TOKEN_PUNCTUATION;
+
+  /** The classes of each ASCII character; anything else has none. */
+  private static final int[] CLASSES = new int[128];
+
+  static {
+    for (char c = 'A'; c <= 'Z'; c++) {
+      CLASSES[c] = UPPER;
+      CLASSES[c + ('a' - 'A')] = LOWER;
+    }
+    for (char c = '0'; c <= '9'; c++) {
+      CLASSES[c] = DIGIT;
+    }
+    CLASSES['_'] = UNDERSCORE;
+    CLASSES['-'] = DASH | ANYWHERE;
+    for (char c : new char[] {'.', '~', '+', '/', '='}) {
+      CLASSES[c] = TOKEN_PUNCTUATION;
+    }
+    CLASSES['='] |= ANYWHERE;
+    CLASSES[':'] = ANYWHERE;
+    for (char c : "srgAhxeBb".toCharArray()) {
+      CLASSES[c] |= WORD_START;
+    }
+  }
+
+  /** Authorization schemes kept in front of a masked credential. */
+  private static final String[] SCHEMES = {
+    "bearer", "basic", "token", "digest", "negotiate", "ntlm", "bot", "oauth"
+  };
+
+  /** Values of secret names that are no secrets: literals, type names ({@code api_key: str}). */
+  private static final String[] NOT_SECRET_VALUES = {
+    "null", "none", "nil", "true", "false", "undefined", "str", "string"
+  };
+
+  private final String text;
+  private final int length;
+  private long[] ranges;
+  private int count;
+
+  private SecretScanner(String text) {
+    this.text = text;
+    this.length = text.length();
+  }
+
+  /**
+   * The ranges of {@code text} to mask, as sorted, disjoint {@code [start, end)} pairs flattened
+   * into one array ({@code start0, end0, start1, end1, ...}); {@link #NONE} when the text is clean.
+   * Matches of {@code extra} (may be null) are masked too.
+   */
+  static int[] find(String text, Pattern extra) {
+    SecretScanner scanner = null;
+    int length = text.length();
+    int i = 0;
+    while (i < length) {
+      // Clean text stays in this loop: a table look-up per character, nothing allocated.
+      char c = text.charAt(i);
+      int classes = c < 128 ? CLASSES[c] : 0;
+      if ((classes & (ANYWHERE | WORD_START)) == 0) {
+        i++;
+        continue;
+      }
+      boolean wordStart = i == 0 || !isWordChar(text, i - 1);
+      if ((classes & ANYWHERE) != 0
+          ? c != '-' || wordStart || text.startsWith("-", i + 1)
+          : wordStart && mayStartShape(text, c, i + 1)) {
+        if (scanner == null) {
+          scanner = new SecretScanner(text);
+        }
+        int next = scanner.check(c, i);
+        if (next > i) {
+          i = next;
+          continue;
+        }
+      }
+      i++;
+    }
+    if (extra != null) {
+      Matcher matcher = extra.matcher(text);
+      while (matcher.find()) {
+        if (matcher.end() > matcher.start()) {
+          if (scanner == null) {
+            scanner = new SecretScanner(text);
+          }
+          scanner.add(matcher.start(), matcher.end());
+        }
+      }
+    }
+    return scanner == null ? NONE : scanner.merged();
+  }
+
+  /**
+   * Whether the character at {@code next} can follow {@code c} in a credential shape: most words
+   * starting with one of the letters that shapes start with are let go here.
+   */
+  private static boolean mayStartShape(String text, char c, int next) {
+    if (next >= text.length()) {
+      return false;
+    }
+    char n = text.charAt(next);
+    switch (c) {
+      case 's':
+      case 'r':
+        return n == 'k';
+      case 'g':
+        return n == 'h' || n == 'i' || n == 'l';
+      case 'A':
+        return n == 'K' || n == 'S' || n == 'I';
+      case 'h':
+        return n == 'f';
+      case 'x':
+        return n == 'o';
+      case 'e':
+        return n == 'y';
+      default:
+        return n == 'e' || n == 'E'; // Bearer
+    }
+  }
+
+  /** Where to go on after a secret found at {@code i}, or -1 when none starts there. */
+  private int check(char c, int i) {
+    switch (c) {
+      case '=':
+        return assignment(i);
+      case ':':
+        return colon(i);
+      case '-':
+        return dash(i);
+      default:
+        return credentialShape(c, i);
+    }
+  }
+
+  // Names and values ---------------------------------------------------------------------------
+
+  /** {@code NAME=value}, {@code NAME = value}, {@code "name" => "value"}. */
+  private int assignment(int i) {
+    if (i + 1 < length && text.charAt(i + 1) == '=') {
+      return i + 2; // a comparison: ==
+    }
+    if (i > 0 && "=!<>:".indexOf(text.charAt(i - 1)) >= 0) {
+      return -1;
+    }
+    int valueFrom = i + 1;
+    if (valueFrom < length && text.charAt(valueFrom) == '>') {
+      valueFrom++;
+    }
+    return nameThenValue(i, valueFrom, false);
+  }
+
+  /** {@code name: value}, a header, YAML or JSON; or a URL with a password in it. */
+  private int colon(int i) {
+    if (text.startsWith("//", i + 1)) {
+      return urlPassword(i + 3);
+    }
+    if (i + 1 < length && text.charAt(i + 1) == ':') {
+      return i + 2; // a path (Rust, C++) or a pytest node id: secret_santa.py::test
+    }
+    int valueFrom = i + 1;
+    if (valueFrom < length && text.charAt(valueFrom) == '=') {
+      valueFrom++; // :=
+    }
+    return nameThenValue(i, valueFrom, true);
+  }
+
+  /** Masks the value after the separator at {@code separator} if the name before it is secret. */
+  private int nameThenValue(int separator, int valueFrom, boolean colon) {
+    int nameEnd = separator;
+    while (nameEnd > 0 && isBlank(text.charAt(nameEnd - 1))) {
+      nameEnd--;
+    }
+    char keyQuote = 0;
+    if (nameEnd > 0 && isQuote(text.charAt(nameEnd - 1))) {
+      keyQuote = text.charAt(nameEnd - 1); // "api_key": ...
+      nameEnd--;
+    }
+    int nameStart = nameStart(nameEnd);
+    if (keyQuote == 0
+        && nameStart >= 2
+        && text.charAt(nameStart - 1) == '['
+        && text.charAt(nameStart - 2) == ESC) {
+      nameEnd = nameStart - 2; // a colored name: \e[1mOPENAI_API_KEY\e[0m=...
+      nameStart = nameStart(nameEnd);
+    }
+    if (nameStart == nameEnd) {
+      return -1;
+    }
+    char before = nameStart > 0 ? text.charAt(nameStart - 1) : 0;
+    char enclosingQuote = 0;
+    if (keyQuote != 0) {
+      if (before != keyQuote) {
+        return -1;
+      }
+    } else if (isQuote(before)) {
+      enclosingQuote = before; // "OPENAI_API_KEY=a b", -H "Authorization: Bearer abc"
+    }
+    if (!SecretNames.isSecret(text, nameStart, nameEnd)) {
+      return -1;
+    }
+    boolean wholeLine = colon && keyQuote == 0 && isHeaderName(nameStart, nameEnd);
+    return value(valueFrom, enclosingQuote, wholeLine, false);
+  }
+
+  /** Where the name ending at {@code nameEnd} starts. */
+  private int nameStart(int nameEnd) {
+    int start = nameEnd;
+    while (start > 0 && nameEnd - start < MAX_NAME && isNameChar(text.charAt(start - 1))) {
+      start--;
+    }
+    return start;
+  }
+
+  /** {@code from} moved past blanks and terminal color sequences ({@code \e[1;31m}). */
+  private int skipColors(int from) {
+    int i = from;
+    while (i < length) {
+      char c = text.charAt(i);
+      if (isBlank(c)) {
+        i++;
+      } else if (c == ESC
+          && i + 1 < length
+          && text.charAt(i + 1) == '['
+          && !text.startsWith(Redaction.MASK, i + 1)) {
+        i += 2;
+        while (i < length && (text.charAt(i) < 0x40 || text.charAt(i) > 0x7e)) {
+          i++;
+        }
+        i++;
+      } else {
+        break;
+      }
+    }
+    return Math.min(i, length);
+  }
+
+  /**
+   * {@code --api-key VALUE}, {@code "--api-key", "VALUE"}: a flag with a secret name and its value
+   * after blanks. {@code --api-key=VALUE} is an assignment. Also a PEM private key block.
+   */
+  private int dash(int i) {
+    if (text.startsWith("-----BEGIN ", i)) {
+      return privateKeyBlock(i);
+    }
+    char before = i > 0 ? text.charAt(i - 1) : ' ';
+    if (!(before <= ' ' || isQuote(before))) {
+      return -1;
+    }
+    int nameEnd = i;
+    while (nameEnd < length && nameEnd - i < MAX_NAME && isNameChar(text.charAt(nameEnd))) {
+      nameEnd++;
+    }
+    if (nameEnd - i < 3 || !SecretNames.isSecret(text, i, nameEnd)) {
+      return -1;
+    }
+    int j = nameEnd;
+    if (isQuote(before) && j < length && text.charAt(j) == before) {
+      j++;
+      if (j < length && text.charAt(j) == ',') {
+        j++;
+      }
+    }
+    if (j >= length || !isBlank(text.charAt(j))) {
+      return -1;
+    }
+    while (j < length && isBlank(text.charAt(j))) {
+      j++;
+    }
+    if (j >= length || text.charAt(j) == '-') {
+      return -1; // no value, or the next flag
+    }
+    return value(j, (char) 0, false, true);
+  }
+
+  /**
+   * Masks the value starting at or after {@code from} (blanks skipped): inside its quotes when
+   * quoted, else up to {@code enclosingQuote} (when not 0), the end of the line ({@code wholeLine})
+   * or the end of the word. A leading authorization scheme ({@code Bearer }) is kept.
+   */
+  private int value(int from, char enclosingQuote, boolean wholeLine, boolean flag) {
+    int i = skipColors(from);
+    if (i >= length || text.charAt(i) < ' ') {
+      return -1; // nothing on this line: a YAML block, a bare flag
+    }
+    char first = text.charAt(i);
+    boolean quoted = isQuote(first);
+    int start = quoted ? i + 1 : i;
+    int end = quoted ? closingQuote(start, first) : -1;
+    int word = start;
+    while (word < length && (CLASSES[ascii(text.charAt(word))] & (UPPER | LOWER)) != 0) {
+      word++;
+    }
+    if (word > start
+        && word + 1 < length
+        && text.charAt(word) == ' '
+        && text.charAt(word + 1) > ' '
+        && (!quoted || word + 1 < end)
+        && isScheme(start, word)) {
+      start = word + 1;
+    }
+    if (!quoted) {
+      if (enclosingQuote != 0) {
+        end = lineEnd(start, enclosingQuote);
+      } else if (wholeLine) {
+        end = lineEnd(start, (char) 0);
+        while (end > start && isBlank(text.charAt(end - 1))) {
+          end--;
+        }
+      } else {
+        end = wordEnd(start);
+      }
+    }
+    if (text.startsWith(Redaction.MASK, start)) {
+      return start + Redaction.MASK.length(); // masked already: redacting twice changes nothing
+    }
+    if (end <= start || isNotASecret(start, end, flag)) {
+      return -1;
+    }
+    add(start, end);
+    return end;
+  }
+
+  private boolean isNotASecret(int start, int end, boolean flag) {
+    char first = text.charAt(start);
+    if (first == '$') {
+      return true; // a reference: $OPENAI_API_KEY, ${{ secrets.TOKEN }}
+    }
+    for (String literal : NOT_SECRET_VALUES) {
+      if (end - start == literal.length()
+          && text.regionMatches(true, start, literal, 0, end - start)) {
+        return true;
+      }
+    }
+    if (flag) {
+      // A help text's placeholder: --api-key KEY, --token <TOKEN>.
+      if (first == '<') {
+        return true;
+      }
+      for (int i = start; i < end; i++) {
+        char c = text.charAt(i);
+        if (!((c >= 'A' && c <= 'Z') || c == '_')) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** A name whose value runs to the end of the line: an authorization or cookie header. */
+  private boolean isHeaderName(int start, int end) {
+    return endsWithIgnoreCase(start, end, "authorization")
+        || endsWithIgnoreCase(start, end, "cookie");
+  }
+
+  private boolean isScheme(int start, int end) {
+    for (String scheme : SCHEMES) {
+      if (end - start == scheme.length()
+          && text.regionMatches(true, start, scheme, 0, end - start)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code scheme://user:password@host}: the password. {@code from} is after {@code ://}. */
+  private int urlPassword(int from) {
+    int colon = from;
+    while (colon < length && colon - from < MAX_NAME) {
+      char c = text.charAt(colon);
+      if (c == ':' || c == '@' || c == '/' || c <= ' ' || isQuote(c)) {
+        break;
+      }
+      colon++;
+    }
+    if (colon >= length || text.charAt(colon) != ':') {
+      return -1;
+    }
+    int at = colon + 1;
+    while (at < length && at - colon < 256) {
+      char c = text.charAt(at);
+      if (c == '@' || c == '/' || c <= ' ' || isQuote(c)) {
+        break;
+      }
+      at++;
+    }
+    if (at >= length
+        || text.charAt(at) != '@'
+        || at == colon + 1
+        || text.charAt(colon + 1) == '$') {
+      return -1;
+    }
+    add(colon + 1, at);
+    return at;
+  }
+
+  // Credential shapes ---------------------------------------------------------------------------
+
+  private int credentialShape(char c, int i) {
+    switch (c) {
+      case 's':
+        if (text.startsWith("sk-", i)) {
+          int run = run(i + 3, URL_SAFE);
+          boolean anthropic = text.startsWith("sk-ant-", i);
+          return run >= 16 || (anthropic && run >= 12) ? mask(i, i + 3 + run) : -1;
+        }
+        return stripeKey(i);
+      case 'r':
+        return stripeKey(i);
+      case 'g':
+        if (text.startsWith("gh", i)
+            && i + 3 < length
+            && "pousr".indexOf(text.charAt(i + 2)) >= 0
+            && text.charAt(i + 3) == '_') {
+          return atLeast(i, i + 4, ALNUM, 20);
+        }
+        if (text.startsWith("github_pat_", i)) {
+          return atLeast(i, i + 11, ALNUM | UNDERSCORE, 20);
+        }
+        if (text.startsWith("glpat-", i)) {
+          return atLeast(i, i + 6, URL_SAFE, 20);
+        }
+        return -1;
+      case 'A':
+        if (text.startsWith("AKIA", i) || text.startsWith("ASIA", i)) {
+          int end = i + 4 + run(i + 4, UPPER | DIGIT);
+          return end - i == 20 && !isWordChar(end) ? mask(i, end) : -1;
+        }
+        if (text.startsWith("AIza", i)) {
+          return atLeast(i, i + 4, URL_SAFE, 35);
+        }
+        return -1;
+      case 'h':
+        return text.startsWith("hf_", i) ? atLeast(i, i + 3, ALNUM, 30) : -1;
+      case 'x':
+        if (text.startsWith("xox", i)
+            && i + 4 < length
+            && "abposr".indexOf(text.charAt(i + 3)) >= 0
+            && text.charAt(i + 4) == '-') {
+          return atLeast(i, i + 5, ALNUM | DASH, 10);
+        }
+        return -1;
+      case 'e':
+        return jsonWebToken(i);
+      default:
+        return bearerToken(i);
+    }
+  }
+
+  /** {@code sk_live_}, {@code sk_test_}, {@code rk_live_}, {@code rk_test_}. */
+  private int stripeKey(int i) {
+    if (i + 8 <= length
+        && text.startsWith("k_", i + 1)
+        && (text.startsWith("live_", i + 3) || text.startsWith("test_", i + 3))) {
+      return atLeast(i, i + 8, ALNUM, 16);
+    }
+    return -1;
+  }
+
+  /** Header {@code eyJ...}, a dot, payload {@code eyJ...}, a dot, the signature (maybe empty). */
+  private int jsonWebToken(int i) {
+    if (!text.startsWith("eyJ", i)) {
+      return -1;
+    }
+    int dot = i + 3 + run(i + 3, URL_SAFE);
+    if (dot - i < 7 || !text.startsWith(".eyJ", dot)) {
+      return -1;
+    }
+    int secondDot = dot + 4 + run(dot + 4, URL_SAFE);
+    if (secondDot - dot < 8 || secondDot >= length || text.charAt(secondDot) != '.') {
+      return -1;
+    }
+    return mask(i, secondDot + 1 + run(secondDot + 1, URL_SAFE));
+  }
+
+  /**
+   * {@code Bearer xxx} anywhere: the token, when it is at least 8 characters and not just letters,
+   * so that prose ("a bearer token") stays.
+   */
+  private int bearerToken(int i) {
+    if (!text.regionMatches(true, i, "bearer ", 0, 7)) {
+      return -1;
+    }
+    int start = i + 7;
+    while (start < length && text.charAt(start) == ' ') {
+      start++;
+    }
+    int end = start + run(start, TOKEN68);
+    if (end - start < 8) {
+      return -1;
+    }
+    for (int j = start; j < end; j++) {
+      if ((CLASSES[ascii(text.charAt(j))] & (UPPER | LOWER)) == 0) {
+        return mask(start, end);
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * A PEM private key block, {@code -----BEGIN ... PRIVATE KEY-----} to its {@code -----END
+   * ...-----} line, all of it; to the end of the text when the end is missing (a chunk cut in two).
+   */
+  private int privateKeyBlock(int i) {
+    int labelStart = i + 11;
+    int labelEnd = text.indexOf("-----", labelStart);
+    if (labelEnd < 0 || labelEnd - labelStart > 64) {
+      return -1;
+    }
+    for (int j = labelStart; j < labelEnd; j++) {
+      char c = text.charAt(j);
+      if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ')) {
+        return -1;
+      }
+    }
+    if (!endsWithIgnoreCase(labelStart, labelEnd, "PRIVATE KEY")
+        && !endsWithIgnoreCase(labelStart, labelEnd, "PRIVATE KEY BLOCK")) {
+      return -1;
+    }
+    int endLine = text.indexOf("-----END ", labelEnd + 5);
+    int close = endLine < 0 ? -1 : text.indexOf("-----", endLine + 9);
+    return mask(i, close < 0 ? length : close + 5);
+  }
+
+  // Character helpers ---------------------------------------------------------------------------
+
+  /** How many characters of {@code classes} follow from {@code from}. */
+  private int run(int from, int classes) {
+    int i = from;
+    while (i < length && (CLASSES[ascii(text.charAt(i))] & classes) != 0) {
+      i++;
+    }
+    return i - from;
+  }
+
+  /** Masks {@code [start, bodyStart + run)} when the run of {@code classes} is long enough. */
+  private int atLeast(int start, int bodyStart, int classes, int minimum) {
+    int run = run(bodyStart, classes);
+    return run >= minimum ? mask(start, bodyStart + run) : -1;
+  }
+
+  private int mask(int start, int end) {
+    add(start, end);
+    return end;
+  }
+
+  /** Whether a word starts at {@code i}: no letter, digit or underscore right before it. */
+  private boolean startsWord(int i) {
+    return i == 0 || !isWordChar(i - 1);
+  }
+
+  private boolean isWordChar(int i) {
+    return i < length && isWordChar(text, i);
+  }
+
+  private static boolean isWordChar(String text, int i) {
+    return (CLASSES[ascii(text.charAt(i))] & (ALNUM | UNDERSCORE)) != 0;
+  }
+
+  /** The closing quote's index, or the end of the line when the quote is not closed on it. */
+  private int closingQuote(int from, char quote) {
+    for (int i = from; i < length; i++) {
+      char c = text.charAt(i);
+      if (c == '\\') {
+        i++;
+      } else if (c == quote || c == '\n' || c == '\r') {
+        return i;
+      }
+    }
+    return length;
+  }
+
+  /** The end of the line (a control character other than tab) or {@code stop}, if not 0. */
+  private int lineEnd(int from, char stop) {
+    int i = from;
+    while (i < length) {
+      char c = text.charAt(i);
+      if ((c < ' ' && c != '\t') || c == stop) {
+        break;
+      }
+      i++;
+    }
+    return i;
+  }
+
+  /** The end of an unquoted word value. */
+  private int wordEnd(int from) {
+    int i = from;
+    while (i < length) {
+      char c = text.charAt(i);
+      if (c <= ' '
+          || c == '"'
+          || c == '\''
+          || c == ','
+          || c == ';'
+          || c == '&'
+          || c == ')'
+          || c == ']'
+          || c == '}'
+          || Character.isWhitespace(c)) {
+        break;
+      }
+      i++;
+    }
+    return i;
+  }
+
+  private boolean endsWithIgnoreCase(int start, int end, String suffix) {
+    return end - start >= suffix.length()
+        && text.regionMatches(true, end - suffix.length(), suffix, 0, suffix.length());
+  }
+
+  private static boolean isNameChar(char c) {
+    return (CLASSES[ascii(c)] & URL_SAFE) != 0 || c == '.';
+  }
+
+  private static boolean isBlank(char c) {
+    return c == ' ' || c == '\t';
+  }
+
+  private static boolean isQuote(char c) {
+    return c == '"' || c == '\'';
+  }
+
+  /** {@code c} as an index into {@link #CLASSES}: 0 (no class) for anything not ASCII. */
+  private static int ascii(char c) {
+    return c < 128 ? c : 0;
+  }
+
+  // Ranges --------------------------------------------------------------------------------------
+
+  private void add(int start, int end) {
+    if (ranges == null) {
+      ranges = new long[8];
+    } else if (count == ranges.length) {
+      ranges = Arrays.copyOf(ranges, count * 2);
+    }
+    ranges[count++] = ((long) start << 32) | end;
+  }
+
+  private int[] merged() {
+    if (count == 0) {
+      return NONE;
+    }
+    Arrays.sort(ranges, 0, count);
+    int[] out = new int[2 * count];
+    int size = 0;
+    for (int i = 0; i < count; i++) {
+      int start = (int) (ranges[i] >>> 32);
+      int end = (int) ranges[i];
+      if (size > 0 && start <= out[size - 1]) {
+        out[size - 1] = Math.max(out[size - 1], end);
+      } else {
+        out[size++] = start;
+        out[size++] = end;
+      }
+    }
+    return size == out.length ? out : Arrays.copyOf(out, size);
+  }
+}

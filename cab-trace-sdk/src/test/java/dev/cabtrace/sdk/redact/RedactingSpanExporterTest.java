@@ -1,0 +1,217 @@
+package dev.cabtrace.sdk.redact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cabtrace.api.CabAttributes;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.testing.trace.TestSpanData;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.data.StatusData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class RedactingSpanExporterTest {
+
+  private static final String KEY = "sk-proj-FAKEfake0123456789abcdefABCDEF";
+  private static final String TOKEN = "tok3n-FAKEfake0123456789";
+
+  private final InMemorySpanExporter delegate = InMemorySpanExporter.create();
+  private final SpanExporter exporter = Redaction.defaults().wrap(delegate);
+
+  @Test
+  void findsSecretsSplitAcrossOutputChunks() {
+    List<EventData> events =
+        List.of(
+            output(1, "stdout", "export OPENAI_API_KEY=" + KEY.substring(0, 12)),
+            output(2, "stderr", "warning: slow\n"),
+            output(3, "stdout", KEY.substring(12) + "\nAuthorization: Bea"),
+            EventData.create(4, "exception", Attributes.empty()),
+            output(5, "stdout", "rer " + TOKEN.substring(0, 5)),
+            output(6, "stdout", TOKEN.substring(5) + "\n--max_tokens=4096 done\n"));
+
+    List<EventData> exported = export(events);
+
+    assertThat(exported).extracting(EventData::getEpochNanos).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+    assertThat(exported).extracting(EventData::getName).containsExactly(
+        "cab.output", "cab.output", "cab.output", "exception", "cab.output", "cab.output");
+    assertThat(exported.get(3)).isSameAs(events.get(3));
+    assertThat(exported.get(1)).isSameAs(events.get(1));
+    assertThat(data(exported.get(0))).isEqualTo("export OPENAI_API_KEY=" + Redaction.MASK);
+    assertThat(data(exported.get(2))).isEqualTo("\nAuthorization: Bea");
+    assertThat(data(exported.get(4))).isEqualTo("rer " + Redaction.MASK);
+    assertThat(data(exported.get(5))).isEqualTo("\n--max_tokens=4096 done\n");
+    String stdout =
+        exported.stream()
+            .filter(e -> "stdout".equals(e.getAttributes().get(CabAttributes.OUTPUT_STREAM)))
+            .map(RedactingSpanExporterTest::data)
+            .collect(Collectors.joining());
+    assertThat(stdout)
+        .isEqualTo(
+            "export OPENAI_API_KEY=[REDACTED]\nAuthorization: Bearer [REDACTED]\n"
+                + "--max_tokens=4096 done\n")
+        .doesNotContain("FAKEfake");
+  }
+
+  @Test
+  void findsAShapedKeySplitAcrossTwoChunksWithoutAName() {
+    List<EventData> exported =
+        export(List.of(output(1, "pty", "using " + KEY.substring(0, 9)), output(2, "pty", KEY.substring(9) + " ok")));
+
+    assertThat(data(exported.get(0))).isEqualTo("using " + Redaction.MASK);
+    assertThat(data(exported.get(1))).isEqualTo(" ok");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.cabtrace.sdk.redact.RedactionCorpusTest#secrets")
+  void outputCutAnywhereReadsAsTheWholeTextRedacted(String marked) {
+    String text = marked.replace("«", "").replace("»", "");
+    String expected = Redaction.defaults().redact(text);
+    for (int cut = 0; cut <= text.length(); cut++) {
+      String head = text.substring(0, cut);
+      String tail = text.substring(cut);
+      boolean ascii = StandardCharsets.US_ASCII.newEncoder().canEncode(tail);
+      EventData second =
+          ascii && cut % 2 == 0
+              ? base64Output(2, tail.getBytes(StandardCharsets.US_ASCII))
+              : output(2, "pty", tail);
+      delegate.reset();
+      List<EventData> exported = export(List.of(output(1, "pty", head), second));
+
+      String joined = data(exported.get(0)) + text(exported.get(1));
+      assertThat(joined).as("cut at %d", cut).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void redactsBase64ChunksAndKeepsTheirOtherBytesExactly() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    byte[] binary = {(byte) 0xff, (byte) 0xfe, 0x00, (byte) 0xc3, (byte) 0x28, (byte) 0x80};
+    bytes.writeBytes(binary);
+    bytes.writeBytes(("key " + KEY + " end").getBytes(StandardCharsets.US_ASCII));
+    bytes.writeBytes(binary);
+    String other = Base64.getEncoder().encodeToString(new byte[] {(byte) 0xff, 'x', (byte) 0x80});
+
+    List<EventData> events =
+        List.of(base64Output(1, bytes.toByteArray()), base64Output(2, Base64.getDecoder().decode(other)));
+    List<EventData> exported = export(events);
+
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    expected.writeBytes(binary);
+    expected.writeBytes(("key " + Redaction.MASK + " end").getBytes(StandardCharsets.US_ASCII));
+    expected.writeBytes(binary);
+    assertThat(exported.get(0).getAttributes().get(CabAttributes.OUTPUT_ENCODING)).isEqualTo("base64");
+    assertThat(Base64.getDecoder().decode(data(exported.get(0)))).isEqualTo(expected.toByteArray());
+    assertThat(exported.get(1)).as("unchanged chunk").isSameAs(events.get(1));
+    assertThat(data(exported.get(1))).isEqualTo(other);
+  }
+
+  @Test
+  void findsASecretSplitBetweenTextAndBase64Chunks() {
+    byte[] tail = (KEY.substring(10) + "\n\u00ff").getBytes(StandardCharsets.ISO_8859_1);
+    List<EventData> exported =
+        export(List.of(output(1, "pty", "GITHUB_TOKEN=" + KEY.substring(0, 10)), base64Output(2, tail)));
+
+    assertThat(data(exported.get(0))).isEqualTo("GITHUB_TOKEN=" + Redaction.MASK);
+    assertThat(Base64.getDecoder().decode(data(exported.get(1)))).containsExactly('\n', (byte) 0xff);
+  }
+
+  @Test
+  void stillRedactsNameStatusAndAttributes() {
+    SpanData span =
+        spanBuilder(List.of(EventData.create(1, "note", Attributes.of(CabAttributes.OUTPUT_DATA, "token=abc123"))))
+            .setName("call Bearer abc123def456")
+            .setStatus(StatusData.create(StatusCode.ERROR, "auth failed for ghp_0123456789abcdefghijABCDEFGHIJ"))
+            .setAttributes(Attributes.builder().put("env.HF_TOKEN", "x").put("cab.tui", "aider").build())
+            .build();
+
+    assertThat(exporter.export(List.of(span)).isSuccess()).isTrue();
+    SpanData out = delegate.getFinishedSpanItems().get(0);
+
+    assertThat(out.getName()).isEqualTo("call Bearer [REDACTED]");
+    assertThat(out.getStatus().getDescription()).isEqualTo("auth failed for [REDACTED]");
+    assertThat(out.getAttributes().get(AttributeKey.stringKey("env.HF_TOKEN")))
+        .isEqualTo(Redaction.MASK);
+    assertThat(out.getEvents().get(0).getAttributes().get(CabAttributes.OUTPUT_DATA))
+        .isEqualTo("token=[REDACTED]");
+  }
+
+  @Test
+  void handsCleanSpansOnUnchanged() {
+    SpanData span = span(List.of(output(1, "stdout", "cargo test\n"), output(2, "stdout", "ok\n")));
+    exporter.export(List.of(span));
+    assertThat(delegate.getFinishedSpanItems().get(0)).isSameAs(span);
+  }
+
+  private List<EventData> export(List<EventData> events) {
+    assertThat(exporter.export(List.of(span(events))).isSuccess()).isTrue();
+    List<SpanData> spans = delegate.getFinishedSpanItems();
+    assertThat(spans).hasSize(1);
+    List<EventData> exported = new ArrayList<>(spans.get(0).getEvents());
+    assertThat(exported).hasSameSizeAs(events);
+    return exported;
+  }
+
+  private static TestSpanData span(List<EventData> events) {
+    return spanBuilder(events).build();
+  }
+
+  private static TestSpanData.Builder spanBuilder(List<EventData> events) {
+    return TestSpanData.builder()
+        .setSpanContext(
+            SpanContext.create(
+                "0123456789abcdef0123456789abcdef", "0123456789abcdef", TraceFlags.getSampled(), TraceState.getDefault()))
+        .setName("container")
+        .setKind(SpanKind.INTERNAL)
+        .setStartEpochNanos(0)
+        .setEndEpochNanos(10)
+        .setHasEnded(true)
+        .setStatus(StatusData.unset())
+        .setEvents(events)
+        .setTotalRecordedEvents(events.size());
+  }
+
+  private static EventData output(long nanos, String stream, String text) {
+    return EventData.create(
+        nanos,
+        CabAttributes.OUTPUT_EVENT,
+        Attributes.of(CabAttributes.OUTPUT_STREAM, stream, CabAttributes.OUTPUT_DATA, text));
+  }
+
+  private static EventData base64Output(long nanos, byte[] bytes) {
+    AttributesBuilder attributes =
+        Attributes.builder()
+            .put(CabAttributes.OUTPUT_STREAM, "pty")
+            .put(CabAttributes.OUTPUT_DATA, Base64.getEncoder().encodeToString(bytes))
+            .put(CabAttributes.OUTPUT_ENCODING, "base64");
+    return EventData.create(nanos, CabAttributes.OUTPUT_EVENT, attributes.build());
+  }
+
+  /** An output event's data as text, base64 decoded one char per byte. */
+  private static String text(EventData event) {
+    String data = data(event);
+    return "base64".equals(event.getAttributes().get(CabAttributes.OUTPUT_ENCODING))
+        ? new String(Base64.getDecoder().decode(data), StandardCharsets.ISO_8859_1)
+        : data;
+  }
+
+  private static String data(EventData event) {
+    return event.getAttributes().get(CabAttributes.OUTPUT_DATA);
+  }
+}
