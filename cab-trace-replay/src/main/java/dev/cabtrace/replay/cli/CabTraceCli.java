@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       TokensCommand.class,
       CastCommand.class,
+      ScreenCommand.class,
       PushCommand.class,
       HtmlCommand.class,
       ServeCommand.class,

@@ -1,5 +1,6 @@
 package dev.cabtrace.replay.cli;
 
+import dev.cabtrace.replay.screen.ScreenPlayback;
 import dev.cabtrace.replay.terminal.TerminalText;
 import dev.cabtrace.replay.timeline.Durations;
 import dev.cabtrace.replay.timeline.Frame;
@@ -8,6 +9,7 @@ import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,23 +21,54 @@ final class FrameCommand implements Callable<Integer> {
 
   @Mixin TraceSource source;
 
-  @Option(names = "--at", required = true, paramLabel = "TIME", description = "Time from the start: 1.2s, 1200ms, 500us, 2m.")
-  String at;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Moment moment;
 
   @Option(names = "--json", description = "Print one JSON document.")
   boolean json;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  /** The moment a command looks at: {@code --at TIME} from the cell's start, or {@code --span ID}'s start. */
+  static final class Moment {
+
+    @Option(names = "--at", required = true, paramLabel = "TIME", description = "Time from the start: 1.2s, 1200ms, 500us, 2m.")
+    String at;
+
+    @Option(names = "--span", required = true, paramLabel = "ID", description = "The moment the span with this id starts (instead of --at).")
+    String spanId;
+
+    /** Checks --at before the trace is loaded, so that a typo fails fast with exit code 2. */
+    void check() {
+      if (at != null) {
+        Durations.parse(at);
+      }
+    }
+
+    /** The moment's offset in {@code timeline}, clamped to the cell. */
+    long offsetNanos(Timeline timeline) {
+      long offset;
+      if (at != null) {
+        offset = Durations.parse(at);
+      } else {
+        TimelineSpan span = timeline.spans().stream().filter(s -> s.spanId().equalsIgnoreCase(spanId)).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no span with id " + spanId + " in " + timeline.source()));
+        offset = timeline.offsetNanos(span.startEpochNanos());
+      }
+      return Math.max(0, Math.min(offset, timeline.durationNanos()));
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
-    long offset = Durations.parse(at);
+    moment.check();
     Timeline timeline = source.load();
-    Frame frame = timeline.frame(Math.min(offset, timeline.durationNanos()));
+    Frame frame = timeline.frame(moment.offsetNanos(timeline));
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
+      ScreenPlayback playback = ScreenPlayback.of(timeline);
       PrintStream stream = new PrintStream(new WriterOutputStream(out), true, "UTF-8");
-      TimelineJson.frame(timeline, frame, stream);
+      TimelineJson.frame(timeline, frame, playback.isEmpty() ? null : playback.screenAt(frame.offsetNanos()), stream);
       stream.flush();
       return 0;
     }

@@ -2,6 +2,7 @@ package dev.cabtrace.replay.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.cabtrace.replay.screen.Screen;
 import dev.cabtrace.replay.timeline.Frame;
 import dev.cabtrace.replay.timeline.LoadWarning;
 import dev.cabtrace.replay.timeline.ModelCall;
@@ -42,7 +43,8 @@ final class TimelineJson {
     out.write('\n');
   }
 
-  static void frame(Timeline timeline, Frame frame, OutputStream out) throws IOException {
+  /** {@code screen}: the recorded terminal at the frame's moment, or null when none was recorded. */
+  static void frame(Timeline timeline, Frame frame, Screen screen, OutputStream out) throws IOException {
     try (JsonGenerator json = generator(out)) {
       json.writeStartObject();
       json.writeNumberField("atMs", millis(frame.offsetNanos()));
@@ -57,6 +59,12 @@ final class TimelineJson {
       json.writeNumberField("modelCallsFinished", frame.modelCalls().size());
       tokens(json, "tokens", frame.tokens());
       json.writeStringField("output", frame.output().text(null));
+      json.writeFieldName("screen");
+      if (screen == null) {
+        json.writeNull();
+      } else {
+        ScreenCommand.write(json, screen);
+      }
       warnings(json, timeline.warnings());
       json.writeEndObject();
     }

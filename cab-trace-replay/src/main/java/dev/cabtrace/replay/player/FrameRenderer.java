@@ -1,5 +1,6 @@
 package dev.cabtrace.replay.player;
 
+import dev.cabtrace.replay.screen.Screen;
 import dev.cabtrace.replay.terminal.TerminalText;
 import dev.cabtrace.replay.timeline.Durations;
 import dev.cabtrace.replay.timeline.Frame;
@@ -15,9 +16,10 @@ import org.jline.utils.AttributedStyle;
 
 /**
  * Draws one frame of a replay as the lines of a screen: header, a gantt of spans scaled to the
- * width with the cursor at t, the selected span, model calls with cumulative tokens, the terminal
- * output as it stood at t, and the key legend. A pure function of its inputs; it only looks at
- * the spans that fit on the screen, so drawing costs the same for ten spans or a million.
+ * width with the cursor at t, the selected span, model calls with cumulative tokens, the recorded
+ * terminal's screen as it stood at t, and the key legend. A pure function of its inputs (the
+ * caller brings the screen, from a {@link dev.cabtrace.replay.screen.ScreenPlayback}); it only
+ * looks at the spans that fit on the screen, so drawing costs the same for ten spans or a million.
  */
 public final class FrameRenderer {
 
@@ -35,11 +37,13 @@ public final class FrameRenderer {
   /**
    * The screen for {@code frame} of {@code timeline}, {@code width} × {@code height} characters.
    *
+   * @param screen the recorded terminal at the frame's moment, or null when the timeline recorded
+   *     no terminal output (then no terminal pane is drawn)
    * @param playing whether the replay is playing
    * @param speed the play speed (1 = real time)
    */
   public static List<AttributedString> render(
-      Timeline timeline, Frame frame, int width, int height, boolean playing, double speed) {
+      Timeline timeline, Frame frame, Screen screen, int width, int height, boolean playing, double speed) {
     int w = Math.max(20, width);
     int h = Math.max(10, height);
     List<AttributedString> lines = new ArrayList<>(h);
@@ -52,7 +56,7 @@ public final class FrameRenderer {
         + "   active " + frame.active().size() + " · finished " + frame.finished().size()
         + " · not started " + frame.notStarted().size(), w));
 
-    int outputRows = timeline.output().isEmpty() ? 0 : Math.max(3, h / 4);
+    int outputRows = screen == null ? 0 : Math.min(screen.rows(), Math.max(3, h / 4));
     int fixedRows = 2 + 1 + 4 + 4 + (outputRows == 0 ? 0 : outputRows + 1) + 1;
     int ganttRows = Math.max(1, h - fixedRows);
     int labelWidth = Math.min(44, Math.max(16, w / 3));
@@ -101,20 +105,29 @@ public final class FrameRenderer {
     }
 
     if (outputRows > 0) {
-      lines.add(styled("Terminal (output up to t)", HEADING, w));
-      List<String> screen = TerminalText.screenTail(frame.output().tail(outputRows), w - 2, outputRows);
+      lines.add(styled(terminalHeading(screen), HEADING, w));
+      List<AttributedString> pane = ScreenPane.lines(screen, w - 2, outputRows);
       for (int i = 0; i < outputRows; i++) {
-        int from = i - (outputRows - screen.size());
-        lines.add(from >= 0 ? plain("  " + screen.get(from), w) : AttributedString.EMPTY);
+        if (i < pane.size()) {
+          lines.add(new AttributedStringBuilder(w).append("  ").append(pane.get(i)).toAttributedString().columnSubSequence(0, w));
+        } else {
+          lines.add(AttributedString.EMPTY);
+        }
       }
     }
     while (lines.size() < h - 1) {
       lines.add(AttributedString.EMPTY);
     }
     // The legend always shows, on the last line, however small the screen.
-    List<AttributedString> screen = new ArrayList<>(lines.subList(0, h - 1));
-    screen.add(styled(LEGEND, DIM, w));
-    return screen;
+    List<AttributedString> drawn = new ArrayList<>(lines.subList(0, h - 1));
+    drawn.add(styled(LEGEND, DIM, w));
+    return drawn;
+  }
+
+  private static String terminalHeading(Screen screen) {
+    return "Terminal at t · " + screen.columns() + "×" + screen.rows()
+        + (screen.alternateScreen() ? " · alternate screen" : "")
+        + (screen.title().isEmpty() ? "" : " · " + TerminalText.escapeLine(screen.title()));
   }
 
   /** The first span row shown: the selected span (or the first active one) stays in view. */

@@ -1,5 +1,8 @@
 package dev.cabtrace.replay.player;
 
+import dev.cabtrace.replay.screen.Screen;
+import dev.cabtrace.replay.screen.ScreenPlayback;
+import dev.cabtrace.replay.timeline.Frame;
 import dev.cabtrace.replay.timeline.ReplayClock;
 import dev.cabtrace.replay.timeline.ReplayCursor;
 import dev.cabtrace.replay.timeline.Timeline;
@@ -31,6 +34,7 @@ public final class TerminalPlayer {
   private final Terminal terminal;
   private final ReplayCursor cursor;
   private final Timeline timeline;
+  private ScreenPlayback playback;
 
   private TerminalPlayer(Terminal terminal, ReplayCursor cursor) {
     this.terminal = terminal;
@@ -69,8 +73,10 @@ public final class TerminalPlayer {
           display.clear();
           display.resize(size.getRows(), size.getColumns());
         }
+        Frame frame = cursor.frame();
         List<AttributedString> lines =
-            FrameRenderer.render(timeline, cursor.frame(), size.getColumns(), size.getRows(), cursor.isPlaying(), cursor.speed());
+            FrameRenderer.render(timeline, frame, screenAt(frame.offsetNanos()), size.getColumns(), size.getRows(),
+                cursor.isPlaying(), cursor.speed());
         display.update(lines, -1);
         terminal.flush();
         long wait = cursor.isPlaying() ? PLAYING_POLL_MILLIS : IDLE_POLL_MILLIS;
@@ -103,6 +109,15 @@ public final class TerminalPlayer {
       terminal.setAttributes(saved);
       terminal.handle(Terminal.Signal.WINCH, previous);
     }
+  }
+
+  /** The recorded terminal at {@code offsetNanos}, or null when nothing was recorded. */
+  private Screen screenAt(long offsetNanos) {
+    if (playback == null) {
+      // Built on the first frame, once: it parses every recorded byte.
+      playback = ScreenPlayback.of(timeline);
+    }
+    return playback.isEmpty() ? null : playback.screenAt(offsetNanos);
   }
 
   /** Applies one key's action to the cursor. */

@@ -138,7 +138,7 @@ public final class CellRecorder {
       }
       if (settings.otlpReceiver) {
         try {
-          receiver = new OtlpReceiver(sdk, settings.listenAddress, "grpc".equals(settings.otlpProtocol));
+          receiver = OtlpReceiver.start(sdk, settings.listenAddress, "grpc".equals(settings.otlpProtocol));
           handOver(environment, receiver);
         } catch (IOException e) {
           container.recordFailure(new IOException("the OTLP receiver could not start: " + e.getMessage(), e));

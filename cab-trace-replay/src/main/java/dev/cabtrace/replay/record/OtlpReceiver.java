@@ -50,7 +50,7 @@ import java.util.zip.GZIPInputStream;
  * {@code RetryInfo}, so the sender retries instead of this process buffering without bound. A
  * malformed request gets 400 / {@code INVALID_ARGUMENT} and is counted.
  */
-final class OtlpReceiver implements AutoCloseable {
+public final class OtlpReceiver implements AutoCloseable {
 
   private static final Logger logger = Logger.getLogger(OtlpReceiver.class.getName());
   private static final JsonFactory JSON = new JsonFactory();
@@ -66,7 +66,15 @@ final class OtlpReceiver implements AutoCloseable {
   private final AtomicLong malformedRequests = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
 
-  OtlpReceiver(CabTraceSdk sdk, String listenAddress, boolean withGrpc) throws IOException {
+  /**
+   * Starts receiving into {@code sdk} on {@code listenAddress} (ephemeral ports): OTLP/HTTP always,
+   * OTLP/gRPC when {@code withGrpc}.
+   */
+  public static OtlpReceiver start(CabTraceSdk sdk, String listenAddress, boolean withGrpc) throws IOException {
+    return new OtlpReceiver(sdk, listenAddress, withGrpc);
+  }
+
+  private OtlpReceiver(CabTraceSdk sdk, String listenAddress, boolean withGrpc) throws IOException {
     this.sdk = sdk;
     AtomicInteger threads = new AtomicInteger();
     this.httpExecutor = new ThreadPoolExecutor(1, MAX_CONCURRENT_REQUESTS, 30, TimeUnit.SECONDS,
@@ -117,29 +125,29 @@ final class OtlpReceiver implements AutoCloseable {
   }
 
   /** The port of OTLP/HTTP. */
-  int httpPort() {
+  public int httpPort() {
     return http.getAddress().getPort();
   }
 
   /** The port of OTLP/gRPC, or -1 when it was not started. */
-  int grpcPort() {
+  public int grpcPort() {
     return grpc == null ? -1 : grpc.getPort();
   }
 
-  long receivedSpans() {
+  public long receivedSpans() {
     return receivedSpans.get();
   }
 
-  long refusedRequests() {
+  public long refusedRequests() {
     return refusedRequests.get();
   }
 
-  long malformedRequests() {
+  public long malformedRequests() {
     return malformedRequests.get();
   }
 
   /** Requests being handled now. */
-  int inFlight() {
+  public int inFlight() {
     return inFlight.get();
   }
 
@@ -286,6 +294,7 @@ final class OtlpReceiver implements AutoCloseable {
     }
   }
 
+  /** Stops receiving; requests in flight are cut off. */
   @Override
   public void close() {
     http.stop(0);

@@ -3,6 +3,8 @@ package dev.cabtrace.replay.player;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cabtrace.replay.read.TraceReader;
+import dev.cabtrace.replay.screen.Screen;
+import dev.cabtrace.replay.screen.ScreenPlayback;
 import dev.cabtrace.replay.timeline.ReplayCursor;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineBuilder;
@@ -35,7 +37,7 @@ class FrameRendererTest {
     ReplayCursor cursor = timeline.cursor();
     cursor.stepSpanForward().stepSpanForward().stepSpanForward().stepSpanForward().tickForward().tickForward();
 
-    String screen = text(FrameRenderer.render(timeline, cursor.frame(), 100, 24, false, 1));
+    String screen = text(FrameRenderer.render(timeline, cursor.frame(), null, 100, 24, false, 1));
 
     Path golden = Path.of("src/test/resources/dev/cabtrace/replay/player/seed-container-100x24.txt");
     if (Boolean.getBoolean("cabtrace.updateGolden")) {
@@ -52,7 +54,7 @@ class FrameRendererTest {
   void fillsExactlyTheScreenAtAnySize() throws IOException {
     Timeline timeline = seedCell();
     for (int[] size : new int[][] {{20, 10}, {80, 24}, {200, 60}}) {
-      List<AttributedString> lines = FrameRenderer.render(timeline, timeline.frame(0), size[0], size[1], true, 2);
+      List<AttributedString> lines = FrameRenderer.render(timeline, timeline.frame(0), null, size[0], size[1], true, 2);
       assertThat(lines).hasSize(size[1]);
       assertThat(lines).allSatisfy(line -> assertThat(line.columnLength()).isLessThanOrEqualTo(size[0]));
       assertThat(lines.get(0).toString()).contains("▶ playing 2×");
@@ -71,12 +73,12 @@ class FrameRendererTest {
     ReplayCursor cursor = big.cursor().seek(500_000_000L);
     // Warm up, then time: a frame of a million spans must draw in well under 16 ms.
     for (int i = 0; i < 200; i++) {
-      FrameRenderer.render(big, cursor.frame(), 120, 40, false, 1);
+      FrameRenderer.render(big, cursor.frame(), null, 120, 40, false, 1);
     }
     long best = Long.MAX_VALUE;
     for (int i = 0; i < 50; i++) {
       long start = System.nanoTime();
-      List<AttributedString> lines = FrameRenderer.render(big, cursor.frame(), 120, 40, false, 1);
+      List<AttributedString> lines = FrameRenderer.render(big, cursor.frame(), null, 120, 40, false, 1);
       best = Math.min(best, System.nanoTime() - start);
       assertThat(lines).hasSize(40);
     }
@@ -91,8 +93,63 @@ class FrameRendererTest {
     Timeline evil = builder.build();
     ReplayCursor cursor = evil.cursor().stepSpanForward();
 
-    String screen = text(FrameRenderer.render(evil, cursor.frame(), 100, 20, false, 1));
+    String screen = text(FrameRenderer.render(evil, cursor.frame(), null, 100, 20, false, 1));
     assertThat(screen.chars()).noneMatch(c -> c == 0x1b || c == 0x07 || (c >= 0x80 && c <= 0x9f));
     assertThat(screen).contains("\\e]0;pwned\\x07\\u009b2J");
+  }
+
+  @Test
+  void theTerminalPaneShowsTheEmulatedScreenAtT() {
+    Timeline timeline = TerminalTimelines.withPty(30, 4,
+        100, "\u001b]0;build\u0007$ make\r\ncompiling \u001b[32mok\u001b[0m\r\n",
+        300, "\u001b[1A\u001b[2K\rlinked\r\n$ ");
+    Screen at200 = ScreenPlayback.of(timeline).screenAt(200 * TerminalTimelines.MS);
+    Screen at300 = ScreenPlayback.of(timeline).screenAt(300 * TerminalTimelines.MS);
+
+    List<String> before = paneOf(FrameRenderer.render(timeline, timeline.frame(200 * TerminalTimelines.MS), at200, 100, 24, false, 1));
+    List<String> after = paneOf(FrameRenderer.render(timeline, timeline.frame(300 * TerminalTimelines.MS), at300, 100, 24, false, 1));
+
+    assertThat(before).containsExactly(
+        "Terminal at t · 30×4 · build",
+        "  $ make",
+        "  compiling ok",
+        "",
+        "");
+    // The second chunk moved up, erased the line and wrote over it: a screen, not a log.
+    assertThat(after).containsExactly(
+        "Terminal at t · 30×4 · build",
+        "  $ make",
+        "  linked",
+        "  $",
+        "");
+  }
+
+  @Test
+  void aTimelineWithoutOutputHasNoTerminalPane() throws IOException {
+    String screen = text(FrameRenderer.render(seedCell(), seedCell().frame(0), null, 100, 24, false, 1));
+    assertThat(screen).doesNotContain("Terminal at t");
+  }
+
+  @Test
+  void hostileOutputReachesTheScreenOnlyAsTextAndGeneratedStyles() {
+    Timeline timeline = TerminalTimelines.withPty(40, 5, 10, TerminalTimelines.HOSTILE);
+    Screen screen = ScreenPlayback.of(timeline).screenAt(10 * TerminalTimelines.MS);
+    List<AttributedString> lines = FrameRenderer.render(timeline, timeline.frame(10 * TerminalTimelines.MS), screen, 100, 24, false, 1);
+
+    String ansi = lines.stream().map(AttributedString::toAnsi).collect(Collectors.joining("\n"));
+    assertThat(ansi).containsPattern("\u001b\\[[0-9;]*m");
+    assertThat(java.util.regex.Pattern.compile("\u001b(?!\\[[0-9;]*m)").matcher(ansi).find()).as(ansi).isFalse();
+    assertThat(ansi.chars()).noneMatch(c -> (c < 0x20 && c != 0x1b && c != '\n') || (c >= 0x7f && c <= 0x9f));
+    assertThat(text(lines)).contains("Terminal at t · 40×5 · alternate screen · evil").contains("  ok\n");
+  }
+
+  /** The terminal pane of a rendered screen, trailing spaces cut: its heading and the lines under it. */
+  private static List<String> paneOf(List<AttributedString> lines) {
+    List<String> texts = lines.stream().map(AttributedString::toString).toList();
+    int heading = 0;
+    while (!texts.get(heading).startsWith("Terminal at t")) {
+      heading++;
+    }
+    return texts.subList(heading, texts.size() - 1).stream().map(String::stripTrailing).toList();
   }
 }

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -172,6 +173,33 @@ class TerminalPlayerTest {
     // At 100 columns the legend fits whole; at 60 it is cut with an ellipsis.
     assertThat(shown).contains(FrameRenderer.LEGEND);
     assertThat(shown).contains(FrameRenderer.LEGEND.substring(0, 59) + "…");
+  }
+
+  @Test
+  void aHostileRecordingReachesTheTerminalOnlyAsTextAndThePlayersOwnSequences() throws IOException {
+    Timeline timeline = TerminalTimelines.withPty(40, 6, 10, TerminalTimelines.HOSTILE);
+    ByteArrayOutputStream screen = new ByteArrayOutputStream();
+    try (Terminal terminal = virtualTerminal(new ByteArrayInputStream("G.q".getBytes(StandardCharsets.UTF_8)), screen)) {
+      TerminalPlayer.create(terminal, timeline, new AtomicLong()::get).run();
+    }
+    String raw = screen.toString(StandardCharsets.UTF_8);
+    // The pane drew the recorded screen: the title as text, "ok" in bold red on the alternate screen.
+    assertThat(raw).contains("alternate screen · evil").contains("\u001b[31;1mok");
+    assertThat(raw.chars()).noneMatch(c -> (c < 0x20 && c != 0x1b && c != '\r' && c != '\n' && c != '\b') || (c >= 0x7f && c <= 0x9f));
+    // Every escape is a control sequence JLine's display uses: moves, erases, styles, its own modes.
+    java.util.regex.Matcher escape = java.util.regex.Pattern.compile("\u001b(\\[(\\??)([0-9;]*)([@-~]))?").matcher(raw);
+    java.util.Set<String> privateModes = new java.util.TreeSet<>();
+    while (escape.find()) {
+      assertThat(escape.group(1)).as("escape at %d: %s", escape.start(), raw.substring(escape.start(), Math.min(raw.length(), escape.start() + 12)))
+          .isNotNull();
+      if (escape.group(2).isEmpty()) {
+        assertThat(escape.group(4)).isIn("m", "A", "B", "C", "D", "G", "H", "J", "K", "@", "P", "X");
+      } else {
+        assertThat(escape.group(4)).isIn("h", "l");
+        privateModes.addAll(List.of(escape.group(3).split(";")));
+      }
+    }
+    assertThat(privateModes).isSubsetOf("1049", "25", "12", "1");
   }
 
   /** The text a person would read: cursor moves and styles taken out. */

@@ -56,7 +56,7 @@ class OtlpReceiverTest {
   void theJavaSdksOwnOtlpExportersLandInTheCaptureWithTheirResourceAndScope() throws Exception {
     Path capture = dir.resolve("java.jsonl");
     try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setEnvironment(Map.of()).build();
-        OtlpReceiver receiver = new OtlpReceiver(sdk, "127.0.0.1", true)) {
+        OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", true)) {
       try (SdkTracerProvider http = agent(OtlpHttpSpanExporter.builder()
               .setEndpoint("http://127.0.0.1:" + receiver.httpPort() + "/v1/traces").build(), "java-agent-http");
           SdkTracerProvider grpc = agent(OtlpGrpcSpanExporter.builder()
@@ -89,7 +89,7 @@ class OtlpReceiverTest {
     Path capture = dir.resolve("json.jsonl");
     HttpClient client = HttpClient.newHttpClient();
     try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setEnvironment(Map.of()).build();
-        OtlpReceiver receiver = new OtlpReceiver(sdk, "127.0.0.1", false)) {
+        OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false)) {
       URI traces = URI.create("http://127.0.0.1:" + receiver.httpPort() + "/v1/traces");
       String json = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"curl-agent\"}}]},"
           + "\"scopeSpans\":[{\"scope\":{\"name\":\"by-hand\"},\"spans\":[{\"traceId\":\"5b8efff798038103d269b633813fc60c\","
@@ -125,7 +125,9 @@ class OtlpReceiverTest {
     SpanExporter slowDisk = new SpanExporter() {
       @Override
       public CompletableResultCode export(Collection<SpanData> spans) {
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        // A disk that stalls for two seconds once (longer than the receiver holds a request
+        // waiting for room), then keeps up slowly.
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(exported.get() == 0 ? 2_000 : 2));
         exported.addAndGet(spans.size());
         return CompletableResultCode.ofSuccess();
       }
@@ -144,7 +146,7 @@ class OtlpReceiverTest {
     AtomicLong refused = new AtomicLong();
     long peakHeap = 0;
     try (CabTraceSdk sdk = CabTraceSdk.builder().addSpanExporter(slowDisk).setEnvironment(Map.of()).build();
-        OtlpReceiver receiver = new OtlpReceiver(sdk, "127.0.0.1", false)) {
+        OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false)) {
       URI traces = URI.create("http://127.0.0.1:" + receiver.httpPort() + "/v1/traces");
       HttpClient client = HttpClient.newHttpClient();
       ExecutorService senders = Executors.newFixedThreadPool(4);
@@ -152,7 +154,7 @@ class OtlpReceiverTest {
       for (int t = 0; t < 4; t++) {
         int thread = t;
         done.add(senders.submit(() -> {
-          for (int batch = 0; batch < 40; batch++) {
+          for (int batch = 0; batch < 20; batch++) {
             byte[] body = request(thread, batch, 1000).toByteArray();
             while (true) {
               HttpResponse<String> response = post(client, traces, "application/x-protobuf", body);
@@ -180,7 +182,7 @@ class OtlpReceiverTest {
       senders.shutdown();
       assertThat(sdk.flush()).isTrue();
     }
-    assertThat(acknowledged.get()).isEqualTo(160_000);
+    assertThat(acknowledged.get()).isEqualTo(80_000);
     assertThat(exported.get()).as("every acknowledged span is exported").isEqualTo(acknowledged.get());
     assertThat(refused.get()).as("the receiver pushed back").isPositive();
     assertThat(peakHeap).as("heap while flooded").isLessThan(1L << 30);

@@ -47,6 +47,7 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
   private final AtomicInteger ending = new AtomicInteger();
   private final Object workerLock = new Object();
   private final Object offerLock = new Object();
+  private static final long OFFER_WAIT_NANOS = 500_000_000L;
   private final int maxQueueSize;
   private volatile Thread worker;
   /** Worker-thread only: spans lost since the last flush request. */
@@ -128,8 +129,9 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
 
   /**
    * Queues spans that ended elsewhere (received from another process), all or none: false when
-   * the queue has no room for them now, so that the sender can be asked to retry. A batch larger
-   * than half the queue is taken with the usual bounded wait instead, as it would never fit.
+   * the queue has had no room for them for half a second (at most the block time), so that the
+   * sender can be asked to retry. A batch larger than half the queue is taken with the usual
+   * bounded wait instead, as it would never fit.
    */
   public boolean offerAll(Collection<SpanData> spans) {
     if (spans.isEmpty()) {
@@ -145,8 +147,16 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
       }
       startWorkerIfNeeded();
       synchronized (offerLock) {
-        if (spans.size() <= maxQueueSize / 2 && queue.remainingCapacity() < spans.size()) {
-          return false;
+        if (spans.size() <= maxQueueSize / 2) {
+          // Room usually comes within milliseconds, as the export thread drains a batch: wait for
+          // it a little (the sender's request is held meanwhile) before asking for a retry.
+          long deadline = System.nanoTime() + Math.min(maxBlockNanos, OFFER_WAIT_NANOS);
+          while (queue.remainingCapacity() < spans.size()) {
+            if (System.nanoTime() - deadline >= 0) {
+              return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000L);
+          }
         }
         for (SpanData span : spans) {
           try {

@@ -1,0 +1,185 @@
+package dev.cabtrace.examples.bench;
+
+import dev.cabtrace.replay.record.OtlpReceiver;
+import dev.cabtrace.sdk.CabTraceSdk;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Spans per second into the capture file through {@code cab-trace record}'s OTLP receiver (the
+ * spans an agent's OpenTelemetry SDK made, marshalled by the official OTLP marshaler, posted over
+ * OTLP/HTTP protobuf on loopback from 4 threads), next to the same spans created in-process through
+ * the cab-trace SDK from 4 threads, in the same run (target: receiver ≥ 0.5× in-process). The
+ * agent's own cost of making and marshalling its spans is not counted on either side.
+ *
+ * <p>Not measured here: the official Java exporter sends one batch at a time and, on loopback,
+ * takes about 50 ms per 512-span request against any server (a trivial one included), so an agent
+ * using it is limited by its exporter to about 10,000 spans/s, not by the receiver.
+ *
+ * <pre>java -cp examples/target/cab-trace-examples.jar dev.cabtrace.examples.bench.RecordBenchmark [SPANS]</pre>
+ */
+public final class RecordBenchmark {
+
+  private static final int THREADS = 4;
+
+  public static void main(String[] args) throws Exception {
+    int spans = args.length > 0 ? Integer.parseInt(args[0]) : 400_000;
+    for (int round = 0; round < 2; round++) {
+      double inProcess = inProcess(spans);
+      double received = throughReceiver(spans);
+      if (round == 1) {
+        System.out.printf("%,d spans from %d threads: in-process %,.0f spans/s; through the OTLP receiver %,.0f spans/s;"
+            + " ratio %.2fx (target >= 0.5x)%n", spans, THREADS, inProcess, received, received / inProcess);
+      }
+    }
+    System.exit(0);
+  }
+
+  private static double inProcess(int spans) throws Exception {
+    Path capture = Files.createTempFile("cab-trace-record-bench-", ".jsonl");
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setCrashJournal(false)
+        .setEnvironment(Map.of()).build()) {
+      long start = System.nanoTime();
+      run(sdk.openTelemetry().getTracer("agent"), spans);
+      sdk.flush();
+      check(sdk.capturedSpans(), spans, "in-process");
+      return spans / ((System.nanoTime() - start) / 1e9);
+    } finally {
+      Files.deleteIfExists(capture);
+    }
+  }
+
+  /**
+   * The same spans, made by the official SDK in the agent's place and marshalled by the official
+   * OTLP marshaler into requests of 512 (the exporter's default batch), posted from as many
+   * threads over OTLP/HTTP protobuf into the receiver, until the capture file holds them all.
+   */
+  private static double throughReceiver(int spans) throws Exception {
+    List<byte[]> requests = marshalledRequests(spans);
+    Path capture = Files.createTempFile("cab-trace-record-bench-", ".jsonl");
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setCrashJournal(false)
+            .setEnvironment(Map.of()).build();
+        OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false)) {
+      URI uri = URI.create("http://127.0.0.1:" + receiver.httpPort() + "/v1/traces");
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      long start = System.nanoTime();
+      List<Thread> threads = new ArrayList<>();
+      for (int t = 0; t < THREADS; t++) {
+        int first = t;
+        Thread thread = new Thread(() -> {
+          for (int i = first; i < requests.size(); i += THREADS) {
+            post(client, uri, requests.get(i));
+          }
+        });
+        thread.start();
+        threads.add(thread);
+      }
+      for (Thread thread : threads) {
+        thread.join();
+      }
+      sdk.flush();
+      double rate = spans / ((System.nanoTime() - start) / 1e9);
+      check(sdk.capturedSpans(), spans, "through the receiver");
+      return rate;
+    } finally {
+      Files.deleteIfExists(capture);
+    }
+  }
+
+  private static void post(HttpClient client, URI uri, byte[] body) {
+    try {
+      while (true) {
+        HttpResponse<Void> response = client.send(HttpRequest.newBuilder(uri)
+            .header("Content-Type", "application/x-protobuf")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() == 200) {
+          return;
+        }
+        if (response.statusCode() != 429) {
+          throw new IllegalStateException("receiver answered " + response.statusCode());
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** What an agent's OTLP exporter would send: its spans, 512 to a request, as protobuf. */
+  private static List<byte[]> marshalledRequests(int spans) throws Exception {
+    List<SpanData> ended = new java.util.concurrent.CopyOnWriteArrayList<>();
+    SdkTracerProvider agent = SdkTracerProvider.builder()
+        .addSpanProcessor(SimpleSpanProcessor.create(new SpanExporter() {
+          @Override
+          public CompletableResultCode export(Collection<SpanData> batch) {
+            ended.addAll(batch);
+            return CompletableResultCode.ofSuccess();
+          }
+
+          @Override
+          public CompletableResultCode flush() {
+            return CompletableResultCode.ofSuccess();
+          }
+
+          @Override
+          public CompletableResultCode shutdown() {
+            return CompletableResultCode.ofSuccess();
+          }
+        }))
+        .build();
+    run(agent.get("agent"), spans);
+    agent.close();
+    List<byte[]> requests = new ArrayList<>();
+    for (int i = 0; i < ended.size(); i += 512) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      TraceRequestMarshaler.create(ended.subList(i, Math.min(ended.size(), i + 512))).writeBinaryTo(out);
+      requests.add(out.toByteArray());
+    }
+    return requests;
+  }
+
+  private static void run(Tracer tracer, int spans) throws InterruptedException {
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < THREADS; t++) {
+      Thread thread = new Thread(() -> {
+        for (int i = 0; i < spans / THREADS; i++) {
+          tracer.spanBuilder("tool_call").setAttribute("cab.span.kind", "tool_call")
+              .setAttribute("gen_ai.tool.name", "bash").setAttribute("i", (long) i).startSpan().end();
+        }
+      });
+      thread.start();
+      threads.add(thread);
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+  }
+
+  private static void check(long captured, int spans, String what) {
+    if (captured != spans) {
+      throw new IllegalStateException(what + ": captured " + captured + " of " + spans + " spans");
+    }
+  }
+
+  private RecordBenchmark() {}
+}
