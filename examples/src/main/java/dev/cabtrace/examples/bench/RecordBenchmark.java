@@ -2,7 +2,15 @@ package dev.cabtrace.examples.bench;
 
 import dev.cabtrace.replay.record.OtlpReceiver;
 import dev.cabtrace.sdk.CabTraceSdk;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ClientCalls;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -44,9 +52,11 @@ public final class RecordBenchmark {
     for (int round = 0; round < 2; round++) {
       double inProcess = inProcess(spans);
       double received = throughReceiver(spans);
+      double receivedGrpc = throughGrpcReceiver(spans);
       if (round == 1) {
-        System.out.printf("%,d spans from %d threads: in-process %,.0f spans/s; through the OTLP receiver %,.0f spans/s;"
-            + " ratio %.2fx (target >= 0.5x)%n", spans, THREADS, inProcess, received, received / inProcess);
+        System.out.printf("%,d spans from %d threads: in-process %,.0f spans/s; through the OTLP/HTTP receiver %,.0f"
+            + " spans/s, ratio %.2fx; through the OTLP/gRPC receiver %,.0f spans/s, ratio %.2fx (target >= 0.5x)%n",
+            spans, THREADS, inProcess, received, received / inProcess, receivedGrpc, receivedGrpc / inProcess);
       }
     }
     System.exit(0);
@@ -99,6 +109,63 @@ public final class RecordBenchmark {
       check(sdk.capturedSpans(), spans, "through the receiver");
       return rate;
     } finally {
+      Files.deleteIfExists(capture);
+    }
+  }
+
+  /** The same requests over OTLP/gRPC, one channel, from as many threads. */
+  private static double throughGrpcReceiver(int spans) throws Exception {
+    List<ExportTraceServiceRequest> requests = new ArrayList<>();
+    for (byte[] bytes : marshalledRequests(spans)) {
+      requests.add(ExportTraceServiceRequest.parseFrom(bytes));
+    }
+    MethodDescriptor<ExportTraceServiceRequest, ExportTraceServiceResponse> export =
+        MethodDescriptor.<ExportTraceServiceRequest, ExportTraceServiceResponse>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService/Export")
+            .setRequestMarshaller(ProtoUtils.marshaller(ExportTraceServiceRequest.getDefaultInstance()))
+            .setResponseMarshaller(ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
+            .build();
+    Path capture = Files.createTempFile("cab-trace-record-bench-", ".jsonl");
+    ManagedChannel channel = null;
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setCrashJournal(false)
+            .setEnvironment(Map.of()).build();
+        OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", true)) {
+      channel = NettyChannelBuilder.forAddress("127.0.0.1", receiver.grpcPort()).usePlaintext().build();
+      ManagedChannel open = channel;
+      long start = System.nanoTime();
+      List<Thread> threads = new ArrayList<>();
+      for (int t = 0; t < THREADS; t++) {
+        int first = t;
+        Thread thread = new Thread(() -> {
+          for (int i = first; i < requests.size(); i += THREADS) {
+            while (true) {
+              try {
+                ClientCalls.blockingUnaryCall(open, export, CallOptions.DEFAULT, requests.get(i));
+                break;
+              } catch (io.grpc.StatusRuntimeException e) {
+                if (e.getStatus().getCode() != io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
+                  throw e;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+              }
+            }
+          }
+        });
+        thread.start();
+        threads.add(thread);
+      }
+      for (Thread thread : threads) {
+        thread.join();
+      }
+      sdk.flush();
+      double rate = spans / ((System.nanoTime() - start) / 1e9);
+      check(sdk.capturedSpans(), spans, "through the gRPC receiver");
+      return rate;
+    } finally {
+      if (channel != null) {
+        channel.shutdownNow();
+      }
       Files.deleteIfExists(capture);
     }
   }
