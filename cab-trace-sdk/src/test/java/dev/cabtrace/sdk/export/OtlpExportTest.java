@@ -95,6 +95,18 @@ class OtlpExportTest {
     return spans;
   }
 
+  /**
+   * What the backend received once it holds {@code count} spans: the copy is sent in the
+   * background and may still be in flight when the SDK's bounded close returns (by design).
+   */
+  private static List<Span> awaitSpans(OtlpReceivers.Received received, int count) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (received.spans().size() < count && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20));
+    }
+    return received.spans();
+  }
+
   /** The received spans must be the captured ones: ids, parents, times, names, attributes. */
   private void assertSameAsCapture(List<Span> received, Path file) throws IOException {
     List<JsonNode> captured = capturedSpans(file);
@@ -130,7 +142,7 @@ class OtlpExportTest {
           .build();
       playCell(sdk);
 
-      assertSameAsCapture(backend.received.spans(), file);
+      assertSameAsCapture(awaitSpans(backend.received, 5), file);
       assertThat(backend.received.headers).containsEntry("x-scope-orgid", "cab tenant");
       List<String> resource = backend.received.resources().get(0).getResource().getAttributesList().stream()
           .map(kv -> kv.getKey() + "=" + kv.getValue().getStringValue()).toList();
@@ -153,7 +165,7 @@ class OtlpExportTest {
           .build();
       playCell(sdk);
 
-      assertSameAsCapture(backend.received.spans(), file);
+      assertSameAsCapture(awaitSpans(backend.received, 5), file);
     }
     assertThat(warnings).isEmpty();
   }
