@@ -136,6 +136,35 @@ class TmuxReferenceTest {
     }
   }
 
+  /**
+   * A real full-screen program, recorded with {@code cab-trace record --pty} at the pane's size:
+   * vim draws a buffer on the alternate screen, moves around, and quits. Every recorded chunk is
+   * a moment at which tmux and the emulator must agree.
+   */
+  @Test
+  void aRealFullScreenProgramRecordedOnAPseudoTerminalLooksTheSameAsInTmux() throws Exception {
+    Path capture = dir.resolve("vim.jsonl");
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int exit = dev.cabtrace.replay.cli.CabTraceCli.run(
+        new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true, UTF_8),
+        new java.io.PrintStream(err, true, UTF_8),
+        "record", "--out", capture.toString(), "--no-otlp", "--pty", "--cols", String.valueOf(COLUMNS),
+        "--rows", String.valueOf(ROWS), "--", "vim", "-u", "NONE", "-i", "NONE", "-N", "-n",
+        "-c", "call setline(1, map(range(1, 40), '\"line \" . v:val . \" of a buffer\"'))",
+        "-c", "normal! 20Gzz", "-c", "redraw", "-c", "sleep 200m", "-c", "normal! G", "-c", "redraw",
+        "-c", "sleep 200m", "-c", "qa!");
+    assertThat(exit).as(err.toString(UTF_8)).isZero();
+    List<dev.cabtrace.replay.timeline.OutputChunk> chunks =
+        dev.cabtrace.replay.read.TraceReader.create().read(capture).output();
+    assertThat(chunks).isNotEmpty().allSatisfy(chunk -> assertThat(chunk.stream()).isEqualTo("pty"));
+    boolean sawTheBuffer = false;
+    for (int i = 0; i < chunks.size(); i++) {
+      sendBytes("vim chunk " + (i + 1) + " of " + chunks.size(), chunks.get(i).bytes());
+      sawTheBuffer |= String.join("\n", ours.screen().lines()).contains("line 20 of a buffer");
+    }
+    assertThat(sawTheBuffer).as("vim drew its buffer at some moment").isTrue();
+  }
+
   static List<Part> script() {
     List<Part> parts = new ArrayList<>();
     parts.add(new Part("text, CR LF, tabs and autowrap",
