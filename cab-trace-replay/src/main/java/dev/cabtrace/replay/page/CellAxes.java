@@ -4,6 +4,7 @@ import dev.cabtrace.api.CabSpanKind;
 import dev.cabtrace.replay.timeline.ModelCall;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
+import dev.cabtrace.replay.ledger.CellScore;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,43 +21,21 @@ import java.util.Map;
  */
 record CellAxes(Map<String, Object> tokens, Map<String, Object> latency) {
 
+  /** The axes as {@code cab-trace score} computes them (the ledger's {@link CellScore}). */
   static CellAxes of(Timeline timeline) {
-    List<ModelCall> calls = timeline.modelCalls();
-    Long prompt = calls.isEmpty() ? null : 0L;
-    Long completion = prompt;
-    long callMillisNanos = 0;
-    for (ModelCall call : calls) {
-      prompt = call.inputTokens() == null || prompt == null ? null : prompt + call.inputTokens();
-      completion = call.outputTokens() == null || completion == null ? null : completion + call.outputTokens();
-      callMillisNanos += call.latencyNanos();
-    }
-    Long total = prompt == null || completion == null ? null : prompt + completion;
-
-    Long passes = null;
-    Long containerNanos = null;
-    for (TimelineSpan span : timeline.spans()) {
-      if (span.kind() == CabSpanKind.ADAPTER_RUN) {
-        Boolean pass = CellSummary.bool(span.attribute("cab.pass"));
-        if (pass != null) {
-          passes = (passes == null ? 0 : passes) + (pass ? 1 : 0);
-        }
-      } else if (span.kind() == CabSpanKind.CONTAINER) {
-        containerNanos = (containerNanos == null ? 0 : containerNanos) + span.durationNanos();
-      }
-    }
-
+    CellScore score = CellScore.of(timeline);
     Map<String, Object> tokens = new LinkedHashMap<>();
-    tokens.put("prompt_tokens", prompt);
-    tokens.put("completion_tokens", completion);
-    tokens.put("total_tokens", total);
-    tokens.put("model_calls", calls.isEmpty() ? null : (long) calls.size());
-    tokens.put("tokens_per_correct_task", total == null || passes == null || passes == 0 ? null : total / passes);
-    tokens.put("pass_used_for_division", passes);
+    tokens.put("prompt_tokens", score.promptTokens());
+    tokens.put("completion_tokens", score.completionTokens());
+    tokens.put("total_tokens", score.totalTokens());
+    tokens.put("model_calls", score.modelCalls());
+    tokens.put("tokens_per_correct_task", score.tokensPerCorrectTask());
+    tokens.put("pass_used_for_division", score.passUsedForDivision() == null ? null : (long) score.passUsedForDivision());
 
     Map<String, Object> latency = new LinkedHashMap<>();
-    latency.put("wall_clock_ms", timeline.size() == 0 ? null : millis(timeline.durationNanos()));
-    latency.put("container_active_ms", containerNanos == null ? null : millis(containerNanos));
-    latency.put("model_call_ms", calls.isEmpty() ? null : millis(callMillisNanos));
+    latency.put("wall_clock_ms", score.wallClockMs());
+    latency.put("container_active_ms", score.containerActiveMs());
+    latency.put("model_call_ms", score.modelCallMs());
     return new CellAxes(Collections.unmodifiableMap(tokens), Collections.unmodifiableMap(latency));
   }
 

@@ -16,9 +16,10 @@ class CellAxesTest {
 
     assertThat(axes.tokens()).containsExactly(
         entry("prompt_tokens", null), entry("completion_tokens", null), entry("total_tokens", null),
-        entry("model_calls", null), entry("tokens_per_correct_task", null), entry("pass_used_for_division", null));
+        entry("model_calls", 0L), entry("tokens_per_correct_task", null), entry("pass_used_for_division", null));
+    // The same figures as `cab-trace score`: the run is adapter_run's window, 85456.275 ms as on the seed page.
     assertThat(axes.latency()).containsExactly(
-        entry("wall_clock_ms", 85457.9), entry("container_active_ms", 85455.699), entry("model_call_ms", null));
+        entry("wall_clock_ms", 85456.275), entry("container_active_ms", 85455.699), entry("model_call_ms", 0.0));
   }
 
   @Test
@@ -44,7 +45,7 @@ class CellAxesTest {
 
     CellAxes axes = CellAxes.of(timeline);
 
-    assertThat(axes.tokens()).containsEntry("prompt_tokens", 16L).containsEntry("completion_tokens", null)
+    assertThat(axes.tokens()).containsEntry("prompt_tokens", null).containsEntry("completion_tokens", null)
         .containsEntry("total_tokens", null).containsEntry("model_calls", 2L)
         .containsEntry("tokens_per_correct_task", null).containsEntry("pass_used_for_division", 0L);
     assertThat(CellAxes.display(null)).isEqualTo("not recorded");

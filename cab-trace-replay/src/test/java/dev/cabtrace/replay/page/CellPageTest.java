@@ -58,7 +58,7 @@ class CellPageTest {
         .contains("<dt>tokens</dt><dd class=\"unknown\">not recorded</dd>")
         .contains("<td>tokens</td><td>prompt_tokens, completion_tokens, total_tokens, model_calls, tokens_per_correct_task, pass_used_for_division</td>")
         .contains("<td>latency</td><td>wall_clock_ms, container_active_ms, model_call_ms</td>")
-        .contains("<span class=\"k\">wall_clock_ms</span> <span class=\"v\">85457.9</span>")
+        .contains("<span class=\"k\">wall_clock_ms</span> <span class=\"v\">85456.275</span>")
         .contains("<span class=\"k\">container_active_ms</span> <span class=\"v\">85455.699</span>")
         .contains("<span class=\"k\">prompt_tokens</span> <span class=\"v unknown\">not recorded</span>")
         .contains("Per-call token capture is not available for this run.")
@@ -105,7 +105,8 @@ class CellPageTest {
     assertThat(data.at("/calls/count").asInt()).isZero();
     assertThat(data.at("/terminal").isNull()).isTrue();
     assertThat(data.at("/axes/tokens/prompt_tokens").isNull()).isTrue();
-    assertThat(data.at("/axes/latency/model_call_ms").isNull()).isTrue();
+    assertThat(data.at("/axes/latency/model_call_ms").asDouble()).isZero();
+    assertThat(data.at("/axes/tokens/model_calls").asLong()).isZero();
     // Attributes as [key index, value, ...]: the page joins them into the cell page's {"k":v}.
     JsonNode attrs = data.at("/spans/attrs/0");
     assertThat(data.at("/spans/attrKeys/" + attrs.get(0).asInt()).asText()).isEqualTo("workdir");
