@@ -106,6 +106,8 @@ public final class CabAttributes {
   /** Why the usage could not be read: an unknown content coding, a corrupt body, an oversized event. */
   public static final AttributeKey<String> USAGE_UNREADABLE_REASON =
       stringKey("cab.usage_unreadable.reason");
+  /** On a model call: true when the answer was served from a cassette, not by the model. */
+  public static final AttributeKey<Boolean> MODEL_CALL_REPLAYED = booleanKey("cab.model_call.replayed");
 
   // Terminal output of the container step, recorded as span events (see TerminalRecorder).
   /** Name of the span event holding one chunk of output. */

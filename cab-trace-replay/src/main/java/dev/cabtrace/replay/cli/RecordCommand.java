@@ -4,6 +4,8 @@ import dev.cabtrace.api.CellIdentity;
 import dev.cabtrace.replay.record.CellRecorder;
 import dev.cabtrace.replay.record.RecordResult;
 import dev.cabtrace.replay.timeline.Durations;
+import dev.cabtrace.sdk.proxy.CassetteMode;
+import dev.cabtrace.sdk.proxy.CassetteTiming;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -80,6 +82,23 @@ final class RecordCommand implements Callable<Integer> {
       description = "Host in the URLs handed to the command, e.g. host.docker.internal (default: the listen address).")
   String advertise;
 
+  @Option(names = "--cassette", paramLabel = "FILE",
+      description = "Keep the model's answers in this cassette (JSON Lines) to re-run the cell against them later.")
+  Path cassette;
+
+  @Option(names = "--cassette-mode", paramLabel = "MODE",
+      description = "record (default with --model-upstream: forward and store every exchange), replay (serve only from the"
+          + " cassette; no upstream needed) or record-missing (serve what is stored, forward and store the rest).")
+  String cassetteMode;
+
+  @Option(names = "--cassette-timing", defaultValue = "original", paramLabel = "TIMING",
+      description = "original (replay the recorded time to first byte and gaps between chunks; default) or fast.")
+  String cassetteTiming;
+
+  @Option(names = "--cassette-ignore", paramLabel = "JSONPATH",
+      description = "A request field left out when matching requests to the cassette, e.g. $.metadata.request_id; repeatable.")
+  List<String> cassetteIgnores = new ArrayList<>();
+
   @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The agent command and its arguments, after --.")
   List<String> command = new ArrayList<>();
 
@@ -95,6 +114,16 @@ final class RecordCommand implements Callable<Integer> {
   RecordCommand(PrintStream console, PrintStream consoleErr) {
     this.console = console;
     this.consoleErr = consoleErr;
+  }
+
+  private static String enumName(String value, String option, String allowed) {
+    String name = value.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+    for (String known : allowed.split(", ")) {
+      if (known.toUpperCase(java.util.Locale.ROOT).replace('-', '_').equals(name)) {
+        return name;
+      }
+    }
+    throw new IllegalArgumentException(option + " must be one of " + allowed + ", not " + value);
   }
 
   @Override
@@ -115,6 +144,14 @@ final class RecordCommand implements Callable<Integer> {
         .setConsole(console, consoleErr);
     if (pty) {
       recorder.setPty(columns, rows);
+    }
+    if (cassette != null) {
+      String mode = cassetteMode != null ? cassetteMode : modelUpstream != null ? "record" : "replay";
+      recorder.setCassette(cassette, CassetteMode.valueOf(enumName(mode, "--cassette-mode", "record, replay, record-missing")))
+          .setCassetteTiming(CassetteTiming.valueOf(enumName(cassetteTiming, "--cassette-timing", "original, fast")));
+      cassetteIgnores.forEach(recorder::addCassetteIgnore);
+    } else if (cassetteMode != null) {
+      throw new IllegalArgumentException("--cassette-mode needs --cassette FILE");
     }
     RecordResult result = recorder.build().run(command);
     java.io.PrintWriter err = spec.commandLine().getErr();

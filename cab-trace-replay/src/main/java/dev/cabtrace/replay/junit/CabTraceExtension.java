@@ -7,7 +7,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * Gives a test method a {@link CellCapture} parameter: an in-memory capture wired to a cell tracer,
- * closed after the test.
+ * closed after the test (with any proxy it started, see {@link CellCapture#replayModelCalls}).
  *
  * <pre>{@code
  * @ExtendWith(CabTraceExtension.class)

@@ -7,6 +7,8 @@ import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineBuilder;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import dev.cabtrace.sdk.CabTraceSdk;
+import dev.cabtrace.sdk.proxy.CassetteTiming;
+import dev.cabtrace.sdk.proxy.ModelCallRecordingProxy;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.common.Clock;
@@ -14,12 +16,14 @@ import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A {@link CellCapture} on a real {@link CabTraceSdk} whose exporter keeps spans in memory. */
@@ -29,6 +33,7 @@ final class InMemoryCellCapture implements CellCapture, AutoCloseable {
   private final Collector collector = new Collector();
   private final AtomicLong now = new AtomicLong(System.currentTimeMillis() * 1_000_000L);
   private final CabTraceSdk sdk;
+  private final List<ModelCallRecordingProxy> proxies = new CopyOnWriteArrayList<>();
 
   InMemoryCellCapture(String name) {
     this.name = name;
@@ -84,7 +89,19 @@ final class InMemoryCellCapture implements CellCapture, AutoCloseable {
   }
 
   @Override
+  public ModelCallRecordingProxy replayModelCalls(Path cassette) {
+    ModelCallRecordingProxy proxy =
+        ModelCallRecordingProxy.replaying(cassette, sdk.cellTracer()).setCassetteTiming(CassetteTiming.FAST).start();
+    proxies.add(proxy);
+    return proxy;
+  }
+
+  @Override
   public void close() {
+    // The proxies first: a call they end on closing still reaches the capture.
+    for (ModelCallRecordingProxy proxy : proxies) {
+      proxy.close();
+    }
     sdk.close();
   }
 

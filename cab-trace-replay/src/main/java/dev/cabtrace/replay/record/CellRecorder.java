@@ -6,6 +6,8 @@ import dev.cabtrace.api.CellSpan;
 import dev.cabtrace.api.CellTracer;
 import dev.cabtrace.api.TerminalRecorder;
 import dev.cabtrace.sdk.CabTraceSdk;
+import dev.cabtrace.sdk.proxy.CassetteMode;
+import dev.cabtrace.sdk.proxy.CassetteTiming;
 import dev.cabtrace.sdk.proxy.ModelCallRecordingProxy;
 import io.opentelemetry.api.trace.SpanContext;
 import java.io.IOException;
@@ -128,9 +130,21 @@ public final class CellRecorder {
     OtlpReceiver receiver = null;
     ContainerRun result = new ContainerRun();
     try {
-      if (settings.modelUpstream != null) {
-        proxy = ModelCallRecordingProxy.builder(settings.modelUpstream, tracer)
-            .setBindAddress(settings.listenAddress).start();
+      ModelCallRecordingProxy.Builder proxyBuilder = null;
+      if (settings.cassette != null && settings.cassetteMode == CassetteMode.REPLAY) {
+        proxyBuilder = ModelCallRecordingProxy.replaying(settings.cassette, tracer);
+      } else if (settings.modelUpstream != null) {
+        proxyBuilder = ModelCallRecordingProxy.builder(settings.modelUpstream, tracer);
+        if (settings.cassette != null) {
+          proxyBuilder.setCassette(settings.cassette, settings.cassetteMode);
+        }
+      }
+      if (proxyBuilder != null) {
+        proxyBuilder.setBindAddress(settings.listenAddress).setCassetteTiming(settings.cassetteTiming);
+        for (String path : settings.cassetteIgnores) {
+          proxyBuilder.addCassetteIgnore(path);
+        }
+        proxy = proxyBuilder.start();
         String base = "http://" + settings.advertiseHost() + ":" + proxy.port();
         environment.put("OPENAI_BASE_URL", base + "/v1");
         environment.put("OPENAI_API_BASE", base + "/v1");
@@ -267,6 +281,10 @@ public final class CellRecorder {
     private PrintStream consoleErr = System.err;
     private Map<String, String> parentEnvironment = System.getenv();
     private UnaryOperator<dev.cabtrace.sdk.CabTraceSdkBuilder> sdkBuilder = UnaryOperator.identity();
+    private Path cassette;
+    private CassetteMode cassetteMode = CassetteMode.RECORD;
+    private CassetteTiming cassetteTiming = CassetteTiming.ORIGINAL;
+    private final List<String> cassetteIgnores = new java.util.ArrayList<>();
 
     private Builder(Path captureFile) {
       this.captureFile = captureFile;
@@ -355,6 +373,29 @@ public final class CellRecorder {
       return this;
     }
 
+    /**
+     * Records the model's answers to {@code cassette} ({@code RECORD}, {@code RECORD_MISSING}: needs
+     * a model upstream) or serves them from it ({@code REPLAY}: no upstream needed); the command gets
+     * the same base-URL variables either way.
+     */
+    public Builder setCassette(Path cassette, CassetteMode mode) {
+      this.cassette = Objects.requireNonNull(cassette, "cassette");
+      this.cassetteMode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /** How a replayed answer is paced: {@code ORIGINAL} (default) or {@code FAST}. */
+    public Builder setCassetteTiming(CassetteTiming timing) {
+      this.cassetteTiming = Objects.requireNonNull(timing, "timing");
+      return this;
+    }
+
+    /** A request field (JSONPath) left out when matching requests to the cassette; repeatable. */
+    public Builder addCassetteIgnore(String jsonPath) {
+      cassetteIgnores.add(Objects.requireNonNull(jsonPath, "jsonPath"));
+      return this;
+    }
+
     /** Further SDK settings (an OTLP export, redaction patterns, a clock for tests). */
     public Builder configureSdk(UnaryOperator<dev.cabtrace.sdk.CabTraceSdkBuilder> configure) {
       this.sdkBuilder = Objects.requireNonNull(configure, "configure");
@@ -370,6 +411,9 @@ public final class CellRecorder {
 
     /** The recorder. */
     public CellRecorder build() {
+      if (cassette != null && cassetteMode != CassetteMode.REPLAY && modelUpstream == null) {
+        throw new IllegalArgumentException("recording a cassette needs --model-upstream URL (or --cassette-mode replay)");
+      }
       return new CellRecorder(this);
     }
   }

@@ -100,4 +100,47 @@ class RecordCommandTest {
         "sh", "-c", "echo \"$OTEL_EXPORTER_OTLP_ENDPOINT\"");
     assertThat(output(docker.timeline(), "stdout")).matches("http://host\\.docker\\.internal:\\d+\\n");
   }
+
+  @Test
+  void aCellRecordedWithACassetteReRunsAgainstTheSameAnswersWithoutTheUpstream() throws Exception {
+    String answer = "{\"id\":\"c1\",\"object\":\"chat.completion\",\"model\":\"m-2025\",\"choices\":[{\"index\":0,"
+        + "\"message\":{\"role\":\"assistant\",\"content\":\"fixed\"},\"finish_reason\":\"stop\"}],"
+        + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":3}}";
+    com.sun.net.httpserver.HttpServer upstream =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 8);
+    upstream.createContext("/v1/chat/completions", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      byte[] body = answer.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    upstream.start();
+    Path cassette = dir.resolve("cell.cassette.jsonl");
+    String[] agent = {"--", "sh", "-c", "curl -s -H 'Content-Type: application/json' -H 'Authorization: Bearer sk-proj-CASSETTEKEY0123456789abcd'"
+        + " --data '{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}' \"$OPENAI_BASE_URL/chat/completions\""};
+    Run recorded;
+    try {
+      recorded = record("recorded", concat(new String[] {"--no-otlp", "--model-upstream", "http://127.0.0.1:" + upstream.getAddress().getPort(),
+          "--cassette", cassette.toString()}, agent));
+    } finally {
+      upstream.stop(0);
+    }
+    Run replayed = record("replayed", concat(new String[] {"--no-otlp", "--cassette", cassette.toString(), "--cassette-timing", "fast"}, agent));
+
+    assertThat(recorded.exit()).as(recorded.err()).isZero();
+    assertThat(replayed.exit()).as(replayed.err()).isZero();
+    assertThat(output(replayed.timeline(), "stdout")).isEqualTo(answer).isEqualTo(output(recorded.timeline(), "stdout"));
+    assertThat(Files.readString(cassette)).doesNotContain("CASSETTEKEY");
+    TimelineSpan call = replayed.timeline().spans().stream().filter(s -> s.kindName().equals("model_call")).findFirst().orElseThrow();
+    assertThat(call.attribute("gen_ai.usage.input_tokens")).isEqualTo(12L);
+    assertThat(call.attribute("cab.model_call.replayed")).isEqualTo(true);
+  }
+
+  private static String[] concat(String[] first, String[] second) {
+    String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, all, first.length, second.length);
+    return all;
+  }
 }

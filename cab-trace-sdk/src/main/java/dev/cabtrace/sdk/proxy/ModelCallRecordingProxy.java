@@ -7,8 +7,12 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
@@ -28,6 +32,23 @@ import java.util.logging.Logger;
  *   ...run the agent...
  * }
  * }</pre>
+ *
+ * <p>With a cassette it also records every exchange to a file, and answers from it later without
+ * the model, byte for byte and (by default) at the recorded pace, for deterministic re-runs:
+ *
+ * <pre>{@code
+ * Path cassette = Path.of("cell.cassette.jsonl");
+ * // once, against the real endpoint:
+ * try (ModelCallRecordingProxy proxy = ModelCallRecordingProxy.builder(URI.create("https://api.openai.com"), tracer)
+ *     .setCassette(cassette, CassetteMode.RECORD).addCassetteIgnore("$.metadata.request_id").start()) {
+ *   ...run the agent against proxy.baseUrl()...
+ * }
+ * // then, as often as needed, with no upstream at all:
+ * try (ModelCallRecordingProxy proxy =
+ *     ModelCallRecordingProxy.replaying(cassette, tracer).addCassetteIgnore("$.metadata.request_id").start()) {
+ *   ...run the agent against proxy.baseUrl()...
+ * }
+ * }</pre>
  */
 public final class ModelCallRecordingProxy implements AutoCloseable {
 
@@ -35,9 +56,12 @@ public final class ModelCallRecordingProxy implements AutoCloseable {
 
   private final ProxyServer server;
   private final String baseUrl;
+  private final Cassette cassette; // or null
+  private final AtomicBoolean closed = new AtomicBoolean();
 
-  private ModelCallRecordingProxy(ProxyServer server) {
+  private ModelCallRecordingProxy(ProxyServer server, Cassette cassette) {
     this.server = server;
+    this.cassette = cassette;
     InetSocketAddress address = server.address();
     this.baseUrl = "http://" + address.getHostString() + ":" + address.getPort();
   }
@@ -45,6 +69,25 @@ public final class ModelCallRecordingProxy implements AutoCloseable {
   /** A builder for a proxy in front of {@code upstream}, recording through {@code tracer}. */
   public static Builder builder(URI upstream, CellTracer tracer) {
     return new Builder(Objects.requireNonNull(upstream, "upstream"), Objects.requireNonNull(tracer, "tracer"));
+  }
+
+  /**
+   * A builder for a proxy that answers only from {@code cassette} ({@link CassetteMode#REPLAY}),
+   * with no upstream: the model is never reached. Each answer is served as recorded, its {@code
+   * model_call} span carrying the recorded usage and {@code cab.model_call.replayed = true}; a
+   * request the cassette does not hold is answered 404 at once, with an ERROR span.
+   *
+   * <pre>{@code
+   * try (ModelCallRecordingProxy proxy =
+   *     ModelCallRecordingProxy.replaying(Path.of("cell.cassette.jsonl"), tracer).start()) {
+   *   env.put("OPENAI_BASE_URL", proxy.baseUrl() + "/v1");
+   *   ...run the agent...
+   * }
+   * }</pre>
+   */
+  public static Builder replaying(Path cassette, CellTracer tracer) {
+    return new Builder(null, Objects.requireNonNull(tracer, "tracer"))
+        .setCassette(cassette, CassetteMode.REPLAY);
   }
 
   /** Where the agent should send its requests: {@code http://127.0.0.1:PORT}, no trailing slash. */
@@ -62,13 +105,37 @@ public final class ModelCallRecordingProxy implements AutoCloseable {
     return server.rejectedRequests();
   }
 
-  /** Stops listening and ends calls still in flight; call it once the agent has exited. */
+  /**
+   * Requests the cassette held no answer for, in {@link CassetteMode#REPLAY}: each was answered 404
+   * and made an ERROR span. Always 0 without a cassette.
+   */
+  public long cassetteMisses() {
+    return cassette == null ? 0 : cassette.misses();
+  }
+
+  /**
+   * Stops listening and ends calls still in flight; call it once the agent has exited. Idempotent.
+   * With a cassette it returns once the exchanges that were ending have ended, their spans too, and
+   * their lines are written (at most 2 s).
+   */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     server.close();
     if (server.rejectedRequests() > 0) {
       logger.warning("cab-trace: the recording proxy answered " + server.rejectedRequests()
           + " request(s) with 429: more than the concurrent-call limit at once");
+    }
+    if (cassette != null) {
+      cassette.close();
+      if (cassette.misses() > 0) {
+        logger.warning("cab-trace: " + cassette.misses() + " request(s) were not in the cassette " + cassette.file
+            + " and were answered 404");
+      }
+      logger.fine("cab-trace: cassette " + cassette.file + ": " + cassette.replayed() + " answer(s) replayed, "
+          + cassette.stored() + " exchange(s) stored");
     }
   }
 
@@ -82,10 +149,62 @@ public final class ModelCallRecordingProxy implements AutoCloseable {
     private boolean askForUsage;
     private Duration upstreamTimeout = Duration.ofMinutes(10);
     private int maxConcurrentCalls = 256;
+    private Path cassetteFile;
+    private CassetteMode cassetteMode;
+    private CassetteTiming cassetteTiming = CassetteTiming.ORIGINAL;
+    private final List<CassetteJsonPath> cassetteIgnores = new ArrayList<>();
 
     private Builder(URI upstream, CellTracer tracer) {
       this.upstream = upstream;
       this.tracer = tracer;
+    }
+
+    /**
+     * Records exchanges into, or answers from, the cassette {@code file} (JSON Lines, one exchange
+     * a line, created readable by its owner only; the format is in the README, "Cassettes"):
+     *
+     * <ul>
+     *   <li>{@link CassetteMode#RECORD}: forwards every request and stores every exchange that
+     *       completes; the file is started anew;
+     *   <li>{@link CassetteMode#REPLAY}: answers only from the file; no upstream is reached (see
+     *       {@link #replaying});
+     *   <li>{@link CassetteMode#RECORD_MISSING}: answers what the file holds, forwards the rest
+     *       and appends it.
+     * </ul>
+     *
+     * A request matches a stored one by method, path and query, and body: a JSON body compared in
+     * canonical form (keys sorted, whitespace ignored, numbers as written, {@linkplain
+     * #addCassetteIgnore ignored paths} removed), any other body byte for byte. The n-th identical
+     * request gets the n-th stored answer; past the stored ones it is missing. Credentials never
+     * reach the file.
+     */
+    public Builder setCassette(Path file, CassetteMode mode) {
+      this.cassetteFile = Objects.requireNonNull(file, "file");
+      this.cassetteMode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /**
+     * How replayed answers are paced; default {@link CassetteTiming#ORIGINAL}, the recorded time to
+     * first byte and gaps between chunks, so that a replayed cell's spans and terminal keep the
+     * recorded shape. {@link CassetteTiming#FAST} serves at once.
+     */
+    public Builder setCassetteTiming(CassetteTiming timing) {
+      this.cassetteTiming = Objects.requireNonNull(timing, "timing");
+      return this;
+    }
+
+    /**
+     * Leaves a request body field out of matching (and out of the stored request): a JSONPath such
+     * as {@code $.metadata.request_id}, {@code $.messages[*].id} or {@code $.messages[0].id}
+     * ({@code .name}, {@code ['name']}, {@code [n]}, {@code .*} and {@code [*]} are understood).
+     * Repeatable. Use the same paths to record and to replay.
+     *
+     * @throws IllegalArgumentException if the path is not of that form
+     */
+    public Builder addCassetteIgnore(String jsonPath) {
+      cassetteIgnores.add(CassetteJsonPath.parse(Objects.requireNonNull(jsonPath, "jsonPath")));
+      return this;
     }
 
     /** The address to listen on; default 127.0.0.1. */
@@ -134,26 +253,48 @@ public final class ModelCallRecordingProxy implements AutoCloseable {
       return this;
     }
 
-    /** Binds and starts the proxy. */
+    /**
+     * Binds and starts the proxy.
+     *
+     * @throws IllegalStateException if a cassette is to be recorded with no upstream
+     * @throws UncheckedIOException if it cannot listen, or the cassette cannot be read or written
+     *     (a cassette to replay that does not exist)
+     */
     public ModelCallRecordingProxy start() {
+      if (upstream == null && cassetteMode != CassetteMode.REPLAY) {
+        throw new IllegalStateException("a cassette in " + cassetteMode + " mode forwards requests: it needs an "
+            + "upstream, use ModelCallRecordingProxy.builder(upstream, tracer)");
+      }
       Context spanParent = parent != null ? parent : Context.current();
+      Cassette cassette = null;
+      if (cassetteFile != null) {
+        try {
+          cassette = Cassette.open(cassetteFile, cassetteMode, cassetteTiming, cassetteIgnores);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot open the cassette " + cassetteFile + ": " + e.getMessage(), e);
+        }
+      }
       // The client keeps its own default executor: nothing it waits for can be starved by the
       // server's connection threads.
-      HttpClient client =
-          HttpClient.newBuilder()
+      HttpClient client = cassetteMode == CassetteMode.REPLAY ? null
+          : HttpClient.newBuilder()
               .version(HttpClient.Version.HTTP_1_1)
               .connectTimeout(Duration.ofSeconds(30))
               .followRedirects(HttpClient.Redirect.NEVER)
               .build();
-      ProxyExchange handler =
-          new ProxyExchange(upstream, client, tracer, spanParent, askForUsage, upstreamTimeout);
+      ProxyExchange handler = new ProxyExchange(cassetteMode == CassetteMode.REPLAY ? null : upstream, client, tracer,
+          spanParent, askForUsage, upstreamTimeout, cassette);
       try {
         ProxyServer server = new ProxyServer(new InetSocketAddress(bindAddress, port), maxConcurrentCalls, handler);
         server.start();
-        ModelCallRecordingProxy proxy = new ModelCallRecordingProxy(server);
-        logger.fine("cab-trace: recording proxy " + proxy.baseUrl() + " -> " + upstream);
+        ModelCallRecordingProxy proxy = new ModelCallRecordingProxy(server, cassette);
+        logger.fine("cab-trace: recording proxy " + proxy.baseUrl() + " -> "
+            + (cassette == null ? upstream : cassetteMode + " " + cassetteFile));
         return proxy;
       } catch (IOException e) {
+        if (cassette != null) {
+          cassette.close();
+        }
         throw new UncheckedIOException("cannot listen on " + bindAddress + ":" + port, e);
       }
     }

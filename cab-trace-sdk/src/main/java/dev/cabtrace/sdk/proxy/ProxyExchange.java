@@ -1,5 +1,6 @@
 package dev.cabtrace.sdk.proxy;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cabtrace.api.CabAttributes;
 import dev.cabtrace.api.CellTracer;
 import dev.cabtrace.api.ModelCallSpan;
@@ -7,8 +8,10 @@ import dev.cabtrace.api.TokenUsage;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,37 +23,63 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.logging.Logger;
 
-/** Forwards one exchange to the upstream and records it when it is a model call. */
+/**
+ * Forwards one exchange to the upstream, or answers it from the cassette, and records it when it is
+ * a model call; with a cassette that records, the forwarded exchange is stored once it has ended.
+ */
 final class ProxyExchange implements ProxyServer.Handler {
+
+  private static final Logger logger = Logger.getLogger(ProxyExchange.class.getName());
 
   private static final AttributeKey<Long> HTTP_STATUS = AttributeKey.longKey("http.response.status_code");
   private static final AttributeKey<Double> TIME_TO_FIRST_BYTE_MS = AttributeKey.doubleKey("cab.time_to_first_byte_ms");
   private static final AttributeKey<Boolean> STREAMED = AttributeKey.booleanKey("cab.stream");
   static final int MAX_PARSED_BYTES = 32 * 1024 * 1024;
 
-  private final String upstream;
-  private final HttpClient client;
+  private final String upstream; // null when there is none: only a cassette answers
+  private final HttpClient client; // null with the upstream
   private final CellTracer tracer;
   private final Context parent;
   private final boolean askForUsage;
   private final Duration timeout;
+  private final Cassette cassette; // or null
 
-  ProxyExchange(URI upstream, HttpClient client, CellTracer tracer, Context parent, boolean askForUsage, Duration timeout) {
-    String base = upstream.toString();
-    this.upstream = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+  ProxyExchange(URI upstream, HttpClient client, CellTracer tracer, Context parent, boolean askForUsage, Duration timeout,
+      Cassette cassette) {
+    if (upstream != null) {
+      String base = upstream.toString();
+      this.upstream = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    } else {
+      this.upstream = null;
+    }
     this.client = client;
     this.tracer = tracer;
     this.parent = parent;
     this.askForUsage = askForUsage;
     this.timeout = timeout;
+    this.cassette = cassette;
   }
 
   @Override
   public void handle(IncomingRequest request, ClientResponse response) throws IOException {
+    if (cassette == null) {
+      handle(request, response, null);
+      return;
+    }
+    Cassette.Lookup lookup = cassette.lookup(request);
+    try {
+      handle(request, response, lookup);
+    } finally {
+      cassette.finished();
+    }
+  }
+
+  private void handle(IncomingRequest request, ClientResponse response, Cassette.Lookup lookup) throws IOException {
     ModelApi api = ModelApi.of(request.method, request.path());
     if (api == null) {
-      forward(request, request.body, response, null, null);
+      answer(request, request.body, response, null, null, lookup);
       return;
     }
     byte[] body = request.body;
@@ -62,12 +91,91 @@ final class ProxyExchange implements ProxyServer.Handler {
     try (Scope scope = parent.makeCurrent();
         ModelCallSpan span = tracer.modelCall(api.provider, fields.model)) {
       span.setRequestBody(body).setAttribute(STREAMED, fields.stream);
-      forward(request, sent, response, api, span);
+      answer(request, sent, response, api, span, lookup);
     }
   }
 
-  private void forward(IncomingRequest incoming, byte[] body, ClientResponse response, ModelApi api, ModelCallSpan span)
+  /** Answers from the cassette what it holds, forwards the rest unless the cassette only replays. */
+  private void answer(IncomingRequest request, byte[] sent, ClientResponse response, ModelApi api, ModelCallSpan span,
+      Cassette.Lookup lookup) throws IOException {
+    if (lookup != null && lookup.answer() != null) {
+      replay(lookup.answer(), response, api, span);
+    } else if (lookup != null && !cassette.forwardsMisses()) {
+      miss(lookup, response, api, span);
+    } else {
+      forward(request, sent, response, api, span, lookup);
+    }
+  }
+
+  /** Serves a recorded answer, timed as the cassette says, and records its span as a live one. */
+  private void replay(CassetteRecord answer, ClientResponse response, ModelApi api, ModelCallSpan span)
       throws IOException {
+    long start = System.nanoTime();
+    if (cassette.timing == CassetteTiming.ORIGINAL) {
+      try {
+        CassetteReplayBody.waitUntil(start + answer.timeToFirstByteNanos);
+      } catch (InterruptedIOException e) {
+        upstreamFailed(span, response, "the proxy closed before the recorded answer was due", e);
+        return;
+      }
+    }
+    if (span != null) {
+      span.setAttribute(CabAttributes.MODEL_CALL_REPLAYED, true)
+          .setAttribute(HTTP_STATUS, (long) answer.status)
+          .setAttribute(TIME_TO_FIRST_BYTE_MS, (System.nanoTime() - start) / 1e6);
+      if (answer.status >= 400) {
+        span.setError("HTTP " + answer.status + " from upstream (replayed)");
+      }
+    }
+    String contentType = answer.header("content-type");
+    response.start(answer.status, answer.headers.entrySet(), answer.contentLength >= 0 ? answer.bodyLength() : -1);
+    relay(new CassetteReplayBody(answer.chunks, start, cassette.timing), contentType == null ? "" : contentType,
+        answer.header("content-encoding"), response, api, span, null);
+  }
+
+  /**
+   * A request the cassette does not hold, in replay mode: answered at once with 404, which clients
+   * do not retry, in the shape of the API asked (OpenAI's or Anthropic's error object).
+   */
+  private void miss(Cassette.Lookup lookup, ClientResponse response, ModelApi api, ModelCallSpan span)
+      throws IOException {
+    CassetteRequest request = lookup.request();
+    String message = "cab-trace: the request " + request.method + " " + request.target + " (request hash "
+        + request.hash + ") is not in the cassette " + cassette.file
+        + (lookup.recordedCount() > 0
+            ? ": it holds " + lookup.recordedCount() + " answer(s) to it, this is request number "
+                + (lookup.occurrence() + 1)
+            : "");
+    logger.warning(message);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator json = CassetteJson.FACTORY.createGenerator(out)) {
+      json.writeStartObject();
+      if (api == ModelApi.ANTHROPIC_MESSAGES) {
+        json.writeStringField("type", "error");
+        json.writeObjectFieldStart("error");
+        json.writeStringField("type", "not_found_error");
+        json.writeStringField("message", message);
+      } else {
+        json.writeObjectFieldStart("error");
+        json.writeStringField("message", message);
+        json.writeStringField("type", "invalid_request_error");
+        json.writeNullField("param");
+        json.writeStringField("code", "cab_trace_cassette_miss");
+      }
+      json.writeEndObject();
+      json.writeEndObject();
+    }
+    byte[] body = out.toByteArray();
+    if (span != null) {
+      span.setAttribute(HTTP_STATUS, 404L).setError(message);
+    }
+    response.start(404, List.of(Map.entry("Content-Type", List.of("application/json"))), body.length);
+    response.body().write(body);
+    response.body().flush();
+  }
+
+  private void forward(IncomingRequest incoming, byte[] body, ClientResponse response, ModelApi api, ModelCallSpan span,
+      Cassette.Lookup lookup) throws IOException {
     URI target = URI.create(upstream + incoming.pathAndQuery());
     HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(timeout);
     String method = incoming.method;
@@ -120,9 +228,23 @@ final class ProxyExchange implements ProxyServer.Handler {
     long length = upstreamResponse.headers().firstValueAsLong("content-length").orElse(-1);
     String contentType = upstreamResponse.headers().firstValue("content-type").orElse("");
     String contentEncoding = upstreamResponse.headers().firstValue("content-encoding").orElse(null);
+    CassetteRecording recording = lookup == null ? null
+        : new CassetteRecording(start, status, forwarded, length, System.nanoTime() - start);
     response.start(status, forwarded.entrySet(), length);
+    InputStream upstreamBody = recording == null ? upstreamResponse.body() : recording.tap(upstreamResponse.body());
+    if (relay(upstreamBody, contentType, contentEncoding, response, api, span, "upstream") && recording != null) {
+      cassette.store(lookup.request(), recording);
+    }
+  }
 
-    try (ForwardingInputStream in = new ForwardingInputStream(upstreamResponse.body(), response.body())) {
+  /**
+   * Sends {@code body} on to the client as it is read, reading it for usage on the way; whether it
+   * went through whole. {@code source} names who failed when reading it fails ("upstream"), null
+   * for a replayed body, whose reading fails only when the proxy closes.
+   */
+  private boolean relay(InputStream body, String contentType, String contentEncoding, ClientResponse response,
+      ModelApi api, ModelCallSpan span, String source) throws IOException {
+    try (ForwardingInputStream in = new ForwardingInputStream(body, response.body())) {
       ResponseUsageReader reader = api == null || span == null ? null
           : new ResponseUsageReader(api, contentType.toLowerCase(Locale.ROOT).contains("text/event-stream"));
       try {
@@ -135,11 +257,13 @@ final class ProxyExchange implements ProxyServer.Handler {
         if (in.upstreamFailure() != null) {
           finish(span, reader);
           if (span != null) {
-            span.recordFailure(new IOException("upstream reset the response mid-stream: " + e.getMessage(), e));
+            span.recordFailure(new IOException(source != null
+                ? source + " reset the response mid-stream: " + e.getMessage()
+                : "the replay of a recorded answer was cut short: " + e.getMessage(), e));
           }
           // Cut the client's connection too, as the upstream cut ours: it must not see a clean end.
           response.abort();
-          return;
+          return false;
         }
         if (in.clientFailure() != null) {
           finish(span, reader);
@@ -147,12 +271,13 @@ final class ProxyExchange implements ProxyServer.Handler {
             span.recordFailure(new IOException("the client closed the connection mid-response", e));
           }
           response.abort();
-          return;
+          return false;
         }
         throw e;
       }
       finish(span, reader);
     }
+    return true;
   }
 
   /** Reads the body for usage as it is forwarded; decoding errors leave the rest forwarded as is. */

@@ -1,0 +1,383 @@
+package dev.cabtrace.sdk.proxy;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.cabtrace.sdk.redact.Redaction;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One stored exchange, one line of a cassette: what identifies the request, and the response as
+ * the client got it, its body in chunks timed from the start of the request. Read from a line with
+ * {@link #parse}; written with {@link #toLine}, which leaves out credentials and masks what {@link
+ * Redaction#defaults()} masks.
+ */
+final class CassetteRecord {
+
+  static final int VERSION = 1;
+
+  /** Headers never stored, in either direction: credentials, and framing the proxy sets itself. */
+  static final Set<String> NEVER_STORED =
+      Set.of("authorization", "proxy-authorization", "x-api-key", "api-key", "cookie", "set-cookie",
+          "content-length", "transfer-encoding");
+  /** Request headers whose name holds one of these are left out too (an {@code x-goog-api-key}). */
+  private static final String[] SECRET_HEADER_WORDS = {
+    "key", "token", "secret", "auth", "cookie", "password", "credential", "session", "signature"
+  };
+
+  /** Bytes of the body that reached the client together, {@code offsetNanos} after the request. */
+  record Chunk(long offsetNanos, byte[] bytes) {}
+
+  final String method;
+  final String target;
+  final String hash;
+  final int status;
+  final Map<String, List<String>> headers;
+  /** The body's length when the upstream sent a Content-Length, else -1 (sent chunked). */
+  final long contentLength;
+  final long timeToFirstByteNanos;
+  final List<Chunk> chunks;
+  /** Whether redaction changed the response when it was stored: the replay is then not exact. */
+  final boolean redacted;
+
+  CassetteRecord(String method, String target, String hash, int status, Map<String, List<String>> headers,
+      long contentLength, long timeToFirstByteNanos, List<Chunk> chunks, boolean redacted) {
+    this.method = method;
+    this.target = target;
+    this.hash = hash;
+    this.status = status;
+    this.headers = headers;
+    this.contentLength = contentLength;
+    this.timeToFirstByteNanos = timeToFirstByteNanos;
+    this.chunks = chunks;
+    this.redacted = redacted;
+  }
+
+  String key() {
+    return CassetteRequest.key(method, target, hash);
+  }
+
+  /** The first value of the response header {@code name} (any case), or null. */
+  String header(String name) {
+    for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+      if (header.getKey().equalsIgnoreCase(name) && !header.getValue().isEmpty()) {
+        return header.getValue().get(0);
+      }
+    }
+    return null;
+  }
+
+  long bodyLength() {
+    long length = 0;
+    for (Chunk chunk : chunks) {
+      length += chunk.bytes.length;
+    }
+    return length;
+  }
+
+  // ---- writing ----
+
+  /** The line for this exchange (ending in LF), of {@code request}, recorded at {@code recordedAt}. */
+  byte[] toLine(CassetteRequest request, Instant recordedAt) throws IOException {
+    Redaction redaction = Redaction.defaults();
+    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(1024 + bodyLength() * 2, 1 << 20));
+    try (JsonGenerator json = CassetteJson.FACTORY.createGenerator(out)) {
+      json.writeStartObject();
+      json.writeNumberField("version", VERSION);
+      json.writeStringField("recorded_at", recordedAt.toString());
+
+      json.writeObjectFieldStart("request");
+      json.writeStringField("method", method);
+      json.writeStringField("target", target);
+      json.writeStringField("hash", hash);
+      json.writeObjectFieldStart("headers");
+      HopByHop hops = HopByHop.of(request.headers.entrySet());
+      for (Map.Entry<String, List<String>> header : request.headers.entrySet()) {
+        if (!hops.isHopByHop(header.getKey()) && storedRequestHeader(header.getKey())) {
+          writeValues(json, header.getKey(), header.getValue(), redaction);
+        }
+      }
+      json.writeEndObject();
+      if (request.json != null) {
+        json.writeFieldName("json");
+        CassetteJson.write(json, request.json, redaction::redact);
+      } else if (request.body.length > 0) {
+        String text = utf8(request.body);
+        if (text != null) {
+          json.writeStringField("text", redaction.redact(text));
+        } else {
+          json.writeNumberField("bytes", request.body.length);
+        }
+      }
+      json.writeEndObject();
+
+      Stored stored = stored(redaction);
+      json.writeObjectFieldStart("response");
+      json.writeNumberField("status", status);
+      json.writeObjectFieldStart("headers");
+      for (Map.Entry<String, List<String>> header : stored.headers.entrySet()) {
+        writeValues(json, header.getKey(), header.getValue(), null);
+      }
+      json.writeEndObject();
+      if (contentLength >= 0) {
+        long length = 0;
+        for (Chunk chunk : stored.chunks) {
+          length += chunk.bytes.length;
+        }
+        json.writeNumberField("content_length", length);
+      }
+      json.writeFieldName("ttfb_ms");
+      json.writeNumber(millis(timeToFirstByteNanos));
+      json.writeBooleanField("redacted", stored.redacted);
+      json.writeArrayFieldStart("chunks");
+      for (Chunk chunk : stored.chunks) {
+        json.writeStartObject();
+        json.writeFieldName("t_ms");
+        json.writeNumber(millis(chunk.offsetNanos));
+        String text = stored.encoded ? null : utf8(chunk.bytes);
+        if (text != null) {
+          json.writeStringField("text", text);
+        } else {
+          json.writeStringField("base64", Base64.getEncoder().encodeToString(chunk.bytes));
+        }
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+      json.writeEndObject();
+    }
+    out.write('\n');
+    return out.toByteArray();
+  }
+
+  private static void writeValues(JsonGenerator json, String name, List<String> values, Redaction redaction)
+      throws IOException {
+    json.writeArrayFieldStart(name);
+    for (String value : values) {
+      json.writeString(redaction == null ? value : redaction.redact(value));
+    }
+    json.writeEndArray();
+  }
+
+  /** Whether a request header that is not hop-by-hop is stored. */
+  static boolean storedRequestHeader(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (NEVER_STORED.contains(lower)) {
+      return false;
+    }
+    for (String word : SECRET_HEADER_WORDS) {
+      if (lower.contains(word)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The response as it is stored: headers and body redacted, and whether that changed them. */
+  private record Stored(Map<String, List<String>> headers, List<Chunk> chunks, boolean encoded, boolean redacted) {}
+
+  private Stored stored(Redaction redaction) {
+    boolean changed = false;
+    Map<String, List<String>> storedHeaders = new LinkedHashMap<>();
+    for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+      if (NEVER_STORED.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+        continue;
+      }
+      List<String> values = new ArrayList<>();
+      for (String value : header.getValue()) {
+        String masked = redaction.redact(value);
+        changed |= !masked.equals(value);
+        values.add(masked);
+      }
+      storedHeaders.put(header.getKey(), values);
+    }
+    long last = chunks.isEmpty() ? timeToFirstByteNanos : chunks.get(chunks.size() - 1).offsetNanos;
+    String encoding = header("content-encoding");
+    byte[] all = concatenate(chunks);
+    if (ContentDecoding.isEncoded(encoding)) {
+      // Stored as sent (base64), unless the decoded body holds something to mask: then it is
+      // stored decoded and masked, and replayed without its content coding.
+      String decoded = decodedText(encoding, all);
+      if (decoded != null) {
+        String masked = redaction.redact(decoded);
+        if (!masked.equals(decoded)) {
+          storedHeaders.keySet().removeIf(name -> name.equalsIgnoreCase("content-encoding"));
+          return new Stored(storedHeaders, List.of(new Chunk(last, masked.getBytes(StandardCharsets.UTF_8))), false, true);
+        }
+      }
+      return new Stored(storedHeaders, chunks, true, changed);
+    }
+    String text = utf8(all);
+    if (text == null) {
+      return new Stored(storedHeaders, chunks, false, changed);
+    }
+    String masked = redaction.redact(text);
+    if (masked.equals(text)) {
+      return new Stored(storedHeaders, chunks, false, changed);
+    }
+    // Masked chunk by chunk when no credential spans two chunks; else as one chunk.
+    List<Chunk> maskedChunks = new ArrayList<>(chunks.size());
+    StringBuilder joined = new StringBuilder(masked.length());
+    for (Chunk chunk : chunks) {
+      String piece = utf8(chunk.bytes);
+      if (piece == null) {
+        joined = null;
+        break;
+      }
+      String maskedPiece = redaction.redact(piece);
+      joined.append(maskedPiece);
+      maskedChunks.add(new Chunk(chunk.offsetNanos, maskedPiece.getBytes(StandardCharsets.UTF_8)));
+    }
+    if (joined == null || !joined.toString().equals(masked)) {
+      maskedChunks = List.of(new Chunk(last, masked.getBytes(StandardCharsets.UTF_8)));
+    }
+    return new Stored(storedHeaders, maskedChunks, false, true);
+  }
+
+  private static String decodedText(String encoding, byte[] body) {
+    if (!ContentDecoding.supports(encoding)) {
+      return null;
+    }
+    try (InputStream in = ContentDecoding.decoding(encoding, new ByteArrayInputStream(body))) {
+      return utf8(in.readAllBytes());
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  static byte[] concatenate(List<Chunk> chunks) {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    for (Chunk chunk : chunks) {
+      all.writeBytes(chunk.bytes);
+    }
+    return all.toByteArray();
+  }
+
+  /** {@code bytes} as text when they are valid UTF-8, else null. */
+  static String utf8(byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+
+  /** Milliseconds with microsecond precision, as a JSON number. */
+  private static String millis(long nanos) {
+    return String.format(Locale.ROOT, "%.3f", nanos / 1e6);
+  }
+
+  // ---- reading ----
+
+  /** The exchange on one line; throws IllegalArgumentException saying what is wrong with it. */
+  static CassetteRecord parse(byte[] line) {
+    Object tree = CassetteJson.parse(line, false);
+    if (!(tree instanceof Map)) {
+      throw new IllegalArgumentException("not a JSON object");
+    }
+    Map<?, ?> root = (Map<?, ?>) tree;
+    long version = number(root, "version", "version").longValue();
+    if (version != VERSION) {
+      throw new IllegalArgumentException("format version " + version + " is not one this cab-trace reads ("
+          + VERSION + ")");
+    }
+    Map<?, ?> request = object(root, "request", "request");
+    Map<?, ?> response = object(root, "response", "response");
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> header : object(response, "headers", "response.headers").entrySet()) {
+      if (!(header.getValue() instanceof List)) {
+        throw new IllegalArgumentException("response header " + header.getKey() + " is not a list of strings");
+      }
+      List<String> values = new ArrayList<>();
+      for (Object value : (List<?>) header.getValue()) {
+        if (!(value instanceof String)) {
+          throw new IllegalArgumentException("response header " + header.getKey() + " is not a list of strings");
+        }
+        values.add((String) value);
+      }
+      headers.put((String) header.getKey(), values);
+    }
+    Object chunkList = response.get("chunks");
+    if (!(chunkList instanceof List)) {
+      throw new IllegalArgumentException("response.chunks is missing or not a list");
+    }
+    List<Chunk> chunks = new ArrayList<>();
+    for (Object element : (List<?>) chunkList) {
+      if (!(element instanceof Map)) {
+        throw new IllegalArgumentException("a response chunk is not an object");
+      }
+      Map<?, ?> chunk = (Map<?, ?>) element;
+      long offset = nanos(number(chunk, "t_ms", "response.chunks[].t_ms").doubleValue());
+      byte[] bytes;
+      if (chunk.get("text") instanceof String) {
+        bytes = ((String) chunk.get("text")).getBytes(StandardCharsets.UTF_8);
+      } else if (chunk.get("base64") instanceof String) {
+        bytes = Base64.getDecoder().decode((String) chunk.get("base64"));
+      } else {
+        throw new IllegalArgumentException("a response chunk has neither text nor base64");
+      }
+      chunks.add(new Chunk(offset, bytes));
+    }
+    long contentLength = response.get("content_length") == null ? -1
+        : number(response, "content_length", "response.content_length").longValue();
+    return new CassetteRecord(
+        string(request, "method", "request.method"),
+        string(request, "target", "request.target"),
+        string(request, "hash", "request.hash"),
+        number(response, "status", "response.status").intValue(),
+        headers,
+        contentLength,
+        response.get("ttfb_ms") == null ? 0 : nanos(number(response, "ttfb_ms", "response.ttfb_ms").doubleValue()),
+        List.copyOf(chunks),
+        Boolean.TRUE.equals(response.get("redacted")));
+  }
+
+  private static long nanos(double millis) {
+    return Math.round(millis * 1e6);
+  }
+
+  private static Map<?, ?> object(Map<?, ?> parent, String name, String path) {
+    Object value = parent.get(name);
+    if (!(value instanceof Map)) {
+      throw new IllegalArgumentException(path + " is missing or not an object");
+    }
+    return (Map<?, ?>) value;
+  }
+
+  private static String string(Map<?, ?> parent, String name, String path) {
+    Object value = parent.get(name);
+    if (!(value instanceof String)) {
+      throw new IllegalArgumentException(path + " is missing or not a string");
+    }
+    return (String) value;
+  }
+
+  private static java.math.BigDecimal number(Map<?, ?> parent, String name, String path) {
+    Object value = parent.get(name);
+    if (!(value instanceof CassetteJson.JsonNumber)) {
+      throw new IllegalArgumentException(path + " is missing or not a number");
+    }
+    try {
+      return new java.math.BigDecimal(((CassetteJson.JsonNumber) value).text());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(path + " is not a number");
+    }
+  }
+}

@@ -1,0 +1,693 @@
+package dev.cabtrace.sdk.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.cabtrace.api.CabAttributes;
+import dev.cabtrace.api.CellSpan;
+import dev.cabtrace.sdk.CabTraceSdk;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Record against a local upstream, stop it, replay: the client gets the same bytes, the spans the
+ * same usage, marked replayed. Real HTTP on loopback throughout.
+ */
+@Timeout(60)
+class CassetteTest {
+
+  private static final String API_KEY = "sk-proj-CASSETTESECRET0123456789abcdef";
+  private static final String CHAT = "/v1/chat/completions";
+  private static final String MESSAGES = "/v1/messages";
+  private static final String PLAIN = "{\"model\":\"gpt-5-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+  private static final String STREAMED =
+      "{\"model\":\"gpt-5-mini\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[]}";
+  private static final String ANTHROPIC = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":1024,\"stream\":true,\"messages\":[]}";
+  /** Upstream pacing of a streamed answer: before the headers, then before each event. */
+  private static final long TTFB_MILLIS = 150;
+  private static final long[] GAPS_MILLIS = {0, 120, 260, 90, 200};
+
+  @TempDir Path dir;
+
+  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final ObjectMapper mapper = new ObjectMapper();
+  private Upstream upstream;
+  private CabTraceSdk sdk;
+  private CellSpan container;
+  private Path cassette;
+
+  @BeforeEach
+  void start() throws IOException {
+    upstream = new Upstream();
+    sdk = CabTraceSdk.builder().setEnvironment(java.util.Map.of()).addSpanExporter(spans).build();
+    container = sdk.cellTracer().container("aider:run");
+    cassette = dir.resolve("cassettes").resolve("cell.cassette.jsonl");
+  }
+
+  @AfterEach
+  void stop() {
+    container.close();
+    sdk.close();
+    upstream.close();
+  }
+
+  private ModelCallRecordingProxy recording(CassetteMode mode, String... ignores) {
+    ModelCallRecordingProxy.Builder builder =
+        ModelCallRecordingProxy.builder(upstream.uri(), sdk.cellTracer()).setCassette(cassette, mode);
+    for (String ignore : ignores) {
+      builder.addCassetteIgnore(ignore);
+    }
+    return builder.start();
+  }
+
+  private ModelCallRecordingProxy replaying(CassetteTiming timing, String... ignores) {
+    ModelCallRecordingProxy.Builder builder =
+        ModelCallRecordingProxy.replaying(cassette, sdk.cellTracer()).setCassetteTiming(timing);
+    for (String ignore : ignores) {
+      builder.addCassetteIgnore(ignore);
+    }
+    return builder.start();
+  }
+
+  private HttpResponse<byte[]> post(ModelCallRecordingProxy proxy, String path, String body) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create(proxy.baseUrl() + path))
+            .header("Authorization", "Bearer " + API_KEY)
+            .header("x-api-key", API_KEY)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static String text(HttpResponse<byte[]> response) {
+    return new String(response.body(), StandardCharsets.UTF_8);
+  }
+
+  /** The model_call spans once {@code expected} have ended (a span ends just after the client's last byte). */
+  private List<SpanData> modelCalls(int expected) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    List<SpanData> calls;
+    do {
+      sdk.flush();
+      calls = spans.getFinishedSpanItems().stream()
+          .filter(s -> "model_call".equals(s.getAttributes().get(CabAttributes.SPAN_KIND)))
+          .sorted(Comparator.comparingLong(SpanData::getStartEpochNanos))
+          .toList();
+    } while (calls.size() < expected && System.nanoTime() < deadline);
+    assertThat(calls).hasSize(expected);
+    return calls;
+  }
+
+  private List<JsonNode> lines() throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    for (String line : Files.readAllLines(cassette)) {
+      out.add(mapper.readTree(line));
+    }
+    return out;
+  }
+
+  @Test
+  void aReplayGivesTheClientTheRecordedBytesAndTheSpansTheRecordedUsage() throws Exception {
+    List<HttpResponse<byte[]>> recorded = new ArrayList<>();
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
+      recorded.add(post(proxy, CHAT, PLAIN));
+      recorded.add(post(proxy, CHAT, STREAMED));
+      recorded.add(post(proxy, MESSAGES, ANTHROPIC));
+      recorded.add(post(proxy, CHAT, "{\"model\":\"fail-429\",\"messages\":[]}"));
+    }
+    List<SpanData> live = modelCalls(4);
+    upstream.close();
+    spans.reset();
+
+    List<HttpResponse<byte[]>> replayed = new ArrayList<>();
+    try (ModelCallRecordingProxy proxy = replaying(CassetteTiming.FAST)) {
+      replayed.add(post(proxy, CHAT, PLAIN));
+      replayed.add(post(proxy, CHAT, STREAMED));
+      replayed.add(post(proxy, MESSAGES, ANTHROPIC));
+      replayed.add(post(proxy, CHAT, "{\"model\":\"fail-429\",\"messages\":[]}"));
+      assertThat(proxy.cassetteMisses()).isZero();
+    }
+    List<SpanData> replays = modelCalls(4);
+
+    assertThat(upstream.calls.get()).isEqualTo(4);
+    for (int i = 0; i < 4; i++) {
+      assertThat(replayed.get(i).statusCode()).isEqualTo(recorded.get(i).statusCode());
+      assertThat(replayed.get(i).body()).as("body %s", i).isEqualTo(recorded.get(i).body());
+      assertThat(replayed.get(i).headers().firstValue("content-type"))
+          .isEqualTo(recorded.get(i).headers().firstValue("content-type"));
+      SpanData before = live.get(i);
+      SpanData after = replays.get(i);
+      assertThat(after.getName()).isEqualTo(before.getName());
+      assertThat(after.getAttributes().get(CabAttributes.MODEL_CALL_REPLAYED)).isTrue();
+      assertThat(before.getAttributes().get(CabAttributes.MODEL_CALL_REPLAYED)).isNull();
+      for (AttributeKey<?> key : List.of(CabAttributes.GEN_AI_USAGE_INPUT_TOKENS, CabAttributes.GEN_AI_USAGE_OUTPUT_TOKENS,
+          CabAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, CabAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+          CabAttributes.GEN_AI_RESPONSE_MODEL, CabAttributes.GEN_AI_RESPONSE_FINISH_REASONS, CabAttributes.REQUEST_HASH,
+          AttributeKey.longKey("http.response.status_code"))) {
+        assertThat((Object) after.getAttributes().get(key)).as("%s of call %s", key, i)
+            .isEqualTo(before.getAttributes().get(key));
+      }
+      assertThat(after.getStatus().getStatusCode()).isEqualTo(before.getStatus().getStatusCode());
+    }
+    assertThat(replays.get(0).getAttributes().get(CabAttributes.GEN_AI_USAGE_INPUT_TOKENS)).isEqualTo(5210L);
+    assertThat(replays.get(1).getAttributes().get(CabAttributes.GEN_AI_USAGE_OUTPUT_TOKENS)).isEqualTo(388L);
+    assertThat(replays.get(2).getAttributes().get(CabAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS)).isEqualTo(1800L);
+    assertThat(replays.get(3).getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(replays).allSatisfy(call -> assertThat(call.getParentSpanId()).isEqualTo(container.spanContext().getSpanId()));
+  }
+
+  @Test
+  void originalTimingReplaysTheTimeToFirstByteAndTheGapsBetweenChunks() throws Exception {
+    long recordedDuration;
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
+      arrivals(proxy, CHAT, STREAMED);
+    }
+    SpanData live = modelCalls(1).get(0);
+    recordedDuration = live.getEndEpochNanos() - live.getStartEpochNanos();
+    upstream.close();
+    spans.reset();
+    JsonNode response = lines().get(0).get("response");
+    double ttfb = response.get("ttfb_ms").asDouble();
+    List<Double> offsets = new ArrayList<>();
+    response.get("chunks").forEach(chunk -> offsets.add(chunk.get("t_ms").asDouble()));
+    assertThat(offsets).hasSize(GAPS_MILLIS.length);
+    assertThat(ttfb).isGreaterThanOrEqualTo(TTFB_MILLIS * 0.9);
+
+    // Timing is measured on a shared machine: a replay off the recorded pace by scheduling noise
+    // is tried again, up to three times.
+    List<String> offPace = new ArrayList<>();
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      spans.reset();
+      Arrivals replay;
+      try (ModelCallRecordingProxy proxy = replaying(CassetteTiming.ORIGINAL)) {
+        replay = arrivals(proxy, CHAT, STREAMED);
+      }
+      SpanData replayed = modelCalls(1).get(0);
+      assertThat(replay.chunkMillis).hasSize(offsets.size());
+      String pace = paceProblem(ttfb, offsets, replay,
+          (replayed.getEndEpochNanos() - replayed.getStartEpochNanos()) / 1e6, recordedDuration / 1e6);
+      if (pace == null) {
+        return;
+      }
+      offPace.add("attempt " + attempt + ": " + pace);
+    }
+    assertThat(offPace).as("the replays were off the recorded pace by more than 50 ms").isEmpty();
+  }
+
+  /** What in a replay is off by more than 50 ms from the recording, or null. */
+  private static String paceProblem(double ttfb, List<Double> offsets, Arrivals replay, double spanMillis,
+      double recordedSpanMillis) {
+    if (Math.abs(replay.headersMillis - ttfb) > 50) {
+      return "time to first byte " + replay.headersMillis + " ms, recorded " + ttfb + " ms";
+    }
+    for (int i = 1; i < offsets.size(); i++) {
+      double recordedGap = offsets.get(i) - offsets.get(i - 1);
+      double replayedGap = replay.chunkMillis.get(i) - replay.chunkMillis.get(i - 1);
+      if (Math.abs(replayedGap - recordedGap) > 50) {
+        return "gap " + i + ": recorded " + recordedGap + " ms, replayed " + replayedGap + " ms";
+      }
+    }
+    if (Math.abs(spanMillis - recordedSpanMillis) > 50) {
+      return "the span lasted " + spanMillis + " ms, recorded " + recordedSpanMillis + " ms";
+    }
+    return null;
+  }
+
+  @Test
+  void fastTimingServesAtOnce() throws Exception {
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
+      post(proxy, CHAT, STREAMED);
+    }
+    upstream.close();
+    long recordedMillis = TTFB_MILLIS + java.util.Arrays.stream(GAPS_MILLIS).sum();
+
+    try (ModelCallRecordingProxy proxy = replaying(CassetteTiming.FAST)) {
+      Arrivals replay = arrivals(proxy, CHAT, STREAMED);
+      assertThat(replay.doneMillis).as("recorded over %s ms", recordedMillis).isLessThan(recordedMillis / 4.0);
+    }
+  }
+
+  @Test
+  void theNthIdenticalRequestGetsTheNthRecordedAnswerAndOneMoreIsMissing() throws Exception {
+    String counting = "{\"model\":\"counter\",\"messages\":[]}";
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
+      assertThat(text(post(proxy, CHAT, counting))).contains("answer 1");
+      assertThat(text(post(proxy, CHAT, counting))).contains("answer 2");
+    }
+    upstream.close();
+
+    try (ModelCallRecordingProxy proxy = replaying(CassetteTiming.FAST)) {
+      assertThat(text(post(proxy, CHAT, counting))).contains("answer 1");
+      assertThat(text(post(proxy, CHAT, counting))).contains("answer 2");
+      HttpResponse<byte[]> third = post(proxy, CHAT, counting);
+      assertThat(third.statusCode()).isEqualTo(404);
+      assertThat(text(third)).contains("holds 2 answer(s)").contains("request number 3");
+      assertThat(proxy.cassetteMisses()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void canonicalJsonMatchesReorderedKeysAndOtherWhitespaceButNotOtherNumbers() throws Exception {
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
+      post(proxy, CHAT, "{\"model\":\"gpt-5-mini\",\"temperature\":0.5,\"messages\":[{\"role\":\"user\",\"content\":\"h\\u0069\"}]}");
+    }
+    upstream.close();
+
+    try (ModelCallRecordingProxy proxy = replaying(CassetteTiming.FAST)) {
+      HttpResponse<byte[]> reordered = post(proxy, CHAT,
+          "{\n  \"messages\" : [ { \"content\" : \"hi\", \"role\" : \"user\" } ],\n  \"temperature\" : 0.5, \"model\" : \"gpt-5-mini\"\n}\n");
+      HttpResponse<byte[]> otherNumber = post(proxy, CHAT,
+          "{\"model\":\"gpt-5-mini\",\"temperature\":0.50,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+      assertThat(reordered.statusCode()).isEqualTo(200);
+      assertThat(otherNumber.statusCode()).as("numbers are compared as written").isEqualTo(404);
+    }
+  }
+
+  @Test
+  void ignoredPathsDoNotTakePartInMatching() throws Exception {
+    String[] ignores = {"$.metadata.request_id", "$.messages[*].id"};
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD, ignores)) {
+      post(proxy, CHAT, "{\"model\":\"gpt-5-mini\",\"metadata\":{\"request_id\":\"r-1\",\"user\":\"u\"},"
+          + "\"messages\":[{\"id\":\"m-1\",\"role\":\"user\",\"content\":\"hi\"},{\"id\":\"m-2\",\"role\":\"user\",\"content\":\"go\"}]}");
+    }
+    upstream.close();
+    String later = "{\"model\":\"gpt-5-mini\",\"metadata\":{\"request_id\":\"r-2\",\"user\":\"u\"},"
+        + "\"messages\":[{\"id\":\"m-7\",\"role\":\"user\",\"content\":\"hi\"},{\"id\":\"m-8\",\"role\":\"user\",\"content\":\"go\"}]}";
+
+    try (ModelCallRecordingProxy proxy = replaying(CassetteTiming.FAST, ignores)) {
+      assertThat(post(proxy, CHAT, later).statusCode()).isEqualTo(200);
+    }
+    try (ModelCallRecordingProxy proxy = replaying(CassetteTiming.FAST)) {
+      assertThat(post(proxy, CHAT, later).statusCode()).as("without the ignores the ids differ").isEqualTo(404);
+    }
+    assertThat(lines().get(0).get("request").get("json").get("metadata").has("request_id")).isFalse();
+    assertThat(lines().get(0).get("request").get("json").get("metadata").get("user").asText()).isEqualTo("u");
+  }
+
+  @Test
+  void aMissingRequestIsAnsweredAtOnceWithItsHashAndAnErrorSpan() throws Exception {
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
+      post(proxy, CHAT, PLAIN);
+    }
+    modelCalls(1);
+    upstream.close();
+    spans.reset();
+
+    try (ModelCallRecordingProxy proxy = replaying(CassetteTiming.ORIGINAL)) {
+      long start = System.nanoTime();
+      HttpResponse<byte[]> openAi = post(proxy, CHAT, "{\"model\":\"gpt-5-mini\",\"messages\":[]}");
+      HttpResponse<byte[]> anthropic = post(proxy, MESSAGES, "{\"model\":\"claude\",\"messages\":[]}");
+      assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(1));
+
+      String hash = CassetteRequest.sha256Hex("{\"messages\":[],\"model\":\"gpt-5-mini\"}".getBytes(StandardCharsets.UTF_8));
+      assertThat(openAi.statusCode()).isEqualTo(404);
+      JsonNode error = mapper.readTree(openAi.body()).get("error");
+      assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
+      assertThat(error.get("code").asText()).isEqualTo("cab_trace_cassette_miss");
+      assertThat(error.get("message").asText()).contains(hash).contains("is not in the cassette " + cassette);
+      assertThat(anthropic.statusCode()).isEqualTo(404);
+      JsonNode anthropicError = mapper.readTree(anthropic.body());
+      assertThat(anthropicError.get("type").asText()).isEqualTo("error");
+      assertThat(anthropicError.get("error").get("type").asText()).isEqualTo("not_found_error");
+      assertThat(anthropicError.get("error").get("message").asText()).contains("is not in the cassette");
+      assertThat(proxy.cassetteMisses()).isEqualTo(2);
+    }
+    List<SpanData> calls = modelCalls(2);
+    assertThat(calls).allSatisfy(call -> {
+      assertThat(call.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+      assertThat(call.getStatus().getDescription()).contains("is not in the cassette");
+      assertThat(call.getAttributes().get(CabAttributes.MODEL_CALL_REPLAYED)).isNull();
+    });
+  }
+
+  @Test
+  void recordMissingServesWhatIsStoredAndStoresTheRest() throws Exception {
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
+      post(proxy, CHAT, PLAIN);
+    }
+    assertThat(upstream.calls.get()).isEqualTo(1);
+
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD_MISSING)) {
+      assertThat(post(proxy, CHAT, PLAIN).statusCode()).isEqualTo(200);
+      assertThat(upstream.calls.get()).as("served from the cassette").isEqualTo(1);
+      assertThat(post(proxy, MESSAGES, ANTHROPIC).statusCode()).isEqualTo(200);
+      assertThat(upstream.calls.get()).as("forwarded").isEqualTo(2);
+    }
+    assertThat(lines()).hasSize(2);
+    upstream.close();
+
+    try (ModelCallRecordingProxy proxy = replaying(CassetteTiming.FAST)) {
+      assertThat(post(proxy, CHAT, PLAIN).statusCode()).isEqualTo(200);
+      assertThat(text(post(proxy, MESSAGES, ANTHROPIC))).contains("event: message_stop");
+    }
+  }
+
+  @Test
+  void recordStartsTheCassetteAnew() throws Exception {
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
+      post(proxy, CHAT, PLAIN);
+    }
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
+      post(proxy, MESSAGES, ANTHROPIC);
+    }
+    assertThat(lines()).hasSize(1);
+    assertThat(lines().get(0).get("request").get("target").asText()).isEqualTo(MESSAGES);
+  }
+
+  @Test
+  void aTornLastLineIsSkippedWithAWarningAndTheRestIsUsed() throws Exception {
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
+      post(proxy, CHAT, PLAIN);
+      post(proxy, MESSAGES, ANTHROPIC);
+    }
+    upstream.close();
+    byte[] whole = Files.readAllBytes(cassette);
+    Files.write(cassette, java.util.Arrays.copyOf(whole, whole.length - 40)); // killed mid-write
+
+    List<String> warnings = new CopyOnWriteArrayList<>();
+    try (LogCapture logs = new LogCapture(warnings);
+        ModelCallRecordingProxy proxy = replaying(CassetteTiming.FAST)) {
+      assertThat(post(proxy, CHAT, PLAIN).statusCode()).isEqualTo(200);
+      assertThat(post(proxy, MESSAGES, ANTHROPIC).statusCode()).isEqualTo(404);
+    }
+    assertThat(warnings).hasSize(1);
+    assertThat(warnings.get(0)).contains(cassette.toString()).contains("line 2").contains("cut short");
+  }
+
+  @Test
+  void aMalformedLineIsSkippedWithAWarningNamingIt() throws Exception {
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
+      post(proxy, CHAT, PLAIN);
+    }
+    List<String> good = Files.readAllLines(cassette);
+    Files.write(cassette, List.of("{\"version\":1,\"request\":{}}", good.get(0)));
+
+    List<String> warnings = new CopyOnWriteArrayList<>();
+    try (LogCapture logs = new LogCapture(warnings);
+        ModelCallRecordingProxy proxy = replaying(CassetteTiming.FAST)) {
+      assertThat(post(proxy, CHAT, PLAIN).statusCode()).isEqualTo(200);
+    }
+    assertThat(warnings).singleElement().asString().contains("line 1").contains("skipped");
+  }
+
+  @Test
+  void recordMissingCutsOffATornLastLineBeforeAppending() throws Exception {
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
+      post(proxy, CHAT, PLAIN);
+      post(proxy, MESSAGES, ANTHROPIC);
+    }
+    byte[] whole = Files.readAllBytes(cassette);
+    Files.write(cassette, java.util.Arrays.copyOf(whole, whole.length - 10));
+
+    try (LogCapture logs = new LogCapture(new ArrayList<>());
+        ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD_MISSING)) {
+      assertThat(post(proxy, MESSAGES, ANTHROPIC).statusCode()).isEqualTo(200);
+    }
+    List<JsonNode> lines = lines();
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(1).get("request").get("target").asText()).isEqualTo(MESSAGES);
+  }
+
+  @Test
+  void theCassetteNeverHoldsTheApiKeyAndOnlyItsOwnerMayReadIt() throws Exception {
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
+      post(proxy, CHAT, "{\"model\":\"gpt-5-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"my key is " + API_KEY + "\"}]}");
+      post(proxy, MESSAGES, ANTHROPIC);
+      post(proxy, CHAT, "{\"model\":\"echo-key\",\"messages\":[]}");
+      client.send(HttpRequest.newBuilder(URI.create(proxy.baseUrl() + "/v1/models?key=" + API_KEY.substring(3)))
+          .header("Authorization", "Bearer " + API_KEY).header("x-goog-api-key", API_KEY).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
+
+    String stored = Files.readString(cassette);
+    assertThat(stored).doesNotContain(API_KEY).doesNotContain("CASSETTESECRET").doesNotContainIgnoringCase("authorization")
+        .doesNotContain("x-api-key").doesNotContain("x-goog-api-key");
+    assertThat(stored).contains("[REDACTED]");
+    assertThat(Files.getPosixFilePermissions(cassette)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    List<JsonNode> lines = lines();
+    assertThat(lines.get(0).get("response").get("redacted").asBoolean()).isFalse();
+    assertThat(lines.get(2).get("response").get("redacted").asBoolean())
+        .as("an answer that echoed the key is stored masked, and says so").isTrue();
+    assertThat(lines.get(3).get("request").get("target").asText()).isEqualTo("/v1/models?key=[REDACTED]");
+  }
+
+  @Test
+  void aRequestThatIsNotAModelCallIsRecordedAndReplayedWithoutASpan() throws Exception {
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
+      client.send(HttpRequest.newBuilder(URI.create(proxy.baseUrl() + "/v1/models")).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
+    upstream.close();
+    spans.reset();
+
+    try (ModelCallRecordingProxy proxy = replaying(CassetteTiming.FAST)) {
+      HttpResponse<String> models = client.send(
+          HttpRequest.newBuilder(URI.create(proxy.baseUrl() + "/v1/models")).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(models.statusCode()).isEqualTo(200);
+      assertThat(models.body()).isEqualTo(Upstream.MODELS);
+      assertThat(models.headers().firstValue("x-request-id")).hasValue("req_models");
+    }
+    modelCalls(0);
+  }
+
+  @Test
+  void aCompressedAnswerIsStoredAsSentAndReplayedByteForByte() throws Exception {
+    HttpResponse<byte[]> recorded;
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
+      recorded = post(proxy, CHAT, "{\"model\":\"gzip\",\"messages\":[]}");
+    }
+    upstream.close();
+    assertThat(recorded.headers().firstValue("content-encoding")).hasValue("gzip");
+    assertThat(lines().get(0).get("response").get("chunks").get(0).has("base64")).isTrue();
+
+    try (ModelCallRecordingProxy proxy = replaying(CassetteTiming.FAST)) {
+      HttpResponse<byte[]> replayed = post(proxy, CHAT, "{\"model\":\"gzip\",\"messages\":[]}");
+      assertThat(replayed.body()).isEqualTo(recorded.body());
+      assertThat(replayed.headers().firstValue("content-encoding")).hasValue("gzip");
+      assertThat(replayed.headers().firstValue("content-length")).hasValue(String.valueOf(recorded.body().length));
+    }
+    assertThat(modelCalls(2).get(1).getAttributes().get(CabAttributes.GEN_AI_USAGE_INPUT_TOKENS)).isEqualTo(5210L);
+  }
+
+  @Test
+  void replayingNeedsACassetteAndRecordingNeedsAnUpstream() {
+    assertThatThrownBy(() -> ModelCallRecordingProxy.replaying(dir.resolve("none.jsonl"), sdk.cellTracer()).start())
+        .isInstanceOf(UncheckedIOException.class).hasMessageContaining("none.jsonl");
+    assertThatThrownBy(() -> ModelCallRecordingProxy.replaying(cassette, sdk.cellTracer())
+        .setCassette(cassette, CassetteMode.RECORD).start())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("upstream");
+    assertThatThrownBy(() -> ModelCallRecordingProxy.replaying(cassette, sdk.cellTracer()).addCassetteIgnore("metadata.id"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must start with $");
+  }
+
+  /** When the headers and each piece of a streamed body reached the client, in ms from sending. */
+  private static final class Arrivals {
+    double headersMillis;
+    final List<Double> chunkMillis = new ArrayList<>();
+    double doneMillis;
+  }
+
+  private Arrivals arrivals(ModelCallRecordingProxy proxy, String path, String body) throws Exception {
+    Arrivals arrivals = new Arrivals();
+    long start = System.nanoTime();
+    HttpResponse<InputStream> response = client.send(
+        HttpRequest.newBuilder(URI.create(proxy.baseUrl() + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    arrivals.headersMillis = (System.nanoTime() - start) / 1e6;
+    try (InputStream in = response.body()) {
+      byte[] buffer = new byte[64 * 1024];
+      while (in.read(buffer) >= 0) {
+        arrivals.chunkMillis.add((System.nanoTime() - start) / 1e6);
+      }
+    }
+    arrivals.doneMillis = (System.nanoTime() - start) / 1e6;
+    return arrivals;
+  }
+
+  /** Collects what the cassette logs at WARNING while open. */
+  private static final class LogCapture extends Handler implements AutoCloseable {
+    private final Logger logger = Logger.getLogger(Cassette.class.getName());
+    private final List<String> messages;
+
+    LogCapture(List<String> messages) {
+      this.messages = messages;
+      logger.addHandler(this);
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+      if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+        messages.add(record.getMessage());
+      }
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {
+      logger.removeHandler(this);
+    }
+  }
+
+  /**
+   * A local upstream answering like OpenAI Chat Completions and Anthropic Messages. The requested
+   * model steers it: {@code counter} answers "answer N" for the N-th call, {@code fail-429} a rate
+   * limit, {@code gzip} a gzip-encoded answer, {@code echo-key} an answer that repeats the API key;
+   * a streamed request is answered at the pace of {@link #TTFB_MILLIS} and {@link #GAPS_MILLIS}.
+   */
+  private static final class Upstream implements AutoCloseable {
+    static final String MODELS = "{\"object\":\"list\",\"data\":[{\"id\":\"gpt-5-mini\",\"object\":\"model\"}]}";
+    static final String USAGE = "\"usage\":{\"prompt_tokens\":5210,\"completion_tokens\":388,\"total_tokens\":5598,"
+        + "\"prompt_tokens_details\":{\"cached_tokens\":1024},\"completion_tokens_details\":{\"reasoning_tokens\":128}}";
+
+    final AtomicInteger calls = new AtomicInteger();
+    private final AtomicInteger counter = new AtomicInteger();
+    private final HttpServer server;
+    private boolean closed;
+
+    Upstream() throws IOException {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+      server.setExecutor(Executors.newCachedThreadPool());
+      server.createContext(CHAT, exchange -> handle(exchange, this::chat));
+      server.createContext(MESSAGES, exchange -> handle(exchange, this::messages));
+      server.createContext("/v1/models", exchange -> handle(exchange, (e, request) -> {
+        e.getResponseHeaders().set("X-Request-Id", "req_models");
+        send(e, 200, MODELS.getBytes(StandardCharsets.UTF_8), null);
+      }));
+      server.start();
+    }
+
+    interface Answer {
+      void answer(HttpExchange exchange, String request) throws IOException;
+    }
+
+    private void handle(HttpExchange exchange, Answer answer) throws IOException {
+      try (exchange) {
+        calls.incrementAndGet();
+        answer.answer(exchange, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      }
+    }
+
+    URI uri() {
+      return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    private static String model(String request) {
+      int at = request.indexOf("\"model\":\"");
+      return at < 0 ? "unknown" : request.substring(at + 9, request.indexOf('"', at + 9));
+    }
+
+    private void chat(HttpExchange exchange, String request) throws IOException {
+      String model = model(request);
+      if (model.equals("fail-429")) {
+        exchange.getResponseHeaders().set("Retry-After", "1");
+        send(exchange, 429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}"
+            .getBytes(StandardCharsets.UTF_8), null);
+        return;
+      }
+      if (request.contains("\"stream\":true")) {
+        stream(exchange, List.of(
+            "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"model\":\"" + model + "-2025\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n",
+            "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"model\":\"" + model + "-2025\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\u00e9\"},\"finish_reason\":null}]}\n\n",
+            "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"model\":\"" + model + "-2025\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n",
+            "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"model\":\"" + model + "-2025\",\"choices\":[]," + USAGE + "}\n\n",
+            "data: [DONE]\n\n"));
+        return;
+      }
+      String content = model.equals("counter") ? "answer " + counter.incrementAndGet()
+          : model.equals("echo-key") ? "your key is " + API_KEY : "Hello";
+      String body = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1781680664,\"model\":\"" + model + "-2025\","
+          + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + content + "\"},\"finish_reason\":\"stop\"}],"
+          + USAGE + "}";
+      send(exchange, 200, body.getBytes(StandardCharsets.UTF_8), model.equals("gzip") ? "gzip" : null);
+    }
+
+    private void messages(HttpExchange exchange, String request) throws IOException {
+      String model = model(request);
+      stream(exchange, List.of(
+          "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"" + model + "\",\"stop_reason\":null,\"usage\":{\"input_tokens\":2095,\"cache_read_input_tokens\":1800,\"output_tokens\":1}}}\n\n",
+          "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello\"}}\n\n",
+          "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n",
+          "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":503}}\n\n",
+          "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"));
+    }
+
+    private static void send(HttpExchange exchange, int status, byte[] body, String coding) throws IOException {
+      if (coding != null) {
+        ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+        try (OutputStream gzip = new GZIPOutputStream(zipped)) {
+          gzip.write(body);
+        }
+        body = zipped.toByteArray();
+        exchange.getResponseHeaders().set("Content-Encoding", coding);
+      }
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(status, body.length);
+      exchange.getResponseBody().write(body);
+    }
+
+    private static void stream(HttpExchange exchange, List<String> events) throws IOException {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(TTFB_MILLIS));
+      exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+      exchange.sendResponseHeaders(200, 0);
+      OutputStream out = exchange.getResponseBody();
+      for (int i = 0; i < events.size(); i++) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(GAPS_MILLIS[i]));
+        out.write(events.get(i).getBytes(StandardCharsets.UTF_8));
+        out.flush();
+      }
+    }
+
+    @Override
+    public synchronized void close() {
+      if (!closed) {
+        closed = true;
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+      }
+    }
+  }
+}
