@@ -5,11 +5,10 @@ import io.opentelemetry.context.Scope;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 
 final class DefaultModelCallSpan extends DefaultCellSpan implements ModelCallSpan {
-
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   DefaultModelCallSpan(Span span, Scope scope) {
     super(span, scope);
@@ -58,13 +57,7 @@ final class DefaultModelCallSpan extends DefaultCellSpan implements ModelCallSpa
   /** Lowercase hex sha-256 of {@code bytes}. */
   static String sha256Hex(byte[] bytes) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-      char[] out = new char[digest.length * 2];
-      for (int i = 0; i < digest.length; i++) {
-        out[2 * i] = HEX[(digest[i] >> 4) & 0xf];
-        out[2 * i + 1] = HEX[digest[i] & 0xf];
-      }
-      return new String(out);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       // Every Java platform must provide SHA-256.
       throw new IllegalStateException(e);

@@ -14,6 +14,8 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +42,17 @@ class CellTracerTest {
   @AfterEach
   void tearDown() {
     sdk.close();
+  }
+
+  @Test
+  void theScopeVersionIsTheBuildsVersion() throws Exception {
+    try (CellSpan setup = tracer.taskSetup("prepare")) {
+      setup.setAttribute("k", "v");
+    }
+    String version = exporter.getFinishedSpanItems().get(0).getInstrumentationScopeInfo().getVersion();
+    assertThat(version).isEqualTo(CabTraceVersion.VERSION).isNotEqualTo("unknown");
+    // The module's POM names the version once, in its parent reference.
+    assertThat(Files.readString(Path.of("pom.xml"))).contains("<version>" + version + "</version>");
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class TerminalOutputCaptureTest {
@@ -24,6 +25,7 @@ class TerminalOutputCaptureTest {
   @TempDir Path dir;
 
   @Test
+  @Timeout(120)
   void aSubprocessPrintingFasterThanTheDiskIsNeverSlowedAndLosesNothing() throws Exception {
     Path capture = dir.resolve("cell.jsonl");
     StuckExporter stuck = new StuckExporter();
@@ -36,7 +38,8 @@ class TerminalOutputCaptureTest {
       }
       assertThat(stuck.entered.await(10, TimeUnit.SECONDS)).isTrue();
 
-      long started = System.nanoTime();
+      // The exporter stays stuck until the printer is done: had the printer waited for it, it would
+      // never finish (the timeout above fails the test). No figure of speed is needed.
       try (CellSpan container = sdk.cellTracer().container("printer:run");
           TerminalRecorder output = TerminalRecorder.create(container)) {
         Process process = new ProcessBuilder("seq", "1", String.valueOf(lines)).start();
@@ -47,8 +50,6 @@ class TerminalOutputCaptureTest {
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(output.droppedBytes()).isZero();
       }
-      long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
-      assertThat(seconds).as("the printer was slowed by a stuck exporter").isLessThan(20);
       stuck.release.countDown();
     }
 

@@ -26,9 +26,23 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "cab-trace-examples",
     mixinStandardHelpOptions = true,
-    version = "cab-trace example cell 0.1.0",
+    versionProvider = ExampleCell.Version.class,
     description = "Runs one example benchmark cell and captures its trace as OTLP JSON Lines.")
 public final class ExampleCell implements Callable<Integer> {
+
+  /** The version the build wrote into cab-trace-api's {@code version.properties}. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws java.io.IOException {
+      java.util.Properties properties = new java.util.Properties();
+      try (java.io.InputStream in = ExampleCell.class.getResourceAsStream("/dev/cabtrace/api/version.properties")) {
+        if (in != null) {
+          properties.load(in);
+        }
+      }
+      return new String[] {"cab-trace example cell " + properties.getProperty("version", "unknown")};
+    }
+  }
 
   /** The default workload: prints over a few seconds, like a build and a test run. */
   static final List<String> DEFAULT_COMMAND =

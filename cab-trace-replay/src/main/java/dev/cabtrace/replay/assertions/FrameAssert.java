@@ -1,7 +1,7 @@
 package dev.cabtrace.replay.assertions;
 
 import dev.cabtrace.api.CabSpanKind;
-import dev.cabtrace.replay.timeline.Durations;
+import dev.cabtrace.replay.internal.Durations;
 import dev.cabtrace.replay.timeline.Frame;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.util.Arrays;

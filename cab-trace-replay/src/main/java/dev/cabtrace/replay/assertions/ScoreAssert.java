@@ -1,7 +1,7 @@
 package dev.cabtrace.replay.assertions;
 
+import dev.cabtrace.replay.internal.Durations;
 import dev.cabtrace.replay.ledger.CellScore;
-import dev.cabtrace.replay.timeline.Durations;
 import java.time.Duration;
 import org.assertj.core.api.AbstractAssert;
 

@@ -1,8 +1,8 @@
 package dev.cabtrace.replay.assertions;
 
 import dev.cabtrace.api.CabSpanKind;
+import dev.cabtrace.replay.internal.Durations;
 import dev.cabtrace.replay.ledger.CellScore;
-import dev.cabtrace.replay.timeline.Durations;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import dev.cabtrace.replay.timeline.TokenTotals;

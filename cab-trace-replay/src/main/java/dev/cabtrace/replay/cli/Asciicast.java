@@ -6,7 +6,7 @@ import dev.cabtrace.replay.timeline.OutputChunk;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -18,12 +18,12 @@ import java.util.List;
 final class Asciicast {
 
   // One JSON value per line, with nothing between them (no root value separator).
-  private static final JsonFactory JSON = new JsonFactory().setRootValueSeparator(null);
+  private static final JsonFactory JSON = TerminalSafeEscapes.jsonFactory().setRootValueSeparator(null);
 
   private Asciicast() {}
 
   /** Writes the chunks of {@code span} (or of the whole timeline when null); returns their count. */
-  static int write(Timeline timeline, TimelineSpan span, OutputStream out) throws IOException {
+  static int write(Timeline timeline, TimelineSpan span, Writer out) throws IOException {
     List<OutputChunk> chunks =
         timeline.output().stream().filter(c -> span == null || c.span() == span).toList();
     TimelineSpan origin = span != null ? span : chunks.isEmpty() ? null : chunks.get(0).span();

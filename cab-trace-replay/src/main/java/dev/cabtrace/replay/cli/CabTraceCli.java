@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "cab-trace",
     mixinStandardHelpOptions = true,
-    version = "cab-trace 0.1.0",
+    versionProvider = CabTraceCli.Version.class,
     description = "Show, replay and export the trace of a coding-agent benchmark cell.",
     subcommands = {
       ShowCommand.class,
@@ -33,6 +33,30 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class
     })
 public final class CabTraceCli implements Runnable {
+
+  /**
+   * {@code cab-trace VERSION}, the version the build wrote into cab-trace-api's {@code
+   * version.properties} (the CLI jar holds it), or {@code unknown}.
+   */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"cab-trace " + of()};
+    }
+
+    static String of() {
+      try (java.io.InputStream in = CabTraceCli.class.getResourceAsStream("/dev/cabtrace/api/version.properties")) {
+        java.util.Properties properties = new java.util.Properties();
+        if (in != null) {
+          properties.load(in);
+        }
+        String version = properties.getProperty("version", "").trim();
+        return version.isEmpty() || version.startsWith("${") ? "unknown" : version;
+      } catch (java.io.IOException e) {
+        return "unknown";
+      }
+    }
+  }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

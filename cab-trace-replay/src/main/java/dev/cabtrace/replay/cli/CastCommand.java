@@ -2,8 +2,7 @@ package dev.cabtrace.replay.cli;
 
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
-import java.io.BufferedOutputStream;
-import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +27,7 @@ final class CastCommand implements Callable<Integer> {
       span = timeline.spans().stream().filter(s -> s.spanId().equals(spanId)).findFirst()
           .orElseThrow(() -> new IllegalArgumentException("no span with id " + spanId + " in " + timeline.source()));
     }
-    OutputStream out = new BufferedOutputStream(new WriterOutputStream(spec.commandLine().getOut()));
+    PrintWriter out = spec.commandLine().getOut();
     int chunks = Asciicast.write(timeline, span, out);
     out.flush();
     if (chunks == 0) {

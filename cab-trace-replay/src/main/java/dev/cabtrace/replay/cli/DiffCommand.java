@@ -1,6 +1,5 @@
 package dev.cabtrace.replay.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cabtrace.replay.ledger.TimelineDiff;
 import dev.cabtrace.replay.ledger.TimelineDiff.Axis;
@@ -162,7 +161,7 @@ final class DiffCommand implements Callable<Integer> {
 
   static String json(TimelineDiff diff, List<String> regressions) throws IOException {
     StringWriter text = new StringWriter();
-    try (JsonGenerator json = new JsonFactory().createGenerator(text)) {
+    try (JsonGenerator json = TerminalSafeEscapes.jsonFactory().createGenerator(text)) {
       json.useDefaultPrettyPrinter();
       json.writeStartObject();
       json.writeStringField("a", diff.a().source());

@@ -1,12 +1,11 @@
 package dev.cabtrace.replay.cli;
 
+import dev.cabtrace.replay.internal.Durations;
 import dev.cabtrace.replay.screen.ScreenPlayback;
 import dev.cabtrace.replay.terminal.TerminalText;
-import dev.cabtrace.replay.timeline.Durations;
 import dev.cabtrace.replay.timeline.Frame;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -67,9 +66,7 @@ final class FrameCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       ScreenPlayback playback = ScreenPlayback.of(timeline);
-      PrintStream stream = new PrintStream(new WriterOutputStream(out), true, "UTF-8");
-      TimelineJson.frame(timeline, frame, playback.isEmpty() ? null : playback.screenAt(frame.offsetNanos()), stream);
-      stream.flush();
+      TimelineJson.frame(timeline, frame, playback.isEmpty() ? null : playback.screenAt(frame.offsetNanos()), out);
       return 0;
     }
     out.println("t = " + Durations.groupedMillis(frame.offsetNanos()) + " / " + Durations.seconds(timeline.durationNanos()));

@@ -61,15 +61,15 @@ final class PushCommand implements Callable<Integer> {
     if (transport == OtlpExport.Protocol.HTTP_PROTOBUF && (uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"))) {
       target = endpoint.replaceAll("/$", "") + "/v1/traces";
     }
-    Duration perBatch = Duration.ofNanos(dev.cabtrace.replay.timeline.Durations.parse(timeout));
+    Duration perBatch = Duration.ofNanos(dev.cabtrace.replay.internal.Durations.parse(timeout));
     if (batchSize < 1) {
       throw new IllegalArgumentException("--batch-size must be at least 1");
     }
     if (verify && query == null) {
       throw new IllegalArgumentException("--verify needs --query URL, the backend's query API");
     }
-    long verifyNanos = dev.cabtrace.replay.timeline.Durations.parse(verifyTimeout);
-    long maxAgeNanos = dev.cabtrace.replay.timeline.Durations.parse(maxAge);
+    long verifyNanos = dev.cabtrace.replay.internal.Durations.parse(verifyTimeout);
+    long maxAgeNanos = dev.cabtrace.replay.internal.Durations.parse(maxAge);
     Timeline timeline = source.load();
     warnAboutOldSpans(timeline, maxAgeNanos);
     OtlpExport export = OtlpExport.create(target, transport, headers, perBatch);

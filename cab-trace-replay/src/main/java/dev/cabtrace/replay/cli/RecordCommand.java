@@ -1,9 +1,9 @@
 package dev.cabtrace.replay.cli;
 
 import dev.cabtrace.api.CellIdentity;
+import dev.cabtrace.replay.internal.Durations;
 import dev.cabtrace.replay.record.CellRecorder;
 import dev.cabtrace.replay.record.RecordResult;
-import dev.cabtrace.replay.timeline.Durations;
 import dev.cabtrace.sdk.proxy.CassetteMode;
 import dev.cabtrace.sdk.proxy.CassetteTiming;
 import java.io.PrintStream;

@@ -1,10 +1,9 @@
 package dev.cabtrace.replay.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.cabtrace.replay.internal.Durations;
 import dev.cabtrace.replay.ledger.CellScore;
 import dev.cabtrace.replay.terminal.TerminalText;
-import dev.cabtrace.replay.timeline.Durations;
 import dev.cabtrace.replay.timeline.Timeline;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -39,7 +38,7 @@ final class ScoreCommand implements Callable<Integer> {
 
   static String json(CellScore score) throws IOException {
     StringWriter text = new StringWriter();
-    try (JsonGenerator json = new JsonFactory().createGenerator(text)) {
+    try (JsonGenerator json = TerminalSafeEscapes.jsonFactory().createGenerator(text)) {
       json.useDefaultPrettyPrinter();
       json.writeStartObject();
       json.writeObjectFieldStart("tokens");

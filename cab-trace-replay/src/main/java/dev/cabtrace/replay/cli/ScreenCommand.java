@@ -7,7 +7,6 @@ import dev.cabtrace.replay.screen.ScreenPlayback;
 import dev.cabtrace.replay.terminal.TerminalText;
 import dev.cabtrace.replay.timeline.Timeline;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -22,7 +21,7 @@ import picocli.CommandLine.Spec;
         "Plain text by default, one line per row; --ansi keeps colours and attributes; --json prints one document."})
 final class ScreenCommand implements Callable<Integer> {
 
-  private static final JsonFactory JSON = new JsonFactory();
+  private static final JsonFactory JSON = TerminalSafeEscapes.jsonFactory();
 
   @Mixin TraceSource source;
 
@@ -55,14 +54,13 @@ final class ScreenCommand implements Callable<Integer> {
     Screen screen = playback.screenAt(offset);
     PrintWriter out = spec.commandLine().getOut();
     if (format.json) {
-      OutputStream stream = new WriterOutputStream(out);
-      try (JsonGenerator json = JSON.createGenerator(stream)) {
+      try (JsonGenerator json = JSON.createGenerator(out)) {
         json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
         json.useDefaultPrettyPrinter();
         write(json, screen);
       }
-      stream.write('\n');
-      stream.flush();
+      out.write('\n');
+      out.flush();
       return 0;
     }
     if (format.ansi) {

@@ -1,7 +1,6 @@
 package dev.cabtrace.replay.cli;
 
 import dev.cabtrace.replay.timeline.Timeline;
-import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,9 +27,7 @@ final class ShowCommand implements Callable<Integer> {
 
   static void print(picocli.CommandLine.Model.CommandSpec spec, Timeline timeline, boolean json) throws java.io.IOException {
     if (json) {
-      PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true, "UTF-8");
-      TimelineJson.show(timeline, out);
-      out.flush();
+      TimelineJson.show(timeline, spec.commandLine().getOut());
     } else {
       spec.commandLine().getOut().print(TraceTables.show(timeline));
       spec.commandLine().getOut().flush();

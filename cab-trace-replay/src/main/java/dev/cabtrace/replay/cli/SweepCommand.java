@@ -223,7 +223,7 @@ final class SweepCommand implements Callable<Integer> {
 
   static String json(SweepLedger ledger) throws IOException {
     StringWriter text = new StringWriter();
-    try (JsonGenerator json = new JsonFactory().createGenerator(text)) {
+    try (JsonGenerator json = TerminalSafeEscapes.jsonFactory().createGenerator(text)) {
       json.useDefaultPrettyPrinter();
       json.writeStartObject();
       json.writeNumberField("cells", ledger.cells());

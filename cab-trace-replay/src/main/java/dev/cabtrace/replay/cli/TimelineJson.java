@@ -10,18 +10,18 @@ import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import dev.cabtrace.replay.timeline.TokenTotals;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.Writer;
 import java.util.List;
 import java.util.Map;
 
 /** The JSON documents of {@code show --json}, {@code frame --json} and {@code tokens --json}. */
 final class TimelineJson {
 
-  private static final JsonFactory JSON = new JsonFactory();
+  private static final JsonFactory JSON = TerminalSafeEscapes.jsonFactory();
 
   private TimelineJson() {}
 
-  static void show(Timeline timeline, OutputStream out) throws IOException {
+  static void show(Timeline timeline, Writer out) throws IOException {
     try (JsonGenerator json = generator(out)) {
       json.writeStartObject();
       json.writeStringField("source", timeline.source());
@@ -41,10 +41,11 @@ final class TimelineJson {
       json.writeEndObject();
     }
     out.write('\n');
+    out.flush();
   }
 
   /** {@code screen}: the recorded terminal at the frame's moment, or null when none was recorded. */
-  static void frame(Timeline timeline, Frame frame, Screen screen, OutputStream out) throws IOException {
+  static void frame(Timeline timeline, Frame frame, Screen screen, Writer out) throws IOException {
     try (JsonGenerator json = generator(out)) {
       json.writeStartObject();
       json.writeNumberField("atMs", millis(frame.offsetNanos()));
@@ -69,9 +70,10 @@ final class TimelineJson {
       json.writeEndObject();
     }
     out.write('\n');
+    out.flush();
   }
 
-  static void ledger(TokenLedger ledger, OutputStream out) throws IOException {
+  static void ledger(TokenLedger ledger, Writer out) throws IOException {
     try (JsonGenerator json = generator(out)) {
       json.writeStartObject();
       json.writeArrayFieldStart("cells");
@@ -88,6 +90,7 @@ final class TimelineJson {
       json.writeEndObject();
     }
     out.write('\n');
+    out.flush();
   }
 
   private static void ledgerRow(JsonGenerator json, String nameField, TokenLedger.Row row) throws IOException {
@@ -220,7 +223,7 @@ final class TimelineJson {
     return Math.round(nanos / 1_000.0) / 1_000.0;
   }
 
-  private static JsonGenerator generator(OutputStream out) throws IOException {
+  private static JsonGenerator generator(Writer out) throws IOException {
     JsonGenerator json = JSON.createGenerator(out);
     json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
     json.useDefaultPrettyPrinter();

@@ -1,6 +1,5 @@
 package dev.cabtrace.replay.cli;
 
-import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,9 +21,7 @@ final class TokensCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TokenLedger ledger = TokenLedger.of(source.load());
     if (json) {
-      PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true, "UTF-8");
-      TimelineJson.ledger(ledger, out);
-      out.flush();
+      TimelineJson.ledger(ledger, spec.commandLine().getOut());
     } else {
       spec.commandLine().getOut().print(ledger.render());
       spec.commandLine().getOut().flush();

@@ -1,7 +1,7 @@
 package dev.cabtrace.replay.cli;
 
+import dev.cabtrace.replay.internal.Durations;
 import dev.cabtrace.replay.terminal.TerminalText;
-import dev.cabtrace.replay.timeline.Durations;
 import dev.cabtrace.replay.timeline.LoadWarning;
 import dev.cabtrace.replay.timeline.ModelCall;
 import dev.cabtrace.replay.timeline.SpanStatus;
@@ -107,7 +107,7 @@ final class TraceTables {
   }
 
   private static String attrsOrError(TimelineSpan span) {
-    String attrs = TerminalText.escapeLine(attributesJson(span.attributes()));
+    String attrs = attributesJson(span.attributes());
     if (attrs.length() > MAX_ATTRS) {
       attrs = attrs.substring(0, MAX_ATTRS - 1) + "…";
     }
@@ -117,7 +117,11 @@ final class TraceTables {
     return attrs;
   }
 
-  /** The attributes as the cell page shows them: one compact JSON object. */
+  /**
+   * The attributes as the cell page shows them: one compact JSON object, each key and string made
+   * safe for a terminal by {@link TerminalText#escapeLine} (a backslash from the trace shows as
+   * {@code \\}, as JSON writes it too).
+   */
   static String attributesJson(Map<String, Object> attributes) {
     StringBuilder out = new StringBuilder("{");
     for (Map.Entry<String, Object> entry : attributes.entrySet()) {
@@ -164,15 +168,17 @@ final class TraceTables {
     } else if (value instanceof java.nio.ByteBuffer) {
       quote(out, AttributeValues.base64((java.nio.ByteBuffer) value));
     } else {
-      out.append(value);
+      out.append(TerminalText.escapeLine(String.valueOf(value)));
     }
   }
 
   private static void quote(StringBuilder out, String text) {
+    // escapeLine already doubled every backslash; a quote is the one character left to escape.
+    String safe = TerminalText.escapeLine(text);
     out.append('"');
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '"' || c == '\\') {
+    for (int i = 0; i < safe.length(); i++) {
+      char c = safe.charAt(i);
+      if (c == '"') {
         out.append('\\');
       }
       out.append(c);

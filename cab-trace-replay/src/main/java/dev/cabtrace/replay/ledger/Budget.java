@@ -1,6 +1,6 @@
 package dev.cabtrace.replay.ledger;
 
-import dev.cabtrace.replay.timeline.Durations;
+import dev.cabtrace.replay.internal.Durations;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package dev.cabtrace.replay.page;
 
+import dev.cabtrace.replay.internal.Durations;
 import dev.cabtrace.replay.read.TraceReadException;
 import dev.cabtrace.replay.read.TraceReader;
-import dev.cabtrace.replay.timeline.Durations;
 import dev.cabtrace.replay.timeline.Timeline;
 import java.io.IOException;
 import java.io.UncheckedIOException;

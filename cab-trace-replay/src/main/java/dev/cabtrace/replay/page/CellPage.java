@@ -1,6 +1,6 @@
 package dev.cabtrace.replay.page;
 
-import dev.cabtrace.replay.timeline.Durations;
+import dev.cabtrace.replay.internal.Durations;
 import dev.cabtrace.replay.timeline.LoadWarning;
 import dev.cabtrace.replay.timeline.ModelCall;
 import dev.cabtrace.replay.timeline.ReplayCursor;

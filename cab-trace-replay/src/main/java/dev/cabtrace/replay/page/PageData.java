@@ -2,7 +2,7 @@ package dev.cabtrace.replay.page;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.cabtrace.replay.timeline.Durations;
+import dev.cabtrace.replay.internal.Durations;
 import dev.cabtrace.replay.timeline.ModelCall;
 import dev.cabtrace.replay.timeline.SpanStatus;
 import dev.cabtrace.replay.timeline.Timeline;

@@ -1,8 +1,8 @@
 package dev.cabtrace.replay.player;
 
+import dev.cabtrace.replay.internal.Durations;
 import dev.cabtrace.replay.screen.Screen;
 import dev.cabtrace.replay.terminal.TerminalText;
-import dev.cabtrace.replay.timeline.Durations;
 import dev.cabtrace.replay.timeline.Frame;
 import dev.cabtrace.replay.timeline.ModelCall;
 import dev.cabtrace.replay.timeline.Timeline;
@@ -51,7 +51,7 @@ public final class FrameRenderer {
 
     String state = playing ? "▶ playing " + speedText(speed) : "⏸ paused " + speedText(speed);
     String title = "cab-trace replay · " + TerminalText.escapeLine(cellName(timeline));
-    lines.add(styled(fit(title, w - state.length() - 1) + " " + state, HEADING, w));
+    lines.add(styled(fit(title, w - columns(state) - 1) + " " + state, HEADING, w));
     lines.add(plain("t = " + Durations.groupedMillis(t) + " / " + Durations.seconds(timeline.durationNanos())
         + "   active " + frame.active().size() + " · finished " + frame.finished().size()
         + " · not started " + frame.notStarted().size(), w));
@@ -84,9 +84,12 @@ public final class FrameRenderer {
           + Durations.millis(selected.durationNanos()) + " · starts at " + Durations.groupedMillis(timeline.offsetNanos(selected.startEpochNanos()))
           + (selected.unfinished() ? " · UNFINISHED" : "")
           + (selected.status().name().equals("ERROR") ? " · ERROR " + TerminalText.escapeLine(selected.statusMessage()) : ""), w));
+      // Two lines of attributes: the first full to the edge, the second goes on where it stopped.
       String attributes = attributesText(selected.attributes());
-      lines.add(plain("  " + attributes, w));
-      lines.add(plain(attributes.length() + 2 > w ? "  " + attributes.substring(Math.min(attributes.length(), w - 2)) : "", w));
+      String firstLine = new AttributedString(attributes).columnSubSequence(0, w - 2).toString();
+      lines.add(plain("  " + firstLine, w));
+      String rest = attributes.substring(firstLine.length());
+      lines.add(plain(rest.isEmpty() ? "" : "  " + rest, w));
     }
 
     List<ModelCall> calls = frame.modelCalls();
@@ -248,18 +251,25 @@ public final class FrameRenderer {
     return new AttributedString(fit(text, width), style);
   }
 
-  /** {@code text} cut to {@code width} columns (with … when cut), padded with spaces. */
+  /**
+   * {@code text} cut to {@code width} terminal columns (with … when cut), padded with spaces. Wide
+   * characters take two columns and combining marks none, as JLine's {@code WCWidth} counts them;
+   * a surrogate pair is never split.
+   */
   static String fit(String text, int width) {
     if (width <= 0) {
       return "";
     }
-    if (text.length() > width) {
-      return text.substring(0, Math.max(0, width - 1)) + "…";
+    AttributedString columns = new AttributedString(text);
+    if (columns.columnLength() > width) {
+      AttributedString cut = columns.columnSubSequence(0, width - 1);
+      return cut + "…" + " ".repeat(width - 1 - cut.columnLength());
     }
-    StringBuilder out = new StringBuilder(width).append(text);
-    while (out.length() < width) {
-      out.append(' ');
-    }
-    return out.toString();
+    return text + " ".repeat(width - columns.columnLength());
+  }
+
+  /** The terminal columns that {@code text} takes. */
+  private static int columns(String text) {
+    return new AttributedString(text).columnLength();
   }
 }

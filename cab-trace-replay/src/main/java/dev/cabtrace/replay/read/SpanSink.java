@@ -53,7 +53,18 @@ interface SpanSink {
     return new SpanSink() {
       @Override
       public void span(TimelineSpan.Builder span, long line) {
-        builder.addRecovered(span, heartbeat);
+        TimelineSpan probe = span.build();
+        if (builder.contains(probe)) {
+          return;
+        }
+        if (span.endEpochNanos() == 0) {
+          // Never ended: shown ending at the last sign of life, and marked unfinished.
+          span.setEndEpochNanos(Math.max(heartbeat, span.startEpochNanos())).setUnfinished(true);
+          builder.warn(0, "span " + probe.spanId() + " (" + probe.name() + ") never ended: the process stopped; shown unfinished, ending at its last heartbeat");
+        } else {
+          builder.warn(0, "span " + probe.spanId() + " (" + probe.name() + ") ended but never reached the capture file; recovered from the crash journal");
+        }
+        builder.add(span, 0);
       }
 
       @Override

@@ -7,8 +7,11 @@ import java.util.List;
 
 /**
  * Neutralises text that came from a trace before it reaches a terminal. ESC, CSI, OSC and every
- * other C0 or C1 control character, DEL, and the Unicode bidirectional overrides are shown as
- * visible escapes ({@code \e}, {@code \x07}, {@code \u009b}, ...), never sent as they are.
+ * other C0 or C1 control character, DEL, the Unicode bidirectional marks, overrides and isolates,
+ * zero-width and invisible characters, line and paragraph separators, the byte order mark and lone
+ * surrogates are shown as visible escapes ({@code \e}, {@code \x07}, {@code \u009b},
+ * {@code \u200b}, ...), never sent as they are. A backslash from the trace is shown as
+ * {@code \\}, so that it cannot pass for an escape written here.
  */
 public final class TerminalText {
 
@@ -22,7 +25,7 @@ public final class TerminalText {
     StringBuilder out = null;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      String replacement = replacement(c, false);
+      String replacement = replacement(text, i, false);
       if (replacement != null && out == null) {
         out = new StringBuilder(text.length() + 16).append(text, 0, i);
       }
@@ -57,7 +60,7 @@ public final class TerminalText {
         continue;
       }
       char c = line.charAt(i);
-      String replacement = replacement(c, false);
+      String replacement = replacement(line, i, false);
       if (replacement != null) {
         out.append(replacement);
       } else {
@@ -108,7 +111,7 @@ public final class TerminalText {
           line.append(' ');
         } while (line.length() % 8 != 0);
       } else {
-        String replacement = replacement(c, true);
+        String replacement = replacement(output, i, true);
         if (replacement != null) {
           line.append(replacement);
         } else {
@@ -131,8 +134,12 @@ public final class TerminalText {
     line.setLength(0);
   }
 
-  /** The visible form of {@code c}, or null when it is safe to print as it is. */
-  private static String replacement(char c, boolean multiline) {
+  /**
+   * The visible form of the char at {@code i} of {@code text}, or null when it is safe to print as
+   * it is. The text around it matters only for surrogates: a pair prints, a lone half does not.
+   */
+  private static String replacement(CharSequence text, int i, boolean multiline) {
+    char c = text.charAt(i);
     if (c < 0x20) {
       switch (c) {
         case '\n':
@@ -147,16 +154,43 @@ public final class TerminalText {
           return String.format("\\x%02x", (int) c);
       }
     }
+    if (c == '\\') {
+      return "\\\\";
+    }
     if (c == 0x7f) {
       return "\\x7f";
     }
     if (c >= 0x80 && c <= 0x9f) {
       return String.format("\\u%04x", (int) c);
     }
-    // Bidirectional overrides and isolates can reorder what the eye reads.
-    if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) {
+    if (invisible(c)) {
       return String.format("\\u%04x", (int) c);
     }
+    if (Character.isHighSurrogate(c)) {
+      boolean paired = i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
+      return paired ? null : String.format("\\u%04x", (int) c);
+    }
+    if (Character.isLowSurrogate(c)) {
+      boolean paired = i > 0 && Character.isHighSurrogate(text.charAt(i - 1));
+      return paired ? null : String.format("\\u%04x", (int) c);
+    }
     return null;
+  }
+
+  /**
+   * Characters that print as nothing or change the order or lines the eye reads, so that a span
+   * name could make a table lie: the Arabic letter mark, zero-width space, joiners and the
+   * left-to-right and right-to-left marks, the line and paragraph separators, the bidirectional
+   * embeddings, overrides and isolates, the word joiner and invisible operators, and the byte order
+   * mark (zero-width no-break space).
+   */
+  private static boolean invisible(char c) {
+    return c == 0x061c
+        || (c >= 0x200b && c <= 0x200f)
+        || c == 0x2028
+        || c == 0x2029
+        || (c >= 0x202a && c <= 0x202e)
+        || (c >= 0x2060 && c <= 0x2069)
+        || c == 0xfeff;
   }
 }

@@ -1,19 +1,16 @@
 package dev.cabtrace.replay.timeline;
 
-/** Trace and span ids as numbers and as the lowercase hex that OTLP and people read. */
-public final class Ids {
+import java.util.HexFormat;
 
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
+/** Trace and span ids as numbers and as the lowercase hex that OTLP and people read. */
+final class Ids {
+
+  private static final HexFormat HEX = HexFormat.of();
 
   private Ids() {}
 
   /** {@code value} as 16 lowercase hex digits. */
-  public static String hex(long value) {
-    char[] out = new char[16];
-    for (int i = 15; i >= 0; i--) {
-      out[i] = HEX[(int) (value & 0xf)];
-      value >>>= 4;
-    }
-    return new String(out);
+  static String hex(long value) {
+    return HEX.toHexDigits(value);
   }
 }

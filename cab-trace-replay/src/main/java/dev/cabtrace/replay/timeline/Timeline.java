@@ -1,5 +1,6 @@
 package dev.cabtrace.replay.timeline;
 
+import dev.cabtrace.replay.internal.Durations;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -7,8 +7,15 @@ import java.util.Map;
 
 /**
  * Assembles a {@link Timeline} from spans as a reader finds them: drops duplicates, links parents,
- * breaks cycles, orders the spans and notes what was imperfect. Used by the readers; also a way to
- * build a timeline by hand in a test.
+ * breaks cycles, orders the spans and notes what was imperfect. The readers use it, and it is the
+ * way to make a timeline by hand (a test, an in-memory capture, a reader of another format):
+ *
+ * <pre>{@code
+ * TimelineBuilder builder = new TimelineBuilder("by hand");
+ * builder.add(TimelineSpan.builder().setTraceId(1, 1).setSpanId(1).setName("container")
+ *     .putAttribute("cab.span.kind", "container").setStartEpochNanos(0).setEndEpochNanos(5_000_000), 0);
+ * Timeline timeline = builder.build();
+ * }</pre>
  */
 public final class TimelineBuilder {
 
@@ -66,31 +73,15 @@ public final class TimelineBuilder {
     return true;
   }
 
+  /** Whether a span with the trace id and span id of {@code span} is already in. */
+  public boolean contains(TimelineSpan span) {
+    return ids.get(span.traceIdHigh(), span.traceIdLow(), span.spanIdBits()) >= 0;
+  }
+
   /**
-   * Adds a span read from a crash journal, unless the capture already holds it. A span that never
-   * ended is shown ending at {@code heartbeatEpochNanos}, the last sign of life, and marked
-   * unfinished.
+   * Notes something imperfect found at {@code line} (0 for none); the timeline shows it in {@link
+   * Timeline#warnings()}.
    */
-  public boolean addRecovered(TimelineSpan.Builder builder, long heartbeatEpochNanos) {
-    TimelineSpan probe = builder.build();
-    if (ids.get(probe.traceIdHigh(), probe.traceIdLow(), probe.spanIdBits()) >= 0) {
-      return false;
-    }
-    if (builder.endEpochNanos() == 0) {
-      builder.setEndEpochNanos(Math.max(heartbeatEpochNanos, builder.startEpochNanos())).setUnfinished(true);
-      warn(0, "span " + probe.spanId() + " (" + probe.name() + ") never ended: the process stopped; shown unfinished, ending at its last heartbeat");
-    } else {
-      warn(0, "span " + probe.spanId() + " (" + probe.name() + ") ended but never reached the capture file; recovered from the crash journal");
-    }
-    return add(builder, 0);
-  }
-
-  /** Whether a span with these ids is already in. */
-  public boolean contains(long traceIdHigh, long traceIdLow, long spanId) {
-    return ids.get(traceIdHigh, traceIdLow, spanId) >= 0;
-  }
-
-  /** Notes something imperfect found at {@code line} (0 for none). */
   public void warn(long line, String message) {
     warnings.add(new LoadWarning(source, line, message));
   }

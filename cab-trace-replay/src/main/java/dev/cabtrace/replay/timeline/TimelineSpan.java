@@ -68,7 +68,7 @@ public final class TimelineSpan {
     return modelCall;
   }
 
-  /** A builder, for readers of trace formats. */
+  /** A builder, for readers of trace formats and for timelines made by hand ({@link TimelineBuilder}). */
   public static Builder builder() {
     return new Builder();
   }
@@ -325,11 +325,13 @@ public final class TimelineSpan {
       return spanId;
     }
 
-    long startEpochNanos() {
+    /** The start set so far, epoch nanoseconds (0 when none). */
+    public long startEpochNanos() {
       return startEpochNanos;
     }
 
-    long endEpochNanos() {
+    /** The end set so far, epoch nanoseconds (0 when none: a span that never ended). */
+    public long endEpochNanos() {
       return endEpochNanos;
     }
 

@@ -157,6 +157,49 @@ class CabTraceCliTest {
   }
 
   @Test
+  void jsonOutputEscapesC1DelAndInvisibleCharacters() throws IOException {
+    String name = "csi\u009b31m del\u007f ls\u2028 rlo\u202e bom\ufeff";
+    String trace = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"spans\":[{"
+        + "\"traceId\":\"8293433263b72503f683e7696220d242\",\"spanId\":\"0000000000000001\","
+        + "\"name\":\"csi\\u009b31m del\\u007f ls\\u2028 rlo\\u202e bom\\ufeff\",\"kind\":1,"
+        + "\"startTimeUnixNano\":\"1\",\"endTimeUnixNano\":\"2\",\"attributes\":[]}]}]}]}\n";
+    Path file = Files.writeString(dir.resolve("c1.jsonl"), trace);
+
+    for (List<String> args : List.of(List.of("show", "--json"), List.of("frame", "--at", "0s", "--json"))) {
+      List<String> command = new ArrayList<>(args);
+      command.add(1, file.toString());
+      Result result = run(command.toArray(String[]::new));
+      assertThat(result.exit()).as(args.toString()).isZero();
+      assertThat(result.out().chars()).as(args.toString())
+          .noneMatch(c -> c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0x2028 || c == 0x202e || c == 0xfeff);
+      assertThat(result.out()).contains("csi\\u009b31m del\\u007f ls\\u2028 rlo\\u202e bom\\ufeff");
+      // Escaped, not lost: a JSON reader gets the name back as it was.
+      assertThat(fieldValues(result.out(), "name")).contains(name);
+    }
+  }
+
+  @Test
+  void aBackslashInATraceIsShownDoubledAndInvisibleCharactersAsEscapes() throws IOException {
+    String trace = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"spans\":[{"
+        + "\"traceId\":\"8293433263b72503f683e7696220d242\",\"spanId\":\"0000000000000001\","
+        + "\"name\":\"fake\\\\e[31m\\u202eevil\\u200b\",\"kind\":1,\"startTimeUnixNano\":\"1\",\"endTimeUnixNano\":\"2\","
+        + "\"attributes\":[{\"key\":\"path\",\"value\":{\"stringValue\":\"C:\\\\tmp \\\"x\\\"\"}}]}]}]}]}\n";
+    Path file = Files.writeString(dir.resolve("backslash.jsonl"), trace);
+
+    String out = run("show", file.toString()).out();
+    assertThat(out).contains("fake\\\\e[31m\\u202eevil\\u200b").contains("{\"path\":\"C:\\\\tmp \\\"x\\\"\"}");
+  }
+
+  @Test
+  void versionIsTheBuildsVersion() throws IOException {
+    Result result = run("--version");
+    assertThat(result.exit()).isZero();
+    assertThat(result.out()).startsWith("cab-trace ").doesNotContain("unknown");
+    String version = result.out().strip().substring("cab-trace ".length());
+    assertThat(Files.readString(Path.of("pom.xml"))).contains("<version>" + version + "</version>");
+  }
+
+  @Test
   void readsStdinWithADash() throws IOException {
     InputStream saved = System.in;
     try (InputStream in = Files.newInputStream(resource("seed-cell.zipkin.json"))) {

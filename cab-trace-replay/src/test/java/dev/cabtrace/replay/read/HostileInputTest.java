@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -178,13 +177,11 @@ class HostileInputTest {
     for (int i = 1; i <= 100_000; i++) {
       chain.append(line(String.format("%016x", 1_000_000 + i), null, "root", i, i + 1)).append('\n');
     }
-    long started = System.nanoTime();
     Timeline timeline = read(chain.toString());
 
     assertThat(timeline.size()).isEqualTo(200_000);
     assertThat(timeline.spans().stream().mapToInt(TimelineSpan::depth).max().orElse(0)).isEqualTo(depth - 1);
     assertThat(timeline.roots()).hasSize(100_001);
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
     // At offset 50,000: chain spans 1..50,001 are all open, and root 50,001 is running.
     assertThat(timeline.frame(depth / 2).active()).hasSize(depth / 2 + 2);
   }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Mutates valid traces (byte flips, truncation, duplication, splicing) thousands of times: every
- * load must end in a timeline or in the reader's own error, quickly, with no other exception.
+ * load must end in a timeline or in the reader's own error, with no other exception. (How fast a
+ * load is belongs to {@code ReplayBenchmark}, not to a unit test.)
  */
 class TraceReaderFuzzTest {
 
@@ -35,10 +36,8 @@ class TraceReaderFuzzTest {
     Random random = new Random(20261124L);
     int loaded = 0;
     int rejected = 0;
-    long slowest = 0;
     for (int run = 0; run < RUNS; run++) {
       byte[] input = mutate(seeds.get(random.nextInt(seeds.size())), seeds.get(random.nextInt(seeds.size())), random);
-      long start = System.nanoTime();
       try {
         Timeline timeline = TraceReader.create().read(new ByteArrayInputStream(input), "fuzz-" + run);
         assertThat(timeline.size()).isPositive();
@@ -53,12 +52,10 @@ class TraceReaderFuzzTest {
         throw new AssertionError("run " + run + " threw " + e + " on input: "
             + new String(input, 0, Math.min(400, input.length), java.nio.charset.StandardCharsets.ISO_8859_1), e);
       }
-      slowest = Math.max(slowest, System.nanoTime() - start);
     }
     assertThat(loaded + rejected).isEqualTo(RUNS);
     assertThat(loaded).as("most mutations still hold spans").isGreaterThan(RUNS / 4);
     assertThat(rejected).as("some mutations leave nothing to load").isPositive();
-    assertThat(slowest).as("slowest load, ns").isLessThan(2_000_000_000L);
   }
 
   private static byte[] mutate(byte[] seed, byte[] other, Random random) {

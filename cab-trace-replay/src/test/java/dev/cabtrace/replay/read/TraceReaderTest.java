@@ -3,7 +3,7 @@ package dev.cabtrace.replay.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cabtrace.api.CabSpanKind;
-import dev.cabtrace.replay.timeline.Durations;
+import dev.cabtrace.replay.internal.Durations;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.io.IOException;

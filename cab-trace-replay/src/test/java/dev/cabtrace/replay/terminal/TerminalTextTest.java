@@ -20,7 +20,57 @@ class TerminalTextTest {
         Arguments.of("newline", "a\nb", "a\\nb"),
         Arguments.of("DEL", "a\u007fb", "a\\x7fb"),
         Arguments.of("bidi override", "abc\u202edef", "abc\\u202edef"),
+        Arguments.of("bidi isolate", "a\u2067b\u2069c", "a\\u2067b\\u2069c"),
+        Arguments.of("right-to-left mark", "a\u200fb", "a\\u200fb"),
+        Arguments.of("arabic letter mark", "a\u061cb", "a\\u061cb"),
+        Arguments.of("zero-width space", "cargo\u200btest", "cargo\\u200btest"),
+        Arguments.of("word joiner", "a\u2060b", "a\\u2060b"),
+        Arguments.of("line separator", "a\u2028b", "a\\u2028b"),
+        Arguments.of("paragraph separator", "a\u2029b", "a\\u2029b"),
+        Arguments.of("byte order mark", "\ufeffname", "\\ufeffname"),
+        Arguments.of("lone high surrogate", "a\ud83db", "a\\ud83db"),
+        Arguments.of("lone low surrogate", "a\ude00b", "a\\ude00b"),
+        Arguments.of("reversed surrogates", "\ude00\ud83d", "\\ude00\\ud83d"),
+        Arguments.of("C1 NEL", "a\u0085b", "a\\u0085b"),
+        Arguments.of("backslash", "C:\\tmp\\n", "C:\\\\tmp\\\\n"),
+        Arguments.of("backslash before ESC", "\\\u001b", "\\\\\\e"),
+        Arguments.of("surrogate pair stays", "ok \ud83d\ude00", "ok \ud83d\ude00"),
         Arguments.of("unicode stays", "é 世界", "é 世界"));
+  }
+
+  /** Every character that would print as nothing, reorder text or act as a control. */
+  private static boolean unsafe(int c) {
+    return c < 0x20
+        || (c >= 0x7f && c <= 0x9f)
+        || c == 0x061c
+        || (c >= 0x200b && c <= 0x200f)
+        || (c >= 0x2028 && c <= 0x202e)
+        || (c >= 0x2060 && c <= 0x2069)
+        || c == 0xfeff
+        || (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE);
+  }
+
+  @Test
+  void everyBmpCharacterIsSafeOrEscapedAlone() {
+    for (int c = 0; c <= 0xffff; c++) {
+      String escaped = TerminalText.escapeLine("[" + (char) c + "]");
+      if (unsafe(c)) {
+        assertThat(escaped).as("U+%04X", c).startsWith("[\\").doesNotContain(String.valueOf((char) c));
+      } else if (c == '\\') {
+        assertThat(escaped).isEqualTo("[\\\\]");
+      } else {
+        assertThat(escaped).as("U+%04X", c).isEqualTo("[" + (char) c + "]");
+      }
+    }
+  }
+
+  @Test
+  void aBackslashFromTheTraceNeverReadsAsAnEscape() {
+    // A name that spells out "\e[31m" must not look like the ESC that cab-trace escaped.
+    assertThat(TerminalText.escapeLine("\\e[31m")).isEqualTo("\\\\e[31m");
+    assertThat(TerminalText.escapeLine("\u001b[31m")).isEqualTo("\\e[31m");
+    assertThat(TerminalText.escapeLineKeepingSgr("a\\b\u001b[1mc")).isEqualTo("a\\\\b\u001b[1mc");
+    assertThat(TerminalText.screenTail("dir C:\\x\n", 80, 1)).containsExactly("dir C:\\\\x");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -28,7 +78,7 @@ class TerminalTextTest {
   void escapeLineLeavesNoControlCharacter(String name, String input, String expected) {
     String escaped = TerminalText.escapeLine(input);
     assertThat(escaped).isEqualTo(expected);
-    assertThat(escaped.chars()).noneMatch(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f));
+    assertThat(escaped.codePoints()).noneMatch(TerminalTextTest::unsafe);
   }
 
   @Test

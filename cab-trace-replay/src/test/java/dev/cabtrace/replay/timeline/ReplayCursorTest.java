@@ -2,6 +2,7 @@ package dev.cabtrace.replay.timeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cabtrace.replay.internal.Durations;
 import dev.cabtrace.replay.read.TraceReader;
 import java.io.IOException;
 import java.io.InputStream;

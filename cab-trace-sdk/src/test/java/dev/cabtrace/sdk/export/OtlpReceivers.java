@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -43,27 +44,72 @@ final class OtlpReceivers {
     List<ResourceSpans> resources() {
       return requests.stream().flatMap(r -> r.getResourceSpansList().stream()).toList();
     }
+
+    synchronized void add(ExportTraceServiceRequest request) {
+      requests.add(request);
+      notifyAll();
+    }
+
+    /**
+     * The spans, once at least {@code count} have arrived: the SDK's close waits only briefly for a
+     * backend copy, which may arrive after it. Bounded by the test's own timeout, not by a guess.
+     */
+    synchronized List<Span> awaitSpans(int count) throws InterruptedException {
+      while (spans().size() < count) {
+        wait();
+      }
+      return spans();
+    }
   }
 
   /** OTLP/HTTP at /v1/traces. */
   static final class Http implements AutoCloseable {
     final Received received = new Received();
     private final HttpServer server;
+    private final CountDownLatch open = new CountDownLatch(1);
 
+    /** A receiver that answers at once. */
     Http() throws IOException {
+      this(true);
+    }
+
+    /**
+     * A receiver that, unless {@code open}, holds every request unanswered until {@link #open()}:
+     * a backend that hangs, for as long as the test wants.
+     */
+    Http(boolean open) throws IOException {
+      if (open) {
+        open();
+      }
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
       server.createContext("/v1/traces", exchange -> {
         byte[] body = exchange.getRequestBody().readAllBytes();
         exchange.getRequestHeaders().forEach((k, v) -> received.headers.put(k.toLowerCase(), v.get(0)));
-        received.requests.add(ExportTraceServiceRequest.parseFrom(body));
+        ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body);
+        awaitOpen();
         byte[] answer = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
         exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
         exchange.sendResponseHeaders(200, answer.length == 0 ? -1 : answer.length);
         try (OutputStream out = exchange.getResponseBody()) {
           out.write(answer);
         }
+        received.add(request);
       });
       server.start();
+    }
+
+    /** Answers the held requests and every later one. */
+    void open() {
+      open.countDown();
+    }
+
+    private void awaitOpen() throws IOException {
+      try {
+        open.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
     }
 
     String baseUrl() {
@@ -72,6 +118,7 @@ final class OtlpReceivers {
 
     @Override
     public void close() {
+      open();
       server.stop(0);
     }
   }
@@ -92,9 +139,9 @@ final class OtlpReceivers {
       ServerServiceDefinition service =
           ServerServiceDefinition.builder("opentelemetry.proto.collector.trace.v1.TraceService")
               .addMethod(export, ServerCalls.asyncUnaryCall((request, observer) -> {
-                received.requests.add(request);
                 observer.onNext(ExportTraceServiceResponse.getDefaultInstance());
                 observer.onCompleted();
+                received.add(request);
               }))
               .build();
       server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(service).build().start();

@@ -2,6 +2,7 @@ package dev.cabtrace.examples.bench;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import dev.cabtrace.replay.player.FrameRenderer;
 import dev.cabtrace.replay.read.TraceReader;
 import dev.cabtrace.replay.timeline.Frame;
 import dev.cabtrace.replay.timeline.ReplayCursor;
@@ -19,7 +20,8 @@ import java.util.Random;
  * The replay core's speed and memory on a generated trace of 1,000,000 spans in OTLP JSON Lines
  * (about 500 MB), in one run: load time vs a bare Jackson streaming parse of the same file (target
  * ≤ 1.5×), retained heap per span after load (target ≤ 300 bytes plus the attributes' own strings),
- * and the median cost of step span, tick and frame(t) at random positions (target ≤ 10 µs).
+ * the median cost of step span, tick and frame(t) at random positions (target ≤ 10 µs), and the
+ * slowest draw of a 120×40 player screen (target ≤ 16 ms, one frame at 60 Hz).
  *
  * <pre>java -Xmx1g -cp examples/target/cab-trace-examples.jar dev.cabtrace.examples.bench.ReplayBenchmark [SPANS]</pre>
  */
@@ -96,6 +98,18 @@ public final class ReplayBenchmark {
     }
     System.out.printf("median: step span %.2f µs, tick %.2f µs, frame(t) %.2f µs (target <= 10 µs) [%d]%n",
         median(step) / 1e3, median(tick) / 1e3, median(frame) / 1e3, sink % 10);
+
+    long[] render = new long[500];
+    for (int round = 0; round < 2; round++) { // the first round warms up
+      for (int i = 0; i < render.length; i++) {
+        Frame f = timeline.frame((long) (random.nextDouble() * timeline.durationNanos()));
+        long start = System.nanoTime();
+        sink += FrameRenderer.render(timeline, f, null, 120, 40, false, 1).size();
+        render[i] = System.nanoTime() - start;
+      }
+    }
+    System.out.printf("player screen 120x40: median %.2f ms, slowest %.2f ms (target <= 16 ms) [%d]%n",
+        median(render) / 1e6, Arrays.stream(render).max().orElse(0) / 1e6, sink % 10);
   }
 
   /** Tokenizes the file; with {@code readValues}, also materializes every string and number. */

@@ -1,8 +1,12 @@
-package dev.cabtrace.replay.timeline;
+package dev.cabtrace.replay.internal;
 
 import java.util.Locale;
 
-/** Durations printed the way the cell page prints them: {@code 85455 ms}, {@code 85.46 s}. */
+/**
+ * Durations printed the way the cell page prints them: {@code 85455 ms}, {@code 85.46 s}, and
+ * parsed from what people type ({@code 1.5s}). Internal: shared by cab-trace's own packages, not
+ * part of its API; it may change without notice.
+ */
 public final class Durations {
 
   private Durations() {}

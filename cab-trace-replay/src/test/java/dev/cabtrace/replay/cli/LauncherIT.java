@@ -1,0 +1,64 @@
+package dev.cabtrace.replay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher the build writes beside the CLI jar: {@code target/cab-trace}. */
+@Timeout(120)
+class LauncherIT {
+
+  private static final Path LAUNCHER = Path.of("target/cab-trace").toAbsolutePath();
+
+  @TempDir Path dir;
+
+  private record Result(int exit, String out) {}
+
+  private static Result run(Map<String, String> environment, String... command) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    Process process = builder.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Result(process.exitValue(), out);
+  }
+
+  @Test
+  void printsTheBuildsVersion() throws Exception {
+    assertThat(Files.isExecutable(LAUNCHER)).as(LAUNCHER + " is executable").isTrue();
+    Result result = run(Map.of(), LAUNCHER.toString(), "--version");
+    assertThat(result.exit()).as(result.out()).isZero();
+    assertThat(result.out().strip()).isEqualTo("cab-trace " + CabTraceCli.Version.of()).doesNotContain("unknown");
+  }
+
+  @Test
+  void findsItsJarThroughASymlinkAndPassesArgumentsAsTheyAre() throws Exception {
+    Path link = Files.createSymbolicLink(dir.resolve("cab-trace"), LAUNCHER);
+    Path trace = dir.resolve("a cell with spaces.jsonl");
+    try (InputStream in = LauncherIT.class.getResourceAsStream("/dev/cabtrace/replay/read/seed-cell.otlp.jsonl")) {
+      Files.copy(in, trace);
+    }
+    Result result = run(Map.of(), link.toString(), "show", trace.toString());
+    Files.delete(link); // @TempDir would warn about a link out of it
+    assertThat(result.exit()).as(result.out()).isZero();
+    assertThat(result.out()).contains("Trace spans (5)");
+  }
+
+  @Test
+  void takesJvmOptionsFromCabTraceJavaOpts() throws Exception {
+    Result bad = run(Map.of("CAB_TRACE_JAVA_OPTS", "-XX:+NoSuchCabTraceOption"), LAUNCHER.toString(), "--version");
+    assertThat(bad.exit()).isNotZero();
+    assertThat(bad.out()).contains("NoSuchCabTraceOption");
+
+    Result good = run(Map.of("CAB_TRACE_JAVA_OPTS", "-Xmx64m -Dcab.trace.test=1"), LAUNCHER.toString(), "--version");
+    assertThat(good.exit()).as(good.out()).isZero();
+  }
+}
