@@ -79,14 +79,22 @@ public final class SweepLedger {
      */
     public Builder add(Timeline timeline) {
       Objects.requireNonNull(timeline, "timeline");
-      String tui = identity(timeline, "cab.tui");
-      String model = identity(timeline, "cab.model");
-      CellScore score = CellScore.of(timeline);
+      return add(identity(timeline, "cab.tui"), identity(timeline, "cab.model"), CellScore.of(timeline));
+    }
+
+    /** Adds a cell already scored, in the group of agent {@code tui} and {@code model} (either may be null). */
+    public Builder add(String tui, String model, CellScore score) {
+      Objects.requireNonNull(score, "score");
       synchronized (this) {
         cells++;
         groups.computeIfAbsent(Arrays.asList(tui, model), k -> new Accumulator(tui, model)).add(score);
       }
       return this;
+    }
+
+    /** The agent or model a cell is counted under: the resource's, else the first span attribute of that name. */
+    public static String identityOf(Timeline timeline, String key) {
+      return identity(timeline, key);
     }
 
     /** Notes something that could not be counted, naming it. */

@@ -2,6 +2,9 @@ package dev.cabtrace.replay.page;
 
 import dev.cabtrace.replay.internal.Durations;
 import dev.cabtrace.replay.read.TraceReadException;
+import dev.cabtrace.replay.ledger.CellScore;
+import dev.cabtrace.replay.ledger.SweepGroup;
+import dev.cabtrace.replay.ledger.SweepLedger;
 import dev.cabtrace.replay.read.TraceReader;
 import dev.cabtrace.replay.timeline.Timeline;
 import java.io.IOException;
@@ -48,7 +51,12 @@ final class CellIndex {
    * @param summary what its trace says, or null when it could not be read
    * @param error the one-line error, or null
    */
-  record Row(String path, CellSummary summary, String error) {}
+  /** One capture: its summary and score, or why it could not be read. */
+  record Row(String path, CellSummary summary, String error, String tui, String model, CellScore score) {
+    Row(String path, CellSummary summary, String error) {
+      this(path, summary, error, null, null, null);
+    }
+  }
 
   private record Cached(long size, long modified, Row row) {}
 
@@ -103,7 +111,8 @@ final class CellIndex {
   private static Row read(Path file, String relative) {
     try {
       Timeline timeline = TraceReader.create().read(file);
-      return new Row(relative, CellSummary.of(timeline), null);
+      return new Row(relative, CellSummary.of(timeline), null, SweepLedger.Builder.identityOf(timeline, "cab.tui"),
+          SweepLedger.Builder.identityOf(timeline, "cab.model"), CellScore.of(timeline));
     } catch (TraceReadException e) {
       // The message names the file by its absolute path; the page names it as the index does.
       return new Row(relative, null, String.valueOf(e.getMessage()).replace(file.toString(), relative));
@@ -133,7 +142,8 @@ final class CellIndex {
         .append("<p class=\"brand\">cab-trace · cells</p>\n<h1>").append(HtmlText.fromTrace(title)).append("</h1>\n")
         .append("<p class=\"note\">").append(rows.size()).append(rows.size() == 1 ? " capture" : " captures")
         .append(" (*.jsonl, read-only). Each cell's page is generated when you open it.</p>\n")
-        .append("<table>\n<thead><tr><th>Cell</th><th>Agent</th><th>Model</th><th>Task</th><th>Pass</th>")
+        .append(sweepTable(rows))
+        .append("<h2>Cells</h2>\n<table>\n<thead><tr><th>Cell</th><th>Agent</th><th>Model</th><th>Task</th><th>Pass</th>")
         .append("<th class=\"num\">Tokens</th><th class=\"num\">Duration</th></tr></thead>\n<tbody>\n");
     for (Row row : rows) {
       out.append("<tr").append(row.error() != null ? " class=\"error\"" : "").append(">");
@@ -156,6 +166,40 @@ final class CellIndex {
       out.append("</tr>\n");
     }
     return out.append("</tbody>\n</table>\n</body>\n</html>\n").toString();
+  }
+
+  /** The sweep ledger of the readable cells, per agent and model, as {@code cab-trace sweep} prints it. */
+  static String sweepTable(List<Row> rows) {
+    SweepLedger.Builder ledger = SweepLedger.builder();
+    for (Row row : rows) {
+      if (row.score() != null) {
+        ledger.add(row.tui(), row.model(), row.score());
+      }
+    }
+    StringBuilder out = new StringBuilder("<h2>Sweep</h2>\n<table class=\"sweep\">\n<thead><tr><th>Agent</th><th>Model</th>"
+        + "<th class=\"num\">Cells</th><th class=\"num\">Passes</th><th class=\"num\">Pass rate</th>"
+        + "<th class=\"num\">Total tokens</th><th class=\"num\">Tokens/correct</th>"
+        + "<th class=\"num\">Wall median</th><th class=\"num\">Wall p90</th></tr></thead>\n<tbody>\n");
+    for (SweepGroup group : ledger.build().groups()) {
+      out.append("<tr>");
+      cell(out, group.tui());
+      cell(out, group.model());
+      number(out, String.valueOf(group.cells()));
+      number(out, String.valueOf(group.passes()));
+      number(out, String.format(java.util.Locale.ROOT, "%.3f", group.passRate()));
+      number(out, group.totalTokens() == null ? null : group.totalTokens().toString());
+      number(out, group.tokensPerCorrectTask() == null ? null
+          : String.format(java.util.Locale.ROOT, "%.1f", group.tokensPerCorrectTask()));
+      number(out, String.format(java.util.Locale.ROOT, "%.3f s", group.wallClockMsMedian() / 1000));
+      number(out, String.format(java.util.Locale.ROOT, "%.3f s", group.wallClockMsP90() / 1000));
+      out.append("</tr>\n");
+    }
+    return out.append("</tbody>\n</table>\n").toString();
+  }
+
+  private static void number(StringBuilder out, String value) {
+    out.append("<td class=\"num\">")
+        .append(value == null ? "<span class=\"unknown\">not recorded</span>" : HtmlText.escape(value)).append("</td>");
   }
 
   private static void cell(StringBuilder out, String value) {

@@ -83,6 +83,11 @@ class CellServerTest {
         .contains("<a href=\"/cell/with%20space%20%26%20%3Cb%3E.jsonl\">with space &amp; &lt;b&gt;.jsonl</a>")
         .doesNotContain("notes.txt", "secret", "<b>");
     assertThat(body).containsPattern("<tr class=\"error\"><td>sweep-1/broken.jsonl</td><td colspan=\"6\" class=\"error-text\">[^<]*broken.jsonl[^<]*</td>");
+    // The sweep ledger of the readable cells comes first, as `cab-trace sweep` computes it.
+    assertThat(body.indexOf("<h2>Sweep</h2>")).isPositive().isLessThan(body.indexOf("<h2>Cells</h2>"));
+    assertThat(body).containsPattern("<tr><td>openhands</td><td>qwen/qwen3-next-80b-a3b-instruct</td><td class=\"num\">\\d</td>"
+        + "<td class=\"num\">0</td><td class=\"num\">0.000</td><td class=\"num\"><span class=\"unknown\">not recorded</span></td>"
+        + "<td class=\"num\"><span class=\"unknown\">not recorded</span></td><td class=\"num\">85.456 s</td>");
   }
 
   @Test
