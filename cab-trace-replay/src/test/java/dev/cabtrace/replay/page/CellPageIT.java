@@ -281,7 +281,12 @@ class CellPageIT {
     // Space plays (in real time, at 8x) and pauses; stepping goes on from where it stopped.
     press(" ");
     assertThat((Boolean) js("return cabPage.playing()")).isTrue();
-    Thread.sleep(400);
+    // Until the page has played some way (bounded), rather than for a fixed time.
+    long before = cursor.offsetNanos();
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (pageT() <= before && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20));
+    }
     press(" ");
     assertThat((Boolean) js("return cabPage.playing()")).isFalse();
     long played = pageT();
