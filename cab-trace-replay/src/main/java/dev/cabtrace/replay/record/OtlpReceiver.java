@@ -219,6 +219,24 @@ public final class OtlpReceiver implements AutoCloseable {
     if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
       in = new GZIPInputStream(in);
     }
+    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (declared != null && exchange.getRequestHeaders().getFirst("Content-Encoding") == null) {
+      // The usual case: read exactly the declared length into one array.
+      long length;
+      try {
+        length = Long.parseLong(declared.trim());
+      } catch (NumberFormatException e) {
+        throw new IOException("bad Content-Length " + declared);
+      }
+      if (length < 0 || length > MAX_BODY_BYTES) {
+        throw new IOException("body of " + length + " bytes is over " + MAX_BODY_BYTES);
+      }
+      byte[] body = in.readNBytes((int) length);
+      if (body.length < length) {
+        throw new IOException("body cut short: " + body.length + " of " + length + " bytes");
+      }
+      return body;
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] buffer = new byte[16 * 1024];
     int n;

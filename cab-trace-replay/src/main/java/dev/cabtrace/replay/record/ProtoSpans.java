@@ -53,21 +53,37 @@ final class ProtoSpans {
 
   static List<SpanData> of(ExportTraceServiceRequest request) throws Malformed {
     List<SpanData> spans = new ArrayList<>();
+    Ids ids = new Ids();
     for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
       Resource resource = Resource.create(
           attributes(resourceSpans.getResource().getAttributesList()), emptyToNull(resourceSpans.getSchemaUrl()));
       for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
         InstrumentationScopeInfo scope = scope(scopeSpans.getScope(), scopeSpans.getSchemaUrl());
         for (Span span : scopeSpans.getSpansList()) {
-          spans.add(span(span, scope, resource));
+          spans.add(span(span, scope, resource, ids));
         }
       }
     }
     return spans;
   }
 
-  private static SpanData span(Span span, InstrumentationScopeInfo scope, Resource resource) throws Malformed {
-    String traceId = id(span.getTraceId(), 16, "traceId");
+  /** The last trace id seen in a request, as hex: the spans of one request mostly share it. */
+  private static final class Ids {
+    ByteString lastTraceId;
+    String lastTraceIdHex;
+
+    String traceId(ByteString bytes) throws Malformed {
+      if (!bytes.equals(lastTraceId)) {
+        lastTraceIdHex = id(bytes, 16, "traceId");
+        lastTraceId = bytes;
+      }
+      return lastTraceIdHex;
+    }
+  }
+
+  private static SpanData span(Span span, InstrumentationScopeInfo scope, Resource resource, Ids ids)
+      throws Malformed {
+    String traceId = ids.traceId(span.getTraceId());
     String spanId = id(span.getSpanId(), 8, "spanId");
     TraceState state = traceState(span.getTraceState());
     // The low byte of flags holds the W3C trace flags; spans that were exported were sampled.

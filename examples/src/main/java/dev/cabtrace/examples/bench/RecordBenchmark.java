@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Spans per second into the capture file through {@code cab-trace record}'s OTLP receiver (the
  * spans an agent's OpenTelemetry SDK made, marshalled by the official OTLP marshaler, posted over
- * OTLP/HTTP protobuf on loopback from 4 threads), next to the same spans created in-process through
+ * OTLP/HTTP protobuf on loopback from 4 keep-alive connections by a load generator as light as wrk),
+ * next to the same spans created in-process through
  * the cab-trace SDK from 4 threads, in the same run (target: receiver ≥ 0.5× in-process). The
  * agent's own cost of making and marshalling its spans is not counted on either side.
  *
@@ -87,15 +88,20 @@ public final class RecordBenchmark {
     try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setCrashJournal(false)
             .setEnvironment(Map.of()).build();
         OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false)) {
-      URI uri = URI.create("http://127.0.0.1:" + receiver.httpPort() + "/v1/traces");
-      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      int port = receiver.httpPort();
       long start = System.nanoTime();
       List<Thread> threads = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
         int first = t;
         Thread thread = new Thread(() -> {
-          for (int i = first; i < requests.size(); i += THREADS) {
-            post(client, uri, requests.get(i));
+          // A load generator as light as wrk: pre-built requests on one keep-alive connection, so
+          // that the 2 cores go to the receiver, not to an HTTP client library.
+          try (RawHttpConnection connection = new RawHttpConnection(port)) {
+            for (int i = first; i < requests.size(); i += THREADS) {
+              connection.post("/v1/traces", "application/x-protobuf", requests.get(i));
+            }
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
           }
         });
         thread.start();
@@ -167,6 +173,63 @@ public final class RecordBenchmark {
         channel.shutdownNow();
       }
       Files.deleteIfExists(capture);
+    }
+  }
+
+  /** One keep-alive HTTP/1.1 connection that posts bodies and reads status and body back. */
+  private static final class RawHttpConnection implements AutoCloseable {
+    private final java.net.Socket socket;
+    private final java.io.BufferedInputStream in;
+    private final java.io.OutputStream out;
+
+    RawHttpConnection(int port) throws java.io.IOException {
+      socket = new java.net.Socket("127.0.0.1", port);
+      socket.setTcpNoDelay(true);
+      in = new java.io.BufferedInputStream(socket.getInputStream());
+      out = new java.io.BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+    }
+
+    void post(String path, String contentType, byte[] body) throws java.io.IOException {
+      byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + contentType
+          + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      while (true) {
+        out.write(head);
+        out.write(body);
+        out.flush();
+        String status = line();
+        long length = 0;
+        for (String header = line(); !header.isEmpty(); header = line()) {
+          if (header.regionMatches(true, 0, "content-length:", 0, 15)) {
+            length = Long.parseLong(header.substring(15).trim());
+          }
+        }
+        in.skipNBytes(length);
+        if (status.startsWith("HTTP/1.1 200")) {
+          return;
+        }
+        if (!status.startsWith("HTTP/1.1 429")) {
+          throw new IllegalStateException("receiver answered " + status);
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+      }
+    }
+
+    private String line() throws java.io.IOException {
+      StringBuilder line = new StringBuilder();
+      for (int b = in.read(); b != '\n'; b = in.read()) {
+        if (b < 0) {
+          throw new java.io.EOFException("receiver closed the connection");
+        }
+        if (b != '\r') {
+          line.append((char) b);
+        }
+      }
+      return line.toString();
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      socket.close();
     }
   }
 
