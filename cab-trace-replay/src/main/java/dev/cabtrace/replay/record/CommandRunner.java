@@ -135,9 +135,13 @@ final class CommandRunner {
     return thread;
   }
 
-  /** Kills the whole tree, children first so none is re-parented and left running. */
+  /**
+   * Kills the whole tree: the tree as it stands is noted first, then the command itself (so that it
+   * cannot go on to its next step and exit cleanly once a child dies), then everything it started.
+   */
   static void kill(Process process) {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    java.util.List<ProcessHandle> tree = process.descendants().toList();
     process.destroyForcibly();
+    tree.forEach(ProcessHandle::destroyForcibly);
   }
 }
