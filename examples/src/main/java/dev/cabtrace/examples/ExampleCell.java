@@ -116,7 +116,7 @@ public final class ExampleCell implements Callable<Integer> {
         .setTimeout(Duration.ofSeconds(timeoutSeconds))
         .setModelUpstream(modelUpstream)
         .setOtlpReceiver(false)
-        .setConsole(nonClosing(console), System.err)
+        .setConsole(console, System.err)
         .build()
         .run(argv);
     console.printf(
@@ -132,15 +132,5 @@ public final class ExampleCell implements Callable<Integer> {
       return 1;
     }
     return 0;
-  }
-
-  /** The console outlives the subprocess: closing the recorder's stream must not close it. */
-  private static PrintStream nonClosing(PrintStream console) {
-    return new PrintStream(console, true) {
-      @Override
-      public void close() {
-        flush();
-      }
-    };
   }
 }
