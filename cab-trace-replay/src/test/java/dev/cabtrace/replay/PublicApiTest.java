@@ -33,11 +33,11 @@ class PublicApiTest {
       // Shared by cab-trace's own packages; public only because Java needs it to be.
       Map.entry("dev.cabtrace.replay.internal", Set.of("Durations")),
       Map.entry("dev.cabtrace.replay.junit", Set.of("CabTraceExtension", "CellCapture")),
-      Map.entry("dev.cabtrace.replay.ledger", Set.of("Budget", "Budget.Builder", "BudgetCheck", "CellScore", "SweepGroup", "SweepLedger", "SweepLedger.Builder", "TimelineDiff", "TimelineDiff.Axis", "TimelineDiff.SpanChange")),
+      Map.entry("dev.cabtrace.replay.ledger", Set.of("Budget", "Budget.Builder", "BudgetCheck", "CellScore", "SweepGroup", "SweepLedger", "SweepLedger.Builder", "TimelineDiff", "TimelineDiff.Axis", "TimelineDiff.SpanChange", "TraceFacts")),
       Map.entry("dev.cabtrace.replay.page", Set.of("CellPage", "CellPage.Builder", "CellServer", "CellServer.Builder")),
       Map.entry("dev.cabtrace.replay.player", Set.of("FrameRenderer", "TerminalPlayer")),
       Map.entry("dev.cabtrace.replay.push", Set.of("CapturePusher", "CapturePusher.Result")),
-      Map.entry("dev.cabtrace.replay.read", Set.of("TraceReadException", "TraceReader", "TraceReader.Builder")),
+      Map.entry("dev.cabtrace.replay.read", Set.of("TraceReadException", "TraceReader", "TraceReader.Builder", "TraceReader.ProgressListener")),
       Map.entry("dev.cabtrace.replay.record", Set.of("CellRecorder", "CellRecorder.Builder", "OtlpReceiver", "RecordResult")),
       Map.entry("dev.cabtrace.replay.screen", Set.of("CellStyle", "Screen", "ScreenCell", "ScreenPlayback", "ScreenRecording", "ScreenRecording.Builder", "TerminalEmulator")),
       Map.entry("dev.cabtrace.replay.terminal", Set.of("TerminalText")),

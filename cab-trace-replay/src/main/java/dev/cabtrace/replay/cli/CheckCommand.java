@@ -56,7 +56,7 @@ final class CheckCommand implements Callable<Integer> {
       throw new IllegalArgumentException("no budget to check: give --max-total-tokens, --max-model-calls, --max-wall,"
           + " --max-model-call-time or --require-pass");
     }
-    List<BudgetCheck> checks = budget.check(CellScore.of(source.load()));
+    List<BudgetCheck> checks = budget.check(source.facts(span -> {}).score());
     PrintWriter out = spec.commandLine().getOut();
     boolean within = true;
     for (BudgetCheck check : checks) {

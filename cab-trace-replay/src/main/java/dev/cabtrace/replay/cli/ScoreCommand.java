@@ -3,8 +3,8 @@ package dev.cabtrace.replay.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cabtrace.replay.internal.Durations;
 import dev.cabtrace.replay.ledger.CellScore;
+import dev.cabtrace.replay.ledger.TraceFacts;
 import dev.cabtrace.replay.terminal.TerminalText;
-import dev.cabtrace.replay.timeline.Timeline;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigDecimal;
@@ -29,9 +29,9 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Timeline timeline = source.load();
-    CellScore score = CellScore.of(timeline);
-    spec.commandLine().getOut().print(json ? json(score) : text(timeline, score));
+    TraceFacts facts = source.facts(span -> {});
+    CellScore score = facts.score();
+    spec.commandLine().getOut().print(json ? json(score) : text(facts, score));
     spec.commandLine().getOut().flush();
     return 0;
   }
@@ -59,10 +59,10 @@ final class ScoreCommand implements Callable<Integer> {
     return text.append('\n').toString();
   }
 
-  private static String text(Timeline timeline, CellScore score) {
-    Object cell = timeline.resource().get("cab.cell_id");
+  private static String text(TraceFacts facts, CellScore score) {
+    Object cell = facts.resource().get("cab.cell_id");
     StringBuilder out = new StringBuilder();
-    out.append("Cell ").append(TerminalText.escapeLine(cell == null ? timeline.source() : String.valueOf(cell)))
+    out.append("Cell ").append(TerminalText.escapeLine(cell == null ? facts.source() : String.valueOf(cell)))
         .append("\n\n");
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"tokens", "", ""});

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.cabtrace.replay.ledger.Budget;
 import dev.cabtrace.replay.ledger.SweepGroup;
 import dev.cabtrace.replay.ledger.SweepLedger;
+import dev.cabtrace.replay.ledger.TraceFacts;
 import dev.cabtrace.replay.read.TraceReadException;
 import dev.cabtrace.replay.read.TraceReader;
 import dev.cabtrace.replay.terminal.TerminalText;
@@ -116,11 +117,11 @@ final class SweepCommand implements Callable<Integer> {
     List<Callable<String>> cells = new ArrayList<>();
     if (from != null) {
       for (String traceId : BackendSearch.search(from, sweepId, service, limit, window, System.currentTimeMillis())) {
-        cells.add(() -> count(ledger, () -> BackendFetch.fetch(reader, from, traceId)));
+        cells.add(() -> count(ledger, () -> TraceFacts.of(BackendFetch.fetch(reader, from, traceId))));
       }
     } else {
       for (Path file : captureFiles(ledger)) {
-        cells.add(() -> count(ledger, () -> reader.read(file)));
+        cells.add(() -> count(ledger, () -> TraceFacts.read(file, reader)));
       }
     }
     for (String warning : runAll(cells)) {
@@ -140,23 +141,23 @@ final class SweepCommand implements Callable<Integer> {
   }
 
   private interface Load {
-    Timeline load() throws TraceReadException;
+    TraceFacts load() throws TraceReadException;
   }
 
   /** Adds one cell to the ledger; returns the warning it leaves, or null. */
   private static String count(SweepLedger.Builder ledger, Load load) {
-    Timeline timeline;
+    TraceFacts cell;
     try {
-      timeline = load.load();
+      cell = load.load();
     } catch (TraceReadException e) {
       return e.getMessage();
     } catch (RuntimeException e) {
       return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
-    ledger.add(timeline);
-    int problems = timeline.warnings().size();
+    ledger.add(cell.identity("cab.tui"), cell.identity("cab.model"), cell.score());
+    int problems = cell.warnings().size();
     return problems == 0 ? null
-        : timeline.warnings().get(0) + (problems > 1 ? " (and " + (problems - 1) + " more load warning(s))" : "");
+        : cell.warnings().get(0) + (problems > 1 ? " (and " + (problems - 1) + " more load warning(s))" : "");
   }
 
   /** Runs every task on a pool as wide as the machine; the results in the tasks' order. */

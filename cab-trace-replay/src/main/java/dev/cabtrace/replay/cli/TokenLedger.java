@@ -5,9 +5,10 @@ import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import dev.cabtrace.replay.timeline.TokenTotals;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Tokens per cell and per model, as the cell page's scorer counts them: tokens per correct task is
@@ -36,38 +37,62 @@ final class TokenLedger {
   }
 
   static TokenLedger of(Timeline timeline) {
-    Map<String, TokenTotals> byCell = new LinkedHashMap<>();
-    Map<String, TokenTotals> byModel = new LinkedHashMap<>();
-    Map<String, Long> passes = new LinkedHashMap<>();
-    for (TimelineSpan span : timeline.spans()) {
-      Object pass = span.attribute("cab.pass");
-      if (pass != null) {
-        passes.merge(cellOf(span, timeline), Boolean.TRUE.equals(pass) || "true".equals(pass) ? 1L : 0L, Long::sum);
-      }
-    }
-    for (ModelCall call : timeline.modelCalls()) {
-      byCell.merge(cellOf(call.span(), timeline), TokenTotals.ZERO.plus(call), TokenLedger::sum);
-      byModel.merge(call.model(), TokenTotals.ZERO.plus(call), TokenLedger::sum);
-    }
-    for (String cell : passes.keySet()) {
-      byCell.putIfAbsent(cell, TokenTotals.ZERO);
-    }
-    List<Row> cells = new ArrayList<>();
-    for (Map.Entry<String, TokenTotals> cell : byCell.entrySet()) {
-      Long passed = passes.get(cell.getKey());
-      Long perCorrect = passed == null || passed == 0 ? null : cell.getValue().total() / passed;
-      cells.add(new Row(cell.getKey(), cell.getValue(), passed, perCorrect));
-    }
-    List<Row> models = new ArrayList<>();
-    for (Map.Entry<String, TokenTotals> model : byModel.entrySet()) {
-      models.add(new Row(model.getKey(), model.getValue(), null, null));
-    }
-    return new TokenLedger(cells, models, timeline.tokens());
+    Accumulator ledger = new Accumulator(timeline.source());
+    timeline.spans().forEach(ledger);
+    return ledger.ledger();
   }
 
-  private static String cellOf(TimelineSpan span, Timeline timeline) {
-    Object cell = span.resource().get("cab.cell_id");
-    return cell != null ? String.valueOf(cell) : timeline.source();
+  /**
+   * Gathers the ledger from spans given one by one, in any order (a streamed file): rows are
+   * sorted by cell and by model, so the order of the spans does not show.
+   */
+  static final class Accumulator implements Consumer<TimelineSpan> {
+    private final String source;
+    private final Map<String, TokenTotals> byCell = new TreeMap<>();
+    private final Map<String, TokenTotals> byModel = new TreeMap<>();
+    private final Map<String, Long> passes = new TreeMap<>();
+    private TokenTotals total = TokenTotals.ZERO;
+
+    Accumulator(String source) {
+      this.source = source;
+    }
+
+    @Override
+    public void accept(TimelineSpan span) {
+      Object pass = span.attribute("cab.pass");
+      if (pass != null) {
+        passes.merge(cellOf(span), Boolean.TRUE.equals(pass) || "true".equals(pass) ? 1L : 0L, Long::sum);
+      }
+      ModelCall call = ModelCall.of(span);
+      if (call != null) {
+        TokenTotals one = TokenTotals.ZERO.plus(call);
+        byCell.merge(cellOf(span), one, TokenLedger::sum);
+        byModel.merge(call.model(), one, TokenLedger::sum);
+        total = sum(total, one);
+      }
+    }
+
+    private String cellOf(TimelineSpan span) {
+      Object cell = span.resource().get("cab.cell_id");
+      return cell != null ? String.valueOf(cell) : source;
+    }
+
+    TokenLedger ledger() {
+      for (String cell : passes.keySet()) {
+        byCell.putIfAbsent(cell, TokenTotals.ZERO);
+      }
+      List<Row> cells = new ArrayList<>();
+      for (Map.Entry<String, TokenTotals> cell : byCell.entrySet()) {
+        Long passed = passes.get(cell.getKey());
+        Long perCorrect = passed == null || passed == 0 ? null : cell.getValue().total() / passed;
+        cells.add(new Row(cell.getKey(), cell.getValue(), passed, perCorrect));
+      }
+      List<Row> models = new ArrayList<>();
+      for (Map.Entry<String, TokenTotals> model : byModel.entrySet()) {
+        models.add(new Row(model.getKey(), model.getValue(), null, null));
+      }
+      return new TokenLedger(cells, models, total);
+    }
   }
 
   private static TokenTotals sum(TokenTotals a, TokenTotals b) {

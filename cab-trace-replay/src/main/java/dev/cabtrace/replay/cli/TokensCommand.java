@@ -19,7 +19,15 @@ final class TokensCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    TokenLedger ledger = TokenLedger.of(source.load());
+    TokenLedger ledger;
+    if (source.from != null || "-".equals(source.file)) {
+      ledger = TokenLedger.of(source.load());
+    } else {
+      // A file streams: no timeline, memory that does not grow with the spans.
+      TokenLedger.Accumulator tokens = new TokenLedger.Accumulator(java.nio.file.Path.of(source.file).toString());
+      source.facts(tokens);
+      ledger = tokens.ledger();
+    }
     if (json) {
       TimelineJson.ledger(ledger, spec.commandLine().getOut());
     } else {

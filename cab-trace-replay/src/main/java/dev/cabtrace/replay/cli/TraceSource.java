@@ -1,9 +1,12 @@
 package dev.cabtrace.replay.cli;
 
+import dev.cabtrace.replay.ledger.TraceFacts;
 import dev.cabtrace.replay.read.TraceReadException;
 import dev.cabtrace.replay.read.TraceReader;
 import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,18 +26,48 @@ final class TraceSource {
   @Option(names = "--verbose", description = "Print stack traces of errors.")
   boolean verbose;
 
+  /** The whole timeline. */
   Timeline load() throws TraceReadException {
-    TraceReader reader =
-        TraceReader.builder()
-            .setStrict(strict)
-            .setProgressListener(bytes -> System.err.printf("reading %s: %d MiB%n", file, bytes >> 20))
-            .build();
-    if (from != null) {
-      return BackendFetch.fetch(reader, from, file);
+    LoadProgress progress = from == null ? LoadProgress.forFile(file) : null;
+    TraceReader reader = reader(progress);
+    try {
+      if (from != null) {
+        return BackendFetch.fetch(reader, from, file);
+      }
+      if ("-".equals(file)) {
+        return reader.read(System.in, "<stdin>");
+      }
+      return reader.read(Path.of(file));
+    } finally {
+      if (progress != null) {
+        progress.done();
+      }
     }
-    if ("-".equals(file)) {
-      return reader.read(System.in, "<stdin>");
+  }
+
+  /**
+   * What a ledger needs, every span handed to {@code also} too: streamed from a file, without a
+   * timeline; from stdin or a backend, out of the timeline.
+   */
+  TraceFacts facts(Consumer<TimelineSpan> also) throws TraceReadException {
+    if (from != null || "-".equals(file)) {
+      return TraceFacts.of(load(), also);
     }
-    return reader.read(Path.of(file));
+    LoadProgress progress = LoadProgress.forFile(file);
+    try {
+      return TraceFacts.read(Path.of(file), reader(progress), also);
+    } finally {
+      if (progress != null) {
+        progress.done();
+      }
+    }
+  }
+
+  private TraceReader reader(LoadProgress progress) {
+    TraceReader.Builder builder = TraceReader.builder().setStrict(strict);
+    if (progress != null) {
+      builder.setProgressListener(progress);
+    }
+    return builder.build();
   }
 }

@@ -4,6 +4,7 @@ import dev.cabtrace.api.CabSpanKind;
 import dev.cabtrace.replay.timeline.ModelCall;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.util.function.Consumer;
 
 /**
  * The {@code tokens} and {@code latency} axes of one cell, with the cell page's scorer key names.
@@ -53,11 +54,29 @@ public record CellScore(
 
   /** The figures of the cell {@code timeline} holds. */
   public static CellScore of(Timeline timeline) {
-    long runStart = Long.MAX_VALUE;
-    long runEnd = Long.MIN_VALUE;
-    long container = 0;
-    Boolean pass = null;
-    for (TimelineSpan span : timeline.spans()) {
+    Accumulator score = new Accumulator();
+    timeline.spans().forEach(score);
+    return score.score();
+  }
+
+  /** Sums the figures over spans given one by one, in any order. */
+  static final class Accumulator implements Consumer<TimelineSpan> {
+    private long first = Long.MAX_VALUE;
+    private long last = Long.MIN_VALUE;
+    private long runStart = Long.MAX_VALUE;
+    private long runEnd = Long.MIN_VALUE;
+    private long container;
+    private Boolean pass;
+    private long calls;
+    private long callNanos;
+    private long prompt;
+    private long completion;
+    private boolean countsKnown = true;
+
+    @Override
+    public void accept(TimelineSpan span) {
+      first = Math.min(first, span.startEpochNanos());
+      last = Math.max(last, span.endEpochNanos());
       if (span.kind() == CabSpanKind.ADAPTER_RUN) {
         runStart = Math.min(runStart, span.startEpochNanos());
         runEnd = Math.max(runEnd, span.endEpochNanos());
@@ -69,26 +88,25 @@ public record CellScore(
       } else if (span.kind() == CabSpanKind.CONTAINER) {
         container += span.durationNanos();
       }
-    }
-    long calls = 0;
-    long callNanos = 0;
-    long prompt = 0;
-    long completion = 0;
-    boolean countsKnown = true;
-    for (ModelCall call : timeline.modelCalls()) {
-      calls++;
-      callNanos += call.latencyNanos();
-      if (call.inputTokens() == null || call.outputTokens() == null) {
-        countsKnown = false;
-      } else {
-        prompt += call.inputTokens();
-        completion += call.outputTokens();
+      ModelCall call = ModelCall.of(span);
+      if (call != null) {
+        calls++;
+        callNanos += call.latencyNanos();
+        if (call.inputTokens() == null || call.outputTokens() == null) {
+          countsKnown = false;
+        } else {
+          prompt += call.inputTokens();
+          completion += call.outputTokens();
+        }
       }
     }
-    boolean tokensKnown = calls > 0 && countsKnown;
-    long wall = runEnd >= runStart ? runEnd - runStart : timeline.durationNanos();
-    return new CellScore(
-        tokensKnown ? prompt : null, tokensKnown ? completion : null, calls, pass, wall, container, callNanos);
+
+    CellScore score() {
+      boolean tokensKnown = calls > 0 && countsKnown;
+      long wall = runEnd >= runStart ? runEnd - runStart : last >= first ? last - first : 0;
+      return new CellScore(
+          tokensKnown ? prompt : null, tokensKnown ? completion : null, calls, pass, wall, container, callNanos);
+    }
   }
 
   private static Boolean verdict(Object value) {

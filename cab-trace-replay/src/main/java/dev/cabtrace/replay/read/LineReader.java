@@ -1,6 +1,9 @@
 package dev.cabtrace.replay.read;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.io.InputStream;
 import java.util.Arrays;
 
@@ -12,6 +15,8 @@ final class LineReader {
 
   private final InputStream in;
   private final int maxLineBytes;
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
   private final byte[] buffer = new byte[1 << 16];
   private int position;
   private int limit;
@@ -48,9 +53,7 @@ final class LineReader {
       }
       any = true;
       int start = position;
-      while (position < limit && buffer[position] != '\n') {
-        position++;
-      }
+      position = newline(buffer, position, limit);
       append(start, position - start);
       if (position < limit) {
         position++; // the newline
@@ -59,6 +62,22 @@ final class LineReader {
         return true;
       }
     }
+  }
+
+  /** The first newline from {@code i}, or {@code limit}: eight bytes at a time. */
+  private static int newline(byte[] b, int i, int limit) {
+    while (i + 8 <= limit) {
+      long x = (long) LONGS.get(b, i) ^ 0x0A0A0A0A0A0A0A0AL;
+      long zero = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+      if (zero != 0) {
+        return i + (Long.numberOfTrailingZeros(zero) >>> 3);
+      }
+      i += 8;
+    }
+    while (i < limit && b[i] != '\n') {
+      i++;
+    }
+    return i;
   }
 
   private void append(int start, int length) {

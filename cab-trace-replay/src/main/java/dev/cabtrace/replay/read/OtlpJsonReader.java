@@ -100,7 +100,7 @@ final class OtlpJsonReader {
     }
   }
 
-  private String readScopeName(JsonParser parser) throws IOException {
+  String readScopeName(JsonParser parser) throws IOException {
     String name = "";
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
@@ -164,7 +164,7 @@ final class OtlpJsonReader {
     return span;
   }
 
-  private SpanEvent readEvent(JsonParser parser) throws IOException {
+  SpanEvent readEvent(JsonParser parser) throws IOException {
     long time = 0;
     String name = "";
     Map<String, Object> attributes = Map.of();
@@ -276,7 +276,7 @@ final class OtlpJsonReader {
   }
 
   /** {"attributes":[...]} as found in a resource or scope. */
-  private Map<String, Object> readAttributesHolder(JsonParser parser) throws IOException {
+  Map<String, Object> readAttributesHolder(JsonParser parser) throws IOException {
     Map<String, Object> attributes = Map.of();
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
@@ -290,7 +290,7 @@ final class OtlpJsonReader {
     return attributes;
   }
 
-  private Map<String, Object> readKeyValues(JsonParser parser) throws IOException {
+  Map<String, Object> readKeyValues(JsonParser parser) throws IOException {
     if (parser.currentToken() != JsonToken.START_ARRAY) {
       parser.skipChildren();
       return Map.of();

@@ -18,10 +18,19 @@ final class ReadContext {
   private final Map<Object, Map<String, Object>> resources = new HashMap<>();
   long line;
   private boolean clampWarned;
+  private OtlpLineScanner scanner;
 
   ReadContext(SpanSink sink, String source) {
     this.sink = sink;
     this.source = source;
+  }
+
+  /** The byte-level OTLP reader of this load's lines, one per thread. */
+  OtlpLineScanner scanner(LazyAttributes.Decoder decoder) {
+    if (scanner == null) {
+      scanner = new OtlpLineScanner(this, decoder);
+    }
+    return scanner;
   }
 
   /** One instance per distinct short string: names and keys repeat across a million spans. */

@@ -48,6 +48,24 @@ interface SpanSink {
     };
   }
 
+  /** Nothing kept: sets {@code warned[0]} on any warning or problem. */
+  static SpanSink flagging(boolean[] warned) {
+    return new SpanSink() {
+      @Override
+      public void span(TimelineSpan.Builder span, long line) {}
+
+      @Override
+      public void warn(long line, String message) {
+        warned[0] = true;
+      }
+
+      @Override
+      public void problem(String source, long line, String message) {
+        warned[0] = true;
+      }
+    };
+  }
+
   /** Spans from a crash journal: only those the capture lacks, the open ones ended at the heartbeat. */
   static SpanSink journal(TimelineBuilder builder, long heartbeat) {
     return new SpanSink() {

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.LoadWarning;
 import dev.cabtrace.replay.timeline.TimelineBuilder;
+import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -17,7 +19,9 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -43,14 +47,16 @@ import java.util.function.LongConsumer;
 public final class TraceReader {
 
   private static final String JOURNAL_SUFFIX = ".journal";
-  private static final long PROGRESS_EVERY_BYTES = 64L * 1024 * 1024;
+  private static final long PROGRESS_EVERY_BYTES = 16L * 1024 * 1024;
 
   private final boolean strict;
   private final boolean readJournal;
   private final int maxLineBytes;
-  private final LongConsumer progress;
+  private final ProgressListener progress;
   private final JsonFactory json;
   private final int parallelism;
+  private final boolean scan;
+  private final LazyAttributes.Decoder decoder;
 
   private TraceReader(Builder builder) {
     this.strict = builder.strict;
@@ -67,6 +73,8 @@ public final class TraceReader {
                     .maxNumberLength(64)
                     .build())
             .build();
+    this.scan = builder.scan;
+    this.decoder = new LazyAttributes.Decoder(json);
   }
 
   /** A lenient reader that also reads crash journals. */
@@ -82,11 +90,50 @@ public final class TraceReader {
   /** Reads {@code file} (and its crash journal, if one is beside it). */
   public Timeline read(Path file) throws TraceReadException {
     Objects.requireNonNull(file, "file");
+    TimelineBuilder builder = new TimelineBuilder(file.toString());
+    readFile(file, builder);
+    Path journal = journalOf(file);
+    if (readJournal && Files.isRegularFile(journal)) {
+      JournalReader.read(journal, builder, json);
+    }
+    return finish(builder, file.toString());
+  }
+
+  /**
+   * Reads {@code file} span by span without assembling a timeline, for what needs no tree (a
+   * ledger, a score): each span is handed to {@code each} once, a repeat of its id dropped, in the
+   * order of the file, unlinked ({@link TimelineBuilder#streaming}). Memory stays that of the span
+   * ids, whatever the file's size. With a crash journal beside the file, the spans come from the
+   * whole timeline instead, so the journal's are merged as {@link #read(Path)} merges them.
+   *
+   * @return what was imperfect in the file, as {@link Timeline#warnings()} but without the
+   *     warnings that need the tree
+   */
+  public List<LoadWarning> stream(Path file, Consumer<TimelineSpan> each) throws TraceReadException {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(each, "each");
+    if (readJournal && Files.isRegularFile(journalOf(file))) {
+      Timeline timeline = read(file);
+      timeline.spans().forEach(each);
+      return timeline.warnings();
+    }
+    TimelineBuilder builder = TimelineBuilder.streaming(file.toString(), each);
+    readFile(file, builder);
+    if (builder.size() == 0) {
+      throw new TraceReadException(file + ": no spans found");
+    }
+    return builder.warnings();
+  }
+
+  private static Path journalOf(Path file) {
+    return file.resolveSibling(file.getFileName() + JOURNAL_SUFFIX);
+  }
+
+  private void readFile(Path file, TimelineBuilder builder) throws TraceReadException {
     String source = file.toString();
     if (Files.isDirectory(file)) {
       throw new TraceReadException("cannot read " + source + ": it is a directory");
     }
-    TimelineBuilder builder = new TimelineBuilder(source);
     try (InputStream in = Files.newInputStream(file)) {
       readInto(in, source, builder);
     } catch (NoSuchFileException e) {
@@ -98,11 +145,6 @@ public final class TraceReader {
     } catch (IOException e) {
       throw new TraceReadException("cannot read " + source + ": " + e.getMessage());
     }
-    Path journal = file.resolveSibling(file.getFileName() + JOURNAL_SUFFIX);
-    if (readJournal && Files.isRegularFile(journal)) {
-      JournalReader.read(journal, builder, json);
-    }
-    return finish(builder, source);
   }
 
   /** Reads a trace from {@code in}, calling it {@code source} in messages. Does not close it. */
@@ -128,7 +170,7 @@ public final class TraceReader {
   }
 
   private void readInto(InputStream raw, String source, TimelineBuilder builder) throws IOException {
-    InputStream in = progress == null ? raw : new ProgressStream(raw, progress);
+    InputStream in = progress == null ? raw : new ProgressStream(raw, read -> progress.progress(read, builder.size()));
     LineReader lines = new LineReader(in, maxLineBytes);
     SpanSink sink = SpanSink.direct(builder, strict);
     boolean any = false;
@@ -184,6 +226,9 @@ public final class TraceReader {
       return;
     }
     if (isBlank(bytes, offset, length)) {
+      return;
+    }
+    if (scan && context.scanner(decoder).scan(bytes, offset, length)) {
       return;
     }
     try (JsonParser parser = json.createParser(bytes, offset, length)) {
@@ -267,10 +312,21 @@ public final class TraceReader {
     private boolean strict;
     private boolean readJournal = true;
     private int maxLineBytes = 256 * 1024 * 1024;
-    private LongConsumer progress;
+    private ProgressListener progress;
     private int parallelism = Math.min(4, Runtime.getRuntime().availableProcessors());
+    private boolean scan = true;
 
     private Builder() {}
+
+    /**
+     * Whether OTLP JSON Lines are read by the byte-level scanner (attributes decoded when asked
+     * for), falling back to the Jackson readers for anything else; default on. Off, every line goes
+     * through Jackson: the reference the scanner is tested against.
+     */
+    public Builder setByteScanner(boolean scan) {
+      this.scan = scan;
+      return this;
+    }
 
     /** Threads that parse JSON Lines in parallel (the order of the file is kept); default up to 4. */
     public Builder setParallelism(int parallelism) {
@@ -302,8 +358,15 @@ public final class TraceReader {
       return this;
     }
 
-    /** Called with the bytes read so far, every 64 MiB, for a progress display. */
+    /** Called with the bytes read so far, every 16 MiB, for a progress display. */
     public Builder setProgressListener(LongConsumer progress) {
+      Objects.requireNonNull(progress, "progress");
+      this.progress = (bytes, spans) -> progress.accept(bytes);
+      return this;
+    }
+
+    /** Called with the bytes and spans read so far, every 16 MiB, for a progress display. */
+    public Builder setProgressListener(ProgressListener progress) {
       this.progress = progress;
       return this;
     }
@@ -312,6 +375,13 @@ public final class TraceReader {
     public TraceReader build() {
       return new TraceReader(this);
     }
+  }
+
+  /** Told how far a long load has come. */
+  @FunctionalInterface
+  public interface ProgressListener {
+    /** {@code bytes} of the input read so far, holding {@code spans} spans. */
+    void progress(long bytes, int spans);
   }
 
   private static final class ProgressStream extends FilterInputStream {

@@ -39,6 +39,11 @@ public record ModelCall(
     return span.durationNanos();
   }
 
+  /** The call {@code span} records, or null when it records none. */
+  public static ModelCall of(TimelineSpan span) {
+    return span.isModelCall() ? from(span) : null;
+  }
+
   static ModelCall from(TimelineSpan span) {
     return new ModelCall(
         span,

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Assembles a {@link Timeline} from spans as a reader finds them: drops duplicates, links parents,
@@ -28,15 +30,33 @@ public final class TimelineBuilder {
   private final List<LoadWarning> warnings = new ArrayList<>();
   private final Map<String, Integer> warningCounts = new LinkedHashMap<>();
   private long duplicates;
+  private final Consumer<TimelineSpan> each;
+  private int handedOn;
 
   /** A builder for a timeline read from {@code source} (a file name, a URL, ...). */
   public TimelineBuilder(String source) {
+    this(source, null);
+  }
+
+  private TimelineBuilder(String source, Consumer<TimelineSpan> each) {
     this.source = source;
+    this.each = each;
+  }
+
+  /**
+   * A builder that keeps no span: it hands each span it would add to {@code each}, once, in the
+   * order added, and keeps only the ids, to drop repeats, and the warnings. For one pass over a
+   * trace that needs no timeline (a ledger); {@link #build()} is not available, {@link
+   * #warnings()} is. The spans are not linked: no index, parent or depth, and the warnings that
+   * need the tree (missing parents, cycles, skew) are not looked for.
+   */
+  public static TimelineBuilder streaming(String source, Consumer<TimelineSpan> each) {
+    return new TimelineBuilder(source, Objects.requireNonNull(each, "each"));
   }
 
   /** The number of spans added so far. */
   public int size() {
-    return spans.size();
+    return each == null ? spans.size() : handedOn;
   }
 
   /**
@@ -60,13 +80,19 @@ public final class TimelineBuilder {
     }
     int existing = ids.get(span.traceIdHigh(), span.traceIdLow(), span.spanIdBits());
     if (existing >= 0) {
-      TimelineSpan kept = spans.get(existing);
-      if (kept.unfinished() && !span.unfinished()) {
+      TimelineSpan kept = each == null ? spans.get(existing) : null;
+      if (kept != null && kept.unfinished() && !span.unfinished()) {
         spans.set(existing, span);
       } else if (!span.unfinished()) {
         duplicates++;
       }
       return false;
+    }
+    if (each != null) {
+      ids.put(span.traceIdHigh(), span.traceIdLow(), span.spanIdBits(), 0);
+      handedOn++;
+      each.accept(span);
+      return true;
     }
     ids.put(span.traceIdHigh(), span.traceIdLow(), span.spanIdBits(), spans.size());
     spans.add(span);
@@ -93,8 +119,29 @@ public final class TimelineBuilder {
     }
   }
 
+  /** The warnings so far, with the counts of repeats and of warnings beyond 20 of a kind. */
+  public List<LoadWarning> warnings() {
+    List<LoadWarning> all = new ArrayList<>(warnings);
+    summarize(all);
+    return all;
+  }
+
+  private void summarize(List<LoadWarning> out) {
+    if (duplicates > 0) {
+      out.add(new LoadWarning(source, 0, duplicates + " span(s) appeared more than once (a retried export?); each kept once"));
+    }
+    for (Map.Entry<String, Integer> count : warningCounts.entrySet()) {
+      if (count.getValue() > WARNINGS_PER_KIND) {
+        out.add(new LoadWarning(source, 0, (count.getValue() - WARNINGS_PER_KIND) + " more warning(s) of the kind \"" + count.getKey() + "\""));
+      }
+    }
+  }
+
   /** The timeline. */
   public Timeline build() {
+    if (each != null) {
+      throw new IllegalStateException("a streaming builder keeps no spans to build a timeline of");
+    }
     int n = spans.size();
     int[] parent = new int[n];
     for (int i = 0; i < n; i++) {
@@ -141,14 +188,7 @@ public final class TimelineBuilder {
       span.parentIndex = parent[order[i]] < 0 ? -1 : position[parent[order[i]]];
       sorted.add(span);
     }
-    if (duplicates > 0) {
-      warnings.add(new LoadWarning(source, 0, duplicates + " span(s) appeared more than once (a retried export?); each kept once"));
-    }
-    for (Map.Entry<String, Integer> count : warningCounts.entrySet()) {
-      if (count.getValue() > WARNINGS_PER_KIND) {
-        warnings.add(new LoadWarning(source, 0, (count.getValue() - WARNINGS_PER_KIND) + " more warning(s) of the kind \"" + count.getKey() + "\""));
-      }
-    }
+    summarize(warnings);
     return new Timeline(source, sorted, warnings);
   }
 

@@ -46,7 +46,9 @@ public final class TimelineSpan {
     this.endedBeforeStart = builder.endEpochNanos < builder.startEpochNanos;
     this.status = builder.status;
     this.statusMessage = builder.statusMessage;
-    this.attributes = CompactAttributes.of(builder.attributes, builder.attributeLength);
+    this.attributes = builder.attributeMap == null || builder.attributeLength > 0
+        ? CompactAttributes.of(builder.allAttributes(), builder.attributeLength + 2 * builder.mapSize())
+        : builder.attributeMap;
     this.events = builder.events == null ? List.of() : List.copyOf(builder.events);
     this.resource = builder.resource == null ? Map.of() : builder.resource;
     this.scope = builder.scope;
@@ -231,6 +233,7 @@ public final class TimelineSpan {
     private String statusMessage = "";
     private Object[] attributes = new Object[8];
     private int attributeLength;
+    private Map<String, Object> attributeMap;
     private List<SpanEvent> events;
     private Map<String, Object> resource;
     private String scope = "";
@@ -294,6 +297,35 @@ public final class TimelineSpan {
       attributes[attributeLength++] = key;
       attributes[attributeLength++] = value;
       return this;
+    }
+
+    /**
+     * Sets the attributes as one read-only map, kept as it is: a reader may pass one that decodes
+     * on demand. Attributes put before or after it come after the map's, a later key replacing an
+     * earlier one.
+     */
+    public Builder setAttributes(Map<String, Object> attributes) {
+      this.attributeMap = Objects.requireNonNull(attributes, "attributes");
+      return this;
+    }
+
+    private int mapSize() {
+      return attributeMap == null ? 0 : attributeMap.size();
+    }
+
+    /** The map's attributes, then the ones put, alternating keys and values. */
+    private Object[] allAttributes() {
+      if (attributeMap == null) {
+        return attributes;
+      }
+      Object[] all = new Object[2 * attributeMap.size() + attributeLength];
+      int i = 0;
+      for (Map.Entry<String, Object> entry : attributeMap.entrySet()) {
+        all[i++] = entry.getKey();
+        all[i++] = entry.getValue();
+      }
+      System.arraycopy(attributes, 0, all, i, attributeLength);
+      return all;
     }
 
     public Builder addEvent(SpanEvent event) {

@@ -58,7 +58,7 @@ class TraceReaderFuzzTest {
     assertThat(rejected).as("some mutations leave nothing to load").isPositive();
   }
 
-  private static byte[] mutate(byte[] seed, byte[] other, Random random) {
+  static byte[] mutate(byte[] seed, byte[] other, Random random) {
     byte[] out = seed.clone();
     int mutations = 1 + random.nextInt(4);
     for (int m = 0; m < mutations; m++) {

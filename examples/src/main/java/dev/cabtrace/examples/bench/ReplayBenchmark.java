@@ -1,74 +1,154 @@
 package dev.cabtrace.examples.bench;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
+import dev.cabtrace.replay.ledger.TraceFacts;
 import dev.cabtrace.replay.player.FrameRenderer;
 import dev.cabtrace.replay.read.TraceReader;
 import dev.cabtrace.replay.timeline.Frame;
 import dev.cabtrace.replay.timeline.ReplayCursor;
 import dev.cabtrace.replay.timeline.Timeline;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 /**
- * The replay core's speed and memory on a generated trace of 1,000,000 spans in OTLP JSON Lines
- * (about 500 MB), in one run: load time vs a bare Jackson streaming parse of the same file (target
- * ≤ 1.5×), retained heap per span after load (target ≤ 300 bytes plus the attributes' own strings),
- * the median cost of step span, tick and frame(t) at random positions (target ≤ 10 µs), and the
- * slowest draw of a 120×40 player screen (target ≤ 16 ms, one frame at 60 Hz).
+ * The replay core's speed and memory on a generated 1,000,000-span OTLP JSON Lines trace (about
+ * 500 MB, written by the official OpenTelemetry marshaler), every figure next to a bare
+ * single-thread Jackson streaming pass over the same file ({@link JacksonPass}) measured in the
+ * same run:
  *
- * <pre>java -Xmx1g -cp examples/target/cab-trace-examples.jar dev.cabtrace.examples.bench.ReplayBenchmark [SPANS]</pre>
+ * <ul>
+ *   <li>in this JVM, warm, best of three: the timeline load on one thread (target ≤ 1.5×), the
+ *       streaming ledger on one thread (target ≤ 1.2×), the load's speed-up on every core, the
+ *       retained heap per span (target ≤ 150 bytes plus attribute bytes), step/tick/frame(t)
+ *       medians and the player's draw;
+ *   <li>with {@code --processes}: the CLI commands as their own processes, start-up included, with
+ *       wall time and peak RSS (targets: {@code tokens}, {@code score}, {@code sweep} ≤ 1.2× and
+ *       ≤ 400 MB; {@code frame}, {@code show} ≤ 1.5× and ≤ 1 GB), next to {@link JacksonPass} as
+ *       its own process.
+ * </ul>
+ *
+ * <pre>java -cp examples/target/cab-trace-examples.jar dev.cabtrace.examples.bench.ReplayBenchmark
+ *     [--spans N] [--file TRACE] [--keep] [--processes [--jar cab-trace-replay/target/cab-trace.jar]]</pre>
  */
 public final class ReplayBenchmark {
 
-  public static void main(String[] args) throws IOException {
-    int spans = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-    Path file = Files.createTempFile("cab-trace-replay-bench-", ".jsonl");
-    try {
-      long generated = generate(file, spans);
-      System.out.printf("replay benchmark: %,d spans, %,d bytes of OTLP JSON Lines, max heap %d MiB%n",
-          spans, generated, Runtime.getRuntime().maxMemory() >> 20);
-
-      // Warm up both paths on the same file, then measure each three times and keep the best.
-      bareParse(file, false);
-      long bare = Long.MAX_VALUE;
-      long withValues = Long.MAX_VALUE;
-      long load = Long.MAX_VALUE;
-      Timeline timeline = null;
-      for (int round = 0; round < 3; round++) {
-        long start = System.nanoTime();
-        bareParse(file, false);
-        bare = Math.min(bare, System.nanoTime() - start);
-        start = System.nanoTime();
-        bareParse(file, true);
-        withValues = Math.min(withValues, System.nanoTime() - start);
-        timeline = null;
-        System.gc();
-        start = System.nanoTime();
-        timeline = TraceReader.create().read(file);
-        load = Math.min(load, System.nanoTime() - start);
+  public static void main(String[] args) throws Exception {
+    int spans = 1_000_000;
+    Path file = null;
+    boolean keep = false;
+    boolean processes = false;
+    Path jar = Path.of("cab-trace-replay/target/cab-trace.jar");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--spans" -> spans = Integer.parseInt(args[++i]);
+        case "--file" -> file = Path.of(args[++i]);
+        case "--keep" -> keep = true;
+        case "--processes" -> processes = true;
+        case "--jar" -> jar = Path.of(args[++i]);
+        default -> {
+          System.err.println("replay benchmark: unknown argument " + args[i]);
+          System.exit(2);
+        }
       }
-      System.out.printf("load: %.2f s; bare Jackson streaming parse: %.2f s; ratio %.2fx (target <= 1.50x)%n",
-          load / 1e9, bare / 1e9, (double) load / bare);
-      System.out.printf("      Jackson streaming parse that also reads every value: %.2f s; ratio %.2fx%n",
-          withValues / 1e9, (double) load / withValues);
-
-      timeline = null;
-      long before = usedAfterGc();
-      timeline = TraceReader.create().read(file);
-      long after = usedAfterGc();
-      System.out.printf("retained heap: %,d bytes for %,d spans = %.0f bytes/span (target <= 300 + attribute strings)%n",
-          after - before, timeline.size(), (double) (after - before) / timeline.size());
-
-      measureCursor(timeline);
+    }
+    boolean generated = file == null;
+    if (generated) {
+      file = Files.createTempFile("cab-trace-replay-bench-", ".jsonl");
+      long start = System.nanoTime();
+      OfficialTraceFile.write(file, spans);
+      System.out.printf("generated %s with the official OTLP JSON marshaler in %.1f s%n", file, (System.nanoTime() - start) / 1e9);
+    }
+    try {
+      System.out.printf("replay benchmark: %,d bytes of OTLP JSON Lines, max heap %d MiB, %d processor(s)%n",
+          Files.size(file), Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
+      if (processes) {
+        wholeProcesses(file, jar);
+      } else {
+        inProcess(file);
+      }
     } finally {
-      Files.deleteIfExists(file);
+      if (generated && !keep) {
+        Files.deleteIfExists(file);
+      } else if (generated) {
+        System.out.println("kept " + file);
+      }
+    }
+  }
+
+  private static void inProcess(Path file) throws Exception {
+    TraceReader oneThread = TraceReader.builder().setParallelism(1).build();
+    TraceReader allCores = TraceReader.builder().setParallelism(Runtime.getRuntime().availableProcessors()).build();
+    // Warm every path on the same file, then the best of three each, interleaved.
+    JacksonPass.tokens(file);
+    TraceFacts.read(file, oneThread);
+    oneThread.read(file);
+    long bare = Long.MAX_VALUE;
+    long facts = Long.MAX_VALUE;
+    long load = Long.MAX_VALUE;
+    long parallel = Long.MAX_VALUE;
+    int size = 0;
+    for (int round = 0; round < 3; round++) {
+      long start = System.nanoTime();
+      JacksonPass.tokens(file);
+      bare = Math.min(bare, System.nanoTime() - start);
+      start = System.nanoTime();
+      TraceFacts.read(file, oneThread);
+      facts = Math.min(facts, System.nanoTime() - start);
+      System.gc();
+      start = System.nanoTime();
+      size = oneThread.read(file).size();
+      load = Math.min(load, System.nanoTime() - start);
+      System.gc();
+      start = System.nanoTime();
+      allCores.read(file);
+      parallel = Math.min(parallel, System.nanoTime() - start);
+      System.gc();
+    }
+    System.out.printf("bare single-thread Jackson streaming pass: %.2f s%n", bare / 1e9);
+    System.out.printf("streaming ledger (tokens, score, sweep), 1 thread: %.2f s; ratio %.2fx (target <= 1.20x)%n",
+        facts / 1e9, (double) facts / bare);
+    System.out.printf("timeline load of %,d spans, 1 thread: %.2f s; ratio %.2fx (target <= 1.50x)%n",
+        size, load / 1e9, (double) load / bare);
+    System.out.printf("timeline load on %d threads: %.2f s; speed-up %.2fx over 1 thread%n",
+        Runtime.getRuntime().availableProcessors(), parallel / 1e9, (double) load / parallel);
+
+    long before = usedAfterGc();
+    Timeline timeline = oneThread.read(file);
+    long after = usedAfterGc();
+    System.out.printf("retained heap: %,d bytes for %,d spans = %.0f bytes/span (target <= 150 + attribute bytes)%n",
+        after - before, timeline.size(), (double) (after - before) / timeline.size());
+    measureCursor(timeline);
+  }
+
+  private static void wholeProcesses(Path file, Path jar) throws Exception {
+    if (!Files.isRegularFile(jar)) {
+      System.err.println("replay benchmark: no " + jar.toAbsolutePath() + "; run mvn package first, or pass --jar");
+      System.exit(2);
+    }
+    String examples = System.getProperty("java.class.path");
+    String trace = file.toString();
+    ProcessRun.of(ProcessRun.java(examples, JacksonPass.class.getName(), trace)); // warms the page cache
+    ProcessRun bare = ProcessRun.best(ProcessRun.java(examples, JacksonPass.class.getName(), trace), 3);
+    System.out.printf("%-34s %6.2f s  peak RSS %5d MB%n", "bare Jackson pass (own process)", bare.wallNanos() / 1e9,
+        bare.peakRssBytes() >> 20);
+    String cli = "dev.cabtrace.replay.cli.CabTraceCli";
+    List<String[]> commands = new ArrayList<>();
+    commands.add(new String[] {"1.20", "400", "tokens", trace});
+    commands.add(new String[] {"1.20", "400", "score", trace, "--json"});
+    commands.add(new String[] {"1.20", "400", "sweep", trace, "--json"});
+    commands.add(new String[] {"1.50", "1024", "frame", trace, "--at", "40s"});
+    commands.add(new String[] {"1.50", "1024", "show", trace, "--json"});
+    for (String[] command : commands) {
+      String[] arguments = Arrays.copyOfRange(command, 2, command.length);
+      ProcessRun run = ProcessRun.best(ProcessRun.java(jar.toString(), cli, arguments), 3);
+      String name = "cab-trace " + String.join(" ", arguments).replace(trace, "TRACE");
+      System.out.printf("%-34s %6.2f s  peak RSS %5d MB  ratio %.2fx (target <= %sx, <= %s MB)%n", name,
+          run.wallNanos() / 1e9, run.peakRssBytes() >> 20, (double) run.wallNanos() / bare.wallNanos(),
+          command[0], command[1]);
     }
   }
 
@@ -110,59 +190,6 @@ public final class ReplayBenchmark {
     }
     System.out.printf("player screen 120x40: median %.2f ms, slowest %.2f ms (target <= 16 ms) [%d]%n",
         median(render) / 1e6, Arrays.stream(render).max().orElse(0) / 1e6, sink % 10);
-  }
-
-  /** Tokenizes the file; with {@code readValues}, also materializes every string and number. */
-  private static long bareParse(Path file, boolean readValues) throws IOException {
-    JsonFactory json = new JsonFactory();
-    long tokens = 0;
-    try (InputStream in = Files.newInputStream(file);
-        JsonParser parser = json.createParser(in)) {
-      com.fasterxml.jackson.core.JsonToken token;
-      while ((token = parser.nextToken()) != null) {
-        tokens++;
-        if (readValues) {
-          if (token == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
-            tokens += parser.getText().length();
-          } else if (token == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT) {
-            tokens += parser.getLongValue();
-          }
-        }
-      }
-    }
-    return tokens;
-  }
-
-  /** Cell-shaped spans: 512 per line, as the capture file writes them. */
-  private static long generate(Path file, int spans) throws IOException {
-    String trace = "8293433263b72503f683e7696220d242";
-    long t0 = 1_781_680_663_106_812_000L;
-    String[] kinds = {"tool_call", "model_call", "tool_call", "container"};
-    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      for (int first = 0; first < spans; first += 512) {
-        out.write("{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"cab-harness\"}},"
-            + "{\"key\":\"cab.cell_id\",\"value\":{\"stringValue\":\"bench/openhands/qwen/polyglot/rust\"}}]},"
-            + "\"scopeSpans\":[{\"scope\":{\"name\":\"dev.cabtrace\",\"version\":\"0.1.0\",\"attributes\":[]},\"spans\":[");
-        for (int i = first; i < Math.min(spans, first + 512); i++) {
-          if (i > first) {
-            out.write(',');
-          }
-          long start = t0 + i * 1_000_000L;
-          String kind = kinds[i % kinds.length];
-          String parent = i == 0 ? "" : ",\"parentSpanId\":\"" + String.format("%016x", (long) (i / 8) + 1) + "\"";
-          out.write("{\"traceId\":\"" + trace + "\",\"spanId\":\"" + String.format("%016x", (long) i + 1) + "\"" + parent
-              + ",\"name\":\"" + kind + " " + (i % 100) + "\",\"kind\":" + (kind.equals("model_call") ? 3 : 1)
-              + ",\"startTimeUnixNano\":\"" + start + "\",\"endTimeUnixNano\":\"" + (start + 5_000_000L) + "\","
-              + "\"attributes\":[{\"key\":\"cab.span.kind\",\"value\":{\"stringValue\":\"" + kind + "\"}},"
-              + "{\"key\":\"gen_ai.usage.input_tokens\",\"value\":{\"intValue\":\"" + (i % 5000) + "\"}},"
-              + "{\"key\":\"process.exit.code\",\"value\":{\"intValue\":\"0\"}},"
-              + "{\"key\":\"cab.timed_out\",\"value\":{\"boolValue\":false}}],"
-              + "\"events\":[],\"links\":[],\"status\":{},\"flags\":257}");
-        }
-        out.write("]}]}]}\n");
-      }
-    }
-    return Files.size(file);
   }
 
   private static long usedAfterGc() {

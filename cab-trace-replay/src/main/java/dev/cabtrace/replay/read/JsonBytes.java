@@ -1,0 +1,395 @@
+package dev.cabtrace.replay.read;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * JSON read straight from UTF-8 bytes, for {@link OtlpLineScanner}: skipping a value checks it as
+ * strictly as Jackson does (grammar, escapes, control characters, UTF-8), so what the scanner
+ * accepts Jackson would accept too. Every method returns the position after what it read, or
+ * {@link #FAIL} when the bytes are anything the scanner leaves to Jackson.
+ */
+final class JsonBytes {
+
+  /** Not read here: the caller gives the line to Jackson. */
+  static final int FAIL = -1;
+
+  private static final int MAX_DEPTH = 100;
+  private static final int MAX_NUMBER_LENGTH = 64;
+
+  // What a byte is inside a string: 0 plain ASCII, 1 quote, 2 backslash, 3 control, 4 not ASCII.
+  private static final byte[] IN_STRING = new byte[256];
+  private static final byte[] HEX = new byte[256];
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  static {
+    for (int c = 0; c < 0x20; c++) {
+      IN_STRING[c] = 3;
+    }
+    IN_STRING['"'] = 1;
+    IN_STRING['\\'] = 2;
+    for (int c = 0x80; c < 0x100; c++) {
+      IN_STRING[c] = 4;
+    }
+    java.util.Arrays.fill(HEX, (byte) -1);
+    for (int c = '0'; c <= '9'; c++) {
+      HEX[c] = (byte) (c - '0');
+    }
+    for (int c = 'a'; c <= 'f'; c++) {
+      HEX[c] = (byte) (c - 'a' + 10);
+      HEX[c - 'a' + 'A'] = (byte) (c - 'a' + 10);
+    }
+  }
+
+  private JsonBytes() {}
+
+  static int skipWhitespace(byte[] b, int i, int end) {
+    while (i < end) {
+      byte c = b[i];
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+        return i;
+      }
+      i++;
+    }
+    return i;
+  }
+
+  /**
+   * The end of the plain string whose opening quote is at {@code i}: the position of its closing
+   * quote. A string with an escape, or with bytes that are not UTF-8, is {@link #FAIL}.
+   */
+  static int plainStringEnd(byte[] b, int i, int end) {
+    i = plainRun(b, i + 1, end);
+    while (i < end) {
+      int kind = IN_STRING[b[i] & 0xFF];
+      if (kind == 0) {
+        i++;
+      } else if (kind == 1) {
+        return i;
+      } else if (kind == 4) {
+        i = utf8(b, i, end);
+        if (i == FAIL) {
+          return FAIL;
+        }
+      } else {
+        return FAIL;
+      }
+    }
+    return FAIL;
+  }
+
+  /** Skips a string, escapes allowed, whose opening quote is at {@code i}. */
+  static int skipString(byte[] b, int i, int end) {
+    i = plainRun(b, i + 1, end);
+    while (i < end) {
+      int kind = IN_STRING[b[i] & 0xFF];
+      if (kind == 0) {
+        i = plainRun(b, i + 1, end);
+      } else if (kind == 1) {
+        return i + 1;
+      } else if (kind == 4) {
+        i = utf8(b, i, end);
+        if (i == FAIL) {
+          return FAIL;
+        }
+      } else if (kind == 2) {
+        if (i + 1 >= end) {
+          return FAIL;
+        }
+        byte escaped = b[i + 1];
+        if (escaped == 'u') {
+          if (i + 6 > end || HEX[b[i + 2] & 0xFF] < 0 || HEX[b[i + 3] & 0xFF] < 0
+              || HEX[b[i + 4] & 0xFF] < 0 || HEX[b[i + 5] & 0xFF] < 0) {
+            return FAIL;
+          }
+          i += 6;
+        } else if (escaped == '"' || escaped == '\\' || escaped == '/' || escaped == 'b'
+            || escaped == 'f' || escaped == 'n' || escaped == 'r' || escaped == 't') {
+          i += 2;
+        } else {
+          return FAIL;
+        }
+      } else {
+        return FAIL;
+      }
+    }
+    return FAIL;
+  }
+
+  /**
+   * The first position from {@code i} holding a quote, a backslash, a control character or a
+   * byte that is not ASCII, eight bytes at a time; or where eight bytes no longer fit.
+   */
+  private static int plainRun(byte[] b, int i, int end) {
+    while (i + 8 <= end) {
+      long w = (long) LONGS.get(b, i);
+      long quote = zeroBytes(w ^ 0x2222222222222222L);
+      long backslash = zeroBytes(w ^ 0x5C5C5C5C5C5C5C5CL);
+      long control = (w - 0x2020202020202020L) & ~w & 0x8080808080808080L;
+      long special = quote | backslash | control | (w & 0x8080808080808080L);
+      if (special != 0) {
+        // The lowest flag is a real one: false flags only ever sit above a real one.
+        return i + (Long.numberOfTrailingZeros(special) >>> 3);
+      }
+      i += 8;
+    }
+    return i;
+  }
+
+  private static long zeroBytes(long x) {
+    return (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+  }
+
+  /** One well-formed UTF-8 sequence of two to four bytes at {@code i} (no overlongs, no surrogates). */
+  private static int utf8(byte[] b, int i, int end) {
+    int lead = b[i] & 0xFF;
+    int length;
+    int min;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+      min = 0x80;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      min = 0x800;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      min = 0x10000;
+    } else {
+      return FAIL;
+    }
+    if (i + length > end) {
+      return FAIL;
+    }
+    int code = lead & (0x7F >> length);
+    for (int k = 1; k < length; k++) {
+      int next = b[i + k] & 0xFF;
+      if ((next & 0xC0) != 0x80) {
+        return FAIL;
+      }
+      code = (code << 6) | (next & 0x3F);
+    }
+    if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+      return FAIL;
+    }
+    return i + length;
+  }
+
+  /** Skips any JSON value at {@code i} (whitespace before it already skipped). */
+  static int skipValue(byte[] b, int i, int end) {
+    return skipValue(b, i, end, 0);
+  }
+
+  private static int skipValue(byte[] b, int i, int end, int depth) {
+    if (i >= end || depth > MAX_DEPTH) {
+      return FAIL;
+    }
+    byte c = b[i];
+    switch (c) {
+      case '"':
+        return skipString(b, i, end);
+      case '{':
+        return skipObject(b, i, end, depth);
+      case '[':
+        return skipArray(b, i, end, depth);
+      case 't':
+        return literal(b, i, end, "true");
+      case 'f':
+        return literal(b, i, end, "false");
+      case 'n':
+        return literal(b, i, end, "null");
+      default:
+        return skipNumber(b, i, end);
+    }
+  }
+
+  private static int skipObject(byte[] b, int i, int end, int depth) {
+    i = skipWhitespace(b, i + 1, end);
+    if (i < end && b[i] == '}') {
+      return i + 1;
+    }
+    while (true) {
+      if (i >= end || b[i] != '"') {
+        return FAIL;
+      }
+      i = skipString(b, i, end);
+      if (i == FAIL) {
+        return FAIL;
+      }
+      i = skipWhitespace(b, i, end);
+      if (i >= end || b[i] != ':') {
+        return FAIL;
+      }
+      i = skipWhitespace(b, i + 1, end);
+      i = skipValue(b, i, end, depth + 1);
+      if (i == FAIL) {
+        return FAIL;
+      }
+      i = skipWhitespace(b, i, end);
+      if (i >= end) {
+        return FAIL;
+      }
+      if (b[i] == '}') {
+        return i + 1;
+      }
+      if (b[i] != ',') {
+        return FAIL;
+      }
+      i = skipWhitespace(b, i + 1, end);
+    }
+  }
+
+  private static int skipArray(byte[] b, int i, int end, int depth) {
+    i = skipWhitespace(b, i + 1, end);
+    if (i < end && b[i] == ']') {
+      return i + 1;
+    }
+    while (true) {
+      i = skipValue(b, i, end, depth + 1);
+      if (i == FAIL) {
+        return FAIL;
+      }
+      i = skipWhitespace(b, i, end);
+      if (i >= end) {
+        return FAIL;
+      }
+      if (b[i] == ']') {
+        return i + 1;
+      }
+      if (b[i] != ',') {
+        return FAIL;
+      }
+      i = skipWhitespace(b, i + 1, end);
+    }
+  }
+
+  private static int literal(byte[] b, int i, int end, String word) {
+    int length = word.length();
+    if (i + length > end) {
+      return FAIL;
+    }
+    for (int k = 0; k < length; k++) {
+      if (b[i + k] != word.charAt(k)) {
+        return FAIL;
+      }
+    }
+    return delimited(b, i + length, end);
+  }
+
+  /** -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? followed by a delimiter. */
+  static int skipNumber(byte[] b, int i, int end) {
+    int start = i;
+    if (i < end && b[i] == '-') {
+      i++;
+    }
+    if (i >= end) {
+      return FAIL;
+    }
+    if (b[i] == '0') {
+      i++;
+    } else if (b[i] >= '1' && b[i] <= '9') {
+      while (i < end && b[i] >= '0' && b[i] <= '9') {
+        i++;
+      }
+    } else {
+      return FAIL;
+    }
+    if (i < end && b[i] == '.') {
+      i++;
+      int digits = i;
+      while (i < end && b[i] >= '0' && b[i] <= '9') {
+        i++;
+      }
+      if (i == digits) {
+        return FAIL;
+      }
+    }
+    if (i < end && (b[i] == 'e' || b[i] == 'E')) {
+      i++;
+      if (i < end && (b[i] == '+' || b[i] == '-')) {
+        i++;
+      }
+      int digits = i;
+      while (i < end && b[i] >= '0' && b[i] <= '9') {
+        i++;
+      }
+      if (i == digits) {
+        return FAIL;
+      }
+    }
+    if (i - start > MAX_NUMBER_LENGTH) {
+      return FAIL;
+    }
+    return delimited(b, i, end);
+  }
+
+  /** A literal or number must be followed by whitespace, a comma, a closing bracket or the end. */
+  private static int delimited(byte[] b, int i, int end) {
+    if (i == end) {
+      return i;
+    }
+    byte c = b[i];
+    return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\n' || c == '\r' || c == '\t' ? i : FAIL;
+  }
+
+  /**
+   * An unsigned decimal that fits a long, bare or quoted, at {@code i}: the value, with the
+   * position after it in {@code next[0]}; -1 for anything else (a sign, a fraction, a leading zero,
+   * a larger number).
+   */
+  static long smallUnsigned(byte[] b, int i, int end, int[] next) {
+    boolean quoted = i < end && b[i] == '"';
+    int p = quoted ? i + 1 : i;
+    int first = p;
+    long value = 0;
+    while (p < end && b[p] >= '0' && b[p] <= '9') {
+      int digit = b[p] - '0';
+      if (value > (Long.MAX_VALUE - digit) / 10) {
+        return -1;
+      }
+      value = value * 10 + digit;
+      p++;
+    }
+    int digits = p - first;
+    if (digits == 0 || (digits > 1 && b[first] == '0')) {
+      return -1;
+    }
+    if (quoted) {
+      if (p >= end || b[p] != '"') {
+        return -1;
+      }
+      p++;
+    } else if (delimited(b, p, end) == FAIL) {
+      return -1;
+    }
+    next[0] = p;
+    return value;
+  }
+
+  /** {@code digits} hex digits at {@code i} as a number (16 at most). -1 in {@code ok[0]} if not hex. */
+  static long hex(byte[] b, int i, int digits, boolean[] ok) {
+    long value = 0;
+    for (int k = 0; k < digits; k++) {
+      int v = HEX[b[i + k] & 0xFF];
+      if (v < 0) {
+        ok[0] = false;
+        return 0;
+      }
+      value = (value << 4) | v;
+    }
+    return value;
+  }
+
+  /** Whether the bytes from {@code i} to {@code end} are {@code key}'s ASCII. */
+  static boolean equalsAscii(byte[] b, int i, int end, byte[] key) {
+    if (end - i != key.length) {
+      return false;
+    }
+    for (int k = 0; k < key.length; k++) {
+      if (b[i + k] != key[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

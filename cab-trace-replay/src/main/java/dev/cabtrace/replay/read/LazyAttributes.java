@@ -1,0 +1,98 @@
+package dev.cabtrace.replay.read;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.AbstractMap;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A span's attributes kept as the OTLP JSON bytes they were read from, decoded each time they are
+ * asked for, except the few every timeline and ledger reads ({@link #HOT}), decoded once when the
+ * line was read. A million spans' attributes cost their bytes, not a million maps of objects.
+ */
+final class LazyAttributes extends AbstractMap<String, Object> {
+
+  /** The keys decoded up front: a span's phase, its verdict, a model call's model and tokens. */
+  static final Set<String> HOT = Set.of(
+      "cab.span.kind", "cab.pass", "cab.request_hash", "cab.tui", "cab.model",
+      "gen_ai.operation.name", "gen_ai.provider.name", "gen_ai.system",
+      "gen_ai.request.model", "gen_ai.response.model", "gen_ai.response.finish_reasons",
+      "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens",
+      "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens",
+      "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens",
+      "gen_ai.usage.reasoning.output_tokens");
+
+  private final byte[] json;
+  private final Object[] hot;
+  private final Decoder decoder;
+
+  /**
+   * @param json the attributes' JSON array, already checked to be well-formed
+   * @param hot the hot keys found in it and their values, alternating, a later key replacing an
+   *     earlier one
+   */
+  LazyAttributes(byte[] json, Object[] hot, Decoder decoder) {
+    this.json = json;
+    this.hot = hot;
+    this.decoder = decoder;
+  }
+
+  @Override
+  public Object get(Object key) {
+    if (HOT.contains(key)) {
+      for (int i = 0; i < hot.length; i += 2) {
+        if (hot[i].equals(key)) {
+          return hot[i + 1];
+        }
+      }
+      return null;
+    }
+    return decoded().get(key);
+  }
+
+  @Override
+  public boolean containsKey(Object key) {
+    return get(key) != null;
+  }
+
+  @Override
+  public int size() {
+    return decoded().size();
+  }
+
+  @Override
+  public Set<Entry<String, Object>> entrySet() {
+    return decoded().entrySet();
+  }
+
+  private Map<String, Object> decoded() {
+    return decoder.decode(json);
+  }
+
+  /** Decodes attribute bytes with the Jackson reader, as if they had been read with the span. */
+  static final class Decoder {
+    private final JsonFactory json;
+
+    Decoder(JsonFactory json) {
+      this.json = json;
+    }
+
+    JsonParser parser(byte[] bytes, int offset, int length) throws IOException {
+      return json.createParser(bytes, offset, length);
+    }
+
+    Map<String, Object> decode(byte[] bytes) {
+      try (JsonParser parser = json.createParser(bytes)) {
+        parser.nextToken();
+        ReadContext context = new ReadContext(SpanSink.flagging(new boolean[1]), "");
+        return Collections.unmodifiableMap(new OtlpJsonReader(context).readKeyValues(parser));
+      } catch (IOException e) {
+        throw new UncheckedIOException("attribute bytes checked when read no longer parse", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package dev.cabtrace.replay.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cabtrace.replay.read.TraceReadException;
+import dev.cabtrace.replay.read.TraceReader;
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The streamed facts of a file against the same facts taken from its timeline. */
+class TraceFactsTest {
+
+  @TempDir Path dir;
+
+  private Path fixture(String name) throws IOException {
+    Path file = dir.resolve(name);
+    try (InputStream in = getClass().getResourceAsStream("/dev/cabtrace/replay/read/" + name)) {
+      Files.write(file, in.readAllBytes());
+    }
+    return file;
+  }
+
+  private static void assertSameFacts(Path file) throws TraceReadException {
+    TraceReader reader = TraceReader.create();
+    Timeline timeline = reader.read(file);
+    List<TimelineSpan> streamed = new ArrayList<>();
+    TraceFacts facts = TraceFacts.read(file, reader, streamed::add);
+    TraceFacts expected = TraceFacts.of(timeline);
+
+    assertThat(facts.score()).isEqualTo(CellScore.of(timeline)).isEqualTo(expected.score());
+    assertThat(facts.resource()).isEqualTo(timeline.resource());
+    assertThat(facts.identity("cab.tui")).isEqualTo(SweepLedger.Builder.identityOf(timeline, "cab.tui"));
+    assertThat(facts.identity("cab.model")).isEqualTo(SweepLedger.Builder.identityOf(timeline, "cab.model"));
+    assertThat(facts.spans()).isEqualTo(timeline.size());
+    assertThat(streamed).extracting(TimelineSpan::spanId)
+        .containsExactlyInAnyOrderElementsOf(timeline.spans().stream().map(TimelineSpan::spanId).toList());
+    assertThat(facts.source()).isEqualTo(timeline.source());
+  }
+
+  @Test
+  void theSeedCellAndTheOfficialExportersFileGiveTheFactsOfTheirTimelines() throws IOException {
+    assertSameFacts(fixture("seed-cell.otlp.jsonl"));
+    assertSameFacts(fixture("aider-cell.official-otlp-stdout-1.63.jsonl"));
+    assertThat(TraceFacts.read(fixture("seed-cell.otlp.jsonl"), TraceReader.create()).score().wallClockMs())
+        .isEqualTo(85456.275);
+  }
+
+  @Test
+  void generatedCellsInAnyOrderWithRepeatsGiveTheFactsOfTheirTimelines() throws IOException {
+    Random random = new Random(11);
+    for (int cell = 0; cell < 200; cell++) {
+      OtlpLines lines = OtlpLines.cell(String.format("%032x", cell + 1), random.nextBoolean() ? "aider" : null, "gpt-5");
+      long t0 = 1_781_680_663_000_000_000L;
+      lines.span(1, 0, "run", "adapter_run", t0, t0 + 9_000_000, "{\"key\":\"cab.pass\",\"value\":{\"boolValue\":" + random.nextBoolean() + "}}",
+          "{\"key\":\"cab.tui\",\"value\":{\"stringValue\":\"span-tui\"}}");
+      lines.span(2, 1, "container", "container", t0 + 1_000, t0 + 8_000_000);
+      for (int call = 0; call < random.nextInt(5); call++) {
+        long start = t0 + 2_000_000 + call * 1_000_000L;
+        lines.span(10 + call, 2, "chat", "model_call", start, start + random.nextInt(900_000),
+            "{\"key\":\"gen_ai.usage.input_tokens\",\"value\":{\"intValue\":\"" + random.nextInt(9000) + "\"}}",
+            random.nextInt(6) == 0 ? "{\"key\":\"x\",\"value\":{\"intValue\":\"1\"}}"
+                : "{\"key\":\"gen_ai.usage.output_tokens\",\"value\":{\"intValue\":" + random.nextInt(900) + "}}");
+      }
+      List<String> text = new ArrayList<>(List.of(lines.text().split("\n")));
+      java.util.Collections.shuffle(text, random);
+      if (random.nextBoolean()) {
+        text.add(text.get(0)); // a retried export
+      }
+      Path file = dir.resolve("cell-" + cell + ".jsonl");
+      Files.writeString(file, String.join("\n", text) + "\n");
+      assertSameFacts(file);
+    }
+  }
+
+  @Test
+  void aRepeatedSpanIsStreamedOnceAndCounted() throws IOException {
+    OtlpLines lines = OtlpLines.cell("0000000000000000000000000000000a", "aider", "gpt-5")
+        .span(1, 0, "run", "adapter_run", 1_000, 5_000);
+    Path file = dir.resolve("twice.jsonl");
+    Files.writeString(file, lines.text() + lines.text());
+    List<TimelineSpan> streamed = new ArrayList<>();
+    List<dev.cabtrace.replay.timeline.LoadWarning> warnings = TraceReader.create().stream(file, streamed::add);
+    assertThat(streamed).hasSize(1);
+    assertThat(warnings).extracting(dev.cabtrace.replay.timeline.LoadWarning::message)
+        .containsExactly("1 span(s) appeared more than once (a retried export?); each kept once");
+  }
+
+  @Test
+  void aCrashJournalIsMergedAsTheTimelineMergesIt() throws IOException {
+    Path capture = fixture("seed-cell.otlp.jsonl");
+    String first = Files.readAllLines(capture).get(0);
+    Files.writeString(dir.resolve("seed-cell.otlp.jsonl.journal"), "{\"heartbeat\":1781680663200000000}\n" + first + "\n");
+    assertSameFacts(capture);
+  }
+
+  @Test
+  void anEmptyFileIsTheReadersError() throws IOException {
+    Path empty = Files.writeString(dir.resolve("empty.jsonl"), "\n\n");
+    assertThatThrownBy(() -> TraceFacts.read(empty, TraceReader.create()))
+        .isInstanceOf(TraceReadException.class).hasMessageContaining("empty file");
+  }
+}
