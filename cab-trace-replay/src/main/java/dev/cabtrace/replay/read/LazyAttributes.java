@@ -31,7 +31,8 @@ final class LazyAttributes extends AbstractMap<String, Object> {
   private final Decoder decoder;
 
   /**
-   * @param json the attributes' JSON array, already checked to be well-formed
+   * @param json the attributes' JSON array, already checked to be well-formed; null when only the
+   *     hot ones are kept (a ledger's stream)
    * @param hot the hot keys found in it and their values, alternating, a later key replacing an
    *     earlier one
    */
@@ -43,6 +44,11 @@ final class LazyAttributes extends AbstractMap<String, Object> {
 
   @Override
   public Object get(Object key) {
+    for (int i = 0; i < hot.length; i += 2) {
+      if (hot[i] == key) {
+        return hot[i + 1];
+      }
+    }
     if (HOT.contains(key)) {
       for (int i = 0; i < hot.length; i += 2) {
         if (hot[i].equals(key)) {
@@ -70,6 +76,13 @@ final class LazyAttributes extends AbstractMap<String, Object> {
   }
 
   private Map<String, Object> decoded() {
+    if (json == null) {
+      Map<String, Object> only = new java.util.LinkedHashMap<>();
+      for (int i = 0; i < hot.length; i += 2) {
+        only.put((String) hot[i], hot[i + 1]);
+      }
+      return Collections.unmodifiableMap(only);
+    }
     return decoder.decode(json);
   }
 

@@ -70,9 +70,17 @@ final class OtlpLineScanner {
   private byte[] b;
   private int end;
 
+  private final boolean hotOnly;
+
   OtlpLineScanner(ReadContext context, LazyAttributes.Decoder decoder) {
+    this(context, decoder, false);
+  }
+
+  /** With {@code hotOnly}, spans keep only their hot attributes: what a ledger reads. */
+  OtlpLineScanner(ReadContext context, LazyAttributes.Decoder decoder, boolean hotOnly) {
     this.context = context;
     this.decoder = decoder;
+    this.hotOnly = hotOnly;
   }
 
   private static byte[] ascii(String text) {
@@ -463,7 +471,7 @@ final class OtlpLineScanner {
       if (b[i - 1] == ']') {
         Object[] found = new Object[hotLength];
         System.arraycopy(hot, 0, found, 0, hotLength);
-        span.setAttributes(new LazyAttributes(Arrays.copyOfRange(b, start, i), found, decoder));
+        span.setAttributes(new LazyAttributes(hotOnly ? null : Arrays.copyOfRange(b, start, i), found, decoder));
         return i;
       }
     }

@@ -24,11 +24,13 @@ final class ParallelLines {
   private final TraceReader reader;
   private final String source;
   private final int threads;
+  private final boolean hotOnly;
 
-  ParallelLines(TraceReader reader, String source, int threads) {
+  ParallelLines(TraceReader reader, String source, int threads, boolean hotOnly) {
     this.reader = reader;
     this.source = source;
     this.threads = threads;
+    this.hotOnly = hotOnly;
   }
 
   /** Reads the line the reader stands on and every line after it. */
@@ -69,6 +71,7 @@ final class ParallelLines {
     return () -> {
       SpanSink.Buffered found = new SpanSink.Buffered();
       ReadContext context = new ReadContext(found, source);
+      context.hotOnly = hotOnly;
       for (int i = 0; i < chunk.count; i++) {
         reader.readLine(context, chunk.data, chunk.offsets[i], chunk.lengths[i], chunk.lineNumbers[i],
             chunk.newline[i], chunk.tooLong[i]);

@@ -19,6 +19,8 @@ final class ReadContext {
   long line;
   private boolean clampWarned;
   private OtlpLineScanner scanner;
+  /** Whether spans keep only the attributes a ledger reads ({@link TraceReader#stream}). */
+  boolean hotOnly;
 
   ReadContext(SpanSink sink, String source) {
     this.sink = sink;
@@ -28,7 +30,7 @@ final class ReadContext {
   /** The byte-level OTLP reader of this load's lines, one per thread. */
   OtlpLineScanner scanner(LazyAttributes.Decoder decoder) {
     if (scanner == null) {
-      scanner = new OtlpLineScanner(this, decoder);
+      scanner = new OtlpLineScanner(this, decoder, hotOnly);
     }
     return scanner;
   }

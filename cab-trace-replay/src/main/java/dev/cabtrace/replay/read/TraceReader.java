@@ -91,7 +91,7 @@ public final class TraceReader {
   public Timeline read(Path file) throws TraceReadException {
     Objects.requireNonNull(file, "file");
     TimelineBuilder builder = new TimelineBuilder(file.toString());
-    readFile(file, builder);
+    readFile(file, builder, false);
     Path journal = journalOf(file);
     if (readJournal && Files.isRegularFile(journal)) {
       JournalReader.read(journal, builder, json);
@@ -102,8 +102,11 @@ public final class TraceReader {
   /**
    * Reads {@code file} span by span without assembling a timeline, for what needs no tree (a
    * ledger, a score): each span is handed to {@code each} once, a repeat of its id dropped, in the
-   * order of the file, unlinked ({@link TimelineBuilder#streaming}). Memory stays that of the span
-   * ids, whatever the file's size. With a crash journal beside the file, the spans come from the
+   * order of the file, unlinked ({@link TimelineBuilder#streaming}), carrying the attributes a
+   * ledger reads: the phase ({@code cab.span.kind}), the verdict ({@code cab.pass}), the identity
+   * ({@code cab.tui}, {@code cab.model}) and the GenAI model, operation, usage and finish reasons
+   * (in lines the byte scanner takes; others carry all). Memory stays that of the span ids,
+   * whatever the file's size. With a crash journal beside the file, the spans come from the
    * whole timeline instead, so the journal's are merged as {@link #read(Path)} merges them.
    *
    * @return what was imperfect in the file, as {@link Timeline#warnings()} but without the
@@ -118,7 +121,7 @@ public final class TraceReader {
       return timeline.warnings();
     }
     TimelineBuilder builder = TimelineBuilder.streaming(file.toString(), each);
-    readFile(file, builder);
+    readFile(file, builder, true);
     if (builder.size() == 0) {
       throw new TraceReadException(file + ": no spans found");
     }
@@ -129,13 +132,13 @@ public final class TraceReader {
     return file.resolveSibling(file.getFileName() + JOURNAL_SUFFIX);
   }
 
-  private void readFile(Path file, TimelineBuilder builder) throws TraceReadException {
+  private void readFile(Path file, TimelineBuilder builder, boolean hotOnly) throws TraceReadException {
     String source = file.toString();
     if (Files.isDirectory(file)) {
       throw new TraceReadException("cannot read " + source + ": it is a directory");
     }
     try (InputStream in = Files.newInputStream(file)) {
-      readInto(in, source, builder);
+      readInto(in, source, builder, hotOnly);
     } catch (NoSuchFileException e) {
       throw new TraceReadException("cannot read " + source + ": no such file");
     } catch (AccessDeniedException e) {
@@ -153,7 +156,7 @@ public final class TraceReader {
     Objects.requireNonNull(source, "source");
     TimelineBuilder builder = new TimelineBuilder(source);
     try {
-      readInto(in, source, builder);
+      readInto(in, source, builder, false);
     } catch (TraceReadException e) {
       throw e;
     } catch (IOException e) {
@@ -169,7 +172,7 @@ public final class TraceReader {
     return builder.build();
   }
 
-  private void readInto(InputStream raw, String source, TimelineBuilder builder) throws IOException {
+  private void readInto(InputStream raw, String source, TimelineBuilder builder, boolean hotOnly) throws IOException {
     InputStream in = progress == null ? raw : new ProgressStream(raw, read -> progress.progress(read, builder.size()));
     LineReader lines = new LineReader(in, maxLineBytes);
     SpanSink sink = SpanSink.direct(builder, strict);
@@ -193,9 +196,10 @@ public final class TraceReader {
       return;
     }
     if (parallelism > 1) {
-      new ParallelLines(this, source, parallelism).read(lines, sink);
+      new ParallelLines(this, source, parallelism, hotOnly).read(lines, sink);
     } else {
       ReadContext context = new ReadContext(sink, source);
+      context.hotOnly = hotOnly;
       do {
         readLine(context, lines.bytes(), 0, lines.length(), lines.lineNumber(), lines.endedWithNewline(), lines.tooLong());
       } while (lines.next());

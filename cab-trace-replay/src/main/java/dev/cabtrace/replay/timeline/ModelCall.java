@@ -108,7 +108,12 @@ public record ModelCall(
 
   private static List<String> strings(Object value) {
     if (value instanceof List<?>) {
-      return ((List<?>) value).stream().map(String::valueOf).toList();
+      List<?> list = (List<?>) value;
+      String[] out = new String[list.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = String.valueOf(list.get(i));
+      }
+      return List.of(out);
     }
     if (value instanceof String) {
       String text = ((String) value).trim();

@@ -219,6 +219,8 @@ public final class TimelineSpan {
     return kindName() + " " + name + " (" + spanId() + ")";
   }
 
+  private static final Object[] NO_ATTRIBUTES = new Object[0];
+
   /** Collects one span's fields as a reader finds them. Not thread-safe. */
   public static final class Builder {
     private long traceIdHigh;
@@ -231,7 +233,7 @@ public final class TimelineSpan {
     private long endEpochNanos;
     private SpanStatus status = SpanStatus.UNSET;
     private String statusMessage = "";
-    private Object[] attributes = new Object[8];
+    private Object[] attributes = NO_ATTRIBUTES;
     private int attributeLength;
     private Map<String, Object> attributeMap;
     private List<SpanEvent> events;
@@ -292,7 +294,7 @@ public final class TimelineSpan {
         return this;
       }
       if (attributeLength + 2 > attributes.length) {
-        attributes = java.util.Arrays.copyOf(attributes, attributes.length * 2);
+        attributes = java.util.Arrays.copyOf(attributes, Math.max(8, attributes.length * 2));
       }
       attributes[attributeLength++] = key;
       attributes[attributeLength++] = value;
