@@ -10,10 +10,10 @@ import java.util.Arrays;
 final class ByteStrings {
 
   private static final int MAX_LENGTH = 128;
-  private static final int CAPACITY = 1 << 14;
+  private static final int MAX_CAPACITY = 1 << 14;
 
-  private final byte[][] keys = new byte[CAPACITY][];
-  private final String[] values = new String[CAPACITY];
+  private byte[][] keys = new byte[64][];
+  private String[] values = new String[64];
   private int size;
 
   /** The string of the bytes from {@code start} to {@code end}, which are well-formed UTF-8. */
@@ -22,16 +22,16 @@ final class ByteStrings {
     if (length > MAX_LENGTH) {
       return new String(b, start, length, StandardCharsets.UTF_8);
     }
-    int hash = 0x9E3779B9;
-    for (int i = start; i < end; i++) {
-      hash = (hash ^ b[i]) * 0x01000193;
+    int hash = hash(b, start, end);
+    if (size * 2 >= keys.length && keys.length < MAX_CAPACITY) {
+      grow();
     }
-    int mask = CAPACITY - 1;
-    for (int slot = (hash ^ (hash >>> 16)) & mask, probes = 0; probes < 8; slot = (slot + 1) & mask, probes++) {
+    int mask = keys.length - 1;
+    for (int slot = slot(hash, mask), probes = 0; probes < 8; slot = (slot + 1) & mask, probes++) {
       byte[] key = keys[slot];
       if (key == null) {
         String value = new String(b, start, length, StandardCharsets.UTF_8);
-        if (size < CAPACITY / 2) {
+        if (size * 2 < MAX_CAPACITY) {
           keys[slot] = Arrays.copyOfRange(b, start, end);
           values[slot] = value;
           size++;
@@ -43,5 +43,35 @@ final class ByteStrings {
       }
     }
     return new String(b, start, length, StandardCharsets.UTF_8);
+  }
+
+  private static int hash(byte[] b, int start, int end) {
+    int hash = 0x9E3779B9;
+    for (int i = start; i < end; i++) {
+      hash = (hash ^ b[i]) * 0x01000193;
+    }
+    return hash;
+  }
+
+  private static int slot(int hash, int mask) {
+    return (hash ^ (hash >>> 16)) & mask;
+  }
+
+  private void grow() {
+    byte[][] oldKeys = keys;
+    String[] oldValues = values;
+    keys = new byte[oldKeys.length * 2][];
+    values = new String[oldKeys.length * 2];
+    int mask = keys.length - 1;
+    for (int i = 0; i < oldKeys.length; i++) {
+      if (oldKeys[i] != null) {
+        int slot = slot(hash(oldKeys[i], 0, oldKeys[i].length), mask);
+        while (keys[slot] != null) {
+          slot = (slot + 1) & mask;
+        }
+        keys[slot] = oldKeys[i];
+        values[slot] = oldValues[i];
+      }
+    }
   }
 }

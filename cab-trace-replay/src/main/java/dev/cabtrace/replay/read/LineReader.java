@@ -17,7 +17,7 @@ final class LineReader {
   private final int maxLineBytes;
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-  private final byte[] buffer = new byte[1 << 16];
+  private final byte[] buffer;
   private int position;
   private int limit;
   private byte[] line = new byte[1 << 12];
@@ -28,8 +28,14 @@ final class LineReader {
   private long bytesRead;
 
   LineReader(InputStream in, int maxLineBytes) {
+    this(in, maxLineBytes, 1 << 16);
+  }
+
+  /** With a read buffer of {@code bufferBytes}: a small file needs no 64 KiB of it. */
+  LineReader(InputStream in, int maxLineBytes, int bufferBytes) {
     this.in = in;
     this.maxLineBytes = maxLineBytes;
+    this.buffer = new byte[bufferBytes];
   }
 
   /** Reads the next line; false at the end of the stream. */

@@ -138,7 +138,8 @@ public final class TraceReader {
       throw new TraceReadException("cannot read " + source + ": it is a directory");
     }
     try (InputStream in = Files.newInputStream(file)) {
-      readInto(in, source, builder, hotOnly);
+      long size = Files.size(file);
+      readInto(in, source, builder, hotOnly, (int) Math.max(1024, Math.min(1 << 16, size + 1)));
     } catch (NoSuchFileException e) {
       throw new TraceReadException("cannot read " + source + ": no such file");
     } catch (AccessDeniedException e) {
@@ -156,7 +157,7 @@ public final class TraceReader {
     Objects.requireNonNull(source, "source");
     TimelineBuilder builder = new TimelineBuilder(source);
     try {
-      readInto(in, source, builder, false);
+      readInto(in, source, builder, false, 1 << 16);
     } catch (TraceReadException e) {
       throw e;
     } catch (IOException e) {
@@ -172,9 +173,10 @@ public final class TraceReader {
     return builder.build();
   }
 
-  private void readInto(InputStream raw, String source, TimelineBuilder builder, boolean hotOnly) throws IOException {
+  private void readInto(InputStream raw, String source, TimelineBuilder builder, boolean hotOnly, int bufferBytes)
+      throws IOException {
     InputStream in = progress == null ? raw : new ProgressStream(raw, read -> progress.progress(read, builder.size()));
-    LineReader lines = new LineReader(in, maxLineBytes);
+    LineReader lines = new LineReader(in, maxLineBytes, bufferBytes);
     SpanSink sink = SpanSink.direct(builder, strict);
     boolean any = false;
     while (lines.next()) {
@@ -208,6 +210,10 @@ public final class TraceReader {
 
   /** Whether the first line holds a complete JSON value (JSON Lines), not the start of one. */
   private boolean isWholeDocumentOnOneLine(LineReader lines) throws IOException {
+    int end = JsonBytes.skipValue(lines.bytes(), JsonBytes.skipWhitespace(lines.bytes(), 0, lines.length()), lines.length());
+    if (end != JsonBytes.FAIL) {
+      return true; // one whole value, checked byte by byte; Jackson need not look
+    }
     try (JsonParser parser = json.createParser(lines.bytes(), 0, lines.length())) {
       parser.nextToken();
       parser.skipChildren();

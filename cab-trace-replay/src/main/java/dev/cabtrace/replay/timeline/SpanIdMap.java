@@ -3,10 +3,10 @@ package dev.cabtrace.replay.timeline;
 /** Span ids to positions, open addressing on primitive arrays: a million spans, no boxing. */
 final class SpanIdMap {
 
-  private long[] traceHigh = new long[1024];
-  private long[] traceLow = new long[1024];
-  private long[] spanIds = new long[1024];
-  private int[] values = new int[1024];
+  private long[] traceHigh = new long[32];
+  private long[] traceLow = new long[32];
+  private long[] spanIds = new long[32];
+  private int[] values = new int[32];
   private int size;
 
   int get(long high, long low, long spanId) {
