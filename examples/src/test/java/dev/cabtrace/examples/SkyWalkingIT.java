@@ -9,100 +9,28 @@ import dev.cabtrace.replay.read.TraceReader;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real trace backend: Apache SkyWalking's OAP server, started as its own JVM on 127.0.0.1. It
- * takes OTLP/gRPC on 4317 and answers a Zipkin-compatible query API on 9412.
+ * The example cell and {@code push}, {@code show} and {@code replay} against a real trace backend:
+ * Apache SkyWalking's OAP server (see {@link SkyWalkingBackend}), OTLP/gRPC in, Zipkin API out.
  */
+@ExtendWith(SkyWalkingBackend.class)
 class SkyWalkingIT {
 
-  private static final String ZIPKIN = "http://127.0.0.1:9412/zipkin";
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final HttpClient CLIENT = HttpClient.newHttpClient();
-  private static Process oap;
-  private static Path log;
+  private static final String ZIPKIN = SkyWalkingBackend.ZIPKIN;
+  private static final ObjectMapper MAPPER = SkyWalkingBackend.MAPPER;
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void startBackend() throws Exception {
-    Path lib = Path.of(System.getProperty("skywalking.lib", "target/skywalking/lib"));
-    assertThat(lib).as("SkyWalking jars (resolved at pre-integration-test)").isDirectory();
-    Path config = Path.of(SkyWalkingIT.class.getResource("/skywalking/application.yml").toURI()).getParent();
-    for (int port : new int[] {4317, 9412, 11800, 12800}) {
-      try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-        assertThat(probe.getLocalPort()).isEqualTo(port);
-      } catch (IOException e) {
-        throw new AssertionError("port " + port + " on 127.0.0.1 is taken: SkyWalking needs it", e);
-      }
-    }
-    log = Files.createTempFile("skywalking-oap-", ".log");
-    oap = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-            "-cp", config + java.io.File.pathSeparator + lib + "/*",
-            "org.apache.skywalking.oap.server.starter.OAPServerStartUp")
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (true) {
-      if (!oap.isAlive()) {
-        throw new AssertionError("SkyWalking OAP exited with " + oap.exitValue() + ":\n" + tail());
-      }
-      try {
-        if (CLIENT.send(HttpRequest.newBuilder(URI.create(ZIPKIN + "/api/v2/services")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode() == 200
-            && Files.readString(log).contains("listening on 4317")) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // Not listening yet.
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("SkyWalking OAP not ready within 120 s:\n" + tail());
-      }
-      LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
-    }
-  }
-
-  @AfterAll
-  static void stopBackend() throws InterruptedException {
-    if (oap != null) {
-      oap.descendants().forEach(ProcessHandle::destroyForcibly);
-      oap.destroyForcibly();
-      oap.waitFor(30, TimeUnit.SECONDS);
-    }
-  }
-
-  private static String tail() {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
-  }
 
   /** Runs the example cell as a real adapter process, with the given environment. */
   private Timeline runCell(Path capture, Map<String, String> environment) throws Exception {
@@ -120,23 +48,8 @@ class SkyWalkingIT {
     return TraceReader.create().read(capture);
   }
 
-  /** The trace as the backend's Zipkin API returns it, once all {@code spans} are there (bounded). */
   private static JsonNode queryTrace(String traceId, int spans) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      HttpResponse<String> response = CLIENT.send(
-          HttpRequest.newBuilder(URI.create(ZIPKIN + "/api/v2/trace/" + traceId)).build(), HttpResponse.BodyHandlers.ofString());
-      last = response.statusCode() + " " + response.body();
-      if (response.statusCode() == 200) {
-        JsonNode trace = MAPPER.readTree(response.body());
-        if (trace.isArray() && trace.size() >= spans) {
-          return trace;
-        }
-      }
-      LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
-    }
-    throw new AssertionError("trace " + traceId + " never had " + spans + " spans in the backend; last answer: " + last);
+    return SkyWalkingBackend.queryTrace(traceId, spans);
   }
 
   /** The backend holds the same spans as the capture file: names, ids, parents, times, attributes. */
@@ -160,7 +73,7 @@ class SkyWalkingIT {
   @Test
   void theExampleCellExportsOverOtlpGrpcWithOneEnvironmentVariable() throws Exception {
     Timeline capture = runCell(dir.resolve("cell.jsonl"), Map.of(
-        "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4317", "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"));
+        "OTEL_EXPORTER_OTLP_ENDPOINT", SkyWalkingBackend.OTLP_GRPC, "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"));
 
     assertThat(capture.size()).isEqualTo(5);
     JsonNode backend = queryTrace(capture.traceIds().get(0), 5);
@@ -183,7 +96,7 @@ class SkyWalkingIT {
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int exit = CabTraceCli.run(new PrintStream(out, true, StandardCharsets.UTF_8), System.err,
-        "push", file.toString(), "--endpoint", "http://127.0.0.1:4317", "--protocol", "grpc");
+        "push", file.toString(), "--endpoint", SkyWalkingBackend.OTLP_GRPC, "--protocol", "grpc");
     assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("pushed 5 of 5 spans").contains("0 failed");
     assertSameSpans(queryTrace(traceId, 5), capture);
