@@ -18,6 +18,10 @@ import java.util.Map;
  */
 final class JaegerJsonReader {
 
+  // Jaeger gives parents as references, read below.
+  private static final ReadContext.SpanFieldNames SPAN_FIELDS =
+      new ReadContext.SpanFieldNames("traceID", "spanID", null, "operationName");
+
   private final ReadContext context;
 
   JaegerJsonReader(ReadContext context) {
@@ -89,16 +93,10 @@ final class JaegerJsonReader {
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       JsonToken value = parser.nextToken();
+      if (context.idOrName(span, parser, field, SPAN_FIELDS)) {
+        continue;
+      }
       switch (field) {
-        case "traceID":
-          context.traceId(span, parser.getValueAsString());
-          break;
-        case "spanID":
-          context.spanId(span, parser.getValueAsString());
-          break;
-        case "operationName":
-          span.setName(context.intern(parser.getValueAsString()));
-          break;
         case "references":
           readReferences(parser, span, value);
           break;
@@ -112,13 +110,7 @@ final class JaegerJsonReader {
           tags = readTags(parser);
           break;
         case "logs":
-          if (value == JsonToken.START_ARRAY) {
-            while (parser.nextToken() == JsonToken.START_OBJECT) {
-              span.addEvent(readLog(parser));
-            }
-          } else {
-            parser.skipChildren();
-          }
+          context.readEvents(parser, span, this::readLog);
           break;
         case "processID":
           processId[0] = parser.getValueAsString();
@@ -128,25 +120,16 @@ final class JaegerJsonReader {
       }
     }
     span.setStartEpochNanos(start).setEndEpochNanos(start + duration);
-    SpanStatus status = SpanStatus.UNSET;
-    String message = "";
+    StatusTags status = new StatusTags(false);
     for (Map.Entry<String, Object> tag : tags.entrySet()) {
       String key = tag.getKey();
       Object value = tag.getValue();
+      if (status.read(key, value)) {
+        continue;
+      }
       switch (key) {
         case "span.kind":
           span.setSpanKind(String.valueOf(value).toUpperCase(java.util.Locale.ROOT));
-          break;
-        case "otel.status_code":
-          status = "ERROR".equals(value) ? SpanStatus.ERROR : "OK".equals(value) ? SpanStatus.OK : status;
-          break;
-        case "otel.status_description":
-          message = String.valueOf(value);
-          break;
-        case "error":
-          if (Boolean.TRUE.equals(value) || "true".equals(value)) {
-            status = SpanStatus.ERROR;
-          }
           break;
         case "otel.scope.name":
         case "otel.scope.version":
@@ -158,7 +141,7 @@ final class JaegerJsonReader {
           span.putAttribute(key, value);
       }
     }
-    span.setStatus(status, message);
+    status.applyTo(span);
     return span;
   }
 

@@ -60,61 +60,52 @@ final class JsonBytes {
    * quote. A string with an escape, or with bytes that are not UTF-8, is {@link #FAIL}.
    */
   static int plainStringEnd(byte[] b, int i, int end) {
-    i = plainRun(b, i + 1, end);
-    while (i < end) {
-      int kind = IN_STRING[b[i] & 0xFF];
-      if (kind == 0) {
-        i++;
-      } else if (kind == 1) {
-        return i;
-      } else if (kind == 4) {
-        i = utf8(b, i, end);
-        if (i == FAIL) {
-          return FAIL;
-        }
-      } else {
-        return FAIL;
-      }
-    }
-    return FAIL;
+    return closingQuote(b, i, end, false);
   }
 
   /** Skips a string, escapes allowed, whose opening quote is at {@code i}. */
   static int skipString(byte[] b, int i, int end) {
+    int close = closingQuote(b, i, end, true);
+    return close == FAIL ? FAIL : close + 1;
+  }
+
+  private static int closingQuote(byte[] b, int i, int end, boolean escapes) {
     i = plainRun(b, i + 1, end);
     while (i < end) {
       int kind = IN_STRING[b[i] & 0xFF];
       if (kind == 0) {
         i = plainRun(b, i + 1, end);
       } else if (kind == 1) {
-        return i + 1;
+        return i;
       } else if (kind == 4) {
         i = utf8(b, i, end);
-        if (i == FAIL) {
-          return FAIL;
-        }
-      } else if (kind == 2) {
-        if (i + 1 >= end) {
-          return FAIL;
-        }
-        byte escaped = b[i + 1];
-        if (escaped == 'u') {
-          if (i + 6 > end || HEX[b[i + 2] & 0xFF] < 0 || HEX[b[i + 3] & 0xFF] < 0
-              || HEX[b[i + 4] & 0xFF] < 0 || HEX[b[i + 5] & 0xFF] < 0) {
-            return FAIL;
-          }
-          i += 6;
-        } else if (escaped == '"' || escaped == '\\' || escaped == '/' || escaped == 'b'
-            || escaped == 'f' || escaped == 'n' || escaped == 'r' || escaped == 't') {
-          i += 2;
-        } else {
-          return FAIL;
-        }
+      } else if (kind == 2 && escapes) {
+        i = escape(b, i, end);
       } else {
+        return FAIL;
+      }
+      if (i == FAIL) {
         return FAIL;
       }
     }
     return FAIL;
+  }
+
+  /** One escape sequence at {@code i}, its backslash there. */
+  private static int escape(byte[] b, int i, int end) {
+    if (i + 1 >= end) {
+      return FAIL;
+    }
+    byte escaped = b[i + 1];
+    if (escaped == 'u') {
+      if (i + 6 > end || HEX[b[i + 2] & 0xFF] < 0 || HEX[b[i + 3] & 0xFF] < 0
+          || HEX[b[i + 4] & 0xFF] < 0 || HEX[b[i + 5] & 0xFF] < 0) {
+        return FAIL;
+      }
+      return i + 6;
+    }
+    return escaped == '"' || escaped == '\\' || escaped == '/' || escaped == 'b' || escaped == 'f'
+        || escaped == 'n' || escaped == 'r' || escaped == 't' ? i + 2 : FAIL;
   }
 
   /**
@@ -189,9 +180,8 @@ final class JsonBytes {
       case '"':
         return skipString(b, i, end);
       case '{':
-        return skipObject(b, i, end, depth);
       case '[':
-        return skipArray(b, i, end, depth);
+        return skipContainer(b, i, end, depth);
       case 't':
         return literal(b, i, end, "true");
       case 'f':
@@ -203,25 +193,18 @@ final class JsonBytes {
     }
   }
 
-  private static int skipObject(byte[] b, int i, int end, int depth) {
+  /** An object or an array, its opening bracket at {@code i}. */
+  private static int skipContainer(byte[] b, int i, int end, int depth) {
+    byte close = b[i] == '{' ? (byte) '}' : (byte) ']';
     i = skipWhitespace(b, i + 1, end);
-    if (i < end && b[i] == '}') {
+    if (i < end && b[i] == close) {
       return i + 1;
     }
     while (true) {
-      if (i >= end || b[i] != '"') {
-        return FAIL;
+      if (close == '}') {
+        i = skipName(b, i, end);
       }
-      i = skipString(b, i, end);
-      if (i == FAIL) {
-        return FAIL;
-      }
-      i = skipWhitespace(b, i, end);
-      if (i >= end || b[i] != ':') {
-        return FAIL;
-      }
-      i = skipWhitespace(b, i + 1, end);
-      i = skipValue(b, i, end, depth + 1);
+      i = i == FAIL ? FAIL : skipValue(b, i, end, depth + 1);
       if (i == FAIL) {
         return FAIL;
       }
@@ -229,7 +212,7 @@ final class JsonBytes {
       if (i >= end) {
         return FAIL;
       }
-      if (b[i] == '}') {
+      if (b[i] == close) {
         return i + 1;
       }
       if (b[i] != ',') {
@@ -239,28 +222,23 @@ final class JsonBytes {
     }
   }
 
-  private static int skipArray(byte[] b, int i, int end, int depth) {
+  /** A member's name and colon at {@code i}: the start of its value. */
+  private static int skipName(byte[] b, int i, int end) {
+    if (i >= end || b[i] != '"') {
+      return FAIL;
+    }
+    int close = closingQuote(b, i, end, true);
+    return close == FAIL ? FAIL : valueAfterName(b, close, end);
+  }
+
+  /** The start of a member's value, after the closing quote of its name at {@code close} and a colon. */
+  static int valueAfterName(byte[] b, int close, int end) {
+    int i = skipWhitespace(b, close + 1, end);
+    if (i >= end || b[i] != ':') {
+      return FAIL;
+    }
     i = skipWhitespace(b, i + 1, end);
-    if (i < end && b[i] == ']') {
-      return i + 1;
-    }
-    while (true) {
-      i = skipValue(b, i, end, depth + 1);
-      if (i == FAIL) {
-        return FAIL;
-      }
-      i = skipWhitespace(b, i, end);
-      if (i >= end) {
-        return FAIL;
-      }
-      if (b[i] == ']') {
-        return i + 1;
-      }
-      if (b[i] != ',') {
-        return FAIL;
-      }
-      i = skipWhitespace(b, i + 1, end);
-    }
+    return i >= end ? FAIL : i;
   }
 
   private static int literal(byte[] b, int i, int end, String word) {

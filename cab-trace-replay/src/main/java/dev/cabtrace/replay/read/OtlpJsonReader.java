@@ -18,6 +18,9 @@ import java.util.Map;
  */
 final class OtlpJsonReader {
 
+  private static final ReadContext.SpanFieldNames SPAN_FIELDS =
+      new ReadContext.SpanFieldNames("traceId", "spanId", "parentSpanId", "name");
+
   private final ReadContext context;
 
   OtlpJsonReader(ReadContext context) {
@@ -120,19 +123,10 @@ final class OtlpJsonReader {
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       JsonToken value = parser.nextToken();
+      if (context.idOrName(span, parser, field, SPAN_FIELDS)) {
+        continue;
+      }
       switch (field) {
-        case "traceId":
-          context.traceId(span, parser.getValueAsString());
-          break;
-        case "spanId":
-          context.spanId(span, parser.getValueAsString());
-          break;
-        case "parentSpanId":
-          context.parentSpanId(span, parser.getValueAsString());
-          break;
-        case "name":
-          span.setName(context.intern(parser.getValueAsString()));
-          break;
         case "kind":
           span.setSpanKind(spanKind(parser));
           break;
@@ -146,13 +140,7 @@ final class OtlpJsonReader {
           readAttributes(parser, span);
           break;
         case "events":
-          if (value == JsonToken.START_ARRAY) {
-            while (parser.nextToken() == JsonToken.START_OBJECT) {
-              span.addEvent(readEvent(parser));
-            }
-          } else {
-            parser.skipChildren();
-          }
+          context.readEvents(parser, span, this::readEvent);
           break;
         case "status":
           readStatus(parser, span);
@@ -253,25 +241,8 @@ final class OtlpJsonReader {
   }
 
   private void readAttributes(JsonParser parser, TimelineSpan.Builder span) throws IOException {
-    if (parser.currentToken() != JsonToken.START_ARRAY) {
-      parser.skipChildren();
-      return;
-    }
-    while (parser.nextToken() == JsonToken.START_OBJECT) {
-      String key = null;
-      Object value = null;
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String field = parser.currentName();
-        parser.nextToken();
-        if ("key".equals(field)) {
-          key = context.intern(parser.getValueAsString());
-        } else if ("value".equals(field)) {
-          value = readAnyValue(parser);
-        } else {
-          parser.skipChildren();
-        }
-      }
-      span.putAttribute(key, value);
+    for (Map.Entry<String, Object> attribute : readKeyValues(parser).entrySet()) {
+      span.putAttribute(attribute.getKey(), attribute.getValue());
     }
   }
 

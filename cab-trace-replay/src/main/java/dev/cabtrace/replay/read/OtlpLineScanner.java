@@ -108,209 +108,178 @@ final class OtlpLineScanner {
     }
   }
 
+  // What the member readers below share: one object of each level is open at a time.
+  private boolean foundResourceSpans;
+  private Map<String, Object> resource;
+  private boolean sawResource;
+  private String scope;
+  private boolean sawScope;
+  private TimelineSpan.Builder span;
+  private boolean sawAttributes;
+  private boolean sawEvents;
+  private boolean sawStatus;
+  private SpanStatus status;
+  private String message;
+
+  private final Member documentMember = this::documentMember;
+  private final Member resourceSpansMember = this::resourceSpansMember;
+  private final Member scopeSpansMember = this::scopeSpansMember;
+  private final Member spanMember = this::spanMember;
+  private final Member statusMember = this::statusMember;
+  private final Member attributeMember = this::attributeMember;
+  private final Element resourceSpansElement = this::resourceSpans;
+  private final Element scopeSpansElement = this::scopeSpans;
+  private final Element spanElement = this::span;
+
   /** {"resourceSpans":[...]} and nothing else that is read. */
   private int document(int i) {
-    if (i >= end || b[i] != '{') {
+    foundResourceSpans = false;
+    i = object(i, documentMember);
+    return foundResourceSpans ? i : FAIL;
+  }
+
+  private int documentMember(int name, int nameEnd, int value) {
+    if (!JsonBytes.equalsAscii(b, name, nameEnd, RESOURCE_SPANS)) {
+      return JsonBytes.skipValue(b, value, end);
+    }
+    if (foundResourceSpans || b[value] != '[') {
       return FAIL;
     }
-    boolean found = false;
-    i = JsonBytes.skipWhitespace(b, i + 1, end);
-    if (i < end && b[i] == '}') {
-      return FAIL;
-    }
-    while (true) {
-      int keyEnd = key(i);
-      if (keyEnd == FAIL) {
-        return FAIL;
-      }
-      int value = valueAfter(keyEnd);
-      if (value == FAIL) {
-        return FAIL;
-      }
-      if (JsonBytes.equalsAscii(b, i + 1, keyEnd, RESOURCE_SPANS)) {
-        if (found || b[value] != '[') {
-          return FAIL;
-        }
-        found = true;
-        i = array(value, this::resourceSpans);
-      } else {
-        i = JsonBytes.skipValue(b, value, end);
-      }
-      i = afterMember(i, '}');
-      if (i == FAIL) {
-        return FAIL;
-      }
-      if (b[i - 1] == '}') {
-        return found ? i : FAIL;
-      }
-    }
+    foundResourceSpans = true;
+    return array(value, resourceSpansElement);
   }
 
   private int resourceSpans(int i) {
-    if (b[i] != '{') {
-      return FAIL;
-    }
     int first = pending.size();
-    Map<String, Object> resource = Map.of();
-    boolean sawResource = false;
-    i = JsonBytes.skipWhitespace(b, i + 1, end);
-    if (i < end && b[i] == '}') {
-      return i + 1;
+    resource = Map.of();
+    sawResource = false;
+    i = object(i, resourceSpansMember);
+    // The resource may come after the spans in the object: attach it at the end.
+    for (int k = first; k < pending.size(); k++) {
+      pending.get(k).setResource(resource);
     }
-    while (true) {
-      int keyEnd = key(i);
-      if (keyEnd == FAIL) {
+    return i;
+  }
+
+  private int resourceSpansMember(int name, int nameEnd, int value) {
+    if (JsonBytes.equalsAscii(b, name, nameEnd, RESOURCE)) {
+      if (sawResource || b[value] != '{') {
         return FAIL;
       }
-      int value = valueAfter(keyEnd);
-      if (value == FAIL) {
-        return FAIL;
+      sawResource = true;
+      int after = JsonBytes.skipValue(b, value, end);
+      if (after != FAIL) {
+        resource = resource(value, after);
       }
-      if (JsonBytes.equalsAscii(b, i + 1, keyEnd, RESOURCE)) {
-        if (sawResource || b[value] != '{') {
-          return FAIL;
-        }
-        sawResource = true;
-        i = JsonBytes.skipValue(b, value, end);
-        if (i == FAIL) {
-          return FAIL;
-        }
-        resource = resource(value, i);
-      } else if (JsonBytes.equalsAscii(b, i + 1, keyEnd, SCOPE_SPANS)) {
-        if (b[value] != '[') {
-          return FAIL;
-        }
-        i = array(value, this::scopeSpans);
-      } else {
-        i = JsonBytes.skipValue(b, value, end);
-      }
-      i = afterMember(i, '}');
-      if (i == FAIL) {
-        return FAIL;
-      }
-      if (b[i - 1] == '}') {
-        for (int k = first; k < pending.size(); k++) {
-          pending.get(k).setResource(resource);
-        }
-        return i;
-      }
+      return after;
     }
+    if (JsonBytes.equalsAscii(b, name, nameEnd, SCOPE_SPANS)) {
+      return b[value] == '[' ? array(value, scopeSpansElement) : FAIL;
+    }
+    return JsonBytes.skipValue(b, value, end);
   }
 
   private int scopeSpans(int i) {
-    if (b[i] != '{') {
-      return FAIL;
-    }
     int first = pending.size();
-    String scope = "";
-    boolean sawScope = false;
-    i = JsonBytes.skipWhitespace(b, i + 1, end);
-    if (i < end && b[i] == '}') {
-      return i + 1;
+    scope = "";
+    sawScope = false;
+    i = object(i, scopeSpansMember);
+    for (int k = first; k < pending.size(); k++) {
+      pending.get(k).setScope(scope);
     }
-    while (true) {
-      int keyEnd = key(i);
-      if (keyEnd == FAIL) {
-        return FAIL;
-      }
-      int value = valueAfter(keyEnd);
-      if (value == FAIL) {
-        return FAIL;
-      }
-      if (JsonBytes.equalsAscii(b, i + 1, keyEnd, SPANS)) {
-        if (b[value] != '[') {
-          return FAIL;
-        }
-        i = array(value, this::span);
-      } else if (JsonBytes.equalsAscii(b, i + 1, keyEnd, SCOPE)) {
-        if (sawScope || b[value] != '{') {
-          return FAIL;
-        }
-        sawScope = true;
-        i = JsonBytes.skipValue(b, value, end);
-        if (i == FAIL) {
-          return FAIL;
-        }
-        scope = scope(value, i);
-      } else {
-        i = JsonBytes.skipValue(b, value, end);
-      }
-      i = afterMember(i, '}');
-      if (i == FAIL) {
-        return FAIL;
-      }
-      if (b[i - 1] == '}') {
-        for (int k = first; k < pending.size(); k++) {
-          pending.get(k).setScope(scope);
-        }
-        return i;
-      }
+    return i;
+  }
+
+  private int scopeSpansMember(int name, int nameEnd, int value) {
+    if (JsonBytes.equalsAscii(b, name, nameEnd, SPANS)) {
+      return b[value] == '[' ? array(value, spanElement) : FAIL;
     }
+    if (JsonBytes.equalsAscii(b, name, nameEnd, SCOPE)) {
+      if (sawScope || b[value] != '{') {
+        return FAIL;
+      }
+      sawScope = true;
+      int after = JsonBytes.skipValue(b, value, end);
+      if (after != FAIL) {
+        scope = scope(value, after);
+      }
+      return after;
+    }
+    return JsonBytes.skipValue(b, value, end);
   }
 
   private int span(int i) {
-    if (b[i] != '{') {
-      return FAIL;
-    }
-    TimelineSpan.Builder span = TimelineSpan.builder();
-    boolean sawAttributes = false;
-    boolean sawEvents = false;
-    boolean sawStatus = false;
-    i = JsonBytes.skipWhitespace(b, i + 1, end);
-    if (i < end && b[i] == '}') {
+    span = TimelineSpan.builder();
+    sawAttributes = false;
+    sawEvents = false;
+    sawStatus = false;
+    i = object(i, spanMember);
+    if (i != FAIL) {
       pending.add(span);
-      return i + 1;
     }
-    while (true) {
-      int keyEnd = key(i);
-      if (keyEnd == FAIL) {
-        return FAIL;
-      }
-      int value = valueAfter(keyEnd);
-      if (value == FAIL) {
-        return FAIL;
-      }
-      int keyStart = i + 1;
-      int length = keyEnd - keyStart;
-      if (length == 7 && JsonBytes.equalsAscii(b, keyStart, keyEnd, TRACE_ID)) {
-        i = traceId(value, span);
-      } else if (length == 6 && JsonBytes.equalsAscii(b, keyStart, keyEnd, SPAN_ID)) {
-        i = spanId(value, span, false);
-      } else if (length == 12 && JsonBytes.equalsAscii(b, keyStart, keyEnd, PARENT_SPAN_ID)) {
-        i = spanId(value, span, true);
-      } else if (length == 4 && JsonBytes.equalsAscii(b, keyStart, keyEnd, NAME)) {
-        i = name(value, span);
-      } else if (length == 4 && JsonBytes.equalsAscii(b, keyStart, keyEnd, KIND)) {
-        i = kind(value, span);
-      } else if (length == 17 && JsonBytes.equalsAscii(b, keyStart, keyEnd, START)) {
-        long nanos = JsonBytes.smallUnsigned(b, value, end, next);
-        span.setStartEpochNanos(nanos);
-        i = nanos < 0 ? FAIL : next[0];
-      } else if (length == 15 && JsonBytes.equalsAscii(b, keyStart, keyEnd, END)) {
-        long nanos = JsonBytes.smallUnsigned(b, value, end, next);
-        span.setEndEpochNanos(nanos);
-        i = nanos < 0 ? FAIL : next[0];
-      } else if (length == 10 && JsonBytes.equalsAscii(b, keyStart, keyEnd, ATTRIBUTES)) {
-        i = sawAttributes ? FAIL : attributes(value, span);
-        sawAttributes = true;
-      } else if (length == 6 && JsonBytes.equalsAscii(b, keyStart, keyEnd, EVENTS)) {
-        i = sawEvents ? FAIL : events(value, span);
-        sawEvents = true;
-      } else if (length == 6 && JsonBytes.equalsAscii(b, keyStart, keyEnd, STATUS)) {
-        i = sawStatus ? FAIL : status(value, span);
-        sawStatus = true;
-      } else {
-        i = JsonBytes.skipValue(b, value, end);
-      }
-      i = afterMember(i, '}');
-      if (i == FAIL) {
-        return FAIL;
-      }
-      if (b[i - 1] == '}') {
-        pending.add(span);
-        return i;
-      }
+    return i;
+  }
+
+  private int spanMember(int name, int nameEnd, int value) {
+    switch (nameEnd - name) {
+      case 4:
+        if (JsonBytes.equalsAscii(b, name, nameEnd, NAME)) {
+          return name(value, span);
+        }
+        if (JsonBytes.equalsAscii(b, name, nameEnd, KIND)) {
+          return kind(value, span);
+        }
+        break;
+      case 6:
+        if (JsonBytes.equalsAscii(b, name, nameEnd, SPAN_ID)) {
+          return spanId(value, span, false);
+        }
+        if (JsonBytes.equalsAscii(b, name, nameEnd, EVENTS)) {
+          // A repeated member is Jackson's to judge, here and below.
+          sawEvents = !sawEvents;
+          return sawEvents ? events(value, span) : FAIL;
+        }
+        if (JsonBytes.equalsAscii(b, name, nameEnd, STATUS)) {
+          sawStatus = !sawStatus;
+          return sawStatus ? status(value) : FAIL;
+        }
+        break;
+      case 7:
+        if (JsonBytes.equalsAscii(b, name, nameEnd, TRACE_ID)) {
+          return traceId(value, span);
+        }
+        break;
+      case 10:
+        if (JsonBytes.equalsAscii(b, name, nameEnd, ATTRIBUTES)) {
+          sawAttributes = !sawAttributes;
+          return sawAttributes ? attributes(value, span) : FAIL;
+        }
+        break;
+      case 12:
+        if (JsonBytes.equalsAscii(b, name, nameEnd, PARENT_SPAN_ID)) {
+          return spanId(value, span, true);
+        }
+        break;
+      case 15:
+      case 17:
+        boolean start = JsonBytes.equalsAscii(b, name, nameEnd, START);
+        if (start || JsonBytes.equalsAscii(b, name, nameEnd, END)) {
+          long nanos = JsonBytes.smallUnsigned(b, value, end, next);
+          if (nanos < 0) {
+            return FAIL;
+          }
+          if (start) {
+            span.setStartEpochNanos(nanos);
+          } else {
+            span.setEndEpochNanos(nanos);
+          }
+          return next[0];
+        }
+        break;
+      default:
+        break;
     }
+    return JsonBytes.skipValue(b, value, end);
   }
 
   private int traceId(int i, TimelineSpan.Builder span) {
@@ -390,55 +359,35 @@ final class OtlpLineScanner {
     return after;
   }
 
-  private int status(int i, TimelineSpan.Builder span) {
+  private int status(int i) {
     if (b[i] != '{') {
       return FAIL;
     }
-    SpanStatus status = SpanStatus.UNSET;
-    String message = "";
-    i = JsonBytes.skipWhitespace(b, i + 1, end);
-    if (i < end && b[i] == '}') {
-      span.setStatus(status, message);
-      return i + 1;
+    status = SpanStatus.UNSET;
+    message = "";
+    i = object(i, statusMember);
+    span.setStatus(status, message);
+    return i;
+  }
+
+  private int statusMember(int name, int nameEnd, int value) {
+    if (JsonBytes.equalsAscii(b, name, nameEnd, CODE)) {
+      if (b[value] < '0' || b[value] > '9' || JsonBytes.skipNumber(b, value, end) != value + 1) {
+        return FAIL;
+      }
+      int code = b[value] - '0';
+      status = code == 1 ? SpanStatus.OK : code == 2 ? SpanStatus.ERROR : SpanStatus.UNSET;
+      return value + 1;
     }
-    while (true) {
-      int keyEnd = key(i);
-      if (keyEnd == FAIL) {
+    if (JsonBytes.equalsAscii(b, name, nameEnd, MESSAGE)) {
+      int close = b[value] == '"' ? JsonBytes.plainStringEnd(b, value, end) : FAIL;
+      if (close == FAIL) {
         return FAIL;
       }
-      int value = valueAfter(keyEnd);
-      if (value == FAIL) {
-        return FAIL;
-      }
-      if (JsonBytes.equalsAscii(b, i + 1, keyEnd, CODE)) {
-        if (b[value] < '0' || b[value] > '9' || JsonBytes.skipNumber(b, value, end) != value + 1) {
-          return FAIL;
-        }
-        int code = b[value] - '0';
-        status = code == 1 ? SpanStatus.OK : code == 2 ? SpanStatus.ERROR : SpanStatus.UNSET;
-        i = value + 1;
-      } else if (JsonBytes.equalsAscii(b, i + 1, keyEnd, MESSAGE)) {
-        if (b[value] != '"') {
-          return FAIL;
-        }
-        int close = JsonBytes.plainStringEnd(b, value, end);
-        if (close == FAIL) {
-          return FAIL;
-        }
-        message = new String(b, value + 1, close - value - 1, StandardCharsets.UTF_8);
-        i = close + 1;
-      } else {
-        i = JsonBytes.skipValue(b, value, end);
-      }
-      i = afterMember(i, '}');
-      if (i == FAIL) {
-        return FAIL;
-      }
-      if (b[i - 1] == '}') {
-        span.setStatus(status, message);
-        return i;
-      }
+      message = new String(b, value + 1, close - value - 1, StandardCharsets.UTF_8);
+      return close + 1;
     }
+    return JsonBytes.skipValue(b, value, end);
   }
 
   /** Keeps the attributes as bytes, with the hot ones decoded. */
@@ -447,34 +396,26 @@ final class OtlpLineScanner {
       return FAIL;
     }
     int start = i;
-    int hotLength = 0;
-    i = JsonBytes.skipWhitespace(b, i + 1, end);
-    if (i < end && b[i] == ']') {
-      span.setAttributes(Map.of());
-      return i + 1;
+    hotLength = 0;
+    i = array(i, attributeElement);
+    if (i == FAIL) {
+      return FAIL;
     }
-    while (true) {
-      if (i >= end || b[i] != '{') {
-        return FAIL;
-      }
-      i = attribute(i);
-      if (i == FAIL) {
-        return FAIL;
-      }
-      if (hotIndex >= 0) {
-        hotLength = putHot(hotLength, HOT_NAMES[hotIndex], hotValue);
-      }
-      i = afterMember(i, ']');
-      if (i == FAIL) {
-        return FAIL;
-      }
-      if (b[i - 1] == ']') {
-        Object[] found = new Object[hotLength];
-        System.arraycopy(hot, 0, found, 0, hotLength);
-        span.setAttributes(new LazyAttributes(hotOnly ? null : Arrays.copyOfRange(b, start, i), found, decoder));
-        return i;
-      }
+    Object[] found = new Object[hotLength];
+    System.arraycopy(hot, 0, found, 0, hotLength);
+    span.setAttributes(new LazyAttributes(hotOnly ? null : Arrays.copyOfRange(b, start, i), found, decoder));
+    return i;
+  }
+
+  private int hotLength;
+  private final Element attributeElement = this::attributeElement;
+
+  private int attributeElement(int i) {
+    i = attribute(i);
+    if (i != FAIL && hotIndex >= 0) {
+      hotLength = putHot(hotLength, HOT_NAMES[hotIndex], hotValue);
     }
+    return i;
   }
 
   private int putHot(int length, String key, Object value) {
@@ -492,67 +433,50 @@ final class OtlpLineScanner {
   // The result of attribute(): which hot key it held (-1 for none) and its value.
   private int hotIndex;
   private Object hotValue;
+  private int keyFound;
+  private int valueStart;
+  private int valueEnd;
 
   /** One {"key":...,"value":{...}}; a hot key's value decoded into hotIndex/hotValue. */
   private int attribute(int i) {
     hotIndex = -1;
     hotValue = null;
-    int keyFound = -1;
-    int valueStart = -1;
-    int valueEnd = -1;
-    i = JsonBytes.skipWhitespace(b, i + 1, end);
-    if (i < end && b[i] == '}') {
-      return i + 1;
+    keyFound = -1;
+    valueStart = -1;
+    valueEnd = -1;
+    i = object(i, attributeMember);
+    if (i == FAIL || keyFound < 0) {
+      return i;
     }
-    while (true) {
-      int keyEnd = key(i);
-      if (keyEnd == FAIL) {
-        return FAIL;
-      }
-      int value = valueAfter(keyEnd);
-      if (value == FAIL) {
-        return FAIL;
-      }
-      if (JsonBytes.equalsAscii(b, i + 1, keyEnd, KEY)) {
-        if (keyFound != -1 || b[value] != '"') {
-          return FAIL;
-        }
-        int close = JsonBytes.plainStringEnd(b, value, end);
-        if (close == FAIL) {
-          return FAIL;
-        }
-        keyFound = hot(value + 1, close);
-        i = close + 1;
-      } else if (JsonBytes.equalsAscii(b, i + 1, keyEnd, VALUE)) {
-        if (valueStart != -1 || b[value] != '{') {
-          return FAIL;
-        }
-        valueStart = value;
-        i = JsonBytes.skipValue(b, value, end);
-        valueEnd = i;
-      } else {
-        i = JsonBytes.skipValue(b, value, end);
-      }
-      i = afterMember(i, '}');
-      if (i == FAIL) {
-        return FAIL;
-      }
-      if (b[i - 1] == '}') {
-        break;
-      }
+    Object value = valueStart < 0 ? null : hotValue(valueStart, valueEnd);
+    if (value == null) {
+      return FAIL;
     }
-    if (keyFound >= 0) {
-      if (valueStart < 0) {
-        return FAIL;
-      }
-      Object value = hotValue(valueStart, valueEnd);
-      if (value == null) {
-        return FAIL;
-      }
-      hotIndex = keyFound;
-      hotValue = value;
-    }
+    hotIndex = keyFound;
+    hotValue = value;
     return i;
+  }
+
+  private int attributeMember(int name, int nameEnd, int value) {
+    if (JsonBytes.equalsAscii(b, name, nameEnd, KEY)) {
+      int close = keyFound == -1 && b[value] == '"' ? JsonBytes.plainStringEnd(b, value, end) : FAIL;
+      if (close == FAIL) {
+        return FAIL;
+      }
+      keyFound = hot(value + 1, close);
+      // A second "key" is Jackson's to judge; -2 marks a non-hot key as seen.
+      keyFound = keyFound < 0 ? -2 : keyFound;
+      return close + 1;
+    }
+    if (JsonBytes.equalsAscii(b, name, nameEnd, VALUE)) {
+      if (valueStart != -1 || b[value] != '{') {
+        return FAIL;
+      }
+      valueStart = value;
+      valueEnd = JsonBytes.skipValue(b, value, end);
+      return valueEnd;
+    }
+    return JsonBytes.skipValue(b, value, end);
   }
 
   /** Which hot key the bytes are, or -1. */
@@ -758,8 +682,7 @@ final class OtlpLineScanner {
       if (i >= end) {
         return FAIL;
       }
-      i = element.read(i);
-      i = afterMember(i, ']');
+      i = afterMember(element.read(i), ']');
       if (i == FAIL) {
         return FAIL;
       }
@@ -769,8 +692,38 @@ final class OtlpLineScanner {
     }
   }
 
+  /** Reads a JSON object at {@code i} member by member. */
+  private int object(int i, Member member) {
+    if (i >= end || b[i] != '{') {
+      return FAIL;
+    }
+    i = JsonBytes.skipWhitespace(b, i + 1, end);
+    if (i < end && b[i] == '}') {
+      return i + 1;
+    }
+    while (true) {
+      int nameEnd = key(i);
+      int value = nameEnd == FAIL ? FAIL : valueAfter(nameEnd);
+      if (value == FAIL) {
+        return FAIL;
+      }
+      i = afterMember(member.read(i + 1, nameEnd, value), '}');
+      if (i == FAIL) {
+        return FAIL;
+      }
+      if (b[i - 1] == '}') {
+        return i;
+      }
+    }
+  }
+
   private interface Element {
     int read(int i);
+  }
+
+  /** Reads the value of the member named by the bytes from {@code name} to {@code nameEnd}. */
+  private interface Member {
+    int read(int name, int nameEnd, int value);
   }
 
   /** A plain (escape-free) member name at {@code i}: the position of its closing quote. */
@@ -791,14 +744,8 @@ final class OtlpLineScanner {
     return JsonBytes.plainStringEnd(b, i, end);
   }
 
-  /** The start of the value after a name's closing quote and the colon. */
   private int valueAfter(int keyEnd) {
-    int i = JsonBytes.skipWhitespace(b, keyEnd + 1, end);
-    if (i >= end || b[i] != ':') {
-      return FAIL;
-    }
-    i = JsonBytes.skipWhitespace(b, i + 1, end);
-    return i >= end ? FAIL : i;
+    return JsonBytes.valueAfterName(b, keyEnd, end);
   }
 
   /**

@@ -65,6 +65,48 @@ final class ReadContext {
     sink.problem(source, line, message);
   }
 
+  /** The names a trace format gives a span's ids and name; null for one it does not have. */
+  record SpanFieldNames(String traceId, String spanId, String parentSpanId, String name) {}
+
+  /**
+   * Reads the field the parser stands on if it is the span's trace id, span id, parent id or name
+   * under the format's {@code names}: every format reads those the same way.
+   *
+   * @return whether it was one of them
+   */
+  boolean idOrName(TimelineSpan.Builder span, com.fasterxml.jackson.core.JsonParser parser, String field,
+      SpanFieldNames names) throws java.io.IOException {
+    if (field.equals(names.traceId())) {
+      traceId(span, parser.getValueAsString());
+    } else if (field.equals(names.spanId())) {
+      spanId(span, parser.getValueAsString());
+    } else if (field.equals(names.parentSpanId())) {
+      parentSpanId(span, parser.getValueAsString());
+    } else if (field.equals(names.name())) {
+      span.setName(intern(parser.getValueAsString()));
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  /** Reads one event object; the parser stands on its START_OBJECT. */
+  interface EventReader {
+    dev.cabtrace.replay.timeline.SpanEvent read(com.fasterxml.jackson.core.JsonParser parser) throws java.io.IOException;
+  }
+
+  /** An array of events (OTLP events, Jaeger logs, Zipkin annotations) the parser stands on. */
+  void readEvents(com.fasterxml.jackson.core.JsonParser parser, TimelineSpan.Builder span, EventReader reader)
+      throws java.io.IOException {
+    if (parser.currentToken() != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+      parser.skipChildren();
+      return;
+    }
+    while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+      span.addEvent(reader.read(parser));
+    }
+  }
+
   /** Sets the span's trace id from hex or base64 text; an unreadable id is left unset. */
   void traceId(TimelineSpan.Builder span, String text) {
     if (Ids.parse(text, traceId, 2)) {

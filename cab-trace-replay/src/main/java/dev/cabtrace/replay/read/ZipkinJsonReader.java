@@ -15,6 +15,9 @@ import java.util.Map;
  */
 final class ZipkinJsonReader {
 
+  private static final ReadContext.SpanFieldNames SPAN_FIELDS =
+      new ReadContext.SpanFieldNames("traceId", "id", "parentId", "name");
+
   private final ReadContext context;
 
   ZipkinJsonReader(ReadContext context) {
@@ -45,19 +48,10 @@ final class ZipkinJsonReader {
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       JsonToken value = parser.nextToken();
+      if (context.idOrName(span, parser, field, SPAN_FIELDS)) {
+        continue;
+      }
       switch (field) {
-        case "traceId":
-          context.traceId(span, parser.getValueAsString());
-          break;
-        case "id":
-          context.spanId(span, parser.getValueAsString());
-          break;
-        case "parentId":
-          context.parentSpanId(span, parser.getValueAsString());
-          break;
-        case "name":
-          span.setName(context.intern(parser.getValueAsString()));
-          break;
         case "kind":
           span.setSpanKind(parser.getValueAsString("INTERNAL"));
           break;
@@ -82,38 +76,21 @@ final class ZipkinJsonReader {
           }
           break;
         case "annotations":
-          if (value == JsonToken.START_ARRAY) {
-            while (parser.nextToken() == JsonToken.START_OBJECT) {
-              span.addEvent(readAnnotation(parser));
-            }
-          } else {
-            parser.skipChildren();
-          }
+          context.readEvents(parser, span, this::readAnnotation);
           break;
         default:
           parser.skipChildren();
       }
     }
     span.setStartEpochNanos(start).setEndEpochNanos(start + duration);
-    SpanStatus status = SpanStatus.UNSET;
-    String message = "";
+    StatusTags status = new StatusTags(true);
     for (Map.Entry<String, String> tag : tags.entrySet()) {
       String key = tag.getKey();
-      String value = tag.getValue();
-      if ("otel.status_code".equals(key)) {
-        status = "ERROR".equals(value) ? SpanStatus.ERROR : "OK".equals(value) ? SpanStatus.OK : status;
-      } else if ("otel.status_description".equals(key)) {
-        message = value;
-      } else if ("error".equals(key)) {
-        status = SpanStatus.ERROR;
-        if (message.isEmpty() && value != null && !"true".equals(value)) {
-          message = value;
-        }
-      } else if (!key.startsWith("otel.scope.") && !key.startsWith("otel.library.")) {
-        span.putAttribute(key, typed(value));
+      if (!status.read(key, tag.getValue()) && !key.startsWith("otel.scope.") && !key.startsWith("otel.library.")) {
+        span.putAttribute(key, typed(tag.getValue()));
       }
     }
-    span.setStatus(status, message);
+    status.applyTo(span);
     span.setResource(context.resource(resource));
     context.add(span);
   }
