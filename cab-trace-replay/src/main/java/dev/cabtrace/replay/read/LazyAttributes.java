@@ -29,6 +29,9 @@ final class LazyAttributes extends AbstractMap<String, Object> {
   private final byte[] json;
   private final Object[] hot;
   private final Decoder decoder;
+  private final FileSlices file;
+  private final long position;
+  private final int length;
 
   /**
    * @param json the attributes' JSON array, already checked to be well-formed; null when only the
@@ -40,6 +43,23 @@ final class LazyAttributes extends AbstractMap<String, Object> {
     this.json = json;
     this.hot = hot;
     this.decoder = decoder;
+    this.file = null;
+    this.position = 0;
+    this.length = 0;
+  }
+
+  /**
+   * Attributes left in the trace file: the {@code length} bytes at {@code position}, read again
+   * when asked for. A file changed since is noticed, not misread: the bytes must still parse and
+   * hold the hot values read the first time.
+   */
+  LazyAttributes(FileSlices file, long position, int length, Object[] hot, Decoder decoder) {
+    this.json = null;
+    this.hot = hot;
+    this.decoder = decoder;
+    this.file = file;
+    this.position = position;
+    this.length = length;
   }
 
   @Override
@@ -76,6 +96,20 @@ final class LazyAttributes extends AbstractMap<String, Object> {
   }
 
   private Map<String, Object> decoded() {
+    if (file != null) {
+      byte[] bytes = file.read(position, length);
+      Map<String, Object> decoded = bytes[0] == '[' && bytes[length - 1] == ']' ? decoder.tryDecode(bytes) : null;
+      for (int i = 0; decoded != null && i < hot.length; i += 2) {
+        if (!hot[i + 1].equals(decoded.get(hot[i]))) {
+          decoded = null;
+        }
+      }
+      if (decoded == null) {
+        throw new IllegalStateException("the trace file changed since it was read: a span's attributes are no longer"
+            + " at byte " + position + "; read it again");
+      }
+      return decoded;
+    }
     if (json == null) {
       Map<String, Object> only = new java.util.LinkedHashMap<>();
       for (int i = 0; i < hot.length; i += 2) {
@@ -96,6 +130,18 @@ final class LazyAttributes extends AbstractMap<String, Object> {
 
     JsonParser parser(byte[] bytes, int offset, int length) throws IOException {
       return json.createParser(bytes, offset, length);
+    }
+
+    /** The attributes, or null if the bytes are not an attribute list. */
+    Map<String, Object> tryDecode(byte[] bytes) {
+      try (JsonParser parser = json.createParser(bytes)) {
+        parser.nextToken();
+        ReadContext context = new ReadContext(SpanSink.flagging(new boolean[1]), "");
+        Map<String, Object> decoded = new OtlpJsonReader(context).readKeyValues(parser);
+        return parser.nextToken() == null ? Collections.unmodifiableMap(decoded) : null;
+      } catch (IOException | RuntimeException e) {
+        return null;
+      }
     }
 
     Map<String, Object> decode(byte[] bytes) {

@@ -26,6 +26,7 @@ final class LineReader {
   private boolean endedWithNewline;
   private boolean tooLong;
   private long bytesRead;
+  private long lineOffset;
 
   LineReader(InputStream in, int maxLineBytes) {
     this(in, maxLineBytes, 1 << 16);
@@ -40,6 +41,7 @@ final class LineReader {
 
   /** Reads the next line; false at the end of the stream. */
   boolean next() throws IOException {
+    lineOffset = bytesRead - (limit - position);
     lineLength = 0;
     tooLong = false;
     boolean any = false;
@@ -128,6 +130,11 @@ final class LineReader {
 
   boolean tooLong() {
     return tooLong;
+  }
+
+  /** Where the line starts in the stream. */
+  long lineOffset() {
+    return lineOffset;
   }
 
   long bytesRead() {

@@ -68,6 +68,7 @@ final class OtlpLineScanner {
   private final boolean[] hexOk = new boolean[1];
   private final Object[] hot = new Object[2 * HOT_NAMES.length];
   private byte[] b;
+  private int lineStart;
   private int end;
 
   private final boolean hotOnly;
@@ -90,6 +91,7 @@ final class OtlpLineScanner {
   /** Reads the line into the context's sink; false, having added nothing, if it is not for this reader. */
   boolean scan(byte[] bytes, int offset, int length) {
     b = bytes;
+    lineStart = offset;
     end = offset + length;
     pending.clear();
     try {
@@ -403,7 +405,13 @@ final class OtlpLineScanner {
     }
     Object[] found = new Object[hotLength];
     System.arraycopy(hot, 0, found, 0, hotLength);
-    span.setAttributes(new LazyAttributes(hotOnly ? null : Arrays.copyOfRange(b, start, i), found, decoder));
+    if (hotOnly) {
+      span.setAttributes(new LazyAttributes(null, found, decoder));
+    } else if (context.file != null) {
+      span.setAttributes(new LazyAttributes(context.file, context.lineOffset + start - lineStart, i - start, found, decoder));
+    } else {
+      span.setAttributes(new LazyAttributes(Arrays.copyOfRange(b, start, i), found, decoder));
+    }
     return i;
   }
 

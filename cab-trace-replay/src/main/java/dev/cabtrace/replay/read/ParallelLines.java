@@ -25,12 +25,14 @@ final class ParallelLines {
   private final String source;
   private final int threads;
   private final boolean hotOnly;
+  private final FileSlices file;
 
-  ParallelLines(TraceReader reader, String source, int threads, boolean hotOnly) {
+  ParallelLines(TraceReader reader, String source, int threads, boolean hotOnly, FileSlices file) {
     this.reader = reader;
     this.source = source;
     this.threads = threads;
     this.hotOnly = hotOnly;
+    this.file = file;
   }
 
   /** Reads the line the reader stands on and every line after it. */
@@ -72,7 +74,9 @@ final class ParallelLines {
       SpanSink.Buffered found = new SpanSink.Buffered();
       ReadContext context = new ReadContext(found, source);
       context.hotOnly = hotOnly;
+      context.file = file;
       for (int i = 0; i < chunk.count; i++) {
+        context.lineOffset = chunk.fileOffsets[i];
         reader.readLine(context, chunk.data, chunk.offsets[i], chunk.lengths[i], chunk.lineNumbers[i],
             chunk.newline[i], chunk.tooLong[i]);
       }
@@ -108,6 +112,7 @@ final class ParallelLines {
     int[] offsets = new int[256];
     int[] lengths = new int[256];
     long[] lineNumbers = new long[256];
+    long[] fileOffsets = new long[256];
     boolean[] newline = new boolean[256];
     boolean[] tooLong = new boolean[256];
 
@@ -117,6 +122,7 @@ final class ParallelLines {
         offsets = Arrays.copyOf(offsets, size);
         lengths = Arrays.copyOf(lengths, size);
         lineNumbers = Arrays.copyOf(lineNumbers, size);
+        fileOffsets = Arrays.copyOf(fileOffsets, size);
         newline = Arrays.copyOf(newline, size);
         tooLong = Arrays.copyOf(tooLong, size);
       }
@@ -128,6 +134,7 @@ final class ParallelLines {
       offsets[count] = bytes;
       lengths[count] = length;
       lineNumbers[count] = lines.lineNumber();
+      fileOffsets[count] = lines.lineOffset();
       newline[count] = lines.endedWithNewline();
       tooLong[count] = lines.tooLong();
       bytes += length;

@@ -21,6 +21,10 @@ final class ReadContext {
   private OtlpLineScanner scanner;
   /** Whether spans keep only the attributes a ledger reads ({@link TraceReader#stream}). */
   boolean hotOnly;
+  /** The file read, when attributes may stay in it; else null (a stream: they are kept as bytes). */
+  FileSlices file;
+  /** Where the line being read starts in the file. */
+  long lineOffset;
 
   ReadContext(SpanSink sink, String source) {
     this.sink = sink;

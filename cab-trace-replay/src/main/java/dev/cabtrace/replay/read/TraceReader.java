@@ -139,7 +139,8 @@ public final class TraceReader {
     }
     try (InputStream in = Files.newInputStream(file)) {
       long size = Files.size(file);
-      readInto(in, source, builder, hotOnly, (int) Math.max(1024, Math.min(1 << 16, size + 1)));
+      FileSlices slices = hotOnly ? null : new FileSlices(file);
+      readInto(in, source, builder, hotOnly, slices, (int) Math.max(1024, Math.min(1 << 16, size + 1)));
     } catch (NoSuchFileException e) {
       throw new TraceReadException("cannot read " + source + ": no such file");
     } catch (AccessDeniedException e) {
@@ -157,7 +158,7 @@ public final class TraceReader {
     Objects.requireNonNull(source, "source");
     TimelineBuilder builder = new TimelineBuilder(source);
     try {
-      readInto(in, source, builder, false, 1 << 16);
+      readInto(in, source, builder, false, null, 1 << 16);
     } catch (TraceReadException e) {
       throw e;
     } catch (IOException e) {
@@ -173,8 +174,8 @@ public final class TraceReader {
     return builder.build();
   }
 
-  private void readInto(InputStream raw, String source, TimelineBuilder builder, boolean hotOnly, int bufferBytes)
-      throws IOException {
+  private void readInto(InputStream raw, String source, TimelineBuilder builder, boolean hotOnly, FileSlices file,
+      int bufferBytes) throws IOException {
     InputStream in = progress == null ? raw : new ProgressStream(raw, read -> progress.progress(read, builder.size()));
     LineReader lines = new LineReader(in, maxLineBytes, bufferBytes);
     SpanSink sink = SpanSink.direct(builder, strict);
@@ -198,11 +199,13 @@ public final class TraceReader {
       return;
     }
     if (parallelism > 1) {
-      new ParallelLines(this, source, parallelism, hotOnly).read(lines, sink);
+      new ParallelLines(this, source, parallelism, hotOnly, file).read(lines, sink);
     } else {
       ReadContext context = new ReadContext(sink, source);
       context.hotOnly = hotOnly;
+      context.file = file;
       do {
+        context.lineOffset = lines.lineOffset();
         readLine(context, lines.bytes(), 0, lines.length(), lines.lineNumber(), lines.endedWithNewline(), lines.tooLong());
       } while (lines.next());
     }

@@ -1,6 +1,7 @@
 package dev.cabtrace.replay.read;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cabtrace.replay.timeline.LoadWarning;
 import dev.cabtrace.replay.timeline.SpanEvent;
@@ -10,12 +11,15 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The byte-level OTLP scanner against the Jackson readers it stands in for: on every fixture, in
@@ -105,20 +109,48 @@ class ByteScannerDifferentialTest {
     }
   }
 
+  @TempDir static Path dir;
+
   private static void assertSameBothWays(byte[] input, String source) {
-    String expected = describe(JACKSON, input, source);
-    String actual = describe(SCANNER, input, source);
+    String expected = describe(JACKSON, input, source, false);
+    String actual = describe(SCANNER, input, source, false);
     assertThat(actual).as("%s read by the byte scanner vs Jackson; input: %s", source,
         new String(input, 0, Math.min(input.length, 600), StandardCharsets.ISO_8859_1)).isEqualTo(expected);
+    // From a file, attributes stay in it and are read back when asked for.
+    assertThat(describe(SCANNER, input, source, true)).as("%s from a file", source)
+        .isEqualTo(describe(JACKSON, input, source, true));
+  }
+
+  @Test
+  void attributesLeftInAFileThatChangedSinceAreAnErrorNotAMisreading() throws IOException {
+    Path file = dir.resolve("changing.jsonl");
+    Files.write(file, resource("seed-cell.otlp.jsonl"));
+    Timeline timeline = SCANNER.read(file);
+    TimelineSpan span = timeline.spans().get(0);
+    Map<String, Object> before = Map.copyOf(span.attributes());
+    assertThat(before).isNotEmpty();
+    Files.writeString(file, new String(resource("seed-cell.otlp.jsonl"), StandardCharsets.UTF_8).replace("\"key\"", "\"kee\""));
+    assertThatThrownBy(() -> span.attributes().size()).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("the trace file changed since it was read");
+    // What was decoded when the line was read still answers.
+    assertThat(span.kind()).isNotNull();
   }
 
   /** Everything a timeline says, in one text, or the error. */
-  private static String describe(TraceReader reader, byte[] input, String source) {
+  private static String describe(TraceReader reader, byte[] input, String source, boolean fromFile) {
     Timeline timeline;
     try {
-      timeline = reader.read(new ByteArrayInputStream(input), source);
+      if (fromFile) {
+        Path file = dir.resolve(source.replaceAll("[^a-z0-9.-]", "_"));
+        Files.write(file, input);
+        timeline = reader.read(file);
+      } else {
+        timeline = reader.read(new ByteArrayInputStream(input), source);
+      }
     } catch (TraceReadException e) {
-      return "error: " + e.getMessage();
+      return "error: " + e.getMessage().replace(String.valueOf(dir), "");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
     StringBuilder out = new StringBuilder();
     for (TimelineSpan span : timeline.spans()) {

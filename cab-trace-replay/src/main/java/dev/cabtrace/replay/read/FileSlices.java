@@ -1,0 +1,93 @@
+package dev.cabtrace.replay.read;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Byte ranges of a trace file read again when asked for: a timeline of a million spans keeps
+ * where each span's attributes are in the file, not the bytes. Reads go through a window of 1 MiB,
+ * so asking span after span in file order costs one read a window. The file stays open while
+ * spans point into it.
+ */
+final class FileSlices {
+
+  private static final Cleaner CLEANER = Cleaner.create();
+  private static final int WINDOW = 1 << 20;
+
+  private final Path file;
+  private final Channel channel;
+  private byte[] window = new byte[0];
+  private long windowStart = -1;
+  private int windowLength;
+
+  FileSlices(Path file) {
+    this.file = file;
+    this.channel = new Channel(file);
+    CLEANER.register(this, channel);
+  }
+
+  /** The {@code length} bytes at {@code position}; fails if the file no longer has them. */
+  synchronized byte[] read(long position, int length) {
+    if (windowStart < 0 || position < windowStart || position + length > windowStart + windowLength) {
+      fill(position, Math.max(WINDOW, length));
+    }
+    byte[] out = new byte[length];
+    System.arraycopy(window, (int) (position - windowStart), out, 0, length);
+    return out;
+  }
+
+  private void fill(long position, int size) {
+    if (window.length < size) {
+      window = new byte[size];
+    }
+    ByteBuffer buffer = ByteBuffer.wrap(window, 0, size);
+    try {
+      FileChannel open = channel.open();
+      while (buffer.hasRemaining()) {
+        if (open.read(buffer, position + buffer.position()) < 0) {
+          break;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the attributes back from " + file + ": " + e.getMessage(), e);
+    }
+    windowStart = position;
+    windowLength = buffer.position();
+    if (windowLength == 0) {
+      throw new UncheckedIOException(new IOException(file + " no longer holds the attributes read from it"));
+    }
+  }
+
+  /** The open file, closed when nothing points into it any more. */
+  private static final class Channel implements Runnable {
+    private final Path file;
+    private FileChannel open;
+
+    Channel(Path file) {
+      this.file = file;
+    }
+
+    synchronized FileChannel open() throws IOException {
+      if (open == null) {
+        open = FileChannel.open(file, StandardOpenOption.READ);
+      }
+      return open;
+    }
+
+    @Override
+    public synchronized void run() {
+      if (open != null) {
+        try {
+          open.close();
+        } catch (IOException ignored) {
+          // Nothing reads from it any more.
+        }
+      }
+    }
+  }
+}
