@@ -127,8 +127,7 @@ class ByteScannerDifferentialTest {
     Files.write(file, resource("seed-cell.otlp.jsonl"));
     Timeline timeline = SCANNER.read(file);
     TimelineSpan span = timeline.spans().get(0);
-    Map<String, Object> before = Map.copyOf(span.attributes());
-    assertThat(before).isNotEmpty();
+    assertThat(span.attribute("cab.span.kind")).isNotNull(); // decoded when the line was read
     Files.writeString(file, new String(resource("seed-cell.otlp.jsonl"), StandardCharsets.UTF_8).replace("\"key\"", "\"kee\""));
     assertThatThrownBy(() -> span.attributes().size()).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("the trace file changed since it was read");
