@@ -12,23 +12,36 @@ import java.util.List;
  */
 public interface CellSpan extends AutoCloseable {
 
-  /** Records a string attribute. */
-  CellSpan setAttribute(String key, String value);
-
-  /** Records an integer attribute. */
-  CellSpan setAttribute(String key, long value);
-
-  /** Records a floating-point attribute. */
-  CellSpan setAttribute(String key, double value);
-
-  /** Records a boolean attribute. */
-  CellSpan setAttribute(String key, boolean value);
-
-  /** Records a string array attribute, e.g. {@code plugin_stack = []}. */
-  CellSpan setAttribute(String key, List<String> values);
-
   /** Records an attribute under a typed key, e.g. one of {@link CabAttributes}. */
   <T> CellSpan setAttribute(AttributeKey<T> key, T value);
+
+  // The overloads below are the typed one under a key of their type, as on OpenTelemetry's Span; a
+  // null key is ignored here because OpenTelemetry warns about a key made from null.
+
+  /** Records a string attribute. */
+  default CellSpan setAttribute(String key, String value) {
+    return key == null ? this : setAttribute(AttributeKey.stringKey(key), value);
+  }
+
+  /** Records an integer attribute. */
+  default CellSpan setAttribute(String key, long value) {
+    return key == null ? this : setAttribute(AttributeKey.longKey(key), value);
+  }
+
+  /** Records a floating-point attribute. */
+  default CellSpan setAttribute(String key, double value) {
+    return key == null ? this : setAttribute(AttributeKey.doubleKey(key), value);
+  }
+
+  /** Records a boolean attribute. */
+  default CellSpan setAttribute(String key, boolean value) {
+    return key == null ? this : setAttribute(AttributeKey.booleanKey(key), value);
+  }
+
+  /** Records a string array attribute, e.g. {@code plugin_stack = []}. */
+  default CellSpan setAttribute(String key, List<String> values) {
+    return key == null ? this : setAttribute(AttributeKey.stringArrayKey(key), values);
+  }
 
   /** Records {@code process.exit.code}. */
   default CellSpan setExitCode(long exitCode) {

@@ -11,31 +11,6 @@ enum NoopCellSpan implements ModelCallSpan {
   INSTANCE;
 
   @Override
-  public CellSpan setAttribute(String key, String value) {
-    return this;
-  }
-
-  @Override
-  public CellSpan setAttribute(String key, long value) {
-    return this;
-  }
-
-  @Override
-  public CellSpan setAttribute(String key, double value) {
-    return this;
-  }
-
-  @Override
-  public CellSpan setAttribute(String key, boolean value) {
-    return this;
-  }
-
-  @Override
-  public CellSpan setAttribute(String key, List<String> values) {
-    return this;
-  }
-
-  @Override
   public <T> CellSpan setAttribute(AttributeKey<T> key, T value) {
     return this;
   }

@@ -1,47 +1,20 @@
 package dev.cabtrace.replay.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import dev.cabtrace.replay.ledger.Budget;
-import dev.cabtrace.replay.ledger.SweepGroup;
-import dev.cabtrace.replay.ledger.SweepLedger;
 import dev.cabtrace.replay.read.TraceReadException;
-import dev.cabtrace.replay.read.TraceReader;
-import dev.cabtrace.replay.terminal.TerminalText;
-import dev.cabtrace.replay.timeline.Timeline;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringWriter;
-import java.math.BigDecimal;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * Finds a sweep's trace ids in a backend's search API, trying Tempo ({@code /api/search} with
@@ -61,46 +34,24 @@ final class BackendSearch {
    */
   static List<String> search(String baseUrl, String sweepId, String service, int limit, Duration window, long nowMillis)
       throws TraceReadException {
-    String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     List<Api> order = new ArrayList<>(List.of(Api.TEMPO, Api.JAEGER, Api.ZIPKIN));
     for (Api api : List.of(Api.ZIPKIN, Api.JAEGER)) {
-      if (base.toLowerCase(Locale.ROOT).contains(api.name().toLowerCase(Locale.ROOT))) {
+      if (baseUrl.toLowerCase(Locale.ROOT).contains(api.name().toLowerCase(Locale.ROOT))) {
         order.remove(api);
         order.add(0, api);
       }
     }
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    List<String> tried = new ArrayList<>();
+    List<BackendQuery.Attempt<List<String>>> attempts = new ArrayList<>();
     for (Api api : order) {
-      URI uri;
-      try {
-        uri = URI.create(base + query(api, sweepId, service, limit) + window(api, window, nowMillis));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("not a URL: \"" + baseUrl + "\"");
-      }
-      try {
-        HttpResponse<InputStream> response = client.send(
-            HttpRequest.newBuilder(uri).header("Accept", "application/json").timeout(Duration.ofSeconds(60)).GET().build(),
-            HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = response.body()) {
-          if (response.statusCode() != 200) {
-            tried.add(uri + " answered HTTP " + response.statusCode());
-            continue;
-          }
-          List<String> ids = traceIds(api, body);
-          if (ids != null) {
-            return ids.size() > limit ? ids.subList(0, limit) : ids;
-          }
-          tried.add(uri + " answered something other than " + api.name().toLowerCase(Locale.ROOT) + " search results");
-        }
-      } catch (IOException e) {
-        tried.add(uri + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new TraceReadException("interrupted while searching " + uri);
-      }
+      attempts.add(new BackendQuery.Attempt<>(
+          query(api, sweepId, service, limit) + window(api, window, nowMillis),
+          api.name().toLowerCase(Locale.ROOT) + " search results",
+          (uri, body) -> {
+            List<String> ids = traceIds(api, body);
+            return ids != null && ids.size() > limit ? ids.subList(0, limit) : ids;
+          }));
     }
-    throw new TraceReadException("cannot search " + baseUrl + " for sweep " + sweepId + ": " + String.join("; ", tried));
+    return BackendQuery.first(baseUrl, attempts, "searching", "cannot search " + baseUrl + " for sweep " + sweepId);
   }
 
   private static String query(Api api, String sweepId, String service, int limit) {

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -42,11 +43,9 @@ final class DiffCommand implements Callable<Integer> {
           + " container, model_call_time. A figure not recorded in A or B breaks its limit.")
   List<String> maxRegression = new ArrayList<>();
 
-  @Option(names = "--strict", description = "Fail on the first bad line instead of skipping it with a warning.")
-  boolean strict;
+  @Mixin StrictOption strict;
 
-  @Option(names = "--verbose", description = "Print stack traces of errors.")
-  boolean verbose;
+  @Mixin VerboseOption verbose;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -56,7 +55,7 @@ final class DiffCommand implements Callable<Integer> {
     if ("-".equals(a) && "-".equals(b)) {
       throw new IllegalArgumentException("only one of A and B can be - (stdin)");
     }
-    TraceReader reader = TraceReader.builder().setStrict(strict).build();
+    TraceReader reader = strict.readerBuilder().build();
     TimelineDiff diff = TimelineDiff.of(load(reader, a), load(reader, b));
     List<String> regressions = diff.regressions(limits);
     spec.commandLine().getOut().print(json ? json(diff, regressions) : text(diff, regressions));

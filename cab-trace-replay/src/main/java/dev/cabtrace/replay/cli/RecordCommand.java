@@ -4,8 +4,6 @@ import dev.cabtrace.api.CellIdentity;
 import dev.cabtrace.replay.internal.Durations;
 import dev.cabtrace.replay.record.CellRecorder;
 import dev.cabtrace.replay.record.RecordResult;
-import dev.cabtrace.sdk.proxy.CassetteMode;
-import dev.cabtrace.sdk.proxy.CassetteTiming;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -14,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -82,22 +81,7 @@ final class RecordCommand implements Callable<Integer> {
       description = "Host in the URLs handed to the command, e.g. host.docker.internal (default: the listen address).")
   String advertise;
 
-  @Option(names = "--cassette", paramLabel = "FILE",
-      description = "Keep the model's answers in this cassette (JSON Lines) to re-run the cell against them later.")
-  Path cassette;
-
-  @Option(names = "--cassette-mode", paramLabel = "MODE",
-      description = "record (default with --model-upstream: forward and store every exchange), replay (serve only from the"
-          + " cassette; no upstream needed) or record-missing (serve what is stored, forward and store the rest).")
-  String cassetteMode;
-
-  @Option(names = "--cassette-timing", defaultValue = "original", paramLabel = "TIMING",
-      description = "original (replay the recorded time to first byte and gaps between chunks; default) or fast.")
-  String cassetteTiming;
-
-  @Option(names = "--cassette-ignore", paramLabel = "JSONPATH",
-      description = "A request field left out when matching requests to the cassette, e.g. $.metadata.request_id; repeatable.")
-  List<String> cassetteIgnores = new ArrayList<>();
+  @Mixin CassetteOptions cassette;
 
   @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The agent command and its arguments, after --.")
   List<String> command = new ArrayList<>();
@@ -114,16 +98,6 @@ final class RecordCommand implements Callable<Integer> {
   RecordCommand(PrintStream console, PrintStream consoleErr) {
     this.console = console;
     this.consoleErr = consoleErr;
-  }
-
-  private static String enumName(String value, String option, String allowed) {
-    String name = value.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
-    for (String known : allowed.split(", ")) {
-      if (known.toUpperCase(java.util.Locale.ROOT).replace('-', '_').equals(name)) {
-        return name;
-      }
-    }
-    throw new IllegalArgumentException(option + " must be one of " + allowed + ", not " + value);
   }
 
   @Override
@@ -145,14 +119,7 @@ final class RecordCommand implements Callable<Integer> {
     if (pty) {
       recorder.setPty(columns, rows);
     }
-    if (cassette != null) {
-      String mode = cassetteMode != null ? cassetteMode : modelUpstream != null ? "record" : "replay";
-      recorder.setCassette(cassette, CassetteMode.valueOf(enumName(mode, "--cassette-mode", "record, replay, record-missing")))
-          .setCassetteTiming(CassetteTiming.valueOf(enumName(cassetteTiming, "--cassette-timing", "original, fast")));
-      cassetteIgnores.forEach(recorder::addCassetteIgnore);
-    } else if (cassetteMode != null) {
-      throw new IllegalArgumentException("--cassette-mode needs --cassette FILE");
-    }
+    cassette.applyTo(recorder, modelUpstream != null);
     RecordResult result = recorder.build().run(command);
     java.io.PrintWriter err = spec.commandLine().getErr();
     if (result.lostSpans() > 0) {

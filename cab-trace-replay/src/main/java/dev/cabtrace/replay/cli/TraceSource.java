@@ -7,6 +7,7 @@ import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,11 +21,9 @@ final class TraceSource {
       description = "Fetch the trace FILE names (a trace id) from a backend's query API: Tempo or Jaeger (/api/traces/{id}) or Zipkin (/api/v2/trace/{id}).")
   String from;
 
-  @Option(names = "--strict", description = "Fail on the first bad line instead of skipping it with a warning.")
-  boolean strict;
+  @Mixin StrictOption strict;
 
-  @Option(names = "--verbose", description = "Print stack traces of errors.")
-  boolean verbose;
+  @Mixin VerboseOption verbose;
 
   /** The whole timeline. */
   Timeline load() throws TraceReadException {
@@ -64,7 +63,7 @@ final class TraceSource {
   }
 
   private TraceReader reader(LoadProgress progress) {
-    TraceReader.Builder builder = TraceReader.builder().setStrict(strict);
+    TraceReader.Builder builder = strict.readerBuilder();
     if (progress != null) {
       builder.setProgressListener(progress);
     }

@@ -1,5 +1,6 @@
 package dev.cabtrace.replay.cli;
 
+import dev.cabtrace.replay.internal.CompactJson;
 import dev.cabtrace.replay.internal.Durations;
 import dev.cabtrace.replay.terminal.TerminalText;
 import dev.cabtrace.replay.timeline.LoadWarning;
@@ -140,16 +141,7 @@ final class TraceTables {
 
   private static void value(StringBuilder out, Object value) {
     if (value instanceof List<?>) {
-      out.append('[');
-      boolean first = true;
-      for (Object element : (List<?>) value) {
-        if (!first) {
-          out.append(',');
-        }
-        first = false;
-        value(out, element);
-      }
-      out.append(']');
+      CompactJson.appendArray(out, (List<?>) value, TraceTables::value);
     } else if (value instanceof String) {
       quote(out, (String) value);
     } else if (value instanceof Map<?, ?>) {

@@ -1,52 +1,33 @@
 package dev.cabtrace.replay.page;
 
+import dev.cabtrace.replay.internal.CharEscaper;
 import dev.cabtrace.replay.terminal.TerminalText;
 
 /** Text made safe for HTML: element content and quoted attribute values alike. */
 final class HtmlText {
 
+  private static final CharEscaper HTML = (text, i) -> {
+    switch (text.charAt(i)) {
+      case '&':
+        return "&amp;";
+      case '<':
+        return "&lt;";
+      case '>':
+        return "&gt;";
+      case '"':
+        return "&quot;";
+      case '\'':
+        return "&#39;";
+      default:
+        return null;
+    }
+  };
+
   private HtmlText() {}
 
-  /** {@code text} with {@code & < > " '} escaped. */
+  /** {@code text} with {@code & < > " '} escaped; "" for null. */
   static String escape(String text) {
-    if (text == null) {
-      return "";
-    }
-    StringBuilder out = null;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      String replacement;
-      switch (c) {
-        case '&':
-          replacement = "&amp;";
-          break;
-        case '<':
-          replacement = "&lt;";
-          break;
-        case '>':
-          replacement = "&gt;";
-          break;
-        case '"':
-          replacement = "&quot;";
-          break;
-        case '\'':
-          replacement = "&#39;";
-          break;
-        default:
-          replacement = null;
-      }
-      if (replacement != null && out == null) {
-        out = new StringBuilder(text.length() + 16).append(text, 0, i);
-      }
-      if (out != null) {
-        if (replacement != null) {
-          out.append(replacement);
-        } else {
-          out.append(c);
-        }
-      }
-    }
-    return out == null ? text : out.toString();
+    return HTML.escape(text);
   }
 
   /**

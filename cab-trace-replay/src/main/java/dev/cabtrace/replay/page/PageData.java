@@ -2,6 +2,7 @@ package dev.cabtrace.replay.page;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.cabtrace.replay.internal.CompactJson;
 import dev.cabtrace.replay.internal.Durations;
 import dev.cabtrace.replay.timeline.ModelCall;
 import dev.cabtrace.replay.timeline.SpanStatus;
@@ -297,16 +298,7 @@ final class PageData {
 
   private static void value(StringBuilder out, Object value) {
     if (value instanceof List<?>) {
-      out.append('[');
-      boolean first = true;
-      for (Object element : (List<?>) value) {
-        if (!first) {
-          out.append(',');
-        }
-        first = false;
-        value(out, element);
-      }
-      out.append(']');
+      CompactJson.appendArray(out, (List<?>) value, PageData::value);
     } else if (value instanceof Boolean || value instanceof Long || value instanceof Integer) {
       out.append(value);
     } else if (value instanceof Double) {

@@ -1,5 +1,6 @@
 package dev.cabtrace.replay.terminal;
 
+import dev.cabtrace.replay.internal.CharEscaper;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -15,29 +16,13 @@ import java.util.List;
  */
 public final class TerminalText {
 
+  private static final CharEscaper ONE_LINE = (text, i) -> replacement(text, i, false);
+
   private TerminalText() {}
 
   /** {@code text} on one line: every control character, newlines included, made visible. */
   public static String escapeLine(String text) {
-    if (text == null) {
-      return "";
-    }
-    StringBuilder out = null;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      String replacement = replacement(text, i, false);
-      if (replacement != null && out == null) {
-        out = new StringBuilder(text.length() + 16).append(text, 0, i);
-      }
-      if (out != null) {
-        if (replacement != null) {
-          out.append(replacement);
-        } else {
-          out.append(c);
-        }
-      }
-    }
-    return out == null ? text : out.toString();
+    return ONE_LINE.escape(text);
   }
 
   /**

@@ -1,0 +1,85 @@
+package dev.cabtrace.replay.cli;
+
+import dev.cabtrace.replay.read.TraceReadException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Asks a backend's query API at several paths in turn, for the first answer that reads: Tempo,
+ * Jaeger and Zipkin serve the same thing at different paths, and a URL does not say which it is.
+ */
+final class BackendQuery {
+
+  /**
+   * One path to ask at, and how to read its HTTP 200 answer.
+   *
+   * @param expected what the answer should be, for the error when it is something else: {@code
+   *     tempo search results}
+   */
+  record Attempt<T>(String pathAndQuery, String expected, AnswerReader<T> reader) {}
+
+  /** Reads an answer. */
+  @FunctionalInterface
+  interface AnswerReader<T> {
+    /**
+     * What the answer holds, or null when it is not the answer looked for; a {@link
+     * TraceReadException} ends the query, any other {@link IOException} moves on to the next path.
+     */
+    T read(URI uri, InputStream body) throws IOException;
+  }
+
+  private BackendQuery() {}
+
+  /**
+   * The first answer read, asking {@code baseUrl} at each attempt's path in order.
+   *
+   * @param doing what the query does, for the error when interrupted: {@code fetching}
+   * @param failure what could not be done, for the error when no attempt answered: {@code cannot
+   *     fetch trace 0af7 from http://tempo:3200}
+   */
+  static <T> T first(String baseUrl, List<Attempt<T>> attempts, String doing, String failure)
+      throws TraceReadException {
+    String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    List<String> tried = new ArrayList<>();
+    for (Attempt<T> attempt : attempts) {
+      URI uri;
+      try {
+        uri = URI.create(base + attempt.pathAndQuery());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("not a URL: \"" + baseUrl + "\"");
+      }
+      try {
+        HttpResponse<InputStream> response = client.send(
+            HttpRequest.newBuilder(uri).header("Accept", "application/json").timeout(Duration.ofSeconds(60)).GET().build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+          if (response.statusCode() != 200) {
+            tried.add(uri + " answered HTTP " + response.statusCode());
+            continue;
+          }
+          T answer = attempt.reader().read(uri, body);
+          if (answer != null) {
+            return answer;
+          }
+          tried.add(uri + " answered something other than " + attempt.expected());
+        }
+      } catch (TraceReadException e) {
+        throw e;
+      } catch (IOException e) {
+        tried.add(uri + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new TraceReadException("interrupted while " + doing + " " + uri);
+      }
+    }
+    throw new TraceReadException(failure + ": " + String.join("; ", tried));
+  }
+}
