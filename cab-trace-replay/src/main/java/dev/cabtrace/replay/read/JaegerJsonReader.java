@@ -90,12 +90,9 @@ final class JaegerJsonReader {
     long start = 0;
     long duration = 0;
     Map<String, Object> tags = Map.of();
-    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      String field = parser.currentName();
-      JsonToken value = parser.nextToken();
-      if (context.idOrName(span, parser, field, SPAN_FIELDS)) {
-        continue;
-      }
+    String field;
+    while ((field = context.nextSpanField(span, parser, SPAN_FIELDS)) != null) {
+      JsonToken value = parser.currentToken();
       switch (field) {
         case "references":
           readReferences(parser, span, value);

@@ -204,21 +204,10 @@ final class JsonBytes {
       if (close == '}') {
         i = skipName(b, i, end);
       }
-      i = i == FAIL ? FAIL : skipValue(b, i, end, depth + 1);
-      if (i == FAIL) {
-        return FAIL;
+      i = afterMember(b, i == FAIL ? FAIL : skipValue(b, i, end, depth + 1), end, close);
+      if (i == FAIL || b[i - 1] == close) {
+        return i;
       }
-      i = skipWhitespace(b, i, end);
-      if (i >= end) {
-        return FAIL;
-      }
-      if (b[i] == close) {
-        return i + 1;
-      }
-      if (b[i] != ',') {
-        return FAIL;
-      }
-      i = skipWhitespace(b, i + 1, end);
     }
   }
 
@@ -266,39 +255,59 @@ final class JsonBytes {
     if (b[i] == '0') {
       i++;
     } else if (b[i] >= '1' && b[i] <= '9') {
-      while (i < end && b[i] >= '0' && b[i] <= '9') {
-        i++;
-      }
+      i = someDigits(b, i, end);
     } else {
       return FAIL;
     }
     if (i < end && b[i] == '.') {
-      i++;
-      int digits = i;
-      while (i < end && b[i] >= '0' && b[i] <= '9') {
-        i++;
-      }
-      if (i == digits) {
-        return FAIL;
-      }
+      i = someDigits(b, i + 1, end);
     }
-    if (i < end && (b[i] == 'e' || b[i] == 'E')) {
+    if (i != FAIL && i < end && (b[i] == 'e' || b[i] == 'E')) {
       i++;
       if (i < end && (b[i] == '+' || b[i] == '-')) {
         i++;
       }
-      int digits = i;
-      while (i < end && b[i] >= '0' && b[i] <= '9') {
-        i++;
-      }
-      if (i == digits) {
-        return FAIL;
-      }
+      i = someDigits(b, i, end);
+    }
+    if (i == FAIL) {
+      return FAIL;
     }
     if (i - start > MAX_NUMBER_LENGTH) {
       return FAIL;
     }
     return delimited(b, i, end);
+  }
+
+  /** One or more digits at {@code i}: the position after them. */
+  private static int someDigits(byte[] b, int i, int end) {
+    int first = i;
+    while (i < end && b[i] >= '0' && b[i] <= '9') {
+      i++;
+    }
+    return i == first ? FAIL : i;
+  }
+
+  /**
+   * After a member or element at {@code i}: the position after the comma (and whitespace) that
+   * continues the container, or after its closing bracket, which the caller sees at {@code i - 1}.
+   */
+  static int afterMember(byte[] b, int i, int end, byte close) {
+    if (i == FAIL) {
+      return FAIL;
+    }
+    i = skipWhitespace(b, i, end);
+    if (i >= end) {
+      return FAIL;
+    }
+    if (b[i] == close) {
+      return i + 1;
+    }
+    if (b[i] != ',') {
+      return FAIL;
+    }
+    i = skipWhitespace(b, i + 1, end);
+    // A comma must be followed by another member: "[1,]" is not JSON.
+    return i < end && b[i] != close ? i : FAIL;
   }
 
   /** A literal or number must be followed by whitespace, a comma, a closing bracket or the end. */

@@ -120,12 +120,9 @@ final class OtlpJsonReader {
   /** Reads one span object; the parser stands on its START_OBJECT. */
   TimelineSpan.Builder readSpan(JsonParser parser) throws IOException {
     TimelineSpan.Builder span = TimelineSpan.builder();
-    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      String field = parser.currentName();
-      JsonToken value = parser.nextToken();
-      if (context.idOrName(span, parser, field, SPAN_FIELDS)) {
-        continue;
-      }
+    String field;
+    while ((field = context.nextSpanField(span, parser, SPAN_FIELDS)) != null) {
+      JsonToken value = parser.currentToken();
       switch (field) {
         case "kind":
           span.setSpanKind(spanKind(parser));

@@ -756,27 +756,8 @@ final class OtlpLineScanner {
     return JsonBytes.valueAfterName(b, keyEnd, end);
   }
 
-  /**
-   * After a member or element: the position after the comma (and whitespace) that continues the
-   * container, or after its closing bracket, which the caller sees at {@code i - 1}.
-   */
   private int afterMember(int i, char close) {
-    if (i == FAIL) {
-      return FAIL;
-    }
-    i = JsonBytes.skipWhitespace(b, i, end);
-    if (i >= end) {
-      return FAIL;
-    }
-    if (b[i] == close) {
-      return i + 1;
-    }
-    if (b[i] != ',') {
-      return FAIL;
-    }
-    i = JsonBytes.skipWhitespace(b, i + 1, end);
-    // A comma must be followed by another member: "[1,]" is not JSON.
-    return i < end && b[i] != close ? i : FAIL;
+    return JsonBytes.afterMember(b, i, end, (byte) close);
   }
 
   /** Bytes as a map key, for resources and scopes that repeat line after line. */

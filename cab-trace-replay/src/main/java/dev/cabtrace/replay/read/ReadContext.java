@@ -73,12 +73,25 @@ final class ReadContext {
   record SpanFieldNames(String traceId, String spanId, String parentSpanId, String name) {}
 
   /**
-   * Reads the field the parser stands on if it is the span's trace id, span id, parent id or name
-   * under the format's {@code names}: every format reads those the same way.
+   * Moves to the next field of a span object that is not its trace id, span id, parent id or name
+   * under the format's {@code names}, reading those on the way: every format reads them the same
+   * way.
    *
-   * @return whether it was one of them
+   * @return the field's name, the parser on its value; null at the end of the object
    */
-  boolean idOrName(TimelineSpan.Builder span, com.fasterxml.jackson.core.JsonParser parser, String field,
+  String nextSpanField(TimelineSpan.Builder span, com.fasterxml.jackson.core.JsonParser parser, SpanFieldNames names)
+      throws java.io.IOException {
+    while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      parser.nextToken();
+      if (!idOrName(span, parser, field, names)) {
+        return field;
+      }
+    }
+    return null;
+  }
+
+  private boolean idOrName(TimelineSpan.Builder span, com.fasterxml.jackson.core.JsonParser parser, String field,
       SpanFieldNames names) throws java.io.IOException {
     if (field.equals(names.traceId())) {
       traceId(span, parser.getValueAsString());

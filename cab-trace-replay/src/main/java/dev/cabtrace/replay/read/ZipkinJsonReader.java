@@ -45,12 +45,9 @@ final class ZipkinJsonReader {
     long duration = 0;
     Map<String, Object> resource = new LinkedHashMap<>();
     Map<String, String> tags = new LinkedHashMap<>();
-    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      String field = parser.currentName();
-      JsonToken value = parser.nextToken();
-      if (context.idOrName(span, parser, field, SPAN_FIELDS)) {
-        continue;
-      }
+    String field;
+    while ((field = context.nextSpanField(span, parser, SPAN_FIELDS)) != null) {
+      JsonToken value = parser.currentToken();
       switch (field) {
         case "kind":
           span.setSpanKind(parser.getValueAsString("INTERNAL"));
