@@ -7,7 +7,9 @@ import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -76,6 +78,11 @@ public final class Redaction {
   public static final String MASK = "[REDACTED]";
 
   private static final String GEN_AI_USAGE = "gen_ai.usage.";
+
+  /** Attribute names already judged by {@link #isSecretName}; it depends on the name only. */
+  private static final Map<String, Boolean> SECRET_NAMES = new ConcurrentHashMap<>();
+
+  private static final int MAX_CACHED_NAMES = 4096;
 
   private static final Redaction NONE = new Redaction(false, null);
   private static final Redaction DEFAULTS = new Redaction(true, null);
@@ -151,9 +158,20 @@ public final class Redaction {
    * description. {@code gen_ai.usage.*} never does.
    */
   public boolean isSecretName(String attributeName) {
-    return enabled
-        && !attributeName.startsWith(GEN_AI_USAGE)
-        && SecretNames.isSecret(attributeName, 0, attributeName.length());
+    if (!enabled) {
+      return false;
+    }
+    // Spans repeat a few attribute names: the rule is read once per name.
+    Boolean secret = SECRET_NAMES.get(attributeName);
+    if (secret == null) {
+      secret =
+          !attributeName.startsWith(GEN_AI_USAGE)
+              && SecretNames.isSecret(attributeName, 0, attributeName.length());
+      if (SECRET_NAMES.size() < MAX_CACHED_NAMES) {
+        SECRET_NAMES.put(attributeName, secret);
+      }
+    }
+    return secret;
   }
 
   /** {@code attributes} with secrets masked; the same instance when nothing had to change. */
