@@ -9,8 +9,9 @@ import java.util.Arrays;
  * A reusable byte buffer that JSON is written into directly as UTF-8, and whose contents can be
  * written without a copy. Strings are escaped exactly as jackson-core's UTF-8 generator escapes
  * them, so that a line reads the same whichever wrote it: {@code \" \\ \b \t \f \n \r}, other
- * control characters as {@code \}{@code u00XX}, and surrogates (each half) as {@code \}{@code
- * uXXXX}, upper-case hex.
+ * control characters as {@code \}{@code u00XX}, and a surrogate pair as two {@code \}{@code
+ * uXXXX}, upper-case hex. An unpaired surrogate is no text: it becomes {@code ?}, as the official
+ * marshaler writes it.
  */
 final class LineBuffer {
 
@@ -160,7 +161,19 @@ final class LineBuffer {
         b[p++] = (byte) (0xc0 | (c >> 6));
         b[p++] = (byte) (0x80 | (c & 0x3f));
       } else if (Character.isSurrogate(c)) {
-        p = unicodeEscape(b, p, c);
+        char low = i + 1 < to ? value.charAt(i + 1) : 0;
+        if (Character.isHighSurrogate(c) && Character.isLowSurrogate(low)) {
+          if (p + 12 > b.length) {
+            count = p;
+            grow(12 + (to - i));
+            b = buf;
+          }
+          p = unicodeEscape(b, p, c);
+          p = unicodeEscape(b, p, low);
+          i++;
+        } else {
+          b[p++] = '?'; // an unpaired surrogate, replaced as String.getBytes(UTF_8) replaces it
+        }
       } else {
         b[p++] = (byte) (0xe0 | (c >> 12));
         b[p++] = (byte) (0x80 | ((c >> 6) & 0x3f));
