@@ -7,9 +7,7 @@ import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -79,16 +77,13 @@ public final class Redaction {
 
   private static final String GEN_AI_USAGE = "gen_ai.usage.";
 
-  /** Attribute names already judged by {@link #isSecretName}; it depends on the name only. */
-  private static final Map<String, Boolean> SECRET_NAMES = new ConcurrentHashMap<>();
-
-  private static final int MAX_CACHED_NAMES = 4096;
-
   private static final Redaction NONE = new Redaction(false, null);
   private static final Redaction DEFAULTS = new Redaction(true, null);
 
   private final boolean enabled;
   private final Pattern userPattern;
+  /** Attribute keys already judged by {@link #isSecretName}, by identity; a power of two. */
+  private final KnownKey[] knownKeys = new KnownKey[1024];
 
   private Redaction(boolean enabled, Pattern userPattern) {
     this.enabled = enabled;
@@ -158,21 +153,27 @@ public final class Redaction {
    * description. {@code gen_ai.usage.*} never does.
    */
   public boolean isSecretName(String attributeName) {
-    if (!enabled) {
-      return false;
+    return enabled
+        && !attributeName.startsWith(GEN_AI_USAGE)
+        && SecretNames.isSecret(attributeName, 0, attributeName.length());
+  }
+
+  /**
+   * {@link #isSecretName} of the key's name, read once per key instance: spans reuse the same few
+   * keys. A slot holds the last key that fell into it; racing threads at worst judge a key twice.
+   */
+  private boolean isSecretKey(AttributeKey<?> key) {
+    int slot = System.identityHashCode(key) & (knownKeys.length - 1);
+    KnownKey known = knownKeys[slot];
+    if (known != null && known.key() == key) {
+      return known.secret();
     }
-    // Spans repeat a few attribute names: the rule is read once per name.
-    Boolean secret = SECRET_NAMES.get(attributeName);
-    if (secret == null) {
-      secret =
-          !attributeName.startsWith(GEN_AI_USAGE)
-              && SecretNames.isSecret(attributeName, 0, attributeName.length());
-      if (SECRET_NAMES.size() < MAX_CACHED_NAMES) {
-        SECRET_NAMES.put(attributeName, secret);
-      }
-    }
+    boolean secret = isSecretName(key.getKey());
+    knownKeys[slot] = new KnownKey(key, secret);
     return secret;
   }
+
+  private record KnownKey(AttributeKey<?> key, boolean secret) {}
 
   /** {@code attributes} with secrets masked; the same instance when nothing had to change. */
   public Attributes redact(Attributes attributes) {
@@ -206,14 +207,14 @@ public final class Redaction {
   private Object redactValue(AttributeKey<?> key, Object value) {
     if (key.getType() == AttributeType.STRING) {
       String text = (String) value;
-      if (isSecretName(key.getKey())) {
+      if (isSecretKey(key)) {
         return MASK.equals(text) ? value : MASK;
       }
       String redacted = redact(text);
       return redacted.equals(text) ? value : redacted;
     }
     if (key.getType() == AttributeType.STRING_ARRAY) {
-      return redactAll((List<String>) value, isSecretName(key.getKey()));
+      return redactAll((List<String>) value, isSecretKey(key));
     }
     return value;
   }
