@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +34,7 @@ import java.util.function.BiConsumer;
  */
 final class OtlpJsonLineEncoder {
 
-  /** Resources, scopes and keys kept encoded; past that, a cache is started afresh. */
+  /** Resources and scopes kept encoded; past that, their cache is started afresh. */
   private static final int MAX_CACHED = 1024;
 
   private static final byte[] LINE_START = ascii("{\"resourceSpans\":[");
@@ -83,8 +82,11 @@ final class OtlpJsonLineEncoder {
   private final AttributeWriter attributeWriter = new AttributeWriter();
   private final Map<Resource, byte[]> resources = new IdentityHashMap<>();
   private final Map<InstrumentationScopeInfo, byte[]> scopes = new IdentityHashMap<>();
-  /** {@code {"key":"...","value":{} for each attribute key name seen. */
-  private final Map<String, byte[]> keys = new HashMap<>();
+  /**
+   * {@code {"key":"...","value":{} of the attribute keys seen, by key instance: spans reuse the same
+   * few. Each slot holds the last key that fell into it; a power of two.
+   */
+  private final KeyStart[] keyStarts = new KeyStart[1024];
 
   /** Encodes {@code spans} and returns the buffer holding exactly one line. */
   LineBuffer encode(Collection<SpanData> spans) {
@@ -361,25 +363,28 @@ final class OtlpJsonLineEncoder {
         out.write(',');
       }
       first = false;
-      writeKeyStart(key.getKey());
+      writeKeyStart(key);
       writeAnyValueFields(key.getType(), value);
       out.write(OBJECTS_END);
     }
   }
 
   /** {@code {"key":"...","value":{}. */
-  private void writeKeyStart(String key) {
-    byte[] cached = keys.get(key);
-    if (cached != null) {
-      out.write(cached);
+  private void writeKeyStart(AttributeKey<?> key) {
+    int slot = System.identityHashCode(key) & (keyStarts.length - 1);
+    KeyStart known = keyStarts[slot];
+    if (known != null && known.key() == key) {
+      out.write(known.json());
       return;
     }
     int start = out.size();
     out.write(KEY_START);
-    out.writeString(key);
+    out.writeString(key.getKey());
     out.write(VALUE_START);
-    cache(keys, key, out.copyFrom(start));
+    keyStarts[slot] = new KeyStart(key, out.copyFrom(start));
   }
+
+  private record KeyStart(AttributeKey<?> key, byte[] json) {}
 
   @SuppressWarnings("unchecked")
   private void writeAnyValueFields(AttributeType type, Object value) {
