@@ -1,9 +1,10 @@
 package dev.cabtrace.sdk.persist;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.AttributeType;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.KeyValue;
+import io.opentelemetry.api.common.Value;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -13,48 +14,110 @@ import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
-import io.opentelemetry.api.common.KeyValue;
-import io.opentelemetry.api.common.Value;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Base64;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Encodes a batch of spans as one line of OTLP JSON ({@code {"resourceSpans":[...]}} and a
  * newline), field for field as the OpenTelemetry protobuf JSON mapping and the official Java
  * marshaller write it: lowercase hex ids, 64-bit integers as decimal strings, enums as integers.
- * Not thread-safe: one encoder per writer.
+ * Written straight into one reusable buffer as UTF-8; the JSON of a resource, of a scope and of an
+ * attribute key is encoded once and copied after that. Not thread-safe: one encoder per writer.
  */
 final class OtlpJsonLineEncoder {
 
-  private static final JsonFactory JSON = JsonFactory.builder().build();
+  /** Resources and scopes kept encoded; past that, their cache is started afresh. */
+  private static final int MAX_CACHED = 1024;
 
-  private final LineBuffer buffer = new LineBuffer(64 * 1024);
+  private static final byte[] LINE_START = ascii("{\"resourceSpans\":[");
+  private static final byte[] LINE_END = ascii("]}\n");
+  private static final byte[] RESOURCE_START = ascii("{\"resource\":{");
+  private static final byte[] SCOPE_SPANS_START = ascii("},\"scopeSpans\":[");
+  private static final byte[] SCOPE_START = ascii("{\"scope\":{\"name\":");
+  private static final byte[] VERSION = ascii(",\"version\":");
+  private static final byte[] SPANS_START = ascii("},\"spans\":[");
+  private static final byte[] SCHEMA_URL = ascii(",\"schemaUrl\":");
+  private static final byte[] ATTRIBUTES_START = ascii("\"attributes\":[");
+  private static final byte[] TRACE_ID = ascii("{\"traceId\":\"");
+  private static final byte[] SPAN_ID = ascii("\",\"spanId\":\"");
+  private static final byte[] TRACE_STATE = ascii(",\"traceState\":");
+  private static final byte[] PARENT_SPAN_ID = ascii(",\"parentSpanId\":\"");
+  private static final byte[] NAME = ascii(",\"name\":");
+  private static final byte[] KIND = ascii(",\"kind\":");
+  private static final byte[] START_TIME = ascii(",\"startTimeUnixNano\":\"");
+  private static final byte[] END_TIME = ascii("\",\"endTimeUnixNano\":\"");
+  private static final byte[] QUOTE_COMMA = ascii("\",");
+  private static final byte[] DROPPED_ATTRIBUTES = ascii(",\"droppedAttributesCount\":");
+  private static final byte[] EVENTS_START = ascii(",\"events\":[");
+  private static final byte[] EVENT_START = ascii("{\"timeUnixNano\":\"");
+  private static final byte[] DROPPED_EVENTS = ascii(",\"droppedEventsCount\":");
+  private static final byte[] LINKS_START = ascii(",\"links\":[");
+  private static final byte[] DROPPED_LINKS = ascii(",\"droppedLinksCount\":");
+  private static final byte[] STATUS_START = ascii(",\"status\":{");
+  private static final byte[] MESSAGE = ascii("\"message\":");
+  private static final byte[] CODE = ascii("\"code\":");
+  private static final byte[] FLAGS = ascii(",\"flags\":");
+  private static final byte[] KEY_START = ascii("{\"key\":");
+  private static final byte[] VALUE_START = ascii(",\"value\":{");
+  private static final byte[] STRING_VALUE = ascii("\"stringValue\":");
+  private static final byte[] BOOL_TRUE = ascii("\"boolValue\":true");
+  private static final byte[] BOOL_FALSE = ascii("\"boolValue\":false");
+  private static final byte[] INT_VALUE = ascii("\"intValue\":\"");
+  private static final byte[] DOUBLE_VALUE = ascii("\"doubleValue\":");
+  private static final byte[] BYTES_VALUE = ascii("\"bytesValue\":");
+  private static final byte[] ARRAY_VALUE_START = ascii("\"arrayValue\":{\"values\":[");
+  private static final byte[] KVLIST_VALUE_START = ascii("\"kvlistValue\":{\"values\":[");
+  private static final byte[] LIST_END = ascii("]}");
+  private static final byte[] OBJECTS_END = ascii("}}");
+
+  private final LineBuffer out = new LineBuffer(64 * 1024);
+  private final AttributeWriter attributeWriter = new AttributeWriter();
+  private final Map<Resource, byte[]> resources = new IdentityHashMap<>();
+  private final Map<InstrumentationScopeInfo, byte[]> scopes = new IdentityHashMap<>();
+  /**
+   * {@code {"key":"...","value":{} of the attribute keys seen, by key instance: spans reuse the same
+   * few. Each slot holds the last key that fell into it; a power of two.
+   */
+  private final KeyStart[] keyStarts = new KeyStart[1024];
 
   /** Encodes {@code spans} and returns the buffer holding exactly one line. */
-  LineBuffer encode(Collection<SpanData> spans) throws IOException {
-    buffer.reset();
-    try (JsonGenerator json = JSON.createGenerator(buffer)) {
-      json.writeStartObject();
-      json.writeArrayFieldStart("resourceSpans");
-      for (Map.Entry<Resource, Map<InstrumentationScopeInfo, List<SpanData>>> byResource :
-          group(spans).entrySet()) {
-        writeResourceSpans(json, byResource.getKey(), byResource.getValue());
+  LineBuffer encode(Collection<SpanData> spans) {
+    out.reset();
+    out.write(LINE_START);
+    if (!spans.isEmpty()) {
+      SpanData first = spans.iterator().next();
+      if (allShare(spans, first.getResource(), first.getInstrumentationScopeInfo())) {
+        writeResourceStart(first.getResource());
+        writeScopeSpans(first.getInstrumentationScopeInfo(), spans);
+        writeResourceEnd(first.getResource());
+      } else {
+        writeGrouped(spans);
       }
-      json.writeEndArray();
-      json.writeEndObject();
     }
-    buffer.write('\n');
-    return buffer;
+    out.write(LINE_END);
+    return out;
   }
 
-  private static Map<Resource, Map<InstrumentationScopeInfo, List<SpanData>>> group(
-      Collection<SpanData> spans) {
+  /** Whether all spans have this resource and scope: those of one process share the instances. */
+  private static boolean allShare(
+      Collection<SpanData> spans, Resource resource, InstrumentationScopeInfo scope) {
+    for (SpanData span : spans) {
+      if (span.getResource() != resource || span.getInstrumentationScopeInfo() != scope) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void writeGrouped(Collection<SpanData> spans) {
     Map<Resource, Map<InstrumentationScopeInfo, List<SpanData>>> grouped = new LinkedHashMap<>();
     Resource lastResource = null;
     InstrumentationScopeInfo lastScope = null;
@@ -62,7 +125,6 @@ final class OtlpJsonLineEncoder {
     for (SpanData span : spans) {
       Resource resource = span.getResource();
       InstrumentationScopeInfo scope = span.getInstrumentationScopeInfo();
-      // Spans of one process share the same instances: skip the hashing in that common case.
       if (last == null || resource != lastResource || scope != lastScope) {
         last =
             grouped
@@ -73,276 +135,378 @@ final class OtlpJsonLineEncoder {
       }
       last.add(span);
     }
-    return grouped;
+    boolean firstResource = true;
+    for (Map.Entry<Resource, Map<InstrumentationScopeInfo, List<SpanData>>> byResource :
+        grouped.entrySet()) {
+      if (!firstResource) {
+        out.write(',');
+      }
+      firstResource = false;
+      writeResourceStart(byResource.getKey());
+      boolean firstScope = true;
+      for (Map.Entry<InstrumentationScopeInfo, List<SpanData>> byScope :
+          byResource.getValue().entrySet()) {
+        if (!firstScope) {
+          out.write(',');
+        }
+        firstScope = false;
+        writeScopeSpans(byScope.getKey(), byScope.getValue());
+      }
+      writeResourceEnd(byResource.getKey());
+    }
   }
 
-  private static void writeResourceSpans(
-      JsonGenerator json, Resource resource, Map<InstrumentationScopeInfo, List<SpanData>> scopes)
-      throws IOException {
-    json.writeStartObject();
-    json.writeObjectFieldStart("resource");
-    writeAttributes(json, resource.getAttributes());
-    json.writeEndObject();
-    json.writeArrayFieldStart("scopeSpans");
-    for (Map.Entry<InstrumentationScopeInfo, List<SpanData>> scopeSpans : scopes.entrySet()) {
-      writeScopeSpans(json, scopeSpans.getKey(), scopeSpans.getValue());
+  /** {@code {"resource":{...},"scopeSpans":[}, from the cache when this resource was seen. */
+  private void writeResourceStart(Resource resource) {
+    byte[] cached = resources.get(resource);
+    if (cached != null) {
+      out.write(cached);
+      return;
     }
-    json.writeEndArray();
-    if (resource.getSchemaUrl() != null) {
-      json.writeStringField("schemaUrl", resource.getSchemaUrl());
-    }
-    json.writeEndObject();
+    int start = out.size();
+    out.write(RESOURCE_START);
+    writeAttributes(resource.getAttributes());
+    out.write(SCOPE_SPANS_START);
+    cache(resources, resource, out.copyFrom(start));
   }
 
-  private static void writeScopeSpans(
-      JsonGenerator json, InstrumentationScopeInfo scope, List<SpanData> spans)
-      throws IOException {
-    json.writeStartObject();
-    json.writeObjectFieldStart("scope");
-    json.writeStringField("name", scope.getName());
-    if (scope.getVersion() != null) {
-      json.writeStringField("version", scope.getVersion());
+  private void writeResourceEnd(Resource resource) {
+    out.write(']');
+    writeSchemaUrl(resource.getSchemaUrl());
+    out.write('}');
+  }
+
+  private void writeScopeSpans(InstrumentationScopeInfo scope, Collection<SpanData> spans) {
+    byte[] cached = scopes.get(scope);
+    if (cached != null) {
+      out.write(cached);
+    } else {
+      int start = out.size();
+      out.write(SCOPE_START);
+      out.writeString(scope.getName());
+      if (scope.getVersion() != null) {
+        out.write(VERSION);
+        out.writeString(scope.getVersion());
+      }
+      out.write(',');
+      writeAttributes(scope.getAttributes());
+      out.write(SPANS_START);
+      cache(scopes, scope, out.copyFrom(start));
     }
-    writeAttributes(json, scope.getAttributes());
-    json.writeEndObject();
-    json.writeArrayFieldStart("spans");
+    boolean first = true;
     for (SpanData span : spans) {
-      writeSpan(json, span);
+      if (!first) {
+        out.write(',');
+      }
+      first = false;
+      writeSpan(span);
     }
-    json.writeEndArray();
-    if (scope.getSchemaUrl() != null) {
-      json.writeStringField("schemaUrl", scope.getSchemaUrl());
-    }
-    json.writeEndObject();
+    out.write(']');
+    writeSchemaUrl(scope.getSchemaUrl());
+    out.write('}');
   }
 
-  private static void writeSpan(JsonGenerator json, SpanData span) throws IOException {
+  private void writeSchemaUrl(String schemaUrl) {
+    if (schemaUrl != null) {
+      out.write(SCHEMA_URL);
+      out.writeString(schemaUrl);
+    }
+  }
+
+  private static <K> void cache(Map<K, byte[]> cache, K key, byte[] encoded) {
+    if (cache.size() >= MAX_CACHED) {
+      cache.clear();
+    }
+    cache.put(key, encoded);
+  }
+
+  private void writeSpan(SpanData span) {
     SpanContext context = span.getSpanContext();
     SpanContext parent = span.getParentSpanContext();
-    json.writeStartObject();
-    json.writeStringField("traceId", context.getTraceId());
-    json.writeStringField("spanId", context.getSpanId());
-    String traceState = w3cTraceState(context);
-    if (!traceState.isEmpty()) {
-      json.writeStringField("traceState", traceState);
-    }
+    out.write(TRACE_ID);
+    out.writeAscii(context.getTraceId());
+    out.write(SPAN_ID);
+    out.writeAscii(context.getSpanId());
+    out.write('"');
+    writeTraceState(context);
     if (parent.isValid()) {
-      json.writeStringField("parentSpanId", parent.getSpanId());
+      out.write(PARENT_SPAN_ID);
+      out.writeAscii(parent.getSpanId());
+      out.write('"');
     }
-    json.writeStringField("name", span.getName());
-    json.writeNumberField("kind", kindNumber(span.getKind()));
-    writeNanos(json, "startTimeUnixNano", span.getStartEpochNanos());
-    writeNanos(json, "endTimeUnixNano", span.getEndEpochNanos());
-    writeAttributes(json, span.getAttributes());
-    writeDropped(json, span.getTotalAttributeCount() - span.getAttributes().size());
-    json.writeArrayFieldStart("events");
-    for (EventData event : span.getEvents()) {
-      json.writeStartObject();
-      writeNanos(json, "timeUnixNano", event.getEpochNanos());
-      json.writeStringField("name", event.getName());
-      writeAttributes(json, event.getAttributes());
-      writeDropped(json, event.getTotalAttributeCount() - event.getAttributes().size());
-      json.writeEndObject();
-    }
-    json.writeEndArray();
-    writeDroppedNamed(json, "droppedEventsCount", span.getTotalRecordedEvents() - span.getEvents().size());
-    json.writeArrayFieldStart("links");
-    for (LinkData link : span.getLinks()) {
-      SpanContext linked = link.getSpanContext();
-      json.writeStartObject();
-      json.writeStringField("traceId", linked.getTraceId());
-      json.writeStringField("spanId", linked.getSpanId());
-      String linkedState = w3cTraceState(linked);
-      if (!linkedState.isEmpty()) {
-        json.writeStringField("traceState", linkedState);
+    out.write(NAME);
+    out.writeString(span.getName());
+    out.write(KIND);
+    out.writeLong(kindNumber(span.getKind()));
+    out.write(START_TIME);
+    out.writeUnsignedLong(span.getStartEpochNanos());
+    out.write(END_TIME);
+    out.writeUnsignedLong(span.getEndEpochNanos());
+    out.write(QUOTE_COMMA);
+    Attributes attributes = span.getAttributes();
+    writeAttributes(attributes);
+    writeCount(DROPPED_ATTRIBUTES, span.getTotalAttributeCount() - attributes.size());
+    List<EventData> events = span.getEvents();
+    out.write(EVENTS_START);
+    for (int i = 0; i < events.size(); i++) {
+      if (i > 0) {
+        out.write(',');
       }
-      writeAttributes(json, link.getAttributes());
-      writeDropped(json, link.getTotalAttributeCount() - link.getAttributes().size());
-      json.writeNumberField("flags", flags(linked, linked.isRemote()));
-      json.writeEndObject();
+      writeEvent(events.get(i));
     }
-    json.writeEndArray();
-    writeDroppedNamed(json, "droppedLinksCount", span.getTotalRecordedLinks() - span.getLinks().size());
-    writeStatus(json, span.getStatus());
-    json.writeNumberField("flags", flags(context, parent.isRemote()));
-    json.writeEndObject();
+    out.write(']');
+    writeCount(DROPPED_EVENTS, span.getTotalRecordedEvents() - events.size());
+    List<LinkData> links = span.getLinks();
+    out.write(LINKS_START);
+    for (int i = 0; i < links.size(); i++) {
+      if (i > 0) {
+        out.write(',');
+      }
+      writeLink(links.get(i));
+    }
+    out.write(']');
+    writeCount(DROPPED_LINKS, span.getTotalRecordedLinks() - links.size());
+    writeStatus(span.getStatus());
+    out.write(FLAGS);
+    out.writeLong(flags(context, parent.isRemote()));
+    out.write('}');
   }
 
-  private static void writeStatus(JsonGenerator json, StatusData status) throws IOException {
-    json.writeObjectFieldStart("status");
-    if (!status.getDescription().isEmpty()) {
-      json.writeStringField("message", status.getDescription());
+  private void writeEvent(EventData event) {
+    out.write(EVENT_START);
+    out.writeUnsignedLong(event.getEpochNanos());
+    out.write('"');
+    out.write(NAME);
+    out.writeString(event.getName());
+    out.write(',');
+    writeAttributes(event.getAttributes());
+    writeCount(DROPPED_ATTRIBUTES, event.getTotalAttributeCount() - event.getAttributes().size());
+    out.write('}');
+  }
+
+  private void writeLink(LinkData link) {
+    SpanContext linked = link.getSpanContext();
+    out.write(TRACE_ID);
+    out.writeAscii(linked.getTraceId());
+    out.write(SPAN_ID);
+    out.writeAscii(linked.getSpanId());
+    out.write('"');
+    writeTraceState(linked);
+    out.write(',');
+    writeAttributes(link.getAttributes());
+    writeCount(DROPPED_ATTRIBUTES, link.getTotalAttributeCount() - link.getAttributes().size());
+    out.write(FLAGS);
+    out.writeLong(flags(linked, linked.isRemote()));
+    out.write('}');
+  }
+
+  private void writeStatus(StatusData status) {
+    out.write(STATUS_START);
+    String description = status.getDescription();
+    if (!description.isEmpty()) {
+      out.write(MESSAGE);
+      out.writeString(description);
     }
     int code = statusNumber(status.getStatusCode());
     if (code != 0) {
-      json.writeNumberField("code", code);
+      if (!description.isEmpty()) {
+        out.write(',');
+      }
+      out.write(CODE);
+      out.writeLong(code);
     }
-    json.writeEndObject();
+    out.write('}');
   }
 
-  static void writeAttributes(JsonGenerator json, Attributes attributes) throws IOException {
-    json.writeArrayFieldStart("attributes");
-    IOException[] failure = new IOException[1];
-    attributes.forEach(
-        (key, value) -> {
-          if (failure[0] != null) {
-            return;
-          }
-          try {
-            json.writeStartObject();
-            json.writeStringField("key", key.getKey());
-            json.writeFieldName("value");
-            writeAnyValue(json, key, value);
-            json.writeEndObject();
-          } catch (IOException e) {
-            failure[0] = e;
-          }
-        });
-    if (failure[0] != null) {
-      throw failure[0];
+  private void writeCount(byte[] field, int count) {
+    if (count > 0) {
+      out.write(field);
+      out.writeLong(count);
     }
-    json.writeEndArray();
   }
 
-  private static void writeAnyValue(JsonGenerator json, AttributeKey<?> key, Object value)
-      throws IOException {
-    json.writeStartObject();
-    switch (key.getType()) {
+  private void writeTraceState(SpanContext context) {
+    if (context.getTraceState().isEmpty()) {
+      return;
+    }
+    StringBuilder state = new StringBuilder();
+    context
+        .getTraceState()
+        .forEach(
+            (key, value) -> {
+              if (state.length() > 0) {
+                state.append(',');
+              }
+              state.append(key).append('=').append(value);
+            });
+    out.write(TRACE_STATE);
+    out.writeString(state.toString());
+  }
+
+  /** {@code "attributes":[...]}. */
+  private void writeAttributes(Attributes attributes) {
+    out.write(ATTRIBUTES_START);
+    if (!attributes.isEmpty()) {
+      attributeWriter.first = true;
+      attributes.forEach(attributeWriter);
+    }
+    out.write(']');
+  }
+
+  /** Writes one attribute as an OTLP KeyValue; reused for every attribute, so nothing is allocated. */
+  private final class AttributeWriter implements BiConsumer<AttributeKey<?>, Object> {
+    boolean first;
+
+    @Override
+    public void accept(AttributeKey<?> key, Object value) {
+      if (!first) {
+        out.write(',');
+      }
+      first = false;
+      writeKeyStart(key);
+      writeAnyValueFields(key.getType(), value);
+      out.write(OBJECTS_END);
+    }
+  }
+
+  /** {@code {"key":"...","value":{}. */
+  private void writeKeyStart(AttributeKey<?> key) {
+    int slot = System.identityHashCode(key) & (keyStarts.length - 1);
+    KeyStart known = keyStarts[slot];
+    if (known != null && known.key() == key) {
+      out.write(known.json());
+      return;
+    }
+    int start = out.size();
+    out.write(KEY_START);
+    out.writeString(key.getKey());
+    out.write(VALUE_START);
+    keyStarts[slot] = new KeyStart(key, out.copyFrom(start));
+  }
+
+  private record KeyStart(AttributeKey<?> key, byte[] json) {}
+
+  @SuppressWarnings("unchecked")
+  private void writeAnyValueFields(AttributeType type, Object value) {
+    switch (type) {
       case STRING:
-        json.writeStringField("stringValue", (String) value);
+        out.write(STRING_VALUE);
+        out.writeString((String) value);
         break;
       case BOOLEAN:
-        json.writeBooleanField("boolValue", (Boolean) value);
+        out.write((Boolean) value ? BOOL_TRUE : BOOL_FALSE);
         break;
       case LONG:
-        json.writeStringField("intValue", Long.toString((Long) value));
+        writeIntValue((Long) value);
         break;
       case DOUBLE:
-        json.writeNumberField("doubleValue", (Double) value);
+        out.write(DOUBLE_VALUE);
+        out.writeDouble((Double) value);
         break;
       case STRING_ARRAY:
       case BOOLEAN_ARRAY:
       case LONG_ARRAY:
       case DOUBLE_ARRAY:
-        json.writeObjectFieldStart("arrayValue");
-        json.writeArrayFieldStart("values");
-        for (Object element : (List<?>) value) {
-          writeArrayElement(json, key.getType(), element);
+        AttributeType elementType = elementType(type);
+        out.write(ARRAY_VALUE_START);
+        List<Object> elements = (List<Object>) value;
+        for (int i = 0; i < elements.size(); i++) {
+          if (i > 0) {
+            out.write(',');
+          }
+          out.write('{');
+          writeAnyValueFields(elementType, elements.get(i));
+          out.write('}');
         }
-        json.writeEndArray();
-        json.writeEndObject();
+        out.write(LIST_END);
         break;
       case VALUE:
-        writeValueFields(json, (Value<?>) value);
+        writeValueFields((Value<?>) value);
         break;
       default:
-        json.writeStringField("stringValue", String.valueOf(value));
+        out.write(STRING_VALUE);
+        out.writeString(String.valueOf(value));
     }
-    json.writeEndObject();
+  }
+
+  private void writeIntValue(long value) {
+    out.write(INT_VALUE);
+    out.writeLong(value);
+    out.write('"');
+  }
+
+  private static AttributeType elementType(AttributeType arrayType) {
+    switch (arrayType) {
+      case STRING_ARRAY:
+        return AttributeType.STRING;
+      case BOOLEAN_ARRAY:
+        return AttributeType.BOOLEAN;
+      case LONG_ARRAY:
+        return AttributeType.LONG;
+      default:
+        return AttributeType.DOUBLE;
+    }
   }
 
   /** The fields of an AnyValue for an OpenTelemetry {@link Value}: every type, nested. */
   @SuppressWarnings("unchecked")
-  private static void writeValueFields(JsonGenerator json, Value<?> value) throws IOException {
+  private void writeValueFields(Value<?> value) {
     switch (value.getType()) {
       case STRING:
-        json.writeStringField("stringValue", (String) value.getValue());
+        out.write(STRING_VALUE);
+        out.writeString((String) value.getValue());
         break;
       case BOOLEAN:
-        json.writeBooleanField("boolValue", (Boolean) value.getValue());
+        out.write((Boolean) value.getValue() ? BOOL_TRUE : BOOL_FALSE);
         break;
       case LONG:
-        json.writeStringField("intValue", Long.toString((Long) value.getValue()));
+        writeIntValue((Long) value.getValue());
         break;
       case DOUBLE:
-        json.writeNumberField("doubleValue", (Double) value.getValue());
+        out.write(DOUBLE_VALUE);
+        out.writeDouble((Double) value.getValue());
         break;
       case BYTES:
         ByteBuffer bytes = ((ByteBuffer) value.getValue()).duplicate();
         byte[] raw = new byte[bytes.remaining()];
         bytes.get(raw);
-        json.writeStringField("bytesValue", Base64.getEncoder().encodeToString(raw));
+        out.write(BYTES_VALUE);
+        out.write('"');
+        out.write(Base64.getEncoder().encode(raw));
+        out.write('"');
         break;
       case ARRAY:
-        json.writeObjectFieldStart("arrayValue");
-        json.writeArrayFieldStart("values");
-        for (Value<?> element : (List<Value<?>>) value.getValue()) {
-          json.writeStartObject();
-          writeValueFields(json, element);
-          json.writeEndObject();
+        out.write(ARRAY_VALUE_START);
+        List<Value<?>> elements = (List<Value<?>>) value.getValue();
+        for (int i = 0; i < elements.size(); i++) {
+          if (i > 0) {
+            out.write(',');
+          }
+          out.write('{');
+          writeValueFields(elements.get(i));
+          out.write('}');
         }
-        json.writeEndArray();
-        json.writeEndObject();
+        out.write(LIST_END);
         break;
       case KEY_VALUE_LIST:
-        json.writeObjectFieldStart("kvlistValue");
-        json.writeArrayFieldStart("values");
-        for (KeyValue entry : (List<KeyValue>) value.getValue()) {
-          json.writeStartObject();
-          json.writeStringField("key", entry.getKey());
-          json.writeObjectFieldStart("value");
-          writeValueFields(json, entry.getValue());
-          json.writeEndObject();
-          json.writeEndObject();
+        out.write(KVLIST_VALUE_START);
+        List<KeyValue> entries = (List<KeyValue>) value.getValue();
+        for (int i = 0; i < entries.size(); i++) {
+          if (i > 0) {
+            out.write(',');
+          }
+          KeyValue entry = entries.get(i);
+          out.write(KEY_START);
+          out.writeString(entry.getKey());
+          out.write(VALUE_START);
+          writeValueFields(entry.getValue());
+          out.write(OBJECTS_END);
         }
-        json.writeEndArray();
-        json.writeEndObject();
+        out.write(LIST_END);
         break;
       default:
         // EMPTY: an AnyValue with no value set, as the official marshaler writes it.
     }
-  }
-
-  private static void writeArrayElement(
-      JsonGenerator json, io.opentelemetry.api.common.AttributeType type, Object element)
-      throws IOException {
-    json.writeStartObject();
-    switch (type) {
-      case STRING_ARRAY:
-        json.writeStringField("stringValue", (String) element);
-        break;
-      case BOOLEAN_ARRAY:
-        json.writeBooleanField("boolValue", (Boolean) element);
-        break;
-      case LONG_ARRAY:
-        json.writeStringField("intValue", Long.toString((Long) element));
-        break;
-      default:
-        json.writeNumberField("doubleValue", (Double) element);
-    }
-    json.writeEndObject();
-  }
-
-  private static void writeNanos(JsonGenerator json, String field, long nanos) throws IOException {
-    json.writeStringField(field, Long.toUnsignedString(nanos));
-  }
-
-  private static void writeDropped(JsonGenerator json, int dropped) throws IOException {
-    writeDroppedNamed(json, "droppedAttributesCount", dropped);
-  }
-
-  private static void writeDroppedNamed(JsonGenerator json, String field, int dropped)
-      throws IOException {
-    if (dropped > 0) {
-      json.writeNumberField(field, dropped);
-    }
-  }
-
-  private static String w3cTraceState(SpanContext context) {
-    if (context.getTraceState().isEmpty()) {
-      return "";
-    }
-    StringBuilder out = new StringBuilder();
-    context
-        .getTraceState()
-        .forEach(
-            (key, value) -> {
-              if (out.length() > 0) {
-                out.append(',');
-              }
-              out.append(key).append('=').append(value);
-            });
-    return out.toString();
   }
 
   /** The OTLP span flags: W3C trace flags plus the "parent is remote" bits (known, and value). */
@@ -380,5 +544,9 @@ final class OtlpJsonLineEncoder {
       default:
         return 0;
     }
+  }
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
   }
 }

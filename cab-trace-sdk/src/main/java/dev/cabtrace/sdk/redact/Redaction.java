@@ -82,6 +82,8 @@ public final class Redaction {
 
   private final boolean enabled;
   private final Pattern userPattern;
+  /** Attribute keys already judged by {@link #isSecretName}, by identity; a power of two. */
+  private final KnownKey[] knownKeys = new KnownKey[1024];
 
   private Redaction(boolean enabled, Pattern userPattern) {
     this.enabled = enabled;
@@ -156,6 +158,23 @@ public final class Redaction {
         && SecretNames.isSecret(attributeName, 0, attributeName.length());
   }
 
+  /**
+   * {@link #isSecretName} of the key's name, read once per key instance: spans reuse the same few
+   * keys. A slot holds the last key that fell into it; racing threads at worst judge a key twice.
+   */
+  private boolean isSecretKey(AttributeKey<?> key) {
+    int slot = System.identityHashCode(key) & (knownKeys.length - 1);
+    KnownKey known = knownKeys[slot];
+    if (known != null && known.key() == key) {
+      return known.secret();
+    }
+    boolean secret = isSecretName(key.getKey());
+    knownKeys[slot] = new KnownKey(key, secret);
+    return secret;
+  }
+
+  private record KnownKey(AttributeKey<?> key, boolean secret) {}
+
   /** {@code attributes} with secrets masked; the same instance when nothing had to change. */
   public Attributes redact(Attributes attributes) {
     return redact(attributes, null);
@@ -188,14 +207,14 @@ public final class Redaction {
   private Object redactValue(AttributeKey<?> key, Object value) {
     if (key.getType() == AttributeType.STRING) {
       String text = (String) value;
-      if (isSecretName(key.getKey())) {
+      if (isSecretKey(key)) {
         return MASK.equals(text) ? value : MASK;
       }
       String redacted = redact(text);
       return redacted.equals(text) ? value : redacted;
     }
     if (key.getType() == AttributeType.STRING_ARRAY) {
-      return redactAll((List<String>) value, isSecretName(key.getKey()));
+      return redactAll((List<String>) value, isSecretKey(key));
     }
     return value;
   }

@@ -36,6 +36,8 @@ final class SecretScanner {
   private static final int ANYWHERE = 64;
   /** What a credential shape starts with, checked at the start of a word. */
   private static final int WORD_START = 128;
+  /** Not a letter, digit or underscore: a word starts after it. One bit above {@link #WORD_START}. */
+  private static final int NOT_WORD = WORD_START << 1;
 
   private static final int ALNUM = UPPER | LOWER | DIGIT;
   private static final int URL_SAFE = ALNUM | UNDERSCORE | DASH;
@@ -61,6 +63,11 @@ final class SecretScanner {
     CLASSES[':'] = ANYWHERE;
     for (char c : "srgAhxeBb".toCharArray()) {
       CLASSES[c] |= WORD_START;
+    }
+    for (char c = 0; c < 128; c++) {
+      if ((CLASSES[c] & (ALNUM | UNDERSCORE)) == 0) {
+        CLASSES[c] |= NOT_WORD;
+      }
     }
   }
 
@@ -93,27 +100,35 @@ final class SecretScanner {
     SecretScanner scanner = null;
     int length = text.length();
     int i = 0;
+    int previous = NOT_WORD; // the classes of the character before i: a word starts at 0
     while (i < length) {
-      // Clean text stays in this loop: a table look-up per character, nothing allocated.
+      // Clean text stays in this loop: a table look-up per character, nothing allocated. A shape
+      // letter counts only where a word starts, read from the classes of the character before,
+      // so that only = : - and the first letters of words that may be credentials stop here.
       char c = text.charAt(i);
-      int classes = c < 128 ? CLASSES[c] : 0;
-      if ((classes & (ANYWHERE | WORD_START)) == 0) {
+      int classes = c < 128 ? CLASSES[c] : NOT_WORD;
+      int look = (classes & ANYWHERE) | (classes & WORD_START & (previous >> 1));
+      if (look == 0) {
+        previous = classes;
         i++;
         continue;
       }
-      boolean wordStart = i == 0 || !isWordChar(text, i - 1);
+      boolean wordStart = (previous & NOT_WORD) != 0;
       if ((classes & ANYWHERE) != 0
           ? c != '-' || wordStart || text.startsWith("-", i + 1)
-          : wordStart && mayStartShape(text, c, i + 1)) {
+          : mayStartShape(text, c, i + 1)) {
         if (scanner == null) {
           scanner = new SecretScanner(text);
         }
         int next = scanner.check(c, i);
         if (next > i) {
           i = next;
+          char before = text.charAt(i - 1);
+          previous = before < 128 ? CLASSES[before] : NOT_WORD;
           continue;
         }
       }
+      previous = classes;
       i++;
     }
     if (extra != null) {

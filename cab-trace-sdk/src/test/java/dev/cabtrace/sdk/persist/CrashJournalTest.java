@@ -149,7 +149,9 @@ class CrashJournalTest {
         CellSpan container = sdk.cellTracer().container("aider:run")) {
       container.setAttribute("env.OPENAI_API_KEY", "sk-proj-NOTREALNOTREALNOTREAL1234")
           .setAttribute("output", "Authorization: Bearer ghp_0123456789abcdefghijABCDEFGHIJ");
-      String text = String.join("\n", awaitJournal(journal, t -> t.contains("aider:run")));
+      // The span was journaled when it started, before its attributes: wait for a journal with them.
+      String text =
+          String.join("\n", awaitJournal(journal, t -> t.contains("env.OPENAI_API_KEY") && t.contains("\"output\"")));
       assertThat(text).doesNotContain("sk-proj-NOTREAL").doesNotContain("ghp_0123456789").contains("[REDACTED]");
     }
   }

@@ -5,8 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.Value;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.testing.trace.TestSpanData;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.data.StatusData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,18 +37,8 @@ class OtlpJsonLineEncoderTest {
   @Test
   void writesWhatTheOfficialOtlpJsonMarshalerWrites() throws IOException {
     List<SpanData> spans = TestSpans.cell();
-    ByteArrayOutputStream official = new ByteArrayOutputStream();
-    TraceRequestMarshaler.create(spans).writeJsonTo(official);
-
-    String ours = encode(spans);
-
-    JsonNode expected = MAPPER.readTree(official.toByteArray());
-    // Resource entity references are new in OTLP 1.8 and always empty here; leaving the empty
-    // array out keeps the file readable by consumers built on older protos.
-    for (JsonNode resourceSpans : expected.get("resourceSpans")) {
-      ((ObjectNode) resourceSpans.get("resource")).remove("entityRefs");
-    }
-    assertThat(sortScopes(MAPPER.readTree(ours))).isEqualTo(sortScopes(expected));
+    JsonNode expected = official(spans);
+    assertThat(sortScopes(MAPPER.readTree(encode(spans)))).isEqualTo(sortScopes(expected));
   }
 
   @Test
@@ -64,6 +68,229 @@ class OtlpJsonLineEncoderTest {
     assertThat(span.get("startTimeUnixNano").isTextual()).isTrue();
     assertThat(span.get("kind").isInt()).isTrue();
     assertThat(span.get("kind").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void writesEdgeCasesAsTheOfficialMarshalerDoes() throws IOException {
+    List<SpanData> spans = edgeSpans();
+    assertSameAsOfficial(spans, encode(spans));
+  }
+
+  @Test
+  void aReusedEncoderWritesEachBatchAsAFreshOneDoes() throws IOException {
+    // Cached resources, scopes and keys must not leak from one batch into the next.
+    OtlpJsonLineEncoder reused = new OtlpJsonLineEncoder();
+    List<SpanData> edges = edgeSpans();
+    List<List<SpanData>> batches =
+        List.of(TestSpans.cell(), edges, TestSpans.cell().subList(2, 3), edges, edgeSpans());
+    for (List<SpanData> batch : batches) {
+      String again = reused.encode(batch).toString(StandardCharsets.UTF_8);
+      assertThat(again).isEqualTo(encode(batch));
+      assertSameAsOfficial(batch, again);
+    }
+  }
+
+  @Test
+  void writesMoreDistinctKeysResourcesAndScopesThanItKeepsEncoded() throws IOException {
+    OtlpJsonLineEncoder encoder = new OtlpJsonLineEncoder();
+    for (int round = 0; round < 3; round++) {
+      List<SpanData> spans = new java.util.ArrayList<>();
+      for (int i = 0; i < 1_500; i++) {
+        Resource resource =
+            Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "s" + i % 700));
+        spans.add(
+            TestSpanData.builder()
+                .setSpanContext(
+                    SpanContext.create(
+                        TestSpans.TRACE_ID,
+                        String.format("%016x", i + 1),
+                        TraceFlags.getSampled(),
+                        TraceState.getDefault()))
+                .setName("span " + i)
+                .setKind(SpanKind.INTERNAL)
+                .setStartEpochNanos(TestSpans.T0 + i)
+                .setEndEpochNanos(TestSpans.T0 + i + 1)
+                .setAttributes(Attributes.of(AttributeKey.longKey("key." + round + "." + i), (long) i))
+                .setTotalAttributeCount(1)
+                .setStatus(StatusData.unset())
+                .setHasEnded(true)
+                .setResource(resource)
+                .setInstrumentationScopeInfo(InstrumentationScopeInfo.create("scope." + i % 900))
+                .build());
+      }
+      assertSameAsOfficial(spans, encoder.encode(spans).toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void writesNanosAsUnsigned64BitIntegers() throws IOException {
+    // fixed64 in the protobuf JSON mapping: the official Java marshaler writes these signed.
+    SpanData span =
+        TestSpanData.builder()
+            .setSpanContext(context("00000000000000b1"))
+            .setName("far future")
+            .setKind(SpanKind.INTERNAL)
+            .setStartEpochNanos(-2L)
+            .setEndEpochNanos(-1L)
+            .setStatus(StatusData.unset())
+            .setHasEnded(true)
+            .setResource(TestSpans.RESOURCE)
+            .setInstrumentationScopeInfo(TestSpans.SCOPE)
+            .build();
+    JsonNode written = MAPPER.readTree(encode(List.of(span))).at("/resourceSpans/0/scopeSpans/0/spans/0");
+    assertThat(written.get("startTimeUnixNano").asText()).isEqualTo("18446744073709551614");
+    assertThat(written.get("endTimeUnixNano").asText()).isEqualTo("18446744073709551615");
+  }
+
+  /**
+   * Spans that reach the corners: escapes and unicode everywhere a string goes, several resources
+   * and scopes with schema URLs, a huge value, every status, dropped counts, events and links with
+   * attributes, trace state, a remote parent, nanos near {@code Long.MAX_VALUE}.
+   */
+  private static List<SpanData> edgeSpans() {
+    String odd = "quote \" \\ \n \t \u0000 \u001f \u007f é 世界 😀 \u2028 \ud83d lone";
+    Resource other =
+        Resource.create(
+            Attributes.of(AttributeKey.stringKey("service.name"), "other " + odd),
+            "https://opentelemetry.io/schemas/1.24.0");
+    InstrumentationScopeInfo oddScope =
+        InstrumentationScopeInfo.builder("scope " + odd)
+            .setVersion("v " + odd)
+            .setAttributes(Attributes.of(AttributeKey.booleanKey("scope.flag"), true))
+            .build();
+    String huge = "x".repeat(300_000) + odd + "y".repeat(300_000);
+    SpanContext remote =
+        SpanContext.createFromRemoteParent(
+            "0af7651916cd43dd8448eb211c80319c",
+            "b7ad6b7169203331",
+            TraceFlags.getDefault(),
+            TraceState.builder().put("a", "1").put("b", "x y").build());
+    return List.of(
+        TestSpanData.builder()
+            .setSpanContext(context("00000000000000a1"))
+            .setParentSpanContext(remote)
+            .setName("name " + odd)
+            .setKind(SpanKind.PRODUCER)
+            .setStartEpochNanos(Long.MAX_VALUE - 1)
+            .setEndEpochNanos(Long.MAX_VALUE)
+            .setAttributes(
+                Attributes.builder()
+                    .put("key " + odd, "value " + odd)
+                    .put("huge", huge)
+                    .put(AttributeKey.stringArrayKey("odd.list"), List.of(odd, "", huge))
+                    .put("min", Long.MIN_VALUE)
+                    .put("max", Long.MAX_VALUE)
+                    .put("tiny", Double.MIN_VALUE)
+                    .put("negative", -1234.5e-10)
+                    .put(AttributeKey.valueKey("nested"), Value.of(
+                        io.opentelemetry.api.common.KeyValue.of("k " + odd, Value.of(
+                            Value.of(odd), Value.of(new byte[0]), Value.empty(),
+                            Value.of(io.opentelemetry.api.common.KeyValue.of("deep", Value.of(-7L)))))))
+                    .build())
+            .setTotalAttributeCount(12)
+            .setEvents(
+                List.of(
+                    EventData.create(TestSpans.T0, "event " + odd, Attributes.empty()),
+                    EventData.create(
+                        TestSpans.T0 + 1,
+                        "exception",
+                        Attributes.of(AttributeKey.stringKey("exception.message"), odd),
+                        4)))
+            .setTotalRecordedEvents(5)
+            .setLinks(
+                List.of(
+                    LinkData.create(remote),
+                    LinkData.create(
+                        context("00000000000000a2"),
+                        Attributes.of(AttributeKey.stringKey("link " + odd), odd),
+                        3)))
+            .setTotalRecordedLinks(4)
+            .setStatus(StatusData.create(StatusCode.ERROR, "failed: " + odd))
+            .setHasEnded(true)
+            .setResource(other)
+            .setInstrumentationScopeInfo(oddScope)
+            .build(),
+        TestSpanData.builder()
+            .setSpanContext(context("00000000000000a3"))
+            .setName("")
+            .setKind(SpanKind.CONSUMER)
+            .setStartEpochNanos(0)
+            .setEndEpochNanos(0)
+            .setStatus(StatusData.create(StatusCode.OK, "fine"))
+            .setHasEnded(true)
+            .setResource(TestSpans.RESOURCE)
+            .setInstrumentationScopeInfo(oddScope)
+            .build(),
+        TestSpanData.builder()
+            .setSpanContext(context("00000000000000a4"))
+            .setName("back to the first resource")
+            .setKind(SpanKind.CLIENT)
+            .setStartEpochNanos(TestSpans.T0)
+            .setEndEpochNanos(TestSpans.T0 + 1)
+            .setStatus(StatusData.create(StatusCode.UNSET, "ignored"))
+            .setHasEnded(true)
+            .setResource(other)
+            .setInstrumentationScopeInfo(TestSpans.OTHER_SCOPE)
+            .build());
+  }
+
+  private static SpanContext context(String spanId) {
+    return SpanContext.create(
+        TestSpans.TRACE_ID, spanId, TraceFlags.getSampled(), TraceState.getDefault());
+  }
+
+  /**
+   * The same spans, each with the same resource and scope, as the official marshaler writes them.
+   * Grouping may differ: it puts spans of equal resources that are distinct instances apart.
+   */
+  private static void assertSameAsOfficial(List<SpanData> spans, String ours) throws IOException {
+    assertThat(flatten(MAPPER.readTree(ours))).isEqualTo(flatten(official(spans)));
+  }
+
+  private static JsonNode official(List<SpanData> spans) throws IOException {
+    ByteArrayOutputStream official = new ByteArrayOutputStream();
+    TraceRequestMarshaler.create(spans).writeJsonTo(official);
+    JsonNode expected = MAPPER.readTree(official.toByteArray());
+    // Resource entity references are new in OTLP 1.8 and always empty here; leaving the empty
+    // array out keeps the file readable by consumers built on older protos.
+    for (JsonNode resourceSpans : expected.get("resourceSpans")) {
+      ((ObjectNode) resourceSpans.get("resource")).remove("entityRefs");
+    }
+    return expected;
+  }
+
+  /** Each span with its resource and scope (and their schema URLs), in span id order. */
+  private static List<String> flatten(JsonNode request) {
+    List<String> spans = new java.util.ArrayList<>();
+    for (JsonNode resourceSpans : request.get("resourceSpans")) {
+      for (JsonNode scopeSpans : resourceSpans.get("scopeSpans")) {
+        for (JsonNode span : scopeSpans.get("spans")) {
+          ObjectNode flat = MAPPER.createObjectNode();
+          flat.set("resource", resourceSpans.get("resource"));
+          flat.set("resourceSchemaUrl", resourceSpans.get("schemaUrl"));
+          flat.set("scope", scopeSpans.get("scope"));
+          flat.set("scopeSchemaUrl", scopeSpans.get("schemaUrl"));
+          flat.set("span", withoutDefaults((ObjectNode) span.deepCopy()));
+          spans.add(span.get("spanId").asText() + " " + flat);
+        }
+      }
+    }
+    java.util.Collections.sort(spans);
+    return spans;
+  }
+
+  /**
+   * The span without the fields that hold their protobuf default: the official marshaler leaves
+   * an empty name and zero times out, the capture file writes them. The same message either way.
+   */
+  private static ObjectNode withoutDefaults(ObjectNode span) {
+    for (String field : List.of("name", "startTimeUnixNano", "endTimeUnixNano")) {
+      JsonNode value = span.get(field);
+      if (value != null && (value.asText().isEmpty() || value.asText().equals("0"))) {
+        span.remove(field);
+      }
+    }
+    return span;
   }
 
   /** The official marshaler groups scopes in a hash map: their order carries no meaning. */

@@ -117,6 +117,24 @@ class RedactionTest {
   }
 
   @Test
+  void judgesEachKeyByItsOwnNameAcrossManySpans() {
+    // More keys than the redaction keeps judged, secret and clean names interleaved, twice over:
+    // a key must never be taken for another that was seen before it.
+    List<AttributeKey<String>> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      keys.add(AttributeKey.stringKey(i % 2 == 0 ? "env.VAR_" + i + "_TOKEN" : "env.VAR_" + i));
+    }
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < keys.size(); i++) {
+        Attributes redacted = redaction.redact(Attributes.of(keys.get(i), "plain"));
+        assertThat(redacted.get(keys.get(i)))
+            .as(keys.get(i).getKey())
+            .isEqualTo(i % 2 == 0 ? Redaction.MASK : "plain");
+      }
+    }
+  }
+
+  @Test
   void leavesCleanAttributesAlone() {
     Attributes clean =
         Attributes.builder()

@@ -18,6 +18,7 @@ import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -37,8 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  *   <li>ns per span through the cell tracer vs the plain SDK tracer, same attributes, both with a
  *       no-op exporter (target ≤ 1.2×);
- *   <li>spans/s written to the capture file vs the same spans written through the SDK's own OTLP
- *       JSON marshaller, as the official stdout exporter does (target ≥ 1.0×);
+ *   <li>spans/s written to the capture file, redaction on, vs the same spans written through the
+ *       SDK's own OTLP JSON marshaller, as the official stdout exporter does, by the same thread
+ *       into a file of the same bytes, both forced to the device at the end (target ≥ 2.0×);
  *   <li>spans dropped when 8 threads end 1,000,000 spans into a capture file, next to the SDK's
  *       default BatchSpanProcessor doing the same (target 0).
  * </ol>
@@ -148,7 +150,7 @@ public final class CaptureBenchmark {
       double officialRate = median(official);
       System.out.printf(
           "capture file: %.0f spans/s (%d bytes), official OTLP JSON marshaler %.0f spans/s (%d bytes),"
-              + " ratio %.2fx (target >= 1.00x)%n",
+              + " ratio %.2fx (target >= 2.00x)%n",
           oursRate, ourBytes, officialRate, officialBytes, oursRate / officialRate);
     } finally {
       try (var files = Files.list(dir)) {
@@ -204,12 +206,15 @@ public final class CaptureBenchmark {
 
   private static double writeOfficial(List<List<SpanData>> batches, Path file) throws IOException {
     long start = System.nanoTime();
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024)) {
+    try (FileOutputStream fileOut = new FileOutputStream(file.toFile());
+        OutputStream out = new BufferedOutputStream(fileOut, 64 * 1024)) {
       for (List<SpanData> batch : batches) {
         TraceRequestMarshaler.create(batch).writeJsonTo(out);
         out.write('\n');
         out.flush();
       }
+      // The capture exporter's shutdown forces its file to the device: so does this side.
+      fileOut.getFD().sync();
     }
     return FILE_SPANS / ((System.nanoTime() - start) / 1e9);
   }
