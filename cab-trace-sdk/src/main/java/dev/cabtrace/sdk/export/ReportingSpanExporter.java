@@ -2,6 +2,7 @@ package dev.cabtrace.sdk.export;
 
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import dev.cabtrace.sdk.internal.DelegatingSpanExporter;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Collection;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -9,18 +10,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /** Says once, in one line, that the backend failed; counts what it could not send after that. */
-final class ReportingSpanExporter implements SpanExporter {
+final class ReportingSpanExporter extends DelegatingSpanExporter {
 
   private static final Logger logger = Logger.getLogger(OtlpExport.class.getName());
 
-  private final SpanExporter delegate;
   private final String target;
   private final String consequence;
   private final AtomicBoolean reported = new AtomicBoolean();
   private final AtomicLong failed = new AtomicLong();
 
   ReportingSpanExporter(SpanExporter delegate, String target, String consequence) {
-    this.delegate = delegate;
+    super(delegate);
     this.target = target;
     this.consequence = consequence;
   }
@@ -47,16 +47,6 @@ final class ReportingSpanExporter implements SpanExporter {
 
   long failedSpans() {
     return failed.get();
-  }
-
-  @Override
-  public CompletableResultCode flush() {
-    return delegate.flush();
-  }
-
-  @Override
-  public CompletableResultCode shutdown() {
-    return delegate.shutdown();
   }
 
   @Override

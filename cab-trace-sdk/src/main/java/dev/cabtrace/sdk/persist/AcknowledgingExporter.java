@@ -2,17 +2,17 @@ package dev.cabtrace.sdk.persist;
 
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import dev.cabtrace.sdk.internal.DelegatingSpanExporter;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Collection;
 
 /** The capture exporter, telling the crash journal which spans it has written. */
-final class AcknowledgingExporter implements SpanExporter {
+final class AcknowledgingExporter extends DelegatingSpanExporter {
 
-  private final SpanExporter delegate;
   private final CrashJournal journal;
 
   AcknowledgingExporter(SpanExporter delegate, CrashJournal journal) {
-    this.delegate = delegate;
+    super(delegate);
     this.journal = journal;
   }
 
@@ -27,18 +27,4 @@ final class AcknowledgingExporter implements SpanExporter {
     return result;
   }
 
-  @Override
-  public CompletableResultCode flush() {
-    return delegate.flush();
-  }
-
-  @Override
-  public CompletableResultCode shutdown() {
-    return delegate.shutdown();
-  }
-
-  @Override
-  public String toString() {
-    return delegate.toString();
-  }
 }

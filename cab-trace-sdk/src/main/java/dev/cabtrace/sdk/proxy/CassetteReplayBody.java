@@ -1,7 +1,6 @@
 package dev.cabtrace.sdk.proxy;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -12,7 +11,7 @@ import java.util.concurrent.locks.LockSupport;
  * waits for its recorded offset from the start of the request. Offsets are kept from that one
  * start, so waits do not add up.
  */
-final class CassetteReplayBody extends InputStream {
+final class CassetteReplayBody extends ArrayReadingInputStream {
 
   private final List<CassetteRecord.Chunk> chunks;
   private final long startNanos;
@@ -24,13 +23,6 @@ final class CassetteReplayBody extends InputStream {
     this.chunks = chunks;
     this.startNanos = startNanos;
     this.original = timing == CassetteTiming.ORIGINAL;
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xFF;
   }
 
   @Override

@@ -9,7 +9,7 @@ import java.io.OutputStream;
  * decoder, the usage reader) can never delay a byte on its way to the client. Remembers which side
  * failed, so a decoding error is told apart from a broken connection.
  */
-final class ForwardingInputStream extends InputStream {
+final class ForwardingInputStream extends ArrayReadingInputStream {
 
   private final InputStream upstream;
   private final OutputStream client;
@@ -19,13 +19,6 @@ final class ForwardingInputStream extends InputStream {
   ForwardingInputStream(InputStream upstream, OutputStream client) {
     this.upstream = upstream;
     this.client = client;
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xFF;
   }
 
   @Override

@@ -33,25 +33,31 @@ enum ModelApi {
     return null;
   }
 
+  /** The model and the token counts, at the API's paths under {@code prefix}; a null path is not read. */
+  private static void counts(JsonFields fields, CallRecord usage, String prefix, String input, String output,
+      String cacheRead, String reasoning) {
+    usage.model(fields.first(prefix + "model"));
+    usage.input(fields.count(prefix + input));
+    usage.output(fields.count(prefix + output));
+    usage.cacheRead(fields.count(prefix + cacheRead));
+    if (reasoning != null) {
+      usage.reasoning(fields.count(prefix + reasoning));
+    }
+  }
+
   /** Reads what one response document (or one streamed event) says into {@code usage}. */
   void read(JsonFields fields, CallRecord usage) {
     switch (this) {
       case OPENAI_CHAT:
-        usage.model(fields.first("model"));
-        usage.input(fields.count("usage.prompt_tokens"));
-        usage.output(fields.count("usage.completion_tokens"));
-        usage.cacheRead(fields.count("usage.prompt_tokens_details.cached_tokens"));
-        usage.reasoning(fields.count("usage.completion_tokens_details.reasoning_tokens"));
+        counts(fields, usage, "", "usage.prompt_tokens", "usage.completion_tokens",
+            "usage.prompt_tokens_details.cached_tokens", "usage.completion_tokens_details.reasoning_tokens");
         usage.finishReasons(fields.all("choices.finish_reason"));
         break;
       case OPENAI_RESPONSES:
         // Non-streaming: the response itself; streaming: {"type":"response.completed","response":{...}}.
         String prefix = fields.first("response.model") != null ? "response." : "";
-        usage.model(fields.first(prefix + "model"));
-        usage.input(fields.count(prefix + "usage.input_tokens"));
-        usage.output(fields.count(prefix + "usage.output_tokens"));
-        usage.cacheRead(fields.count(prefix + "usage.input_tokens_details.cached_tokens"));
-        usage.reasoning(fields.count(prefix + "usage.output_tokens_details.reasoning_tokens"));
+        counts(fields, usage, prefix, "usage.input_tokens", "usage.output_tokens",
+            "usage.input_tokens_details.cached_tokens", "usage.output_tokens_details.reasoning_tokens");
         String status = fields.first(prefix + "status");
         String incomplete = fields.first(prefix + "incomplete_details.reason");
         if (incomplete != null) {
@@ -63,10 +69,7 @@ enum ModelApi {
       case ANTHROPIC_MESSAGES:
         // Non-streaming: the message; streaming: message_start {"message":{...}}, message_delta {...}.
         String message = fields.first("message.model") != null ? "message." : "";
-        usage.model(fields.first(message + "model"));
-        usage.input(fields.count(message + "usage.input_tokens"));
-        usage.output(fields.count(message + "usage.output_tokens"));
-        usage.cacheRead(fields.count(message + "usage.cache_read_input_tokens"));
+        counts(fields, usage, message, "usage.input_tokens", "usage.output_tokens", "usage.cache_read_input_tokens", null);
         String stop = fields.first(message.isEmpty() ? "stop_reason" : "message.stop_reason");
         if (stop == null) {
           stop = fields.first("delta.stop_reason");

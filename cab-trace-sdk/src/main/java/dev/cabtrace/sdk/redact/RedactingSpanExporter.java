@@ -8,6 +8,7 @@ import io.opentelemetry.sdk.trace.data.DelegatingSpanData;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
+import dev.cabtrace.sdk.internal.DelegatingSpanExporter;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,18 +25,17 @@ import java.util.logging.Logger;
  * Hands spans to its delegate with their secrets masked: name, status description, attributes,
  * event attributes, and terminal output ({@code cab.output} events) read across its chunks.
  */
-final class RedactingSpanExporter implements SpanExporter {
+final class RedactingSpanExporter extends DelegatingSpanExporter {
 
   private static final String BASE64 = "base64";
   private static final Logger logger = Logger.getLogger(RedactingSpanExporter.class.getName());
 
   private final AtomicLong failures = new AtomicLong();
 
-  private final SpanExporter delegate;
   private final Redaction redaction;
 
   RedactingSpanExporter(SpanExporter delegate, Redaction redaction) {
-    this.delegate = delegate;
+    super(delegate);
     this.redaction = redaction;
   }
 
@@ -226,18 +226,4 @@ final class RedactingSpanExporter implements SpanExporter {
         && event.getAttributes().get(CabAttributes.OUTPUT_DATA) != null;
   }
 
-  @Override
-  public CompletableResultCode flush() {
-    return delegate.flush();
-  }
-
-  @Override
-  public CompletableResultCode shutdown() {
-    return delegate.shutdown();
-  }
-
-  @Override
-  public String toString() {
-    return delegate.toString();
-  }
 }
