@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The capture path's speed, against the plain OpenTelemetry SDK in the same run:
@@ -68,7 +67,7 @@ public final class CaptureBenchmark {
 
   private static void tracerOverhead() {
     SdkTracerProvider provider =
-        SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(new NoopExporter())).build();
+        SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(SpanExporter.composite())).build();
     OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(provider).build();
     CellTracer cellTracer = CellTracer.create(sdk);
     Tracer plainTracer = sdk.getTracer("plain");
@@ -167,7 +166,7 @@ public final class CaptureBenchmark {
     SdkTracerProvider provider =
         SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(collected)).build();
     CellTracer tracer = CellTracer.create(OpenTelemetrySdk.builder().setTracerProvider(provider).build());
-    while (collected.spans.size() < FILE_SPANS) {
+    while (collected.size() < FILE_SPANS) {
       try (CellSpan run = tracer.adapterRun("openhands:polyglot/rust-error-handling", "openhands")) {
         try (CellSpan container = tracer.container("openhands:run")) {
           container
@@ -187,8 +186,9 @@ public final class CaptureBenchmark {
     }
     provider.close();
     List<List<SpanData>> batches = new ArrayList<>();
+    List<SpanData> all = collected.spans();
     for (int i = 0; i < FILE_SPANS; i += BATCH) {
-      batches.add(List.copyOf(collected.spans.subList(i, Math.min(FILE_SPANS, i + BATCH))));
+      batches.add(List.copyOf(all.subList(i, Math.min(FILE_SPANS, i + BATCH))));
     }
     return batches;
   }
@@ -282,44 +282,6 @@ public final class CaptureBenchmark {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     return sorted[sorted.length / 2];
-  }
-
-  private static final class NoopExporter implements SpanExporter {
-    @Override
-    public CompletableResultCode export(Collection<SpanData> spans) {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode flush() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      return CompletableResultCode.ofSuccess();
-    }
-  }
-
-  private static final class CollectingExporter implements SpanExporter {
-    final List<SpanData> spans = new ArrayList<>();
-    final AtomicLong count = new AtomicLong();
-
-    @Override
-    public synchronized CompletableResultCode export(Collection<SpanData> batch) {
-      spans.addAll(batch);
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode flush() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      return CompletableResultCode.ofSuccess();
-    }
   }
 
   private CaptureBenchmark() {}
