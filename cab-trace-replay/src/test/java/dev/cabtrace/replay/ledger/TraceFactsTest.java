@@ -104,6 +104,26 @@ class TraceFactsTest {
   }
 
   @Test
+  void aLongLoadReportsBytesAndSpansAsItGoes() throws IOException {
+    StringBuilder text = new StringBuilder();
+    OtlpLines lines = OtlpLines.cell("0000000000000000000000000000000b", "aider", "gpt-5");
+    for (int i = 1; i <= 40_000; i++) {
+      lines.span(i, 0, "tool_call " + "x".repeat(300), "tool_call", 1_000L * i, 1_000L * i + 500);
+    }
+    text.append(lines.text());
+    Path file = Files.writeString(dir.resolve("long.jsonl"), text);
+    List<long[]> reports = new ArrayList<>();
+    TraceReader reader = TraceReader.builder().setProgressListener((bytes, spans) -> reports.add(new long[] {bytes, spans})).build();
+    assertThat(TraceFacts.read(file, reader).spans()).isEqualTo(40_000);
+    assertThat(Files.size(file)).isGreaterThan(16L << 20);
+    assertThat(reports).isNotEmpty();
+    for (int i = 0; i < reports.size(); i++) {
+      assertThat(reports.get(i)[0]).isGreaterThanOrEqualTo((i + 1) * (16L << 20));
+      assertThat(reports.get(i)[1]).isPositive().isLessThanOrEqualTo(40_000);
+    }
+  }
+
+  @Test
   void anEmptyFileIsTheReadersError() throws IOException {
     Path empty = Files.writeString(dir.resolve("empty.jsonl"), "\n\n");
     assertThatThrownBy(() -> TraceFacts.read(empty, TraceReader.create()))
