@@ -1,6 +1,7 @@
 package dev.cabtrace.replay.record;
 
 import com.google.protobuf.ByteString;
+import dev.cabtrace.replay.internal.ImmutableSpanData;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -107,7 +108,7 @@ final class ProtoSpans {
           linkAttributes, linkAttributes.size() + link.getDroppedAttributesCount()));
     }
     Attributes attributes = attributes(span.getAttributesList());
-    return new ReceivedSpanData(span.getName(), kind(span.getKind()), context, parent, status(span.getStatus()),
+    return ImmutableSpanData.create(span.getName(), kind(span.getKind()), context, parent, status(span.getStatus()),
         span.getStartTimeUnixNano(), span.getEndTimeUnixNano(), attributes,
         attributes.size() + span.getDroppedAttributesCount(), events, events.size() + span.getDroppedEventsCount(),
         links, links.size() + span.getDroppedLinksCount(), scope, resource);
