@@ -43,9 +43,10 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * An OTLP trace receiver inside {@code cab-trace record}: OTLP/HTTP ({@code POST /v1/traces},
- * protobuf or JSON, gzip or not) and OTLP/gRPC ({@code TraceService/Export}), decoded with the
- * official {@code opentelemetry-proto} classes, each span handed to the cell's SDK (capture file,
- * journal, redaction, exporters). Back-pressure as the OTLP specification asks: when the capture
+ * protobuf or JSON, gzip or not) and OTLP/gRPC ({@code TraceService/Export}), protobuf read
+ * straight into span data by {@link ProtoSpans} (JSON through the official {@code
+ * opentelemetry-proto} classes first), each span handed to the cell's SDK (capture file, journal,
+ * redaction, exporters). Back-pressure as the OTLP specification asks: when the capture
  * queue has no room, HTTP 429 with {@code Retry-After} and gRPC {@code RESOURCE_EXHAUSTED} with
  * {@code RetryInfo}, so the sender retries instead of this process buffering without bound. A
  * malformed request gets 400 / {@code INVALID_ARGUMENT} and is counted.
@@ -56,6 +57,7 @@ public final class OtlpReceiver implements AutoCloseable {
   private static final JsonFactory JSON = new JsonFactory();
   private static final long MAX_BODY_BYTES = 64L * 1024 * 1024;
   private static final int MAX_CONCURRENT_REQUESTS = 64;
+  private static final byte[] EMPTY_JSON = "{}".getBytes(StandardCharsets.UTF_8);
 
   private final CabTraceSdk sdk;
   private final HttpServer http;
@@ -92,28 +94,39 @@ public final class OtlpReceiver implements AutoCloseable {
   }
 
   private Server startGrpc(String listenAddress) throws IOException {
-    MethodDescriptor<ExportTraceServiceRequest, ExportTraceServiceResponse> export =
-        MethodDescriptor.<ExportTraceServiceRequest, ExportTraceServiceResponse>newBuilder()
+    MethodDescriptor<byte[], ExportTraceServiceResponse> export =
+        MethodDescriptor.<byte[], ExportTraceServiceResponse>newBuilder()
             .setType(MethodDescriptor.MethodType.UNARY)
             .setFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService/Export")
-            .setRequestMarshaller(ProtoUtils.marshaller(ExportTraceServiceRequest.getDefaultInstance()))
+            .setRequestMarshaller(new RequestBytes())
             .setResponseMarshaller(ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
             .build();
     ServerServiceDefinition service =
         ServerServiceDefinition.builder("opentelemetry.proto.collector.trace.v1.TraceService")
             .addMethod(export, ServerCalls.asyncUnaryCall((request, observer) -> {
-              Outcome outcome = accept(request);
-              if (outcome == Outcome.ACCEPTED) {
-                observer.onNext(ExportTraceServiceResponse.getDefaultInstance());
-                observer.onCompleted();
-              } else if (outcome == Outcome.FULL) {
-                Metadata trailers = new Metadata();
-                trailers.put(ProtoUtils.keyForProto(RetryInfo.getDefaultInstance()), RetryInfo.newBuilder()
-                    .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(1)).build());
-                observer.onError(Status.RESOURCE_EXHAUSTED.withDescription("capture queue full; retry")
-                    .asRuntimeException(trailers));
-              } else {
-                observer.onError(Status.INVALID_ARGUMENT.withDescription("malformed spans").asRuntimeException());
+              inFlight.incrementAndGet();
+              try {
+                List<SpanData> spans;
+                try {
+                  spans = ProtoSpans.of(request);
+                } catch (ProtoSpans.Malformed | RuntimeException e) {
+                  malformed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                  observer.onError(Status.INVALID_ARGUMENT.withDescription("malformed OTLP request: " + e.getMessage())
+                      .asRuntimeException());
+                  return;
+                }
+                if (accept(spans)) {
+                  observer.onNext(ExportTraceServiceResponse.getDefaultInstance());
+                  observer.onCompleted();
+                } else {
+                  Metadata trailers = new Metadata();
+                  trailers.put(ProtoUtils.keyForProto(RetryInfo.getDefaultInstance()), RetryInfo.newBuilder()
+                      .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(1)).build());
+                  observer.onError(Status.RESOURCE_EXHAUSTED.withDescription("capture queue full; retry")
+                      .asRuntimeException(trailers));
+                }
+              } finally {
+                inFlight.decrementAndGet();
               }
             }))
             .build();
@@ -151,24 +164,14 @@ public final class OtlpReceiver implements AutoCloseable {
     return inFlight.get();
   }
 
-  private enum Outcome { ACCEPTED, FULL, MALFORMED }
-
-  private Outcome accept(ExportTraceServiceRequest request) {
-    inFlight.incrementAndGet();
-    try {
-      List<SpanData> spans = ProtoSpans.of(request);
-      if (!sdk.ingest(spans)) {
-        refusedRequests.incrementAndGet();
-        return Outcome.FULL;
-      }
-      receivedSpans.addAndGet(spans.size());
-      return Outcome.ACCEPTED;
-    } catch (ProtoSpans.Malformed e) {
-      malformed(e.getMessage());
-      return Outcome.MALFORMED;
-    } finally {
-      inFlight.decrementAndGet();
+  /** Hands the spans of one request to the SDK, all or none: false when the capture queue has no room. */
+  private boolean accept(List<SpanData> spans) {
+    if (!sdk.ingest(spans)) {
+      refusedRequests.incrementAndGet();
+      return false;
     }
+    receivedSpans.addAndGet(spans.size());
+    return true;
   }
 
   private void malformed(String why) {
@@ -187,30 +190,37 @@ public final class OtlpReceiver implements AutoCloseable {
       }
       String contentType = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")).toLowerCase(Locale.ROOT);
       boolean json = contentType.startsWith("application/json");
-      ExportTraceServiceRequest request;
+      List<SpanData> spans;
+      inFlight.incrementAndGet();
       try {
-        byte[] body = readBody(exchange);
-        request = json ? fromJson(body) : ExportTraceServiceRequest.parseFrom(body);
-      } catch (IOException | RuntimeException e) {
-        malformed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-        answer(exchange, 400, json, "malformed OTLP request: " + e.getMessage());
-        return;
-      }
-      Outcome outcome = accept(request);
-      if (outcome == Outcome.ACCEPTED) {
-        byte[] response = json ? "{}".getBytes(StandardCharsets.UTF_8)
-            : ExportTraceServiceResponse.getDefaultInstance().toByteArray();
-        exchange.getResponseHeaders().set("Content-Type", json ? "application/json" : "application/x-protobuf");
-        exchange.sendResponseHeaders(200, response.length == 0 ? -1 : response.length);
-        if (response.length > 0) {
-          exchange.getResponseBody().write(response);
+        try {
+          byte[] body = readBody(exchange);
+          spans = ProtoSpans.of(json ? fromJson(body).toByteArray() : body);
+        } catch (IOException | ProtoSpans.Malformed | RuntimeException e) {
+          malformed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+          answer(exchange, 400, json, "malformed OTLP request: " + e.getMessage());
+          return;
         }
-      } else if (outcome == Outcome.FULL) {
-        exchange.getResponseHeaders().set("Retry-After", "1");
-        answer(exchange, 429, json, "capture queue full; retry later");
-      } else {
-        answer(exchange, 400, json, "malformed spans");
+        respond(exchange, json, accept(spans));
+      } finally {
+        inFlight.decrementAndGet();
       }
+    }
+  }
+
+  private static void respond(HttpExchange exchange, boolean json, boolean accepted) throws IOException {
+    if (!accepted) {
+      exchange.getResponseHeaders().set("Retry-After", "1");
+      answer(exchange, 429, json, "capture queue full; retry later");
+      return;
+    }
+    exchange.getResponseHeaders().set("Content-Type", json ? "application/json" : "application/x-protobuf");
+    if (json) {
+      exchange.sendResponseHeaders(200, 2);
+      exchange.getResponseBody().write(EMPTY_JSON);
+    } else {
+      // An empty ExportTraceServiceResponse is no bytes at all.
+      exchange.sendResponseHeaders(200, -1);
     }
   }
 
@@ -309,6 +319,26 @@ public final class OtlpReceiver implements AutoCloseable {
       return Base64.getEncoder().encodeToString(HexFormat.of().parseHex(hex));
     } catch (IllegalArgumentException e) {
       throw new IOException("id \"" + hex + "\" is not hex");
+    }
+  }
+
+  /**
+   * A request's protobuf bytes as they came: {@link ProtoSpans} reads them, so that a malformed one
+   * is answered with {@code INVALID_ARGUMENT} and counted.
+   */
+  private static final class RequestBytes implements MethodDescriptor.Marshaller<byte[]> {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new java.io.ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw Status.INTERNAL.withDescription("could not read the request").withCause(e).asRuntimeException();
+      }
     }
   }
 
