@@ -33,8 +33,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,13 +55,13 @@ public final class OtlpReceiver implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(OtlpReceiver.class.getName());
   private static final JsonFactory JSON = new JsonFactory();
   private static final long MAX_BODY_BYTES = 64L * 1024 * 1024;
-  private static final int MAX_CONCURRENT_REQUESTS = 64;
+  private static final int HANDLER_THREADS = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
   private static final byte[] EMPTY_JSON = "{}".getBytes(StandardCharsets.UTF_8);
 
   private final CabTraceSdk sdk;
   private final HttpServer http;
   private final Server grpc;
-  private final ExecutorService httpExecutor;
+  private final ExecutorService handlers;
   private final AtomicLong receivedSpans = new AtomicLong();
   private final AtomicLong refusedRequests = new AtomicLong();
   private final AtomicLong malformedRequests = new AtomicLong();
@@ -79,14 +78,16 @@ public final class OtlpReceiver implements AutoCloseable {
   private OtlpReceiver(CabTraceSdk sdk, String listenAddress, boolean withGrpc) throws IOException {
     this.sdk = sdk;
     AtomicInteger threads = new AtomicInteger();
-    this.httpExecutor = new ThreadPoolExecutor(1, MAX_CONCURRENT_REQUESTS, 30, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), runnable -> {
-          Thread thread = new Thread(runnable, "cab-trace-otlp-http-" + threads.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        }, new ThreadPoolExecutor.CallerRunsPolicy());
+    // A few threads for every request, HTTP and gRPC alike: more would only take the cores from the
+    // capture writer, which all spans wait for. Requests beyond them wait unread, their bytes in the
+    // sockets.
+    this.handlers = Executors.newFixedThreadPool(HANDLER_THREADS, runnable -> {
+      Thread thread = new Thread(runnable, "cab-trace-otlp-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
     this.http = HttpServer.create(new InetSocketAddress(listenAddress, 0), 256);
-    http.setExecutor(httpExecutor);
+    http.setExecutor(handlers);
     http.createContext("/v1/traces", this::handleHttp);
     http.start();
     // gRPC (Netty) takes about a second to start: only when the command is handed the gRPC receiver.
@@ -132,6 +133,7 @@ public final class OtlpReceiver implements AutoCloseable {
             .build();
     return NettyServerBuilder.forAddress(new InetSocketAddress(listenAddress, 0))
         .maxInboundMessageSize((int) MAX_BODY_BYTES)
+        .executor(handlers)
         .addService(service)
         .build()
         .start();
@@ -346,7 +348,6 @@ public final class OtlpReceiver implements AutoCloseable {
   @Override
   public void close() {
     http.stop(0);
-    httpExecutor.shutdownNow();
     if (grpc != null) {
       grpc.shutdownNow();
       try {
@@ -355,5 +356,6 @@ public final class OtlpReceiver implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    handlers.shutdownNow();
   }
 }
