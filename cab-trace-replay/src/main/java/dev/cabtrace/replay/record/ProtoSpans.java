@@ -56,6 +56,7 @@ final class ProtoSpans {
   /** The official parser's limit too: deeper nesting is refused rather than overflowing the stack. */
   private static final int MAX_DEPTH = 100;
   private static final int CACHED_TEXT_BYTES = 64;
+  private static final long NO_BYTES = 0;
 
   // Tags: field number and wire type, as the generated parsers switch on them.
   private static final int LENGTH = WireFormat.WIRETYPE_LENGTH_DELIMITED;
@@ -80,10 +81,8 @@ final class ProtoSpans {
       CodedInputStream in = reader.stream(0, request.length);
       for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
         if (tag == tag(1, LENGTH)) {
-          int length = in.readRawVarint32();
-          int at = position(in, 0);
-          in.skipRawBytes(length);
-          reader.resourceSpans(at, length);
+          long slice = slice(in, 0);
+          reader.resourceSpans(at(slice), length(slice));
         } else {
           in.skipField(tag);
         }
@@ -121,8 +120,7 @@ final class ProtoSpans {
         int limit = in.pushLimit(in.readRawVarint32());
         for (int field = in.readTag(); field != 0; field = in.readTag()) {
           if (field == tag(1, LENGTH)) {
-            attributes = attributes == null ? Attributes.builder() : attributes;
-            keyValue(in, offset, attributes, 0);
+            attributes = keyValue(in, offset, attributes);
           } else {
             in.skipField(field);
           }
@@ -134,15 +132,12 @@ final class ProtoSpans {
         in.skipField(tag);
       }
     }
-    Resource resource = Resource.create(
-        attributes == null ? Attributes.empty() : attributes.build(), emptyToNull(schemaUrl));
+    Resource resource = Resource.create(build(attributes), emptyToNull(schemaUrl));
     in = stream(offset, length);
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       if (tag == tag(2, LENGTH)) {
-        int scopeLength = in.readRawVarint32();
-        int at = position(in, offset);
-        in.skipRawBytes(scopeLength);
-        scopeSpans(at, scopeLength, resource);
+        long slice = slice(in, offset);
+        scopeSpans(at(slice), length(slice), resource);
       } else {
         in.skipField(tag);
       }
@@ -165,8 +160,7 @@ final class ProtoSpans {
           } else if (field == tag(2, LENGTH)) {
             version = text(in, offset);
           } else if (field == tag(3, LENGTH)) {
-            attributes = attributes == null ? Attributes.builder() : attributes;
-            keyValue(in, offset, attributes, 0);
+            attributes = keyValue(in, offset, attributes);
           } else {
             in.skipField(field);
           }
@@ -203,12 +197,9 @@ final class ProtoSpans {
 
   private SpanData span(CodedInputStream in, int base, InstrumentationScopeInfo scope, Resource resource)
       throws IOException, Malformed {
-    int traceIdAt = -1;
-    int traceIdLength = 0;
-    int spanIdAt = -1;
-    int spanIdLength = 0;
-    int parentIdAt = -1;
-    int parentIdLength = 0;
+    long traceId = NO_BYTES;
+    long spanId = NO_BYTES;
+    long parentId = NO_BYTES;
     String traceState = "";
     int flags = 0;
     String name = "";
@@ -226,22 +217,16 @@ final class ProtoSpans {
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       switch (tag) {
         case (1 << 3) | LENGTH:
-          traceIdLength = in.readRawVarint32();
-          traceIdAt = position(in, base);
-          in.skipRawBytes(traceIdLength);
+          traceId = slice(in, base);
           break;
         case (2 << 3) | LENGTH:
-          spanIdLength = in.readRawVarint32();
-          spanIdAt = position(in, base);
-          in.skipRawBytes(spanIdLength);
+          spanId = slice(in, base);
           break;
         case (3 << 3) | LENGTH:
           traceState = text(in, base);
           break;
         case (4 << 3) | LENGTH:
-          parentIdLength = in.readRawVarint32();
-          parentIdAt = position(in, base);
-          in.skipRawBytes(parentIdLength);
+          parentId = slice(in, base);
           break;
         case (16 << 3) | FIXED32:
           flags = in.readFixed32();
@@ -259,8 +244,7 @@ final class ProtoSpans {
           end = in.readFixed64();
           break;
         case (9 << 3) | LENGTH:
-          attributes = attributes == null ? Attributes.builder() : attributes;
-          keyValue(in, base, attributes, 0);
+          attributes = keyValue(in, base, attributes);
           break;
         case (10 << 3) | VARINT:
           droppedAttributes = in.readUInt32();
@@ -297,16 +281,16 @@ final class ProtoSpans {
           in.skipField(tag);
       }
     }
-    String traceId = traceId(traceIdAt, traceIdLength);
-    String spanId = id(spanIdAt, spanIdLength, 8, "spanId");
+    String traceIdHex = traceId(traceId);
+    String spanIdHex = id(spanId, 8, "spanId");
     // The low byte of flags holds the W3C trace flags; spans that were exported were sampled.
     TraceFlags traceFlags = TraceFlags.fromByte((byte) ((flags & 0xFF) | 0x01));
-    SpanContext context = SpanContext.create(traceId, spanId, traceFlags, traceState(traceState));
-    SpanContext parent = parentIdLength == 0
+    SpanContext context = SpanContext.create(traceIdHex, spanIdHex, traceFlags, traceState(traceState));
+    SpanContext parent = length(parentId) == 0
         ? SpanContext.getInvalid()
-        : SpanContext.create(traceId, id(parentIdAt, parentIdLength, 8, "parentSpanId"), traceFlags,
+        : SpanContext.create(traceIdHex, id(parentId, 8, "parentSpanId"), traceFlags,
             TraceState.getDefault());
-    Attributes built = attributes == null ? Attributes.empty() : attributes.build();
+    Attributes built = build(attributes);
     return ImmutableSpanData.create(name, kind(kind), context, parent, status(statusCode, statusMessage), start, end,
         built, built.size() + droppedAttributes, events, events.size() + droppedEvents, links,
         links.size() + droppedLinks, scope, resource);
@@ -324,8 +308,7 @@ final class ProtoSpans {
       } else if (tag == tag(2, LENGTH)) {
         name = text(in, base);
       } else if (tag == tag(3, LENGTH)) {
-        attributes = attributes == null ? Attributes.builder() : attributes;
-        keyValue(in, base, attributes, 0);
+        attributes = keyValue(in, base, attributes);
       } else if (tag == tag(4, VARINT)) {
         dropped = in.readUInt32();
       } else {
@@ -333,34 +316,27 @@ final class ProtoSpans {
       }
     }
     in.popLimit(limit);
-    Attributes built = attributes == null ? Attributes.empty() : attributes.build();
+    Attributes built = build(attributes);
     return EventData.create(time, name, built, built.size() + dropped);
   }
 
   private LinkData link(CodedInputStream in, int base) throws IOException, Malformed {
     int limit = in.pushLimit(in.readRawVarint32());
-    int traceIdAt = -1;
-    int traceIdLength = 0;
-    int spanIdAt = -1;
-    int spanIdLength = 0;
+    long traceId = NO_BYTES;
+    long spanId = NO_BYTES;
     String traceState = "";
     AttributesBuilder attributes = null;
     int dropped = 0;
     int flags = 0;
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       if (tag == tag(1, LENGTH)) {
-        traceIdLength = in.readRawVarint32();
-        traceIdAt = position(in, base);
-        in.skipRawBytes(traceIdLength);
+        traceId = slice(in, base);
       } else if (tag == tag(2, LENGTH)) {
-        spanIdLength = in.readRawVarint32();
-        spanIdAt = position(in, base);
-        in.skipRawBytes(spanIdLength);
+        spanId = slice(in, base);
       } else if (tag == tag(3, LENGTH)) {
         traceState = text(in, base);
       } else if (tag == tag(4, LENGTH)) {
-        attributes = attributes == null ? Attributes.builder() : attributes;
-        keyValue(in, base, attributes, 0);
+        attributes = keyValue(in, base, attributes);
       } else if (tag == tag(5, VARINT)) {
         dropped = in.readUInt32();
       } else if (tag == tag(6, FIXED32)) {
@@ -370,51 +346,74 @@ final class ProtoSpans {
       }
     }
     in.popLimit(limit);
-    Attributes built = attributes == null ? Attributes.empty() : attributes.build();
-    SpanContext linked = SpanContext.create(id(traceIdAt, traceIdLength, 16, "link traceId"),
-        id(spanIdAt, spanIdLength, 8, "link spanId"), TraceFlags.fromByte((byte) (flags & 0xFF)),
+    Attributes built = build(attributes);
+    SpanContext linked = SpanContext.create(id(traceId, 16, "link traceId"),
+        id(spanId, 8, "link spanId"), TraceFlags.fromByte((byte) (flags & 0xFF)),
         traceState(traceState));
     return LinkData.create(linked, built, built.size() + dropped);
   }
 
   /** The trace id as hex: the spans of one request mostly share it, so it is made once. */
-  private String traceId(int at, int length) throws Malformed {
-    if (length == 16 && lastTraceIdAt >= 0
+  private String traceId(long slice) throws Malformed {
+    int at = at(slice);
+    if (length(slice) == 16 && lastTraceIdAt >= 0
         && Arrays.equals(request, at, at + 16, request, lastTraceIdAt, lastTraceIdAt + 16)) {
       return lastTraceId;
     }
-    lastTraceId = id(at, length, 16, "traceId");
+    lastTraceId = id(slice, 16, "traceId");
     lastTraceIdAt = at;
     return lastTraceId;
   }
 
-  private String id(int at, int length, int expected, String what) throws Malformed {
-    if (length != expected) {
-      throw new Malformed(what + " has " + length + " bytes, not " + expected);
+  private String id(long slice, int expected, String what) throws Malformed {
+    if (length(slice) != expected) {
+      throw new Malformed(what + " has " + length(slice) + " bytes, not " + expected);
     }
-    return HEX.formatHex(request, at, at + length);
+    return HEX.formatHex(request, at(slice), at(slice) + expected);
+  }
+
+  /**
+   * A length-delimited field's place in the request, skipped over: its offset in the high half,
+   * its length in the low half, so that a span's ids are kept without copying or allocating.
+   */
+  private static long slice(CodedInputStream in, int base) throws IOException {
+    int length = in.readRawVarint32();
+    int at = position(in, base);
+    in.skipRawBytes(length);
+    return ((long) at << 32) | length;
+  }
+
+  private static int at(long slice) {
+    return (int) (slice >>> 32);
+  }
+
+  private static int length(long slice) {
+    return (int) slice;
+  }
+
+  private static Attributes build(AttributesBuilder attributes) {
+    return attributes == null ? Attributes.empty() : attributes.build();
   }
 
   /** A KeyValue message into {@code attributes}, as the SDK's attribute types hold it. */
-  private void keyValue(CodedInputStream in, int base, AttributesBuilder attributes, int depth)
+  private AttributesBuilder keyValue(CodedInputStream in, int base, AttributesBuilder attributes)
       throws IOException, Malformed {
     int limit = in.pushLimit(in.readRawVarint32());
-    int keyAt = -1;
-    int keyLength = 0;
+    long key = NO_BYTES;
     AnyValue value = null;
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       if (tag == tag(1, LENGTH)) {
-        keyLength = in.readRawVarint32();
-        keyAt = position(in, base);
-        in.skipRawBytes(keyLength);
+        key = slice(in, base);
       } else if (tag == tag(2, LENGTH)) {
-        value = anyValue(in, base, value, depth + 1);
+        value = anyValue(in, base, value, 1);
       } else {
         in.skipField(tag);
       }
     }
     in.popLimit(limit);
-    put(attributes, Math.max(keyAt, 0), keyLength, value == null ? AnyValue.NOT_SET : value);
+    AttributesBuilder into = attributes == null ? Attributes.builder() : attributes;
+    put(into, at(key), length(key), value == null ? AnyValue.NOT_SET : value);
+    return into;
   }
 
   @SuppressWarnings("unchecked")
@@ -552,10 +551,10 @@ final class ProtoSpans {
 
   /** A string field, its bytes checked to be UTF-8 as the official parser checks them. */
   private String text(CodedInputStream in, int base) throws IOException, Malformed {
-    int length = in.readRawVarint32();
-    int at = position(in, base);
-    in.skipRawBytes(length);
-    return length <= CACHED_TEXT_BYTES ? texts.text(request, at, length) : decode(at, length);
+    long slice = slice(in, base);
+    return length(slice) <= CACHED_TEXT_BYTES
+        ? texts.text(request, at(slice), length(slice))
+        : decode(at(slice), length(slice));
   }
 
   private String decode(int at, int length) throws Malformed {
