@@ -40,10 +40,10 @@ public final class CapturePusher {
     int batches = 0;
     List<SpanData> batch = new ArrayList<>(batchSize);
     for (TimelineSpan span : timeline.spans()) {
-      Resource resource = resources.computeIfAbsent(span.resource(), r -> Resource.create(ReplayedSpanData.attributes(r)));
+      Resource resource = resources.computeIfAbsent(span.resource(), r -> Resource.create(ReplayedSpans.attributes(r)));
       InstrumentationScopeInfo scope = scopes.computeIfAbsent(
           span.scope().isEmpty() ? "cab-trace push" : span.scope(), InstrumentationScopeInfo::create);
-      batch.add(new ReplayedSpanData(span, resource, scope));
+      batch.add(ReplayedSpans.of(span, resource, scope));
       if (batch.size() == batchSize) {
         long ok = send(exporter, batch, timeoutMillisPerBatch);
         sent += ok;

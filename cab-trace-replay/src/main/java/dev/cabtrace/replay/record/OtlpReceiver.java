@@ -33,8 +33,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,9 +42,10 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * An OTLP trace receiver inside {@code cab-trace record}: OTLP/HTTP ({@code POST /v1/traces},
- * protobuf or JSON, gzip or not) and OTLP/gRPC ({@code TraceService/Export}), decoded with the
- * official {@code opentelemetry-proto} classes, each span handed to the cell's SDK (capture file,
- * journal, redaction, exporters). Back-pressure as the OTLP specification asks: when the capture
+ * protobuf or JSON, gzip or not) and OTLP/gRPC ({@code TraceService/Export}), protobuf read
+ * straight into span data by {@link ProtoSpans} (JSON through the official {@code
+ * opentelemetry-proto} classes first), each span handed to the cell's SDK (capture file, journal,
+ * redaction, exporters). Back-pressure as the OTLP specification asks: when the capture
  * queue has no room, HTTP 429 with {@code Retry-After} and gRPC {@code RESOURCE_EXHAUSTED} with
  * {@code RetryInfo}, so the sender retries instead of this process buffering without bound. A
  * malformed request gets 400 / {@code INVALID_ARGUMENT} and is counted.
@@ -55,12 +55,13 @@ public final class OtlpReceiver implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(OtlpReceiver.class.getName());
   private static final JsonFactory JSON = new JsonFactory();
   private static final long MAX_BODY_BYTES = 64L * 1024 * 1024;
-  private static final int MAX_CONCURRENT_REQUESTS = 64;
+  private static final int HANDLER_THREADS = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
+  private static final byte[] EMPTY_JSON = "{}".getBytes(StandardCharsets.UTF_8);
 
   private final CabTraceSdk sdk;
   private final HttpServer http;
   private final Server grpc;
-  private final ExecutorService httpExecutor;
+  private final ExecutorService handlers;
   private final AtomicLong receivedSpans = new AtomicLong();
   private final AtomicLong refusedRequests = new AtomicLong();
   private final AtomicLong malformedRequests = new AtomicLong();
@@ -77,14 +78,16 @@ public final class OtlpReceiver implements AutoCloseable {
   private OtlpReceiver(CabTraceSdk sdk, String listenAddress, boolean withGrpc) throws IOException {
     this.sdk = sdk;
     AtomicInteger threads = new AtomicInteger();
-    this.httpExecutor = new ThreadPoolExecutor(1, MAX_CONCURRENT_REQUESTS, 30, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), runnable -> {
-          Thread thread = new Thread(runnable, "cab-trace-otlp-http-" + threads.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        }, new ThreadPoolExecutor.CallerRunsPolicy());
+    // A few threads for every request, HTTP and gRPC alike: more would only take the cores from the
+    // capture writer, which all spans wait for. Requests beyond them wait unread, their bytes in the
+    // sockets.
+    this.handlers = Executors.newFixedThreadPool(HANDLER_THREADS, runnable -> {
+      Thread thread = new Thread(runnable, "cab-trace-otlp-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
     this.http = HttpServer.create(new InetSocketAddress(listenAddress, 0), 256);
-    http.setExecutor(httpExecutor);
+    http.setExecutor(handlers);
     http.createContext("/v1/traces", this::handleHttp);
     http.start();
     // gRPC (Netty) takes about a second to start: only when the command is handed the gRPC receiver.
@@ -92,33 +95,45 @@ public final class OtlpReceiver implements AutoCloseable {
   }
 
   private Server startGrpc(String listenAddress) throws IOException {
-    MethodDescriptor<ExportTraceServiceRequest, ExportTraceServiceResponse> export =
-        MethodDescriptor.<ExportTraceServiceRequest, ExportTraceServiceResponse>newBuilder()
+    MethodDescriptor<byte[], ExportTraceServiceResponse> export =
+        MethodDescriptor.<byte[], ExportTraceServiceResponse>newBuilder()
             .setType(MethodDescriptor.MethodType.UNARY)
             .setFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService/Export")
-            .setRequestMarshaller(ProtoUtils.marshaller(ExportTraceServiceRequest.getDefaultInstance()))
+            .setRequestMarshaller(new RequestBytes())
             .setResponseMarshaller(ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
             .build();
     ServerServiceDefinition service =
         ServerServiceDefinition.builder("opentelemetry.proto.collector.trace.v1.TraceService")
             .addMethod(export, ServerCalls.asyncUnaryCall((request, observer) -> {
-              Outcome outcome = accept(request);
-              if (outcome == Outcome.ACCEPTED) {
-                observer.onNext(ExportTraceServiceResponse.getDefaultInstance());
-                observer.onCompleted();
-              } else if (outcome == Outcome.FULL) {
-                Metadata trailers = new Metadata();
-                trailers.put(ProtoUtils.keyForProto(RetryInfo.getDefaultInstance()), RetryInfo.newBuilder()
-                    .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(1)).build());
-                observer.onError(Status.RESOURCE_EXHAUSTED.withDescription("capture queue full; retry")
-                    .asRuntimeException(trailers));
-              } else {
-                observer.onError(Status.INVALID_ARGUMENT.withDescription("malformed spans").asRuntimeException());
+              inFlight.incrementAndGet();
+              try {
+                List<SpanData> spans;
+                try {
+                  spans = ProtoSpans.of(request);
+                } catch (ProtoSpans.Malformed | RuntimeException e) {
+                  malformed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                  observer.onError(Status.INVALID_ARGUMENT.withDescription("malformed OTLP request: " + e.getMessage())
+                      .asRuntimeException());
+                  return;
+                }
+                if (accept(spans)) {
+                  observer.onNext(ExportTraceServiceResponse.getDefaultInstance());
+                  observer.onCompleted();
+                } else {
+                  Metadata trailers = new Metadata();
+                  trailers.put(ProtoUtils.keyForProto(RetryInfo.getDefaultInstance()), RetryInfo.newBuilder()
+                      .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(1)).build());
+                  observer.onError(Status.RESOURCE_EXHAUSTED.withDescription("capture queue full; retry")
+                      .asRuntimeException(trailers));
+                }
+              } finally {
+                inFlight.decrementAndGet();
               }
             }))
             .build();
     return NettyServerBuilder.forAddress(new InetSocketAddress(listenAddress, 0))
         .maxInboundMessageSize((int) MAX_BODY_BYTES)
+        .executor(handlers)
         .addService(service)
         .build()
         .start();
@@ -151,24 +166,14 @@ public final class OtlpReceiver implements AutoCloseable {
     return inFlight.get();
   }
 
-  private enum Outcome { ACCEPTED, FULL, MALFORMED }
-
-  private Outcome accept(ExportTraceServiceRequest request) {
-    inFlight.incrementAndGet();
-    try {
-      List<SpanData> spans = ProtoSpans.of(request);
-      if (!sdk.ingest(spans)) {
-        refusedRequests.incrementAndGet();
-        return Outcome.FULL;
-      }
-      receivedSpans.addAndGet(spans.size());
-      return Outcome.ACCEPTED;
-    } catch (ProtoSpans.Malformed e) {
-      malformed(e.getMessage());
-      return Outcome.MALFORMED;
-    } finally {
-      inFlight.decrementAndGet();
+  /** Hands the spans of one request to the SDK, all or none: false when the capture queue has no room. */
+  private boolean accept(List<SpanData> spans) {
+    if (!sdk.ingest(spans)) {
+      refusedRequests.incrementAndGet();
+      return false;
     }
+    receivedSpans.addAndGet(spans.size());
+    return true;
   }
 
   private void malformed(String why) {
@@ -187,30 +192,37 @@ public final class OtlpReceiver implements AutoCloseable {
       }
       String contentType = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")).toLowerCase(Locale.ROOT);
       boolean json = contentType.startsWith("application/json");
-      ExportTraceServiceRequest request;
+      List<SpanData> spans;
+      inFlight.incrementAndGet();
       try {
-        byte[] body = readBody(exchange);
-        request = json ? fromJson(body) : ExportTraceServiceRequest.parseFrom(body);
-      } catch (IOException | RuntimeException e) {
-        malformed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-        answer(exchange, 400, json, "malformed OTLP request: " + e.getMessage());
-        return;
-      }
-      Outcome outcome = accept(request);
-      if (outcome == Outcome.ACCEPTED) {
-        byte[] response = json ? "{}".getBytes(StandardCharsets.UTF_8)
-            : ExportTraceServiceResponse.getDefaultInstance().toByteArray();
-        exchange.getResponseHeaders().set("Content-Type", json ? "application/json" : "application/x-protobuf");
-        exchange.sendResponseHeaders(200, response.length == 0 ? -1 : response.length);
-        if (response.length > 0) {
-          exchange.getResponseBody().write(response);
+        try {
+          byte[] body = readBody(exchange);
+          spans = ProtoSpans.of(json ? fromJson(body).toByteArray() : body);
+        } catch (IOException | ProtoSpans.Malformed | RuntimeException e) {
+          malformed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+          answer(exchange, 400, json, "malformed OTLP request: " + e.getMessage());
+          return;
         }
-      } else if (outcome == Outcome.FULL) {
-        exchange.getResponseHeaders().set("Retry-After", "1");
-        answer(exchange, 429, json, "capture queue full; retry later");
-      } else {
-        answer(exchange, 400, json, "malformed spans");
+        respond(exchange, json, accept(spans));
+      } finally {
+        inFlight.decrementAndGet();
       }
+    }
+  }
+
+  private static void respond(HttpExchange exchange, boolean json, boolean accepted) throws IOException {
+    if (!accepted) {
+      exchange.getResponseHeaders().set("Retry-After", "1");
+      answer(exchange, 429, json, "capture queue full; retry later");
+      return;
+    }
+    exchange.getResponseHeaders().set("Content-Type", json ? "application/json" : "application/x-protobuf");
+    if (json) {
+      exchange.sendResponseHeaders(200, 2);
+      exchange.getResponseBody().write(EMPTY_JSON);
+    } else {
+      // An empty ExportTraceServiceResponse is no bytes at all.
+      exchange.sendResponseHeaders(200, -1);
     }
   }
 
@@ -312,11 +324,30 @@ public final class OtlpReceiver implements AutoCloseable {
     }
   }
 
+  /**
+   * A request's protobuf bytes as they came: {@link ProtoSpans} reads them, so that a malformed one
+   * is answered with {@code INVALID_ARGUMENT} and counted.
+   */
+  private static final class RequestBytes implements MethodDescriptor.Marshaller<byte[]> {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new java.io.ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw Status.INTERNAL.withDescription("could not read the request").withCause(e).asRuntimeException();
+      }
+    }
+  }
+
   /** Stops receiving; requests in flight are cut off. */
   @Override
   public void close() {
     http.stop(0);
-    httpExecutor.shutdownNow();
     if (grpc != null) {
       grpc.shutdownNow();
       try {
@@ -325,5 +356,6 @@ public final class OtlpReceiver implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    handlers.shutdownNow();
   }
 }

@@ -1,6 +1,8 @@
 package dev.cabtrace.replay.record;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.WireFormat;
+import dev.cabtrace.replay.internal.ImmutableSpanData;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -12,13 +14,6 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.TraceStateBuilder;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.InstrumentationScope;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
-import io.opentelemetry.proto.trace.v1.Span;
-import io.opentelemetry.proto.trace.v1.Status;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfoBuilder;
 import io.opentelemetry.sdk.resources.Resource;
@@ -26,19 +21,29 @@ import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Turns an OTLP export request (decoded by the official protobuf classes) into the SDK's span data,
- * field for field: ids, parent, trace state and flags, kind, times, attributes of every type
- * (key-value lists, bytes and mixed arrays as OpenTelemetry {@link Value}s), events, links, status,
- * dropped counts, scope (name, version, schema URL, attributes) and resource.
+ * Reads an OTLP {@code ExportTraceServiceRequest} (protobuf, as {@code opentelemetry-proto} defines
+ * it) straight into the SDK's span data, field for field: ids, parent, trace state and flags, kind,
+ * times, attributes of every type (key-value lists, bytes and mixed arrays as OpenTelemetry {@link
+ * Value}s), events, links, status, dropped counts, scope (name, version, schema URL, attributes)
+ * and resource.
+ *
+ * <p>The wire format is walked with protobuf's {@link CodedInputStream} instead of building the
+ * request's message objects first: a receiver spends most of its time there otherwise. Within one
+ * request the keys, names and short values that repeat from span to span are decoded once.
  */
 final class ProtoSpans {
 
-  /** A request the receiver refuses: ids of the wrong length, for instance. */
+  /** A request the receiver refuses: not protobuf, or ids of the wrong length, for instance. */
   static final class Malformed extends Exception {
     private static final long serialVersionUID = 1L;
 
@@ -48,76 +53,512 @@ final class ProtoSpans {
   }
 
   private static final HexFormat HEX = HexFormat.of();
+  /** The official parser's limit too: deeper nesting is refused rather than overflowing the stack. */
+  private static final int MAX_DEPTH = 100;
+  private static final int CACHED_TEXT_BYTES = 64;
+  private static final long NO_BYTES = 0;
 
-  private ProtoSpans() {}
+  // Tags: field number and wire type, as the generated parsers switch on them.
+  private static final int LENGTH = WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int VARINT = WireFormat.WIRETYPE_VARINT;
+  private static final int FIXED64 = WireFormat.WIRETYPE_FIXED64;
+  private static final int FIXED32 = WireFormat.WIRETYPE_FIXED32;
 
-  static List<SpanData> of(ExportTraceServiceRequest request) throws Malformed {
-    List<SpanData> spans = new ArrayList<>();
-    Ids ids = new Ids();
-    for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
-      Resource resource = Resource.create(
-          attributes(resourceSpans.getResource().getAttributesList()), emptyToNull(resourceSpans.getSchemaUrl()));
-      for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
-        InstrumentationScopeInfo scope = scope(scopeSpans.getScope(), scopeSpans.getSchemaUrl());
-        for (Span span : scopeSpans.getSpansList()) {
-          spans.add(span(span, scope, resource, ids));
+  private final byte[] request;
+  private final List<SpanData> spans = new ArrayList<>();
+  private final TextCache texts = new TextCache();
+  private int lastTraceIdAt = -1;
+  private String lastTraceId;
+
+  private ProtoSpans(byte[] request) {
+    this.request = request;
+  }
+
+  /** The spans of a protobuf-encoded export request. */
+  static List<SpanData> of(byte[] request) throws Malformed {
+    ProtoSpans reader = new ProtoSpans(request);
+    try {
+      CodedInputStream in = reader.stream(0, request.length);
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        if (tag == tag(1, LENGTH)) {
+          long slice = slice(in, 0);
+          reader.resourceSpans(at(slice), length(slice));
+        } else {
+          in.skipField(tag);
         }
       }
+    } catch (IOException e) {
+      // Only InvalidProtocolBufferException: the bytes are all in memory.
+      throw new Malformed(e.getMessage());
     }
-    return spans;
+    return reader.spans;
   }
 
-  /** The last trace id seen in a request, as hex: the spans of one request mostly share it. */
-  private static final class Ids {
-    ByteString lastTraceId;
-    String lastTraceIdHex;
+  private static int tag(int field, int wireType) {
+    return (field << 3) | wireType;
+  }
 
-    String traceId(ByteString bytes) throws Malformed {
-      if (!bytes.equals(lastTraceId)) {
-        lastTraceIdHex = id(bytes, 16, "traceId");
-        lastTraceId = bytes;
+  private CodedInputStream stream(int offset, int length) {
+    return CodedInputStream.newInstance(request, offset, length);
+  }
+
+  /** Where {@code in}, reading the request from {@code base}, is now. */
+  private static int position(CodedInputStream in, int base) {
+    return base + in.getTotalBytesRead();
+  }
+
+  /**
+   * A ResourceSpans message. Its resource is read first, as it may follow the spans on the wire;
+   * a field given twice merges, as protobuf merges it.
+   */
+  private void resourceSpans(int offset, int length) throws IOException, Malformed {
+    AttributesBuilder attributes = null;
+    String schemaUrl = null;
+    CodedInputStream in = stream(offset, length);
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      if (tag == tag(1, LENGTH)) {
+        int limit = in.pushLimit(in.readRawVarint32());
+        for (int field = in.readTag(); field != 0; field = in.readTag()) {
+          if (field == tag(1, LENGTH)) {
+            attributes = keyValue(in, offset, attributes);
+          } else {
+            in.skipField(field);
+          }
+        }
+        in.popLimit(limit);
+      } else if (tag == tag(3, LENGTH)) {
+        schemaUrl = text(in, offset);
+      } else {
+        in.skipField(tag);
       }
-      return lastTraceIdHex;
+    }
+    Resource resource = Resource.create(build(attributes), emptyToNull(schemaUrl));
+    in = stream(offset, length);
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      if (tag == tag(2, LENGTH)) {
+        long slice = slice(in, offset);
+        scopeSpans(at(slice), length(slice), resource);
+      } else {
+        in.skipField(tag);
+      }
     }
   }
 
-  private static SpanData span(Span span, InstrumentationScopeInfo scope, Resource resource, Ids ids)
-      throws Malformed {
-    String traceId = ids.traceId(span.getTraceId());
-    String spanId = id(span.getSpanId(), 8, "spanId");
-    TraceState state = traceState(span.getTraceState());
+  /** A ScopeSpans message: its scope first, then its spans. */
+  private void scopeSpans(int offset, int length, Resource resource) throws IOException, Malformed {
+    String name = "";
+    String version = "";
+    String schemaUrl = "";
+    AttributesBuilder attributes = null;
+    CodedInputStream in = stream(offset, length);
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      if (tag == tag(1, LENGTH)) {
+        int limit = in.pushLimit(in.readRawVarint32());
+        for (int field = in.readTag(); field != 0; field = in.readTag()) {
+          if (field == tag(1, LENGTH)) {
+            name = text(in, offset);
+          } else if (field == tag(2, LENGTH)) {
+            version = text(in, offset);
+          } else if (field == tag(3, LENGTH)) {
+            attributes = keyValue(in, offset, attributes);
+          } else {
+            in.skipField(field);
+          }
+        }
+        in.popLimit(limit);
+      } else if (tag == tag(3, LENGTH)) {
+        schemaUrl = text(in, offset);
+      } else {
+        in.skipField(tag);
+      }
+    }
+    InstrumentationScopeInfoBuilder scopeBuilder = InstrumentationScopeInfo.builder(name);
+    if (!version.isEmpty()) {
+      scopeBuilder.setVersion(version);
+    }
+    if (!schemaUrl.isEmpty()) {
+      scopeBuilder.setSchemaUrl(schemaUrl);
+    }
+    if (attributes != null) {
+      scopeBuilder.setAttributes(attributes.build());
+    }
+    InstrumentationScopeInfo scope = scopeBuilder.build();
+    in = stream(offset, length);
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      if (tag == tag(2, LENGTH)) {
+        int limit = in.pushLimit(in.readRawVarint32());
+        spans.add(span(in, offset, scope, resource));
+        in.popLimit(limit);
+      } else {
+        in.skipField(tag);
+      }
+    }
+  }
+
+  private SpanData span(CodedInputStream in, int base, InstrumentationScopeInfo scope, Resource resource)
+      throws IOException, Malformed {
+    long traceId = NO_BYTES;
+    long spanId = NO_BYTES;
+    long parentId = NO_BYTES;
+    String traceState = "";
+    int flags = 0;
+    String name = "";
+    int kind = 0;
+    long start = 0;
+    long end = 0;
+    AttributesBuilder attributes = null;
+    int droppedAttributes = 0;
+    List<EventData> events = List.of();
+    int droppedEvents = 0;
+    List<LinkData> links = List.of();
+    int droppedLinks = 0;
+    int statusCode = 0;
+    String statusMessage = "";
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      switch (tag) {
+        case (1 << 3) | LENGTH:
+          traceId = slice(in, base);
+          break;
+        case (2 << 3) | LENGTH:
+          spanId = slice(in, base);
+          break;
+        case (3 << 3) | LENGTH:
+          traceState = text(in, base);
+          break;
+        case (4 << 3) | LENGTH:
+          parentId = slice(in, base);
+          break;
+        case (16 << 3) | FIXED32:
+          flags = in.readFixed32();
+          break;
+        case (5 << 3) | LENGTH:
+          name = text(in, base);
+          break;
+        case (6 << 3) | VARINT:
+          kind = in.readEnum();
+          break;
+        case (7 << 3) | FIXED64:
+          start = in.readFixed64();
+          break;
+        case (8 << 3) | FIXED64:
+          end = in.readFixed64();
+          break;
+        case (9 << 3) | LENGTH:
+          attributes = keyValue(in, base, attributes);
+          break;
+        case (10 << 3) | VARINT:
+          droppedAttributes = in.readUInt32();
+          break;
+        case (11 << 3) | LENGTH:
+          events = events.isEmpty() ? new ArrayList<>() : events;
+          events.add(event(in, base));
+          break;
+        case (12 << 3) | VARINT:
+          droppedEvents = in.readUInt32();
+          break;
+        case (13 << 3) | LENGTH:
+          links = links.isEmpty() ? new ArrayList<>() : links;
+          links.add(link(in, base));
+          break;
+        case (14 << 3) | VARINT:
+          droppedLinks = in.readUInt32();
+          break;
+        case (15 << 3) | LENGTH: {
+          int limit = in.pushLimit(in.readRawVarint32());
+          for (int field = in.readTag(); field != 0; field = in.readTag()) {
+            if (field == tag(2, LENGTH)) {
+              statusMessage = text(in, base);
+            } else if (field == tag(3, VARINT)) {
+              statusCode = in.readEnum();
+            } else {
+              in.skipField(field);
+            }
+          }
+          in.popLimit(limit);
+          break;
+        }
+        default:
+          in.skipField(tag);
+      }
+    }
+    String traceIdHex = traceId(traceId);
+    String spanIdHex = id(spanId, 8, "spanId");
     // The low byte of flags holds the W3C trace flags; spans that were exported were sampled.
-    TraceFlags flags = TraceFlags.fromByte((byte) ((span.getFlags() & 0xFF) | 0x01));
-    SpanContext context = SpanContext.create(traceId, spanId, flags, state);
-    SpanContext parent = span.getParentSpanId().isEmpty()
+    TraceFlags traceFlags = TraceFlags.fromByte((byte) ((flags & 0xFF) | 0x01));
+    SpanContext context = SpanContext.create(traceIdHex, spanIdHex, traceFlags, traceState(traceState));
+    SpanContext parent = length(parentId) == 0
         ? SpanContext.getInvalid()
-        : SpanContext.create(traceId, id(span.getParentSpanId(), 8, "parentSpanId"), flags, TraceState.getDefault());
-    List<EventData> events = new ArrayList<>(span.getEventsCount());
-    for (Span.Event event : span.getEventsList()) {
-      Attributes eventAttributes = attributes(event.getAttributesList());
-      events.add(EventData.create(event.getTimeUnixNano(), event.getName(), eventAttributes,
-          eventAttributes.size() + event.getDroppedAttributesCount()));
-    }
-    List<LinkData> links = new ArrayList<>(span.getLinksCount());
-    for (Span.Link link : span.getLinksList()) {
-      Attributes linkAttributes = attributes(link.getAttributesList());
-      links.add(LinkData.create(
-          SpanContext.create(id(link.getTraceId(), 16, "link traceId"), id(link.getSpanId(), 8, "link spanId"),
-              TraceFlags.fromByte((byte) (link.getFlags() & 0xFF)), traceState(link.getTraceState())),
-          linkAttributes, linkAttributes.size() + link.getDroppedAttributesCount()));
-    }
-    Attributes attributes = attributes(span.getAttributesList());
-    return new ReceivedSpanData(span.getName(), kind(span.getKind()), context, parent, status(span.getStatus()),
-        span.getStartTimeUnixNano(), span.getEndTimeUnixNano(), attributes,
-        attributes.size() + span.getDroppedAttributesCount(), events, events.size() + span.getDroppedEventsCount(),
-        links, links.size() + span.getDroppedLinksCount(), scope, resource);
+        : SpanContext.create(traceIdHex, id(parentId, 8, "parentSpanId"), traceFlags,
+            TraceState.getDefault());
+    Attributes built = build(attributes);
+    return ImmutableSpanData.create(name, kind(kind), context, parent, status(statusCode, statusMessage), start, end,
+        built, built.size() + droppedAttributes, events, events.size() + droppedEvents, links,
+        links.size() + droppedLinks, scope, resource);
   }
 
-  private static String id(ByteString bytes, int length, String what) throws Malformed {
-    if (bytes.size() != length) {
-      throw new Malformed(what + " has " + bytes.size() + " bytes, not " + length);
+  private EventData event(CodedInputStream in, int base) throws IOException, Malformed {
+    int limit = in.pushLimit(in.readRawVarint32());
+    long time = 0;
+    String name = "";
+    AttributesBuilder attributes = null;
+    int dropped = 0;
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      if (tag == tag(1, FIXED64)) {
+        time = in.readFixed64();
+      } else if (tag == tag(2, LENGTH)) {
+        name = text(in, base);
+      } else if (tag == tag(3, LENGTH)) {
+        attributes = keyValue(in, base, attributes);
+      } else if (tag == tag(4, VARINT)) {
+        dropped = in.readUInt32();
+      } else {
+        in.skipField(tag);
+      }
     }
-    return HEX.formatHex(bytes.toByteArray());
+    in.popLimit(limit);
+    Attributes built = build(attributes);
+    return EventData.create(time, name, built, built.size() + dropped);
+  }
+
+  private LinkData link(CodedInputStream in, int base) throws IOException, Malformed {
+    int limit = in.pushLimit(in.readRawVarint32());
+    long traceId = NO_BYTES;
+    long spanId = NO_BYTES;
+    String traceState = "";
+    AttributesBuilder attributes = null;
+    int dropped = 0;
+    int flags = 0;
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      if (tag == tag(1, LENGTH)) {
+        traceId = slice(in, base);
+      } else if (tag == tag(2, LENGTH)) {
+        spanId = slice(in, base);
+      } else if (tag == tag(3, LENGTH)) {
+        traceState = text(in, base);
+      } else if (tag == tag(4, LENGTH)) {
+        attributes = keyValue(in, base, attributes);
+      } else if (tag == tag(5, VARINT)) {
+        dropped = in.readUInt32();
+      } else if (tag == tag(6, FIXED32)) {
+        flags = in.readFixed32();
+      } else {
+        in.skipField(tag);
+      }
+    }
+    in.popLimit(limit);
+    Attributes built = build(attributes);
+    SpanContext linked = SpanContext.create(id(traceId, 16, "link traceId"),
+        id(spanId, 8, "link spanId"), TraceFlags.fromByte((byte) (flags & 0xFF)),
+        traceState(traceState));
+    return LinkData.create(linked, built, built.size() + dropped);
+  }
+
+  /** The trace id as hex: the spans of one request mostly share it, so it is made once. */
+  private String traceId(long slice) throws Malformed {
+    int at = at(slice);
+    if (length(slice) == 16 && lastTraceIdAt >= 0
+        && Arrays.equals(request, at, at + 16, request, lastTraceIdAt, lastTraceIdAt + 16)) {
+      return lastTraceId;
+    }
+    lastTraceId = id(slice, 16, "traceId");
+    lastTraceIdAt = at;
+    return lastTraceId;
+  }
+
+  private String id(long slice, int expected, String what) throws Malformed {
+    if (length(slice) != expected) {
+      throw new Malformed(what + " has " + length(slice) + " bytes, not " + expected);
+    }
+    return HEX.formatHex(request, at(slice), at(slice) + expected);
+  }
+
+  /**
+   * A length-delimited field's place in the request, skipped over: its offset in the high half,
+   * its length in the low half, so that a span's ids are kept without copying or allocating.
+   */
+  private static long slice(CodedInputStream in, int base) throws IOException {
+    int length = in.readRawVarint32();
+    int at = position(in, base);
+    in.skipRawBytes(length);
+    return ((long) at << 32) | length;
+  }
+
+  private static int at(long slice) {
+    return (int) (slice >>> 32);
+  }
+
+  private static int length(long slice) {
+    return (int) slice;
+  }
+
+  private static Attributes build(AttributesBuilder attributes) {
+    return attributes == null ? Attributes.empty() : attributes.build();
+  }
+
+  /** A KeyValue message into {@code attributes}, as the SDK's attribute types hold it. */
+  private AttributesBuilder keyValue(CodedInputStream in, int base, AttributesBuilder attributes)
+      throws IOException, Malformed {
+    int limit = in.pushLimit(in.readRawVarint32());
+    long key = NO_BYTES;
+    AnyValue value = null;
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      if (tag == tag(1, LENGTH)) {
+        key = slice(in, base);
+      } else if (tag == tag(2, LENGTH)) {
+        value = anyValue(in, base, value, 1);
+      } else {
+        in.skipField(tag);
+      }
+    }
+    in.popLimit(limit);
+    AttributesBuilder into = attributes == null ? Attributes.builder() : attributes;
+    put(into, at(key), length(key), value == null ? AnyValue.NOT_SET : value);
+    return into;
+  }
+
+  @SuppressWarnings("unchecked")
+  private void put(AttributesBuilder attributes, int keyAt, int keyLength, AnyValue value) throws Malformed {
+    switch (value.kind) {
+      case STRING:
+      case BOOL:
+      case INT:
+      case DOUBLE:
+        attributes.put((AttributeKey<Object>) texts.key(request, keyAt, keyLength, value.kind), value.value);
+        break;
+      case ARRAY:
+        putArray(attributes, keyAt, keyLength, value);
+        break;
+      default:
+        attributes.put(AttributeKey.valueKey(decode(keyAt, keyLength)), value.toValue());
+    }
+  }
+
+  /** Homogeneous arrays of primitives stay primitive arrays; anything else becomes a Value. */
+  @SuppressWarnings("unchecked")
+  private void putArray(AttributesBuilder attributes, int keyAt, int keyLength, AnyValue array) throws Malformed {
+    List<AnyValue> values = (List<AnyValue>) array.value;
+    Kind only = values.isEmpty() ? Kind.STRING : values.get(0).kind;
+    for (AnyValue value : values) {
+      if (value.kind != only) {
+        only = Kind.NOT_SET;
+        break;
+      }
+    }
+    if (only != Kind.STRING && only != Kind.BOOL && only != Kind.INT && only != Kind.DOUBLE) {
+      attributes.put(AttributeKey.valueKey(decode(keyAt, keyLength)), array.toValue());
+      return;
+    }
+    List<Object> elements = new ArrayList<>(values.size());
+    for (AnyValue value : values) {
+      elements.add(value.value);
+    }
+    attributes.put((AttributeKey<Object>) texts.key(request, keyAt, keyLength, arrayOf(only)),
+        List.copyOf(elements));
+  }
+
+  private static Kind arrayOf(Kind element) {
+    switch (element) {
+      case BOOL:
+        return Kind.BOOL_ARRAY;
+      case INT:
+        return Kind.INT_ARRAY;
+      case DOUBLE:
+        return Kind.DOUBLE_ARRAY;
+      default:
+        return Kind.STRING_ARRAY;
+    }
+  }
+
+  /**
+   * An AnyValue message. {@code merged} is the value the same field had before, which protobuf
+   * merges this one into: the later case wins, and arrays and key-value lists append.
+   */
+  private AnyValue anyValue(CodedInputStream in, int base, AnyValue merged, int depth)
+      throws IOException, Malformed {
+    if (depth > MAX_DEPTH) {
+      throw new Malformed("attribute values nested deeper than " + MAX_DEPTH);
+    }
+    int limit = in.pushLimit(in.readRawVarint32());
+    AnyValue value = merged == null ? AnyValue.NOT_SET : merged;
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      switch (tag) {
+        case (1 << 3) | LENGTH:
+          value = new AnyValue(Kind.STRING, text(in, base));
+          break;
+        case (2 << 3) | VARINT:
+          value = new AnyValue(Kind.BOOL, in.readBool());
+          break;
+        case (3 << 3) | VARINT:
+          value = new AnyValue(Kind.INT, in.readInt64());
+          break;
+        case (4 << 3) | FIXED64:
+          value = new AnyValue(Kind.DOUBLE, in.readDouble());
+          break;
+        case (5 << 3) | LENGTH:
+        case (6 << 3) | LENGTH: {
+          Kind kind = tag == ((5 << 3) | LENGTH) ? Kind.ARRAY : Kind.KVLIST;
+          List<Object> elements = value.kind == kind ? copy(value.value) : new ArrayList<>();
+          int nested = in.pushLimit(in.readRawVarint32());
+          for (int field = in.readTag(); field != 0; field = in.readTag()) {
+            if (field == tag(1, LENGTH)) {
+              elements.add(kind == Kind.ARRAY ? anyValue(in, base, null, depth + 1) : entry(in, base, depth + 1));
+            } else {
+              in.skipField(field);
+            }
+          }
+          in.popLimit(nested);
+          value = new AnyValue(kind, elements);
+          break;
+        }
+        case (7 << 3) | LENGTH:
+          value = new AnyValue(Kind.BYTES, in.readByteArray());
+          break;
+        case (8 << 3) | VARINT:
+          // string_value_strindex: an index into a profile's string table, meaningless here.
+          in.readInt32();
+          value = AnyValue.NOT_SET;
+          break;
+        default:
+          in.skipField(tag);
+      }
+    }
+    in.popLimit(limit);
+    return value;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Object> copy(Object list) {
+    return new ArrayList<>((List<Object>) list);
+  }
+
+  /** A KeyValue inside a key-value list value. */
+  private KeyValue entry(CodedInputStream in, int base, int depth) throws IOException, Malformed {
+    int limit = in.pushLimit(in.readRawVarint32());
+    String key = "";
+    AnyValue value = null;
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      if (tag == tag(1, LENGTH)) {
+        key = text(in, base);
+      } else if (tag == tag(2, LENGTH)) {
+        value = anyValue(in, base, value, depth + 1);
+      } else {
+        in.skipField(tag);
+      }
+    }
+    in.popLimit(limit);
+    return KeyValue.of(key, (value == null ? AnyValue.NOT_SET : value).toValue());
+  }
+
+  /** A string field, its bytes checked to be UTF-8 as the official parser checks them. */
+  private String text(CodedInputStream in, int base) throws IOException, Malformed {
+    long slice = slice(in, base);
+    return length(slice) <= CACHED_TEXT_BYTES
+        ? texts.text(request, at(slice), length(slice))
+        : decode(at(slice), length(slice));
+  }
+
+  private String decode(int at, int length) throws Malformed {
+    return TextCache.decode(request, at, length);
   }
 
   private static TraceState traceState(String w3c) {
@@ -136,141 +577,167 @@ final class ProtoSpans {
     return builder.build();
   }
 
-  private static SpanKind kind(Span.SpanKind kind) {
+  private static SpanKind kind(int kind) {
     switch (kind) {
-      case SPAN_KIND_SERVER:
+      case 2:
         return SpanKind.SERVER;
-      case SPAN_KIND_CLIENT:
+      case 3:
         return SpanKind.CLIENT;
-      case SPAN_KIND_PRODUCER:
+      case 4:
         return SpanKind.PRODUCER;
-      case SPAN_KIND_CONSUMER:
+      case 5:
         return SpanKind.CONSUMER;
       default:
         return SpanKind.INTERNAL;
     }
   }
 
-  private static StatusData status(Status status) {
-    switch (status.getCode()) {
-      case STATUS_CODE_OK:
-        return StatusData.create(StatusCode.OK, status.getMessage());
-      case STATUS_CODE_ERROR:
-        return StatusData.create(StatusCode.ERROR, status.getMessage());
+  private static StatusData status(int code, String message) {
+    switch (code) {
+      case 1:
+        return StatusData.create(StatusCode.OK, message);
+      case 2:
+        return StatusData.create(StatusCode.ERROR, message);
       default:
-        return status.getMessage().isEmpty() ? StatusData.unset() : StatusData.create(StatusCode.UNSET, status.getMessage());
-    }
-  }
-
-  private static InstrumentationScopeInfo scope(InstrumentationScope scope, String schemaUrl) {
-    InstrumentationScopeInfoBuilder builder = InstrumentationScopeInfo.builder(scope.getName());
-    if (!scope.getVersion().isEmpty()) {
-      builder.setVersion(scope.getVersion());
-    }
-    if (!schemaUrl.isEmpty()) {
-      builder.setSchemaUrl(schemaUrl);
-    }
-    if (scope.getAttributesCount() > 0) {
-      builder.setAttributes(attributes(scope.getAttributesList()));
-    }
-    return builder.build();
-  }
-
-  static Attributes attributes(List<io.opentelemetry.proto.common.v1.KeyValue> keyValues) {
-    if (keyValues.isEmpty()) {
-      return Attributes.empty();
-    }
-    AttributesBuilder builder = Attributes.builder();
-    for (io.opentelemetry.proto.common.v1.KeyValue keyValue : keyValues) {
-      put(builder, keyValue.getKey(), keyValue.getValue());
-    }
-    return builder.build();
-  }
-
-  private static void put(AttributesBuilder builder, String key, AnyValue value) {
-    switch (value.getValueCase()) {
-      case STRING_VALUE:
-        builder.put(key, value.getStringValue());
-        break;
-      case BOOL_VALUE:
-        builder.put(key, value.getBoolValue());
-        break;
-      case INT_VALUE:
-        builder.put(key, value.getIntValue());
-        break;
-      case DOUBLE_VALUE:
-        builder.put(key, value.getDoubleValue());
-        break;
-      case ARRAY_VALUE:
-        putArray(builder, key, value.getArrayValue().getValuesList());
-        break;
-      case VALUE_NOT_SET:
-        builder.put(AttributeKey.valueKey(key), Value.empty());
-        break;
-      default:
-        builder.put(AttributeKey.valueKey(key), value(value));
-    }
-  }
-
-  /** Homogeneous arrays of primitives stay primitive arrays; anything else becomes a Value. */
-  private static void putArray(AttributesBuilder builder, String key, List<AnyValue> values) {
-    AnyValue.ValueCase only = values.isEmpty() ? AnyValue.ValueCase.STRING_VALUE : values.get(0).getValueCase();
-    for (AnyValue value : values) {
-      if (value.getValueCase() != only) {
-        builder.put(AttributeKey.valueKey(key), value(AnyValue.newBuilder().setArrayValue(
-            io.opentelemetry.proto.common.v1.ArrayValue.newBuilder().addAllValues(values)).build()));
-        return;
-      }
-    }
-    switch (only) {
-      case STRING_VALUE:
-        builder.put(AttributeKey.stringArrayKey(key), values.stream().map(AnyValue::getStringValue).toList());
-        break;
-      case BOOL_VALUE:
-        builder.put(AttributeKey.booleanArrayKey(key), values.stream().map(AnyValue::getBoolValue).toList());
-        break;
-      case INT_VALUE:
-        builder.put(AttributeKey.longArrayKey(key), values.stream().map(AnyValue::getIntValue).toList());
-        break;
-      case DOUBLE_VALUE:
-        builder.put(AttributeKey.doubleArrayKey(key), values.stream().map(AnyValue::getDoubleValue).toList());
-        break;
-      default:
-        builder.put(AttributeKey.valueKey(key), value(AnyValue.newBuilder().setArrayValue(
-            io.opentelemetry.proto.common.v1.ArrayValue.newBuilder().addAllValues(values)).build()));
-    }
-  }
-
-  private static Value<?> value(AnyValue value) {
-    switch (value.getValueCase()) {
-      case STRING_VALUE:
-        return Value.of(value.getStringValue());
-      case BOOL_VALUE:
-        return Value.of(value.getBoolValue());
-      case INT_VALUE:
-        return Value.of(value.getIntValue());
-      case DOUBLE_VALUE:
-        return Value.of(value.getDoubleValue());
-      case BYTES_VALUE:
-        return Value.of(value.getBytesValue().toByteArray());
-      case ARRAY_VALUE:
-        List<Value<?>> elements = new ArrayList<>();
-        for (AnyValue element : value.getArrayValue().getValuesList()) {
-          elements.add(value(element));
-        }
-        return Value.of(elements);
-      case KVLIST_VALUE:
-        List<KeyValue> entries = new ArrayList<>();
-        for (io.opentelemetry.proto.common.v1.KeyValue entry : value.getKvlistValue().getValuesList()) {
-          entries.add(KeyValue.of(entry.getKey(), value(entry.getValue())));
-        }
-        return Value.of(entries.toArray(new KeyValue[0]));
-      default:
-        return Value.empty();
+        return message.isEmpty() ? StatusData.unset() : StatusData.create(StatusCode.UNSET, message);
     }
   }
 
   private static String emptyToNull(String text) {
-    return text.isEmpty() ? null : text;
+    return text == null || text.isEmpty() ? null : text;
+  }
+
+  /** The cases of an AnyValue, and the attribute types they become. */
+  private enum Kind {
+    STRING, BOOL, INT, DOUBLE, ARRAY, KVLIST, BYTES, NOT_SET, STRING_ARRAY, BOOL_ARRAY, INT_ARRAY, DOUBLE_ARRAY
+  }
+
+  /** An AnyValue as read: a String, Boolean, Long, Double, byte[], or a list of AnyValue or KeyValue. */
+  private static final class AnyValue {
+    static final AnyValue NOT_SET = new AnyValue(Kind.NOT_SET, null);
+
+    final Kind kind;
+    final Object value;
+
+    AnyValue(Kind kind, Object value) {
+      this.kind = kind;
+      this.value = value;
+    }
+
+    @SuppressWarnings("unchecked")
+    Value<?> toValue() {
+      switch (kind) {
+        case STRING:
+          return Value.of((String) value);
+        case BOOL:
+          return Value.of((Boolean) value);
+        case INT:
+          return Value.of((Long) value);
+        case DOUBLE:
+          return Value.of((Double) value);
+        case BYTES:
+          return Value.of((byte[]) value);
+        case ARRAY:
+          List<Value<?>> elements = new ArrayList<>();
+          for (AnyValue element : (List<AnyValue>) value) {
+            elements.add(element.toValue());
+          }
+          return Value.of(elements);
+        case KVLIST:
+          return Value.of(((List<KeyValue>) value).toArray(new KeyValue[0]));
+        default:
+          return Value.empty();
+      }
+    }
+  }
+
+  /**
+   * The strings of one request by their bytes, and the attribute keys made of them: spans of one
+   * request repeat the same keys, names and short values, so each is decoded (and each key made)
+   * once. A slot holds the latest text that hashed to it.
+   */
+  private static final class TextCache {
+    private static final int SLOTS = 256;
+
+    private final int[] at = new int[SLOTS];
+    private final int[] lengths = new int[SLOTS];
+    private final String[] texts = new String[SLOTS];
+    private final AttributeKey<?>[] keys = new AttributeKey<?>[SLOTS];
+    private final Kind[] keyKinds = new Kind[SLOTS];
+    private byte[] source;
+
+    String text(byte[] bytes, int offset, int length) throws Malformed {
+      int slot = slot(bytes, offset, length);
+      if (texts[slot] != null && same(bytes, offset, length, slot)) {
+        return texts[slot];
+      }
+      String text = decode(bytes, offset, length);
+      source = bytes;
+      at[slot] = offset;
+      lengths[slot] = length;
+      texts[slot] = text;
+      keys[slot] = null;
+      return text;
+    }
+
+    AttributeKey<?> key(byte[] bytes, int offset, int length, Kind kind) throws Malformed {
+      String name = text(bytes, offset, length);
+      int slot = slot(bytes, offset, length);
+      if (texts[slot] != name) {
+        return key(name, kind);
+      }
+      if (keys[slot] == null || keyKinds[slot] != kind) {
+        keys[slot] = key(name, kind);
+        keyKinds[slot] = kind;
+      }
+      return keys[slot];
+    }
+
+    private static AttributeKey<?> key(String name, Kind kind) {
+      switch (kind) {
+        case BOOL:
+          return AttributeKey.booleanKey(name);
+        case INT:
+          return AttributeKey.longKey(name);
+        case DOUBLE:
+          return AttributeKey.doubleKey(name);
+        case STRING_ARRAY:
+          return AttributeKey.stringArrayKey(name);
+        case BOOL_ARRAY:
+          return AttributeKey.booleanArrayKey(name);
+        case INT_ARRAY:
+          return AttributeKey.longArrayKey(name);
+        case DOUBLE_ARRAY:
+          return AttributeKey.doubleArrayKey(name);
+        default:
+          return AttributeKey.stringKey(name);
+      }
+    }
+
+    private boolean same(byte[] bytes, int offset, int length, int slot) {
+      return source == bytes && lengths[slot] == length
+          && Arrays.equals(bytes, offset, offset + length, bytes, at[slot], at[slot] + length);
+    }
+
+    private static int slot(byte[] bytes, int offset, int length) {
+      int hash = length;
+      for (int i = offset; i < offset + length; i++) {
+        hash = 31 * hash + bytes[i];
+      }
+      return (hash ^ (hash >>> 16)) & (SLOTS - 1);
+    }
+
+    static String decode(byte[] bytes, int offset, int length) throws Malformed {
+      for (int i = offset; i < offset + length; i++) {
+        if (bytes[i] < 0) {
+          try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, offset, length)).toString();
+          } catch (CharacterCodingException e) {
+            throw new Malformed("a string field is not UTF-8");
+          }
+        }
+      }
+      return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
+    }
   }
 }

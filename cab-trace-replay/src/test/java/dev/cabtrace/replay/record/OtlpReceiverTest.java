@@ -115,6 +115,56 @@ class OtlpReceiverTest {
     assertThat(span.spanKind()).isEqualTo("CLIENT");
   }
 
+  @Test
+  void malformedGrpcRequestsGetInvalidArgumentAndAreCounted() throws Exception {
+    io.grpc.MethodDescriptor<byte[], byte[]> export = io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
+        .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+        .setFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService/Export")
+        .setRequestMarshaller(new RawBytes())
+        .setResponseMarshaller(new RawBytes())
+        .build();
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(dir.resolve("grpc.jsonl")).setEnvironment(Map.of()).build();
+        OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", true)) {
+      io.grpc.ManagedChannel channel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder
+          .forAddress("127.0.0.1", receiver.grpcPort()).usePlaintext().build();
+      try {
+        byte[] shortSpanId = request(0, 0, 1).toBuilder()
+            .setResourceSpans(0, request(0, 0, 1).getResourceSpans(0).toBuilder().setScopeSpans(0,
+                request(0, 0, 1).getResourceSpans(0).getScopeSpans(0).toBuilder().setSpans(0,
+                    request(0, 0, 1).getResourceSpans(0).getScopeSpans(0).getSpans(0).toBuilder()
+                        .setSpanId(com.google.protobuf.ByteString.copyFrom(new byte[] {1, 2})))))
+            .build().toByteArray();
+        for (byte[] malformed : List.of(new byte[] {0x0a, 0x7f, 0x01}, shortSpanId)) {
+          io.grpc.StatusRuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(
+              io.grpc.StatusRuntimeException.class,
+              () -> io.grpc.stub.ClientCalls.blockingUnaryCall(channel, export, io.grpc.CallOptions.DEFAULT, malformed));
+          assertThat(refused.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+        }
+        io.grpc.stub.ClientCalls.blockingUnaryCall(channel, export, io.grpc.CallOptions.DEFAULT, request(0, 0, 3).toByteArray());
+      } finally {
+        channel.shutdownNow();
+      }
+      assertThat(receiver.malformedRequests()).isEqualTo(2);
+      assertThat(receiver.receivedSpans()).isEqualTo(3);
+    }
+  }
+
+  private static final class RawBytes implements io.grpc.MethodDescriptor.Marshaller<byte[]> {
+    @Override
+    public java.io.InputStream stream(byte[] value) {
+      return new java.io.ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(java.io.InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
   /**
    * A client sending faster than the disk writes: the receiver answers 429 instead of buffering,
    * every span it acknowledged is exported, and memory stays bounded.

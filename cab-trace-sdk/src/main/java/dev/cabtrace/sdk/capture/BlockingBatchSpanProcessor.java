@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -48,6 +50,11 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
   private final Object workerLock = new Object();
   private final Object offerLock = new Object();
   private static final long OFFER_WAIT_NANOS = 500_000_000L;
+  /** A wake-up missed for any reason costs at most this. */
+  private static final long MAX_ROOM_WAIT_NANOS = 10_000_000L;
+  private final ReentrantLock roomLock = new ReentrantLock();
+  private final Condition room = roomLock.newCondition();
+  private final AtomicInteger waitingForRoom = new AtomicInteger();
   private final int maxQueueSize;
   private volatile Thread worker;
   /** Worker-thread only: spans lost since the last flush request. */
@@ -150,12 +157,8 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
         if (spans.size() <= maxQueueSize / 2) {
           // Room usually comes within milliseconds, as the export thread drains a batch: wait for
           // it a little (the sender's request is held meanwhile) before asking for a retry.
-          long deadline = System.nanoTime() + Math.min(maxBlockNanos, OFFER_WAIT_NANOS);
-          while (queue.remainingCapacity() < spans.size()) {
-            if (System.nanoTime() - deadline >= 0) {
-              return false;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(200_000L);
+          if (!awaitRoom(spans.size(), System.nanoTime() + Math.min(maxBlockNanos, OFFER_WAIT_NANOS))) {
+            return false;
           }
         }
         for (SpanData span : spans) {
@@ -172,6 +175,48 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
       }
     } finally {
       ending.decrementAndGet();
+    }
+  }
+
+  /**
+   * Waits until the queue has room for {@code count} more, woken by the export thread as it takes
+   * spans out rather than polling, so that a receiver held back costs no CPU the export thread
+   * needs. False when the deadline passed (or the thread was interrupted) first.
+   */
+  private boolean awaitRoom(int count, long deadline) {
+    if (queue.remainingCapacity() >= count) {
+      return true;
+    }
+    waitingForRoom.incrementAndGet();
+    roomLock.lock();
+    try {
+      while (queue.remainingCapacity() < count) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        room.awaitNanos(Math.min(left, MAX_ROOM_WAIT_NANOS));
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } finally {
+      roomLock.unlock();
+      waitingForRoom.decrementAndGet();
+    }
+  }
+
+  /** Wakes the receivers waiting in {@link #awaitRoom}, if any: the export thread just took spans. */
+  private void signalRoom() {
+    if (waitingForRoom.get() == 0) {
+      return;
+    }
+    roomLock.lock();
+    try {
+      room.signalAll();
+    } finally {
+      roomLock.unlock();
     }
   }
 
@@ -296,6 +341,7 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
       if (first != null) {
         drained.add(first);
         queue.drainTo(drained, maxExportBatchSize - 1);
+        signalRoom();
       }
       for (Object item : drained) {
         if (item instanceof SpanData) {

@@ -9,7 +9,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -29,16 +28,20 @@ import java.util.concurrent.TimeUnit;
 /**
  * Spans per second into the capture file through {@code cab-trace record}'s OTLP receiver (the
  * spans an agent's OpenTelemetry SDK made, marshalled by the official OTLP marshaler, posted over
- * OTLP/HTTP protobuf on loopback from 4 keep-alive connections by a load generator as light as wrk),
- * next to the same spans created in-process through
- * the cab-trace SDK from 4 threads, in the same run (target: receiver ≥ 0.5× in-process). The
- * agent's own cost of making and marshalling its spans is not counted on either side.
+ * OTLP/HTTP protobuf on loopback from 4 keep-alive connections by a load generator as light as wrk,
+ * and the same bytes over OTLP/gRPC from 4 threads on one channel), next to the same spans created
+ * in-process through the cab-trace SDK from 4 threads, in the same run, with the same capture
+ * pipeline (batch processor, redaction, file) on every side (target: receiver ≥ 0.5× in-process).
+ * The agent's own cost of making and marshalling its spans is not counted on either side.
  *
  * <p>Not measured here: the official Java exporter sends one batch at a time and, on loopback,
  * takes about 50 ms per 512-span request against any server (a trivial one included), so an agent
  * using it is limited by its exporter to about 10,000 spans/s, not by the receiver.
  *
- * <pre>java -cp examples/target/cab-trace-examples.jar dev.cabtrace.examples.bench.RecordBenchmark [SPANS]</pre>
+ * <p>A round measures the three one after the other; after a round to warm up, the median of
+ * five rounds (and the range of each ratio) is printed.
+ *
+ * <pre>java -cp examples/target/cab-trace-examples.jar dev.cabtrace.examples.bench.RecordBenchmark [SPANS [ROUNDS]]</pre>
  */
 public final class RecordBenchmark {
 
@@ -46,23 +49,55 @@ public final class RecordBenchmark {
 
   public static void main(String[] args) throws Exception {
     int spans = args.length > 0 ? Integer.parseInt(args[0]) : 400_000;
-    for (int round = 0; round < 2; round++) {
-      double inProcess = inProcess(spans);
-      double received = throughReceiver(spans);
-      double receivedGrpc = throughGrpcReceiver(spans);
-      if (round == 1) {
-        System.out.printf("%,d spans from %d threads: in-process %,.0f spans/s; through the OTLP/HTTP receiver %,.0f"
-            + " spans/s, ratio %.2fx; through the OTLP/gRPC receiver %,.0f spans/s, ratio %.2fx (target >= 0.5x)%n",
-            spans, THREADS, inProcess, received, received / inProcess, receivedGrpc, receivedGrpc / inProcess);
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    List<byte[]> requests = marshalledRequests(spans);
+    // One round to warm up, then rounds of the three side by side: on a shared machine a single
+    // measurement of each says more about the neighbours than about the receiver.
+    double[] inProcess = new double[rounds];
+    double[] http = new double[rounds];
+    double[] grpc = new double[rounds];
+    double[] httpRatio = new double[rounds];
+    double[] grpcRatio = new double[rounds];
+    for (int round = -1; round < rounds; round++) {
+      double local = inProcess(spans);
+      double overHttp = throughReceiver(requests, spans);
+      double overGrpc = throughGrpcReceiver(requests, spans);
+      if (round >= 0) {
+        inProcess[round] = local;
+        http[round] = overHttp;
+        grpc[round] = overGrpc;
+        httpRatio[round] = overHttp / local;
+        grpcRatio[round] = overGrpc / local;
       }
     }
+    System.out.printf("%,d spans from %d threads, median of %d rounds: in-process %,.0f spans/s; through the OTLP/HTTP"
+        + " receiver %,.0f spans/s, ratio %.2fx (rounds %.2f-%.2f); through the OTLP/gRPC receiver %,.0f spans/s,"
+        + " ratio %.2fx (rounds %.2f-%.2f) (target >= 0.5x)%n",
+        spans, THREADS, rounds, median(inProcess), median(http), median(httpRatio), min(httpRatio), max(httpRatio),
+        median(grpc), median(grpcRatio), min(grpcRatio), max(grpcRatio));
     System.exit(0);
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    int middle = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  }
+
+  private static double min(double[] values) {
+    return java.util.Arrays.stream(values).min().orElse(0);
+  }
+
+  private static double max(double[] values) {
+    return java.util.Arrays.stream(values).max().orElse(0);
   }
 
   private static double inProcess(int spans) throws Exception {
     Path capture = Files.createTempFile("cab-trace-record-bench-", ".jsonl");
     try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setCrashJournal(false)
         .setEnvironment(Map.of()).build()) {
+      settle();
       long start = System.nanoTime();
       run(sdk.openTelemetry().getTracer("agent"), spans);
       sdk.flush();
@@ -78,13 +113,13 @@ public final class RecordBenchmark {
    * OTLP marshaler into requests of 512 (the exporter's default batch), posted from as many
    * threads over OTLP/HTTP protobuf into the receiver, until the capture file holds them all.
    */
-  private static double throughReceiver(int spans) throws Exception {
-    List<byte[]> requests = marshalledRequests(spans);
+  private static double throughReceiver(List<byte[]> requests, int spans) throws Exception {
     Path capture = Files.createTempFile("cab-trace-record-bench-", ".jsonl");
     try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setCrashJournal(false)
             .setEnvironment(Map.of()).build();
         OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false)) {
       int port = receiver.httpPort();
+      settle();
       long start = System.nanoTime();
       List<Thread> threads = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
@@ -116,16 +151,14 @@ public final class RecordBenchmark {
   }
 
   /** The same requests over OTLP/gRPC, one channel, from as many threads. */
-  private static double throughGrpcReceiver(int spans) throws Exception {
-    List<ExportTraceServiceRequest> requests = new ArrayList<>();
-    for (byte[] bytes : marshalledRequests(spans)) {
-      requests.add(ExportTraceServiceRequest.parseFrom(bytes));
-    }
-    MethodDescriptor<ExportTraceServiceRequest, ExportTraceServiceResponse> export =
-        MethodDescriptor.<ExportTraceServiceRequest, ExportTraceServiceResponse>newBuilder()
+  private static double throughGrpcReceiver(List<byte[]> requests, int spans) throws Exception {
+    // The same pre-marshalled bytes as over HTTP, so that the load generator does not marshal
+    // protobuf messages again on each call: the receiver gets the same bytes either way.
+    MethodDescriptor<byte[], ExportTraceServiceResponse> export =
+        MethodDescriptor.<byte[], ExportTraceServiceResponse>newBuilder()
             .setType(MethodDescriptor.MethodType.UNARY)
             .setFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService/Export")
-            .setRequestMarshaller(ProtoUtils.marshaller(ExportTraceServiceRequest.getDefaultInstance()))
+            .setRequestMarshaller(new RawBytes())
             .setResponseMarshaller(ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
             .build();
     Path capture = Files.createTempFile("cab-trace-record-bench-", ".jsonl");
@@ -135,6 +168,7 @@ public final class RecordBenchmark {
         OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", true)) {
       channel = NettyChannelBuilder.forAddress("127.0.0.1", receiver.grpcPort()).usePlaintext().build();
       ManagedChannel open = channel;
+      settle();
       long start = System.nanoTime();
       List<Thread> threads = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
@@ -170,6 +204,43 @@ public final class RecordBenchmark {
       }
       Files.deleteIfExists(capture);
     }
+  }
+
+  /** A request body sent as it is. */
+  private static final class RawBytes implements MethodDescriptor.Marshaller<byte[]> {
+    @Override
+    public java.io.InputStream stream(byte[] value) {
+      return new KnownBytes(value);
+    }
+
+    @Override
+    public byte[] parse(java.io.InputStream stream) {
+      throw new UnsupportedOperationException("the load generator only sends");
+    }
+  }
+
+  /** Bytes gRPC writes to the wire in one go, their length known up front. */
+  private static final class KnownBytes extends java.io.ByteArrayInputStream
+      implements io.grpc.KnownLength, io.grpc.Drainable {
+    KnownBytes(byte[] bytes) {
+      super(bytes);
+    }
+
+    @Override
+    public int drainTo(java.io.OutputStream target) throws java.io.IOException {
+      int length = count - pos;
+      target.write(buf, pos, length);
+      pos = count;
+      return length;
+    }
+  }
+
+  /**
+   * Collects the garbage of preparing requests before the clock starts, so that neither side pays
+   * for the load generator's preparation.
+   */
+  private static void settle() {
+    System.gc();
   }
 
   /** One keep-alive HTTP/1.1 connection that posts bodies and reads status and body back. */
@@ -231,7 +302,8 @@ public final class RecordBenchmark {
 
   /** What an agent's OTLP exporter would send: its spans, 512 to a request, as protobuf. */
   private static List<byte[]> marshalledRequests(int spans) throws Exception {
-    List<SpanData> ended = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // Not a CopyOnWriteArrayList: copying it on each of 400,000 ends took a minute.
+    List<SpanData> ended = java.util.Collections.synchronizedList(new ArrayList<>());
     SdkTracerProvider agent = SdkTracerProvider.builder()
         .addSpanProcessor(SimpleSpanProcessor.create(new SpanExporter() {
           @Override

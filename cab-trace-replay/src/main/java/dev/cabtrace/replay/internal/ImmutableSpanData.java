@@ -1,4 +1,4 @@
-package dev.cabtrace.replay.record;
+package dev.cabtrace.replay.internal;
 
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanContext;
@@ -12,8 +12,12 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
 import java.util.List;
 
-/** A span another process exported to the receiver, as the SDK's exporters take it. */
-final class ReceivedSpanData implements SpanData {
+/**
+ * An ended span as the SDK's exporters take it, every field given up front: the spans {@code
+ * record} receives and the spans {@code push} rebuilds from a file. Internal: shared by cab-trace's
+ * own packages, not part of its API; it may change without notice.
+ */
+public final class ImmutableSpanData implements SpanData {
 
   private final String name;
   private final SpanKind kind;
@@ -31,7 +35,7 @@ final class ReceivedSpanData implements SpanData {
   private final InstrumentationScopeInfo scope;
   private final Resource resource;
 
-  ReceivedSpanData(String name, SpanKind kind, SpanContext context, SpanContext parent, StatusData status,
+  private ImmutableSpanData(String name, SpanKind kind, SpanContext context, SpanContext parent, StatusData status,
       long start, long end, Attributes attributes, int totalAttributes, List<EventData> events, int totalEvents,
       List<LinkData> links, int totalLinks, InstrumentationScopeInfo scope, Resource resource) {
     this.name = name;
@@ -49,6 +53,17 @@ final class ReceivedSpanData implements SpanData {
     this.totalLinks = totalLinks;
     this.scope = scope;
     this.resource = resource;
+  }
+
+  /**
+   * A span with these fields; the totals count what was recorded, the dropped included. The lists
+   * are kept as they are: callers hand over lists nobody changes afterwards.
+   */
+  public static SpanData create(String name, SpanKind kind, SpanContext context, SpanContext parent,
+      StatusData status, long start, long end, Attributes attributes, int totalAttributes, List<EventData> events,
+      int totalEvents, List<LinkData> links, int totalLinks, InstrumentationScopeInfo scope, Resource resource) {
+    return new ImmutableSpanData(name, kind, context, parent, status, start, end, attributes, totalAttributes,
+        events, totalEvents, links, totalLinks, scope, resource);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.cabtrace.replay.push;
 
+import dev.cabtrace.replay.internal.ImmutableSpanData;
 import dev.cabtrace.replay.timeline.SpanEvent;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import io.opentelemetry.api.common.AttributeKey;
@@ -12,36 +13,43 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
-import io.opentelemetry.sdk.common.InstrumentationLibraryInfo;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.data.EventData;
-import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** A span read from a file, as the SDK's exporters take it: original ids, times and attributes. */
-final class ReplayedSpanData implements SpanData {
+/** Spans read from a file, as the SDK's exporters take them: original ids, times and attributes. */
+final class ReplayedSpans {
 
-  private final TimelineSpan span;
-  private final Resource resource;
-  private final InstrumentationScopeInfo scope;
-  private final Attributes attributes;
-  private final List<EventData> events;
+  private ReplayedSpans() {}
 
-  ReplayedSpanData(TimelineSpan span, Resource resource, InstrumentationScopeInfo scope) {
-    this.span = span;
-    this.resource = resource;
-    this.scope = scope;
-    this.attributes = attributes(span.attributes());
-    List<EventData> converted = new ArrayList<>(span.events().size());
+  static SpanData of(TimelineSpan span, Resource resource, InstrumentationScopeInfo scope) {
+    Attributes attributes = attributes(span.attributes());
+    List<EventData> events = new ArrayList<>(span.events().size());
     for (SpanEvent event : span.events()) {
-      converted.add(EventData.create(event.epochNanos(), event.name(), attributes(event.attributes())));
+      events.add(EventData.create(event.epochNanos(), event.name(), attributes(event.attributes())));
     }
-    this.events = converted;
+    SpanContext context =
+        SpanContext.create(span.traceId(), span.spanId(), TraceFlags.getSampled(), TraceState.getDefault());
+    SpanContext parent = span.parentSpanId().isEmpty()
+        ? SpanContext.getInvalid()
+        : SpanContext.create(span.traceId(), span.parentSpanId(), TraceFlags.getSampled(), TraceState.getDefault());
+    StatusData status = StatusData.create(StatusCode.valueOf(span.status().name()), span.statusMessage());
+    return ImmutableSpanData.create(span.name(), kind(span.spanKind()), context, parent, status,
+        span.startEpochNanos(), span.endEpochNanos(), attributes, attributes.size(), events, events.size(),
+        List.of(), 0, scope, resource);
+  }
+
+  private static SpanKind kind(String name) {
+    try {
+      return SpanKind.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      return SpanKind.INTERNAL;
+    }
   }
 
   static Attributes attributes(Map<String, Object> values) {
@@ -112,97 +120,5 @@ final class ReplayedSpanData implements SpanData {
       return Value.of(entries.toArray(new KeyValue[0]));
     }
     return value == null ? Value.empty() : Value.of(String.valueOf(value));
-  }
-
-  @Override
-  public String getName() {
-    return span.name();
-  }
-
-  @Override
-  public SpanKind getKind() {
-    try {
-      return SpanKind.valueOf(span.spanKind());
-    } catch (IllegalArgumentException e) {
-      return SpanKind.INTERNAL;
-    }
-  }
-
-  @Override
-  public SpanContext getSpanContext() {
-    return SpanContext.create(span.traceId(), span.spanId(), TraceFlags.getSampled(), TraceState.getDefault());
-  }
-
-  @Override
-  public SpanContext getParentSpanContext() {
-    return span.parentSpanId().isEmpty()
-        ? SpanContext.getInvalid()
-        : SpanContext.create(span.traceId(), span.parentSpanId(), TraceFlags.getSampled(), TraceState.getDefault());
-  }
-
-  @Override
-  public StatusData getStatus() {
-    return StatusData.create(StatusCode.valueOf(span.status().name()), span.statusMessage());
-  }
-
-  @Override
-  public long getStartEpochNanos() {
-    return span.startEpochNanos();
-  }
-
-  @Override
-  public Attributes getAttributes() {
-    return attributes;
-  }
-
-  @Override
-  public List<EventData> getEvents() {
-    return events;
-  }
-
-  @Override
-  public List<LinkData> getLinks() {
-    return List.of();
-  }
-
-  @Override
-  public long getEndEpochNanos() {
-    return span.endEpochNanos();
-  }
-
-  @Override
-  public boolean hasEnded() {
-    return true;
-  }
-
-  @Override
-  public int getTotalRecordedEvents() {
-    return events.size();
-  }
-
-  @Override
-  public int getTotalRecordedLinks() {
-    return 0;
-  }
-
-  @Override
-  public int getTotalAttributeCount() {
-    return attributes.size();
-  }
-
-  @Override
-  @SuppressWarnings("deprecation")
-  public InstrumentationLibraryInfo getInstrumentationLibraryInfo() {
-    return InstrumentationLibraryInfo.create(scope.getName(), scope.getVersion());
-  }
-
-  @Override
-  public InstrumentationScopeInfo getInstrumentationScopeInfo() {
-    return scope;
-  }
-
-  @Override
-  public Resource getResource() {
-    return resource;
   }
 }
