@@ -11,16 +11,13 @@ import io.grpc.stub.ClientCalls;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -120,31 +117,17 @@ public final class RecordBenchmark {
         OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false)) {
       int port = receiver.httpPort();
       settle();
-      long start = System.nanoTime();
-      List<Thread> threads = new ArrayList<>();
-      for (int t = 0; t < THREADS; t++) {
-        int first = t;
-        Thread thread = new Thread(() -> {
-          // A load generator as light as wrk: pre-built requests on one keep-alive connection, so
-          // that the 2 cores go to the receiver, not to an HTTP client library.
-          try (RawHttpConnection connection = new RawHttpConnection(port)) {
-            for (int i = first; i < requests.size(); i += THREADS) {
-              connection.post("/v1/traces", "application/x-protobuf", requests.get(i));
-            }
-          } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+      return sendFromThreads(sdk, spans, "through the receiver", first -> {
+        // A load generator as light as wrk: pre-built requests on one keep-alive connection, so
+        // that the 2 cores go to the receiver, not to an HTTP client library.
+        try (RawHttpConnection connection = new RawHttpConnection(port)) {
+          for (int i = first; i < requests.size(); i += THREADS) {
+            connection.post("/v1/traces", "application/x-protobuf", requests.get(i));
           }
-        });
-        thread.start();
-        threads.add(thread);
-      }
-      for (Thread thread : threads) {
-        thread.join();
-      }
-      sdk.flush();
-      double rate = spans / ((System.nanoTime() - start) / 1e9);
-      check(sdk.capturedSpans(), spans, "through the receiver");
-      return rate;
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
     } finally {
       Files.deleteIfExists(capture);
     }
@@ -169,35 +152,21 @@ public final class RecordBenchmark {
       channel = NettyChannelBuilder.forAddress("127.0.0.1", receiver.grpcPort()).usePlaintext().build();
       ManagedChannel open = channel;
       settle();
-      long start = System.nanoTime();
-      List<Thread> threads = new ArrayList<>();
-      for (int t = 0; t < THREADS; t++) {
-        int first = t;
-        Thread thread = new Thread(() -> {
-          for (int i = first; i < requests.size(); i += THREADS) {
-            while (true) {
-              try {
-                ClientCalls.blockingUnaryCall(open, export, CallOptions.DEFAULT, requests.get(i));
-                break;
-              } catch (io.grpc.StatusRuntimeException e) {
-                if (e.getStatus().getCode() != io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
-                  throw e;
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+      return sendFromThreads(sdk, spans, "through the gRPC receiver", first -> {
+        for (int i = first; i < requests.size(); i += THREADS) {
+          while (true) {
+            try {
+              ClientCalls.blockingUnaryCall(open, export, CallOptions.DEFAULT, requests.get(i));
+              break;
+            } catch (io.grpc.StatusRuntimeException e) {
+              if (e.getStatus().getCode() != io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
+                throw e;
               }
+              java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
             }
           }
-        });
-        thread.start();
-        threads.add(thread);
-      }
-      for (Thread thread : threads) {
-        thread.join();
-      }
-      sdk.flush();
-      double rate = spans / ((System.nanoTime() - start) / 1e9);
-      check(sdk.capturedSpans(), spans, "through the gRPC receiver");
-      return rate;
+        }
+      });
     } finally {
       if (channel != null) {
         channel.shutdownNow();
@@ -300,31 +269,39 @@ public final class RecordBenchmark {
     }
   }
 
+  /**
+   * Runs {@code send} on {@link #THREADS} threads (thread t sends requests t, t + THREADS, ...),
+   * then waits until the capture holds every span: spans per second.
+   */
+  private static double sendFromThreads(CabTraceSdk sdk, int spans, String path, java.util.function.IntConsumer send)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < THREADS; t++) {
+      int first = t;
+      Thread thread = new Thread(() -> send.accept(first));
+      thread.start();
+      threads.add(thread);
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    sdk.flush();
+    double rate = spans / ((System.nanoTime() - start) / 1e9);
+    check(sdk.capturedSpans(), spans, path);
+    return rate;
+  }
+
   /** What an agent's OTLP exporter would send: its spans, 512 to a request, as protobuf. */
   private static List<byte[]> marshalledRequests(int spans) throws Exception {
     // Not a CopyOnWriteArrayList: copying it on each of 400,000 ends took a minute.
-    List<SpanData> ended = java.util.Collections.synchronizedList(new ArrayList<>());
+    CollectingExporter collected = new CollectingExporter();
     SdkTracerProvider agent = SdkTracerProvider.builder()
-        .addSpanProcessor(SimpleSpanProcessor.create(new SpanExporter() {
-          @Override
-          public CompletableResultCode export(Collection<SpanData> batch) {
-            ended.addAll(batch);
-            return CompletableResultCode.ofSuccess();
-          }
-
-          @Override
-          public CompletableResultCode flush() {
-            return CompletableResultCode.ofSuccess();
-          }
-
-          @Override
-          public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
-          }
-        }))
+        .addSpanProcessor(SimpleSpanProcessor.create(collected))
         .build();
     run(agent.get("agent"), spans);
     agent.close();
+    List<SpanData> ended = collected.spans();
     List<byte[]> requests = new ArrayList<>();
     for (int i = 0; i < ended.size(); i += 512) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
