@@ -297,60 +297,74 @@ final class ProtoSpans {
   }
 
   private EventData event(CodedInputStream in, int base) throws IOException, Malformed {
-    int limit = in.pushLimit(in.readRawVarint32());
-    long time = 0;
-    String name = "";
-    AttributesBuilder attributes = null;
-    int dropped = 0;
-    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+    long[] time = {0};
+    String[] name = {""};
+    Attributed message = attributed(in, base, 3, 4, tag -> {
       if (tag == tag(1, FIXED64)) {
-        time = in.readFixed64();
+        time[0] = in.readFixed64();
       } else if (tag == tag(2, LENGTH)) {
-        name = text(in, base);
-      } else if (tag == tag(3, LENGTH)) {
-        attributes = keyValue(in, base, attributes);
-      } else if (tag == tag(4, VARINT)) {
-        dropped = in.readUInt32();
+        name[0] = text(in, base);
       } else {
-        in.skipField(tag);
+        return false;
       }
-    }
-    in.popLimit(limit);
-    Attributes built = build(attributes);
-    return EventData.create(time, name, built, built.size() + dropped);
+      return true;
+    });
+    return EventData.create(time[0], name[0], message.attributes(), message.totalAttributes());
   }
 
   private LinkData link(CodedInputStream in, int base) throws IOException, Malformed {
+    long[] ids = {NO_BYTES, NO_BYTES};
+    String[] traceState = {""};
+    int[] flags = {0};
+    Attributed message = attributed(in, base, 4, 5, tag -> {
+      if (tag == tag(1, LENGTH)) {
+        ids[0] = slice(in, base);
+      } else if (tag == tag(2, LENGTH)) {
+        ids[1] = slice(in, base);
+      } else if (tag == tag(3, LENGTH)) {
+        traceState[0] = text(in, base);
+      } else if (tag == tag(6, FIXED32)) {
+        flags[0] = in.readFixed32();
+      } else {
+        return false;
+      }
+      return true;
+    });
+    SpanContext linked = SpanContext.create(id(ids[0], 16, "link traceId"),
+        id(ids[1], 8, "link spanId"), TraceFlags.fromByte((byte) (flags[0] & 0xFF)),
+        traceState(traceState[0]));
+    return LinkData.create(linked, message.attributes(), message.totalAttributes());
+  }
+
+  /** Reads one field of a message if it knows it; false leaves it to be skipped. */
+  private interface Field {
+    boolean read(int tag) throws IOException, Malformed;
+  }
+
+  /** An event's or a link's attributes, and how many it had before any were dropped. */
+  private record Attributed(Attributes attributes, int totalAttributes) {}
+
+  /**
+   * Reads a length-delimited event or link: its attributes (field {@code attributesField}) and
+   * dropped count (field {@code droppedField}) here, its other fields by {@code other}.
+   */
+  private Attributed attributed(CodedInputStream in, int base, int attributesField, int droppedField, Field other)
+      throws IOException, Malformed {
     int limit = in.pushLimit(in.readRawVarint32());
-    long traceId = NO_BYTES;
-    long spanId = NO_BYTES;
-    String traceState = "";
     AttributesBuilder attributes = null;
     int dropped = 0;
-    int flags = 0;
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-      if (tag == tag(1, LENGTH)) {
-        traceId = slice(in, base);
-      } else if (tag == tag(2, LENGTH)) {
-        spanId = slice(in, base);
-      } else if (tag == tag(3, LENGTH)) {
-        traceState = text(in, base);
-      } else if (tag == tag(4, LENGTH)) {
+      if (tag == tag(attributesField, LENGTH)) {
         attributes = keyValue(in, base, attributes);
-      } else if (tag == tag(5, VARINT)) {
+      } else if (tag == tag(droppedField, VARINT)) {
         dropped = in.readUInt32();
-      } else if (tag == tag(6, FIXED32)) {
-        flags = in.readFixed32();
-      } else {
+      } else if (!other.read(tag)) {
         in.skipField(tag);
       }
     }
     in.popLimit(limit);
     Attributes built = build(attributes);
-    SpanContext linked = SpanContext.create(id(traceId, 16, "link traceId"),
-        id(spanId, 8, "link spanId"), TraceFlags.fromByte((byte) (flags & 0xFF)),
-        traceState(traceState));
-    return LinkData.create(linked, built, built.size() + dropped);
+    return new Attributed(built, built.size() + dropped);
   }
 
   /** The trace id as hex: the spans of one request mostly share it, so it is made once. */
