@@ -172,12 +172,18 @@ class OtlpReceiverTest {
   @Test
   void aFloodFasterThanTheDiskIsPushedBackAndLosesNothingAcknowledged() throws Exception {
     AtomicLong exported = new AtomicLong();
+    AtomicLong refused = new AtomicLong();
     SpanExporter slowDisk = new SpanExporter() {
       @Override
       public CompletableResultCode export(Collection<SpanData> spans) {
-        // A disk that stalls for two seconds once (longer than the receiver holds a request
-        // waiting for room), then keeps up slowly.
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(exported.get() == 0 ? 2_000 : 2));
+        // A disk that stalls until the receiver has pushed a client back (bounded, so that a
+        // receiver that never pushes back fails the test below instead of hanging it), then keeps
+        // up slowly.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (refused.get() == 0 && System.nanoTime() < deadline) {
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
         exported.addAndGet(spans.size());
         return CompletableResultCode.ofSuccess();
       }
@@ -193,7 +199,6 @@ class OtlpReceiverTest {
       }
     };
     AtomicLong acknowledged = new AtomicLong();
-    AtomicLong refused = new AtomicLong();
     long peakHeap = 0;
     try (CabTraceSdk sdk = CabTraceSdk.builder().addSpanExporter(slowDisk).setEnvironment(Map.of()).build();
         OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false)) {
