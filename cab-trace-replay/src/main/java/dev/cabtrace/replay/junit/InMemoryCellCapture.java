@@ -12,14 +12,11 @@ import dev.cabtrace.sdk.proxy.ModelCallRecordingProxy;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.common.Clock;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class InMemoryCellCapture implements CellCapture, AutoCloseable {
 
   private final String name;
-  private final Collector collector = new Collector();
+  private final InMemorySpanExporter collector = InMemorySpanExporter.create();
   private final AtomicLong now = new AtomicLong(System.currentTimeMillis() * 1_000_000L);
   private final CabTraceSdk sdk;
   private final List<ModelCallRecordingProxy> proxies = new CopyOnWriteArrayList<>();
@@ -76,7 +73,7 @@ final class InMemoryCellCapture implements CellCapture, AutoCloseable {
   public Timeline timeline() {
     sdk.flush();
     TimelineBuilder builder = new TimelineBuilder(name);
-    for (SpanData span : collector.spans()) {
+    for (SpanData span : collector.getFinishedSpanItems()) {
       builder.add(toTimelineSpan(span), 0);
     }
     return builder.build();
@@ -85,7 +82,7 @@ final class InMemoryCellCapture implements CellCapture, AutoCloseable {
   @Override
   public void reset() {
     sdk.flush();
-    collector.clear();
+    collector.reset();
   }
 
   @Override
@@ -133,33 +130,5 @@ final class InMemoryCellCapture implements CellCapture, AutoCloseable {
     Map<String, Object> out = new LinkedHashMap<>();
     attributes.forEach((key, value) -> out.put(key.getKey(), value));
     return out;
-  }
-
-  private static final class Collector implements SpanExporter {
-    private final List<SpanData> spans = new ArrayList<>();
-
-    @Override
-    public synchronized CompletableResultCode export(Collection<SpanData> batch) {
-      spans.addAll(batch);
-      return CompletableResultCode.ofSuccess();
-    }
-
-    synchronized List<SpanData> spans() {
-      return new ArrayList<>(spans);
-    }
-
-    synchronized void clear() {
-      spans.clear();
-    }
-
-    @Override
-    public CompletableResultCode flush() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      return CompletableResultCode.ofSuccess();
-    }
   }
 }
