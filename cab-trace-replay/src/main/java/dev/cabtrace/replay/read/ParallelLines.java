@@ -26,6 +26,7 @@ final class ParallelLines {
   private final int threads;
   private final boolean hotOnly;
   private final FileSlices file;
+  private final boolean[] clampGiven = new boolean[1];
 
   ParallelLines(TraceReader reader, String source, int threads, boolean hotOnly, FileSlices file) {
     this.reader = reader;
@@ -101,7 +102,7 @@ final class ParallelLines {
       }
       throw new TraceReadException("cannot read " + source + ": " + cause);
     }
-    found.drainTo(sink, source);
+    found.drainTo(sink, source, clampGiven);
   }
 
   /** Lines copied out of the reader's buffer, to be parsed on another thread. */

@@ -190,7 +190,7 @@ final class ReadContext {
   private void clampWarning(String text) {
     if (!clampWarned) {
       clampWarned = true;
-      warn("timestamp " + text + " ns is beyond what can be shown (year 2262); clamped");
+      sink.warnOncePerLoad(line, "timestamp " + text + " ns is beyond what can be shown (year 2262); clamped");
     }
   }
 }

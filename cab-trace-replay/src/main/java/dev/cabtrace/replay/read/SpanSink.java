@@ -17,6 +17,11 @@ interface SpanSink {
 
   void warn(long line, String message);
 
+  /** A warning given once per load, however many lines have it (a clamped timestamp). */
+  default void warnOncePerLoad(long line, String message) {
+    warn(line, message);
+  }
+
   /** A line that could not be read: a warning, or in strict mode the end of the load. */
   void problem(String source, long line, String message) throws TraceReadException;
 
@@ -121,8 +126,17 @@ interface SpanSink {
       lines.add(line);
     }
 
-    /** Hands everything on, in the order it was found. */
-    void drainTo(SpanSink sink, String source) throws TraceReadException {
+    @Override
+    public void warnOncePerLoad(long line, String message) {
+      events.add(new Warning(message, false, true));
+      lines.add(line);
+    }
+
+    /**
+     * Hands everything on, in the order it was found; a once-per-load warning only if {@code
+     * givenOnce[0]} is not yet set (each thread's share of the lines has its own).
+     */
+    void drainTo(SpanSink sink, String source, boolean[] givenOnce) throws TraceReadException {
       for (int i = 0; i < events.size(); i++) {
         Object event = events.get(i);
         long line = lines.get(i);
@@ -130,7 +144,12 @@ interface SpanSink {
           sink.span((TimelineSpan) event, line);
         } else {
           Warning warning = (Warning) event;
-          if (warning.problem) {
+          if (warning.oncePerLoad) {
+            if (!givenOnce[0]) {
+              givenOnce[0] = true;
+              sink.warn(line, warning.message);
+            }
+          } else if (warning.problem) {
             sink.problem(source, line, warning.message);
           } else {
             sink.warn(line, warning.message);
@@ -139,6 +158,10 @@ interface SpanSink {
       }
     }
 
-    private record Warning(String message, boolean problem) {}
+    private record Warning(String message, boolean problem, boolean oncePerLoad) {
+      Warning(String message, boolean problem) {
+        this(message, problem, false);
+      }
+    }
   }
 }

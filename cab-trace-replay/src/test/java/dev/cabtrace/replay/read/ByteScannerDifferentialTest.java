@@ -31,6 +31,7 @@ class ByteScannerDifferentialTest {
 
   private static final TraceReader SCANNER = TraceReader.builder().setParallelism(1).build();
   private static final TraceReader JACKSON = TraceReader.builder().setParallelism(1).setByteScanner(false).build();
+  private static final TraceReader PARALLEL = TraceReader.builder().setParallelism(3).build();
   private static final List<String> FIXTURES = List.of("seed-cell.otlp.jsonl", "aider-cell.official-otlp-stdout-1.63.jsonl",
       "seed-cell.tempo-v1.json", "seed-cell.tempo-v2.json", "seed-cell.jaeger.json", "seed-cell.zipkin.json");
 
@@ -91,6 +92,15 @@ class ByteScannerDifferentialTest {
   }
 
   @Test
+  void aFileOfManyChunksReadInParallelFindsEveryAttributeInTheFile() {
+    byte[] bytes = GeneratedOtlp.file(new Random(3), 6_000);
+    assertThat(bytes.length).as("more than one 2 MiB chunk").isGreaterThan(4 << 20);
+    String expected = describe(JACKSON, bytes, "many-chunks", true);
+    assertThat(describe(SCANNER, bytes, "many-chunks", true)).as("one thread").isEqualTo(expected);
+    assertThat(describe(PARALLEL, bytes, "many-chunks", true)).isEqualTo(expected);
+  }
+
+  @Test
   void mutatedInputsReadTheSameOrFailTheSame() throws IOException {
     List<byte[]> seeds = new ArrayList<>();
     for (String name : FIXTURES) {
@@ -117,8 +127,10 @@ class ByteScannerDifferentialTest {
     assertThat(actual).as("%s read by the byte scanner vs Jackson; input: %s", source,
         new String(input, 0, Math.min(input.length, 600), StandardCharsets.ISO_8859_1)).isEqualTo(expected);
     // From a file, attributes stay in it and are read back when asked for.
-    assertThat(describe(SCANNER, input, source, true)).as("%s from a file", source)
-        .isEqualTo(describe(JACKSON, input, source, true));
+    String fromFile = describe(JACKSON, input, source, true);
+    assertThat(describe(SCANNER, input, source, true)).as("%s from a file", source).isEqualTo(fromFile);
+    // Lines parsed on several threads find their attributes in the file too.
+    assertThat(describe(PARALLEL, input, source, true)).as("%s from a file, in parallel", source).isEqualTo(fromFile);
   }
 
   @Test
