@@ -1,0 +1,256 @@
+package dev.cabtrace.replay.read;
+
+import static dev.cabtrace.replay.read.JsonBytes.FAIL;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads an OTLP attribute list ({@code [{"key":...,"value":{...}},...]}) from its bytes, checking
+ * it and decoding only the {@link LazyAttributes#HOT hot} keys' values, as the Jackson reader
+ * would decode them. A hot value of another shape fails the read, and the line goes to Jackson.
+ */
+final class HotAttributeReader extends JsonWalker {
+
+  private static final byte[] KEY = ascii("key");
+  private static final byte[] VALUE = ascii("value");
+  private static final byte[] STRING_VALUE = ascii("stringValue");
+  private static final byte[] INT_VALUE = ascii("intValue");
+  private static final byte[] BOOL_VALUE = ascii("boolValue");
+  private static final byte[] ARRAY_VALUE = ascii("arrayValue");
+  private static final byte[] VALUES = ascii("values");
+  private static final String[] HOT_NAMES = LazyAttributes.HOT.toArray(new String[0]);
+  private static final byte[][] HOT_KEYS = new byte[HOT_NAMES.length][];
+
+  static {
+    for (int i = 0; i < HOT_NAMES.length; i++) {
+      HOT_KEYS[i] = ascii(HOT_NAMES[i]);
+    }
+  }
+
+  private final ByteStrings strings;
+  private final int[] next = new int[1];
+  private final Object[] hot = new Object[2 * HOT_NAMES.length];
+  private final Member attributeMember = this::attributeMember;
+
+  HotAttributeReader(ByteStrings strings) {
+    this.strings = strings;
+  }
+
+  /** Reads the list whose opening bracket is at {@code i}; its hot attributes are then {@link #found()}. */
+  int read(byte[] bytes, int end, int i) {
+    this.b = bytes;
+    this.end = end;
+    hotLength = 0;
+    try {
+      return array(i, attributeElement);
+    } finally {
+      this.b = null;
+    }
+  }
+
+  /** The hot keys of the list read last and their values, alternating, a later key replacing an earlier one. */
+  Object[] found() {
+    Object[] found = new Object[hotLength];
+    System.arraycopy(hot, 0, found, 0, hotLength);
+    return found;
+  }
+
+  private int hotLength;
+  private final Element attributeElement = this::attributeElement;
+
+  private int attributeElement(int i) {
+    i = attribute(i);
+    if (i != FAIL && hotIndex >= 0) {
+      hotLength = putHot(hotLength, HOT_NAMES[hotIndex], hotValue);
+    }
+    return i;
+  }
+
+  private int putHot(int length, String key, Object value) {
+    for (int k = 0; k < length; k += 2) {
+      if (hot[k] == key) {
+        hot[k + 1] = value;
+        return length;
+      }
+    }
+    hot[length] = key;
+    hot[length + 1] = value;
+    return length + 2;
+  }
+
+  // The result of attribute(): which hot key it held (-1 for none) and its value.
+  private int hotIndex;
+  private Object hotValue;
+  private int keyFound;
+  private int valueStart;
+  private int valueEnd;
+
+  /** One {"key":...,"value":{...}}; a hot key's value decoded into hotIndex/hotValue. */
+  private int attribute(int i) {
+    hotIndex = -1;
+    hotValue = null;
+    keyFound = -1;
+    valueStart = -1;
+    valueEnd = -1;
+    i = object(i, attributeMember);
+    if (i == FAIL || keyFound < 0) {
+      return i;
+    }
+    Object value = valueStart < 0 ? null : hotValue(valueStart, valueEnd);
+    if (value == null) {
+      return FAIL;
+    }
+    hotIndex = keyFound;
+    hotValue = value;
+    return i;
+  }
+
+  private int attributeMember(int name, int nameEnd, int value) {
+    if (JsonBytes.equalsAscii(b, name, nameEnd, KEY)) {
+      int close = keyFound == -1 && b[value] == '"' ? JsonBytes.plainStringEnd(b, value, end) : FAIL;
+      if (close == FAIL) {
+        return FAIL;
+      }
+      keyFound = hot(value + 1, close);
+      // A second "key" is Jackson's to judge; -2 marks a non-hot key as seen.
+      keyFound = keyFound < 0 ? -2 : keyFound;
+      return close + 1;
+    }
+    if (JsonBytes.equalsAscii(b, name, nameEnd, VALUE)) {
+      if (valueStart != -1 || b[value] != '{') {
+        return FAIL;
+      }
+      valueStart = value;
+      valueEnd = JsonBytes.skipValue(b, value, end);
+      return valueEnd;
+    }
+    return JsonBytes.skipValue(b, value, end);
+  }
+
+  /** Which hot key the bytes are, or -1. */
+  private int hot(int start, int close) {
+    int length = close - start;
+    if (length < 7 || (b[start] != 'c' && b[start] != 'g')) {
+      return -1;
+    }
+    for (int k = 0; k < HOT_KEYS.length; k++) {
+      if (HOT_KEYS[k].length == length && JsonBytes.equalsAscii(b, start, close, HOT_KEYS[k])) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  /** A hot attribute's AnyValue with exactly one simple field, decoded as the Jackson reader does; else null. */
+  private Object hotValue(int i, int valueEnd) {
+    i = JsonBytes.skipWhitespace(b, i + 1, valueEnd);
+    int keyEnd = key(i);
+    if (keyEnd == FAIL) {
+      return null;
+    }
+    int value = valueAfter(keyEnd);
+    if (value == FAIL) {
+      return null;
+    }
+    Object decoded;
+    int after;
+    if (JsonBytes.equalsAscii(b, i + 1, keyEnd, STRING_VALUE)) {
+      if (b[value] != '"') {
+        return null;
+      }
+      int close = JsonBytes.plainStringEnd(b, value, end);
+      if (close == FAIL) {
+        return null;
+      }
+      decoded = strings.get(b, value + 1, close);
+      after = close + 1;
+    } else if (JsonBytes.equalsAscii(b, i + 1, keyEnd, INT_VALUE)) {
+      long number = JsonBytes.smallUnsigned(b, value, end, next);
+      if (number < 0) {
+        return null;
+      }
+      decoded = number;
+      after = next[0];
+    } else if (JsonBytes.equalsAscii(b, i + 1, keyEnd, ARRAY_VALUE)) {
+      List<Object> list = stringArray(value);
+      if (list == null) {
+        return null;
+      }
+      decoded = list;
+      after = next[0];
+    } else if (JsonBytes.equalsAscii(b, i + 1, keyEnd, BOOL_VALUE)) {
+      if (b[value] == 't') {
+        decoded = Boolean.TRUE;
+        after = value + 4;
+      } else if (b[value] == 'f') {
+        decoded = Boolean.FALSE;
+        after = value + 5;
+      } else {
+        return null;
+      }
+    } else {
+      return null;
+    }
+    // Exactly one field: the value's object closes right after it.
+    after = JsonBytes.skipWhitespace(b, after, valueEnd);
+    return after == valueEnd - 1 && b[after] == '}' ? decoded : null;
+  }
+
+  /**
+   * {"values":[{"stringValue":"..."},...]} at {@code i}, as the Jackson reader's list; the
+   * position after it in {@code next[0]}. Null for anything else.
+   */
+  private List<Object> stringArray(int i) {
+    if (b[i] != '{') {
+      return null;
+    }
+    int close = JsonBytes.skipValue(b, i, end);
+    i = JsonBytes.skipWhitespace(b, i + 1, close);
+    int keyEnd = key(i);
+    if (keyEnd == FAIL || !JsonBytes.equalsAscii(b, i + 1, keyEnd, VALUES)) {
+      return null;
+    }
+    i = valueAfter(keyEnd);
+    if (i == FAIL || b[i] != '[') {
+      return null;
+    }
+    List<Object> values = new ArrayList<>(2);
+    i = JsonBytes.skipWhitespace(b, i + 1, close);
+    while (b[i] != ']') {
+      if (b[i] != '{') {
+        return null;
+      }
+      int itemKey = key(JsonBytes.skipWhitespace(b, i + 1, close));
+      if (itemKey == FAIL || !JsonBytes.equalsAscii(b, JsonBytes.skipWhitespace(b, i + 1, close) + 1, itemKey, STRING_VALUE)) {
+        return null;
+      }
+      int text = valueAfter(itemKey);
+      if (text == FAIL || b[text] != '"') {
+        return null;
+      }
+      int textEnd = JsonBytes.plainStringEnd(b, text, end);
+      if (textEnd == FAIL) {
+        return null;
+      }
+      values.add(strings.get(b, text + 1, textEnd));
+      i = JsonBytes.skipWhitespace(b, textEnd + 1, close);
+      if (b[i] != '}') {
+        return null;
+      }
+      i = JsonBytes.skipWhitespace(b, i + 1, close);
+      if (b[i] == ',') {
+        i = JsonBytes.skipWhitespace(b, i + 1, close);
+        if (b[i] == ']') {
+          return null;
+        }
+      }
+    }
+    i = JsonBytes.skipWhitespace(b, i + 1, close);
+    if (i != close - 1 || b[i] != '}') {
+      return null;
+    }
+    next[0] = close;
+    return List.copyOf(values);
+  }
+}
