@@ -20,13 +20,13 @@ final class TokensCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     TokenLedger ledger;
-    if (source.from != null || "-".equals(source.file)) {
-      ledger = TokenLedger.of(source.load());
-    } else {
+    if (source.isFile()) {
       // A file streams: no timeline, memory that does not grow with the spans.
       TokenLedger.Accumulator tokens = new TokenLedger.Accumulator(java.nio.file.Path.of(source.file).toString());
-      source.facts(tokens);
+      source.streamFile(tokens);
       ledger = tokens.ledger();
+    } else {
+      ledger = TokenLedger.of(source.load());
     }
     if (json) {
       TimelineJson.ledger(ledger, spec.commandLine().getOut());

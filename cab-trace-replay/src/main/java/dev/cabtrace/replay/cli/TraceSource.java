@@ -49,7 +49,7 @@ final class TraceSource {
    * timeline; from stdin or a backend, out of the timeline.
    */
   TraceFacts facts(Consumer<TimelineSpan> also) throws TraceReadException {
-    if (from != null || "-".equals(file)) {
+    if (!isFile()) {
       return TraceFacts.of(load(), also);
     }
     LoadProgress progress = LoadProgress.forFile(file);
@@ -60,6 +60,23 @@ final class TraceSource {
         progress.done();
       }
     }
+  }
+
+  /** Streams the spans of the file, which is neither stdin nor a backend's trace, to {@code each}. */
+  void streamFile(Consumer<TimelineSpan> each) throws TraceReadException {
+    LoadProgress progress = LoadProgress.forFile(file);
+    try {
+      reader(progress).stream(Path.of(file), each);
+    } finally {
+      if (progress != null) {
+        progress.done();
+      }
+    }
+  }
+
+  /** Whether the trace is a file that can be streamed: not stdin, not a backend's. */
+  boolean isFile() {
+    return from == null && !"-".equals(file);
   }
 
   private TraceReader reader(LoadProgress progress) {
