@@ -22,9 +22,6 @@ import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -451,14 +448,14 @@ final class ProtoSpans {
   @SuppressWarnings("unchecked")
   private void putArray(AttributesBuilder attributes, int keyAt, int keyLength, AnyValue array) throws Malformed {
     List<AnyValue> values = (List<AnyValue>) array.value;
-    Kind only = values.isEmpty() ? Kind.STRING : values.get(0).kind;
+    AnyValueKind only = values.isEmpty() ? AnyValueKind.STRING : values.get(0).kind;
     for (AnyValue value : values) {
       if (value.kind != only) {
-        only = Kind.NOT_SET;
+        only = AnyValueKind.NOT_SET;
         break;
       }
     }
-    if (only != Kind.STRING && only != Kind.BOOL && only != Kind.INT && only != Kind.DOUBLE) {
+    if (only != AnyValueKind.STRING && only != AnyValueKind.BOOL && only != AnyValueKind.INT && only != AnyValueKind.DOUBLE) {
       attributes.put(AttributeKey.valueKey(decode(keyAt, keyLength)), array.toValue());
       return;
     }
@@ -470,16 +467,16 @@ final class ProtoSpans {
         List.copyOf(elements));
   }
 
-  private static Kind arrayOf(Kind element) {
+  private static AnyValueKind arrayOf(AnyValueKind element) {
     switch (element) {
       case BOOL:
-        return Kind.BOOL_ARRAY;
+        return AnyValueKind.BOOL_ARRAY;
       case INT:
-        return Kind.INT_ARRAY;
+        return AnyValueKind.INT_ARRAY;
       case DOUBLE:
-        return Kind.DOUBLE_ARRAY;
+        return AnyValueKind.DOUBLE_ARRAY;
       default:
-        return Kind.STRING_ARRAY;
+        return AnyValueKind.STRING_ARRAY;
     }
   }
 
@@ -497,25 +494,25 @@ final class ProtoSpans {
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       switch (tag) {
         case (1 << 3) | LENGTH:
-          value = new AnyValue(Kind.STRING, text(in, base));
+          value = new AnyValue(AnyValueKind.STRING, text(in, base));
           break;
         case (2 << 3) | VARINT:
-          value = new AnyValue(Kind.BOOL, in.readBool());
+          value = new AnyValue(AnyValueKind.BOOL, in.readBool());
           break;
         case (3 << 3) | VARINT:
-          value = new AnyValue(Kind.INT, in.readInt64());
+          value = new AnyValue(AnyValueKind.INT, in.readInt64());
           break;
         case (4 << 3) | FIXED64:
-          value = new AnyValue(Kind.DOUBLE, in.readDouble());
+          value = new AnyValue(AnyValueKind.DOUBLE, in.readDouble());
           break;
         case (5 << 3) | LENGTH:
         case (6 << 3) | LENGTH: {
-          Kind kind = tag == ((5 << 3) | LENGTH) ? Kind.ARRAY : Kind.KVLIST;
+          AnyValueKind kind = tag == ((5 << 3) | LENGTH) ? AnyValueKind.ARRAY : AnyValueKind.KVLIST;
           List<Object> elements = value.kind == kind ? copy(value.value) : new ArrayList<>();
           int nested = in.pushLimit(in.readRawVarint32());
           for (int field = in.readTag(); field != 0; field = in.readTag()) {
             if (field == tag(1, LENGTH)) {
-              elements.add(kind == Kind.ARRAY ? anyValue(in, base, null, depth + 1) : entry(in, base, depth + 1));
+              elements.add(kind == AnyValueKind.ARRAY ? anyValue(in, base, null, depth + 1) : entry(in, base, depth + 1));
             } else {
               in.skipField(field);
             }
@@ -525,7 +522,7 @@ final class ProtoSpans {
           break;
         }
         case (7 << 3) | LENGTH:
-          value = new AnyValue(Kind.BYTES, in.readByteArray());
+          value = new AnyValue(AnyValueKind.BYTES, in.readByteArray());
           break;
         case (8 << 3) | VARINT:
           // string_value_strindex: an index into a profile's string table, meaningless here.
@@ -622,136 +619,4 @@ final class ProtoSpans {
   }
 
   /** The cases of an AnyValue, and the attribute types they become. */
-  private enum Kind {
-    STRING, BOOL, INT, DOUBLE, ARRAY, KVLIST, BYTES, NOT_SET, STRING_ARRAY, BOOL_ARRAY, INT_ARRAY, DOUBLE_ARRAY
-  }
-
-  /** An AnyValue as read: a String, Boolean, Long, Double, byte[], or a list of AnyValue or KeyValue. */
-  private static final class AnyValue {
-    static final AnyValue NOT_SET = new AnyValue(Kind.NOT_SET, null);
-
-    final Kind kind;
-    final Object value;
-
-    AnyValue(Kind kind, Object value) {
-      this.kind = kind;
-      this.value = value;
-    }
-
-    @SuppressWarnings("unchecked")
-    Value<?> toValue() {
-      switch (kind) {
-        case STRING:
-          return Value.of((String) value);
-        case BOOL:
-          return Value.of((Boolean) value);
-        case INT:
-          return Value.of((Long) value);
-        case DOUBLE:
-          return Value.of((Double) value);
-        case BYTES:
-          return Value.of((byte[]) value);
-        case ARRAY:
-          List<Value<?>> elements = new ArrayList<>();
-          for (AnyValue element : (List<AnyValue>) value) {
-            elements.add(element.toValue());
-          }
-          return Value.of(elements);
-        case KVLIST:
-          return Value.of(((List<KeyValue>) value).toArray(new KeyValue[0]));
-        default:
-          return Value.empty();
-      }
-    }
-  }
-
-  /**
-   * The strings of one request by their bytes, and the attribute keys made of them: spans of one
-   * request repeat the same keys, names and short values, so each is decoded (and each key made)
-   * once. A slot holds the latest text that hashed to it.
-   */
-  private static final class TextCache {
-    private static final int SLOTS = 256;
-
-    private final int[] at = new int[SLOTS];
-    private final int[] lengths = new int[SLOTS];
-    private final String[] texts = new String[SLOTS];
-    private final AttributeKey<?>[] keys = new AttributeKey<?>[SLOTS];
-    private final Kind[] keyKinds = new Kind[SLOTS];
-    private byte[] source;
-
-    String text(byte[] bytes, int offset, int length) throws Malformed {
-      int slot = slot(bytes, offset, length);
-      if (texts[slot] != null && same(bytes, offset, length, slot)) {
-        return texts[slot];
-      }
-      String text = decode(bytes, offset, length);
-      source = bytes;
-      at[slot] = offset;
-      lengths[slot] = length;
-      texts[slot] = text;
-      keys[slot] = null;
-      return text;
-    }
-
-    AttributeKey<?> key(byte[] bytes, int offset, int length, Kind kind) throws Malformed {
-      String name = text(bytes, offset, length);
-      int slot = slot(bytes, offset, length);
-      if (texts[slot] != name) {
-        return key(name, kind);
-      }
-      if (keys[slot] == null || keyKinds[slot] != kind) {
-        keys[slot] = key(name, kind);
-        keyKinds[slot] = kind;
-      }
-      return keys[slot];
-    }
-
-    private static AttributeKey<?> key(String name, Kind kind) {
-      switch (kind) {
-        case BOOL:
-          return AttributeKey.booleanKey(name);
-        case INT:
-          return AttributeKey.longKey(name);
-        case DOUBLE:
-          return AttributeKey.doubleKey(name);
-        case STRING_ARRAY:
-          return AttributeKey.stringArrayKey(name);
-        case BOOL_ARRAY:
-          return AttributeKey.booleanArrayKey(name);
-        case INT_ARRAY:
-          return AttributeKey.longArrayKey(name);
-        case DOUBLE_ARRAY:
-          return AttributeKey.doubleArrayKey(name);
-        default:
-          return AttributeKey.stringKey(name);
-      }
-    }
-
-    private boolean same(byte[] bytes, int offset, int length, int slot) {
-      return source == bytes && lengths[slot] == length
-          && Arrays.equals(bytes, offset, offset + length, bytes, at[slot], at[slot] + length);
-    }
-
-    private static int slot(byte[] bytes, int offset, int length) {
-      int hash = length;
-      for (int i = offset; i < offset + length; i++) {
-        hash = 31 * hash + bytes[i];
-      }
-      return (hash ^ (hash >>> 16)) & (SLOTS - 1);
-    }
-
-    static String decode(byte[] bytes, int offset, int length) throws Malformed {
-      for (int i = offset; i < offset + length; i++) {
-        if (bytes[i] < 0) {
-          try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, offset, length)).toString();
-          } catch (CharacterCodingException e) {
-            throw new Malformed("a string field is not UTF-8");
-          }
-        }
-      }
-      return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
-    }
-  }
 }

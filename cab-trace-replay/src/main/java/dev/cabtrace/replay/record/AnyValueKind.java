@@ -1,0 +1,6 @@
+package dev.cabtrace.replay.record;
+
+/** What an OTLP AnyValue (or an attribute's array of them) holds. */
+enum AnyValueKind {
+  STRING, BOOL, INT, DOUBLE, ARRAY, KVLIST, BYTES, NOT_SET, STRING_ARRAY, BOOL_ARRAY, INT_ARRAY, DOUBLE_ARRAY
+}
