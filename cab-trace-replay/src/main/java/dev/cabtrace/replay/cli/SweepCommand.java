@@ -117,7 +117,7 @@ final class SweepCommand implements Callable<Integer> {
     List<Callable<String>> cells = new ArrayList<>();
     if (from != null) {
       for (String traceId : BackendSearch.search(from, sweepId, service, limit, window, System.currentTimeMillis())) {
-        cells.add(() -> count(ledger, () -> TraceFacts.of(BackendFetch.fetch(reader, from, traceId))));
+        cells.add(() -> count(ledger, () -> BackendFetch.fetchFacts(reader, from, traceId)));
       }
     } else {
       for (Path file : captureFiles(ledger)) {

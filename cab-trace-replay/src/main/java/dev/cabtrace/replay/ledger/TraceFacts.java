@@ -5,6 +5,7 @@ import dev.cabtrace.replay.read.TraceReader;
 import dev.cabtrace.replay.timeline.LoadWarning;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,16 @@ public final class TraceFacts {
     Gatherer gatherer = new Gatherer();
     List<LoadWarning> warnings = reader.stream(file, gatherer.andThen(also));
     return new TraceFacts(file.toString(), gatherer, warnings);
+  }
+
+  /**
+   * The facts of the trace {@code in} holds (any format {@link TraceReader} reads), streamed as
+   * from a file; {@code source} names it in messages. Does not close it.
+   */
+  public static TraceFacts read(InputStream in, String source, TraceReader reader) throws TraceReadException {
+    Gatherer gatherer = new Gatherer();
+    List<LoadWarning> warnings = reader.stream(in, source, gatherer);
+    return new TraceFacts(source, gatherer, warnings);
   }
 
   /** The facts of a timeline already loaded. */

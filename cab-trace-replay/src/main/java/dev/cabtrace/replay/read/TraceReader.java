@@ -122,8 +122,31 @@ public final class TraceReader {
     }
     TimelineBuilder builder = TimelineBuilder.streaming(file.toString(), each);
     readFile(file, builder, true);
+    return finishStream(builder, file.toString());
+  }
+
+  /**
+   * As {@link #stream(Path, Consumer)}, for a trace read from {@code in} (a backend's answer,
+   * stdin), called {@code source} in messages. Does not close it.
+   */
+  public List<LoadWarning> stream(InputStream in, String source, Consumer<TimelineSpan> each)
+      throws TraceReadException {
+    Objects.requireNonNull(in, "in");
+    Objects.requireNonNull(each, "each");
+    TimelineBuilder builder = TimelineBuilder.streaming(source, each);
+    try {
+      readInto(in, source, builder, true, null, 1 << 16);
+    } catch (TraceReadException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new TraceReadException("cannot read " + source + ": " + e.getMessage());
+    }
+    return finishStream(builder, source);
+  }
+
+  private static List<LoadWarning> finishStream(TimelineBuilder builder, String source) throws TraceReadException {
     if (builder.size() == 0) {
-      throw new TraceReadException(file + ": no spans found");
+      throw new TraceReadException(source + ": no spans found");
     }
     return builder.warnings();
   }

@@ -56,6 +56,21 @@ class TraceFactsTest {
   }
 
   @Test
+  void aBackendsAnswerInAnyFormatStreamsToTheFactsOfItsTimeline() throws IOException {
+    for (String name : List.of("seed-cell.zipkin.json", "seed-cell.jaeger.json", "seed-cell.tempo-v2.json", "seed-cell.otlp.jsonl")) {
+      Timeline timeline = TraceReader.create().read(fixture(name));
+      TraceFacts facts;
+      try (InputStream in = Files.newInputStream(fixture(name))) {
+        facts = TraceFacts.read(in, name, TraceReader.create());
+      }
+      assertThat(facts.score()).as(name).isEqualTo(CellScore.of(timeline));
+      assertThat(facts.spans()).as(name).isEqualTo(timeline.size());
+      assertThat(facts.identity("cab.tui")).as(name).isEqualTo(SweepLedger.Builder.identityOf(timeline, "cab.tui"));
+      assertThat(facts.source()).isEqualTo(name);
+    }
+  }
+
+  @Test
   void generatedCellsInAnyOrderWithRepeatsGiveTheFactsOfTheirTimelines() throws IOException {
     Random random = new Random(11);
     for (int cell = 0; cell < 200; cell++) {
