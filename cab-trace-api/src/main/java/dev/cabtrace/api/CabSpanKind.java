@@ -21,6 +21,15 @@ public enum CabSpanKind {
   /** One call to a model endpoint, carrying its token record. */
   MODEL_CALL;
 
+  private static final CabSpanKind[] KINDS = values(); // values() copies its array on every call
+  private static final Optional<?>[] FOUND = new Optional<?>[KINDS.length];
+
+  static {
+    for (CabSpanKind kind : KINDS) {
+      FOUND[kind.ordinal()] = Optional.of(kind);
+    }
+  }
+
   private final String value = name().toLowerCase(Locale.ROOT);
 
   /** The attribute value, for example {@code task_setup}. */
@@ -30,9 +39,11 @@ public enum CabSpanKind {
 
   /** Returns the kind whose {@link #value()} is {@code value}, if any. */
   public static Optional<CabSpanKind> fromValue(String value) {
-    for (CabSpanKind kind : values()) {
+    for (CabSpanKind kind : KINDS) {
       if (kind.value.equals(value)) {
-        return Optional.of(kind);
+        @SuppressWarnings("unchecked")
+        Optional<CabSpanKind> found = (Optional<CabSpanKind>) FOUND[kind.ordinal()];
+        return found;
       }
     }
     return Optional.empty();

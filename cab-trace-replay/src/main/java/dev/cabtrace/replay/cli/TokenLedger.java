@@ -5,6 +5,7 @@ import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import dev.cabtrace.replay.timeline.TokenTotals;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -48,10 +49,16 @@ final class TokenLedger {
    */
   static final class Accumulator implements Consumer<TimelineSpan> {
     private final String source;
-    private final Map<String, TokenTotals> byCell = new TreeMap<>();
-    private final Map<String, TokenTotals> byModel = new TreeMap<>();
-    private final Map<String, Long> passes = new TreeMap<>();
-    private TokenTotals total = TokenTotals.ZERO;
+    // Sums kept mutable while the spans stream by, and the last cell's and model's remembered:
+    // spans come a cell at a time, and their ids are the same string instances.
+    private final Map<String, Sum> byCell = new HashMap<>();
+    private final Map<String, Sum> byModel = new HashMap<>();
+    private final Map<String, Long> passes = new HashMap<>();
+    private final Sum total = new Sum();
+    private String lastCell;
+    private Sum lastCellSum;
+    private String lastModel;
+    private Sum lastModelSum;
 
     Accumulator(String source) {
       this.source = source;
@@ -65,10 +72,19 @@ final class TokenLedger {
       }
       ModelCall call = ModelCall.of(span);
       if (call != null) {
-        TokenTotals one = TokenTotals.ZERO.plus(call);
-        byCell.merge(cellOf(span), one, TokenLedger::sum);
-        byModel.merge(call.model(), one, TokenLedger::sum);
-        total = sum(total, one);
+        String cell = cellOf(span);
+        if (cell != lastCell) {
+          lastCell = cell;
+          lastCellSum = byCell.computeIfAbsent(cell, key -> new Sum());
+        }
+        String model = call.model();
+        if (model != lastModel) {
+          lastModel = model;
+          lastModelSum = byModel.computeIfAbsent(model, key -> new Sum());
+        }
+        lastCellSum.add(call);
+        lastModelSum.add(call);
+        total.add(call);
       }
     }
 
@@ -79,26 +95,46 @@ final class TokenLedger {
 
     TokenLedger ledger() {
       for (String cell : passes.keySet()) {
-        byCell.putIfAbsent(cell, TokenTotals.ZERO);
+        byCell.putIfAbsent(cell, new Sum());
       }
       List<Row> cells = new ArrayList<>();
-      for (Map.Entry<String, TokenTotals> cell : byCell.entrySet()) {
+      for (Map.Entry<String, Sum> cell : new TreeMap<>(byCell).entrySet()) {
+        TokenTotals tokens = cell.getValue().totals();
         Long passed = passes.get(cell.getKey());
-        Long perCorrect = passed == null || passed == 0 ? null : cell.getValue().total() / passed;
-        cells.add(new Row(cell.getKey(), cell.getValue(), passed, perCorrect));
+        Long perCorrect = passed == null || passed == 0 ? null : tokens.total() / passed;
+        cells.add(new Row(cell.getKey(), tokens, passed, perCorrect));
       }
       List<Row> models = new ArrayList<>();
-      for (Map.Entry<String, TokenTotals> model : byModel.entrySet()) {
-        models.add(new Row(model.getKey(), model.getValue(), null, null));
+      for (Map.Entry<String, Sum> model : new TreeMap<>(byModel).entrySet()) {
+        models.add(new Row(model.getKey(), model.getValue().totals(), null, null));
       }
-      return new TokenLedger(cells, models, total);
+      return new TokenLedger(cells, models, total.totals());
     }
   }
 
-  private static TokenTotals sum(TokenTotals a, TokenTotals b) {
-    return new TokenTotals(
-        a.input() + b.input(), a.output() + b.output(), a.cacheRead() + b.cacheRead(),
-        a.reasoning() + b.reasoning(), a.calls() + b.calls(), a.unknownCalls() + b.unknownCalls());
+  /** {@link TokenTotals} being summed. */
+  private static final class Sum {
+    private long input;
+    private long output;
+    private long cacheRead;
+    private long reasoning;
+    private long calls;
+    private long unknownCalls;
+
+    void add(ModelCall call) {
+      Long in = call.inputTokens();
+      Long out = call.outputTokens();
+      input += in == null ? 0 : in;
+      output += out == null ? 0 : out;
+      cacheRead += call.cacheReadInputTokens() == null ? 0 : call.cacheReadInputTokens();
+      reasoning += call.reasoningOutputTokens() == null ? 0 : call.reasoningOutputTokens();
+      calls++;
+      unknownCalls += in == null || out == null ? 1 : 0;
+    }
+
+    TokenTotals totals() {
+      return new TokenTotals(input, output, cacheRead, reasoning, calls, unknownCalls);
+    }
   }
 
   List<Row> cells() {

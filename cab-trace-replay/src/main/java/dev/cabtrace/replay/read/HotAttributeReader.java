@@ -29,6 +29,7 @@ final class HotAttributeReader extends JsonWalker {
   }
 
   private final ByteStrings strings;
+  private final List<Object> values = new ArrayList<>(4);
   private final int[] next = new int[1];
   private final Object[] hot = new Object[2 * HOT_NAMES.length];
   private final Member attributeMember = this::attributeMember;
@@ -57,6 +58,24 @@ final class HotAttributeReader extends JsonWalker {
   }
 
   private int hotLength;
+  // Most spans' hot attributes are the same few sets (a tool call's kind, say): one map per set seen lately.
+  private final LazyAttributes[] recent = new LazyAttributes[256];
+
+  /** The hot attributes of the list read last, as all of a span's attributes (a ledger's stream). */
+  LazyAttributes onlyHot(LazyAttributes.Decoder decoder) {
+    int hash = hotLength;
+    for (int k = 0; k < hotLength; k++) {
+      hash = 31 * hash + hot[k].hashCode();
+    }
+    int slot = (hash ^ (hash >>> 16)) & (recent.length - 1);
+    LazyAttributes cached = recent[slot];
+    if (cached != null && cached.hotEquals(hot, hotLength)) {
+      return cached;
+    }
+    LazyAttributes made = new LazyAttributes(null, found(), decoder);
+    recent[slot] = made;
+    return made;
+  }
   private final Element attributeElement = this::attributeElement;
 
   private int attributeElement(int i) {
@@ -197,6 +216,23 @@ final class HotAttributeReader extends JsonWalker {
     return after == valueEnd - 1 && b[after] == '}' ? decoded : null;
   }
 
+  // Finish reasons are nearly always one of a few: one list per distinct single reason.
+  private final java.util.Map<String, List<Object>> singletons = new java.util.IdentityHashMap<>();
+
+  private List<Object> listOf(List<Object> values) {
+    if (values.size() != 1) {
+      return List.copyOf(values);
+    }
+    List<Object> one = singletons.get(values.get(0));
+    if (one == null) {
+      one = List.of(values.get(0));
+      if (singletons.size() < 64) {
+        singletons.put((String) values.get(0), one);
+      }
+    }
+    return one;
+  }
+
   /**
    * {"values":[{"stringValue":"..."},...]} at {@code i}, as the Jackson reader's list; the
    * position after it in {@code next[0]}. Null for anything else.
@@ -215,7 +251,8 @@ final class HotAttributeReader extends JsonWalker {
     if (i == FAIL || b[i] != '[') {
       return null;
     }
-    List<Object> values = new ArrayList<>(2);
+    List<Object> values = this.values;
+    values.clear();
     i = JsonBytes.skipWhitespace(b, i + 1, close);
     while (b[i] != ']') {
       if (b[i] != '{') {
@@ -251,6 +288,6 @@ final class HotAttributeReader extends JsonWalker {
       return null;
     }
     next[0] = close;
-    return List.copyOf(values);
+    return listOf(values);
   }
 }

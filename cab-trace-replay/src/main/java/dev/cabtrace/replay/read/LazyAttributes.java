@@ -26,8 +26,18 @@ final class LazyAttributes extends AbstractMap<String, Object> {
       "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens",
       "gen_ai.usage.reasoning.output_tokens");
 
+  // Each hot key's bit: a key that is not among a span's hot ones is known absent at once.
+  private static final java.util.IdentityHashMap<String, Integer> HOT_BITS = new java.util.IdentityHashMap<>();
+
+  static {
+    for (String key : HOT) {
+      HOT_BITS.put(key, HOT_BITS.size());
+    }
+  }
+
   private final byte[] json;
   private final Object[] hot;
+  private final int hotBits;
   private final Decoder decoder;
   private final FileSlices file;
   private final long position;
@@ -42,6 +52,7 @@ final class LazyAttributes extends AbstractMap<String, Object> {
   LazyAttributes(byte[] json, Object[] hot, Decoder decoder) {
     this.json = json;
     this.hot = hot;
+    this.hotBits = bits(hot);
     this.decoder = decoder;
     this.file = null;
     this.position = 0;
@@ -56,14 +67,40 @@ final class LazyAttributes extends AbstractMap<String, Object> {
   LazyAttributes(FileSlices file, long position, int length, Object[] hot, Decoder decoder) {
     this.json = null;
     this.hot = hot;
+    this.hotBits = bits(hot);
     this.decoder = decoder;
     this.file = file;
     this.position = position;
     this.length = length;
   }
 
+  private static int bits(Object[] hot) {
+    int bits = 0;
+    for (int i = 0; i < hot.length; i += 2) {
+      bits |= 1 << HOT_BITS.get(hot[i]);
+    }
+    return bits;
+  }
+
+  /** Whether the hot attributes are the first {@code length} of {@code keysAndValues}. */
+  boolean hotEquals(Object[] keysAndValues, int length) {
+    if (hot.length != length) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      if (!hot[i].equals(keysAndValues[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Override
   public Object get(Object key) {
+    Integer bit = HOT_BITS.get(key);
+    if (bit != null && (hotBits & (1 << bit)) == 0) {
+      return null; // a hot key (the same instance: literals are interned) this span does not have
+    }
     for (int i = 0; i < hot.length; i += 2) {
       if (hot[i] == key) {
         return hot[i + 1];
@@ -122,19 +159,46 @@ final class LazyAttributes extends AbstractMap<String, Object> {
 
   /** Decodes attribute bytes with the Jackson reader, as if they had been read with the span. */
   static final class Decoder {
-    private final JsonFactory json;
+    private final int maxStringBytes;
+    private volatile JsonFactory json;
 
-    Decoder(JsonFactory json) {
-      this.json = json;
+    /** Strings (and lines) longer than {@code maxStringBytes} are refused. */
+    Decoder(int maxStringBytes) {
+      this.maxStringBytes = maxStringBytes;
+    }
+
+    /**
+     * The Jackson factory every reader of a load shares; made when first needed, which for a file
+     * the byte scanner reads whole may be never.
+     */
+    JsonFactory json() {
+      JsonFactory made = json;
+      if (made == null) {
+        synchronized (this) {
+          made = json;
+          if (made == null) {
+            made = JsonFactory.builder()
+                .streamReadConstraints(
+                    com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                        .maxNestingDepth(200)
+                        .maxStringLength(maxStringBytes)
+                        .maxNumberLength(64)
+                        .build())
+                .build();
+            json = made;
+          }
+        }
+      }
+      return made;
     }
 
     JsonParser parser(byte[] bytes, int offset, int length) throws IOException {
-      return json.createParser(bytes, offset, length);
+      return json().createParser(bytes, offset, length);
     }
 
     /** The attributes, or null if the bytes are not an attribute list. */
     Map<String, Object> tryDecode(byte[] bytes) {
-      try (JsonParser parser = json.createParser(bytes)) {
+      try (JsonParser parser = json().createParser(bytes)) {
         parser.nextToken();
         ReadContext context = new ReadContext(SpanSink.flagging(new boolean[1]), "");
         Map<String, Object> decoded = new OtlpJsonReader(context).readKeyValues(parser);
@@ -145,7 +209,7 @@ final class LazyAttributes extends AbstractMap<String, Object> {
     }
 
     Map<String, Object> decode(byte[] bytes) {
-      try (JsonParser parser = json.createParser(bytes)) {
+      try (JsonParser parser = json().createParser(bytes)) {
         parser.nextToken();
         ReadContext context = new ReadContext(SpanSink.flagging(new boolean[1]), "");
         return Collections.unmodifiableMap(new OtlpJsonReader(context).readKeyValues(parser));

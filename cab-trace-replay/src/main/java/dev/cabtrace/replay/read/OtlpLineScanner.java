@@ -48,6 +48,8 @@ final class OtlpLineScanner extends JsonWalker {
   private final RepeatedObjects repeated;
   private final HotAttributeReader hotAttributes;
   private final List<TimelineSpan.Builder> pending = new ArrayList<>();
+  // Builders are kept from line to line: the sink builds each span as it is handed on.
+  private final List<TimelineSpan.Builder> builders = new ArrayList<>();
   private final int[] next = new int[1];
   private final boolean[] hexOk = new boolean[1];
   private int lineStart;
@@ -189,7 +191,11 @@ final class OtlpLineScanner extends JsonWalker {
   }
 
   private int span(int i) {
-    span = TimelineSpan.builder();
+    int used = pending.size();
+    if (used == builders.size()) {
+      builders.add(TimelineSpan.builder());
+    }
+    span = builders.get(used).clear();
     sawAttributes = false;
     sawEvents = false;
     sawStatus = false;
@@ -379,10 +385,12 @@ final class OtlpLineScanner extends JsonWalker {
     if (after == FAIL) {
       return FAIL;
     }
-    Object[] found = hotAttributes.found();
     if (hotOnly) {
-      span.setAttributes(new LazyAttributes(null, found, decoder));
-    } else if (context.file != null) {
+      span.setAttributes(hotAttributes.onlyHot(decoder));
+      return after;
+    }
+    Object[] found = hotAttributes.found();
+    if (context.file != null) {
       span.setAttributes(new LazyAttributes(context.file, context.lineOffset + i - lineStart, after - i, found, decoder));
     } else {
       span.setAttributes(new LazyAttributes(Arrays.copyOfRange(b, i, after), found, decoder));

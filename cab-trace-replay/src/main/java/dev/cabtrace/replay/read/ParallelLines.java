@@ -2,8 +2,8 @@ package dev.cabtrace.replay.read;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Deque;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -11,14 +11,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Parses a JSON Lines file on several threads: lines go out in chunks, each parsed into its own
- * buffer, and the buffers are handed on in file order, so the result is what one thread would
- * have found. At most a few chunks are in flight, so memory stays bounded for any file size.
+ * Parses a JSON Lines file on several threads: each block of lines ({@link LineBlocks}) is parsed
+ * where it lies into its own buffer, and the buffers are handed on in file order, so the result is
+ * what one thread would have found. At most a few blocks are in flight and they are refilled, not
+ * reallocated, so memory stays bounded for any file size.
  */
 final class ParallelLines {
 
-  private static final int CHUNK_BYTES = 2 * 1024 * 1024;
-  private static final int CHUNK_LINES = 2048;
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final TraceReader reader;
@@ -26,18 +25,34 @@ final class ParallelLines {
   private final int threads;
   private final boolean hotOnly;
   private final FileSlices file;
+  private final int blockBytes;
   private final boolean[] clampGiven = new boolean[1];
+  // One context per parsing thread: its interners and scanner serve every block that thread parses.
+  private final ThreadLocal<ReadContext> contexts;
 
-  ParallelLines(TraceReader reader, String source, int threads, boolean hotOnly, FileSlices file) {
+  ParallelLines(TraceReader reader, String source, int threads, boolean hotOnly, FileSlices file, int blockBytes) {
     this.reader = reader;
     this.source = source;
     this.threads = threads;
     this.hotOnly = hotOnly;
     this.file = file;
+    this.blockBytes = blockBytes;
+    this.contexts = ThreadLocal.withInitial(() -> {
+      ReadContext context = new ReadContext(new SpanSink.Buffered(), source);
+      context.hotOnly = hotOnly;
+      context.file = file;
+      return context;
+    });
   }
 
-  /** Reads the line the reader stands on and every line after it. */
-  void read(LineReader lines, SpanSink sink) throws IOException {
+  /** What one block held: its spans and warnings, numbered from its first line, and how many lines. */
+  private record Parsed(LineBlocks.Block block, SpanSink.Buffered found, long lines) {}
+
+  /**
+   * Reads {@code first} from {@code start}, then every block after it; {@code linesBefore} lines
+   * came before {@code start}.
+   */
+  void read(LineBlocks blocks, LineBlocks.Block first, int start, long linesBefore, SpanSink sink) throws IOException {
     ExecutorService pool =
         Executors.newFixedThreadPool(
             threads,
@@ -46,49 +61,45 @@ final class ParallelLines {
               thread.setDaemon(true);
               return thread;
             });
-    Deque<Future<SpanSink.Buffered>> inFlight = new ArrayDeque<>();
+    Deque<Future<Parsed>> inFlight = new ArrayDeque<>();
+    Deque<LineBlocks.Block> free = new ArrayDeque<>();
+    long handedOn = linesBefore;
     try {
-      Chunk chunk = new Chunk();
-      do {
-        chunk.add(lines);
-        if (chunk.bytes >= CHUNK_BYTES || chunk.count >= CHUNK_LINES) {
-          inFlight.add(pool.submit(parse(chunk)));
-          chunk = new Chunk();
-          while (inFlight.size() >= 2 * threads) {
-            handOn(inFlight.removeFirst(), sink);
-          }
+      LineBlocks.Block block = first;
+      int from = start;
+      while (true) {
+        inFlight.add(pool.submit(parse(block, from)));
+        from = 0;
+        while (inFlight.size() >= 2 * threads) {
+          handedOn += handOn(inFlight.removeFirst(), sink, handedOn, free);
         }
-      } while (lines.next());
-      if (chunk.count > 0) {
-        inFlight.add(pool.submit(parse(chunk)));
+        block = free.isEmpty() ? new LineBlocks.Block(blockBytes) : free.pop();
+        if (!blocks.next(block)) {
+          break;
+        }
       }
       while (!inFlight.isEmpty()) {
-        handOn(inFlight.removeFirst(), sink);
+        handedOn += handOn(inFlight.removeFirst(), sink, handedOn, free);
       }
     } finally {
       pool.shutdownNow();
     }
   }
 
-  private java.util.concurrent.Callable<SpanSink.Buffered> parse(Chunk chunk) {
+  private Callable<Parsed> parse(LineBlocks.Block block, int from) {
     return () -> {
-      SpanSink.Buffered found = new SpanSink.Buffered();
-      ReadContext context = new ReadContext(found, source);
-      context.hotOnly = hotOnly;
-      context.file = file;
-      for (int i = 0; i < chunk.count; i++) {
-        context.lineOffset = chunk.fileOffsets[i];
-        reader.readLine(context, chunk.data, chunk.offsets[i], chunk.lengths[i], chunk.lineNumbers[i],
-            chunk.newline[i], chunk.tooLong[i]);
-      }
-      return found;
+      ReadContext context = contexts.get();
+      long lines = reader.readBlock(context, block, from, 1);
+      return new Parsed(block, ((SpanSink.Buffered) context.sink()).detach(), lines);
     };
   }
 
-  private void handOn(Future<SpanSink.Buffered> future, SpanSink sink) throws IOException {
-    SpanSink.Buffered found;
+  /** Hands a parsed block on, its lines numbered after {@code linesBefore}; returns its line count. */
+  private long handOn(Future<Parsed> future, SpanSink sink, long linesBefore, Deque<LineBlocks.Block> free)
+      throws IOException {
+    Parsed parsed;
     try {
-      found = future.get();
+      parsed = future.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TraceReadException("interrupted while reading " + source);
@@ -102,44 +113,9 @@ final class ParallelLines {
       }
       throw new TraceReadException("cannot read " + source + ": " + cause);
     }
-    found.drainTo(sink, source, clampGiven);
-  }
-
-  /** Lines copied out of the reader's buffer, to be parsed on another thread. */
-  private static final class Chunk {
-    byte[] data = new byte[64 * 1024];
-    int bytes;
-    int count;
-    int[] offsets = new int[256];
-    int[] lengths = new int[256];
-    long[] lineNumbers = new long[256];
-    long[] fileOffsets = new long[256];
-    boolean[] newline = new boolean[256];
-    boolean[] tooLong = new boolean[256];
-
-    void add(LineReader lines) {
-      if (count == offsets.length) {
-        int size = count * 2;
-        offsets = Arrays.copyOf(offsets, size);
-        lengths = Arrays.copyOf(lengths, size);
-        lineNumbers = Arrays.copyOf(lineNumbers, size);
-        fileOffsets = Arrays.copyOf(fileOffsets, size);
-        newline = Arrays.copyOf(newline, size);
-        tooLong = Arrays.copyOf(tooLong, size);
-      }
-      int length = lines.tooLong() ? 0 : lines.length();
-      if (bytes + length > data.length) {
-        data = Arrays.copyOf(data, Math.max(data.length * 2, bytes + length));
-      }
-      System.arraycopy(lines.bytes(), 0, data, bytes, length);
-      offsets[count] = bytes;
-      lengths[count] = length;
-      lineNumbers[count] = lines.lineNumber();
-      fileOffsets[count] = lines.lineOffset();
-      newline[count] = lines.endedWithNewline();
-      tooLong[count] = lines.tooLong();
-      bytes += length;
-      count++;
-    }
+    // The spans hold nothing of the block's bytes (names are strings, attributes copies or file offsets).
+    free.push(parsed.block());
+    parsed.found().drainTo(sink, source, clampGiven, linesBefore);
+    return parsed.lines();
   }
 }

@@ -31,6 +31,10 @@ final class ReadContext {
     this.source = source;
   }
 
+  SpanSink sink() {
+    return sink;
+  }
+
   /** The byte-level OTLP reader of this load's lines, one per thread. */
   OtlpLineScanner scanner(LazyAttributes.Decoder decoder) {
     if (scanner == null) {

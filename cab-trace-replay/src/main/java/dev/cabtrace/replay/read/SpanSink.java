@@ -104,42 +104,61 @@ interface SpanSink {
 
   /** Kept in order, to be handed on later: what a parsing thread found in its share of the lines. */
   final class Buffered implements SpanSink {
-    private final List<Object> events = new ArrayList<>();
-    private final List<Long> lines = new ArrayList<>();
+    private Object[] events = new Object[64];
+    private long[] lines = new long[64];
+    private int size;
 
     @Override
     public void span(TimelineSpan.Builder span, long line) {
       // Built here, on the parsing thread: the timeline only has to add it.
-      events.add(span.build());
-      lines.add(line);
+      add(span.build(), line);
     }
 
     @Override
     public void warn(long line, String message) {
-      events.add(new Warning(message, false));
-      lines.add(line);
+      add(new Warning(message, false), line);
     }
 
     @Override
     public void problem(String source, long line, String message) {
-      events.add(new Warning(message, true));
-      lines.add(line);
+      add(new Warning(message, true), line);
     }
 
     @Override
     public void warnOncePerLoad(long line, String message) {
-      events.add(new Warning(message, false, true));
-      lines.add(line);
+      add(new Warning(message, false, true), line);
+    }
+
+    private void add(Object event, long line) {
+      if (size == events.length) {
+        events = java.util.Arrays.copyOf(events, 2 * size);
+        lines = java.util.Arrays.copyOf(lines, 2 * size);
+      }
+      events[size] = event;
+      lines[size] = line;
+      size++;
+    }
+
+    /** What was found so far, taken away: this one starts empty again. */
+    Buffered detach() {
+      Buffered taken = new Buffered();
+      taken.events = java.util.Arrays.copyOf(events, size);
+      taken.lines = java.util.Arrays.copyOf(lines, size);
+      taken.size = size;
+      java.util.Arrays.fill(events, 0, size, null);
+      size = 0;
+      return taken;
     }
 
     /**
-     * Hands everything on, in the order it was found; a once-per-load warning only if {@code
-     * givenOnce[0]} is not yet set (each thread's share of the lines has its own).
+     * Hands everything on, in the order it was found, each line number moved on by {@code
+     * linesBefore}; a once-per-load warning only if {@code givenOnce[0]} is not yet set (each
+     * thread's share of the lines has its own).
      */
-    void drainTo(SpanSink sink, String source, boolean[] givenOnce) throws TraceReadException {
-      for (int i = 0; i < events.size(); i++) {
-        Object event = events.get(i);
-        long line = lines.get(i);
+    void drainTo(SpanSink sink, String source, boolean[] givenOnce, long linesBefore) throws TraceReadException {
+      for (int i = 0; i < size; i++) {
+        Object event = events[i];
+        long line = lines[i] + linesBefore;
         if (event instanceof TimelineSpan) {
           sink.span((TimelineSpan) event, line);
         } else {

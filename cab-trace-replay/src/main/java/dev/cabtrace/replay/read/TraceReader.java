@@ -1,10 +1,8 @@
 package dev.cabtrace.replay.read;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.LoadWarning;
@@ -48,12 +46,13 @@ public final class TraceReader {
 
   private static final String JOURNAL_SUFFIX = ".journal";
   private static final long PROGRESS_EVERY_BYTES = 16L * 1024 * 1024;
+  /** Lines are read in blocks of this many bytes, refilled, never reallocated: memory touched is memory paid for. */
+  private static final int BLOCK_BYTES = 1 << 20;
 
   private final boolean strict;
   private final boolean readJournal;
   private final int maxLineBytes;
   private final ProgressListener progress;
-  private final JsonFactory json;
   private final int parallelism;
   private final boolean scan;
   private final LazyAttributes.Decoder decoder;
@@ -64,17 +63,8 @@ public final class TraceReader {
     this.maxLineBytes = builder.maxLineBytes;
     this.progress = builder.progress;
     this.parallelism = builder.parallelism;
-    this.json =
-        JsonFactory.builder()
-            .streamReadConstraints(
-                StreamReadConstraints.builder()
-                    .maxNestingDepth(200)
-                    .maxStringLength(builder.maxLineBytes)
-                    .maxNumberLength(64)
-                    .build())
-            .build();
     this.scan = builder.scan;
-    this.decoder = new LazyAttributes.Decoder(json);
+    this.decoder = new LazyAttributes.Decoder(builder.maxLineBytes);
   }
 
   /** A lenient reader that also reads crash journals. */
@@ -94,7 +84,7 @@ public final class TraceReader {
     readFile(file, builder, false);
     Path journal = journalOf(file);
     if (readJournal && Files.isRegularFile(journal)) {
-      JournalReader.read(journal, builder, json);
+      JournalReader.read(journal, builder, decoder.json());
     }
     return finish(builder, file.toString());
   }
@@ -163,7 +153,7 @@ public final class TraceReader {
     try (InputStream in = Files.newInputStream(file)) {
       long size = Files.size(file);
       FileSlices slices = hotOnly ? null : new FileSlices(file);
-      readInto(in, source, builder, hotOnly, slices, (int) Math.max(1024, Math.min(1 << 16, size + 1)));
+      readInto(in, source, builder, hotOnly, slices, (int) Math.max(1024, Math.min(BLOCK_BYTES, size + 1)));
     } catch (NoSuchFileException e) {
       throw new TraceReadException("cannot read " + source + ": no such file");
     } catch (AccessDeniedException e) {
@@ -198,49 +188,89 @@ public final class TraceReader {
   }
 
   private void readInto(InputStream raw, String source, TimelineBuilder builder, boolean hotOnly, FileSlices file,
-      int bufferBytes) throws IOException {
+      int blockBytes) throws IOException {
     InputStream in = progress == null ? raw : new ProgressStream(raw, read -> progress.progress(read, builder.size()));
-    LineReader lines = new LineReader(in, maxLineBytes, bufferBytes);
+    LineBlocks blocks = new LineBlocks(in, maxLineBytes, blockBytes);
     SpanSink sink = SpanSink.direct(builder, strict);
-    boolean any = false;
-    while (lines.next()) {
-      if (!lines.isBlank() || lines.tooLong()) {
-        any = true;
+    LineBlocks.Block block = new LineBlocks.Block(blockBytes);
+    long blankLines = 0;
+    int first = -1;
+    while (first < 0) {
+      if (!blocks.next(block)) {
+        throw new TraceReadException(source + ": empty file, no spans");
+      }
+      if (block.tooLong) {
+        first = 0;
         break;
       }
+      for (int start = 0; start < block.length; ) {
+        int newline = LineBlocks.newline(block.data, start, block.length);
+        if (!isBlankRange(block.data, start, newline)) {
+          first = start;
+          break;
+        }
+        blankLines++;
+        start = newline + 1;
+      }
     }
-    if (!any) {
-      throw new TraceReadException(source + ": empty file, no spans");
-    }
-    if (!lines.tooLong() && !isWholeDocumentOnOneLine(lines)) {
+    if (!block.tooLong && !isWholeDocumentOnOneLine(block.data, first, LineBlocks.newline(block.data, first, block.length))) {
       // A pretty-printed document (Tempo, Jaeger, Zipkin downloads): one streamed parse.
-      InputStream document =
-          new SequenceInputStream(
-              new ByteArrayInputStream(lines.bytes(), 0, lines.length()),
-              new SequenceInputStream(new ByteArrayInputStream(new byte[] {'\n'}), lines.remainder()));
-      readDocumentStream(new ReadContext(sink, source), document, lines.lineNumber());
+      InputStream document = new SequenceInputStream(
+          new ByteArrayInputStream(block.data, first, block.length - first), blocks.remainder());
+      readDocumentStream(new ReadContext(sink, source), document, blankLines + 1);
       return;
     }
-    if (parallelism > 1) {
-      new ParallelLines(this, source, parallelism, hotOnly, file).read(lines, sink);
+    if (parallelism > 1 && !blocks.atEnd()) {
+      new ParallelLines(this, source, parallelism, hotOnly, file, blockBytes).read(blocks, block, first, blankLines, sink);
     } else {
       ReadContext context = new ReadContext(sink, source);
       context.hotOnly = hotOnly;
       context.file = file;
+      long line = blankLines + 1;
+      int start = first;
       do {
-        context.lineOffset = lines.lineOffset();
-        readLine(context, lines.bytes(), 0, lines.length(), lines.lineNumber(), lines.endedWithNewline(), lines.tooLong());
-      } while (lines.next());
+        line += readBlock(context, block, start, line);
+        start = 0;
+      } while (blocks.next(block));
     }
   }
 
+  /**
+   * Reads the lines of {@code block} from {@code start} into {@code context}'s sink, the first
+   * numbered {@code firstLine}; returns how many lines there were.
+   */
+  long readBlock(ReadContext context, LineBlocks.Block block, int start, long firstLine) throws TraceReadException {
+    if (block.tooLong) {
+      context.lineOffset = block.offset;
+      readLine(context, block.data, 0, 0, firstLine, true, true);
+      return 1;
+    }
+    byte[] data = block.data;
+    long line = firstLine;
+    while (start < block.length) {
+      int newline = LineBlocks.newline(data, start, block.length);
+      int end = newline > start && data[newline - 1] == '\r' ? newline - 1 : newline;
+      context.lineOffset = block.offset + start;
+      readLine(context, data, start, end - start, line, newline < block.length, end - start > maxLineBytes);
+      line++;
+      start = newline + 1;
+    }
+    return line - firstLine;
+  }
+
   /** Whether the first line holds a complete JSON value (JSON Lines), not the start of one. */
-  private boolean isWholeDocumentOnOneLine(LineReader lines) throws IOException {
-    int end = JsonBytes.skipValue(lines.bytes(), JsonBytes.skipWhitespace(lines.bytes(), 0, lines.length()), lines.length());
-    if (end != JsonBytes.FAIL) {
+  private boolean isWholeDocumentOnOneLine(byte[] bytes, int start, int end) throws IOException {
+    if (end > start && bytes[end - 1] == '\r') {
+      end--;
+    }
+    if (end - start > maxLineBytes) {
+      return true; // skipped with a warning as a line
+    }
+    int after = JsonBytes.skipValue(bytes, JsonBytes.skipWhitespace(bytes, start, end), end);
+    if (after != JsonBytes.FAIL) {
       return true; // one whole value, checked byte by byte; Jackson need not look
     }
-    try (JsonParser parser = json.createParser(lines.bytes(), 0, lines.length())) {
+    try (JsonParser parser = decoder.json().createParser(bytes, start, end - start)) {
       parser.nextToken();
       parser.skipChildren();
       return true;
@@ -267,7 +297,7 @@ public final class TraceReader {
     if (scan && context.scanner(decoder).scan(bytes, offset, length)) {
       return;
     }
-    try (JsonParser parser = json.createParser(bytes, offset, length)) {
+    try (JsonParser parser = decoder.json().createParser(bytes, offset, length)) {
       readValues(context, parser);
     } catch (JsonEOFException e) {
       if (!endedWithNewline) {
@@ -287,7 +317,11 @@ public final class TraceReader {
   }
 
   private static boolean isBlank(byte[] bytes, int offset, int length) {
-    for (int i = offset; i < offset + length; i++) {
+    return isBlankRange(bytes, offset, offset + length);
+  }
+
+  private static boolean isBlankRange(byte[] bytes, int from, int to) {
+    for (int i = from; i < to; i++) {
       byte b = bytes[i];
       if (b != ' ' && b != '\t' && b != '\r') {
         return false;
@@ -297,7 +331,7 @@ public final class TraceReader {
   }
 
   private void readDocumentStream(ReadContext context, InputStream document, long firstLine) throws IOException {
-    try (JsonParser parser = json.createParser(document)) {
+    try (JsonParser parser = decoder.json().createParser(document)) {
       context.line = firstLine;
       readValues(context, parser);
     } catch (JsonEOFException e) {

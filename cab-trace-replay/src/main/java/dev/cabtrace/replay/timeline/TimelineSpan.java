@@ -243,6 +243,28 @@ public final class TimelineSpan {
 
     private Builder() {}
 
+    /** Back to the state of a new builder: a reader that builds many spans can keep one. */
+    public Builder clear() {
+      traceIdHigh = 0;
+      traceIdLow = 0;
+      spanId = 0;
+      parentSpanId = 0;
+      name = "";
+      spanKind = "INTERNAL";
+      startEpochNanos = 0;
+      endEpochNanos = 0;
+      status = SpanStatus.UNSET;
+      statusMessage = "";
+      attributes = NO_ATTRIBUTES;
+      attributeLength = 0;
+      attributeMap = null;
+      events = null;
+      resource = null;
+      scope = "";
+      unfinished = false;
+      return this;
+    }
+
     /** The trace id as two 64-bit halves. */
     public Builder setTraceId(long high, long low) {
       this.traceIdHigh = high;

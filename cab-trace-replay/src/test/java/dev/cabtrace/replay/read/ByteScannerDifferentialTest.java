@@ -54,7 +54,7 @@ class ByteScannerDifferentialTest {
     for (String name : List.of("seed-cell.otlp.jsonl", "aider-cell.official-otlp-stdout-1.63.jsonl")) {
       byte[] bytes = resource(name);
       ReadContext context = new ReadContext(SpanSink.flagging(new boolean[1]), name);
-      OtlpLineScanner scanner = new OtlpLineScanner(context, new LazyAttributes.Decoder(new com.fasterxml.jackson.core.JsonFactory()));
+      OtlpLineScanner scanner = new OtlpLineScanner(context, new LazyAttributes.Decoder(1 << 20));
       int lines = 0;
       int scanned = 0;
       for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
@@ -80,7 +80,7 @@ class ByteScannerDifferentialTest {
       byte[] bytes = GeneratedOtlp.file(random, 1 + random.nextInt(4));
       assertSameBothWays(bytes, "generated-" + file);
       ReadContext context = new ReadContext(SpanSink.flagging(new boolean[1]), "generated");
-      OtlpLineScanner scanner = new OtlpLineScanner(context, new LazyAttributes.Decoder(new com.fasterxml.jackson.core.JsonFactory()));
+      OtlpLineScanner scanner = new OtlpLineScanner(context, new LazyAttributes.Decoder(1 << 20));
       for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
         byte[] raw = line.getBytes(StandardCharsets.UTF_8);
         lines++;
