@@ -3,7 +3,9 @@ package dev.cabtrace.replay.read;
 import static dev.cabtrace.replay.read.JsonBytes.FAIL;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads an OTLP attribute list ({@code [{"key":...,"value":{...}},...]}) from its bytes, checking
@@ -48,6 +50,66 @@ final class HotAttributeReader extends JsonWalker {
     } finally {
       this.b = null;
     }
+  }
+
+  /**
+   * Every attribute of the list whose opening bracket is at {@code i}, as the Jackson reader's
+   * map, when each is a plain key with one simple value (a string, a non-negative integer, a
+   * boolean, a list of strings); else null, and the caller asks Jackson. For resources: a sweep
+   * reads one per file.
+   */
+  Map<String, Object> readAll(byte[] bytes, int end, int i) {
+    this.b = bytes;
+    this.end = end;
+    all = new LinkedHashMap<>();
+    try {
+      return array(i, allElement) == FAIL ? null : all;
+    } finally {
+      this.b = null;
+      all = null;
+    }
+  }
+
+  private Map<String, Object> all;
+  private final Element allElement = this::allElement;
+  private final Member allMember = this::allMember;
+  private int keyStart;
+  private int keyEnd;
+
+  private int allElement(int i) {
+    keyStart = -1;
+    valueStart = -1;
+    i = object(i, allMember);
+    if (i == FAIL || keyStart < 0 || valueStart < 0) {
+      return FAIL; // no key or no value: Jackson skips it; rare enough to leave to it
+    }
+    Object value = hotValue(valueStart, valueEnd);
+    if (value == null) {
+      return FAIL;
+    }
+    all.put(strings.get(b, keyStart, keyEnd), value);
+    return i;
+  }
+
+  private int allMember(int name, int nameEnd, int value) {
+    if (JsonBytes.equalsAscii(b, name, nameEnd, KEY)) {
+      int close = keyStart == -1 && b[value] == '"' ? JsonBytes.plainStringEnd(b, value, end) : FAIL;
+      if (close == FAIL) {
+        return FAIL;
+      }
+      keyStart = value + 1;
+      keyEnd = close;
+      return close + 1;
+    }
+    if (JsonBytes.equalsAscii(b, name, nameEnd, VALUE)) {
+      if (valueStart != -1 || b[value] != '{') {
+        return FAIL;
+      }
+      valueStart = value;
+      valueEnd = JsonBytes.skipValue(b, value, end);
+      return valueEnd;
+    }
+    return JsonBytes.skipValue(b, value, end);
   }
 
   /** The hot keys of the list read last and their values, alternating, a later key replacing an earlier one. */

@@ -42,10 +42,10 @@ final class OtlpLineScanner extends JsonWalker {
   private static final byte[] MESSAGE = ascii("message");
   private static final String[] SPAN_KINDS = {"INTERNAL", "INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER"};
 
-  private final ReadContext context;
+  private ReadContext context;
   private final ByteStrings strings = new ByteStrings();
   private final LazyAttributes.Decoder decoder;
-  private final RepeatedObjects repeated;
+  private RepeatedObjects repeated;
   private final HotAttributeReader hotAttributes;
   private final List<TimelineSpan.Builder> pending = new ArrayList<>();
   // Builders are kept from line to line: the sink builds each span as it is handed on.
@@ -54,7 +54,7 @@ final class OtlpLineScanner extends JsonWalker {
   private final boolean[] hexOk = new boolean[1];
   private int lineStart;
 
-  private final boolean hotOnly;
+  private boolean hotOnly;
 
   OtlpLineScanner(ReadContext context, LazyAttributes.Decoder decoder) {
     this(context, decoder, false);
@@ -65,8 +65,21 @@ final class OtlpLineScanner extends JsonWalker {
     this.context = context;
     this.decoder = decoder;
     this.hotOnly = hotOnly;
-    this.repeated = new RepeatedObjects(context, decoder);
     this.hotAttributes = new HotAttributeReader(strings);
+    this.repeated = new RepeatedObjects(context, decoder, hotAttributes, strings);
+  }
+
+  /**
+   * Reads for {@code context} from now on: a thread reading one small file after another (a
+   * sweep) keeps its scanner, and with it the strings and attribute sets it has seen.
+   */
+  OtlpLineScanner bind(ReadContext context) {
+    if (context != this.context) {
+      this.context = context;
+      this.hotOnly = context.hotOnly;
+      this.repeated = new RepeatedObjects(context, decoder, hotAttributes, strings);
+    }
+    return this;
   }
 
   /** Reads the line into the context's sink; false, having added nothing, if it is not for this reader. */

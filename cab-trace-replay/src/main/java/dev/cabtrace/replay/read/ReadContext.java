@@ -43,6 +43,11 @@ final class ReadContext {
     return scanner;
   }
 
+  /** Reads with {@code scanner}, kept by this thread from an earlier load. */
+  void useScanner(OtlpLineScanner scanner) {
+    this.scanner = scanner.bind(this);
+  }
+
   /** One instance per distinct short string: names and keys repeat across a million spans. */
   String intern(String value) {
     if (value == null || value.length() > MAX_INTERNED_LENGTH) {

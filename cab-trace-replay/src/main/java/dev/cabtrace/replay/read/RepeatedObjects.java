@@ -13,14 +13,113 @@ final class RepeatedObjects {
 
   private static final int MAX_KEPT = 1024;
 
+  private static final byte[] ATTRIBUTES = JsonWalker.ascii("attributes");
+  private static final byte[] NAME = JsonWalker.ascii("name");
+
   private final ReadContext context;
   private final LazyAttributes.Decoder decoder;
+  private final HotAttributeReader attributes;
+  private final ByteStrings strings;
   private final Map<ByteKey, Map<String, Object>> resources = new HashMap<>();
   private final Map<ByteKey, String> scopes = new HashMap<>();
 
-  RepeatedObjects(ReadContext context, LazyAttributes.Decoder decoder) {
+  RepeatedObjects(ReadContext context, LazyAttributes.Decoder decoder, HotAttributeReader attributes,
+      ByteStrings strings) {
     this.context = context;
     this.decoder = decoder;
+    this.attributes = attributes;
+    this.strings = strings;
+  }
+
+  /** The resource's attributes as the Jackson reader reads them. */
+  private Map<String, Object> decoded(byte[] b, int start, int after) {
+    try (JsonParser parser = decoder.parser(b, start, after - start)) {
+      parser.nextToken();
+      return new OtlpJsonReader(context).readAttributesHolder(parser);
+    } catch (IOException e) {
+      throw new IllegalStateException("checked bytes did not parse", e);
+    }
+  }
+
+  private String decodedScope(byte[] b, int start, int after) {
+    try (JsonParser parser = decoder.parser(b, start, after - start)) {
+      parser.nextToken();
+      return new OtlpJsonReader(context).readScopeName(parser);
+    } catch (IOException e) {
+      throw new IllegalStateException("checked bytes did not parse", e);
+    }
+  }
+
+  /** The resource's attributes read from the bytes, when they are plain; else null. */
+  private Map<String, Object> plainResource(byte[] b, int start, int after) {
+    Map<String, Object> found = Map.of();
+    boolean sawAttributes = false;
+    int i = JsonBytes.skipWhitespace(b, start + 1, after);
+    if (b[i] == '}') {
+      return found;
+    }
+    while (true) {
+      int nameEnd = JsonBytes.plainStringEnd(b, i, after);
+      int value = nameEnd == JsonBytes.FAIL ? JsonBytes.FAIL : JsonBytes.valueAfterName(b, nameEnd, after);
+      if (value == JsonBytes.FAIL) {
+        return null;
+      }
+      int next;
+      if (JsonBytes.equalsAscii(b, i + 1, nameEnd, ATTRIBUTES)) {
+        if (sawAttributes || b[value] != '[') {
+          return null;
+        }
+        sawAttributes = true;
+        next = JsonBytes.skipValue(b, value, after);
+        found = next == JsonBytes.FAIL ? null : attributes.readAll(b, next, value);
+        if (found == null) {
+          return null;
+        }
+      } else {
+        next = JsonBytes.skipValue(b, value, after);
+      }
+      i = JsonBytes.afterMember(b, next, after, (byte) '}');
+      if (i == JsonBytes.FAIL) {
+        return null;
+      }
+      if (b[i - 1] == '}') {
+        return found;
+      }
+    }
+  }
+
+  /** The scope's name read from the bytes, when it is a plain string; else null. */
+  private String plainScope(byte[] b, int start, int after) {
+    String name = "";
+    int i = JsonBytes.skipWhitespace(b, start + 1, after);
+    if (b[i] == '}') {
+      return name;
+    }
+    while (true) {
+      int nameEnd = JsonBytes.plainStringEnd(b, i, after);
+      int value = nameEnd == JsonBytes.FAIL ? JsonBytes.FAIL : JsonBytes.valueAfterName(b, nameEnd, after);
+      if (value == JsonBytes.FAIL) {
+        return null;
+      }
+      int next;
+      if (JsonBytes.equalsAscii(b, i + 1, nameEnd, NAME)) {
+        int close = b[value] == '"' ? JsonBytes.plainStringEnd(b, value, after) : JsonBytes.FAIL;
+        if (close == JsonBytes.FAIL) {
+          return null;
+        }
+        name = strings.get(b, value + 1, close);
+        next = close + 1;
+      } else {
+        next = JsonBytes.skipValue(b, value, after);
+      }
+      i = JsonBytes.afterMember(b, next, after, (byte) '}');
+      if (i == JsonBytes.FAIL) {
+        return null;
+      }
+      if (b[i - 1] == '}') {
+        return name;
+      }
+    }
   }
 
   /** The resource object from {@code start} to {@code after}. */
@@ -31,12 +130,8 @@ final class RepeatedObjects {
       return known;
     }
     Map<String, Object> resource;
-    try (JsonParser parser = decoder.parser(b, start, after - start)) {
-      parser.nextToken();
-      resource = context.resource(new OtlpJsonReader(context).readAttributesHolder(parser));
-    } catch (IOException e) {
-      throw new IllegalStateException("checked bytes did not parse", e);
-    }
+    Map<String, Object> plain = plainResource(b, start, after);
+    resource = context.resource(plain != null ? plain : decoded(b, start, after));
     if (resources.size() < MAX_KEPT) {
       resources.put(key.copy(), resource);
     }
@@ -50,13 +145,8 @@ final class RepeatedObjects {
     if (known != null) {
       return known;
     }
-    String scope;
-    try (JsonParser parser = decoder.parser(b, start, after - start)) {
-      parser.nextToken();
-      scope = new OtlpJsonReader(context).readScopeName(parser);
-    } catch (IOException e) {
-      throw new IllegalStateException("checked bytes did not parse", e);
-    }
+    String plain = plainScope(b, start, after);
+    String scope = plain != null ? plain : decodedScope(b, start, after);
     if (scopes.size() < MAX_KEPT) {
       scopes.put(key.copy(), scope);
     }

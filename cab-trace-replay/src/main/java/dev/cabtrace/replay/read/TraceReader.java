@@ -56,6 +56,17 @@ public final class TraceReader {
   private final int parallelism;
   private final boolean scan;
   private final LazyAttributes.Decoder decoder;
+  private final ThreadLocal<ThreadState> threadStates = ThreadLocal.withInitial(ThreadState::new);
+
+  /**
+   * What a thread keeps from one load to the next: its block and its scanner. A sweep reads
+   * thousands of small files, and each would otherwise pay for both anew.
+   */
+  private static final class ThreadState {
+    LineBlocks.Block block;
+    OtlpLineScanner scanner;
+    boolean busy;
+  }
 
   private TraceReader(Builder builder) {
     this.strict = builder.strict;
@@ -147,11 +158,10 @@ public final class TraceReader {
 
   private void readFile(Path file, TimelineBuilder builder, boolean hotOnly) throws TraceReadException {
     String source = file.toString();
-    if (Files.isDirectory(file)) {
-      throw new TraceReadException("cannot read " + source + ": it is a directory");
-    }
-    try (InputStream in = Files.newInputStream(file)) {
-      long size = Files.size(file);
+    // No stat before the open: a sweep opens thousands of files, and a directory fails its first read.
+    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file);
+        InputStream in = java.nio.channels.Channels.newInputStream(channel)) {
+      long size = channel.size();
       FileSlices slices = hotOnly ? null : new FileSlices(file);
       readInto(in, source, builder, hotOnly, slices, (int) Math.max(1024, Math.min(BLOCK_BYTES, size + 1)));
     } catch (NoSuchFileException e) {
@@ -161,6 +171,9 @@ public final class TraceReader {
     } catch (TraceReadException e) {
       throw e;
     } catch (IOException e) {
+      if (Files.isDirectory(file)) {
+        throw new TraceReadException("cannot read " + source + ": it is a directory");
+      }
       throw new TraceReadException("cannot read " + source + ": " + e.getMessage());
     }
   }
@@ -190,9 +203,29 @@ public final class TraceReader {
   private void readInto(InputStream raw, String source, TimelineBuilder builder, boolean hotOnly, FileSlices file,
       int blockBytes) throws IOException {
     InputStream in = progress == null ? raw : new ProgressStream(raw, read -> progress.progress(read, builder.size()));
+    ThreadState state = threadStates.get();
+    if (state.busy) {
+      state = new ThreadState(); // a load within a load on this thread: nothing to share
+    }
+    state.busy = true;
+    try {
+      readInto(in, source, builder, hotOnly, file, blockBytes, state);
+    } finally {
+      state.busy = false;
+      if (state.block != null && state.block.data.length > BLOCK_BYTES) {
+        state.block = null; // grown for one long line: not kept
+      }
+    }
+  }
+
+  private void readInto(InputStream in, String source, TimelineBuilder builder, boolean hotOnly, FileSlices file,
+      int blockBytes, ThreadState state) throws IOException {
     LineBlocks blocks = new LineBlocks(in, maxLineBytes, blockBytes);
     SpanSink sink = SpanSink.direct(builder, strict);
-    LineBlocks.Block block = new LineBlocks.Block(blockBytes);
+    if (state.block == null || state.block.data.length < blockBytes) {
+      state.block = new LineBlocks.Block(blockBytes);
+    }
+    LineBlocks.Block block = state.block;
     long blankLines = 0;
     int first = -1;
     while (first < 0) {
@@ -226,6 +259,12 @@ public final class TraceReader {
       ReadContext context = new ReadContext(sink, source);
       context.hotOnly = hotOnly;
       context.file = file;
+      if (scan) {
+        if (state.scanner == null) {
+          state.scanner = new OtlpLineScanner(context, decoder, hotOnly);
+        }
+        context.useScanner(state.scanner);
+      }
       long line = blankLines + 1;
       int start = first;
       do {
