@@ -88,9 +88,17 @@ final class TokenLedger {
       }
     }
 
+    private Map<String, Object> lastResource;
+    private String lastResourceCell;
+
     private String cellOf(TimelineSpan span) {
-      Object cell = span.resource().get("cab.cell_id");
-      return cell != null ? String.valueOf(cell) : source;
+      Map<String, Object> resource = span.resource();
+      if (resource != lastResource) {
+        Object cell = resource.get("cab.cell_id");
+        lastResource = resource;
+        lastResourceCell = cell != null ? String.valueOf(cell) : source;
+      }
+      return lastResourceCell;
     }
 
     TokenLedger ledger() {

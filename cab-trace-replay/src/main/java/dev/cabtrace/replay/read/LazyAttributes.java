@@ -26,12 +26,38 @@ final class LazyAttributes extends AbstractMap<String, Object> {
       "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens",
       "gen_ai.usage.reasoning.output_tokens");
 
-  // Each hot key's bit: a key that is not among a span's hot ones is known absent at once.
-  private static final java.util.IdentityHashMap<String, Integer> HOT_BITS = new java.util.IdentityHashMap<>();
+  // Each hot key's bit: a key that is not among a span's hot ones is known absent at once. The
+  // keys sit in an open-addressed table by their (cached) hash, which is faster than any map here.
+  private static final String[] HOT_TABLE = new String[64];
+  private static final int[] HOT_BIT = new int[64];
 
   static {
+    int bit = 0;
     for (String key : HOT) {
-      HOT_BITS.put(key, HOT_BITS.size());
+      int slot = key.hashCode() & (HOT_TABLE.length - 1);
+      while (HOT_TABLE[slot] != null) {
+        slot = (slot + 1) & (HOT_TABLE.length - 1);
+      }
+      HOT_TABLE[slot] = key;
+      HOT_BIT[slot] = bit++;
+    }
+  }
+
+  /** The bit of a hot key, or -1 for any other. */
+  private static int hotBit(Object key) {
+    if (!(key instanceof String)) {
+      return -1;
+    }
+    String text = (String) key;
+    int hash = text.hashCode();
+    for (int slot = hash & (HOT_TABLE.length - 1); ; slot = (slot + 1) & (HOT_TABLE.length - 1)) {
+      String hot = HOT_TABLE[slot];
+      if (hot == null) {
+        return -1;
+      }
+      if (hot == text || (hot.hashCode() == hash && hot.equals(text))) {
+        return HOT_BIT[slot];
+      }
     }
   }
 
@@ -77,7 +103,7 @@ final class LazyAttributes extends AbstractMap<String, Object> {
   private static int bits(Object[] hot) {
     int bits = 0;
     for (int i = 0; i < hot.length; i += 2) {
-      bits |= 1 << HOT_BITS.get(hot[i]);
+      bits |= 1 << hotBit(hot[i]);
     }
     return bits;
   }
@@ -97,24 +123,19 @@ final class LazyAttributes extends AbstractMap<String, Object> {
 
   @Override
   public Object get(Object key) {
-    Integer bit = HOT_BITS.get(key);
-    if (bit != null && (hotBits & (1 << bit)) == 0) {
-      return null; // a hot key (the same instance: literals are interned) this span does not have
+    int bit = hotBit(key);
+    if (bit < 0) {
+      return decoded().get(key);
+    }
+    if ((hotBits & (1 << bit)) == 0) {
+      return null; // a hot key this span does not have
     }
     for (int i = 0; i < hot.length; i += 2) {
-      if (hot[i] == key) {
+      if (hot[i] == key || hot[i].equals(key)) {
         return hot[i + 1];
       }
     }
-    if (HOT.contains(key)) {
-      for (int i = 0; i < hot.length; i += 2) {
-        if (hot[i].equals(key)) {
-          return hot[i + 1];
-        }
-      }
-      return null;
-    }
-    return decoded().get(key);
+    return null;
   }
 
   @Override
