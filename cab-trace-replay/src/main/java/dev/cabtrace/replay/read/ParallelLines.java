@@ -38,7 +38,7 @@ final class ParallelLines {
     this.file = file;
     this.blockBytes = blockBytes;
     this.contexts = ThreadLocal.withInitial(() -> {
-      ReadContext context = new ReadContext(new SpanSink.Buffered(), source);
+      ReadContext context = new ReadContext(new SpanSink.Buffered(hotOnly), source);
       context.hotOnly = hotOnly;
       context.file = file;
       return context;

@@ -1,5 +1,6 @@
 package dev.cabtrace.replay.read;
 
+import dev.cabtrace.replay.timeline.ModelCall;
 import dev.cabtrace.replay.timeline.TimelineBuilder;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.util.ArrayList;
@@ -107,11 +108,25 @@ interface SpanSink {
     private Object[] events = new Object[64];
     private long[] lines = new long[64];
     private int size;
+    private final boolean readCalls;
+
+    Buffered() {
+      this(false);
+    }
+
+    /** With {@code readCalls}, each span's model call is read here too (a ledger's stream will ask). */
+    Buffered(boolean readCalls) {
+      this.readCalls = readCalls;
+    }
 
     @Override
     public void span(TimelineSpan.Builder span, long line) {
       // Built here, on the parsing thread: the timeline only has to add it.
-      add(span.build(), line);
+      TimelineSpan built = span.build();
+      if (readCalls) {
+        ModelCall.of(built);
+      }
+      add(built, line);
     }
 
     @Override

@@ -41,7 +41,15 @@ public record ModelCall(
 
   /** The call {@code span} records, or null when it records none. */
   public static ModelCall of(TimelineSpan span) {
-    return span.isModelCall() ? from(span) : null;
+    if (!span.isModelCall()) {
+      return null;
+    }
+    ModelCall call = span.modelCallRecord;
+    if (call == null) {
+      call = from(span);
+      span.modelCallRecord = call;
+    }
+    return call;
   }
 
   static ModelCall from(TimelineSpan span) {
@@ -106,9 +114,23 @@ public record ModelCall(
     return null;
   }
 
+  private static boolean allStrings(List<?> list) {
+    for (Object item : list) {
+      if (!(item instanceof String)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static List<String> strings(Object value) {
     if (value instanceof List<?>) {
       List<?> list = (List<?>) value;
+      if (allStrings(list)) {
+        @SuppressWarnings("unchecked")
+        List<String> strings = List.copyOf((List<String>) list); // itself, when already immutable
+        return strings;
+      }
       String[] out = new String[list.size()];
       for (int i = 0; i < out.length; i++) {
         out[i] = String.valueOf(list.get(i));

@@ -33,6 +33,10 @@ public final class TimelineSpan {
   int index = -1;
   int parentIndex = -1;
   int depth;
+  // The model call this span records, once asked for (ModelCall.of): a ledger's stream asks on the
+  // parsing thread, so the thread that sums does not have to. A record of final fields: a race
+  // makes two equal ones at worst.
+  ModelCall modelCallRecord;
 
   private TimelineSpan(Builder builder) {
     this.traceIdHigh = builder.traceIdHigh;
