@@ -29,8 +29,11 @@ final class ShowCommand implements Callable<Integer> {
     if (json) {
       TimelineJson.show(timeline, spec.commandLine().getOut());
     } else {
-      spec.commandLine().getOut().print(TraceTables.show(timeline));
-      spec.commandLine().getOut().flush();
+      java.io.PrintWriter out = spec.commandLine().getOut();
+      java.io.BufferedWriter buffered = new java.io.BufferedWriter(out, 1 << 16);
+      TraceTables.show(timeline, buffered);
+      buffered.flush();
+      out.flush();
     }
   }
 }

@@ -22,70 +22,102 @@ import java.util.Map;
 final class TraceTables {
 
   private static final int MAX_ATTRS = 160;
+  private static final char[] PADDING = " ".repeat(64).toCharArray();
+  // One line at a time is built, a million times for a big trace: its builder is kept.
+  private static final ThreadLocal<StringBuilder> LINE = ThreadLocal.withInitial(() -> new StringBuilder(512));
 
   private TraceTables() {}
 
   static String show(Timeline timeline) {
     StringBuilder out = new StringBuilder();
+    try {
+      show(timeline, out);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // a StringBuilder does not throw
+    }
+    return out.toString();
+  }
+
+  /**
+   * Writes the cell's tables line by line: a million spans are never held as text. The span and
+   * call tables are walked twice, once for the column widths (their last, unpadded column, the
+   * attributes, is not made then), once to write.
+   */
+  static void show(Timeline timeline, Appendable out) throws java.io.IOException {
     Map<String, Object> resource = timeline.resource();
     Object cell = resource.get("cab.cell_id");
     out.append("Cell ").append(TerminalText.escapeLine(cell == null ? timeline.source() : String.valueOf(cell)))
         .append('\n');
     out.append("Trace ").append(String.join(", ", timeline.traceIds())).append(" · ")
-        .append(timeline.size()).append(" spans · duration ").append(Durations.seconds(timeline.durationNanos()))
-        .append('\n').append('\n');
+        .append(Integer.toString(timeline.size())).append(" spans · duration ")
+        .append(Durations.seconds(timeline.durationNanos())).append('\n').append('\n');
 
-    out.append("Trace spans (").append(timeline.size()).append(")\n");
-    List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"Span", "Kind", "Name", "Start", "Duration", "Attrs / Error"});
+    out.append("Trace spans (").append(Integer.toString(timeline.size())).append(")\n");
+    String[] spanHeader = {"Span", "Kind", "Name", "Start", "Duration", "Attrs / Error"};
+    int[] widths = widths(spanHeader);
     for (TimelineSpan span : treeOrder(timeline)) {
-      String indent = "  ".repeat(Math.min(span.depth(), 12)) + (span.depth() > 0 ? "↳ " : "");
-      rows.add(new String[] {
-        indent + span.spanId(),
-        span.kindName(),
-        TerminalText.escapeLine(span.name()),
-        Durations.millis(timeline.offsetNanos(span.startEpochNanos())),
-        Durations.millis(span.durationNanos()) + (span.unfinished() ? " (unfinished)" : ""),
-        attrsOrError(span)
-      });
+      widen(widths, spanRow(timeline, span, false));
     }
-    table(out, rows);
+    line(out, spanHeader, widths);
+    for (TimelineSpan span : treeOrder(timeline)) {
+      line(out, spanRow(timeline, span, true), widths);
+    }
 
     List<ModelCall> calls = timeline.modelCalls();
-    out.append('\n').append("Model calls (").append(calls.size()).append(")\n");
+    out.append('\n').append("Model calls (").append(Integer.toString(calls.size())).append(")\n");
     if (calls.isEmpty()) {
       out.append("Per-call token capture is not available for this run.\n");
     } else {
-      List<String[]> callRows = new ArrayList<>();
-      callRows.add(new String[] {"#", "Timestamp", "Request hash", "Prompt", "Completion", "Latency", "Finish"});
-      int n = 1;
-      for (ModelCall call : calls) {
-        callRows.add(new String[] {
-          Integer.toString(n++),
-          Instant.ofEpochSecond(0, call.span().startEpochNanos()).toString(),
-          call.requestHash() == null ? "-" : TerminalText.escapeLine(shortHash(call.requestHash())),
-          count(call.inputTokens()),
-          count(call.outputTokens()),
-          Durations.millis(call.latencyNanos()),
-          TerminalText.escapeLine(String.join(",", call.finishReasons()))
-        });
-      }
+      String[] callHeader = {"#", "Timestamp", "Request hash", "Prompt", "Completion", "Latency", "Finish"};
       TokenTotals tokens = timeline.tokens();
       long latency = calls.stream().mapToLong(ModelCall::latencyNanos).sum();
-      callRows.add(new String[] {"", "total", "", Long.toString(tokens.input()), Long.toString(tokens.output()),
-          Durations.millis(latency), tokens.unknownCalls() > 0 ? tokens.unknownCalls() + " call(s) without usage" : ""});
-      table(out, callRows);
+      String[] totalRow = {"", "total", "", Long.toString(tokens.input()), Long.toString(tokens.output()),
+          Durations.millis(latency), tokens.unknownCalls() > 0 ? tokens.unknownCalls() + " call(s) without usage" : ""};
+      int[] callWidths = widths(callHeader);
+      for (int i = 0; i < calls.size(); i++) {
+        widen(callWidths, callRow(i, calls.get(i)));
+      }
+      widen(callWidths, totalRow);
+      line(out, callHeader, callWidths);
+      for (int i = 0; i < calls.size(); i++) {
+        line(out, callRow(i, calls.get(i)), callWidths);
+      }
+      line(out, totalRow, callWidths);
     }
 
     if (!timeline.warnings().isEmpty()) {
-      out.append('\n').append("Warnings (").append(timeline.warnings().size()).append(")\n");
+      out.append('\n').append("Warnings (").append(Integer.toString(timeline.warnings().size())).append(")\n");
       for (LoadWarning warning : timeline.warnings()) {
         out.append("  ").append(TerminalText.escapeLine(warning.toString())).append('\n');
       }
     }
     out.append('\n').append("Duration ").append(Durations.seconds(timeline.durationNanos()))
         .append(" (").append(Durations.millis(timeline.durationNanos())).append(")\n");
-    return out.toString();
+  }
+
+  /** A span's row; its attributes (the last column) only when {@code withAttributes}. */
+  private static String[] spanRow(Timeline timeline, TimelineSpan span, boolean withAttributes) {
+    String indent = "  ".repeat(Math.min(span.depth(), 12)) + (span.depth() > 0 ? "↳ " : "");
+    return new String[] {
+      indent + span.spanId(),
+      span.kindName(),
+      TerminalText.escapeLine(span.name()),
+      Durations.millis(timeline.offsetNanos(span.startEpochNanos())),
+      Durations.millis(span.durationNanos()) + (span.unfinished() ? " (unfinished)" : ""),
+      withAttributes ? attrsOrError(span) : ""
+    };
+  }
+
+  private static String[] callRow(int index, ModelCall call) {
+    return new String[] {
+      Integer.toString(index + 1),
+      Instant.ofEpochSecond(0, call.span().startEpochNanos()).toString(),
+      call.requestHash() == null ? "-" : TerminalText.escapeLine(shortHash(call.requestHash())),
+      count(call.inputTokens()),
+      count(call.outputTokens()),
+      Durations.millis(call.latencyNanos()),
+      TerminalText.escapeLine(String.join(",", call.finishReasons()))
+    };
   }
 
   /** Spans depth first: each root in start order, its children under it. */
@@ -188,24 +220,48 @@ final class TraceTables {
 
   /** Columns padded to their widest cell; the last column is not padded. */
   static void table(StringBuilder out, List<String[]> rows) {
-    int columns = rows.get(0).length;
-    int[] widths = new int[columns];
+    int[] widths = widths(rows.get(0));
     for (String[] row : rows) {
-      for (int c = 0; c < columns - 1; c++) {
-        widths[c] = Math.max(widths[c], row[c].length());
-      }
+      widen(widths, row);
     }
     for (String[] row : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int c = 0; c < columns; c++) {
-        line.append(row[c]);
-        if (c < columns - 1) {
-          for (int pad = row[c].length(); pad < widths[c] + 2; pad++) {
-            line.append(' ');
-          }
+      try {
+        line(out, row, widths);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e); // a StringBuilder does not throw
+      }
+    }
+  }
+
+  /** The widths of a table's padded columns (all but the last), starting from its header. */
+  private static int[] widths(String[] header) {
+    int[] widths = new int[header.length];
+    widen(widths, header);
+    return widths;
+  }
+
+  private static void widen(int[] widths, String[] row) {
+    for (int c = 0; c < row.length - 1; c++) {
+      widths[c] = Math.max(widths[c], row[c].length());
+    }
+  }
+
+  private static void line(Appendable out, String[] row, int[] widths) throws java.io.IOException {
+    StringBuilder line = LINE.get();
+    line.setLength(0);
+    for (int c = 0; c < row.length; c++) {
+      line.append(row[c]);
+      if (c < row.length - 1) {
+        line.append(PADDING, 0, Math.max(0, Math.min(PADDING.length, widths[c] + 2 - row[c].length())));
+        for (int pad = row[c].length() + PADDING.length; pad < widths[c] + 2; pad++) {
+          line.append(' ');
         }
       }
-      out.append(line.toString().stripTrailing()).append('\n');
     }
+    int end = line.length();
+    while (end > 0 && Character.isWhitespace(line.charAt(end - 1))) {
+      end--;
+    }
+    out.append(line, 0, end).append('\n');
   }
 }

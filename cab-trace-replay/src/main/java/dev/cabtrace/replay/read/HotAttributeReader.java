@@ -63,7 +63,8 @@ final class HotAttributeReader extends JsonWalker {
     this.end = end;
     all = new LinkedHashMap<>();
     try {
-      return array(i, allElement) == FAIL ? null : all;
+      int after = array(i, allElement);
+      return after == FAIL || JsonBytes.skipWhitespace(b, after, end) != end ? null : all;
     } finally {
       this.b = null;
       all = null;
@@ -121,10 +122,13 @@ final class HotAttributeReader extends JsonWalker {
 
   private int hotLength;
   // Most spans' hot attributes are the same few sets (a tool call's kind, say): one map per set seen lately.
-  private final LazyAttributes[] recent = new LazyAttributes[256];
+  private LazyAttributes[] recent;
 
   /** The hot attributes of the list read last, as all of a span's attributes (a ledger's stream). */
   LazyAttributes onlyHot(LazyAttributes.Decoder decoder) {
+    if (recent == null) {
+      recent = new LazyAttributes[256];
+    }
     int hash = hotLength;
     for (int k = 0; k < hotLength; k++) {
       hash = 31 * hash + hot[k].hashCode();

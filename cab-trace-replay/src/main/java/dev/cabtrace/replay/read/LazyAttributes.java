@@ -213,12 +213,30 @@ final class LazyAttributes extends AbstractMap<String, Object> {
       return made;
     }
 
+    // Most attribute lists are plain (strings, counts, flags): read from the bytes, not by Jackson.
+    private final ThreadLocal<HotAttributeReader> plainReaders =
+        ThreadLocal.withInitial(() -> new HotAttributeReader(new ByteStrings()));
+
+    /** The attributes when every one is plain, as the Jackson reader reads them; else null. */
+    private Map<String, Object> plain(byte[] bytes) {
+      int start = JsonBytes.skipWhitespace(bytes, 0, bytes.length);
+      if (start >= bytes.length || bytes[start] != '[') {
+        return null;
+      }
+      Map<String, Object> plain = plainReaders.get().readAll(bytes, bytes.length, start);
+      return plain == null ? null : Collections.unmodifiableMap(plain);
+    }
+
     JsonParser parser(byte[] bytes, int offset, int length) throws IOException {
       return json().createParser(bytes, offset, length);
     }
 
     /** The attributes, or null if the bytes are not an attribute list. */
     Map<String, Object> tryDecode(byte[] bytes) {
+      Map<String, Object> plain = plain(bytes);
+      if (plain != null) {
+        return plain;
+      }
       try (JsonParser parser = json().createParser(bytes)) {
         parser.nextToken();
         ReadContext context = new ReadContext(SpanSink.flagging(new boolean[1]), "");
@@ -230,6 +248,10 @@ final class LazyAttributes extends AbstractMap<String, Object> {
     }
 
     Map<String, Object> decode(byte[] bytes) {
+      Map<String, Object> plain = plain(bytes);
+      if (plain != null) {
+        return plain;
+      }
       try (JsonParser parser = json().createParser(bytes)) {
         parser.nextToken();
         ReadContext context = new ReadContext(SpanSink.flagging(new boolean[1]), "");
