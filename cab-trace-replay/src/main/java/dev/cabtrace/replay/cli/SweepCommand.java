@@ -111,16 +111,20 @@ final class SweepCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--limit must be at least 1");
     }
     java.time.Duration window = since == null ? null : Budget.parseDuration(since);
-    // One file per thread: the pool, not the reader, spreads the work over the processors.
-    TraceReader reader = TraceReader.builder().setStrict(strict).setParallelism(1).build();
     SweepLedger.Builder ledger = SweepLedger.builder();
+    List<Path> files = from == null ? captureFiles(ledger) : List.of();
+    // One file per thread: the pool, not the reader, spreads the work over the processors; fewer
+    // files than processors (one big capture) are each read on all of them.
+    int processors = Runtime.getRuntime().availableProcessors();
+    TraceReader reader = TraceReader.builder().setStrict(strict)
+        .setParallelism(from == null && files.size() < processors ? Math.min(4, processors) : 1).build();
     List<Callable<String>> cells = new ArrayList<>();
     if (from != null) {
       for (String traceId : BackendSearch.search(from, sweepId, service, limit, window, System.currentTimeMillis())) {
         cells.add(() -> count(ledger, () -> BackendFetch.fetchFacts(reader, from, traceId)));
       }
     } else {
-      for (Path file : captureFiles(ledger)) {
+      for (Path file : files) {
         cells.add(() -> count(ledger, () -> TraceFacts.read(file, reader)));
       }
     }
