@@ -82,6 +82,13 @@ final class OtlpLineScanner extends JsonWalker {
     return this;
   }
 
+  /** Lets go of the load it read for (its sink holds that load's spans), keeping only its caches. */
+  void release() {
+    context = null;
+    repeated = null;
+    builders.clear();
+  }
+
   /** Reads the line into the context's sink; false, having added nothing, if it is not for this reader. */
   boolean scan(byte[] bytes, int offset, int length) {
     b = bytes;

@@ -212,6 +212,9 @@ public final class TraceReader {
       readInto(in, source, builder, hotOnly, file, blockBytes, state);
     } finally {
       state.busy = false;
+      if (state.scanner != null) {
+        state.scanner.release();
+      }
       if (state.block != null && state.block.data.length > BLOCK_BYTES) {
         state.block = null; // grown for one long line: not kept
       }

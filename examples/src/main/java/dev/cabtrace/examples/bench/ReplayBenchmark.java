@@ -141,6 +141,7 @@ public final class ReplayBenchmark {
     commands.add(new String[] {"1.20", "400", "score", trace, "--json"});
     commands.add(new String[] {"1.20", "400", "sweep", trace, "--json"});
     commands.add(new String[] {"1.50", "1024", "frame", trace, "--at", "40s"});
+    commands.add(new String[] {"1.50", "1024", "show", trace});
     commands.add(new String[] {"1.50", "1024", "show", trace, "--json"});
     for (String[] command : commands) {
       String[] arguments = Arrays.copyOfRange(command, 2, command.length);
