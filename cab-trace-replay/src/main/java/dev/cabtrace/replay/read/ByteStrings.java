@@ -9,6 +9,9 @@ import java.util.Arrays;
  */
 final class ByteStrings {
 
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
   private static final int MAX_LENGTH = 128;
   private static final int MAX_CAPACITY = 1 << 14;
 
@@ -46,11 +49,15 @@ final class ByteStrings {
   }
 
   private static int hash(byte[] b, int start, int end) {
-    int hash = 0x9E3779B9;
-    for (int i = start; i < end; i++) {
-      hash = (hash ^ b[i]) * 0x01000193;
+    long hash = 0x9E3779B97F4A7C15L ^ (end - start);
+    int i = start;
+    for (; i + 8 <= end; i += 8) {
+      hash = (hash ^ (long) LONGS.get(b, i)) * 0xBF58476D1CE4E5B9L;
     }
-    return hash;
+    for (; i < end; i++) {
+      hash = (hash ^ b[i]) * 0x94D049BB133111EBL;
+    }
+    return (int) (hash ^ (hash >>> 29));
   }
 
   private static int slot(int hash, int mask) {

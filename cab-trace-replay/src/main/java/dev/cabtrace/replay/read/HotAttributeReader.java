@@ -21,7 +21,7 @@ final class HotAttributeReader extends JsonWalker {
   private static final byte[] BOOL_VALUE = ascii("boolValue");
   private static final byte[] ARRAY_VALUE = ascii("arrayValue");
   private static final byte[] VALUES = ascii("values");
-  private static final String[] HOT_NAMES = LazyAttributes.HOT.toArray(new String[0]);
+  private static final String[] HOT_NAMES = LazyAttributes.HOT_KEYS;
   private static final byte[][] HOT_KEYS = new byte[HOT_NAMES.length][];
 
   static {
@@ -45,6 +45,7 @@ final class HotAttributeReader extends JsonWalker {
     this.b = bytes;
     this.end = end;
     hotLength = 0;
+    hotBits = 0;
     try {
       return array(i, attributeElement);
     } finally {
@@ -113,6 +114,11 @@ final class HotAttributeReader extends JsonWalker {
     return JsonBytes.skipValue(b, value, end);
   }
 
+  /** Which hot keys the list read last had: bit i for {@code LazyAttributes.HOT_KEYS[i]}. */
+  int foundBits() {
+    return hotBits;
+  }
+
   /** The hot keys of the list read last and their values, alternating, a later key replacing an earlier one. */
   Object[] found() {
     Object[] found = new Object[hotLength];
@@ -121,25 +127,30 @@ final class HotAttributeReader extends JsonWalker {
   }
 
   private int hotLength;
+  private int hotBits;
   // Most spans' hot attributes are the same few sets (a tool call's kind, say): one map per set seen lately.
   private LazyAttributes[] recent;
+  private int[] recentHashes;
 
   /** The hot attributes of the list read last, as all of a span's attributes (a ledger's stream). */
   LazyAttributes onlyHot(LazyAttributes.Decoder decoder) {
     if (recent == null) {
       recent = new LazyAttributes[256];
+      recentHashes = new int[256];
     }
     int hash = hotLength;
     for (int k = 0; k < hotLength; k++) {
       hash = 31 * hash + hot[k].hashCode();
     }
     int slot = (hash ^ (hash >>> 16)) & (recent.length - 1);
+    // The hash first: a set seen long ago is far away in memory, and most model calls' sets are new.
     LazyAttributes cached = recent[slot];
-    if (cached != null && cached.hotEquals(hot, hotLength)) {
+    if (cached != null && recentHashes[slot] == hash && cached.hotEquals(hot, hotLength)) {
       return cached;
     }
-    LazyAttributes made = new LazyAttributes(null, found(), decoder);
+    LazyAttributes made = new LazyAttributes(null, found(), hotBits, decoder);
     recent[slot] = made;
+    recentHashes[slot] = hash;
     return made;
   }
   private final Element attributeElement = this::attributeElement;
@@ -148,6 +159,7 @@ final class HotAttributeReader extends JsonWalker {
     i = attribute(i);
     if (i != FAIL && hotIndex >= 0) {
       hotLength = putHot(hotLength, HOT_NAMES[hotIndex], hotValue);
+      hotBits |= 1 << hotIndex;
     }
     return i;
   }

@@ -329,6 +329,12 @@ final class JsonBytes {
     int p = quoted ? i + 1 : i;
     int first = p;
     long value = 0;
+    // Eighteen digits cannot overflow a long: only a nineteenth needs checking.
+    int unchecked = Math.min(end, first + 18);
+    while (p < unchecked && b[p] >= '0' && b[p] <= '9') {
+      value = value * 10 + (b[p] - '0');
+      p++;
+    }
     while (p < end && b[p] >= '0' && b[p] <= '9') {
       int digit = b[p] - '0';
       if (value > (Long.MAX_VALUE - digit) / 10) {
@@ -372,7 +378,13 @@ final class JsonBytes {
     if (end - i != key.length) {
       return false;
     }
-    for (int k = 0; k < key.length; k++) {
+    int k = 0;
+    for (; k + 8 <= key.length; k += 8) {
+      if ((long) LONGS.get(b, i + k) != (long) LONGS.get(key, k)) {
+        return false;
+      }
+    }
+    for (; k < key.length; k++) {
       if (b[i + k] != key[k]) {
         return false;
       }

@@ -31,9 +31,12 @@ final class LazyAttributes extends AbstractMap<String, Object> {
   private static final String[] HOT_TABLE = new String[64];
   private static final int[] HOT_BIT = new int[64];
 
+  /** The hot keys in a fixed order: a key's position is its bit. */
+  static final String[] HOT_KEYS = HOT.toArray(new String[0]);
+
   static {
     int bit = 0;
-    for (String key : HOT) {
+    for (String key : HOT_KEYS) {
       int slot = key.hashCode() & (HOT_TABLE.length - 1);
       while (HOT_TABLE[slot] != null) {
         slot = (slot + 1) & (HOT_TABLE.length - 1);
@@ -74,11 +77,12 @@ final class LazyAttributes extends AbstractMap<String, Object> {
    *     hot ones are kept (a ledger's stream)
    * @param hot the hot keys found in it and their values, alternating, a later key replacing an
    *     earlier one
+   * @param hotBits which hot keys those are: bit i for {@code HOT_KEYS[i]}
    */
-  LazyAttributes(byte[] json, Object[] hot, Decoder decoder) {
+  LazyAttributes(byte[] json, Object[] hot, int hotBits, Decoder decoder) {
     this.json = json;
     this.hot = hot;
-    this.hotBits = bits(hot);
+    this.hotBits = hotBits;
     this.decoder = decoder;
     this.file = null;
     this.position = 0;
@@ -90,22 +94,14 @@ final class LazyAttributes extends AbstractMap<String, Object> {
    * when asked for. A file changed since is noticed, not misread: the bytes must still parse and
    * hold the hot values read the first time.
    */
-  LazyAttributes(FileSlices file, long position, int length, Object[] hot, Decoder decoder) {
+  LazyAttributes(FileSlices file, long position, int length, Object[] hot, int hotBits, Decoder decoder) {
     this.json = null;
     this.hot = hot;
-    this.hotBits = bits(hot);
+    this.hotBits = hotBits;
     this.decoder = decoder;
     this.file = file;
     this.position = position;
     this.length = length;
-  }
-
-  private static int bits(Object[] hot) {
-    int bits = 0;
-    for (int i = 0; i < hot.length; i += 2) {
-      bits |= 1 << hotBit(hot[i]);
-    }
-    return bits;
   }
 
   /** Whether the hot attributes are the first {@code length} of {@code keysAndValues}. */

@@ -411,9 +411,10 @@ final class OtlpLineScanner extends JsonWalker {
     }
     Object[] found = hotAttributes.found();
     if (context.file != null) {
-      span.setAttributes(new LazyAttributes(context.file, context.lineOffset + i - lineStart, after - i, found, decoder));
+      span.setAttributes(new LazyAttributes(context.file, context.lineOffset + i - lineStart, after - i, found,
+          hotAttributes.foundBits(), decoder));
     } else {
-      span.setAttributes(new LazyAttributes(Arrays.copyOfRange(b, i, after), found, decoder));
+      span.setAttributes(new LazyAttributes(Arrays.copyOfRange(b, i, after), found, hotAttributes.foundBits(), decoder));
     }
     return after;
   }
