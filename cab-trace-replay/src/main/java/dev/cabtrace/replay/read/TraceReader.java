@@ -249,27 +249,37 @@ public final class TraceReader {
         start = newline + 1;
       }
     }
-    if (!block.tooLong && !isWholeDocumentOnOneLine(block.data, first, LineBlocks.newline(block.data, first, block.length))) {
-      // A pretty-printed document (Tempo, Jaeger, Zipkin downloads): one streamed parse.
-      InputStream document = new SequenceInputStream(
-          new ByteArrayInputStream(block.data, first, block.length - first), blocks.remainder());
-      readDocumentStream(new ReadContext(sink, source), document, blankLines + 1);
-      return;
+    ReadContext context = new ReadContext(sink, source);
+    context.hotOnly = hotOnly;
+    context.file = file;
+    if (scan) {
+      if (state.scanner == null) {
+        state.scanner = new OtlpLineScanner(context, decoder, hotOnly);
+      }
+      context.useScanner(state.scanner);
+    }
+    // A first line the scanner takes is one whole JSON value: JSON Lines, with no second look at it.
+    long line = blankLines + 1;
+    int start = first;
+    if (!block.tooLong) {
+      int newline = LineBlocks.newline(block.data, first, block.length);
+      int end = newline > first && block.data[newline - 1] == '\r' ? newline - 1 : newline;
+      context.line = line;
+      context.lineOffset = block.offset + first;
+      if (scan && end - first <= maxLineBytes && context.scanner(decoder).scan(block.data, first, end - first)) {
+        line++;
+        start = newline + 1;
+      } else if (!isWholeDocumentOnOneLine(block.data, first, newline)) {
+        // A pretty-printed document (Tempo, Jaeger, Zipkin downloads): one streamed parse.
+        InputStream document = new SequenceInputStream(
+            new ByteArrayInputStream(block.data, first, block.length - first), blocks.remainder());
+        readDocumentStream(new ReadContext(sink, source), document, blankLines + 1);
+        return;
+      }
     }
     if (parallelism > 1 && !blocks.atEnd()) {
-      new ParallelLines(this, source, parallelism, hotOnly, file, blockBytes).read(blocks, block, first, blankLines, sink);
+      new ParallelLines(this, source, parallelism, hotOnly, file, blockBytes).read(blocks, block, start, line - 1, sink);
     } else {
-      ReadContext context = new ReadContext(sink, source);
-      context.hotOnly = hotOnly;
-      context.file = file;
-      if (scan) {
-        if (state.scanner == null) {
-          state.scanner = new OtlpLineScanner(context, decoder, hotOnly);
-        }
-        context.useScanner(state.scanner);
-      }
-      long line = blankLines + 1;
-      int start = first;
       do {
         line += readBlock(context, block, start, line);
         start = 0;
