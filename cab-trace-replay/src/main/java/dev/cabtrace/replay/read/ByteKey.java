@@ -4,6 +4,9 @@ import java.util.Arrays;
 
 /** Bytes as a map key, for JSON objects that repeat line after line. */
 final class ByteKey {
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
   private final byte[] bytes;
   private final int start;
   private final int end;
@@ -13,11 +16,15 @@ final class ByteKey {
     this.bytes = bytes;
     this.start = start;
     this.end = end;
-    int h = 1;
-    for (int i = start; i < end; i++) {
-      h = 31 * h + bytes[i];
+    long h = end - start;
+    int i = start;
+    for (; i + 8 <= end; i += 8) {
+      h = (h ^ (long) LONGS.get(bytes, i)) * 0x9E3779B97F4A7C15L;
     }
-    this.hash = h;
+    for (; i < end; i++) {
+      h = (h ^ bytes[i]) * 0xBF58476D1CE4E5B9L;
+    }
+    this.hash = (int) (h ^ (h >>> 32));
   }
 
   ByteKey copy() {

@@ -156,6 +156,10 @@ final class HotAttributeReader extends JsonWalker {
   private final Element attributeElement = this::attributeElement;
 
   private int attributeElement(int i) {
+    int fast = canonicalAttribute(i);
+    if (fast != FAIL) {
+      return fast;
+    }
     i = attribute(i);
     if (i != FAIL && hotIndex >= 0) {
       hotLength = putHot(hotLength, HOT_NAMES[hotIndex], hotValue);
@@ -175,6 +179,74 @@ final class HotAttributeReader extends JsonWalker {
     hot[length + 1] = value;
     return length + 2;
   }
+
+  // The exact bytes the OpenTelemetry exporters and cab-trace write around an attribute.
+  private static final byte[] KEY_OPEN = ascii("{\"key\":\"");
+  private static final byte[] VALUE_OPEN = ascii("\",\"value\":{\"");
+  private static final byte[] STRING_OPEN = ascii("stringValue\":\"");
+  private static final byte[] INT_OPEN = ascii("intValue\":");
+  private static final byte[] BOOL_OPEN = ascii("boolValue\":");
+
+  /**
+   * One attribute written exactly as the exporters write it, {@code
+   * {"key":"K","value":{"stringValue":"V"}}} (or an intValue, a boolValue), read by comparing
+   * whole words with what must be there instead of walking it member by member; its hot value put.
+   * Anything else is FAIL, having put nothing, and the walk reads it.
+   */
+  private int canonicalAttribute(int i) {
+    if (!JsonBytes.startsWith(b, i, end, KEY_OPEN)) {
+      return FAIL;
+    }
+    int keyStart = i + KEY_OPEN.length;
+    int keyClose = JsonBytes.plainStringEnd(b, keyStart - 1, end);
+    if (keyClose == FAIL || !JsonBytes.startsWith(b, keyClose, end, VALUE_OPEN)) {
+      return FAIL;
+    }
+    int type = keyClose + VALUE_OPEN.length;
+    int hotKey = hot(keyStart, keyClose);
+    Object value;
+    int close;
+    if (JsonBytes.startsWith(b, type, end, STRING_OPEN)) {
+      int quote = type + STRING_OPEN.length - 1;
+      int valueClose = JsonBytes.plainStringEnd(b, quote, end);
+      if (valueClose == FAIL) {
+        return FAIL;
+      }
+      value = hotKey >= 0 ? strings.get(b, quote + 1, valueClose) : null;
+      close = valueClose + 1;
+    } else if (JsonBytes.startsWith(b, type, end, INT_OPEN)) {
+      long number = JsonBytes.smallUnsigned(b, type + INT_OPEN.length, end, next);
+      if (number < 0) {
+        return FAIL;
+      }
+      value = number;
+      close = next[0];
+    } else if (JsonBytes.startsWith(b, type, end, BOOL_OPEN)) {
+      int at = type + BOOL_OPEN.length;
+      if (JsonBytes.startsWith(b, at, end, TRUE)) {
+        value = Boolean.TRUE;
+        close = at + 4;
+      } else if (JsonBytes.startsWith(b, at, end, FALSE)) {
+        value = Boolean.FALSE;
+        close = at + 5;
+      } else {
+        return FAIL;
+      }
+    } else {
+      return FAIL;
+    }
+    if (close + 2 > end || b[close] != '}' || b[close + 1] != '}') {
+      return FAIL;
+    }
+    if (hotKey >= 0) {
+      hotLength = putHot(hotLength, HOT_NAMES[hotKey], value);
+      hotBits |= 1 << hotKey;
+    }
+    return close + 2;
+  }
+
+  private static final byte[] TRUE = ascii("true");
+  private static final byte[] FALSE = ascii("false");
 
   // The result of attribute(): which hot key it held (-1 for none) and its value.
   private int hotIndex;

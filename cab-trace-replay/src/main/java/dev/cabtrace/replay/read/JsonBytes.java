@@ -373,6 +373,11 @@ final class JsonBytes {
     return value;
   }
 
+  /** Whether the bytes at {@code i} (before {@code end}) begin with {@code prefix}. */
+  static boolean startsWith(byte[] b, int i, int end, byte[] prefix) {
+    return i >= 0 && i + prefix.length <= end && equalsAscii(b, i, i + prefix.length, prefix);
+  }
+
   /** Whether the bytes from {@code i} to {@code end} are {@code key}'s ASCII. */
   static boolean equalsAscii(byte[] b, int i, int end, byte[] key) {
     if (end - i != key.length) {

@@ -9,11 +9,11 @@ package dev.cabtrace.replay.timeline;
  */
 final class SpanIdMap {
 
-  private long[] slots = new long[2 * 32]; // span id (0: empty), trace number << 32 | position
+  private long[] slots = new long[2 * 16]; // span id (0: empty), trace number << 32 | position
   private int size;
 
-  private long[] traceIds = new long[2 * 16]; // high, low
-  private int[] traceNumbers = new int[16]; // number + 1 (0: empty)
+  private long[] traceIds = new long[2 * 4]; // high, low
+  private int[] traceNumbers = new int[4]; // number + 1 (0: empty)
   private int traces;
   private long lastHigh;
   private long lastLow;
