@@ -30,15 +30,12 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -112,11 +109,15 @@ final class SweepCommand implements Callable<Integer> {
     }
     java.time.Duration window = since == null ? null : Budget.parseDuration(since);
     SweepLedger.Builder ledger = SweepLedger.builder();
-    List<Path> files = from == null ? captureFiles(ledger) : List.of();
+    Set<Path> withoutJournal = new HashSet<>();
+    List<Path> files = from == null ? captureFiles(ledger, withoutJournal) : List.of();
     // One file per thread: the pool, not the reader, spreads the work over the processors; fewer
     // files than processors (one big capture) are each read on all of them.
     int processors = Runtime.getRuntime().availableProcessors();
     TraceReader reader = TraceReader.builder().setStrict(strict)
+        .setParallelism(from == null && files.size() < processors ? Math.min(4, processors) : 1).build();
+    // A file found by the walk with no crash journal beside it needs no look for one.
+    TraceReader noJournal = TraceReader.builder().setStrict(strict).setReadJournal(false)
         .setParallelism(from == null && files.size() < processors ? Math.min(4, processors) : 1).build();
     List<Callable<String>> cells = new ArrayList<>();
     if (from != null) {
@@ -125,7 +126,8 @@ final class SweepCommand implements Callable<Integer> {
       }
     } else {
       for (Path file : files) {
-        cells.add(() -> count(ledger, () -> TraceFacts.read(file, reader)));
+        TraceReader chosen = withoutJournal.contains(file) ? noJournal : reader;
+        cells.add(() -> count(ledger, () -> TraceFacts.read(file, chosen)));
       }
     }
     for (String warning : runAll(cells)) {
@@ -164,46 +166,57 @@ final class SweepCommand implements Callable<Integer> {
         : cell.warnings().get(0) + (problems > 1 ? " (and " + (problems - 1) + " more load warning(s))" : "");
   }
 
-  /** Runs every task on a pool as wide as the machine; the results in the tasks' order. */
+  /**
+   * Runs every task on threads as wide as the machine, each taking the next task as it finishes
+   * one (ten thousand small files make a queue's hand-offs add up); the results in the tasks'
+   * order, a task that threw giving its exception's name and message.
+   */
   private static List<String> runAll(List<Callable<String>> tasks) throws InterruptedException {
     int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), tasks.size()));
-    ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
-      Thread thread = new Thread(runnable, "cab-trace-sweep");
-      thread.setDaemon(true);
-      return thread;
-    });
-    try {
-      List<Future<String>> futures = new ArrayList<>(tasks.size());
-      for (Callable<String> task : tasks) {
-        futures.add(pool.submit(task));
-      }
-      List<String> results = new ArrayList<>(tasks.size());
-      for (Future<String> future : futures) {
+    String[] results = new String[tasks.size()];
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    Runnable worker = () -> {
+      for (int k = next.getAndIncrement(); k < results.length; k = next.getAndIncrement()) {
         try {
-          results.add(future.get());
-        } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          results.add(cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+          results[k] = tasks.get(k).call();
+        } catch (Exception e) {
+          results[k] = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         }
       }
-      return results;
-    } finally {
-      pool.shutdownNow();
+    };
+    List<Thread> started = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread thread = new Thread(worker, "cab-trace-sweep");
+      thread.setDaemon(true);
+      thread.start();
+      started.add(thread);
     }
+    try {
+      for (Thread thread : started) {
+        thread.join();
+      }
+    } finally {
+      next.set(results.length); // interrupted: the others stop after their current task
+    }
+    return java.util.Arrays.asList(results);
   }
 
   /** The files to read: each PATH that is a file, and every *.jsonl under each directory, sorted. */
-  private List<Path> captureFiles(SweepLedger.Builder ledger) throws IOException {
+  private List<Path> captureFiles(SweepLedger.Builder ledger, Set<Path> withoutJournal) throws IOException {
     Set<Path> files = new LinkedHashSet<>();
     for (String name : paths) {
       Path path = Path.of(name);
       if (Files.isDirectory(path)) {
         List<Path> found = new ArrayList<>();
+        Set<Path> journals = new HashSet<>();
         Files.walkFileTree(path, new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-            if (attributes.isRegularFile() && file.getFileName().toString().endsWith(".jsonl")) {
+            String name = file.getFileName().toString();
+            if (attributes.isRegularFile() && name.endsWith(".jsonl")) {
               found.add(file);
+            } else if (name.endsWith(".jsonl.journal")) {
+              journals.add(file);
             }
             return FileVisitResult.CONTINUE;
           }
@@ -217,6 +230,11 @@ final class SweepCommand implements Callable<Integer> {
         });
         found.sort(null);
         files.addAll(found);
+        for (Path file : found) {
+          if (!journals.contains(file.resolveSibling(file.getFileName() + ".journal"))) {
+            withoutJournal.add(file); // the walk saw every file beside it
+          }
+        }
       } else if (Files.exists(path)) {
         files.add(path);
       } else {

@@ -158,10 +158,18 @@ public final class TraceReader {
 
   private void readFile(Path file, TimelineBuilder builder, boolean hotOnly) throws TraceReadException {
     String source = file.toString();
-    // No stat before the open: a sweep opens thousands of files, and a directory fails its first read.
-    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file);
-        InputStream in = java.nio.channels.Channels.newInputStream(channel)) {
-      long size = channel.size();
+    // A plain FileInputStream: no stat before the open (a directory fails the open), and none of a
+    // FileChannel's per-read bookkeeping: a sweep opens thousands of small files.
+    java.io.File path = file.toFile();
+    InputStream in;
+    try {
+      in = new java.io.FileInputStream(path);
+    } catch (java.io.FileNotFoundException e) {
+      throw new TraceReadException("cannot read " + source + ": " + (Files.isDirectory(file) ? "it is a directory"
+          : !Files.exists(file) ? "no such file" : !Files.isReadable(file) ? "permission denied" : e.getMessage()));
+    }
+    try (in) {
+      long size = path.length();
       FileSlices slices = hotOnly ? null : new FileSlices(file);
       readInto(in, source, builder, hotOnly, slices, (int) Math.max(1024, Math.min(BLOCK_BYTES, size + 1)));
     } catch (NoSuchFileException e) {
@@ -171,9 +179,6 @@ public final class TraceReader {
     } catch (TraceReadException e) {
       throw e;
     } catch (IOException e) {
-      if (Files.isDirectory(file)) {
-        throw new TraceReadException("cannot read " + source + ": it is a directory");
-      }
       throw new TraceReadException("cannot read " + source + ": " + e.getMessage());
     }
   }
