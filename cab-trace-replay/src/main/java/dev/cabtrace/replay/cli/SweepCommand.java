@@ -23,11 +23,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -201,6 +198,30 @@ final class SweepCommand implements Callable<Integer> {
     return java.util.Arrays.asList(results);
   }
 
+  /**
+   * Lists {@code directory} and every directory under it (symbolic links not followed): the
+   * {@code *.jsonl} files into {@code found}, the crash journals into {@code journals}. Names are
+   * read without a stat each (a sweep directory holds thousands of captures): a {@code .jsonl}
+   * or journal name is taken for a file, any other name is looked at to see if it is a directory.
+   */
+  private static void walk(Path directory, List<Path> found, Set<Path> journals, SweepLedger.Builder ledger) {
+    try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (name.endsWith(".jsonl")) {
+          found.add(entry);
+        } else if (name.endsWith(".jsonl.journal")) {
+          journals.add(entry);
+        } else if (Files.isDirectory(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          walk(entry, found, journals, ledger);
+        }
+      }
+    } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+      ledger.addWarning("cannot read " + directory + ": " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : " " + e.getMessage()));
+    }
+  }
+
   /** The files to read: each PATH that is a file, and every *.jsonl under each directory, sorted. */
   private List<Path> captureFiles(SweepLedger.Builder ledger, Set<Path> withoutJournal) throws IOException {
     Set<Path> files = new LinkedHashSet<>();
@@ -209,25 +230,7 @@ final class SweepCommand implements Callable<Integer> {
       if (Files.isDirectory(path)) {
         List<Path> found = new ArrayList<>();
         Set<Path> journals = new HashSet<>();
-        Files.walkFileTree(path, new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-            String name = file.getFileName().toString();
-            if (attributes.isRegularFile() && name.endsWith(".jsonl")) {
-              found.add(file);
-            } else if (name.endsWith(".jsonl.journal")) {
-              journals.add(file);
-            }
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException e) {
-            ledger.addWarning("cannot read " + file + ": " + e.getClass().getSimpleName()
-                + (e.getMessage() == null ? "" : " " + e.getMessage()));
-            return FileVisitResult.CONTINUE;
-          }
-        });
+        walk(path, found, journals, ledger);
         found.sort(null);
         files.addAll(found);
         for (Path file : found) {

@@ -169,9 +169,9 @@ public final class TraceReader {
           : !Files.exists(file) ? "no such file" : !Files.isReadable(file) ? "permission denied" : e.getMessage()));
     }
     try (in) {
-      long size = path.length();
+      // No stat for the size either: the thread's block, kept from file to file, takes any file.
       FileSlices slices = hotOnly ? null : new FileSlices(file);
-      readInto(in, source, builder, hotOnly, slices, (int) Math.max(1024, Math.min(BLOCK_BYTES, size + 1)));
+      readInto(in, source, builder, hotOnly, slices, BLOCK_BYTES);
     } catch (NoSuchFileException e) {
       throw new TraceReadException("cannot read " + source + ": no such file");
     } catch (AccessDeniedException e) {
