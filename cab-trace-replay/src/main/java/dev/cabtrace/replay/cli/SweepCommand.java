@@ -28,7 +28,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -106,8 +105,7 @@ final class SweepCommand implements Callable<Integer> {
     }
     java.time.Duration window = since == null ? null : Budget.parseDuration(since);
     SweepLedger.Builder ledger = SweepLedger.builder();
-    Set<Path> withoutJournal = new HashSet<>();
-    List<Path> files = from == null ? captureFiles(ledger, withoutJournal) : List.of();
+    List<Capture> files = from == null ? captureFiles(ledger) : List.of();
     // One file per thread: the pool, not the reader, spreads the work over the processors; fewer
     // files than processors (one big capture) are each read on all of them.
     int processors = Runtime.getRuntime().availableProcessors();
@@ -121,15 +119,28 @@ final class SweepCommand implements Callable<Integer> {
       for (String traceId : BackendSearch.search(from, sweepId, service, limit, window, System.currentTimeMillis())) {
         cells.add(() -> count(ledger, () -> BackendFetch.fetchFacts(reader, from, traceId)));
       }
-    } else {
-      for (Path file : files) {
-        TraceReader chosen = withoutJournal.contains(file) ? noJournal : reader;
-        cells.add(() -> count(ledger, () -> TraceFacts.read(file, chosen)));
+      for (String warning : runAll(cells)) {
+        if (warning != null) {
+          ledger.addWarning(warning);
+        }
       }
-    }
-    for (String warning : runAll(cells)) {
-      if (warning != null) {
-        ledger.addWarning(warning);
+    } else {
+      for (Capture capture : files) {
+        TraceReader chosen = capture.noJournal() ? noJournal : reader;
+        cells.add(() -> count(ledger, () -> TraceFacts.read(capture.file(), chosen)));
+      }
+      // Files are read in the order the directories list them; their warnings are given sorted.
+      List<String> warnings = runAll(cells);
+      List<Integer> warned = new ArrayList<>();
+      for (int i = 0; i < warnings.size(); i++) {
+        if (warnings.get(i) != null) {
+          warned.add(i);
+        }
+      }
+      warned.sort(java.util.Comparator.<Integer>comparingInt(i -> files.get(i).root())
+          .thenComparing(i -> files.get(i).file()));
+      for (int i : warned) {
+        ledger.addWarning(warnings.get(i));
       }
     }
     SweepLedger result = ledger.build();
@@ -222,29 +233,43 @@ final class SweepCommand implements Callable<Integer> {
     }
   }
 
-  /** The files to read: each PATH that is a file, and every *.jsonl under each directory, sorted. */
-  private List<Path> captureFiles(SweepLedger.Builder ledger, Set<Path> withoutJournal) throws IOException {
-    Set<Path> files = new LinkedHashSet<>();
-    for (String name : paths) {
+  /**
+   * A capture file to read: the PATH it was found under (its index), and whether the walk saw
+   * that no crash journal lies beside it.
+   */
+  private record Capture(Path file, int root, boolean noJournal) {}
+
+  /**
+   * The files to read: each PATH that is a file, and every *.jsonl under each directory, in the
+   * order the directories list them (ten thousand paths are not sorted up front; what depends on
+   * order is sorted after), each file once.
+   */
+  private List<Capture> captureFiles(SweepLedger.Builder ledger) {
+    List<Capture> files = new ArrayList<>();
+    Set<Path> seen = paths.size() > 1 ? new HashSet<>() : null;
+    for (int root = 0; root < paths.size(); root++) {
+      String name = paths.get(root);
       Path path = Path.of(name);
       if (Files.isDirectory(path)) {
         List<Path> found = new ArrayList<>();
         Set<Path> journals = new HashSet<>();
         walk(path, found, journals, ledger);
-        found.sort(null);
-        files.addAll(found);
         for (Path file : found) {
-          if (!journals.contains(file.resolveSibling(file.getFileName() + ".journal"))) {
-            withoutJournal.add(file); // the walk saw every file beside it
+          if (seen == null || seen.add(file)) {
+            // The walk saw every file beside it: no journal there needs no look for one.
+            boolean noJournal = journals.isEmpty() || !journals.contains(file.resolveSibling(file.getFileName() + ".journal"));
+            files.add(new Capture(file, root, noJournal));
           }
         }
       } else if (Files.exists(path)) {
-        files.add(path);
+        if (seen == null || seen.add(path)) {
+          files.add(new Capture(path, root, false));
+        }
       } else {
         ledger.addWarning("cannot read " + name + ": no such file or directory");
       }
     }
-    return new ArrayList<>(files);
+    return files;
   }
 
   static String json(SweepLedger ledger) throws IOException {

@@ -14,13 +14,13 @@ import java.util.Map;
  */
 final class HotAttributeReader extends JsonWalker {
 
-  private static final byte[] KEY = ascii("key");
-  private static final byte[] VALUE = ascii("value");
+  private static final BytePattern KEY = new BytePattern("key");
+  private static final BytePattern VALUE = new BytePattern("value");
   private static final byte[] STRING_VALUE = ascii("stringValue");
-  private static final byte[] INT_VALUE = ascii("intValue");
-  private static final byte[] BOOL_VALUE = ascii("boolValue");
-  private static final byte[] ARRAY_VALUE = ascii("arrayValue");
-  private static final byte[] VALUES = ascii("values");
+  private static final BytePattern INT_VALUE = new BytePattern("intValue");
+  private static final BytePattern BOOL_VALUE = new BytePattern("boolValue");
+  private static final BytePattern ARRAY_VALUE = new BytePattern("arrayValue");
+  private static final BytePattern VALUES = new BytePattern("values");
   private static final String[] HOT_NAMES = LazyAttributes.HOT_KEYS;
   private static final byte[][] HOT_KEYS = new byte[HOT_NAMES.length][];
 
@@ -94,7 +94,7 @@ final class HotAttributeReader extends JsonWalker {
   }
 
   private int allMember(int name, int nameEnd, int value) {
-    if (JsonBytes.equalsAscii(b, name, nameEnd, KEY)) {
+    if (KEY.is(b, name, nameEnd)) {
       int close = keyStart == -1 && b[value] == '"' ? JsonBytes.plainStringEnd(b, value, end) : FAIL;
       if (close == FAIL) {
         return FAIL;
@@ -103,7 +103,7 @@ final class HotAttributeReader extends JsonWalker {
       keyEnd = close;
       return close + 1;
     }
-    if (JsonBytes.equalsAscii(b, name, nameEnd, VALUE)) {
+    if (VALUE.is(b, name, nameEnd)) {
       if (valueStart != -1 || b[value] != '{') {
         return FAIL;
       }
@@ -181,11 +181,11 @@ final class HotAttributeReader extends JsonWalker {
   }
 
   // The exact bytes the OpenTelemetry exporters and cab-trace write around an attribute.
-  private static final byte[] KEY_OPEN = ascii("{\"key\":\"");
-  private static final byte[] VALUE_OPEN = ascii("\",\"value\":{\"");
-  private static final byte[] STRING_OPEN = ascii("stringValue\":\"");
-  private static final byte[] INT_OPEN = ascii("intValue\":");
-  private static final byte[] BOOL_OPEN = ascii("boolValue\":");
+  private static final BytePattern KEY_OPEN = new BytePattern("{\"key\":\"");
+  private static final BytePattern VALUE_OPEN = new BytePattern("\",\"value\":{\"");
+  private static final BytePattern STRING_OPEN = new BytePattern("stringValue\":\"");
+  private static final BytePattern INT_OPEN = new BytePattern("intValue\":");
+  private static final BytePattern BOOL_OPEN = new BytePattern("boolValue\":");
 
   /**
    * One attribute written exactly as the exporters write it, {@code
@@ -194,39 +194,39 @@ final class HotAttributeReader extends JsonWalker {
    * Anything else is FAIL, having put nothing, and the walk reads it.
    */
   private int canonicalAttribute(int i) {
-    if (!JsonBytes.startsWith(b, i, end, KEY_OPEN)) {
+    if (!KEY_OPEN.at(b, i, end)) {
       return FAIL;
     }
-    int keyStart = i + KEY_OPEN.length;
+    int keyStart = i + KEY_OPEN.length();
     int keyClose = JsonBytes.plainStringEnd(b, keyStart - 1, end);
-    if (keyClose == FAIL || !JsonBytes.startsWith(b, keyClose, end, VALUE_OPEN)) {
+    if (keyClose == FAIL || !VALUE_OPEN.at(b, keyClose, end)) {
       return FAIL;
     }
-    int type = keyClose + VALUE_OPEN.length;
+    int type = keyClose + VALUE_OPEN.length();
     int hotKey = hot(keyStart, keyClose);
     Object value;
     int close;
-    if (JsonBytes.startsWith(b, type, end, STRING_OPEN)) {
-      int quote = type + STRING_OPEN.length - 1;
+    if (STRING_OPEN.at(b, type, end)) {
+      int quote = type + STRING_OPEN.length() - 1;
       int valueClose = JsonBytes.plainStringEnd(b, quote, end);
       if (valueClose == FAIL) {
         return FAIL;
       }
       value = hotKey >= 0 ? strings.get(b, quote + 1, valueClose) : null;
       close = valueClose + 1;
-    } else if (JsonBytes.startsWith(b, type, end, INT_OPEN)) {
-      long number = JsonBytes.smallUnsigned(b, type + INT_OPEN.length, end, next);
+    } else if (INT_OPEN.at(b, type, end)) {
+      long number = JsonBytes.smallUnsigned(b, type + INT_OPEN.length(), end, next);
       if (number < 0) {
         return FAIL;
       }
       value = number;
       close = next[0];
-    } else if (JsonBytes.startsWith(b, type, end, BOOL_OPEN)) {
-      int at = type + BOOL_OPEN.length;
-      if (JsonBytes.startsWith(b, at, end, TRUE)) {
+    } else if (BOOL_OPEN.at(b, type, end)) {
+      int at = type + BOOL_OPEN.length();
+      if (TRUE.at(b, at, end)) {
         value = Boolean.TRUE;
         close = at + 4;
-      } else if (JsonBytes.startsWith(b, at, end, FALSE)) {
+      } else if (FALSE.at(b, at, end)) {
         value = Boolean.FALSE;
         close = at + 5;
       } else {
@@ -245,8 +245,8 @@ final class HotAttributeReader extends JsonWalker {
     return close + 2;
   }
 
-  private static final byte[] TRUE = ascii("true");
-  private static final byte[] FALSE = ascii("false");
+  private static final BytePattern TRUE = new BytePattern("true");
+  private static final BytePattern FALSE = new BytePattern("false");
 
   // The result of attribute(): which hot key it held (-1 for none) and its value.
   private int hotIndex;
@@ -276,7 +276,7 @@ final class HotAttributeReader extends JsonWalker {
   }
 
   private int attributeMember(int name, int nameEnd, int value) {
-    if (JsonBytes.equalsAscii(b, name, nameEnd, KEY)) {
+    if (KEY.is(b, name, nameEnd)) {
       int close = keyFound == -1 && b[value] == '"' ? JsonBytes.plainStringEnd(b, value, end) : FAIL;
       if (close == FAIL) {
         return FAIL;
@@ -286,7 +286,7 @@ final class HotAttributeReader extends JsonWalker {
       keyFound = keyFound < 0 ? -2 : keyFound;
       return close + 1;
     }
-    if (JsonBytes.equalsAscii(b, name, nameEnd, VALUE)) {
+    if (VALUE.is(b, name, nameEnd)) {
       if (valueStart != -1 || b[value] != '{') {
         return FAIL;
       }
@@ -334,21 +334,21 @@ final class HotAttributeReader extends JsonWalker {
       }
       decoded = strings.get(b, value + 1, close);
       after = close + 1;
-    } else if (JsonBytes.equalsAscii(b, i + 1, keyEnd, INT_VALUE)) {
+    } else if (INT_VALUE.is(b, i + 1, keyEnd)) {
       long number = JsonBytes.smallUnsigned(b, value, end, next);
       if (number < 0) {
         return null;
       }
       decoded = number;
       after = next[0];
-    } else if (JsonBytes.equalsAscii(b, i + 1, keyEnd, ARRAY_VALUE)) {
+    } else if (ARRAY_VALUE.is(b, i + 1, keyEnd)) {
       List<Object> list = stringArray(value);
       if (list == null) {
         return null;
       }
       decoded = list;
       after = next[0];
-    } else if (JsonBytes.equalsAscii(b, i + 1, keyEnd, BOOL_VALUE)) {
+    } else if (BOOL_VALUE.is(b, i + 1, keyEnd)) {
       if (b[value] == 't') {
         decoded = Boolean.TRUE;
         after = value + 4;
@@ -394,7 +394,7 @@ final class HotAttributeReader extends JsonWalker {
     int close = JsonBytes.skipValue(b, i, end);
     i = JsonBytes.skipWhitespace(b, i + 1, close);
     int keyEnd = key(i);
-    if (keyEnd == FAIL || !JsonBytes.equalsAscii(b, i + 1, keyEnd, VALUES)) {
+    if (keyEnd == FAIL || !VALUES.is(b, i + 1, keyEnd)) {
       return null;
     }
     i = valueAfter(keyEnd);

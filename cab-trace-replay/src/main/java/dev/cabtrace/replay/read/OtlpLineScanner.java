@@ -23,23 +23,23 @@ import java.util.Map;
  */
 final class OtlpLineScanner extends JsonWalker {
 
-  private static final byte[] RESOURCE_SPANS = ascii("resourceSpans");
-  private static final byte[] RESOURCE = ascii("resource");
-  private static final byte[] SCOPE_SPANS = ascii("scopeSpans");
-  private static final byte[] SCOPE = ascii("scope");
-  private static final byte[] SPANS = ascii("spans");
-  private static final byte[] TRACE_ID = ascii("traceId");
-  private static final byte[] SPAN_ID = ascii("spanId");
-  private static final byte[] PARENT_SPAN_ID = ascii("parentSpanId");
-  private static final byte[] NAME = ascii("name");
-  private static final byte[] KIND = ascii("kind");
+  private static final BytePattern RESOURCE_SPANS = new BytePattern("resourceSpans");
+  private static final BytePattern RESOURCE = new BytePattern("resource");
+  private static final BytePattern SCOPE_SPANS = new BytePattern("scopeSpans");
+  private static final BytePattern SCOPE = new BytePattern("scope");
+  private static final BytePattern SPANS = new BytePattern("spans");
+  private static final BytePattern TRACE_ID = new BytePattern("traceId");
+  private static final BytePattern SPAN_ID = new BytePattern("spanId");
+  private static final BytePattern PARENT_SPAN_ID = new BytePattern("parentSpanId");
+  private static final BytePattern NAME = new BytePattern("name");
+  private static final BytePattern KIND = new BytePattern("kind");
   private static final byte[] START = ascii("startTimeUnixNano");
-  private static final byte[] END = ascii("endTimeUnixNano");
-  private static final byte[] ATTRIBUTES = ascii("attributes");
-  private static final byte[] EVENTS = ascii("events");
-  private static final byte[] STATUS = ascii("status");
-  private static final byte[] CODE = ascii("code");
-  private static final byte[] MESSAGE = ascii("message");
+  private static final BytePattern END = new BytePattern("endTimeUnixNano");
+  private static final BytePattern ATTRIBUTES = new BytePattern("attributes");
+  private static final BytePattern EVENTS = new BytePattern("events");
+  private static final BytePattern STATUS = new BytePattern("status");
+  private static final BytePattern CODE = new BytePattern("code");
+  private static final BytePattern MESSAGE = new BytePattern("message");
   private static final String[] SPAN_KINDS = {"INTERNAL", "INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER"};
 
   private ReadContext context;
@@ -141,7 +141,7 @@ final class OtlpLineScanner extends JsonWalker {
   }
 
   private int documentMember(int name, int nameEnd, int value) {
-    if (!JsonBytes.equalsAscii(b, name, nameEnd, RESOURCE_SPANS)) {
+    if (!RESOURCE_SPANS.is(b, name, nameEnd)) {
       return JsonBytes.skipValue(b, value, end);
     }
     if (foundResourceSpans || b[value] != '[') {
@@ -164,7 +164,7 @@ final class OtlpLineScanner extends JsonWalker {
   }
 
   private int resourceSpansMember(int name, int nameEnd, int value) {
-    if (JsonBytes.equalsAscii(b, name, nameEnd, RESOURCE)) {
+    if (RESOURCE.is(b, name, nameEnd)) {
       if (sawResource || b[value] != '{') {
         return FAIL;
       }
@@ -175,7 +175,7 @@ final class OtlpLineScanner extends JsonWalker {
       }
       return after;
     }
-    if (JsonBytes.equalsAscii(b, name, nameEnd, SCOPE_SPANS)) {
+    if (SCOPE_SPANS.is(b, name, nameEnd)) {
       return b[value] == '[' ? array(value, scopeSpansElement) : FAIL;
     }
     return JsonBytes.skipValue(b, value, end);
@@ -193,10 +193,10 @@ final class OtlpLineScanner extends JsonWalker {
   }
 
   private int scopeSpansMember(int name, int nameEnd, int value) {
-    if (JsonBytes.equalsAscii(b, name, nameEnd, SPANS)) {
+    if (SPANS.is(b, name, nameEnd)) {
       return b[value] == '[' ? array(value, spanElement) : FAIL;
     }
-    if (JsonBytes.equalsAscii(b, name, nameEnd, SCOPE)) {
+    if (SCOPE.is(b, name, nameEnd)) {
       if (sawScope || b[value] != '{') {
         return FAIL;
       }
@@ -229,47 +229,47 @@ final class OtlpLineScanner extends JsonWalker {
   private int spanMember(int name, int nameEnd, int value) {
     switch (nameEnd - name) {
       case 4:
-        if (JsonBytes.equalsAscii(b, name, nameEnd, NAME)) {
+        if (NAME.is(b, name, nameEnd)) {
           return name(value, span);
         }
-        if (JsonBytes.equalsAscii(b, name, nameEnd, KIND)) {
+        if (KIND.is(b, name, nameEnd)) {
           return kind(value, span);
         }
         break;
       case 6:
-        if (JsonBytes.equalsAscii(b, name, nameEnd, SPAN_ID)) {
+        if (SPAN_ID.is(b, name, nameEnd)) {
           return spanId(value, span, false);
         }
-        if (JsonBytes.equalsAscii(b, name, nameEnd, EVENTS)) {
+        if (EVENTS.is(b, name, nameEnd)) {
           // A repeated member is Jackson's to judge, here and below.
           sawEvents = !sawEvents;
           return sawEvents ? events(value, span) : FAIL;
         }
-        if (JsonBytes.equalsAscii(b, name, nameEnd, STATUS)) {
+        if (STATUS.is(b, name, nameEnd)) {
           sawStatus = !sawStatus;
           return sawStatus ? status(value) : FAIL;
         }
         break;
       case 7:
-        if (JsonBytes.equalsAscii(b, name, nameEnd, TRACE_ID)) {
+        if (TRACE_ID.is(b, name, nameEnd)) {
           return traceId(value, span);
         }
         break;
       case 10:
-        if (JsonBytes.equalsAscii(b, name, nameEnd, ATTRIBUTES)) {
+        if (ATTRIBUTES.is(b, name, nameEnd)) {
           sawAttributes = !sawAttributes;
           return sawAttributes ? attributes(value, span) : FAIL;
         }
         break;
       case 12:
-        if (JsonBytes.equalsAscii(b, name, nameEnd, PARENT_SPAN_ID)) {
+        if (PARENT_SPAN_ID.is(b, name, nameEnd)) {
           return spanId(value, span, true);
         }
         break;
       case 15:
       case 17:
         boolean start = JsonBytes.equalsAscii(b, name, nameEnd, START);
-        if (start || JsonBytes.equalsAscii(b, name, nameEnd, END)) {
+        if (start || END.is(b, name, nameEnd)) {
           long nanos = JsonBytes.smallUnsigned(b, value, end, next);
           if (nanos < 0) {
             return FAIL;
@@ -377,7 +377,7 @@ final class OtlpLineScanner extends JsonWalker {
   }
 
   private int statusMember(int name, int nameEnd, int value) {
-    if (JsonBytes.equalsAscii(b, name, nameEnd, CODE)) {
+    if (CODE.is(b, name, nameEnd)) {
       if (b[value] < '0' || b[value] > '9' || JsonBytes.skipNumber(b, value, end) != value + 1) {
         return FAIL;
       }
@@ -385,7 +385,7 @@ final class OtlpLineScanner extends JsonWalker {
       status = code == 1 ? SpanStatus.OK : code == 2 ? SpanStatus.ERROR : SpanStatus.UNSET;
       return value + 1;
     }
-    if (JsonBytes.equalsAscii(b, name, nameEnd, MESSAGE)) {
+    if (MESSAGE.is(b, name, nameEnd)) {
       int close = b[value] == '"' ? JsonBytes.plainStringEnd(b, value, end) : FAIL;
       if (close == FAIL) {
         return FAIL;

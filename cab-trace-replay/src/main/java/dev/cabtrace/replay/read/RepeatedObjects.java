@@ -13,8 +13,8 @@ final class RepeatedObjects {
 
   private static final int MAX_KEPT = 1024;
 
-  private static final byte[] ATTRIBUTES = JsonWalker.ascii("attributes");
-  private static final byte[] NAME = JsonWalker.ascii("name");
+  private static final BytePattern ATTRIBUTES = new BytePattern("attributes");
+  private static final BytePattern NAME = new BytePattern("name");
 
   private final ReadContext context;
   private final LazyAttributes.Decoder decoder;
@@ -65,7 +65,7 @@ final class RepeatedObjects {
         return null;
       }
       int next;
-      if (JsonBytes.equalsAscii(b, i + 1, nameEnd, ATTRIBUTES)) {
+      if (ATTRIBUTES.is(b, i + 1, nameEnd)) {
         if (sawAttributes || b[value] != '[') {
           return null;
         }
@@ -102,7 +102,7 @@ final class RepeatedObjects {
         return null;
       }
       int next;
-      if (JsonBytes.equalsAscii(b, i + 1, nameEnd, NAME)) {
+      if (NAME.is(b, i + 1, nameEnd)) {
         int close = b[value] == '"' ? JsonBytes.plainStringEnd(b, value, after) : JsonBytes.FAIL;
         if (close == JsonBytes.FAIL) {
           return null;
