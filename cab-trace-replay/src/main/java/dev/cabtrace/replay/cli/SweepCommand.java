@@ -125,20 +125,44 @@ final class SweepCommand implements Callable<Integer> {
         }
       }
     } else {
-      for (Capture capture : files) {
-        TraceReader chosen = capture.noJournal() ? noJournal : reader;
-        cells.add(() -> count(ledger, () -> TraceFacts.read(capture.file(), chosen)));
+      List<String> warnings = new ArrayList<>();
+      List<Capture> read = new ArrayList<>();
+      // Names are not stat'ed: a directory named *.jsonl shows itself by failing its read, and is
+      // walked then.
+      for (List<Capture> round = files; !round.isEmpty(); ) {
+        cells.clear();
+        for (Capture capture : round) {
+          TraceReader chosen = capture.noJournal() ? noJournal : reader;
+          cells.add(() -> {
+            String warning = count(ledger, () -> TraceFacts.read(capture.file(), chosen));
+            return warning != null && Files.isDirectory(capture.file(), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                ? IS_DIRECTORY : warning;
+          });
+        }
+        List<String> results = runAll(cells);
+        List<Capture> directories = new ArrayList<>();
+        for (int i = 0; i < round.size(); i++) {
+          if (results.get(i) == IS_DIRECTORY) {
+            directories.add(round.get(i));
+          } else {
+            read.add(round.get(i));
+            warnings.add(results.get(i));
+          }
+        }
+        round = new ArrayList<>();
+        for (Capture directory : directories) {
+          round.addAll(captures(directory.file(), directory.root(), ledger));
+        }
       }
       // Files are read in the order the directories list them; their warnings are given sorted.
-      List<String> warnings = runAll(cells);
       List<Integer> warned = new ArrayList<>();
       for (int i = 0; i < warnings.size(); i++) {
         if (warnings.get(i) != null) {
           warned.add(i);
         }
       }
-      warned.sort(java.util.Comparator.<Integer>comparingInt(i -> files.get(i).root())
-          .thenComparing(i -> files.get(i).file()));
+      warned.sort(java.util.Comparator.<Integer>comparingInt(i -> read.get(i).root())
+          .thenComparing(i -> read.get(i).file()));
       for (int i : warned) {
         ledger.addWarning(warnings.get(i));
       }
@@ -153,6 +177,9 @@ final class SweepCommand implements Callable<Integer> {
     }
     return result.cells() == 0 && !result.warnings().isEmpty() ? 1 : 0;
   }
+
+  /** What a read of a directory named *.jsonl returns instead of a warning: it is walked. */
+  private static final String IS_DIRECTORY = new String("is a directory");
 
   private interface Load {
     TraceFacts load() throws TraceReadException;
@@ -209,6 +236,20 @@ final class SweepCommand implements Callable<Integer> {
     return java.util.Arrays.asList(results);
   }
 
+  /** The capture files under {@code directory}, found under PATH number {@code root}. */
+  private static List<Capture> captures(Path directory, int root, SweepLedger.Builder ledger) {
+    List<Path> found = new ArrayList<>();
+    Set<Path> journals = new HashSet<>();
+    walk(directory, found, journals, ledger);
+    List<Capture> captures = new ArrayList<>(found.size());
+    for (Path file : found) {
+      // The walk saw every file beside it: no journal there needs no look for one.
+      boolean noJournal = journals.isEmpty() || !journals.contains(file.resolveSibling(file.getFileName() + ".journal"));
+      captures.add(new Capture(file, root, noJournal));
+    }
+    return captures;
+  }
+
   /**
    * Lists {@code directory} and every directory under it (symbolic links not followed): the
    * {@code *.jsonl} files into {@code found}, the crash journals into {@code journals}. Names are
@@ -251,14 +292,9 @@ final class SweepCommand implements Callable<Integer> {
       String name = paths.get(root);
       Path path = Path.of(name);
       if (Files.isDirectory(path)) {
-        List<Path> found = new ArrayList<>();
-        Set<Path> journals = new HashSet<>();
-        walk(path, found, journals, ledger);
-        for (Path file : found) {
-          if (seen == null || seen.add(file)) {
-            // The walk saw every file beside it: no journal there needs no look for one.
-            boolean noJournal = journals.isEmpty() || !journals.contains(file.resolveSibling(file.getFileName() + ".journal"));
-            files.add(new Capture(file, root, noJournal));
+        for (Capture capture : captures(path, root, ledger)) {
+          if (seen == null || seen.add(capture.file())) {
+            files.add(capture);
           }
         }
       } else if (Files.exists(path)) {

@@ -465,6 +465,22 @@ class LedgerCliTest {
     assertThat(run("sweep", "--sweep", "s1").exit()).isEqualTo(2);
   }
 
+  @Test
+  void sweepWalksADirectoryNamedLikeACaptureAndReadsASymbolicLinkToOne() throws IOException {
+    Path seed = copy("seed-cell.otlp.jsonl");
+    Path sweep = Files.createDirectories(dir.resolve("sweep"));
+    Path odd = Files.createDirectories(sweep.resolve("odd.jsonl"));
+    Files.copy(seed, odd.resolve("cell.jsonl"));
+    Files.createSymbolicLink(sweep.resolve("linked.jsonl"), seed);
+
+    Result result = run("sweep", sweep.toString(), "--json");
+
+    assertThat(result.exit()).isZero();
+    JsonNode ledger = new ObjectMapper().readTree(result.out());
+    assertThat(ledger.get("cells").asLong()).as(result.out()).isEqualTo(2);
+    assertThat(ledger.get("warnings")).isEmpty();
+  }
+
   // ---------------------------------------------------------------- sweep --from a backend
 
   private static final String SWEEP = "expansion-20260616";
