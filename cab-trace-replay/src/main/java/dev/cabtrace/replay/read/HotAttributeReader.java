@@ -74,14 +74,13 @@ final class HotAttributeReader extends JsonWalker {
 
   private Map<String, Object> all;
   private final Element allElement = this::allElement;
-  private final Member allMember = this::allMember;
   private int keyStart;
   private int keyEnd;
 
   private int allElement(int i) {
     keyStart = -1;
     valueStart = -1;
-    i = object(i, allMember);
+    i = object(i, attributeMember);
     if (i == FAIL || keyStart < 0 || valueStart < 0) {
       return FAIL; // no key or no value: Jackson skips it; rare enough to leave to it
     }
@@ -93,26 +92,6 @@ final class HotAttributeReader extends JsonWalker {
     return i;
   }
 
-  private int allMember(int name, int nameEnd, int value) {
-    if (KEY.is(b, name, nameEnd)) {
-      int close = keyStart == -1 && b[value] == '"' ? JsonBytes.plainStringEnd(b, value, end) : FAIL;
-      if (close == FAIL) {
-        return FAIL;
-      }
-      keyStart = value + 1;
-      keyEnd = close;
-      return close + 1;
-    }
-    if (VALUE.is(b, name, nameEnd)) {
-      if (valueStart != -1 || b[value] != '{') {
-        return FAIL;
-      }
-      valueStart = value;
-      valueEnd = JsonBytes.skipValue(b, value, end);
-      return valueEnd;
-    }
-    return JsonBytes.skipValue(b, value, end);
-  }
 
   /** Which hot keys the list read last had: bit i for {@code LazyAttributes.HOT_KEYS[i]}. */
   int foundBits() {
@@ -251,7 +230,6 @@ final class HotAttributeReader extends JsonWalker {
   // The result of attribute(): which hot key it held (-1 for none) and its value.
   private int hotIndex;
   private Object hotValue;
-  private int keyFound;
   private int valueStart;
   private int valueEnd;
 
@@ -259,31 +237,32 @@ final class HotAttributeReader extends JsonWalker {
   private int attribute(int i) {
     hotIndex = -1;
     hotValue = null;
-    keyFound = -1;
+    keyStart = -1;
     valueStart = -1;
     valueEnd = -1;
     i = object(i, attributeMember);
-    if (i == FAIL || keyFound < 0) {
+    int hot = i == FAIL || keyStart < 0 ? -1 : hot(keyStart, keyEnd);
+    if (hot < 0) {
       return i;
     }
     Object value = valueStart < 0 ? null : hotValue(valueStart, valueEnd);
     if (value == null) {
       return FAIL;
     }
-    hotIndex = keyFound;
+    hotIndex = hot;
     hotValue = value;
     return i;
   }
 
   private int attributeMember(int name, int nameEnd, int value) {
     if (KEY.is(b, name, nameEnd)) {
-      int close = keyFound == -1 && b[value] == '"' ? JsonBytes.plainStringEnd(b, value, end) : FAIL;
+      // A second "key" is Jackson's to judge.
+      int close = keyStart == -1 && b[value] == '"' ? JsonBytes.plainStringEnd(b, value, end) : FAIL;
       if (close == FAIL) {
         return FAIL;
       }
-      keyFound = hot(value + 1, close);
-      // A second "key" is Jackson's to judge; -2 marks a non-hot key as seen.
-      keyFound = keyFound < 0 ? -2 : keyFound;
+      keyStart = value + 1;
+      keyEnd = close;
       return close + 1;
     }
     if (VALUE.is(b, name, nameEnd)) {

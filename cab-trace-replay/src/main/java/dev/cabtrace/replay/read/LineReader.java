@@ -1,9 +1,6 @@
 package dev.cabtrace.replay.read;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.io.InputStream;
 import java.util.Arrays;
 
@@ -15,7 +12,6 @@ final class LineReader {
 
   private final InputStream in;
   private final int maxLineBytes;
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final byte[] buffer;
   private int position;
@@ -61,7 +57,7 @@ final class LineReader {
       }
       any = true;
       int start = position;
-      position = newline(buffer, position, limit);
+      position = LineBlocks.newline(buffer, position, limit);
       append(start, position - start);
       if (position < limit) {
         position++; // the newline
@@ -72,21 +68,6 @@ final class LineReader {
     }
   }
 
-  /** The first newline from {@code i}, or {@code limit}: eight bytes at a time. */
-  private static int newline(byte[] b, int i, int limit) {
-    while (i + 8 <= limit) {
-      long x = (long) LONGS.get(b, i) ^ 0x0A0A0A0A0A0A0A0AL;
-      long zero = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
-      if (zero != 0) {
-        return i + (Long.numberOfTrailingZeros(zero) >>> 3);
-      }
-      i += 8;
-    }
-    while (i < limit && b[i] != '\n') {
-      i++;
-    }
-    return i;
-  }
 
   private void append(int start, int length) {
     if (tooLong || length == 0) {

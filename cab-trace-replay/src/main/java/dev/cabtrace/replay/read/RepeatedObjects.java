@@ -1,5 +1,7 @@
 package dev.cabtrace.replay.read;
 
+import static dev.cabtrace.replay.read.JsonBytes.FAIL;
+
 import com.fasterxml.jackson.core.JsonParser;
 import java.io.IOException;
 import java.util.HashMap;
@@ -9,7 +11,7 @@ import java.util.Map;
  * The resource and scope objects of OTLP JSON Lines, decoded once: every line of a capture file
  * repeats the same few, so a repeat costs a hash of its bytes, not a parse.
  */
-final class RepeatedObjects {
+final class RepeatedObjects extends JsonWalker {
 
   private static final int MAX_KEPT = 1024;
 
@@ -50,76 +52,61 @@ final class RepeatedObjects {
     }
   }
 
+  // What the member readers below found in the object being read.
+  private Map<String, Object> foundAttributes;
+  private boolean sawAttributes;
+  private String foundName;
+  private final Member resourceMember = this::resourceMember;
+  private final Member scopeMember = this::scopeMember;
+
   /** The resource's attributes read from the bytes, when they are plain; else null. */
-  private Map<String, Object> plainResource(byte[] b, int start, int after) {
-    Map<String, Object> found = Map.of();
-    boolean sawAttributes = false;
-    int i = JsonBytes.skipWhitespace(b, start + 1, after);
-    if (b[i] == '}') {
-      return found;
-    }
-    while (true) {
-      int nameEnd = JsonBytes.plainStringEnd(b, i, after);
-      int value = nameEnd == JsonBytes.FAIL ? JsonBytes.FAIL : JsonBytes.valueAfterName(b, nameEnd, after);
-      if (value == JsonBytes.FAIL) {
-        return null;
-      }
-      int next;
-      if (ATTRIBUTES.is(b, i + 1, nameEnd)) {
-        if (sawAttributes || b[value] != '[') {
-          return null;
-        }
-        sawAttributes = true;
-        next = JsonBytes.skipValue(b, value, after);
-        found = next == JsonBytes.FAIL ? null : attributes.readAll(b, next, value);
-        if (found == null) {
-          return null;
-        }
-      } else {
-        next = JsonBytes.skipValue(b, value, after);
-      }
-      i = JsonBytes.afterMember(b, next, after, (byte) '}');
-      if (i == JsonBytes.FAIL) {
-        return null;
-      }
-      if (b[i - 1] == '}') {
-        return found;
-      }
+  private Map<String, Object> plainResource(byte[] bytes, int start, int after) {
+    b = bytes;
+    end = after;
+    foundAttributes = Map.of();
+    sawAttributes = false;
+    try {
+      return object(start, resourceMember) == after ? foundAttributes : null;
+    } finally {
+      b = null;
     }
   }
 
+  private int resourceMember(int name, int nameEnd, int value) {
+    if (!ATTRIBUTES.is(b, name, nameEnd)) {
+      return JsonBytes.skipValue(b, value, end);
+    }
+    if (sawAttributes || b[value] != '[') {
+      return FAIL;
+    }
+    sawAttributes = true;
+    int next = JsonBytes.skipValue(b, value, end);
+    foundAttributes = next == FAIL ? null : attributes.readAll(b, next, value);
+    return foundAttributes == null ? FAIL : next;
+  }
+
   /** The scope's name read from the bytes, when it is a plain string; else null. */
-  private String plainScope(byte[] b, int start, int after) {
-    String name = "";
-    int i = JsonBytes.skipWhitespace(b, start + 1, after);
-    if (b[i] == '}') {
-      return name;
+  private String plainScope(byte[] bytes, int start, int after) {
+    b = bytes;
+    end = after;
+    foundName = "";
+    try {
+      return object(start, scopeMember) == after ? foundName : null;
+    } finally {
+      b = null;
     }
-    while (true) {
-      int nameEnd = JsonBytes.plainStringEnd(b, i, after);
-      int value = nameEnd == JsonBytes.FAIL ? JsonBytes.FAIL : JsonBytes.valueAfterName(b, nameEnd, after);
-      if (value == JsonBytes.FAIL) {
-        return null;
-      }
-      int next;
-      if (NAME.is(b, i + 1, nameEnd)) {
-        int close = b[value] == '"' ? JsonBytes.plainStringEnd(b, value, after) : JsonBytes.FAIL;
-        if (close == JsonBytes.FAIL) {
-          return null;
-        }
-        name = strings.get(b, value + 1, close);
-        next = close + 1;
-      } else {
-        next = JsonBytes.skipValue(b, value, after);
-      }
-      i = JsonBytes.afterMember(b, next, after, (byte) '}');
-      if (i == JsonBytes.FAIL) {
-        return null;
-      }
-      if (b[i - 1] == '}') {
-        return name;
-      }
+  }
+
+  private int scopeMember(int name, int nameEnd, int value) {
+    if (!NAME.is(b, name, nameEnd)) {
+      return JsonBytes.skipValue(b, value, end);
     }
+    int close = b[value] == '"' ? JsonBytes.plainStringEnd(b, value, end) : FAIL;
+    if (close == FAIL) {
+      return FAIL;
+    }
+    foundName = strings.get(b, value + 1, close);
+    return close + 1;
   }
 
   /** The resource object from {@code start} to {@code after}. */
