@@ -186,9 +186,10 @@ public final class CaptureBenchmark {
         run.setExitCode(0);
       }
     }
+    // Taken before the provider closes: InMemorySpanExporter forgets its spans when shut down.
+    List<SpanData> all = collected.getFinishedSpanItems();
     provider.close();
     List<List<SpanData>> batches = new ArrayList<>();
-    List<SpanData> all = collected.getFinishedSpanItems();
     for (int i = 0; i < FILE_SPANS; i += BATCH) {
       batches.add(List.copyOf(all.subList(i, Math.min(FILE_SPANS, i + BATCH))));
     }

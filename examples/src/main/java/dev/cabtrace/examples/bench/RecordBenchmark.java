@@ -301,8 +301,9 @@ public final class RecordBenchmark {
         .addSpanProcessor(SimpleSpanProcessor.create(collected))
         .build();
     run(agent.get("agent"), spans);
-    agent.close();
+    // Taken before the provider closes: InMemorySpanExporter forgets its spans when shut down.
     List<SpanData> ended = collected.getFinishedSpanItems();
+    agent.close();
     List<byte[]> requests = new ArrayList<>();
     for (int i = 0; i < ended.size(); i += 512) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
