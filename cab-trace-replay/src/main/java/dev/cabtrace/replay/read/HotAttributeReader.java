@@ -111,6 +111,30 @@ final class HotAttributeReader extends JsonWalker {
   private LazyAttributes[] recent;
   private int[] recentHashes;
 
+  // Token counts: one Long per value below 65,536, shared by every reader (a Long is immutable, so
+  // a race only makes two equal ones), instead of one per span.
+  private static final Long[] COUNTS = new Long[1 << 16];
+
+  private static Long counts(long value) {
+    if (value >= COUNTS.length) {
+      return value;
+    }
+    Long count = COUNTS[(int) value];
+    if (count == null) {
+      count = value;
+      COUNTS[(int) value] = count;
+    }
+    return count;
+  }
+
+  /**
+   * The hot keys and values of the list read last, as {@link #found()}, but the same array for
+   * the same set seen lately: spans keep it, and most spans' sets are a few (a tool call's kind).
+   */
+  Object[] sharedFound(LazyAttributes.Decoder decoder) {
+    return onlyHot(decoder).hotArray();
+  }
+
   /** The hot attributes of the list read last, as all of a span's attributes (a ledger's stream). */
   LazyAttributes onlyHot(LazyAttributes.Decoder decoder) {
     if (recent == null) {
@@ -198,7 +222,7 @@ final class HotAttributeReader extends JsonWalker {
       if (number < 0) {
         return FAIL;
       }
-      value = number;
+      value = counts(number);
       close = next[0];
     } else if (BOOL_OPEN.at(b, type, end)) {
       int at = type + BOOL_OPEN.length();
@@ -318,7 +342,7 @@ final class HotAttributeReader extends JsonWalker {
       if (number < 0) {
         return null;
       }
-      decoded = number;
+      decoded = counts(number);
       after = next[0];
     } else if (ARRAY_VALUE.is(b, i + 1, keyEnd)) {
       List<Object> list = stringArray(value);

@@ -104,6 +104,11 @@ final class LazyAttributes extends AbstractMap<String, Object> {
     this.length = length;
   }
 
+  /** The hot keys and values, alternating. */
+  Object[] hotArray() {
+    return hot;
+  }
+
   /** Whether the hot attributes are the first {@code length} of {@code keysAndValues}. */
   boolean hotEquals(Object[] keysAndValues, int length) {
     if (hot.length != length) {

@@ -409,7 +409,7 @@ final class OtlpLineScanner extends JsonWalker {
       span.setAttributes(hotAttributes.onlyHot(decoder));
       return after;
     }
-    Object[] found = hotAttributes.found();
+    Object[] found = hotAttributes.sharedFound(decoder);
     if (context.file != null) {
       span.setAttributes(new LazyAttributes(context.file, context.lineOffset + i - lineStart, after - i, found,
           hotAttributes.foundBits(), decoder));
