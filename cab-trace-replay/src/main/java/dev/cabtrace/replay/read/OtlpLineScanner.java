@@ -77,7 +77,7 @@ final class OtlpLineScanner extends JsonWalker {
     if (context != this.context) {
       this.context = context;
       this.hotOnly = context.hotOnly;
-      this.repeated = new RepeatedObjects(context, decoder, hotAttributes, strings);
+      repeated.bind(context);
     }
     return this;
   }
@@ -85,7 +85,7 @@ final class OtlpLineScanner extends JsonWalker {
   /** Lets go of the load it read for (its sink holds that load's spans), keeping only its caches. */
   void release() {
     context = null;
-    repeated = null;
+    repeated.bind(null);
     builders.clear();
   }
 

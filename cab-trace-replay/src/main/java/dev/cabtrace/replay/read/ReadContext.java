@@ -14,8 +14,9 @@ final class ReadContext {
   final String source;
   final long[] traceId = new long[2];
   final long[] spanId = new long[1];
-  private final Map<String, String> interned = new HashMap<>();
-  private final Map<Object, Map<String, Object>> resources = new HashMap<>();
+  // Made when first needed: a sweep makes one context per file, and most never intern.
+  private Map<String, String> interned;
+  private Map<Object, Map<String, Object>> resources;
   long line;
   private boolean clampWarned;
   private OtlpLineScanner scanner;
@@ -53,6 +54,9 @@ final class ReadContext {
     if (value == null || value.length() > MAX_INTERNED_LENGTH) {
       return value;
     }
+    if (interned == null) {
+      interned = new HashMap<>();
+    }
     String existing = interned.get(value);
     if (existing != null) {
       return existing;
@@ -65,6 +69,9 @@ final class ReadContext {
 
   /** One map per distinct resource: every span of a cell points at the same one. */
   Map<String, Object> resource(Map<String, Object> attributes) {
+    if (resources == null) {
+      resources = new HashMap<>();
+    }
     return resources.computeIfAbsent(attributes, key -> Map.copyOf(attributes));
   }
 

@@ -18,7 +18,7 @@ final class RepeatedObjects extends JsonWalker {
   private static final BytePattern ATTRIBUTES = new BytePattern("attributes");
   private static final BytePattern NAME = new BytePattern("name");
 
-  private final ReadContext context;
+  private ReadContext context;
   private final LazyAttributes.Decoder decoder;
   private final HotAttributeReader attributes;
   private final ByteStrings strings;
@@ -107,6 +107,16 @@ final class RepeatedObjects extends JsonWalker {
     }
     foundName = strings.get(b, value + 1, close);
     return close + 1;
+  }
+
+  /**
+   * Reads for {@code context} from now on, forgetting what the last load's objects were (their
+   * maps came from that load).
+   */
+  void bind(ReadContext context) {
+    this.context = context;
+    resources.clear();
+    scopes.clear();
   }
 
   /** The resource object from {@code start} to {@code after}. */
