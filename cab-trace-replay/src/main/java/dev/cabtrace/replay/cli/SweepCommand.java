@@ -25,6 +25,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -125,35 +126,12 @@ final class SweepCommand implements Callable<Integer> {
         }
       }
     } else {
-      List<String> warnings = new ArrayList<>();
-      List<Capture> read = new ArrayList<>();
-      // Names are not stat'ed: a directory named *.jsonl shows itself by failing its read, and is
-      // walked then.
-      for (List<Capture> round = files; !round.isEmpty(); ) {
-        cells.clear();
-        for (Capture capture : round) {
-          TraceReader chosen = capture.noJournal() ? noJournal : reader;
-          cells.add(() -> {
-            String warning = count(ledger, () -> TraceFacts.read(capture.file(), chosen));
-            return warning != null && Files.isDirectory(capture.file(), java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                ? IS_DIRECTORY : warning;
-          });
-        }
-        List<String> results = runAll(cells);
-        List<Capture> directories = new ArrayList<>();
-        for (int i = 0; i < round.size(); i++) {
-          if (results.get(i) == IS_DIRECTORY) {
-            directories.add(round.get(i));
-          } else {
-            read.add(round.get(i));
-            warnings.add(results.get(i));
-          }
-        }
-        round = new ArrayList<>();
-        for (Capture directory : directories) {
-          round.addAll(captures(directory.file(), directory.root(), ledger));
-        }
+      for (Capture capture : files) {
+        TraceReader chosen = capture.noJournal() ? noJournal : reader;
+        cells.add(() -> count(ledger, () -> TraceFacts.read(capture.file(), chosen)));
       }
+      List<String> warnings = runAll(cells);
+      List<Capture> read = files;
       // Files are read in the order the directories list them; their warnings are given sorted.
       List<Integer> warned = new ArrayList<>();
       for (int i = 0; i < warnings.size(); i++) {
@@ -177,9 +155,6 @@ final class SweepCommand implements Callable<Integer> {
     }
     return result.cells() == 0 && !result.warnings().isEmpty() ? 1 : 0;
   }
-
-  /** What a read of a directory named *.jsonl returns instead of a warning: it is walked. */
-  private static final String IS_DIRECTORY = new String("is a directory");
 
   private interface Load {
     TraceFacts load() throws TraceReadException;
@@ -214,7 +189,7 @@ final class SweepCommand implements Callable<Integer> {
       for (int k = next.getAndIncrement(); k < results.length; k = next.getAndIncrement()) {
         try {
           results[k] = tasks.get(k).call();
-        } catch (Exception e) {
+        } catch (Throwable e) { // an Error too: the cell becomes a warning, never a silent gap
           results[k] = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         }
       }
@@ -251,21 +226,32 @@ final class SweepCommand implements Callable<Integer> {
   }
 
   /**
-   * Lists {@code directory} and every directory under it (symbolic links not followed): the
-   * {@code *.jsonl} files into {@code found}, the crash journals into {@code journals}. Names are
-   * read without a stat each (a sweep directory holds thousands of captures): a {@code .jsonl}
-   * or journal name is taken for a file, any other name is looked at to see if it is a directory.
+   * Lists {@code directory} and every directory under it (symbolic links to directories not
+   * followed): the {@code *.jsonl} regular files, or symbolic links to one, into {@code found}, the
+   * crash journals into {@code journals}. Anything else named {@code *.jsonl} (a pipe, a device)
+   * is left alone: opening a pipe would wait for a writer.
    */
   private static void walk(Path directory, List<Path> found, Set<Path> journals, SweepLedger.Builder ledger) {
     try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
       for (Path entry : entries) {
         String name = entry.getFileName().toString();
-        if (name.endsWith(".jsonl")) {
-          found.add(entry);
-        } else if (name.endsWith(".jsonl.journal")) {
+        if (name.endsWith(".jsonl.journal")) {
           journals.add(entry);
-        } else if (Files.isDirectory(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        BasicFileAttributes attributes;
+        try {
+          attributes = Files.readAttributes(entry, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+          ledger.addWarning("cannot read " + entry + ": " + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : " " + e.getMessage()));
+          continue;
+        }
+        if (attributes.isDirectory()) {
           walk(entry, found, journals, ledger);
+        } else if (name.endsWith(".jsonl") && (attributes.isRegularFile()
+            || (attributes.isSymbolicLink() && Files.isRegularFile(entry)))) {
+          found.add(entry);
         }
       }
     } catch (IOException | java.nio.file.DirectoryIteratorException e) {

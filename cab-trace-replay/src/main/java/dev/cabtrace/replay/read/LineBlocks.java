@@ -21,6 +21,9 @@ final class LineBlocks {
 
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+  /** The largest array a JVM reliably makes. */
+  private static final int MAX_BLOCK = Integer.MAX_VALUE - 8;
+
   private final InputStream in;
   private final int maxLineBytes;
   private final int blockBytes;
@@ -28,7 +31,6 @@ final class LineBlocks {
   private int carryLength;
   private long streamOffset;
   private boolean ended;
-  private boolean tooLongPending;
 
   /** Lines from {@code in}, in blocks of {@code blockBytes} (more when one line needs more). */
   LineBlocks(InputStream in, int maxLineBytes, int blockBytes) {
@@ -56,12 +58,6 @@ final class LineBlocks {
   boolean next(Block block) throws IOException {
     block.tooLong = false;
     block.length = 0;
-    if (tooLongPending) {
-      tooLongPending = false;
-      block.tooLong = true;
-      block.offset = streamOffset - carryLength;
-      return true;
-    }
     if (ended && carryLength == 0) {
       return false;
     }
@@ -88,10 +84,10 @@ final class LineBlocks {
           return true;
         }
         // One line fills the block: grow it, or skip a line over the limit.
-        if (filled > maxLineBytes + 1) {
+        if (filled > maxLineBytes + 1L || filled >= MAX_BLOCK) {
           return skipLongLine(block);
         }
-        block.data = Arrays.copyOf(block.data, (int) Math.min(2L * block.data.length, maxLineBytes + 2L));
+        block.data = Arrays.copyOf(block.data, (int) Math.min(Math.min(2L * block.data.length, maxLineBytes + 2L), MAX_BLOCK));
       }
     }
     block.length = filled;
@@ -100,7 +96,7 @@ final class LineBlocks {
 
   /** Whether every line has been handed out: the next {@link #next} is false. */
   boolean atEnd() {
-    return ended && carryLength == 0 && !tooLongPending;
+    return ended && carryLength == 0;
   }
 
   /** What has not been handed out in blocks: the carried-over bytes, then the rest of the stream. */

@@ -87,6 +87,10 @@ final class OtlpLineScanner extends JsonWalker {
     context = null;
     repeated.bind(null);
     builders.clear();
+    span = null;
+    resource = null;
+    scope = null;
+    message = null;
   }
 
   /** Reads the line into the context's sink; false, having added nothing, if it is not for this reader. */

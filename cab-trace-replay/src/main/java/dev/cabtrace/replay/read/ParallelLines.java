@@ -83,6 +83,13 @@ final class ParallelLines {
       }
     } finally {
       pool.shutdownNow();
+      // After a failure, blocks still being parsed are not handed back to be refilled; a block is
+      // a bounded piece of work, so this wait is short.
+      try {
+        pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -165,8 +165,7 @@ public final class TraceReader {
     try {
       in = new java.io.FileInputStream(path);
     } catch (java.io.FileNotFoundException e) {
-      throw new TraceReadException("cannot read " + source + ": " + (Files.isDirectory(file) ? "it is a directory"
-          : !Files.exists(file) ? "no such file" : !Files.isReadable(file) ? "permission denied" : e.getMessage()));
+      throw new TraceReadException("cannot read " + source + ": " + whyNotOpened(file, e));
     }
     try (in) {
       // No stat for the size either: the thread's block, kept from file to file, takes any file.
@@ -180,6 +179,22 @@ public final class TraceReader {
       throw e;
     } catch (IOException e) {
       throw new TraceReadException("cannot read " + source + ": " + e.getMessage());
+    }
+  }
+
+  /** Why {@code file} did not open, in the words the other failures use. */
+  private static String whyNotOpened(Path file, java.io.FileNotFoundException e) {
+    try {
+      if (Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).isDirectory()) {
+        return "it is a directory";
+      }
+      return Files.isReadable(file) ? e.getMessage() : "permission denied";
+    } catch (NoSuchFileException missing) {
+      return "no such file";
+    } catch (AccessDeniedException denied) {
+      return "permission denied";
+    } catch (IOException other) {
+      return e.getMessage();
     }
   }
 
@@ -213,9 +228,14 @@ public final class TraceReader {
       state = new ThreadState(); // a load within a load on this thread: nothing to share
     }
     state.busy = true;
+    boolean read = false;
     try {
       readInto(in, source, builder, hotOnly, file, blockBytes, state);
+      read = true;
     } finally {
+      if (!read) {
+        state.block = null; // a failed parallel load may leave a parsing thread on it
+      }
       state.busy = false;
       if (state.scanner != null) {
         state.scanner.release();

@@ -466,14 +466,17 @@ class LedgerCliTest {
   }
 
   @Test
-  void sweepWalksADirectoryNamedLikeACaptureAndReadsASymbolicLinkToOne() throws IOException {
+  void sweepWalksADirectoryNamedLikeACaptureReadsALinkToOneAndSkipsAPipe() throws IOException, InterruptedException {
     Path seed = copy("seed-cell.otlp.jsonl");
     Path sweep = Files.createDirectories(dir.resolve("sweep"));
     Path odd = Files.createDirectories(sweep.resolve("odd.jsonl"));
     Files.copy(seed, odd.resolve("cell.jsonl"));
     Files.createSymbolicLink(sweep.resolve("linked.jsonl"), seed);
+    // A pipe named like a capture is not opened: opening it would wait for a writer forever.
+    Process mkfifo = new ProcessBuilder("mkfifo", sweep.resolve("pipe.jsonl").toString()).start();
+    assertThat(mkfifo.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && mkfifo.exitValue() == 0).isTrue();
 
-    Result result = run("sweep", sweep.toString(), "--json");
+    Result result = run("sweep", sweep.toString(), odd.toString(), "--json");
 
     assertThat(result.exit()).isZero();
     JsonNode ledger = new ObjectMapper().readTree(result.out());

@@ -72,6 +72,14 @@ class LineBlocksTest {
     assertThat(largest).as("the block grew only to the limit").isLessThanOrEqualTo(4096);
   }
 
+  @Test
+  void theLargestLimitStillGrowsTheBlockForALongLine() throws IOException {
+    String line = "x".repeat(100);
+    byte[] file = (line + "\n" + line).getBytes(StandardCharsets.US_ASCII);
+    assertThat(lines(new LineBlocks(new ByteArrayInputStream(file), Integer.MAX_VALUE, 16), Integer.MAX_VALUE, 16))
+        .containsExactly(new Line(line, 0), new Line(line, 101));
+  }
+
   private static List<Line> lines(LineBlocks blocks, int maxLineBytes, int blockBytes) throws IOException {
     List<Line> found = new ArrayList<>();
     LineBlocks.Block block = new LineBlocks.Block(blockBytes);
