@@ -3,7 +3,6 @@ package dev.cabtrace.replay.read;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.AbstractMap;
 import java.util.Collections;
 import java.util.Map;
@@ -248,18 +247,13 @@ final class LazyAttributes extends AbstractMap<String, Object> {
       }
     }
 
+    /** The attributes of bytes checked when they were read. */
     Map<String, Object> decode(byte[] bytes) {
-      Map<String, Object> plain = plain(bytes);
-      if (plain != null) {
-        return plain;
+      Map<String, Object> decoded = tryDecode(bytes);
+      if (decoded == null) {
+        throw new IllegalStateException("attribute bytes checked when read no longer parse");
       }
-      try (JsonParser parser = json().createParser(bytes)) {
-        parser.nextToken();
-        ReadContext context = new ReadContext(SpanSink.flagging(new boolean[1]), "");
-        return Collections.unmodifiableMap(new OtlpJsonReader(context).readKeyValues(parser));
-      } catch (IOException e) {
-        throw new UncheckedIOException("attribute bytes checked when read no longer parse", e);
-      }
+      return decoded;
     }
   }
 }

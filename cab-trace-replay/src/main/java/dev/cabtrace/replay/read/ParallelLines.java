@@ -20,7 +20,7 @@ final class ParallelLines {
 
   private static final AtomicInteger THREADS = new AtomicInteger();
 
-  private final TraceReader reader;
+  private final TraceLoader reader;
   private final String source;
   private final int threads;
   private final boolean hotOnly;
@@ -30,7 +30,7 @@ final class ParallelLines {
   // One context per parsing thread: its interners and scanner serve every block that thread parses.
   private final ThreadLocal<ReadContext> contexts;
 
-  ParallelLines(TraceReader reader, String source, int threads, boolean hotOnly, FileSlices file, int blockBytes) {
+  ParallelLines(TraceLoader reader, String source, int threads, boolean hotOnly, FileSlices file, int blockBytes) {
     this.reader = reader;
     this.source = source;
     this.threads = threads;

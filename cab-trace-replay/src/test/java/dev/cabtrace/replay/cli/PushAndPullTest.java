@@ -1,5 +1,7 @@
 package dev.cabtrace.replay.cli;
 
+import static dev.cabtrace.replay.cli.CliRun.run;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.trace.v1.Span;
+import dev.cabtrace.replay.cli.CliRun.Result;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,15 +37,6 @@ class PushAndPullTest {
   private static final String TRACE_ID = "bbff3415624849ccae3d4dd5f4b6b86a";
 
   @TempDir Path dir;
-
-  private record Result(int exit, String out, String err) {}
-
-  private static Result run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = CabTraceCli.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
-    return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
 
   private static byte[] resource(String name) throws IOException {
     try (InputStream in = PushAndPullTest.class.getResourceAsStream("/dev/cabtrace/replay/read/" + name)) {

@@ -1,5 +1,7 @@
 package dev.cabtrace.replay.cli;
 
+import static dev.cabtrace.replay.cli.CliRun.run;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cabtrace.replay.terminal.TerminalText;
+import dev.cabtrace.replay.cli.CliRun.Result;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,15 +40,6 @@ class ScreenCommandTest {
   @TempDir Path dir;
 
   private Path trace;
-
-  private record Result(int exit, String out, String err) {}
-
-  private static Result run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = CabTraceCli.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
-    return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
 
   /**
    * A cell of 2 s: adapter_run (span 1) holding the container (span 2, 20 × 5, from 1 ms) and a

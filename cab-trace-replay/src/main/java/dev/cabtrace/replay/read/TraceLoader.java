@@ -1,0 +1,287 @@
+package dev.cabtrace.replay.read;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import dev.cabtrace.replay.timeline.TimelineBuilder;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+
+/**
+ * Loads one stream into a {@link TimelineBuilder}, for {@link TraceReader}: tells JSON Lines from
+ * one pretty-printed document by the first line, reads JSON Lines block by block ({@link
+ * LineBlocks}) on this thread or on several ({@link ParallelLines}), each line by the byte scanner
+ * or else the Jackson readers, and a document by the Jackson readers.
+ */
+final class TraceLoader {
+
+  /** Lines are read in blocks of this many bytes, refilled, never reallocated: memory touched is memory paid for. */
+  static final int BLOCK_BYTES = 1 << 20;
+
+  private final boolean strict;
+  private final int maxLineBytes;
+  private final int parallelism;
+  private final boolean scan;
+  private final LazyAttributes.Decoder decoder;
+  private final ThreadLocal<ThreadState> threadStates = ThreadLocal.withInitial(ThreadState::new);
+
+  /**
+   * What a thread keeps from one load to the next: its block and its scanner. A sweep reads
+   * thousands of small files, and each would otherwise pay for both anew.
+   */
+  private static final class ThreadState {
+    LineBlocks.Block block;
+    OtlpLineScanner scanner;
+    boolean busy;
+  }
+
+  TraceLoader(boolean strict, int maxLineBytes, int parallelism, boolean scan) {
+    this.strict = strict;
+    this.maxLineBytes = maxLineBytes;
+    this.parallelism = parallelism;
+    this.scan = scan;
+    this.decoder = new LazyAttributes.Decoder(maxLineBytes);
+  }
+
+  LazyAttributes.Decoder decoder() {
+    return decoder;
+  }
+
+  /** Loads {@code in}, called {@code source} in messages, read in blocks of {@code blockBytes}. */
+  void load(InputStream in, String source, TimelineBuilder builder, boolean hotOnly, FileSlices file, int blockBytes)
+      throws IOException {
+    ThreadState state = threadStates.get();
+    if (state.busy) {
+      state = new ThreadState(); // a load within a load on this thread: nothing to share
+    }
+    state.busy = true;
+    boolean read = false;
+    try {
+      readInto(in, source, builder, hotOnly, file, blockBytes, state);
+      read = true;
+    } finally {
+      if (!read) {
+        state.block = null; // a failed parallel load may leave a parsing thread on it
+      }
+      state.busy = false;
+      if (state.scanner != null) {
+        state.scanner.release();
+      }
+      if (state.block != null && state.block.data.length > BLOCK_BYTES) {
+        state.block = null; // grown for one long line: not kept
+      }
+    }
+  }
+
+  private void readInto(InputStream in, String source, TimelineBuilder builder, boolean hotOnly, FileSlices file,
+      int blockBytes, ThreadState state) throws IOException {
+    LineBlocks blocks = new LineBlocks(in, maxLineBytes, blockBytes);
+    SpanSink sink = SpanSink.direct(builder, strict);
+    if (state.block == null || state.block.data.length < blockBytes) {
+      state.block = new LineBlocks.Block(blockBytes);
+    }
+    LineBlocks.Block block = state.block;
+    long blankLines = 0;
+    int first = -1;
+    while (first < 0) {
+      if (!blocks.next(block)) {
+        throw new TraceReadException(source + ": empty file, no spans");
+      }
+      if (block.tooLong) {
+        first = 0;
+        break;
+      }
+      for (int start = 0; start < block.length; ) {
+        int newline = LineBlocks.newline(block.data, start, block.length);
+        if (!isBlankRange(block.data, start, newline)) {
+          first = start;
+          break;
+        }
+        blankLines++;
+        start = newline + 1;
+      }
+    }
+    ReadContext context = new ReadContext(sink, source);
+    context.hotOnly = hotOnly;
+    context.file = file;
+    if (scan) {
+      if (state.scanner == null) {
+        state.scanner = new OtlpLineScanner(context, decoder, hotOnly);
+      }
+      context.useScanner(state.scanner);
+    }
+    // A first line the scanner takes is one whole JSON value: JSON Lines, with no second look at it.
+    long line = blankLines + 1;
+    int start = first;
+    if (!block.tooLong) {
+      int newline = LineBlocks.newline(block.data, first, block.length);
+      int end = newline > first && block.data[newline - 1] == '\r' ? newline - 1 : newline;
+      context.line = line;
+      context.lineOffset = block.offset + first;
+      if (scan && end - first <= maxLineBytes && context.scanner(decoder).scan(block.data, first, end - first)) {
+        line++;
+        start = newline + 1;
+      } else if (!isWholeDocumentOnOneLine(block.data, first, newline)) {
+        // A pretty-printed document (Tempo, Jaeger, Zipkin downloads): one streamed parse.
+        InputStream document = new SequenceInputStream(
+            new ByteArrayInputStream(block.data, first, block.length - first), blocks.remainder());
+        readDocumentStream(new ReadContext(sink, source), document, blankLines + 1);
+        return;
+      }
+    }
+    if (parallelism > 1 && !blocks.atEnd()) {
+      new ParallelLines(this, source, parallelism, hotOnly, file, blockBytes).read(blocks, block, start, line - 1, sink);
+    } else {
+      do {
+        line += readBlock(context, block, start, line);
+        start = 0;
+      } while (blocks.next(block));
+    }
+  }
+
+  /**
+   * Reads the lines of {@code block} from {@code start} into {@code context}'s sink, the first
+   * numbered {@code firstLine}; returns how many lines there were.
+   */
+  long readBlock(ReadContext context, LineBlocks.Block block, int start, long firstLine) throws TraceReadException {
+    if (block.tooLong) {
+      context.lineOffset = block.offset;
+      readLine(context, block.data, 0, 0, firstLine, true, true);
+      return 1;
+    }
+    byte[] data = block.data;
+    long line = firstLine;
+    while (start < block.length) {
+      int newline = LineBlocks.newline(data, start, block.length);
+      int end = newline > start && data[newline - 1] == '\r' ? newline - 1 : newline;
+      context.lineOffset = block.offset + start;
+      readLine(context, data, start, end - start, line, newline < block.length, end - start > maxLineBytes);
+      line++;
+      start = newline + 1;
+    }
+    return line - firstLine;
+  }
+
+  /** Whether the first line holds a complete JSON value (JSON Lines), not the start of one. */
+  private boolean isWholeDocumentOnOneLine(byte[] bytes, int start, int end) throws IOException {
+    if (end > start && bytes[end - 1] == '\r') {
+      end--;
+    }
+    if (end - start > maxLineBytes) {
+      return true; // skipped with a warning as a line
+    }
+    int after = JsonBytes.skipValue(bytes, JsonBytes.skipWhitespace(bytes, start, end), end);
+    if (after != JsonBytes.FAIL) {
+      return true; // one whole value, checked byte by byte; Jackson need not look
+    }
+    try (JsonParser parser = decoder.json().createParser(bytes, start, end - start)) {
+      parser.nextToken();
+      parser.skipChildren();
+      return true;
+    } catch (JsonEOFException e) {
+      return false;
+    } catch (JsonProcessingException e) {
+      // Not JSON at all: read line by line, which skips it with a warning.
+      return true;
+    }
+  }
+
+  /** Reads one line of a JSON Lines file into {@code context}'s sink. */
+  void readLine(
+      ReadContext context, byte[] bytes, int offset, int length, long lineNumber, boolean endedWithNewline, boolean tooLong)
+      throws TraceReadException {
+    context.line = lineNumber;
+    if (tooLong) {
+      context.problem("line longer than " + maxLineBytes + " bytes; skipped");
+      return;
+    }
+    if (isBlank(bytes, offset, length)) {
+      return;
+    }
+    if (scan && context.scanner(decoder).scan(bytes, offset, length)) {
+      return;
+    }
+    try (JsonParser parser = decoder.json().createParser(bytes, offset, length)) {
+      readValues(context, parser);
+    } catch (JsonEOFException e) {
+      if (!endedWithNewline) {
+        context.problem("torn last line (the writer stopped mid-write); the complete spans before the tear are kept");
+      } else {
+        context.problem("incomplete JSON; skipped");
+      }
+    } catch (JsonProcessingException e) {
+      context.problem("not JSON (" + e.getOriginalMessage() + "); skipped");
+    } catch (IllegalStateException e) {
+      context.problem(e.getMessage() + "; skipped");
+    } catch (TraceReadException e) {
+      throw e;
+    } catch (IOException e) {
+      context.problem("unreadable (" + e.getMessage() + "); skipped");
+    }
+  }
+
+  private static boolean isBlank(byte[] bytes, int offset, int length) {
+    return isBlankRange(bytes, offset, offset + length);
+  }
+
+  private static boolean isBlankRange(byte[] bytes, int from, int to) {
+    for (int i = from; i < to; i++) {
+      byte b = bytes[i];
+      if (b != ' ' && b != '\t' && b != '\r') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void readDocumentStream(ReadContext context, InputStream document, long firstLine) throws IOException {
+    try (JsonParser parser = decoder.json().createParser(document)) {
+      context.line = firstLine;
+      readValues(context, parser);
+    } catch (JsonEOFException e) {
+      context.line = e.getLocation() == null ? 0 : e.getLocation().getLineNr() + firstLine - 1;
+      context.problem("the file ends inside a JSON value (torn by a writer that stopped?); the spans before are kept");
+    } catch (JsonProcessingException e) {
+      context.line = e.getLocation() == null ? 0 : e.getLocation().getLineNr() + firstLine - 1;
+      context.problem("not JSON (" + e.getOriginalMessage() + "); the rest of the file is skipped");
+    } catch (IllegalStateException e) {
+      context.problem(e.getMessage());
+    }
+  }
+
+  /** Reads every root value the parser holds: OTLP, Tempo or Jaeger objects, Zipkin arrays. */
+  private static void readValues(ReadContext context, JsonParser parser) throws IOException {
+    OtlpJsonReader otlp = new OtlpJsonReader(context);
+    JaegerJsonReader jaeger = new JaegerJsonReader(context);
+    ZipkinJsonReader zipkin = new ZipkinJsonReader(context);
+    JsonToken token;
+    while ((token = parser.nextToken()) != null) {
+      if (token == JsonToken.START_ARRAY) {
+        zipkin.readDocument(parser);
+      } else if (token == JsonToken.START_OBJECT) {
+        boolean trace = false;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String field = parser.currentName();
+          JsonToken value = parser.nextToken();
+          if (otlp.readTopLevelField(parser, field)) {
+            trace = true;
+          } else if ("data".equals(field) && value == JsonToken.START_ARRAY) {
+            jaeger.readDataArray(parser);
+            trace = true;
+          } else {
+            parser.skipChildren();
+          }
+        }
+        if (!trace) {
+          throw new IllegalStateException("not a trace (no resourceSpans, batches, trace or data)");
+        }
+      } else {
+        throw new IllegalStateException("not a trace (a bare " + token.asString() + ")");
+      }
+    }
+  }
+
+}

@@ -1,0 +1,448 @@
+package dev.cabtrace.replay.cli;
+
+import static dev.cabtrace.replay.cli.CliRun.fixture;
+import static dev.cabtrace.replay.cli.CliRun.run;
+
+import static dev.cabtrace.replay.ledger.OtlpLines.bool;
+import static dev.cabtrace.replay.ledger.OtlpLines.integer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.cabtrace.replay.ledger.OtlpLines;
+import dev.cabtrace.replay.cli.CliRun.Result;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** sweep through the CLI's entry point, over generated files and over a loopback backend. */
+@Timeout(120)
+class SweepCliTest {
+
+  private static final long T0 = 1_781_680_663_106_812_000L;
+
+  @TempDir Path dir;
+
+  private Path copy(String name) throws IOException {
+    return Files.write(dir.resolve(name), fixture(name));
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  // ---------------------------------------------------------------- sweep over files
+
+  /** One generated cell: the generator's own parameters, from which the test computes the ledger. */
+  private record Cell(String tui, String model, Boolean pass, long runNanos, long containerNanos, long[] callNanos,
+      long[] input, long[] output, boolean crashed) {
+
+    boolean tokensKnown() {
+      return input.length > 0 && Arrays.stream(output).allMatch(o -> o >= 0);
+    }
+  }
+
+  private static final String[] TUIS = {"aider", "openhands", "opencode"};
+  private static final String[] MODELS = {"gpt-5-mini", "qwen/qwen3-next-80b-a3b-instruct", "claude-sonnet-4"};
+
+  private static List<Cell> generate(int count, long seed) {
+    Random random = new Random(seed);
+    List<Cell> cells = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      boolean anonymous = random.nextInt(40) == 0;
+      String tui = anonymous ? null : TUIS[random.nextInt(TUIS.length)];
+      String model = anonymous ? null : MODELS[random.nextInt(MODELS.length)];
+      boolean crashed = i % 200 == 7;
+      int verdict = random.nextInt(10);
+      Boolean pass = crashed || verdict >= 8 ? null : verdict < 5;
+      long run = 1_000_000_000L + Math.floorMod(random.nextLong(), 200_000_000_000L);
+      long container = crashed ? run - 50_000 : run - 80_000 - Math.floorMod(random.nextLong(), run / 10);
+      int calls = random.nextInt(6);
+      long[] callNanos = new long[calls];
+      long[] input = new long[calls];
+      long[] output = new long[calls];
+      long slot = container / (calls + 1);
+      for (int c = 0; c < calls; c++) {
+        callNanos[c] = 1 + Math.floorMod(random.nextLong(), slot - 1);
+        input[c] = 100 + random.nextInt(20_000);
+        output[c] = 10 + random.nextInt(3_000);
+      }
+      if (calls > 0 && random.nextInt(12) == 0) {
+        output[random.nextInt(calls)] = -1;
+      }
+      cells.add(new Cell(tui, model, pass, run, container, callNanos, input, output, crashed));
+    }
+    return cells;
+  }
+
+  /** Writes each cell as a capture file (a crashed one with its journal) under {@code root}. */
+  private static void write(List<Cell> cells, Path root) throws IOException {
+    for (int i = 0; i < cells.size(); i++) {
+      Cell cell = cells.get(i);
+      String trace = String.format("%032x", i + 1L);
+      long base = T0 + i * 1_000_000_000L;
+      long runStart = base + 1_250_000;
+      long runEnd = runStart + cell.runNanos();
+      long containerStart = runStart + 50_000;
+      OtlpLines capture = OtlpLines.cell(trace, cell.tui(), cell.model())
+          .span(1, 0, "prepare:task-" + i, "task_setup", base, base + 1_200_000);
+      OtlpLines journal = OtlpLines.cell(trace, cell.tui(), cell.model());
+      OtlpLines runs = cell.crashed() ? journal : capture;
+      runs.span(2, 0, "agent:task-" + i, "adapter_run", runStart, cell.crashed() ? 0 : runEnd,
+          cell.pass() == null ? new String[0] : new String[] {bool("cab.pass", cell.pass())});
+      runs.span(3, 2, "agent:run", "container", containerStart, cell.crashed() ? 0 : containerStart + cell.containerNanos());
+      long slot = cell.containerNanos() / (cell.callNanos().length + 1);
+      for (int c = 0; c < cell.callNanos().length; c++) {
+        long start = containerStart + c * slot + 1_000;
+        List<String> usage = new ArrayList<>(List.of(integer("gen_ai.usage.input_tokens", cell.input()[c])));
+        if (cell.output()[c] >= 0) {
+          usage.add(integer("gen_ai.usage.output_tokens", cell.output()[c]));
+        }
+        capture.span(10 + c, 3, "chat model", "model_call", start, start + cell.callNanos()[c], usage.toArray(new String[0]));
+      }
+      if (!cell.crashed()) {
+        capture.span(4, 0, "cleanup:agent", "cleanup", runEnd + 10_000, runEnd + 310_000);
+      }
+      Path folder = i % 100 == 0 ? root
+          : root.resolve(cell.tui() == null ? "anonymous" : cell.tui()).resolve(String.valueOf(cell.model()).replace('/', '_'));
+      Files.createDirectories(folder);
+      Path file = folder.resolve("cell-" + i + ".jsonl");
+      Files.writeString(file, capture.text());
+      if (cell.crashed()) {
+        Files.writeString(folder.resolve(file.getFileName() + ".journal"),
+            "{\"cabJournal\":{\"version\":1,\"heartbeatUnixNano\":\"" + runEnd + "\",\"pid\":1}}\n" + journal.text());
+      }
+    }
+  }
+
+  /** The expected group, computed from the generator's parameters alone. */
+  private static Map<String, Object> expected(List<Cell> cells) {
+    Map<String, Object> group = new LinkedHashMap<>();
+    long passes = cells.stream().filter(c -> Boolean.TRUE.equals(c.pass())).count();
+    List<Cell> withTokens = cells.stream().filter(Cell::tokensKnown).toList();
+    long prompt = withTokens.stream().flatMapToLong(c -> Arrays.stream(c.input())).sum();
+    long completion = withTokens.stream().flatMapToLong(c -> Arrays.stream(c.output())).sum();
+    long passesWithTokens = withTokens.stream().filter(c -> Boolean.TRUE.equals(c.pass())).count();
+    long[] walls = cells.stream().mapToLong(Cell::runNanos).sorted().toArray();
+    long[] containers = cells.stream().mapToLong(Cell::containerNanos).sorted().toArray();
+    group.put("cells", (long) cells.size());
+    group.put("passes", passes);
+    group.put("pass_rate", (double) passes / cells.size());
+    group.put("prompt_tokens", withTokens.isEmpty() ? null : prompt);
+    group.put("completion_tokens", withTokens.isEmpty() ? null : completion);
+    group.put("total_tokens", withTokens.isEmpty() ? null : prompt + completion);
+    group.put("model_calls", cells.stream().mapToLong(c -> c.input().length).sum());
+    group.put("tokens_per_correct_task", passesWithTokens == 0 ? null : (double) (prompt + completion) / passesWithTokens);
+    group.put("cells_without_tokens", (long) (cells.size() - withTokens.size()));
+    group.put("wall_clock_ms_median", middle(walls) / 1e6);
+    // Nearest rank: the ceil(0.9 n)-th smallest.
+    group.put("wall_clock_ms_p90", walls[(int) Math.ceil(0.9 * walls.length) - 1] / 1e6);
+    group.put("container_active_ms_median", middle(containers) / 1e6);
+    group.put("model_call_ms_total", cells.stream().flatMapToLong(c -> Arrays.stream(c.callNanos())).sum() / 1e6);
+    return group;
+  }
+
+  private static double middle(long[] sorted) {
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + (double) sorted[n / 2]) / 2;
+  }
+
+  @Test
+  void sweepOfTwoThousandCellsMatchesTheLedgerComputedFromTheGenerator() throws IOException {
+    List<Cell> cells = generate(2_000, 15);
+    Path root = Files.createDirectories(dir.resolve("sweep"));
+    write(cells, root);
+    Files.writeString(root.resolve("corrupt.jsonl"), "this is not a trace\n{\"resourceSpans\":[{\"resource\":\n");
+    Files.writeString(root.resolve("notes.txt"), "not a capture; ignored\n");
+    Map<List<String>, List<Cell>> groups = new HashMap<>();
+    for (Cell cell : cells) {
+      groups.computeIfAbsent(Arrays.asList(cell.tui(), cell.model()), k -> new ArrayList<>()).add(cell);
+    }
+
+    Result result = run("sweep", root.toString(), "--json");
+
+    assertThat(result.exit()).as(result.err()).isZero();
+    JsonNode ledger = new ObjectMapper().readTree(result.out());
+    assertThat(fieldNames(ledger)).containsExactly("cells", "groups", "warnings");
+    assertThat(ledger.get("cells").asLong()).isEqualTo(2_000);
+    assertThat(ledger.get("groups").size()).isEqualTo(groups.size());
+    for (JsonNode group : ledger.get("groups")) {
+      List<String> key = Arrays.asList(text(group.get("tui")), text(group.get("model")));
+      Map<String, Object> want = expected(groups.get(key));
+      for (Map.Entry<String, Object> field : want.entrySet()) {
+        JsonNode got = group.get(field.getKey());
+        String what = key + " " + field.getKey();
+        if (field.getValue() == null) {
+          assertThat(got.isNull()).as(what + " is null, found " + got).isTrue();
+        } else if (field.getValue() instanceof Long) {
+          assertThat(got.isIntegralNumber()).as(what).isTrue();
+          assertThat(got.asLong()).as(what).isEqualTo(field.getValue());
+        } else {
+          assertThat(got.asDouble()).as(what).isCloseTo((Double) field.getValue(), within(1e-6));
+        }
+      }
+    }
+    // A leaderboard: pass rate down, then tokens per correct task up.
+    JsonNode rows = ledger.get("groups");
+    for (int i = 1; i < rows.size(); i++) {
+      double previous = rows.get(i - 1).get("pass_rate").asDouble();
+      double current = rows.get(i).get("pass_rate").asDouble();
+      assertThat(previous).isGreaterThanOrEqualTo(current);
+      if (previous == current && !rows.get(i).get("tokens_per_correct_task").isNull()) {
+        assertThat(rows.get(i - 1).get("tokens_per_correct_task").asDouble())
+            .isLessThanOrEqualTo(rows.get(i).get("tokens_per_correct_task").asDouble());
+      }
+    }
+    // The corrupt file and the ten crashed cells (counted, ended at their heartbeat) are named.
+    List<String> warnings = new ArrayList<>();
+    ledger.get("warnings").forEach(w -> warnings.add(w.asText()));
+    assertThat(warnings).hasSize(11);
+    assertThat(warnings).filteredOn(w -> w.contains("corrupt.jsonl")).hasSize(1);
+    assertThat(warnings).filteredOn(w -> w.contains("never ended")).hasSize(10);
+  }
+
+  @Test
+  void sweepCsvAndTextShowTheSameLedgerAsJson() throws IOException {
+    Path root = Files.createDirectories(dir.resolve("small"));
+    write(generate(120, 7), root);
+    Files.writeString(root.resolve("corrupt.jsonl"), "{\"resourceSpans\":\n");
+    JsonNode ledger = new ObjectMapper().readTree(run("sweep", root.toString(), "--json").out());
+
+    Result csv = run("sweep", root.toString(), "--csv");
+    assertThat(csv.exit()).isZero();
+    List<String> lines = csv.out().lines().toList();
+    List<String> columns = List.of("tui", "model", "cells", "passes", "pass_rate", "prompt_tokens", "completion_tokens",
+        "total_tokens", "model_calls", "tokens_per_correct_task", "cells_without_tokens", "wall_clock_ms_median",
+        "wall_clock_ms_p90", "container_active_ms_median", "model_call_ms_total");
+    assertThat(lines.get(0)).isEqualTo(String.join(",", columns));
+    assertThat(lines).hasSize(ledger.get("groups").size() + 1);
+    for (int row = 0; row < ledger.get("groups").size(); row++) {
+      String[] fields = lines.get(row + 1).split(",", -1);
+      JsonNode group = ledger.get("groups").get(row);
+      for (int c = 0; c < columns.size(); c++) {
+        JsonNode value = group.get(columns.get(c));
+        String what = "row " + row + " " + columns.get(c);
+        if (value.isNull()) {
+          assertThat(fields[c]).as(what).isEmpty();
+        } else if (value.isTextual() || value.isIntegralNumber()) {
+          assertThat(fields[c]).as(what).isEqualTo(value.asText());
+        } else {
+          assertThat(Double.parseDouble(fields[c])).as(what).isEqualTo(value.asDouble());
+        }
+      }
+    }
+    assertThat(csv.err().strip()).startsWith("cab-trace: warning: ").contains("corrupt.jsonl");
+
+    Result text = run("sweep", root.toString());
+    assertThat(text.exit()).isZero();
+    assertThat(text.out()).startsWith("Sweep: 120 cell(s) in " + ledger.get("groups").size() + " group(s) of agent and model")
+        .containsPattern("#  +Agent +Model +Cells +Passes +Pass rate +Total tokens")
+        .contains("Warnings (2)");
+    JsonNode top = ledger.at("/groups/0");
+    assertThat(text.out()).containsPattern("\\n1 +" + (top.get("tui").isNull() ? "\\(unknown\\)" : top.get("tui").asText())
+        + " +" + (top.get("model").isNull() ? "\\(unknown\\)" : java.util.regex.Pattern.quote(top.get("model").asText()))
+        + " +" + top.get("cells").asLong() + " +" + top.get("passes").asLong() + " ");
+  }
+
+  private static String text(JsonNode node) {
+    return node == null || node.isNull() ? null : node.asText();
+  }
+
+  @Test
+  void sweepTakesFilesAndDirectoriesAndNamesWhatItCannotRead() throws IOException {
+    Path seed = copy("seed-cell.otlp.jsonl");
+    Result result = run("sweep", seed.toString(), seed.toString(), dir.resolve("missing").toString(), "--json");
+
+    assertThat(result.exit()).isZero();
+    JsonNode ledger = new ObjectMapper().readTree(result.out());
+    assertThat(ledger.get("cells").asLong()).isEqualTo(1);
+    assertThat(ledger.at("/groups/0/tui").asText()).isEqualTo("openhands");
+    assertThat(ledger.at("/groups/0/wall_clock_ms_median").asDouble()).isEqualTo(85456.275);
+    assertThat(ledger.at("/groups/0/total_tokens").isNull()).isTrue();
+    assertThat(ledger.at("/groups/0/tokens_per_correct_task").isNull()).isTrue();
+    assertThat(ledger.at("/groups/0/cells_without_tokens").asLong()).isEqualTo(1);
+    assertThat(ledger.at("/warnings/0").asText()).isEqualTo("cannot read " + dir.resolve("missing") + ": no such file or directory");
+
+    Result nothing = run("sweep", dir.resolve("missing").toString());
+    assertThat(nothing.exit()).isEqualTo(1);
+    assertThat(run("sweep").exit()).isEqualTo(2);
+    assertThat(run("sweep", seed.toString(), "--json", "--csv").exit()).isEqualTo(2);
+    assertThat(run("sweep", "--sweep", "s1").exit()).isEqualTo(2);
+  }
+
+  @Test
+  void sweepWalksADirectoryNamedLikeACaptureReadsALinkToOneAndSkipsAPipe() throws IOException, InterruptedException {
+    Path seed = copy("seed-cell.otlp.jsonl");
+    Path sweep = Files.createDirectories(dir.resolve("sweep"));
+    Path odd = Files.createDirectories(sweep.resolve("odd.jsonl"));
+    Files.copy(seed, odd.resolve("cell.jsonl"));
+    Files.createSymbolicLink(sweep.resolve("linked.jsonl"), seed);
+    // A pipe named like a capture is not opened: opening it would wait for a writer forever.
+    Process mkfifo = new ProcessBuilder("mkfifo", sweep.resolve("pipe.jsonl").toString()).start();
+    assertThat(mkfifo.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && mkfifo.exitValue() == 0).isTrue();
+
+    Result result = run("sweep", sweep.toString(), odd.toString(), "--json");
+
+    assertThat(result.exit()).isZero();
+    JsonNode ledger = new ObjectMapper().readTree(result.out());
+    assertThat(ledger.get("cells").asLong()).as(result.out()).isEqualTo(2);
+    assertThat(ledger.get("warnings")).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- sweep --from a backend
+
+  private static final String SWEEP = "expansion-20260616";
+  private static final List<String> IDS = List.of("bbff3415624849ccae3d4dd5f4b6b86a", "0af7651916cd43dd8448eb211c80319c",
+      "00000000000000000000000000000404");
+
+  @Test
+  void sweepFromTempoJaegerAndZipkinSearchesBySweepIdAndFetchesEachTrace() throws IOException {
+    byte[] tempoTrace = fixture("seed-cell.tempo-v2.json");
+    byte[] jaegerTrace = fixture("seed-cell.jaeger.json");
+    // Zipkin has no resource; a collector's zipkin exporter carries it as tags.
+    byte[] zipkinTrace = new String(fixture("seed-cell.zipkin.json"), StandardCharsets.UTF_8)
+        .replace("\"cab.span.kind\": \"adapter_run\",", "\"cab.span.kind\": \"adapter_run\", \"cab.tui\": \"openhands\","
+            + " \"cab.model\": \"qwen/qwen3-next-80b-a3b-instruct\", \"cab.pass\": \"true\",")
+        .getBytes(StandardCharsets.UTF_8);
+    List<String> searches = new CopyOnWriteArrayList<>();
+    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    backend.createContext("/tempo/api/search", exchange -> {
+      searches.add("tempo " + query(exchange));
+      send(exchange, 200, "{\"traces\":[" + String.join(",", IDS.stream()
+          .map(id -> "{\"traceID\":\"" + id + "\",\"rootServiceName\":\"cab-harness\"}").toList()) + "],\"metrics\":{}}");
+    });
+    backend.createContext("/tempo/api/traces/", exchange -> trace(exchange, tempoTrace));
+    backend.createContext("/jaeger/api/traces", exchange -> {
+      if (exchange.getRequestURI().getPath().equals("/jaeger/api/traces")) {
+        searches.add("jaeger " + query(exchange));
+        send(exchange, 200, "{\"data\":[" + String.join(",", IDS.stream()
+            .map(id -> "{\"traceID\":\"" + id + "\",\"spans\":[],\"processes\":{}}").toList()) + "],\"total\":0,\"limit\":0}");
+      } else {
+        trace(exchange, jaegerTrace);
+      }
+    });
+    for (String prefix : List.of("/zipkin", "/plain")) {
+      backend.createContext(prefix + "/api/v2/traces", exchange -> {
+        searches.add(prefix.substring(1) + " " + query(exchange));
+        send(exchange, 200, "[" + String.join(",", IDS.stream()
+            .map(id -> "[{\"traceId\":\"" + id + "\",\"id\":\"0000000000000001\"},{\"traceId\":\"" + id + "\",\"id\":\"0000000000000002\"}]")
+            .toList()) + "]");
+      });
+      backend.createContext(prefix + "/api/v2/trace/", exchange -> trace(exchange, zipkinTrace));
+    }
+    backend.start();
+    String base = "http://127.0.0.1:" + backend.getAddress().getPort();
+    try {
+      for (String api : List.of("tempo", "jaeger", "zipkin", "plain")) {
+        Result result = run("sweep", "--from", base + "/" + api, "--sweep", SWEEP, "--json");
+
+        assertThat(result.exit()).as(api + ": " + result.err()).isZero();
+        JsonNode ledger = new ObjectMapper().readTree(result.out());
+        assertThat(ledger.get("cells").asLong()).as(api).isEqualTo(2);
+        assertThat(ledger.get("groups").size()).as(api).isEqualTo(1);
+        JsonNode group = ledger.at("/groups/0");
+        assertThat(group.get("tui").asText()).as(api).isEqualTo("openhands");
+        assertThat(group.get("model").asText()).as(api).isEqualTo("qwen/qwen3-next-80b-a3b-instruct");
+        assertThat(group.get("wall_clock_ms_median").asDouble()).as(api).isEqualTo(85456.275);
+        assertThat(group.get("container_active_ms_median").asDouble()).as(api).isEqualTo(85455.699);
+        assertThat(group.get("passes").asLong()).as(api).isEqualTo(api.equals("zipkin") || api.equals("plain") ? 2 : 0);
+        assertThat(ledger.get("warnings").size()).as(api).isEqualTo(1);
+        assertThat(ledger.at("/warnings/0").asText()).as(api)
+            .startsWith("cannot fetch trace 00000000000000000000000000000404 from " + base + "/" + api);
+      }
+      // Each API was asked in its own terms; a URL without a hint tried Tempo and Jaeger first.
+      assertThat(searches).containsExactly(
+          "tempo q={ resource.cab.sweep_id = \"" + SWEEP + "\" }&limit=1000",
+          "jaeger service=cab-harness&tags={\"cab.sweep_id\":\"" + SWEEP + "\"}&limit=1000",
+          "zipkin annotationQuery=cab.sweep_id=" + SWEEP + "&limit=1000",
+          "plain annotationQuery=cab.sweep_id=" + SWEEP + "&limit=1000");
+      Result score = run("score", "--from", base + "/jaeger", IDS.get(0), "--json");
+      assertThat(new ObjectMapper().readTree(score.out()).at("/latency/wall_clock_ms").asDouble()).isEqualTo(85456.275);
+
+      searches.clear();
+      for (String api : List.of("tempo", "jaeger", "zipkin")) {
+        assertThat(run("sweep", "--from", base + "/" + api, "--sweep", SWEEP, "--since", "2h", "--limit", "5").exit())
+            .as(api).isZero();
+      }
+      assertThat(searches).hasSize(3);
+      assertThat(searches.get(0)).containsPattern("&limit=5&start=(\\d+)&end=(\\d+)$");
+      assertThat(window(searches.get(0), "start", "end")).isBetween(7200L, 7201L);
+      assertThat(window(searches.get(1), "start", "end")).isEqualTo(7_200_000_000L);
+      assertThat(searches.get(2)).endsWith("&limit=5&endTs=" + param(searches.get(2), "endTs") + "&lookback=7200000");
+      assertThat(run("sweep", "--from", base + "/tempo", "--sweep", SWEEP, "--since", "lately").exit()).isEqualTo(2);
+    } finally {
+      backend.stop(0);
+    }
+  }
+
+  @Test
+  void sweepFromABackendThatFindsNothingSearchableExitsOne() throws IOException {
+    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
+    backend.start();
+    try {
+      Result result = run("sweep", "--from", "http://127.0.0.1:" + backend.getAddress().getPort(), "--sweep", SWEEP);
+      assertThat(result.exit()).isEqualTo(1);
+      assertThat(result.err()).startsWith("cab-trace: cannot search http://127.0.0.1:").contains("HTTP 404")
+          .doesNotContain("\tat ");
+    } finally {
+      backend.stop(0);
+    }
+  }
+
+  private static long param(String query, String name) {
+    java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("[?&]?" + name + "=(\\d+)").matcher(query);
+    assertThat(matcher.find()).as(name + " in " + query).isTrue();
+    return Long.parseLong(matcher.group(1));
+  }
+
+  private static long window(String query, String start, String end) {
+    return param(query, end) - param(query, start);
+  }
+
+  private static String query(HttpExchange exchange) {
+    return URLDecoder.decode(exchange.getRequestURI().getRawQuery(), StandardCharsets.UTF_8);
+  }
+
+  private static void trace(HttpExchange exchange, byte[] body) throws IOException {
+    if (exchange.getRequestURI().getPath().endsWith(IDS.get(2))) {
+      send(exchange, 404, "trace not found");
+    } else {
+      send(exchange, 200, body);
+    }
+  }
+
+  private static void send(HttpExchange exchange, int status, String body) throws IOException {
+    send(exchange, status, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+}
