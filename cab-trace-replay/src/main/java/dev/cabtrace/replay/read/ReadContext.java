@@ -39,7 +39,7 @@ final class ReadContext {
   /** The byte-level OTLP reader of this load's lines, one per thread. */
   OtlpLineScanner scanner(LazyAttributes.Decoder decoder) {
     if (scanner == null) {
-      scanner = new OtlpLineScanner(this, decoder, hotOnly);
+      scanner = new OtlpLineScanner(this, decoder);
     }
     return scanner;
   }

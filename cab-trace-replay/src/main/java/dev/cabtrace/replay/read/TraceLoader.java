@@ -109,7 +109,7 @@ final class TraceLoader {
     context.file = file;
     if (scan) {
       if (state.scanner == null) {
-        state.scanner = new OtlpLineScanner(context, decoder, hotOnly);
+        state.scanner = new OtlpLineScanner(context, decoder);
       }
       context.useScanner(state.scanner);
     }
