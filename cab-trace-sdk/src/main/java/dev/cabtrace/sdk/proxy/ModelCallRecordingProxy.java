@@ -114,9 +114,10 @@ public final class ModelCallRecordingProxy implements AutoCloseable {
   }
 
   /**
-   * Stops listening and ends calls still in flight; call it once the agent has exited. Idempotent.
-   * With a cassette it returns once the exchanges that were ending have ended, their spans too, and
-   * their lines are written (at most 2 s).
+   * Stops listening and cuts off calls still in flight; call it once the agent has exited.
+   * Idempotent. It returns once the calls it cut off have ended their spans (an ERROR span each),
+   * and, with a cassette, once the exchanges that were ending have ended and their lines are written
+   * (at most 2 s for each wait).
    */
   @Override
   public void close() {

@@ -23,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
@@ -45,6 +47,9 @@ final class ProxyExchange implements ProxyServer.Handler {
   private final boolean askForUsage;
   private final Duration timeout;
   private final Cassette cassette; // or null
+  // The upstream answers being relayed: closing the proxy closes them, as a read of one ignores interrupts.
+  private final Set<InputStream> relaying = ConcurrentHashMap.newKeySet();
+  private volatile boolean cutOff;
 
   ProxyExchange(URI upstream, HttpClient client, CellTracer tracer, Context parent, boolean askForUsage, Duration timeout,
       Cassette cassette) {
@@ -60,6 +65,22 @@ final class ProxyExchange implements ProxyServer.Handler {
     this.askForUsage = askForUsage;
     this.timeout = timeout;
     this.cassette = cassette;
+  }
+
+  @Override
+  public void cutOff() {
+    cutOff = true;
+    for (InputStream body : relaying) {
+      closeQuietly(body);
+    }
+  }
+
+  private static void closeQuietly(InputStream body) {
+    try {
+      body.close();
+    } catch (IOException e) {
+      // cut off either way
+    }
   }
 
   @Override
@@ -206,7 +227,8 @@ final class ProxyExchange implements ProxyServer.Handler {
       return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      upstreamFailed(span, response, "interrupted", e);
+      upstreamFailed(span, response, cutOff ? "cut off before the upstream answered: the proxy closed (the agent had exited)"
+          : "interrupted", e);
       return;
     }
     int status = upstreamResponse.statusCode();
@@ -231,9 +253,18 @@ final class ProxyExchange implements ProxyServer.Handler {
     CassetteRecording recording = lookup == null ? null
         : new CassetteRecording(start, status, forwarded, length, System.nanoTime() - start);
     response.start(status, forwarded.entrySet(), length);
-    InputStream upstreamBody = recording == null ? upstreamResponse.body() : recording.tap(upstreamResponse.body());
-    if (relay(upstreamBody, contentType, contentEncoding, response, api, span, "upstream") && recording != null) {
-      cassette.store(lookup.request(), recording);
+    InputStream received = upstreamResponse.body();
+    relaying.add(received);
+    if (cutOff) {
+      closeQuietly(received); // the proxy closed while this answer's head came
+    }
+    try {
+      InputStream upstreamBody = recording == null ? received : recording.tap(received);
+      if (relay(upstreamBody, contentType, contentEncoding, response, api, span, "upstream") && recording != null) {
+        cassette.store(lookup.request(), recording);
+      }
+    } finally {
+      relaying.remove(received);
     }
   }
 
@@ -257,7 +288,9 @@ final class ProxyExchange implements ProxyServer.Handler {
         if (in.upstreamFailure() != null) {
           finish(span, reader);
           if (span != null) {
-            span.recordFailure(new IOException(source != null
+            span.recordFailure(new IOException(cutOff
+                ? "cut off mid-response: the proxy closed (the agent had exited)"
+                : source != null
                 ? source + " reset the response mid-stream: " + e.getMessage()
                 : "the replay of a recorded answer was cut short: " + e.getMessage(), e));
           }

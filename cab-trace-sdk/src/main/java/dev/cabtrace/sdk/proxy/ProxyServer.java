@@ -35,10 +35,14 @@ final class ProxyServer implements AutoCloseable {
   /** Handles one exchange; the response must be started (or aborted) before it returns. */
   interface Handler {
     void handle(IncomingRequest request, ClientResponse response) throws IOException;
+
+    /** Cuts off the exchanges still being handled, whatever they wait on; called once, on close. */
+    default void cutOff() {}
   }
 
   private static final int IDLE_TIMEOUT_MILLIS = 120_000;
   private static final int OVERFLOW_TIMEOUT_MILLIS = 5_000;
+  private static final long CLOSE_WAIT_MILLIS = 2_000;
 
   private final ServerSocket serverSocket;
   private final Handler handler;
@@ -89,8 +93,18 @@ final class ProxyServer implements AutoCloseable {
     for (Socket socket : open) {
       closeQuietly(socket);
     }
+    handler.cutOff();
     connections.shutdownNow();
     overflow.shutdownNow();
+    // The exchanges just cut off end their spans on their own threads: wait for them (bounded), so
+    // that no model_call span is still open, or ends after its container, once this returns.
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
+    try {
+      connections.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+      overflow.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void acceptLoop() {

@@ -334,4 +334,61 @@ class ModelCallRecordingProxyTest {
     assertThat(captured).contains("chat gpt-5-mini").contains("chat claude");
     assertThat(captured).doesNotContain(API_KEY).doesNotContain("SECRETSECRET");
   }
+  /**
+   * An agent killed mid-call leaves the call in flight when the recorder closes the proxy: close
+   * cuts it off and returns only once its span has ended, so the span is in the very next flush,
+   * before the container span that held it ends. Once while the upstream has not answered, once
+   * mid-stream.
+   */
+  @Test
+  void closeEndsTheSpansOfCallsInFlightBeforeItReturns() throws Exception {
+    for (boolean midStream : new boolean[] {false, true}) {
+      spans.reset();
+      java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      try (ScriptedUpstream held = new ScriptedUpstream().on("/v1/chat/completions", exchange -> {
+            if (midStream) {
+              exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+              exchange.sendResponseHeaders(200, 0);
+              exchange.getResponseBody().write(ScriptedUpstream.utf8("data: {\"choices\":[]}\n\n"));
+              exchange.getResponseBody().flush();
+            }
+            arrived.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          })) {
+        ModelCallRecordingProxy cutOff = ModelCallRecordingProxy.builder(held.uri(), sdk.cellTracer()).start();
+        try {
+          java.util.concurrent.CompletableFuture<HttpResponse<InputStream>> call = client.sendAsync(
+              HttpRequest.newBuilder(URI.create(cutOff.baseUrl() + "/v1/chat/completions"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-5-mini\",\"stream\":true}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+          assertThat(arrived.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("the call reached the upstream").isTrue();
+          if (midStream) {
+            assertThat(call.get().body().read()).as("the client has the first event").isEqualTo('d');
+          }
+
+          cutOff.close();
+          sdk.flush();
+
+          List<SpanData> calls = spans.getFinishedSpanItems().stream()
+              .filter(s -> "model_call".equals(s.getAttributes().get(CabAttributes.SPAN_KIND)))
+              .toList();
+          assertThat(calls).as(midStream ? "mid-stream" : "before the answer").hasSize(1);
+          assertThat(calls.get(0).getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+          assertThat(calls.get(0).getStatus().getDescription())
+              .startsWith(midStream ? "cut off mid-response" : "cut off before the upstream answered");
+          assertThat(calls.get(0).getEndEpochNanos()).isLessThanOrEqualTo(System.currentTimeMillis() * 1_000_000L);
+        } finally {
+          release.countDown();
+          cutOff.close();
+        }
+      }
+    }
+  }
 }
