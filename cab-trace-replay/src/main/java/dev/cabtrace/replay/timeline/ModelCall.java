@@ -52,34 +52,45 @@ public record ModelCall(
     return call;
   }
 
+  // The keys each field is read from, the first present one winning (kept: a million calls are read).
+  private static final String[] PROVIDER = {"gen_ai.provider.name", "gen_ai.system"};
+  private static final String[] REQUEST_MODEL = {"gen_ai.request.model"};
+  private static final String[] RESPONSE_MODEL = {"gen_ai.response.model"};
+  private static final String[] REQUEST_HASH = {"cab.request_hash"};
+  private static final String[] INPUT_TOKENS = {"gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens"};
+  private static final String[] OUTPUT_TOKENS = {"gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens"};
+  private static final String[] CACHE_READ_INPUT_TOKENS =
+      {"gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens"};
+  private static final String[] REASONING_OUTPUT_TOKENS = {"gen_ai.usage.reasoning.output_tokens"};
+
   static ModelCall from(TimelineSpan span) {
     return new ModelCall(
         span,
-        firstString(span, "gen_ai.provider.name", "gen_ai.system"),
-        firstString(span, "gen_ai.request.model"),
-        firstString(span, "gen_ai.response.model"),
+        firstString(span, PROVIDER),
+        firstString(span, REQUEST_MODEL),
+        firstString(span, RESPONSE_MODEL),
         inputTokens(span),
         outputTokens(span),
         cacheReadInputTokens(span),
         reasoningOutputTokens(span),
         strings(span.attributes().get("gen_ai.response.finish_reasons")),
-        firstString(span, "cab.request_hash"));
+        firstString(span, REQUEST_HASH));
   }
 
   static Long inputTokens(TimelineSpan span) {
-    return firstLong(span, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens");
+    return firstLong(span, INPUT_TOKENS);
   }
 
   static Long outputTokens(TimelineSpan span) {
-    return firstLong(span, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens");
+    return firstLong(span, OUTPUT_TOKENS);
   }
 
   static Long cacheReadInputTokens(TimelineSpan span) {
-    return firstLong(span, "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens");
+    return firstLong(span, CACHE_READ_INPUT_TOKENS);
   }
 
   static Long reasoningOutputTokens(TimelineSpan span) {
-    return firstLong(span, "gen_ai.usage.reasoning.output_tokens");
+    return firstLong(span, REASONING_OUTPUT_TOKENS);
   }
 
   /** Whether the span says anything about a model call. */
@@ -87,7 +98,7 @@ public record ModelCall(
     return span.isModelCall();
   }
 
-  private static String firstString(TimelineSpan span, String... keys) {
+  private static String firstString(TimelineSpan span, String[] keys) {
     for (String key : keys) {
       Object value = span.attributes().get(key);
       if (value != null) {
@@ -97,9 +108,12 @@ public record ModelCall(
     return null;
   }
 
-  private static Long firstLong(TimelineSpan span, String... keys) {
+  private static Long firstLong(TimelineSpan span, String[] keys) {
     for (String key : keys) {
       Object value = span.attributes().get(key);
+      if (value instanceof Long) {
+        return (Long) value; // as read: the count is not boxed again
+      }
       if (value instanceof Number) {
         return ((Number) value).longValue();
       }
