@@ -107,9 +107,11 @@ final class HotAttributeReader extends JsonWalker {
 
   private int hotLength;
   private int hotBits;
-  // Most spans' hot attributes are the same few sets (a tool call's kind, say): one map per set seen lately.
-  private LazyAttributes[] recent;
+  // Most spans' hot attributes are the same few sets (a tool call's kind): one array per set seen
+  // lately, and the hot-only map made of it once a ledger's stream asks for one.
+  private Object[][] recentSets;
   private int[] recentHashes;
+  private LazyAttributes[] recentMaps;
 
   // Token counts: one Long per value below 65,536, shared by every reader (a Long is immutable, so
   // a race only makes two equal ones), instead of one per span.
@@ -131,30 +133,53 @@ final class HotAttributeReader extends JsonWalker {
    * The hot keys and values of the list read last, as {@link #found()}, but the same array for
    * the same set seen lately: spans keep it, and most spans' sets are a few (a tool call's kind).
    */
-  Object[] sharedFound(LazyAttributes.Decoder decoder) {
-    return onlyHot(decoder).hotArray();
+  Object[] sharedFound() {
+    int slot = recentSlot();
+    return recentSets[slot];
   }
 
   /** The hot attributes of the list read last, as all of a span's attributes (a ledger's stream). */
   LazyAttributes onlyHot(LazyAttributes.Decoder decoder) {
-    if (recent == null) {
-      recent = new LazyAttributes[256];
+    int slot = recentSlot();
+    LazyAttributes map = recentMaps[slot];
+    if (map == null || map.hotArray() != recentSets[slot]) {
+      map = new LazyAttributes(null, recentSets[slot], hotBits, decoder);
+      recentMaps[slot] = map;
+    }
+    return map;
+  }
+
+  /** The slot of the recent sets that holds the set read last, put there if it was not. */
+  private int recentSlot() {
+    if (recentSets == null) {
+      recentSets = new Object[256][];
       recentHashes = new int[256];
+      recentMaps = new LazyAttributes[256];
     }
     int hash = hotLength;
     for (int k = 0; k < hotLength; k++) {
       hash = 31 * hash + hot[k].hashCode();
     }
-    int slot = (hash ^ (hash >>> 16)) & (recent.length - 1);
+    int slot = (hash ^ (hash >>> 16)) & (recentSets.length - 1);
     // The hash first: a set seen long ago is far away in memory, and most model calls' sets are new.
-    LazyAttributes cached = recent[slot];
-    if (cached != null && recentHashes[slot] == hash && cached.hotEquals(hot, hotLength)) {
-      return cached;
+    Object[] cached = recentSets[slot];
+    if (cached == null || recentHashes[slot] != hash || !sameSet(cached)) {
+      recentSets[slot] = found();
+      recentHashes[slot] = hash;
     }
-    LazyAttributes made = new LazyAttributes(null, found(), hotBits, decoder);
-    recent[slot] = made;
-    recentHashes[slot] = hash;
-    return made;
+    return slot;
+  }
+
+  private boolean sameSet(Object[] cached) {
+    if (cached.length != hotLength) {
+      return false;
+    }
+    for (int i = 0; i < hotLength; i++) {
+      if (!cached[i].equals(hot[i])) {
+        return false;
+      }
+    }
+    return true;
   }
   private final Element attributeElement = this::attributeElement;
 

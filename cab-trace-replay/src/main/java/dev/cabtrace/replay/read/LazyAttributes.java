@@ -108,19 +108,6 @@ final class LazyAttributes extends AbstractMap<String, Object> {
     return hot;
   }
 
-  /** Whether the hot attributes are the first {@code length} of {@code keysAndValues}. */
-  boolean hotEquals(Object[] keysAndValues, int length) {
-    if (hot.length != length) {
-      return false;
-    }
-    for (int i = 0; i < length; i++) {
-      if (!hot[i].equals(keysAndValues[i])) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   @Override
   public Object get(Object key) {
     int bit = hotBit(key);

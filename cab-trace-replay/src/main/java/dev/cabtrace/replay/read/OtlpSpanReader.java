@@ -266,7 +266,7 @@ final class OtlpSpanReader extends JsonWalker {
       span.setAttributes(hotAttributes.onlyHot(decoder));
       return after;
     }
-    Object[] found = hotAttributes.sharedFound(decoder);
+    Object[] found = hotAttributes.sharedFound();
     if (context.file != null) {
       span.setAttributes(new LazyAttributes(context.file, context.lineOffset + i - lineStart, after - i, found,
           hotAttributes.foundBits(), decoder));
