@@ -115,9 +115,10 @@ public final class ModelCallRecordingProxy implements AutoCloseable {
 
   /**
    * Stops listening and cuts off calls still in flight; call it once the agent has exited.
-   * Idempotent. It returns once the calls it cut off have ended their spans (an ERROR span each),
-   * and, with a cassette, once the exchanges that were ending have ended and their lines are written
-   * (at most 2 s for each wait).
+   * Idempotent. A call whose answer was all sent ends as it would have (and is stored in a cassette
+   * that records); one still waiting on its upstream half a second later is cut off, an
+   * ERROR span. It returns once their spans have ended and, with a cassette, their lines are
+   * written (at most 2 s for each wait).
    */
   @Override
   public void close() {

@@ -227,8 +227,8 @@ final class ProxyExchange implements ProxyServer.Handler {
       return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      upstreamFailed(span, response, cutOff ? "cut off before the upstream answered: the proxy closed (the agent had exited)"
-          : "interrupted", e);
+      // Only the proxy's close interrupts its threads.
+      upstreamFailed(span, response, "cut off before the upstream answered: the proxy closed (the agent had exited)", e);
       return;
     }
     int status = upstreamResponse.statusCode();

@@ -42,6 +42,7 @@ final class ProxyServer implements AutoCloseable {
 
   private static final int IDLE_TIMEOUT_MILLIS = 120_000;
   private static final int OVERFLOW_TIMEOUT_MILLIS = 5_000;
+  private static final long ENDING_WAIT_MILLIS = 500;
   private static final long CLOSE_WAIT_MILLIS = 2_000;
 
   private final ServerSocket serverSocket;
@@ -93,15 +94,17 @@ final class ProxyServer implements AutoCloseable {
     for (Socket socket : open) {
       closeQuietly(socket);
     }
-    handler.cutOff();
     connections.shutdownNow();
     overflow.shutdownNow();
-    // The exchanges just cut off end their spans on their own threads: wait for them (bounded), so
-    // that no model_call span is still open, or ends after its container, once this returns.
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
     try {
-      connections.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-      overflow.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      // An exchange that was ending (its answer all sent) ends in a moment and is kept whole. One
+      // still waiting on its upstream is woken neither by its client's socket closing nor by the
+      // interrupt: it is cut off. Either way its span has ended when this returns.
+      if (!connections.awaitTermination(ENDING_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+        handler.cutOff();
+        connections.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+      }
+      overflow.awaitTermination(ENDING_WAIT_MILLIS, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
