@@ -3,7 +3,7 @@ package dev.cabtrace.replay.read;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import java.io.IOException;
-import java.util.AbstractMap;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
@@ -11,9 +11,11 @@ import java.util.Set;
 /**
  * A span's attributes kept as the OTLP JSON bytes they were read from, decoded each time they are
  * asked for, except the few every timeline and ledger reads ({@link #HOT}), decoded once when the
- * line was read. A million spans' attributes cost their bytes, not a million maps of objects.
+ * line was read. A million spans' attributes cost their bytes, not a million maps of objects; and
+ * each costs 40 bytes of its own, which is why it implements {@link Map} itself (an {@code
+ * AbstractMap} carries two more fields).
  */
-final class LazyAttributes extends AbstractMap<String, Object> {
+final class LazyAttributes implements Map<String, Object> {
 
   /** The keys decoded up front: a span's phase, its verdict, a model call's model and tokens. */
   static final Set<String> HOT = Set.of(
@@ -63,11 +65,12 @@ final class LazyAttributes extends AbstractMap<String, Object> {
     }
   }
 
-  private final byte[] json;
+  // The JSON array's bytes (byte[]), the file they are in (FileSlices), or null when only the hot
+  // attributes are kept (a ledger's stream).
+  private final Object source;
   private final Object[] hot;
   private final int hotBits;
   private final Decoder decoder;
-  private final FileSlices file;
   private final long position;
   private final int length;
 
@@ -79,11 +82,10 @@ final class LazyAttributes extends AbstractMap<String, Object> {
    * @param hotBits which hot keys those are: bit i for {@code HOT_KEYS[i]}
    */
   LazyAttributes(byte[] json, Object[] hot, int hotBits, Decoder decoder) {
-    this.json = json;
+    this.source = json;
     this.hot = hot;
     this.hotBits = hotBits;
     this.decoder = decoder;
-    this.file = null;
     this.position = 0;
     this.length = 0;
   }
@@ -94,11 +96,10 @@ final class LazyAttributes extends AbstractMap<String, Object> {
    * hold the hot values read the first time.
    */
   LazyAttributes(FileSlices file, long position, int length, Object[] hot, int hotBits, Decoder decoder) {
-    this.json = null;
+    this.source = file;
     this.hot = hot;
     this.hotBits = hotBits;
     this.decoder = decoder;
-    this.file = file;
     this.position = position;
     this.length = length;
   }
@@ -140,9 +141,64 @@ final class LazyAttributes extends AbstractMap<String, Object> {
     return decoded().entrySet();
   }
 
+  @Override
+  public boolean isEmpty() {
+    return hot.length == 0 && decoded().isEmpty();
+  }
+
+  @Override
+  public boolean containsValue(Object value) {
+    return decoded().containsValue(value);
+  }
+
+  @Override
+  public Set<String> keySet() {
+    return decoded().keySet();
+  }
+
+  @Override
+  public Collection<Object> values() {
+    return decoded().values();
+  }
+
+  @Override
+  public Object put(String key, Object value) {
+    throw new UnsupportedOperationException("a span's attributes are read-only");
+  }
+
+  @Override
+  public Object remove(Object key) {
+    throw new UnsupportedOperationException("a span's attributes are read-only");
+  }
+
+  @Override
+  public void putAll(Map<? extends String, ?> map) {
+    throw new UnsupportedOperationException("a span's attributes are read-only");
+  }
+
+  @Override
+  public void clear() {
+    throw new UnsupportedOperationException("a span's attributes are read-only");
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other == this || (other instanceof Map && decoded().equals(other));
+  }
+
+  @Override
+  public int hashCode() {
+    return decoded().hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return decoded().toString();
+  }
+
   private Map<String, Object> decoded() {
-    if (file != null) {
-      byte[] bytes = file.read(position, length);
+    if (source instanceof FileSlices) {
+      byte[] bytes = ((FileSlices) source).read(position, length);
       Map<String, Object> decoded = bytes[0] == '[' && bytes[length - 1] == ']' ? decoder.tryDecode(bytes) : null;
       for (int i = 0; decoded != null && i < hot.length; i += 2) {
         if (!hot[i + 1].equals(decoded.get(hot[i]))) {
@@ -155,14 +211,14 @@ final class LazyAttributes extends AbstractMap<String, Object> {
       }
       return decoded;
     }
-    if (json == null) {
+    if (source == null) {
       Map<String, Object> only = new java.util.LinkedHashMap<>();
       for (int i = 0; i < hot.length; i += 2) {
         only.put((String) hot[i], hot[i + 1]);
       }
       return Collections.unmodifiableMap(only);
     }
-    return decoder.decode(json);
+    return decoder.decode((byte[]) source);
   }
 
   /** Decodes attribute bytes with the Jackson reader, as if they had been read with the span. */

@@ -23,14 +23,20 @@ final class ActiveSpanIndex {
       n <<= 1;
     }
     this.size = n;
-    this.maxEnd = new long[2 * n];
-    java.util.Arrays.fill(maxEnd, Long.MIN_VALUE);
-    for (int i = 0; i < ends.length; i++) {
-      maxEnd[n + i] = ends[i];
-    }
+    // The inner nodes only: a leaf's latest end is its span's end (8 bytes a span fewer).
+    this.maxEnd = new long[n];
     for (int i = n - 1; i >= 1; i--) {
-      maxEnd[i] = Math.max(maxEnd[2 * i], maxEnd[2 * i + 1]);
+      maxEnd[i] = Math.max(nodeEnd(2 * i), nodeEnd(2 * i + 1));
     }
+  }
+
+  /** The latest end under {@code node}: an inner node's, or a leaf's own (none past the last span). */
+  private long nodeEnd(int node) {
+    if (node < size) {
+      return maxEnd[node];
+    }
+    int span = node - size;
+    return span < ends.length ? ends[span] : Long.MIN_VALUE;
   }
 
   /** Positions of the spans active at {@code t}, ascending. */
@@ -53,7 +59,7 @@ final class ActiveSpanIndex {
   }
 
   private void collect(int node, int from, int to, int limit, long t, List<Integer> out) {
-    if (from >= limit || maxEnd[node] <= t) {
+    if (from >= limit || nodeEnd(node) <= t) {
       return;
     }
     if (to - from == 1) {

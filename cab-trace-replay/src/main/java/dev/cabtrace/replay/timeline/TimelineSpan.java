@@ -11,24 +11,30 @@ import java.util.Objects;
  */
 public final class TimelineSpan {
 
+  private static final CabSpanKind[] KINDS = CabSpanKind.values();
+  private static final SpanStatus[] STATUSES = SpanStatus.values();
+  private static final int KIND_MASK = 0xFF;
+  private static final int STATUS_SHIFT = 8;
+  private static final int UNFINISHED = 1 << 10;
+  private static final int MODEL_CALL = 1 << 11;
+  private static final int ENDED_BEFORE_START = 1 << 12;
+
   private final long traceIdHigh;
   private final long traceIdLow;
   private final long spanId;
   private final long parentSpanId;
   private final String name;
-  private final CabSpanKind kind;
   private final String spanKind;
   private final long startEpochNanos;
   private final long endEpochNanos;
-  private final SpanStatus status;
   private final String statusMessage;
   private final Map<String, Object> attributes;
   private final List<SpanEvent> events;
   private final Map<String, Object> resource;
   private final String scope;
-  private final boolean unfinished;
-  private final boolean modelCall;
-  private final boolean endedBeforeStart;
+  // The kind's ordinal + 1 (0: none), the status's ordinal, unfinished, model call and ended
+  // before start, in one int: a span is 8 bytes smaller than with a field each.
+  private final int flags;
   // Set once the timeline is assembled.
   int index = -1;
   int parentIndex = -1;
@@ -47,8 +53,6 @@ public final class TimelineSpan {
     this.spanKind = builder.spanKind;
     this.startEpochNanos = builder.startEpochNanos;
     this.endEpochNanos = Math.max(builder.startEpochNanos, builder.endEpochNanos);
-    this.endedBeforeStart = builder.endEpochNanos < builder.startEpochNanos;
-    this.status = builder.status;
     this.statusMessage = builder.statusMessage;
     this.attributes = builder.attributeMap == null || builder.attributeLength > 0
         ? CompactAttributes.of(builder.allAttributes(), builder.attributeLength + 2 * builder.mapSize())
@@ -56,22 +60,26 @@ public final class TimelineSpan {
     this.events = builder.events == null ? List.of() : List.copyOf(builder.events);
     this.resource = builder.resource == null ? Map.of() : builder.resource;
     this.scope = builder.scope;
-    this.unfinished = builder.unfinished;
-    this.kind = kindOf(this.attributes);
-    this.modelCall =
-        kind == CabSpanKind.MODEL_CALL
-            || attributes.containsKey("gen_ai.usage.input_tokens")
-            || attributes.containsKey("gen_ai.usage.output_tokens");
+    CabSpanKind kind = kindOf(this.attributes);
+    boolean modelCall = kind == CabSpanKind.MODEL_CALL
+        || attributes.containsKey("gen_ai.usage.input_tokens")
+        || attributes.containsKey("gen_ai.usage.output_tokens");
+    this.flags = (kind == null ? 0 : kind.ordinal() + 1)
+        | builder.status.ordinal() << STATUS_SHIFT
+        | (builder.unfinished ? UNFINISHED : 0)
+        | (modelCall ? MODEL_CALL : 0)
+        | (builder.endEpochNanos < builder.startEpochNanos ? ENDED_BEFORE_START : 0);
   }
+
 
   /** Whether the recorded end came before the start (the span is shown as zero-length). */
   boolean endedBeforeStart() {
-    return endedBeforeStart;
+    return (flags & ENDED_BEFORE_START) != 0;
   }
 
   /** Whether the span records a model call (its kind, or GenAI usage attributes). */
   boolean isModelCall() {
-    return modelCall;
+    return (flags & MODEL_CALL) != 0;
   }
 
   /** A builder, for readers of trace formats and for timelines made by hand ({@link TimelineBuilder}). */
@@ -117,11 +125,13 @@ public final class TimelineSpan {
 
   /** The cell phase ({@code cab.span.kind}, else inferred from GenAI attributes), or null. */
   public CabSpanKind kind() {
-    return kind;
+    int kind = flags & KIND_MASK;
+    return kind == 0 ? null : KINDS[kind - 1];
   }
 
   /** The phase as shown: {@code container}, ..., or {@code unknown}. */
   public String kindName() {
+    CabSpanKind kind = kind();
     return kind == null ? "unknown" : kind.value();
   }
 
@@ -147,7 +157,7 @@ public final class TimelineSpan {
 
   /** Its status. */
   public SpanStatus status() {
-    return status;
+    return STATUSES[flags >> STATUS_SHIFT & 3];
   }
 
   /** The status message, possibly empty. */
@@ -184,7 +194,7 @@ public final class TimelineSpan {
 
   /** Whether the span never ended: the process died (read from a crash journal). */
   public boolean unfinished() {
-    return unfinished;
+    return (flags & UNFINISHED) != 0;
   }
 
   /** Its position in the timeline's start order. */
