@@ -33,7 +33,8 @@ final class HotAttributeReader extends JsonWalker {
   private final ByteStrings strings;
   private final List<Object> values = new ArrayList<>(4);
   private final int[] next = new int[1];
-  private final Object[] hot = new Object[2 * HOT_NAMES.length];
+  // The hot values of the list being read, by their key's bit (hotBits says which are there).
+  private final Object[] hot = new Object[HOT_NAMES.length];
   private final Member attributeMember = this::attributeMember;
 
   HotAttributeReader(ByteStrings strings) {
@@ -44,7 +45,6 @@ final class HotAttributeReader extends JsonWalker {
   int read(byte[] bytes, int end, int i) {
     this.b = bytes;
     this.end = end;
-    hotLength = 0;
     hotBits = 0;
     try {
       return array(i, attributeElement);
@@ -98,19 +98,25 @@ final class HotAttributeReader extends JsonWalker {
     return hotBits;
   }
 
-  /** The hot keys of the list read last and their values, alternating, a later key replacing an earlier one. */
+  /**
+   * The values of the hot keys of the list read last, in the order of their bits ({@link
+   * #foundBits()} says which keys), a later key replacing an earlier one.
+   */
   Object[] found() {
-    Object[] found = new Object[hotLength];
-    System.arraycopy(hot, 0, found, 0, hotLength);
+    Object[] found = new Object[Integer.bitCount(hotBits)];
+    int k = 0;
+    for (int bits = hotBits; bits != 0; bits &= bits - 1) {
+      found[k++] = hot[Integer.numberOfTrailingZeros(bits)];
+    }
     return found;
   }
 
-  private int hotLength;
   private int hotBits;
   // Most spans' hot attributes are the same few sets (a tool call's kind): one array per set seen
   // lately, and the hot-only map made of it once a ledger's stream asks for one.
   private Object[][] recentSets;
   private int[] recentHashes;
+  private int[] recentBits;
   private LazyAttributes[] recentMaps;
 
   // Token counts: one Long per value below 65,536, shared by every reader (a Long is immutable, so
@@ -130,7 +136,7 @@ final class HotAttributeReader extends JsonWalker {
   }
 
   /**
-   * The hot keys and values of the list read last, as {@link #found()}, but the same array for
+   * The hot values of the list read last, as {@link #found()}, but the same array for
    * the same set seen lately: spans keep it, and most spans' sets are a few (a tool call's kind).
    */
   Object[] sharedFound() {
@@ -154,28 +160,28 @@ final class HotAttributeReader extends JsonWalker {
     if (recentSets == null) {
       recentSets = new Object[256][];
       recentHashes = new int[256];
+      recentBits = new int[256];
       recentMaps = new LazyAttributes[256];
     }
-    int hash = hotLength;
-    for (int k = 0; k < hotLength; k++) {
-      hash = 31 * hash + hot[k].hashCode();
+    int hash = hotBits;
+    for (int bits = hotBits; bits != 0; bits &= bits - 1) {
+      hash = 31 * hash + hot[Integer.numberOfTrailingZeros(bits)].hashCode();
     }
     int slot = (hash ^ (hash >>> 16)) & (recentSets.length - 1);
     // The hash first: a set seen long ago is far away in memory, and most model calls' sets are new.
     Object[] cached = recentSets[slot];
-    if (cached == null || recentHashes[slot] != hash || !sameSet(cached)) {
+    if (cached == null || recentHashes[slot] != hash || recentBits[slot] != hotBits || !sameValues(cached)) {
       recentSets[slot] = found();
       recentHashes[slot] = hash;
+      recentBits[slot] = hotBits;
     }
     return slot;
   }
 
-  private boolean sameSet(Object[] cached) {
-    if (cached.length != hotLength) {
-      return false;
-    }
-    for (int i = 0; i < hotLength; i++) {
-      if (!cached[i].equals(hot[i])) {
+  private boolean sameValues(Object[] cached) {
+    int k = 0;
+    for (int bits = hotBits; bits != 0; bits &= bits - 1) {
+      if (!cached[k++].equals(hot[Integer.numberOfTrailingZeros(bits)])) {
         return false;
       }
     }
@@ -190,22 +196,10 @@ final class HotAttributeReader extends JsonWalker {
     }
     i = attribute(i);
     if (i != FAIL && hotIndex >= 0) {
-      hotLength = putHot(hotLength, HOT_NAMES[hotIndex], hotValue);
+      hot[hotIndex] = hotValue;
       hotBits |= 1 << hotIndex;
     }
     return i;
-  }
-
-  private int putHot(int length, String key, Object value) {
-    for (int k = 0; k < length; k += 2) {
-      if (hot[k] == key) {
-        hot[k + 1] = value;
-        return length;
-      }
-    }
-    hot[length] = key;
-    hot[length + 1] = value;
-    return length + 2;
   }
 
   // The exact bytes the OpenTelemetry exporters and cab-trace write around an attribute.
@@ -267,7 +261,7 @@ final class HotAttributeReader extends JsonWalker {
       return FAIL;
     }
     if (hotKey >= 0) {
-      hotLength = putHot(hotLength, HOT_NAMES[hotKey], value);
+      hot[hotKey] = value;
       hotBits |= 1 << hotKey;
     }
     return close + 2;

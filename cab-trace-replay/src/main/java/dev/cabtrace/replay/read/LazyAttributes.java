@@ -77,7 +77,7 @@ final class LazyAttributes implements Map<String, Object> {
   /**
    * @param json the attributes' JSON array, already checked to be well-formed; null when only the
    *     hot ones are kept (a ledger's stream)
-   * @param hot the hot keys found in it and their values, alternating, a later key replacing an
+   * @param hot the values of the hot keys found in it, in the order of their bits, a later key replacing an
    *     earlier one
    * @param hotBits which hot keys those are: bit i for {@code HOT_KEYS[i]}
    */
@@ -104,7 +104,7 @@ final class LazyAttributes implements Map<String, Object> {
     this.length = length;
   }
 
-  /** The hot keys and values, alternating. */
+  /** The hot values, in the order of their keys' bits. */
   Object[] hotArray() {
     return hot;
   }
@@ -118,12 +118,7 @@ final class LazyAttributes implements Map<String, Object> {
     if ((hotBits & (1 << bit)) == 0) {
       return null; // a hot key this span does not have
     }
-    for (int i = 0; i < hot.length; i += 2) {
-      if (hot[i] == key || hot[i].equals(key)) {
-        return hot[i + 1];
-      }
-    }
-    return null;
+    return hot[Integer.bitCount(hotBits & ((1 << bit) - 1))];
   }
 
   @Override
@@ -200,8 +195,9 @@ final class LazyAttributes implements Map<String, Object> {
     if (source instanceof FileSlices) {
       byte[] bytes = ((FileSlices) source).read(position, length);
       Map<String, Object> decoded = bytes[0] == '[' && bytes[length - 1] == ']' ? decoder.tryDecode(bytes) : null;
-      for (int i = 0; decoded != null && i < hot.length; i += 2) {
-        if (!hot[i + 1].equals(decoded.get(hot[i]))) {
+      int k = 0;
+      for (int bits = hotBits; decoded != null && bits != 0; bits &= bits - 1) {
+        if (!hot[k++].equals(decoded.get(HOT_KEYS[Integer.numberOfTrailingZeros(bits)]))) {
           decoded = null;
         }
       }
@@ -213,8 +209,9 @@ final class LazyAttributes implements Map<String, Object> {
     }
     if (source == null) {
       Map<String, Object> only = new java.util.LinkedHashMap<>();
-      for (int i = 0; i < hot.length; i += 2) {
-        only.put((String) hot[i], hot[i + 1]);
+      int k = 0;
+      for (int bits = hotBits; bits != 0; bits &= bits - 1) {
+        only.put(HOT_KEYS[Integer.numberOfTrailingZeros(bits)], hot[k++]);
       }
       return Collections.unmodifiableMap(only);
     }
