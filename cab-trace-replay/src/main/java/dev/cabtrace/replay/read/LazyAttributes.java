@@ -36,6 +36,9 @@ final class LazyAttributes implements Map<String, Object> {
   static final String[] HOT_KEYS = HOT.toArray(new String[0]);
 
   static {
+    if (HOT_KEYS.length > 31) {
+      throw new IllegalStateException("a hot key is a bit of an int: at most 31 of them");
+    }
     int bit = 0;
     for (String key : HOT_KEYS) {
       int slot = key.hashCode() & (HOT_TABLE.length - 1);

@@ -19,6 +19,12 @@ public final class TimelineSpan {
   private static final int MODEL_CALL = 1 << 11;
   private static final int ENDED_BEFORE_START = 1 << 12;
 
+  static {
+    if (KINDS.length >= KIND_MASK || STATUSES.length > 4) {
+      throw new IllegalStateException("a span's kind and status no longer fit its flags");
+    }
+  }
+
   private final long traceIdHigh;
   private final long traceIdLow;
   private final long spanId;

@@ -15,6 +15,7 @@ final class ForwardingInputStream extends ArrayReadingInputStream {
   private final OutputStream client;
   private IOException upstreamFailure;
   private IOException clientFailure;
+  private boolean ended;
 
   ForwardingInputStream(InputStream upstream, OutputStream client) {
     this.upstream = upstream;
@@ -23,6 +24,9 @@ final class ForwardingInputStream extends ArrayReadingInputStream {
 
   @Override
   public int read(byte[] buffer, int offset, int length) throws IOException {
+    if (ended) {
+      return -1; // the upstream is not read past its end: a body closed since (the proxy closing) is whole
+    }
     int n;
     try {
       n = upstream.read(buffer, offset, length);
@@ -30,6 +34,7 @@ final class ForwardingInputStream extends ArrayReadingInputStream {
       upstreamFailure = e;
       throw e;
     }
+    ended = n < 0;
     if (n > 0) {
       try {
         client.write(buffer, offset, n);

@@ -116,9 +116,9 @@ public final class ModelCallRecordingProxy implements AutoCloseable {
   /**
    * Stops listening and cuts off calls still in flight; call it once the agent has exited.
    * Idempotent. A call whose answer was all sent ends as it would have (and is stored in a cassette
-   * that records); one still waiting on its upstream half a second later is cut off, an
-   * ERROR span. It returns once their spans have ended and, with a cassette, their lines are
-   * written (at most 2 s for each wait).
+   * that records); one still waiting on its upstream half a second later is cut off, an ERROR span.
+   * It returns once their spans have ended (at most 2.5 s) and, with a cassette, their lines are
+   * written (at most 2 s more).
    */
   @Override
   public void close() {

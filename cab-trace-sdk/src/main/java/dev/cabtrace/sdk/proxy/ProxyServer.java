@@ -94,16 +94,19 @@ final class ProxyServer implements AutoCloseable {
     for (Socket socket : open) {
       closeQuietly(socket);
     }
-    connections.shutdownNow();
-    overflow.shutdownNow();
+    connections.shutdown();
+    overflow.shutdown();
     try {
       // An exchange that was ending (its answer all sent) ends in a moment and is kept whole. One
-      // still waiting on its upstream is woken neither by its client's socket closing nor by the
-      // interrupt: it is cut off. Either way its span has ended when this returns.
+      // still waiting on its upstream half a second later is cut off: its thread interrupted (which
+      // wakes a wait for the answer's head) and the body it relays closed (a read of which ignores
+      // interrupts on some JDKs). Either way its span has ended when this returns (at most 2.5 s).
       if (!connections.awaitTermination(ENDING_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
         handler.cutOff();
+        connections.shutdownNow();
         connections.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
       }
+      overflow.shutdownNow();
       overflow.awaitTermination(ENDING_WAIT_MILLIS, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -338,7 +338,7 @@ class ModelCallRecordingProxyTest {
    * An agent killed mid-call leaves the call in flight when the recorder closes the proxy: close
    * cuts it off and returns only once its span has ended, so the span is in the very next flush,
    * before the container span that held it ends. Once while the upstream has not answered, once
-   * mid-stream.
+   * mid-stream (the client has gone: the body it was reading is closed).
    */
   @Test
   void closeEndsTheSpansOfCallsInFlightBeforeItReturns() throws Exception {
@@ -370,7 +370,9 @@ class ModelCallRecordingProxyTest {
               HttpResponse.BodyHandlers.ofInputStream());
           assertThat(arrived.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("the call reached the upstream").isTrue();
           if (midStream) {
-            assertThat(call.get().body().read()).as("the client has the first event").isEqualTo('d');
+            InputStream body = call.get().body();
+            assertThat(body.read()).as("the client has the first event").isEqualTo('d');
+            body.close();
           }
 
           cutOff.close();
@@ -383,7 +385,6 @@ class ModelCallRecordingProxyTest {
           assertThat(calls.get(0).getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
           assertThat(calls.get(0).getStatus().getDescription())
               .startsWith(midStream ? "cut off mid-response" : "cut off before the upstream answered");
-          assertThat(calls.get(0).getEndEpochNanos()).isLessThanOrEqualTo(System.currentTimeMillis() * 1_000_000L);
         } finally {
           release.countDown();
           cutOff.close();
