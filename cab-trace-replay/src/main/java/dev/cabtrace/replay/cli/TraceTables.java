@@ -25,6 +25,7 @@ final class TraceTables {
   private static final char[] PADDING = " ".repeat(64).toCharArray();
   // One line at a time is built, a million times for a big trace: its builder is kept.
   private static final ThreadLocal<StringBuilder> LINE = ThreadLocal.withInitial(() -> new StringBuilder(512));
+  private static final ThreadLocal<char[]> CHARS = ThreadLocal.withInitial(() -> new char[512]);
 
   private TraceTables() {}
 
@@ -60,7 +61,7 @@ final class TraceTables {
     }
     line(out, spanHeader, widths);
     for (TimelineSpan span : treeOrder(timeline)) {
-      line(out, spanRow(timeline, span, true), widths);
+      spanLine(out, spanRow(timeline, span, false), span, widths);
     }
 
     List<ModelCall> calls = timeline.modelCalls();
@@ -116,7 +117,8 @@ final class TraceTables {
       count(call.inputTokens()),
       count(call.outputTokens()),
       Durations.millis(call.latencyNanos()),
-      TerminalText.escapeLine(String.join(",", call.finishReasons()))
+      TerminalText.escapeLine(call.finishReasons().size() == 1 ? call.finishReasons().get(0)
+          : String.join(",", call.finishReasons()))
     };
   }
 
@@ -140,14 +142,22 @@ final class TraceTables {
   }
 
   private static String attrsOrError(TimelineSpan span) {
-    String attrs = attributesJson(span.attributes());
-    if (attrs.length() > MAX_ATTRS) {
-      attrs = attrs.substring(0, MAX_ATTRS - 1) + "…";
-    }
+    StringBuilder out = new StringBuilder();
+    appendAttrsOrError(out, span);
+    return out.toString();
+  }
+
+  /** The span's last column: its attributes cut to {@code MAX_ATTRS}, after its error if it failed. */
+  private static void appendAttrsOrError(StringBuilder out, TimelineSpan span) {
     if (span.status() == SpanStatus.ERROR) {
-      return "ERROR " + TerminalText.escapeLine(span.statusMessage()) + " " + attrs;
+      out.append("ERROR ").append(TerminalText.escapeLine(span.statusMessage())).append(' ');
     }
-    return attrs;
+    int start = out.length();
+    appendAttributesJson(out, span.attributes());
+    if (out.length() - start > MAX_ATTRS) {
+      out.setLength(start + MAX_ATTRS - 1);
+      out.append('…');
+    }
   }
 
   /**
@@ -156,19 +166,26 @@ final class TraceTables {
    * {@code \\}, as JSON writes it too).
    */
   static String attributesJson(Map<String, Object> attributes) {
-    StringBuilder out = new StringBuilder("{");
+    StringBuilder out = new StringBuilder();
+    appendAttributesJson(out, attributes);
+    return out.toString();
+  }
+
+  private static void appendAttributesJson(StringBuilder out, Map<String, Object> attributes) {
+    int start = out.length();
+    out.append('{');
     for (Map.Entry<String, Object> entry : attributes.entrySet()) {
       if (entry.getKey().equals("cab.span.kind")) {
         continue;
       }
-      if (out.length() > 1) {
+      if (out.length() > start + 1) {
         out.append(',');
       }
       quote(out, entry.getKey());
       out.append(':');
       value(out, entry.getValue());
     }
-    return out.append('}').toString();
+    out.append('}');
   }
 
   private static void value(StringBuilder out, Object value) {
@@ -191,6 +208,10 @@ final class TraceTables {
       out.append('}');
     } else if (value instanceof java.nio.ByteBuffer) {
       quote(out, AttributeValues.base64((java.nio.ByteBuffer) value));
+    } else if (value instanceof Long) {
+      out.append(((Long) value).longValue()); // as its text, which needs no escaping
+    } else if (value instanceof Boolean) {
+      out.append(((Boolean) value).booleanValue());
     } else {
       out.append(TerminalText.escapeLine(String.valueOf(value)));
     }
@@ -200,6 +221,10 @@ final class TraceTables {
     // escapeLine already doubled every backslash; a quote is the one character left to escape.
     String safe = TerminalText.escapeLine(text);
     out.append('"');
+    if (safe.indexOf('"') < 0) {
+      out.append(safe).append('"');
+      return;
+    }
     for (int i = 0; i < safe.length(); i++) {
       char c = safe.charAt(i);
       if (c == '"') {
@@ -250,18 +275,50 @@ final class TraceTables {
     StringBuilder line = LINE.get();
     line.setLength(0);
     for (int c = 0; c < row.length; c++) {
-      line.append(row[c]);
-      if (c < row.length - 1) {
-        line.append(PADDING, 0, Math.max(0, Math.min(PADDING.length, widths[c] + 2 - row[c].length())));
-        for (int pad = row[c].length() + PADDING.length; pad < widths[c] + 2; pad++) {
-          line.append(' ');
-        }
+      cell(line, row, c, widths);
+    }
+    emit(out, line);
+  }
+
+  /** A span's line: its padded cells, then its attributes (or error) written in place. */
+  private static void spanLine(Appendable out, String[] row, TimelineSpan span, int[] widths) throws java.io.IOException {
+    StringBuilder line = LINE.get();
+    line.setLength(0);
+    for (int c = 0; c < row.length - 1; c++) {
+      cell(line, row, c, widths);
+    }
+    appendAttrsOrError(line, span);
+    emit(out, line);
+  }
+
+  private static void cell(StringBuilder line, String[] row, int c, int[] widths) {
+    line.append(row[c]);
+    if (c < row.length - 1) {
+      line.append(PADDING, 0, Math.max(0, Math.min(PADDING.length, widths[c] + 2 - row[c].length())));
+      for (int pad = row[c].length() + PADDING.length; pad < widths[c] + 2; pad++) {
+        line.append(' ');
       }
     }
+  }
+
+  /** Writes the line without its trailing blanks; to a Writer as characters, not as a String made for it. */
+  private static void emit(Appendable out, StringBuilder line) throws java.io.IOException {
     int end = line.length();
     while (end > 0 && Character.isWhitespace(line.charAt(end - 1))) {
       end--;
     }
-    out.append(line, 0, end).append('\n');
+    line.setLength(end);
+    line.append('\n');
+    if (out instanceof java.io.Writer) {
+      char[] chars = CHARS.get();
+      if (chars.length < line.length()) {
+        chars = new char[Math.max(2 * chars.length, line.length())];
+        CHARS.set(chars);
+      }
+      line.getChars(0, line.length(), chars, 0);
+      ((java.io.Writer) out).write(chars, 0, line.length());
+    } else {
+      out.append(line);
+    }
   }
 }

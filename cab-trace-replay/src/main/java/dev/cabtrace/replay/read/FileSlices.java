@@ -31,14 +31,21 @@ final class FileSlices {
     CLEANER.register(this, channel);
   }
 
-  /** The {@code length} bytes at {@code position}; fails if the file no longer has them. */
-  synchronized byte[] read(long position, int length) {
+  /** What is made of a slice's bytes where they lie, in the window. */
+  interface SliceReader<T> {
+    T read(byte[] bytes, int offset, int length);
+  }
+
+  /**
+   * What {@code reader} makes of the {@code length} bytes at {@code position}, read where they lie
+   * (a million spans' attributes are not copied out first), under this file's lock; fails if the
+   * file no longer has them.
+   */
+  synchronized <T> T read(long position, int length, SliceReader<T> reader) {
     if (windowStart < 0 || position < windowStart || position + length > windowStart + windowLength) {
       fill(position, Math.max(WINDOW, length));
     }
-    byte[] out = new byte[length];
-    System.arraycopy(window, (int) (position - windowStart), out, 0, length);
-    return out;
+    return reader.read(window, (int) (position - windowStart), length);
   }
 
   private void fill(long position, int size) {

@@ -196,8 +196,8 @@ final class LazyAttributes implements Map<String, Object> {
 
   private Map<String, Object> decoded() {
     if (source instanceof FileSlices) {
-      byte[] bytes = ((FileSlices) source).read(position, length);
-      Map<String, Object> decoded = bytes[0] == '[' && bytes[length - 1] == ']' ? decoder.tryDecode(bytes) : null;
+      Map<String, Object> decoded = ((FileSlices) source).read(position, length, (bytes, at, size) ->
+          bytes[at] == '[' && bytes[at + size - 1] == ']' ? decoder.tryDecode(bytes, at, size) : null);
       int k = 0;
       for (int bits = hotBits; decoded != null && bits != 0; bits &= bits - 1) {
         if (!hot[k++].equals(decoded.get(HOT_KEYS[Integer.numberOfTrailingZeros(bits)]))) {
@@ -261,12 +261,13 @@ final class LazyAttributes implements Map<String, Object> {
         ThreadLocal.withInitial(() -> new HotAttributeReader(new ByteStrings()));
 
     /** The attributes when every one is plain, as the Jackson reader reads them; else null. */
-    private Map<String, Object> plain(byte[] bytes) {
-      int start = JsonBytes.skipWhitespace(bytes, 0, bytes.length);
-      if (start >= bytes.length || bytes[start] != '[') {
+    private Map<String, Object> plain(byte[] bytes, int offset, int length) {
+      int end = offset + length;
+      int start = JsonBytes.skipWhitespace(bytes, offset, end);
+      if (start >= end || bytes[start] != '[') {
         return null;
       }
-      Map<String, Object> plain = plainReaders.get().readAll(bytes, bytes.length, start);
+      Map<String, Object> plain = plainReaders.get().readAll(bytes, end, start);
       return plain == null ? null : Collections.unmodifiableMap(plain);
     }
 
@@ -276,11 +277,16 @@ final class LazyAttributes implements Map<String, Object> {
 
     /** The attributes, or null if the bytes are not an attribute list. */
     Map<String, Object> tryDecode(byte[] bytes) {
-      Map<String, Object> plain = plain(bytes);
+      return tryDecode(bytes, 0, bytes.length);
+    }
+
+    /** The attributes in the {@code length} bytes at {@code offset}, or null if they are not an attribute list. */
+    Map<String, Object> tryDecode(byte[] bytes, int offset, int length) {
+      Map<String, Object> plain = plain(bytes, offset, length);
       if (plain != null) {
         return plain;
       }
-      try (JsonParser parser = json().createParser(bytes)) {
+      try (JsonParser parser = json().createParser(bytes, offset, length)) {
         parser.nextToken();
         ReadContext context = new ReadContext(SpanSink.flagging(new boolean[1]), "");
         Map<String, Object> decoded = new OtlpJsonReader(context).readKeyValues(parser);

@@ -4,7 +4,6 @@ import dev.cabtrace.replay.internal.Durations;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -215,12 +214,23 @@ public final class Timeline {
 
   /** The distinct trace ids, in order of first appearance. */
   public List<String> traceIds() {
-    Map<String, Boolean> ids = new LinkedHashMap<>();
+    // Compared as numbers, and a run of one trace's spans once: a million spans are not a million strings.
+    java.util.Set<TraceKey> seen = new java.util.HashSet<>();
+    List<String> ids = new java.util.ArrayList<>();
+    TraceKey last = null;
     for (TimelineSpan span : spans) {
-      ids.putIfAbsent(span.traceId(), Boolean.TRUE);
+      if (last != null && last.high == span.traceIdHigh() && last.low == span.traceIdLow()) {
+        continue;
+      }
+      last = new TraceKey(span.traceIdHigh(), span.traceIdLow());
+      if (seen.add(last)) {
+        ids.add(span.traceId());
+      }
     }
-    return List.copyOf(ids.keySet());
+    return List.copyOf(ids);
   }
+
+  private record TraceKey(long high, long low) {}
 
   /** The resource of the first span: the cell's identity, when one cell was read. */
   public Map<String, Object> resource() {

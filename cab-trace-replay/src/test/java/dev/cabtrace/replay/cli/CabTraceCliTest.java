@@ -185,6 +185,26 @@ class CabTraceCliTest {
   }
 
   @Test
+  void showCutsLongAttributesAfterTheErrorAndWritesCountsAndFlagsAsJson() throws IOException {
+    String longValue = "x".repeat(300);
+    String trace = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"spans\":[{"
+        + "\"traceId\":\"8293433263b72503f683e7696220d242\",\"spanId\":\"0000000000000001\","
+        + "\"name\":\"tool\",\"kind\":1,\"startTimeUnixNano\":\"1000000\",\"endTimeUnixNano\":\"3000000\","
+        + "\"status\":{\"code\":2,\"message\":\"boom\"},"
+        + "\"attributes\":[{\"key\":\"count\",\"value\":{\"intValue\":\"12345678901\"}},"
+        + "{\"key\":\"ok\",\"value\":{\"boolValue\":false}},"
+        + "{\"key\":\"long\",\"value\":{\"stringValue\":\"" + longValue + "\"}}]}]}]}]}\n";
+    Path file = Files.writeString(dir.resolve("long.jsonl"), trace);
+
+    String out = run("show", file.toString()).out();
+
+    String attributes = "{\"count\":12345678901,\"ok\":false,\"long\":\"" + longValue + "\"}";
+    String shown = "ERROR boom " + attributes.substring(0, 159) + "…";
+    String line = out.lines().filter(l -> l.startsWith("0000000000000001")).findFirst().orElseThrow();
+    assertThat(line).endsWith("  " + shown).contains(" 2 ms ");
+  }
+
+  @Test
   void versionIsTheBuildsVersion() throws IOException {
     Result result = run("--version");
     assertThat(result.exit()).isZero();
