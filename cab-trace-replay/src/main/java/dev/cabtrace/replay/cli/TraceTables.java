@@ -56,11 +56,12 @@ final class TraceTables {
     out.append("Trace spans (").append(Integer.toString(timeline.size())).append(")\n");
     String[] spanHeader = {"Span", "Kind", "Name", "Start", "Duration", "Attrs / Error"};
     int[] widths = widths(spanHeader);
-    for (TimelineSpan span : treeOrder(timeline)) {
+    List<TimelineSpan> order = treeOrder(timeline);
+    for (TimelineSpan span : order) {
       widen(widths, spanRow(timeline, span, false));
     }
     line(out, spanHeader, widths);
-    for (TimelineSpan span : treeOrder(timeline)) {
+    for (TimelineSpan span : order) {
       spanLine(out, spanRow(timeline, span, false), span, widths);
     }
 

@@ -174,6 +174,9 @@ public final class Timeline {
   public List<TimelineSpan> children(TimelineSpan span) {
     int from = childStart[span.index()];
     int to = childStart[span.index() + 1];
+    if (from == to) {
+      return List.of(); // most spans are leaves
+    }
     return new AbstractList<>() {
       @Override
       public TimelineSpan get(int i) {
