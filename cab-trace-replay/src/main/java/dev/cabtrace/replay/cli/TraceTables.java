@@ -58,11 +58,11 @@ final class TraceTables {
     int[] widths = widths(spanHeader);
     List<TimelineSpan> order = treeOrder(timeline);
     for (TimelineSpan span : order) {
-      widen(widths, spanRow(timeline, span, false));
+      widenForSpan(widths, timeline, span);
     }
     line(out, spanHeader, widths);
     for (TimelineSpan span : order) {
-      spanLine(out, spanRow(timeline, span, false), span, widths);
+      spanLine(out, spanRow(timeline, span), span, widths);
     }
 
     List<ModelCall> calls = timeline.modelCalls();
@@ -97,16 +97,55 @@ final class TraceTables {
         .append(" (").append(Durations.millis(timeline.durationNanos())).append(")\n");
   }
 
-  /** A span's row; its attributes (the last column) only when {@code withAttributes}. */
-  private static String[] spanRow(Timeline timeline, TimelineSpan span, boolean withAttributes) {
-    String indent = "  ".repeat(Math.min(span.depth(), 12)) + (span.depth() > 0 ? "↳ " : "");
+  /**
+   * Widens the span table's columns for {@code span} as {@link #spanRow} would, from the lengths of
+   * its cells and without making their text: a million spans are measured before any is written.
+   */
+  private static void widenForSpan(int[] widths, Timeline timeline, TimelineSpan span) {
+    widths[0] = Math.max(widths[0], INDENTS[Math.min(span.depth(), INDENTS.length - 1)].length() + SPAN_ID_LENGTH);
+    widths[1] = Math.max(widths[1], span.kindName().length());
+    widths[2] = Math.max(widths[2], TerminalText.escapeLine(span.name()).length());
+    widths[3] = Math.max(widths[3], millisLength(timeline.offsetNanos(span.startEpochNanos())));
+    widths[4] = Math.max(widths[4], millisLength(span.durationNanos()) + (span.unfinished() ? UNFINISHED.length() : 0));
+  }
+
+  /** The length of {@link Durations#millis}'s text for {@code nanos}. */
+  private static int millisLength(long nanos) {
+    long millis = Math.floorDiv(nanos, 1_000_000L);
+    if (millis < 0) {
+      return Durations.millis(nanos).length();
+    }
+    int digits = 1;
+    while (millis >= 10) {
+      millis /= 10;
+      digits++;
+    }
+    return digits + " ms".length();
+  }
+
+  private static final int SPAN_ID_LENGTH = 16;
+  private static final String UNFINISHED = " (unfinished)";
+  // A span's indent by its depth, capped at 12 levels: two spaces a level and an arrow.
+  private static final String[] INDENTS = indents(12);
+
+  private static String[] indents(int deepest) {
+    String[] indents = new String[deepest + 1];
+    for (int depth = 0; depth <= deepest; depth++) {
+      indents[depth] = "  ".repeat(depth) + (depth > 0 ? "↳ " : "");
+    }
+    return indents;
+  }
+
+  /** A span's row, but its last column (its attributes, which {@link #spanLine} writes in place). */
+  private static String[] spanRow(Timeline timeline, TimelineSpan span) {
+    String indent = INDENTS[Math.min(span.depth(), INDENTS.length - 1)];
     return new String[] {
       indent + span.spanId(),
       span.kindName(),
       TerminalText.escapeLine(span.name()),
       Durations.millis(timeline.offsetNanos(span.startEpochNanos())),
-      Durations.millis(span.durationNanos()) + (span.unfinished() ? " (unfinished)" : ""),
-      withAttributes ? attrsOrError(span) : ""
+      Durations.millis(span.durationNanos()) + (span.unfinished() ? UNFINISHED : ""),
+      ""
     };
   }
 
@@ -140,12 +179,6 @@ final class TraceTables {
       }
     }
     return out;
-  }
-
-  private static String attrsOrError(TimelineSpan span) {
-    StringBuilder out = new StringBuilder();
-    appendAttrsOrError(out, span);
-    return out.toString();
   }
 
   /** The span's last column: its attributes cut to {@code MAX_ATTRS}, after its error if it failed. */
