@@ -2,6 +2,7 @@ package dev.cabtrace.replay.cli;
 
 import dev.cabtrace.replay.internal.CompactJson;
 import dev.cabtrace.replay.internal.Durations;
+import dev.cabtrace.replay.internal.Timestamps;
 import dev.cabtrace.replay.terminal.TerminalText;
 import dev.cabtrace.replay.timeline.LoadWarning;
 import dev.cabtrace.replay.timeline.ModelCall;
@@ -9,7 +10,6 @@ import dev.cabtrace.replay.timeline.SpanStatus;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import dev.cabtrace.replay.timeline.TokenTotals;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -152,7 +152,7 @@ final class TraceTables {
   private static String[] callRow(int index, ModelCall call) {
     return new String[] {
       Integer.toString(index + 1),
-      Instant.ofEpochSecond(0, call.span().startEpochNanos()).toString(),
+      Timestamps.iso(call.span().startEpochNanos()),
       call.requestHash() == null ? "-" : TerminalText.escapeLine(shortHash(call.requestHash())),
       count(call.inputTokens()),
       count(call.outputTokens()),

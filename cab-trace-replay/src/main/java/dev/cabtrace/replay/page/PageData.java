@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cabtrace.replay.internal.CompactJson;
 import dev.cabtrace.replay.internal.Durations;
+import dev.cabtrace.replay.internal.Timestamps;
 import dev.cabtrace.replay.timeline.ModelCall;
 import dev.cabtrace.replay.timeline.SpanStatus;
 import dev.cabtrace.replay.timeline.Timeline;
@@ -11,7 +12,6 @@ import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.io.IOException;
 import java.io.Writer;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -208,7 +208,7 @@ final class PageData {
     json.writeEndArray();
     json.writeArrayFieldStart("timestamp");
     for (ModelCall call : calls) {
-      json.writeString(Instant.ofEpochSecond(0, call.span().startEpochNanos()).toString());
+      json.writeString(Timestamps.iso(call.span().startEpochNanos()));
     }
     json.writeEndArray();
     json.writeArrayFieldStart("hash");
