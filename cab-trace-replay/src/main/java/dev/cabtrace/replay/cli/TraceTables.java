@@ -195,16 +195,10 @@ final class TraceTables {
   }
 
   /**
-   * The attributes as the cell page shows them: one compact JSON object, each key and string made
-   * safe for a terminal by {@link TerminalText#escapeLine} (a backslash from the trace shows as
-   * {@code \\}, as JSON writes it too).
+   * Appends the attributes as the cell page shows them: one compact JSON object, each key and
+   * string made safe for a terminal by {@link TerminalText#escapeLine} (a backslash from the trace
+   * shows as {@code \\}, as JSON writes it too).
    */
-  static String attributesJson(Map<String, Object> attributes) {
-    StringBuilder out = new StringBuilder();
-    appendAttributesJson(out, attributes);
-    return out.toString();
-  }
-
   private static void appendAttributesJson(StringBuilder out, Map<String, Object> attributes) {
     int start = out.length();
     out.append('{');

@@ -41,7 +41,7 @@ final class HotAttributeReader extends JsonWalker {
     this.strings = strings;
   }
 
-  /** Reads the list whose opening bracket is at {@code i}; its hot attributes are then {@link #found()}. */
+  /** Reads the list whose opening bracket is at {@code i}; its hot attributes are then {@link #sharedFound()}. */
   int read(byte[] bytes, int end, int i) {
     this.b = bytes;
     this.end = end;
@@ -98,95 +98,24 @@ final class HotAttributeReader extends JsonWalker {
     return hotBits;
   }
 
+  private int hotBits;
+  private final RecentHotSets recent = new RecentHotSets();
+  private final SharedValues shared = new SharedValues();
+
   /**
    * The values of the hot keys of the list read last, in the order of their bits ({@link
-   * #foundBits()} says which keys), a later key replacing an earlier one.
-   */
-  Object[] found() {
-    Object[] found = new Object[Integer.bitCount(hotBits)];
-    int k = 0;
-    for (int bits = hotBits; bits != 0; bits &= bits - 1) {
-      found[k++] = hot[Integer.numberOfTrailingZeros(bits)];
-    }
-    return found;
-  }
-
-  private int hotBits;
-  // Most spans' hot attributes are the same few sets (a tool call's kind): one array per set seen
-  // lately, and the hot-only map made of it once a ledger's stream asks for one.
-  private Object[][] recentSets;
-  private int[] recentHashes;
-  private int[] recentBits;
-  private LazyAttributes[] recentMaps;
-
-  // Token counts: one Long per value below 65,536, shared by every reader (a Long is immutable, so
-  // a race only makes two equal ones), instead of one per span.
-  private static final Long[] COUNTS = new Long[1 << 16];
-
-  private static Long counts(long value) {
-    if (value >= COUNTS.length) {
-      return value;
-    }
-    Long count = COUNTS[(int) value];
-    if (count == null) {
-      count = value;
-      COUNTS[(int) value] = count;
-    }
-    return count;
-  }
-
-  /**
-   * The hot values of the list read last, as {@link #found()}, but the same array for
-   * the same set seen lately: spans keep it, and most spans' sets are a few (a tool call's kind).
+   * #foundBits()} says which keys), a later key replacing an earlier one: the same array for the
+   * same set seen lately.
    */
   Object[] sharedFound() {
-    int slot = recentSlot();
-    return recentSets[slot];
+    return recent.shared(hot, hotBits);
   }
 
   /** The hot attributes of the list read last, as all of a span's attributes (a ledger's stream). */
   LazyAttributes onlyHot(LazyAttributes.Decoder decoder) {
-    int slot = recentSlot();
-    LazyAttributes map = recentMaps[slot];
-    if (map == null || map.hotArray() != recentSets[slot]) {
-      map = new LazyAttributes(null, recentSets[slot], hotBits, decoder);
-      recentMaps[slot] = map;
-    }
-    return map;
+    return recent.onlyHot(hot, hotBits, decoder);
   }
 
-  /** The slot of the recent sets that holds the set read last, put there if it was not. */
-  private int recentSlot() {
-    if (recentSets == null) {
-      recentSets = new Object[256][];
-      recentHashes = new int[256];
-      recentBits = new int[256];
-      recentMaps = new LazyAttributes[256];
-    }
-    int hash = hotBits;
-    for (int bits = hotBits; bits != 0; bits &= bits - 1) {
-      hash = 31 * hash + hot[Integer.numberOfTrailingZeros(bits)].hashCode();
-    }
-    int slot = (hash ^ (hash >>> 16)) & (recentSets.length - 1);
-    // The hash first: a set seen long ago is far away in memory, and most model calls' sets are new.
-    Object[] cached = recentSets[slot];
-    if (cached == null || recentHashes[slot] != hash || recentBits[slot] != hotBits || !sameValues(cached)) {
-      recentSets[slot] = found();
-      recentHashes[slot] = hash;
-      recentBits[slot] = hotBits;
-    }
-    return slot;
-  }
-
-  private boolean sameValues(Object[] cached) {
-    int k = 0;
-    for (int bits = hotBits; bits != 0; bits &= bits - 1) {
-      if (!cached[k++].equals(hot[Integer.numberOfTrailingZeros(bits)])) {
-        return false;
-      }
-    }
-    return true;
-  }
   private final Element attributeElement = this::attributeElement;
 
   private int attributeElement(int i) {
@@ -241,7 +170,7 @@ final class HotAttributeReader extends JsonWalker {
       if (number < 0) {
         return FAIL;
       }
-      value = counts(number);
+      value = SharedValues.count(number);
       close = next[0];
     } else if (BOOL_OPEN.at(b, type, end)) {
       int at = type + BOOL_OPEN.length();
@@ -361,7 +290,7 @@ final class HotAttributeReader extends JsonWalker {
       if (number < 0) {
         return null;
       }
-      decoded = counts(number);
+      decoded = SharedValues.count(number);
       after = next[0];
     } else if (ARRAY_VALUE.is(b, i + 1, keyEnd)) {
       List<Object> list = stringArray(value);
@@ -386,23 +315,6 @@ final class HotAttributeReader extends JsonWalker {
     // Exactly one field: the value's object closes right after it.
     after = JsonBytes.skipWhitespace(b, after, valueEnd);
     return after == valueEnd - 1 && b[after] == '}' ? decoded : null;
-  }
-
-  // Finish reasons are nearly always one of a few: one list per distinct single reason.
-  private final java.util.Map<String, List<Object>> singletons = new java.util.IdentityHashMap<>();
-
-  private List<Object> listOf(List<Object> values) {
-    if (values.size() != 1) {
-      return List.copyOf(values);
-    }
-    List<Object> one = singletons.get(values.get(0));
-    if (one == null) {
-      one = List.of(values.get(0));
-      if (singletons.size() < 64) {
-        singletons.put((String) values.get(0), one);
-      }
-    }
-    return one;
   }
 
   /**
@@ -460,6 +372,6 @@ final class HotAttributeReader extends JsonWalker {
       return null;
     }
     next[0] = close;
-    return listOf(values);
+    return shared.list(values);
   }
 }

@@ -1,6 +1,7 @@
 package dev.cabtrace.replay.read;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cabtrace.api.CabSpanKind;
 import dev.cabtrace.replay.internal.Durations;
@@ -8,9 +9,15 @@ import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -104,5 +111,47 @@ class TraceReaderTest {
     try (InputStream in = TraceReaderTest.class.getResourceAsStream(resource)) {
       return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList().stream();
     }
+  }
+
+  @TempDir Path dir;
+
+  /**
+   * The attributes a span read from a file keeps as bytes (hot ones decoded) are a read-only Map
+   * like any other: equal both ways to a HashMap of the same entries, with its hash code, views and
+   * text; a hot key the span lacks is absent.
+   */
+  @Test
+  void attributesLeftInTheFileAreAReadOnlyMapEqualToTheirEntries() throws Exception {
+    String line = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"spans\":["
+        + "{\"traceId\":\"8293433263b72503f683e7696220d242\",\"spanId\":\"0000000000000001\",\"name\":\"chat\","
+        + "\"kind\":3,\"startTimeUnixNano\":\"1\",\"endTimeUnixNano\":\"2\",\"attributes\":["
+        + "{\"key\":\"cab.span.kind\",\"value\":{\"stringValue\":\"model_call\"}},"
+        + "{\"key\":\"gen_ai.usage.input_tokens\",\"value\":{\"intValue\":\"1200\"}},"
+        + "{\"key\":\"cab.pass\",\"value\":{\"boolValue\":true}},"
+        + "{\"key\":\"workdir\",\"value\":{\"stringValue\":\"/tmp/w\"}}]},"
+        + "{\"traceId\":\"8293433263b72503f683e7696220d242\",\"spanId\":\"0000000000000002\",\"name\":\"bare\","
+        + "\"kind\":1,\"startTimeUnixNano\":\"1\",\"endTimeUnixNano\":\"2\",\"attributes\":[]}]}]}]}\n";
+    Path file = Files.write(dir.resolve("attrs.jsonl"), line.getBytes(StandardCharsets.UTF_8));
+    Timeline timeline = TraceReader.create().read(file);
+    Map<String, Object> attributes = timeline.spanNamed("chat").attributes();
+    Map<String, Object> expected = new HashMap<>(Map.of(
+        "cab.span.kind", "model_call", "gen_ai.usage.input_tokens", 1200L, "cab.pass", true, "workdir", "/tmp/w"));
+
+    assertThat(attributes).isInstanceOf(LazyAttributes.class); // the byte scanner's, left in the file
+    assertThat(attributes).isEqualTo(expected);
+    assertThat(expected).isEqualTo(attributes);
+    assertThat(attributes.hashCode()).isEqualTo(expected.hashCode());
+    assertThat(attributes.keySet()).isEqualTo(expected.keySet());
+    assertThat(attributes.values()).containsExactlyInAnyOrderElementsOf(expected.values());
+    assertThat(attributes.containsValue("/tmp/w")).isTrue();
+    assertThat(attributes.get("gen_ai.usage.input_tokens")).isEqualTo(1200L);
+    assertThat(attributes.get("gen_ai.usage.output_tokens")).isNull();
+    assertThat(attributes.containsKey("workdir")).isTrue();
+    assertThat(attributes.isEmpty()).isFalse();
+    assertThat(attributes.toString()).contains("workdir=/tmp/w").contains("cab.pass=true");
+    assertThatThrownBy(() -> attributes.put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> attributes.remove("workdir")).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(attributes::clear).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(timeline.spanNamed("bare").attributes()).isEmpty();
   }
 }

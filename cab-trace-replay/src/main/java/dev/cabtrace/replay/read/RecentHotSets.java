@@ -1,0 +1,74 @@
+package dev.cabtrace.replay.read;
+
+/**
+ * The hot attribute values of the spans a reader read lately, kept once per distinct set: spans
+ * keep these arrays, and most spans' sets are a few (a tool call's kind), while a model call's set
+ * (its token counts) is usually new. A set is given as a reader holds it: values by their key's
+ * bit, and the bits of the keys present ({@link LazyAttributes#HOT_KEYS}). One per reader: not
+ * thread-safe.
+ */
+final class RecentHotSets {
+
+  private static final int SLOTS = 256;
+
+  private final Object[][] sets = new Object[SLOTS][];
+  private final int[] hashes = new int[SLOTS];
+  private final int[] bits = new int[SLOTS];
+  // The hot-only map made of a slot's set, once a ledger's stream asks for one.
+  private final LazyAttributes[] maps = new LazyAttributes[SLOTS];
+
+  /**
+   * The values present in {@code byBit} (as {@code present} says), in the order of their bits: the
+   * same array as for an equal set seen lately.
+   */
+  Object[] shared(Object[] byBit, int present) {
+    return sets[slot(byBit, present)];
+  }
+
+  /** The set as all of a span's attributes (a ledger's stream): the same map for an equal set seen lately. */
+  LazyAttributes onlyHot(Object[] byBit, int present, LazyAttributes.Decoder decoder) {
+    int slot = slot(byBit, present);
+    LazyAttributes map = maps[slot];
+    if (map == null || map.hotArray() != sets[slot]) {
+      map = new LazyAttributes(null, sets[slot], present, decoder);
+      maps[slot] = map;
+    }
+    return map;
+  }
+
+  /** The slot that holds the set, put there if it was not. */
+  private int slot(Object[] byBit, int present) {
+    int hash = present;
+    for (int left = present; left != 0; left &= left - 1) {
+      hash = 31 * hash + byBit[Integer.numberOfTrailingZeros(left)].hashCode();
+    }
+    int slot = (hash ^ (hash >>> 16)) & (SLOTS - 1);
+    // The hash first: a set seen long ago is far away in memory, and most model calls' sets are new.
+    Object[] cached = sets[slot];
+    if (cached == null || hashes[slot] != hash || bits[slot] != present || !sameValues(cached, byBit, present)) {
+      sets[slot] = compact(byBit, present);
+      hashes[slot] = hash;
+      bits[slot] = present;
+    }
+    return slot;
+  }
+
+  private static boolean sameValues(Object[] cached, Object[] byBit, int present) {
+    int k = 0;
+    for (int left = present; left != 0; left &= left - 1) {
+      if (!cached[k++].equals(byBit[Integer.numberOfTrailingZeros(left)])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Object[] compact(Object[] byBit, int present) {
+    Object[] values = new Object[Integer.bitCount(present)];
+    int k = 0;
+    for (int left = present; left != 0; left &= left - 1) {
+      values[k++] = byBit[Integer.numberOfTrailingZeros(left)];
+    }
+    return values;
+  }
+}
