@@ -106,7 +106,8 @@ final class SweepCommand implements Callable<Integer> {
     }
     java.time.Duration window = since == null ? null : Budget.parseDuration(since);
     SweepLedger.Builder ledger = SweepLedger.builder();
-    List<Capture> files = from == null ? captureFiles(ledger) : List.of();
+    Set<Path> seen = paths.size() > 1 ? new HashSet<>() : null;
+    List<Capture> files = from == null ? captureFiles(ledger, seen) : List.of();
     // One file per thread: the pool, not the reader, spreads the work over the processors; fewer
     // files than processors (one big capture) are each read on all of them.
     int processors = Runtime.getRuntime().availableProcessors();
@@ -126,12 +127,42 @@ final class SweepCommand implements Callable<Integer> {
         }
       }
     } else {
-      for (Capture capture : files) {
-        TraceReader chosen = capture.noJournal() ? noJournal : reader;
-        cells.add(() -> count(ledger, () -> TraceFacts.read(capture.file(), chosen)));
+      // Rounds: a walk names its *.jsonl entries without looking at them; the worker that reads
+      // one looks first, and one that is a directory is walked for the next round.
+      List<Capture> read = new ArrayList<>();
+      List<String> warnings = new ArrayList<>();
+      for (List<Capture> round = files; !round.isEmpty(); ) {
+        java.util.Queue<Capture> directories = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        cells.clear();
+        for (Capture capture : round) {
+          TraceReader chosen = capture.noJournal() ? noJournal : reader;
+          cells.add(() -> {
+            Path file = capture.file();
+            if (!capture.looked()) {
+              Entry entry;
+              try {
+                entry = Entry.of(file);
+              } catch (IOException e) {
+                return "cannot read " + file + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage());
+              }
+              if (entry == Entry.DIRECTORY) {
+                directories.add(capture);
+              }
+              if (entry != Entry.CAPTURE) {
+                return null;
+              }
+            }
+            return count(ledger, () -> TraceFacts.read(file, chosen));
+          });
+        }
+        warnings.addAll(runAll(cells));
+        read.addAll(round);
+        round = new ArrayList<>();
+        for (Capture directory : directories) {
+          round.addAll(unseen(captures(directory.file(), directory.root(), ledger), seen));
+        }
       }
-      List<String> warnings = runAll(cells);
-      List<Capture> read = files;
       // Files are read in the order the directories list them; their warnings are given sorted.
       List<Integer> warned = new ArrayList<>();
       for (int i = 0; i < warnings.size(); i++) {
@@ -213,79 +244,115 @@ final class SweepCommand implements Callable<Integer> {
 
   /** The capture files under {@code directory}, found under PATH number {@code root}. */
   private static List<Capture> captures(Path directory, int root, SweepLedger.Builder ledger) {
-    List<Path> found = new ArrayList<>();
-    Set<Path> journals = new HashSet<>();
-    walk(directory, found, journals, ledger);
-    List<Capture> captures = new ArrayList<>(found.size());
-    for (Path file : found) {
-      // The walk saw every file beside it: no journal there needs no look for one.
-      boolean noJournal = journals.isEmpty() || !journals.contains(file.resolveSibling(file.getFileName() + ".journal"));
-      captures.add(new Capture(file, root, noJournal));
-    }
-    return captures;
+    List<Capture> found = new ArrayList<>();
+    walk(directory, root, found, ledger);
+    return found;
   }
 
   /**
    * Lists {@code directory} and every directory under it (symbolic links to directories not
-   * followed): the {@code *.jsonl} regular files, or symbolic links to one, into {@code found}, the
-   * crash journals into {@code journals}. Anything else named {@code *.jsonl} (a pipe, a device)
-   * is left alone: opening a pipe would wait for a writer.
+   * followed) into {@code found}: the entries named {@code *.jsonl}, not looked at, each with
+   * whether a crash journal lies beside it. A walk of ten thousand captures costs what it makes
+   * per entry (an {@code lstat}, a {@code Path}): the readers do that, sharing it out.
    */
-  private static void walk(Path directory, List<Path> found, Set<Path> journals, SweepLedger.Builder ledger) {
-    try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
-      for (Path entry : entries) {
-        String name = entry.getFileName().toString();
-        if (name.endsWith(".jsonl.journal")) {
-          journals.add(entry);
-          continue;
-        }
-        BasicFileAttributes attributes;
+  private static void walk(Path directory, int root, List<Capture> found, SweepLedger.Builder ledger) {
+    String[] names = directory.toFile().list();
+    if (names == null) {
+      ledger.addWarning("cannot read " + directory + ": " + whyNotListed(directory));
+      return;
+    }
+    Set<String> journals = new HashSet<>();
+    for (String name : names) {
+      if (name.endsWith(".jsonl.journal")) {
+        journals.add(name);
+      }
+    }
+    for (String name : names) {
+      if (name.endsWith(".jsonl")) {
+        found.add(new Capture(directory, name, root, !journals.contains(name + ".journal"), false));
+      } else if (!name.endsWith(".jsonl.journal")) {
+        Path entry = directory.resolve(name);
         try {
-          attributes = Files.readAttributes(entry, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+          if (Files.readAttributes(entry, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).isDirectory()) {
+            walk(entry, root, found, ledger);
+          }
         } catch (IOException e) {
           ledger.addWarning("cannot read " + entry + ": " + e.getClass().getSimpleName()
               + (e.getMessage() == null ? "" : " " + e.getMessage()));
-          continue;
-        }
-        if (attributes.isDirectory()) {
-          walk(entry, found, journals, ledger);
-        } else if (name.endsWith(".jsonl") && (attributes.isRegularFile()
-            || (attributes.isSymbolicLink() && Files.isRegularFile(entry)))) {
-          found.add(entry);
         }
       }
-    } catch (IOException | java.nio.file.DirectoryIteratorException e) {
-      ledger.addWarning("cannot read " + directory + ": " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : " " + e.getMessage()));
+    }
+  }
+
+  /** Why a directory could not be listed, as NIO says it. */
+  private static String whyNotListed(Path directory) {
+    try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+      return "it could not be listed";
+    } catch (IOException e) {
+      return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
     }
   }
 
   /**
-   * A capture file to read: the PATH it was found under (its index), and whether the walk saw
-   * that no crash journal lies beside it.
+   * A capture file to read: its name in a directory (null: the name is the path given), the PATH
+   * it was found under (its index), whether the walk saw that no crash journal lies beside it, and
+   * whether what it is was looked at (a walk's entries are not).
    */
-  private record Capture(Path file, int root, boolean noJournal) {}
+  private record Capture(Path directory, String name, int root, boolean noJournal, boolean looked) {
+
+    Path file() {
+      return directory == null ? Path.of(name) : directory.resolve(name);
+    }
+  }
+
+  /** What a walk's entry named {@code *.jsonl} is. */
+  private enum Entry {
+    /** A regular file or a symbolic link to one: a capture to read. */
+    CAPTURE,
+    /** A directory, to walk. */
+    DIRECTORY,
+    /** A pipe, a device or a link to something else, left alone: opening a pipe would wait for a writer. */
+    OTHER;
+
+    static Entry of(Path entry) throws IOException {
+      BasicFileAttributes attributes =
+          Files.readAttributes(entry, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      if (attributes.isDirectory()) {
+        return DIRECTORY;
+      }
+      return attributes.isRegularFile() || (attributes.isSymbolicLink() && Files.isRegularFile(entry)) ? CAPTURE : OTHER;
+    }
+  }
+
+  /** The captures whose files are not in {@code seen} (null: one PATH, nothing to see twice), adding them. */
+  private static List<Capture> unseen(List<Capture> captures, Set<Path> seen) {
+    if (seen == null) {
+      return captures;
+    }
+    List<Capture> unseen = new ArrayList<>();
+    for (Capture capture : captures) {
+      if (seen.add(capture.file())) {
+        unseen.add(capture);
+      }
+    }
+    return unseen;
+  }
 
   /**
    * The files to read: each PATH that is a file, and every *.jsonl under each directory, in the
    * order the directories list them (ten thousand paths are not sorted up front; what depends on
    * order is sorted after), each file once.
    */
-  private List<Capture> captureFiles(SweepLedger.Builder ledger) {
+  private List<Capture> captureFiles(SweepLedger.Builder ledger, Set<Path> seen) {
     List<Capture> files = new ArrayList<>();
-    Set<Path> seen = paths.size() > 1 ? new HashSet<>() : null;
     for (int root = 0; root < paths.size(); root++) {
       String name = paths.get(root);
       Path path = Path.of(name);
       if (Files.isDirectory(path)) {
-        for (Capture capture : captures(path, root, ledger)) {
-          if (seen == null || seen.add(capture.file())) {
-            files.add(capture);
-          }
-        }
+        files.addAll(unseen(captures(path, root, ledger), seen));
       } else if (Files.exists(path)) {
         if (seen == null || seen.add(path)) {
-          files.add(new Capture(path, root, false));
+          files.add(new Capture(null, name, root, false, true));
         }
       } else {
         ledger.addWarning("cannot read " + name + ": no such file or directory");

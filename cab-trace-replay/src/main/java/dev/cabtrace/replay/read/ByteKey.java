@@ -27,10 +27,6 @@ final class ByteKey {
     this.hash = (int) (h ^ (h >>> 32));
   }
 
-  ByteKey copy() {
-    return new ByteKey(Arrays.copyOfRange(bytes, start, end), 0, end - start);
-  }
-
   @Override
   public boolean equals(Object other) {
     return other instanceof ByteKey

@@ -166,47 +166,76 @@ final class JsonBytes {
     return i + length;
   }
 
-  /** Skips any JSON value at {@code i} (whitespace before it already skipped). */
+  /**
+   * Skips any JSON value at {@code i} (whitespace before it already skipped). A loop with the open
+   * containers' kinds as bits, not a recursion: one small method, quick for the JIT to compile.
+   */
   static int skipValue(byte[] b, int i, int end) {
-    return skipValue(b, i, end, 0);
-  }
-
-  private static int skipValue(byte[] b, int i, int end, int depth) {
-    if (i >= end || depth > MAX_DEPTH) {
-      return FAIL;
-    }
-    byte c = b[i];
-    switch (c) {
-      case '"':
-        return skipString(b, i, end);
-      case '{':
-      case '[':
-        return skipContainer(b, i, end, depth);
-      case 't':
-        return literal(b, i, end, "true");
-      case 'f':
-        return literal(b, i, end, "false");
-      case 'n':
-        return literal(b, i, end, "null");
-      default:
-        return skipNumber(b, i, end);
-    }
-  }
-
-  /** An object or an array, its opening bracket at {@code i}. */
-  private static int skipContainer(byte[] b, int i, int end, int depth) {
-    byte close = b[i] == '{' ? (byte) '}' : (byte) ']';
-    i = skipWhitespace(b, i + 1, end);
-    if (i < end && b[i] == close) {
-      return i + 1;
-    }
+    int depth = 0; // containers open around the value at i
+    long objects = 0; // bit d: container d is an object (else an array), d < 64
+    long deepObjects = 0; // the same for d from 64 to MAX_DEPTH
     while (true) {
-      if (close == '}') {
-        i = skipName(b, i, end);
+      // A value at i.
+      if (i >= end || depth > MAX_DEPTH) {
+        return FAIL;
       }
-      i = afterMember(b, i == FAIL ? FAIL : skipValue(b, i, end, depth + 1), end, close);
-      if (i == FAIL || b[i - 1] == close) {
-        return i;
+      byte c = b[i];
+      if (c == '{' || c == '[') {
+        boolean object = c == '{';
+        i = skipWhitespace(b, i + 1, end);
+        if (i < end && b[i] == (object ? '}' : ']')) {
+          i++; // empty: a value ended, as a scalar would
+        } else {
+          if (object) {
+            if (depth < 64) {
+              objects |= 1L << depth;
+            } else {
+              deepObjects |= 1L << (depth - 64);
+            }
+            i = skipName(b, i, end);
+            if (i == FAIL) {
+              return FAIL;
+            }
+          } else if (depth < 64) {
+            objects &= ~(1L << depth);
+          } else {
+            deepObjects &= ~(1L << (depth - 64));
+          }
+          depth++;
+          continue;
+        }
+      } else {
+        i = c == '"' ? skipString(b, i, end)
+            : c == 't' ? literal(b, i, end, "true")
+            : c == 'f' ? literal(b, i, end, "false")
+            : c == 'n' ? literal(b, i, end, "null")
+            : skipNumber(b, i, end);
+        if (i == FAIL) {
+          return FAIL;
+        }
+      }
+      // A value ended before i: close the containers it ends, or go on to the next member.
+      while (true) {
+        if (depth == 0) {
+          return i;
+        }
+        int d = depth - 1;
+        boolean object = ((d < 64 ? objects >>> d : deepObjects >>> (d - 64)) & 1) != 0;
+        byte close = object ? (byte) '}' : (byte) ']';
+        i = afterMember(b, i, end, close);
+        if (i == FAIL) {
+          return FAIL;
+        }
+        if (b[i - 1] != close) {
+          if (object) {
+            i = skipName(b, i, end);
+            if (i == FAIL) {
+              return FAIL;
+            }
+          }
+          break;
+        }
+        depth--;
       }
     }
   }

@@ -137,7 +137,12 @@ final class OtlpLineScanner extends JsonWalker {
         return FAIL;
       }
       sawResource = true;
-      int after = JsonBytes.skipValue(b, value, end);
+      int after = repeated.repeatedResourceEnd(b, value, end);
+      if (after != FAIL) {
+        resource = repeated.lastResource();
+        return after;
+      }
+      after = JsonBytes.skipValue(b, value, end);
       if (after != FAIL) {
         resource = repeated.resource(b, value, after);
       }
@@ -169,7 +174,12 @@ final class OtlpLineScanner extends JsonWalker {
         return FAIL;
       }
       sawScope = true;
-      int after = JsonBytes.skipValue(b, value, end);
+      int after = repeated.repeatedScopeEnd(b, value, end);
+      if (after != FAIL) {
+        scope = repeated.lastScope();
+        return after;
+      }
+      after = JsonBytes.skipValue(b, value, end);
       if (after != FAIL) {
         scope = repeated.scope(b, value, after);
       }

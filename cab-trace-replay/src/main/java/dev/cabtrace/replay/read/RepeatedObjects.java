@@ -4,12 +4,14 @@ import static dev.cabtrace.replay.read.JsonBytes.FAIL;
 
 import com.fasterxml.jackson.core.JsonParser;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * The resource and scope objects of OTLP JSON Lines, decoded once: every line of a capture file
- * repeats the same few, so a repeat costs a hash of its bytes, not a parse.
+ * repeats the same few, so a repeat costs a hash of its bytes, not a parse, and a repeat of the
+ * line before costs a comparison of its bytes, not even a skip to find where it ends.
  */
 final class RepeatedObjects extends JsonWalker {
 
@@ -22,8 +24,23 @@ final class RepeatedObjects extends JsonWalker {
   private final LazyAttributes.Decoder decoder;
   private final HotAttributeReader attributes;
   private final ByteStrings strings;
-  private final Map<ByteKey, Map<String, Object>> resources = new HashMap<>();
-  private final Map<ByteKey, String> scopes = new HashMap<>();
+  private final Map<ByteKey, Known<Map<String, Object>>> resources = new HashMap<>();
+  private final Map<ByteKey, Known<String>> scopes = new HashMap<>();
+  private Known<Map<String, Object>> lastResource;
+  private Known<String> lastScope;
+
+  /** An object read before: its bytes and what they mean. */
+  private record Known<T>(byte[] bytes, T value) {
+
+    /**
+     * Where the object at {@code start} ends when its bytes begin with these, else FAIL. A JSON
+     * object ends where its braces close, so bytes equal to a whole object's are that object.
+     */
+    int endAt(byte[] b, int start, int end) {
+      int after = start + bytes.length;
+      return after <= end && Arrays.equals(b, start, after, bytes, 0, bytes.length) ? after : FAIL;
+    }
+  }
 
   RepeatedObjects(ReadContext context, LazyAttributes.Decoder decoder, HotAttributeReader attributes,
       ByteStrings strings) {
@@ -117,36 +134,61 @@ final class RepeatedObjects extends JsonWalker {
     this.context = context;
     resources.clear();
     scopes.clear();
+    lastResource = null;
+    lastScope = null;
+  }
+
+  /**
+   * Where the resource object at {@code start} ends when it is byte for byte the one read last
+   * ({@link #lastResource()}), else FAIL.
+   */
+  int repeatedResourceEnd(byte[] b, int start, int end) {
+    return lastResource == null ? FAIL : lastResource.endAt(b, start, end);
+  }
+
+  /** The resource read last. */
+  Map<String, Object> lastResource() {
+    return lastResource.value();
+  }
+
+  /** As {@link #repeatedResourceEnd}, for a scope object. */
+  int repeatedScopeEnd(byte[] b, int start, int end) {
+    return lastScope == null ? FAIL : lastScope.endAt(b, start, end);
+  }
+
+  /** The scope name read last. */
+  String lastScope() {
+    return lastScope.value();
   }
 
   /** The resource object from {@code start} to {@code after}. */
   Map<String, Object> resource(byte[] b, int start, int after) {
     ByteKey key = new ByteKey(b, start, after);
-    Map<String, Object> known = resources.get(key);
-    if (known != null) {
-      return known;
+    Known<Map<String, Object>> known = resources.get(key);
+    if (known == null) {
+      Map<String, Object> plain = plainResource(b, start, after);
+      known = new Known<>(Arrays.copyOfRange(b, start, after),
+          context.resource(plain != null ? plain : decoded(b, start, after)));
+      if (resources.size() < MAX_KEPT) {
+        resources.put(new ByteKey(known.bytes(), 0, known.bytes().length), known);
+      }
     }
-    Map<String, Object> resource;
-    Map<String, Object> plain = plainResource(b, start, after);
-    resource = context.resource(plain != null ? plain : decoded(b, start, after));
-    if (resources.size() < MAX_KEPT) {
-      resources.put(key.copy(), resource);
-    }
-    return resource;
+    lastResource = known;
+    return known.value();
   }
 
   /** The name in the instrumentation scope object from {@code start} to {@code after}. */
   String scope(byte[] b, int start, int after) {
     ByteKey key = new ByteKey(b, start, after);
-    String known = scopes.get(key);
-    if (known != null) {
-      return known;
+    Known<String> known = scopes.get(key);
+    if (known == null) {
+      String plain = plainScope(b, start, after);
+      known = new Known<>(Arrays.copyOfRange(b, start, after), plain != null ? plain : decodedScope(b, start, after));
+      if (scopes.size() < MAX_KEPT) {
+        scopes.put(new ByteKey(known.bytes(), 0, known.bytes().length), known);
+      }
     }
-    String plain = plainScope(b, start, after);
-    String scope = plain != null ? plain : decodedScope(b, start, after);
-    if (scopes.size() < MAX_KEPT) {
-      scopes.put(key.copy(), scope);
-    }
-    return scope;
+    lastScope = known;
+    return known.value();
   }
 }

@@ -9,7 +9,7 @@ package dev.cabtrace.replay.timeline;
  */
 final class SpanIdMap {
 
-  private long[] slots = new long[2 * 16]; // span id (0: empty), trace number << 32 | position
+  private long[] slots = new long[2 * 32]; // span id (0: empty), trace number << 32 | position
   private int size;
 
   private long[] traceIds = new long[2 * 4]; // high, low
