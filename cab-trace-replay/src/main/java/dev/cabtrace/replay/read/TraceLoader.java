@@ -36,6 +36,8 @@ final class TraceLoader {
     LineBlocks.Block block;
     OtlpLineScanner scanner;
     boolean busy;
+    /** The block went to parsing threads ({@link ParallelLines}), which a failed load may leave on it. */
+    boolean lent;
   }
 
   TraceLoader(boolean strict, int maxLineBytes, int parallelism, boolean scan) {
@@ -63,9 +65,10 @@ final class TraceLoader {
       readInto(in, source, builder, hotOnly, file, blockBytes, state);
       read = true;
     } finally {
-      if (!read) {
+      if (!read && state.lent) {
         state.block = null; // a failed parallel load may leave a parsing thread on it
       }
+      state.lent = false;
       state.busy = false;
       if (state.scanner != null) {
         state.scanner.release();
@@ -133,6 +136,7 @@ final class TraceLoader {
       }
     }
     if (parallelism > 1 && !blocks.atEnd()) {
+      state.lent = true;
       new ParallelLines(this, source, parallelism, hotOnly, file, blockBytes).read(blocks, block, start, line - 1, sink);
     } else {
       do {

@@ -121,6 +121,24 @@ class TraceReaderTest {
    * text; a hot key the span lacks is absent.
    */
   @Test
+  void filesThatFailToLoadDoNotEachCostTheThreadANewBlock() throws IOException {
+    // A sweep of crashed cells: empty captures, one after another on one thread, each an error.
+    Path empty = Files.createFile(dir.resolve("empty.jsonl"));
+    TraceReader reader = TraceReader.builder().setReadJournal(false).build();
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    assertThatThrownBy(() -> reader.stream(empty, span -> {})).hasMessageContaining("empty file");
+    long before = threads.getCurrentThreadAllocatedBytes();
+    for (int i = 0; i < 200; i++) {
+      assertThatThrownBy(() -> reader.stream(empty, span -> {}))
+          .isInstanceOf(TraceReadException.class).hasMessageContaining("empty file, no spans");
+    }
+    long perFile = (threads.getCurrentThreadAllocatedBytes() - before) / 200;
+    // The thread's 1 MiB block is kept from file to file, failed or not.
+    assertThat(perFile).as("bytes allocated per failed file").isLessThan(TraceLoader.BLOCK_BYTES / 8);
+  }
+
+  @Test
   void attributesLeftInTheFileAreAReadOnlyMapEqualToTheirEntries() throws Exception {
     String line = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"spans\":["
         + "{\"traceId\":\"8293433263b72503f683e7696220d242\",\"spanId\":\"0000000000000001\",\"name\":\"chat\","
