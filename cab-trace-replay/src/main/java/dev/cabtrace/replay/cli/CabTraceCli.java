@@ -3,9 +3,7 @@ package dev.cabtrace.replay.cli;
 import dev.cabtrace.replay.read.TraceReadException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.Supplier;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,26 +19,32 @@ import picocli.CommandLine.Command;
 public final class CabTraceCli implements Runnable {
 
   /** The subcommands, in the order the usage lists them. */
-  private static final Map<String, Supplier<Object>> COMMANDS = commands();
+  private static final List<String> COMMANDS = List.of("show", "frame", "replay", "tokens", "cast", "screen", "push",
+      "html", "serve", "record", "score", "sweep", "check", "diff", "help");
 
-  private static Map<String, Supplier<Object>> commands() {
-    Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
-    commands.put("show", ShowCommand::new);
-    commands.put("frame", FrameCommand::new);
-    commands.put("replay", ReplayCommand::new);
-    commands.put("tokens", TokensCommand::new);
-    commands.put("cast", CastCommand::new);
-    commands.put("screen", ScreenCommand::new);
-    commands.put("push", PushCommand::new);
-    commands.put("html", HtmlCommand::new);
-    commands.put("serve", ServeCommand::new);
-    commands.put("record", RecordCommand::new);
-    commands.put("score", ScoreCommand::new);
-    commands.put("sweep", SweepCommand::new);
-    commands.put("check", CheckCommand::new);
-    commands.put("diff", DiffCommand::new);
-    commands.put("help", CommandLine.HelpCommand::new);
-    return commands;
+  /**
+   * A new instance of the subcommand {@code name}. A switch, not a map of constructor references:
+   * each reference would be a class made at start-up, for the one command a run uses.
+   */
+  private static Object command(String name) {
+    switch (name) {
+      case "show": return new ShowCommand();
+      case "frame": return new FrameCommand();
+      case "replay": return new ReplayCommand();
+      case "tokens": return new TokensCommand();
+      case "cast": return new CastCommand();
+      case "screen": return new ScreenCommand();
+      case "push": return new PushCommand();
+      case "html": return new HtmlCommand();
+      case "serve": return new ServeCommand();
+      case "record": return new RecordCommand();
+      case "score": return new ScoreCommand();
+      case "sweep": return new SweepCommand();
+      case "check": return new CheckCommand();
+      case "diff": return new DiffCommand();
+      case "help": return new CommandLine.HelpCommand();
+      default: throw new IllegalArgumentException("no command " + name);
+    }
   }
 
   /**
@@ -81,10 +85,12 @@ public final class CabTraceCli implements Runnable {
     // for all of them: a run that names its command gets only that one. Help, a typo or no
     // command gets all, for the usage and picocli's suggestions.
     String named = args.length > 0 ? args[0] : "";
-    if (COMMANDS.containsKey(named) && !named.equals("help")) {
-      cli.addSubcommand(named, COMMANDS.get(named).get());
+    if (COMMANDS.contains(named) && !named.equals("help")) {
+      cli.addSubcommand(named, command(named));
     } else {
-      COMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+      for (String name : COMMANDS) {
+        cli.addSubcommand(name, command(name));
+      }
     }
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));

@@ -1,10 +1,5 @@
 package dev.cabtrace.replay.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.cabtrace.replay.ledger.Budget;
 import dev.cabtrace.replay.ledger.SweepGroup;
 import dev.cabtrace.replay.ledger.SweepLedger;
@@ -15,7 +10,6 @@ import dev.cabtrace.replay.terminal.TerminalText;
 import dev.cabtrace.replay.timeline.Timeline;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -315,6 +309,11 @@ final class SweepCommand implements Callable<Integer> {
     OTHER;
 
     static Entry of(Path entry) throws IOException {
+      // java.io's stat, which follows links, is one native call and little code, run for every
+      // capture of a sweep; NIO's lstat tells the rest apart (and says why it cannot).
+      if (entry.toFile().isFile()) {
+        return CAPTURE;
+      }
       BasicFileAttributes attributes =
           Files.readAttributes(entry, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
       if (attributes.isDirectory()) {
@@ -361,40 +360,35 @@ final class SweepCommand implements Callable<Integer> {
     return files;
   }
 
-  static String json(SweepLedger ledger) throws IOException {
-    StringWriter text = new StringWriter();
-    try (JsonGenerator json = TerminalSafeEscapes.jsonFactory().createGenerator(text)) {
-      json.useDefaultPrettyPrinter();
-      json.writeStartObject();
-      json.writeNumberField("cells", ledger.cells());
-      json.writeArrayFieldStart("groups");
-      for (SweepGroup group : ledger.groups()) {
-        json.writeStartObject();
-        Object[] values = values(group);
-        for (int i = 0; i < COLUMNS.length; i++) {
-          json.writeFieldName(COLUMNS[i]);
-          Object value = values[i];
-          if (value == null) {
-            json.writeNull();
-          } else if (value instanceof String) {
-            json.writeString((String) value);
-          } else if (value instanceof Long) {
-            json.writeNumber((Long) value);
-          } else {
-            json.writeNumber((Double) value);
-          }
+  /**
+   * The ledger as JSON, laid out as Jackson's default pretty printer lays it out, written here: a
+   * generator's classes would cost a sweep of small files more to load than the writing.
+   */
+  static String json(SweepLedger ledger) {
+    StringBuilder out = new StringBuilder();
+    out.append("{\n  \"cells\" : ").append(ledger.cells()).append(",\n  \"groups\" : [");
+    List<SweepGroup> groups = ledger.groups();
+    for (int g = 0; g < groups.size(); g++) {
+      out.append(g == 0 ? " {" : ", {");
+      Object[] values = values(groups.get(g));
+      for (int i = 0; i < COLUMNS.length; i++) {
+        out.append(i == 0 ? "\n    \"" : ",\n    \"").append(COLUMNS[i]).append("\" : ");
+        Object value = values[i];
+        if (value instanceof String) {
+          TerminalSafeEscapes.appendQuoted(out, (String) value);
+        } else {
+          out.append(value); // null, a Long, a Double: as Jackson writes them
         }
-        json.writeEndObject();
       }
-      json.writeEndArray();
-      json.writeArrayFieldStart("warnings");
-      for (String warning : ledger.warnings()) {
-        json.writeString(warning);
-      }
-      json.writeEndArray();
-      json.writeEndObject();
+      out.append("\n  }");
     }
-    return text.append('\n').toString();
+    out.append(" ],\n  \"warnings\" : [");
+    List<String> warnings = ledger.warnings();
+    for (int w = 0; w < warnings.size(); w++) {
+      out.append(w == 0 ? " " : ", ");
+      TerminalSafeEscapes.appendQuoted(out, warnings.get(w));
+    }
+    return out.append(" ]\n}\n").toString();
   }
 
   static String csv(SweepLedger ledger) {

@@ -40,6 +40,35 @@ final class TerminalSafeEscapes extends CharacterEscapes {
     return escaped(c) ? new SerializedString(String.format("\\u%04x", c)) : null;
   }
 
+  /**
+   * Appends {@code text} as a JSON string, quoted and escaped as a generator of {@link
+   * #jsonFactory()} writes it: for output too small to pay for loading a generator (a sweep's
+   * ledger), byte for byte the same.
+   */
+  static void appendQuoted(StringBuilder out, String text) {
+    out.append('"');
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c < 0x20) {
+        int shortEscape = c == '\b' ? 'b' : c == '\t' ? 't' : c == '\n' ? 'n' : c == '\f' ? 'f' : c == '\r' ? 'r' : 0;
+        if (shortEscape != 0) {
+          out.append('\\').append((char) shortEscape);
+        } else {
+          out.append("\\u00").append(UPPER_HEX.charAt(c >> 4)).append(UPPER_HEX.charAt(c & 0xF));
+        }
+      } else if (escaped(c)) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    out.append('"');
+  }
+
+  private static final String UPPER_HEX = "0123456789ABCDEF";
+
   private static boolean escaped(int c) {
     return (c >= 0x7f && c <= 0x9f)
         || c == 0x061c
