@@ -2,8 +2,9 @@ package dev.cabtrace.replay.read;
 
 import static dev.cabtrace.replay.read.JsonBytes.FAIL;
 
+import dev.cabtrace.replay.internal.CompactAttributes;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -62,17 +63,20 @@ final class HotAttributeReader extends JsonWalker {
   Map<String, Object> readAll(byte[] bytes, int end, int i) {
     this.b = bytes;
     this.end = end;
-    all = new LinkedHashMap<>();
+    allLength = 0;
     try {
       int after = array(i, allElement);
-      return after == FAIL || JsonBytes.skipWhitespace(b, after, end) != end ? null : all;
+      return after == FAIL || JsonBytes.skipWhitespace(b, after, end) != end ? null
+          : CompactAttributes.of(all, allLength);
     } finally {
       this.b = null;
-      all = null;
+      Arrays.fill(all, 0, allLength, null);
     }
   }
 
-  private Map<String, Object> all;
+  // The keys and values of the list being read, alternating; reused from list to list.
+  private Object[] all = new Object[32];
+  private int allLength;
   private final Element allElement = this::allElement;
   private int keyStart;
   private int keyEnd;
@@ -88,7 +92,11 @@ final class HotAttributeReader extends JsonWalker {
     if (value == null) {
       return FAIL;
     }
-    all.put(strings.get(b, keyStart, keyEnd), value);
+    if (allLength == all.length) {
+      all = Arrays.copyOf(all, 2 * all.length);
+    }
+    all[allLength++] = strings.get(b, keyStart, keyEnd);
+    all[allLength++] = value;
     return i;
   }
 

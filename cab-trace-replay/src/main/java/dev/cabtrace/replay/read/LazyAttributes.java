@@ -267,8 +267,7 @@ final class LazyAttributes implements Map<String, Object> {
       if (start >= end || bytes[start] != '[') {
         return null;
       }
-      Map<String, Object> plain = plainReaders.get().readAll(bytes, end, start);
-      return plain == null ? null : Collections.unmodifiableMap(plain);
+      return plainReaders.get().readAll(bytes, end, start); // immutable already
     }
 
     JsonParser parser(byte[] bytes, int offset, int length) throws IOException {

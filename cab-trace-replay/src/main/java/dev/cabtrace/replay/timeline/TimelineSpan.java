@@ -1,6 +1,7 @@
 package dev.cabtrace.replay.timeline;
 
 import dev.cabtrace.api.CabSpanKind;
+import dev.cabtrace.replay.internal.CompactAttributes;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.cabtrace.replay.timeline;
+package dev.cabtrace.replay.internal;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
@@ -9,11 +9,13 @@ import java.util.Set;
 
 /**
  * An immutable map of a span's attributes in recorded order, kept as one array of alternating keys
- * and values: a trace of a million spans holds a million of these.
+ * and values: a trace of a million spans holds a million of these, and {@code show} decodes a
+ * million from the file. Internal: shared by cab-trace's own packages, not part of its API; it may
+ * change without notice.
  */
-final class CompactAttributes extends AbstractMap<String, Object> {
+public final class CompactAttributes extends AbstractMap<String, Object> {
 
-  static final CompactAttributes EMPTY = new CompactAttributes(new Object[0]);
+  private static final CompactAttributes EMPTY = new CompactAttributes(new Object[0]);
 
   private final Object[] keysAndValues;
 
@@ -21,8 +23,12 @@ final class CompactAttributes extends AbstractMap<String, Object> {
     this.keysAndValues = keysAndValues;
   }
 
-  /** Takes ownership of {@code keysAndValues}; a later key replaces an earlier one. */
-  static CompactAttributes of(Object[] keysAndValues, int length) {
+  /**
+   * The first {@code length} elements of {@code keysAndValues} (copied: the array may be reused),
+   * keys at even positions; a later key replaces an earlier one's value where that one was, as
+   * {@code LinkedHashMap.put} does.
+   */
+  public static CompactAttributes of(Object[] keysAndValues, int length) {
     if (length == 0) {
       return EMPTY;
     }
