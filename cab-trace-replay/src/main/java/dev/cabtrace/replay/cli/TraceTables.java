@@ -62,7 +62,7 @@ final class TraceTables {
     }
     line(out, spanHeader, widths);
     for (TimelineSpan span : order) {
-      spanLine(out, spanRow(timeline, span), span, widths);
+      spanLine(out, timeline, span, widths);
     }
 
     List<ModelCall> calls = timeline.modelCalls();
@@ -76,13 +76,14 @@ final class TraceTables {
       String[] totalRow = {"", "total", "", Long.toString(tokens.input()), Long.toString(tokens.output()),
           Durations.millis(latency), tokens.unknownCalls() > 0 ? tokens.unknownCalls() + " call(s) without usage" : ""};
       int[] callWidths = widths(callHeader);
+      StringBuilder scratch = new StringBuilder();
       for (int i = 0; i < calls.size(); i++) {
-        widen(callWidths, callRow(i, calls.get(i)));
+        widenForCall(callWidths, i, calls.get(i), scratch);
       }
       widen(callWidths, totalRow);
       line(out, callHeader, callWidths);
       for (int i = 0; i < calls.size(); i++) {
-        line(out, callRow(i, calls.get(i)), callWidths);
+        callLine(out, i, calls.get(i), callWidths);
       }
       line(out, totalRow, callWidths);
     }
@@ -98,7 +99,7 @@ final class TraceTables {
   }
 
   /**
-   * Widens the span table's columns for {@code span} as {@link #spanRow} would, from the lengths of
+   * Widens the span table's columns for {@code span} as {@link #spanLine} writes them, from the lengths of
    * its cells and without making their text: a million spans are measured before any is written.
    */
   private static void widenForSpan(int[] widths, Timeline timeline, TimelineSpan span) {
@@ -136,30 +137,109 @@ final class TraceTables {
     return indents;
   }
 
-  /** A span's row, but its last column (its attributes, which {@link #spanLine} writes in place). */
-  private static String[] spanRow(Timeline timeline, TimelineSpan span) {
-    String indent = INDENTS[Math.min(span.depth(), INDENTS.length - 1)];
-    return new String[] {
-      indent + span.spanId(),
-      span.kindName(),
-      TerminalText.escapeLine(span.name()),
-      Durations.millis(timeline.offsetNanos(span.startEpochNanos())),
-      Durations.millis(span.durationNanos()) + (span.unfinished() ? UNFINISHED : ""),
-      ""
-    };
+  /** A span's line: its cells, each padded to its column, then its attributes (or error), written in place. */
+  private static void spanLine(Appendable out, Timeline timeline, TimelineSpan span, int[] widths)
+      throws java.io.IOException {
+    StringBuilder line = LINE.get();
+    line.setLength(0);
+    line.append(INDENTS[Math.min(span.depth(), INDENTS.length - 1)]).append(span.spanId());
+    pad(line, 0, widths[0]);
+    int cell = line.length();
+    line.append(span.kindName());
+    pad(line, cell, widths[1]);
+    cell = line.length();
+    line.append(TerminalText.escapeLine(span.name()));
+    pad(line, cell, widths[2]);
+    cell = line.length();
+    appendMillis(line, timeline.offsetNanos(span.startEpochNanos()));
+    pad(line, cell, widths[3]);
+    cell = line.length();
+    appendMillis(line, span.durationNanos());
+    if (span.unfinished()) {
+      line.append(UNFINISHED);
+    }
+    pad(line, cell, widths[4]);
+    appendAttrsOrError(line, span);
+    emit(out, line);
   }
 
-  private static String[] callRow(int index, ModelCall call) {
-    return new String[] {
-      Integer.toString(index + 1),
-      Timestamps.iso(call.span().startEpochNanos()),
-      call.requestHash() == null ? "-" : TerminalText.escapeLine(shortHash(call.requestHash())),
-      count(call.inputTokens()),
-      count(call.outputTokens()),
-      Durations.millis(call.latencyNanos()),
-      TerminalText.escapeLine(call.finishReasons().size() == 1 ? call.finishReasons().get(0)
-          : String.join(",", call.finishReasons()))
-    };
+  /** A model call's line, in the columns of the call table's header. */
+  private static void callLine(Appendable out, int index, ModelCall call, int[] widths) throws java.io.IOException {
+    StringBuilder line = LINE.get();
+    line.setLength(0);
+    line.append(index + 1);
+    pad(line, 0, widths[0]);
+    int cell = line.length();
+    Timestamps.appendIso(line, call.span().startEpochNanos());
+    pad(line, cell, widths[1]);
+    cell = line.length();
+    line.append(requestHash(call));
+    pad(line, cell, widths[2]);
+    cell = line.length();
+    appendCount(line, call.inputTokens());
+    pad(line, cell, widths[3]);
+    cell = line.length();
+    appendCount(line, call.outputTokens());
+    pad(line, cell, widths[4]);
+    cell = line.length();
+    appendMillis(line, call.latencyNanos());
+    pad(line, cell, widths[5]);
+    line.append(finishReasons(call));
+    emit(out, line);
+  }
+
+  /** Widens the call table's columns for a call as {@link #callLine} writes it, making little text. */
+  private static void widenForCall(int[] widths, int index, ModelCall call, StringBuilder scratch) {
+    widths[0] = Math.max(widths[0], digits(index + 1));
+    scratch.setLength(0);
+    widths[1] = Math.max(widths[1], Timestamps.appendIso(scratch, call.span().startEpochNanos()).length());
+    widths[2] = Math.max(widths[2], requestHash(call).length());
+    widths[3] = Math.max(widths[3], call.inputTokens() == null ? 1 : digits(call.inputTokens()));
+    widths[4] = Math.max(widths[4], call.outputTokens() == null ? 1 : digits(call.outputTokens()));
+    widths[5] = Math.max(widths[5], millisLength(call.latencyNanos()));
+  }
+
+  private static String requestHash(ModelCall call) {
+    return call.requestHash() == null ? "-" : TerminalText.escapeLine(shortHash(call.requestHash()));
+  }
+
+  private static String finishReasons(ModelCall call) {
+    return TerminalText.escapeLine(call.finishReasons().size() == 1 ? call.finishReasons().get(0)
+        : String.join(",", call.finishReasons()));
+  }
+
+  /** As {@link Durations#millis}, appended. */
+  private static void appendMillis(StringBuilder line, long nanos) {
+    line.append(Math.floorDiv(nanos, 1_000_000L)).append(" ms");
+  }
+
+  /** A token count, or {@code ?} when it was not recorded. */
+  private static void appendCount(StringBuilder line, Long value) {
+    if (value == null) {
+      line.append('?');
+    } else {
+      line.append(value.longValue());
+    }
+  }
+
+  /** The number of characters of a count's decimal text (counts are not negative; a negative one has its sign). */
+  private static int digits(long value) {
+    if (value < 0) {
+      return Long.toString(value).length();
+    }
+    int digits = 1;
+    while (value >= 10) {
+      value /= 10;
+      digits++;
+    }
+    return digits;
+  }
+
+  /** Pads the cell that starts at {@code start} in {@code line} to its column's width and the gap after it. */
+  private static void pad(StringBuilder line, int start, int width) {
+    for (int length = line.length() - start; length < width + 2; length++) {
+      line.append(' ');
+    }
   }
 
   /** Spans depth first: each root in start order, its children under it. */
@@ -267,10 +347,6 @@ final class TraceTables {
     return hash.length() > 12 ? hash.substring(0, 12) + "…" : hash;
   }
 
-  private static String count(Long value) {
-    return value == null ? "?" : value.toString();
-  }
-
   /** Columns padded to their widest cell; the last column is not padded. */
   static void table(StringBuilder out, List<String[]> rows) {
     int[] widths = widths(rows.get(0));
@@ -305,17 +381,6 @@ final class TraceTables {
     for (int c = 0; c < row.length; c++) {
       cell(line, row, c, widths);
     }
-    emit(out, line);
-  }
-
-  /** A span's line: its padded cells, then its attributes (or error) written in place. */
-  private static void spanLine(Appendable out, String[] row, TimelineSpan span, int[] widths) throws java.io.IOException {
-    StringBuilder line = LINE.get();
-    line.setLength(0);
-    for (int c = 0; c < row.length - 1; c++) {
-      cell(line, row, c, widths);
-    }
-    appendAttrsOrError(line, span);
     emit(out, line);
   }
 

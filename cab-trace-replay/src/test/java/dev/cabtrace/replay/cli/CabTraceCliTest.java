@@ -205,6 +205,44 @@ class CabTraceCliTest {
   }
 
   @Test
+  void showPrintsTheModelCallTableWithItsColumnsPaddedToTheWidestCell() throws IOException {
+    String trace = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"spans\":["
+        + "{\"traceId\":\"8293433263b72503f683e7696220d242\",\"spanId\":\"0000000000000001\",\"name\":\"chat\","
+        + "\"kind\":3,\"startTimeUnixNano\":\"1781680663108812000\",\"endTimeUnixNano\":\"1781680664342812000\","
+        + "\"attributes\":[{\"key\":\"cab.span.kind\",\"value\":{\"stringValue\":\"model_call\"}},"
+        + "{\"key\":\"cab.request_hash\",\"value\":{\"stringValue\":\"sha256:0123456789abcdef\"}},"
+        + "{\"key\":\"gen_ai.usage.input_tokens\",\"value\":{\"intValue\":\"11630\"}},"
+        + "{\"key\":\"gen_ai.usage.output_tokens\",\"value\":{\"intValue\":\"783\"}},"
+        + "{\"key\":\"gen_ai.response.finish_reasons\",\"value\":{\"arrayValue\":{\"values\":[{\"stringValue\":\"stop\"}]}}}]},"
+        + "{\"traceId\":\"8293433263b72503f683e7696220d242\",\"spanId\":\"0000000000000002\",\"name\":\"chat\","
+        + "\"kind\":3,\"startTimeUnixNano\":\"1781680665000000000\",\"endTimeUnixNano\":\"1781680665056900000\","
+        + "\"attributes\":[{\"key\":\"cab.span.kind\",\"value\":{\"stringValue\":\"model_call\"}},"
+        + "{\"key\":\"gen_ai.response.finish_reasons\",\"value\":{\"arrayValue\":{\"values\":["
+        + "{\"stringValue\":\"length\"},{\"stringValue\":\"stop\"}]}}}]}]}]}]}\n";
+    Path file = Files.writeString(dir.resolve("calls.jsonl"), trace);
+
+    String out = run("show", file.toString()).out();
+
+    // Widths by hand: the widest cell of each column but the last, then two spaces.
+    int[] widths = {1, 27, 13, 6, 10, 7};
+    String table = String.join("\n",
+        "Model calls (2)",
+        callLine(widths, "#", "Timestamp", "Request hash", "Prompt", "Completion", "Latency", "Finish"),
+        callLine(widths, "1", "2026-06-17T07:17:43.108812Z", "sha256:01234…", "11630", "783", "1234 ms", "stop"),
+        callLine(widths, "2", "2026-06-17T07:17:45Z", "-", "?", "?", "56 ms", "length,stop"),
+        callLine(widths, "", "total", "", "11630", "783", "1290 ms", "1 call(s) without usage"));
+    assertThat(out).contains(table + "\n");
+  }
+
+  private static String callLine(int[] widths, String... cells) {
+    StringBuilder line = new StringBuilder();
+    for (int c = 0; c < cells.length - 1; c++) {
+      line.append(cells[c]).append(" ".repeat(widths[c] + 2 - cells[c].length()));
+    }
+    return line.append(cells[cells.length - 1]).toString();
+  }
+
+  @Test
   void versionIsTheBuildsVersion() throws IOException {
     Result result = run("--version");
     assertThat(result.exit()).isZero();
