@@ -112,16 +112,7 @@ final class TraceTables {
 
   /** The length of {@link Durations#millis}'s text for {@code nanos}. */
   private static int millisLength(long nanos) {
-    long millis = Math.floorDiv(nanos, 1_000_000L);
-    if (millis < 0) {
-      return Durations.millis(nanos).length();
-    }
-    int digits = 1;
-    while (millis >= 10) {
-      millis /= 10;
-      digits++;
-    }
-    return digits + " ms".length();
+    return digits(Math.floorDiv(nanos, 1_000_000L)) + " ms".length();
   }
 
   private static final int SPAN_ID_LENGTH = 16;
@@ -222,7 +213,7 @@ final class TraceTables {
     }
   }
 
-  /** The number of characters of a count's decimal text (counts are not negative; a negative one has its sign). */
+  /** The number of characters of {@code value}'s decimal text. */
   private static int digits(long value) {
     if (value < 0) {
       return Long.toString(value).length();
