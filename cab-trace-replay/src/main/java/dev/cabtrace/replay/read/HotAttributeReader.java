@@ -70,12 +70,18 @@ final class HotAttributeReader extends JsonWalker {
           : CompactAttributes.of(all, allLength);
     } finally {
       this.b = null;
-      Arrays.fill(all, 0, allLength, null);
+      if (all.length > KEPT_LENGTH) {
+        all = new Object[KEPT_LENGTH]; // grown for one huge list: not kept
+      } else {
+        Arrays.fill(all, 0, allLength, null);
+      }
     }
   }
 
+  private static final int KEPT_LENGTH = 256;
+
   // The keys and values of the list being read, alternating; reused from list to list.
-  private Object[] all = new Object[32];
+  private Object[] all = new Object[KEPT_LENGTH];
   private int allLength;
   private final Element allElement = this::allElement;
   private int keyStart;
