@@ -26,12 +26,20 @@ interface SpanSink {
   /** A line that could not be read: a warning, or in strict mode the end of the load. */
   void problem(String source, long line, String message) throws TraceReadException;
 
-  /** Straight into the timeline. */
-  static SpanSink direct(TimelineBuilder builder, boolean strict) {
+  /**
+   * Straight into the timeline. With {@code readCalls}, each span's model call is read here, as
+   * {@link Buffered} reads it: a ledger's stream then always finds it read, and the compiled
+   * ledger need not carry the reading of one.
+   */
+  static SpanSink direct(TimelineBuilder builder, boolean strict, boolean readCalls) {
     return new SpanSink() {
       @Override
       public void span(TimelineSpan.Builder span, long line) {
-        builder.add(span, line);
+        TimelineSpan built = span.build();
+        if (readCalls) {
+          ModelCall.readAhead(built);
+        }
+        builder.add(built, line);
       }
 
       @Override
@@ -124,7 +132,7 @@ interface SpanSink {
       // Built here, on the parsing thread: the timeline only has to add it.
       TimelineSpan built = span.build();
       if (readCalls) {
-        ModelCall.of(built);
+        ModelCall.readAhead(built);
       }
       add(built, line);
     }

@@ -82,7 +82,7 @@ final class TraceLoader {
   private void readInto(InputStream in, String source, TimelineBuilder builder, boolean hotOnly, FileSlices file,
       int blockBytes, ThreadState state) throws IOException {
     LineBlocks blocks = new LineBlocks(in, maxLineBytes, blockBytes);
-    SpanSink sink = SpanSink.direct(builder, strict);
+    SpanSink sink = SpanSink.direct(builder, strict, hotOnly);
     if (state.block == null || state.block.data.length < blockBytes) {
       state.block = new LineBlocks.Block(blockBytes);
     }

@@ -41,14 +41,23 @@ public record ModelCall(
 
   /** The call {@code span} records, or null when it records none. */
   public static ModelCall of(TimelineSpan span) {
+    ModelCall call = span.modelCallRecord;
+    return call != null || !span.isModelCall() ? call : readAhead(span);
+  }
+
+  /**
+   * Reads the call {@code span} records now and keeps it with the span, for a reader that builds
+   * spans on one thread for a ledger that sums them on another: {@link #of} then finds it read.
+   * (Apart from {@code of}, so that a ledger's compiled code does not carry the reading.)
+   *
+   * @return the call, or null when the span records none
+   */
+  public static ModelCall readAhead(TimelineSpan span) {
     if (!span.isModelCall()) {
       return null;
     }
-    ModelCall call = span.modelCallRecord;
-    if (call == null) {
-      call = from(span);
-      span.modelCallRecord = call;
-    }
+    ModelCall call = from(span);
+    span.modelCallRecord = call;
     return call;
   }
 
