@@ -27,10 +27,11 @@ final class LazyAttributes implements Map<String, Object> {
       "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens",
       "gen_ai.usage.reasoning.output_tokens");
 
-  // Each hot key's bit: a key that is not among a span's hot ones is known absent at once. The
-  // keys sit in an open-addressed table by their (cached) hash, which is faster than any map here.
+  // Each hot key's bit: a key that is not among a span's hot ones is known absent at once. A key
+  // that is not one of HOT_KEYS' own strings is looked up in an open-addressed table by its hash.
   private static final String[] HOT_TABLE = new String[64];
   private static final int[] HOT_BIT = new int[64];
+  private static final int[] HOT_HASH = new int[64];
 
   /** The hot keys in a fixed order: a key's position is its bit. */
   static final String[] HOT_KEYS = HOT.toArray(new String[0]);
@@ -46,12 +47,20 @@ final class LazyAttributes implements Map<String, Object> {
         slot = (slot + 1) & (HOT_TABLE.length - 1);
       }
       HOT_TABLE[slot] = key;
+      HOT_HASH[slot] = key.hashCode();
       HOT_BIT[slot] = bit++;
     }
   }
 
   /** The bit of a hot key, or -1 for any other. */
   private static int hotBit(Object key) {
+    // Code names hot keys by literals, the very strings of HOT_KEYS: found by identity, with no
+    // hash (a lookup's compiled code stays small where a model call reads nine of them).
+    for (int bit = 0; bit < HOT_KEYS.length; bit++) {
+      if (HOT_KEYS[bit] == key) {
+        return bit;
+      }
+    }
     if (!(key instanceof String)) {
       return -1;
     }
@@ -62,7 +71,7 @@ final class LazyAttributes implements Map<String, Object> {
       if (hot == null) {
         return -1;
       }
-      if (hot == text || (hot.hashCode() == hash && hot.equals(text))) {
+      if (HOT_HASH[slot] == hash && hot.equals(text)) {
         return HOT_BIT[slot];
       }
     }

@@ -164,6 +164,9 @@ class TraceReaderTest {
     assertThat(attributes.containsValue("/tmp/w")).isTrue();
     assertThat(attributes.get("gen_ai.usage.input_tokens")).isEqualTo(1200L);
     assertThat(attributes.get("gen_ai.usage.output_tokens")).isNull();
+    // A key that is equal but not the literal itself (read from a file, built) is found too.
+    assertThat(attributes.get(new String("gen_ai.usage.input_tokens".toCharArray()))).isEqualTo(1200L);
+    assertThat(attributes.containsKey(new String("gen_ai.usage.output_tokens".toCharArray()))).isFalse();
     assertThat(attributes.containsKey("workdir")).isTrue();
     assertThat(attributes.isEmpty()).isFalse();
     assertThat(attributes.toString()).contains("workdir=/tmp/w").contains("cab.pass=true");
