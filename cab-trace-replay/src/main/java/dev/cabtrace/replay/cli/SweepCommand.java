@@ -102,16 +102,9 @@ final class SweepCommand implements Callable<Integer> {
     SweepLedger.Builder ledger = SweepLedger.builder();
     Set<Path> seen = paths.size() > 1 ? new HashSet<>() : null;
     List<Capture> files = from == null ? captureFiles(ledger, seen) : List.of();
-    // One file per thread: the pool, not the reader, spreads the work over the processors; fewer
-    // files than processors (one big capture) are each read on all of them.
-    int processors = Runtime.getRuntime().availableProcessors();
-    TraceReader reader = TraceReader.builder().setStrict(strict)
-        .setParallelism(from == null && files.size() < processors ? Math.min(4, processors) : 1).build();
-    // A file found by the walk with no crash journal beside it needs no look for one.
-    TraceReader noJournal = TraceReader.builder().setStrict(strict).setReadJournal(false)
-        .setParallelism(from == null && files.size() < processors ? Math.min(4, processors) : 1).build();
     List<Callable<String>> cells = new ArrayList<>();
     if (from != null) {
+      TraceReader reader = reader(strict, true, 1);
       for (String traceId : BackendSearch.search(from, sweepId, service, limit, window, System.currentTimeMillis())) {
         cells.add(() -> count(ledger, () -> BackendFetch.fetchFacts(reader, from, traceId)));
       }
@@ -122,10 +115,17 @@ final class SweepCommand implements Callable<Integer> {
       }
     } else {
       // Rounds: a walk names its *.jsonl entries without looking at them; the worker that reads
-      // one looks first, and one that is a directory is walked for the next round.
+      // one looks first, and one that is a directory is walked for the next round, in path order.
       List<Capture> read = new ArrayList<>();
       List<String> warnings = new ArrayList<>();
       for (List<Capture> round = files; !round.isEmpty(); ) {
+        // One file per thread: the pool, not the reader, spreads the work over the processors;
+        // fewer files than processors (one big capture) are each read on all of them.
+        int processors = Runtime.getRuntime().availableProcessors();
+        int parallelism = round.size() < processors ? Math.min(4, processors) : 1;
+        TraceReader reader = reader(strict, true, parallelism);
+        // A file found by the walk with no crash journal beside it needs no look for one.
+        TraceReader noJournal = reader(strict, false, parallelism);
         java.util.Queue<Capture> directories = new java.util.concurrent.ConcurrentLinkedQueue<>();
         cells.clear();
         for (Capture capture : round) {
@@ -153,11 +153,13 @@ final class SweepCommand implements Callable<Integer> {
         warnings.addAll(runAll(cells));
         read.addAll(round);
         round = new ArrayList<>();
-        for (Capture directory : directories) {
+        List<Capture> walkNext = new ArrayList<>(directories);
+        walkNext.sort(java.util.Comparator.comparingInt(Capture::root).thenComparing(Capture::file));
+        for (Capture directory : walkNext) {
           round.addAll(unseen(captures(directory.file(), directory.root(), ledger), seen));
         }
       }
-      // Files are read in the order the directories list them; their warnings are given sorted.
+      // Files are read in the order the walks list them; their warnings are given sorted.
       List<Integer> warned = new ArrayList<>();
       for (int i = 0; i < warnings.size(); i++) {
         if (warnings.get(i) != null) {
@@ -183,6 +185,10 @@ final class SweepCommand implements Callable<Integer> {
 
   private interface Load {
     TraceFacts load() throws TraceReadException;
+  }
+
+  private static TraceReader reader(boolean strict, boolean readJournal, int parallelism) {
+    return TraceReader.builder().setStrict(strict).setReadJournal(readJournal).setParallelism(parallelism).build();
   }
 
   /** Adds one cell to the ledger; returns the warning it leaves, or null. */
@@ -246,58 +252,49 @@ final class SweepCommand implements Callable<Integer> {
   /**
    * Lists {@code directory} and every directory under it (symbolic links to directories not
    * followed) into {@code found}: the entries named {@code *.jsonl}, not looked at, each with
-   * whether a crash journal lies beside it. A walk of ten thousand captures costs what it makes
-   * per entry (an {@code lstat}, a {@code Path}): the readers do that, sharing it out.
+   * whether a crash journal lies beside it. A walk of ten thousand captures costs mostly the
+   * {@code lstat} of each entry: the readers do that, sharing it out. Entries are NIO paths, which
+   * keep a name's bytes as the directory gave them, whatever the locale can decode.
    */
   private static void walk(Path directory, int root, List<Capture> found, SweepLedger.Builder ledger) {
-    String[] names = directory.toFile().list();
-    if (names == null) {
-      ledger.addWarning("cannot read " + directory + ": " + whyNotListed(directory));
-      return;
-    }
+    List<Path> entries = new ArrayList<>();
     Set<String> journals = new HashSet<>();
-    for (String name : names) {
-      if (name.endsWith(".jsonl.journal")) {
-        journals.add(name);
-      }
-    }
-    for (String name : names) {
-      if (name.endsWith(".jsonl")) {
-        found.add(new Capture(directory, name, root, !journals.contains(name + ".journal"), false));
-      } else if (!name.endsWith(".jsonl.journal")) {
-        Path entry = directory.resolve(name);
-        try {
-          if (Files.readAttributes(entry, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).isDirectory()) {
-            walk(entry, root, found, ledger);
-          }
-        } catch (IOException e) {
-          ledger.addWarning("cannot read " + entry + ": " + e.getClass().getSimpleName()
-              + (e.getMessage() == null ? "" : " " + e.getMessage()));
+    try (java.nio.file.DirectoryStream<Path> listing = Files.newDirectoryStream(directory)) {
+      for (Path entry : listing) {
+        String name = entry.getFileName().toString();
+        if (name.endsWith(".jsonl.journal")) {
+          journals.add(name);
+        } else {
+          entries.add(entry);
         }
       }
+    } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+      ledger.addWarning("cannot read " + directory + ": " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : " " + e.getMessage()));
+      return;
     }
-  }
-
-  /** Why a directory could not be listed, as NIO says it. */
-  private static String whyNotListed(Path directory) {
-    try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
-      return "it could not be listed";
-    } catch (IOException e) {
-      return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
+    for (Path entry : entries) {
+      String name = entry.getFileName().toString();
+      if (name.endsWith(".jsonl")) {
+        found.add(new Capture(entry, root, !journals.contains(name + ".journal"), false));
+        continue;
+      }
+      try {
+        if (Files.readAttributes(entry, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).isDirectory()) {
+          walk(entry, root, found, ledger);
+        }
+      } catch (IOException e) {
+        ledger.addWarning("cannot read " + entry + ": " + e.getClass().getSimpleName()
+            + (e.getMessage() == null ? "" : " " + e.getMessage()));
+      }
     }
   }
 
   /**
-   * A capture file to read: its name in a directory (null: the name is the path given), the PATH
-   * it was found under (its index), whether the walk saw that no crash journal lies beside it, and
-   * whether what it is was looked at (a walk's entries are not).
+   * A capture file to read: the PATH it was found under (its index), whether the walk saw that no
+   * crash journal lies beside it, and whether what it is was looked at (a walk's entries are not).
    */
-  private record Capture(Path directory, String name, int root, boolean noJournal, boolean looked) {
-
-    Path file() {
-      return directory == null ? Path.of(name) : directory.resolve(name);
-    }
-  }
+  private record Capture(Path file, int root, boolean noJournal, boolean looked) {}
 
   /** What a walk's entry named {@code *.jsonl} is. */
   private enum Entry {
@@ -338,9 +335,9 @@ final class SweepCommand implements Callable<Integer> {
   }
 
   /**
-   * The files to read: each PATH that is a file, and every *.jsonl under each directory, in the
-   * order the directories list them (ten thousand paths are not sorted up front; what depends on
-   * order is sorted after), each file once.
+   * The files to read: each PATH that is a file, and every *.jsonl entry under each directory (what
+   * each one is, is looked at when it is read), in the order the walk lists them (ten thousand
+   * paths are not sorted up front; what depends on order is sorted after), each file once.
    */
   private List<Capture> captureFiles(SweepLedger.Builder ledger, Set<Path> seen) {
     List<Capture> files = new ArrayList<>();
@@ -351,7 +348,7 @@ final class SweepCommand implements Callable<Integer> {
         files.addAll(unseen(captures(path, root, ledger), seen));
       } else if (Files.exists(path)) {
         if (seen == null || seen.add(path)) {
-          files.add(new Capture(null, name, root, false, true));
+          files.add(new Capture(path, root, false, true));
         }
       } else {
         ledger.addWarning("cannot read " + name + ": no such file or directory");

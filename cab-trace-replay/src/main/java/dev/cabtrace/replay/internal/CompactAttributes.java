@@ -52,6 +52,9 @@ public final class CompactAttributes extends AbstractMap<String, Object> {
   }
 
   private static int indexOf(Object[] array, int length, Object key) {
+    if (key == null) {
+      return -1; // no attribute has a null key: absent, as a LinkedHashMap says
+    }
     // Keys are interned by the readers: identity answers almost every lookup.
     for (int i = 0; i < length; i += 2) {
       if (array[i] == key) {

@@ -24,6 +24,9 @@ final class JsonBytes {
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   static {
+    if (MAX_DEPTH >= 128) {
+      throw new IllegalStateException("skipValue keeps the kinds of at most 128 open containers in two longs");
+    }
     for (int c = 0; c < 0x20; c++) {
       IN_STRING[c] = 3;
     }

@@ -53,11 +53,11 @@ public record ModelCall(
    * @return the call, or null when the span records none
    */
   public static ModelCall readAhead(TimelineSpan span) {
-    if (!span.isModelCall()) {
-      return null;
+    ModelCall call = span.modelCallRecord;
+    if (call == null && span.isModelCall()) {
+      call = from(span);
+      span.modelCallRecord = call;
     }
-    ModelCall call = from(span);
-    span.modelCallRecord = call;
     return call;
   }
 

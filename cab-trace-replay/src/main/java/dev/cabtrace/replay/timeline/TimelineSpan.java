@@ -46,9 +46,9 @@ public final class TimelineSpan {
   int index = -1;
   int parentIndex = -1;
   int depth;
-  // The model call this span records, once asked for (ModelCall.of): a ledger's stream asks on the
-  // parsing thread, so the thread that sums does not have to. A record of final fields: a race
-  // makes two equal ones at worst.
+  // The model call this span records, once read (ModelCall.of, or ModelCall.readAhead, which a
+  // ledger's stream calls in the reader's sink, so the thread that sums does not read it). A
+  // record of final fields: a race makes two equal ones at worst.
   ModelCall modelCallRecord;
 
   private TimelineSpan(Builder builder) {

@@ -21,7 +21,8 @@ class SweepJsonTest {
   private static final String[] ODD = {
     "aider", "", "qu\"ote", "back\\slash", "new\nline", "tab\t", "nul\u0000", "bell\u0007", "esc\u001b[31m",
     "del\u007f", "csi\u009b", "c1\u0085", "rtl\u202e", "zw\u200b", "bom\ufeff", "ls\u2028ps\u2029", "é ☃", "💡",
-    "lone\ud800", "slash/", "qwen/qwen3-next-80b-a3b-instruct"
+    "lone\ud800", "slash/", "qwen/qwen3-next-80b-a3b-instruct", "bs\b", "ff\f", "cr\r",
+    "alm\u061c", "wj\u2060", "lri\u2066", "pdi\u2069", "nbsp\u00a0"
   };
 
   @Test

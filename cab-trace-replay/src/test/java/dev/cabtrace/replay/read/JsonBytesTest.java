@@ -67,6 +67,29 @@ class JsonBytesTest {
     }
   }
 
+  @Test
+  void keepsTheKindOfEachOpenContainerPastSixtyFourLevels() throws IOException {
+    Random random = new Random(64);
+    for (int run = 0; run < 200; run++) {
+      int depth = 60 + random.nextInt(41); // 60 to 100: across the two words of kinds
+      StringBuilder open = new StringBuilder();
+      StringBuilder close = new StringBuilder();
+      for (int d = 0; d < depth; d++) {
+        boolean object = random.nextBoolean();
+        open.append(object ? "{\"k\":" : "[");
+        close.insert(0, object ? "}" : "]");
+      }
+      byte[] good = (open + "1" + close).getBytes(StandardCharsets.UTF_8);
+      assertThat(JsonBytes.skipValue(good, 0, good.length)).isEqualTo(good.length);
+      // The same with one closer of the wrong kind: left to Jackson, which rejects it too.
+      int wrong = open.length() + 1 + random.nextInt(close.length());
+      byte[] bad = good.clone();
+      bad[wrong] = (byte) (bad[wrong] == '}' ? ']' : '}');
+      assertThat(JsonBytes.skipValue(bad, 0, bad.length)).as(new String(bad, StandardCharsets.UTF_8)).isEqualTo(JsonBytes.FAIL);
+      assertThat(jacksonEnd(bad, bad.length)).isEqualTo(JsonBytes.FAIL);
+    }
+  }
+
   /**
    * Where the one value Jackson reads from {@code b} ends, or FAIL when it rejects it. The value is
    * read as an array's first element, as the scanner meets values, not as a root-level one (which

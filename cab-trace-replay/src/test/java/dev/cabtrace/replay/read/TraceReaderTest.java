@@ -115,11 +115,6 @@ class TraceReaderTest {
 
   @TempDir Path dir;
 
-  /**
-   * The attributes a span read from a file keeps as bytes (hot ones decoded) are a read-only Map
-   * like any other: equal both ways to a HashMap of the same entries, with its hash code, views and
-   * text; a hot key the span lacks is absent.
-   */
   @Test
   void filesThatFailToLoadDoNotEachCostTheThreadANewBlock() throws IOException {
     // A sweep of crashed cells: empty captures, one after another on one thread, each an error.
@@ -138,6 +133,11 @@ class TraceReaderTest {
     assertThat(perFile).as("bytes allocated per failed file").isLessThan(TraceLoader.BLOCK_BYTES / 8);
   }
 
+  /**
+   * The attributes a span read from a file keeps as bytes (hot ones decoded) are a read-only Map
+   * like any other: equal both ways to a HashMap of the same entries, with its hash code, views and
+   * text; a hot key the span lacks is absent.
+   */
   @Test
   void attributesLeftInTheFileAreAReadOnlyMapEqualToTheirEntries() throws Exception {
     String line = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"spans\":["
