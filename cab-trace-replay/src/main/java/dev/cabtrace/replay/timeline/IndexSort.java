@@ -8,6 +8,58 @@ final class IndexSort {
 
   private IndexSort() {}
 
+  /**
+   * Positions 0..n-1 ordered by {@code key}, equal keys in position order: the same order as
+   * {@code order(key, null, null)}, by a least-significant-byte radix sort that carries the keys
+   * along (a million end times sort in a fraction of the merge sort's time, which looks each key up
+   * at random). Keys are taken relative to the smallest, so a timeline's nanosecond times need five
+   * passes, not eight.
+   */
+  static int[] order(long[] key) {
+    int n = key.length;
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    for (long k : key) {
+      min = Math.min(min, k);
+      max = Math.max(max, k);
+    }
+    long range = max - min;
+    if (n < 2 || range < 0) { // nothing to sort, or keys too far apart for one long: the merge sort
+      return order(key, null, null);
+    }
+    int[] order = new int[n];
+    long[] keys = new long[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+      keys[i] = key[i] - min;
+    }
+    int[] nextOrder = new int[n];
+    long[] nextKeys = new long[n];
+    int[] count = new int[257];
+    int bits = 64 - Long.numberOfLeadingZeros(range);
+    for (int shift = 0; shift < bits; shift += 8) {
+      java.util.Arrays.fill(count, 0);
+      for (int i = 0; i < n; i++) {
+        count[(int) ((keys[i] >>> shift) & 0xFF) + 1]++;
+      }
+      for (int d = 0; d < 256; d++) {
+        count[d + 1] += count[d];
+      }
+      for (int i = 0; i < n; i++) {
+        int at = count[(int) ((keys[i] >>> shift) & 0xFF)]++;
+        nextKeys[at] = keys[i];
+        nextOrder[at] = order[i];
+      }
+      long[] swapKeys = keys;
+      keys = nextKeys;
+      nextKeys = swapKeys;
+      int[] swapOrder = order;
+      order = nextOrder;
+      nextOrder = swapOrder;
+    }
+    return order;
+  }
+
   /** Positions 0..n-1 ordered by key1, then key2, then key3 descending if given (null to skip). */
   static int[] order(long[] key1, long[] key2, long[] key3Descending) {
     int n = key1.length;

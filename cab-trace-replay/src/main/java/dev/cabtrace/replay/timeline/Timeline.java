@@ -54,7 +54,7 @@ public final class Timeline {
     this.duration = n == 0 ? 0 : last - first;
     this.activeIndex = new ActiveSpanIndex(starts, ends);
 
-    int[] order = IndexSort.order(ends, null, null);
+    int[] order = IndexSort.order(ends);
     List<TimelineSpan> sortedByEnd = new ArrayList<>(n);
     endsSorted = new long[n];
     int zeroLength = 0;
@@ -108,7 +108,7 @@ public final class Timeline {
         callEnds[c++] = ends[i];
       }
     }
-    int[] callOrder = IndexSort.order(callEnds, null, null);
+    int[] callOrder = IndexSort.order(callEnds);
     int[] callsByEnd = new int[callCount];
     modelCallEnds = new long[callCount];
     for (int i = 0; i < callCount; i++) {

@@ -1,0 +1,51 @@
+package dev.cabtrace.replay.timeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The one-key radix order is a stable sort by the key: checked against a comparator sort of boxed positions. */
+class IndexSortTest {
+
+  private static int[] expected(long[] key) {
+    // Arrays.sort on objects is stable: equal keys keep their positions' order.
+    return IntStream.range(0, key.length).boxed()
+        .sorted(Comparator.comparingLong(i -> key[i])).mapToInt(Integer::intValue).toArray();
+  }
+
+  @Test
+  void ordersByTheKeyKeepingEqualKeysInPositionOrder() {
+    Random random = new Random(20261126L);
+    for (int run = 0; run < 300; run++) {
+      int n = random.nextInt(3_000);
+      long base = random.nextBoolean() ? 1_781_680_663_106_812_000L : -random.nextInt(1_000);
+      long spread = switch (random.nextInt(4)) {
+        case 0 -> 10; // many ties
+        case 1 -> 1L << 20;
+        case 2 -> 1_000_000_000_000L; // a long cell in nanoseconds
+        default -> Long.MAX_VALUE / 4;
+      };
+      long[] key = new long[n];
+      for (int i = 0; i < n; i++) {
+        key[i] = base + Math.floorMod(random.nextLong(), spread);
+      }
+      assertThat(IndexSort.order(key)).as("run %d", run).containsExactly(expected(key));
+      assertThat(IndexSort.order(key)).containsExactly(IndexSort.order(key, null, null));
+    }
+  }
+
+  @Test
+  void keysTooFarApartForOneLongStillSort() {
+    long[] key = {Long.MAX_VALUE, Long.MIN_VALUE, 0, Long.MIN_VALUE, -1, Long.MAX_VALUE};
+    assertThat(IndexSort.order(key)).containsExactly(expected(key));
+    assertThat(IndexSort.order(new long[0])).isEmpty();
+    assertThat(IndexSort.order(new long[] {7})).containsExactly(0);
+    long[] same = new long[50];
+    Arrays.fill(same, 42);
+    assertThat(IndexSort.order(same)).containsExactly(IntStream.range(0, 50).toArray());
+  }
+}
