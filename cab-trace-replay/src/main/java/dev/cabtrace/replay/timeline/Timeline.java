@@ -34,19 +34,19 @@ public final class Timeline {
   private final int[] childStart;
   private final int[] childIndex;
 
-  Timeline(String source, List<TimelineSpan> spans, List<LoadWarning> warnings) {
+  /**
+   * A timeline of {@code spans}, in start order with their indexes set, whose start and end times
+   * are {@code starts} and {@code ends} (taken over).
+   */
+  Timeline(String source, List<TimelineSpan> spans, List<LoadWarning> warnings, long[] starts, long[] ends) {
     this.source = source;
     this.spans = Collections.unmodifiableList(spans);
     this.warnings = List.copyOf(warnings);
     int n = spans.size();
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
-    starts = new long[n];
-    long[] ends = new long[n];
+    this.starts = starts;
     for (int i = 0; i < n; i++) {
-      TimelineSpan span = spans.get(i);
-      starts[i] = span.startEpochNanos();
-      ends[i] = span.endEpochNanos();
       first = Math.min(first, starts[i]);
       last = Math.max(last, ends[i]);
     }

@@ -157,28 +157,32 @@ public final class TimelineBuilder {
       }
     }
     int[] depth = depths(parent);
-    for (int i = 0; i < n; i++) {
-      TimelineSpan span = spans.get(i);
-      span.depth = depth[i];
-      if (parent[i] >= 0) {
-        TimelineSpan p = spans.get(parent[i]);
-        if (span.startEpochNanos() < p.startEpochNanos() || span.endEpochNanos() > p.endEpochNanos()) {
-          warn("clock skew", 0, () -> "span " + span.spanId() + " (" + span.name() + ") runs outside its parent " + p.spanId() + " (" + p.name() + "): clock skew? times kept as recorded");
-        }
-      }
-    }
+    // The times in arrays first, read from the spans in the order they were made (which is the
+    // order they lie in memory): a parent's times are then looked up in an array, not a span.
     long[] starts = new long[n];
     long[] depths = new long[n];
     long[] ends = new long[n];
     for (int i = 0; i < n; i++) {
-      starts[i] = spans.get(i).startEpochNanos();
+      TimelineSpan span = spans.get(i);
+      span.depth = depth[i];
+      starts[i] = span.startEpochNanos();
       depths[i] = depth[i];
-      ends[i] = spans.get(i).endEpochNanos();
+      ends[i] = span.endEpochNanos();
+    }
+    for (int i = 0; i < n; i++) {
+      int p = parent[i];
+      if (p >= 0 && (starts[i] < starts[p] || ends[i] > ends[p])) {
+        TimelineSpan span = spans.get(i);
+        TimelineSpan parentSpan = spans.get(p);
+        warn("clock skew", 0, () -> "span " + span.spanId() + " (" + span.name() + ") runs outside its parent " + parentSpan.spanId() + " (" + parentSpan.name() + "): clock skew? times kept as recorded");
+      }
     }
     // Start order; a parent before its children on ties; then the longer span first.
     int[] order = IndexSort.order(starts, depths, ends);
     int[] position = new int[n];
     List<TimelineSpan> sorted = new ArrayList<>(n);
+    long[] sortedStarts = new long[n];
+    long[] sortedEnds = new long[n];
     for (int i = 0; i < n; i++) {
       position[order[i]] = i;
     }
@@ -187,9 +191,11 @@ public final class TimelineBuilder {
       span.index = i;
       span.parentIndex = parent[order[i]] < 0 ? -1 : position[parent[order[i]]];
       sorted.add(span);
+      sortedStarts[i] = starts[order[i]];
+      sortedEnds[i] = ends[order[i]];
     }
     summarize(warnings);
-    return new Timeline(source, sorted, warnings);
+    return new Timeline(source, sorted, warnings, sortedStarts, sortedEnds);
   }
 
   /** Depth of every span; a cycle is broken by making the span that closes it a root. */
