@@ -1,8 +1,9 @@
 package dev.cabtrace.replay.timeline;
 
 /**
- * Sorts positions by up to three long keys without boxing: a stable merge sort over an int array,
- * for the million-span timelines that a comparator over {@code Integer[]} would make slow.
+ * Sorts positions by up to three long keys without boxing, stably: a radix sort on one key at a
+ * time, with a merge sort over an int array for keys too far apart for it; for the million-span
+ * timelines that a comparator over {@code Integer[]} would make slow.
  */
 final class IndexSort {
 
@@ -10,28 +11,72 @@ final class IndexSort {
 
   /**
    * Positions 0..n-1 ordered by {@code key}, equal keys in position order: the same order as
-   * {@code order(key, null, null)}, by a least-significant-byte radix sort that carries the keys
-   * along (a million end times sort in a fraction of the merge sort's time, which looks each key up
-   * at random). Keys are taken relative to the smallest, so a timeline's nanosecond times need five
-   * passes, not eight.
+   * {@link #mergeOrder mergeOrder(key, null, null)}.
    */
   static int[] order(long[] key) {
     int n = key.length;
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    return byKey(order, key.clone());
+  }
+
+  /**
+   * Positions 0..n-1 ordered by key1, then key2, then key3 descending, equal ones in position
+   * order: the same order as {@link #mergeOrder}, by three stable sorts on one key each, the least
+   * significant first.
+   */
+  static int[] order(long[] key1, long[] key2, long[] key3Descending) {
+    int n = key1.length;
+    long[] keys = new long[n];
+    for (int i = 0; i < n; i++) {
+      keys[i] = ~key3Descending[i]; // reverses the order without the overflow of a minus
+    }
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    order = byKey(order, keys);
+    for (int i = 0; i < n; i++) {
+      keys[i] = key2[order[i]];
+    }
+    order = byKey(order, keys);
+    for (int i = 0; i < n; i++) {
+      keys[i] = key1[order[i]];
+    }
+    return byKey(order, keys);
+  }
+
+  /**
+   * {@code order} stably sorted by {@code keys}, which is aligned with it ({@code keys[i]} is the
+   * key of {@code order[i]}) and is used up. A least-significant-byte radix sort that carries the
+   * keys along: a million times sort in a fraction of the merge sort's time, which looks each key
+   * up at random. Keys are taken relative to the smallest, so a timeline's nanosecond times need
+   * five passes, not eight.
+   */
+  private static int[] byKey(int[] order, long[] keys) {
+    int n = order.length;
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;
-    for (long k : key) {
+    for (long k : keys) {
       min = Math.min(min, k);
       max = Math.max(max, k);
     }
     long range = max - min;
-    if (n < 2 || range < 0) { // nothing to sort, or keys too far apart for one long: the merge sort
-      return order(key, null, null);
+    if (n < 2 || range == 0) {
+      return order;
     }
-    int[] order = new int[n];
-    long[] keys = new long[n];
+    if (range < 0) { // keys too far apart for one long: the merge sort
+      int[] byMerge = mergeOrder(keys, null, null);
+      int[] sorted = new int[n];
+      for (int i = 0; i < n; i++) {
+        sorted[i] = order[byMerge[i]];
+      }
+      return sorted;
+    }
     for (int i = 0; i < n; i++) {
-      order[i] = i;
-      keys[i] = key[i] - min;
+      keys[i] -= min;
     }
     int[] nextOrder = new int[n];
     long[] nextKeys = new long[n];
@@ -61,7 +106,7 @@ final class IndexSort {
   }
 
   /** Positions 0..n-1 ordered by key1, then key2, then key3 descending if given (null to skip). */
-  static int[] order(long[] key1, long[] key2, long[] key3Descending) {
+  static int[] mergeOrder(long[] key1, long[] key2, long[] key3Descending) {
     int n = key1.length;
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {

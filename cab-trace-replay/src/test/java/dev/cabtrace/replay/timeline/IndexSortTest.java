@@ -8,7 +8,10 @@ import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** The one-key radix order is a stable sort by the key: checked against a comparator sort of boxed positions. */
+/**
+ * The radix orders are stable sorts by their keys: checked against a comparator sort of boxed
+ * positions (stable too), and against the merge sort they replace.
+ */
 class IndexSortTest {
 
   private static int[] expected(long[] key) {
@@ -34,7 +37,30 @@ class IndexSortTest {
         key[i] = base + Math.floorMod(random.nextLong(), spread);
       }
       assertThat(IndexSort.order(key)).as("run %d", run).containsExactly(expected(key));
-      assertThat(IndexSort.order(key)).containsExactly(IndexSort.order(key, null, null));
+      assertThat(IndexSort.order(key)).containsExactly(IndexSort.mergeOrder(key, null, null));
+    }
+  }
+
+  @Test
+  void ordersByStartThenDepthThenTheLongerSpanFirst() {
+    Random random = new Random(7);
+    for (int run = 0; run < 300; run++) {
+      int n = random.nextInt(2_000);
+      long[] starts = new long[n];
+      long[] depths = new long[n];
+      long[] ends = new long[n];
+      boolean extreme = run % 10 == 0;
+      for (int i = 0; i < n; i++) {
+        starts[i] = extreme ? random.nextLong() : 1_781_680_663_000_000_000L + random.nextInt(50) * 1_000L;
+        depths[i] = random.nextInt(4);
+        ends[i] = extreme && random.nextBoolean() ? random.nextLong() : starts[i] + random.nextInt(5) * 1_000L;
+      }
+      int[] expected = IntStream.range(0, n).boxed()
+          .sorted(Comparator.<Integer>comparingLong(i -> starts[i]).thenComparingLong(i -> depths[i])
+              .thenComparing(Comparator.<Integer>comparingLong(i -> ends[i]).reversed()))
+          .mapToInt(Integer::intValue).toArray();
+      assertThat(IndexSort.order(starts, depths, ends)).as("run %d", run).containsExactly(expected);
+      assertThat(IndexSort.mergeOrder(starts, depths, ends)).containsExactly(expected);
     }
   }
 
