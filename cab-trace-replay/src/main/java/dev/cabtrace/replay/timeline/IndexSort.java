@@ -2,17 +2,13 @@ package dev.cabtrace.replay.timeline;
 
 /**
  * Sorts positions by up to three long keys without boxing, stably: a radix sort on one key at a
- * time, with a merge sort over an int array for keys too far apart for it; for the million-span
- * timelines that a comparator over {@code Integer[]} would make slow.
+ * time, for the million-span timelines that a comparator over {@code Integer[]} would make slow.
  */
 final class IndexSort {
 
   private IndexSort() {}
 
-  /**
-   * Positions 0..n-1 ordered by {@code key}, equal keys in position order: the same order as
-   * {@link #mergeOrder mergeOrder(key, null, null)}.
-   */
+  /** Positions 0..n-1 ordered by {@code key}, equal keys in position order. */
   static int[] order(long[] key) {
     int n = key.length;
     int[] order = new int[n];
@@ -24,8 +20,7 @@ final class IndexSort {
 
   /**
    * Positions 0..n-1 ordered by key1, then key2, then key3 descending, equal ones in position
-   * order: the same order as {@link #mergeOrder}, by three stable sorts on one key each, the least
-   * significant first.
+   * order: three stable sorts on one key each, the least significant first.
    */
   static int[] order(long[] key1, long[] key2, long[] key3Descending) {
     int n = key1.length;
@@ -67,21 +62,16 @@ final class IndexSort {
     if (n < 2 || range == 0) {
       return order;
     }
-    if (range < 0) { // keys too far apart for one long: the merge sort
-      int[] byMerge = mergeOrder(keys, null, null);
-      int[] sorted = new int[n];
-      for (int i = 0; i < n; i++) {
-        sorted[i] = order[byMerge[i]];
-      }
-      return sorted;
-    }
+    // Relative to the smallest, or, when the keys are too far apart for that, with the sign bit
+    // flipped: either way their unsigned order, which the bytes sort by, is their order.
+    long bias = range > 0 ? min : Long.MIN_VALUE;
     for (int i = 0; i < n; i++) {
-      keys[i] -= min;
+      keys[i] = range > 0 ? keys[i] - bias : keys[i] ^ bias;
     }
     int[] nextOrder = new int[n];
     long[] nextKeys = new long[n];
     int[] count = new int[257];
-    int bits = 64 - Long.numberOfLeadingZeros(range);
+    int bits = range > 0 ? 64 - Long.numberOfLeadingZeros(range) : 64;
     for (int shift = 0; shift < bits; shift += 8) {
       java.util.Arrays.fill(count, 0);
       for (int i = 0; i < n; i++) {
@@ -103,53 +93,5 @@ final class IndexSort {
       nextOrder = swapOrder;
     }
     return order;
-  }
-
-  /** Positions 0..n-1 ordered by key1, then key2, then key3 descending if given (null to skip). */
-  static int[] mergeOrder(long[] key1, long[] key2, long[] key3Descending) {
-    int n = key1.length;
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    int[] buffer = new int[n];
-    for (int width = 1; width < n; width *= 2) {
-      for (int low = 0; low < n; low += 2 * width) {
-        int mid = Math.min(low + width, n);
-        int high = Math.min(low + 2 * width, n);
-        if (mid >= high || compare(order[mid - 1], order[mid], key1, key2, key3Descending) <= 0) {
-          System.arraycopy(order, low, buffer, low, high - low);
-          continue;
-        }
-        int i = low;
-        int j = mid;
-        int k = low;
-        while (i < mid && j < high) {
-          buffer[k++] = compare(order[j], order[i], key1, key2, key3Descending) < 0 ? order[j++] : order[i++];
-        }
-        while (i < mid) {
-          buffer[k++] = order[i++];
-        }
-        while (j < high) {
-          buffer[k++] = order[j++];
-        }
-      }
-      int[] swap = order;
-      order = buffer;
-      buffer = swap;
-    }
-    return order;
-  }
-
-  private static int compare(int a, int b, long[] key1, long[] key2, long[] key3Descending) {
-    int c = Long.compare(key1[a], key1[b]);
-    if (c != 0 || key2 == null) {
-      return c;
-    }
-    c = Long.compare(key2[a], key2[b]);
-    if (c != 0 || key3Descending == null) {
-      return c;
-    }
-    return Long.compare(key3Descending[b], key3Descending[a]);
   }
 }

@@ -27,7 +27,7 @@ class SweepJsonTest {
 
   @Test
   void writesWhatJacksonsPrettyPrinterWritesWithTheTerminalSafeEscapes() throws IOException {
-    assertThat(SweepCommand.json(SweepLedger.builder().build())).isEqualTo(jackson(SweepLedger.builder().build()));
+    assertThat(SweepTables.json(SweepLedger.builder().build())).isEqualTo(jackson(SweepLedger.builder().build()));
     Random random = new Random(20261126L);
     for (int run = 0; run < 200; run++) {
       SweepLedger.Builder builder = SweepLedger.builder();
@@ -44,7 +44,7 @@ class SweepJsonTest {
         builder.addWarning("cannot read " + pick(random) + ": " + pick(random));
       }
       SweepLedger ledger = builder.build();
-      assertThat(SweepCommand.json(ledger)).as("run %d", run).isEqualTo(jackson(ledger));
+      assertThat(SweepTables.json(ledger)).as("run %d", run).isEqualTo(jackson(ledger));
     }
   }
 

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The radix orders are stable sorts by their keys: checked against a comparator sort of boxed
- * positions (stable too), and against the merge sort they replace.
+ * positions (stable too).
  */
 class IndexSortTest {
 
@@ -37,7 +37,6 @@ class IndexSortTest {
         key[i] = base + Math.floorMod(random.nextLong(), spread);
       }
       assertThat(IndexSort.order(key)).as("run %d", run).containsExactly(expected(key));
-      assertThat(IndexSort.order(key)).containsExactly(IndexSort.mergeOrder(key, null, null));
     }
   }
 
@@ -60,7 +59,6 @@ class IndexSortTest {
               .thenComparing(Comparator.<Integer>comparingLong(i -> ends[i]).reversed()))
           .mapToInt(Integer::intValue).toArray();
       assertThat(IndexSort.order(starts, depths, ends)).as("run %d", run).containsExactly(expected);
-      assertThat(IndexSort.mergeOrder(starts, depths, ends)).containsExactly(expected);
     }
   }
 

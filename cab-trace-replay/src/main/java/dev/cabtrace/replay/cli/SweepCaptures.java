@@ -1,0 +1,137 @@
+package dev.cabtrace.replay.cli;
+
+import dev.cabtrace.replay.ledger.SweepLedger;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The capture files of a sweep on disk: each PATH that is a file, and every {@code *.jsonl} entry
+ * under each directory given, walked without looking at the entries (their readers do, {@link
+ * Entry#of}); what cannot be listed becomes a warning in the ledger.
+ */
+final class SweepCaptures {
+
+  private SweepCaptures() {}
+
+  /**
+   * The files to read: each PATH that is a file, and every *.jsonl entry under each directory (what
+   * each one is, is looked at when it is read), in the order the walk lists them (ten thousand
+   * paths are not sorted up front; what depends on order is sorted after), each file once.
+   */
+  static List<Capture> of(List<String> paths, SweepLedger.Builder ledger, Set<Path> seen) {
+    // seen: the files already taken (null for one PATH, which cannot name a file twice).
+    List<Capture> files = new ArrayList<>();
+    for (int root = 0; root < paths.size(); root++) {
+      String name = paths.get(root);
+      Path path = Path.of(name);
+      if (Files.isDirectory(path)) {
+        files.addAll(unseen(under(path, root, ledger), seen));
+      } else if (Files.exists(path)) {
+        if (seen == null || seen.add(path)) {
+          files.add(new Capture(path, root, false, true));
+        }
+      } else {
+        ledger.addWarning("cannot read " + name + ": no such file or directory");
+      }
+    }
+    return files;
+  }
+
+  /** The capture files under {@code directory}, found under PATH number {@code root}. */
+  static List<Capture> under(Path directory, int root, SweepLedger.Builder ledger) {
+    List<Capture> found = new ArrayList<>();
+    walk(directory, root, found, ledger);
+    return found;
+  }
+
+  /**
+   * Lists {@code directory} and every directory under it (symbolic links to directories not
+   * followed) into {@code found}: the entries named {@code *.jsonl}, not looked at, each with
+   * whether a crash journal lies beside it. A walk of ten thousand captures costs mostly the
+   * {@code lstat} of each entry: the readers do that, sharing it out. Entries are NIO paths, which
+   * keep a name's bytes as the directory gave them, whatever the locale can decode.
+   */
+  private static void walk(Path directory, int root, List<Capture> found, SweepLedger.Builder ledger) {
+    List<Path> entries = new ArrayList<>();
+    Set<String> journals = new HashSet<>();
+    try (java.nio.file.DirectoryStream<Path> listing = Files.newDirectoryStream(directory)) {
+      for (Path entry : listing) {
+        String name = entry.getFileName().toString();
+        if (name.endsWith(".jsonl.journal")) {
+          journals.add(name);
+        } else {
+          entries.add(entry);
+        }
+      }
+    } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+      ledger.addWarning("cannot read " + directory + ": " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : " " + e.getMessage()));
+      return;
+    }
+    for (Path entry : entries) {
+      String name = entry.getFileName().toString();
+      if (name.endsWith(".jsonl")) {
+        found.add(new Capture(entry, root, !journals.contains(name + ".journal"), false));
+        continue;
+      }
+      try {
+        if (Files.readAttributes(entry, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).isDirectory()) {
+          walk(entry, root, found, ledger);
+        }
+      } catch (IOException e) {
+        ledger.addWarning("cannot read " + entry + ": " + e.getClass().getSimpleName()
+            + (e.getMessage() == null ? "" : " " + e.getMessage()));
+      }
+    }
+  }
+
+  /**
+   * A capture file to read: the PATH it was found under (its index), whether the walk saw that no
+   * crash journal lies beside it, and whether what it is was looked at (a walk's entries are not).
+   */
+  record Capture(Path file, int root, boolean noJournal, boolean looked) {}
+
+  /** What a walk's entry named {@code *.jsonl} is. */
+  enum Entry {
+    /** A regular file or a symbolic link to one: a capture to read. */
+    CAPTURE,
+    /** A directory, to walk. */
+    DIRECTORY,
+    /** A pipe, a device or a link to something else, left alone: opening a pipe would wait for a writer. */
+    OTHER;
+
+    static Entry of(Path entry) throws IOException {
+      // java.io's stat, which follows links, is one native call and little code, run for every
+      // capture of a sweep; NIO's lstat tells the rest apart (and says why it cannot).
+      if (entry.toFile().isFile()) {
+        return CAPTURE;
+      }
+      BasicFileAttributes attributes =
+          Files.readAttributes(entry, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      if (attributes.isDirectory()) {
+        return DIRECTORY;
+      }
+      return attributes.isRegularFile() || (attributes.isSymbolicLink() && Files.isRegularFile(entry)) ? CAPTURE : OTHER;
+    }
+  }
+
+  /** The captures whose files are not in {@code seen} (null: one PATH, nothing to see twice), adding them. */
+  static List<Capture> unseen(List<Capture> captures, Set<Path> seen) {
+    if (seen == null) {
+      return captures;
+    }
+    List<Capture> unseen = new ArrayList<>();
+    for (Capture capture : captures) {
+      if (seen.add(capture.file())) {
+        unseen.add(capture);
+      }
+    }
+    return unseen;
+  }
+}
