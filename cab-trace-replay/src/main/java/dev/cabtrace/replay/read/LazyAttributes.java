@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,48 +18,65 @@ import java.util.Set;
  */
 final class LazyAttributes implements Map<String, Object> {
 
-  /** The keys decoded up front: a span's phase, its verdict, a model call's model and tokens. */
-  static final Set<String> HOT = Set.of(
-      "cab.span.kind", "cab.pass", "cab.request_hash", "cab.tui", "cab.model",
-      "gen_ai.operation.name", "gen_ai.provider.name", "gen_ai.system",
-      "gen_ai.request.model", "gen_ai.response.model", "gen_ai.response.finish_reasons",
-      "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens",
-      "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens",
+  /**
+   * The keys decoded up front: a span's phase, its verdict, a model call's model and tokens; in the
+   * order their lookups are tried, the most asked and the most common in a file first.
+   */
+  private static final List<String> HOT_ORDER = List.of(
+      "cab.span.kind", "gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens", "gen_ai.operation.name",
+      "gen_ai.request.model", "gen_ai.response.finish_reasons", "cab.pass", "cab.request_hash",
+      "gen_ai.response.model", "gen_ai.provider.name", "gen_ai.system", "cab.tui", "cab.model",
+      "gen_ai.usage.prompt_tokens", "gen_ai.usage.completion_tokens",
       "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens",
       "gen_ai.usage.reasoning.output_tokens");
 
-  // Each hot key's bit: a key that is not among a span's hot ones is known absent at once. A key
-  // that is not one of HOT_KEYS' own strings is looked up in an open-addressed table by its hash.
-  private static final String[] HOT_TABLE = new String[64];
-  private static final int[] HOT_BIT = new int[64];
-  private static final int[] HOT_HASH = new int[64];
+  /** The keys decoded up front: a span's phase, its verdict, a model call's model and tokens. */
+  static final Set<String> HOT = Set.copyOf(HOT_ORDER);
 
   /** The hot keys in a fixed order: a key's position is its bit. */
-  static final String[] HOT_KEYS = HOT.toArray(new String[0]);
+  static final String[] HOT_KEYS = HOT_ORDER.toArray(new String[0]);
+
+  // Each hot key's bit, found in open-addressed tables: first by identity (code names hot keys by
+  // literals, the very strings of HOT_KEYS, and an identity hash is one header load where a
+  // model call's reading asks for nine keys), then by the key's text.
+  private static final int TABLE = 64;
+  private static final String[] BY_IDENTITY = new String[TABLE];
+  private static final int[] BY_IDENTITY_BIT = new int[TABLE];
+  private static final String[] BY_TEXT = new String[TABLE];
+  private static final int[] BY_TEXT_HASH = new int[TABLE];
+  private static final int[] BY_TEXT_BIT = new int[TABLE];
 
   static {
     if (HOT_KEYS.length > 31) {
       throw new IllegalStateException("a hot key is a bit of an int: at most 31 of them");
     }
-    int bit = 0;
-    for (String key : HOT_KEYS) {
-      int slot = key.hashCode() & (HOT_TABLE.length - 1);
-      while (HOT_TABLE[slot] != null) {
-        slot = (slot + 1) & (HOT_TABLE.length - 1);
+    for (int bit = 0; bit < HOT_KEYS.length; bit++) {
+      String key = HOT_KEYS[bit];
+      int slot = System.identityHashCode(key) & (TABLE - 1);
+      while (BY_IDENTITY[slot] != null) {
+        slot = (slot + 1) & (TABLE - 1);
       }
-      HOT_TABLE[slot] = key;
-      HOT_HASH[slot] = key.hashCode();
-      HOT_BIT[slot] = bit++;
+      BY_IDENTITY[slot] = key;
+      BY_IDENTITY_BIT[slot] = bit;
+      slot = key.hashCode() & (TABLE - 1);
+      while (BY_TEXT[slot] != null) {
+        slot = (slot + 1) & (TABLE - 1);
+      }
+      BY_TEXT[slot] = key;
+      BY_TEXT_HASH[slot] = key.hashCode();
+      BY_TEXT_BIT[slot] = bit;
     }
   }
 
   /** The bit of a hot key, or -1 for any other. */
   private static int hotBit(Object key) {
-    // Code names hot keys by literals, the very strings of HOT_KEYS: found by identity, with no
-    // hash (a lookup's compiled code stays small where a model call reads nine of them).
-    for (int bit = 0; bit < HOT_KEYS.length; bit++) {
-      if (HOT_KEYS[bit] == key) {
-        return bit;
+    for (int slot = System.identityHashCode(key) & (TABLE - 1); ; slot = (slot + 1) & (TABLE - 1)) {
+      String hot = BY_IDENTITY[slot];
+      if (hot == null) {
+        break;
+      }
+      if (hot == key) {
+        return BY_IDENTITY_BIT[slot];
       }
     }
     if (!(key instanceof String)) {
@@ -66,13 +84,13 @@ final class LazyAttributes implements Map<String, Object> {
     }
     String text = (String) key;
     int hash = text.hashCode();
-    for (int slot = hash & (HOT_TABLE.length - 1); ; slot = (slot + 1) & (HOT_TABLE.length - 1)) {
-      String hot = HOT_TABLE[slot];
+    for (int slot = hash & (TABLE - 1); ; slot = (slot + 1) & (TABLE - 1)) {
+      String hot = BY_TEXT[slot];
       if (hot == null) {
         return -1;
       }
-      if (HOT_HASH[slot] == hash && hot.equals(text)) {
-        return HOT_BIT[slot];
+      if (BY_TEXT_HASH[slot] == hash && hot.equals(text)) {
+        return BY_TEXT_BIT[slot];
       }
     }
   }

@@ -84,49 +84,50 @@ final class OtlpSpanReader extends JsonWalker {
   }
 
   private int spanMember(int name, int nameEnd, int value) {
+    long word = BytePattern.word(b, name, nameEnd);
     switch (nameEnd - name) {
       case 4:
-        if (NAME.is(b, name, nameEnd)) {
+        if (NAME.is(word, b, name, nameEnd)) {
           return name(value, span);
         }
-        if (KIND.is(b, name, nameEnd)) {
+        if (KIND.is(word, b, name, nameEnd)) {
           return kind(value, span);
         }
         break;
       case 6:
-        if (SPAN_ID.is(b, name, nameEnd)) {
+        if (SPAN_ID.is(word, b, name, nameEnd)) {
           return spanId(value, span, false);
         }
-        if (EVENTS.is(b, name, nameEnd)) {
+        if (EVENTS.is(word, b, name, nameEnd)) {
           // A repeated member is Jackson's to judge, here and below.
           sawEvents = !sawEvents;
           return sawEvents ? events(value, span) : FAIL;
         }
-        if (STATUS.is(b, name, nameEnd)) {
+        if (STATUS.is(word, b, name, nameEnd)) {
           sawStatus = !sawStatus;
           return sawStatus ? status(value) : FAIL;
         }
         break;
       case 7:
-        if (TRACE_ID.is(b, name, nameEnd)) {
+        if (TRACE_ID.is(word, b, name, nameEnd)) {
           return traceId(value, span);
         }
         break;
       case 10:
-        if (ATTRIBUTES.is(b, name, nameEnd)) {
+        if (ATTRIBUTES.is(word, b, name, nameEnd)) {
           sawAttributes = !sawAttributes;
           return sawAttributes ? attributes(value, span) : FAIL;
         }
         break;
       case 12:
-        if (PARENT_SPAN_ID.is(b, name, nameEnd)) {
+        if (PARENT_SPAN_ID.is(word, b, name, nameEnd)) {
           return spanId(value, span, true);
         }
         break;
       case 15:
       case 17:
         boolean start = JsonBytes.equalsAscii(b, name, nameEnd, START);
-        if (start || END.is(b, name, nameEnd)) {
+        if (start || END.is(word, b, name, nameEnd)) {
           long nanos = JsonBytes.smallUnsigned(b, value, end, next);
           if (nanos < 0) {
             return FAIL;

@@ -168,6 +168,13 @@ class TraceReaderTest {
     assertThat(attributes.get(new String("gen_ai.usage.input_tokens".toCharArray()))).isEqualTo(1200L);
     assertThat(attributes.containsKey(new String("gen_ai.usage.output_tokens".toCharArray()))).isFalse();
     assertThat(attributes.containsKey("workdir")).isTrue();
+    // Every hot key, found by identity and by text; a null key or another type is absent, as in a HashMap.
+    for (String hot : LazyAttributes.HOT_KEYS) {
+      assertThat(attributes.containsKey(hot)).as(hot).isEqualTo(expected.containsKey(hot));
+      assertThat(attributes.containsKey(new String(hot.toCharArray()))).as(hot).isEqualTo(expected.containsKey(hot));
+    }
+    assertThat(attributes.containsKey(null)).isFalse();
+    assertThat(attributes.get(42)).isNull();
     assertThat(attributes.isEmpty()).isFalse();
     assertThat(attributes.toString()).contains("workdir=/tmp/w").contains("cab.pass=true");
     assertThatThrownBy(() -> attributes.put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
