@@ -34,7 +34,7 @@ final class SweepCaptures {
         files.addAll(unseen(under(path, root, ledger), seen));
       } else if (Files.exists(path)) {
         if (seen == null || seen.add(path)) {
-          files.add(new Capture(path, root, false, true));
+          files.add(new Capture(path, root));
         }
       } else {
         ledger.addWarning("cannot read " + name + ": no such file or directory");
@@ -54,10 +54,46 @@ final class SweepCaptures {
    * Lists {@code directory} and every directory under it (symbolic links to directories not
    * followed) into {@code found}: the entries named {@code *.jsonl}, not looked at, each with
    * whether a crash journal lies beside it. A walk of ten thousand captures costs mostly the
-   * {@code lstat} of each entry: the readers do that, sharing it out. Entries are NIO paths, which
-   * keep a name's bytes as the directory gave them, whatever the locale can decode.
+   * {@code lstat} of each entry: the readers do that, sharing it out, and make each entry's path.
    */
   private static void walk(Path directory, int root, List<Capture> found, SweepLedger.Builder ledger) {
+    // java.io lists names six times faster than NIO, which makes a path of each; but it decodes
+    // the names, which a name the locale cannot decode does not survive: a directory with a name
+    // that is not ASCII (the same bytes in every locale's encoding) is listed by NIO, whose paths
+    // keep a name's bytes.
+    String[] names = directory.toFile().list();
+    if (names == null || !ascii(names)) {
+      walkPaths(directory, root, found, ledger);
+      return;
+    }
+    Set<String> journals = new HashSet<>();
+    for (String name : names) {
+      if (name.endsWith(".jsonl.journal")) {
+        journals.add(name);
+      }
+    }
+    for (String name : names) {
+      if (name.endsWith(".jsonl")) {
+        found.add(new Capture(directory, name, root, journals.isEmpty() || !journals.contains(name + ".journal"), false));
+      } else if (!name.endsWith(".jsonl.journal")) {
+        walkIfDirectory(directory.resolve(name), root, found, ledger);
+      }
+    }
+  }
+
+  private static boolean ascii(String[] names) {
+    for (String name : names) {
+      for (int k = 0; k < name.length(); k++) {
+        if (name.charAt(k) >= 0x80) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** As {@link #walk}, with NIO's paths. */
+  private static void walkPaths(Path directory, int root, List<Capture> found, SweepLedger.Builder ledger) {
     List<Path> entries = new ArrayList<>();
     Set<String> journals = new HashSet<>();
     try (java.nio.file.DirectoryStream<Path> listing = Files.newDirectoryStream(directory)) {
@@ -77,25 +113,41 @@ final class SweepCaptures {
     for (Path entry : entries) {
       String name = entry.getFileName().toString();
       if (name.endsWith(".jsonl")) {
-        found.add(new Capture(entry, root, !journals.contains(name + ".journal"), false));
-        continue;
-      }
-      try {
-        if (Files.readAttributes(entry, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).isDirectory()) {
-          walk(entry, root, found, ledger);
-        }
-      } catch (IOException e) {
-        ledger.addWarning("cannot read " + entry + ": " + e.getClass().getSimpleName()
-            + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        found.add(new Capture(entry, null, root, !journals.contains(name + ".journal"), false));
+      } else {
+        walkIfDirectory(entry, root, found, ledger);
       }
     }
   }
 
+  private static void walkIfDirectory(Path entry, int root, List<Capture> found, SweepLedger.Builder ledger) {
+    try {
+      if (Files.readAttributes(entry, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).isDirectory()) {
+        walk(entry, root, found, ledger);
+      }
+    } catch (IOException e) {
+      ledger.addWarning("cannot read " + entry + ": " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : " " + e.getMessage()));
+    }
+  }
+
   /**
-   * A capture file to read: the PATH it was found under (its index), whether the walk saw that no
-   * crash journal lies beside it, and whether what it is was looked at (a walk's entries are not).
+   * A capture file to read: {@code base}, or the entry {@code name} of the directory {@code base}
+   * (its path made by the thread that reads it); the PATH it was found under (its index), whether
+   * the walk saw that no crash journal lies beside it, and whether what it is was looked at (a
+   * walk's entries are not).
    */
-  record Capture(Path file, int root, boolean noJournal, boolean looked) {}
+  record Capture(Path base, String name, int root, boolean noJournal, boolean looked) {
+
+    Capture(Path file, int root) {
+      this(file, null, root, false, true);
+    }
+
+    /** The file's path. */
+    Path file() {
+      return name == null ? base : base.resolve(name);
+    }
+  }
 
   /** What a walk's entry named {@code *.jsonl} is. */
   enum Entry {

@@ -38,9 +38,12 @@ final class RecentHotSets {
 
   /** The slot that holds the set, put there if it was not. */
   private int slot(Object[] byBit, int present) {
+    // Multiplied by an odd constant with its high bits set, not 31: with 31, token counts differing
+    // by one and by 31 collide (a model call's set), and a rare equal hash of unequal sets costs
+    // the compiled scanner a recompilation, its code having never seen one.
     int hash = present;
     for (int left = present; left != 0; left &= left - 1) {
-      hash = 31 * hash + byBit[Integer.numberOfTrailingZeros(left)].hashCode();
+      hash = (hash + byBit[Integer.numberOfTrailingZeros(left)].hashCode()) * 0x9E3779B9;
     }
     int slot = (hash ^ (hash >>> 16)) & (SLOTS - 1);
     // The hash first: a set seen long ago is far away in memory, and most model calls' sets are new.

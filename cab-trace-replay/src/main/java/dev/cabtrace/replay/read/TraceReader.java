@@ -132,13 +132,16 @@ public final class TraceReader {
     // A plain FileInputStream: no stat before the open (a directory fails the open), and none of a
     // FileChannel's per-read bookkeeping: a sweep opens thousands of small files.
     java.io.File path = file.toFile();
-    InputStream in;
+    InputStream opened;
     try {
-      in = new java.io.FileInputStream(path);
+      opened = new java.io.FileInputStream(path);
     } catch (java.io.FileNotFoundException e) {
-      throw new TraceReadException("cannot read " + source + ": " + whyNotOpened(file, e));
+      opened = openByNio(file);
+      if (opened == null) {
+        throw new TraceReadException("cannot read " + source + ": " + whyNotOpened(file, e));
+      }
     }
-    try (in) {
+    try (InputStream in = opened) {
       // No stat for the size either: the thread's block, kept from file to file, takes any file.
       FileSlices slices = hotOnly ? null : new FileSlices(file);
       readInto(in, source, builder, hotOnly, slices, TraceLoader.BLOCK_BYTES);
@@ -150,6 +153,19 @@ public final class TraceReader {
       throw e;
     } catch (IOException e) {
       throw new TraceReadException("cannot read " + source + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * {@code file} opened by NIO when it is a regular file, else null. java.io opens a file by its
+   * path's decoded name, which for a name the locale cannot decode is not the file's; NIO's path
+   * keeps the name's bytes.
+   */
+  private static InputStream openByNio(Path file) {
+    try {
+      return Files.isRegularFile(file) ? Files.newInputStream(file) : null;
+    } catch (IOException e) {
+      return null;
     }
   }
 

@@ -312,6 +312,27 @@ class SweepCliTest {
     assertThat(ledger.get("warnings")).isEmpty();
   }
 
+  @Test
+  void sweepReadsCapturesWhoseNamesAreNotAsciiOrNotEvenUtf8() throws IOException, InterruptedException {
+    Path seed = copy("seed-cell.otlp.jsonl");
+    Path sweep = Files.createDirectories(dir.resolve("names"));
+    Files.copy(seed, sweep.resolve("plain.jsonl"));
+    Files.copy(seed, sweep.resolve("c\u00e9lula.jsonl"));
+    Path under = Files.createDirectories(sweep.resolve("\u00fcnter"));
+    Files.copy(seed, under.resolve("cell.jsonl"));
+    // A name whose bytes are not UTF-8: java.io would decode it to a name that is not the file's.
+    Process copy = new ProcessBuilder("sh", "-c", "cp \"$1\" \"$2/$(printf '\\377\\376')-cell.jsonl\"", "sh",
+        seed.toString(), sweep.toString()).start();
+    assertThat(copy.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && copy.exitValue() == 0).isTrue();
+
+    Result result = run("sweep", sweep.toString(), "--json");
+
+    assertThat(result.exit()).as(result.err()).isZero();
+    JsonNode ledger = new ObjectMapper().readTree(result.out());
+    assertThat(ledger.get("cells").asLong()).as(result.out()).isEqualTo(4);
+    assertThat(ledger.get("warnings")).as(result.out()).isEmpty();
+  }
+
   // ---------------------------------------------------------------- sweep --from a backend
 
   private static final String SWEEP = "expansion-20260616";
