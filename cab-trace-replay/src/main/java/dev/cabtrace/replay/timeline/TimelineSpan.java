@@ -26,8 +26,8 @@ public final class TimelineSpan {
     }
   }
 
-  private final long traceIdHigh;
-  private final long traceIdLow;
+  // The trace, resource and scope, shared with the other spans of the cell.
+  private final SpanOrigin origin;
   private final long spanId;
   private final long parentSpanId;
   private final String name;
@@ -37,8 +37,6 @@ public final class TimelineSpan {
   private final String statusMessage;
   private final Map<String, Object> attributes;
   private final List<SpanEvent> events;
-  private final Map<String, Object> resource;
-  private final String scope;
   // The kind's ordinal + 1 (0: none), the status's ordinal, unfinished, model call and ended
   // before start, in one int: a span is 8 bytes smaller than with a field each.
   private final int flags;
@@ -52,8 +50,7 @@ public final class TimelineSpan {
   ModelCall modelCallRecord;
 
   private TimelineSpan(Builder builder) {
-    this.traceIdHigh = builder.traceIdHigh;
-    this.traceIdLow = builder.traceIdLow;
+    this.origin = builder.origin();
     this.spanId = builder.spanId;
     this.parentSpanId = builder.parentSpanId;
     this.name = builder.name;
@@ -65,8 +62,6 @@ public final class TimelineSpan {
         ? CompactAttributes.of(builder.allAttributes(), builder.attributeLength + 2 * builder.mapSize())
         : builder.attributeMap;
     this.events = builder.events == null ? List.of() : List.copyOf(builder.events);
-    this.resource = builder.resource == null ? Map.of() : builder.resource;
-    this.scope = builder.scope;
     CabSpanKind kind = kindOf(this.attributes);
     boolean modelCall = kind == CabSpanKind.MODEL_CALL
         || attributes.containsKey("gen_ai.usage.input_tokens")
@@ -112,7 +107,7 @@ public final class TimelineSpan {
 
   /** The trace id, 32 lowercase hex digits. */
   public String traceId() {
-    return Ids.hex(traceIdHigh) + Ids.hex(traceIdLow);
+    return Ids.hex(origin.traceIdHigh()) + Ids.hex(origin.traceIdLow());
   }
 
   /** The span id, 16 lowercase hex digits. */
@@ -191,12 +186,12 @@ public final class TimelineSpan {
 
   /** The attributes of the resource that recorded it (the cell's identity). */
   public Map<String, Object> resource() {
-    return resource;
+    return origin.resource();
   }
 
   /** The name of the instrumentation scope that recorded it, or the empty string. */
   public String scope() {
-    return scope;
+    return origin.scope();
   }
 
   /** Whether the span never ended: the process died (read from a crash journal). */
@@ -219,12 +214,17 @@ public final class TimelineSpan {
     return depth;
   }
 
+  /** The trace, resource and scope, shared with the spans built before it that have the same. */
+  SpanOrigin origin() {
+    return origin;
+  }
+
   long traceIdHigh() {
-    return traceIdHigh;
+    return origin.traceIdHigh();
   }
 
   long traceIdLow() {
-    return traceIdLow;
+    return origin.traceIdLow();
   }
 
   long spanIdBits() {
@@ -261,6 +261,8 @@ public final class TimelineSpan {
     private Map<String, Object> resource;
     private String scope = "";
     private boolean unfinished;
+    // The origin of the span built last, kept across clear(): the next one is likely the same.
+    private SpanOrigin lastOrigin;
 
     private Builder() {}
 
@@ -385,6 +387,11 @@ public final class TimelineSpan {
     public Builder setResource(Map<String, Object> resource) {
       this.resource = resource;
       return this;
+    }
+
+    private SpanOrigin origin() {
+      lastOrigin = SpanOrigin.of(lastOrigin, traceIdHigh, traceIdLow, resource == null ? Map.of() : resource, scope);
+      return lastOrigin;
     }
 
     /** The instrumentation scope's name. */
