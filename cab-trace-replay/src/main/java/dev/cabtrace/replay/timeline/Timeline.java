@@ -23,8 +23,10 @@ public final class Timeline {
   private final long duration;
   private final long[] starts;
   private final ActiveSpanIndex activeIndex;
+  // Spans by end (stable): their positions, and the views of them; ends are in start order.
+  private final long[] ends;
+  private final int[] endOrder;
   private final List<TimelineSpan> byEnd;
-  private final long[] endsSorted;
   private final long[] zeroLengthStarts;
   private final List<ModelCall> modelCalls;
   private final long[] modelCallEnds;
@@ -54,18 +56,15 @@ public final class Timeline {
     this.duration = n == 0 ? 0 : last - first;
     this.activeIndex = new ActiveSpanIndex(starts, ends);
 
-    int[] order = IndexSort.order(ends);
-    List<TimelineSpan> sortedByEnd = new ArrayList<>(n);
-    endsSorted = new long[n];
+    this.ends = ends;
+    this.endOrder = IndexSort.order(ends);
     int zeroLength = 0;
     for (int i = 0; i < n; i++) {
-      sortedByEnd.add(spans.get(order[i]));
-      endsSorted[i] = ends[order[i]];
       if (ends[i] == starts[i]) {
         zeroLength++;
       }
     }
-    this.byEnd = Collections.unmodifiableList(sortedByEnd);
+    this.byEnd = new Reordered(this.spans, endOrder);
     zeroLengthStarts = new long[zeroLength];
     for (int i = 0, z = 0; i < n; i++) {
       if (ends[i] == starts[i]) {
@@ -290,7 +289,7 @@ public final class Timeline {
         return activePositions.size();
       }
     };
-    int ended = ActiveSpanIndex.upperBound(endsSorted, t);
+    int ended = endsUpTo(t, true);
     int endedZeroLengthNow =
         ActiveSpanIndex.upperBound(zeroLengthStarts, t) - ActiveSpanIndex.lowerBound(zeroLengthStarts, t);
     List<TimelineSpan> finished = finishedView(ended, t, endedZeroLengthNow);
@@ -308,13 +307,50 @@ public final class Timeline {
         new TerminalOutput(output.subList(0, chunks)));
   }
 
+  /** A list's elements in the order of their positions in {@code order}. */
+  private static final class Reordered extends AbstractList<TimelineSpan> implements java.util.RandomAccess {
+    private final List<TimelineSpan> list;
+    private final int[] order;
+
+    Reordered(List<TimelineSpan> list, int[] order) {
+      this.list = list;
+      this.order = order;
+    }
+
+    @Override
+    public TimelineSpan get(int i) {
+      return list.get(order[i]);
+    }
+
+    @Override
+    public int size() {
+      return order.length;
+    }
+  }
+
+  /** The number of spans ending at or before {@code t} ({@code atT}), or before it. */
+  private int endsUpTo(long t, boolean atT) {
+    int low = 0;
+    int high = endOrder.length;
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      long end = ends[endOrder[mid]];
+      if (end < t || (atT && end == t)) {
+        low = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    return low;
+  }
+
   private List<TimelineSpan> finishedView(int ended, long t, int zeroLengthAtT) {
     if (zeroLengthAtT == 0) {
       return byEnd.subList(0, ended);
     }
     // A zero-length span at t is active, not finished. Spans ending exactly at t sit at the end
     // of the ended range: only that short tail needs filtering.
-    int endingBefore = ActiveSpanIndex.lowerBound(endsSorted, t);
+    int endingBefore = endsUpTo(t, false);
     List<TimelineSpan> tail = new ArrayList<>();
     for (int i = endingBefore; i < ended; i++) {
       TimelineSpan span = byEnd.get(i);

@@ -125,4 +125,61 @@ class ReplayCursorTest {
     assertThat(aider.frame(aider.durationNanos()).tokens().input()).isEqualTo(11254);
     assertThat(aider.frame(aider.durationNanos()).modelCalls()).hasSize(2);
   }
+
+  @Test
+  void everyFrameSumsTheTokensAndListsTheSpansEndedByThen() {
+    java.util.Random random = new java.util.Random(11);
+    for (int trace = 0; trace < 20; trace++) {
+      TimelineBuilder builder = new TimelineBuilder("random");
+      List<long[]> calls = new java.util.ArrayList<>(); // end, input, output, cache read, reasoning, unknown
+      List<long[]> spans = new java.util.ArrayList<>(); // start, end
+      boolean withCache = random.nextBoolean();
+      for (int i = 0; i < 60; i++) {
+        long start = random.nextInt(50);
+        long end = start + random.nextInt(4) * random.nextInt(20); // zero-length ones too
+        TimelineSpan.Builder span = TimelineSpan.builder().setTraceId(1, 1).setSpanId(i + 1).setName("s" + i)
+            .setStartEpochNanos(start).setEndEpochNanos(end);
+        spans.add(new long[] {start, end});
+        if (random.nextBoolean()) {
+          span.putAttribute("cab.span.kind", "model_call");
+          long[] call = {end, 0, 0, 0, 0, 0};
+          if (random.nextInt(5) > 0) {
+            call[1] = random.nextInt(1000);
+            call[2] = random.nextInt(100);
+            span.putAttribute("gen_ai.usage.input_tokens", call[1]).putAttribute("gen_ai.usage.output_tokens", call[2]);
+          } else {
+            call[5] = 1;
+          }
+          if (withCache && random.nextBoolean()) {
+            call[3] = random.nextInt(500);
+            call[4] = random.nextInt(50);
+            span.putAttribute("gen_ai.usage.cache_read.input_tokens", call[3])
+                .putAttribute("gen_ai.usage.reasoning.output_tokens", call[4]);
+          }
+          calls.add(call);
+        }
+        builder.add(span, 0);
+      }
+      Timeline timeline = builder.build();
+      for (long moment = timeline.t0EpochNanos() - 1; moment <= timeline.t0EpochNanos() + 80; moment++) {
+        long t = moment;
+        long[] expected = new long[6];
+        for (long[] call : calls) {
+          if (call[0] <= t) {
+            for (int k = 1; k < 6; k++) {
+              expected[k] += call[k];
+            }
+            expected[0]++;
+          }
+        }
+        Frame frame = timeline.frame(t - timeline.t0EpochNanos());
+        assertThat(frame.tokens()).as("trace %d at %d", trace, t)
+            .isEqualTo(new TokenTotals(expected[1], expected[2], expected[3], expected[4], expected[0], expected[5]));
+        long finished = spans.stream().filter(span -> span[1] <= t && !(span[1] == span[0] && span[0] == t)).count();
+        assertThat(frame.finished()).as("trace %d at %d", trace, t).hasSize((int) finished)
+            .allMatch(span -> span.endEpochNanos() <= t);
+        assertThat(frame.finished()).isSortedAccordingTo(java.util.Comparator.comparingLong(TimelineSpan::endEpochNanos));
+      }
+    }
+  }
 }
