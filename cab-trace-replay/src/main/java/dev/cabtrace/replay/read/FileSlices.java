@@ -20,15 +20,23 @@ final class FileSlices {
   private static final int WINDOW = 1 << 20;
 
   private final Path file;
+  private final LazyAttributes.Decoder decoder;
   private final Channel channel;
   private byte[] window = new byte[0];
   private long windowStart = -1;
   private int windowLength;
 
-  FileSlices(Path file) {
+  /** The slices of {@code file}, whose attributes {@code decoder} decodes. */
+  FileSlices(Path file, LazyAttributes.Decoder decoder) {
     this.file = file;
+    this.decoder = decoder;
     this.channel = new Channel(file);
     CLEANER.register(this, channel);
+  }
+
+  /** The decoder of the attributes in this file, with the limits of the reader that read it. */
+  LazyAttributes.Decoder decoder() {
+    return decoder;
   }
 
   /** What is made of a slice's bytes where they lie, in the window. */

@@ -126,8 +126,8 @@ final class HotAttributeReader extends JsonWalker {
   }
 
   /** The hot attributes of the list read last, as all of a span's attributes (a ledger's stream). */
-  LazyAttributes onlyHot(LazyAttributes.Decoder decoder) {
-    return recent.onlyHot(hot, hotBits, decoder);
+  LazyAttributes onlyHot() {
+    return recent.onlyHot(hot, hotBits);
   }
 
   private final Element attributeElement = this::attributeElement;

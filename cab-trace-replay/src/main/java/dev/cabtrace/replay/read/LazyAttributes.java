@@ -3,6 +3,7 @@ package dev.cabtrace.replay.read;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -95,14 +96,18 @@ final class LazyAttributes implements Map<String, Object> {
     }
   }
 
+  // Attributes kept as bytes (a load from a stream) are decoded by this one decoder: they were
+  // checked against their reader's limits when read, and a line's bytes bound every string in it.
+  private static final Decoder BYTES = new Decoder(Integer.MAX_VALUE);
+  // A slice of the file: its position (up to 2^40) above its length (below 2^24).
+  private static final int LENGTH_BITS = 24;
+
   // The JSON array's bytes (byte[]), the file they are in (FileSlices), or null when only the hot
-  // attributes are kept (a ledger's stream).
+  // attributes are kept (a ledger's stream). 32 bytes a span: a million spans keep one each.
   private final Object source;
   private final Object[] hot;
   private final int hotBits;
-  private final Decoder decoder;
-  private final long position;
-  private final int length;
+  private final long slice;
 
   /**
    * @param json the attributes' JSON array, already checked to be well-formed; null when only the
@@ -111,27 +116,33 @@ final class LazyAttributes implements Map<String, Object> {
    *     earlier one
    * @param hotBits which hot keys those are: bit i for {@code HOT_KEYS[i]}
    */
-  LazyAttributes(byte[] json, Object[] hot, int hotBits, Decoder decoder) {
+  LazyAttributes(byte[] json, Object[] hot, int hotBits) {
     this.source = json;
     this.hot = hot;
     this.hotBits = hotBits;
-    this.decoder = decoder;
-    this.position = 0;
-    this.length = 0;
+    this.slice = 0;
   }
 
-  /**
-   * Attributes left in the trace file: the {@code length} bytes at {@code position}, read again
-   * when asked for. A file changed since is noticed, not misread: the bytes must still parse and
-   * hold the hot values read the first time.
-   */
-  LazyAttributes(FileSlices file, long position, int length, Object[] hot, int hotBits, Decoder decoder) {
+  private LazyAttributes(FileSlices file, long position, int length, Object[] hot, int hotBits) {
     this.source = file;
     this.hot = hot;
     this.hotBits = hotBits;
-    this.decoder = decoder;
-    this.position = position;
-    this.length = length;
+    this.slice = position << LENGTH_BITS | length;
+  }
+
+  /**
+   * The attributes whose JSON array is {@code b[from, to)}, found at {@code position} of {@code
+   * file}: left in the file, read again when asked for (a file changed since is noticed, not
+   * misread: the bytes must still parse and hold the hot values read the first time); kept as
+   * bytes when the slice is too long or too far into the file to note in one long.
+   */
+  static LazyAttributes inFile(FileSlices file, long position, byte[] b, int from, int to, Object[] hot,
+      int hotBits) {
+    int length = to - from;
+    if (length >= 1 << LENGTH_BITS || position >= 1L << (Long.SIZE - 1 - LENGTH_BITS)) {
+      return new LazyAttributes(Arrays.copyOfRange(b, from, to), hot, hotBits);
+    }
+    return new LazyAttributes(file, position, length, hot, hotBits);
   }
 
   /** The hot values, in the order of their keys' bits. */
@@ -223,8 +234,11 @@ final class LazyAttributes implements Map<String, Object> {
 
   private Map<String, Object> decoded() {
     if (source instanceof FileSlices) {
-      Map<String, Object> decoded = ((FileSlices) source).read(position, length, (bytes, at, size) ->
-          bytes[at] == '[' && bytes[at + size - 1] == ']' ? decoder.tryDecode(bytes, at, size) : null);
+      FileSlices file = (FileSlices) source;
+      long position = slice >>> LENGTH_BITS;
+      int length = (int) (slice & ((1 << LENGTH_BITS) - 1));
+      Map<String, Object> decoded = file.read(position, length, (bytes, at, size) ->
+          bytes[at] == '[' && bytes[at + size - 1] == ']' ? file.decoder().tryDecode(bytes, at, size) : null);
       int k = 0;
       for (int bits = hotBits; decoded != null && bits != 0; bits &= bits - 1) {
         if (!hot[k++].equals(decoded.get(HOT_KEYS[Integer.numberOfTrailingZeros(bits)]))) {
@@ -245,7 +259,7 @@ final class LazyAttributes implements Map<String, Object> {
       }
       return Collections.unmodifiableMap(only);
     }
-    return decoder.decode((byte[]) source);
+    return BYTES.decode((byte[]) source);
   }
 
   /** Decodes attribute bytes with the Jackson reader, as if they had been read with the span. */

@@ -264,15 +264,15 @@ final class OtlpSpanReader extends JsonWalker {
       return FAIL;
     }
     if (context.hotOnly) {
-      span.setAttributes(hotAttributes.onlyHot(decoder));
+      span.setAttributes(hotAttributes.onlyHot());
       return after;
     }
     Object[] found = hotAttributes.sharedFound();
     if (context.file != null) {
-      span.setAttributes(new LazyAttributes(context.file, context.lineOffset + i - lineStart, after - i, found,
-          hotAttributes.foundBits(), decoder));
+      span.setAttributes(LazyAttributes.inFile(context.file, context.lineOffset + i - lineStart, b, i, after, found,
+          hotAttributes.foundBits()));
     } else {
-      span.setAttributes(new LazyAttributes(Arrays.copyOfRange(b, i, after), found, hotAttributes.foundBits(), decoder));
+      span.setAttributes(new LazyAttributes(Arrays.copyOfRange(b, i, after), found, hotAttributes.foundBits()));
     }
     return after;
   }

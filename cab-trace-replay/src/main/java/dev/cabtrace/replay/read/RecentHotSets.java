@@ -26,11 +26,11 @@ final class RecentHotSets {
   }
 
   /** The set as all of a span's attributes (a ledger's stream): the same map for an equal set seen lately. */
-  LazyAttributes onlyHot(Object[] byBit, int present, LazyAttributes.Decoder decoder) {
+  LazyAttributes onlyHot(Object[] byBit, int present) {
     int slot = slot(byBit, present);
     LazyAttributes map = maps[slot];
     if (map == null || map.hotArray() != sets[slot]) {
-      map = new LazyAttributes(null, sets[slot], present, decoder);
+      map = new LazyAttributes(null, sets[slot], present);
       maps[slot] = map;
     }
     return map;

@@ -143,7 +143,7 @@ public final class TraceReader {
     }
     try (InputStream in = opened) {
       // No stat for the size either: the thread's block, kept from file to file, takes any file.
-      FileSlices slices = hotOnly ? null : new FileSlices(file);
+      FileSlices slices = hotOnly ? null : new FileSlices(file, loader.decoder());
       readInto(in, source, builder, hotOnly, slices, TraceLoader.BLOCK_BYTES);
     } catch (NoSuchFileException e) {
       throw new TraceReadException("cannot read " + source + ": no such file");

@@ -182,4 +182,31 @@ class TraceReaderTest {
     assertThatThrownBy(attributes::clear).isInstanceOf(UnsupportedOperationException.class);
     assertThat(timeline.spanNamed("bare").attributes()).isEmpty();
   }
+
+  @Test
+  void attributesLeftInTheFileOrKeptAsBytesWhenTheirSliceIsTooLongOrTooFarToNote() throws IOException {
+    String json = "[{\"key\":\"workdir\",\"value\":{\"stringValue\":\"/tmp/w\"}},"
+        + "{\"key\":\"gen_ai.usage.input_tokens\",\"value\":{\"intValue\":\"1200\"}}]";
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    Path file = Files.write(dir.resolve("slices.bin"), ("0123456789" + json).getBytes(StandardCharsets.UTF_8));
+    FileSlices slices = new FileSlices(file, new LazyAttributes.Decoder(1 << 20));
+    Object[] hot = {1200L};
+    int bits = 1 << List.of(LazyAttributes.HOT_KEYS).indexOf("gen_ai.usage.input_tokens");
+    Map<String, Object> expected = Map.of("workdir", "/tmp/w", "gen_ai.usage.input_tokens", 1200L);
+
+    assertThat(LazyAttributes.inFile(slices, 10, bytes, 0, bytes.length, hot, bits)).isEqualTo(expected);
+    // Past 2^39 bytes into a file, the position does not fit beside the length: the bytes are kept
+    // (this file has no such position: what it holds there would not be read).
+    assertThat(LazyAttributes.inFile(slices, 1L << 39, bytes, 0, bytes.length, hot, bits)).isEqualTo(expected);
+    // Just below, it is noted, and read from there: where this file holds nothing.
+    LazyAttributes noted = LazyAttributes.inFile(slices, (1L << 39) - 1, bytes, 0, bytes.length, hot, bits);
+    assertThat(noted.get("gen_ai.usage.input_tokens")).isEqualTo(1200L);
+    assertThatThrownBy(() -> noted.get("workdir")).isInstanceOf(java.io.UncheckedIOException.class);
+
+    // An array of 16 MiB or more: kept as bytes too.
+    String huge = "x".repeat(1 << 24);
+    byte[] big = ("[{\"key\":\"big\",\"value\":{\"stringValue\":\"" + huge + "\"}}]").getBytes(StandardCharsets.UTF_8);
+    LazyAttributes kept = LazyAttributes.inFile(slices, 10, big, 0, big.length, new Object[0], 0);
+    assertThat(kept.get("big")).isEqualTo(huge);
+  }
 }
