@@ -59,11 +59,29 @@ final class RecentHotSets {
   private static boolean sameValues(Object[] cached, Object[] byBit, int present) {
     int k = 0;
     for (int left = present; left != 0; left &= left - 1) {
-      if (!cached[k++].equals(byBit[Integer.numberOfTrailingZeros(left)])) {
+      if (!same(cached[k++], byBit[Integer.numberOfTrailingZeros(left)])) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Whether two hot values are equal: the same instance (shared strings and counts), or counts
+   * and strings compared as what they are. One {@code equals} call for values of every type would
+   * see a third type late in a load and send the compiled reader back to the interpreter.
+   */
+  private static boolean same(Object a, Object b) {
+    if (a == b) {
+      return true;
+    }
+    if (a instanceof Long) {
+      return b instanceof Long && ((Long) a).longValue() == ((Long) b).longValue();
+    }
+    if (a instanceof String) {
+      return ((String) a).equals(b);
+    }
+    return a.equals(b);
   }
 
   private static Object[] compact(Object[] byBit, int present) {
