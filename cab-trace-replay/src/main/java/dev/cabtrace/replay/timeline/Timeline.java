@@ -54,17 +54,16 @@ public final class Timeline {
     }
     this.t0 = n == 0 ? 0 : first;
     this.duration = n == 0 ? 0 : last - first;
-    this.activeIndex = new ActiveSpanIndex(starts, ends);
-
+    // Over many spans, the index of running spans and the end order are made on another thread
+    // while this one links children and model calls: the serial tail of a load, on two cores.
+    SideTask<Indexes> indexes = SideTask.start(n, () -> Indexes.of(starts, ends));
     this.ends = ends;
-    this.endOrder = IndexSort.order(ends);
     int zeroLength = 0;
     for (int i = 0; i < n; i++) {
       if (ends[i] == starts[i]) {
         zeroLength++;
       }
     }
-    this.byEnd = new Reordered(this.spans, endOrder);
     zeroLengthStarts = new long[zeroLength];
     for (int i = 0, z = 0; i < n; i++) {
       if (ends[i] == starts[i]) {
@@ -130,6 +129,10 @@ public final class Timeline {
       callSpansByEnd.add(spans.get(index));
     }
     this.tokens = new TokenPrefixSums(callSpansByEnd);
+    Indexes made = indexes.join();
+    this.activeIndex = made.active();
+    this.endOrder = made.endOrder();
+    this.byEnd = new Reordered(this.spans, endOrder);
     // A stable sort keeps chunks of equal time in recorded order.
     chunks.sort((a, b) -> Long.compare(a.epochNanos(), b.epochNanos()));
     this.output = List.copyOf(chunks);
@@ -305,6 +308,14 @@ public final class Timeline {
         modelCalls.subList(0, calls),
         tokens.after(calls),
         new TerminalOutput(output.subList(0, chunks)));
+  }
+
+  /** The index of running spans, and the spans' positions by end (stable): made together. */
+  private record Indexes(ActiveSpanIndex active, int[] endOrder) {
+
+    static Indexes of(long[] starts, long[] ends) {
+      return new Indexes(new ActiveSpanIndex(starts, ends), IndexSort.order(ends));
+    }
   }
 
   /** A list's elements in the order of their positions in {@code order}. */

@@ -143,6 +143,19 @@ public final class TimelineBuilder {
       throw new IllegalStateException("a streaming builder keeps no spans to build a timeline of");
     }
     int n = spans.size();
+    // The times in arrays, read from the spans in the order they were made (which is the order
+    // they lie in memory), on a second thread while this one links parents: a parent's times are
+    // then looked up in an array, not a span.
+    SideTask<long[][]> times = SideTask.start(n, () -> {
+      long[] starts = new long[n];
+      long[] ends = new long[n];
+      for (int i = 0; i < n; i++) {
+        TimelineSpan span = spans.get(i);
+        starts[i] = span.startEpochNanos();
+        ends[i] = span.endEpochNanos();
+      }
+      return new long[][] {starts, ends};
+    });
     int[] parent = new int[n];
     for (int i = 0; i < n; i++) {
       TimelineSpan span = spans.get(i);
@@ -157,18 +170,14 @@ public final class TimelineBuilder {
       }
     }
     int[] depth = depths(parent);
-    // The times in arrays first, read from the spans in the order they were made (which is the
-    // order they lie in memory): a parent's times are then looked up in an array, not a span.
-    long[] starts = new long[n];
     long[] depths = new long[n];
-    long[] ends = new long[n];
     for (int i = 0; i < n; i++) {
-      TimelineSpan span = spans.get(i);
-      span.depth = depth[i];
-      starts[i] = span.startEpochNanos();
+      spans.get(i).depth = depth[i];
       depths[i] = depth[i];
-      ends[i] = span.endEpochNanos();
     }
+    long[][] read = times.join();
+    long[] starts = read[0];
+    long[] ends = read[1];
     for (int i = 0; i < n; i++) {
       int p = parent[i];
       if (p >= 0 && (starts[i] < starts[p] || ends[i] > ends[p])) {
