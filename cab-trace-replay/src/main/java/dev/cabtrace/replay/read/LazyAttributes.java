@@ -99,7 +99,7 @@ final class LazyAttributes implements Map<String, Object> {
   // Attributes kept as bytes (a load from a stream) are decoded by this one decoder: they were
   // checked against their reader's limits when read, and a line's bytes bound every string in it.
   private static final Decoder BYTES = new Decoder(Integer.MAX_VALUE);
-  // A slice of the file: its position (up to 2^40) above its length (below 2^24).
+  // A slice of the file: its position (below 2^39) above its length (below 2^24), in one long.
   private static final int LENGTH_BITS = 24;
 
   // The JSON array's bytes (byte[]), the file they are in (FileSlices), or null when only the hot
