@@ -59,8 +59,8 @@ final class SweepCaptures {
   private static void walk(Path directory, int root, List<Capture> found, SweepLedger.Builder ledger) {
     // java.io lists names six times faster than NIO, which makes a path of each; but it decodes
     // the names, which a name the locale cannot decode does not survive: a directory with a name
-    // that is not ASCII (the same bytes in every locale's encoding) is listed by NIO, whose paths
-    // keep a name's bytes.
+    // that is not plain ASCII (the same bytes in every locale's encoding) is listed by NIO, whose
+    // paths keep a name's bytes.
     String[] names = directory.toFile().list();
     if (names == null || !ascii(names)) {
       walkPaths(directory, root, found, ledger);
@@ -81,10 +81,15 @@ final class SweepCaptures {
     }
   }
 
+  /**
+   * Whether every name is ASCII, and none has a {@code ?}: a JVM whose file-name encoding is
+   * ASCII itself may decode a byte it cannot as {@code ?}, not as U+FFFD.
+   */
   private static boolean ascii(String[] names) {
     for (String name : names) {
       for (int k = 0; k < name.length(); k++) {
-        if (name.charAt(k) >= 0x80) {
+        char c = name.charAt(k);
+        if (c >= 0x80 || c == '?') {
           return false;
         }
       }

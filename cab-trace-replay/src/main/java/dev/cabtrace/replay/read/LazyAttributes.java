@@ -14,7 +14,7 @@ import java.util.Set;
  * A span's attributes kept as the OTLP JSON bytes they were read from, decoded each time they are
  * asked for, except the few every timeline and ledger reads ({@link #HOT}), decoded once when the
  * line was read. A million spans' attributes cost their bytes, not a million maps of objects; and
- * each costs 40 bytes of its own, which is why it implements {@link Map} itself (an {@code
+ * each costs 32 bytes of its own, which is why it implements {@link Map} itself (an {@code
  * AbstractMap} carries two more fields).
  */
 final class LazyAttributes implements Map<String, Object> {
@@ -96,8 +96,9 @@ final class LazyAttributes implements Map<String, Object> {
     }
   }
 
-  // Attributes kept as bytes (a load from a stream) are decoded by this one decoder: they were
-  // checked against their reader's limits when read, and a line's bytes bound every string in it.
+  // Attributes kept as bytes (a load from a stream, or a slice too long or too far into a file to
+  // note) are decoded by this one decoder: they were checked against their reader's limits when
+  // read, and a line's bytes bound every string in it.
   private static final Decoder BYTES = new Decoder(Integer.MAX_VALUE);
   // A slice of the file: its position (below 2^39) above its length (below 2^24), in one long.
   private static final int LENGTH_BITS = 24;
@@ -297,9 +298,11 @@ final class LazyAttributes implements Map<String, Object> {
       return made;
     }
 
-    // Most attribute lists are plain (strings, counts, flags): read from the bytes, not by Jackson.
-    private final ThreadLocal<HotAttributeReader> plainReaders =
-        ThreadLocal.withInitial(() -> new HotAttributeReader(new ByteStrings()));
+    // Most attribute lists are plain (strings, counts, flags): read from the bytes, not by Jackson,
+    // by readers lent out one decode at a time. A few are kept, not one per thread: a decoder lives
+    // as long as its attributes (the one of attributes kept as bytes, as long as the library).
+    private final java.util.ArrayDeque<HotAttributeReader> plainReaders = new java.util.ArrayDeque<>();
+    private static final int KEPT_READERS = 4;
 
     /** The attributes when every one is plain, as the Jackson reader reads them; else null. */
     private Map<String, Object> plain(byte[] bytes, int offset, int length) {
@@ -308,7 +311,22 @@ final class LazyAttributes implements Map<String, Object> {
       if (start >= end || bytes[start] != '[') {
         return null;
       }
-      return plainReaders.get().readAll(bytes, end, start); // immutable already
+      HotAttributeReader reader;
+      synchronized (plainReaders) {
+        reader = plainReaders.poll();
+      }
+      if (reader == null) {
+        reader = new HotAttributeReader(new ByteStrings());
+      }
+      try {
+        return reader.readAll(bytes, end, start); // immutable already
+      } finally {
+        synchronized (plainReaders) {
+          if (plainReaders.size() < KEPT_READERS) {
+            plainReaders.push(reader);
+          }
+        }
+      }
     }
 
     JsonParser parser(byte[] bytes, int offset, int length) throws IOException {

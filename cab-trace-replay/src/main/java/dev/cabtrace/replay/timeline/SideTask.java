@@ -31,7 +31,11 @@ final class SideTask<T> {
     FutureTask<T> task = new FutureTask<>(work::get);
     Thread thread = new Thread(task, "cab-trace-timeline");
     thread.setDaemon(true);
-    thread.start();
+    try {
+      thread.start();
+    } catch (OutOfMemoryError noThread) { // no thread to be had (a process limit): the work is done inline
+      return new SideTask<>(null, work);
+    }
     return new SideTask<>(task, null);
   }
 

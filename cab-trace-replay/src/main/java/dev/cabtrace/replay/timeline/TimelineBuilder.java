@@ -32,6 +32,8 @@ public final class TimelineBuilder {
   private long duplicates;
   private final Consumer<TimelineSpan> each;
   private int handedOn;
+  // The origin of the span added last: a reader that makes a builder per span makes an origin per span.
+  private SpanOrigin lastOrigin;
 
   /** A builder for a timeline read from {@code source} (a file name, a URL, ...). */
   public TimelineBuilder(String source) {
@@ -95,6 +97,8 @@ public final class TimelineBuilder {
       return true;
     }
     ids.put(span.traceIdHigh(), span.traceIdLow(), span.spanIdBits(), spans.size());
+    span.shareOrigin(lastOrigin);
+    lastOrigin = span.origin();
     spans.add(span);
     return true;
   }

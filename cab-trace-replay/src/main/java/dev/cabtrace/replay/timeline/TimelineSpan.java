@@ -26,8 +26,9 @@ public final class TimelineSpan {
     }
   }
 
-  // The trace, resource and scope, shared with the other spans of the cell.
-  private final SpanOrigin origin;
+  // The trace, resource and scope, shared with the other spans of the cell (TimelineBuilder makes
+  // a span share an equal origin, which changes no value a span answers).
+  private SpanOrigin origin;
   private final long spanId;
   private final long parentSpanId;
   private final String name;
@@ -214,9 +215,16 @@ public final class TimelineSpan {
     return depth;
   }
 
-  /** The trace, resource and scope, shared with the spans built before it that have the same. */
+  /** The trace, resource and scope, shared with the spans before it that have the same. */
   SpanOrigin origin() {
     return origin;
+  }
+
+  /** Takes {@code other} as its origin when it is the same as its own (null: none to share). */
+  void shareOrigin(SpanOrigin other) {
+    if (other != null && other != origin && origin.sameAs(other)) {
+      origin = other;
+    }
   }
 
   long traceIdHigh() {

@@ -203,10 +203,15 @@ class TraceReaderTest {
     assertThat(noted.get("gen_ai.usage.input_tokens")).isEqualTo(1200L);
     assertThatThrownBy(() -> noted.get("workdir")).isInstanceOf(java.io.UncheckedIOException.class);
 
-    // An array of 16 MiB or more: kept as bytes too.
-    String huge = "x".repeat(1 << 24);
-    byte[] big = ("[{\"key\":\"big\",\"value\":{\"stringValue\":\"" + huge + "\"}}]").getBytes(StandardCharsets.UTF_8);
-    LazyAttributes kept = LazyAttributes.inFile(slices, 10, big, 0, big.length, new Object[0], 0);
-    assertThat(kept.get("big")).isEqualTo(huge);
+    // An array of 16 MiB or more is kept as bytes too; one byte less is noted in the file (which
+    // holds no such array: asking for it fails, where the bytes kept answer).
+    String prefix = "[{\"key\":\"big\",\"value\":{\"stringValue\":\"";
+    String suffix = "\"}}]";
+    String huge = "x".repeat((1 << 24) - prefix.length() - suffix.length());
+    byte[] big = (prefix + huge + suffix).getBytes(StandardCharsets.UTF_8);
+    assertThat(big.length).isEqualTo(1 << 24);
+    assertThat(LazyAttributes.inFile(slices, 10, big, 0, big.length, new Object[0], 0).get("big")).isEqualTo(huge);
+    LazyAttributes justBelow = LazyAttributes.inFile(slices, 10, big, 0, big.length - 1, new Object[0], 0);
+    assertThatThrownBy(() -> justBelow.get("big")).isInstanceOf(RuntimeException.class);
   }
 }

@@ -31,17 +31,15 @@ class SideTaskTest {
 
   @Test
   void anInterruptWhileWaitingIsKeptNotLost() {
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    // The work ends only once the caller waits for it, after an interrupt broke its first wait.
+    Thread caller = Thread.currentThread();
     SideTask<String> task = SideTask.start(SideTask.SPANS, () -> {
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      while (caller.getState() != Thread.State.WAITING) {
+        Thread.onSpinWait();
       }
       return "done";
     });
-    Thread.currentThread().interrupt();
-    release.countDown();
+    caller.interrupt();
     assertThat(task.join()).isEqualTo("done");
     assertThat(Thread.interrupted()).isTrue(); // and cleared for the next test
   }
@@ -74,9 +72,13 @@ class SideTaskTest {
         }
       }
       Frame frame = timeline.frame(t - timeline.t0EpochNanos());
-      assertThat(frame.finished()).as("at %d", t).hasSize(finished);
-      assertThat(frame.active()).as("at %d", t).hasSize(active.size());
-      assertThat(frame.active()).allMatch(span -> span.startEpochNanos() <= t);
+      assertThat(frame.finished()).as("at %d", t).hasSize(finished)
+          .allMatch(span -> span.endEpochNanos() <= t)
+          .isSortedAccordingTo(java.util.Comparator.comparingLong(TimelineSpan::endEpochNanos));
+      assertThat(frame.active()).as("at %d", t).hasSize(active.size())
+          .allMatch(span -> span.startEpochNanos() <= t && (t < span.endEpochNanos() || span.durationNanos() == 0));
+      assertThat(frame.active().stream().map(TimelineSpan::startEpochNanos).sorted().toList())
+          .isEqualTo(active.stream().sorted().toList());
     }
   }
 }

@@ -9,9 +9,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Spans share their trace, resource and scope ({@link SpanOrigin}) with the span built before
+ * Spans share their trace, resource and scope ({@link SpanOrigin}) with the span added before
  * them when those are the same, and each still answers its own: built from one reused builder
- * and from a builder per span, with the trace, resource and scope changing at random.
+ * and from a builder per span (as the Jackson readers do), with the trace, resource and scope
+ * changing at random.
  */
 class SpanOriginTest {
 
@@ -21,6 +22,7 @@ class SpanOriginTest {
     List<Map<String, Object>> resources = List.of(Map.of("cab.tui", "aider"), Map.of("cab.tui", "opencode"), Map.of());
     String[] scopes = {"", "dev.cabtrace", "other"};
     TimelineSpan.Builder reused = TimelineSpan.builder();
+    TimelineBuilder timeline = new TimelineBuilder("origins");
     List<TimelineSpan> spans = new ArrayList<>();
     List<Object[]> expected = new ArrayList<>();
     for (int i = 0; i < 2_000; i++) {
@@ -35,7 +37,9 @@ class SpanOriginTest {
         resource = Map.of();
         scope = "";
       }
-      spans.add(builder.build());
+      TimelineSpan span = builder.build();
+      assertThat(timeline.add(span, i + 1)).isTrue();
+      spans.add(span);
       expected.add(new Object[] {Ids.hex(high) + Ids.hex(low), resource, scope});
     }
     int shared = 0;
@@ -46,10 +50,11 @@ class SpanOriginTest {
       assertThat(span.scope()).as("span %d", i).isEqualTo(expected.get(i)[2]);
       if (i > 0 && span.traceId().equals(spans.get(i - 1).traceId()) && span.resource() == spans.get(i - 1).resource()
           && span.scope().equals(spans.get(i - 1).scope())) {
-        assertThat(span.origin()).as("span %d repeats the one before", i).isSameAs(spans.get(i - 1).origin());
+        assertThat(span.origin()).as("span %d repeats the one added before", i).isSameAs(spans.get(i - 1).origin());
         shared++;
       }
     }
     assertThat(shared).as("spans that repeat the origin before them").isGreaterThan(20);
+    assertThat(timeline.build().size()).isEqualTo(spans.size());
   }
 }
