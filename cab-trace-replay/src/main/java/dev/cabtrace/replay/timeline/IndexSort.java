@@ -20,27 +20,61 @@ final class IndexSort {
 
   /**
    * Positions 0..n-1 ordered by key1, then key2, then key3 descending, equal ones in position
-   * order: three stable sorts on one key each, the least significant first.
+   * order: one stable sort by key1, then each run of equal key1 sorted by the other two (a
+   * timeline's spans rarely start at the same nanosecond, so the runs are few and short).
    */
   static int[] order(long[] key1, long[] key2, long[] key3Descending) {
-    int n = key1.length;
-    long[] keys = new long[n];
-    for (int i = 0; i < n; i++) {
-      keys[i] = ~key3Descending[i]; // reverses the order without the overflow of a minus
+    int[] order = order(key1);
+    int n = order.length;
+    for (int from = 0; from < n; ) {
+      long key = key1[order[from]];
+      int to = from + 1;
+      while (to < n && key1[order[to]] == key) {
+        to++;
+      }
+      if (to - from > 1) {
+        sortRun(order, from, to, key2, key3Descending);
+      }
+      from = to;
     }
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
+    return order;
+  }
+
+  /** Stably sorts {@code order[from, to)} by key2, then key3 descending. */
+  private static void sortRun(int[] order, int from, int to, long[] key2, long[] key3Descending) {
+    if (to - from <= 16) {
+      for (int i = from + 1; i < to; i++) {
+        int position = order[i];
+        int j = i - 1;
+        while (j >= from && after(order[j], position, key2, key3Descending)) {
+          order[j + 1] = order[j];
+          j--;
+        }
+        order[j + 1] = position;
+      }
+      return;
     }
-    order = byKey(order, keys);
-    for (int i = 0; i < n; i++) {
-      keys[i] = key2[order[i]];
+    // A long run (many spans starting together): two stable radix sorts, the least significant key first.
+    int length = to - from;
+    int[] run = java.util.Arrays.copyOfRange(order, from, to);
+    long[] keys = new long[length];
+    for (int i = 0; i < length; i++) {
+      keys[i] = ~key3Descending[run[i]]; // reverses the order without the overflow of a minus
     }
-    order = byKey(order, keys);
-    for (int i = 0; i < n; i++) {
-      keys[i] = key1[order[i]];
+    run = byKey(run, keys);
+    for (int i = 0; i < length; i++) {
+      keys[i] = key2[run[i]];
     }
-    return byKey(order, keys);
+    run = byKey(run, keys);
+    System.arraycopy(run, 0, order, from, length);
+  }
+
+  /** Whether position {@code a} sorts after position {@code b} by key2, then key3 descending. */
+  private static boolean after(int a, int b, long[] key2, long[] key3Descending) {
+    if (key2[a] != key2[b]) {
+      return key2[a] > key2[b];
+    }
+    return key3Descending[a] < key3Descending[b];
   }
 
   /**
