@@ -19,12 +19,19 @@ public final class TimelineSpan {
   private static final int UNFINISHED = 1 << 10;
   private static final int MODEL_CALL = 1 << 11;
   private static final int ENDED_BEFORE_START = 1 << 12;
+  // The OpenTelemetry span kinds, one of which nearly every span has: its position + 1 in the
+  // flags (0: another kind, kept in the span's extras).
+  private static final String[] SPAN_KINDS = {"INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER"};
+  private static final int SPAN_KIND_SHIFT = 13;
 
   static {
-    if (KINDS.length >= KIND_MASK || STATUSES.length > 4) {
+    if (KINDS.length >= KIND_MASK || STATUSES.length > 4 || SPAN_KINDS.length > 7) {
       throw new IllegalStateException("a span's kind and status no longer fit its flags");
     }
   }
+
+  /** What few spans have: another span kind, a status message, events. */
+  private record Extras(String spanKind, String statusMessage, List<SpanEvent> events) {}
 
   // The trace, resource and scope, shared with the other spans of the cell (TimelineBuilder makes
   // a span share an equal origin, which changes no value a span answers).
@@ -32,14 +39,13 @@ public final class TimelineSpan {
   private final long spanId;
   private final long parentSpanId;
   private final String name;
-  private final String spanKind;
   private final long startEpochNanos;
   private final long endEpochNanos;
-  private final String statusMessage;
   private final Map<String, Object> attributes;
-  private final List<SpanEvent> events;
-  // The kind's ordinal + 1 (0: none), the status's ordinal, unfinished, model call and ended
-  // before start, in one int: a span is 8 bytes smaller than with a field each.
+  // null when the span has none of them: a span is 8 bytes smaller than with a field each.
+  private final Extras extras;
+  // The kind's ordinal + 1 (0: none), the status's ordinal, unfinished, model call, ended before
+  // start and the OpenTelemetry span kind, in one int: a span is 8 bytes smaller than with a field each.
   private final int flags;
   // Set once the timeline is assembled.
   int index = -1;
@@ -55,14 +61,16 @@ public final class TimelineSpan {
     this.spanId = builder.spanId;
     this.parentSpanId = builder.parentSpanId;
     this.name = builder.name;
-    this.spanKind = builder.spanKind;
     this.startEpochNanos = builder.startEpochNanos;
     this.endEpochNanos = Math.max(builder.startEpochNanos, builder.endEpochNanos);
-    this.statusMessage = builder.statusMessage;
     this.attributes = builder.attributeMap == null || builder.attributeLength > 0
         ? CompactAttributes.of(builder.allAttributes(), builder.attributeLength + 2 * builder.mapSize())
         : builder.attributeMap;
-    this.events = builder.events == null ? List.of() : List.copyOf(builder.events);
+    List<SpanEvent> events = builder.events == null ? List.of() : List.copyOf(builder.events);
+    int spanKind = spanKindNumber(builder.spanKind);
+    this.extras = spanKind == 0 || !builder.statusMessage.isEmpty() || !events.isEmpty()
+        ? new Extras(spanKind == 0 ? builder.spanKind : null, builder.statusMessage, events)
+        : null;
     CabSpanKind kind = kindOf(this.attributes);
     boolean modelCall = kind == CabSpanKind.MODEL_CALL
         || attributes.containsKey("gen_ai.usage.input_tokens")
@@ -71,9 +79,20 @@ public final class TimelineSpan {
         | builder.status.ordinal() << STATUS_SHIFT
         | (builder.unfinished ? UNFINISHED : 0)
         | (modelCall ? MODEL_CALL : 0)
-        | (builder.endEpochNanos < builder.startEpochNanos ? ENDED_BEFORE_START : 0);
+        | (builder.endEpochNanos < builder.startEpochNanos ? ENDED_BEFORE_START : 0)
+        | spanKind << SPAN_KIND_SHIFT;
   }
 
+
+  /** The kind's position in SPAN_KINDS + 1, or 0 for another. */
+  private static int spanKindNumber(String spanKind) {
+    for (int k = 0; k < SPAN_KINDS.length; k++) {
+      if (SPAN_KINDS[k].equals(spanKind)) {
+        return k + 1;
+      }
+    }
+    return 0;
+  }
 
   /** Whether the recorded end came before the start (the span is shown as zero-length). */
   boolean endedBeforeStart() {
@@ -140,7 +159,8 @@ public final class TimelineSpan {
 
   /** The OpenTelemetry span kind: INTERNAL, SERVER, CLIENT, PRODUCER or CONSUMER. */
   public String spanKind() {
-    return spanKind;
+    int spanKind = flags >>> SPAN_KIND_SHIFT & 7;
+    return spanKind > 0 ? SPAN_KINDS[spanKind - 1] : extras.spanKind();
   }
 
   /** When it started, epoch nanoseconds. */
@@ -165,7 +185,7 @@ public final class TimelineSpan {
 
   /** The status message, possibly empty. */
   public String statusMessage() {
-    return statusMessage;
+    return extras == null ? "" : extras.statusMessage();
   }
 
   /**
@@ -182,7 +202,7 @@ public final class TimelineSpan {
 
   /** Its events in time order. */
   public List<SpanEvent> events() {
-    return events;
+    return extras == null ? List.of() : extras.events();
   }
 
   /** The attributes of the resource that recorded it (the cell's identity). */
