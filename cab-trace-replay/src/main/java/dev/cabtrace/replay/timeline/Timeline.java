@@ -29,7 +29,8 @@ public final class Timeline {
   private final List<TimelineSpan> byEnd;
   private final long[] zeroLengthStarts;
   private final List<ModelCall> modelCalls;
-  private final long[] modelCallEnds;
+  // The model calls' positions in end order (their ends are in ends).
+  private final int[] callsByEnd;
   private final TokenPrefixSums tokens;
   private final List<OutputChunk> output;
   private final long[] outputTimes;
@@ -108,11 +109,10 @@ public final class Timeline {
     }
     int[] callOrder = IndexSort.order(callEnds);
     int[] callsByEnd = new int[callCount];
-    modelCallEnds = new long[callCount];
     for (int i = 0; i < callCount; i++) {
       callsByEnd[i] = callSpans[callOrder[i]];
-      modelCallEnds[i] = callEnds[callOrder[i]];
     }
+    this.callsByEnd = callsByEnd;
     this.modelCalls = new AbstractList<>() {
       @Override
       public ModelCall get(int i) {
@@ -249,7 +249,7 @@ public final class Timeline {
 
   /** Tokens over every model call. */
   public TokenTotals tokens() {
-    return tokens.after(modelCallEnds.length);
+    return tokens.after(callsByEnd.length);
   }
 
   /** Every chunk of terminal output, in arrival order. */
@@ -297,7 +297,7 @@ public final class Timeline {
         ActiveSpanIndex.upperBound(zeroLengthStarts, t) - ActiveSpanIndex.lowerBound(zeroLengthStarts, t);
     List<TimelineSpan> finished = finishedView(ended, t, endedZeroLengthNow);
     int started = ActiveSpanIndex.upperBound(starts, t);
-    int calls = ActiveSpanIndex.upperBound(modelCallEnds, t);
+    int calls = endingBy(callsByEnd, t, true);
     int chunks = ActiveSpanIndex.upperBound(outputTimes, t);
     return new Frame(
         offsetNanos,
@@ -341,11 +341,19 @@ public final class Timeline {
 
   /** The number of spans ending at or before {@code t} ({@code atT}), or before it. */
   private int endsUpTo(long t, boolean atT) {
+    return endingBy(endOrder, t, atT);
+  }
+
+  /**
+   * Of the spans at {@code positions} (in end order), the number ending at or before {@code t}
+   * ({@code atT}), or before it.
+   */
+  private int endingBy(int[] positions, long t, boolean atT) {
     int low = 0;
-    int high = endOrder.length;
+    int high = positions.length;
     while (low < high) {
       int mid = (low + high) >>> 1;
-      long end = ends[endOrder[mid]];
+      long end = ends[positions[mid]];
       if (end < t || (atT && end == t)) {
         low = mid + 1;
       } else {
