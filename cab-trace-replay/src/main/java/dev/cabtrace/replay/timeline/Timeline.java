@@ -34,8 +34,9 @@ public final class Timeline {
   private final TokenPrefixSums tokens;
   private final List<OutputChunk> output;
   private final long[] outputTimes;
-  private final int[] childStart;
-  private final int[] childIndex;
+  // Each span's children, made when first asked for: show and diff walk the tree, a frame does not.
+  private volatile Children children;
+  private final Object childrenLock = new Object();
 
   /**
    * A timeline of {@code spans}, in start order with their indexes set, whose start and end times
@@ -74,7 +75,6 @@ public final class Timeline {
 
     int callCount = 0;
     List<OutputChunk> chunks = new ArrayList<>();
-    childStart = new int[n + 1];
     for (TimelineSpan span : spans) {
       if (ModelCall.describesCall(span)) {
         callCount++;
@@ -93,9 +93,6 @@ public final class Timeline {
                     span));
           }
         }
-      }
-      if (span.parentIndex >= 0) {
-        childStart[span.parentIndex + 1]++;
       }
     }
     // Model calls in end order, made into records only when asked for.
@@ -140,16 +137,6 @@ public final class Timeline {
     for (int i = 0; i < chunks.size(); i++) {
       outputTimes[i] = chunks.get(i).epochNanos();
     }
-    for (int i = 0; i < n; i++) {
-      childStart[i + 1] += childStart[i];
-    }
-    childIndex = new int[childStart[n]];
-    int[] filled = new int[n];
-    for (TimelineSpan span : spans) {
-      if (span.parentIndex >= 0) {
-        childIndex[childStart[span.parentIndex] + filled[span.parentIndex]++] = span.index;
-      }
-    }
   }
 
   /** Where the trace was read from. */
@@ -174,8 +161,10 @@ public final class Timeline {
 
   /** The spans whose parent is {@code span}, in start order. */
   public List<TimelineSpan> children(TimelineSpan span) {
-    int from = childStart[span.index()];
-    int to = childStart[span.index() + 1];
+    Children tree = children();
+    int from = tree.start()[span.index()];
+    int to = tree.start()[span.index() + 1];
+    int[] childIndex = tree.index();
     if (from == to) {
       return List.of(); // most spans are leaves
     }
@@ -308,6 +297,48 @@ public final class Timeline {
         modelCalls.subList(0, calls),
         tokens.after(calls),
         new TerminalOutput(output.subList(0, chunks)));
+  }
+
+  private Children children() {
+    Children made = children;
+    if (made == null) {
+      synchronized (childrenLock) {
+        made = children;
+        if (made == null) {
+          made = Children.of(spans);
+          children = made;
+        }
+      }
+    }
+    return made;
+  }
+
+  /**
+   * The children of every span: those of the span at position p are {@code index[start[p],
+   * start[p + 1])}, in start order.
+   */
+  private record Children(int[] start, int[] index) {
+
+    static Children of(List<TimelineSpan> spans) {
+      int n = spans.size();
+      int[] start = new int[n + 1];
+      for (TimelineSpan span : spans) {
+        if (span.parentIndex >= 0) {
+          start[span.parentIndex + 1]++;
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        start[i + 1] += start[i];
+      }
+      int[] index = new int[start[n]];
+      int[] filled = new int[n];
+      for (TimelineSpan span : spans) {
+        if (span.parentIndex >= 0) {
+          index[start[span.parentIndex] + filled[span.parentIndex]++] = span.index;
+        }
+      }
+      return new Children(start, index);
+    }
   }
 
   /** The index of running spans, and the spans' positions by end (stable): made together. */

@@ -58,6 +58,30 @@ class SideTaskTest {
           ? 1 + random.nextInt(i) : 0).setName("s" + i).setStartEpochNanos(start).setEndEpochNanos(end), 0);
     }
     Timeline timeline = builder.build();
+    // The tree, made when first asked for, from two threads at once: every span once, under its parent.
+    java.util.concurrent.ConcurrentLinkedQueue<Integer> visited = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    Runnable walk = () -> {
+      int count = 0;
+      java.util.ArrayDeque<TimelineSpan> stack = new java.util.ArrayDeque<>(timeline.roots());
+      while (!stack.isEmpty()) {
+        TimelineSpan span = stack.pop();
+        count++;
+        for (TimelineSpan child : timeline.children(span)) {
+          assertThat(timeline.parent(child)).isSameAs(span);
+          stack.push(child);
+        }
+      }
+      visited.add(count);
+    };
+    Thread other = new Thread(walk);
+    other.start();
+    walk.run();
+    try {
+      other.join();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+    assertThat(visited).containsExactly(n, n);
     for (int probe = 0; probe < 40; probe++) {
       long t = timeline.t0EpochNanos() + random.nextInt(1_050_000);
       int finished = 0;
