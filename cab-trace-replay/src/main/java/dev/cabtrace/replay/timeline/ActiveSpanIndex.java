@@ -5,38 +5,37 @@ import java.util.List;
 
 /**
  * Finds the spans running at a moment in O((k + 1) log n) for k answers: spans sorted by start,
- * and a segment tree holding the latest end of each range, so that whole ranges that ended
- * before the moment are skipped.
+ * and a segment tree holding the latest end of each range of blocks of {@link #BLOCK} spans, so
+ * that whole ranges that ended before the moment are skipped (a byte a span, not eight).
  */
 final class ActiveSpanIndex {
 
+  private static final int BLOCK = 16;
+
   private final long[] starts;
   private final long[] ends;
+  // The latest end under each node; the leaves, from size on, are the blocks.
   private final long[] maxEnd;
   private final int size;
 
   ActiveSpanIndex(long[] starts, long[] ends) {
     this.starts = starts;
     this.ends = ends;
+    int blocks = (ends.length + BLOCK - 1) / BLOCK;
     int n = 1;
-    while (n < Math.max(1, starts.length)) {
+    while (n < Math.max(1, blocks)) {
       n <<= 1;
     }
     this.size = n;
-    // The inner nodes only: a leaf's latest end is its span's end (8 bytes a span fewer).
-    this.maxEnd = new long[n];
+    this.maxEnd = new long[2 * n];
+    java.util.Arrays.fill(maxEnd, Long.MIN_VALUE);
+    for (int i = 0; i < ends.length; i++) {
+      int leaf = n + i / BLOCK;
+      maxEnd[leaf] = Math.max(maxEnd[leaf], ends[i]);
+    }
     for (int i = n - 1; i >= 1; i--) {
-      maxEnd[i] = Math.max(nodeEnd(2 * i), nodeEnd(2 * i + 1));
+      maxEnd[i] = Math.max(maxEnd[2 * i], maxEnd[2 * i + 1]);
     }
-  }
-
-  /** The latest end under {@code node}: an inner node's, or a leaf's own (none past the last span). */
-  private long nodeEnd(int node) {
-    if (node < size) {
-      return maxEnd[node];
-    }
-    int span = node - size;
-    return span < ends.length ? ends[span] : Long.MIN_VALUE;
   }
 
   /** Positions of the spans active at {@code t}, ascending. */
@@ -58,12 +57,17 @@ final class ActiveSpanIndex {
     return out;
   }
 
+  /** Adds the spans before {@code limit} ending after {@code t} in blocks {@code [from, to)} under {@code node}. */
   private void collect(int node, int from, int to, int limit, long t, List<Integer> out) {
-    if (from >= limit || nodeEnd(node) <= t) {
+    if (from * BLOCK >= limit || maxEnd[node] <= t) {
       return;
     }
     if (to - from == 1) {
-      out.add(from);
+      for (int i = from * BLOCK, last = Math.min(limit, (from + 1) * BLOCK); i < last; i++) {
+        if (ends[i] > t) {
+          out.add(i);
+        }
+      }
       return;
     }
     int mid = (from + to) >>> 1;

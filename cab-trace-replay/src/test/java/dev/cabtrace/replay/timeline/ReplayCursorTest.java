@@ -179,6 +179,15 @@ class ReplayCursorTest {
         assertThat(frame.finished()).as("trace %d at %d", trace, t).hasSize((int) finished)
             .allMatch(span -> span.endEpochNanos() <= t);
         assertThat(frame.finished()).isSortedAccordingTo(java.util.Comparator.comparingLong(TimelineSpan::endEpochNanos));
+        List<String> active = new ArrayList<>();
+        for (int i = 0; i < spans.size(); i++) {
+          long[] span = spans.get(i);
+          if ((span[0] <= t && t < span[1]) || (span[0] == span[1] && span[0] == t)) {
+            active.add("s" + i);
+          }
+        }
+        assertThat(frame.active()).as("trace %d at %d", trace, t).extracting(TimelineSpan::name)
+            .containsExactlyInAnyOrderElementsOf(active);
       }
     }
   }
