@@ -23,7 +23,8 @@ import java.util.Random;
  * <ul>
  *   <li>in this JVM, warm, best of three: the timeline load on one thread (target ≤ 1.5×), the
  *       streaming ledger on one thread (target ≤ 1.2×), the load's speed-up on every core, the
- *       retained heap per span (target ≤ 150 bytes plus attribute bytes), step/tick/frame(t)
+ *       retained heap per span (target ≤ 150 bytes plus attribute bytes: measured again on a copy
+ *       of the trace without attributes), step/tick/frame(t)
  *       medians and the player's draw;
  *   <li>with {@code --processes}: the CLI commands as their own processes, start-up included, with
  *       wall time and peak RSS (targets: {@code tokens}, {@code score}, {@code sweep} ≤ 1.2× and
@@ -121,7 +122,71 @@ public final class ReplayBenchmark {
     long after = usedAfterGc();
     System.out.printf("retained heap: %,d bytes for %,d spans = %.0f bytes/span (target <= 150 + attribute bytes)%n",
         after - before, timeline.size(), (double) (after - before) / timeline.size());
+    // The same spans with no attributes: what a timeline keeps of its own; the difference is what
+    // the attributes cost (where they are in the file, and their decoded hot values).
+    long withAttributes = after - before;
+    Path noAttributes = withoutAttributes(file);
+    try {
+      long strippedBefore = usedAfterGc();
+      Timeline stripped = oneThread.read(noAttributes);
+      long own = usedAfterGc() - strippedBefore;
+      System.out.printf("  the same spans without attributes: %.0f bytes/span (target <= 150); so attributes take %.0f"
+          + " bytes/span%n", (double) own / stripped.size(), (double) (withAttributes - own) / timeline.size());
+      if (stripped.size() != timeline.size()) {
+        throw new IllegalStateException("the stripped trace has " + stripped.size() + " spans, not " + timeline.size());
+      }
+    } finally {
+      Files.deleteIfExists(noAttributes);
+    }
     measureCursor(timeline);
+  }
+
+  /** A copy of {@code file} whose spans have no attributes (resources and everything else kept). */
+  private static Path withoutAttributes(Path file) throws IOException {
+    Path stripped = Files.createTempFile("cab-trace-replay-bench-bare-", ".jsonl");
+    com.fasterxml.jackson.core.JsonFactory json = new com.fasterxml.jackson.core.JsonFactory();
+    try (java.io.BufferedReader in = Files.newBufferedReader(file);
+        java.io.BufferedWriter out = Files.newBufferedWriter(stripped)) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        try (com.fasterxml.jackson.core.JsonParser parser = json.createParser(line);
+            com.fasterxml.jackson.core.JsonGenerator copy = json.createGenerator(out)) {
+          copy.configure(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+          // Each open container: an array under the field that opened it, a span, or another object.
+          java.util.ArrayDeque<String> open = new java.util.ArrayDeque<>();
+          String field = null;
+          for (com.fasterxml.jackson.core.JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+            switch (token) {
+              case FIELD_NAME -> {
+                field = parser.currentName();
+                if (field.equals("attributes") && "span".equals(open.peek())) {
+                  parser.nextToken();
+                  parser.skipChildren();
+                } else {
+                  copy.writeFieldName(field);
+                }
+              }
+              case START_ARRAY -> {
+                open.push("array " + field);
+                field = null;
+                copy.writeStartArray();
+              }
+              case START_OBJECT -> {
+                open.push("array spans".equals(open.peek()) ? "span" : "object");
+                field = null;
+                copy.writeStartObject();
+              }
+              case END_ARRAY, END_OBJECT -> {
+                open.pop();
+                copy.copyCurrentEvent(parser);
+              }
+              default -> copy.copyCurrentEvent(parser);
+            }
+          }
+        }
+        out.newLine();
+      }
+    }
+    return stripped;
   }
 
   private static void wholeProcesses(Path file, Path jar) throws Exception {
