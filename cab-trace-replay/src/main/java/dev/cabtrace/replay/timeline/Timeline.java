@@ -57,7 +57,7 @@ public final class Timeline {
     this.t0 = n == 0 ? 0 : first;
     this.duration = n == 0 ? 0 : last - first;
     // Over many spans, the index of running spans and the end order are made on another thread
-    // while this one links children and model calls: the serial tail of a load, on two cores.
+    // while this one collects the model calls and the output: the serial tail of a load, on two cores.
     SideTask<Indexes> indexes = SideTask.start(n, () -> Indexes.of(starts, ends));
     this.ends = ends;
     int zeroLength = 0;

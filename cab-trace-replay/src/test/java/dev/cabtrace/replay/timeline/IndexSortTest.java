@@ -49,10 +49,17 @@ class IndexSortTest {
       long[] depths = new long[n];
       long[] ends = new long[n];
       boolean extreme = run % 10 == 0;
+      // Extreme depths and ends within runs of equal starts, short and long ones.
+      boolean extremeTies = run % 10 == 1;
+      long[] wild = {Long.MIN_VALUE, -1, 0, 1, Long.MAX_VALUE};
       for (int i = 0; i < n; i++) {
-        starts[i] = extreme ? random.nextLong() : 1_781_680_663_000_000_000L + random.nextInt(50) * 1_000L;
-        depths[i] = random.nextInt(4);
-        ends[i] = extreme && random.nextBoolean() ? random.nextLong() : starts[i] + random.nextInt(5) * 1_000L;
+        starts[i] = extreme ? random.nextLong()
+            : extremeTies ? random.nextInt(1 + run % 7)
+            : 1_781_680_663_000_000_000L + random.nextInt(50) * 1_000L;
+        depths[i] = extremeTies ? wild[random.nextInt(wild.length)] : random.nextInt(4);
+        ends[i] = extreme && random.nextBoolean() ? random.nextLong()
+            : extremeTies ? (random.nextBoolean() ? wild[random.nextInt(wild.length)] : random.nextLong())
+            : starts[i] + random.nextInt(5) * 1_000L;
       }
       int[] expected = IntStream.range(0, n).boxed()
           .sorted(Comparator.<Integer>comparingLong(i -> starts[i]).thenComparingLong(i -> depths[i])

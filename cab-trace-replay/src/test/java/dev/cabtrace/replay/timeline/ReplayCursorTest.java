@@ -188,6 +188,8 @@ class ReplayCursorTest {
         }
         assertThat(frame.active()).as("trace %d at %d", trace, t).extracting(TimelineSpan::name)
             .containsExactlyInAnyOrderElementsOf(active);
+        assertThat(frame.active()).as("trace %d at %d", trace, t)
+            .isSortedAccordingTo(java.util.Comparator.comparingLong(TimelineSpan::startEpochNanos));
       }
     }
   }

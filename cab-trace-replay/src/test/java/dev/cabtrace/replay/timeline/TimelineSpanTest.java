@@ -21,11 +21,13 @@ class TimelineSpanTest {
     for (String kind : kinds) {
       for (String message : messages) {
         for (List<SpanEvent> recorded : events) {
-          TimelineSpan.Builder builder = reused.clear().setTraceId(1, 2).setSpanId(3).setName("s").setSpanKind(kind)
+          boolean fresh = (kind.length() + message.length() + recorded.size()) % 2 == 0;
+          TimelineSpan.Builder builder = (fresh ? TimelineSpan.builder() : reused.clear())
+              .setTraceId(1, 2).setSpanId(3).setName("s").setSpanKind(kind)
               .setStatus(message.isEmpty() ? SpanStatus.OK : SpanStatus.ERROR, message);
           recorded.forEach(builder::addEvent);
           TimelineSpan span = builder.build();
-          String as = kind + "/" + message + "/" + recorded.size();
+          String as = kind + "/" + message + "/" + recorded.size() + (fresh ? " fresh" : " reused");
           assertThat(span.spanKind()).as(as).isEqualTo(kind);
           assertThat(span.statusMessage()).as(as).isEqualTo(message);
           assertThat(span.status()).as(as).isEqualTo(message.isEmpty() ? SpanStatus.OK : SpanStatus.ERROR);
