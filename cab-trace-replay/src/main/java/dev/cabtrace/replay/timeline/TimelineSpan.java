@@ -12,24 +12,6 @@ import java.util.Objects;
  */
 public final class TimelineSpan {
 
-  private static final CabSpanKind[] KINDS = CabSpanKind.values();
-  private static final SpanStatus[] STATUSES = SpanStatus.values();
-  private static final int KIND_MASK = 0xFF;
-  private static final int STATUS_SHIFT = 8;
-  private static final int UNFINISHED = 1 << 10;
-  private static final int MODEL_CALL = 1 << 11;
-  private static final int ENDED_BEFORE_START = 1 << 12;
-  // The OpenTelemetry span kinds, one of which nearly every span has: its position + 1 in the
-  // flags (0: another kind, kept in the span's extras).
-  private static final String[] SPAN_KINDS = {"INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER"};
-  private static final int SPAN_KIND_SHIFT = 13;
-
-  static {
-    if (KINDS.length >= KIND_MASK || STATUSES.length > 4 || SPAN_KINDS.length > 7) {
-      throw new IllegalStateException("a span's kind and status no longer fit its flags");
-    }
-  }
-
   /** What few spans have: another span kind, a status message, events. */
   private record Extras(String spanKind, String statusMessage, List<SpanEvent> events) {}
 
@@ -44,8 +26,7 @@ public final class TimelineSpan {
   private final Map<String, Object> attributes;
   // null when the span has none of them: a span is 8 bytes smaller than with a field each.
   private final Extras extras;
-  // The kind's ordinal + 1 (0: none), the status's ordinal, unfinished, model call, ended before
-  // start and the OpenTelemetry span kind, in one int: a span is 8 bytes smaller than with a field each.
+  // What it is (SpanFlags): its phase, status, OpenTelemetry kind, and three marks.
   private final int flags;
   // Set once the timeline is assembled.
   int index = -1;
@@ -67,62 +48,26 @@ public final class TimelineSpan {
         ? CompactAttributes.of(builder.allAttributes(), builder.attributeLength + 2 * builder.mapSize())
         : builder.attributeMap;
     List<SpanEvent> events = builder.events == null ? List.of() : List.copyOf(builder.events);
-    int spanKind = spanKindNumber(builder.spanKind);
-    this.extras = spanKind == 0 || !builder.statusMessage.isEmpty() || !events.isEmpty()
-        ? new Extras(spanKind == 0 ? builder.spanKind : null, builder.statusMessage, events)
+    this.flags = SpanFlags.of(attributes, builder.status, builder.spanKind, builder.unfinished,
+        builder.endEpochNanos < builder.startEpochNanos);
+    this.extras = !SpanFlags.hasSpanKind(flags) || !builder.statusMessage.isEmpty() || !events.isEmpty()
+        ? new Extras(SpanFlags.hasSpanKind(flags) ? null : builder.spanKind, builder.statusMessage, events)
         : null;
-    CabSpanKind kind = kindOf(this.attributes);
-    boolean modelCall = kind == CabSpanKind.MODEL_CALL
-        || attributes.containsKey("gen_ai.usage.input_tokens")
-        || attributes.containsKey("gen_ai.usage.output_tokens");
-    this.flags = (kind == null ? 0 : kind.ordinal() + 1)
-        | builder.status.ordinal() << STATUS_SHIFT
-        | (builder.unfinished ? UNFINISHED : 0)
-        | (modelCall ? MODEL_CALL : 0)
-        | (builder.endEpochNanos < builder.startEpochNanos ? ENDED_BEFORE_START : 0)
-        | spanKind << SPAN_KIND_SHIFT;
-  }
-
-
-  /** The kind's position in SPAN_KINDS + 1, or 0 for another. */
-  private static int spanKindNumber(String spanKind) {
-    for (int k = 0; k < SPAN_KINDS.length; k++) {
-      if (SPAN_KINDS[k].equals(spanKind)) {
-        return k + 1;
-      }
-    }
-    return 0;
   }
 
   /** Whether the recorded end came before the start (the span is shown as zero-length). */
   boolean endedBeforeStart() {
-    return (flags & ENDED_BEFORE_START) != 0;
+    return SpanFlags.endedBeforeStart(flags);
   }
 
   /** Whether the span records a model call (its kind, or GenAI usage attributes). */
   boolean isModelCall() {
-    return (flags & MODEL_CALL) != 0;
+    return SpanFlags.modelCall(flags);
   }
 
   /** A builder, for readers of trace formats and for timelines made by hand ({@link TimelineBuilder}). */
   public static Builder builder() {
     return new Builder();
-  }
-
-  private static CabSpanKind kindOf(Map<String, Object> attributes) {
-    Object declared = attributes.get("cab.span.kind");
-    if (declared != null) {
-      CabSpanKind kind = CabSpanKind.fromValue(String.valueOf(declared)).orElse(null);
-      if (kind != null) {
-        return kind;
-      }
-    }
-    if (attributes.containsKey("gen_ai.operation.name")
-        || attributes.containsKey("gen_ai.usage.input_tokens")
-        || attributes.containsKey("gen_ai.usage.output_tokens")) {
-      return CabSpanKind.MODEL_CALL;
-    }
-    return null;
   }
 
   /** The trace id, 32 lowercase hex digits. */
@@ -147,8 +92,7 @@ public final class TimelineSpan {
 
   /** The cell phase ({@code cab.span.kind}, else inferred from GenAI attributes), or null. */
   public CabSpanKind kind() {
-    int kind = flags & KIND_MASK;
-    return kind == 0 ? null : KINDS[kind - 1];
+    return SpanFlags.kind(flags);
   }
 
   /** The phase as shown: {@code container}, ..., or {@code unknown}. */
@@ -159,8 +103,7 @@ public final class TimelineSpan {
 
   /** The OpenTelemetry span kind: INTERNAL, SERVER, CLIENT, PRODUCER or CONSUMER. */
   public String spanKind() {
-    int spanKind = flags >>> SPAN_KIND_SHIFT & 7;
-    return spanKind > 0 ? SPAN_KINDS[spanKind - 1] : extras.spanKind();
+    return SpanFlags.hasSpanKind(flags) ? SpanFlags.spanKind(flags) : extras.spanKind();
   }
 
   /** When it started, epoch nanoseconds. */
@@ -180,7 +123,7 @@ public final class TimelineSpan {
 
   /** Its status. */
   public SpanStatus status() {
-    return STATUSES[flags >> STATUS_SHIFT & 3];
+    return SpanFlags.status(flags);
   }
 
   /** The status message, possibly empty. */
@@ -217,7 +160,7 @@ public final class TimelineSpan {
 
   /** Whether the span never ended: the process died (read from a crash journal). */
   public boolean unfinished() {
-    return (flags & UNFINISHED) != 0;
+    return SpanFlags.unfinished(flags);
   }
 
   /** Its position in the timeline's start order. */
