@@ -46,13 +46,14 @@ final class ParallelLines {
   }
 
   /** What one block held: its spans and warnings, numbered from its first line, and how many lines. */
-  private record Parsed(LineBlocks.Block block, SpanSink.Buffered found, long lines) {}
+  private record Parsed(LineBlocks.Block block, int bytes, SpanSink.Buffered found, long lines) {}
 
   /**
    * Reads {@code first} from {@code start}, then every block after it; {@code linesBefore} lines
    * came before {@code start}.
    */
-  void read(LineBlocks blocks, LineBlocks.Block first, int start, long linesBefore, SpanSink sink) throws IOException {
+  void read(LineBlocks blocks, LineBlocks.Block first, int start, long linesBefore, SpanSink sink, SpanCountHint hint)
+      throws IOException {
     ExecutorService pool =
         Executors.newFixedThreadPool(
             threads,
@@ -71,7 +72,7 @@ final class ParallelLines {
         inFlight.add(pool.submit(parse(block, from)));
         from = 0;
         while (inFlight.size() >= 2 * threads) {
-          handedOn += handOn(inFlight.removeFirst(), sink, handedOn, free);
+          handedOn += handOn(inFlight.removeFirst(), sink, handedOn, free, hint);
         }
         block = free.isEmpty() ? new LineBlocks.Block(blockBytes) : free.pop();
         if (!blocks.next(block)) {
@@ -79,7 +80,7 @@ final class ParallelLines {
         }
       }
       while (!inFlight.isEmpty()) {
-        handedOn += handOn(inFlight.removeFirst(), sink, handedOn, free);
+        handedOn += handOn(inFlight.removeFirst(), sink, handedOn, free, hint);
       }
     } finally {
       pool.shutdownNow();
@@ -97,13 +98,13 @@ final class ParallelLines {
     return () -> {
       ReadContext context = contexts.get();
       long lines = reader.readBlock(context, block, from, 1);
-      return new Parsed(block, ((SpanSink.Buffered) context.sink()).detach(), lines);
+      return new Parsed(block, block.length - from, ((SpanSink.Buffered) context.sink()).detach(), lines);
     };
   }
 
   /** Hands a parsed block on, its lines numbered after {@code linesBefore}; returns its line count. */
-  private long handOn(Future<Parsed> future, SpanSink sink, long linesBefore, Deque<LineBlocks.Block> free)
-      throws IOException {
+  private long handOn(Future<Parsed> future, SpanSink sink, long linesBefore, Deque<LineBlocks.Block> free,
+      SpanCountHint hint) throws IOException {
     Parsed parsed;
     try {
       parsed = future.get();
@@ -122,6 +123,7 @@ final class ParallelLines {
     }
     // The spans hold nothing of the block's bytes (names are strings, attributes copies or file offsets).
     free.push(parsed.block());
+    hint.firstBlock(parsed.found().spans(), parsed.bytes(), sink);
     parsed.found().drainTo(sink, source, clampGiven, linesBefore);
     return parsed.lines();
   }

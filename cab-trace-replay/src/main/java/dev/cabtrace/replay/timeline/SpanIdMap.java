@@ -64,9 +64,21 @@ final class SpanIdMap {
     table[2 * slot + 1] = packed;
   }
 
+  /** Makes room for {@code entries} in all, at most half the slots full, in one table. */
+  void ensureCapacity(int entries) {
+    long slotsNeeded = Math.max(32, Long.highestOneBit(Math.max(1, 2L * entries - 1)) << 1);
+    if (2 * slotsNeeded > slots.length && 2 * slotsNeeded <= 1 << 30) {
+      rehash(2 * (int) slotsNeeded);
+    }
+  }
+
   private void grow() {
+    rehash(slots.length * 2);
+  }
+
+  private void rehash(int length) {
     long[] old = slots;
-    long[] table = new long[old.length * 2];
+    long[] table = new long[length];
     for (int at = 0; at < old.length; at += 2) {
       if (old[at] != 0) {
         insert(table, old[at], old[at + 1], (int) (old[at + 1] >>> 32));
