@@ -1,6 +1,7 @@
 package dev.cabtrace.replay.read;
 
 import dev.cabtrace.replay.timeline.TimelineSpan;
+import dev.cabtrace.replay.internal.CompactAttributes;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -72,7 +73,9 @@ final class ReadContext {
     if (resources == null) {
       resources = new HashMap<>();
     }
-    return resources.computeIfAbsent(attributes, key -> Map.copyOf(attributes));
+    // The byte scanner's maps are immutable already: only the Jackson reader's are copied.
+    return resources.computeIfAbsent(attributes,
+        key -> attributes instanceof CompactAttributes ? attributes : Map.copyOf(attributes));
   }
 
   /** Hands a finished span builder on. */
