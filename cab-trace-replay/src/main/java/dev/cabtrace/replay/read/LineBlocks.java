@@ -94,18 +94,6 @@ final class LineBlocks {
     return filled > 0;
   }
 
-  /**
-   * About how many bytes are yet to be handed out: those carried over, and what the stream says it
-   * still has (for a file, its size less what was read; for a pipe, what is buffered).
-   */
-  long bytesAhead() {
-    try {
-      return carryLength + Math.max(0, in.available());
-    } catch (IOException e) {
-      return carryLength;
-    }
-  }
-
   /** Whether every line has been handed out: the next {@link #next} is false. */
   boolean atEnd() {
     return ended && carryLength == 0;

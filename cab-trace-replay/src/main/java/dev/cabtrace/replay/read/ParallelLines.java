@@ -46,14 +46,13 @@ final class ParallelLines {
   }
 
   /** What one block held: its spans and warnings, numbered from its first line, and how many lines. */
-  private record Parsed(LineBlocks.Block block, int bytes, SpanSink.Buffered found, long lines) {}
+  private record Parsed(LineBlocks.Block block, SpanSink.Buffered found, long lines) {}
 
   /**
    * Reads {@code first} from {@code start}, then every block after it; {@code linesBefore} lines
    * came before {@code start}.
    */
-  void read(LineBlocks blocks, LineBlocks.Block first, int start, long linesBefore, SpanSink sink, SpanCountHint hint)
-      throws IOException {
+  void read(LineBlocks blocks, LineBlocks.Block first, int start, long linesBefore, SpanSink sink) throws IOException {
     ExecutorService pool =
         Executors.newFixedThreadPool(
             threads,
@@ -72,7 +71,7 @@ final class ParallelLines {
         inFlight.add(pool.submit(parse(block, from)));
         from = 0;
         while (inFlight.size() >= 2 * threads) {
-          handedOn += handOn(inFlight.removeFirst(), sink, handedOn, free, hint);
+          handedOn += handOn(inFlight.removeFirst(), sink, handedOn, free);
         }
         block = free.isEmpty() ? new LineBlocks.Block(blockBytes) : free.pop();
         if (!blocks.next(block)) {
@@ -80,7 +79,7 @@ final class ParallelLines {
         }
       }
       while (!inFlight.isEmpty()) {
-        handedOn += handOn(inFlight.removeFirst(), sink, handedOn, free, hint);
+        handedOn += handOn(inFlight.removeFirst(), sink, handedOn, free);
       }
     } finally {
       pool.shutdownNow();
@@ -98,13 +97,13 @@ final class ParallelLines {
     return () -> {
       ReadContext context = contexts.get();
       long lines = reader.readBlock(context, block, from, 1);
-      return new Parsed(block, block.length - from, ((SpanSink.Buffered) context.sink()).detach(), lines);
+      return new Parsed(block, ((SpanSink.Buffered) context.sink()).detach(), lines);
     };
   }
 
   /** Hands a parsed block on, its lines numbered after {@code linesBefore}; returns its line count. */
-  private long handOn(Future<Parsed> future, SpanSink sink, long linesBefore, Deque<LineBlocks.Block> free,
-      SpanCountHint hint) throws IOException {
+  private long handOn(Future<Parsed> future, SpanSink sink, long linesBefore, Deque<LineBlocks.Block> free)
+      throws IOException {
     Parsed parsed;
     try {
       parsed = future.get();
@@ -123,7 +122,6 @@ final class ParallelLines {
     }
     // The spans hold nothing of the block's bytes (names are strings, attributes copies or file offsets).
     free.push(parsed.block());
-    hint.firstBlock(parsed.found().spans(), parsed.bytes(), sink);
     parsed.found().drainTo(sink, source, clampGiven, linesBefore);
     return parsed.lines();
   }

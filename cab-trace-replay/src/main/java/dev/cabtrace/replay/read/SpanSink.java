@@ -26,9 +26,6 @@ interface SpanSink {
   /** A line that could not be read: a warning, or in strict mode the end of the load. */
   void problem(String source, long line, String message) throws TraceReadException;
 
-  /** A guess that about {@code spans} spans in all are coming ({@link SpanCountHint}). */
-  default void expect(int spans) {}
-
   /**
    * Straight into the timeline. With {@code readCalls}, each span's model call is read here, as
    * {@link Buffered} reads it: a ledger's stream then always finds it read, and the compiled
@@ -48,11 +45,6 @@ interface SpanSink {
       @Override
       public void span(TimelineSpan span, long line) {
         builder.add(span, line);
-      }
-
-      @Override
-      public void expect(int spans) {
-        builder.ensureCapacity(spans);
       }
 
       @Override
@@ -124,7 +116,6 @@ interface SpanSink {
     private Object[] events = new Object[64];
     private long[] lines = new long[64];
     private int size;
-    private int spans;
     private final boolean readCalls;
 
     Buffered() {
@@ -144,7 +135,6 @@ interface SpanSink {
         ModelCall.readAhead(built);
       }
       add(built, line);
-      spans++;
     }
 
     @Override
@@ -178,16 +168,9 @@ interface SpanSink {
       taken.events = java.util.Arrays.copyOf(events, size);
       taken.lines = java.util.Arrays.copyOf(lines, size);
       taken.size = size;
-      taken.spans = spans;
       java.util.Arrays.fill(events, 0, size, null);
       size = 0;
-      spans = 0;
       return taken;
-    }
-
-    /** The spans found so far. */
-    int spans() {
-      return spans;
     }
 
     /**

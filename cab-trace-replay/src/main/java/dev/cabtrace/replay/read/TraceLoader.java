@@ -135,17 +135,12 @@ final class TraceLoader {
         return;
       }
     }
-    // A trace bigger than one block: its size is worth a system call, for a guess of its spans.
-    SpanCountHint hint = new SpanCountHint(blocks.atEnd() ? 0 : block.length - first + blocks.bytesAhead());
     if (parallelism > 1 && !blocks.atEnd()) {
       state.lent = true;
-      new ParallelLines(this, source, parallelism, hotOnly, file, blockBytes)
-          .read(blocks, block, start, line - 1, sink, hint);
+      new ParallelLines(this, source, parallelism, hotOnly, file, blockBytes).read(blocks, block, start, line - 1, sink);
     } else {
       do {
-        int before = builder.size();
         line += readBlock(context, block, start, line);
-        hint.firstBlock(builder.size() - before, block.length - start, sink);
         start = 0;
       } while (blocks.next(block));
     }

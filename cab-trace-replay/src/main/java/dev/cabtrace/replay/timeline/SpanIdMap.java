@@ -1,16 +1,22 @@
 package dev.cabtrace.replay.timeline;
 
 /**
- * Span ids to positions, open addressing on primitive arrays: a million spans, no boxing. Trace
- * ids are numbered as they are first seen, so a slot is two longs side by side (the span id; the
- * trace's number and the position): a lookup in a table far larger than the CPU's caches costs one
- * cache miss, and a million spans 32 MB. Spans come a trace at a time, so the last trace id looked
- * up is remembered.
+ * Span ids to positions, open addressing on primitive arrays: a million spans, no boxing. Each
+ * trace (numbered as first seen) has a table of its own, a slot two longs side by side (the span
+ * id; the position): spans come a trace at a time, so the table in use stays in the CPU's caches.
+ * One table for all the spans of a million-span file is 32 MB, and a lookup in it cost a cache and
+ * a TLB miss. The last trace id looked up is remembered.
  */
 final class SpanIdMap {
 
-  private long[] slots = new long[2 * 32]; // span id (0: empty), trace number << 32 | position
-  private int size;
+  private static final int FIRST_SLOTS = 8;
+  // A new trace's table is sized for as many spans as the trace before it had (the cells of a
+  // sweep are alike), up to this many slots: no growing table by table, and a few KB at most for
+  // a trace that turns out small.
+  private static final int MAX_FIRST_SLOTS = 256;
+
+  private long[][] tables = new long[4][]; // by trace number: span id (0: empty), position
+  private int[] sizes = new int[4];
 
   private long[] traceIds = new long[2 * 4]; // high, low
   private int[] traceNumbers = new int[4]; // number + 1 (0: empty)
@@ -27,16 +33,15 @@ final class SpanIdMap {
     if (trace < 0) {
       return -1;
     }
-    long[] table = slots;
+    long[] table = tables[trace];
     int mask = table.length / 2 - 1;
-    for (int slot = hash(spanId, trace) & mask; ; slot = (slot + 1) & mask) {
+    for (int slot = hash(spanId) & mask; ; slot = (slot + 1) & mask) {
       long stored = table[2 * slot];
       if (stored == 0) {
         return -1;
       }
-      long packed = table[2 * slot + 1];
-      if (stored == spanId && (int) (packed >>> 32) == trace) {
-        return (int) packed;
+      if (stored == spanId) {
+        return (int) table[2 * slot + 1];
       }
     }
   }
@@ -46,45 +51,35 @@ final class SpanIdMap {
     if (spanId == 0) {
       throw new IllegalArgumentException("span id 0 is invalid");
     }
-    if ((size + 1) * 2 > slots.length / 2) {
-      grow();
-    }
     int trace = trace(high, low, true);
-    insert(slots, spanId, ((long) trace << 32) | (value & 0xFFFFFFFFL), trace);
-    size++;
+    long[] table = tables[trace];
+    // At most three slots in four full: a trace's table is small and probed in cache.
+    if ((sizes[trace] + 1) * 4L > (table.length / 2) * 3L) {
+      table = grown(table);
+      tables[trace] = table;
+    }
+    insert(table, spanId, value);
+    sizes[trace]++;
   }
 
-  private static void insert(long[] table, long spanId, long packed, int trace) {
+  private static void insert(long[] table, long spanId, long value) {
     int mask = table.length / 2 - 1;
-    int slot = hash(spanId, trace) & mask;
+    int slot = hash(spanId) & mask;
     while (table[2 * slot] != 0) {
       slot = (slot + 1) & mask;
     }
     table[2 * slot] = spanId;
-    table[2 * slot + 1] = packed;
+    table[2 * slot + 1] = value;
   }
 
-  /** Makes room for {@code entries} in all, at most half the slots full, in one table. */
-  void ensureCapacity(int entries) {
-    long slotsNeeded = Math.max(32, Long.highestOneBit(Math.max(1, 2L * entries - 1)) << 1);
-    if (2 * slotsNeeded > slots.length && 2 * slotsNeeded <= 1 << 30) {
-      rehash(2 * (int) slotsNeeded);
-    }
-  }
-
-  private void grow() {
-    rehash(slots.length * 2);
-  }
-
-  private void rehash(int length) {
-    long[] old = slots;
-    long[] table = new long[length];
+  private static long[] grown(long[] old) {
+    long[] table = new long[old.length * 2];
     for (int at = 0; at < old.length; at += 2) {
       if (old[at] != 0) {
-        insert(table, old[at], old[at + 1], (int) (old[at + 1] >>> 32));
+        insert(table, old[at], old[at + 1]);
       }
     }
-    slots = table;
+    return table;
   }
 
   /** The trace's number; -1 when it is new and {@code add} is false. */
@@ -93,7 +88,7 @@ final class SpanIdMap {
       return lastNumber;
     }
     int mask = traceNumbers.length - 1;
-    int slot = hash(low, (int) high) & mask;
+    int slot = traceHash(high, low) & mask;
     while (traceNumbers[slot] != 0) {
       if (traceIds[2 * slot] == high && traceIds[2 * slot + 1] == low) {
         return remember(high, low, traceNumbers[slot] - 1);
@@ -110,7 +105,22 @@ final class SpanIdMap {
     traceIds[2 * slot] = high;
     traceIds[2 * slot + 1] = low;
     traceNumbers[slot] = ++traces;
-    return remember(high, low, traces - 1);
+    int number = traces - 1;
+    if (number == tables.length) {
+      tables = java.util.Arrays.copyOf(tables, 2 * number);
+      sizes = java.util.Arrays.copyOf(sizes, 2 * number);
+    }
+    tables[number] = new long[2 * firstSlots(number == 0 ? 0 : sizes[number - 1])];
+    return remember(high, low, number);
+  }
+
+  /** Slots enough for {@code spans} at most three in four full, within the bounds above. */
+  private static int firstSlots(int spans) {
+    int slots = FIRST_SLOTS;
+    while (slots < MAX_FIRST_SLOTS && (spans + 1) * 4L > slots * 3L) {
+      slots *= 2;
+    }
+    return slots;
   }
 
   private int remember(long high, long low, int number) {
@@ -128,7 +138,7 @@ final class SpanIdMap {
     int mask = traceNumbers.length - 1;
     for (int i = 0; i < oldNumbers.length; i++) {
       if (oldNumbers[i] != 0) {
-        int slot = hash(oldIds[2 * i + 1], (int) oldIds[2 * i]) & mask;
+        int slot = traceHash(oldIds[2 * i], oldIds[2 * i + 1]) & mask;
         while (traceNumbers[slot] != 0) {
           slot = (slot + 1) & mask;
         }
@@ -139,8 +149,13 @@ final class SpanIdMap {
     }
   }
 
-  private static int hash(long id, int trace) {
-    long h = (id ^ (trace * 0x9E3779B97F4A7C15L)) * 0xBF58476D1CE4E5B9L;
+  private static int hash(long id) {
+    long h = id * 0xBF58476D1CE4E5B9L;
+    return (int) (h ^ (h >>> 32));
+  }
+
+  private static int traceHash(long high, long low) {
+    long h = (low ^ (high * 0x9E3779B97F4A7C15L)) * 0xBF58476D1CE4E5B9L;
     return (int) (h ^ (h >>> 32));
   }
 }

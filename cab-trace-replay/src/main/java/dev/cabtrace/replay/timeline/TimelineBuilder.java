@@ -25,7 +25,7 @@ public final class TimelineBuilder {
   private static final int WARNINGS_PER_KIND = 20;
 
   private final String source;
-  private final ArrayList<TimelineSpan> spans = new ArrayList<>();
+  private final List<TimelineSpan> spans = new ArrayList<>();
   private final SpanIdMap ids = new SpanIdMap();
   private final List<LoadWarning> warnings = new ArrayList<>();
   private final Map<String, Integer> warningCounts = new LinkedHashMap<>();
@@ -54,18 +54,6 @@ public final class TimelineBuilder {
    */
   public static TimelineBuilder streaming(String source, Consumer<TimelineSpan> each) {
     return new TimelineBuilder(source, Objects.requireNonNull(each, "each"));
-  }
-
-  /**
-   * Makes room for about {@code spans} spans in all, a hint from a reader that can guess how many
-   * a big trace holds: its index of span ids is then made once at its size, not doubled over and
-   * over as the spans come.
-   */
-  public void ensureCapacity(int spans) {
-    ids.ensureCapacity(spans);
-    if (each == null) {
-      this.spans.ensureCapacity(spans);
-    }
   }
 
   /** The number of spans added so far. */

@@ -10,23 +10,23 @@ import org.junit.jupiter.api.Test;
 class SpanIdMapTest {
 
   @Test
-  void findsEveryIdAfterMakingRoomAheadOfTimeOrInTheMiddleOfFilling() {
+  void findsEveryIdOfEveryTraceWhetherTheTracesComeOneAtATimeOrInterleaved() {
     Random random = new Random(7);
-    for (int round = 0; round < 50; round++) {
+    for (int round = 0; round < 60; round++) {
       SpanIdMap map = new SpanIdMap();
       Map<String, Integer> expected = new HashMap<>();
-      int n = random.nextInt(5_000);
-      int roomAt = random.nextInt(n + 1);
-      int room = random.nextInt(3) == 0 ? random.nextInt(n + 1) : n + random.nextInt(10_000);
+      int n = random.nextInt(6_000);
+      int traces = 1 + random.nextInt(round % 3 == 0 ? 2 : 300);
+      boolean grouped = random.nextBoolean();
       for (int i = 0; i < n; i++) {
-        if (i == roomAt) {
-          map.ensureCapacity(room);
-        }
-        long high = random.nextInt(4);
-        long low = random.nextInt(4);
-        long id = 1 + random.nextInt(20_000);
+        int trace = grouped ? (int) ((long) i * traces / Math.max(1, n)) : random.nextInt(traces);
+        long high = trace % 7;
+        long low = trace;
+        long id = 1 + random.nextInt(round % 2 == 0 ? 20_000 : Integer.MAX_VALUE);
         String key = high + "/" + low + "/" + id;
-        if (!expected.containsKey(key)) {
+        Integer before = expected.get(key);
+        assertThat(map.get(high, low, id)).as("round %d, before %s", round, key).isEqualTo(before == null ? -1 : before);
+        if (before == null) {
           map.put(high, low, id, i);
           expected.put(key, i);
         }
@@ -38,25 +38,46 @@ class SpanIdMapTest {
             .isEqualTo(entry.getValue());
       }
       assertThat(map.get(9, 9, 1)).isEqualTo(-1);
-      assertThat(map.get(0, 0, 20_001)).isEqualTo(-1);
+      assertThat(map.get(0, 0, 0)).isEqualTo(-1);
     }
   }
 
   @Test
-  void aTimelineMadeRoomForStillDropsRepeatsAndKeepsTheFirst() {
-    TimelineBuilder builder = new TimelineBuilder("hint");
-    builder.add(span(1, "first"), 1);
-    builder.ensureCapacity(100_000);
-    builder.add(span(2, "second"), 2);
-    assertThat(builder.add(span(1, "again"), 3)).isFalse();
-    builder.ensureCapacity(10); // smaller than what it holds: nothing lost
-    assertThat(builder.add(span(2, "again"), 4)).isFalse();
-    Timeline timeline = builder.build();
-    assertThat(timeline.spans()).extracting(TimelineSpan::name).containsExactly("first", "second");
+  void aTraceOfManySpansAndManyTracesOfFewKeepEveryId() {
+    SpanIdMap map = new SpanIdMap();
+    for (int i = 0; i < 200_000; i++) {
+      map.put(1, 1, 0x9E3779B97F4A7C15L * (i + 1), i);
+    }
+    for (int t = 0; t < 50_000; t++) {
+      map.put(2, t, 1 + t % 3, t);
+      if (t % 3 == 2) {
+        map.put(2, t, 99, -t);
+      }
+    }
+    for (int i = 0; i < 200_000; i++) {
+      assertThat(map.get(1, 1, 0x9E3779B97F4A7C15L * (i + 1))).isEqualTo(i);
+    }
+    for (int t = 0; t < 50_000; t++) {
+      assertThat(map.get(2, t, 1 + t % 3)).isEqualTo(t);
+      assertThat(map.get(2, t, 99)).isEqualTo(t % 3 == 2 ? -t : -1);
+    }
   }
 
-  private static TimelineSpan.Builder span(long id, String name) {
-    return TimelineSpan.builder().setTraceId(1, 1).setSpanId(id).setName(name)
+  @Test
+  void aTimelineKeepsTheSameSpanIdInTwoTracesAndDropsARepeatWithinOne() {
+    TimelineBuilder builder = new TimelineBuilder("two traces");
+    assertThat(builder.add(span(1, 1, "first"), 1)).isTrue();
+    assertThat(builder.add(span(2, 1, "other trace"), 2)).isTrue();
+    assertThat(builder.add(span(1, 2, "second"), 3)).isTrue();
+    assertThat(builder.add(span(1, 1, "again"), 4)).isFalse();
+    assertThat(builder.add(span(2, 1, "again"), 5)).isFalse();
+    Timeline timeline = builder.build();
+    assertThat(timeline.spans()).extracting(TimelineSpan::name)
+        .containsExactlyInAnyOrder("first", "other trace", "second");
+  }
+
+  private static TimelineSpan.Builder span(long trace, long id, String name) {
+    return TimelineSpan.builder().setTraceId(1, trace).setSpanId(id).setName(name)
         .setStartEpochNanos(id * 1_000).setEndEpochNanos(id * 1_000 + 500);
   }
 }
