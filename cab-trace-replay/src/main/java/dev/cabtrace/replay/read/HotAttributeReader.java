@@ -184,7 +184,7 @@ final class HotAttributeReader extends JsonWalker {
       if (number < 0) {
         return FAIL;
       }
-      value = SharedValues.count(number);
+      value = hotKey >= 0 ? SharedValues.count(number) : null;
       close = next[0];
     } else if (BOOL_OPEN.at(b, type, end)) {
       int at = type + BOOL_OPEN.length();
