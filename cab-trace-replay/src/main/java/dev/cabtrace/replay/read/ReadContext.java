@@ -1,7 +1,7 @@
 package dev.cabtrace.replay.read;
 
-import dev.cabtrace.replay.timeline.TimelineSpan;
 import dev.cabtrace.replay.internal.CompactAttributes;
+import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -9,10 +9,10 @@ package dev.cabtrace.replay.timeline;
  */
 final class SpanIdMap {
 
-  private static final int FIRST_SLOTS = 8;
   // A new trace's table is sized for as many spans as the trace before it had (the cells of a
-  // sweep are alike), up to this many slots: no growing table by table, and a few KB at most for
-  // a trace that turns out small.
+  // sweep are alike), within these bounds: no growing table by table, two slots for a file of a
+  // million one-span traces, a few KB at most for a trace that turns out small.
+  private static final int FIRST_SLOTS = 2;
   private static final int MAX_FIRST_SLOTS = 256;
 
   private long[][] tables = new long[4][]; // by trace number: span id (0: empty), position
