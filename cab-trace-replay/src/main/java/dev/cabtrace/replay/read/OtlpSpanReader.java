@@ -93,54 +93,52 @@ final class OtlpSpanReader extends JsonWalker {
     int read(OtlpSpanReader reader, int value);
   }
 
-  private static final MemberReader[] MEMBERS = {
-    (r, i) -> r.name(i, r.span),
-    (r, i) -> r.kind(i, r.span),
-    (r, i) -> r.spanId(i, r.span, false),
-    (r, i) -> {
-      // A repeated member is Jackson's to judge, here and below.
-      r.sawEvents = !r.sawEvents;
-      return r.sawEvents ? r.events(i, r.span) : FAIL;
-    },
-    (r, i) -> {
-      r.sawStatus = !r.sawStatus;
-      return r.sawStatus ? r.status(i) : FAIL;
-    },
-    (r, i) -> r.traceId(i, r.span),
-    (r, i) -> {
-      r.sawAttributes = !r.sawAttributes;
-      return r.sawAttributes ? r.attributes(i, r.span) : FAIL;
-    },
-    (r, i) -> r.spanId(i, r.span, true),
-    (r, i) -> r.time(i, true),
-    (r, i) -> r.time(i, false),
+  private static final MemberReader NAME_MEMBER = (r, i) -> r.name(i, r.span);
+  private static final MemberReader KIND_MEMBER = (r, i) -> r.kind(i, r.span);
+  private static final MemberReader SPAN_ID_MEMBER = (r, i) -> r.spanId(i, r.span, false);
+  private static final MemberReader PARENT_SPAN_ID_MEMBER = (r, i) -> r.spanId(i, r.span, true);
+  private static final MemberReader TRACE_ID_MEMBER = (r, i) -> r.traceId(i, r.span);
+  private static final MemberReader START_MEMBER = (r, i) -> r.time(i, true);
+  private static final MemberReader END_MEMBER = (r, i) -> r.time(i, false);
+  // A repeated member is Jackson's to judge, here and below.
+  private static final MemberReader EVENTS_MEMBER = (r, i) -> {
+    r.sawEvents = !r.sawEvents;
+    return r.sawEvents ? r.events(i, r.span) : FAIL;
+  };
+  private static final MemberReader STATUS_MEMBER = (r, i) -> {
+    r.sawStatus = !r.sawStatus;
+    return r.sawStatus ? r.status(i) : FAIL;
+  };
+  private static final MemberReader ATTRIBUTES_MEMBER = (r, i) -> {
+    r.sawAttributes = !r.sawAttributes;
+    return r.sawAttributes ? r.attributes(i, r.span) : FAIL;
   };
 
   private int spanMember(int name, int nameEnd, int value) {
-    int member = member(BytePattern.word(b, name, nameEnd), name, nameEnd);
-    return member < 0 ? JsonBytes.skipValue(b, value, end) : MEMBERS[member].read(this, value);
+    MemberReader reader = member(BytePattern.word(b, name, nameEnd), name, nameEnd);
+    return reader == null ? JsonBytes.skipValue(b, value, end) : reader.read(this, value);
   }
 
-  /** Which of {@link #MEMBERS} reads the member so named; -1 for one not read. */
-  private int member(long word, int name, int nameEnd) {
+  /** The reader of the member so named; null for one not read. */
+  private MemberReader member(long word, int name, int nameEnd) {
     switch (nameEnd - name) {
       case 4:
-        return NAME.is(word, b, name, nameEnd) ? 0 : KIND.is(word, b, name, nameEnd) ? 1 : -1;
+        return NAME.is(word, b, name, nameEnd) ? NAME_MEMBER : KIND.is(word, b, name, nameEnd) ? KIND_MEMBER : null;
       case 6:
-        return SPAN_ID.is(word, b, name, nameEnd) ? 2 : EVENTS.is(word, b, name, nameEnd) ? 3
-            : STATUS.is(word, b, name, nameEnd) ? 4 : -1;
+        return SPAN_ID.is(word, b, name, nameEnd) ? SPAN_ID_MEMBER : EVENTS.is(word, b, name, nameEnd) ? EVENTS_MEMBER
+            : STATUS.is(word, b, name, nameEnd) ? STATUS_MEMBER : null;
       case 7:
-        return TRACE_ID.is(word, b, name, nameEnd) ? 5 : -1;
+        return TRACE_ID.is(word, b, name, nameEnd) ? TRACE_ID_MEMBER : null;
       case 10:
-        return ATTRIBUTES.is(word, b, name, nameEnd) ? 6 : -1;
+        return ATTRIBUTES.is(word, b, name, nameEnd) ? ATTRIBUTES_MEMBER : null;
       case 12:
-        return PARENT_SPAN_ID.is(word, b, name, nameEnd) ? 7 : -1;
+        return PARENT_SPAN_ID.is(word, b, name, nameEnd) ? PARENT_SPAN_ID_MEMBER : null;
       case 15:
-        return END.is(word, b, name, nameEnd) ? 9 : -1;
+        return END.is(word, b, name, nameEnd) ? END_MEMBER : null;
       case 17:
-        return JsonBytes.equalsAscii(b, name, nameEnd, START) ? 8 : -1;
+        return JsonBytes.equalsAscii(b, name, nameEnd, START) ? START_MEMBER : null;
       default:
-        return -1;
+        return null;
     }
   }
 

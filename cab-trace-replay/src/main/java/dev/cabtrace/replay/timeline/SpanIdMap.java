@@ -1,17 +1,20 @@
 package dev.cabtrace.replay.timeline;
 
+import java.util.Arrays;
+
 /**
  * Span ids to positions, open addressing on primitive arrays: a million spans, no boxing. Each
  * trace (numbered as first seen) has a table of its own, a slot two longs side by side (the span
- * id; the position): spans come a trace at a time, so the table in use stays in the CPU's caches.
- * One table for all the spans of a million-span file is 32 MB, and a lookup in it cost a cache and
- * a TLB miss. The last trace id looked up is remembered.
+ * id; the position). Spans come a trace at a time, so in a file of many traces the table in use
+ * stays in the CPU's caches, where one table for all the spans of a million-span file (32 MB)
+ * cost a cache and a TLB miss a lookup; a file of one big trace is one big table, as before. The
+ * last trace id looked up is remembered.
  */
 final class SpanIdMap {
 
-  // A new trace's table is sized for as many spans as the trace before it had (the cells of a
-  // sweep are alike), within these bounds: no growing table by table, two slots for a file of a
-  // million one-span traces, a few KB at most for a trace that turns out small.
+  // A new trace's table is made big enough for as many spans as the trace before it had (the
+  // cells of a sweep are alike), so that it rarely grows; within these bounds: two slots for a
+  // file of one-span traces, 4 KB at most for a trace that turns out small.
   private static final int FIRST_SLOTS = 2;
   private static final int MAX_FIRST_SLOTS = 256;
 
@@ -53,7 +56,7 @@ final class SpanIdMap {
     }
     int trace = trace(high, low, true);
     long[] table = tables[trace];
-    // At most three slots in four full: a trace's table is small and probed in cache.
+    // At most three slots in four full, so a probe always ends at an empty one.
     if ((sizes[trace] + 1) * 4L > (table.length / 2) * 3L) {
       table = grown(table);
       tables[trace] = table;
@@ -107,8 +110,8 @@ final class SpanIdMap {
     traceNumbers[slot] = ++traces;
     int number = traces - 1;
     if (number == tables.length) {
-      tables = java.util.Arrays.copyOf(tables, 2 * number);
-      sizes = java.util.Arrays.copyOf(sizes, 2 * number);
+      tables = Arrays.copyOf(tables, 2 * number);
+      sizes = Arrays.copyOf(sizes, 2 * number);
     }
     tables[number] = new long[2 * firstSlots(number == 0 ? 0 : sizes[number - 1])];
     return remember(high, low, number);
@@ -117,7 +120,7 @@ final class SpanIdMap {
   /** Slots enough for {@code spans} at most three in four full, within the bounds above. */
   private static int firstSlots(int spans) {
     int slots = FIRST_SLOTS;
-    while (slots < MAX_FIRST_SLOTS && (spans + 1) * 4L > slots * 3L) {
+    while (slots < MAX_FIRST_SLOTS && spans * 4L > slots * 3L) {
       slots *= 2;
     }
     return slots;

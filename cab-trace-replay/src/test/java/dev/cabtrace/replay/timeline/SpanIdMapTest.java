@@ -1,6 +1,7 @@
 package dev.cabtrace.replay.timeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -20,8 +21,9 @@ class SpanIdMapTest {
       boolean grouped = random.nextBoolean();
       for (int i = 0; i < n; i++) {
         int trace = grouped ? (int) ((long) i * traces / Math.max(1, n)) : random.nextInt(traces);
-        long high = trace % 7;
-        long low = trace;
+        // Traces share halves of their ids: (0, 1) and (1, 0) are two traces, as are (1, 1) and (2, 1).
+        long high = round % 2 == 0 ? trace % 3 : trace;
+        long low = round % 2 == 0 ? trace / 3 : trace % 5;
         long id = 1 + random.nextInt(round % 2 == 0 ? 20_000 : Integer.MAX_VALUE);
         String key = high + "/" + low + "/" + id;
         Integer before = expected.get(key);
@@ -37,9 +39,16 @@ class SpanIdMapTest {
             .as("round %d, %s", round, entry.getKey())
             .isEqualTo(entry.getValue());
       }
-      assertThat(map.get(9, 9, 1)).isEqualTo(-1);
-      assertThat(map.get(0, 0, 0)).isEqualTo(-1);
+      assertThat(map.get(9_999, 9_999, 1)).isEqualTo(-1);
     }
+  }
+
+  @Test
+  void spanIdZeroIsNeverFoundAndCannotBePut() {
+    SpanIdMap map = new SpanIdMap();
+    map.put(1, 1, 5, 0);
+    assertThat(map.get(1, 1, 0)).isEqualTo(-1);
+    assertThatThrownBy(() -> map.put(1, 1, 0, 1)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
