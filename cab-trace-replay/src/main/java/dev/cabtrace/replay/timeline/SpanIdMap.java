@@ -18,6 +18,11 @@ final class SpanIdMap {
   private static final int FIRST_SLOTS = 2;
   private static final int MAX_FIRST_SLOTS = 256;
 
+  // Span and trace ids come from the traced program: hashed with a seed it cannot know, and mixed
+  // in all their bits, ids made to collide (or that share their low bits) do not pile up in a few
+  // slots, where every lookup would probe them all.
+  private static final long SEED = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+
   private long[][] tables = new long[4][]; // by trace number: span id (0: empty), position
   private int[] sizes = new int[4];
 
@@ -153,12 +158,33 @@ final class SpanIdMap {
   }
 
   private static int hash(long id) {
-    long h = id * 0xBF58476D1CE4E5B9L;
-    return (int) (h ^ (h >>> 32));
+    return (int) mix(id ^ SEED);
   }
 
   private static int traceHash(long high, long low) {
-    long h = (low ^ (high * 0x9E3779B97F4A7C15L)) * 0xBF58476D1CE4E5B9L;
-    return (int) (h ^ (h >>> 32));
+    return (int) mix(low ^ mix(high ^ SEED));
+  }
+
+  /** Every bit of {@code h} into every bit of the result (the finalizer of MurmurHash3). */
+  private static long mix(long h) {
+    h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL;
+    h = (h ^ (h >>> 33)) * 0xC4CEB9FE1A85EC53L;
+    return h ^ (h >>> 33);
+  }
+
+  /** The most slots one lookup of an id in the table can probe; for the tests. */
+  int longestProbe() {
+    int longest = 0;
+    for (int t = 0; t < traces; t++) {
+      long[] table = tables[t];
+      int slots = table.length / 2;
+      for (int slot = 0; slot < slots; slot++) {
+        if (table[2 * slot] != 0) {
+          int home = hash(table[2 * slot]) & (slots - 1);
+          longest = Math.max(longest, ((slot - home) & (slots - 1)) + 1);
+        }
+      }
+    }
+    return longest;
   }
 }

@@ -44,6 +44,25 @@ class SpanIdMapTest {
   }
 
   @Test
+  void idsMadeToCollideUnderAFixedHashDoNotPileUpInOneRunOfSlots() {
+    // Under the fixed multiply-and-fold hash this map had before (h = id * C; h ^ h >>> 32), each
+    // of these ids went to slot 0: a traced program could make every lookup probe them all.
+    long c = 0xBF58476D1CE4E5B9L;
+    long inverse = c; // C's inverse modulo 2^64, by Newton's iteration
+    for (int i = 0; i < 6; i++) {
+      inverse *= 2 - c * inverse;
+    }
+    SpanIdMap map = new SpanIdMap();
+    for (int k = 1; k <= 20_000; k++) {
+      map.put(7, 7, ((long) k << 32 | k) * inverse, k);
+    }
+    assertThat(map.longestProbe()).isLessThan(200);
+    for (int k = 1; k <= 20_000; k++) {
+      assertThat(map.get(7, 7, ((long) k << 32 | k) * inverse)).isEqualTo(k);
+    }
+  }
+
+  @Test
   void spanIdZeroIsNeverFoundAndCannotBePut() {
     SpanIdMap map = new SpanIdMap();
     map.put(1, 1, 5, 0);
