@@ -2,10 +2,16 @@ package dev.cabtrace.replay.read;
 
 import java.util.Arrays;
 
-/** Bytes as a map key, for JSON objects that repeat line after line. */
+/**
+ * Bytes as a map key, for JSON objects that repeat line after line. The bytes come from the traced
+ * program, so the hash is seeded per process and mixes each word in all its bits: a multiply-only
+ * hash lets words that differ in their top bit cancel out, and such keys, all with one hash, would
+ * make every lookup compare them all.
+ */
 final class ByteKey {
   private static final java.lang.invoke.VarHandle LONGS =
       java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final long SEED = java.util.concurrent.ThreadLocalRandom.current().nextLong();
 
   private final byte[] bytes;
   private final int start;
@@ -16,15 +22,22 @@ final class ByteKey {
     this.bytes = bytes;
     this.start = start;
     this.end = end;
-    long h = end - start;
+    long h = SEED ^ (end - start);
     int i = start;
     for (; i + 8 <= end; i += 8) {
-      h = (h ^ (long) LONGS.get(bytes, i)) * 0x9E3779B97F4A7C15L;
+      h = mix(h ^ (long) LONGS.get(bytes, i));
     }
     for (; i < end; i++) {
-      h = (h ^ bytes[i]) * 0xBF58476D1CE4E5B9L;
+      h = mix(h ^ bytes[i]);
     }
-    this.hash = (int) (h ^ (h >>> 32));
+    this.hash = (int) h;
+  }
+
+  /** MurmurHash3's 64-bit finalizer. */
+  private static long mix(long h) {
+    h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL;
+    h = (h ^ (h >>> 33)) * 0xC4CEB9FE1A85EC53L;
+    return h ^ (h >>> 33);
   }
 
   @Override
