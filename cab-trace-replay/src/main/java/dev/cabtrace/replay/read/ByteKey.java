@@ -3,15 +3,12 @@ package dev.cabtrace.replay.read;
 import java.util.Arrays;
 
 /**
- * Bytes as a map key, for JSON objects that repeat line after line. The bytes come from the traced
- * program, so the hash is seeded per process and mixes each word in all its bits: a multiply-only
- * hash lets words that differ in their top bit cancel out, and such keys, all with one hash, would
- * make every lookup compare them all.
+ * Bytes as a map key, for JSON objects that repeat line after line, hashed as {@link SeededHash}
+ * says, a word at a time: a multiply-only hash let words that differ in their top bit cancel out.
  */
 final class ByteKey {
   private static final java.lang.invoke.VarHandle LONGS =
       java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-  private static final long SEED = java.util.concurrent.ThreadLocalRandom.current().nextLong();
 
   private final byte[] bytes;
   private final int start;
@@ -22,22 +19,15 @@ final class ByteKey {
     this.bytes = bytes;
     this.start = start;
     this.end = end;
-    long h = SEED ^ (end - start);
+    long h = SeededHash.SEED ^ (end - start);
     int i = start;
     for (; i + 8 <= end; i += 8) {
-      h = mix(h ^ (long) LONGS.get(bytes, i));
+      h = SeededHash.mix(h ^ (long) LONGS.get(bytes, i));
     }
     for (; i < end; i++) {
-      h = mix(h ^ bytes[i]);
+      h = SeededHash.mix(h ^ bytes[i]);
     }
     this.hash = (int) h;
-  }
-
-  /** MurmurHash3's 64-bit finalizer. */
-  private static long mix(long h) {
-    h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL;
-    h = (h ^ (h >>> 33)) * 0xC4CEB9FE1A85EC53L;
-    return h ^ (h >>> 33);
   }
 
   @Override

@@ -17,7 +17,7 @@ final class ReadContext {
   final long[] spanId = new long[1];
   // Made when first needed: a sweep makes one context per file, and most never intern.
   private Map<String, String> interned;
-  private Map<Object, Map<String, Object>> resources;
+  private Map<ResourceKey, Map<String, Object>> resources;
   long line;
   private boolean clampWarned;
   private OtlpLineScanner scanner;
@@ -74,8 +74,29 @@ final class ReadContext {
       resources = new HashMap<>();
     }
     // The byte scanner's maps are immutable already: only the Jackson reader's are copied.
-    return resources.computeIfAbsent(attributes,
+    return resources.computeIfAbsent(new ResourceKey(attributes),
         key -> attributes instanceof CompactAttributes ? attributes : Map.copyOf(attributes));
+  }
+
+  /** A resource as a key, by its {@link SeededHash}: the traced program cannot make its resources collide. */
+  private static final class ResourceKey {
+    private final Map<String, Object> attributes;
+    private final int hash;
+
+    ResourceKey(Map<String, Object> attributes) {
+      this.attributes = attributes;
+      this.hash = (int) SeededHash.mix(SeededHash.of(attributes));
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof ResourceKey && attributes.equals(((ResourceKey) other).attributes);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
   }
 
   /** Hands a finished span builder on. */
