@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -117,8 +116,15 @@ final class OtlpJsonLineEncoder {
     return true;
   }
 
+  /**
+   * Writes the spans grouped by resource and scope instance, as the OpenTelemetry exporters group
+   * them, each group where its first span was. Not by equality: the resources and scopes of spans
+   * that {@code record} receives are the traced program's, which could send thousands of unequal
+   * ones that share a hash, and each lookup would then compare them all.
+   */
   private void writeGrouped(Collection<SpanData> spans) {
-    Map<Resource, Map<InstrumentationScopeInfo, List<SpanData>>> grouped = new LinkedHashMap<>();
+    Map<Resource, ResourceGroup> grouped = new IdentityHashMap<>();
+    List<ResourceGroup> order = new ArrayList<>();
     Resource lastResource = null;
     InstrumentationScopeInfo lastScope = null;
     List<SpanData> last = null;
@@ -126,33 +132,55 @@ final class OtlpJsonLineEncoder {
       Resource resource = span.getResource();
       InstrumentationScopeInfo scope = span.getInstrumentationScopeInfo();
       if (last == null || resource != lastResource || scope != lastScope) {
-        last =
-            grouped
-                .computeIfAbsent(resource, r -> new LinkedHashMap<>())
-                .computeIfAbsent(scope, s -> new ArrayList<>());
+        ResourceGroup group = grouped.get(resource);
+        if (group == null) {
+          group = new ResourceGroup(resource);
+          grouped.put(resource, group);
+          order.add(group);
+        }
+        last = group.spansOf(scope);
         lastResource = resource;
         lastScope = scope;
       }
       last.add(span);
     }
     boolean firstResource = true;
-    for (Map.Entry<Resource, Map<InstrumentationScopeInfo, List<SpanData>>> byResource :
-        grouped.entrySet()) {
+    for (ResourceGroup group : order) {
       if (!firstResource) {
         out.write(',');
       }
       firstResource = false;
-      writeResourceStart(byResource.getKey());
+      writeResourceStart(group.resource);
       boolean firstScope = true;
-      for (Map.Entry<InstrumentationScopeInfo, List<SpanData>> byScope :
-          byResource.getValue().entrySet()) {
+      for (InstrumentationScopeInfo scope : group.scopes) {
         if (!firstScope) {
           out.write(',');
         }
         firstScope = false;
-        writeScopeSpans(byScope.getKey(), byScope.getValue());
+        writeScopeSpans(scope, group.spans.get(scope));
       }
-      writeResourceEnd(byResource.getKey());
+      writeResourceEnd(group.resource);
+    }
+  }
+
+  /** The spans of one resource instance, by scope instance, the scopes in the order first seen. */
+  private static final class ResourceGroup {
+    final Resource resource;
+    final List<InstrumentationScopeInfo> scopes = new ArrayList<>();
+    final Map<InstrumentationScopeInfo, List<SpanData>> spans = new IdentityHashMap<>();
+
+    ResourceGroup(Resource resource) {
+      this.resource = resource;
+    }
+
+    List<SpanData> spansOf(InstrumentationScopeInfo scope) {
+      List<SpanData> list = spans.get(scope);
+      if (list == null) {
+        list = new ArrayList<>();
+        spans.put(scope, list);
+        scopes.add(scope);
+      }
+      return list;
     }
   }
 

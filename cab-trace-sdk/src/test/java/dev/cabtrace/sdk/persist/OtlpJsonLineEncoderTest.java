@@ -123,6 +123,48 @@ class OtlpJsonLineEncoderTest {
   }
 
   @Test
+  void groupsSpansByResourceInstanceWhereTheFirstOfEachIs() throws IOException {
+    // As the OpenTelemetry exporters group: by instance, not by equality, which spans received
+    // from a traced program could abuse (unequal resources made to share a hash; "AaAa" and
+    // "BBBB" have one String.hashCode).
+    Resource a = Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "AaAa"));
+    Resource equalToA = Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "AaAa"));
+    Resource collidingWithA = Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "BBBB"));
+    assertThat(collidingWithA.hashCode()).isEqualTo(a.hashCode());
+    InstrumentationScopeInfo scope = InstrumentationScopeInfo.create("scope");
+    List<SpanData> spans = new java.util.ArrayList<>();
+    Resource[] resources = {a, equalToA, a, collidingWithA, equalToA};
+    for (int i = 0; i < resources.length; i++) {
+      spans.add(
+          TestSpanData.builder()
+              .setSpanContext(
+                  SpanContext.create(TestSpans.TRACE_ID, String.format("%016x", i + 1), TraceFlags.getSampled(),
+                      TraceState.getDefault()))
+              .setName("span " + i)
+              .setKind(SpanKind.INTERNAL)
+              .setStartEpochNanos(TestSpans.T0 + i)
+              .setEndEpochNanos(TestSpans.T0 + i + 1)
+              .setStatus(StatusData.unset())
+              .setHasEnded(true)
+              .setResource(resources[i])
+              .setInstrumentationScopeInfo(scope)
+              .build());
+    }
+    String line = encode(spans);
+    JsonNode groups = MAPPER.readTree(line).get("resourceSpans");
+    List<String> grouped = new java.util.ArrayList<>();
+    for (JsonNode group : groups) {
+      StringBuilder names = new StringBuilder(group.at("/resource/attributes/0/value/stringValue").asText());
+      for (JsonNode span : group.at("/scopeSpans/0/spans")) {
+        names.append(' ').append(span.get("name").asText());
+      }
+      grouped.add(names.toString());
+    }
+    assertThat(grouped).containsExactly("AaAa span 0 span 2", "AaAa span 1 span 4", "BBBB span 3");
+    assertSameAsOfficial(spans, line);
+  }
+
+  @Test
   void writesNanosAsUnsigned64BitIntegers() throws IOException {
     // fixed64 in the protobuf JSON mapping: the official Java marshaler writes these signed.
     SpanData span =
