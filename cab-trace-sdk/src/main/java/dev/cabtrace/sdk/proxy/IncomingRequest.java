@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -56,6 +57,9 @@ final class IncomingRequest {
       throw new BadRequest(400, "malformed request line");
     }
     Map<String, List<String>> headers = new LinkedHashMap<>();
+    // Each name in lower case, to the spelling it came in first: a lookup, not a scan of the names
+    // so far (a request of thousands of short header lines would make that quadratic).
+    Map<String, String> spellings = new HashMap<>();
     int total = requestLine.length();
     String line;
     while (!(line = readLine(in, false)).isEmpty()) {
@@ -69,18 +73,10 @@ final class IncomingRequest {
       }
       String name = line.substring(0, colon).trim();
       String value = line.substring(colon + 1).trim();
-      headers.computeIfAbsent(canonical(headers, name), k -> new ArrayList<>()).add(value);
+      headers.computeIfAbsent(spellings.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> name),
+          k -> new ArrayList<>()).add(value);
     }
     return new IncomingRequest(parts[0], parts[1], parts[2], headers);
-  }
-
-  private static String canonical(Map<String, List<String>> headers, String name) {
-    for (String existing : headers.keySet()) {
-      if (existing.equalsIgnoreCase(name)) {
-        return existing;
-      }
-    }
-    return name;
   }
 
   /** Reads the body the head announces; answers {@code Expect: 100-continue} first. */
