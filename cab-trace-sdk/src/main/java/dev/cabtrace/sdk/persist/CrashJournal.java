@@ -114,6 +114,8 @@ public final class CrashJournal implements SpanProcessor {
       for (SpanData span : spans) {
         unwritten.put(key(span.getSpanContext()), span);
       }
+      // Bounded as ended spans are: a sender can send more than the capture file takes.
+      evictBeyondLimit();
     }
     dirty = true;
   }
@@ -174,14 +176,22 @@ public final class CrashJournal implements SpanProcessor {
     SpanData ended = span.toSpanData();
     synchronized (unwritten) {
       unwritten.put(key, ended);
-      if (unwritten.size() > MAX_UNWRITTEN_KEPT) {
-        Iterator<String> oldest = unwritten.keySet().iterator();
-        oldest.next();
-        oldest.remove();
-        if (evicted++ == 0) {
-          logger.warning("cab-trace: the crash journal keeps at most " + MAX_UNWRITTEN_KEPT
-              + " ended spans not yet in the capture file; older ones are no longer journaled");
-        }
+      evictBeyondLimit();
+    }
+  }
+
+  /** Drops the oldest unwritten spans beyond {@link #MAX_UNWRITTEN_KEPT}; holds the lock on them. */
+  private void evictBeyondLimit() {
+    if (unwritten.size() <= MAX_UNWRITTEN_KEPT) {
+      return;
+    }
+    Iterator<String> oldest = unwritten.keySet().iterator();
+    while (unwritten.size() > MAX_UNWRITTEN_KEPT) {
+      oldest.next();
+      oldest.remove();
+      if (evicted++ == 0) {
+        logger.warning("cab-trace: the crash journal keeps at most " + MAX_UNWRITTEN_KEPT
+            + " ended spans not yet in the capture file; older ones are no longer journaled");
       }
     }
   }

@@ -7,9 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cabtrace.api.CellSpan;
 import dev.cabtrace.sdk.CabTraceSdk;
 import dev.cabtrace.sdk.capture.BlockingBatchSpanProcessor;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.sdk.common.Clock;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.testing.trace.TestSpanData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Collection;
@@ -20,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
@@ -122,6 +127,41 @@ class CrashJournalTest {
       assertThat(capturing.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
       assertThat(journal.unwrittenSpans()).isZero();
       awaitJournal(journalFile, text -> !text.contains("ended-but-not-on-disk"));
+    }
+  }
+
+  @Test
+  void keepsAtMostTheLimitOfReceivedSpansNotYetWrittenTheOldestGoingFirst() throws IOException {
+    // A sender (the traced program) can send spans the capture file never takes: dropped batches,
+    // failed writes. The journal holds them until written, but no more than its limit.
+    Path capture = dir.resolve("cell.jsonl");
+    CrashJournal journal = CrashJournal.create(capture, Clock.getDefault(), Duration.ofHours(1));
+    try {
+      SpanData template = TestSpans.cell().get(0);
+      List<SpanData> sent = new ArrayList<>();
+      for (int i = 0; i < CrashJournal.MAX_UNWRITTEN_KEPT + 1_000; i++) {
+        sent.add(TestSpanData.builder()
+            .setSpanContext(SpanContext.create(TestSpans.TRACE_ID, String.format("%016x", i + 1),
+                TraceFlags.getSampled(), TraceState.getDefault()))
+            .setName("received " + i)
+            .setKind(template.getKind())
+            .setStartEpochNanos(template.getStartEpochNanos())
+            .setEndEpochNanos(template.getEndEpochNanos())
+            .setStatus(template.getStatus())
+            .setHasEnded(true)
+            .setResource(template.getResource())
+            .setInstrumentationScopeInfo(template.getInstrumentationScopeInfo())
+            .build());
+      }
+      journal.received(sent.subList(0, 500));
+      journal.received(sent.subList(500, sent.size()));
+      assertThat(journal.unwrittenSpans()).isEqualTo(CrashJournal.MAX_UNWRITTEN_KEPT);
+      // The newest are kept: writing them empties the journal.
+      journal.written(sent.subList(1_000, sent.size()));
+      assertThat(journal.unwrittenSpans()).isZero();
+    } finally {
+      journal.shutdown();
+      journal.delete();
     }
   }
 
