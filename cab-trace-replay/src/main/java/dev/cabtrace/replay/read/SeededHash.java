@@ -1,7 +1,9 @@
 package dev.cabtrace.replay.read;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Hashes of what the traced program wrote (the bytes of its resources, their attribute values),
@@ -12,7 +14,16 @@ import java.util.Map;
  */
 final class SeededHash {
 
-  static final long SEED = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+  static final long SEED = ThreadLocalRandom.current().nextLong();
+  // A seed of each kind of value: the string "a" and the count 96 must not hash alike whatever
+  // the seed, as they would with one seed for both (a one-character string mixes SEED ^ 1 ^ 'a').
+  private static final long STRING = mix(SEED ^ 1);
+  private static final long LONG = mix(SEED ^ 2);
+  private static final long DOUBLE = mix(SEED ^ 3);
+  private static final long LIST = mix(SEED ^ 4);
+  private static final long MAP = mix(SEED ^ 5);
+  private static final long BYTES = mix(SEED ^ 6);
+  private static final long OTHER = mix(SEED ^ 7);
 
   private SeededHash() {}
 
@@ -28,7 +39,7 @@ final class SeededHash {
     if (value instanceof String) {
       String text = (String) value;
       int length = text.length();
-      long h = SEED ^ length;
+      long h = STRING ^ length;
       int i = 0;
       for (; i + 4 <= length; i += 4) { // four characters a mix
         h = mix(h ^ (text.charAt(i) | (long) text.charAt(i + 1) << 16 | (long) text.charAt(i + 2) << 32
@@ -40,25 +51,34 @@ final class SeededHash {
       return h;
     }
     if (value instanceof Map<?, ?>) {
-      long h = SEED ^ 0x4D4150L;
+      long h = MAP;
       for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
         h += mix(of(entry.getKey()) * 31 + of(entry.getValue())); // a sum: a map's order is not its identity
       }
       return h;
     }
     if (value instanceof List<?>) {
-      long h = SEED ^ 0x4C495354L;
+      long h = LIST;
       for (Object element : (List<?>) value) {
         h = mix(h ^ of(element));
       }
       return h;
     }
     if (value instanceof Long) {
-      return mix(SEED ^ (Long) value); // Long.hashCode folds its halves: x << 32 | x is 0 for every x
+      return mix(LONG ^ (Long) value); // Long.hashCode folds its halves: x << 32 | x is 0 for every x
     }
     if (value instanceof Double) {
-      return mix(SEED ^ Long.rotateLeft(Double.doubleToLongBits((Double) value), 1));
+      return mix(DOUBLE ^ Double.doubleToLongBits((Double) value));
     }
-    return mix(SEED ^ (value == null ? 0 : value.hashCode()));
+    if (value instanceof ByteBuffer) {
+      // A bytesValue: its own hash is 31 * h + b, byte by byte.
+      ByteBuffer bytes = (ByteBuffer) value;
+      long h = BYTES ^ bytes.remaining();
+      for (int i = bytes.position(); i < bytes.limit(); i++) {
+        h = mix(h ^ bytes.get(i));
+      }
+      return h;
+    }
+    return mix(OTHER ^ (value == null ? 0 : value.hashCode()));
   }
 }

@@ -1,6 +1,7 @@
 package dev.cabtrace.replay.timeline;
 
 import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Span ids to positions, open addressing on primitive arrays: a million spans, no boxing. Each
@@ -21,7 +22,7 @@ final class SpanIdMap {
   // Span and trace ids come from the traced program: hashed with a seed it cannot know, and mixed
   // in all their bits, ids made to collide (or that share their low bits) do not pile up in a few
   // slots, where every lookup would probe them all.
-  private static final long SEED = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+  private static final long SEED = ThreadLocalRandom.current().nextLong();
 
   private long[][] tables = new long[4][]; // by trace number: span id (0: empty), position
   private int[] sizes = new int[4];

@@ -2,6 +2,7 @@ package dev.cabtrace.replay.read;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,35 @@ class SeededHashTest {
     assertThat(strings).hasSizeGreaterThan(1_000);
     assertThat(maps).hasSizeGreaterThan(1_000);
     assertThat(longs).hasSizeGreaterThan(1_000);
+  }
+
+  @Test
+  void valuesOfDifferentKindsDoNotHashAlikeWhateverTheSeed() {
+    // With one seed for every kind, a one-character string c hashed as the count 1 ^ c did.
+    for (char c = 'a'; c <= 'z'; c++) {
+      assertThat(SeededHash.of(String.valueOf(c))).isNotEqualTo(SeededHash.of((long) (1 ^ c)));
+    }
+    assertThat(SeededHash.of(1.0)).isNotEqualTo(SeededHash.of(Double.doubleToLongBits(1.0)));
+  }
+
+  @Test
+  void bytesJavasHashesCollideOnGetHashesOfTheirOwn() {
+    // ByteBuffer's hash is 31 * h + b, from the last byte back: bytes (x, y) and (x + 31, y - 1) hash alike.
+    Set<Integer> javaHashes = new HashSet<>();
+    Set<Long> hashes = new HashSet<>();
+    for (int variant = 0; variant < 1 << 10; variant++) {
+      byte[] bytes = new byte[20];
+      for (int pair = 0; pair < 10; pair++) {
+        boolean shifted = (variant >>> pair & 1) != 0;
+        bytes[2 * pair] = (byte) (shifted ? 95 : 64);
+        bytes[2 * pair + 1] = (byte) (shifted ? 99 : 100);
+      }
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      javaHashes.add(buffer.hashCode());
+      hashes.add(SeededHash.of(buffer));
+    }
+    assertThat(javaHashes).hasSize(1);
+    assertThat(hashes).hasSizeGreaterThan(1_000);
   }
 
   @Test

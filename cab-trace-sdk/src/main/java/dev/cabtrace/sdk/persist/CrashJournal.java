@@ -180,7 +180,7 @@ public final class CrashJournal implements SpanProcessor {
     }
   }
 
-  /** Drops the oldest unwritten spans beyond {@link #MAX_UNWRITTEN_KEPT}; holds the lock on them. */
+  /** Drops the oldest unwritten spans beyond {@link #MAX_UNWRITTEN_KEPT}; called holding the lock on them. */
   private void evictBeyondLimit() {
     if (unwritten.size() <= MAX_UNWRITTEN_KEPT) {
       return;

@@ -186,7 +186,10 @@ final class Cassette implements AutoCloseable {
     return new RandomAccessFile(file.toFile(), "rw");
   }
 
-  /** What the cassette knows of {@code incoming}; counts it as one more occurrence of its request. */
+  /**
+   * What the cassette knows of {@code incoming}; counts it as one more occurrence of its request
+   * when the cassette holds answers to that request.
+   */
   Lookup lookup(IncomingRequest incoming) {
     CassetteRequest request = CassetteRequest.of(incoming, ignores);
     synchronized (writeLock) {
@@ -197,9 +200,10 @@ final class Cassette implements AutoCloseable {
     }
     String key = request.key();
     List<CassetteRecord> answers = recorded.getOrDefault(key, List.of());
-    // Replaying, a request the cassette does not hold needs no count (nothing answers it, the
-    // n-th time either): counting each would keep every distinct request the program sends.
-    int occurrence = mode == CassetteMode.REPLAY && answers.isEmpty() ? 0
+    // A request the cassette does not hold needs no count (nothing answers it the n-th time
+    // either, and what is recorded now is not answered from until the next run): counting each
+    // would keep every distinct request the program sends.
+    int occurrence = answers.isEmpty() ? 0
         : occurrences.computeIfAbsent(key, k -> new AtomicInteger()).getAndIncrement();
     CassetteRecord answer = occurrence < answers.size() ? answers.get(occurrence) : null;
     if (answer != null) {

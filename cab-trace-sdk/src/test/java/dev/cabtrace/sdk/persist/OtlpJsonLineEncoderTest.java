@@ -282,8 +282,8 @@ class OtlpJsonLineEncoderTest {
   }
 
   /**
-   * The same spans, each with the same resource and scope, as the official marshaler writes them.
-   * Grouping may differ: it puts spans of equal resources that are distinct instances apart.
+   * The same spans, each with the same resource and scope, as the official marshaler writes them,
+   * whatever the order of the groups (it keeps them in a hash map).
    */
   private static void assertSameAsOfficial(List<SpanData> spans, String ours) throws IOException {
     assertThat(flatten(MAPPER.readTree(ours))).isEqualTo(flatten(official(spans)));
