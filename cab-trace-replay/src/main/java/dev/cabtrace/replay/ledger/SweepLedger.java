@@ -66,7 +66,10 @@ public final class SweepLedger {
    * depend on the order they arrive in (every sum is over integer nanoseconds and tokens).
    */
   public static final class Builder {
-    private final Map<List<String>, Accumulator> groups = new HashMap<>();
+    // Keyed by one string: the agent and model come from the captures, and a map of string keys
+    // stays quick when they are made to share a hash (it orders colliding strings), where one of
+    // lists compares colliding keys one by one.
+    private final Map<String, Accumulator> groups = new HashMap<>();
     private final List<String> warnings = new ArrayList<>();
     private long cells;
 
@@ -87,9 +90,14 @@ public final class SweepLedger {
       Objects.requireNonNull(score, "score");
       synchronized (this) {
         cells++;
-        groups.computeIfAbsent(Arrays.asList(tui, model), k -> new Accumulator(tui, model)).add(score);
+        groups.computeIfAbsent(key(tui, model), k -> new Accumulator(tui, model)).add(score);
       }
       return this;
+    }
+
+    /** Agent and model as one string, the agent's length first: no two pairs make the same key. */
+    private static String key(String tui, String model) {
+      return (tui == null ? "-" : tui.length() + ":" + tui) + (model == null ? "-" : ":" + model);
     }
 
     /** The agent or model a cell is counted under: the resource's, else the first span attribute of that name. */
