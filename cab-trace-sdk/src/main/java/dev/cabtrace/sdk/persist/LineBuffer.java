@@ -59,6 +59,11 @@ final class LineBuffer {
     buf = new byte[initialSize];
   }
 
+  /** The bytes of an ASCII string: the fixed JSON the encoders write. */
+  static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
+  }
+
   void reset() {
     count = 0;
   }
