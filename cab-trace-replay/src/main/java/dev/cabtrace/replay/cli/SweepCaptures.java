@@ -185,8 +185,10 @@ final class SweepCaptures {
     }
     List<Capture> unseen = new ArrayList<>();
     for (Capture capture : captures) {
-      if (seen.add(capture.file())) {
-        unseen.add(capture);
+      Path file = capture.file();
+      if (seen.add(file)) {
+        // The path made here is kept: the reader and the sorting of warnings would make it again.
+        unseen.add(new Capture(file, null, capture.root(), capture.noJournal(), capture.looked()));
       }
     }
     return unseen;

@@ -1,14 +1,14 @@
 package dev.cabtrace.replay.read;
 
+import dev.cabtrace.replay.internal.SeededHash;
 import java.util.Arrays;
 
 /**
- * Bytes as a map key, for JSON objects that repeat line after line, hashed as {@link SeededHash}
- * says, a word at a time: a multiply-only hash let words that differ in their top bit cancel out.
+ * Bytes as a map key, for JSON objects that repeat line after line, hashed by {@link SeededHash}:
+ * the bytes are the traced program's (a multiply-only hash let words that differ in their top bit
+ * cancel out).
  */
 final class ByteKey {
-  private static final java.lang.invoke.VarHandle LONGS =
-      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
   private final byte[] bytes;
   private final int start;
@@ -19,14 +19,7 @@ final class ByteKey {
     this.bytes = bytes;
     this.start = start;
     this.end = end;
-    long h = SeededHash.SEED ^ (end - start);
-    int i = start;
-    for (; i + 8 <= end; i += 8) {
-      h = SeededHash.mix(h ^ (long) LONGS.get(bytes, i));
-    }
-    for (; i < end; i++) {
-      h = SeededHash.mix(h ^ bytes[i]);
-    }
+    long h = SeededHash.of(bytes, start, end);
     this.hash = (int) h;
   }
 

@@ -48,6 +48,7 @@ final class ByteStrings {
     return new String(b, start, length, StandardCharsets.UTF_8);
   }
 
+  // Not seeded: a lookup probes at most 8 slots, so strings made to collide only go uninterned.
   private static int hash(byte[] b, int start, int end) {
     long hash = 0x9E3779B97F4A7C15L ^ (end - start);
     int i = start;

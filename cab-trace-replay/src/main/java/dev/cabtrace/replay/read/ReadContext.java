@@ -1,6 +1,7 @@
 package dev.cabtrace.replay.read;
 
 import dev.cabtrace.replay.internal.CompactAttributes;
+import dev.cabtrace.replay.internal.SeededHash;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.util.HashMap;
 import java.util.Map;
@@ -85,7 +86,7 @@ final class ReadContext {
 
     ResourceKey(Map<String, Object> attributes) {
       this.attributes = attributes;
-      this.hash = (int) SeededHash.mix(SeededHash.of(attributes));
+      this.hash = (int) SeededHash.of(attributes);
     }
 
     @Override

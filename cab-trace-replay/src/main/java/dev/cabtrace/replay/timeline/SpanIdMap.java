@@ -1,7 +1,7 @@
 package dev.cabtrace.replay.timeline;
 
+import dev.cabtrace.replay.internal.SeededHash;
 import java.util.Arrays;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Span ids to positions, open addressing on primitive arrays: a million spans, no boxing. Each
@@ -18,11 +18,6 @@ final class SpanIdMap {
   // file of one-span traces, 4 KB at most for a trace that turns out small.
   private static final int FIRST_SLOTS = 2;
   private static final int MAX_FIRST_SLOTS = 256;
-
-  // Span and trace ids come from the traced program: hashed with a seed it cannot know, and mixed
-  // in all their bits, ids made to collide (or that share their low bits) do not pile up in a few
-  // slots, where every lookup would probe them all.
-  private static final long SEED = ThreadLocalRandom.current().nextLong();
 
   private long[][] tables = new long[4][]; // by trace number: span id (0: empty), position
   private int[] sizes = new int[4];
@@ -158,19 +153,14 @@ final class SpanIdMap {
     }
   }
 
+  // Ids come from the traced program: seeded hashes, so that ids made to collide (or that share
+  // their low bits) do not pile up in a few slots, where every lookup would probe them all.
   private static int hash(long id) {
-    return (int) mix(id ^ SEED);
+    return (int) SeededHash.of(id);
   }
 
   private static int traceHash(long high, long low) {
-    return (int) mix(low ^ mix(high ^ SEED));
-  }
-
-  /** Every bit of {@code h} into every bit of the result (the finalizer of MurmurHash3). */
-  private static long mix(long h) {
-    h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL;
-    h = (h ^ (h >>> 33)) * 0xC4CEB9FE1A85EC53L;
-    return h ^ (h >>> 33);
+    return (int) SeededHash.mix(low ^ SeededHash.of(high));
   }
 
   /** The most slots one lookup of an id in the table can probe; for the tests. */

@@ -26,7 +26,7 @@ class ResourceSharingTest {
       throws IOException, TraceReadException {
     String a = attribute("service.name", "AaAa");
     String b = attribute("cab.cell_id", "c1");
-    String collidingWithA = attribute("service.name", "BBBB"); // the same String.hashCode as "AaAa"
+    String collidingWithA = attribute("service.name", "BBBB"); // unequal, though String.hashCode is the same
     Path file = dir.resolve("cell.jsonl");
     Files.writeString(file, line(a + "," + b, "00f067aa0ba902b7") + line(b + "," + a, "00f067aa0ba902b8")
         + line(collidingWithA + "," + b, "00f067aa0ba902b9"));

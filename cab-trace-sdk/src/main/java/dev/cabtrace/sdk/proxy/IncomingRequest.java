@@ -34,13 +34,17 @@ final class IncomingRequest {
   final String version;
   /** Header names as sent, values in order, names compared without case. */
   final Map<String, List<String>> headers;
+  // Each header name in lower case, to the spelling it came in first.
+  private final Map<String, String> spellings;
   byte[] body = new byte[0];
 
-  private IncomingRequest(String method, String target, String version, Map<String, List<String>> headers) {
+  private IncomingRequest(String method, String target, String version, Map<String, List<String>> headers,
+      Map<String, String> spellings) {
     this.method = method;
     this.target = target;
     this.version = version;
     this.headers = headers;
+    this.spellings = spellings;
   }
 
   /** The next request's head on a connection, or null when the client closed it cleanly. */
@@ -57,8 +61,8 @@ final class IncomingRequest {
       throw new BadRequest(400, "malformed request line");
     }
     Map<String, List<String>> headers = new LinkedHashMap<>();
-    // Each name in lower case, to the spelling it came in first: a lookup, not a scan of the names
-    // so far (a request of thousands of short header lines would make that quadratic).
+    // A name is found by a lookup in lower case, not by a scan of the names so far: a request of
+    // thousands of short header lines would make that quadratic.
     Map<String, String> spellings = new HashMap<>();
     int total = requestLine.length();
     String line;
@@ -76,7 +80,7 @@ final class IncomingRequest {
       headers.computeIfAbsent(spellings.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> name),
           k -> new ArrayList<>()).add(value);
     }
-    return new IncomingRequest(parts[0], parts[1], parts[2], headers);
+    return new IncomingRequest(parts[0], parts[1], parts[2], headers, spellings);
   }
 
   /** Reads the body the head announces; answers {@code Expect: 100-continue} first. */
@@ -169,12 +173,9 @@ final class IncomingRequest {
 
   /** The first value of a header, or null. */
   String header(String name) {
-    for (Map.Entry<String, List<String>> header : headers.entrySet()) {
-      if (header.getKey().equalsIgnoreCase(name) && !header.getValue().isEmpty()) {
-        return header.getValue().get(0);
-      }
-    }
-    return null;
+    String spelling = spellings.get(name.toLowerCase(Locale.ROOT));
+    List<String> values = spelling == null ? null : headers.get(spelling);
+    return values == null || values.isEmpty() ? null : values.get(0);
   }
 
   /** Whether the client wants the connection kept after this exchange. */

@@ -1,4 +1,4 @@
-package dev.cabtrace.replay.read;
+package dev.cabtrace.replay.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

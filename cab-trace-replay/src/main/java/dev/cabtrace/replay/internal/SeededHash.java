@@ -1,6 +1,9 @@
-package dev.cabtrace.replay.read;
+package dev.cabtrace.replay.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -10,11 +13,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * seeded per process and mixed in all their bits: a program that could predict them could make
  * thousands of distinct keys share one hash, and every lookup among them compare them all. Java's
  * own hashes are predictable ({@code "Aa"} and {@code "BB"} collide, and so does every string made
- * of such pairs).
+ * of such pairs). Internal: the read and timeline packages share it.
  */
-final class SeededHash {
+public final class SeededHash {
 
-  static final long SEED = ThreadLocalRandom.current().nextLong();
+  private static final long SEED = ThreadLocalRandom.current().nextLong();
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   // A seed of each kind of value: the string "a" and the count 96 must not hash alike whatever
   // the seed, as they would with one seed for both (a one-character string mixes SEED ^ 1 ^ 'a').
   private static final long STRING = mix(SEED ^ 1);
@@ -28,14 +32,14 @@ final class SeededHash {
   private SeededHash() {}
 
   /** MurmurHash3's 64-bit finalizer: every bit of {@code h} into every bit of the result. */
-  static long mix(long h) {
+  public static long mix(long h) {
     h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL;
     h = (h ^ (h >>> 33)) * 0xC4CEB9FE1A85EC53L;
     return h ^ (h >>> 33);
   }
 
   /** A hash of an attribute value (or map of them) that equal values share, whatever their order in a map. */
-  static long of(Object value) {
+  public static long of(Object value) {
     if (value instanceof String) {
       String text = (String) value;
       int length = text.length();
@@ -65,20 +69,40 @@ final class SeededHash {
       return h;
     }
     if (value instanceof Long) {
-      return mix(LONG ^ (Long) value); // Long.hashCode folds its halves: x << 32 | x is 0 for every x
+      return of((long) (Long) value);
     }
     if (value instanceof Double) {
       return mix(DOUBLE ^ Double.doubleToLongBits((Double) value));
     }
     if (value instanceof ByteBuffer) {
       // A bytesValue: its own hash is 31 * h + b, byte by byte.
-      ByteBuffer bytes = (ByteBuffer) value;
-      long h = BYTES ^ bytes.remaining();
-      for (int i = bytes.position(); i < bytes.limit(); i++) {
-        h = mix(h ^ bytes.get(i));
-      }
-      return h;
+      ByteBuffer buffer = ((ByteBuffer) value).duplicate();
+      byte[] bytes = new byte[buffer.remaining()];
+      buffer.get(bytes);
+      return of(bytes, 0, bytes.length);
     }
     return mix(OTHER ^ (value == null ? 0 : value.hashCode()));
+  }
+
+  /** A hash of a count or an id. */
+  public static long of(long value) {
+    return mix(LONG ^ value); // Long.hashCode folds its halves: x << 32 | x is 0 for every x
+  }
+
+  /** A hash of the bytes from {@code from} to {@code to}, a word at a time. */
+  public static long of(byte[] bytes, int from, int to) {
+    long h = BYTES ^ (to - from);
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      h = mix(h ^ (long) LONGS.get(bytes, i));
+    }
+    if (i < to) {
+      long tail = 0;
+      for (int k = to - 1; k >= i; k--) {
+        tail = tail << 8 | (bytes[k] & 0xFF);
+      }
+      h = mix(h ^ tail);
+    }
+    return h;
   }
 }
