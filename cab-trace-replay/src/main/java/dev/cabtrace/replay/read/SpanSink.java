@@ -116,7 +116,7 @@ interface SpanSink {
     private Object[] events = new Object[64];
     private long[] lines = new long[64];
     private int size;
-    private final boolean readCalls;
+    private boolean readCalls;
 
     Buffered() {
       this(false);
@@ -130,11 +130,7 @@ interface SpanSink {
     @Override
     public void span(TimelineSpan.Builder span, long line) {
       // Built here, on the parsing thread: the timeline only has to add it.
-      TimelineSpan built = span.build();
-      if (readCalls) {
-        ModelCall.readAhead(built);
-      }
-      add(built, line);
+      add(span.build(), line);
     }
 
     @Override
@@ -152,6 +148,52 @@ interface SpanSink {
       add(new Warning(message, false, true), line);
     }
 
+    /**
+     * Empties it, for a load that reads its model calls too ({@code readCalls}) or not: a thread
+     * keeps one from file to file.
+     */
+    Buffered reset(boolean readCalls) {
+      this.readCalls = readCalls;
+      java.util.Arrays.fill(events, 0, size, null);
+      size = 0;
+      return this;
+    }
+
+    /** How many spans and warnings it has room for. */
+    int capacity() {
+      return events.length;
+    }
+
+    /**
+     * Hands on what was found so far to {@code sink} as {@link #drainTo} does (the model calls read
+     * first, as {@link #detach} reads them), and starts empty again: a thread reading lines on its
+     * own hands them on a block at a time.
+     */
+    void handOn(SpanSink sink, String source, boolean[] givenOnce) throws TraceReadException {
+      if (readCalls) {
+        readCalls();
+      }
+      try {
+        drainTo(sink, source, givenOnce, 0);
+      } finally {
+        java.util.Arrays.fill(events, 0, size, null);
+        size = 0;
+      }
+    }
+
+    /**
+     * Reads the model call of each span found so far, still on the parsing thread, in a loop of
+     * its own: read as each span was found, the reading was compiled into the scanner's every
+     * compilation (four of them, half a second of compiling in a one-second {@code tokens} run).
+     */
+    private void readCalls() {
+      for (int k = 0; k < size; k++) {
+        if (events[k] instanceof TimelineSpan span) {
+          ModelCall.readAhead(span);
+        }
+      }
+    }
+
     private void add(Object event, long line) {
       if (size == events.length) {
         events = java.util.Arrays.copyOf(events, 2 * size);
@@ -164,6 +206,9 @@ interface SpanSink {
 
     /** What was found so far, taken away: this one starts empty again. */
     Buffered detach() {
+      if (readCalls) {
+        readCalls();
+      }
       Buffered taken = new Buffered();
       taken.events = java.util.Arrays.copyOf(events, size);
       taken.lines = java.util.Arrays.copyOf(lines, size);

@@ -21,6 +21,9 @@ final class TraceLoader {
   /** Lines are read in blocks of this many bytes, refilled, never reallocated: memory touched is memory paid for. */
   static final int BLOCK_BYTES = 1 << 20;
 
+  /** The most spans and warnings of a block a thread keeps room for from load to load. */
+  private static final int KEPT_FOUND = 1 << 14;
+
   private final boolean strict;
   private final int maxLineBytes;
   private final int parallelism;
@@ -35,6 +38,7 @@ final class TraceLoader {
   private static final class ThreadState {
     LineBlocks.Block block;
     OtlpLineScanner scanner;
+    SpanSink.Buffered found;
     boolean busy;
     /** The block went to parsing threads ({@link ParallelLines}), which a failed load may leave on it. */
     boolean lent;
@@ -76,6 +80,10 @@ final class TraceLoader {
       if (state.block != null && state.block.data.length > BLOCK_BYTES) {
         state.block = null; // grown for one long line: not kept
       }
+      if (state.found != null) {
+        // Emptied (a failed load leaves spans in it), and not kept grown for a block of tiny spans.
+        state.found = state.found.capacity() > KEPT_FOUND ? null : state.found.reset(false);
+      }
     }
   }
 
@@ -107,7 +115,16 @@ final class TraceLoader {
         start = newline + 1;
       }
     }
-    ReadContext context = new ReadContext(sink, source);
+    // The lines this thread reads are found into a buffer and handed on to the sink a block at a
+    // time, as the parsing threads' are ({@link ParallelLines}): the sink's work (building a span,
+    // reading its model call, a ledger's sums) is then compiled in a loop of its own, not into every
+    // compilation of the scanner.
+    if (state.found == null) {
+      state.found = new SpanSink.Buffered();
+    }
+    SpanSink.Buffered found = state.found.reset(hotOnly);
+    boolean[] givenOnce = {false};
+    ReadContext context = new ReadContext(found, source);
     context.hotOnly = hotOnly;
     context.file = file;
     if (scan) {
@@ -135,12 +152,14 @@ final class TraceLoader {
         return;
       }
     }
+    found.handOn(sink, source, givenOnce);
     if (parallelism > 1 && !blocks.atEnd()) {
       state.lent = true;
       new ParallelLines(this, source, parallelism, hotOnly, file, blockBytes).read(blocks, block, start, line - 1, sink);
     } else {
       do {
         line += readBlock(context, block, start, line);
+        found.handOn(sink, source, givenOnce);
         start = 0;
       } while (blocks.next(block));
     }

@@ -14,9 +14,11 @@ import java.util.Arrays;
 final class SpanIdMap {
 
   // A new trace's table is made big enough for as many spans as the trace before it had (the
-  // cells of a sweep are alike), so that it rarely grows; within these bounds: two slots for a
-  // file of one-span traces, 4 KB at most for a trace that turns out small.
+  // traces of a file are alike), so that it rarely grows; within these bounds: two slots for a
+  // file of one-span traces, 4 KB at most for a trace that turns out small. A file's first trace
+  // gets room for a cell's dozen spans: a sweep reads ten thousand files of one trace each.
   private static final int FIRST_SLOTS = 2;
+  private static final int FIRST_TRACE_SLOTS = 16;
   private static final int MAX_FIRST_SLOTS = 256;
 
   private long[][] tables = new long[4][]; // by trace number: span id (0: empty), position
@@ -114,7 +116,7 @@ final class SpanIdMap {
       tables = Arrays.copyOf(tables, 2 * number);
       sizes = Arrays.copyOf(sizes, 2 * number);
     }
-    tables[number] = new long[2 * firstSlots(number == 0 ? 0 : sizes[number - 1])];
+    tables[number] = new long[2 * (number == 0 ? FIRST_TRACE_SLOTS : firstSlots(sizes[number - 1]))];
     return remember(high, low, number);
   }
 
