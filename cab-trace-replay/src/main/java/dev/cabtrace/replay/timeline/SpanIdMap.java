@@ -6,7 +6,9 @@ import java.util.Arrays;
 /**
  * Span ids to positions, open addressing on primitive arrays: a million spans, no boxing. Each
  * trace (numbered as first seen) has a table of its own, a slot two longs side by side (the span
- * id; the position). Spans come a trace at a time, so in a file of many traces the table in use
+ * id; the position), or only the id for a map that keeps no positions (a streaming builder's, which
+ * only drops repeats: its tables are all it keeps of a million spans, and half the size is half
+ * what each young collection copies). Spans come a trace at a time, so in a file of many traces the table in use
  * stays in the CPU's caches, where one table for all the spans of a million-span file (32 MB)
  * cost a cache and a TLB miss a lookup; a file of one big trace is one big table, as before. The
  * last trace id looked up is remembered.
@@ -22,6 +24,8 @@ final class SpanIdMap {
   private static final int MAX_FIRST_SLOTS = 256;
 
   private long[][] tables = new long[4][]; // by trace number: span id (0: empty), position
+  // log2 of a slot's longs: 1 (id, position), or 0 (the id alone: no positions kept)
+  private final int slotShift;
   private int[] sizes = new int[4];
 
   private long[] traceIds = new long[2 * 4]; // high, low
@@ -30,6 +34,16 @@ final class SpanIdMap {
   private long lastHigh;
   private long lastLow;
   private int lastNumber = -1;
+
+  /** A map of ids to positions. */
+  SpanIdMap() {
+    this(true);
+  }
+
+  /** With {@code positions} false, a set: {@link #get} gives 0 for every id in it. */
+  SpanIdMap(boolean positions) {
+    this.slotShift = positions ? 1 : 0;
+  }
 
   int get(long high, long low, long spanId) {
     if (spanId == 0) {
@@ -40,14 +54,15 @@ final class SpanIdMap {
       return -1;
     }
     long[] table = tables[trace];
-    int mask = table.length / 2 - 1;
+    int shift = slotShift;
+    int mask = (table.length >> shift) - 1;
     for (int slot = hash(spanId) & mask; ; slot = (slot + 1) & mask) {
-      long stored = table[2 * slot];
+      long stored = table[slot << shift];
       if (stored == 0) {
         return -1;
       }
       if (stored == spanId) {
-        return (int) table[2 * slot + 1];
+        return shift == 0 ? 0 : (int) table[(slot << 1) + 1];
       }
     }
   }
@@ -60,7 +75,7 @@ final class SpanIdMap {
     int trace = trace(high, low, true);
     long[] table = tables[trace];
     // At most three slots in four full, so a probe always ends at an empty one.
-    if ((sizes[trace] + 1) * 4L > (table.length / 2) * 3L) {
+    if ((sizes[trace] + 1) * 4L > (table.length >> slotShift) * 3L) {
       table = grown(table);
       tables[trace] = table;
     }
@@ -68,21 +83,25 @@ final class SpanIdMap {
     sizes[trace]++;
   }
 
-  private static void insert(long[] table, long spanId, long value) {
-    int mask = table.length / 2 - 1;
+  private void insert(long[] table, long spanId, long value) {
+    int shift = slotShift;
+    int mask = (table.length >> shift) - 1;
     int slot = hash(spanId) & mask;
-    while (table[2 * slot] != 0) {
+    while (table[slot << shift] != 0) {
       slot = (slot + 1) & mask;
     }
-    table[2 * slot] = spanId;
-    table[2 * slot + 1] = value;
+    table[slot << shift] = spanId;
+    if (shift != 0) {
+      table[(slot << 1) + 1] = value;
+    }
   }
 
-  private static long[] grown(long[] old) {
+  private long[] grown(long[] old) {
     long[] table = new long[old.length * 2];
-    for (int at = 0; at < old.length; at += 2) {
+    int step = 1 << slotShift;
+    for (int at = 0; at < old.length; at += step) {
       if (old[at] != 0) {
-        insert(table, old[at], old[at + 1]);
+        insert(table, old[at], step == 1 ? 0 : old[at + 1]);
       }
     }
     return table;
@@ -116,7 +135,7 @@ final class SpanIdMap {
       tables = Arrays.copyOf(tables, 2 * number);
       sizes = Arrays.copyOf(sizes, 2 * number);
     }
-    tables[number] = new long[2 * (number == 0 ? FIRST_TRACE_SLOTS : firstSlots(sizes[number - 1]))];
+    tables[number] = new long[(number == 0 ? FIRST_TRACE_SLOTS : firstSlots(sizes[number - 1])) << slotShift];
     return remember(high, low, number);
   }
 
@@ -170,10 +189,10 @@ final class SpanIdMap {
     int longest = 0;
     for (int t = 0; t < traces; t++) {
       long[] table = tables[t];
-      int slots = table.length / 2;
+      int slots = table.length >> slotShift;
       for (int slot = 0; slot < slots; slot++) {
-        if (table[2 * slot] != 0) {
-          int home = hash(table[2 * slot]) & (slots - 1);
+        if (table[slot << slotShift] != 0) {
+          int home = hash(table[slot << slotShift]) & (slots - 1);
           longest = Math.max(longest, ((slot - home) & (slots - 1)) + 1);
         }
       }

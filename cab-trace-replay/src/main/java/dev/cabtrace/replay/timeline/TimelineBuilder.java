@@ -26,7 +26,7 @@ public final class TimelineBuilder {
 
   private final String source;
   private final List<TimelineSpan> spans = new ArrayList<>();
-  private final SpanIdMap ids = new SpanIdMap();
+  private final SpanIdMap ids;
   private final List<LoadWarning> warnings = new ArrayList<>();
   private final Map<String, Integer> warningCounts = new LinkedHashMap<>();
   private long duplicates;
@@ -43,6 +43,7 @@ public final class TimelineBuilder {
   private TimelineBuilder(String source, Consumer<TimelineSpan> each) {
     this.source = source;
     this.each = each;
+    this.ids = new SpanIdMap(each == null); // a streaming builder keeps no positions
   }
 
   /**

@@ -12,9 +12,19 @@ class SpanIdMapTest {
 
   @Test
   void findsEveryIdOfEveryTraceWhetherTheTracesComeOneAtATimeOrInterleaved() {
+    findsEveryId(true);
+  }
+
+  @Test
+  void aMapWithoutPositionsFindsEveryIdAsZero() {
+    findsEveryId(false);
+  }
+
+  /** Random ids in random traces against a HashMap; without positions, a found id gives 0. */
+  private static void findsEveryId(boolean positions) {
     Random random = new Random(7);
     for (int round = 0; round < 60; round++) {
-      SpanIdMap map = new SpanIdMap();
+      SpanIdMap map = new SpanIdMap(positions);
       Map<String, Integer> expected = new HashMap<>();
       int n = random.nextInt(6_000);
       int traces = 1 + random.nextInt(round % 3 == 0 ? 2 : 300);
@@ -27,7 +37,8 @@ class SpanIdMapTest {
         long id = 1 + random.nextInt(round % 2 == 0 ? 20_000 : Integer.MAX_VALUE);
         String key = high + "/" + low + "/" + id;
         Integer before = expected.get(key);
-        assertThat(map.get(high, low, id)).as("round %d, before %s", round, key).isEqualTo(before == null ? -1 : before);
+        assertThat(map.get(high, low, id)).as("round %d, before %s", round, key)
+            .isEqualTo(before == null ? -1 : positions ? before : 0);
         if (before == null) {
           map.put(high, low, id, i);
           expected.put(key, i);
@@ -37,7 +48,7 @@ class SpanIdMapTest {
         String[] parts = entry.getKey().split("/");
         assertThat(map.get(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2])))
             .as("round %d, %s", round, entry.getKey())
-            .isEqualTo(entry.getValue());
+            .isEqualTo(positions ? entry.getValue() : 0);
       }
       assertThat(map.get(9_999, 9_999, 1)).isEqualTo(-1);
     }
@@ -52,13 +63,15 @@ class SpanIdMapTest {
     for (int i = 0; i < 6; i++) {
       inverse *= 2 - c * inverse;
     }
-    SpanIdMap map = new SpanIdMap();
-    for (int k = 1; k <= 20_000; k++) {
-      map.put(7, 7, ((long) k << 32 | k) * inverse, k);
-    }
-    assertThat(map.longestProbe()).isLessThan(200);
-    for (int k = 1; k <= 20_000; k++) {
-      assertThat(map.get(7, 7, ((long) k << 32 | k) * inverse)).isEqualTo(k);
+    for (boolean positions : new boolean[] {true, false}) {
+      SpanIdMap map = new SpanIdMap(positions);
+      for (int k = 1; k <= 20_000; k++) {
+        map.put(7, 7, ((long) k << 32 | k) * inverse, k);
+      }
+      assertThat(map.longestProbe()).isLessThan(200);
+      for (int k = 1; k <= 20_000; k++) {
+        assertThat(map.get(7, 7, ((long) k << 32 | k) * inverse)).isEqualTo(positions ? k : 0);
+      }
     }
   }
 
