@@ -151,12 +151,15 @@ final class HotAttributeReader extends JsonWalker {
   private static final BytePattern STRING_OPEN = new BytePattern("stringValue\":\"");
   private static final BytePattern INT_OPEN = new BytePattern("intValue\":");
   private static final BytePattern BOOL_OPEN = new BytePattern("boolValue\":");
+  private static final BytePattern ARRAY_OPEN = new BytePattern("arrayValue\":{\"");
+  private static final BytePattern VALUES_OPEN = new BytePattern("values\":[");
+  private static final BytePattern ITEM_OPEN = new BytePattern("{\"stringValue\":\"");
 
   /**
    * One attribute written exactly as the exporters write it, {@code
-   * {"key":"K","value":{"stringValue":"V"}}} (or an intValue, a boolValue), read by comparing
-   * whole words with what must be there instead of walking it member by member; its hot value put.
-   * Anything else is FAIL, having put nothing, and the walk reads it.
+   * {"key":"K","value":{"stringValue":"V"}}} (or an intValue, a boolValue, an arrayValue of
+   * strings), read by comparing whole words with what must be there instead of walking it member
+   * by member; its hot value put. Anything else is FAIL, having put nothing, and the walk reads it.
    */
   private int canonicalAttribute(int i) {
     if (!KEY_OPEN.at(b, i, end)) {
@@ -197,6 +200,12 @@ final class HotAttributeReader extends JsonWalker {
       } else {
         return FAIL;
       }
+    } else if (ARRAY_OPEN.at(b, type, end) && VALUES_OPEN.at(b, type + ARRAY_OPEN.length(), end)) {
+      close = canonicalStrings(type + ARRAY_OPEN.length() + VALUES_OPEN.length(), hotKey >= 0);
+      if (close == FAIL) {
+        return FAIL;
+      }
+      value = hotKey >= 0 ? shared.list(values) : null;
     } else {
       return FAIL;
     }
@@ -208,6 +217,42 @@ final class HotAttributeReader extends JsonWalker {
       hotBits |= 1 << hotKey;
     }
     return close + 2;
+  }
+
+  /**
+   * The strings of an array value written as the exporters write it, from its first element at
+   * {@code i} ({@code {"stringValue":"a"},{"stringValue":"b"}]}}, or {@code ]}} when empty), into
+   * {@link #values} when {@code keep}: the position after the array's object, or FAIL. A finish
+   * reason's list is read so on every model call, where the member-by-member walk made its own
+   * compilations.
+   */
+  private int canonicalStrings(int i, boolean keep) {
+    values.clear();
+    if (i < end && b[i] == ']') {
+      i++;
+    } else {
+      while (true) {
+        if (!ITEM_OPEN.at(b, i, end)) {
+          return FAIL;
+        }
+        int quote = i + ITEM_OPEN.length() - 1;
+        int close = JsonBytes.plainStringEnd(b, quote, end);
+        if (close == FAIL || close + 2 >= end || b[close + 1] != '}') {
+          return FAIL;
+        }
+        if (keep) {
+          values.add(strings.get(b, quote + 1, close));
+        }
+        i = close + 3;
+        if (b[close + 2] == ']') {
+          break;
+        }
+        if (b[close + 2] != ',') {
+          return FAIL;
+        }
+      }
+    }
+    return i < end && b[i] == '}' ? i + 1 : FAIL;
   }
 
   private static final BytePattern TRUE = new BytePattern("true");

@@ -148,7 +148,10 @@ final class GeneratedOtlp {
     return pick(random, "{\"stringValue\":\"gpt-5\"}", "{\"stringValue\":\"caf\u00e9\"}", "{\"intValue\":\"" + random.nextInt(50_000) + "\"}",
         "{\"intValue\":" + random.nextInt(50_000) + "}", "{\"boolValue\":true}", "{\"boolValue\":false}", "{\"stringValue\":\"model_call\"}",
         "{\"arrayValue\":{\"values\":[{\"stringValue\":\"stop\"}]}}", "{\"arrayValue\":{\"values\":[]}}",
-        "{\"arrayValue\":{\"values\":[{\"stringValue\":\"a\"} , {\"stringValue\":\"b\"}]}}");
+        "{\"arrayValue\":{\"values\":[{\"stringValue\":\"a\"} , {\"stringValue\":\"b\"}]}}",
+        "{\"arrayValue\":{\"values\":[{\"stringValue\":\"stop\"},{\"stringValue\":\"length\"},{\"stringValue\":\"\"}]}}",
+        "{\"arrayValue\":{\"values\":[{\"stringValue\":\"a\\\"b\"},{\"stringValue\":\"c\"}]}}",
+        "{\"arrayValue\":{\"values\":[{\"stringValue\":\"a\"},{\"intValue\":\"3\"}]}}");
   }
 
   private static String value(Random random, int depth) {
