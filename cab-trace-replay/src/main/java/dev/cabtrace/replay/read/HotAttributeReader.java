@@ -220,11 +220,11 @@ final class HotAttributeReader extends JsonWalker {
   }
 
   /**
-   * The strings of an array value written as the exporters write it, from its first element at
-   * {@code i} ({@code {"stringValue":"a"},{"stringValue":"b"}]}}, or {@code ]}} when empty), into
-   * {@link #values} when {@code keep}: the position after the array's object, or FAIL. A finish
-   * reason's list is read so on every model call, where the member-by-member walk made its own
-   * compilations.
+   * The strings of an array value written as the exporters write it, into {@link #values} when
+   * {@code keep}: from {@code i}, just inside its list ({@code [}), the elements ({@code
+   * {"stringValue":"a"},{"stringValue":"b"}}) or none, the list's and the object's closing
+   * brackets; the position after them, or FAIL. A model call's finish reasons are read so, where
+   * the member-by-member walk made compilations of its own for one attribute a call.
    */
   private int canonicalStrings(int i, boolean keep) {
     values.clear();

@@ -111,7 +111,10 @@ interface SpanSink {
     };
   }
 
-  /** Kept in order, to be handed on later: what a parsing thread found in its share of the lines. */
+  /**
+   * Kept in order, to be handed on later: what a thread found in its share of the lines, or in a
+   * block of the lines it reads alone.
+   */
   final class Buffered implements SpanSink {
     private Object[] events = new Object[64];
     private long[] lines = new long[64];
@@ -122,7 +125,10 @@ interface SpanSink {
       this(false);
     }
 
-    /** With {@code readCalls}, each span's model call is read here too (a ledger's stream will ask). */
+    /**
+     * With {@code readCalls}, each span's model call is read too, before the spans are handed on
+     * (a ledger's stream will ask).
+     */
     Buffered(boolean readCalls) {
       this.readCalls = readCalls;
     }

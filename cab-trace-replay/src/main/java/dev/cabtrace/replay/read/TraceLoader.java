@@ -116,9 +116,9 @@ final class TraceLoader {
       }
     }
     // The lines this thread reads are found into a buffer and handed on to the sink a block at a
-    // time, as the parsing threads' are ({@link ParallelLines}): the sink's work (building a span,
-    // reading its model call, a ledger's sums) is then compiled in a loop of its own, not into every
-    // compilation of the scanner.
+    // time, as the parsing threads' are (ParallelLines): the sink's work (reading a model call, a
+    // ledger's sums) is then compiled in a loop of its own, not into every compilation of the
+    // scanner.
     if (state.found == null) {
       state.found = new SpanSink.Buffered();
     }

@@ -6,12 +6,12 @@ import java.util.Arrays;
 /**
  * Span ids to positions, open addressing on primitive arrays: a million spans, no boxing. Each
  * trace (numbered as first seen) has a table of its own, a slot two longs side by side (the span
- * id; the position), or only the id for a map that keeps no positions (a streaming builder's, which
- * only drops repeats: its tables are all it keeps of a million spans, and half the size is half
- * what each young collection copies). Spans come a trace at a time, so in a file of many traces the table in use
- * stays in the CPU's caches, where one table for all the spans of a million-span file (32 MB)
- * cost a cache and a TLB miss a lookup; a file of one big trace is one big table, as before. The
- * last trace id looked up is remembered.
+ * id; the position), or the id alone in a map that keeps no positions (a streaming builder's,
+ * which only drops repeats: its tables are all it keeps of a million spans, and each young
+ * collection copies the new ones). Spans come a trace at a time, so in a file of many traces the
+ * table in use stays in the CPU's caches, where one table for all the spans of a million-span
+ * file (32 MB) cost a cache and a TLB miss a lookup; a file of one big trace is one big table, as
+ * before. The last trace id looked up is remembered.
  */
 final class SpanIdMap {
 
@@ -23,7 +23,7 @@ final class SpanIdMap {
   private static final int FIRST_TRACE_SLOTS = 16;
   private static final int MAX_FIRST_SLOTS = 256;
 
-  private long[][] tables = new long[4][]; // by trace number: span id (0: empty), position
+  private long[][] tables = new long[4][]; // by trace number: span id (0: empty), position if kept
   // log2 of a slot's longs: 1 (id, position), or 0 (the id alone: no positions kept)
   private final int slotShift;
   private int[] sizes = new int[4];
