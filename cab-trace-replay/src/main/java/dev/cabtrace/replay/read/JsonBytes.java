@@ -170,6 +170,17 @@ final class JsonBytes {
   }
 
   /**
+   * As {@link #skipValue}, an empty list or object, which a span writes two or three of (its
+   * links, its events), skipped without the loop: its compilation then sees the values it is for.
+   */
+  static int skipEmptyOrValue(byte[] b, int i, int end) {
+    if (i + 1 < end && ((b[i] == '[' && b[i + 1] == ']') || (b[i] == '{' && b[i + 1] == '}'))) {
+      return i + 2;
+    }
+    return skipValue(b, i, end);
+  }
+
+  /**
    * Skips any JSON value at {@code i} (whitespace before it already skipped). A loop with the open
    * containers' kinds as bits, not a recursion: one small method, quick for the JIT to compile.
    */

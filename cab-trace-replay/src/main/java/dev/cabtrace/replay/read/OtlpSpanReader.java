@@ -116,7 +116,7 @@ final class OtlpSpanReader extends JsonWalker {
 
   private int spanMember(int name, int nameEnd, int value) {
     MemberReader reader = member(BytePattern.word(b, name, nameEnd), name, nameEnd);
-    return reader == null ? JsonBytes.skipValue(b, value, end) : reader.read(this, value);
+    return reader == null ? JsonBytes.skipEmptyOrValue(b, value, end) : reader.read(this, value);
   }
 
   /** The reader of the member so named; null for one not read. */
@@ -290,7 +290,7 @@ final class OtlpSpanReader extends JsonWalker {
     if (b[i] != '[') {
       return FAIL;
     }
-    int after = JsonBytes.skipValue(b, i, end);
+    int after = JsonBytes.skipEmptyOrValue(b, i, end);
     if (after == FAIL) {
       return FAIL;
     }

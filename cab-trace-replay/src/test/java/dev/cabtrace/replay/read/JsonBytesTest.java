@@ -22,6 +22,23 @@ class JsonBytesTest {
       .build();
 
   @Test
+  void skippingAnEmptyListOrObjectFirstEndsWhereSkipValueEnds() {
+    Random random = new Random(11);
+    for (String text : new String[] {"[]", "{}", "[],1", "{}]", "[ ]", "{ }", "[", "{", "]", "}", "[}", "{]", "[]]", "",
+        "259,", "\"a\"", "[1]", "{\"a\":[]}"}) {
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      for (int end = 0; end <= bytes.length; end++) {
+        assertThat(JsonBytes.skipEmptyOrValue(bytes, 0, end)).as("%s to %d", text, end)
+            .isEqualTo(JsonBytes.skipValue(bytes, 0, end));
+      }
+    }
+    for (int run = 0; run < 5_000; run++) {
+      byte[] bytes = mutate(value(random, 0).getBytes(StandardCharsets.UTF_8), random);
+      assertThat(JsonBytes.skipEmptyOrValue(bytes, 0, bytes.length)).isEqualTo(JsonBytes.skipValue(bytes, 0, bytes.length));
+    }
+  }
+
+  @Test
   void skipsExactlyTheValueJacksonReadsAndNothingJacksonRejects() throws IOException {
     Random random = new Random(20261126L);
     int skipped = 0;
