@@ -70,6 +70,7 @@ final class HotAttributeReader extends JsonWalker {
           : CompactAttributes.of(all, allLength);
     } finally {
       this.b = null;
+      canonicalValue = null;
       if (all.length > KEPT_LENGTH) {
         all = new Object[KEPT_LENGTH]; // grown for one huge list: not kept
       } else {
@@ -88,6 +89,11 @@ final class HotAttributeReader extends JsonWalker {
   private int keyEnd;
 
   private int allElement(int i) {
+    int fast = canonicalAttribute(i, true);
+    if (fast != FAIL) {
+      keep(strings.get(b, canonicalKeyStart, canonicalKeyClose), canonicalValue);
+      return fast;
+    }
     keyStart = -1;
     valueStart = -1;
     i = object(i, attributeMember);
@@ -98,12 +104,16 @@ final class HotAttributeReader extends JsonWalker {
     if (value == null) {
       return FAIL;
     }
+    keep(strings.get(b, keyStart, keyEnd), value);
+    return i;
+  }
+
+  private void keep(String key, Object value) {
     if (allLength == all.length) {
       all = Arrays.copyOf(all, 2 * all.length);
     }
-    all[allLength++] = strings.get(b, keyStart, keyEnd);
+    all[allLength++] = key;
     all[allLength++] = value;
-    return i;
   }
 
 
@@ -133,7 +143,7 @@ final class HotAttributeReader extends JsonWalker {
   private final Element attributeElement = this::attributeElement;
 
   private int attributeElement(int i) {
-    int fast = canonicalAttribute(i);
+    int fast = canonicalAttribute(i, false);
     if (fast != FAIL) {
       return fast;
     }
@@ -159,9 +169,11 @@ final class HotAttributeReader extends JsonWalker {
    * One attribute written exactly as the exporters write it, {@code
    * {"key":"K","value":{"stringValue":"V"}}} (or an intValue, a boolValue, an arrayValue of
    * strings), read by comparing whole words with what must be there instead of walking it member
-   * by member; its hot value put. Anything else is FAIL, having put nothing, and the walk reads it.
+   * by member; its hot value put, or with {@code every}, whatever its key, its key's bytes and its
+   * value left in {@link #canonicalKeyStart}, {@link #canonicalKeyClose} and {@link
+   * #canonicalValue}. Anything else is FAIL, having put nothing, and the walk reads it.
    */
-  private int canonicalAttribute(int i) {
+  private int canonicalAttribute(int i, boolean every) {
     if (!KEY_OPEN.at(b, i, end)) {
       return FAIL;
     }
@@ -171,7 +183,8 @@ final class HotAttributeReader extends JsonWalker {
       return FAIL;
     }
     int type = keyClose + VALUE_OPEN.length();
-    int hotKey = hot(keyStart, keyClose);
+    int hotKey = every ? -1 : hot(keyStart, keyClose);
+    boolean keep = every || hotKey >= 0;
     Object value;
     int close;
     if (STRING_OPEN.at(b, type, end)) {
@@ -180,14 +193,14 @@ final class HotAttributeReader extends JsonWalker {
       if (valueClose == FAIL) {
         return FAIL;
       }
-      value = hotKey >= 0 ? strings.get(b, quote + 1, valueClose) : null;
+      value = keep ? strings.get(b, quote + 1, valueClose) : null;
       close = valueClose + 1;
     } else if (INT_OPEN.at(b, type, end)) {
       long number = JsonBytes.smallUnsigned(b, type + INT_OPEN.length(), end, next);
       if (number < 0) {
         return FAIL;
       }
-      value = hotKey >= 0 ? SharedValues.count(number) : null;
+      value = keep ? SharedValues.count(number) : null;
       close = next[0];
     } else if (BOOL_OPEN.at(b, type, end)) {
       int at = type + BOOL_OPEN.length();
@@ -201,23 +214,32 @@ final class HotAttributeReader extends JsonWalker {
         return FAIL;
       }
     } else if (ARRAY_OPEN.at(b, type, end) && VALUES_OPEN.at(b, type + ARRAY_OPEN.length(), end)) {
-      close = canonicalStrings(type + ARRAY_OPEN.length() + VALUES_OPEN.length(), hotKey >= 0);
+      close = canonicalStrings(type + ARRAY_OPEN.length() + VALUES_OPEN.length(), keep);
       if (close == FAIL) {
         return FAIL;
       }
-      value = hotKey >= 0 ? shared.list(values) : null;
+      value = keep ? shared.list(values) : null;
     } else {
       return FAIL;
     }
     if (close + 2 > end || b[close] != '}' || b[close + 1] != '}') {
       return FAIL;
     }
-    if (hotKey >= 0) {
+    if (every) {
+      canonicalKeyStart = keyStart;
+      canonicalKeyClose = keyClose;
+      canonicalValue = value;
+    } else if (hotKey >= 0) {
       hot[hotKey] = value;
       hotBits |= 1 << hotKey;
     }
     return close + 2;
   }
+
+  // What canonicalAttribute(i, true) read last: its key's bytes and its value.
+  private int canonicalKeyStart;
+  private int canonicalKeyClose;
+  private Object canonicalValue;
 
   /**
    * The strings of an array value written as the exporters write it, into {@link #values} when
