@@ -65,7 +65,9 @@ final class TraceTables {
       spanLine(out, timeline, span, widths);
     }
 
-    List<ModelCall> calls = timeline.modelCalls();
+    // Made into records once: the timeline makes a call's record each time it is asked for, and
+    // the table asks three times (the widths, the line, the latency total).
+    List<ModelCall> calls = new ArrayList<>(timeline.modelCalls());
     out.append('\n').append("Model calls (").append(Integer.toString(calls.size())).append(")\n");
     if (calls.isEmpty()) {
       out.append("Per-call token capture is not available for this run.\n");
