@@ -3,25 +3,21 @@ package dev.cabtrace.replay.read;
 import static dev.cabtrace.replay.read.JsonBytes.FAIL;
 
 import dev.cabtrace.replay.internal.CompactAttributes;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 
 /**
  * Reads an OTLP attribute list ({@code [{"key":...,"value":{...}},...]}) from its bytes, checking
  * it and decoding only the {@link LazyAttributes#HOT hot} keys' values, as the Jackson reader
- * would decode them. A hot value of another shape fails the read, and the line goes to Jackson.
+ * would decode them; or, for a resource or a span's attributes asked for, decoding them all
+ * ({@link #readAll}). Each attribute is read word against word when it is in the exporters'
+ * layout ({@link CanonicalAttribute}), else walked member by member, its value decoded by {@link
+ * SimpleValueReader}. A value of another shape fails the read, and the line goes to Jackson.
  */
 final class HotAttributeReader extends JsonWalker {
 
   private static final BytePattern KEY = new BytePattern("key");
   private static final BytePattern VALUE = new BytePattern("value");
-  private static final byte[] STRING_VALUE = ascii("stringValue");
-  private static final BytePattern INT_VALUE = new BytePattern("intValue");
-  private static final BytePattern BOOL_VALUE = new BytePattern("boolValue");
-  private static final BytePattern ARRAY_VALUE = new BytePattern("arrayValue");
-  private static final BytePattern VALUES = new BytePattern("values");
   private static final String[] HOT_NAMES = LazyAttributes.HOT_KEYS;
   private static final byte[][] HOT_KEYS = new byte[HOT_NAMES.length][];
 
@@ -32,14 +28,20 @@ final class HotAttributeReader extends JsonWalker {
   }
 
   private final ByteStrings strings;
-  private final List<Object> values = new ArrayList<>(4);
-  private final int[] next = new int[1];
+  private final CanonicalAttribute canonical;
+  private final SimpleValueReader simpleValues;
   // The hot values of the list being read, by their key's bit (hotBits says which are there).
   private final Object[] hot = new Object[HOT_NAMES.length];
+  private int hotBits;
+  private final RecentHotSets recent = new RecentHotSets();
   private final Member attributeMember = this::attributeMember;
+  private final Element attributeElement = this::attributeElement;
 
   HotAttributeReader(ByteStrings strings) {
     this.strings = strings;
+    SharedValues shared = new SharedValues();
+    this.canonical = new CanonicalAttribute(strings, shared);
+    this.simpleValues = new SimpleValueReader(strings, shared);
   }
 
   /** Reads the list whose opening bracket is at {@code i}; its hot attributes are then {@link #sharedFound()}. */
@@ -51,6 +53,7 @@ final class HotAttributeReader extends JsonWalker {
       return array(i, attributeElement);
     } finally {
       this.b = null;
+      canonical.release();
     }
   }
 
@@ -70,7 +73,7 @@ final class HotAttributeReader extends JsonWalker {
           : CompactAttributes.of(all, allLength);
     } finally {
       this.b = null;
-      canonicalValue = null;
+      canonical.release();
       if (all.length > KEPT_LENGTH) {
         all = new Object[KEPT_LENGTH]; // grown for one huge list: not kept
       } else {
@@ -85,22 +88,19 @@ final class HotAttributeReader extends JsonWalker {
   private Object[] all = new Object[KEPT_LENGTH];
   private int allLength;
   private final Element allElement = this::allElement;
-  private int keyStart;
-  private int keyEnd;
 
   private int allElement(int i) {
-    int fast = canonicalAttribute(i, true);
-    if (fast != FAIL) {
-      keep(strings.get(b, canonicalKeyStart, canonicalKeyClose), canonicalValue);
-      return fast;
+    int type = canonical.key(b, i, end);
+    int after = type == FAIL ? FAIL : canonical.value(b, type, end, true);
+    if (after != FAIL) {
+      keep(strings.get(b, canonical.keyStart(), canonical.keyClose()), canonical.value());
+      return after;
     }
-    keyStart = -1;
-    valueStart = -1;
-    i = object(i, attributeMember);
+    i = walk(i);
     if (i == FAIL || keyStart < 0 || valueStart < 0) {
       return FAIL; // no key or no value: Jackson skips it; rare enough to leave to it
     }
-    Object value = hotValue(valueStart, valueEnd);
+    Object value = simpleValues.read(b, valueStart, valueEnd, end);
     if (value == null) {
       return FAIL;
     }
@@ -116,15 +116,10 @@ final class HotAttributeReader extends JsonWalker {
     all[allLength++] = value;
   }
 
-
   /** Which hot keys the list read last had: bit i for {@code LazyAttributes.HOT_KEYS[i]}. */
   int foundBits() {
     return hotBits;
   }
-
-  private int hotBits;
-  private final RecentHotSets recent = new RecentHotSets();
-  private final SharedValues shared = new SharedValues();
 
   /**
    * The values of the hot keys of the list read last, in the order of their bits ({@link
@@ -140,171 +135,51 @@ final class HotAttributeReader extends JsonWalker {
     return recent.onlyHot(hot, hotBits);
   }
 
-  private final Element attributeElement = this::attributeElement;
-
   private int attributeElement(int i) {
-    int fast = canonicalAttribute(i, false);
-    if (fast != FAIL) {
-      return fast;
-    }
-    i = attribute(i);
-    if (i != FAIL && hotIndex >= 0) {
-      hot[hotIndex] = hotValue;
-      hotBits |= 1 << hotIndex;
-    }
-    return i;
-  }
-
-  // The exact bytes the OpenTelemetry exporters and cab-trace write around an attribute.
-  private static final BytePattern KEY_OPEN = new BytePattern("{\"key\":\"");
-  private static final BytePattern VALUE_OPEN = new BytePattern("\",\"value\":{\"");
-  private static final BytePattern STRING_OPEN = new BytePattern("stringValue\":\"");
-  private static final BytePattern INT_OPEN = new BytePattern("intValue\":");
-  private static final BytePattern BOOL_OPEN = new BytePattern("boolValue\":");
-  private static final BytePattern ARRAY_OPEN = new BytePattern("arrayValue\":{\"");
-  private static final BytePattern VALUES_OPEN = new BytePattern("values\":[");
-  private static final BytePattern ITEM_OPEN = new BytePattern("{\"stringValue\":\"");
-
-  /**
-   * One attribute written exactly as the exporters write it, {@code
-   * {"key":"K","value":{"stringValue":"V"}}} (or an intValue, a boolValue, an arrayValue of
-   * strings), read by comparing whole words with what must be there instead of walking it member
-   * by member; its hot value put, or with {@code every}, whatever its key, its key's bytes and its
-   * value left in {@link #canonicalKeyStart}, {@link #canonicalKeyClose} and {@link
-   * #canonicalValue}. Anything else is FAIL, having put nothing, and the walk reads it.
-   */
-  private int canonicalAttribute(int i, boolean every) {
-    if (!KEY_OPEN.at(b, i, end)) {
-      return FAIL;
-    }
-    int keyStart = i + KEY_OPEN.length();
-    int keyClose = JsonBytes.plainStringEnd(b, keyStart - 1, end);
-    if (keyClose == FAIL || !VALUE_OPEN.at(b, keyClose, end)) {
-      return FAIL;
-    }
-    int type = keyClose + VALUE_OPEN.length();
-    int hotKey = every ? -1 : hot(keyStart, keyClose);
-    boolean keep = every || hotKey >= 0;
-    Object value;
-    int close;
-    if (STRING_OPEN.at(b, type, end)) {
-      int quote = type + STRING_OPEN.length() - 1;
-      int valueClose = JsonBytes.plainStringEnd(b, quote, end);
-      if (valueClose == FAIL) {
-        return FAIL;
-      }
-      value = keep ? strings.get(b, quote + 1, valueClose) : null;
-      close = valueClose + 1;
-    } else if (INT_OPEN.at(b, type, end)) {
-      long number = JsonBytes.smallUnsigned(b, type + INT_OPEN.length(), end, next);
-      if (number < 0) {
-        return FAIL;
-      }
-      value = keep ? SharedValues.count(number) : null;
-      close = next[0];
-    } else if (BOOL_OPEN.at(b, type, end)) {
-      int at = type + BOOL_OPEN.length();
-      if (TRUE.at(b, at, end)) {
-        value = Boolean.TRUE;
-        close = at + 4;
-      } else if (FALSE.at(b, at, end)) {
-        value = Boolean.FALSE;
-        close = at + 5;
-      } else {
-        return FAIL;
-      }
-    } else if (ARRAY_OPEN.at(b, type, end) && VALUES_OPEN.at(b, type + ARRAY_OPEN.length(), end)) {
-      close = canonicalStrings(type + ARRAY_OPEN.length() + VALUES_OPEN.length(), keep);
-      if (close == FAIL) {
-        return FAIL;
-      }
-      value = keep ? shared.list(values) : null;
-    } else {
-      return FAIL;
-    }
-    if (close + 2 > end || b[close] != '}' || b[close + 1] != '}') {
-      return FAIL;
-    }
-    if (every) {
-      canonicalKeyStart = keyStart;
-      canonicalKeyClose = keyClose;
-      canonicalValue = value;
-    } else if (hotKey >= 0) {
-      hot[hotKey] = value;
-      hotBits |= 1 << hotKey;
-    }
-    return close + 2;
-  }
-
-  // What canonicalAttribute(i, true) read last: its key's bytes and its value.
-  private int canonicalKeyStart;
-  private int canonicalKeyClose;
-  private Object canonicalValue;
-
-  /**
-   * The strings of an array value written as the exporters write it, into {@link #values} when
-   * {@code keep}: from {@code i}, just inside its list ({@code [}), the elements ({@code
-   * {"stringValue":"a"},{"stringValue":"b"}}) or none, the list's and the object's closing
-   * brackets; the position after them, or FAIL. A model call's finish reasons are read so, where
-   * the member-by-member walk made compilations of its own for one attribute a call.
-   */
-  private int canonicalStrings(int i, boolean keep) {
-    values.clear();
-    if (i < end && b[i] == ']') {
-      i++;
-    } else {
-      while (true) {
-        if (!ITEM_OPEN.at(b, i, end)) {
-          return FAIL;
+    int type = canonical.key(b, i, end);
+    if (type != FAIL) {
+      int key = hot(canonical.keyStart(), canonical.keyClose());
+      int after = canonical.value(b, type, end, key >= 0);
+      if (after != FAIL) {
+        if (key >= 0) {
+          put(key, canonical.value());
         }
-        int quote = i + ITEM_OPEN.length() - 1;
-        int close = JsonBytes.plainStringEnd(b, quote, end);
-        if (close == FAIL || close + 2 >= end || b[close + 1] != '}') {
-          return FAIL;
-        }
-        if (keep) {
-          values.add(strings.get(b, quote + 1, close));
-        }
-        i = close + 3;
-        if (b[close + 2] == ']') {
-          break;
-        }
-        if (b[close + 2] != ',') {
-          return FAIL;
-        }
+        return after;
       }
     }
-    return i < end && b[i] == '}' ? i + 1 : FAIL;
-  }
-
-  private static final BytePattern TRUE = new BytePattern("true");
-  private static final BytePattern FALSE = new BytePattern("false");
-
-  // The result of attribute(): which hot key it held (-1 for none) and its value.
-  private int hotIndex;
-  private Object hotValue;
-  private int valueStart;
-  private int valueEnd;
-
-  /** One {"key":...,"value":{...}}; a hot key's value decoded into hotIndex/hotValue. */
-  private int attribute(int i) {
-    hotIndex = -1;
-    hotValue = null;
-    keyStart = -1;
-    valueStart = -1;
-    valueEnd = -1;
-    i = object(i, attributeMember);
-    int hot = i == FAIL || keyStart < 0 ? -1 : hot(keyStart, keyEnd);
-    if (hot < 0) {
+    i = walk(i);
+    if (i == FAIL || keyStart < 0) {
       return i;
     }
-    Object value = valueStart < 0 ? null : hotValue(valueStart, valueEnd);
+    int key = hot(keyStart, keyEnd);
+    if (key < 0) {
+      return i;
+    }
+    Object value = valueStart < 0 ? null : simpleValues.read(b, valueStart, valueEnd, end);
     if (value == null) {
       return FAIL;
     }
-    hotIndex = hot;
-    hotValue = value;
+    put(key, value);
     return i;
+  }
+
+  private void put(int key, Object value) {
+    hot[key] = value;
+    hotBits |= 1 << key;
+  }
+
+  // Where walk() found the attribute's key string and its value object (-1: not found).
+  private int keyStart;
+  private int keyEnd;
+  private int valueStart;
+  private int valueEnd;
+
+  /** One {"key":...,"value":{...}} at {@code i}, member by member: the position after it, or FAIL. */
+  private int walk(int i) {
+    keyStart = -1;
+    valueStart = -1;
+    valueEnd = -1;
+    return object(i, attributeMember);
   }
 
   private int attributeMember(int name, int nameEnd, int value) {
@@ -341,118 +216,5 @@ final class HotAttributeReader extends JsonWalker {
       }
     }
     return -1;
-  }
-
-  /** A hot attribute's AnyValue with exactly one simple field, decoded as the Jackson reader does; else null. */
-  private Object hotValue(int i, int valueEnd) {
-    i = JsonBytes.skipWhitespace(b, i + 1, valueEnd);
-    int keyEnd = key(i);
-    if (keyEnd == FAIL) {
-      return null;
-    }
-    int value = valueAfter(keyEnd);
-    if (value == FAIL) {
-      return null;
-    }
-    Object decoded;
-    int after;
-    if (JsonBytes.equalsAscii(b, i + 1, keyEnd, STRING_VALUE)) {
-      if (b[value] != '"') {
-        return null;
-      }
-      int close = JsonBytes.plainStringEnd(b, value, end);
-      if (close == FAIL) {
-        return null;
-      }
-      decoded = strings.get(b, value + 1, close);
-      after = close + 1;
-    } else if (INT_VALUE.is(b, i + 1, keyEnd)) {
-      long number = JsonBytes.smallUnsigned(b, value, end, next);
-      if (number < 0) {
-        return null;
-      }
-      decoded = SharedValues.count(number);
-      after = next[0];
-    } else if (ARRAY_VALUE.is(b, i + 1, keyEnd)) {
-      List<Object> list = stringArray(value);
-      if (list == null) {
-        return null;
-      }
-      decoded = list;
-      after = next[0];
-    } else if (BOOL_VALUE.is(b, i + 1, keyEnd)) {
-      if (b[value] == 't') {
-        decoded = Boolean.TRUE;
-        after = value + 4;
-      } else if (b[value] == 'f') {
-        decoded = Boolean.FALSE;
-        after = value + 5;
-      } else {
-        return null;
-      }
-    } else {
-      return null;
-    }
-    // Exactly one field: the value's object closes right after it.
-    after = JsonBytes.skipWhitespace(b, after, valueEnd);
-    return after == valueEnd - 1 && b[after] == '}' ? decoded : null;
-  }
-
-  /**
-   * {"values":[{"stringValue":"..."},...]} at {@code i}, as the Jackson reader's list; the
-   * position after it in {@code next[0]}. Null for anything else.
-   */
-  private List<Object> stringArray(int i) {
-    if (b[i] != '{') {
-      return null;
-    }
-    int close = JsonBytes.skipValue(b, i, end);
-    i = JsonBytes.skipWhitespace(b, i + 1, close);
-    int keyEnd = key(i);
-    if (keyEnd == FAIL || !VALUES.is(b, i + 1, keyEnd)) {
-      return null;
-    }
-    i = valueAfter(keyEnd);
-    if (i == FAIL || b[i] != '[') {
-      return null;
-    }
-    List<Object> values = this.values;
-    values.clear();
-    i = JsonBytes.skipWhitespace(b, i + 1, close);
-    while (b[i] != ']') {
-      if (b[i] != '{') {
-        return null;
-      }
-      int itemKey = key(JsonBytes.skipWhitespace(b, i + 1, close));
-      if (itemKey == FAIL || !JsonBytes.equalsAscii(b, JsonBytes.skipWhitespace(b, i + 1, close) + 1, itemKey, STRING_VALUE)) {
-        return null;
-      }
-      int text = valueAfter(itemKey);
-      if (text == FAIL || b[text] != '"') {
-        return null;
-      }
-      int textEnd = JsonBytes.plainStringEnd(b, text, end);
-      if (textEnd == FAIL) {
-        return null;
-      }
-      values.add(strings.get(b, text + 1, textEnd));
-      i = JsonBytes.skipWhitespace(b, textEnd + 1, close);
-      if (b[i] != '}') {
-        return null;
-      }
-      i = JsonBytes.skipWhitespace(b, i + 1, close);
-      if (b[i] == ',') {
-        i = JsonBytes.skipWhitespace(b, i + 1, close);
-        if (b[i] == ']') {
-          return null;
-        }
-      }
-    }
-    i = JsonBytes.skipWhitespace(b, i + 1, close);
-    if (i != close - 1 || b[i] != '}') {
-      return null;
-    }
-    next[0] = close;
-    return shared.list(values);
   }
 }
