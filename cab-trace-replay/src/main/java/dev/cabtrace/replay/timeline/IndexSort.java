@@ -23,7 +23,7 @@ final class IndexSort {
    * order: one stable sort by key1, then each run of equal key1 sorted by the other two (a
    * timeline's spans rarely start at the same nanosecond, so the runs are few and short).
    */
-  static int[] order(long[] key1, long[] key2, long[] key3Descending) {
+  static int[] order(long[] key1, int[] key2, long[] key3Descending) {
     int[] order = order(key1);
     int n = order.length;
     for (int from = 0; from < n; ) {
@@ -41,7 +41,7 @@ final class IndexSort {
   }
 
   /** Stably sorts {@code order[from, to)} by key2, then key3 descending. */
-  private static void sortRun(int[] order, int from, int to, long[] key2, long[] key3Descending) {
+  private static void sortRun(int[] order, int from, int to, int[] key2, long[] key3Descending) {
     if (to - from <= 16) {
       for (int i = from + 1; i < to; i++) {
         int position = order[i];
@@ -70,7 +70,7 @@ final class IndexSort {
   }
 
   /** Whether position {@code a} sorts after position {@code b} by key2, then key3 descending. */
-  private static boolean after(int a, int b, long[] key2, long[] key3Descending) {
+  private static boolean after(int a, int b, int[] key2, long[] key3Descending) {
     if (key2[a] != key2[b]) {
       return key2[a] > key2[b];
     }

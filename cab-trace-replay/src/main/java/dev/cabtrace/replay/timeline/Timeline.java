@@ -95,19 +95,15 @@ public final class Timeline {
         }
       }
     }
-    // Model calls in end order, made into records only when asked for.
-    long[] callEnds = new long[callCount];
-    int[] callSpans = new int[callCount];
-    for (int i = 0, c = 0; i < n; i++) {
-      if (ModelCall.describesCall(spans.get(i))) {
-        callSpans[c] = i;
-        callEnds[c++] = ends[i];
-      }
-    }
-    int[] callOrder = IndexSort.order(callEnds);
+    // Model calls in end order, made into records only when asked for: the spans' end order (a
+    // stable sort) kept to the calls, which is the calls' own stable end order without a sort.
+    Indexes made = indexes.join();
+    int[] endOrder = made.endOrder();
     int[] callsByEnd = new int[callCount];
-    for (int i = 0; i < callCount; i++) {
-      callsByEnd[i] = callSpans[callOrder[i]];
+    for (int i = 0, c = 0; c < callCount; i++) {
+      if (ModelCall.describesCall(spans.get(endOrder[i]))) {
+        callsByEnd[c++] = endOrder[i];
+      }
     }
     this.callsByEnd = callsByEnd;
     this.modelCalls = new AbstractList<>() {
@@ -121,14 +117,9 @@ public final class Timeline {
         return callsByEnd.length;
       }
     };
-    List<TimelineSpan> callSpansByEnd = new ArrayList<>(callCount);
-    for (int index : callsByEnd) {
-      callSpansByEnd.add(spans.get(index));
-    }
-    this.tokens = new TokenPrefixSums(callSpansByEnd);
-    Indexes made = indexes.join();
+    this.tokens = new TokenPrefixSums(spans, callsByEnd);
     this.activeIndex = made.active();
-    this.endOrder = made.endOrder();
+    this.endOrder = endOrder;
     this.byEnd = new Reordered(this.spans, endOrder);
     // A stable sort keeps chunks of equal time in recorded order.
     chunks.sort((a, b) -> Long.compare(a.epochNanos(), b.epochNanos()));

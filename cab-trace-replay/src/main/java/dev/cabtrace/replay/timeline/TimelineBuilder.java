@@ -175,10 +175,8 @@ public final class TimelineBuilder {
       }
     }
     int[] depth = depths(parent);
-    long[] depths = new long[n];
     for (int i = 0; i < n; i++) {
       spans.get(i).depth = depth[i];
-      depths[i] = depth[i];
     }
     long[][] read = times.join();
     long[] starts = read[0];
@@ -192,8 +190,9 @@ public final class TimelineBuilder {
       }
     }
     // Start order; a parent before its children on ties; then the longer span first.
-    int[] order = IndexSort.order(starts, depths, ends);
-    int[] position = new int[n];
+    int[] order = IndexSort.order(starts, depth, ends);
+    // The depths are sorted by: their array takes the positions, as a fresh one would cost its pages.
+    int[] position = depth;
     List<TimelineSpan> sorted = new ArrayList<>(n);
     long[] sortedStarts = new long[n];
     long[] sortedEnds = new long[n];

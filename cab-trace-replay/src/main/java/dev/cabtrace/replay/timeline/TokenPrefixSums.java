@@ -14,32 +14,43 @@ final class TokenPrefixSums {
   private final long[] reasoning; // null: none recorded
   private final int[] unknown;
 
-  /** From the spans of the calls, in end order; reads only the four counts, no records. */
-  TokenPrefixSums(List<TimelineSpan> calls) {
-    int n = calls.size();
+  /**
+   * From the calls {@code calls}, their positions in {@code spans} in end order; reads only the
+   * four counts, no records.
+   */
+  TokenPrefixSums(List<TimelineSpan> spans, int[] calls) {
+    int n = calls.length;
     input = new long[n + 1];
     output = new long[n + 1];
     unknown = new int[n + 1];
-    long[] cache = new long[n + 1];
-    long[] thinking = new long[n + 1];
-    boolean anyCache = false;
-    boolean anyThinking = false;
+    // The rare counts get their arrays at the first call that records one: a fresh array costs
+    // its pages, and a million calls' worth is megabytes. Until then every sum is 0.
+    long[] cache = null;
+    long[] thinking = null;
     for (int i = 0; i < n; i++) {
-      TimelineSpan span = calls.get(i);
+      TimelineSpan span = spans.get(calls[i]);
       Long in = ModelCall.inputTokens(span);
       Long out = ModelCall.outputTokens(span);
       long cached = orZero(ModelCall.cacheReadInputTokens(span));
       long reasoned = orZero(ModelCall.reasoningOutputTokens(span));
-      anyCache |= cached != 0;
-      anyThinking |= reasoned != 0;
       input[i + 1] = input[i] + orZero(in);
       output[i + 1] = output[i] + orZero(out);
-      cache[i + 1] = cache[i] + cached;
-      thinking[i + 1] = thinking[i] + reasoned;
       unknown[i + 1] = unknown[i] + (in == null || out == null ? 1 : 0);
+      if (cached != 0 && cache == null) {
+        cache = new long[n + 1];
+      }
+      if (cache != null) {
+        cache[i + 1] = cache[i] + cached;
+      }
+      if (reasoned != 0 && thinking == null) {
+        thinking = new long[n + 1];
+      }
+      if (thinking != null) {
+        thinking[i + 1] = thinking[i] + reasoned;
+      }
     }
-    cacheRead = anyCache ? cache : null;
-    reasoning = anyThinking ? thinking : null;
+    cacheRead = cache;
+    reasoning = thinking;
   }
 
   /** The totals of the first {@code calls} calls. */

@@ -46,23 +46,24 @@ class IndexSortTest {
     for (int run = 0; run < 300; run++) {
       int n = random.nextInt(2_000);
       long[] starts = new long[n];
-      long[] depths = new long[n];
+      int[] depths = new int[n];
       long[] ends = new long[n];
       boolean extreme = run % 10 == 0;
       // Extreme depths and ends within runs of equal starts, short and long ones.
       boolean extremeTies = run % 10 == 1;
       long[] wild = {Long.MIN_VALUE, -1, 0, 1, Long.MAX_VALUE};
+      int[] wildDepths = {Integer.MIN_VALUE, -1, 0, 1, Integer.MAX_VALUE};
       for (int i = 0; i < n; i++) {
         starts[i] = extreme ? random.nextLong()
             : extremeTies ? random.nextInt(1 + run % 7)
             : 1_781_680_663_000_000_000L + random.nextInt(50) * 1_000L;
-        depths[i] = extremeTies ? wild[random.nextInt(wild.length)] : random.nextInt(4);
+        depths[i] = extremeTies ? wildDepths[random.nextInt(wildDepths.length)] : random.nextInt(4);
         ends[i] = extreme && random.nextBoolean() ? random.nextLong()
             : extremeTies ? (random.nextBoolean() ? wild[random.nextInt(wild.length)] : random.nextLong())
             : starts[i] + random.nextInt(5) * 1_000L;
       }
       int[] expected = IntStream.range(0, n).boxed()
-          .sorted(Comparator.<Integer>comparingLong(i -> starts[i]).thenComparingLong(i -> depths[i])
+          .sorted(Comparator.<Integer>comparingLong(i -> starts[i]).thenComparingInt(i -> depths[i])
               .thenComparing(Comparator.<Integer>comparingLong(i -> ends[i]).reversed()))
           .mapToInt(Integer::intValue).toArray();
       assertThat(IndexSort.order(starts, depths, ends)).as("run %d", run).containsExactly(expected);
