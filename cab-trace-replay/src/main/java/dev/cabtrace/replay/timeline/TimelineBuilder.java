@@ -194,8 +194,6 @@ public final class TimelineBuilder {
     // The depths are sorted by: their array takes the positions, as a fresh one would cost its pages.
     int[] position = depth;
     List<TimelineSpan> sorted = new ArrayList<>(n);
-    long[] sortedStarts = new long[n];
-    long[] sortedEnds = new long[n];
     for (int i = 0; i < n; i++) {
       position[order[i]] = i;
     }
@@ -204,11 +202,10 @@ public final class TimelineBuilder {
       span.index = i;
       span.parentIndex = parent[order[i]] < 0 ? -1 : position[parent[order[i]]];
       sorted.add(span);
-      sortedStarts[i] = starts[order[i]];
-      sortedEnds[i] = ends[order[i]];
     }
+    IndexSort.permute(order, starts, ends);
     summarize(warnings);
-    return new Timeline(source, sorted, warnings, sortedStarts, sortedEnds);
+    return new Timeline(source, sorted, warnings, starts, ends);
   }
 
   /** Depth of every span; a cycle is broken by making the span that closes it a root. */

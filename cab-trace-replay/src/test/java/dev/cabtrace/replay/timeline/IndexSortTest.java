@@ -80,4 +80,32 @@ class IndexSortTest {
     Arrays.fill(same, 42);
     assertThat(IndexSort.order(same)).containsExactly(IntStream.range(0, 50).toArray());
   }
+
+  @Test
+  void permutesTwoArraysInPlaceAsAGatherWould() {
+    Random random = new Random(26);
+    for (int run = 0; run < 200; run++) {
+      int n = random.nextInt(2_000);
+      // Shuffled positions (cycles of every length), or in every third run only neighbours
+      // swapped now and then (fixed points and short cycles).
+      int[] order = IntStream.range(0, n).toArray();
+      for (int i = n - 1; i > 0; i--) {
+        int j = run % 3 == 0 ? i - random.nextInt(2) : random.nextInt(i + 1);
+        int swap = order[i];
+        order[i] = order[j];
+        order[j] = swap;
+      }
+      long[] a = random.longs(n).toArray();
+      long[] b = random.longs(n).toArray();
+      long[] gatheredA = new long[n];
+      long[] gatheredB = new long[n];
+      for (int i = 0; i < n; i++) {
+        gatheredA[i] = a[order[i]];
+        gatheredB[i] = b[order[i]];
+      }
+      IndexSort.permute(order.clone(), a, b);
+      assertThat(a).as("run %d", run).containsExactly(gatheredA);
+      assertThat(b).as("run %d", run).containsExactly(gatheredB);
+    }
+  }
 }
