@@ -40,9 +40,11 @@ public final class Timeline {
 
   /**
    * A timeline of {@code spans}, in start order with their indexes set, whose start and end times
-   * are {@code starts} and {@code ends} (taken over).
+   * are {@code starts} and {@code ends}, and whose positions by end (a stable sort) are {@code
+   * endOrder} (all taken over).
    */
-  Timeline(String source, List<TimelineSpan> spans, List<LoadWarning> warnings, long[] starts, long[] ends) {
+  Timeline(String source, List<TimelineSpan> spans, List<LoadWarning> warnings, long[] starts, long[] ends,
+      int[] endOrder) {
     this.source = source;
     this.spans = Collections.unmodifiableList(spans);
     this.warnings = List.copyOf(warnings);
@@ -56,9 +58,9 @@ public final class Timeline {
     }
     this.t0 = n == 0 ? 0 : first;
     this.duration = n == 0 ? 0 : last - first;
-    // Over many spans, the index of running spans and the end order are made on another thread
-    // while this one collects the model calls and the output: the serial tail of a load, on two cores.
-    SideTask<Indexes> indexes = SideTask.start(n, () -> Indexes.of(starts, ends));
+    // Over many spans, the index of running spans is made on another thread while this one
+    // collects the model calls and the output: the serial tail of a load, on two cores.
+    SideTask<ActiveSpanIndex> active = SideTask.start(n, () -> new ActiveSpanIndex(starts, ends));
     this.ends = ends;
     int zeroLength = 0;
     for (int i = 0; i < n; i++) {
@@ -97,8 +99,6 @@ public final class Timeline {
     }
     // Model calls in end order, made into records only when asked for: the spans' end order (a
     // stable sort) kept to the calls, which is the calls' own stable end order without a sort.
-    Indexes made = indexes.join();
-    int[] endOrder = made.endOrder();
     int[] callsByEnd = new int[callCount];
     for (int i = 0, c = 0; c < callCount; i++) {
       if (ModelCall.describesCall(spans.get(endOrder[i]))) {
@@ -118,7 +118,7 @@ public final class Timeline {
       }
     };
     this.tokens = new TokenPrefixSums(spans, callsByEnd);
-    this.activeIndex = made.active();
+    this.activeIndex = active.join();
     this.endOrder = endOrder;
     this.byEnd = new Reordered(this.spans, endOrder);
     // A stable sort keeps chunks of equal time in recorded order.
@@ -329,14 +329,6 @@ public final class Timeline {
         }
       }
       return new Children(start, index);
-    }
-  }
-
-  /** The index of running spans, and the spans' positions by end (stable): made together. */
-  private record Indexes(ActiveSpanIndex active, int[] endOrder) {
-
-    static Indexes of(long[] starts, long[] ends) {
-      return new Indexes(new ActiveSpanIndex(starts, ends), IndexSort.order(ends));
     }
   }
 

@@ -181,6 +181,8 @@ public final class TimelineBuilder {
     long[][] read = times.join();
     long[] starts = read[0];
     long[] ends = read[1];
+    // The end order is sorted on a second thread while this one sorts by start.
+    SideTask<int[]> byEnd = SideTask.start(n, () -> IndexSort.order(ends));
     for (int i = 0; i < n; i++) {
       int p = parent[i];
       if (p >= 0 && (starts[i] < starts[p] || ends[i] > ends[p])) {
@@ -203,9 +205,33 @@ public final class TimelineBuilder {
       span.parentIndex = parent[order[i]] < 0 ? -1 : position[parent[order[i]]];
       sorted.add(span);
     }
+    int[] endOrder = byEnd.join(); // read ends, which are now put in start order
     IndexSort.permute(order, starts, ends);
     summarize(warnings);
-    return new Timeline(source, sorted, warnings, starts, ends);
+    return new Timeline(source, sorted, warnings, starts, ends, inStartPositions(endOrder, position, ends));
+  }
+
+  /**
+   * {@code endOrder}, the spans as made sorted by end (stably), as positions in start order, those
+   * ending together in start order: what a stable sort of the start-ordered ends gives.
+   */
+  private static int[] inStartPositions(int[] endOrder, int[] position, long[] sortedEnds) {
+    int n = endOrder.length;
+    for (int i = 0; i < n; i++) {
+      endOrder[i] = position[endOrder[i]];
+    }
+    for (int from = 0; from < n; ) {
+      long end = sortedEnds[endOrder[from]];
+      int to = from + 1;
+      while (to < n && sortedEnds[endOrder[to]] == end) {
+        to++;
+      }
+      if (to - from > 1) {
+        java.util.Arrays.sort(endOrder, from, to);
+      }
+      from = to;
+    }
+    return endOrder;
   }
 
   /** Depth of every span; a cycle is broken by making the span that closes it a root. */

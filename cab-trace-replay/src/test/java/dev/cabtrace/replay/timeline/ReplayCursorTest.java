@@ -193,4 +193,29 @@ class ReplayCursorTest {
       }
     }
   }
+
+  @Test
+  void spansEndingTogetherAreFinishedAndCalledInStartOrder() {
+    java.util.Random random = new java.util.Random(27);
+    // Small timelines, and one over SideTask.SPANS, whose end order is sorted on a second thread.
+    for (int size : new int[] {1, 2, 50, 2_000, 2_000, 2_000, SideTask.SPANS + 20_000}) {
+      TimelineBuilder builder = new TimelineBuilder("ties");
+      for (int i = 0; i < size; i++) {
+        long start = random.nextInt(40);
+        TimelineSpan.Builder span = TimelineSpan.builder().setTraceId(1, 1 + random.nextInt(3)).setSpanId(i + 1)
+            .setName("s" + i).setStartEpochNanos(start).setEndEpochNanos(start + random.nextInt(3) * random.nextInt(8));
+        if (random.nextInt(3) == 0) {
+          span.putAttribute("cab.span.kind", "model_call");
+        }
+        builder.add(span, 0);
+      }
+      Timeline timeline = builder.build();
+      List<TimelineSpan> byEnd = new ArrayList<>(timeline.spans()); // in start order
+      byEnd.sort(java.util.Comparator.comparingLong(TimelineSpan::endEpochNanos)); // stable
+      List<TimelineSpan> calls = byEnd.stream().filter(span -> "model_call".equals(span.kindName())).toList();
+      Frame last = timeline.frame(timeline.durationNanos() + 1);
+      assertThat(last.finished()).as("%d spans", size).containsExactlyElementsOf(byEnd);
+      assertThat(timeline.modelCalls()).extracting(ModelCall::span).as("%d spans", size).containsExactlyElementsOf(calls);
+    }
+  }
 }
