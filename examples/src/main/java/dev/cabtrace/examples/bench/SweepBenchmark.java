@@ -64,13 +64,16 @@ public final class SweepBenchmark {
         sweeps[round] = System.nanoTime() - start;
         ratios[round] = (double) sweeps[round] / bares[round];
       }
-      long bare = java.util.Arrays.stream(bares).min().getAsLong();
-      long sweep = java.util.Arrays.stream(sweeps).min().getAsLong();
+      java.util.Arrays.sort(bares);
+      java.util.Arrays.sort(sweeps);
       java.util.Arrays.sort(ratios);
+      long bare = bares[0];
+      long sweep = sweeps[0];
       System.out.printf("sweep --json (whole process): %.2f s; bare single-thread Jackson streaming pass (whole process):"
           + " %.2f s; ratio %.2fx (target <= 2.00x)%n", sweep / 1e9, bare / 1e9, (double) sweep / bare);
-      System.out.printf("      each round's ratio: median %.2fx, from %.2fx to %.2fx over %d rounds%n",
-          ratios[ROUNDS / 2], ratios[0], ratios[ROUNDS - 1], ROUNDS);
+      System.out.printf("      each round's ratio: median %.2fx, from %.2fx to %.2fx over %d rounds;"
+          + " median times: sweep %.2f s, Jackson pass %.2f s%n",
+          ratios[ROUNDS / 2], ratios[0], ratios[ROUNDS - 1], ROUNDS, sweeps[ROUNDS / 2] / 1e9, bares[ROUNDS / 2] / 1e9);
 
       // Both again in this JVM once their code is compiled: what start-up and JIT cost each process.
       long warm = Long.MAX_VALUE;
