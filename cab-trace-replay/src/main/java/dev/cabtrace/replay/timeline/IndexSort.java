@@ -25,19 +25,41 @@ final class IndexSort {
    */
   static int[] order(long[] key1, int[] key2, long[] key3Descending) {
     int[] order = order(key1);
-    int n = order.length;
-    for (int from = 0; from < n; ) {
-      long key = key1[order[from]];
-      int to = from + 1;
-      while (to < n && key1[order[to]] == key) {
-        to++;
-      }
+    for (int from = 0, to; from < order.length; from = to) {
+      to = runEnd(order, from, key1);
       if (to - from > 1) {
         sortRun(order, from, to, key2, key3Descending);
       }
-      from = to;
     }
     return order;
+  }
+
+  /**
+   * {@code order}, positions stably ordered by a key, with each position p renumbered {@code
+   * renumber[p]} (in place): those of equal key then ascend in the new numbering, as a stable sort
+   * by the key in that numbering orders them. {@code key} is indexed by the new numbers.
+   */
+  static int[] renumbered(int[] order, int[] renumber, long[] key) {
+    for (int i = 0; i < order.length; i++) {
+      order[i] = renumber[order[i]];
+    }
+    for (int from = 0, to; from < order.length; from = to) {
+      to = runEnd(order, from, key);
+      if (to - from > 1) {
+        java.util.Arrays.sort(order, from, to);
+      }
+    }
+    return order;
+  }
+
+  /** Where the run of positions with {@code order[from]}'s key ends in {@code order}. */
+  private static int runEnd(int[] order, int from, long[] key) {
+    long value = key[order[from]];
+    int to = from + 1;
+    while (to < order.length && key[order[to]] == value) {
+      to++;
+    }
+    return to;
   }
 
   /**

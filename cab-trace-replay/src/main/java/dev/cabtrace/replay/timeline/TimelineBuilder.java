@@ -205,33 +205,10 @@ public final class TimelineBuilder {
       span.parentIndex = parent[order[i]] < 0 ? -1 : position[parent[order[i]]];
       sorted.add(span);
     }
-    int[] endOrder = byEnd.join(); // read ends, which are now put in start order
+    int[] endOrder = byEnd.join(); // before the ends are put in start order under its sort
     IndexSort.permute(order, starts, ends);
     summarize(warnings);
-    return new Timeline(source, sorted, warnings, starts, ends, inStartPositions(endOrder, position, ends));
-  }
-
-  /**
-   * {@code endOrder}, the spans as made sorted by end (stably), as positions in start order, those
-   * ending together in start order: what a stable sort of the start-ordered ends gives.
-   */
-  private static int[] inStartPositions(int[] endOrder, int[] position, long[] sortedEnds) {
-    int n = endOrder.length;
-    for (int i = 0; i < n; i++) {
-      endOrder[i] = position[endOrder[i]];
-    }
-    for (int from = 0; from < n; ) {
-      long end = sortedEnds[endOrder[from]];
-      int to = from + 1;
-      while (to < n && sortedEnds[endOrder[to]] == end) {
-        to++;
-      }
-      if (to - from > 1) {
-        java.util.Arrays.sort(endOrder, from, to);
-      }
-      from = to;
-    }
-    return endOrder;
+    return new Timeline(source, sorted, warnings, starts, ends, IndexSort.renumbered(endOrder, position, ends));
   }
 
   /** Depth of every span; a cycle is broken by making the span that closes it a root. */

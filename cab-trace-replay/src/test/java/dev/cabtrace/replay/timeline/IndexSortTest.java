@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -106,6 +107,27 @@ class IndexSortTest {
       IndexSort.permute(order.clone(), a, b);
       assertThat(a).as("run %d", run).containsExactly(gatheredA);
       assertThat(b).as("run %d", run).containsExactly(gatheredB);
+    }
+  }
+
+  @Test
+  void aRenumberedOrderIsTheStableOrderInTheNewNumbers() {
+    Random random = new Random(1127);
+    for (int run = 0; run < 200; run++) {
+      int n = random.nextInt(1_500);
+      long[] key = new long[n];
+      for (int i = 0; i < n; i++) {
+        key[i] = random.nextInt(run % 2 == 0 ? 5 : 1_000); // many ties, or few
+      }
+      List<Integer> shuffled = new java.util.ArrayList<>(IntStream.range(0, n).boxed().toList());
+      java.util.Collections.shuffle(shuffled, random);
+      int[] renumber = shuffled.stream().mapToInt(Integer::intValue).toArray();
+      long[] keyInNewNumbers = new long[n];
+      for (int p = 0; p < n; p++) {
+        keyInNewNumbers[renumber[p]] = key[p];
+      }
+      assertThat(IndexSort.renumbered(IndexSort.order(key), renumber, keyInNewNumbers)).as("run %d", run)
+          .containsExactly(expected(keyInNewNumbers));
     }
   }
 }
