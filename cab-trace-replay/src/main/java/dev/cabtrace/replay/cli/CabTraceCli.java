@@ -92,7 +92,7 @@ public final class CabTraceCli implements Runnable {
         cli.addSubcommand(name, command(name));
       }
     }
-    cli.setOut(new PrintWriter(out, true));
+    cli.setOut(Utf8Writer.printWriter(out));
     cli.setErr(new PrintWriter(err, true));
     cli.setExecutionExceptionHandler(
         (exception, commandLine, parseResult) -> {
