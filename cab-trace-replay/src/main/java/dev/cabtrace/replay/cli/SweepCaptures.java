@@ -33,7 +33,7 @@ final class SweepCaptures {
       if (Files.isDirectory(path)) {
         files.addAll(unseen(under(path, root, ledger), seen));
       } else if (Files.exists(path)) {
-        if (seen == null || seen.add(path)) {
+        if (seen == null || seen.add(sameFileKey(path))) {
           files.add(new Capture(path, root));
         }
       } else {
@@ -178,6 +178,15 @@ final class SweepCaptures {
     }
   }
 
+  /**
+   * The file as {@code seen} holds it: {@code runs/a.jsonl}, {@code ./runs/a.jsonl} and its absolute
+   * path name one file, which a sweep counts once. Made without a system call; two symbolic links
+   * to one file are two names.
+   */
+  private static Path sameFileKey(Path file) {
+    return file.toAbsolutePath().normalize();
+  }
+
   /** The captures whose files are not in {@code seen} (null: one PATH, nothing to see twice), adding them. */
   static List<Capture> unseen(List<Capture> captures, Set<Path> seen) {
     if (seen == null) {
@@ -186,7 +195,7 @@ final class SweepCaptures {
     List<Capture> unseen = new ArrayList<>();
     for (Capture capture : captures) {
       Path file = capture.file();
-      if (seen.add(file)) {
+      if (seen.add(sameFileKey(file))) {
         // The path made here is kept: the reader and the sorting of warnings would make it again.
         unseen.add(new Capture(file, null, capture.root(), capture.noJournal(), capture.looked()));
       }

@@ -283,6 +283,19 @@ class SweepCliTest {
   }
 
   @Test
+  void sweepCountsAFileOnceHoweverItsPathsSpellIt() throws IOException {
+    Path runs = Files.createDirectories(dir.resolve("runs"));
+    Files.copy(copy("seed-cell.otlp.jsonl"), runs.resolve("a.jsonl"));
+    Path relative = Path.of("").toAbsolutePath().relativize(runs);
+
+    Result result = run("sweep", runs.toString(), relative.resolve("a.jsonl").toString(),
+        runs.resolve("../runs/./a.jsonl").toString(), relative.resolve(".").toString(), "--json");
+
+    assertThat(result.exit()).as(result.err()).isZero();
+    assertThat(new ObjectMapper().readTree(result.out()).get("cells").asLong()).as(result.out()).isEqualTo(1);
+  }
+
+  @Test
   void sweepWalksADirectoryNamedLikeACaptureReadsALinkToOneAndSkipsAPipe() throws IOException, InterruptedException {
     Path seed = copy("seed-cell.otlp.jsonl");
     Path sweep = Files.createDirectories(dir.resolve("sweep"));
