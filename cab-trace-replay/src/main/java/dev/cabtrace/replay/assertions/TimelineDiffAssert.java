@@ -34,7 +34,7 @@ public final class TimelineDiffAssert extends AbstractAssert<TimelineDiffAssert,
     } else if (change.isInfinite()) {
       failWithMessage("Expected %s to grow by at most %s%% from A to B but they grew from 0 to %s",
           what, percentText(percent), value(after));
-    } else if (change > percent) {
+    } else if (actual.grewBeyond(axis, percent)) {
       failWithMessage("Expected %s to grow by at most %s%% from A to B but they grew by %s%% (%s -> %s)",
           what, percentText(percent), percentText(change), value(before), value(after));
     }

@@ -40,7 +40,8 @@ final class DiffCommand implements Callable<Integer> {
 
   @Option(names = "--max-regression", paramLabel = "FIGURE=PERCENT", split = ",",
       description = "Largest allowed increase from A to B, e.g. tokens=10%%,wall=20%%; figures: tokens, model_calls, wall,"
-          + " container, model_call_time. A figure not recorded in A or B breaks its limit.")
+          + " container, model_call_time; a negative limit asks for a decrease. A figure not recorded in A or B breaks"
+          + " its limit.")
   List<String> maxRegression = new ArrayList<>();
 
   @Mixin StrictOption strict;
@@ -67,6 +68,9 @@ final class DiffCommand implements Callable<Integer> {
     return "-".equals(file) ? reader.read(System.in, "<stdin>") : reader.read(java.nio.file.Path.of(file));
   }
 
+  /** A limit's number: a negative one asks B to have shrunk by that much. */
+  private static final java.util.regex.Pattern PERCENT = java.util.regex.Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
+
   static Map<Axis, Double> limits(List<String> items) {
     Map<Axis, Double> limits = new LinkedHashMap<>();
     for (String item : items) {
@@ -79,14 +83,12 @@ final class DiffCommand implements Callable<Integer> {
       if (number.endsWith("%")) {
         number = number.substring(0, number.length() - 1).trim();
       }
-      try {
-        double percent = Double.parseDouble(number);
-        if (!Double.isFinite(percent)) {
-          throw new NumberFormatException();
-        }
-        limits.put(axis, percent);
-      } catch (NumberFormatException e) {
+      // A plain decimal only: Double.parseDouble would also take 0x1p3, 10d and 1e1.
+      if (!PERCENT.matcher(number).matches()) {
         throw new IllegalArgumentException("not a regression limit: \"" + item + "\" (try tokens=10%,wall=20%)");
+      }
+      if (limits.put(axis, Double.parseDouble(number)) != null) {
+        throw new IllegalArgumentException("regression limit on " + axis.key() + " given twice: \"" + item + "\"");
       }
     }
     return limits;

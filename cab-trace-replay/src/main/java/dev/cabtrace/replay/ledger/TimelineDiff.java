@@ -3,6 +3,7 @@ package dev.cabtrace.replay.ledger;
 import dev.cabtrace.replay.timeline.ModelCall;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -228,6 +229,23 @@ public final class TimelineDiff {
   }
 
   /**
+   * Whether {@code axis} grew by more than {@code maxIncreasePercent} percent from A to B; false
+   * when either cell did not record it. Compared in decimal, as the figures and the limit are
+   * written: a change right at the limit holds (100 to 107 tokens is 7%, where dividing in binary
+   * floating point makes it 7.000000000000001%).
+   */
+  public boolean grewBeyond(Axis axis, double maxIncreasePercent) {
+    Double before = axis.valueOf(scoreA);
+    Double after = axis.valueOf(scoreB);
+    if (before == null || after == null) {
+      return false;
+    }
+    BigDecimal a = BigDecimal.valueOf(before);
+    BigDecimal growth = BigDecimal.valueOf(after).subtract(a).movePointRight(2);
+    return growth.compareTo(BigDecimal.valueOf(maxIncreasePercent).multiply(a)) > 0;
+  }
+
+  /**
    * The limits that B broke, one line each with the change and the limit, e.g. {@code regression:
    * total_tokens +15.3% > 10% (10000 -> 11530)}. A limit on a figure either cell did not record
    * is broken: the gate cannot pass on what it cannot see.
@@ -244,7 +262,7 @@ public final class TimelineDiff {
         String missing = axis.valueOf(scoreA) == null
             ? (axis.valueOf(scoreB) == null ? "A and B" : "A") : "B";
         broken.add("regression: " + axis.key() + " not recorded in " + missing + ", limit +" + limitText);
-      } else if (change > limit.getValue()) {
+      } else if (grewBeyond(axis, limit.getValue())) {
         broken.add("regression: " + axis.key() + " " + percent(change, true) + "% > +" + limitText + " ("
             + value(axis, scoreA) + " -> " + value(axis, scoreB) + ")");
       }

@@ -203,6 +203,21 @@ class LedgerCliTest {
   }
 
   @Test
+  void diffHoldsAChangeRightAtItsLimit() throws IOException {
+    // 100 -> 107 tokens (90 + 10 per call) is +7%; in binary floating point, 7.000000000000001%.
+    String a = cell("a.jsonl", 1_000_000_000L, 90).toString();
+    String b = cell("b.jsonl", 1_000_000_000L, 97).toString();
+    String c = cell("c.jsonl", 1_000_000_000L, 98).toString();
+
+    assertThat(run("diff", a, b, "--max-regression", "tokens=7%").exit()).isZero();
+    Result over = run("diff", a, c, "--max-regression", "tokens=7%");
+    assertThat(over.exit()).isEqualTo(3);
+    assertThat(over.out()).contains("regression: total_tokens +8.0% > +7.0% (100 -> 108)");
+    assertThat(run("diff", b, a, "--max-regression", "tokens=-6.54%").exit()).isZero();
+    assertThat(run("diff", b, a, "--max-regression", "tokens=-6.55%").exit()).isEqualTo(3);
+  }
+
+  @Test
   void diffUsageErrors() throws IOException {
     String a = cell("a.jsonl", 1_000_000_000L, 990).toString();
     Result unknown = run("diff", a, a, "--max-regression", "speed=10%");
@@ -210,6 +225,11 @@ class LedgerCliTest {
     assertThat(unknown.err()).contains("unknown figure \"speed\"");
     assertThat(run("diff", a, a, "--max-regression", "tokens").exit()).isEqualTo(2);
     assertThat(run("diff", a, a, "--max-regression", "tokens=lots").exit()).isEqualTo(2);
+    for (String odd : new String[] {"tokens=0x1p3", "tokens=10d", "tokens=1e1%", "tokens=+5%", "tokens=5%,total_tokens=50%"}) {
+      Result refused = run("diff", a, a, "--max-regression", odd);
+      assertThat(refused.exit()).as(odd).isEqualTo(2);
+      assertThat(refused.err()).as(odd).startsWith("cab-trace: ").contains("regression limit");
+    }
     assertThat(run("diff", a).exit()).isEqualTo(2);
     assertThat(run("diff", a, dir.resolve("nope.jsonl").toString()).exit()).isEqualTo(1);
   }
