@@ -147,11 +147,11 @@ public final class TimelineDiff {
     this.b = b;
     this.scoreA = CellScore.of(a);
     this.scoreB = CellScore.of(b);
-    Map<String, Entry> inA = paths(a);
-    Map<String, Entry> inB = paths(b);
+    Map<List<Object>, Entry> inA = paths(a);
+    Map<List<Object>, Entry> inB = paths(b);
     List<SpanChange> both = new ArrayList<>();
     List<SpanChange> aOnly = new ArrayList<>();
-    for (Map.Entry<String, Entry> entry : inA.entrySet()) {
+    for (Map.Entry<List<Object>, Entry> entry : inA.entrySet()) {
       Entry fromA = entry.getValue();
       Entry fromB = inB.get(entry.getKey());
       if (fromB == null) {
@@ -161,7 +161,7 @@ public final class TimelineDiff {
       }
     }
     List<SpanChange> bOnly = new ArrayList<>();
-    for (Map.Entry<String, Entry> entry : inB.entrySet()) {
+    for (Map.Entry<List<Object>, Entry> entry : inB.entrySet()) {
       if (!inA.containsKey(entry.getKey())) {
         Entry fromB = entry.getValue();
         bOnly.add(new SpanChange(fromB.path, null, fromB.span, null, fromB.call));
@@ -306,28 +306,33 @@ public final class TimelineDiff {
     }
   }
 
-  private record Visit(TimelineSpan span, List<String> path) {}
+  /**
+   * A span met in the walk: its path as printed, and as a key, each segment's {@code kind:name} and
+   * occurrence number apart, so that a span named {@code chat#2} and the second {@code chat} differ.
+   */
+  private record Visit(TimelineSpan span, List<String> path, List<Object> key) {}
 
   /** Every span by its path, in tree order: each root, then its subtree, children in start order. */
-  private static Map<String, Entry> paths(Timeline timeline) {
+  private static Map<List<Object>, Entry> paths(Timeline timeline) {
     Map<TimelineSpan, ModelCall> calls = new IdentityHashMap<>();
     for (ModelCall call : timeline.modelCalls()) {
       calls.put(call.span(), call);
     }
-    Map<String, Entry> byPath = new LinkedHashMap<>();
+    Map<List<Object>, Entry> byPath = new LinkedHashMap<>();
     // An explicit stack: a deep tree must not overflow the call stack.
     Deque<Visit> stack = new ArrayDeque<>();
-    pushSiblings(stack, timeline.roots(), List.of());
+    pushSiblings(stack, timeline.roots(), null);
     while (!stack.isEmpty()) {
       Visit visit = stack.pop();
-      // Joined with a character no name holds, so that a name containing " > " cannot collide.
-      byPath.put(String.join("\u0000", visit.path()), new Entry(visit.path(), visit.span(), calls.get(visit.span())));
-      pushSiblings(stack, timeline.children(visit.span()), visit.path());
+      byPath.put(visit.key(), new Entry(visit.path(), visit.span(), calls.get(visit.span())));
+      pushSiblings(stack, timeline.children(visit.span()), visit);
     }
     return byPath;
   }
 
-  private static void pushSiblings(Deque<Visit> stack, List<TimelineSpan> siblings, List<String> parentPath) {
+  private static void pushSiblings(Deque<Visit> stack, List<TimelineSpan> siblings, Visit parent) {
+    List<String> parentPath = parent == null ? List.of() : parent.path();
+    List<Object> parentKey = parent == null ? List.of() : parent.key();
     Map<String, Integer> seen = new HashMap<>();
     List<Visit> visits = new ArrayList<>(siblings.size());
     for (TimelineSpan span : siblings) {
@@ -336,7 +341,11 @@ public final class TimelineDiff {
       List<String> path = new ArrayList<>(parentPath.size() + 1);
       path.addAll(parentPath);
       path.add(n == 1 ? segment : segment + "#" + n);
-      visits.add(new Visit(span, List.copyOf(path)));
+      List<Object> key = new ArrayList<>(parentKey.size() + 2);
+      key.addAll(parentKey);
+      key.add(segment);
+      key.add(n);
+      visits.add(new Visit(span, List.copyOf(path), List.copyOf(key)));
     }
     // Pushed in reverse so that the first sibling is visited first.
     for (int i = visits.size() - 1; i >= 0; i--) {

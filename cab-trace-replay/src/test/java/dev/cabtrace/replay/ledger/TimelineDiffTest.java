@@ -68,6 +68,30 @@ class TimelineDiffTest {
   }
 
   @Test
+  void aSpanNamedLikeTheSecondOfItsSiblingsIsNotTakenForIt() throws IOException {
+    // Siblings "chat" started first, "chat#2" second, "chat" third: the third is the second "chat".
+    Timeline cell = OtlpLines.cell("00000000000000000000000000000c0d", "aider", "gpt-5")
+        .span(1, 0, "aider:t", "adapter_run", T0, T0 + 1_000_000_000L)
+        .span(2, 1, "chat", "model_call", T0 + 1_000, T0 + 2_000)
+        .span(3, 1, "chat#2", "model_call", T0 + 3_000, T0 + 4_000)
+        .span(4, 1, "chat", "model_call", T0 + 5_000, T0 + 6_000)
+        .read("d.jsonl");
+    Timeline fewer = OtlpLines.cell("00000000000000000000000000000c0d", "aider", "gpt-5")
+        .span(1, 0, "aider:t", "adapter_run", T0, T0 + 1_000_000_000L)
+        .span(2, 1, "chat", "model_call", T0 + 1_000, T0 + 2_000)
+        .span(4, 1, "chat", "model_call", T0 + 5_000, T0 + 6_000)
+        .read("e.jsonl");
+
+    TimelineDiff same = TimelineDiff.of(cell, cell);
+    assertThat(same.matched()).hasSize(4);
+    assertThat(same.matched()).allSatisfy(change -> assertThat(change.a()).isSameAs(change.b()));
+
+    TimelineDiff diff = TimelineDiff.of(cell, fewer);
+    assertThat(diff.matched()).hasSize(3);
+    assertThat(diff.onlyInA()).extracting(change -> change.a().spanId()).containsExactly("0000000000000003");
+  }
+
+  @Test
   void changesInPercentOfA() throws IOException {
     TimelineDiff diff = TimelineDiff.of(before(), after());
 
