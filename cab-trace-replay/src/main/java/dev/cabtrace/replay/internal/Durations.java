@@ -46,13 +46,22 @@ public final class Durations {
     return scale(value, 1_000_000_000L, text);
   }
 
+  /** The message for a duration past what a long counts in nanoseconds. */
+  public static String tooLong(String text) {
+    return "not a duration: \"" + text + "\" (longer than 292 years)";
+  }
+
   private static long scale(String number, long factor, String original) {
     try {
       double parsed = Double.parseDouble(number);
       if (parsed < 0 || Double.isNaN(parsed) || Double.isInfinite(parsed)) {
         throw new NumberFormatException();
       }
-      return Math.round(parsed * factor);
+      double nanos = parsed * factor;
+      if (nanos >= 0x1p63) { // Math.round would give Long.MAX_VALUE: a limit silently made shorter
+        throw new IllegalArgumentException(tooLong(original));
+      }
+      return Math.round(nanos);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a duration: \"" + original + "\" (try 1.2s or 1200ms)");
     }

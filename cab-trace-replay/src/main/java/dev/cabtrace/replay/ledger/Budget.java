@@ -108,7 +108,7 @@ public final class Budget {
       if (value.startsWith("p")) {
         parsed = Duration.parse(value.toUpperCase(Locale.ROOT));
       } else if (value.matches("(\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h|d)?")) {
-        parsed = Duration.ofNanos(Durations.parse(value));
+        parsed = Duration.ofNanos(Durations.parse(text)); // it reads text as value, and names text
       } else {
         // Double.parseDouble, under Durations.parse, would take "1f" or "0x1p3" for seconds.
         throw new IllegalArgumentException();
@@ -116,8 +116,14 @@ public final class Budget {
       if (parsed.isNegative()) {
         throw new IllegalArgumentException();
       }
+      parsed.toNanos(); // budgets compare in nanoseconds: past about 292 years this throws here, not after the load
       return parsed;
-    } catch (IllegalArgumentException | DateTimeParseException | ArithmeticException e) {
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException(Durations.tooLong(text));
+    } catch (IllegalArgumentException | DateTimeParseException e) {
+      if (Durations.tooLong(text).equals(e.getMessage())) {
+        throw e;
+      }
       throw new IllegalArgumentException("not a duration: \"" + text + "\" (try 90s, 1500ms, 2m, 1h or PT1M)");
     }
   }

@@ -133,6 +133,9 @@ class LedgerCliTest {
     assertThat(badDuration.exit()).isEqualTo(2);
     assertThat(badDuration.err().strip()).isEqualTo("cab-trace: not a duration: \"soon\" (try 90s, 1500ms, 2m, 1h or PT1M)");
     assertThat(run("check", seed, "--max-total-tokens", "many").exit()).isEqualTo(2);
+    Result tooLong = run("check", seed, "--max-wall", "PT3000000H");
+    assertThat(tooLong.exit()).isEqualTo(2);
+    assertThat(tooLong.err().strip()).isEqualTo("cab-trace: not a duration: \"PT3000000H\" (longer than 292 years)");
     Result missing = run("check", dir.resolve("nope.jsonl").toString(), "--require-pass");
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.err()).contains("no such file");

@@ -27,6 +27,14 @@ class BudgetTest {
         .hasMessage("not a duration: \"" + text + "\" (try 90s, 1500ms, 2m, 1h or PT1M)");
   }
 
+  @ParameterizedTest(name = "[{0}]")
+  @ValueSource(strings = {"PT3000000H", "P200000D", "99999999999d", "9300000000000000000", "106752d"})
+  void durationsPastWhatNanosecondsCountAreRefusedAsTheyAreRead(String text) {
+    assertThatThrownBy(() -> Budget.parseDuration(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("not a duration: \"" + text + "\" (longer than 292 years)");
+  }
+
   @Test
   void eachLimitSaysTheActualValueAndTheLimit() {
     CellScore score = new CellScore(11_000L, 1_034L, 7, false, 85_456_275_000L, 85_455_699_000L, 1_500_000_000L);
