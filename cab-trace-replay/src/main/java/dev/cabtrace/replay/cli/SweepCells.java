@@ -95,7 +95,7 @@ final class SweepCells {
         return null;
       }
     }
-    return count(ledger, () -> TraceFacts.read(file, reader));
+    return count(ledger, file.toString(), () -> TraceFacts.read(file, reader));
   }
 
   /** Fetches and reads each trace of {@code traceIds} from the backend at {@code from} into {@code ledger}. */
@@ -104,7 +104,7 @@ final class SweepCells {
     TraceReader reader = reader(strict, true, 1);
     List<Callable<String>> cells = new ArrayList<>();
     for (String traceId : traceIds) {
-      cells.add(() -> count(ledger, () -> BackendFetch.fetchFacts(reader, from, traceId)));
+      cells.add(() -> count(ledger, "trace " + traceId, () -> BackendFetch.fetchFacts(reader, from, traceId)));
     }
     for (String warning : runAll(cells)) {
       if (warning != null) {
@@ -121,15 +121,19 @@ final class SweepCells {
     return TraceReader.builder().setStrict(strict).setReadJournal(readJournal).setParallelism(parallelism).build();
   }
 
-  /** Adds one cell to the ledger; returns the warning it leaves, or null. */
-  private static String count(SweepLedger.Builder ledger, Load load) {
+  /**
+   * Adds one cell to the ledger; returns the warning it leaves, or null. A read error names its
+   * file itself; anything else is named here with {@code source}.
+   */
+  private static String count(SweepLedger.Builder ledger, String source, Load load) {
     TraceFacts cell;
     try {
       cell = load.load();
     } catch (TraceReadException e) {
       return e.getMessage();
-    } catch (RuntimeException e) {
-      return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    } catch (RuntimeException | StackOverflowError e) {
+      return "cannot read " + source + ": unexpected " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
     ledger.add(cell.identity("cab.tui"), cell.identity("cab.model"), cell.score());
     int problems = cell.warnings().size();

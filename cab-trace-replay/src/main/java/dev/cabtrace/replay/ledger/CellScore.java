@@ -86,17 +86,17 @@ public record CellScore(
           pass = pass == null ? verdict : pass && verdict;
         }
       } else if (span.kind() == CabSpanKind.CONTAINER) {
-        container += span.durationNanos();
+        container = sum(container, span.durationNanos());
       }
       ModelCall call = ModelCall.of(span);
       if (call != null) {
         calls++;
-        callNanos += call.latencyNanos();
+        callNanos = sum(callNanos, call.latencyNanos());
         if (call.inputTokens() == null || call.outputTokens() == null) {
           countsKnown = false;
         } else {
-          prompt += call.inputTokens();
-          completion += call.outputTokens();
+          prompt = sum(prompt, call.inputTokens());
+          completion = sum(completion, call.outputTokens());
         }
       }
     }
@@ -107,6 +107,16 @@ public record CellScore(
       return new CellScore(
           tokensKnown ? prompt : null, tokensKnown ? completion : null, calls, pass, wall, container, callNanos);
     }
+  }
+
+  /**
+   * {@code a + b}, held at {@link Long#MAX_VALUE} where it would overflow: a trace whose times were
+   * clamped at the year 2262 (a load warning says so) or whose token counts are absurd must still
+   * score, not wrap around to a negative figure.
+   */
+  static long sum(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
   }
 
   private static Boolean verdict(Object value) {
@@ -137,7 +147,7 @@ public record CellScore(
 
   /** Prompt plus completion tokens, or null when not recorded. */
   public Long totalTokens() {
-    return promptTokens == null ? null : promptTokens + completionTokens;
+    return promptTokens == null ? null : sum(promptTokens, completionTokens);
   }
 
   /** 1 when the cell passed, 0 when it failed, null when no verdict was recorded. */

@@ -182,14 +182,14 @@ public final class SweepLedger {
       }
       if (score.hasTokens()) {
         withTokens++;
-        prompt += score.promptTokens();
-        completion += score.completionTokens();
+        prompt = CellScore.sum(prompt, score.promptTokens());
+        completion = CellScore.sum(completion, score.completionTokens());
         if (passed) {
           passesWithTokens++;
         }
       }
-      modelCalls += score.modelCalls();
-      modelCallNanos += score.modelCallNanos();
+      modelCalls = CellScore.sum(modelCalls, score.modelCalls());
+      modelCallNanos = CellScore.sum(modelCallNanos, score.modelCallNanos());
     }
 
     SweepGroup toGroup() {
@@ -204,9 +204,9 @@ public final class SweepLedger {
           (double) passes / cells,
           anyTokens ? prompt : null,
           anyTokens ? completion : null,
-          anyTokens ? prompt + completion : null,
+          anyTokens ? CellScore.sum(prompt, completion) : null,
           modelCalls,
-          passesWithTokens > 0 ? (double) (prompt + completion) / passesWithTokens : null,
+          passesWithTokens > 0 ? (double) CellScore.sum(prompt, completion) / passesWithTokens : null,
           cells - withTokens,
           Millis.of(Percentiles.median(walls)),
           Millis.of(Percentiles.nearestRank(walls, 90)),

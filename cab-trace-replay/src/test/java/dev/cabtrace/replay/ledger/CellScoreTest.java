@@ -70,6 +70,32 @@ class CellScoreTest {
   }
 
   @Test
+  void figuresThatWouldOverflowAreHeldAtTheLargestLong() throws IOException {
+    // Three containers of 2^62 ns each and two calls of 2^62 tokens: sums past Long.MAX_VALUE.
+    long quarter = 1L << 62;
+    String usage = OtlpLines.integer("gen_ai.usage.input_tokens", quarter) + ","
+        + OtlpLines.integer("gen_ai.usage.output_tokens", quarter);
+    OtlpLines cell = OtlpLines.cell("000000000000000000000000000000ff", "aider", "gpt-5")
+        .span(1, 0, "aider:t", "adapter_run", 1, quarter * 3)
+        .span(2, 1, "aider:run", "container", 1, quarter + 1)
+        .span(3, 1, "aider:run", "container", 1, quarter + 1)
+        .span(4, 1, "aider:run", "container", 1, quarter + 1)
+        .span(5, 2, "chat", "model_call", 1, quarter + 1, usage)
+        .span(6, 2, "chat", "model_call", 1, quarter + 1, usage);
+
+    CellScore score = CellScore.of(cell.read("huge"));
+
+    assertThat(score.containerActiveNanos()).isEqualTo(Long.MAX_VALUE);
+    assertThat(score.modelCallNanos()).isEqualTo(Long.MAX_VALUE);
+    assertThat(score.promptTokens()).isEqualTo(Long.MAX_VALUE);
+    assertThat(score.totalTokens()).isEqualTo(Long.MAX_VALUE);
+    SweepLedger.Builder ledger = SweepLedger.builder();
+    ledger.add("aider", "gpt-5", score);
+    ledger.add("aider", "gpt-5", score);
+    assertThat(ledger.build().groups().get(0).modelCallMsTotal()).isEqualTo(Long.MAX_VALUE / 1e6);
+  }
+
+  @Test
   void theAiderCellsTokensAndLatency() throws IOException {
     CellScore score = CellScore.of(read(fixture("aider-cell.official-otlp-stdout-1.63.jsonl"), "aider"));
 
