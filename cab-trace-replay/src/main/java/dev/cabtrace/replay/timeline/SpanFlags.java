@@ -35,9 +35,9 @@ final class SpanFlags {
   static int of(Map<String, Object> attributes, SpanStatus status, String spanKind, boolean unfinished,
       boolean endedBeforeStart) {
     CabSpanKind kind = kindOf(attributes);
-    boolean modelCall = kind == CabSpanKind.MODEL_CALL
-        || attributes.containsKey("gen_ai.usage.input_tokens")
-        || attributes.containsKey("gen_ai.usage.output_tokens");
+    // A span that declares another kind is not a call even with usage on it: an adapter_run
+    // carrying its run's totals would count them twice. Without cab.span.kind, usage makes a call.
+    boolean modelCall = kind == CabSpanKind.MODEL_CALL;
     return (kind == null ? 0 : kind.ordinal() + 1)
         | status.ordinal() << STATUS_SHIFT
         | (unfinished ? UNFINISHED : 0)

@@ -70,6 +70,28 @@ class CellScoreTest {
   }
 
   @Test
+  void usageOnASpanOfAnotherKindIsNotACall() throws IOException {
+    String totals = OtlpLines.integer("gen_ai.usage.input_tokens", 3000) + ","
+        + OtlpLines.integer("gen_ai.usage.output_tokens", 350);
+    String call = OtlpLines.integer("gen_ai.usage.input_tokens", 1000) + ","
+        + OtlpLines.integer("gen_ai.usage.output_tokens", 100);
+    // The run carries its totals; one call is declared, one is a GenAI span with no cab.span.kind.
+    String text = OtlpLines.cell("000000000000000000000000000000fe", "aider", "gpt-5")
+        .span(1, 0, "aider:t", "adapter_run", T0, T0 + 10_000_000_000L, totals)
+        .span(2, 1, "chat gpt-5", "model_call", T0 + 1_000, T0 + 2_000, call)
+        .text()
+        + OtlpLines.cell("000000000000000000000000000000fe", "aider", "gpt-5")
+        .span(3, 1, "chat gpt-5", "model_call", T0 + 3_000, T0 + 4_000, call)
+        .text().replace("{\"key\":\"cab.span.kind\",\"value\":{\"stringValue\":\"model_call\"}},", "");
+
+    CellScore score = CellScore.of(read(text, "totals"));
+
+    assertThat(score.modelCalls()).isEqualTo(2);
+    assertThat(score.totalTokens()).isEqualTo(2200);
+    assertThat(score.modelCallNanos()).isEqualTo(2_000);
+  }
+
+  @Test
   void figuresThatWouldOverflowAreHeldAtTheLargestLong() throws IOException {
     // Three containers of 2^62 ns each and two calls of 2^62 tokens: sums past Long.MAX_VALUE.
     long quarter = 1L << 62;
