@@ -1,8 +1,9 @@
 package dev.cabtrace.replay.assertions;
 
-import dev.cabtrace.replay.internal.Durations;
 import dev.cabtrace.replay.ledger.CellScore;
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Objects;
 import org.assertj.core.api.AbstractAssert;
 
 /**
@@ -41,9 +42,10 @@ public final class ScoreAssert extends AbstractAssert<ScoreAssert, CellScore> {
   /** Its run took at most {@code max} of wall-clock time. */
   public ScoreAssert hasWallClockAtMost(Duration max) {
     isNotNull();
-    if (actual.wallClockNanos() > max.toNanos()) {
-      failWithMessage("Expected the cell's wall clock to be at most %s but it was %s (%s ms)",
-          Durations.seconds(max.toNanos()), Durations.seconds(actual.wallClockNanos()), actual.wallClockMs());
+    Objects.requireNonNull(max, "max");
+    if (Duration.ofNanos(actual.wallClockNanos()).compareTo(max) > 0) {
+      failWithMessage("Expected the cell's wall clock to be at most %s but it was %s",
+          millis(max), millis(Duration.ofNanos(actual.wallClockNanos())));
     }
     return this;
   }
@@ -51,11 +53,18 @@ public final class ScoreAssert extends AbstractAssert<ScoreAssert, CellScore> {
   /** Its model calls took at most {@code max} together. */
   public ScoreAssert hasModelCallTimeAtMost(Duration max) {
     isNotNull();
-    if (actual.modelCallNanos() > max.toNanos()) {
+    Objects.requireNonNull(max, "max");
+    if (Duration.ofNanos(actual.modelCallNanos()).compareTo(max) > 0) {
       failWithMessage("Expected the cell's model calls to take at most %s together but they took %s over %d call(s)",
-          Durations.seconds(max.toNanos()), Durations.seconds(actual.modelCallNanos()), actual.modelCalls());
+          millis(max), millis(Duration.ofNanos(actual.modelCallNanos())), actual.modelCalls());
     }
     return this;
+  }
+
+  /** Exact milliseconds, {@code 1504.25 ms}: rounded seconds could show a broken limit as equal to it. */
+  private static String millis(Duration duration) {
+    return BigDecimal.valueOf(duration.getSeconds()).movePointRight(3)
+        .add(BigDecimal.valueOf(duration.getNano(), 6)).stripTrailingZeros().toPlainString() + " ms";
   }
 
   /** Its verdict ({@code cab.pass} on {@code adapter_run}) is a pass. */
