@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.cabtrace.sdk.redact.Redaction;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -108,17 +110,31 @@ final class CassetteJson {
   /** Writes {@code tree}, every string value passed through {@code strings} when given. */
   static void write(JsonGenerator generator, Object value, UnaryOperator<String> strings)
       throws IOException {
+    write(generator, value, strings, null);
+  }
+
+  /**
+   * As {@link #write(JsonGenerator, Object, UnaryOperator)}; and every string under a field whose
+   * name {@code secretName} accepts ({@code "api_key": "..."}) is written as {@link Redaction#MASK}.
+   */
+  static void write(JsonGenerator generator, Object value, UnaryOperator<String> strings,
+      Predicate<String> secretName) throws IOException {
     if (value instanceof Map) {
       generator.writeStartObject();
       for (Map.Entry<?, ?> field : ((Map<?, ?>) value).entrySet()) {
-        generator.writeFieldName((String) field.getKey());
-        write(generator, field.getValue(), strings);
+        String name = (String) field.getKey();
+        generator.writeFieldName(name);
+        if (secretName != null && secretName.test(name)) {
+          write(generator, field.getValue(), text -> Redaction.MASK, null);
+        } else {
+          write(generator, field.getValue(), strings, secretName);
+        }
       }
       generator.writeEndObject();
     } else if (value instanceof List) {
       generator.writeStartArray();
       for (Object element : (List<?>) value) {
-        write(generator, element, strings);
+        write(generator, element, strings, secretName);
       }
       generator.writeEndArray();
     } else if (value instanceof String) {

@@ -113,7 +113,9 @@ final class CassetteRecord {
       json.writeEndObject();
       if (request.json != null) {
         json.writeFieldName("json");
-        CassetteJson.write(json, request.json, redaction::redact);
+        // Field names count as they do in attributes: "api_key": "..." is masked whole.
+        // Field names count as attribute names do: "api_key": "..." is masked whole.
+        CassetteJson.write(json, request.json, redaction::redact, redaction::isSecretName);
       } else if (request.body.length > 0) {
         String text = utf8(request.body);
         if (text != null) {

@@ -151,4 +151,17 @@ class CassetteRequestTest {
     assertThat(back.chunks).as("the key spanned two chunks: stored as one").hasSize(1);
     assertThat(new String(back.chunks.get(0).bytes(), StandardCharsets.UTF_8)).isEqualTo("data: {\"key\":\"[REDACTED]\"}\n\n");
   }
+
+  @Test
+  void aRequestBodysSecretFieldsAreStoredMaskedByTheirNames() throws IOException {
+    String body = "{\"model\":\"m\",\"api_key\":\"abc123def456\",\"auth\":{\"password\":\"hunter2\",\"user\":\"me\"},"
+        + "\"messages\":[{\"role\":\"user\",\"content\":\"max_tokens is fine\"}],\"max_tokens\":5}";
+    CassetteRecord record = new CassetteRecord("POST", "/v1/chat/completions", "abc", 200, Map.of(), -1, 0, List.of(), false);
+
+    String line = new String(record.toLine(request("/v1/chat/completions", body), Instant.now()), StandardCharsets.UTF_8);
+
+    assertThat(line).doesNotContain("abc123def456").doesNotContain("hunter2").doesNotContain("\"me\"")
+        .contains("\"api_key\":\"[REDACTED]\"").contains("\"auth\":{\"password\":\"[REDACTED]\",\"user\":\"[REDACTED]\"}")
+        .contains("\"content\":\"max_tokens is fine\"").contains("\"max_tokens\":5").contains("\"model\":\"m\"");
+  }
 }
