@@ -3,6 +3,8 @@ package dev.cabtrace.replay.read;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * JSON read straight from UTF-8 bytes, for {@link OtlpLineScanner}: skipping a value checks it as
@@ -318,7 +320,32 @@ final class JsonBytes {
     if (i - start > MAX_NUMBER_LENGTH) {
       return FAIL;
     }
+    if (i - start >= LONG_DIGITS && !fitsLong(b, start, i)) {
+      // An integer beyond 64 bits is the Jackson reader's to judge: it keeps it as text, with a
+      // warning naming its line, where decoded later it would have no line to name.
+      return FAIL;
+    }
     return delimited(b, i, end);
+  }
+
+  private static final int LONG_DIGITS = 19;
+  private static final byte[] MAX_LONG = "9223372036854775807".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MIN_LONG_DIGITS = "9223372036854775808".getBytes(StandardCharsets.US_ASCII);
+
+  /** Whether the number from {@code start} to {@code after} is a fraction or an integer a long holds. */
+  private static boolean fitsLong(byte[] b, int start, int after) {
+    for (int k = start; k < after; k++) {
+      if (b[k] == '.' || b[k] == 'e' || b[k] == 'E') {
+        return true;
+      }
+    }
+    boolean negative = b[start] == '-';
+    int first = negative ? start + 1 : start;
+    int digits = after - first;
+    if (digits != LONG_DIGITS) {
+      return digits < LONG_DIGITS;
+    }
+    return Arrays.compare(b, first, after, negative ? MIN_LONG_DIGITS : MAX_LONG, 0, LONG_DIGITS) <= 0;
   }
 
   /** One or more digits at {@code i}: the position after them. */

@@ -22,6 +22,8 @@ final class OtlpJsonReader {
       new ReadContext.SpanFieldNames("traceId", "spanId", "parentSpanId", "name");
 
   private final ReadContext context;
+  /** An intValue beyond 64 bits read in the key-value being read, kept as this text; else null. */
+  private String wideInteger;
 
   OtlpJsonReader(ReadContext context) {
     this.context = context;
@@ -278,6 +280,10 @@ final class OtlpJsonReader {
           parser.skipChildren();
         }
       }
+      if (wideInteger != null) {
+        context.warn("attribute " + key + ": intValue " + wideInteger + " does not fit a 64-bit integer; kept as text");
+        wideInteger = null;
+      }
       if (key != null && value != null) {
         out.put(key, value);
       }
@@ -324,8 +330,13 @@ final class OtlpJsonReader {
     return value;
   }
 
-  private static Object integer(JsonParser parser, JsonToken token) throws IOException {
+  private Object integer(JsonParser parser, JsonToken token) throws IOException {
     if (token == JsonToken.VALUE_NUMBER_INT) {
+      if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+        // Beyond 64 bits: kept as its digits, not rounded; the key-value it is in warns, naming the key.
+        wideInteger = parser.getText();
+        return wideInteger;
+      }
       return parser.getValueAsLong();
     }
     String text = parser.getValueAsString("");

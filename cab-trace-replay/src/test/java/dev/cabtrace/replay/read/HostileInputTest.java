@@ -234,4 +234,46 @@ class HostileInputTest {
     assertThatThrownBy(() -> TraceReader.builder().setParallelism(4).setStrict(true).build().read(file))
         .hasMessage(file + ":5000: not JSON (Unrecognized token 'garbage': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')); skipped");
   }
+
+  /** {@link #line} with {@code attribute} (one OTLP key-value) in place of its only attribute. */
+  private static String lineWithAttribute(String spanId, String name, String attribute) {
+    return line(spanId, null, name, 1000, 2000)
+        .replace("{\"key\":\"cab.span.kind\",\"value\":{\"stringValue\":\"tool_call\"}}", attribute);
+  }
+
+  @Test
+  void anIntegerBeyond64BitsInAResourceIsKeptAsTextWithAWarning() throws IOException {
+    String content = line("0000000000000001", null, "a", 1000, 2000) + "\n"
+        + line("0000000000000002", null, "b", 1500, 2500).replace("\"resource\":{\"attributes\":[]}",
+            "\"resource\":{\"attributes\":[{\"key\":\"pid\",\"value\":{\"intValue\":99999999999999999999}}]}") + "\n";
+    for (Timeline timeline : List.of(read(content), TraceReader.create().read(Files.writeString(dir.resolve("r.jsonl"), content)))) {
+      assertThat(timeline.spans()).extracting(TimelineSpan::name).containsExactly("a", "b");
+      assertThat(timeline.spanNamed("b").resource()).containsEntry("pid", "99999999999999999999");
+      assertThat(messages(timeline)).singleElement().asString().contains(":2: ").contains("pid")
+          .contains("99999999999999999999 does not fit a 64-bit integer; kept as text");
+    }
+  }
+
+  @Test
+  void anIntegerBeyond64BitsInASpanAttributeIsKeptAsTextWhenLoaded() throws IOException {
+    String content = line("0000000000000001", null, "a", 1000, 2000) + "\n"
+        + lineWithAttribute("0000000000000002", "b", "{\"key\":\"big\",\"value\":{\"intValue\":-99999999999999999999}}") + "\n"
+        + lineWithAttribute("0000000000000003", "c",
+            "{\"key\":\"gen_ai.usage.input_tokens\",\"value\":{\"intValue\":18446744073709551615}}") + "\n"
+        + lineWithAttribute("0000000000000004", "d", "{\"key\":\"quoted\",\"value\":{\"intValue\":\"18446744073709551615\"}}") + "\n"
+        + lineWithAttribute("0000000000000005", "e", "{\"key\":\"fits\",\"value\":{\"intValue\":9223372036854775807}}") + "\n";
+    Path file = Files.writeString(dir.resolve("s.jsonl"), content);
+    for (Timeline timeline : List.of(read(content), TraceReader.create().read(file),
+        TraceReader.builder().setByteScanner(false).build().read(file))) {
+      assertThat(timeline.spans()).extracting(TimelineSpan::name).containsExactly("a", "b", "c", "d", "e");
+      assertThat(timeline.spanNamed("b").attributes()).containsEntry("big", "-99999999999999999999");
+      assertThat(timeline.spanNamed("c").attribute("gen_ai.usage.input_tokens")).isEqualTo("18446744073709551615");
+      assertThat(timeline.spanNamed("d").attributes()).containsEntry("quoted", "18446744073709551615");
+      assertThat(timeline.spanNamed("e").attributes()).containsEntry("fits", Long.MAX_VALUE);
+      // Quoted, it is text already, as any intValue in quotes that is not a number: kept as it is.
+      assertThat(messages(timeline)).hasSize(2);
+      assertThat(messages(timeline).get(0)).contains(":2: ").contains("big").contains("does not fit a 64-bit integer");
+      assertThat(messages(timeline).get(1)).contains(":3: ").contains("gen_ai.usage.input_tokens");
+    }
+  }
 }
