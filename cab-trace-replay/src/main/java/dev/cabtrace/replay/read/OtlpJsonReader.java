@@ -24,6 +24,8 @@ final class OtlpJsonReader {
   private final ReadContext context;
   /** An intValue beyond 64 bits read in the key-value being read, kept as this text; else null. */
   private String wideInteger;
+  /** How deep in attribute values the reader is: 0 in a list of attributes of a span, an event or a resource. */
+  private int valueDepth;
 
   OtlpJsonReader(ReadContext context) {
     this.context = context;
@@ -38,7 +40,7 @@ final class OtlpJsonReader {
   boolean readTopLevelField(JsonParser parser, String field) throws IOException {
     JsonToken value = parser.currentToken();
     if (("resourceSpans".equals(field) || "batches".equals(field)) && value == JsonToken.START_ARRAY) {
-      while (parser.nextToken() == JsonToken.START_OBJECT) {
+      while (context.nextObject(parser, "resourceSpans element")) {
         readResourceSpans(parser);
       }
       return true;
@@ -70,7 +72,7 @@ final class OtlpJsonReader {
         resource = context.resource(readAttributesHolder(parser));
       } else if (("scopeSpans".equals(field) || "instrumentationLibrarySpans".equals(field))
           && value == JsonToken.START_ARRAY) {
-        while (parser.nextToken() == JsonToken.START_OBJECT) {
+        while (context.nextObject(parser, "scopeSpans element")) {
           readScopeSpans(parser, pending);
         }
       } else {
@@ -91,7 +93,7 @@ final class OtlpJsonReader {
       String field = parser.currentName();
       JsonToken value = parser.nextToken();
       if ("spans".equals(field) && value == JsonToken.START_ARRAY) {
-        while (parser.nextToken() == JsonToken.START_OBJECT) {
+        while (context.nextObject(parser, "span")) {
           out.add(readSpan(parser));
         }
       } else if (("scope".equals(field) || "instrumentationLibrary".equals(field)) && value == JsonToken.START_OBJECT) {
@@ -111,7 +113,8 @@ final class OtlpJsonReader {
       String field = parser.currentName();
       parser.nextToken();
       if ("name".equals(field)) {
-        name = context.intern(parser.getValueAsString(""));
+        String text = context.scalarText(parser, "scope name");
+        name = text == null ? "" : context.intern(text);
       } else {
         parser.skipChildren();
       }
@@ -130,10 +133,10 @@ final class OtlpJsonReader {
           span.setSpanKind(spanKind(parser));
           break;
         case "startTimeUnixNano":
-          span.setStartEpochNanos(context.nanos(parser.getValueAsString()));
+          span.setStartEpochNanos(context.nanos(context.scalarText(parser, field)));
           break;
         case "endTimeUnixNano":
-          span.setEndEpochNanos(context.nanos(parser.getValueAsString()));
+          span.setEndEpochNanos(context.nanos(context.scalarText(parser, field)));
           break;
         case "attributes":
           readAttributes(parser, span);
@@ -160,10 +163,10 @@ final class OtlpJsonReader {
       parser.nextToken();
       switch (field) {
         case "timeUnixNano":
-          time = context.nanos(parser.getValueAsString());
+          time = context.nanos(context.scalarText(parser, "event time"));
           break;
         case "name":
-          name = context.intern(parser.getValueAsString());
+          name = context.intern(context.scalarText(parser, "event name"));
           break;
         case "attributes":
           attributes = readKeyValues(parser);
@@ -188,7 +191,8 @@ final class OtlpJsonReader {
       if ("code".equals(field)) {
         status = statusCode(parser, value);
       } else if ("message".equals(field)) {
-        message = parser.getValueAsString("");
+        String text = context.scalarText(parser, "status message");
+        message = text == null ? "" : text;
       } else {
         parser.skipChildren();
       }
@@ -196,12 +200,15 @@ final class OtlpJsonReader {
     span.setStatus(status, message);
   }
 
-  private static SpanStatus statusCode(JsonParser parser, JsonToken value) throws IOException {
+  private SpanStatus statusCode(JsonParser parser, JsonToken value) throws IOException {
     if (value == JsonToken.VALUE_NUMBER_INT) {
-      int code = parser.getIntValue();
+      int code = enumNumber(parser);
       return code == 1 ? SpanStatus.OK : code == 2 ? SpanStatus.ERROR : SpanStatus.UNSET;
     }
-    String text = parser.getValueAsString("");
+    String text = context.scalarText(parser, "status code");
+    if (text == null) {
+      return SpanStatus.UNSET;
+    }
     if (text.endsWith("ERROR")) {
       return SpanStatus.ERROR;
     }
@@ -211,9 +218,14 @@ final class OtlpJsonReader {
     return SpanStatus.UNSET;
   }
 
-  private static String spanKind(JsonParser parser) throws IOException {
+  /** An enum's number; -1 (no such value) for one beyond an int, which Jackson would not read as one. */
+  private static int enumNumber(JsonParser parser) throws IOException {
+    return parser.getNumberType() == JsonParser.NumberType.INT ? parser.getIntValue() : -1;
+  }
+
+  private String spanKind(JsonParser parser) throws IOException {
     if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT) {
-      switch (parser.getIntValue()) {
+      switch (enumNumber(parser)) {
         case 2:
           return "SERVER";
         case 3:
@@ -226,7 +238,10 @@ final class OtlpJsonReader {
           return "INTERNAL";
       }
     }
-    String text = parser.getValueAsString("");
+    String text = context.scalarText(parser, "kind");
+    if (text == null) {
+      return "INTERNAL";
+    }
     String name = text.startsWith("SPAN_KIND_") ? text.substring("SPAN_KIND_".length()) : text;
     switch (name) {
       case "SERVER":
@@ -266,16 +281,24 @@ final class OtlpJsonReader {
       return Map.of();
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    while (parser.nextToken() == JsonToken.START_OBJECT) {
+    // Within a value, what is odd is left out quietly, as a value of no known type is: the byte
+    // scanner keeps such a value undecoded until asked for, with no line to warn on then.
+    boolean quiet = valueDepth > 0;
+    while (context.nextObject(parser, quiet ? null : "attribute")) {
       String key = null;
       Object value = null;
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String field = parser.currentName();
         parser.nextToken();
         if ("key".equals(field)) {
-          key = context.intern(parser.getValueAsString());
+          key = context.intern(context.scalarText(parser, quiet ? null : "attribute key"));
         } else if ("value".equals(field)) {
-          value = readAnyValue(parser);
+          valueDepth++;
+          try {
+            value = readAnyValue(parser);
+          } finally {
+            valueDepth--;
+          }
         } else {
           parser.skipChildren();
         }
@@ -301,6 +324,10 @@ final class OtlpJsonReader {
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       JsonToken token = parser.nextToken();
+      if (token.isStructStart() && !"arrayValue".equals(field) && !"kvlistValue".equals(field)) {
+        parser.skipChildren(); // not a value of this type: left out quietly (readKeyValues says why)
+        continue;
+      }
       switch (field) {
         case "stringValue":
           value = context.intern(parser.getValueAsString());
@@ -365,7 +392,7 @@ final class OtlpJsonReader {
       String field = parser.currentName();
       JsonToken token = parser.nextToken();
       if ("values".equals(field) && token == JsonToken.START_ARRAY) {
-        while (parser.nextToken() == JsonToken.START_OBJECT) {
+        while (context.nextObject(parser, null)) {
           Object value = readAnyValue(parser);
           if (value != null) {
             values.add(value);

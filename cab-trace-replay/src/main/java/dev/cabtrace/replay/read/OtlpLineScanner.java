@@ -146,7 +146,7 @@ final class OtlpLineScanner extends JsonWalker {
       if (after != FAIL) {
         resource = repeated.resource(b, value, after);
       }
-      return after;
+      return resource == null ? FAIL : after;
     }
     if (SCOPE_SPANS.is(b, name, nameEnd)) {
       return b[value] == '[' ? array(value, scopeSpansElement) : FAIL;
@@ -183,7 +183,7 @@ final class OtlpLineScanner extends JsonWalker {
       if (after != FAIL) {
         scope = repeated.scope(b, value, after);
       }
-      return after;
+      return scope == null ? FAIL : after;
     }
     return JsonBytes.skipValue(b, value, end);
   }

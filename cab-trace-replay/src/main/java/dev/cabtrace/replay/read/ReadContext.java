@@ -21,6 +21,7 @@ final class ReadContext {
   private Map<ResourceKey, Map<String, Object>> resources;
   long line;
   private boolean clampWarned;
+  private long added;
   private OtlpLineScanner scanner;
   /** Whether spans keep only the attributes a ledger reads ({@link TraceReader#stream}). */
   boolean hotOnly;
@@ -102,7 +103,13 @@ final class ReadContext {
 
   /** Hands a finished span builder on. */
   void add(TimelineSpan.Builder span) {
+    added++;
     sink.span(span, line);
+  }
+
+  /** How many spans were handed on so far: a line's problem says whether any of its spans were. */
+  long added() {
+    return added;
   }
 
   /** A line that could not be read (in strict mode, the end of the load). */
@@ -135,17 +142,54 @@ final class ReadContext {
   private boolean idOrName(TimelineSpan.Builder span, com.fasterxml.jackson.core.JsonParser parser, String field,
       SpanFieldNames names) throws java.io.IOException {
     if (field.equals(names.traceId())) {
-      traceId(span, parser.getValueAsString());
+      traceId(span, scalarText(parser, field));
     } else if (field.equals(names.spanId())) {
-      spanId(span, parser.getValueAsString());
+      spanId(span, scalarText(parser, field));
     } else if (field.equals(names.parentSpanId())) {
-      parentSpanId(span, parser.getValueAsString());
+      parentSpanId(span, scalarText(parser, field));
     } else if (field.equals(names.name())) {
-      span.setName(intern(parser.getValueAsString()));
+      span.setName(intern(scalarText(parser, field)));
     } else {
       return false;
     }
     return true;
+  }
+
+  /**
+   * The value the parser stands on as text, null for a JSON null. An object or array where a
+   * value belongs is skipped whole, with a warning naming {@code field} (none for null), and is
+   * null too: left unskipped, the parser would read on inside it as if it were the rest of the span.
+   */
+  String scalarText(com.fasterxml.jackson.core.JsonParser parser, String field) throws java.io.IOException {
+    com.fasterxml.jackson.core.JsonToken token = parser.currentToken();
+    if (token != null && token.isStructStart()) {
+      parser.skipChildren();
+      if (field == null) {
+        return null;
+      }
+      warn(field + " is " + (token == com.fasterxml.jackson.core.JsonToken.START_OBJECT ? "an object" : "an array")
+          + ", not a value; ignored");
+      return null;
+    }
+    return parser.getValueAsString();
+  }
+
+  /**
+   * Moves to the next object in the array the parser is in, skipping with a warning an element
+   * that is not one (named {@code what} in it; none for null): false at the end of the array.
+   */
+  boolean nextObject(com.fasterxml.jackson.core.JsonParser parser, String what) throws java.io.IOException {
+    com.fasterxml.jackson.core.JsonToken token;
+    while ((token = parser.nextToken()) != com.fasterxml.jackson.core.JsonToken.END_ARRAY && token != null) {
+      if (token == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        return true;
+      }
+      parser.skipChildren();
+      if (what != null) {
+        warn("a " + what + " that is not an object; skipped");
+      }
+    }
+    return false;
   }
 
   /** Reads one event object; the parser stands on its START_OBJECT. */
@@ -160,7 +204,7 @@ final class ReadContext {
       parser.skipChildren();
       return;
     }
-    while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+    while (nextObject(parser, "span event")) {
       span.addEvent(reader.read(parser));
     }
   }

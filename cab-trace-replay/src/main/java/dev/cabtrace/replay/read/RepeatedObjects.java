@@ -50,23 +50,37 @@ final class RepeatedObjects extends JsonWalker {
     this.strings = strings;
   }
 
-  /** The resource's attributes as the Jackson reader reads them. */
+  /**
+   * The resource's attributes as the Jackson reader reads them; null when it would warn about
+   * them, or not read them: the line is then the Jackson reader's, which warns on every line that
+   * has them, where a resource read once here would warn once.
+   */
   private Map<String, Object> decoded(byte[] b, int start, int after) {
+    boolean[] warned = {false};
     try (JsonParser parser = decoder.parser(b, start, after - start)) {
       parser.nextToken();
-      return new OtlpJsonReader(context).readAttributesHolder(parser);
-    } catch (IOException e) {
-      throw new IllegalStateException("checked bytes did not parse", e);
+      Map<String, Object> attributes = new OtlpJsonReader(quiet(warned)).readAttributesHolder(parser);
+      return warned[0] ? null : attributes;
+    } catch (IOException | RuntimeException e) {
+      return null;
     }
   }
 
+  /** As {@link #decoded}, for a scope's name. */
   private String decodedScope(byte[] b, int start, int after) {
+    boolean[] warned = {false};
     try (JsonParser parser = decoder.parser(b, start, after - start)) {
       parser.nextToken();
-      return new OtlpJsonReader(context).readScopeName(parser);
-    } catch (IOException e) {
-      throw new IllegalStateException("checked bytes did not parse", e);
+      String name = new OtlpJsonReader(quiet(warned)).readScopeName(parser);
+      return warned[0] ? null : name;
+    } catch (IOException | RuntimeException e) {
+      return null;
     }
+  }
+
+  /** A context that notes a warning in {@code warned} instead of giving it. */
+  private ReadContext quiet(boolean[] warned) {
+    return new ReadContext(SpanSink.flagging(warned), context.source);
   }
 
   // What the member readers below found in the object being read.
@@ -161,14 +175,19 @@ final class RepeatedObjects extends JsonWalker {
     return lastScope.value();
   }
 
-  /** The resource object from {@code start} to {@code after}. */
+  /** The resource object from {@code start} to {@code after}; null if it is the Jackson reader's to read ({@link #decoded}). */
   Map<String, Object> resource(byte[] b, int start, int after) {
     ByteKey key = new ByteKey(b, start, after);
     Known<Map<String, Object>> known = resources.get(key);
     if (known == null) {
-      Map<String, Object> plain = plainResource(b, start, after);
-      known = new Known<>(Arrays.copyOfRange(b, start, after),
-          context.resource(plain != null ? plain : decoded(b, start, after)));
+      Map<String, Object> attributes = plainResource(b, start, after);
+      if (attributes == null) {
+        attributes = decoded(b, start, after);
+        if (attributes == null) {
+          return null;
+        }
+      }
+      known = new Known<>(Arrays.copyOfRange(b, start, after), context.resource(attributes));
       if (resources.size() < MAX_KEPT) {
         resources.put(new ByteKey(known.bytes(), 0, known.bytes().length), known);
       }
@@ -177,13 +196,19 @@ final class RepeatedObjects extends JsonWalker {
     return known.value();
   }
 
-  /** The name in the instrumentation scope object from {@code start} to {@code after}. */
+  /** The name in the instrumentation scope object from {@code start} to {@code after}; null as for {@link #resource}. */
   String scope(byte[] b, int start, int after) {
     ByteKey key = new ByteKey(b, start, after);
     Known<String> known = scopes.get(key);
     if (known == null) {
-      String plain = plainScope(b, start, after);
-      known = new Known<>(Arrays.copyOfRange(b, start, after), plain != null ? plain : decodedScope(b, start, after));
+      String name = plainScope(b, start, after);
+      if (name == null) {
+        name = decodedScope(b, start, after);
+        if (name == null) {
+          return null;
+        }
+      }
+      known = new Known<>(Arrays.copyOfRange(b, start, after), name);
       if (scopes.size() < MAX_KEPT) {
         scopes.put(new ByteKey(known.bytes(), 0, known.bytes().length), known);
       }

@@ -227,23 +227,30 @@ final class TraceLoader {
     if (scan && context.scanner(decoder).scan(bytes, offset, length)) {
       return;
     }
+    long before = context.added();
     try (JsonParser parser = decoder.json().createParser(bytes, offset, length)) {
       readValues(context, parser);
     } catch (JsonEOFException e) {
       if (!endedWithNewline) {
         context.problem("torn last line (the writer stopped mid-write); the complete spans before the tear are kept");
       } else {
-        context.problem("incomplete JSON; skipped");
+        context.problem("incomplete JSON; " + skipped(context.added() - before));
       }
     } catch (JsonProcessingException e) {
-      context.problem("not JSON (" + e.getOriginalMessage() + "); skipped");
+      context.problem("not JSON (" + e.getOriginalMessage() + "); " + skipped(context.added() - before));
     } catch (IllegalStateException e) {
-      context.problem(e.getMessage() + "; skipped");
+      context.problem(e.getMessage() + "; " + skipped(context.added() - before));
     } catch (TraceReadException e) {
       throw e;
     } catch (IOException e) {
       context.problem("unreadable (" + e.getMessage() + "); skipped");
     }
+  }
+
+  /** What became of a line that failed after {@code kept} of its spans were read: none is the whole line skipped. */
+  private static String skipped(long kept) {
+    return kept == 0 ? "skipped"
+        : "the rest of the line is skipped; the " + (kept == 1 ? "span" : kept + " spans") + " before it on the line kept";
   }
 
   private static boolean isBlank(byte[] bytes, int offset, int length) {

@@ -276,4 +276,49 @@ class HostileInputTest {
       assertThat(messages(timeline).get(1)).contains(":3: ").contains("gen_ai.usage.input_tokens");
     }
   }
+
+  @Test
+  void objectsAndArraysWhereAValueBelongsAreSkippedWithAWarningAndTheLineReadOn() throws IOException {
+    String first = line("0000000000000001", null, "a", 1000, 2000);
+    String second = line("0000000000000002", null, "b", 1500, 2500);
+    String odd = first.replace("\"name\":\"a\"", "\"name\":{\"v\":\"a\"}")
+        .replace("\"kind\":1", "\"kind\":[1,{\"x\":2}]")
+        .replace("{\"key\":\"cab.span.kind\"", "7,{\"key\":[\"k\"],\"value\":{}},{\"key\":\"cab.span.kind\"")
+        .replace("\"status\":{}", "\"status\":{\"message\":{\"m\":1}}");
+    String content = odd.replace(spans(odd), spans(odd) + ",[\"not\",\"a\",\"span\"]," + spans(second)) + "\n"
+        + line("0000000000000003", null, "c", 1600, 2600) + "\n";
+    for (Timeline timeline : List.of(read(content), TraceReader.builder().setByteScanner(false).build()
+        .read(new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)), "test.jsonl"))) {
+      assertThat(timeline.spans()).extracting(TimelineSpan::name).containsExactly("", "b", "c");
+      TimelineSpan a = timeline.spans().get(0);
+      assertThat(a.startEpochNanos()).isEqualTo(1000);
+      assertThat(a.endEpochNanos()).isEqualTo(2000);
+      assertThat(a.attributes()).containsOnlyKeys("cab.span.kind");
+      assertThat(timeline.spanNamed("b").endEpochNanos()).isEqualTo(2500);
+      assertThat(messages(timeline)).allMatch(m -> m.startsWith("test.jsonl:1: ")).noneMatch(m -> m.contains("skipped line"))
+          .anyMatch(m -> m.contains("name"))
+          .anyMatch(m -> m.contains("kind"))
+          .anyMatch(m -> m.contains("message"))
+          .anyMatch(m -> m.contains("key"))
+          .anyMatch(m -> m.contains("not an object"));
+    }
+  }
+
+  /** The span objects of a {@link #line}. */
+  private static String spans(String line) {
+    return line.substring(line.indexOf("\"spans\":[") + 9, line.lastIndexOf("]}]}]}"));
+  }
+
+  @Test
+  void aLineThatFailsAfterSomeOfItsSpansSaysTheyAreKept() throws IOException {
+    String first = line("0000000000000001", null, "a", 1000, 2000);
+    String broken = first.replace("]}]}]}", "]}]},{\"scopeSpans\":x}]}");
+    String content = broken + "\n" + line("0000000000000002", null, "b", 1500, 2500) + "\n";
+    for (Timeline timeline : List.of(read(content), TraceReader.builder().setByteScanner(false).build()
+        .read(new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)), "test.jsonl"))) {
+      assertThat(timeline.spans()).extracting(TimelineSpan::name).containsExactly("a", "b");
+      assertThat(messages(timeline)).singleElement().asString().startsWith("test.jsonl:1: not JSON")
+          .endsWith("the rest of the line is skipped; the span before it on the line kept");
+    }
+  }
 }
