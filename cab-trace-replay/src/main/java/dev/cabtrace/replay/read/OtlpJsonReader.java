@@ -94,7 +94,10 @@ final class OtlpJsonReader {
       JsonToken value = parser.nextToken();
       if ("spans".equals(field) && value == JsonToken.START_ARRAY) {
         while (context.nextObject(parser, "span")) {
-          out.add(readSpan(parser));
+          TimelineSpan.Builder span = readSpan(parser);
+          if (span != null) {
+            out.add(span);
+          }
         }
       } else if (("scope".equals(field) || "instrumentationLibrary".equals(field)) && value == JsonToken.START_OBJECT) {
         scope = readScopeName(parser);
@@ -122,9 +125,11 @@ final class OtlpJsonReader {
     return name;
   }
 
-  /** Reads one span object; the parser stands on its START_OBJECT. */
+  /** Reads one span object; the parser stands on its START_OBJECT. Null for one skipped (with a warning). */
   TimelineSpan.Builder readSpan(JsonParser parser) throws IOException {
     TimelineSpan.Builder span = TimelineSpan.builder();
+    String start = null;
+    String end = null;
     String field;
     while ((field = context.nextSpanField(span, parser, SPAN_FIELDS)) != null) {
       JsonToken value = parser.currentToken();
@@ -133,10 +138,10 @@ final class OtlpJsonReader {
           span.setSpanKind(spanKind(parser));
           break;
         case "startTimeUnixNano":
-          span.setStartEpochNanos(context.nanos(context.scalarText(parser, field)));
+          start = context.scalarText(parser, field);
           break;
         case "endTimeUnixNano":
-          span.setEndEpochNanos(context.nanos(context.scalarText(parser, field)));
+          end = context.scalarText(parser, field);
           break;
         case "attributes":
           readAttributes(parser, span);
@@ -151,7 +156,7 @@ final class OtlpJsonReader {
           parser.skipChildren();
       }
     }
-    return span;
+    return context.setTimes(span, "startTimeUnixNano", start, "endTimeUnixNano", end) ? span : null;
   }
 
   SpanEvent readEvent(JsonParser parser) throws IOException {

@@ -47,6 +47,8 @@ final class OtlpSpanReader extends JsonWalker {
   private boolean sawAttributes;
   private boolean sawEvents;
   private boolean sawStatus;
+  private boolean sawStart;
+  private boolean sawEnd;
   private SpanStatus status;
   private String message;
 
@@ -69,8 +71,12 @@ final class OtlpSpanReader extends JsonWalker {
     sawAttributes = false;
     sawEvents = false;
     sawStatus = false;
+    sawStart = false;
+    sawEnd = false;
     try {
-      return object(i, spanMember);
+      int after = object(i, spanMember);
+      // A span without its two times is the Jackson reader's to judge and warn about.
+      return sawStart && sawEnd ? after : FAIL;
     } finally {
       this.b = null;
     }
@@ -149,8 +155,10 @@ final class OtlpSpanReader extends JsonWalker {
     }
     if (start) {
       span.setStartEpochNanos(nanos);
+      sawStart = true;
     } else {
       span.setEndEpochNanos(nanos);
+      sawEnd = true;
     }
     return next[0];
   }

@@ -234,10 +234,27 @@ final class ReadContext {
     sink.warn(line, message);
   }
 
-  /** Epoch nanoseconds from an unsigned decimal; values past the year 2262 are clamped. */
+  /** What {@link #time} reads from no time, or from text that is not a number. */
+  static final long NO_TIME = Long.MIN_VALUE;
+
+  private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("-?[0-9]+");
+
+  /** Epoch nanoseconds from an unsigned decimal, 0 for none; as {@link #time}, text that is not a number warns. */
   long nanos(String text) {
+    long nanos = time(text);
+    if (nanos == NO_TIME && text != null && !text.isEmpty()) {
+      warn("timestamp \"" + text + "\" is not a time; read as 0");
+    }
+    return nanos == NO_TIME ? 0 : nanos;
+  }
+
+  /**
+   * Epoch nanoseconds from an unsigned decimal; values past the year 2262 are clamped. {@link
+   * #NO_TIME} for none, or for text that is not a number: its reader says what it becomes.
+   */
+  long time(String text) {
     if (text == null || text.isEmpty()) {
-      return 0;
+      return NO_TIME;
     }
     try {
       if (text.indexOf('.') >= 0 || text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
@@ -251,6 +268,9 @@ final class ReadContext {
       }
       return value;
     } catch (NumberFormatException e) {
+      if (!DECIMAL.matcher(text.trim()).matches()) {
+        return NO_TIME; // rare: the pattern is not matched on the way of every time
+      }
       if (text.startsWith("-")) {
         warn("negative timestamp " + text + "; read as 0");
         return 0;
@@ -258,6 +278,44 @@ final class ReadContext {
       clampWarning(text);
       return Long.MAX_VALUE;
     }
+  }
+
+  /**
+   * Sets the span's times read as {@link #time} from {@code startText} and {@code endText} (its
+   * reader's names for them: {@code startField}, {@code endField}). One missing or unreadable is
+   * read from the other, with a warning: a span with no end is shown unfinished, ending where it
+   * starts; one with no start starts at its end. False, with a warning, when neither is there: the
+   * span has no place in time, and is skipped (not shown in 1970).
+   */
+  boolean setTimes(TimelineSpan.Builder span, String startField, String startText, String endField, String endText) {
+    long start = time(startText);
+    long end = time(endText);
+    if (start != NO_TIME && end != NO_TIME) {
+      span.setStartEpochNanos(start).setEndEpochNanos(end);
+      return true;
+    }
+    return settleTimes(span, start, end, startField, startText, endField, endText);
+  }
+
+  private boolean settleTimes(TimelineSpan.Builder span, long start, long end, String startField, String startText,
+      String endField, String endText) {
+    String spanName = "span \"" + span.build().name() + "\": ";
+    if (start == NO_TIME && end == NO_TIME) {
+      warn(spanName + noTime(startField, startText) + " and " + noTime(endField, endText) + "; skipped");
+      return false;
+    }
+    if (end == NO_TIME) {
+      span.setStartEpochNanos(start).setEndEpochNanos(start).setUnfinished(true);
+      warn(spanName + noTime(endField, endText) + "; shown unfinished, ending where it starts");
+    } else {
+      span.setStartEpochNanos(end).setEndEpochNanos(end);
+      warn(spanName + noTime(startField, startText) + "; shown starting at its end");
+    }
+    return true;
+  }
+
+  private static String noTime(String field, String text) {
+    return text == null || text.isEmpty() ? "no " + field : field + " \"" + text + "\" is not a time";
   }
 
   private long clamp(double value) {

@@ -321,4 +321,30 @@ class HostileInputTest {
           .endsWith("the rest of the line is skipped; the span before it on the line kept");
     }
   }
+
+  @Test
+  void aMissingOrUnreadableTimeIsNamedWithItsLineAndNeverReadAs1970Or2262() throws IOException {
+    String content = line("0000000000000001", null, "a", 1000, 2000) + "\n"
+        + line("0000000000000002", null, "no-end", 1500, 0).replace(",\"endTimeUnixNano\":\"0\"", "") + "\n"
+        + line("0000000000000003", null, "bad-start", 0, 2500).replace("\"startTimeUnixNano\":\"0\"", "\"startTimeUnixNano\":\"abc\"") + "\n"
+        + line("0000000000000004", null, "no-times", 0, 0).replace(",\"startTimeUnixNano\":\"0\",\"endTimeUnixNano\":\"0\"", "") + "\n"
+        + line("0000000000000005", null, "epoch", 0, 1) + "\n";
+    for (Timeline timeline : List.of(read(content), TraceReader.builder().setByteScanner(false).build()
+        .read(new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)), "test.jsonl"))) {
+      assertThat(timeline.spans()).extracting(TimelineSpan::name).containsExactlyInAnyOrder("a", "no-end", "bad-start", "epoch");
+      TimelineSpan noEnd = timeline.spanNamed("no-end");
+      assertThat(noEnd.startEpochNanos()).isEqualTo(1500);
+      assertThat(noEnd.endEpochNanos()).isEqualTo(1500);
+      assertThat(noEnd.unfinished()).isTrue();
+      TimelineSpan badStart = timeline.spanNamed("bad-start");
+      assertThat(badStart.startEpochNanos()).isEqualTo(2500);
+      assertThat(badStart.endEpochNanos()).isEqualTo(2500);
+      assertThat(timeline.spanNamed("epoch").startEpochNanos()).isZero();
+      assertThat(messages(timeline)).hasSize(3).noneMatch(m -> m.contains("clamped"));
+      assertThat(messages(timeline).get(0)).startsWith("test.jsonl:2: ").contains("no endTimeUnixNano").contains("unfinished");
+      assertThat(messages(timeline).get(1)).startsWith("test.jsonl:3: ").contains("startTimeUnixNano \"abc\" is not a time")
+          .contains("starting at its end");
+      assertThat(messages(timeline).get(2)).startsWith("test.jsonl:4: ").contains("no-times").contains("skipped");
+    }
+  }
 }
