@@ -144,8 +144,10 @@ final class TraceLoader {
       if (scan && end - first <= maxLineBytes && context.scanner(decoder).scan(block.data, first, end - first)) {
         line++;
         start = newline + 1;
-      } else if (!isWholeDocumentOnOneLine(block.data, first, newline)) {
-        // A pretty-printed document (Tempo, Jaeger, Zipkin downloads): one streamed parse.
+      } else if (!isWholeDocumentOnOneLine(block.data, first, newline)
+          && !isOtlpLine(block.data, newline + 1, block.length)) {
+        // A pretty-printed document (Tempo, Jaeger, Zipkin downloads): one streamed parse. (A
+        // first line torn before whole OTLP lines is read as a line, and skipped as incomplete.)
         InputStream document = new SequenceInputStream(
             new ByteArrayInputStream(block.data, first, block.length - first), blocks.remainder());
         readDocumentStream(new ReadContext(sink, source), document, blankLines + 1);
@@ -209,6 +211,37 @@ final class TraceLoader {
     } catch (JsonProcessingException e) {
       // Not JSON at all: read line by line, which skips it with a warning.
       return true;
+    }
+  }
+
+  /**
+   * Whether the first non-blank line from {@code start} is a whole OTLP object on its own
+   * ({@code {"resourceSpans":[...]}}): after a first line that is not, JSON Lines whose writer was
+   * cut off mid-line once, where the second line of a pretty-printed document is never one.
+   */
+  private boolean isOtlpLine(byte[] bytes, int start, int end) {
+    while (start < end && (bytes[start] == '\n' || isBlankRange(bytes, start, start + 1))) {
+      start++;
+    }
+    if (start >= end || bytes[start] != '{') {
+      return false;
+    }
+    int newline = LineBlocks.newline(bytes, start, end);
+    if (newline - start > maxLineBytes) {
+      return false;
+    }
+    boolean otlp = false;
+    try (JsonParser parser = decoder.json().createParser(bytes, start, newline - start)) {
+      parser.nextToken();
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        otlp |= "resourceSpans".equals(field) || "batches".equals(field);
+        parser.nextToken();
+        parser.skipChildren();
+      }
+      return otlp && parser.nextToken() == null;
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -347,4 +347,18 @@ class HostileInputTest {
       assertThat(messages(timeline).get(2)).startsWith("test.jsonl:4: ").contains("no-times").contains("skipped");
     }
   }
+
+  @Test
+  void aTornFirstLineBeforeWholeOnesIsSkippedAndTheRestReadAsJsonLines() throws IOException {
+    String content = "{\"resourceSpans\":[{\"scopeSpans\":[\n"
+        + line("0000000000000001", null, "a", 1000, 2000) + "\n"
+        + line("0000000000000002", null, "b", 1500, 2500) + "\n";
+    Path file = Files.writeString(dir.resolve("torn-first.jsonl"), content);
+    for (Timeline timeline : List.of(read(content), TraceReader.builder().setByteScanner(false).build()
+        .read(new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)), "test.jsonl"),
+        TraceReader.builder().setParallelism(2).build().read(file))) {
+      assertThat(timeline.spans()).extracting(TimelineSpan::name).containsExactly("a", "b");
+      assertThat(messages(timeline)).singleElement().asString().endsWith(":1: incomplete JSON; skipped");
+    }
+  }
 }
