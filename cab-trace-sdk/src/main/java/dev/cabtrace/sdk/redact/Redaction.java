@@ -4,7 +4,12 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.AttributeType;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.common.KeyValue;
+import io.opentelemetry.api.common.Value;
+import io.opentelemetry.api.common.ValueType;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -56,6 +61,12 @@ import java.util.regex.Pattern;
  *       upper-case placeholders after a flag ({@code --api-key KEY});
  *   <li>in a string array ({@code container.command_args}), the element after a secret flag:
  *       {@code ["aider", "--openai-api-key", "sk-..."]};
+ *   <li>in a structured attribute value (an OTLP kvlist or array, nested or not, as {@code record}
+ *       takes them): every string in it, by the rules here; the value of a kvlist entry with a
+ *       secret name is masked whole, as is every string in a value with a secret name, and so is
+ *       the string after a secret flag in an array. Bytes are not read as text and stay as they
+ *       are, unless their name (attribute or kvlist entry) is secret: then they become the bytes of
+ *       {@value #MASK};
  *   <li>credentials by their shape anywhere: OpenAI {@code sk-...} and {@code sk-proj-...},
  *       Anthropic {@code sk-ant-...}, GitHub {@code ghp_ gho_ ghu_ ghs_ ghr_} and {@code
  *       github_pat_...}, GitLab {@code glpat-...}, AWS access key ids {@code AKIA...}/{@code
@@ -76,6 +87,8 @@ public final class Redaction {
   public static final String MASK = "[REDACTED]";
 
   private static final String GEN_AI_USAGE = "gen_ai.usage.";
+  /** What masked bytes read: {@link #MASK} in ASCII. */
+  private static final byte[] MASK_BYTES = MASK.getBytes(StandardCharsets.US_ASCII);
 
   private static final Redaction NONE = new Redaction(false, null);
   private static final Redaction DEFAULTS = new Redaction(true, null);
@@ -216,7 +229,86 @@ public final class Redaction {
     if (key.getType() == AttributeType.STRING_ARRAY) {
       return redactAll((List<String>) value, isSecretKey(key));
     }
+    if (key.getType() == AttributeType.VALUE) {
+      return redactValue((Value<?>) value, isSecretKey(key));
+    }
     return value;
+  }
+
+  /**
+   * A structured value ({@code record} takes an OTLP kvlist, bytes or a mixed array as one) with
+   * every string in it redacted, or masked whole ({@code wholeValues}); a kvlist entry with a secret
+   * name is masked whole, as an attribute of that name would be. The same instance when nothing
+   * changed.
+   */
+  @SuppressWarnings("unchecked")
+  private Value<?> redactValue(Value<?> value, boolean wholeValues) {
+    switch (value.getType()) {
+      case STRING:
+        String text = (String) value.getValue();
+        String redacted = wholeValues ? MASK : redact(text);
+        return redacted.equals(text) ? value : Value.of(redacted);
+      case ARRAY:
+        return redactElements((List<Value<?>>) value.getValue(), wholeValues, value);
+      case KEY_VALUE_LIST:
+        return redactEntries((List<KeyValue>) value.getValue(), wholeValues, value);
+      case BYTES:
+        // Bytes are not read as text (they may be anything); under a secret name they could be
+        // the secret itself, so they are replaced, as bytes still.
+        return wholeValues ? maskedBytes(value) : value;
+      default:
+        return value;
+    }
+  }
+
+  /**
+   * An array value's elements redacted as {@link #redactAll} redacts a string array: a string
+   * right after a secret flag is masked whole.
+   */
+  private Value<?> redactElements(List<Value<?>> elements, boolean wholeValues, Value<?> value) {
+    List<Value<?>> out = null;
+    boolean afterSecretFlag = false;
+    for (int i = 0; i < elements.size(); i++) {
+      Value<?> element = elements.get(i);
+      boolean isString = element.getType() == ValueType.STRING;
+      boolean flagValue =
+          afterSecretFlag && isString && !isFlagOrEmpty((String) element.getValue());
+      Value<?> redacted = redactValue(element, wholeValues || flagValue);
+      afterSecretFlag = isString && isSecretFlag((String) element.getValue());
+      if (redacted != element && out == null) {
+        out = new ArrayList<>(elements);
+      }
+      if (out != null) {
+        out.set(i, redacted);
+      }
+    }
+    return out == null ? value : Value.of(out);
+  }
+
+  /** A kvlist value's entries redacted; the value of an entry with a secret name masked whole. */
+  private Value<?> redactEntries(List<KeyValue> entries, boolean wholeValues, Value<?> value) {
+    KeyValue[] out = null;
+    for (int i = 0; i < entries.size(); i++) {
+      KeyValue entry = entries.get(i);
+      Value<?> redacted =
+          redactValue(entry.getValue(), wholeValues || isSecretName(entry.getKey()));
+      if (redacted != entry.getValue() && out == null) {
+        out = entries.toArray(new KeyValue[0]);
+      }
+      if (out != null) {
+        out[i] = redacted == entry.getValue() ? entry : KeyValue.of(entry.getKey(), redacted);
+      }
+    }
+    return out == null ? value : Value.of(out);
+  }
+
+  private static Value<?> maskedBytes(Value<?> value) {
+    ByteBuffer bytes = (ByteBuffer) value.getValue();
+    return bytes.equals(ByteBuffer.wrap(MASK_BYTES)) ? value : Value.of(MASK_BYTES);
+  }
+
+  private static boolean isFlagOrEmpty(String value) {
+    return value.isEmpty() || value.charAt(0) == '-';
   }
 
   /**

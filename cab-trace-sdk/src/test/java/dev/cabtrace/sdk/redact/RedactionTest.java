@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.KeyValue;
+import io.opentelemetry.api.common.Value;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -114,6 +118,50 @@ class RedactionTest {
     AttributeKey<List<String>> header = AttributeKey.stringArrayKey("http.request.header.authorization");
     Attributes redacted = redaction.redact(Attributes.of(header, List.of("Basic abc", "Bearer def")));
     assertThat(redacted.get(header)).containsExactly(Redaction.MASK, Redaction.MASK);
+  }
+
+  @Test
+  void redactsEveryStringInsideStructuredValues() {
+    AttributeKey<Value<?>> request = AttributeKey.valueKey("http.request.body");
+    AttributeKey<Value<?>> args = AttributeKey.valueKey("process.args");
+    AttributeKey<Value<?>> blob = AttributeKey.valueKey("payload");
+    Value<?> body =
+        Value.of(
+            KeyValue.of("url", Value.of("https://user:hunter2pass@example.com/x")),
+            KeyValue.of("api_key", Value.of("plainkey123")),
+            KeyValue.of("headers", Value.of(KeyValue.of("Authorization", Value.of(List.of(Value.of("Basic abc"), Value.of(7L)))))),
+            KeyValue.of("max_tokens", Value.of(4096L)),
+            KeyValue.of("model", Value.of("gpt")));
+    Value<?> raw = Value.of("GITHUB_TOKEN=ghp_0123456789abcdefghijABCDEFGHIJ".getBytes(StandardCharsets.US_ASCII));
+    Attributes attributes =
+        Attributes.builder()
+            .put(request, body)
+            .put(args, Value.of(Value.of("aider"), Value.of(3L), Value.of("--openai-api-key"), Value.of("plainkey123")))
+            .put(AttributeKey.valueKey("env.OPENAI_API_KEY"), Value.of(Value.of("abc"), Value.of(KeyValue.of("k", Value.of("v")))))
+            .put(AttributeKey.valueKey("client_secret"), raw)
+            .put(blob, raw)
+            .build();
+
+    Attributes redacted = redaction.redact(attributes);
+
+    assertThat(redacted.get(request))
+        .isEqualTo(
+            Value.of(
+                KeyValue.of("url", Value.of("https://user:[REDACTED]@example.com/x")),
+                KeyValue.of("api_key", Value.of(Redaction.MASK)),
+                KeyValue.of("headers", Value.of(KeyValue.of("Authorization", Value.of(List.of(Value.of(Redaction.MASK), Value.of(7L)))))),
+                KeyValue.of("max_tokens", Value.of(4096L)),
+                KeyValue.of("model", Value.of("gpt"))));
+    assertThat(redacted.get(args))
+        .isEqualTo(Value.of(Value.of("aider"), Value.of(3L), Value.of("--openai-api-key"), Value.of(Redaction.MASK)));
+    assertThat(redacted.get(AttributeKey.valueKey("env.OPENAI_API_KEY")))
+        .isEqualTo(Value.of(Value.of(Redaction.MASK), Value.of(KeyValue.of("k", Value.of(Redaction.MASK)))));
+    assertThat(redacted.get(AttributeKey.valueKey("client_secret")).getValue())
+        .isEqualTo(ByteBuffer.wrap(Redaction.MASK.getBytes(StandardCharsets.US_ASCII)));
+    assertThat(redacted.get(blob)).as("bytes are not read as text").isSameAs(raw);
+
+    Attributes clean = Attributes.of(args, Value.of(Value.of("ls"), Value.of(KeyValue.of("n", Value.of(1L)))));
+    assertThat(redaction.redact(clean)).isSameAs(clean);
   }
 
   @Test
