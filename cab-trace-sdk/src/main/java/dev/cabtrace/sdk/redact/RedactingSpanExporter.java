@@ -4,8 +4,12 @@ import dev.cabtrace.api.CabAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfoBuilder;
+import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.data.DelegatingSpanData;
 import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
 import dev.cabtrace.sdk.internal.DelegatingSpanExporter;
@@ -18,12 +22,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Hands spans to its delegate with their secrets masked: name, status description, attributes,
- * event attributes, and terminal output ({@code cab.output} events) read across its chunks.
+ * event names and attributes, link attributes, resource and scope attributes, and terminal output
+ * ({@code cab.output} events) read across its chunks.
  */
 final class RedactingSpanExporter extends DelegatingSpanExporter {
 
@@ -33,6 +39,9 @@ final class RedactingSpanExporter extends DelegatingSpanExporter {
   private final AtomicLong failures = new AtomicLong();
 
   private final Redaction redaction;
+  /** Spans share a few resources and scopes: each is redacted once, not once per span. */
+  private final ByIdentity<Resource> resources = new ByIdentity<>();
+  private final ByIdentity<InstrumentationScopeInfo> scopes = new ByIdentity<>();
 
   RedactingSpanExporter(SpanExporter delegate, Redaction redaction) {
     super(delegate);
@@ -63,12 +72,18 @@ final class RedactingSpanExporter extends DelegatingSpanExporter {
   private SpanData redact(SpanData span) {
     Attributes attributes = redaction.redact(span.getAttributes());
     List<EventData> events = redactEvents(span.getEvents());
+    List<LinkData> links = redactLinks(span.getLinks());
     String description = redaction.redact(span.getStatus().getDescription());
     String name = redaction.redact(span.getName());
+    Resource resource = resources.get(span.getResource(), this::redactResource);
+    InstrumentationScopeInfo scope = scopes.get(span.getInstrumentationScopeInfo(), this::redactScope);
     if (attributes == span.getAttributes()
         && events == span.getEvents()
+        && links == span.getLinks()
         && description.equals(span.getStatus().getDescription())
-        && name.equals(span.getName())) {
+        && name.equals(span.getName())
+        && resource == span.getResource()
+        && scope == span.getInstrumentationScopeInfo()) {
       return span;
     }
     StatusData status =
@@ -92,10 +107,68 @@ final class RedactingSpanExporter extends DelegatingSpanExporter {
       }
 
       @Override
+      public List<LinkData> getLinks() {
+        return links;
+      }
+
+      @Override
       public StatusData getStatus() {
         return status;
       }
+
+      @Override
+      public Resource getResource() {
+        return resource;
+      }
+
+      @Override
+      public InstrumentationScopeInfo getInstrumentationScopeInfo() {
+        return scope;
+      }
     };
+  }
+
+  /**
+   * A span's resource, which for spans taken in by {@code record} is another process's: its
+   * {@code process.command_line} may hold the agent's {@code --api-key}.
+   */
+  private Resource redactResource(Resource resource) {
+    Attributes attributes = redaction.redact(resource.getAttributes());
+    return attributes == resource.getAttributes()
+        ? resource
+        : Resource.create(attributes, resource.getSchemaUrl());
+  }
+
+  private InstrumentationScopeInfo redactScope(InstrumentationScopeInfo scope) {
+    Attributes attributes = redaction.redact(scope.getAttributes());
+    if (attributes == scope.getAttributes()) {
+      return scope;
+    }
+    InstrumentationScopeInfoBuilder builder =
+        InstrumentationScopeInfo.builder(scope.getName()).setAttributes(attributes);
+    if (scope.getVersion() != null) {
+      builder.setVersion(scope.getVersion());
+    }
+    if (scope.getSchemaUrl() != null) {
+      builder.setSchemaUrl(scope.getSchemaUrl());
+    }
+    return builder.build();
+  }
+
+  private List<LinkData> redactLinks(List<LinkData> links) {
+    List<LinkData> out = null;
+    for (int i = 0; i < links.size(); i++) {
+      LinkData link = links.get(i);
+      Attributes attributes = redaction.redact(link.getAttributes());
+      if (attributes != link.getAttributes()) {
+        if (out == null) {
+          out = new ArrayList<>(links);
+        }
+        out.set(
+            i, LinkData.create(link.getSpanContext(), attributes, link.getTotalAttributeCount()));
+      }
+    }
+    return out == null ? links : out;
   }
 
   private List<EventData> redactEvents(List<EventData> events) {
@@ -113,14 +186,14 @@ final class RedactingSpanExporter extends DelegatingSpanExporter {
       if (outputData != null && outputData[i] != null) {
         attributes = attributes.toBuilder().put(CabAttributes.OUTPUT_DATA, outputData[i]).build();
       }
-      if (attributes != event.getAttributes()) {
+      String name = redaction.redact(event.getName());
+      if (attributes != event.getAttributes() || !name.equals(event.getName())) {
         if (out == null) {
           out = new ArrayList<>(events);
         }
         out.set(
             i,
-            EventData.create(
-                event.getEpochNanos(), event.getName(), attributes, event.getTotalAttributeCount()));
+            EventData.create(event.getEpochNanos(), name, attributes, event.getTotalAttributeCount()));
       }
     }
     return out == null ? events : out;
@@ -226,4 +299,27 @@ final class RedactingSpanExporter extends DelegatingSpanExporter {
         && event.getAttributes().get(CabAttributes.OUTPUT_DATA) != null;
   }
 
+  /**
+   * Redacted forms of shared instances (resources, scopes) by identity, in a fixed number of
+   * slots: a slot holds the last instance that fell into it, so memory stays bounded however many
+   * resources pass. Racing threads at worst redact an instance twice; an entry is immutable, so a
+   * thread sees a whole one or none.
+   */
+  private static final class ByIdentity<T> {
+    private final Entry<?>[] slots = new Entry<?>[256];
+
+    @SuppressWarnings("unchecked")
+    T get(T original, UnaryOperator<T> redact) {
+      int slot = System.identityHashCode(original) & (slots.length - 1);
+      Entry<?> known = slots[slot];
+      if (known != null && known.original() == original) {
+        return (T) known.redacted();
+      }
+      T redacted = redact.apply(original);
+      slots[slot] = new Entry<>(original, redacted);
+      return redacted;
+    }
+
+    private record Entry<T>(T original, T redacted) {}
+  }
 }

@@ -78,8 +78,12 @@ import java.util.regex.Pattern;
  *   <li>every match of a pattern added with {@link Builder#addPattern}.
  * </ul>
  *
- * <p>Terminal output recorded as {@code cab.output} events is redacted as one text per stream, so
- * that a secret split across two writes is found; see {@link #wrap}.
+ * <p>{@link #wrap} applies these rules to everything in a span that holds text: its name and
+ * status description, its attributes, its events' names and attributes, its links' attributes, and
+ * the attributes of its resource and instrumentation scope (a span taken in by {@code record}
+ * carries the other process's resource, whose {@code process.command_line} may hold a key).
+ * Terminal output recorded as {@code cab.output} events is redacted as one text per stream, so
+ * that a secret split across two writes is found.
  */
 public final class Redaction {
 
@@ -352,7 +356,8 @@ public final class Redaction {
   }
 
   /**
-   * {@code exporter} behind this redaction: it only ever sees masked spans. The consecutive
+   * {@code exporter} behind this redaction: it only ever sees masked spans (name, status,
+   * attributes, events, links, resource and scope, as the class description says). The consecutive
    * {@code cab.output} events of one stream on a span are redacted as one text (base64 chunks
    * decoded first, one char per byte); where a secret spans several chunks, the chunk where it
    * starts shows {@value #MASK} and its part in later chunks is removed. Event times and count

@@ -11,9 +11,12 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.testing.trace.TestSpanData;
 import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
@@ -150,6 +153,80 @@ class RedactingSpanExporterTest {
         .isEqualTo(Redaction.MASK);
     assertThat(out.getEvents().get(0).getAttributes().get(CabAttributes.OUTPUT_DATA))
         .isEqualTo("token=[REDACTED]");
+  }
+
+  @Test
+  void redactsResourceScopeLinksAndEventNames() {
+    // A span taken in by record carries the agent's own resource, command line and all.
+    Resource resource =
+        Resource.create(
+            Attributes.builder()
+                .put("process.command_line", "aider --api-key " + KEY)
+                .put("service.name", "aider")
+                .build(),
+            "https://opentelemetry.io/schemas/1.24.0");
+    InstrumentationScopeInfo scope =
+        InstrumentationScopeInfo.builder("agent")
+            .setVersion("1.0")
+            .setAttributes(Attributes.of(AttributeKey.stringKey("auth_token"), "t0k3n-plain"))
+            .build();
+    LinkData link =
+        LinkData.create(
+            SpanContext.create(
+                "0123456789abcdef0123456789abcdef", "fedcba9876543210", TraceFlags.getSampled(), TraceState.getDefault()),
+            Attributes.of(AttributeKey.stringKey("note"), "GITHUB_TOKEN=" + TOKEN),
+            3);
+    List<SpanData> spans = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      spans.add(
+          spanBuilder(List.of(EventData.create(1, "retry with Bearer " + TOKEN, Attributes.empty())))
+              .setResource(resource)
+              .setInstrumentationScopeInfo(scope)
+              .setLinks(List.of(link))
+              .setTotalRecordedLinks(1)
+              .build());
+    }
+
+    assertThat(exporter.export(spans).isSuccess()).isTrue();
+    List<SpanData> out = delegate.getFinishedSpanItems();
+
+    SpanData first = out.get(0);
+    assertThat(first.getResource().getAttributes().get(AttributeKey.stringKey("process.command_line")))
+        .isEqualTo("aider --api-key " + Redaction.MASK);
+    assertThat(first.getResource().getAttribute(AttributeKey.stringKey("service.name"))).isEqualTo("aider");
+    assertThat(first.getResource().getSchemaUrl()).isEqualTo(resource.getSchemaUrl());
+    assertThat(first.getInstrumentationScopeInfo().getAttributes().get(AttributeKey.stringKey("auth_token")))
+        .isEqualTo(Redaction.MASK);
+    assertThat(first.getInstrumentationScopeInfo().getName()).isEqualTo("agent");
+    assertThat(first.getInstrumentationScopeInfo().getVersion()).isEqualTo("1.0");
+    assertThat(first.getLinks()).hasSize(1);
+    assertThat(first.getLinks().get(0).getAttributes().get(AttributeKey.stringKey("note")))
+        .isEqualTo("GITHUB_TOKEN=" + Redaction.MASK);
+    assertThat(first.getLinks().get(0).getSpanContext()).isEqualTo(link.getSpanContext());
+    assertThat(first.getLinks().get(0).getTotalAttributeCount()).isEqualTo(3);
+    assertThat(first.getEvents().get(0).getName()).isEqualTo("retry with Bearer " + Redaction.MASK);
+    // Shared instances stay shared, so that an exporter still groups the spans under one resource.
+    assertThat(out.get(1).getResource()).isSameAs(first.getResource());
+    assertThat(out.get(1).getInstrumentationScopeInfo()).isSameAs(first.getInstrumentationScopeInfo());
+  }
+
+  @Test
+  void keepsACleanResourceAndScopeAsTheyAre() {
+    Resource resource = Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "aider"));
+    InstrumentationScopeInfo scope = InstrumentationScopeInfo.create("agent");
+    SpanData span =
+        spanBuilder(List.of())
+            .setName("call Bearer abc123def456")
+            .setResource(resource)
+            .setInstrumentationScopeInfo(scope)
+            .build();
+
+    exporter.export(List.of(span));
+
+    SpanData out = delegate.getFinishedSpanItems().get(0);
+    assertThat(out.getName()).isEqualTo("call Bearer [REDACTED]");
+    assertThat(out.getResource()).isSameAs(resource);
+    assertThat(out.getInstrumentationScopeInfo()).isSameAs(scope);
   }
 
   @Test
