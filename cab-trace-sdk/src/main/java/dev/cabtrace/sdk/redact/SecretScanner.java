@@ -340,6 +340,13 @@ final class SecretScanner {
     char first = text.charAt(i);
     boolean quoted = isQuote(first);
     int start = quoted ? i + 1 : i;
+    if (text.startsWith("-----BEGIN ", start)) {
+      // A private key spans lines: masking its first word would leave the key itself.
+      int block = privateKeyBlock(start);
+      if (block > 0) {
+        return quoted ? toClosingQuote(block, first) : block;
+      }
+    }
     int end = quoted ? closingQuote(start, first) : -1;
     int word = start;
     while (word < length && (CLASSES[ascii(text.charAt(word))] & (UPPER | LOWER)) != 0) {
@@ -373,6 +380,19 @@ final class SecretScanner {
     }
     add(start, end);
     return end;
+  }
+
+  /**
+   * Masks the rest of a quoted value after a key block ({@code \n} escapes) when its quote closes
+   * on the same line; where to go on.
+   */
+  private int toClosingQuote(int from, char quote) {
+    int close = closingQuote(from, quote);
+    if (close > from && close < length && text.charAt(close) == quote) {
+      add(from, close);
+      return close;
+    }
+    return from;
   }
 
   private boolean isNotASecret(int start, int end, boolean flag) {

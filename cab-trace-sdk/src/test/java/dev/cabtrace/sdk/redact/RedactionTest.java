@@ -120,6 +120,32 @@ class RedactionTest {
     assertThat(redacted.get(header)).containsExactly(Redaction.MASK, Redaction.MASK);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "assigned | PRIVATE_KEY=",
+        "exported, quoted | export SSH_KEY=\"",
+        "yaml | private_key: ",
+        "json, escaped newlines | {\"private_key\": \"",
+      })
+  void masksAPrivateKeyAssignedToASecretNameWhole(String name, String prefix) {
+    String newline = prefix.startsWith("{") ? "\\n" : "\n";
+    String block =
+        String.join(
+            newline,
+            "-----BEGIN RSA PRIVATE KEY-----",
+            "MIIEpAIBAAKCAQEA0FAKEfakeFAKEfake",
+            "Zm9vYmFyYmF6cXV4FAKEfakeFAKEfake",
+            "-----END RSA PRIVATE KEY-----");
+    String suffix = prefix.endsWith("\"") ? "\"" + newline + "next" : newline + "next";
+
+    assertThat(redaction.redact(prefix + block + suffix)).isEqualTo(prefix + Redaction.MASK + suffix);
+    assertThat(redaction.redact(prefix + block.substring(0, 70)))
+        .as("cut before its END line")
+        .isEqualTo(prefix + Redaction.MASK);
+  }
+
   @Test
   void redactsEveryStringInsideStructuredValues() {
     AttributeKey<Value<?>> request = AttributeKey.valueKey("http.request.body");
