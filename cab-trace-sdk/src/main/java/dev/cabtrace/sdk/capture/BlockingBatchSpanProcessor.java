@@ -1,5 +1,6 @@
 package dev.cabtrace.sdk.capture;
 
+import dev.cabtrace.sdk.internal.LeavesSpansOut;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
@@ -85,7 +86,10 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
     return exportedSpans.get();
   }
 
-  /** Spans the exporter reported as failed, or that were still queued when shutdown gave up. */
+  /**
+   * Spans the exporter reported as failed or left out (a span that could not be redacted), or that
+   * were still queued when shutdown gave up.
+   */
   public long failedSpans() {
     return failedSpans.get();
   }
@@ -383,10 +387,14 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
       return;
     }
     try {
+      long leftOutBefore = spansLeftOut();
       CompletableResultCode result = exporter.export(new ArrayList<>(batch));
+      // Spans the exporter left out (it could not redact them) were never written: lost.
+      long leftOut = Math.min(spansLeftOut() - leftOutBefore, batch.size());
       result.join(exportTimeoutNanos, TimeUnit.NANOSECONDS);
       if (result.isSuccess()) {
-        exportedSpans.addAndGet(batch.size());
+        exportedSpans.addAndGet(batch.size() - leftOut);
+        failedSpans.addAndGet(leftOut);
       } else {
         failedSpans.addAndGet(batch.size());
       }
@@ -396,6 +404,10 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
     } finally {
       batch.clear();
     }
+  }
+
+  private long spansLeftOut() {
+    return exporter instanceof LeavesSpansOut ? ((LeavesSpansOut) exporter).spansLeftOut() : 0;
   }
 
   private void drop(String why) {

@@ -13,6 +13,7 @@ import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
 import dev.cabtrace.sdk.internal.DelegatingSpanExporter;
+import dev.cabtrace.sdk.internal.LeavesSpansOut;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ import java.util.logging.Logger;
  * event names and attributes, link attributes, resource and scope attributes, and terminal output
  * ({@code cab.output} events) read across its chunks.
  */
-final class RedactingSpanExporter extends DelegatingSpanExporter {
+final class RedactingSpanExporter extends DelegatingSpanExporter implements LeavesSpansOut {
 
   private static final String BASE64 = "base64";
   private static final Logger logger = Logger.getLogger(RedactingSpanExporter.class.getName());
@@ -46,6 +47,12 @@ final class RedactingSpanExporter extends DelegatingSpanExporter {
   RedactingSpanExporter(SpanExporter delegate, Redaction redaction) {
     super(delegate);
     this.redaction = redaction;
+  }
+
+  /** Spans that could not be redacted, and so were left out of the export: lost, not exported. */
+  @Override
+  public long spansLeftOut() {
+    return failures.get();
   }
 
   @Override

@@ -11,6 +11,7 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -325,7 +326,9 @@ public final class Redaction {
     for (int i = 0; i < values.size(); i++) {
       String value = values.get(i);
       String redacted;
-      if (wholeValues || (afterSecretFlag && !value.isEmpty() && value.charAt(0) != '-')) {
+      if (value == null) {
+        redacted = null; // an OTLP array may hold an unset value: nothing to mask
+      } else if (wholeValues || (afterSecretFlag && !isFlagOrEmpty(value))) {
         redacted = MASK;
       } else {
         redacted = redact(value);
@@ -338,7 +341,8 @@ public final class Redaction {
         out.set(i, redacted);
       }
     }
-    return out == null ? values : List.copyOf(out);
+    // Not List.copyOf: it throws on the null elements an array may hold.
+    return out == null ? values : Collections.unmodifiableList(out);
   }
 
   /** {@code --api-key}, {@code --token}, {@code -password}: a flag whose value follows it. */

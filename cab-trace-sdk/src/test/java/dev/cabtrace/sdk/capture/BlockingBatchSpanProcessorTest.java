@@ -5,9 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cabtrace.api.CellSpan;
 import dev.cabtrace.api.CellTracer;
 import dev.cabtrace.sdk.CabTraceSdk;
+import dev.cabtrace.sdk.redact.Redaction;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.testing.trace.TestSpanData;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.DelegatingSpanData;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.data.StatusData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -129,6 +139,42 @@ class BlockingBatchSpanProcessorTest {
       provider.get("test").spanBuilder("kept").startSpan().end();
       assertThat(processor.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
     }
+  }
+
+  @Test
+  void aSpanThatCouldNotBeRedactedIsCountedAsLostNotExported() {
+    InMemorySpanExporter written = InMemorySpanExporter.create();
+    BlockingBatchSpanProcessor processor =
+        BlockingBatchSpanProcessor.builder(Redaction.defaults().wrap(written)).build();
+    SpanData unreadable =
+        new DelegatingSpanData(span("unreadable")) {
+          @Override
+          public Attributes getAttributes() {
+            throw new IllegalStateException("no attributes");
+          }
+        };
+
+    assertThat(processor.offerAll(List.of(span("clean"), unreadable))).isTrue();
+
+    assertThat(processor.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isFalse();
+    assertThat(written.getFinishedSpanItems()).extracting(SpanData::getName).containsExactly("clean");
+    assertThat(processor.exportedSpans()).isEqualTo(1);
+    assertThat(processor.failedSpans()).isEqualTo(1);
+    processor.shutdown().join(10, TimeUnit.SECONDS);
+  }
+
+  private static SpanData span(String name) {
+    return TestSpanData.builder()
+        .setSpanContext(
+            SpanContext.create(
+                "0123456789abcdef0123456789abcdef", "0123456789abcdef", TraceFlags.getSampled(), TraceState.getDefault()))
+        .setName(name)
+        .setKind(SpanKind.INTERNAL)
+        .setStartEpochNanos(0)
+        .setEndEpochNanos(10)
+        .setHasEnded(true)
+        .setStatus(StatusData.unset())
+        .build();
   }
 
   private static SpanExporter recording(List<Integer> batches) {

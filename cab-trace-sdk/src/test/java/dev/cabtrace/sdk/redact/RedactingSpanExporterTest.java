@@ -230,6 +230,21 @@ class RedactingSpanExporterTest {
   }
 
   @Test
+  void keepsTheNullElementsOfAnArrayItMasks() {
+    AttributeKey<List<String>> args = AttributeKey.stringArrayKey("container.command_args");
+    SpanData span =
+        spanBuilder(List.of())
+            .setAttributes(Attributes.of(args, java.util.Arrays.asList("aider", null, "--api-key", KEY, null)))
+            .build();
+
+    assertThat(exporter.export(List.of(span)).isSuccess()).isTrue();
+
+    assertThat(delegate.getFinishedSpanItems()).hasSize(1);
+    assertThat(delegate.getFinishedSpanItems().get(0).getAttributes().get(args))
+        .containsExactly("aider", null, "--api-key", Redaction.MASK, null);
+  }
+
+  @Test
   void handsCleanSpansOnUnchanged() {
     SpanData span = span(List.of(output(1, "stdout", "cargo test\n"), output(2, "stdout", "ok\n")));
     exporter.export(List.of(span));
