@@ -358,7 +358,7 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
           }
         } else if (item instanceof FlushRequest) {
           exportBatch(batch);
-          CompletableResultCode flushed = exporter.flush();
+          CompletableResultCode flushed = flushExporter();
           flushed.join(exportTimeoutNanos, TimeUnit.NANOSECONDS);
           long lost = droppedSpans.get() + failedSpans.get();
           boolean nothingLost = lost == lostAtLastFlush;
@@ -370,7 +370,7 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
           }
         } else if (item == Stop.INSTANCE) {
           exportBatch(batch);
-          exporter.flush().join(exportTimeoutNanos, TimeUnit.NANOSECONDS);
+          flushExporter().join(exportTimeoutNanos, TimeUnit.NANOSECONDS);
           return;
         }
       }
@@ -398,11 +398,23 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
       } else {
         failedSpans.addAndGet(batch.size());
       }
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      // Errors too (a StackOverflowError from a redaction pattern, an OutOfMemoryError on one huge
+      // batch): the export thread must outlive a batch, or every later span waits for it in vain.
       failedSpans.addAndGet(batch.size());
       logger.log(Level.WARNING, "cab-trace: exporter " + exporter + " threw; spans lost", e);
     } finally {
       batch.clear();
+    }
+  }
+
+  /** The exporter's flush; a failure when it throws, which the export thread must outlive. */
+  private CompletableResultCode flushExporter() {
+    try {
+      return exporter.flush();
+    } catch (Throwable e) {
+      logger.log(Level.WARNING, "cab-trace: exporter " + exporter + " threw on flush", e);
+      return CompletableResultCode.ofFailure();
     }
   }
 

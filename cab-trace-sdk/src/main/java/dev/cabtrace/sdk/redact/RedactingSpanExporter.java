@@ -61,8 +61,10 @@ final class RedactingSpanExporter extends DelegatingSpanExporter implements Leav
     for (SpanData span : spans) {
       try {
         redacted.add(redact(span));
-      } catch (RuntimeException e) {
-        // A span that could not be checked is not exported at all: never unmasked.
+      } catch (RuntimeException | StackOverflowError e) {
+        // A span that could not be checked is not exported at all: never unmasked. A user
+        // pattern can overflow the stack on a long text ((?:x|y)*z); that costs this span only.
+        // Other errors (out of memory) are the JVM's trouble and go up to the processor.
         long count = failures.incrementAndGet();
         if (Long.bitCount(count) == 1) {
           logger.log(

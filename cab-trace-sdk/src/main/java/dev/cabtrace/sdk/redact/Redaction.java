@@ -84,7 +84,8 @@ import java.util.regex.Pattern;
  * the attributes of its resource and instrumentation scope (a span taken in by {@code record}
  * carries the other process's resource, whose {@code process.command_line} may hold a key).
  * Terminal output recorded as {@code cab.output} events is redacted as one text per stream, so
- * that a secret split across two writes is found.
+ * that a secret split across two writes is found. A span that cannot be redacted (an error while
+ * reading it) is left out of the export and counted as lost, never exported unmasked.
  */
 public final class Redaction {
 
@@ -378,7 +379,11 @@ public final class Redaction {
 
     private Builder() {}
 
-    /** Masks every match of {@code regex} too. */
+    /**
+     * Masks every match of {@code regex} too. A pattern that overflows the stack on a long text
+     * ({@code (?:x|y)*z}: java.util.regex recurses per repetition) costs the span holding that
+     * text: it is left out of the export, never written unmasked, and counted as lost.
+     */
     public Builder addPattern(String regex) {
       patterns.add(Pattern.compile(Objects.requireNonNull(regex, "regex")).pattern());
       return this;

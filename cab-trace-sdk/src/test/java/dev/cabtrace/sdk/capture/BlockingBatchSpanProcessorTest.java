@@ -163,6 +163,40 @@ class BlockingBatchSpanProcessorTest {
     processor.shutdown().join(10, TimeUnit.SECONDS);
   }
 
+  @Test
+  void theExportThreadOutlivesAnErrorFromTheExporter() {
+    AtomicBoolean failing = new AtomicBoolean(true);
+    InMemorySpanExporter written = InMemorySpanExporter.create();
+    BlockingBatchSpanProcessor processor = BlockingBatchSpanProcessor.builder(new SpanExporter() {
+      @Override
+      public CompletableResultCode export(Collection<SpanData> spans) {
+        if (failing.getAndSet(false)) {
+          throw new StackOverflowError("a redaction pattern on a long text");
+        }
+        return written.export(spans);
+      }
+
+      @Override
+      public CompletableResultCode flush() {
+        return CompletableResultCode.ofSuccess();
+      }
+
+      @Override
+      public CompletableResultCode shutdown() {
+        return CompletableResultCode.ofSuccess();
+      }
+    }).build();
+
+    processor.offerAll(List.of(span("lost")));
+    assertThat(processor.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isFalse();
+    assertThat(processor.failedSpans()).isEqualTo(1);
+
+    processor.offerAll(List.of(span("kept")));
+    assertThat(processor.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+    assertThat(written.getFinishedSpanItems()).extracting(SpanData::getName).containsExactly("kept");
+    processor.shutdown().join(10, TimeUnit.SECONDS);
+  }
+
   private static SpanData span(String name) {
     return TestSpanData.builder()
         .setSpanContext(

@@ -245,6 +245,19 @@ class RedactingSpanExporterTest {
   }
 
   @Test
+  void aPatternThatOverflowsTheStackCostsOnlyItsSpan() {
+    // Each repetition of the group is a level of recursion in java.util.regex.
+    SpanExporter patterned = Redaction.builder().addPattern("(?:x|y)*z").build().wrap(delegate);
+    SpanData deep = spanBuilder(List.of()).setName("x".repeat(200_000)).build();
+    SpanData clean = spanBuilder(List.of()).setName("clean").build();
+
+    assertThat(patterned.export(List.of(deep, clean)).isSuccess()).isTrue();
+
+    assertThat(delegate.getFinishedSpanItems()).extracting(SpanData::getName).containsExactly("clean");
+    assertThat(((RedactingSpanExporter) patterned).spansLeftOut()).isEqualTo(1);
+  }
+
+  @Test
   void handsCleanSpansOnUnchanged() {
     SpanData span = span(List.of(output(1, "stdout", "cargo test\n"), output(2, "stdout", "ok\n")));
     exporter.export(List.of(span));
