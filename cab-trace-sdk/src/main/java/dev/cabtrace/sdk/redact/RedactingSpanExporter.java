@@ -85,7 +85,8 @@ final class RedactingSpanExporter extends DelegatingSpanExporter implements Leav
     String description = redaction.redact(span.getStatus().getDescription());
     String name = redaction.redact(span.getName());
     Resource resource = resources.get(span.getResource(), this::redactResource);
-    InstrumentationScopeInfo scope = scopes.get(span.getInstrumentationScopeInfo(), this::redactScope);
+    InstrumentationScopeInfo scope =
+        scopes.get(span.getInstrumentationScopeInfo(), this::redactScope);
     if (attributes == span.getAttributes()
         && events == span.getEvents()
         && links == span.getLinks()
@@ -202,7 +203,8 @@ final class RedactingSpanExporter extends DelegatingSpanExporter implements Leav
         }
         out.set(
             i,
-            EventData.create(event.getEpochNanos(), name, attributes, event.getTotalAttributeCount()));
+            EventData.create(
+                event.getEpochNanos(), name, attributes, event.getTotalAttributeCount()));
       }
     }
     return out == null ? events : out;

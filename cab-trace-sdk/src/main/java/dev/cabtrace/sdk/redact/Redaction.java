@@ -54,8 +54,9 @@ import java.util.regex.Pattern;
  *   <li>the whole value of a string attribute with a secret name ({@code env.OPENAI_API_KEY}), and
  *       every element of such a string array; never {@code gen_ai.usage.*};
  *   <li>in any string, the value after a secret name: {@code NAME=value}, {@code NAME = value},
- *       {@code NAME: value} (headers, YAML), {@code "name": "value"} (JSON, inside the quotes),
- *       {@code export NAME="value"}, {@code --api-key VALUE}, {@code --api-key=VALUE}. An {@code
+ *       {@code NAME: value} (headers, YAML), {@code "name": "value"} (JSON, inside the quotes;
+ *       also JSON in a JSON string, {@code {\"name\": \"value\"}}), {@code export
+ *       NAME="value"}, {@code --api-key VALUE}, {@code --api-key=VALUE}. An {@code
  *       Authorization} or {@code Cookie} header's value runs to the end of the line; a scheme in
  *       front ({@code Bearer}, {@code Basic}, {@code Token}) is kept. Not masked: references
  *       ({@code $OPENAI_API_KEY}), {@code null}, {@code true}, {@code false}, {@code str}, and
@@ -68,9 +69,9 @@ import java.util.regex.Pattern;
  *       the string after a secret flag in an array. Bytes are not read as text and stay as they
  *       are, unless their name (attribute or kvlist entry) is secret: then they become the bytes of
  *       {@value #MASK};
- *   <li>credentials by their shape anywhere: OpenAI {@code sk-...} and {@code sk-proj-...},
- *       Anthropic {@code sk-ant-...}, GitHub {@code ghp_ gho_ ghu_ ghs_ ghr_} and {@code
- *       github_pat_...}, GitLab {@code glpat-...}, AWS access key ids {@code AKIA...}/{@code
+ *   <li>credentials by their shape where a word starts, right after a terminal color sequence
+ *       too: OpenAI {@code sk-...} and {@code sk-proj-...}, Anthropic {@code sk-ant-...}, GitHub
+ *       {@code ghp_ gho_ ghu_ ghs_ ghr_} and {@code github_pat_...}, GitLab {@code glpat-...}, AWS access key ids {@code AKIA...}/{@code
  *       ASIA...}, Hugging Face {@code hf_...}, Google {@code AIza...}, Slack {@code xox?-...},
  *       Stripe {@code sk_live_ sk_test_ rk_live_ rk_test_}, JWTs ({@code eyJ...eyJ...}), the
  *       token after {@code Bearer} (8 characters or more, not only letters), the password in
@@ -243,9 +244,9 @@ public final class Redaction {
 
   /**
    * A structured value ({@code record} takes an OTLP kvlist, bytes or a mixed array as one) with
-   * every string in it redacted, or masked whole ({@code wholeValues}); a kvlist entry with a secret
-   * name is masked whole, as an attribute of that name would be. The same instance when nothing
-   * changed.
+   * every string in it redacted, or masked whole ({@code wholeValues}); a kvlist entry with a
+   * secret name is masked whole, as an attribute of that name would be. The same instance when
+   * nothing changed.
    */
   @SuppressWarnings("unchecked")
   private Value<?> redactValue(Value<?> value, boolean wholeValues) {

@@ -61,6 +61,8 @@ final class SecretScanner {
     }
     CLASSES['='] |= ANYWHERE;
     CLASSES[':'] = ANYWHERE;
+    // A terminal color sequence ends with a letter: the word after it starts where it ends.
+    CLASSES[ESC] = ANYWHERE;
     for (char c : "srgAhxeBb".toCharArray()) {
       CLASSES[c] |= WORD_START;
     }
@@ -113,6 +115,17 @@ final class SecretScanner {
         i++;
         continue;
       }
+      if (c == ESC) {
+        int after = colorEnd(text, i);
+        if (after > i) {
+          i = after;
+          previous = NOT_WORD; // \e[32mghp_...: a credential may start right after the color
+          continue;
+        }
+        previous = classes;
+        i++;
+        continue;
+      }
       boolean wordStart = (previous & NOT_WORD) != 0;
       if ((classes & ANYWHERE) != 0
           ? c != '-' || wordStart || text.startsWith("-", i + 1)
@@ -143,6 +156,22 @@ final class SecretScanner {
       }
     }
     return scanner == null ? NONE : scanner.merged();
+  }
+
+  /**
+   * Where the terminal control sequence ({@code \e[1;32m}) at {@code esc} ends, or -1 when there is
+   * none: parameter and intermediate bytes, then one final byte.
+   */
+  private static int colorEnd(String text, int esc) {
+    int i = esc + 1;
+    if (i >= text.length() || text.charAt(i) != '[') {
+      return -1;
+    }
+    i++;
+    while (i < text.length() && text.charAt(i) >= 0x20 && text.charAt(i) <= 0x3f) {
+      i++;
+    }
+    return i < text.length() && text.charAt(i) >= 0x40 && text.charAt(i) <= 0x7e ? i + 1 : -1;
   }
 
   /**
@@ -226,9 +255,14 @@ final class SecretScanner {
       nameEnd--;
     }
     char keyQuote = 0;
+    boolean escapedKey = false;
     if (nameEnd > 0 && isQuote(text.charAt(nameEnd - 1))) {
       keyQuote = text.charAt(nameEnd - 1); // "api_key": ...
       nameEnd--;
+      if (nameEnd > 0 && text.charAt(nameEnd - 1) == '\\') {
+        escapedKey = true; // JSON in a JSON string: {\"password\": \"...\"}
+        nameEnd--;
+      }
     }
     int nameStart = nameStart(nameEnd);
     if (keyQuote == 0
@@ -244,7 +278,7 @@ final class SecretScanner {
     char before = nameStart > 0 ? text.charAt(nameStart - 1) : 0;
     char enclosingQuote = 0;
     if (keyQuote != 0) {
-      if (before != keyQuote) {
+      if (before != keyQuote || (escapedKey && !isEscape(nameStart - 2))) {
         return -1;
       }
     } else if (isQuote(before)) {
@@ -337,6 +371,10 @@ final class SecretScanner {
     if (i >= length || text.charAt(i) < ' ') {
       return -1; // nothing on this line: a YAML block, a bare flag
     }
+    boolean escaped = text.charAt(i) == '\\' && i + 1 < length && isQuote(text.charAt(i + 1));
+    if (escaped) {
+      i++; // \"value\": a string inside a JSON string
+    }
     char first = text.charAt(i);
     boolean quoted = isQuote(first);
     int start = quoted ? i + 1 : i;
@@ -347,7 +385,7 @@ final class SecretScanner {
         return quoted ? toClosingQuote(block, first) : block;
       }
     }
-    int end = quoted ? closingQuote(start, first) : -1;
+    int end = !quoted ? -1 : escaped ? escapedQuote(start, first) : closingQuote(start, first);
     int word = start;
     while (word < length && (CLASSES[ascii(text.charAt(word))] & (UPPER | LOWER)) != 0) {
       word++;
@@ -639,6 +677,23 @@ final class SecretScanner {
       if (c == '\\') {
         i++;
       } else if (c == quote || c == '\n' || c == '\r') {
+        return i;
+      }
+    }
+    return length;
+  }
+
+  private boolean isEscape(int i) {
+    return i >= 0 && text.charAt(i) == '\\';
+  }
+
+  /** Where the escaped quote ({@code \"}) closing a value is, or the end of the line. */
+  private int escapedQuote(int from, char quote) {
+    for (int i = from; i < length; i++) {
+      char c = text.charAt(i);
+      if (c == '\\' && i + 1 < length && text.charAt(i + 1) == quote) {
+        return i;
+      } else if (c == '\n' || c == '\r') {
         return i;
       }
     }

@@ -147,6 +147,28 @@ class RedactionTest {
   }
 
   @Test
+  void masksSecretsInJsonInsideAJsonString() {
+    // A tool call's arguments are JSON carried as a string in JSON: its quotes are escaped.
+    assertThat(redaction.redact("{\"arguments\":\"{\\\"password\\\": \\\"hunter2-very-secret\\\"}\"}"))
+        .isEqualTo("{\"arguments\":\"{\\\"password\\\": \\\"[REDACTED]\\\"}\"}");
+    assertThat(redaction.redact("{\\\"api_key\\\":\\\"abc def\\\",\\\"model\\\":\\\"gpt\\\"}"))
+        .isEqualTo("{\\\"api_key\\\":\\\"[REDACTED]\\\",\\\"model\\\":\\\"gpt\\\"}");
+    assertThat(redaction.redact("{\\\"max_tokens\\\": \\\"4096\\\"}"))
+        .isEqualTo("{\\\"max_tokens\\\": \\\"4096\\\"}");
+  }
+
+  @Test
+  void masksCredentialsRightAfterATerminalColor() {
+    String github = "ghp_0123456789abcdefghijABCDEFGHIJ";
+    String openai = "sk-proj-Abcdefghijklmnop1234";
+    assertThat(redaction.redact("\u001b[32m" + github + "\u001b[0m"))
+        .isEqualTo("\u001b[32m[REDACTED]\u001b[0m");
+    assertThat(redaction.redact("key \u001b[1m" + openai + "\u001b[22m ok"))
+        .isEqualTo("key \u001b[1m[REDACTED]\u001b[22m ok");
+    assertThat(redaction.redact("\u001b[1;31mskip\u001b[0m ghost")).isEqualTo("\u001b[1;31mskip\u001b[0m ghost");
+  }
+
+  @Test
   void redactsEveryStringInsideStructuredValues() {
     AttributeKey<Value<?>> request = AttributeKey.valueKey("http.request.body");
     AttributeKey<Value<?>> args = AttributeKey.valueKey("process.args");
