@@ -87,6 +87,16 @@ final class SecretScanner {
   private final int length;
   private long[] ranges;
   private int count;
+  /**
+   * The last end {@link #wordEnd} and {@link #lineEnd} found, and from where: an end holds for
+   * every start between, so that names on one long run (/password=$a/password=$a...) each cost
+   * their own characters, not the rest of the line again.
+   */
+  private int wordFrom = -1;
+  private int wordTo;
+  private int lineFrom = -1;
+  private int lineTo;
+  private char lineStop;
 
   private SecretScanner(String text) {
     this.text = text;
@@ -702,6 +712,9 @@ final class SecretScanner {
 
   /** The end of the line (a control character other than tab) or {@code stop}, if not 0. */
   private int lineEnd(int from, char stop) {
+    if (stop == lineStop && lineFrom >= 0 && from >= lineFrom && from <= lineTo) {
+      return lineTo;
+    }
     int i = from;
     while (i < length) {
       char c = text.charAt(i);
@@ -710,11 +723,17 @@ final class SecretScanner {
       }
       i++;
     }
+    lineFrom = from;
+    lineTo = i;
+    lineStop = stop;
     return i;
   }
 
   /** The end of an unquoted word value. */
   private int wordEnd(int from) {
+    if (wordFrom >= 0 && from >= wordFrom && from <= wordTo) {
+      return wordTo;
+    }
     int i = from;
     while (i < length) {
       char c = text.charAt(i);
@@ -732,6 +751,8 @@ final class SecretScanner {
       }
       i++;
     }
+    wordFrom = from;
+    wordTo = i;
     return i;
   }
 

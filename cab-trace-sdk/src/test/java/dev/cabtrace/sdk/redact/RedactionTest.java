@@ -65,6 +65,18 @@ class RedactionTest {
   }
 
   @Test
+  void namesOnOneLongRunEachEndWhereTheRunEnds() {
+    // Every name's value runs to the end of the run; each is judged, the references kept, the
+    // secrets masked, the last one too (a scan that remembers where the run ends must not skip it).
+    String run = "/password=$a".repeat(5_000) + "/password=hunter22/api_key=${KEY}/token=abc123secret";
+    String out = Redaction.defaults().redact(run + " token=secondsecret done");
+
+    assertThat(out).isEqualTo("/password=$a".repeat(5_000) + "/password=[REDACTED]}/token=[REDACTED] token=[REDACTED] done");
+    String lines = "Cookie: $A\n".repeat(3) + "x=1 Cookie: abc123def\nnext";
+    assertThat(Redaction.defaults().redact(lines)).isEqualTo("Cookie: $A\n".repeat(3) + "x=1 Cookie: [REDACTED]\nnext");
+  }
+
+  @Test
   void masksWholeValuesOfSecretLookingVariablesButKeepsTheirNames() {
     Attributes attributes =
         Attributes.builder()
