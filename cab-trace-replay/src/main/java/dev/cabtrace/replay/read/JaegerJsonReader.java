@@ -116,7 +116,7 @@ final class JaegerJsonReader {
           parser.skipChildren();
       }
     }
-    span.setStartEpochNanos(start).setEndEpochNanos(start + duration);
+    span.setStartEpochNanos(start).setEndEpochNanos(ReadContext.end(start, duration));
     StatusTags status = new StatusTags(false);
     for (Map.Entry<String, Object> tag : tags.entrySet()) {
       String key = tag.getKey();
@@ -236,7 +236,6 @@ final class JaegerJsonReader {
   }
 
   private long micros(JsonParser parser) throws IOException {
-    long micros = context.nanos(parser.getValueAsString()) ;
-    return micros > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : micros * 1000;
+    return context.micros(parser.getValueAsString());
   }
 }

@@ -234,6 +234,25 @@ final class ReadContext {
     sink.warn(line, message);
   }
 
+  /**
+   * Nanoseconds from microseconds (Jaeger, Zipkin) as {@link #nanos} reads them; past the year
+   * 2262 in nanoseconds, clamped there with the same warning.
+   */
+  long micros(String text) {
+    long micros = nanos(text);
+    if (micros > Long.MAX_VALUE / 1000) {
+      clampWarning(text + " µs");
+      return Long.MAX_VALUE;
+    }
+    return micros * 1000;
+  }
+
+  /** A start plus a duration, both not negative: held at the year 2262, as a time read past it is. */
+  static long end(long start, long duration) {
+    long end = start + duration;
+    return end < 0 ? Long.MAX_VALUE : end;
+  }
+
   /** What {@link #time} reads from no time, or from text that is not a number. */
   static final long NO_TIME = Long.MIN_VALUE;
 
@@ -263,7 +282,7 @@ final class ReadContext {
       }
       long value = Long.parseUnsignedLong(text.trim());
       if (value < 0) {
-        clampWarning(text);
+        clampWarning(text + " ns");
         return Long.MAX_VALUE;
       }
       return value;
@@ -275,7 +294,7 @@ final class ReadContext {
         warn("negative timestamp " + text + "; read as 0");
         return 0;
       }
-      clampWarning(text);
+      clampWarning(text + " ns");
       return Long.MAX_VALUE;
     }
   }
@@ -324,7 +343,7 @@ final class ReadContext {
       return 0;
     }
     if (value >= 9.2e18) {
-      clampWarning(String.valueOf(value));
+      clampWarning(String.valueOf(value) + " ns");
       return Long.MAX_VALUE;
     }
     return (long) value;
@@ -333,7 +352,7 @@ final class ReadContext {
   private void clampWarning(String text) {
     if (!clampWarned) {
       clampWarned = true;
-      sink.warnOncePerLoad(line, "timestamp " + text + " ns is beyond what can be shown (year 2262); clamped");
+      sink.warnOncePerLoad(line, "timestamp " + text + " is beyond what can be shown (year 2262); clamped");
     }
   }
 }

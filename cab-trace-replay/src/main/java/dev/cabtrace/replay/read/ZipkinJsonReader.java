@@ -79,7 +79,7 @@ final class ZipkinJsonReader {
           parser.skipChildren();
       }
     }
-    span.setStartEpochNanos(start).setEndEpochNanos(start + duration);
+    span.setStartEpochNanos(start).setEndEpochNanos(ReadContext.end(start, duration));
     StatusTags status = new StatusTags(true);
     for (Map.Entry<String, String> tag : tags.entrySet()) {
       String key = tag.getKey();
@@ -144,7 +144,6 @@ final class ZipkinJsonReader {
   }
 
   private long micros(JsonParser parser) throws IOException {
-    long micros = context.nanos(parser.getValueAsString());
-    return micros > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : micros * 1000;
+    return context.micros(parser.getValueAsString());
   }
 }

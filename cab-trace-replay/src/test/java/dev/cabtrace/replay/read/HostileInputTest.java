@@ -38,6 +38,28 @@ class HostileInputTest {
   }
 
   @Test
+  void jaegerAndZipkinTimesPastTheYear2262AreClampedWithAWarning() throws IOException {
+    // 9.3e15 µs fits a long, 9.3e18 ns does not; a start near the end plus its duration would wrap.
+    String jaeger = "{\"data\":[{\"traceID\":\"" + TRACE + "\",\"spans\":[{\"traceID\":\"" + TRACE
+        + "\",\"spanID\":\"0000000000000001\",\"operationName\":\"late\",\"startTime\":9300000000000000,"
+        + "\"duration\":5,\"tags\":[]},{\"traceID\":\"" + TRACE + "\",\"spanID\":\"0000000000000002\","
+        + "\"operationName\":\"long\",\"startTime\":9000000000000000,\"duration\":300000000000000,\"tags\":[]}]}]}";
+    String zipkin = "[{\"traceId\":\"" + TRACE + "\",\"id\":\"0000000000000001\",\"name\":\"late\","
+        + "\"timestamp\":9300000000000000,\"duration\":5},{\"traceId\":\"" + TRACE + "\",\"id\":\"0000000000000002\","
+        + "\"name\":\"long\",\"timestamp\":9000000000000000,\"duration\":300000000000000}]";
+    for (String document : new String[] {jaeger, zipkin}) {
+      Timeline timeline = read(document);
+
+      assertThat(timeline.spans()).extracting(TimelineSpan::endEpochNanos).containsOnly(Long.MAX_VALUE);
+      assertThat(timeline.spans()).extracting(TimelineSpan::startEpochNanos)
+          .containsExactlyInAnyOrder(Long.MAX_VALUE, 9_000_000_000_000_000_000L);
+      assertThat(messages(timeline)).anySatisfy(message -> assertThat(message)
+          .contains("timestamp 9300000000000000 µs is beyond what can be shown (year 2262); clamped"));
+      assertThat(messages(timeline)).noneMatch(message -> message.contains("ends before it starts"));
+    }
+  }
+
+  @Test
   void aTornLastLineLoadsTheRestWithAWarning() throws IOException {
     String whole = line("0000000000000001", null, "a", 1000, 2000) + "\n";
     String torn = line("0000000000000002", null, "b", 1500, 2500);
