@@ -114,22 +114,8 @@ class BlockingBatchSpanProcessorTest {
   @Test
   void aFlushAfterAFailedExportReportsFailureAndTheNextCleanOneSuccess() {
     AtomicBoolean failing = new AtomicBoolean(true);
-    BlockingBatchSpanProcessor processor = BlockingBatchSpanProcessor.builder(new SpanExporter() {
-      @Override
-      public CompletableResultCode export(Collection<SpanData> spans) {
-        return failing.get() ? CompletableResultCode.ofFailure() : CompletableResultCode.ofSuccess();
-      }
-
-      @Override
-      public CompletableResultCode flush() {
-        return CompletableResultCode.ofSuccess();
-      }
-
-      @Override
-      public CompletableResultCode shutdown() {
-        return CompletableResultCode.ofSuccess();
-      }
-    }).build();
+    BlockingBatchSpanProcessor processor = BlockingBatchSpanProcessor.builder(exporting(
+        spans -> failing.get() ? CompletableResultCode.ofFailure() : CompletableResultCode.ofSuccess())).build();
     try (SdkTracerProvider provider = SdkTracerProvider.builder().addSpanProcessor(processor).build()) {
       provider.get("test").spanBuilder("lost").startSpan().end();
       assertThat(processor.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isFalse();
@@ -167,13 +153,29 @@ class BlockingBatchSpanProcessorTest {
   void theExportThreadOutlivesAnErrorFromTheExporter() {
     AtomicBoolean failing = new AtomicBoolean(true);
     InMemorySpanExporter written = InMemorySpanExporter.create();
-    BlockingBatchSpanProcessor processor = BlockingBatchSpanProcessor.builder(new SpanExporter() {
+    BlockingBatchSpanProcessor processor = BlockingBatchSpanProcessor.builder(exporting(spans -> {
+      if (failing.getAndSet(false)) {
+        throw new StackOverflowError("a redaction pattern on a long text");
+      }
+      return written.export(spans);
+    })).build();
+
+    processor.offerAll(List.of(span("lost")));
+    assertThat(processor.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isFalse();
+    assertThat(processor.failedSpans()).isEqualTo(1);
+
+    processor.offerAll(List.of(span("kept")));
+    assertThat(processor.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+    assertThat(written.getFinishedSpanItems()).extracting(SpanData::getName).containsExactly("kept");
+    processor.shutdown().join(10, TimeUnit.SECONDS);
+  }
+
+  /** An exporter whose export is {@code export}, flushing and shutting down at once. */
+  private static SpanExporter exporting(java.util.function.Function<Collection<SpanData>, CompletableResultCode> export) {
+    return new SpanExporter() {
       @Override
       public CompletableResultCode export(Collection<SpanData> spans) {
-        if (failing.getAndSet(false)) {
-          throw new StackOverflowError("a redaction pattern on a long text");
-        }
-        return written.export(spans);
+        return export.apply(spans);
       }
 
       @Override
@@ -185,16 +187,7 @@ class BlockingBatchSpanProcessorTest {
       public CompletableResultCode shutdown() {
         return CompletableResultCode.ofSuccess();
       }
-    }).build();
-
-    processor.offerAll(List.of(span("lost")));
-    assertThat(processor.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isFalse();
-    assertThat(processor.failedSpans()).isEqualTo(1);
-
-    processor.offerAll(List.of(span("kept")));
-    assertThat(processor.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
-    assertThat(written.getFinishedSpanItems()).extracting(SpanData::getName).containsExactly("kept");
-    processor.shutdown().join(10, TimeUnit.SECONDS);
+    };
   }
 
   private static SpanData span(String name) {
@@ -212,23 +205,10 @@ class BlockingBatchSpanProcessorTest {
   }
 
   private static SpanExporter recording(List<Integer> batches) {
-    return new SpanExporter() {
-      @Override
-      public CompletableResultCode export(Collection<SpanData> spans) {
-        batches.add(spans.size());
-        return CompletableResultCode.ofSuccess();
-      }
-
-      @Override
-      public CompletableResultCode flush() {
-        return CompletableResultCode.ofSuccess();
-      }
-
-      @Override
-      public CompletableResultCode shutdown() {
-        return CompletableResultCode.ofSuccess();
-      }
-    };
+    return exporting(spans -> {
+      batches.add(spans.size());
+      return CompletableResultCode.ofSuccess();
+    });
   }
 
   private static long countSpans(Path capture) throws IOException {
