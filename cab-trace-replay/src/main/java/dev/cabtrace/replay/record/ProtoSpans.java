@@ -491,6 +491,9 @@ final class ProtoSpans {
     }
     int limit = in.pushLimit(in.readRawVarint32());
     AnyValue value = merged == null ? AnyValue.NOT_SET : merged;
+    // The list this message's repeats of one array or kvlist field append to: copied from a merged
+    // value once, not once per repeat (a body of ten thousand repeats would copy 10^8 elements).
+    List<Object> appending = null;
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       switch (tag) {
         case (1 << 3) | LENGTH:
@@ -508,7 +511,9 @@ final class ProtoSpans {
         case (5 << 3) | LENGTH:
         case (6 << 3) | LENGTH: {
           AnyValueKind kind = tag == ((5 << 3) | LENGTH) ? AnyValueKind.ARRAY : AnyValueKind.KVLIST;
-          List<Object> elements = value.kind == kind ? copy(value.value) : new ArrayList<>();
+          List<Object> elements = value.kind != kind ? new ArrayList<>()
+              : value.value == appending ? appending : copy(value.value);
+          appending = elements;
           int nested = in.pushLimit(in.readRawVarint32());
           for (int field = in.readTag(); field != 0; field = in.readTag()) {
             if (field == tag(1, LENGTH)) {

@@ -124,6 +124,25 @@ class ProtoSpansTest {
   }
 
   @Test
+  void anArrayRepeatedWithinOneValueAppendsAsTheOfficialClassesAppend() throws Exception {
+    // Field 5 (array_value) over and over in one AnyValue, then a second value field merged in.
+    List<ByteString> repeats = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      repeats.add(field(5, ArrayValue.newBuilder().addValues(AnyValue.newBuilder().setIntValue(i)).build().toByteString()));
+    }
+    ByteString first = concat(repeats.toArray(new ByteString[0]));
+    ByteString second = field(5, ArrayValue.newBuilder().addValues(AnyValue.newBuilder().setIntValue(-1)).build().toByteString());
+    ByteString keyValue = concat(KeyValue.newBuilder().setKey("many").build().toByteString(), field(2, first), field(2, second));
+    ByteString span = span(new Random(2)).build().toByteString().concat(field(9, keyValue));
+    ByteString scopeSpans = field(2, span);
+
+    List<SpanData> read = assertSameAsReference(field(1, field(2, scopeSpans)).toByteArray());
+
+    List<Long> many = read.get(0).getAttributes().get(AttributeKey.longArrayKey("many"));
+    assertThat(many).hasSize(20_001).startsWith(0L, 1L, 2L).endsWith(19_999L, -1L);
+  }
+
+  @Test
   void malformedRequestsAreRefused() {
     byte[] valid = randomRequest(new Random(3)).toByteArray();
     assertThatThrownBy(() -> ProtoSpans.of(Arrays.copyOf(valid, valid.length - 3))).isInstanceOf(ProtoSpans.Malformed.class);
