@@ -279,7 +279,7 @@ final class ProtoSpans {
       }
     }
     String traceIdHex = traceId(traceId);
-    String spanIdHex = id(spanId, 8, "spanId");
+    String spanIdHex = validId(spanId, 8, "spanId");
     // The low byte of flags holds the W3C trace flags; spans that were exported were sampled.
     TraceFlags traceFlags = TraceFlags.fromByte((byte) ((flags & 0xFF) | 0x01));
     SpanContext context = SpanContext.create(traceIdHex, spanIdHex, traceFlags, traceState(traceState));
@@ -371,9 +371,23 @@ final class ProtoSpans {
         && Arrays.equals(request, at, at + 16, request, lastTraceIdAt, lastTraceIdAt + 16)) {
       return lastTraceId;
     }
-    lastTraceId = id(slice, 16, "traceId");
+    lastTraceId = validId(slice, 16, "traceId");
     lastTraceIdAt = at;
     return lastTraceId;
+  }
+
+  /**
+   * As {@link #id}, refusing an id of zeros, which OTLP reserves for none: the SDK would make the
+   * span's whole context invalid, its span id zeros too, and its children orphans, silently.
+   */
+  private String validId(long slice, int expected, String what) throws Malformed {
+    String hex = id(slice, expected, what);
+    for (int i = at(slice), end = i + expected; i < end; i++) {
+      if (request[i] != 0) {
+        return hex;
+      }
+    }
+    throw new Malformed(what + " is all zeros, which means no id");
   }
 
   private String id(long slice, int expected, String what) throws Malformed {

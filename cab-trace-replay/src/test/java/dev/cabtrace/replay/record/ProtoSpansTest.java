@@ -151,6 +151,10 @@ class ProtoSpansTest {
     assertThatThrownBy(() -> ProtoSpans.of(shortId.toByteArray())).hasMessageContaining("spanId has 3 bytes");
     ExportTraceServiceRequest noTrace = request(span(new Random(4)).clearTraceId());
     assertThatThrownBy(() -> ProtoSpans.of(noTrace.toByteArray())).hasMessageContaining("traceId has 0 bytes");
+    ExportTraceServiceRequest zeroTrace = request(span(new Random(4)).setTraceId(ByteString.copyFrom(new byte[16])));
+    assertThatThrownBy(() -> ProtoSpans.of(zeroTrace.toByteArray())).hasMessageContaining("traceId is all zeros");
+    ExportTraceServiceRequest zeroSpan = request(span(new Random(4)).setSpanId(ByteString.copyFrom(new byte[8])));
+    assertThatThrownBy(() -> ProtoSpans.of(zeroSpan.toByteArray())).hasMessageContaining("spanId is all zeros");
     byte[] notUtf8 = request(span(new Random(5)).setName("NAME")).toByteArray();
     int at = indexOf(notUtf8, "NAME".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     notUtf8[at] = (byte) 0xC3;
