@@ -67,6 +67,62 @@ class CrashRecoveryIT {
   }
 
   @Test
+  void aRecordStoppedBySigtermKillsItsCommandAndClosesTheCapture() throws Exception {
+    Path capture = dir.resolve("stopped.jsonl");
+    Path started = dir.resolve("started");
+    Process record =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                dev.cabtrace.replay.cli.CabTraceCli.class.getName(),
+                "record", "--out", capture.toString(),
+                "--", "sh", "-c", "echo agent started; touch " + started + "; sleep 600")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("record.log").toFile())
+            .start();
+    List<ProcessHandle> tree = List.of();
+    try {
+      awaitFile(started);
+      tree = record.descendants().toList();
+      assertThat(tree).anyMatch(p -> p.info().commandLine().orElse("").contains("sleep 600"));
+      // SIGTERM, as timeout(1), a CI cancel or kill(1) sends: the JVM runs its shutdown hooks.
+      record.destroy();
+      assertThat(record.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      record.destroyForcibly();
+    }
+    try {
+      for (ProcessHandle process : tree) {
+        // The JVM does not kill what it started: left to itself, sleep 600 would outlive record.
+        process.onExit().get(30, TimeUnit.SECONDS);
+        assertThat(process.isAlive()).as(process.info().commandLine().orElse("?")).isFalse();
+      }
+    } finally {
+      tree.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    Timeline timeline = TraceReader.create().read(capture);
+    assertThat(timeline.spans()).extracting(TimelineSpan::kindName)
+        .containsExactlyInAnyOrder("task_setup", "adapter_run", "tool_call", "container", "cleanup");
+    assertThat(timeline.spans()).noneMatch(TimelineSpan::unfinished);
+    TimelineSpan container = timeline.spans().stream().filter(s -> s.kindName().equals("container")).findFirst().orElseThrow();
+    assertThat(container.status()).isEqualTo(dev.cabtrace.replay.timeline.SpanStatus.ERROR);
+    assertThat(container.statusMessage()).contains("record was stopped");
+    assertThat(timeline.frame(timeline.durationNanos()).output().text(null)).contains("agent started");
+    assertThat(timeline.warnings()).noneMatch(w -> w.message().contains("never ended"));
+  }
+
+  private static void awaitFile(Path file) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!Files.exists(file)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(file + " was not made within 30 s");
+      }
+      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+    }
+  }
+
+  @Test
   void nothingACrashLeavesBehindHoldsASecret() throws Exception {
     String key = "sk-proj-CRASHKEYCRASHKEYCRASHKEY0123456789";
     String token = "ghp_CRASHTOKEN0123456789abcdefghijABCD";

@@ -63,6 +63,42 @@ public final class CellRecorder {
     if (command.isEmpty()) {
       throw new IllegalArgumentException("no command to record");
     }
+    // Stopped by a signal (SIGTERM, Ctrl-C), the JVM runs its shutdown hooks and then halts: this
+    // one kills the command's tree (which the JVM would leave running) and waits for the spans to
+    // end and the capture file to close, bounded.
+    java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+    Thread onSignal = new Thread(() -> {
+      CommandRunner runner = running;
+      stopping = true;
+      if (runner != null) {
+        runner.stop();
+      }
+      try {
+        finished.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "cab-trace-record-stop");
+    Runtime.getRuntime().addShutdownHook(onSignal);
+    try {
+      return record(command);
+    } finally {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(onSignal);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running or about to: it sees the latch counted down.
+      }
+    }
+  }
+
+  /** How long a stopped record waits for its spans and capture file after killing the command. */
+  private static final long STOP_GRACE_SECONDS = 15;
+
+  private volatile CommandRunner running;
+  private volatile boolean stopping;
+
+  private RecordResult record(List<String> command) {
     CellIdentity identity = settings.identity;
     CommandRunner.Outcome outcome;
     long received = 0;
@@ -170,7 +206,13 @@ public final class CellRecorder {
         if (runner.onPty()) {
           output.recordSize(settings.ptyColumns, settings.ptyRows);
         }
+        running = runner;
+        if (stopping) {
+          runner.stop(); // the signal came before the command started: it is not started
+        }
         result.outcome = runner.run(output, nonClosing(settings.console), nonClosing(settings.consoleErr));
+      } finally {
+        running = null;
       }
       if (receiver != null) {
         awaitExportsInFlight(receiver);

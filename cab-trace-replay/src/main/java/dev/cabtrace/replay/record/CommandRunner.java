@@ -76,6 +76,23 @@ final class CommandRunner {
     return "'" + text.replace("'", "'\\''") + "'";
   }
 
+  /** The command while it runs: {@link #stop} kills its tree. */
+  private volatile Process running;
+  private volatile boolean stopped;
+
+  /**
+   * Kills the command's whole tree, if it runs, as a timeout does ({@code record} itself is being
+   * stopped: SIGTERM, SIGINT); {@link #run} then returns the command's exit code with a failure
+   * that says so.
+   */
+  void stop() {
+    stopped = true;
+    Process process = running;
+    if (process != null) {
+      kill(process);
+    }
+  }
+
   Outcome run(TerminalRecorder output, OutputStream console, OutputStream consoleErr) {
     Process process;
     try {
@@ -91,6 +108,10 @@ final class CommandRunner {
       process = builder.start();
     } catch (IOException e) {
       return new Outcome(-1, false, e);
+    }
+    running = process;
+    if (stopped) {
+      kill(process); // stopped while starting
     }
     List<Thread> pumps = new ArrayList<>();
     if (onPty()) {
@@ -109,7 +130,8 @@ final class CommandRunner {
       for (Thread pump : pumps) {
         pump.join(TimeUnit.SECONDS.toMillis(5));
       }
-      return new Outcome(exitCode, !exited, null);
+      return new Outcome(exitCode, !exited && !stopped, stopped
+          ? new IllegalStateException("record was stopped (a signal); the command's process tree was killed") : null);
     } catch (InterruptedException e) {
       kill(process);
       Thread.currentThread().interrupt();
