@@ -8,18 +8,18 @@ import dev.cabtrace.replay.ledger.SweepLedger;
 import dev.cabtrace.replay.read.TraceReader;
 import dev.cabtrace.replay.timeline.Timeline;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
  * The captures under a directory, one row per {@code *.jsonl} file (recursively, symbolic links
@@ -69,19 +69,32 @@ final class CellIndex {
 
   /** Every capture under the root, by path. */
   List<Row> rows() throws IOException {
-    List<Path> files;
-    try (Stream<Path> walk = Files.walk(root)) {
-      files = walk.filter(p -> p.getFileName() != null && p.getFileName().toString().endsWith(".jsonl"))
-          .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-          .sorted()
-          .toList();
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
-    List<Row> rows = new ArrayList<>(files.size());
+    List<Path> files = new ArrayList<>();
+    List<Row> unreadable = new ArrayList<>();
+    // A directory that cannot be listed (no permission) is a row saying so; the rest are listed.
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+        if (attributes.isRegularFile() && file.getFileName().toString().endsWith(".jsonl")) {
+          files.add(file);
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException e) {
+        unreadable.add(new Row(relative(file), null, relative(file) + ": cannot be read ("
+            + e.getClass().getSimpleName() + ")"));
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    files.sort(null);
+    List<Row> rows = new ArrayList<>(files.size() + unreadable.size());
     for (Path file : files) {
       rows.add(row(file));
     }
+    rows.addAll(unreadable);
+    rows.sort(java.util.Comparator.comparing(Row::path));
     return rows;
   }
 

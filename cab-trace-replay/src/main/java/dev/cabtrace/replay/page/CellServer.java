@@ -128,6 +128,11 @@ public final class CellServer implements AutoCloseable {
     try (exchange) {
       String method = exchange.getRequestMethod();
       boolean head = "HEAD".equals(method);
+      if (!isOwnHost(exchange.getRequestHeaders().getFirst("Host"))) {
+        send(exchange, 421, "Misdirected request", "This server answers for " + uri().getAuthority()
+            + " and localhost only: a page from another site cannot read the traces through its own name.", head);
+        return;
+      }
       if (!head && !"GET".equals(method)) {
         exchange.getResponseHeaders().set("Allow", "GET, HEAD");
         send(exchange, 405, "Method not allowed", "Only GET and HEAD are answered here.", head);
@@ -140,6 +145,40 @@ public final class CellServer implements AutoCloseable {
         logger.log(Level.WARNING, "cab-trace serve: " + exchange.getRequestURI().getRawPath() + " failed", e);
         send(exchange, 500, "Internal error", e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), head);
       }
+    }
+  }
+
+  /**
+   * Whether a request's {@code Host} names this server: a loopback name or the address it is bound
+   * to. A page on another site whose name an attacker points at 127.0.0.1 (DNS
+   * rebinding) sends its own name, and is refused. Bound to every address ({@code --bind 0.0.0.0}),
+   * any name is answered: the server was opened to the network on purpose. No Host (HTTP/1.0) is
+   * no browser's request.
+   */
+  private boolean isOwnHost(String host) {
+    if (host == null || bindAddress.isAnyLocalAddress()) {
+      return true;
+    }
+    String name = host.trim().toLowerCase(java.util.Locale.ROOT);
+    if (name.startsWith("[")) {
+      int close = name.indexOf(']');
+      name = close < 0 ? "" : name.substring(1, close);
+    } else if (name.indexOf(':') >= 0) {
+      name = name.substring(0, name.indexOf(':'));
+    }
+    // The name is what a rebinding page cannot fake; the port is the socket's business.
+    return name.equals("localhost") || name.equals(bindAddress.getHostAddress()) || isLiteralLoopback(name);
+  }
+
+  private static boolean isLiteralLoopback(String name) {
+    boolean literal = name.contains(":") || name.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+    if (!literal || name.isEmpty()) {
+      return false;
+    }
+    try {
+      return InetAddress.getByName(name).isLoopbackAddress();
+    } catch (IOException e) {
+      return false;
     }
   }
 
@@ -167,7 +206,9 @@ public final class CellServer implements AutoCloseable {
     try {
       html = CellPage.create(TraceReader.create().read(resolved.file)).html();
     } catch (TraceReadException e) {
-      send(exchange, 422, "Unreadable capture", e.getMessage(), head);
+      // Named as the index names it: the page does not tell a visitor where the directory lies.
+      send(exchange, 422, "Unreadable capture",
+          String.valueOf(e.getMessage()).replace(resolved.file.toString(), decode(rawRelative)), head);
       return;
     }
     respond(exchange, 200, html, CellPage.contentSecurityPolicy(), head);

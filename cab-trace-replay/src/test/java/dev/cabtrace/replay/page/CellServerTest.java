@@ -57,10 +57,14 @@ class CellServerTest {
 
   /** Sends the request line exactly as written, with no client normalising the path. */
   private String raw(String requestLine) throws IOException {
+    return raw(requestLine, "127.0.0.1");
+  }
+
+  private String raw(String requestLine, String host) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", server.port())) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
-      out.write((requestLine + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.write((requestLine + "\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       InputStream in = socket.getInputStream();
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -105,7 +109,22 @@ class CellServerTest {
     HttpResponse<String> page = get("/cell/sweep-1/broken.jsonl");
 
     assertThat(page.statusCode()).isEqualTo(422);
-    assertThat(page.body()).contains("broken.jsonl");
+    assertThat(page.body()).contains("sweep-1/broken.jsonl").doesNotContain(dir.toString());
+  }
+
+  @Test
+  void aPageOfAnotherSiteCannotReadTheTracesThroughItsOwnName() throws Exception {
+    // DNS rebinding: attacker.example resolved to 127.0.0.1 after its page loaded, so the browser
+    // sends the page's own name. The server's own names are answered, with or without the port.
+    int port = server.port();
+    for (String host : new String[] {"attacker.example:" + port, "attacker.example", "127.0.0.1.nip.io:" + port,
+        "localhost.attacker.example:" + port}) {
+      assertThat(raw("GET /cell/sweep-1/openhands/cell.jsonl HTTP/1.1", host)).as(host).startsWith("HTTP/1.1 421");
+      assertThat(raw("GET / HTTP/1.1", host)).as(host).startsWith("HTTP/1.1 421").doesNotContain("cell.jsonl");
+    }
+    for (String host : new String[] {"127.0.0.1:" + port, "localhost:" + port, "LOCALHOST", "127.0.0.1", "127.1.2.3:" + port}) {
+      assertThat(raw("GET /cell/sweep-1/openhands/cell.jsonl HTTP/1.1", host)).as(host).startsWith("HTTP/1.1 200");
+    }
   }
 
   @ParameterizedTest
