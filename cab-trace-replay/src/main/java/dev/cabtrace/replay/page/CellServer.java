@@ -69,6 +69,8 @@ public final class CellServer implements AutoCloseable {
     return new Builder(Objects.requireNonNull(directory, "directory"));
   }
 
+  private static final String MAX_REQUEST_SECONDS = "sun.net.httpserver.maxReqTime";
+
   /** Starts listening; returns this. */
   public synchronized CellServer start() throws IOException {
     if (closed) {
@@ -76,6 +78,12 @@ public final class CellServer implements AutoCloseable {
     }
     if (server != null) {
       return this;
+    }
+    // A request whose head is not read within this many seconds is dropped: without it, four
+    // connections that send half a request hold the four threads, and the server answers no one.
+    // The JDK server reads the property once, when its first server is made.
+    if (System.getProperty(MAX_REQUEST_SECONDS) == null) {
+      System.setProperty(MAX_REQUEST_SECONDS, "5");
     }
     HttpServer created = HttpServer.create(new InetSocketAddress(bindAddress, requestedPort), 0);
     AtomicInteger threads = new AtomicInteger();
