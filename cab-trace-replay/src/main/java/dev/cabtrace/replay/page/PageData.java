@@ -182,7 +182,7 @@ final class PageData {
       json.writeString((String) value);
     } else if (value instanceof Boolean) {
       json.writeBoolean((Boolean) value);
-    } else if ((value instanceof Long || value instanceof Integer) && Math.abs(((Number) value).longValue()) <= MAX_SAFE_INTEGER) {
+    } else if ((value instanceof Long || value instanceof Integer) && isSafeInteger(((Number) value).longValue())) {
       json.writeNumber(((Number) value).longValue());
     } else if (value instanceof List<?>) {
       json.writeStartArray();
@@ -274,6 +274,11 @@ final class PageData {
       }
     }
     json.writeEndObject();
+  }
+
+  /** Whether JavaScript holds {@code value} exactly; not Math.abs, which leaves Long.MIN_VALUE negative. */
+  private static boolean isSafeInteger(long value) {
+    return value >= -MAX_SAFE_INTEGER && value <= MAX_SAFE_INTEGER;
   }
 
   private static void nullable(JsonGenerator json, Object value) throws IOException {

@@ -117,6 +117,32 @@ class CellPageTest {
   }
 
   @Test
+  void integersJavaScriptCannotHoldAreCarriedAsTheirText() throws IOException {
+    String agent = "{\"key\":\"gen_ai.agent.name\",\"value\":{\"stringValue\":\"openhands\"}}";
+    String extremes = agent + ",{\"key\":\"min\",\"value\":{\"intValue\":\"-9223372036854775808\"}}"
+        + ",{\"key\":\"unsafe\",\"value\":{\"intValue\":\"9007199254740993\"}}"
+        + ",{\"key\":\"safe\",\"value\":{\"intValue\":\"-9007199254740991\"}}";
+    String text;
+    try (java.io.InputStream in = PageFixtures.class.getResourceAsStream(PageFixtures.SEED)) {
+      text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replace(agent, extremes);
+    }
+    Timeline cell = dev.cabtrace.replay.read.TraceReader.create()
+        .read(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "extremes.jsonl");
+    JsonNode data = MAPPER.readTree(embeddedData(CellPage.create(cell).html()));
+
+    java.util.Map<String, JsonNode> values = new java.util.HashMap<>();
+    data.at("/spans/attrs").forEach(attrs -> {
+      for (int i = 0; i + 1 < attrs.size(); i += 2) {
+        values.put(data.at("/spans/attrKeys/" + attrs.get(i).asInt()).asText(), attrs.get(i + 1));
+      }
+    });
+    assertThat(values.get("min").get("t").asText()).isEqualTo("-9223372036854775808");
+    assertThat(values.get("unsafe").get("t").asText()).isEqualTo("9007199254740993");
+    assertThat(values.get("safe").isNumber()).isTrue();
+    assertThat(values.get("safe").asLong()).isEqualTo(-9007199254740991L);
+  }
+
+  @Test
   void hostileStringsAreNeverMarkupInTheFile() throws IOException {
     Timeline hostile = PageFixtures.hostile();
     String html = CellPage.create(hostile).html();
