@@ -102,8 +102,9 @@ public final class CellRecorder {
     CellIdentity identity = settings.identity;
     CommandRunner.Outcome outcome;
     long received = 0;
-    try (CabTraceSdk sdk = settings.sdkBuilder.apply(
-        CabTraceSdk.builder().setCellIdentity(identity).setCaptureFile(settings.captureFile)).build()) {
+    CabTraceSdk sdk = settings.sdkBuilder.apply(
+        CabTraceSdk.builder().setCellIdentity(identity).setCaptureFile(settings.captureFile)).build();
+    try (sdk) {
       CellTracer tracer = sdk.cellTracer();
       Path workdir;
       try (CellSpan setup = tracer.taskSetup("prepare:" + identity.taskId())) {
@@ -145,13 +146,11 @@ public final class CellRecorder {
       try (CellSpan cleanup = tracer.cleanup("cleanup:" + identity.tui())) {
         deleteQuietly(workdir, cleanup);
       }
-      sdk.flush();
-      long captured = sdk.capturedSpans();
-      long lost = sdk.lostSpans();
-      String traceId = sdk.traceId().orElse("");
-      return new RecordResult(outcome.exitCode(), outcome.timedOut(), captured, lost, received, traceId,
-          outcome.failure());
     }
+    // Counted once the capture is closed: a span its close could not write is lost, and so is the
+    // exit status's promise that the file holds every span.
+    return new RecordResult(outcome.exitCode(), outcome.timedOut(), sdk.capturedSpans(), sdk.lostSpans(), received,
+        sdk.traceId().orElse(""), outcome.failure());
   }
 
   private static final class ContainerRun {
