@@ -342,8 +342,8 @@ final class SecretScanner {
       return privateKeyBlock(i);
     }
     char before = i > 0 ? text.charAt(i - 1) : ' ';
-    if (!(before <= ' ' || isQuote(before))) {
-      return -1;
+    if (!(before <= ' ' || isQuote(before) || before == '=')) {
+      return -1; // a flag starts a word, a quoted string or an assignment's value (ARGS=--api-key k)
     }
     int nameEnd = i;
     while (nameEnd < length && nameEnd - i < MAX_NAME && isNameChar(text.charAt(nameEnd))) {
@@ -558,7 +558,7 @@ final class SecretScanner {
       case 'x':
         if (text.startsWith("xox", i)
             && i + 4 < length
-            && "abposr".indexOf(text.charAt(i + 3)) >= 0
+            && "abposre".indexOf(text.charAt(i + 3)) >= 0 // xoxe-: a rotating token's refresh token
             && text.charAt(i + 4) == '-') {
           return atLeast(i, i + 5, ALNUM | DASH, 10);
         }
@@ -601,12 +601,12 @@ final class SecretScanner {
    * so that prose ("a bearer token") stays.
    */
   private int bearerToken(int i) {
-    if (!text.regionMatches(true, i, "bearer ", 0, 7)) {
+    if (!text.regionMatches(true, i, "bearer", 0, 6) || i + 6 >= length || !isBlank(text.charAt(i + 6))) {
       return -1;
     }
     int start = i + 7;
-    while (start < length && text.charAt(start) == ' ') {
-      start++;
+    while (start < length && isBlank(text.charAt(start))) {
+      start++; // spaces or a tab, as a header's value may have
     }
     int end = start + run(start, TOKEN68);
     if (end - start < 8) {

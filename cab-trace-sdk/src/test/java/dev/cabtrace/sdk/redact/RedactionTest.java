@@ -65,6 +65,20 @@ class RedactionTest {
   }
 
   @Test
+  void aBearerTokenAfterATabAFlagAsAnAssignmentsValueAndASlackRefreshToken() {
+    Redaction redaction = Redaction.defaults();
+
+    assertThat(redaction.redact("token is Bearer\tabcdef1234567890XYZ")).isEqualTo("token is Bearer\t[REDACTED]");
+    assertThat(redaction.redact("ARGS=--api-key abcdef123456 --model gpt-5"))
+        .isEqualTo("ARGS=--api-key [REDACTED] --model gpt-5");
+    assertThat(redaction.redact("SLACK_REFRESH xoxe-1-abcdefghijklmnopqrstuvwxyz0123 ok"))
+        .isEqualTo("SLACK_REFRESH [REDACTED] ok");
+    // Still prose and numbers: a bearer of eight letters, an assignment of a negative number.
+    assertThat(redaction.redact("the Bearer\tdocument")).isEqualTo("the Bearer\tdocument");
+    assertThat(redaction.redact("offset=-5 x=--verbose")).isEqualTo("offset=-5 x=--verbose");
+  }
+
+  @Test
   void namesOnOneLongRunEachEndWhereTheRunEnds() {
     // Every name's value runs to the end of the run; each is judged, the references kept, the
     // secrets masked, the last one too (a scan that remembers where the run ends must not skip it).
