@@ -161,6 +161,7 @@ final class OtlpJsonReader {
 
   SpanEvent readEvent(JsonParser parser) throws IOException {
     long time = 0;
+    String timeText = null;
     String name = "";
     Map<String, Object> attributes = Map.of();
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -168,7 +169,8 @@ final class OtlpJsonReader {
       parser.nextToken();
       switch (field) {
         case "timeUnixNano":
-          time = context.nanos(context.scalarText(parser, "event time"));
+          timeText = context.scalarText(parser, "event time");
+          time = context.nanos(timeText);
           break;
         case "name":
           name = context.intern(context.scalarText(parser, "event name"));
@@ -179,6 +181,9 @@ final class OtlpJsonReader {
         default:
           parser.skipChildren();
       }
+    }
+    if (timeText == null || timeText.isEmpty()) {
+      context.warn("event \"" + name + "\" has no timeUnixNano; read as 0");
     }
     return new SpanEvent(time, name == null ? "" : name, attributes);
   }

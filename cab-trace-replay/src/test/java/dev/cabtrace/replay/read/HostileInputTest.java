@@ -60,6 +60,20 @@ class HostileInputTest {
   }
 
   @Test
+  void anEventWithoutATimeIsNamedWithItsLine() throws IOException {
+    String content = line("0000000000000001", null, "a", 1000, 2000) + "\n"
+        + line("0000000000000002", null, "b", 1500, 2500).replace("\"status\":{}",
+            "\"events\":[{\"name\":\"timed\",\"timeUnixNano\":\"1600\"},{\"name\":\"untimed\"}],\"status\":{}") + "\n";
+    for (Timeline timeline : List.of(read(content), TraceReader.builder().setByteScanner(false).build()
+        .read(new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)), "test.jsonl"))) {
+      assertThat(timeline.spanNamed("b").events()).extracting(e -> e.name() + "@" + e.epochNanos())
+          .containsExactly("timed@1600", "untimed@0");
+      assertThat(messages(timeline)).singleElement().asString().startsWith("test.jsonl:2: ")
+          .contains("event \"untimed\" has no timeUnixNano");
+    }
+  }
+
+  @Test
   void aTornLastLineLoadsTheRestWithAWarning() throws IOException {
     String whole = line("0000000000000001", null, "a", 1000, 2000) + "\n";
     String torn = line("0000000000000002", null, "b", 1500, 2500);
