@@ -52,10 +52,22 @@ final class ScreenSnapshots {
     this.moments = moments;
   }
 
-  /** The snapshots of {@code recording}, one per {@code tickNanos} that holds output, at most {@code max}. */
+  /**
+   * Screen cells read over all snapshots, at most: a trace that declares a 1000 × 1000 terminal
+   * gets fewer snapshots, not minutes of work per page (5,000 of them would read 5 × 10^9 cells).
+   * 120 × 40 screens keep the full 5,000.
+   */
+  static final long MAX_CELLS_READ = 50_000_000L;
+
+  /**
+   * The snapshots of {@code recording}, one per {@code tickNanos} that holds output, at most {@code
+   * max}, and fewer for a screen so large that they would read more than {@link #MAX_CELLS_READ}.
+   */
   static ScreenSnapshots of(ScreenRecording recording, long tickNanos, int max) {
     List<Long> moments = moments(recording.chunkOffsets(), tickNanos);
-    List<Long> shown = thin(moments, Math.max(2, max));
+    long cells = Math.max(1, (long) recording.columns() * recording.rows());
+    int affordable = (int) Math.min(Integer.MAX_VALUE, MAX_CELLS_READ / cells);
+    List<Long> shown = thin(moments, Math.max(2, Math.min(max, affordable)));
     Map<CellStyle, Integer> styleIndex = new HashMap<>();
     List<CellStyle> styles = new ArrayList<>();
     styleIndex.put(DEFAULT_STYLE, 0);

@@ -37,6 +37,27 @@ class ScreenSnapshotsTest {
   }
 
   @Test
+  void aHugeScreenGetsFewerSnapshotsNotMinutesOfWork() {
+    // 1000 x 1000 cells, output in 600 ticks: 50 snapshots fit the cells a page may read.
+    ScreenRecording.Builder huge = ScreenRecording.builder(1000, 1000);
+    ScreenRecording.Builder usual = ScreenRecording.builder(120, 40);
+    for (int i = 0; i < 600; i++) {
+      byte[] line = ("line " + i + "\r\n").getBytes(StandardCharsets.UTF_8);
+      huge.append(i * TICK, line);
+      usual.append(i * TICK, line);
+    }
+
+    ScreenSnapshots few = ScreenSnapshots.of(huge.build(), TICK, ScreenSnapshots.DEFAULT_MAX_SNAPSHOTS);
+    ScreenSnapshots all = ScreenSnapshots.of(usual.build(), TICK, ScreenSnapshots.DEFAULT_MAX_SNAPSHOTS);
+
+    assertThat(few.snapshots()).hasSize((int) (ScreenSnapshots.MAX_CELLS_READ / 1_000_000));
+    assertThat(few.thinned()).isTrue();
+    assertThat(few.snapshots().get(few.snapshots().size() - 1).offsetNanos()).isEqualTo(599 * TICK);
+    assertThat(all.snapshots()).hasSize(600);
+    assertThat(all.thinned()).isFalse();
+  }
+
+  @Test
   void rowsAreRunsOfStyledTextStoredOnce() {
     ScreenRecording recording = ScreenRecording.builder(20, 4)
         .append(10 * MS, "same\r\nsame\r\n".getBytes(StandardCharsets.UTF_8))
