@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -157,12 +158,36 @@ final class CommandRunner {
     return thread;
   }
 
+  /** How long a command told to stop (SIGTERM) has to exit before it is killed (SIGKILL). */
+  static final Duration STOP_GRACE = Duration.ofSeconds(2);
+
   /**
-   * Kills the whole tree: the tree as it stands is noted first, then the command itself (so that it
-   * cannot go on to its next step and exit cleanly once a child dies), then everything it started.
+   * Stops the whole tree, as {@code docker stop} does: SIGTERM to the command and everything it
+   * started, so that an agent can still export its last spans and {@code script} restore the
+   * terminal; then, after {@link #STOP_GRACE}, SIGKILL to whatever is left. The tree is noted
+   * before the command is signalled: its children are found through it.
    */
   static void kill(Process process) {
-    java.util.List<ProcessHandle> tree = process.descendants().toList();
+    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+    process.destroy();
+    tree.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+    try {
+      process.waitFor(STOP_GRACE.toNanos(), TimeUnit.NANOSECONDS);
+      for (ProcessHandle child : tree) {
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+          child.onExit().get(left, TimeUnit.NANOSECONDS);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // Past the grace: what is left is killed below.
+    }
+    if (process.isAlive()) {
+      tree.addAll(process.descendants().toList()); // started during the grace
+    }
     process.destroyForcibly();
     tree.forEach(ProcessHandle::destroyForcibly);
   }

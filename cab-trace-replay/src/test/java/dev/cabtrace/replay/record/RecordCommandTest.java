@@ -74,6 +74,17 @@ class RecordCommandTest {
     assertThat(killed.exit()).isEqualTo(RecordResult.TIMED_OUT);
     assertThat(container(killed.timeline()).attribute("cab.timed_out")).isEqualTo(true);
 
+    // Told to stop first (SIGTERM), a command can still say goodbye (or export its last spans).
+    Run stopped = record("stopped", "--no-otlp", "--timeout", "1", "--", "sh", "-c",
+        "trap 'echo told to stop; exit 7' TERM; echo running; sleep 60 & wait");
+    assertThat(stopped.exit()).isEqualTo(RecordResult.TIMED_OUT);
+    assertThat(output(stopped.timeline(), "stdout")).isEqualTo("running\ntold to stop\n");
+    // One that ignores SIGTERM is killed after the grace.
+    Run stubborn = record("stubborn", "--no-otlp", "--timeout", "1", "--", "sh", "-c",
+        "trap '' TERM; echo running; sleep 60 & sleep 60 & wait");
+    assertThat(stubborn.exit()).isEqualTo(RecordResult.TIMED_OUT);
+    assertThat(container(stubborn.timeline()).attribute("cab.timed_out")).isEqualTo(true);
+
     Run missing = record("missing", "--no-otlp", "--", "/nonexistent/agent-binary");
     assertThat(missing.exit()).isEqualTo(RecordResult.NOT_STARTED);
     assertThat(missing.err()).contains("could not run /nonexistent/agent-binary");
