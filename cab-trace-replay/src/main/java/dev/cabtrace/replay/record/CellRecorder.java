@@ -47,7 +47,13 @@ import java.util.stream.Stream;
  */
 public final class CellRecorder {
 
+  /** How long a stopped record waits for its spans and capture file after killing the command. */
+  private static final long STOP_GRACE_SECONDS = 15;
+
   private final Builder settings;
+  /** The command's runner while it runs, and whether a signal is stopping this record. */
+  private volatile CommandRunner running;
+  private volatile boolean stopping;
 
   private CellRecorder(Builder settings) {
     this.settings = settings;
@@ -68,8 +74,10 @@ public final class CellRecorder {
     // end and the capture file to close, bounded.
     java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
     Thread onSignal = new Thread(() -> {
-      CommandRunner runner = running;
+      // Stopping is set before running is read, and the recorder sets running before it reads
+      // stopping: whichever comes second sees the other, so a command starting now is stopped too.
       stopping = true;
+      CommandRunner runner = running;
       if (runner != null) {
         runner.stop();
       }
@@ -91,12 +99,6 @@ public final class CellRecorder {
       }
     }
   }
-
-  /** How long a stopped record waits for its spans and capture file after killing the command. */
-  private static final long STOP_GRACE_SECONDS = 15;
-
-  private volatile CommandRunner running;
-  private volatile boolean stopping;
 
   private RecordResult record(List<String> command) {
     CellIdentity identity = settings.identity;

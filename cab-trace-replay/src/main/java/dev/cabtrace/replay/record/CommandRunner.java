@@ -169,7 +169,10 @@ final class CommandRunner {
    */
   static void kill(Process process) {
     List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-    process.destroy();
+    // Through its handle: Process.destroy also closes the pipes, and what the command writes as it
+    // stops (its goodbye, its last spans' log) would be lost.
+    ProcessHandle command = process.toHandle();
+    command.destroy();
     tree.forEach(ProcessHandle::destroy);
     long deadline = System.nanoTime() + STOP_GRACE.toNanos();
     try {
@@ -188,7 +191,7 @@ final class CommandRunner {
     if (process.isAlive()) {
       tree.addAll(process.descendants().toList()); // started during the grace
     }
-    process.destroyForcibly();
+    command.destroyForcibly();
     tree.forEach(ProcessHandle::destroyForcibly);
   }
 }
