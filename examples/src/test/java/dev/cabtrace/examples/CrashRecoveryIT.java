@@ -26,12 +26,7 @@ class CrashRecoveryIT {
     Path capture = dir.resolve("cell.jsonl");
     Path journal = dir.resolve("cell.jsonl.journal");
     Process adapter =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                ExampleCell.class.getName(),
-                "--out", capture.toString(),
-                "--", "sh", "-c", "echo agent started; sleep 120")
+        jvm(ExampleCell.class, "--out", capture.toString(), "--", "sh", "-c", "echo agent started; sleep 120")
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("adapter.log").toFile())
             .start();
@@ -71,11 +66,7 @@ class CrashRecoveryIT {
     Path capture = dir.resolve("stopped.jsonl");
     Path started = dir.resolve("started");
     Process record =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                dev.cabtrace.replay.cli.CabTraceCli.class.getName(),
-                "record", "--out", capture.toString(),
+        jvm(dev.cabtrace.replay.cli.CabTraceCli.class, "record", "--out", capture.toString(),
                 "--", "sh", "-c", "echo agent started; touch " + started + "; sleep 600")
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("record.log").toFile())
@@ -112,6 +103,14 @@ class CrashRecoveryIT {
     assertThat(timeline.warnings()).noneMatch(w -> w.message().contains("never ended"));
   }
 
+  /** {@code main} of {@code mainClass} in a JVM of its own, on this test's class path. */
+  private static ProcessBuilder jvm(Class<?> mainClass, String... args) {
+    List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command);
+  }
+
   private static void awaitFile(Path file) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!Files.exists(file)) {
@@ -129,12 +128,7 @@ class CrashRecoveryIT {
     Path capture = dir.resolve("secret.jsonl");
     Path journal = dir.resolve("secret.jsonl.journal");
     ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                ExampleCell.class.getName(),
-                "--out", capture.toString(),
-                "--", "sh", "-c",
+        jvm(ExampleCell.class, "--out", capture.toString(), "--", "sh", "-c",
                 "echo \"agent up with $OPENAI_API_KEY\"; echo \"Authorization: Bearer " + token + "\"; sleep 120",
                 "--openai-api-key", key)
             .redirectErrorStream(true)
