@@ -97,17 +97,19 @@ public final class Redaction {
   /** What masked bytes read: {@link #MASK} in ASCII. */
   private static final byte[] MASK_BYTES = MASK.getBytes(StandardCharsets.US_ASCII);
 
-  private static final Redaction NONE = new Redaction(false, null);
-  private static final Redaction DEFAULTS = new Redaction(true, null);
+  private static final Pattern[] NO_PATTERNS = new Pattern[0];
+  private static final Redaction NONE = new Redaction(false, NO_PATTERNS);
+  private static final Redaction DEFAULTS = new Redaction(true, NO_PATTERNS);
 
   private final boolean enabled;
-  private final Pattern userPattern;
+  /** Each added pattern on its own: joined into one, a back-reference would name another's group. */
+  private final Pattern[] userPatterns;
   /** Attribute keys already judged by {@link #isSecretName}, by identity; a power of two. */
   private final KnownKey[] knownKeys = new KnownKey[1024];
 
-  private Redaction(boolean enabled, Pattern userPattern) {
+  private Redaction(boolean enabled, Pattern[] userPatterns) {
     this.enabled = enabled;
-    this.userPattern = userPattern;
+    this.userPatterns = userPatterns;
   }
 
   /** The default redaction: secret names and credential shapes. */
@@ -151,7 +153,7 @@ public final class Redaction {
    * into one array, empty when there is none.
    */
   int[] secretRanges(String text) {
-    return enabled ? SecretScanner.find(text, userPattern) : SecretScanner.NONE;
+    return enabled ? SecretScanner.find(text, userPatterns) : SecretScanner.NONE;
   }
 
   /** {@code text} with each of {@code ranges} (as {@link #secretRanges} gives them) masked. */
@@ -376,7 +378,7 @@ public final class Redaction {
 
   /** Builds a {@link Redaction} from the defaults plus patterns of one's own. */
   public static final class Builder {
-    private final List<String> patterns = new ArrayList<>();
+    private final List<Pattern> patterns = new ArrayList<>();
 
     private Builder() {}
 
@@ -386,7 +388,7 @@ public final class Redaction {
      * text: it is left out of the export, never written unmasked, and counted as lost.
      */
     public Builder addPattern(String regex) {
-      patterns.add(Pattern.compile(Objects.requireNonNull(regex, "regex")).pattern());
+      patterns.add(Pattern.compile(Objects.requireNonNull(regex, "regex")));
       return this;
     }
 
@@ -395,7 +397,7 @@ public final class Redaction {
       if (patterns.isEmpty()) {
         return DEFAULTS;
       }
-      return new Redaction(true, Pattern.compile("(?:" + String.join(")|(?:", patterns) + ")"));
+      return new Redaction(true, patterns.toArray(new Pattern[0]));
     }
   }
 }

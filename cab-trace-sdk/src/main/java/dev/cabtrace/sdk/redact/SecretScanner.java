@@ -106,9 +106,9 @@ final class SecretScanner {
   /**
    * The ranges of {@code text} to mask, as sorted, disjoint {@code [start, end)} pairs flattened
    * into one array ({@code start0, end0, start1, end1, ...}); {@link #NONE} when the text is clean.
-   * Matches of {@code extra} (may be null) are masked too.
+   * Matches of each of {@code extra} are masked too.
    */
-  static int[] find(String text, Pattern extra) {
+  static int[] find(String text, Pattern... extra) {
     SecretScanner scanner = null;
     int length = text.length();
     int i = 0;
@@ -154,8 +154,8 @@ final class SecretScanner {
       previous = classes;
       i++;
     }
-    if (extra != null) {
-      Matcher matcher = extra.matcher(text);
+    for (Pattern pattern : extra) {
+      Matcher matcher = pattern.matcher(text);
       while (matcher.find()) {
         if (matcher.end() > matcher.start()) {
           if (scanner == null) {

@@ -278,4 +278,19 @@ class RedactionTest {
     assertThat(Redaction.none().redact("Bearer abc123def456")).isEqualTo("Bearer abc123def456");
     assertThat(Redaction.none().isSecretName("OPENAI_API_KEY")).isFalse();
   }
+
+  @Test
+  void eachUserPatternKeepsItsOwnGroupsAndMatchesWhereAnotherDid() {
+    // Joined into one regex, the second pattern's \1 would name the first one's group, and two
+    // groups named id would not compile; and a match of one would hide an overlapping match of the other.
+    Redaction custom = Redaction.builder()
+        .addPattern("(?<id>q)(x)\\2")
+        .addPattern("(?<id>z)\\1")
+        .addPattern("KEY\\d{4}")
+        .addPattern("\\d{4}SECRET")
+        .build();
+
+    assertThat(custom.redact("a zz b qxx c")).isEqualTo("a [REDACTED] b [REDACTED] c");
+    assertThat(custom.redact("see KEY1234SECRET now")).isEqualTo("see [REDACTED] now");
+  }
 }
