@@ -84,7 +84,7 @@ final class CanonicalAttribute {
       decoded = decode ? strings.get(b, quote + 1, valueClose) : null;
       close = valueClose + 1;
     } else if (INT_OPEN.at(b, type, end)) {
-      long number = JsonBytes.smallUnsigned(b, type + INT_OPEN.length(), end, next);
+      long number = JsonNumbers.smallUnsigned(b, type + INT_OPEN.length(), end, next);
       if (number < 0) {
         return FAIL;
       }

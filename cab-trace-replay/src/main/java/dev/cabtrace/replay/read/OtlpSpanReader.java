@@ -149,7 +149,7 @@ final class OtlpSpanReader extends JsonWalker {
   }
 
   private int time(int i, boolean start) {
-    long nanos = JsonBytes.smallUnsigned(b, i, end, next);
+    long nanos = JsonNumbers.smallUnsigned(b, i, end, next);
     if (nanos < 0) {
       return FAIL;
     }
@@ -174,8 +174,8 @@ final class OtlpSpanReader extends JsonWalker {
       return FAIL;
     }
     hexOk[0] = true;
-    long high = JsonBytes.hex(b, i + 1, 16, hexOk);
-    long low = JsonBytes.hex(b, i + 17, 16, hexOk);
+    long high = JsonNumbers.hex(b, i + 1, 16, hexOk);
+    long low = JsonNumbers.hex(b, i + 17, 16, hexOk);
     if (!hexOk[0]) {
       return FAIL;
     }
@@ -198,7 +198,7 @@ final class OtlpSpanReader extends JsonWalker {
         return FAIL;
       }
       hexOk[0] = true;
-      id = JsonBytes.hex(b, i + 1, 16, hexOk);
+      id = JsonNumbers.hex(b, i + 1, 16, hexOk);
       if (!hexOk[0]) {
         return FAIL;
       }
@@ -231,7 +231,7 @@ final class OtlpSpanReader extends JsonWalker {
     if (b[i] < '0' || b[i] > '9') {
       return FAIL;
     }
-    int after = JsonBytes.skipNumber(b, i, end);
+    int after = JsonNumbers.skipNumber(b, i, end);
     if (after != i + 1) {
       return FAIL;
     }
@@ -253,7 +253,7 @@ final class OtlpSpanReader extends JsonWalker {
 
   private int statusMember(int name, int nameEnd, int value) {
     if (CODE.is(b, name, nameEnd)) {
-      if (b[value] < '0' || b[value] > '9' || JsonBytes.skipNumber(b, value, end) != value + 1) {
+      if (b[value] < '0' || b[value] > '9' || JsonNumbers.skipNumber(b, value, end) != value + 1) {
         return FAIL;
       }
       int code = b[value] - '0';

@@ -66,7 +66,7 @@ final class SimpleValueReader extends JsonWalker {
       decoded = strings.get(b, value + 1, close);
       after = close + 1;
     } else if (INT_VALUE.is(b, i + 1, keyEnd)) {
-      long number = JsonBytes.smallUnsigned(b, value, end, next);
+      long number = JsonNumbers.smallUnsigned(b, value, end, next);
       if (number < 0) {
         return null;
       }

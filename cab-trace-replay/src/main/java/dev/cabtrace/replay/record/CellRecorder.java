@@ -22,8 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -47,13 +45,7 @@ import java.util.stream.Stream;
  */
 public final class CellRecorder {
 
-  /** How long a stopped record waits for its spans and capture file after killing the command. */
-  private static final long STOP_GRACE_SECONDS = 15;
-
   private final Builder settings;
-  /** The command's runner while it runs, and whether a signal is stopping this record. */
-  private volatile CommandRunner running;
-  private volatile boolean stopping;
 
   private CellRecorder(Builder settings) {
     this.settings = settings;
@@ -69,38 +61,12 @@ public final class CellRecorder {
     if (command.isEmpty()) {
       throw new IllegalArgumentException("no command to record");
     }
-    // Stopped by a signal (SIGTERM, Ctrl-C), the JVM runs its shutdown hooks and then halts: this
-    // one kills the command's tree (which the JVM would leave running) and waits for the spans to
-    // end and the capture file to close, bounded.
-    java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
-    Thread onSignal = new Thread(() -> {
-      // Stopping is set before running is read, and the recorder sets running before it reads
-      // stopping: whichever comes second sees the other, so a command starting now is stopped too.
-      stopping = true;
-      CommandRunner runner = running;
-      if (runner != null) {
-        runner.stop();
-      }
-      try {
-        finished.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "cab-trace-record-stop");
-    Runtime.getRuntime().addShutdownHook(onSignal);
-    try {
-      return record(command);
-    } finally {
-      finished.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(onSignal);
-      } catch (IllegalStateException shuttingDown) {
-        // The hook is running or about to: it sees the latch counted down.
-      }
+    try (StopOnSignal stop = StopOnSignal.install()) {
+      return record(command, stop);
     }
   }
 
-  private RecordResult record(List<String> command) {
+  private RecordResult record(List<String> command, StopOnSignal stop) {
     CellIdentity identity = settings.identity;
     CommandRunner.Outcome outcome;
     long received = 0;
@@ -131,7 +97,7 @@ public final class CellRecorder {
           container.setAttribute(CabAttributes.CONTAINER_IMAGE_NAME, settings.image)
               .setAttribute(CabAttributes.CONTAINER_COMMAND_ARGS, List.copyOf(command))
               .setAttribute(CabAttributes.TIMEOUT_S, settings.timeout.toSeconds());
-          ContainerRun containerRun = runContainer(sdk, tracer, container, command, workdir);
+          ContainerRun containerRun = runContainer(sdk, tracer, container, command, workdir, stop);
           outcome = containerRun.outcome;
           received = containerRun.received;
           container.setExitCode(outcome.exitCode()).setTimedOut(outcome.timedOut());
@@ -161,7 +127,7 @@ public final class CellRecorder {
   }
 
   private ContainerRun runContainer(
-      CabTraceSdk sdk, CellTracer tracer, CellSpan container, List<String> command, Path workdir) {
+      CabTraceSdk sdk, CellTracer tracer, CellSpan container, List<String> command, Path workdir, StopOnSignal stop) {
     Map<String, String> environment = new LinkedHashMap<>();
     ModelCallRecordingProxy proxy = null;
     OtlpReceiver receiver = null;
@@ -207,16 +173,13 @@ public final class CellRecorder {
         if (runner.onPty()) {
           output.recordSize(settings.ptyColumns, settings.ptyRows);
         }
-        running = runner;
-        if (stopping) {
-          runner.stop(); // the signal came before the command started: it is not started
-        }
+        stop.starting(runner);
         result.outcome = runner.run(output, nonClosing(settings.console), nonClosing(settings.consoleErr));
       } finally {
-        running = null;
+        stop.ended();
       }
       if (receiver != null) {
-        awaitExportsInFlight(receiver);
+        receiver.awaitQuiet(settings.otlpGrace);
         result.received = receiver.receivedSpans();
         if (receiver.malformedRequests() > 0) {
           container.setAttribute("cab.otlp.malformed_requests", receiver.malformedRequests());
@@ -248,27 +211,6 @@ public final class CellRecorder {
     }
     if (!parent.containsKey("OTEL_TRACES_EXPORTER")) {
       environment.put("OTEL_TRACES_EXPORTER", "otlp");
-    }
-  }
-
-  /**
-   * Waits, at most the grace, until no export is in flight and no span has arrived for a moment:
-   * an agent's SDK may still be sending when its process has exited.
-   */
-  private void awaitExportsInFlight(OtlpReceiver receiver) {
-    long deadline = System.nanoTime() + settings.otlpGrace.toNanos();
-    long quietSince = System.nanoTime();
-    long seen = receiver.receivedSpans();
-    while (System.nanoTime() - deadline < 0) {
-      long now = System.nanoTime();
-      long received = receiver.receivedSpans();
-      if (received != seen || receiver.inFlight() > 0) {
-        seen = received;
-        quietSince = now;
-      } else if (now - quietSince >= TimeUnit.MILLISECONDS.toNanos(200)) {
-        return;
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
   }
 

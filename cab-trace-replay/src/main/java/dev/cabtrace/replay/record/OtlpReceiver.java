@@ -28,6 +28,7 @@ import java.io.OutputStream;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -37,6 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Logger;
 import java.util.zip.GZIPInputStream;
 
@@ -159,6 +161,27 @@ public final class OtlpReceiver implements AutoCloseable {
 
   public long malformedRequests() {
     return malformedRequests.get();
+  }
+
+  /**
+   * Waits, at most {@code grace}, until no request is in flight and no span has arrived for a
+   * moment: a command's SDK may still be sending when its process has exited.
+   */
+  void awaitQuiet(Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    long quietSince = System.nanoTime();
+    long seen = receivedSpans();
+    while (System.nanoTime() - deadline < 0) {
+      long now = System.nanoTime();
+      long received = receivedSpans();
+      if (received != seen || inFlight() > 0) {
+        seen = received;
+        quietSince = now;
+      } else if (now - quietSince >= TimeUnit.MILLISECONDS.toNanos(200)) {
+        return;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
   }
 
   /** Requests being handled now. */

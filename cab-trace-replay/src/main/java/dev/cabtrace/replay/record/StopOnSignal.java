@@ -1,0 +1,69 @@
+package dev.cabtrace.replay.record;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a recording does when {@code record} itself is stopped (SIGTERM, Ctrl-C): the JVM runs its
+ * shutdown hooks and then halts, leaving the command's processes running. While open, a hook stops
+ * the running command's tree, as a timeout does, and waits at most {@link #GRACE_SECONDS} for the
+ * recording to end its spans and close the capture file ({@link #close}).
+ */
+final class StopOnSignal implements AutoCloseable {
+
+  /** How long a stopped record waits for its spans and capture file after stopping the command. */
+  static final long GRACE_SECONDS = 15;
+
+  private final CountDownLatch finished = new CountDownLatch(1);
+  private final Thread hook = new Thread(this::stop, "cab-trace-record-stop");
+  private volatile CommandRunner running;
+  private volatile boolean stopping;
+
+  private StopOnSignal() {}
+
+  /** Installs the hook until {@link #close}. */
+  static StopOnSignal install() {
+    StopOnSignal stop = new StopOnSignal();
+    Runtime.getRuntime().addShutdownHook(stop.hook);
+    return stop;
+  }
+
+  /** The command is about to run: stopped at once if the signal came first. */
+  void starting(CommandRunner runner) {
+    // running is set before stopping is read, and the hook sets stopping before it reads running:
+    // whichever comes second sees the other, so a command starting as the signal comes is stopped.
+    running = runner;
+    if (stopping) {
+      runner.stop();
+    }
+  }
+
+  /** The command has ended. */
+  void ended() {
+    running = null;
+  }
+
+  private void stop() {
+    stopping = true;
+    CommandRunner runner = running;
+    if (runner != null) {
+      runner.stop();
+    }
+    try {
+      finished.await(GRACE_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The recording is over (its capture closed): the hook, if running, need wait no more. */
+  @Override
+  public void close() {
+    finished.countDown();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // The hook is running or about to: it sees the latch counted down.
+    }
+  }
+}
