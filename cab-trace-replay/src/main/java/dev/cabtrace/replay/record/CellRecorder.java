@@ -148,14 +148,14 @@ public final class CellRecorder {
           proxyBuilder.addCassetteIgnore(path);
         }
         proxy = proxyBuilder.start();
-        String base = "http://" + settings.advertiseHost() + ":" + proxy.port();
+        String base = "http://" + settings.urlHost() + ":" + proxy.port();
         environment.put("OPENAI_BASE_URL", base + "/v1");
         environment.put("OPENAI_API_BASE", base + "/v1");
         environment.put("ANTHROPIC_BASE_URL", base);
       }
       if (settings.otlpReceiver) {
         try {
-          receiver = OtlpReceiver.start(sdk, settings.listenAddress, "grpc".equals(settings.otlpProtocol));
+          receiver = OtlpReceiver.start(sdk, settings.listenAddress, "grpc".equals(commandProtocol()));
           handOver(environment, receiver);
         } catch (IOException e) {
           container.recordFailure(new IOException("the OTLP receiver could not start: " + e.getMessage(), e));
@@ -203,15 +203,32 @@ public final class CellRecorder {
     if (parent.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT") || parent.containsKey("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")) {
       return;
     }
-    boolean grpc = "grpc".equals(settings.otlpProtocol);
+    boolean grpc = "grpc".equals(commandProtocol());
     environment.put("OTEL_EXPORTER_OTLP_ENDPOINT",
-        "http://" + settings.advertiseHost() + ":" + (grpc ? receiver.grpcPort() : receiver.httpPort()));
+        "http://" + settings.urlHost() + ":" + (grpc ? receiver.grpcPort() : receiver.httpPort()));
     if (!parent.containsKey("OTEL_EXPORTER_OTLP_PROTOCOL")) {
       environment.put("OTEL_EXPORTER_OTLP_PROTOCOL", grpc ? "grpc" : "http/protobuf");
     }
     if (!parent.containsKey("OTEL_TRACES_EXPORTER")) {
       environment.put("OTEL_TRACES_EXPORTER", "otlp");
     }
+  }
+
+  /**
+   * The protocol the command's exporter will speak: the user's own {@code
+   * OTEL_EXPORTER_OTLP_TRACES_PROTOCOL} or {@code OTEL_EXPORTER_OTLP_PROTOCOL}, which are left as
+   * they are (an agent may speak only gRPC), else {@code --otlp-protocol}. The receiver handed over
+   * speaks it too: a gRPC exporter sent to the HTTP port would lose every span.
+   */
+  private String commandProtocol() {
+    Map<String, String> parent = settings.parentEnvironment;
+    for (String name : new String[] {"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"}) {
+      String chosen = parent.get(name);
+      if (chosen != null && !chosen.isBlank()) {
+        return chosen.trim();
+      }
+    }
+    return settings.otlpProtocol;
   }
 
   /** The console outlives the subprocess: closing the recorder's stream must not close it. */
@@ -392,6 +409,12 @@ public final class CellRecorder {
         return advertise;
       }
       return "0.0.0.0".equals(listenAddress) || "::".equals(listenAddress) ? "127.0.0.1" : listenAddress;
+    }
+
+    /** {@link #advertiseHost} as a URL names it: an IPv6 address in brackets ({@code http://[::1]:4318}). */
+    String urlHost() {
+      String host = advertiseHost();
+      return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
     /** The recorder. */

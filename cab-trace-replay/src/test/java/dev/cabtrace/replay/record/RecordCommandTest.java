@@ -1,6 +1,7 @@
 package dev.cabtrace.replay.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cabtrace.replay.cli.CabTraceCli;
 import dev.cabtrace.replay.read.TraceReader;
@@ -8,6 +9,7 @@ import dev.cabtrace.replay.timeline.OutputChunk;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -110,6 +112,24 @@ class RecordCommandTest {
     Run docker = record("advertise", "--listen", "0.0.0.0", "--advertise", "host.docker.internal", "--",
         "sh", "-c", "echo \"$OTEL_EXPORTER_OTLP_ENDPOINT\"");
     assertThat(output(docker.timeline(), "stdout")).matches("http://host\\.docker\\.internal:\\d+\\n");
+  }
+
+  @Test
+  void anIpv6ListenAddressIsHandedOverInBracketsAndAnswers() throws Exception {
+    assumeTrue(ipv6Loopback(), "no IPv6 loopback on this machine");
+    Run run = record("ipv6", "--listen", "::1", "--", "sh", "-c",
+        "echo \"$OTEL_EXPORTER_OTLP_ENDPOINT\"; curl -sf -H 'Content-Type: application/json' --data '{}'"
+            + " \"$OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces\" && echo reached");
+
+    assertThat(output(run.timeline(), "stdout")).matches("http://\\[::1\\]:\\d+\\n\\{}reached\\n");
+  }
+
+  private static boolean ipv6Loopback() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("::1"))) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   @Test

@@ -85,6 +85,27 @@ class RecordOtlpIT {
   }
 
   @Test
+  void theProtocolSetInTheUsersEnvironmentIsTheOneHandedOver() throws Exception {
+    // No --otlp-protocol: the user's OTEL_EXPORTER_OTLP_PROTOCOL=grpc reaches the agent as it is,
+    // and the receiver it is pointed at must speak gRPC, not OTLP/HTTP.
+    ProcessBuilder builder = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), CabTraceCli.class.getName(),
+        "record", "--out", dir.resolve("env.jsonl").toString(), "--tui", "node-agent",
+        "--", "node", AGENT.resolve("agent.mjs").toAbsolutePath().toString())
+        .redirectErrorStream(true);
+    builder.environment().keySet().removeIf(name -> name.startsWith("OTEL_") || name.equals("TRACEPARENT"));
+    builder.environment().put("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc");
+    Process record = builder.start();
+    String log = new String(record.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(record.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(record.exitValue()).as(log).isZero();
+    assertThat(log).contains("(3 from the command's own OpenTelemetry SDK)");
+    assertThat(TraceReader.create().read(dir.resolve("env.jsonl")).spanNamed("agent.plan")).isNotNull();
+  }
+
+  @Test
   void aRecordKilledWithSigkillLeavesAJournalWithTheSpansItReceived() throws Exception {
     Path capture = dir.resolve("killed.jsonl");
     Path journal = dir.resolve("killed.jsonl.journal");
