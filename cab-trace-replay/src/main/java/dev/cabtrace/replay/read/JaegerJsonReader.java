@@ -30,8 +30,23 @@ final class JaegerJsonReader {
 
   /** Reads Jaeger's {@code data} array; the parser stands on its START_ARRAY. */
   void readDataArray(JsonParser parser) throws IOException {
-    while (parser.nextToken() == JsonToken.START_OBJECT) {
-      readTrace(parser);
+    JsonToken token;
+    int index = 0;
+    int skipped = 0;
+    String first = null;
+    while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
+      if (token == JsonToken.START_OBJECT) {
+        readTrace(parser);
+      } else {
+        if (skipped++ == 0) {
+          first = "element " + index + ", " + ReadContext.describe(token);
+        }
+        parser.skipChildren();
+      }
+      index++;
+    }
+    if (skipped > 0) {
+      context.warn(skipped + " element(s) of Jaeger's data are not traces and were skipped (the first: " + first + ")");
     }
   }
 
@@ -43,10 +58,26 @@ final class JaegerJsonReader {
       String field = parser.currentName();
       JsonToken value = parser.nextToken();
       if ("spans".equals(field) && value == JsonToken.START_ARRAY) {
-        while (parser.nextToken() == JsonToken.START_OBJECT) {
-          String[] processId = new String[1];
-          spans.add(readSpan(parser, processId));
-          processIds.add(processId[0]);
+        JsonToken token;
+        int index = 0;
+        int skipped = 0;
+        String first = null;
+        while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
+          if (token == JsonToken.START_OBJECT) {
+            String[] processId = new String[1];
+            spans.add(readSpan(parser, processId));
+            processIds.add(processId[0]);
+          } else {
+            if (skipped++ == 0) {
+              first = "element " + index + ", " + ReadContext.describe(token);
+            }
+            parser.skipChildren();
+          }
+          index++;
+        }
+        if (skipped > 0) {
+          context.warn(skipped + " element(s) of a Jaeger trace's spans are not spans and were skipped (the first: "
+              + first + ")");
         }
       } else if ("processes".equals(field) && value == JsonToken.START_OBJECT) {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {

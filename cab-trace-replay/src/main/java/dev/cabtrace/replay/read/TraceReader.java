@@ -118,7 +118,7 @@ public final class TraceReader {
 
   private static List<LoadWarning> finishStream(TimelineBuilder builder, String source) throws TraceReadException {
     if (builder.size() == 0) {
-      throw new TraceReadException(source + ": no spans found");
+      throw noSpans(builder, source);
     }
     return builder.warnings();
   }
@@ -202,9 +202,20 @@ public final class TraceReader {
 
   private static Timeline finish(TimelineBuilder builder, String source) throws TraceReadException {
     if (builder.size() == 0) {
-      throw new TraceReadException(source + ": no spans found");
+      throw noSpans(builder, source);
     }
     return builder.build();
+  }
+
+  /** No spans: with the first warning, which usually says why (not JSON, not a trace, torn). */
+  private static TraceReadException noSpans(TimelineBuilder builder, String source) {
+    List<LoadWarning> warnings = builder.warnings();
+    if (warnings.isEmpty()) {
+      return new TraceReadException(source + ": no spans found");
+    }
+    LoadWarning first = warnings.get(0);
+    return new TraceReadException(source + ": no spans found; " + (first.line() > 0 ? "line " + first.line() + ": " : "")
+        + first.message() + (warnings.size() > 1 ? " (and " + (warnings.size() - 1) + " more warning(s))" : ""));
   }
 
   private void readInto(InputStream raw, String source, TimelineBuilder builder, boolean hotOnly, FileSlices file,

@@ -27,15 +27,22 @@ final class ZipkinJsonReader {
   /** Reads the array; the parser stands on its START_ARRAY. */
   void readDocument(JsonParser parser) throws IOException {
     JsonToken token;
+    int index = 0;
+    int skipped = 0;
+    String first = null;
     while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
       if (token == JsonToken.START_ARRAY) {
         // /api/v2/traces returns a list of traces, each a list of spans.
         readDocument(parser);
       } else if (token == JsonToken.START_OBJECT) {
         readSpan(parser);
-      } else {
-        throw new IllegalStateException("not a Zipkin span list: found " + token);
+      } else if (skipped++ == 0) {
+        first = "element " + index + ", " + ReadContext.describe(token);
       }
+      index++;
+    }
+    if (skipped > 0) {
+      context.warn(skipped + " element(s) of a Zipkin span list are not spans and were skipped (the first: " + first + ")");
     }
   }
 

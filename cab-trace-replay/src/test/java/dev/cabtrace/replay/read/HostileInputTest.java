@@ -60,6 +60,31 @@ class HostileInputTest {
   }
 
   @Test
+  void elementsOfJaegerAndZipkinListsThatAreNotSpansAreSkippedWithAWarning() throws IOException {
+    String jaegerSpan = "{\"traceID\":\"" + TRACE + "\",\"spanID\":\"0000000000000001\",\"operationName\":\"kept\","
+        + "\"startTime\":1700000000000000,\"duration\":5,\"tags\":[]}";
+    String jaeger = "{\"data\":[7,{\"traceID\":\"" + TRACE + "\",\"spans\":[1,\"x\",[2]," + jaegerSpan + ",null]}]}";
+    String zipkin = "[1,\"x\",{\"traceId\":\"" + TRACE + "\",\"id\":\"0000000000000001\",\"name\":\"kept\","
+        + "\"timestamp\":1700000000000000,\"duration\":5},true]";
+
+    Timeline fromJaeger = read(jaeger);
+    assertThat(fromJaeger.spans()).extracting(TimelineSpan::name).containsExactly("kept");
+    assertThat(messages(fromJaeger)).anySatisfy(message -> assertThat(message)
+        .endsWith("4 element(s) of a Jaeger trace's spans are not spans and were skipped (the first: element 0, a number)"));
+    assertThat(messages(fromJaeger)).anySatisfy(message -> assertThat(message)
+        .endsWith("1 element(s) of Jaeger's data are not traces and were skipped (the first: element 0, a number)"));
+    Timeline fromZipkin = read(zipkin);
+    assertThat(fromZipkin.spans()).extracting(TimelineSpan::name).containsExactly("kept");
+    assertThat(messages(fromZipkin)).anySatisfy(message -> assertThat(message)
+        .endsWith("3 element(s) of a Zipkin span list are not spans and were skipped (the first: element 0, a number)"));
+    // Nothing else in it: the error says why there are no spans.
+    Path numbers = Files.writeString(dir.resolve("numbers.json"), "[1, 2]");
+    assertThatThrownBy(() -> TraceReader.create().read(numbers)).isInstanceOf(TraceReadException.class)
+        .hasMessageStartingWith(numbers + ": no spans found; ")
+        .hasMessageEndingWith("2 element(s) of a Zipkin span list are not spans and were skipped (the first: element 0, a number)");
+  }
+
+  @Test
   void anEventWithoutATimeIsNamedWithItsLine() throws IOException {
     String content = line("0000000000000001", null, "a", 1000, 2000) + "\n"
         + line("0000000000000002", null, "b", 1500, 2500).replace("\"status\":{}",
@@ -165,7 +190,7 @@ class HostileInputTest {
         .hasMessage("cannot read " + dir + ": it is a directory");
     Path garbage = Files.write(dir.resolve("garbage.bin"), new byte[] {0, (byte) 0xff, 0x13, '\n', 'x'});
     assertThatThrownBy(() -> TraceReader.create().read(garbage))
-        .hasMessage(garbage + ": no spans found");
+        .hasMessageStartingWith(garbage + ": no spans found; line 1: ");
   }
 
   @Test
