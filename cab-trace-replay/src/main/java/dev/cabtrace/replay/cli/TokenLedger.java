@@ -49,16 +49,11 @@ final class TokenLedger {
    */
   static final class Accumulator implements Consumer<TimelineSpan> {
     private final String source;
-    // Sums kept mutable while the spans stream by, and the last cell's and model's remembered:
-    // spans come a cell at a time, and their ids are the same string instances.
-    private final Map<String, Sum> byCell = new HashMap<>();
-    private final Map<String, Sum> byModel = new HashMap<>();
     private final Map<String, Long> passes = new HashMap<>();
-    private final Sum total = new Sum();
-    private String lastCell;
-    private Sum lastCellSum;
-    private String lastModel;
-    private Sum lastModelSum;
+    // Declared calls, and those taken for calls by their GenAI attributes: the second only count
+    // in a trace without the first (ModelCall.declares).
+    private final Calls declared = new Calls();
+    private final Calls inferred = new Calls();
 
     Accumulator(String source) {
       this.source = source;
@@ -72,19 +67,7 @@ final class TokenLedger {
       }
       ModelCall call = ModelCall.of(span);
       if (call != null) {
-        String cell = cellOf(span);
-        if (cell != lastCell) {
-          lastCell = cell;
-          lastCellSum = byCell.computeIfAbsent(cell, key -> new Sum());
-        }
-        String model = call.model();
-        if (model != lastModel) {
-          lastModel = model;
-          lastModelSum = byModel.computeIfAbsent(model, key -> new Sum());
-        }
-        lastCellSum.add(call);
-        lastModelSum.add(call);
-        total.add(call);
+        (ModelCall.declares(span) ? declared : inferred).add(cellOf(span), call);
       }
     }
 
@@ -102,6 +85,8 @@ final class TokenLedger {
     }
 
     TokenLedger ledger() {
+      Calls counted = declared.total.calls > 0 ? declared : inferred;
+      Map<String, Sum> byCell = counted.byCell;
       for (String cell : passes.keySet()) {
         byCell.putIfAbsent(cell, new Sum());
       }
@@ -113,10 +98,38 @@ final class TokenLedger {
         cells.add(new Row(cell.getKey(), tokens, passed, perCorrect));
       }
       List<Row> models = new ArrayList<>();
-      for (Map.Entry<String, Sum> model : new TreeMap<>(byModel).entrySet()) {
+      for (Map.Entry<String, Sum> model : new TreeMap<>(counted.byModel).entrySet()) {
         models.add(new Row(model.getKey(), model.getValue().totals(), null, null));
       }
-      return new TokenLedger(cells, models, total.totals());
+      return new TokenLedger(cells, models, counted.total.totals());
+    }
+  }
+
+  /** Calls summed by cell, by model and in all. */
+  private static final class Calls {
+    // Sums kept mutable while the spans stream by, and the last cell's and model's remembered:
+    // spans come a cell at a time, and their ids are the same string instances.
+    final Map<String, Sum> byCell = new HashMap<>();
+    final Map<String, Sum> byModel = new HashMap<>();
+    final Sum total = new Sum();
+    private String lastCell;
+    private Sum lastCellSum;
+    private String lastModel;
+    private Sum lastModelSum;
+
+    void add(String cell, ModelCall call) {
+      if (cell != lastCell) {
+        lastCell = cell;
+        lastCellSum = byCell.computeIfAbsent(cell, key -> new Sum());
+      }
+      String model = call.model();
+      if (model != lastModel) {
+        lastModel = model;
+        lastModelSum = byModel.computeIfAbsent(model, key -> new Sum());
+      }
+      lastCellSum.add(call);
+      lastModelSum.add(call);
+      total.add(call);
     }
   }
 

@@ -67,11 +67,10 @@ public record CellScore(
     private long runEnd = Long.MIN_VALUE;
     private long container;
     private Boolean pass;
-    private long calls;
-    private long callNanos;
-    private long prompt;
-    private long completion;
-    private boolean countsKnown = true;
+    // Declared calls, and those taken for calls by their GenAI attributes: the second count only
+    // in a trace without the first (ModelCall.declares).
+    private final Calls declared = new Calls();
+    private final Calls inferred = new Calls();
 
     @Override
     public void accept(TimelineSpan span) {
@@ -90,22 +89,36 @@ public record CellScore(
       }
       ModelCall call = ModelCall.of(span);
       if (call != null) {
-        calls++;
-        callNanos = sum(callNanos, call.latencyNanos());
-        if (call.inputTokens() == null || call.outputTokens() == null) {
-          countsKnown = false;
-        } else {
-          prompt = sum(prompt, call.inputTokens());
-          completion = sum(completion, call.outputTokens());
-        }
+        (ModelCall.declares(span) ? declared : inferred).add(call);
       }
     }
 
     CellScore score() {
-      boolean tokensKnown = calls > 0 && countsKnown;
+      Calls counted = declared.calls > 0 ? declared : inferred;
+      boolean tokensKnown = counted.calls > 0 && counted.countsKnown;
       long wall = runEnd >= runStart ? runEnd - runStart : last >= first ? last - first : 0;
-      return new CellScore(
-          tokensKnown ? prompt : null, tokensKnown ? completion : null, calls, pass, wall, container, callNanos);
+      return new CellScore(tokensKnown ? counted.prompt : null, tokensKnown ? counted.completion : null,
+          counted.calls, pass, wall, container, counted.nanos);
+    }
+  }
+
+  /** Model calls being summed. */
+  private static final class Calls {
+    long calls;
+    long nanos;
+    long prompt;
+    long completion;
+    boolean countsKnown = true;
+
+    void add(ModelCall call) {
+      calls++;
+      nanos = sum(nanos, call.latencyNanos());
+      if (call.inputTokens() == null || call.outputTokens() == null) {
+        countsKnown = false;
+      } else {
+        prompt = sum(prompt, call.inputTokens());
+        completion = sum(completion, call.outputTokens());
+      }
     }
   }
 

@@ -107,6 +107,16 @@ public record ModelCall(
     return span.isModelCall();
   }
 
+  /**
+   * Whether {@code span} declares itself a model call ({@code cab.span.kind=model_call}), as
+   * cab-trace's tracer and proxy write them, rather than being taken for one by its GenAI
+   * attributes alone. A trace with any declared call counts only those: an agent's own GenAI span
+   * for a call that also went through {@code record}'s proxy is the same call seen twice.
+   */
+  public static boolean declares(TimelineSpan span) {
+    return span.isModelCall() && "model_call".equals(span.attribute("cab.span.kind"));
+  }
+
   private static String firstString(TimelineSpan span, String[] keys) {
     for (String key : keys) {
       Object value = span.attributes().get(key);

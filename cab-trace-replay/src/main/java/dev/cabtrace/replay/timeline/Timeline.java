@@ -76,10 +76,14 @@ public final class Timeline {
     }
 
     int callCount = 0;
+    int declaredCount = 0;
     List<OutputChunk> chunks = new ArrayList<>();
     for (TimelineSpan span : spans) {
       if (ModelCall.describesCall(span)) {
         callCount++;
+        if (ModelCall.declares(span)) {
+          declaredCount++;
+        }
       }
       for (SpanEvent event : span.events()) {
         if ("cab.output".equals(event.name())) {
@@ -99,9 +103,12 @@ public final class Timeline {
     }
     // Model calls in end order, made into records only when asked for: the spans' end order (a
     // stable sort) kept to the calls, which is the calls' own stable end order without a sort.
-    int[] callsByEnd = new int[callCount];
-    for (int i = 0, c = 0; c < callCount; i++) {
-      if (ModelCall.describesCall(spans.get(endOrder[i]))) {
+    // Declared calls, when there are any, are the calls (ModelCall.declares).
+    boolean onlyDeclared = declaredCount > 0;
+    int[] callsByEnd = new int[onlyDeclared ? declaredCount : callCount];
+    for (int i = 0, c = 0; c < callsByEnd.length; i++) {
+      TimelineSpan span = spans.get(endOrder[i]);
+      if (ModelCall.describesCall(span) && (!onlyDeclared || ModelCall.declares(span))) {
         callsByEnd[c++] = endOrder[i];
       }
     }

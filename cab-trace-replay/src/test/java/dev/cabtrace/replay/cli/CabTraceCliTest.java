@@ -299,4 +299,27 @@ class CabTraceCliTest {
     assertThat(cell.get("passes").asLong()).isEqualTo(1);
     assertThat(cell.get("tokensPerCorrectTask").asLong()).isEqualTo(1000);
   }
+
+  @Test
+  void tokensCountsACallDeclaredByTheProxyOnceBesideTheAgentsOwnGenAiSpanForIt() throws IOException {
+    String usage = "{\"key\":\"gen_ai.request.model\",\"value\":{\"stringValue\":\"m\"}},"
+        + "{\"key\":\"gen_ai.usage.input_tokens\",\"value\":{\"intValue\":\"900\"}},"
+        + "{\"key\":\"gen_ai.usage.output_tokens\",\"value\":{\"intValue\":\"100\"}}";
+    String line = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"cab.cell_id\",\"value\":{\"stringValue\":\"s/aider/m/t\"}}]},"
+        + "\"scopeSpans\":[{\"spans\":["
+        + "{\"traceId\":\"8293433263b72503f683e7696220d242\",\"spanId\":\"0000000000000002\",\"name\":\"chat m\",\"startTimeUnixNano\":\"2\",\"endTimeUnixNano\":\"50\","
+        + "\"attributes\":[{\"key\":\"cab.span.kind\",\"value\":{\"stringValue\":\"model_call\"}}," + usage + "]},"
+        + "{\"traceId\":\"8293433263b72503f683e7696220d242\",\"spanId\":\"0000000000000003\",\"name\":\"chat m\",\"startTimeUnixNano\":\"1\",\"endTimeUnixNano\":\"60\","
+        + "\"attributes\":[" + usage + "]}"
+        + "]}]}]}\n";
+    Path file = Files.writeString(dir.resolve("twice.jsonl"), line);
+
+    JsonNode ledger = new ObjectMapper().readTree(run("tokens", file.toString(), "--json").out());
+
+    assertThat(ledger.at("/total/total").asLong()).isEqualTo(1000);
+    assertThat(ledger.at("/total/calls").asLong()).isEqualTo(1);
+    assertThat(ledger.at("/cells/0/calls").asLong()).isEqualTo(1);
+    assertThat(ledger.at("/models/0/calls").asLong()).isEqualTo(1);
+    assertThat(new ObjectMapper().readTree(run("show", file.toString(), "--json").out()).get("modelCalls")).hasSize(1);
+  }
 }

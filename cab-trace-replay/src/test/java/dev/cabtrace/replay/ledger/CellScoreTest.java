@@ -75,20 +75,55 @@ class CellScoreTest {
         + OtlpLines.integer("gen_ai.usage.output_tokens", 350);
     String call = OtlpLines.integer("gen_ai.usage.input_tokens", 1000) + ","
         + OtlpLines.integer("gen_ai.usage.output_tokens", 100);
-    // The run carries its totals; one call is declared, one is a GenAI span with no cab.span.kind.
+    // The run carries its totals; the call is declared.
     String text = OtlpLines.cell("000000000000000000000000000000fe", "aider", "gpt-5")
         .span(1, 0, "aider:t", "adapter_run", T0, T0 + 10_000_000_000L, totals)
         .span(2, 1, "chat gpt-5", "model_call", T0 + 1_000, T0 + 2_000, call)
-        .text()
-        + OtlpLines.cell("000000000000000000000000000000fe", "aider", "gpt-5")
-        .span(3, 1, "chat gpt-5", "model_call", T0 + 3_000, T0 + 4_000, call)
-        .text().replace("{\"key\":\"cab.span.kind\",\"value\":{\"stringValue\":\"model_call\"}},", "");
+        .text();
 
     CellScore score = CellScore.of(read(text, "totals"));
 
-    assertThat(score.modelCalls()).isEqualTo(2);
-    assertThat(score.totalTokens()).isEqualTo(2200);
-    assertThat(score.modelCallNanos()).isEqualTo(2_000);
+    assertThat(score.modelCalls()).isEqualTo(1);
+    assertThat(score.totalTokens()).isEqualTo(1100);
+    assertThat(score.modelCallNanos()).isEqualTo(1_000);
+  }
+
+  @Test
+  void genAiSpansAreCallsInATraceWithoutDeclaredOnesAndNotCountedTwiceBesideThem() throws IOException {
+    String usage = OtlpLines.integer("gen_ai.usage.input_tokens", 1000) + ","
+        + OtlpLines.integer("gen_ai.usage.output_tokens", 100);
+    String kind = "{\"key\":\"cab.span.kind\",\"value\":{\"stringValue\":\"model_call\"}},";
+    // An agent's own instrumentation: GenAI spans with usage and no cab.span.kind.
+    String agentOnly = OtlpLines.cell("000000000000000000000000000000fd", "aider", "gpt-5")
+        .span(1, 0, "aider:t", "adapter_run", T0, T0 + 10_000_000L, bool("cab.pass", true))
+        .span(2, 1, "chat gpt-5", "model_call", T0 + 1_000, T0 + 3_000, usage)
+        .span(3, 1, "chat gpt-5", "model_call", T0 + 4_000, T0 + 5_000, usage)
+        .text().replace(kind, "");
+    // The same agent run through record's proxy: the proxy declares the call, and the agent's span
+    // for it is beside it.
+    String both = OtlpLines.cell("000000000000000000000000000000fd", "aider", "gpt-5")
+        .span(1, 0, "aider:t", "adapter_run", T0, T0 + 10_000_000L, bool("cab.pass", true))
+        .span(2, 1, "chat gpt-5", "model_call", T0 + 1_000, T0 + 3_000, usage)
+        .text()
+        + OtlpLines.cell("000000000000000000000000000000fd", "aider", "gpt-5")
+        .span(3, 1, "chat gpt-5", "model_call", T0 + 500, T0 + 3_500, usage)
+        .text().replace(kind, "");
+
+    for (String[] cell : new String[][] {{agentOnly, "2", "2200", "3000"}, {both, "1", "1100", "2000"}}) {
+      Timeline timeline = read(cell[0], "cell");
+      long calls = Long.parseLong(cell[1]);
+      long tokens = Long.parseLong(cell[2]);
+      CellScore score = CellScore.of(timeline);
+      assertThat(score.modelCalls()).isEqualTo(calls);
+      assertThat(score.totalTokens()).isEqualTo(tokens);
+      assertThat(score.modelCallNanos()).isEqualTo(Long.parseLong(cell[3]));
+      assertThat(timeline.modelCalls()).hasSize((int) calls);
+      assertThat(timeline.tokens().total()).isEqualTo(tokens);
+      assertThat(timeline.frame(timeline.durationNanos()).tokens().total()).isEqualTo(tokens);
+      CellScore streamed = TraceFacts.read(new ByteArrayInputStream(cell[0].getBytes(StandardCharsets.UTF_8)), "cell",
+          TraceReader.create()).score();
+      assertThat(streamed).isEqualTo(score);
+    }
   }
 
   @Test
