@@ -46,6 +46,12 @@ public final class CellServer implements AutoCloseable {
 
   private final Path root;
   private final Path realRoot;
+  /**
+   * Whether {@code \\} and {@code :} mean something to the file system (a separator, a drive), as
+   * on Windows, and are refused in paths; elsewhere they are letters of a file's name, which the
+   * index links like any other.
+   */
+  private final boolean windowsNames;
   private final InetAddress bindAddress;
   private final int requestedPort;
   private final CellIndex index;
@@ -59,6 +65,7 @@ public final class CellServer implements AutoCloseable {
       throw new IllegalArgumentException("not a directory: " + builder.directory);
     }
     this.realRoot = root.toRealPath();
+    this.windowsNames = !"/".equals(realRoot.getFileSystem().getSeparator());
     this.bindAddress = InetAddress.getByName(builder.bindAddress);
     this.requestedPort = builder.port;
     this.index = new CellIndex(realRoot);
@@ -231,8 +238,8 @@ public final class CellServer implements AutoCloseable {
     if (relative == null) {
       return new Resolved(404, null, "Not a valid path.");
     }
-    if (relative.isEmpty() || relative.startsWith("/") || relative.indexOf('\\') >= 0 || relative.indexOf('\0') >= 0
-        || relative.indexOf(':') >= 0) {
+    if (relative.isEmpty() || relative.startsWith("/") || relative.indexOf('\0') >= 0
+        || (windowsNames && (relative.indexOf('\\') >= 0 || relative.indexOf(':') >= 0))) {
       return new Resolved(403, null, "Only paths inside the served directory.");
     }
     for (String segment : relative.split("/", -1)) {

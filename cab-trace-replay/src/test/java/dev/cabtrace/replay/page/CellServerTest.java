@@ -105,6 +105,19 @@ class CellServerTest {
   }
 
   @Test
+  void aCaptureWhoseNameHasAColonOrABackslashIsLinkedAndServed() throws Exception {
+    PageFixtures.copySeed(root, "run:1\\retry.jsonl");
+
+    java.util.regex.Matcher link = java.util.regex.Pattern.compile("<a href=\"(/cell/run[^\"]*retry\\.jsonl)\">run:1")
+        .matcher(get("/").body());
+    assertThat(link.find()).as("the index links it").isTrue();
+    HttpResponse<String> page = get(link.group(1));
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains(">Trace spans (5)</h2>");
+  }
+
+  @Test
   void aBrokenCaptureIsNotAServerError() throws Exception {
     HttpResponse<String> page = get("/cell/sweep-1/broken.jsonl");
 
