@@ -212,19 +212,20 @@ final class CassetteRecord {
     if (ContentDecoding.isEncoded(encoding)) {
       // Stored as sent (base64), unless the decoded body holds something to mask: then it is
       // stored decoded and masked, and replayed without its content coding.
-      String decoded = decodedText(encoding, all);
-      if (decoded != null) {
-        String masked = redaction.redact(decoded);
-        if (!masked.equals(decoded)) {
-          storedHeaders.keySet().removeIf(name -> name.equalsIgnoreCase("content-encoding"));
-          return new Stored(storedHeaders, List.of(new Chunk(last, masked.getBytes(StandardCharsets.UTF_8))), false, true);
-        }
+      byte[] decoded = decoded(encoding, all);
+      byte[] masked = decoded == null ? null : masked(decoded, redaction);
+      if (masked != null) {
+        storedHeaders.keySet().removeIf(name -> name.equalsIgnoreCase("content-encoding"));
+        return new Stored(storedHeaders, List.of(new Chunk(last, masked)), false, true);
       }
       return new Stored(storedHeaders, chunks, true, changed);
     }
     String text = utf8(all);
     if (text == null) {
-      return new Stored(storedHeaders, chunks, false, changed);
+      // Not UTF-8: stored as base64, masked where it holds something to mask all the same.
+      byte[] masked = masked(all, redaction);
+      return masked == null ? new Stored(storedHeaders, chunks, false, changed)
+          : new Stored(storedHeaders, List.of(new Chunk(last, masked)), false, true);
     }
     String masked = redaction.redact(text);
     if (masked.equals(text)) {
@@ -249,12 +250,28 @@ final class CassetteRecord {
     return new Stored(storedHeaders, maskedChunks, false, true);
   }
 
-  private static String decodedText(String encoding, byte[] body) {
+  /**
+   * {@code body} with what redaction masks in it masked, or null when it holds nothing to mask.
+   * Bytes that are not UTF-8 are read one byte a character (ISO-8859-1): credentials and secret
+   * names are ASCII, and every other byte comes back as it was.
+   */
+  private static byte[] masked(byte[] body, Redaction redaction) {
+    String text = utf8(body);
+    java.nio.charset.Charset charset = text == null ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8;
+    if (text == null) {
+      text = new String(body, StandardCharsets.ISO_8859_1);
+    }
+    String masked = redaction.redact(text);
+    return masked.equals(text) ? null : masked.getBytes(charset);
+  }
+
+  /** The body without its content coding, or null when it cannot be decoded. */
+  private static byte[] decoded(String encoding, byte[] body) {
     if (!ContentDecoding.supports(encoding)) {
       return null;
     }
     try (InputStream in = ContentDecoding.decoding(encoding, new ByteArrayInputStream(body))) {
-      return utf8(in.readAllBytes());
+      return in.readAllBytes();
     } catch (IOException | RuntimeException e) {
       return null;
     }

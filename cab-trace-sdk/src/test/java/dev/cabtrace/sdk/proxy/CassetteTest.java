@@ -471,6 +471,31 @@ class CassetteTest {
   }
 
   @Test
+  void anAnswerThatIsNotUtf8IsMaskedAllTheSameAndReplayedWithItsOtherBytes() throws Exception {
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
+      assertThat(post(proxy, CHAT, "{\"model\":\"latin1-key\",\"messages\":[]}").statusCode()).isEqualTo(200);
+      assertThat(post(proxy, CHAT, "{\"model\":\"gzip-latin1-key\",\"messages\":[]}").statusCode()).isEqualTo(200);
+    }
+    upstream.close();
+
+    for (JsonNode line : lines()) {
+      assertThat(line.get("response").get("redacted").asBoolean()).isTrue();
+      for (JsonNode chunk : line.get("response").get("chunks")) {
+        byte[] bytes = chunk.has("base64") ? java.util.Base64.getDecoder().decode(chunk.get("base64").asText())
+            : chunk.get("text").asText().getBytes(StandardCharsets.UTF_8);
+        assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).doesNotContain(API_KEY.substring(3));
+      }
+    }
+    assertThat(Files.readString(cassette)).doesNotContain(API_KEY.substring(3));
+    try (ModelCallRecordingProxy proxy = replaying(CassetteTiming.FAST)) {
+      for (String model : new String[] {"latin1-key", "gzip-latin1-key"}) {
+        byte[] replayed = post(proxy, CHAT, "{\"model\":\"" + model + "\",\"messages\":[]}").body();
+        assertThat(new String(replayed, StandardCharsets.ISO_8859_1)).contains("caf\u00e9 key [REDACTED]");
+      }
+    }
+  }
+
+  @Test
   void aRequestThatIsNotAModelCallIsRecordedAndReplayedWithoutASpan() throws Exception {
     try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
       client.send(HttpRequest.newBuilder(URI.create(proxy.baseUrl() + "/v1/models")).GET().build(),
@@ -635,6 +660,16 @@ class CassetteTest {
             "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"model\":\"" + model + "-2025\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n",
             "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"model\":\"" + model + "-2025\",\"choices\":[]," + USAGE + "}\n\n",
             "data: [DONE]\n\n"));
+        return;
+      }
+      if (model.endsWith("latin1-key")) {
+        // Not UTF-8: a byte of ISO-8859-1 (é) before the key.
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"model\":\"" + model
+            + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"caf").getBytes(StandardCharsets.US_ASCII));
+        body.write(0xe9);
+        body.writeBytes((" key " + API_KEY + "\"},\"finish_reason\":\"stop\"}]," + USAGE + "}").getBytes(StandardCharsets.US_ASCII));
+        send(exchange, 200, body.toByteArray(), model.startsWith("gzip") ? "gzip" : null);
         return;
       }
       String content = model.equals("counter") ? "answer " + counter.incrementAndGet()
