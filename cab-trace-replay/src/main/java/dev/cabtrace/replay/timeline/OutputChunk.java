@@ -19,6 +19,16 @@ public record OutputChunk(long epochNanos, String stream, String data, boolean b
     return base64 ? Base64.getMimeDecoder().decode(data) : data.getBytes(StandardCharsets.UTF_8);
   }
 
+  /** Whether {@code data} decodes as (MIME) base64. */
+  static boolean isBase64(String data) {
+    try {
+      Base64.getMimeDecoder().decode(data);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   /** The chunk as text; bytes that are not UTF-8 become U+FFFD. */
   public String text() {
     return base64 ? new String(bytes(), StandardCharsets.UTF_8) : data;

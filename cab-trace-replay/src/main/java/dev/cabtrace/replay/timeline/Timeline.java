@@ -47,7 +47,6 @@ public final class Timeline {
       int[] endOrder) {
     this.source = source;
     this.spans = Collections.unmodifiableList(spans);
-    this.warnings = List.copyOf(warnings);
     int n = spans.size();
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
@@ -78,6 +77,8 @@ public final class Timeline {
     int callCount = 0;
     int declaredCount = 0;
     List<OutputChunk> chunks = new ArrayList<>();
+    int notBase64 = 0;
+    OutputChunk firstNotBase64 = null;
     for (TimelineSpan span : spans) {
       if (ModelCall.describesCall(span)) {
         callCount++;
@@ -90,16 +91,26 @@ public final class Timeline {
           String data = event.attribute("cab.output.data");
           if (data != null) {
             String stream = event.attribute("cab.output.stream");
-            chunks.add(
-                new OutputChunk(
-                    event.epochNanos(),
-                    stream == null ? "stdout" : stream,
-                    data,
-                    "base64".equals(event.attribute("cab.output.encoding")),
-                    span));
+            boolean base64 = "base64".equals(event.attribute("cab.output.encoding"));
+            OutputChunk chunk = new OutputChunk(event.epochNanos(), stream == null ? "stdout" : stream, data,
+                base64 && OutputChunk.isBase64(data), span);
+            if (base64 && !chunk.base64()) {
+              notBase64++;
+              firstNotBase64 = firstNotBase64 == null ? chunk : firstNotBase64;
+            }
+            chunks.add(chunk);
           }
         }
       }
+    }
+    if (notBase64 == 0) {
+      this.warnings = List.copyOf(warnings);
+    } else {
+      // Kept as the text it is (a terminal shows it escaped): decoding it would fail every screen.
+      List<LoadWarning> all = new ArrayList<>(warnings);
+      all.add(new LoadWarning(source, 0, notBase64 + " output chunk(s) marked base64 are not base64 and are"
+          + " shown as text (the first on span " + firstNotBase64.span().spanId() + ")"));
+      this.warnings = List.copyOf(all);
     }
     // Model calls in end order, made into records only when asked for: the spans' end order (a
     // stable sort) kept to the calls, which is the calls' own stable end order without a sort.

@@ -273,6 +273,35 @@ class ScreenCommandTest {
     assertThat(cast.out().lines().count()).isEqualTo(4);
   }
 
+  @Test
+  void anOutputChunkMarkedBase64ThatIsNotIsShownAsTextWithAWarning() throws IOException {
+    ArrayNode events = MAPPER.createArrayNode();
+    events.add(output(100, "before\r\n", false));
+    events.add(output(200, "not*base64", true));
+    ObjectNode container = span(2, 0, "openhands:run", "container", 1, 2000);
+    container.set("events", events);
+    ObjectNode line = MAPPER.createObjectNode();
+    ObjectNode resourceSpans = line.putArray("resourceSpans").addObject();
+    resourceSpans.putObject("resource").putArray("attributes");
+    resourceSpans.putArray("scopeSpans").addObject().putArray("spans").add(container);
+    Path bad = Files.writeString(dir.resolve("bad.jsonl"), MAPPER.writeValueAsString(line) + "\n");
+
+    Result screen = run("screen", bad.toString(), "--at", "1s");
+    assertThat(screen.exit()).as(screen.err()).isZero();
+    assertThat(screen.out()).contains("before").contains("not*base64");
+    Result cast = run("cast", bad.toString());
+    assertThat(cast.exit()).as(cast.err()).isZero();
+    List<String> data = new ArrayList<>();
+    for (String event : cast.out().lines().skip(1).toList()) {
+      data.add(MAPPER.readTree(event).get(2).asText());
+    }
+    assertThat(data).containsExactly("before\r\n", "not*base64");
+    Result frame = run("frame", bad.toString(), "--at", "1s", "--json");
+    assertThat(frame.exit()).as(frame.err()).isZero();
+    assertThat(MAPPER.readTree(frame.out()).get("warnings").toString())
+        .contains("1 output chunk(s) marked base64 are not base64 and are shown as text (the first on span 0000000000000002)");
+  }
+
   private static List<String> fieldNames(JsonNode node) {
     List<String> names = new ArrayList<>();
     node.fieldNames().forEachRemaining(names::add);
