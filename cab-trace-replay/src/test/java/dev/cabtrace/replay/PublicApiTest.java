@@ -28,7 +28,7 @@ class PublicApiTest {
       Map.entry("dev.cabtrace.replay.push", Set.of("CapturePusher", "CapturePusher.Result")),
       Map.entry("dev.cabtrace.replay.read", Set.of("TraceReadException", "TraceReader", "TraceReader.Builder", "TraceReader.ProgressListener")),
       Map.entry("dev.cabtrace.replay.record", Set.of("CellRecorder", "CellRecorder.Builder", "OtlpReceiver", "RecordResult")),
-      Map.entry("dev.cabtrace.replay.screen", Set.of("CellStyle", "Screen", "ScreenCell", "ScreenPlayback", "ScreenRecording", "ScreenRecording.Builder", "TerminalEmulator")),
+      Map.entry("dev.cabtrace.replay.screen", Set.of("CellStyle", "Screen", "ScreenCell", "ScreenPlayback", "ScreenRecording", "ScreenRecording.Builder", "TerminalEmulator", "TerminalSize")),
       Map.entry("dev.cabtrace.replay.terminal", Set.of("TerminalText")),
       // TimelineBuilder and TimelineSpan.Builder make a timeline by hand (tests, the in-memory capture);
       // Ids and the crash-journal recovery are not API.

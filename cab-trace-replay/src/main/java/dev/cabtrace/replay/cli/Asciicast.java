@@ -2,12 +2,19 @@ package dev.cabtrace.replay.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.cabtrace.replay.screen.TerminalSize;
 import dev.cabtrace.replay.timeline.OutputChunk;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 
 /**
@@ -28,14 +35,17 @@ final class Asciicast {
         timeline.output().stream().filter(c -> span == null || c.span() == span).toList();
     TimelineSpan origin = span != null ? span : chunks.isEmpty() ? null : chunks.get(0).span();
     long start = origin == null ? timeline.t0EpochNanos() : origin.startEpochNanos();
-    int width = dimension(origin, "cab.terminal.columns", 80);
-    int height = dimension(origin, "cab.terminal.rows", 24);
+    // The size the screen views draw at; a span asked for by name, its own size where it has one.
+    TerminalSize size = TerminalSize.of(timeline);
+    if (span != null) {
+      size = TerminalSize.of(span, size);
+    }
     try (JsonGenerator json = JSON.createGenerator(out)) {
       json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
       json.writeStartObject();
       json.writeNumberField("version", 2);
-      json.writeNumberField("width", width);
-      json.writeNumberField("height", height);
+      json.writeNumberField("width", size.columns());
+      json.writeNumberField("height", size.rows());
       json.writeNumberField("timestamp", Math.floorDiv(start, 1_000_000_000L));
       if (origin != null) {
         json.writeStringField("title", origin.name());
@@ -43,11 +53,20 @@ final class Asciicast {
       json.writeEndObject();
       json.flush();
       out.write('\n');
-      for (OutputChunk chunk : chunks) {
+      // A character split between two chunks of a stream is written whole, with the second.
+      Map<String, Integer> lastOfStream = new HashMap<>();
+      for (int i = 0; i < chunks.size(); i++) {
+        lastOfStream.put(chunks.get(i).stream(), i);
+      }
+      Map<String, Utf8Stream> streams = new HashMap<>();
+      for (int i = 0; i < chunks.size(); i++) {
+        OutputChunk chunk = chunks.get(i);
+        String text = streams.computeIfAbsent(chunk.stream(), name -> new Utf8Stream())
+            .decode(chunk.bytes(), lastOfStream.get(chunk.stream()) == i);
         json.writeStartArray();
         json.writeNumber(Math.max(0, chunk.epochNanos() - start) / 1e9);
         json.writeString("o");
-        json.writeString(asTerminalShowedIt(chunk));
+        json.writeString(asTerminalShowedIt(chunk.stream(), text));
         json.writeEndArray();
         json.flush();
         out.write('\n');
@@ -60,9 +79,8 @@ final class Asciicast {
    * A pseudo-terminal's bytes as they are; output read from a pipe with each lone line feed made
    * CR LF, as the terminal's own output processing would have shown it.
    */
-  private static String asTerminalShowedIt(OutputChunk chunk) {
-    String text = new String(chunk.bytes(), StandardCharsets.UTF_8);
-    if ("pty".equals(chunk.stream())) {
+  private static String asTerminalShowedIt(String stream, String text) {
+    if ("pty".equals(stream)) {
       return text;
     }
     StringBuilder out = new StringBuilder(text.length() + 16);
@@ -76,11 +94,28 @@ final class Asciicast {
     return out.toString();
   }
 
-  private static int dimension(TimelineSpan span, String key, int fallback) {
-    Object value = span == null ? null : span.attribute(key);
-    if (value instanceof Number && ((Number) value).intValue() > 0) {
-      return ((Number) value).intValue();
+  /**
+   * One stream's bytes decoded as UTF-8 chunk after chunk: the bytes of a character a chunk ends in
+   * the middle of wait for the next chunk; bytes that are not UTF-8 become U+FFFD, as {@code new
+   * String(bytes, UTF_8)} makes them.
+   */
+  private static final class Utf8Stream {
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPLACE)
+        .onUnmappableCharacter(CodingErrorAction.REPLACE);
+    private byte[] pending = new byte[0];
+
+    String decode(byte[] bytes, boolean last) {
+      ByteBuffer in = ByteBuffer.allocate(pending.length + bytes.length);
+      in.put(pending).put(bytes).flip();
+      CharBuffer out = CharBuffer.allocate(in.remaining() + 1);
+      decoder.decode(in, out, last);
+      if (last) {
+        decoder.flush(out);
+      }
+      pending = new byte[in.remaining()];
+      in.get(pending);
+      return out.flip().toString();
     }
-    return fallback;
   }
 }

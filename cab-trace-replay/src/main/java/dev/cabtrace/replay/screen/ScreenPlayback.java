@@ -1,9 +1,7 @@
 package dev.cabtrace.replay.screen;
 
-import dev.cabtrace.api.CabSpanKind;
 import dev.cabtrace.replay.timeline.OutputChunk;
 import dev.cabtrace.replay.timeline.Timeline;
-import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.util.Objects;
 
 /**
@@ -33,15 +31,10 @@ import java.util.Objects;
  */
 public final class ScreenPlayback {
 
-  static final int DEFAULT_COLUMNS = 80;
-  static final int DEFAULT_ROWS = 24;
-
   // A seek restores a keyframe and parses at most this many bytes, 0.1-0.2 ms; the keyframes of a
   // 4 MiB recording of a 120 x 40 full-screen program hold about 25 MiB (ScreenBenchmark).
   static final int KEYFRAME_INTERVAL_BYTES = 16 * 1024;
 
-  private static final String COLUMNS_KEY = "cab.terminal.columns";
-  private static final String ROWS_KEY = "cab.terminal.rows";
 
   private final ScreenRecording recording;
   private final boolean empty;
@@ -54,10 +47,9 @@ public final class ScreenPlayback {
   /** The playback of every output chunk of {@code timeline}, timed from its start. */
   public static ScreenPlayback of(Timeline timeline) {
     Objects.requireNonNull(timeline, "timeline");
-    TimelineSpan sized = sizedSpan(timeline);
-    ScreenRecording.Builder builder =
-        ScreenRecording.builder(dimension(sized, COLUMNS_KEY, DEFAULT_COLUMNS), dimension(sized, ROWS_KEY, DEFAULT_ROWS))
-            .setKeyframeIntervalBytes(KEYFRAME_INTERVAL_BYTES);
+    TerminalSize size = TerminalSize.of(timeline);
+    ScreenRecording.Builder builder = ScreenRecording.builder(size.columns(), size.rows())
+        .setKeyframeIntervalBytes(KEYFRAME_INTERVAL_BYTES);
     for (OutputChunk chunk : timeline.output()) {
       byte[] bytes = chunk.bytes();
       builder.append(
@@ -109,37 +101,5 @@ public final class ScreenPlayback {
       out[o++] = bytes[i];
     }
     return out;
-  }
-
-  /** The span whose size applies: the first with output and a size, else a container with a size. */
-  private static TimelineSpan sizedSpan(Timeline timeline) {
-    for (OutputChunk chunk : timeline.output()) {
-      if (dimension(chunk.span(), COLUMNS_KEY, 0) > 0) {
-        return chunk.span();
-      }
-    }
-    for (TimelineSpan span : timeline.spans()) {
-      if (span.kind() == CabSpanKind.CONTAINER && dimension(span, COLUMNS_KEY, 0) > 0) {
-        return span;
-      }
-    }
-    return null;
-  }
-
-  private static int dimension(TimelineSpan span, String key, int fallback) {
-    Object value = span == null ? null : span.attribute(key);
-    long size = 0;
-    if (value instanceof Number) {
-      size = ((Number) value).longValue();
-    } else if (value instanceof String) {
-      // Zipkin and some Jaeger exports carry every attribute as a string.
-      try {
-        size = Long.parseLong(((String) value).trim());
-      } catch (NumberFormatException e) {
-        size = 0;
-      }
-    }
-    // Past the emulator's limit it is a recording error, not a screen to draw.
-    return size > 0 && size <= 1000 ? (int) size : fallback;
   }
 }

@@ -302,6 +302,42 @@ class ScreenCommandTest {
         .contains("1 output chunk(s) marked base64 are not base64 and are shown as text (the first on span 0000000000000002)");
   }
 
+  @Test
+  void castKeepsACharacterSplitBetweenChunksWholeAndTheSizeTheScreenHas() throws IOException {
+    byte[] text = "caf\u00e9 \u4e2d\r\n".getBytes(StandardCharsets.UTF_8);
+    ArrayNode events = MAPPER.createArrayNode();
+    // Cut inside é (2 bytes) and inside 中 (3 bytes): no chunk is UTF-8 on its own but the last.
+    int[] cuts = {0, 4, 8, text.length};
+    for (int c = 0; c + 1 < cuts.length; c++) {
+      byte[] piece = java.util.Arrays.copyOfRange(text, cuts[c], cuts[c + 1]);
+      events.add(output(100 + c, Base64.getEncoder().encodeToString(piece), true));
+    }
+    // The size is on the container, as text (Zipkin keeps every tag so); the output on a child span.
+    ObjectNode container = span(2, 0, "openhands:run", "container", 1, 2000);
+    ((ArrayNode) container.get("attributes")).add(attribute("cab.terminal.columns", MAPPER.createObjectNode().put("stringValue", "30")));
+    ((ArrayNode) container.get("attributes")).add(attribute("cab.terminal.rows", MAPPER.createObjectNode().put("stringValue", "4")));
+    ObjectNode tool = span(3, 2, "bash", "tool_call", 50, 1500);
+    tool.set("events", events);
+    ObjectNode line = MAPPER.createObjectNode();
+    ObjectNode resourceSpans = line.putArray("resourceSpans").addObject();
+    resourceSpans.putObject("resource").putArray("attributes");
+    resourceSpans.putArray("scopeSpans").addObject().putArray("spans").add(container).add(tool);
+    Path split = Files.writeString(dir.resolve("split.jsonl"), MAPPER.writeValueAsString(line) + "\n");
+
+    Result cast = run("cast", split.toString());
+    assertThat(cast.exit()).as(cast.err()).isZero();
+    List<String> lines = cast.out().lines().toList();
+    StringBuilder played = new StringBuilder();
+    for (String event : lines.subList(1, lines.size())) {
+      played.append(MAPPER.readTree(event).get(2).asText());
+    }
+    assertThat(played.toString()).isEqualTo("caf\u00e9 \u4e2d\r\n");
+    JsonNode screen = MAPPER.readTree(run("screen", split.toString(), "--at", "1s", "--json").out());
+    JsonNode header = MAPPER.readTree(lines.get(0));
+    assertThat(header.get("width").asInt()).isEqualTo(screen.get("columns").asInt()).isEqualTo(30);
+    assertThat(header.get("height").asInt()).isEqualTo(screen.get("rows").asInt()).isEqualTo(4);
+  }
+
   private static List<String> fieldNames(JsonNode node) {
     List<String> names = new ArrayList<>();
     node.fieldNames().forEachRemaining(names::add);
