@@ -6,7 +6,9 @@ import dev.cabtrace.sdk.export.OtlpExport;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,8 +30,10 @@ final class PushCommand implements Callable<Integer> {
       description = "grpc or http/protobuf (default ${DEFAULT-VALUE}).")
   String protocol;
 
+  // Read as text and split here, not as picocli's map: its error for a malformed entry repeats the
+  // entry, and "Authorization: Bearer sk-..." holds the token.
   @Option(names = "--header", paramLabel = "K=V", description = "A header to send, e.g. an API token; repeatable.")
-  Map<String, String> headers = new LinkedHashMap<>();
+  List<String> header = new ArrayList<>();
 
   @Option(names = "--batch-size", defaultValue = "512", description = "Spans per request (default ${DEFAULT-VALUE}).")
   int batchSize;
@@ -72,7 +76,7 @@ final class PushCommand implements Callable<Integer> {
     long maxAgeNanos = dev.cabtrace.replay.internal.Durations.parse(maxAge);
     Timeline timeline = source.load();
     warnAboutOldSpans(timeline, maxAgeNanos);
-    OtlpExport export = OtlpExport.create(target, transport, headers, perBatch);
+    OtlpExport export = OtlpExport.create(target, transport, headers(), perBatch);
     SpanExporter exporter = export.createExporter(false);
     CapturePusher.Result result;
     try {
@@ -93,6 +97,19 @@ final class PushCommand implements Callable<Integer> {
       return held == timeline.size() ? 0 : 1;
     }
     return 0;
+  }
+
+  private Map<String, String> headers() {
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (String entry : header) {
+      int equals = entry.indexOf('=');
+      if (equals <= 0) {
+        throw new IllegalArgumentException("--header must be KEY=VALUE (the value given is not repeated here: it may hold"
+            + " a secret)");
+      }
+      headers.put(entry.substring(0, equals).trim(), entry.substring(equals + 1));
+    }
+    return headers;
   }
 
   private void warnAboutOldSpans(Timeline timeline, long maxAgeNanos) {

@@ -142,6 +142,36 @@ class PushAndPullTest {
   }
 
   @Test
+  void pushSendsItsHeadersAndPrintsNoSecretOfTheCommandLine() throws IOException {
+    Path capture = Files.write(dir.resolve("seed.jsonl"), resource("seed-cell.otlp.jsonl"));
+    List<String> tenants = new CopyOnWriteArrayList<>();
+    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+    backend.createContext("/v1/traces", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      tenants.add(String.valueOf(exchange.getRequestHeaders().getFirst("X-Scope-OrgID")));
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    backend.start();
+    Result sent;
+    Result malformed;
+    try {
+      String endpoint = "http://user:s3cretpass@127.0.0.1:" + backend.getAddress().getPort();
+      sent = run("push", capture.toString(), "--endpoint", endpoint, "--header", "X-Scope-OrgID=tenant1");
+      malformed = run("push", capture.toString(), "--endpoint", endpoint, "--header", "Authorization: Bearer sk-live-SECRET99");
+    } finally {
+      backend.stop(0);
+    }
+
+    assertThat(sent.exit()).as(sent.err()).isZero();
+    assertThat(tenants).containsOnly("tenant1");
+    assertThat(sent.out() + sent.err()).contains("pushed 5 of 5 spans").doesNotContain("s3cretpass");
+    assertThat(malformed.exit()).isEqualTo(2);
+    assertThat(malformed.err()).contains("--header must be KEY=VALUE");
+    assertThat(malformed.out() + malformed.err()).doesNotContain("SECRET99").doesNotContain("s3cretpass");
+  }
+
+  @Test
   void pushToABackendThatIsDownSaysWhatFailed() throws IOException {
     Path capture = Files.write(dir.resolve("seed.jsonl"), resource("seed-cell.otlp.jsonl"));
     int closed;

@@ -183,7 +183,18 @@ public final class OtlpExport {
 
   /** The export in words, for messages: {@code http://127.0.0.1:4317 (grpc)}. */
   public String describe() {
-    return endpoint + " (" + protocol.value() + ")";
+    return withoutCredentials(endpoint) + " (" + protocol.value() + ")";
+  }
+
+  /** {@code url} with a user and password in it ({@code http://user:secret@host}) masked. */
+  static String withoutCredentials(String url) {
+    int scheme = url.indexOf("://");
+    int at = url.indexOf('@');
+    int path = url.indexOf('/', scheme < 0 ? 0 : scheme + 3);
+    if (scheme < 0 || at < scheme || (path >= 0 && at > path)) {
+      return url;
+    }
+    return url.substring(0, scheme + 3) + "[REDACTED]" + url.substring(at);
   }
 
   /** OTEL_SERVICE_NAME, if set. */
