@@ -79,13 +79,21 @@ final class PushCommand implements Callable<Integer> {
     OtlpExport export = OtlpExport.create(target, transport, headers(), perBatch);
     SpanExporter exporter = export.createExporter(false);
     CapturePusher.Result result;
+    // The exporter logs each failed batch with its stack trace; the summary below says what failed.
+    java.util.logging.Logger exporterLogs = java.util.logging.Logger.getLogger("io.opentelemetry.exporter");
+    java.util.logging.Level level = exporterLogs.getLevel();
+    exporterLogs.setLevel(java.util.logging.Level.OFF);
     try {
       result = CapturePusher.push(timeline, exporter, batchSize, perBatch.plusSeconds(5).toMillis());
     } finally {
       exporter.shutdown();
+      exporterLogs.setLevel(level);
     }
-    spec.commandLine().getOut().printf("pushed %d of %d spans (%d trace(s)) to %s in %d batch(es); %d failed%n",
-        result.sent(), timeline.size(), timeline.traceIds().size(), export.describe(), result.batches(), result.failed());
+    long batchesInAll = (timeline.size() + batchSize - 1) / batchSize;
+    spec.commandLine().getOut().printf("pushed %d of %d spans (%d trace(s)) to %s in %d batch(es); %d failed%s%n",
+        result.sent(), timeline.size(), timeline.traceIds().size(), export.describe(), result.batches(), result.failed(),
+        result.batches() < batchesInAll ? " (stopped after " + CapturePusher.FAILED_BATCHES_IN_A_ROW
+            + " batches failed in a row; the rest was not sent)" : "");
     spec.commandLine().getOut().flush();
     if (result.failed() != 0) {
       return 1;

@@ -31,15 +31,30 @@ public final class CapturePusher {
 
   private CapturePusher() {}
 
-  /** Pushes every span of {@code timeline} through {@code exporter}, {@code batchSize} at a time. */
+  /**
+   * Batches that fail one after another before a push gives up: a backend that is down or does
+   * not answer would otherwise cost every batch its timeout (a million spans, hours).
+   */
+  public static final int FAILED_BATCHES_IN_A_ROW = 3;
+
+  /**
+   * Pushes every span of {@code timeline} through {@code exporter}, {@code batchSize} at a time;
+   * after {@link #FAILED_BATCHES_IN_A_ROW} failed batches in a row the rest is not sent, and is
+   * counted as failed.
+   */
   public static Result push(Timeline timeline, SpanExporter exporter, int batchSize, long timeoutMillisPerBatch) {
     Map<Map<String, Object>, Resource> resources = new HashMap<>();
     Map<String, InstrumentationScopeInfo> scopes = new HashMap<>();
     long sent = 0;
     long failed = 0;
     int batches = 0;
+    int failedInARow = 0;
     List<SpanData> batch = new ArrayList<>(batchSize);
     for (TimelineSpan span : timeline.spans()) {
+      if (failedInARow == FAILED_BATCHES_IN_A_ROW) {
+        failed = timeline.size() - sent;
+        break;
+      }
       Resource resource = resources.computeIfAbsent(span.resource(), r -> Resource.create(ReplayedSpans.attributes(r)));
       InstrumentationScopeInfo scope = scopes.computeIfAbsent(
           span.scope().isEmpty() ? "cab-trace push" : span.scope(), InstrumentationScopeInfo::create);
@@ -48,11 +63,12 @@ public final class CapturePusher {
         long ok = send(exporter, batch, timeoutMillisPerBatch);
         sent += ok;
         failed += batch.size() - ok;
+        failedInARow = ok == 0 ? failedInARow + 1 : 0;
         batches++;
         batch = new ArrayList<>(batchSize);
       }
     }
-    if (!batch.isEmpty()) {
+    if (!batch.isEmpty() && failedInARow < FAILED_BATCHES_IN_A_ROW) {
       long ok = send(exporter, batch, timeoutMillisPerBatch);
       sent += ok;
       failed += batch.size() - ok;

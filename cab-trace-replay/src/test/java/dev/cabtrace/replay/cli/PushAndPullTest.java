@@ -178,10 +178,33 @@ class PushAndPullTest {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closed = socket.getLocalPort();
     }
-    Result result = run("push", capture.toString(), "--endpoint", "http://127.0.0.1:" + closed, "--protocol", "grpc", "--timeout", "2s");
+    List<java.util.logging.LogRecord> logged = new CopyOnWriteArrayList<>();
+    java.util.logging.Logger exporterLogs = java.util.logging.Logger.getLogger("io.opentelemetry.exporter");
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        logged.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    exporterLogs.addHandler(handler);
+    Result result;
+    try {
+      result = run("push", capture.toString(), "--endpoint", "http://127.0.0.1:" + closed, "--protocol", "grpc",
+          "--timeout", "2s", "--batch-size", "1");
+    } finally {
+      exporterLogs.removeHandler(handler);
+    }
 
     assertThat(result.exit()).isEqualTo(1);
-    assertThat(result.out()).contains("pushed 0 of 5 spans").contains("5 failed");
+    assertThat(result.out()).contains("pushed 0 of 5 spans").contains("in 3 batch(es); 5 failed (stopped after 3"
+        + " batches failed in a row; the rest was not sent)");
+    assertThat(logged).as("no stack trace per batch from the exporter").isEmpty();
   }
 
   @Test
