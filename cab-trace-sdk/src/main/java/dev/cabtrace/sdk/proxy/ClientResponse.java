@@ -107,7 +107,7 @@ final class ClientResponse {
     return closeAfter || aborted;
   }
 
-  private static String reason(int status) {
+  static String reason(int status) {
     switch (status) {
       case 200: return "OK";
       case 201: return "Created";
@@ -117,6 +117,7 @@ final class ClientResponse {
       case 401: return "Unauthorized";
       case 403: return "Forbidden";
       case 404: return "Not Found";
+      case 405: return "Method Not Allowed";
       case 413: return "Content Too Large";
       case 429: return "Too Many Requests";
       case 431: return "Request Header Fields Too Large";

@@ -60,6 +60,7 @@ final class IncomingRequest {
     if (parts.length != 3 || !parts[2].startsWith("HTTP/1.")) {
       throw new BadRequest(400, "malformed request line");
     }
+    checkTarget(parts[0], parts[1]);
     Map<String, List<String>> headers = new LinkedHashMap<>();
     // A name is found by a lookup in lower case, not by a scan of the names so far: a request of
     // thousands of short header lines would make that quadratic.
@@ -81,6 +82,24 @@ final class IncomingRequest {
           k -> new ArrayList<>()).add(value);
     }
     return new IncomingRequest(parts[0], parts[1], parts[2], headers, spellings);
+  }
+
+  /**
+   * Refuses what the proxy cannot forward to its one upstream: CONNECT, and a target that is neither
+   * a path nor an absolute http(s) URL. A target without its leading '/' would be glued onto the
+   * upstream's host and could name another host or port, which would get the client's credentials.
+   */
+  private static void checkTarget(String method, String target) throws BadRequest {
+    if (method.equals("CONNECT")) {
+      throw new BadRequest(405, "CONNECT is not supported: this proxy forwards requests to one upstream");
+    }
+    if (!target.startsWith("/") && !isAbsolute(target)) {
+      throw new BadRequest(400, "the request target must be a path starting with '/'");
+    }
+  }
+
+  private static boolean isAbsolute(String target) {
+    return target.regionMatches(true, 0, "http://", 0, 7) || target.regionMatches(true, 0, "https://", 0, 8);
   }
 
   /** Reads the body the head announces; answers {@code Expect: 100-continue} first. */
@@ -186,9 +205,12 @@ final class IncomingRequest {
     return version.equals("HTTP/1.1") ? !close : keep;
   }
 
-  /** Path and query, from an origin-form or absolute-form target. */
+  /**
+   * Path and query, from an origin-form or absolute-form target; always starts with '/'. The
+   * authority of an absolute-form target is dropped: the upstream is the only host requests go to.
+   */
   String pathAndQuery() {
-    if (target.startsWith("http://") || target.startsWith("https://")) {
+    if (isAbsolute(target)) {
       int slash = target.indexOf('/', target.indexOf("//") + 2);
       return slash < 0 ? "/" : target.substring(slash);
     }

@@ -112,7 +112,12 @@ final class ProxyExchange implements ProxyServer.Handler {
     try (Scope scope = parent.makeCurrent();
         ModelCallSpan span = tracer.modelCall(api.provider, fields.model)) {
       span.setRequestBody(body).setAttribute(STREAMED, fields.stream);
-      answer(request, sent, response, api, span, lookup);
+      try {
+        answer(request, sent, response, api, span, lookup);
+      } catch (RuntimeException e) {
+        span.recordFailure(e); // the server answers 500 or drops the connection
+        throw e;
+      }
     }
   }
 
@@ -197,12 +202,20 @@ final class ProxyExchange implements ProxyServer.Handler {
 
   private void forward(IncomingRequest incoming, byte[] body, ClientResponse response, ModelApi api, ModelCallSpan span,
       Cassette.Lookup lookup) throws IOException {
-    URI target = URI.create(upstream + incoming.pathAndQuery());
-    HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(timeout);
+    HttpRequest.Builder request;
     String method = incoming.method;
-    request.method(method, body.length == 0 && (method.equals("GET") || method.equals("HEAD") || method.equals("DELETE"))
-        ? HttpRequest.BodyPublishers.noBody()
-        : HttpRequest.BodyPublishers.ofByteArray(body));
+    try {
+      request = HttpRequest.newBuilder(URI.create(upstream + incoming.pathAndQuery())).timeout(timeout);
+      request.method(method, body.length == 0 && (method.equals("GET") || method.equals("HEAD") || method.equals("DELETE"))
+          ? HttpRequest.BodyPublishers.noBody()
+          : HttpRequest.BodyPublishers.ofByteArray(body));
+    } catch (IllegalArgumentException e) {
+      // A character a URI may not hold (a raw '|' in the query), or a method the JDK client refuses.
+      // Not e's message: it holds the upstream's URL, which is not the client's to see or ours to record.
+      refuse(span, response, "cab-trace recording proxy cannot forward this request: its target is not a valid URI"
+          + " or its method cannot be forwarded");
+      return;
+    }
     HopByHop requestHops = HopByHop.of(incoming.headers.entrySet());
     for (Map.Entry<String, List<String>> header : incoming.headers.entrySet()) {
       if (!requestHops.isHopByHop(header.getKey())) {
@@ -362,6 +375,17 @@ final class ProxyExchange implements ProxyServer.Handler {
       span.recordFailure(new IOException(message, cause));
     }
     response.abort();
+  }
+
+  /** Answers 400 for a request that cannot be forwarded as it is. */
+  private static void refuse(ModelCallSpan span, ClientResponse response, String message) throws IOException {
+    if (span != null) {
+      span.setAttribute(HTTP_STATUS, 400L).setError(message);
+    }
+    byte[] body = ProxyServer.errorBody(400, message);
+    response.start(400, List.of(Map.entry("Content-Type", List.of("application/json"))), body.length);
+    response.body().write(body);
+    response.body().flush();
   }
 
   /** The request with {@code "stream_options":{"include_usage":true}} as its first field. */

@@ -21,6 +21,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The proxy's HTTP/1.1 server: a thread per open connection from a pool that grows as connections
@@ -39,6 +41,11 @@ final class ProxyServer implements AutoCloseable {
     /** Cuts off the exchanges still being handled, whatever they wait on; called once, on close. */
     default void cutOff() {}
   }
+
+  private static final Logger logger = Logger.getLogger(ProxyServer.class.getName());
+
+  /** Every method but CONNECT is forwarded. */
+  private static final String ALLOWED_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 
   private static final int IDLE_TIMEOUT_MILLIS = 120_000;
   private static final int OVERFLOW_TIMEOUT_MILLIS = 5_000;
@@ -177,6 +184,9 @@ final class ProxyServer implements AutoCloseable {
       // idle keep-alive connection timed out, or the client went away
     } catch (IOException e) {
       // the client went away mid-request
+    } catch (RuntimeException e) {
+      // A bug: the exchange already answered 500 where it could; the connection closes here.
+      logger.log(Level.WARNING, "cab-trace recording proxy: a connection failed", e);
     } finally {
       open.remove(socket);
     }
@@ -196,7 +206,17 @@ final class ProxyServer implements AutoCloseable {
     if (!request.keepAlive()) {
       response.closeAfter();
     }
-    handler.handle(request, response);
+    try {
+      handler.handle(request, response);
+    } catch (RuntimeException e) {
+      logger.log(Level.WARNING, "cab-trace recording proxy: failed on " + request.method + " " + request.path(), e);
+      if (response.started()) {
+        response.abort(); // part of an answer is out: the client must not take it for a whole one
+      } else {
+        answer(out, 500, "cab-trace recording proxy failed on this request: " + e, false);
+      }
+      return false;
+    }
     if (response.aborted()) {
       return false;
     }
@@ -230,22 +250,38 @@ final class ProxyServer implements AutoCloseable {
    * the connection is closed after it.
    */
   private static void answer(OutputStream out, int status, String message, boolean retry) throws IOException {
-    String body = "{\"type\":\"error\",\"error\":{\"type\":\"" + (status == 429 ? "rate_limit_error" : "proxy_error")
-        + "\",\"code\":\"cab_trace_proxy\",\"message\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"")
-        + "\"}}";
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = errorBody(status, message);
     StringBuilder head = new StringBuilder()
-        .append("HTTP/1.1 ").append(status).append(status == 429 ? " Too Many Requests" : " Error").append("\r\n")
+        .append("HTTP/1.1 ").append(status).append(' ').append(ClientResponse.reason(status)).append("\r\n")
         .append("Content-Type: application/json\r\n")
         .append("Content-Length: ").append(bytes.length).append("\r\n")
         .append("Connection: close\r\n");
     if (retry) {
       head.append("Retry-After: 1\r\n");
     }
+    if (status == 405) {
+      head.append("Allow: ").append(ALLOWED_METHODS).append("\r\n");
+    }
     head.append("\r\n");
     out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
     out.write(bytes);
     out.flush();
+  }
+
+  /** The body of a response of the proxy's own. */
+  static byte[] errorBody(int status, String message) {
+    StringBuilder escaped = new StringBuilder(message.length());
+    for (char c : message.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        escaped.append('\\').append(c);
+      } else if (c < 0x20) {
+        escaped.append(String.format("\\u%04x", (int) c));
+      } else {
+        escaped.append(c);
+      }
+    }
+    return ("{\"type\":\"error\",\"error\":{\"type\":\"" + (status == 429 ? "rate_limit_error" : "proxy_error")
+        + "\",\"code\":\"cab_trace_proxy\",\"message\":\"" + escaped + "\"}}").getBytes(StandardCharsets.UTF_8);
   }
 
   private static void closeQuietly(Socket socket) {

@@ -30,11 +30,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Real HTTP on loopback: a client, the proxy, and a local upstream shaped like the providers. */
 @Timeout(60)
@@ -320,6 +323,66 @@ class ModelCallRecordingProxyTest {
     }
     assertThat(java.util.Arrays.copyOfRange(body, 256, body.length)).isEqualTo(payload);
     assertThat(modelCalls(0)).isEmpty();
+  }
+
+  /**
+   * A target that is not a path is answered, never dropped, and never sent on: glued onto a
+   * portless upstream ({@code http://127.0.0.1}), {@code :PORT/...} named another server, which got
+   * the client's key.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource(delimiter = ' ', value = {
+      "GET :%d/v1/models 400",
+      "POST 127.0.0.1:%d/v1/chat/completions 400",
+      "OPTIONS * 400",
+      "GET /v1/models?q=a|b 400",
+      "CONNECT 127.0.0.1:%d 405"})
+  void aTargetThatCannotBeForwardedIsAnsweredAndReachesNoOtherHost(String method, String target, int status)
+      throws Exception {
+    AtomicInteger reached = new AtomicInteger();
+    try (ScriptedUpstream otherHost = new ScriptedUpstream().on("/", exchange -> {
+          reached.incrementAndGet();
+          exchange.sendResponseHeaders(200, -1);
+        });
+        ModelCallRecordingProxy portless =
+            ModelCallRecordingProxy.builder(URI.create("http://127.0.0.1"), sdk.cellTracer()).start()) {
+      String answer = RawHttp.exchange(portless.port(), method + " " + target.replace("%d", "" + otherHost.uri().getPort())
+          + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + API_KEY + "\r\nContent-Length: 0\r\n"
+          + "Connection: close\r\n\r\n");
+
+      assertThat(answer).startsWith("HTTP/1.1 " + status + " ").contains("cab_trace_proxy");
+      if (status == 405) {
+        assertThat(answer).contains("\r\nAllow: GET, HEAD, POST");
+      }
+      assertThat(reached).as("requests that reached the other host").hasValue(0);
+    }
+  }
+
+  @Test
+  void theHostOfAnAbsoluteFormTargetIsNotWhereTheRequestGoes() throws Exception {
+    AtomicInteger reached = new AtomicInteger();
+    try (ScriptedUpstream otherHost = new ScriptedUpstream().on("/", exchange -> {
+      reached.incrementAndGet();
+      exchange.sendResponseHeaders(200, -1);
+    })) {
+      String answer = RawHttp.exchange(proxy.port(), "PUT http://127.0.0.1:" + otherHost.uri().getPort()
+          + "/v1/files/abc HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+
+      assertThat(answer).as("the upstream's answer to /v1/files").startsWith("HTTP/1.1 418 ");
+      assertThat(reached).hasValue(0);
+    }
+  }
+
+  @Test
+  void aModelCallWhoseTargetIsNotAUriIsAnswered400WithAnErrorSpan() throws Exception {
+    String body = "{\"model\":\"gpt-5-mini\",\"messages\":[]}";
+    String answer = RawHttp.exchange(proxy.port(), "POST /v1/chat/completions?x=a|b HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+
+    assertThat(answer).startsWith("HTTP/1.1 400 ");
+    SpanData call = modelCalls(1).get(0);
+    assertThat(call.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(attr(call, AttributeKey.longKey("http.response.status_code"))).isEqualTo(400);
   }
 
   @Test

@@ -1,0 +1,44 @@
+package dev.cabtrace.sdk.proxy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** HTTP/1.1 written and read byte for byte on a socket, for requests no HTTP client would send. */
+final class RawHttp {
+
+  private RawHttp() {}
+
+  /** A socket to the proxy on loopback with {@code request} sent on it. */
+  static Socket send(int port, String request) throws IOException {
+    Socket socket = new Socket("127.0.0.1", port);
+    socket.setSoTimeout(30_000); // a failing test ends with a timeout rather than hanging
+    socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+    socket.getOutputStream().flush();
+    return socket;
+  }
+
+  /** Sends {@code request} and reads the answer until the server closes the connection. */
+  static String exchange(int port, String request) throws IOException {
+    try (Socket socket = send(port, request)) {
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /** Reads a response's status line and headers, up to and with the empty line; no further. */
+  static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    while (matched < 4) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      head.write(b);
+      matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
+    }
+    return head.toString(StandardCharsets.ISO_8859_1);
+  }
+}
