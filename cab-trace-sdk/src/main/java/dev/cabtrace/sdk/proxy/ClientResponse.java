@@ -63,6 +63,9 @@ final class ClientResponse {
     }
     head.append("\r\n");
     out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    // Sent now, not with the first body byte: a reasoning model may think for minutes before it,
+    // and clients give up on an answer whose headers do not come.
+    out.flush();
     started = true;
   }
 

@@ -170,6 +170,37 @@ class ProxyProtocolEdgesTest {
   }
 
   @Test
+  void theHeadersOfAStreamReachTheClientBeforeItsFirstByte() throws Exception {
+    java.util.concurrent.CountDownLatch firstByte = new java.util.concurrent.CountDownLatch(1);
+    upstream.on("/v1/chat/completions", exchange -> {
+      exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+      exchange.sendResponseHeaders(200, 0);
+      try {
+        firstByte.await(); // a model thinking before it says anything
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      exchange.getResponseBody().write(ScriptedUpstream.utf8(USAGE_STREAM));
+    });
+    String body = "{\"model\":\"gpt-4o-mini\",\"stream\":true}";
+
+    try (java.net.Socket socket = RawHttp.send(proxy.port(), "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body)) {
+      String head;
+      try {
+        head = RawHttp.readHead(socket.getInputStream());
+      } finally {
+        firstByte.countDown();
+      }
+
+      assertThat(head).startsWith("HTTP/1.1 200 OK\r\n").containsIgnoringCase("content-type: text/event-stream\r\n");
+      assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("data: [DONE]");
+    }
+    assertExactUsage(modelCalls(1).get(0));
+  }
+
+  @Test
   void headersNamedInConnectionStayOnTheirHop() throws Exception {
     upstream.on("/v1/models", exchange -> {
       exchange.getResponseHeaders().set("Connection", "x-upstream-hop");
