@@ -8,7 +8,7 @@ enum ModelApi {
   OPENAI_CHAT("openai"),
   /** OpenAI Responses, {@code POST .../responses}. */
   OPENAI_RESPONSES("openai"),
-  /** Anthropic Messages, {@code POST .../messages}. */
+  /** Anthropic Messages, {@code POST .../v1/messages}. */
   ANTHROPIC_MESSAGES("anthropic");
 
   final String provider;
@@ -27,10 +27,19 @@ enum ModelApi {
     if (path.endsWith("/responses")) {
       return OPENAI_RESPONSES;
     }
-    if (path.endsWith("/messages")) {
+    if (isAnthropicMessages(path)) {
       return ANTHROPIC_MESSAGES;
     }
     return null;
+  }
+
+  /**
+   * {@code /v1/messages} under any base path, but not OpenAI Assistants' {@code
+   * /v1/threads/{thread_id}/messages} (a thread may be named "v1"), which is no model call.
+   */
+  private static boolean isAnthropicMessages(String path) {
+    String suffix = "/v1/messages";
+    return path.endsWith(suffix) && !path.substring(0, path.length() - suffix.length()).endsWith("/threads");
   }
 
   /** The model and the token counts, at the API's paths under {@code prefix}; a null path is not read. */

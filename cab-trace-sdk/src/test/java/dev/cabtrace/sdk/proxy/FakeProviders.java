@@ -31,6 +31,7 @@ final class FakeProviders implements AutoCloseable {
     server.createContext("/v1/responses", this::responses);
     server.createContext("/v1/messages", this::messages);
     server.createContext("/v1/files", this::file);
+    server.createContext("/v1/threads", this::threadMessage);
     server.start();
   }
 
@@ -148,6 +149,14 @@ final class FakeProviders implements AutoCloseable {
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(answer);
     }
+  }
+
+  /** OpenAI Assistants, {@code POST /v1/threads/{thread_id}/messages}: adds a message, calls no model. */
+  private void threadMessage(HttpExchange exchange) throws IOException {
+    body(exchange);
+    String thread = exchange.getRequestURI().getPath().split("/")[3];
+    send(exchange, 200, "application/json", "{\"id\":\"msg_1\",\"object\":\"thread.message\",\"thread_id\":\""
+        + thread + "\",\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":{\"value\":\"hi\"}}]}");
   }
 
   private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {

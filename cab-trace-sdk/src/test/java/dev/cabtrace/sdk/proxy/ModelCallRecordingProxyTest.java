@@ -385,6 +385,27 @@ class ModelCallRecordingProxyTest {
     assertThat(attr(call, AttributeKey.longKey("http.response.status_code"))).isEqualTo(400);
   }
 
+  /**
+   * OpenAI Assistants' thread messages end in {@code /messages} too. The three requests share one
+   * connection, so a span of the first two would have ended before the chat call was read.
+   */
+  @Test
+  void addingAMessageToAnAssistantsThreadIsForwardedButIsNoModelCall() throws Exception {
+    String message = "{\"role\":\"user\",\"content\":\"hi\"}";
+    String chat = "{\"model\":\"gpt-5-mini\",\"messages\":[]}";
+    String answers = RawHttp.exchange(proxy.port(),
+        "POST /v1/threads/t1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + message.length() + "\r\n\r\n"
+            + message
+            + "POST /v1/threads/v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + message.length() + "\r\n\r\n"
+            + message
+            + "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + chat.length() + "\r\n"
+            + "Connection: close\r\n\r\n" + chat);
+
+    assertThat(answers).contains("\"thread_id\":\"t1\"").contains("\"thread_id\":\"v1\"").contains("chat.completion");
+    SpanData call = modelCalls(1).get(0);
+    assertThat(call.getAttributes().get(CabAttributes.GEN_AI_PROVIDER_NAME)).isEqualTo("openai");
+  }
+
   @Test
   void theApiKeyLeavesNoTraceInTheCaptureFile() throws Exception {
     post("/v1/chat/completions", "{\"model\":\"gpt-5-mini\",\"messages\":[]}");
