@@ -114,7 +114,7 @@ final class IncomingRequest {
       out.flush();
     }
     if (transferEncoding != null) {
-      if (!transferEncoding.toLowerCase(Locale.ROOT).endsWith("chunked")) {
+      if (!chunkedOnly()) {
         throw new BadRequest(501, "transfer coding not supported: " + transferEncoding);
       }
       body = readChunked(in);
@@ -136,6 +136,15 @@ final class IncomingRequest {
     if (body.length < length) {
       throw new IOException("client closed the connection inside the request body");
     }
+  }
+
+  /**
+   * Whether the transfer coding is chunked and nothing else. A body under another coding as well
+   * ({@code gzip, chunked}) would be forwarded still coded, with no header left to say so.
+   */
+  private boolean chunkedOnly() {
+    List<String> codings = headers.get(spellings.get("transfer-encoding"));
+    return codings.size() == 1 && codings.get(0).trim().equalsIgnoreCase("chunked");
   }
 
   private static byte[] readChunked(InputStream in) throws IOException {

@@ -200,6 +200,42 @@ class ProxyProtocolEdgesTest {
     assertExactUsage(modelCalls(1).get(0));
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"Transfer-Encoding: gzip, chunked", "Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip"})
+  void aRequestBodyInATransferCodingBesideChunkedIsRefusedNotForwardedStillCoded(String transferEncoding)
+      throws Exception {
+    upstream.on("/v1/chat/completions", exchange -> exchange.sendResponseHeaders(200, -1));
+    ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+    try (OutputStream gzip = new GZIPOutputStream(gzipped)) {
+      gzip.write(ScriptedUpstream.utf8("{\"model\":\"gpt-4o-mini\"}"));
+    }
+    String body = new String(gzipped.toByteArray(), StandardCharsets.ISO_8859_1);
+
+    String answer = RawHttp.exchange(proxy.port(), "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + transferEncoding + "\r\nConnection: close\r\n\r\n" + Integer.toHexString(body.length()) + "\r\n" + body
+        + "\r\n0\r\n\r\n");
+
+    assertThat(answer).startsWith("HTTP/1.1 501 ").contains("transfer coding not supported");
+    assertThat(upstream.lastHeaders).doesNotContainKey("/v1/chat/completions");
+  }
+
+  @Test
+  void aChunkedRequestBodyIsForwardedWhateverTheCaseOfItsCoding() throws Exception {
+    upstream.on("/v1/chat/completions", exchange -> {
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, USAGE_JSON.length());
+      exchange.getResponseBody().write(ScriptedUpstream.utf8(USAGE_JSON));
+    });
+    String body = "{\"model\":\"gpt-4o-mini\"}";
+
+    String answer = RawHttp.exchange(proxy.port(), "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Transfer-Encoding:  Chunked \r\nConnection: close\r\n\r\n" + Integer.toHexString(body.length()) + "\r\n"
+        + body + "\r\n0\r\n\r\n");
+
+    assertThat(answer).startsWith("HTTP/1.1 200 ").endsWith(USAGE_JSON);
+    assertThat(modelCalls(1).get(0).getAttributes().get(CabAttributes.GEN_AI_REQUEST_MODEL)).isEqualTo("gpt-4o-mini");
+  }
+
   @Test
   void headersNamedInConnectionStayOnTheirHop() throws Exception {
     upstream.on("/v1/models", exchange -> {
