@@ -116,8 +116,12 @@ final class OtlpJsonAttributeWriter {
           if (i > 0) {
             out.write(',');
           }
+          Object element = elements.get(i);
           out.write('{');
-          writeAnyValueFields(elementType, elements.get(i));
+          // The SDK keeps null elements; one is an AnyValue with no value, as an empty Value is.
+          if (element != null) {
+            writeAnyValueFields(elementType, element);
+          }
           out.write('}');
         }
         out.write(LIST_END);

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cabtrace.api.CellSpan;
 import dev.cabtrace.sdk.CabTraceSdk;
 import dev.cabtrace.sdk.capture.BlockingBatchSpanProcessor;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
@@ -25,6 +27,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
@@ -193,6 +196,22 @@ class CrashJournalTest {
       String text =
           String.join("\n", awaitJournal(journal, t -> t.contains("env.OPENAI_API_KEY") && t.contains("\"output\"")));
       assertThat(text).doesNotContain("sk-proj-NOTREAL").doesNotContain("ghp_0123456789").contains("[REDACTED]");
+    }
+  }
+
+  @Test
+  void anOpenSpanWithANullArrayElementIsJournaledAndSoAreTheSpansAfterIt() throws IOException {
+    Path capture = dir.resolve("cell.jsonl");
+    Path journal = CrashJournal.pathFor(capture);
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setHeartbeat(Duration.ofMillis(20)).build();
+        CellSpan holes = sdk.cellTracer().toolCall("holes")) {
+      Span.current().setAttribute(AttributeKey.longArrayKey("n"), Arrays.asList(1L, null));
+      awaitJournal(journal, text -> text.contains("holes") && text.contains("{\"intValue\":\"1\"},{}"));
+
+      try (CellSpan later = sdk.cellTracer().toolCall("started-later")) {
+        String text = String.join("\n", awaitJournal(journal, t -> t.contains("started-later")));
+        assertThat(text).contains("holes");
+      }
     }
   }
 

@@ -27,6 +27,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -162,6 +163,42 @@ class OtlpJsonLineEncoderTest {
     }
     assertThat(grouped).containsExactly("AaAa span 0 span 2", "AaAa span 1 span 4", "BBBB span 3");
     assertSameAsOfficial(spans, line);
+  }
+
+  @Test
+  void writesANullArrayElementAsAnAnyValueWithNoValue() throws IOException {
+    // The SDK keeps null elements of array attributes; OTLP has no null, only an unset AnyValue.
+    SpanData span =
+        TestSpanData.builder()
+            .setSpanContext(context("00000000000000c1"))
+            .setName("holes")
+            .setKind(SpanKind.INTERNAL)
+            .setStartEpochNanos(TestSpans.T0)
+            .setEndEpochNanos(TestSpans.T0 + 1)
+            .setAttributes(
+                Attributes.builder()
+                    .put(AttributeKey.longArrayKey("longs"), Arrays.asList(1L, null))
+                    .put(AttributeKey.booleanArrayKey("booleans"), Arrays.asList(null, true))
+                    .put(AttributeKey.doubleArrayKey("doubles"), Arrays.asList(1.5, null, 2.5))
+                    .put(AttributeKey.stringArrayKey("strings"), Arrays.asList(null, "a"))
+                    .build())
+            .setTotalAttributeCount(4)
+            .setStatus(StatusData.unset())
+            .setHasEnded(true)
+            .setResource(TestSpans.RESOURCE)
+            .setInstrumentationScopeInfo(TestSpans.SCOPE)
+            .build();
+
+    JsonNode attributes =
+        MAPPER.readTree(encode(List.of(span))).at("/resourceSpans/0/scopeSpans/0/spans/0/attributes");
+
+    java.util.Map<String, String> values = new java.util.TreeMap<>();
+    attributes.forEach(a -> values.put(a.get("key").asText(), a.get("value").toString()));
+    assertThat(values).containsExactly(
+        java.util.Map.entry("booleans", "{\"arrayValue\":{\"values\":[{},{\"boolValue\":true}]}}"),
+        java.util.Map.entry("doubles", "{\"arrayValue\":{\"values\":[{\"doubleValue\":1.5},{},{\"doubleValue\":2.5}]}}"),
+        java.util.Map.entry("longs", "{\"arrayValue\":{\"values\":[{\"intValue\":\"1\"},{}]}}"),
+        java.util.Map.entry("strings", "{\"arrayValue\":{\"values\":[{},{\"stringValue\":\"a\"}]}}"));
   }
 
   @Test

@@ -5,10 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.testing.trace.TestSpanData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.data.StatusData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -136,6 +147,48 @@ class OtlpJsonLinesFileExporterTest {
 
     assertThat(Files.readString(file)).startsWith(earlier);
     assertThat(Files.readAllLines(file)).hasSize(2);
+  }
+
+  @Test
+  void aNullArrayElementCostsNoSpanOfItsBatch() throws IOException {
+    Path file = dir.resolve("cell.jsonl");
+    List<SpanData> batch = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      batch.add(span(i, Attributes.empty()));
+    }
+    batch.add(span(5, Attributes.of(AttributeKey.longArrayKey("n"), Arrays.asList(1L, null))));
+    for (int i = 6; i < 11; i++) {
+      batch.add(span(i, Attributes.empty()));
+    }
+    OtlpJsonLinesFileExporter exporter = OtlpJsonLinesFileExporter.create(file);
+
+    assertThat(exporter.export(batch).isSuccess()).isTrue();
+    exporter.shutdown();
+
+    assertThat(exporter.writtenSpans()).isEqualTo(11);
+    assertThat(exporter.failedSpans()).isZero();
+    List<String> lines = Files.readAllLines(file);
+    assertThat(lines).hasSize(1);
+    assertThat(spanCount(lines.get(0))).isEqualTo(11);
+    assertThat(MAPPER.readTree(lines.get(0)).at("/resourceSpans/0/scopeSpans/0/spans/5/attributes/0/value").toString())
+        .isEqualTo("{\"arrayValue\":{\"values\":[{\"intValue\":\"1\"},{}]}}");
+  }
+
+  private static SpanData span(int index, Attributes attributes) {
+    return TestSpanData.builder()
+        .setSpanContext(SpanContext.create(
+            TestSpans.TRACE_ID, String.format("%016x", index + 1), TraceFlags.getSampled(), TraceState.getDefault()))
+        .setName("span " + index)
+        .setKind(SpanKind.INTERNAL)
+        .setStartEpochNanos(TestSpans.T0 + index)
+        .setEndEpochNanos(TestSpans.T0 + index + 1)
+        .setAttributes(attributes)
+        .setTotalAttributeCount(attributes.size())
+        .setStatus(StatusData.unset())
+        .setHasEnded(true)
+        .setResource(TestSpans.RESOURCE)
+        .setInstrumentationScopeInfo(TestSpans.SCOPE)
+        .build();
   }
 
   private static int spanCount(String line) {
