@@ -8,7 +8,15 @@ import dev.cabtrace.api.CabAttributes;
 import dev.cabtrace.api.CellIdentity;
 import dev.cabtrace.api.CellSpan;
 import dev.cabtrace.api.CellTracer;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.testing.trace.TestSpanData;
+import io.opentelemetry.sdk.trace.data.DelegatingSpanData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.data.StatusData;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -148,6 +156,50 @@ class CabTraceSdkTest {
       assertThat(sdk.lostSpans()).isEqualTo(10);
       assertThat(sdk.capturedSpans()).isZero();
     }
+  }
+
+  @Test
+  void aReceivedSpanThatCannotBeWrittenIsCountedLostAndTheRestOfItsBatchCaptured() throws IOException {
+    Path file = dir.resolve("cell.jsonl");
+    List<SpanData> received = new ArrayList<>();
+    for (int i = 0; i < 11; i++) {
+      SpanData span = receivedSpan(i);
+      received.add(i != 5 ? span : new DelegatingSpanData(span) {
+        @Override
+        public SpanKind getKind() {
+          throw new IllegalStateException("no kind");
+        }
+      });
+    }
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(file).setEnvironment(java.util.Map.of()).build()) {
+      assertThat(sdk.ingest(received)).isTrue();
+      sdk.flush();
+
+      assertThat(sdk.capturedSpans()).isEqualTo(10);
+      assertThat(sdk.lostSpans()).isEqualTo(1);
+    }
+    String capture = Files.readString(file);
+    for (int i = 0; i < 11; i++) {
+      if (i == 5) {
+        assertThat(capture).doesNotContain("\"received 5\"");
+      } else {
+        assertThat(capture).contains("\"received " + i + "\"");
+      }
+    }
+  }
+
+  private static SpanData receivedSpan(int index) {
+    return TestSpanData.builder()
+        .setSpanContext(SpanContext.create(
+            "8293433263b72503f683e7696220d242", String.format("%016x", index + 1), TraceFlags.getSampled(),
+            TraceState.getDefault()))
+        .setName("received " + index)
+        .setKind(SpanKind.INTERNAL)
+        .setStartEpochNanos(1_000 + index)
+        .setEndEpochNanos(2_000 + index)
+        .setStatus(StatusData.unset())
+        .setHasEnded(true)
+        .build();
   }
 
   @Test

@@ -7,14 +7,21 @@ import java.util.Objects;
 /**
  * A span exporter in front of another, which it flushes and shuts down: the capture pipeline's
  * layers (redaction, the crash journal's acknowledgements, export-failure reports) each change
- * only what {@code export} does. Not API: for cab-trace's own packages.
+ * only what {@code export} does. The spans its delegate leaves out are counted as its own, so that
+ * the processor in front of the pipeline sees what the last layer left out. Not API: for
+ * cab-trace's own packages.
  */
-public abstract class DelegatingSpanExporter implements SpanExporter {
+public abstract class DelegatingSpanExporter implements LeavesSpansOut {
 
   protected final SpanExporter delegate;
 
   protected DelegatingSpanExporter(SpanExporter delegate) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
+  }
+
+  @Override
+  public long spansLeftOut() {
+    return delegate instanceof LeavesSpansOut ? ((LeavesSpansOut) delegate).spansLeftOut() : 0;
   }
 
   @Override

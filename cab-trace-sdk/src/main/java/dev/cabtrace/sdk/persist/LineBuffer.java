@@ -72,6 +72,11 @@ final class LineBuffer {
     return count;
   }
 
+  /** Cuts the contents back to their first {@code size} bytes, dropping what was written after. */
+  void truncate(int size) {
+    count = size;
+  }
+
   ByteBuffer asByteBuffer() {
     return ByteBuffer.wrap(buf, 0, count);
   }

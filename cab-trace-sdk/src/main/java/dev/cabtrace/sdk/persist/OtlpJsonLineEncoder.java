@@ -17,8 +17,9 @@ import java.util.Map;
  * marshaller write it: lowercase hex ids, 64-bit integers as decimal strings, enums as integers.
  * Written straight into one reusable buffer as UTF-8. This class frames the line and groups the
  * spans by resource and scope, whose JSON it encodes once and copies after that; each span is
- * {@link OtlpJsonSpanWriter}'s, attributes {@link OtlpJsonAttributeWriter}'s. Not thread-safe: one
- * encoder per writer.
+ * {@link OtlpJsonSpanWriter}'s, attributes {@link OtlpJsonAttributeWriter}'s. A span whose encoding
+ * throws is left out of the line, the others written; {@link #leftOut()} counts them. Not
+ * thread-safe: one encoder per writer.
  */
 final class OtlpJsonLineEncoder {
 
@@ -39,10 +40,14 @@ final class OtlpJsonLineEncoder {
   private final OtlpJsonSpanWriter spanWriter = new OtlpJsonSpanWriter(out, attributes);
   private final Map<Resource, byte[]> resources = new IdentityHashMap<>();
   private final Map<InstrumentationScopeInfo, byte[]> scopes = new IdentityHashMap<>();
+  private int leftOut;
+  private Throwable leftOutCause;
 
   /** Encodes {@code spans} and returns the buffer holding exactly one line. */
   LineBuffer encode(Collection<SpanData> spans) {
     out.reset();
+    leftOut = 0;
+    leftOutCause = null;
     out.write(LINE_START);
     if (!spans.isEmpty()) {
       SpanData first = spans.iterator().next();
@@ -56,6 +61,16 @@ final class OtlpJsonLineEncoder {
     }
     out.write(LINE_END);
     return out;
+  }
+
+  /** Spans the last {@link #encode} left out of its line because encoding them threw. */
+  int leftOut() {
+    return leftOut;
+  }
+
+  /** Why the last {@link #encode} left its last span out; null when it left none out. */
+  Throwable leftOutCause() {
+    return leftOutCause;
   }
 
   /** Whether all spans have this resource and scope: those of one process share the instances. */
@@ -176,11 +191,20 @@ final class OtlpJsonLineEncoder {
     }
     boolean first = true;
     for (SpanData span : spans) {
+      int spanStart = out.size();
       if (!first) {
         out.write(',');
       }
-      first = false;
-      spanWriter.write(span);
+      try {
+        spanWriter.write(span);
+        first = false;
+      } catch (RuntimeException | StackOverflowError e) {
+        // One span's data the writer cannot take (a deeply nested value, a broken SpanData)
+        // costs that span only, not the batch, nor every later rewrite of the crash journal.
+        out.truncate(spanStart);
+        leftOut++;
+        leftOutCause = e;
+      }
     }
     out.write(']');
     writeSchemaUrl(scope.getSchemaUrl());

@@ -1,8 +1,8 @@
 package dev.cabtrace.sdk.persist;
 
+import dev.cabtrace.sdk.internal.LeavesSpansOut;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -23,9 +23,10 @@ import java.util.logging.Logger;
  *
  * <p>I/O failures (disk full, file deleted, unwritable directory) are logged once, counted in
  * {@link #failedSpans()} and reported as a failed result; they are never thrown. A failed write is
- * cut back so that the next line starts on a line boundary.
+ * cut back so that the next line starts on a line boundary. A span that cannot be encoded is left
+ * out of its line, the rest of the batch written, and counted in {@link #spansLeftOut()}.
  */
-public final class OtlpJsonLinesFileExporter implements SpanExporter {
+public final class OtlpJsonLinesFileExporter implements LeavesSpansOut {
 
   private static final Logger logger = Logger.getLogger(OtlpJsonLinesFileExporter.class.getName());
 
@@ -34,6 +35,7 @@ public final class OtlpJsonLinesFileExporter implements SpanExporter {
   private final OtlpJsonLineEncoder encoder = new OtlpJsonLineEncoder();
   private final AtomicLong writtenSpans = new AtomicLong();
   private final AtomicLong failedSpans = new AtomicLong();
+  private final AtomicLong leftOutSpans = new AtomicLong();
   private final Object lock = new Object();
 
   private FileChannel channel;
@@ -69,6 +71,12 @@ public final class OtlpJsonLinesFileExporter implements SpanExporter {
     return failedSpans.get();
   }
 
+  /** Spans left out of the file because they could not be encoded. */
+  @Override
+  public long spansLeftOut() {
+    return leftOutSpans.get();
+  }
+
   @Override
   public CompletableResultCode export(Collection<SpanData> spans) {
     if (spans.isEmpty()) {
@@ -80,14 +88,22 @@ public final class OtlpJsonLinesFileExporter implements SpanExporter {
         reportOnce("export after shutdown", null);
         return CompletableResultCode.ofFailure();
       }
+      int leftOut = 0;
       try {
         LineBuffer line = encoder.encode(spans);
-        writeLine(line);
-        writtenSpans.addAndGet(spans.size());
+        leftOut = encoder.leftOut();
+        if (leftOut > 0) {
+          reportLeftOut(leftOut, encoder.leftOutCause());
+        }
+        if (leftOut < spans.size()) {
+          writeLine(line);
+        }
+        writtenSpans.addAndGet(spans.size() - leftOut);
         lastFailure = null;
         return CompletableResultCode.ofSuccess();
       } catch (IOException | RuntimeException e) {
-        failedSpans.addAndGet(spans.size());
+        // Those left out are counted already.
+        failedSpans.addAndGet(spans.size() - leftOut);
         reportOnce("could not write " + spans.size() + " spans to " + file + ": " + describe(e), e);
         closeChannelQuietly();
         return CompletableResultCode.ofFailure();
@@ -180,6 +196,18 @@ public final class OtlpJsonLinesFileExporter implements SpanExporter {
         // Nothing more can be done about a file we are giving up on.
       }
       channel = null;
+    }
+  }
+
+  private void reportLeftOut(int leftOut, Throwable cause) {
+    long total = leftOutSpans.addAndGet(leftOut);
+    // Logged at the first and then each time the count passes a power of two: never a flood.
+    if (Long.highestOneBit(total) != Long.highestOneBit(total - leftOut)) {
+      logger.log(
+          Level.WARNING,
+          "cab-trace: could not encode a span for " + file + "; " + total
+              + " span(s) left out of the capture file so far",
+          cause);
     }
   }
 

@@ -13,7 +13,6 @@ import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
 import dev.cabtrace.sdk.internal.DelegatingSpanExporter;
-import dev.cabtrace.sdk.internal.LeavesSpansOut;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,7 +31,7 @@ import java.util.logging.Logger;
  * event names and attributes, link attributes, resource and scope attributes, and terminal output
  * ({@code cab.output} events) read across its chunks.
  */
-final class RedactingSpanExporter extends DelegatingSpanExporter implements LeavesSpansOut {
+final class RedactingSpanExporter extends DelegatingSpanExporter {
 
   private static final String BASE64 = "base64";
   private static final Logger logger = Logger.getLogger(RedactingSpanExporter.class.getName());
@@ -49,10 +48,13 @@ final class RedactingSpanExporter extends DelegatingSpanExporter implements Leav
     this.redaction = redaction;
   }
 
-  /** Spans that could not be redacted, and so were left out of the export: lost, not exported. */
+  /**
+   * Spans that could not be redacted, and so were left out of the export (lost, not exported), and
+   * those the delegate left out.
+   */
   @Override
   public long spansLeftOut() {
-    return failures.get();
+    return failures.get() + super.spansLeftOut();
   }
 
   @Override

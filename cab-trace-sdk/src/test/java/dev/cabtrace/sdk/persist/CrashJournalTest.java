@@ -16,6 +16,7 @@ import io.opentelemetry.sdk.common.Clock;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.testing.trace.TestSpanData;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.DelegatingSpanData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Collection;
@@ -212,6 +213,28 @@ class CrashJournalTest {
         String text = String.join("\n", awaitJournal(journal, t -> t.contains("started-later")));
         assertThat(text).contains("holes");
       }
+    }
+  }
+
+  @Test
+  void aSpanThatCannotBeEncodedCostsTheJournalNoOtherSpan() throws IOException {
+    Path capture = dir.resolve("cell.jsonl");
+    CrashJournal journal = CrashJournal.create(capture, Clock.getDefault(), Duration.ofMillis(20));
+    try {
+      SpanData good = TestSpans.cell().get(0);
+      SpanData unencodable = new DelegatingSpanData(TestSpans.cell().get(1)) {
+        @Override
+        public io.opentelemetry.api.trace.SpanKind getKind() {
+          throw new IllegalStateException("no kind");
+        }
+      };
+      journal.received(List.of(unencodable, good));
+
+      String text = String.join("\n", awaitJournal(journal.file(), t -> t.contains(good.getName())));
+      assertThat(text).doesNotContain(TestSpans.cell().get(1).getName());
+    } finally {
+      journal.shutdown();
+      journal.delete();
     }
   }
 

@@ -13,6 +13,7 @@ import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.testing.trace.TestSpanData;
+import io.opentelemetry.sdk.trace.data.DelegatingSpanData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
 import java.io.IOException;
@@ -172,6 +173,46 @@ class OtlpJsonLinesFileExporterTest {
     assertThat(spanCount(lines.get(0))).isEqualTo(11);
     assertThat(MAPPER.readTree(lines.get(0)).at("/resourceSpans/0/scopeSpans/0/spans/5/attributes/0/value").toString())
         .isEqualTo("{\"arrayValue\":{\"values\":[{\"intValue\":\"1\"},{}]}}");
+  }
+
+  @Test
+  void aSpanThatCannotBeEncodedIsLeftOutCountedAndTheRestOfItsBatchWritten() throws IOException {
+    Path file = dir.resolve("cell.jsonl");
+    OtlpJsonLinesFileExporter exporter = OtlpJsonLinesFileExporter.create(file);
+    List<SpanData> around = new ArrayList<>();
+    for (int i = 0; i < 11; i++) {
+      around.add(i == 5 ? unencodable(i) : span(i, Attributes.empty()));
+    }
+
+    assertThat(exporter.export(around).isSuccess()).isTrue();
+    assertThat(exporter.export(List.of(unencodable(20), span(21, Attributes.empty()))).isSuccess()).isTrue();
+    assertThat(exporter.export(List.of(span(30, Attributes.empty()), unencodable(31))).isSuccess()).isTrue();
+    assertThat(exporter.export(List.of(unencodable(40))).isSuccess()).isTrue();
+    exporter.shutdown();
+
+    assertThat(exporter.writtenSpans()).isEqualTo(12);
+    assertThat(exporter.spansLeftOut()).isEqualTo(4);
+    assertThat(exporter.failedSpans()).isZero();
+    List<String> lines = Files.readAllLines(file);
+    assertThat(lines).extracting(OtlpJsonLinesFileExporterTest::spanCount).containsExactly(10, 1, 1);
+    assertThat(Files.readString(file)).doesNotContain("unencodable");
+    assertThat(warnings).extracting(LogRecord::getMessage)
+        .anySatisfy(m -> assertThat(m).contains("could not encode a span").contains("1 span(s) left out"));
+  }
+
+  /** A span whose kind cannot be read: the encoder gets as far as its name. */
+  private static SpanData unencodable(int index) {
+    return new DelegatingSpanData(span(index, Attributes.empty())) {
+      @Override
+      public String getName() {
+        return "unencodable";
+      }
+
+      @Override
+      public SpanKind getKind() {
+        throw new IllegalStateException("no kind");
+      }
+    };
   }
 
   private static SpanData span(int index, Attributes attributes) {
