@@ -148,7 +148,31 @@ public final class OtlpJsonLinesFileExporter implements LeavesSpansOut {
     }
     channel = OwnerOnlyFiles.openForAppend(file);
     fileKey = currentFileKey();
+    endTornLastLine(channel);
     return channel;
+  }
+
+  /**
+   * Ends the last line of a file that a killed run left torn, so that the next line starts whole:
+   * the torn one stays a line readers skip, not the start of ours.
+   */
+  private void endTornLastLine(FileChannel out) throws IOException {
+    long size = out.size();
+    if (size == 0) {
+      return;
+    }
+    ByteBuffer last = ByteBuffer.allocate(1);
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      in.read(last, size - 1);
+    } catch (IOException e) {
+      return; // Unreadable (write-only, say): appended to as before.
+    }
+    if (last.position() == 1 && last.get(0) != '\n') {
+      ByteBuffer newline = ByteBuffer.wrap(new byte[] {'\n'});
+      while (newline.hasRemaining()) {
+        out.write(newline);
+      }
+    }
   }
 
   private Object currentFileKey() {

@@ -151,6 +151,26 @@ class OtlpJsonLinesFileExporterTest {
   }
 
   @Test
+  void appendsAfterATornLastLineOnLinesOfItsOwn() throws IOException {
+    // A run killed mid-write left half a line and no newline.
+    Path file = dir.resolve("cell.jsonl");
+    String torn = "{\"resourceSpans\":[{\"reso";
+    Files.writeString(file, torn);
+    OtlpJsonLinesFileExporter exporter = OtlpJsonLinesFileExporter.create(file);
+
+    assertThat(exporter.export(TestSpans.cell()).isSuccess()).isTrue();
+    assertThat(exporter.export(TestSpans.cell().subList(0, 1)).isSuccess()).isTrue();
+    exporter.shutdown();
+
+    List<String> lines = Files.readAllLines(file);
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0)).isEqualTo(torn);
+    assertThat(spanCount(lines.get(1))).isEqualTo(4);
+    assertThat(spanCount(lines.get(2))).isEqualTo(1);
+    assertThat(exporter.writtenSpans()).isEqualTo(5);
+  }
+
+  @Test
   void aNullArrayElementCostsNoSpanOfItsBatch() throws IOException {
     Path file = dir.resolve("cell.jsonl");
     List<SpanData> batch = new ArrayList<>();
