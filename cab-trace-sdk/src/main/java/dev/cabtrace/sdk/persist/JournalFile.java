@@ -42,6 +42,9 @@ final class JournalFile implements SpanExporter {
     try {
       String header = "{\"cabJournal\":{\"version\":1,\"heartbeatUnixNano\":\"" + clock.now()
           + "\",\"pid\":" + ProcessHandle.current().pid() + "}}\n";
+      // The capture file's folder may not exist yet: the exporter creates it on its first line,
+      // and spans that have not ended yet have none.
+      OwnerOnlyFiles.createParentDirectories(temp);
       try (FileChannel out = OwnerOnlyFiles.openTruncated(temp)) {
         writeFully(out, ByteBuffer.wrap(header.getBytes(StandardCharsets.UTF_8)));
         if (!spans.isEmpty()) {

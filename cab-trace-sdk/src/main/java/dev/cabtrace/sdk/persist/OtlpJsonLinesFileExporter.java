@@ -139,13 +139,7 @@ public final class OtlpJsonLinesFileExporter implements LeavesSpansOut {
       reportOnce("capture file " + file + " was deleted or replaced while open; writing a new one", null);
       closeChannelQuietly();
     }
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null && !Files.isDirectory(parent)) {
-      if (Files.exists(parent)) {
-        throw new java.nio.file.NotDirectoryException(parent + " is not a directory");
-      }
-      Files.createDirectories(parent);
-    }
+    OwnerOnlyFiles.createParentDirectories(file);
     channel = OwnerOnlyFiles.openForAppend(file);
     fileKey = currentFileKey();
     endTornLastLine(channel);

@@ -3,6 +3,8 @@ package dev.cabtrace.sdk.persist;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
@@ -18,6 +20,17 @@ final class OwnerOnlyFiles {
       FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
   private static final Set<PosixFilePermission> OWNER_READ_WRITE =
       EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+
+  /** Creates the missing directories above {@code file}; fails when one of them is a file. */
+  static void createParentDirectories(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      if (Files.exists(parent)) {
+        throw new NotDirectoryException(parent + " is not a directory");
+      }
+      Files.createDirectories(parent);
+    }
+  }
 
   static FileChannel openForAppend(Path file) throws IOException {
     return open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);

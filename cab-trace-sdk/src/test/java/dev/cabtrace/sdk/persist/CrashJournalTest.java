@@ -238,6 +238,16 @@ class CrashJournalTest {
     }
   }
 
+  @Test
+  void journalsOpenSpansBeforeTheCaptureFilesFolderExists() throws IOException {
+    Path capture = dir.resolve("not/yet/cell.jsonl");
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setHeartbeat(Duration.ofMillis(20)).build();
+        CellSpan longRunning = sdk.cellTracer().container("still-running")) {
+      awaitJournal(CrashJournal.pathFor(capture), text -> text.contains("still-running"));
+      assertThat(capture).doesNotExist();
+    }
+  }
+
   private List<Path> sdkFiles() throws IOException {
     try (var files = Files.list(dir)) {
       return files.toList();
