@@ -11,6 +11,8 @@ final class CallRecord {
   Long cacheRead;
   Long reasoning;
   final List<String> finishReasons = new ArrayList<>();
+  /** An error the answer reported in its body (the first), or null. */
+  String error;
 
   void model(String model) {
     if (model != null && !model.isEmpty()) {
@@ -39,6 +41,13 @@ final class CallRecord {
   void reasoning(Long value) {
     if (value != null) {
       reasoning = value;
+    }
+  }
+
+  /** Notes an error the answer reported: its type or code and its message, either may be null. */
+  void error(String type, String message) {
+    if (error == null && (type != null || message != null)) {
+      error = type == null ? message : message == null ? type : type + ": " + message;
     }
   }
 

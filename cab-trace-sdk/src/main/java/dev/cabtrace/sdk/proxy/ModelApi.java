@@ -61,6 +61,9 @@ enum ModelApi {
         counts(fields, usage, "", "usage.prompt_tokens", "usage.completion_tokens",
             "usage.prompt_tokens_details.cached_tokens", "usage.completion_tokens_details.reasoning_tokens");
         usage.finishReasons(fields.all("choices.finish_reason"));
+        if (fields.first("error.message") != null || fields.first("error.type") != null) {
+          usage.error(fields.first("error.type"), fields.first("error.message"));
+        }
         break;
       case OPENAI_RESPONSES:
         // Non-streaming: the response itself; streaming: {"type":"response.completed","response":{...}}.
@@ -74,6 +77,12 @@ enum ModelApi {
         } else if (status != null && !status.equals("in_progress")) {
           usage.finishReasons(List.of(status));
         }
+        String event = fields.first("type");
+        if ("response.failed".equals(event)) {
+          usage.error(fields.first("response.error.code"), fields.first("response.error.message"));
+        } else if ("error".equals(event)) {
+          usage.error(fields.first("code"), fields.first("message"));
+        }
         break;
       case ANTHROPIC_MESSAGES:
         // Non-streaming: the message; streaming: message_start {"message":{...}}, message_delta {...}.
@@ -85,6 +94,9 @@ enum ModelApi {
         }
         if (stop != null) {
           usage.finishReasons(List.of(stop));
+        }
+        if ("error".equals(fields.first("type"))) {
+          usage.error(fields.first("error.type"), fields.first("error.message"));
         }
         break;
       default:

@@ -360,6 +360,11 @@ final class ProxyExchange implements ProxyServer.Handler {
     if (!record.finishReasons.isEmpty()) {
       span.setFinishReasons(record.finishReasons);
     }
+    // A stream answers 200 before it can fail: an error event in it (Anthropic's overloaded_error,
+    // OpenAI's response.failed) is the call's failure. An error status said so already otherwise.
+    if (record.error != null && reader.streamed()) {
+      span.setError("error in the stream: " + record.error);
+    }
     if (reader.unreadableReason() != null) {
       span.setAttribute(CabAttributes.USAGE_UNREADABLE, true)
           .setAttribute(CabAttributes.USAGE_UNREADABLE_REASON, reader.unreadableReason());

@@ -36,6 +36,11 @@ final class ResponseUsageReader {
         ProxyExchange.MAX_PARSED_BYTES);
   }
 
+  /** Whether the answer is an event stream. */
+  boolean streamed() {
+    return sse;
+  }
+
   void accept(byte[] bytes, int offset, int length) {
     if (events != null) {
       events.feed(bytes, offset, length);

@@ -185,6 +185,18 @@ class ModelCallRecordingProxyTest {
   }
 
   @Test
+  void anErrorEventInsideAStreamThatAnswered200FailsTheCall() throws Exception {
+    HttpResponse<String> streamed = post("/v1/messages",
+        "{\"model\":\"overloaded-mid-stream\",\"max_tokens\":1024,\"stream\":true,\"messages\":[]}");
+
+    assertThat(streamed.statusCode()).isEqualTo(200);
+    assertThat(streamed.body()).contains("overloaded_error");
+    SpanData call = modelCalls(1).get(0);
+    assertThat(call.getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
+    assertThat(call.getStatus().getDescription()).isEqualTo("error in the stream: overloaded_error: Overloaded");
+  }
+
+  @Test
   void anthropicMessagesStreamingAndNot() throws Exception {
     post("/v1/messages", "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":1024,\"messages\":[]}");
     HttpResponse<String> streamed = post("/v1/messages", "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":1024,\"stream\":true,\"messages\":[]}");
