@@ -179,8 +179,14 @@ public final class CabTraceSdk implements Closeable {
     }
     // The journal goes only once the capture file holds everything; otherwise it is the truth.
     if (journal != null) {
-      if (complete && lost == 0 && captureExporter.failedSpans() == 0 && journal.unwrittenSpans() == 0) {
+      int neverEnded = journal.openSpans();
+      if (complete && lost == 0 && captureExporter.failedSpans() == 0 && journal.unwrittenSpans() == 0
+          && neverEnded == 0) {
         journal.delete();
+      } else if (neverEnded > 0) {
+        // Never ended, never exported: the journal's last write is the only record of them.
+        logger.warning("cab-trace: " + neverEnded + " span(s) were never ended; keeping the crash journal "
+            + journal.file() + ", which holds them (a replay shows them unfinished)");
       } else {
         logger.warning("cab-trace: keeping the crash journal " + journal.file()
             + ": it holds spans the capture file may lack");

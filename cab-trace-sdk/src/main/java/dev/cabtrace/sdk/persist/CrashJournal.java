@@ -98,7 +98,12 @@ public final class CrashJournal implements SpanProcessor {
     return new AcknowledgingExporter(captureExporter, this);
   }
 
-  /** Ended spans not yet acknowledged as written to the capture file. */
+  /** Spans started and not ended: the journal holds them as they stand, and nothing else does. */
+  public int openSpans() {
+    return open.size();
+  }
+
+  /** Spans that ended but whose capture-file line has not been written yet. */
   public int unwrittenSpans() {
     synchronized (unwritten) {
       return unwritten.size();

@@ -186,6 +186,21 @@ class CrashJournalTest {
   }
 
   @Test
+  void aSpanStillOpenAtCloseIsKeptInTheJournal() throws IOException {
+    Path capture = dir.resolve("cell.jsonl");
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setHeartbeat(Duration.ofMillis(20)).build()) {
+      sdk.cellTracer().adapterRun("aider:never-ended", "aider"); // a harness that closes on its timeout
+      try (CellSpan span = sdk.cellTracer().toolCall("ended")) {
+        span.setAttribute("k", "v");
+      }
+    }
+    Path journal = CrashJournal.pathFor(capture);
+    assertThat(journal).exists();
+    assertThat(Files.readString(journal)).contains("aider:never-ended");
+    assertThat(Files.readString(capture)).contains("ended").doesNotContain("aider:never-ended");
+  }
+
+  @Test
   void theJournalIsRedactedLikeTheCaptureFile() throws IOException {
     Path capture = dir.resolve("secret.jsonl");
     Path journal = CrashJournal.pathFor(capture);
