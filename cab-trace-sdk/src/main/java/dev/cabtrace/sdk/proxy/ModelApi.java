@@ -54,6 +54,15 @@ enum ModelApi {
     }
   }
 
+  /** {@code a + b}, b absent counting 0, held at the largest long rather than wrapping. */
+  private static long plus(long a, Long b) {
+    if (b == null) {
+      return a;
+    }
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+  }
+
   /** Reads what one response document (or one streamed event) says into {@code usage}. */
   void read(JsonFields fields, CallRecord usage) {
     switch (this) {
@@ -88,6 +97,13 @@ enum ModelApi {
         // Non-streaming: the message; streaming: message_start {"message":{...}}, message_delta {...}.
         String message = fields.first("message.model") != null ? "message." : "";
         counts(fields, usage, message, "usage.input_tokens", "usage.output_tokens", "usage.cache_read_input_tokens", null);
+        // The GenAI conventions count every input token, cached ones too (as OpenAI's prompt_tokens
+        // does); Anthropic's input_tokens leaves out the tokens read from and written to the cache.
+        Long uncached = fields.count(message + "usage.input_tokens");
+        if (uncached != null) {
+          usage.input(plus(plus(uncached, fields.count(message + "usage.cache_read_input_tokens")),
+              fields.count(message + "usage.cache_creation_input_tokens")));
+        }
         String stop = fields.first(message.isEmpty() ? "stop_reason" : "message.stop_reason");
         if (stop == null) {
           stop = fields.first("delta.stop_reason");

@@ -118,6 +118,13 @@ final class FakeProviders implements AutoCloseable {
     if (steered(exchange, model)) {
       return;
     }
+    if (model.equals("cache-writes")) {
+      send(exchange, 200, "application/json",
+          "{\"id\":\"msg_2\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + model + "\","
+              + "\"content\":[{\"type\":\"text\",\"text\":\"ok\"}],\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":3,"
+              + "\"cache_creation_input_tokens\":2000,\"cache_read_input_tokens\":50000,\"output_tokens\":10}}");
+      return;
+    }
     if (model.equals("overloaded-mid-stream")) {
       stream(exchange, List.of(
           "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"" + model + "\",\"stop_reason\":null,\"usage\":{\"input_tokens\":20,\"output_tokens\":1}}}\n\n",

@@ -185,6 +185,16 @@ class ModelCallRecordingProxyTest {
   }
 
   @Test
+  void anthropicInputTokensCountTheTokensReadFromAndWrittenToTheCache() throws Exception {
+    post("/v1/messages", "{\"model\":\"cache-writes\",\"max_tokens\":1024,\"messages\":[]}");
+
+    SpanData call = modelCalls(1).get(0);
+    assertThat(attr(call, CabAttributes.GEN_AI_USAGE_INPUT_TOKENS)).isEqualTo(3 + 50_000 + 2_000);
+    assertThat(attr(call, CabAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS)).isEqualTo(50_000);
+    assertThat(attr(call, CabAttributes.GEN_AI_USAGE_OUTPUT_TOKENS)).isEqualTo(10);
+  }
+
+  @Test
   void anErrorEventInsideAStreamThatAnswered200FailsTheCall() throws Exception {
     HttpResponse<String> streamed = post("/v1/messages",
         "{\"model\":\"overloaded-mid-stream\",\"max_tokens\":1024,\"stream\":true,\"messages\":[]}");
@@ -205,7 +215,9 @@ class ModelCallRecordingProxyTest {
     List<SpanData> calls = modelCalls(2);
     for (SpanData call : calls) {
       assertThat(call.getAttributes().get(CabAttributes.GEN_AI_PROVIDER_NAME)).isEqualTo("anthropic");
-      assertThat(attr(call, CabAttributes.GEN_AI_USAGE_INPUT_TOKENS)).isEqualTo(2095);
+      // Anthropic's input_tokens (2095) plus the 1800 read from the cache: every input token, as the
+      // GenAI conventions count them and OpenAI's prompt_tokens does.
+      assertThat(attr(call, CabAttributes.GEN_AI_USAGE_INPUT_TOKENS)).isEqualTo(3895);
       assertThat(attr(call, CabAttributes.GEN_AI_USAGE_OUTPUT_TOKENS)).isEqualTo(503);
       assertThat(attr(call, CabAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS)).isEqualTo(1800);
       assertThat(call.getAttributes().get(CabAttributes.GEN_AI_RESPONSE_FINISH_REASONS)).containsExactly("end_turn");
