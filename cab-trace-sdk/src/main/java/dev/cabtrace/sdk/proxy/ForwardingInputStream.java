@@ -16,6 +16,8 @@ final class ForwardingInputStream extends ArrayReadingInputStream {
   private IOException upstreamFailure;
   private IOException clientFailure;
   private boolean ended;
+  private volatile long lastUpstreamRead = System.nanoTime();
+  private volatile boolean stalled;
 
   ForwardingInputStream(InputStream upstream, OutputStream client) {
     this.upstream = upstream;
@@ -34,6 +36,7 @@ final class ForwardingInputStream extends ArrayReadingInputStream {
       upstreamFailure = e;
       throw e;
     }
+    lastUpstreamRead = System.nanoTime();
     ended = n < 0;
     if (n > 0) {
       try {
@@ -53,6 +56,26 @@ final class ForwardingInputStream extends ArrayReadingInputStream {
     while (read(buffer, 0, buffer.length) >= 0) {
       // forwarded by read
     }
+  }
+
+  /** How long the upstream has sent nothing, at {@code now} ({@link System#nanoTime}). */
+  long idleNanos(long now) {
+    return now - lastUpstreamRead;
+  }
+
+  /** Cuts the upstream's answer, which has gone quiet: its read fails, and {@link #stalled} says why. */
+  void stall() {
+    stalled = true;
+    try {
+      upstream.close();
+    } catch (IOException e) {
+      // cut either way
+    }
+  }
+
+  /** Whether the answer was cut for sending nothing too long. */
+  boolean stalled() {
+    return stalled;
   }
 
   /** What broke the upstream connection, or null. */

@@ -50,6 +50,7 @@ final class ProxyExchange implements ProxyServer.Handler {
   // The upstream answers being relayed: closing the proxy closes them, as a read of one ignores interrupts.
   private final Set<InputStream> relaying = ConcurrentHashMap.newKeySet();
   private volatile boolean cutOff;
+  private final StallWatchdog watchdog;
 
   ProxyExchange(URI upstream, HttpClient client, CellTracer tracer, Context parent, boolean askForUsage, Duration timeout,
       Cassette cassette) {
@@ -65,11 +66,13 @@ final class ProxyExchange implements ProxyServer.Handler {
     this.askForUsage = askForUsage;
     this.timeout = timeout;
     this.cassette = cassette;
+    this.watchdog = new StallWatchdog(timeout);
   }
 
   @Override
   public void cutOff() {
     cutOff = true;
+    watchdog.close();
     for (InputStream body : relaying) {
       closeQuietly(body);
     }
@@ -289,39 +292,48 @@ final class ProxyExchange implements ProxyServer.Handler {
   private boolean relay(InputStream body, String contentType, String contentEncoding, ClientResponse response,
       ModelApi api, ModelCallSpan span, String source) throws IOException {
     try (ForwardingInputStream in = new ForwardingInputStream(body, response.body())) {
-      ResponseUsageReader reader = api == null || span == null ? null
-          : new ResponseUsageReader(api, contentType.toLowerCase(Locale.ROOT).contains("text/event-stream"));
-      try {
-        if (reader == null) {
-          in.drain();
-        } else {
-          read(in, contentEncoding, reader);
-        }
-      } catch (IOException e) {
-        if (in.upstreamFailure() != null) {
-          finish(span, reader);
-          if (span != null) {
-            span.recordFailure(new IOException(cutOff
-                ? "cut off mid-response: the proxy closed (the agent had exited)"
-                : source != null
-                ? source + " reset the response mid-stream: " + e.getMessage()
-                : "the replay of a recorded answer was cut short: " + e.getMessage(), e));
-          }
-          // Cut the client's connection too, as the upstream cut ours: it must not see a clean end.
-          response.abort();
-          return false;
-        }
-        if (in.clientFailure() != null) {
-          finish(span, reader);
-          if (span != null) {
-            span.recordFailure(new IOException("the client closed the connection mid-response", e));
-          }
-          response.abort();
-          return false;
-        }
-        throw e;
+      if (source != null) {
+        watchdog.watch(in); // a replayed body comes from the cassette, which cannot stall
       }
-      finish(span, reader);
+      try {
+        ResponseUsageReader reader = api == null || span == null ? null
+            : new ResponseUsageReader(api, contentType.toLowerCase(Locale.ROOT).contains("text/event-stream"));
+        try {
+          if (reader == null) {
+            in.drain();
+          } else {
+            read(in, contentEncoding, reader);
+          }
+        } catch (IOException e) {
+          if (in.upstreamFailure() != null) {
+            finish(span, reader);
+            if (span != null) {
+              span.recordFailure(new IOException(in.stalled()
+                  ? source + " sent nothing for " + timeout.toMillis() + " ms mid-response (the upstream timeout); cut off"
+                  : cutOff
+                  ? "cut off mid-response: the proxy closed (the agent had exited)"
+                  : source != null
+                  ? source + " reset the response mid-stream: " + e.getMessage()
+                  : "the replay of a recorded answer was cut short: " + e.getMessage(), e));
+            }
+            // Cut the client's connection too, as the upstream cut ours: it must not see a clean end.
+            response.abort();
+            return false;
+          }
+          if (in.clientFailure() != null) {
+            finish(span, reader);
+            if (span != null) {
+              span.recordFailure(new IOException("the client closed the connection mid-response", e));
+            }
+            response.abort();
+            return false;
+          }
+          throw e;
+        }
+        finish(span, reader);
+      } finally {
+        watchdog.unwatch(in);
+      }
     }
     return true;
   }

@@ -300,6 +300,44 @@ class ModelCallRecordingProxyTest {
   }
 
   @Test
+  void anUpstreamThatGoesQuietMidStreamIsCutAtItsTimeoutWithAnErrorSpan() throws Exception {
+    java.util.concurrent.CountDownLatch testDone = new java.util.concurrent.CountDownLatch(1);
+    try (ServerSocket quiet = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ModelCallRecordingProxy toQuiet = ModelCallRecordingProxy.builder(
+            URI.create("http://127.0.0.1:" + quiet.getLocalPort()), sdk.cellTracer())
+            .setUpstreamTimeout(java.time.Duration.ofMillis(500)).start()) {
+      ExecutorService server = Executors.newSingleThreadExecutor();
+      server.submit((Callable<Void>) () -> {
+        try (Socket socket = quiet.accept()) {
+          assertThat(socket.getInputStream().read(new byte[8192])).isPositive();
+          OutputStream out = socket.getOutputStream();
+          out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+              + "2e\r\ndata: {\"model\":\"m\",\"choices\":[{\"delta\":{}}]}\n\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+          testDone.await(); // then nothing more, the connection open
+        }
+        return null;
+      });
+      Throwable thrown = null;
+      try {
+        client.send(
+            HttpRequest.newBuilder(URI.create(toQuiet.baseUrl() + "/v1/chat/completions"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\",\"stream\":true}")).build(),
+            HttpResponse.BodyHandlers.ofString());
+      } catch (IOException e) {
+        thrown = e;
+      } finally {
+        testDone.countDown();
+        server.shutdownNow();
+      }
+      assertThat(thrown).as("the client sees the stream break, not a clean end").isInstanceOf(IOException.class);
+    }
+    SpanData call = modelCalls(1).get(0);
+    assertThat(call.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(call.getStatus().getDescription()).contains("upstream sent nothing for 500 ms mid-response");
+  }
+
+  @Test
   void aSlowUpstreamIsWaitedForAndItsTimeToFirstByteRecorded() throws Exception {
     HttpResponse<String> response = post("/v1/chat/completions", "{\"model\":\"slow\",\"messages\":[]}");
 
