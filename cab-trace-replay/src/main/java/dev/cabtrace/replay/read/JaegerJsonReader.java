@@ -32,22 +32,17 @@ final class JaegerJsonReader {
   void readDataArray(JsonParser parser) throws IOException {
     JsonToken token;
     int index = 0;
-    int skipped = 0;
-    String first = null;
+    SkippedElements skipped = new SkippedElements();
     while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
       if (token == JsonToken.START_OBJECT) {
         readTrace(parser);
       } else {
-        if (skipped++ == 0) {
-          first = "element " + index + ", " + ReadContext.describe(token);
-        }
+        skipped.skip(index, token);
         parser.skipChildren();
       }
       index++;
     }
-    if (skipped > 0) {
-      context.warn(skipped + " element(s) of Jaeger's data are not traces and were skipped (the first: " + first + ")");
-    }
+    skipped.warn(context, "Jaeger's data", "traces");
   }
 
   private void readTrace(JsonParser parser) throws IOException {
@@ -60,25 +55,19 @@ final class JaegerJsonReader {
       if ("spans".equals(field) && value == JsonToken.START_ARRAY) {
         JsonToken token;
         int index = 0;
-        int skipped = 0;
-        String first = null;
+        SkippedElements skipped = new SkippedElements();
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
           if (token == JsonToken.START_OBJECT) {
             String[] processId = new String[1];
             spans.add(readSpan(parser, processId));
             processIds.add(processId[0]);
           } else {
-            if (skipped++ == 0) {
-              first = "element " + index + ", " + ReadContext.describe(token);
-            }
+            skipped.skip(index, token);
             parser.skipChildren();
           }
           index++;
         }
-        if (skipped > 0) {
-          context.warn(skipped + " element(s) of a Jaeger trace's spans are not spans and were skipped (the first: "
-              + first + ")");
-        }
+        skipped.warn(context, "a Jaeger trace's spans", "spans");
       } else if ("processes".equals(field) && value == JsonToken.START_OBJECT) {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
           String id = parser.currentName();

@@ -234,28 +234,6 @@ final class ReadContext {
     sink.warn(line, message);
   }
 
-  /** A JSON value's kind as a warning names it: {@code a number}, {@code an array}. */
-  static String describe(com.fasterxml.jackson.core.JsonToken token) {
-    switch (token) {
-      case START_ARRAY:
-        return "an array";
-      case START_OBJECT:
-        return "an object";
-      case VALUE_STRING:
-        return "a string";
-      case VALUE_NUMBER_INT:
-      case VALUE_NUMBER_FLOAT:
-        return "a number";
-      case VALUE_TRUE:
-      case VALUE_FALSE:
-        return "a boolean";
-      case VALUE_NULL:
-        return "null";
-      default:
-        return String.valueOf(token);
-    }
-  }
-
   /**
    * Nanoseconds from microseconds (Jaeger, Zipkin) as {@link #nanos} reads them; past the year
    * 2262 in nanoseconds, clamped there with the same warning.

@@ -28,22 +28,19 @@ final class ZipkinJsonReader {
   void readDocument(JsonParser parser) throws IOException {
     JsonToken token;
     int index = 0;
-    int skipped = 0;
-    String first = null;
+    SkippedElements skipped = new SkippedElements();
     while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
       if (token == JsonToken.START_ARRAY) {
         // /api/v2/traces returns a list of traces, each a list of spans.
         readDocument(parser);
       } else if (token == JsonToken.START_OBJECT) {
         readSpan(parser);
-      } else if (skipped++ == 0) {
-        first = "element " + index + ", " + ReadContext.describe(token);
+      } else {
+        skipped.skip(index, token);
       }
       index++;
     }
-    if (skipped > 0) {
-      context.warn(skipped + " element(s) of a Zipkin span list are not spans and were skipped (the first: " + first + ")");
-    }
+    skipped.warn(context, "a Zipkin span list", "spans");
   }
 
   private void readSpan(JsonParser parser) throws IOException {
