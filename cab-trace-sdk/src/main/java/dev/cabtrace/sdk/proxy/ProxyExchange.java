@@ -70,9 +70,13 @@ final class ProxyExchange implements ProxyServer.Handler {
   }
 
   @Override
+  public void closed() {
+    watchdog.close();
+  }
+
+  @Override
   public void cutOff() {
     cutOff = true;
-    watchdog.close();
     for (InputStream body : relaying) {
       closeQuietly(body);
     }

@@ -38,8 +38,11 @@ final class ProxyServer implements AutoCloseable {
   interface Handler {
     void handle(IncomingRequest request, ClientResponse response) throws IOException;
 
-    /** Cuts off the exchanges still being handled, whatever they wait on; called once, on close. */
+    /** Cuts off the exchanges still being handled, whatever they wait on; called on close if any are. */
     default void cutOff() {}
+
+    /** Called once, when the server has closed: no exchange is handled any more. */
+    default void closed() {}
   }
 
   private static final Logger logger = Logger.getLogger(ProxyServer.class.getName());
@@ -117,6 +120,8 @@ final class ProxyServer implements AutoCloseable {
       overflow.awaitTermination(ENDING_WAIT_MILLIS, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      handler.closed();
     }
   }
 
