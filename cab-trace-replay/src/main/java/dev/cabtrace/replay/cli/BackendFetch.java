@@ -4,9 +4,11 @@ import dev.cabtrace.replay.ledger.TraceFacts;
 import dev.cabtrace.replay.read.TraceReadException;
 import dev.cabtrace.replay.read.TraceReader;
 import dev.cabtrace.replay.timeline.Timeline;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /** Fetches a trace by id from a backend's query API, trying Tempo/Jaeger's path, then Zipkin's. */
 final class BackendFetch {
@@ -14,16 +16,23 @@ final class BackendFetch {
   private BackendFetch() {}
 
   static Timeline fetch(TraceReader reader, String baseUrl, String traceId) throws TraceReadException {
-    return fetch(baseUrl, traceId, (uri, body) -> reader.read(body, uri.toString()));
+    return fetch(reader, baseUrl, traceId, Map.of(), Duration.ofSeconds(60));
+  }
+
+  /** As {@link #fetch(TraceReader, String, String)}, sending {@code headers}, each request bounded by {@code timeout}. */
+  static Timeline fetch(TraceReader reader, String baseUrl, String traceId, Map<String, String> headers,
+      Duration timeout) throws TraceReadException {
+    return fetch(baseUrl, traceId, (uri, body) -> reader.read(body, uri.toString()), headers, timeout);
   }
 
   /** What a ledger needs of the trace, streamed from the backend's answer as from a file. */
   static TraceFacts fetchFacts(TraceReader reader, String baseUrl, String traceId) throws TraceReadException {
-    return fetch(baseUrl, traceId, (uri, body) -> TraceFacts.read(body, uri.toString(), reader));
+    return fetch(baseUrl, traceId, (uri, body) -> TraceFacts.read(body, uri.toString(), reader), Map.of(),
+        Duration.ofSeconds(60));
   }
 
-  private static <T> T fetch(String baseUrl, String traceId, BackendQuery.AnswerReader<T> read)
-      throws TraceReadException {
+  private static <T> T fetch(String baseUrl, String traceId, BackendQuery.AnswerReader<T> read,
+      Map<String, String> headers, Duration timeout) throws TraceReadException {
     if (!traceId.matches("[0-9a-fA-F]{1,32}")) {
       throw new IllegalArgumentException("not a trace id: \"" + traceId + "\" (hex, up to 32 digits)");
     }
@@ -35,6 +44,6 @@ final class BackendFetch {
       Collections.reverse(attempts);
     }
     return BackendQuery.first(
-        baseUrl, attempts, "fetching", "cannot fetch trace " + traceId + " from " + baseUrl);
+        baseUrl, attempts, "fetching", "cannot fetch trace " + traceId + " from " + baseUrl, headers, timeout);
   }
 }

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Asks a backend's query API at several paths in turn, for the first answer that reads: Tempo,
@@ -46,6 +47,12 @@ final class BackendQuery {
    */
   static <T> T first(String baseUrl, List<Attempt<T>> attempts, String doing, String failure)
       throws TraceReadException {
+    return first(baseUrl, attempts, doing, failure, Map.of(), Duration.ofSeconds(60));
+  }
+
+  /** As {@link #first(String, List, String, String)}, sending {@code headers}, each request bounded by {@code timeout}. */
+  static <T> T first(String baseUrl, List<Attempt<T>> attempts, String doing, String failure,
+      Map<String, String> headers, Duration timeout) throws TraceReadException {
     String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     List<String> tried = new ArrayList<>();
@@ -57,9 +64,9 @@ final class BackendQuery {
         throw new IllegalArgumentException("not a URL: \"" + baseUrl + "\"");
       }
       try {
-        HttpResponse<InputStream> response = client.send(
-            HttpRequest.newBuilder(uri).header("Accept", "application/json").timeout(Duration.ofSeconds(60)).GET().build(),
-            HttpResponse.BodyHandlers.ofInputStream());
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "application/json").timeout(timeout);
+        headers.forEach(request::header);
+        HttpResponse<InputStream> response = client.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
           if (response.statusCode() != 200) {
             tried.add(uri + " answered HTTP " + response.statusCode());

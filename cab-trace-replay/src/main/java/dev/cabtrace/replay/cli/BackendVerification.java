@@ -4,7 +4,9 @@ import dev.cabtrace.replay.read.TraceReadException;
 import dev.cabtrace.replay.read.TraceReader;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.time.Duration;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -18,10 +20,11 @@ final class BackendVerification {
   private BackendVerification() {}
 
   /**
-   * How many of {@code sent}'s spans the backend at {@code queryUrl} holds, asking again each second
+   * How many of {@code sent}'s spans the backend at {@code queryUrl} holds (sent {@code headers}, as
+   * the push was: a multi-tenant backend answers its query API by the same tenant), asking again each second
    * (backends index asynchronously) until it holds all of them or {@code timeoutNanos} has passed.
    */
-  static long spansHeld(Timeline sent, String queryUrl, long timeoutNanos) {
+  static long spansHeld(Timeline sent, String queryUrl, Map<String, String> headers, long timeoutNanos) {
     Set<String> expected = new HashSet<>();
     for (TimelineSpan span : sent.spans()) {
       expected.add(span.traceId() + "/" + span.spanId());
@@ -33,7 +36,11 @@ final class BackendVerification {
       Set<String> found = new HashSet<>();
       for (String traceId : sent.traceIds()) {
         try {
-          for (TimelineSpan span : BackendFetch.fetch(reader, queryUrl, traceId).spans()) {
+          // Each request within what is left of the wait (a second at least): a query API that
+          // does not answer must not hold the push for a minute a trace.
+          long left = Math.max(TimeUnit.SECONDS.toNanos(1), deadline - System.nanoTime());
+          Duration bound = Duration.ofNanos(Math.min(left, TimeUnit.SECONDS.toNanos(60)));
+          for (TimelineSpan span : BackendFetch.fetch(reader, queryUrl, traceId, headers, bound).spans()) {
             String key = span.traceId() + "/" + span.spanId();
             if (expected.contains(key)) {
               found.add(key);

@@ -76,7 +76,8 @@ final class PushCommand implements Callable<Integer> {
     long maxAgeNanos = dev.cabtrace.replay.internal.Durations.parse(maxAge);
     Timeline timeline = source.load();
     warnAboutOldSpans(timeline, maxAgeNanos);
-    OtlpExport export = OtlpExport.create(target, transport, headers(), perBatch);
+    Map<String, String> headers = headers();
+    OtlpExport export = OtlpExport.create(target, transport, headers, perBatch);
     SpanExporter exporter = export.createExporter(false);
     CapturePusher.Result result;
     // The exporter logs each failed batch with its stack trace; the summary below says what failed.
@@ -99,7 +100,7 @@ final class PushCommand implements Callable<Integer> {
       return 1;
     }
     if (verify) {
-      long held = BackendVerification.spansHeld(timeline, query, verifyNanos);
+      long held = BackendVerification.spansHeld(timeline, query, headers, verifyNanos);
       spec.commandLine().getOut().printf("backend holds %d of %d spans%n", held, timeline.size());
       spec.commandLine().getOut().flush();
       return held == timeline.size() ? 0 : 1;

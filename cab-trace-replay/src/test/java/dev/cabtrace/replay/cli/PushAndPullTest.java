@@ -85,6 +85,11 @@ class PushAndPullTest {
    * only spans that started within its retention (as SkyWalking, Tempo and Jaeger do).
    */
   private static HttpServer retainingBackend(Duration retention) throws IOException {
+    return retainingBackend(retention, null);
+  }
+
+  /** A backend keeping spans for {@code retention}, whose APIs answer only {@code tenant}'s requests when it is not null. */
+  private static HttpServer retainingBackend(Duration retention, String tenant) throws IOException {
     List<io.opentelemetry.proto.trace.v1.ResourceSpans> stored = new CopyOnWriteArrayList<>();
     HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
     backend.createContext("/v1/traces", exchange -> {
@@ -101,6 +106,11 @@ class PushAndPullTest {
       exchange.close();
     });
     backend.createContext("/api/traces/", exchange -> {
+      if (tenant != null && !tenant.equals(exchange.getRequestHeaders().getFirst("X-Scope-OrgID"))) {
+        exchange.sendResponseHeaders(401, -1);
+        exchange.close();
+        return;
+      }
       String json = com.google.protobuf.util.JsonFormat.printer().print(
           io.opentelemetry.proto.trace.v1.TracesData.newBuilder().addAllResourceSpans(stored).build());
       byte[] body = json.getBytes(StandardCharsets.UTF_8);
@@ -169,6 +179,21 @@ class PushAndPullTest {
     assertThat(malformed.exit()).isEqualTo(2);
     assertThat(malformed.err()).contains("--header must be KEY=VALUE");
     assertThat(malformed.out() + malformed.err()).doesNotContain("SECRET99").doesNotContain("s3cretpass");
+  }
+
+  @Test
+  void pushVerifyAsksTheQueryApiWithThePushsHeaders() throws IOException {
+    Path capture = Files.write(dir.resolve("seed.jsonl"), resource("seed-cell.otlp.jsonl"));
+    HttpServer multiTenant = retainingBackend(Duration.ofDays(100_000), "tenant1");
+    try {
+      String url = "http://127.0.0.1:" + multiTenant.getAddress().getPort();
+      Result held = run("push", capture.toString(), "--endpoint", url, "--header", "X-Scope-OrgID=tenant1",
+          "--verify", "--query", url, "--verify-timeout", "2s");
+      assertThat(held.out()).contains("backend holds 5 of 5 spans");
+      assertThat(held.exit()).as(held.err()).isZero();
+    } finally {
+      multiTenant.stop(0);
+    }
   }
 
   @Test
