@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -52,6 +53,7 @@ final class ProxyServer implements AutoCloseable {
 
   private static final int IDLE_TIMEOUT_MILLIS = 120_000;
   private static final int OVERFLOW_TIMEOUT_MILLIS = 5_000;
+  private static final long EVICTION_WAIT_MILLIS = 200;
   private static final long ENDING_WAIT_MILLIS = 500;
   private static final long CLOSE_WAIT_MILLIS = 2_000;
 
@@ -62,6 +64,11 @@ final class ProxyServer implements AutoCloseable {
   private final ThreadPoolExecutor connections;
   private final ThreadPoolExecutor overflow;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  // Kept-alive connections waiting for their next request, with when they began to: when every
+  // thread is taken, the longest waiting is closed for a new connection, rather than the new one
+  // refused while idle ones hold the threads (a client that opens a connection a call, and leaves
+  // each open, would otherwise be refused after a few dozen calls).
+  private final Map<Socket, Long> idleSince = new ConcurrentHashMap<>();
   private final AtomicLong rejected = new AtomicLong();
   private final Thread acceptor;
   private volatile boolean closed;
@@ -143,7 +150,7 @@ final class ProxyServer implements AutoCloseable {
       }
       open.add(socket);
       try {
-        connections.execute(() -> serve(socket));
+        executeClosingAnIdleIfFull(() -> serve(socket));
       } catch (RejectedExecutionException full) {
         try {
           overflow.execute(() -> refuse(socket));
@@ -155,19 +162,60 @@ final class ProxyServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code task} on a connection thread; when every one is taken, closes the connection idle
+   * the longest and waits a moment for its thread. Rejected when none is idle or none came free.
+   */
+  private void executeClosingAnIdleIfFull(Runnable task) {
+    try {
+      connections.execute(task);
+      return;
+    } catch (RejectedExecutionException full) {
+      Map.Entry<Socket, Long> oldest = null;
+      for (Map.Entry<Socket, Long> idle : idleSince.entrySet()) {
+        if (oldest == null || idle.getValue() < oldest.getValue()) {
+          oldest = idle;
+        }
+      }
+      if (oldest == null || idleSince.remove(oldest.getKey()) == null) {
+        throw full;
+      }
+      closeQuietly(oldest.getKey()); // its thread ends at once: it was waiting for a request
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EVICTION_WAIT_MILLIS);
+    while (true) {
+      try {
+        connections.execute(task);
+        return;
+      } catch (RejectedExecutionException stillFull) {
+        if (System.nanoTime() - deadline >= 0) {
+          throw stillFull;
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+      }
+    }
+  }
+
   private void serve(Socket socket) {
     try (socket) {
       socket.setSoTimeout(IDLE_TIMEOUT_MILLIS);
       InputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
       OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+      boolean served = false;
       while (!closed) {
         IncomingRequest request;
+        if (served) {
+          idleSince.put(socket, System.nanoTime());
+        }
         try {
           request = IncomingRequest.readHead(in);
         } catch (IncomingRequest.BadRequest e) {
           answer(out, e.status, e.getMessage(), false);
           return;
+        } finally {
+          idleSince.remove(socket);
         }
+        served = true;
         if (request == null) {
           return;
         }
@@ -193,6 +241,7 @@ final class ProxyServer implements AutoCloseable {
       // A bug: the exchange already answered 500 where it could; the connection closes here.
       logger.log(Level.WARNING, "cab-trace recording proxy: a connection failed", e);
     } finally {
+      idleSince.remove(socket);
       open.remove(socket);
     }
   }
@@ -246,6 +295,7 @@ final class ProxyServer implements AutoCloseable {
     } catch (IOException e) {
       // the client went away or was too slow to say what it wanted
     } finally {
+      idleSince.remove(socket);
       open.remove(socket);
     }
   }

@@ -22,4 +22,38 @@ class ProxyServerTest {
       }
     }
   }
+
+  @Test
+  void connectionsKeptAliveAndIdleMakeRoomForANewOneInsteadOfItBeingRefused() throws Exception {
+    ProxyServer.Handler ok = (request, response) -> {
+      byte[] body = "ok".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      response.start(200, java.util.List.of(java.util.Map.entry("Content-Type", java.util.List.of("text/plain"))),
+          body.length);
+      response.body().write(body);
+      response.body().flush();
+    };
+    // One exchange at a time: 2 x 1 + 16 connection threads.
+    try (ProxyServer server = new ProxyServer(new InetSocketAddress("127.0.0.1", 0), 1, ok)) {
+      server.start();
+      java.util.List<java.net.Socket> kept = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < 2 * 1 + 16; i++) {
+          java.net.Socket socket = RawHttp.send(server.address().getPort(), "GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n");
+          assertThat(RawHttp.readHead(socket.getInputStream())).startsWith("HTTP/1.1 200");
+          assertThat(socket.getInputStream().readNBytes(2)).hasSize(2);
+          kept.add(socket); // left open, idle, as a client that never closes its connections
+        }
+
+        String answer = RawHttp.exchange(server.address().getPort(), "GET /v1/models HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 200");
+        assertThat(server.rejectedRequests()).isZero();
+        assertThat(kept.get(0).getInputStream().read()).as("the connection idle the longest was closed").isEqualTo(-1);
+      } finally {
+        for (java.net.Socket socket : kept) {
+          socket.close();
+        }
+      }
+    }
+  }
 }
