@@ -27,8 +27,26 @@ final class ReplayedSpans {
 
   private ReplayedSpans() {}
 
+  /**
+   * Set on a span pushed with an end the reader made: it never ended (its end is where the capture
+   * stopped), or its recorded end came before its start (pushed as zero-length). A backend's copy
+   * says so, as the local load warning does.
+   */
+  static final AttributeKey<Boolean> UNFINISHED = AttributeKey.booleanKey("cab.push.unfinished");
+  static final AttributeKey<Boolean> ENDED_BEFORE_START = AttributeKey.booleanKey("cab.push.ended_before_start");
+
   static SpanData of(TimelineSpan span, Resource resource, InstrumentationScopeInfo scope) {
     Attributes attributes = attributes(span.attributes());
+    if (span.unfinished() || span.endedBeforeStart()) {
+      AttributesBuilder marked = attributes.toBuilder();
+      if (span.unfinished()) {
+        marked.put(UNFINISHED, true);
+      }
+      if (span.endedBeforeStart()) {
+        marked.put(ENDED_BEFORE_START, true);
+      }
+      attributes = marked.build();
+    }
     List<EventData> events = new ArrayList<>(span.events().size());
     for (SpanEvent event : span.events()) {
       events.add(EventData.create(event.epochNanos(), event.name(), attributes(event.attributes())));

@@ -56,7 +56,7 @@ public final class TimelineSpan {
   }
 
   /** Whether the recorded end came before the start (the span is shown as zero-length). */
-  boolean endedBeforeStart() {
+  public boolean endedBeforeStart() {
     return SpanFlags.endedBeforeStart(flags);
   }
 

@@ -197,6 +197,46 @@ class PushAndPullTest {
   }
 
   @Test
+  void spansWhoseEndTheReaderMadeArePushedMarked() throws IOException {
+    String trace = "8293433263b72503f683e7696220d242";
+    String line = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"spans\":["
+        + "{\"traceId\":\"" + trace + "\",\"spanId\":\"0000000000000001\",\"name\":\"whole\","
+        + "\"startTimeUnixNano\":\"1000\",\"endTimeUnixNano\":\"5000\"},"
+        + "{\"traceId\":\"" + trace + "\",\"spanId\":\"0000000000000002\",\"parentSpanId\":\"0000000000000001\","
+        + "\"name\":\"backwards\",\"startTimeUnixNano\":\"3000\",\"endTimeUnixNano\":\"2000\"}]}]}]}\n";
+    Path capture = Files.writeString(dir.resolve("odd.jsonl"), line);
+    Files.writeString(dir.resolve("odd.jsonl.journal"), "{\"cabJournal\":{\"version\":1,\"heartbeatUnixNano\":\"6000\",\"pid\":1}}\n"
+        + "{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"spans\":["
+        + "{\"traceId\":\"" + trace + "\",\"spanId\":\"0000000000000003\",\"parentSpanId\":\"0000000000000001\","
+        + "\"name\":\"open\",\"startTimeUnixNano\":\"4000\",\"endTimeUnixNano\":\"0\"}]}]}]}\n");
+    List<ExportTraceServiceRequest> received = new CopyOnWriteArrayList<>();
+    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+    backend.createContext("/v1/traces", exchange -> {
+      received.add(ExportTraceServiceRequest.parseFrom(exchange.getRequestBody().readAllBytes()));
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    backend.start();
+    Result result;
+    try {
+      result = run("push", capture.toString(), "--endpoint", "http://127.0.0.1:" + backend.getAddress().getPort());
+    } finally {
+      backend.stop(0);
+    }
+
+    assertThat(result.exit()).as(result.err()).isZero();
+    java.util.Map<String, List<String>> marks = new java.util.HashMap<>();
+    received.stream().flatMap(r -> r.getResourceSpansList().stream()).flatMap(rs -> rs.getScopeSpansList().stream())
+        .flatMap(ss -> ss.getSpansList().stream())
+        .forEach(span -> marks.put(span.getName(), span.getAttributesList().stream()
+            .filter(a -> a.getKey().startsWith("cab.push.") && a.getValue().getBoolValue()).map(a -> a.getKey()).toList()));
+    assertThat(marks).containsOnlyKeys("whole", "backwards", "open");
+    assertThat(marks.get("whole")).isEmpty();
+    assertThat(marks.get("backwards")).containsExactly("cab.push.ended_before_start");
+    assertThat(marks.get("open")).containsExactly("cab.push.unfinished");
+  }
+
+  @Test
   void pushToABackendThatIsDownSaysWhatFailed() throws IOException {
     Path capture = Files.write(dir.resolve("seed.jsonl"), resource("seed-cell.otlp.jsonl"));
     int closed;
