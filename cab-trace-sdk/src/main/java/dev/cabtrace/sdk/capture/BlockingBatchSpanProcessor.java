@@ -238,7 +238,9 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
     }
     FlushRequest request = new FlushRequest();
     try {
-      if (!queue.offer(request, exportTimeoutNanos, TimeUnit.NANOSECONDS)) {
+      // Queued within the bound a span end waits, not an export's: a caller flushing past a
+      // backend that hangs (a copy's queue full) is told at once, not after the export timeout.
+      if (!queue.offer(request, Math.min(maxBlockNanos, exportTimeoutNanos), TimeUnit.NANOSECONDS)) {
         return CompletableResultCode.ofFailure();
       }
     } catch (InterruptedException e) {

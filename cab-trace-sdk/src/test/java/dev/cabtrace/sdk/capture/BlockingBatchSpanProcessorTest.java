@@ -112,6 +112,27 @@ class BlockingBatchSpanProcessorTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(60) // without a bound, the flush would wait the export timeout of an hour
+  void aFlushPastAQueueThatAHungExporterFilledFailsAtOnceInsteadOfWaitingTheExportTimeout() {
+    BlockingBatchSpanProcessor processor = BlockingBatchSpanProcessor.builder(exporting(spans -> new CompletableResultCode()))
+        .setMaxQueueSize(8)
+        .setMaxExportBatchSize(2)
+        .setMaxBlockTime(Duration.ZERO)
+        .setExportTimeout(Duration.ofHours(1))
+        .build();
+    SdkTracerProvider provider = SdkTracerProvider.builder().addSpanProcessor(processor).build();
+    for (int i = 0; i < 64; i++) {
+      provider.get("test").spanBuilder("s" + i).startSpan().end(); // the export hangs: the queue fills, ends drop
+    }
+
+    CompletableResultCode flushed = processor.forceFlush(); // returned: it did not wait the hour
+
+    assertThat(flushed.join(10, TimeUnit.SECONDS).isSuccess()).isFalse();
+    assertThat(processor.droppedSpans()).isPositive();
+    provider.shutdown(); // not waited for: the exporter never answers
+  }
+
+  @Test
   void aFlushAfterAFailedExportReportsFailureAndTheNextCleanOneSuccess() {
     AtomicBoolean failing = new AtomicBoolean(true);
     BlockingBatchSpanProcessor processor = BlockingBatchSpanProcessor.builder(exporting(
