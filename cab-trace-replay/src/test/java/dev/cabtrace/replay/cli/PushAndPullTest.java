@@ -48,13 +48,7 @@ class PushAndPullTest {
   void pushSendsTheCaptureWithItsOriginalIdsParentsTimesAndAttributes() throws IOException {
     Path capture = Files.write(dir.resolve("seed.jsonl"), resource("seed-cell.otlp.jsonl"));
     List<ExportTraceServiceRequest> received = new CopyOnWriteArrayList<>();
-    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
-    backend.createContext("/v1/traces", exchange -> {
-      received.add(ExportTraceServiceRequest.parseFrom(exchange.getRequestBody().readAllBytes()));
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
-    backend.start();
+    HttpServer backend = collectingBackend(received);
     Result result;
     try {
       result = run("push", capture.toString(), "--endpoint", "http://127.0.0.1:" + backend.getAddress().getPort(), "--batch-size", "2");
@@ -84,6 +78,18 @@ class PushAndPullTest {
    * A backend that stores what it receives over OTLP/HTTP and serves it back Tempo-style, keeping
    * only spans that started within its retention (as SkyWalking, Tempo and Jaeger do).
    */
+  /** An OTLP/HTTP backend that keeps every request it gets in {@code received}; started. */
+  private static HttpServer collectingBackend(List<ExportTraceServiceRequest> received) throws IOException {
+    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+    backend.createContext("/v1/traces", exchange -> {
+      received.add(ExportTraceServiceRequest.parseFrom(exchange.getRequestBody().readAllBytes()));
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    backend.start();
+    return backend;
+  }
+
   private static HttpServer retainingBackend(Duration retention) throws IOException {
     return retainingBackend(retention, null);
   }
@@ -210,13 +216,7 @@ class PushAndPullTest {
         + "{\"traceId\":\"" + trace + "\",\"spanId\":\"0000000000000003\",\"parentSpanId\":\"0000000000000001\","
         + "\"name\":\"open\",\"startTimeUnixNano\":\"4000\",\"endTimeUnixNano\":\"0\"}]}]}]}\n");
     List<ExportTraceServiceRequest> received = new CopyOnWriteArrayList<>();
-    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
-    backend.createContext("/v1/traces", exchange -> {
-      received.add(ExportTraceServiceRequest.parseFrom(exchange.getRequestBody().readAllBytes()));
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
-    backend.start();
+    HttpServer backend = collectingBackend(received);
     Result result;
     try {
       result = run("push", capture.toString(), "--endpoint", "http://127.0.0.1:" + backend.getAddress().getPort());
