@@ -53,7 +53,7 @@ final class ProxyServer implements AutoCloseable {
 
   private static final int IDLE_TIMEOUT_MILLIS = 120_000;
   private static final int OVERFLOW_TIMEOUT_MILLIS = 5_000;
-  private static final long EVICTION_WAIT_MILLIS = 200;
+  private static final long EVICTION_WAIT_MILLIS = 1_000;
   private static final long ENDING_WAIT_MILLIS = 500;
   private static final long CLOSE_WAIT_MILLIS = 2_000;
 
