@@ -1,0 +1,152 @@
+package dev.cabtrace.sdk.proxy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * The cassette tests' local upstream, answering like OpenAI Chat Completions and Anthropic
+ * Messages. The requested model steers it: {@code counter} answers "answer N" for the N-th call, {@code fail-429} a rate
+ * limit, {@code gzip} a gzip-encoded answer, {@code echo-key} an answer that repeats the API key;
+ * a streamed request is answered at the pace of {@link #TTFB_MILLIS} and {@link #GAPS_MILLIS}.
+ */
+final class CassetteUpstream implements AutoCloseable {
+
+  static final String API_KEY = "sk-proj-CASSETTESECRET0123456789abcdef";
+  static final String CHAT = "/v1/chat/completions";
+  static final String MESSAGES = "/v1/messages";
+  static final long TTFB_MILLIS = 150;
+  static final long[] GAPS_MILLIS = {0, 120, 260, 90, 200};
+
+  static final String MODELS = "{\"object\":\"list\",\"data\":[{\"id\":\"gpt-5-mini\",\"object\":\"model\"}]}";
+  static final String USAGE = "\"usage\":{\"prompt_tokens\":5210,\"completion_tokens\":388,\"total_tokens\":5598,"
+      + "\"prompt_tokens_details\":{\"cached_tokens\":1024},\"completion_tokens_details\":{\"reasoning_tokens\":128}}";
+
+  final AtomicInteger calls = new AtomicInteger();
+  private final AtomicInteger counter = new AtomicInteger();
+  private final HttpServer server;
+  private boolean closed;
+
+  CassetteUpstream() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    server.setExecutor(Executors.newCachedThreadPool());
+    server.createContext(CHAT, exchange -> handle(exchange, this::chat));
+    server.createContext(MESSAGES, exchange -> handle(exchange, this::messages));
+    server.createContext("/v1/models", exchange -> handle(exchange, (e, request) -> {
+      e.getResponseHeaders().set("X-Request-Id", "req_models");
+      send(e, 200, MODELS.getBytes(StandardCharsets.UTF_8), null);
+    }));
+    server.start();
+  }
+
+  interface Answer {
+    void answer(HttpExchange exchange, String request) throws IOException;
+  }
+
+  private void handle(HttpExchange exchange, Answer answer) throws IOException {
+    try (exchange) {
+      calls.incrementAndGet();
+      answer.answer(exchange, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  URI uri() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  private static String model(String request) {
+    int at = request.indexOf("\"model\":\"");
+    return at < 0 ? "unknown" : request.substring(at + 9, request.indexOf('"', at + 9));
+  }
+
+  private void chat(HttpExchange exchange, String request) throws IOException {
+    String model = model(request);
+    if (model.equals("fail-429")) {
+      exchange.getResponseHeaders().set("Retry-After", "1");
+      send(exchange, 429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}"
+          .getBytes(StandardCharsets.UTF_8), null);
+      return;
+    }
+    if (request.contains("\"stream\":true")) {
+      stream(exchange, List.of(
+          "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"model\":\"" + model + "-2025\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n",
+          "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"model\":\"" + model + "-2025\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\u00e9\"},\"finish_reason\":null}]}\n\n",
+          "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"model\":\"" + model + "-2025\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n",
+          "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"model\":\"" + model + "-2025\",\"choices\":[]," + USAGE + "}\n\n",
+          "data: [DONE]\n\n"));
+      return;
+    }
+    if (model.endsWith("latin1-key")) {
+      // Not UTF-8: a byte of ISO-8859-1 (é) before the key.
+      ByteArrayOutputStream body = new ByteArrayOutputStream();
+      body.writeBytes(("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"model\":\"" + model
+          + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"caf").getBytes(StandardCharsets.US_ASCII));
+      body.write(0xe9);
+      body.writeBytes((" key " + API_KEY + "\"},\"finish_reason\":\"stop\"}]," + USAGE + "}").getBytes(StandardCharsets.US_ASCII));
+      send(exchange, 200, body.toByteArray(), model.startsWith("gzip") ? "gzip" : null);
+      return;
+    }
+    String content = model.equals("counter") ? "answer " + counter.incrementAndGet()
+        : model.equals("echo-key") ? "your key is " + API_KEY : "Hello";
+    String body = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1781680664,\"model\":\"" + model + "-2025\","
+        + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + content + "\"},\"finish_reason\":\"stop\"}],"
+        + USAGE + "}";
+    send(exchange, 200, body.getBytes(StandardCharsets.UTF_8), model.equals("gzip") ? "gzip" : null);
+  }
+
+  private void messages(HttpExchange exchange, String request) throws IOException {
+    String model = model(request);
+    stream(exchange, List.of(
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"" + model + "\",\"stop_reason\":null,\"usage\":{\"input_tokens\":2095,\"cache_read_input_tokens\":1800,\"output_tokens\":1}}}\n\n",
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello\"}}\n\n",
+        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n",
+        "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":503}}\n\n",
+        "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"));
+  }
+
+  private static void send(HttpExchange exchange, int status, byte[] body, String coding) throws IOException {
+    if (coding != null) {
+      ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+      try (OutputStream gzip = new GZIPOutputStream(zipped)) {
+        gzip.write(body);
+      }
+      body = zipped.toByteArray();
+      exchange.getResponseHeaders().set("Content-Encoding", coding);
+    }
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, body.length);
+    exchange.getResponseBody().write(body);
+  }
+
+  private static void stream(HttpExchange exchange, List<String> events) throws IOException {
+    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(TTFB_MILLIS));
+    exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+    exchange.sendResponseHeaders(200, 0);
+    OutputStream out = exchange.getResponseBody();
+    for (int i = 0; i < events.size(); i++) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(GAPS_MILLIS[i]));
+      out.write(events.get(i).getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      server.stop(0);
+      ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+  }
+}
