@@ -1,6 +1,17 @@
 package dev.cabtrace.sdk.redact;
 
-import java.util.Arrays;
+import static dev.cabtrace.sdk.redact.CharacterClasses.ALNUM;
+import static dev.cabtrace.sdk.redact.CharacterClasses.ANYWHERE;
+import static dev.cabtrace.sdk.redact.CharacterClasses.DASH;
+import static dev.cabtrace.sdk.redact.CharacterClasses.DIGIT;
+import static dev.cabtrace.sdk.redact.CharacterClasses.LOWER;
+import static dev.cabtrace.sdk.redact.CharacterClasses.NOT_WORD;
+import static dev.cabtrace.sdk.redact.CharacterClasses.TOKEN68;
+import static dev.cabtrace.sdk.redact.CharacterClasses.UNDERSCORE;
+import static dev.cabtrace.sdk.redact.CharacterClasses.UPPER;
+import static dev.cabtrace.sdk.redact.CharacterClasses.URL_SAFE;
+import static dev.cabtrace.sdk.redact.CharacterClasses.WORD_START;
+
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,53 +36,7 @@ final class SecretScanner {
   /** The longest name looked at before a separator; longer runs are read by their end. */
   private static final int MAX_NAME = 128;
 
-  private static final int UPPER = 1;
-  private static final int LOWER = 2;
-  private static final int DIGIT = 4;
-  private static final int UNDERSCORE = 8;
-  private static final int DASH = 16;
-  /** The rest of a bearer token's characters (RFC 6750 token68): {@code . ~ + / =}. */
-  private static final int TOKEN_PUNCTUATION = 32;
-  /** {@code = : -}: what assignments, headers, flags and PEM blocks turn on; checked anywhere. */
-  private static final int ANYWHERE = 64;
-  /** What a credential shape starts with, checked at the start of a word. */
-  private static final int WORD_START = 128;
-  /** Not a letter, digit or underscore: a word starts after it. One bit above {@link #WORD_START}. */
-  private static final int NOT_WORD = WORD_START << 1;
-
-  private static final int ALNUM = UPPER | LOWER | DIGIT;
-  private static final int URL_SAFE = ALNUM | UNDERSCORE | DASH;
-  private static final int TOKEN68 = URL_SAFE | TOKEN_PUNCTUATION;
-
-  /** The classes of each ASCII character; anything else has none. */
-  private static final int[] CLASSES = new int[128];
-
-  static {
-    for (char c = 'A'; c <= 'Z'; c++) {
-      CLASSES[c] = UPPER;
-      CLASSES[c + ('a' - 'A')] = LOWER;
-    }
-    for (char c = '0'; c <= '9'; c++) {
-      CLASSES[c] = DIGIT;
-    }
-    CLASSES['_'] = UNDERSCORE;
-    CLASSES['-'] = DASH | ANYWHERE;
-    for (char c : new char[] {'.', '~', '+', '/', '='}) {
-      CLASSES[c] = TOKEN_PUNCTUATION;
-    }
-    CLASSES['='] |= ANYWHERE;
-    CLASSES[':'] = ANYWHERE;
-    // A terminal color sequence ends with a letter: the word after it starts where it ends.
-    CLASSES[ESC] = ANYWHERE;
-    for (char c : "srgAhxeBb".toCharArray()) {
-      CLASSES[c] |= WORD_START;
-    }
-    for (char c = 0; c < 128; c++) {
-      if ((CLASSES[c] & (ALNUM | UNDERSCORE)) == 0) {
-        CLASSES[c] |= NOT_WORD;
-      }
-    }
-  }
+  private static final int[] CLASSES = CharacterClasses.CLASSES;
 
   /** Authorization schemes kept in front of a masked credential. */
   private static final String[] SCHEMES = {
@@ -85,8 +50,7 @@ final class SecretScanner {
 
   private final String text;
   private final int length;
-  private long[] ranges;
-  private int count;
+  private final MaskedRanges ranges = new MaskedRanges();
   /**
    * The last end {@link #wordEnd} and {@link #lineEnd} found, and from where: an end holds for
    * every start between, so that names on one long run (/password=$a/password=$a...) each cost
@@ -161,11 +125,11 @@ final class SecretScanner {
           if (scanner == null) {
             scanner = new SecretScanner(text);
           }
-          scanner.add(matcher.start(), matcher.end());
+          scanner.ranges.add(matcher.start(), matcher.end());
         }
       }
     }
-    return scanner == null ? NONE : scanner.merged();
+    return scanner == null ? NONE : scanner.ranges.merged();
   }
 
   /**
@@ -426,7 +390,7 @@ final class SecretScanner {
     if (end <= start || isNotASecret(start, end, flag)) {
       return -1;
     }
-    add(start, end);
+    ranges.add(start, end);
     return end;
   }
 
@@ -437,7 +401,7 @@ final class SecretScanner {
   private int toClosingQuote(int from, char quote) {
     int close = closingQuote(from, quote);
     if (close > from && close < length && text.charAt(close) == quote) {
-      add(from, close);
+      ranges.add(from, close);
       return close;
     }
     return from;
@@ -513,7 +477,7 @@ final class SecretScanner {
         || text.charAt(colon + 1) == '$') {
       return -1;
     }
-    add(colon + 1, at);
+    ranges.add(colon + 1, at);
     return at;
   }
 
@@ -663,7 +627,7 @@ final class SecretScanner {
   }
 
   private int mask(int start, int end) {
-    add(start, end);
+    ranges.add(start, end);
     return end;
   }
 
@@ -776,36 +740,5 @@ final class SecretScanner {
   /** {@code c} as an index into {@link #CLASSES}: 0 (no class) for anything not ASCII. */
   private static int ascii(char c) {
     return c < 128 ? c : 0;
-  }
-
-  // Ranges --------------------------------------------------------------------------------------
-
-  private void add(int start, int end) {
-    if (ranges == null) {
-      ranges = new long[8];
-    } else if (count == ranges.length) {
-      ranges = Arrays.copyOf(ranges, count * 2);
-    }
-    ranges[count++] = ((long) start << 32) | end;
-  }
-
-  private int[] merged() {
-    if (count == 0) {
-      return NONE;
-    }
-    Arrays.sort(ranges, 0, count);
-    int[] out = new int[2 * count];
-    int size = 0;
-    for (int i = 0; i < count; i++) {
-      int start = (int) (ranges[i] >>> 32);
-      int end = (int) ranges[i];
-      if (size > 0 && start <= out[size - 1]) {
-        out[size - 1] = Math.max(out[size - 1], end);
-      } else {
-        out[size++] = start;
-        out[size++] = end;
-      }
-    }
-    return size == out.length ? out : Arrays.copyOf(out, size);
   }
 }
