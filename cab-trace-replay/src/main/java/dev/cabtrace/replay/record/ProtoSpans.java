@@ -3,10 +3,8 @@ package dev.cabtrace.replay.record;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
 import dev.cabtrace.replay.internal.ImmutableSpanData;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
-import io.opentelemetry.api.common.KeyValue;
 import io.opentelemetry.api.common.Value;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -50,25 +48,23 @@ final class ProtoSpans {
   }
 
   private static final HexFormat HEX = HexFormat.of();
-  /** The official parser's limit too: deeper nesting is refused rather than overflowing the stack. */
-  private static final int MAX_DEPTH = 100;
-  private static final int CACHED_TEXT_BYTES = 64;
-  private static final long NO_BYTES = 0;
+  static final long NO_BYTES = 0;
 
   // Tags: field number and wire type, as the generated parsers switch on them.
-  private static final int LENGTH = WireFormat.WIRETYPE_LENGTH_DELIMITED;
-  private static final int VARINT = WireFormat.WIRETYPE_VARINT;
-  private static final int FIXED64 = WireFormat.WIRETYPE_FIXED64;
-  private static final int FIXED32 = WireFormat.WIRETYPE_FIXED32;
+  static final int LENGTH = WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  static final int VARINT = WireFormat.WIRETYPE_VARINT;
+  static final int FIXED64 = WireFormat.WIRETYPE_FIXED64;
+  static final int FIXED32 = WireFormat.WIRETYPE_FIXED32;
 
   private final byte[] request;
   private final List<SpanData> spans = new ArrayList<>();
-  private final TextCache texts = new TextCache();
+  private final ProtoValues values;
   private int lastTraceIdAt = -1;
   private String lastTraceId;
 
   private ProtoSpans(byte[] request) {
     this.request = request;
+    this.values = new ProtoValues(request);
   }
 
   /** The spans of a protobuf-encoded export request. */
@@ -91,7 +87,7 @@ final class ProtoSpans {
     return reader.spans;
   }
 
-  private static int tag(int field, int wireType) {
+  static int tag(int field, int wireType) {
     return (field << 3) | wireType;
   }
 
@@ -100,7 +96,7 @@ final class ProtoSpans {
   }
 
   /** Where {@code in}, reading the request from {@code base}, is now. */
-  private static int position(CodedInputStream in, int base) {
+  static int position(CodedInputStream in, int base) {
     return base + in.getTotalBytesRead();
   }
 
@@ -117,14 +113,14 @@ final class ProtoSpans {
         int limit = in.pushLimit(in.readRawVarint32());
         for (int field = in.readTag(); field != 0; field = in.readTag()) {
           if (field == tag(1, LENGTH)) {
-            attributes = keyValue(in, offset, attributes);
+            attributes = values.keyValue(in, offset, attributes);
           } else {
             in.skipField(field);
           }
         }
         in.popLimit(limit);
       } else if (tag == tag(3, LENGTH)) {
-        schemaUrl = text(in, offset);
+        schemaUrl = values.text(in, offset);
       } else {
         in.skipField(tag);
       }
@@ -153,18 +149,18 @@ final class ProtoSpans {
         int limit = in.pushLimit(in.readRawVarint32());
         for (int field = in.readTag(); field != 0; field = in.readTag()) {
           if (field == tag(1, LENGTH)) {
-            name = text(in, offset);
+            name = values.text(in, offset);
           } else if (field == tag(2, LENGTH)) {
-            version = text(in, offset);
+            version = values.text(in, offset);
           } else if (field == tag(3, LENGTH)) {
-            attributes = keyValue(in, offset, attributes);
+            attributes = values.keyValue(in, offset, attributes);
           } else {
             in.skipField(field);
           }
         }
         in.popLimit(limit);
       } else if (tag == tag(3, LENGTH)) {
-        schemaUrl = text(in, offset);
+        schemaUrl = values.text(in, offset);
       } else {
         in.skipField(tag);
       }
@@ -220,7 +216,7 @@ final class ProtoSpans {
           spanId = slice(in, base);
           break;
         case (3 << 3) | LENGTH:
-          traceState = text(in, base);
+          traceState = values.text(in, base);
           break;
         case (4 << 3) | LENGTH:
           parentId = slice(in, base);
@@ -229,7 +225,7 @@ final class ProtoSpans {
           flags = in.readFixed32();
           break;
         case (5 << 3) | LENGTH:
-          name = text(in, base);
+          name = values.text(in, base);
           break;
         case (6 << 3) | VARINT:
           kind = in.readEnum();
@@ -241,7 +237,7 @@ final class ProtoSpans {
           end = in.readFixed64();
           break;
         case (9 << 3) | LENGTH:
-          attributes = keyValue(in, base, attributes);
+          attributes = values.keyValue(in, base, attributes);
           break;
         case (10 << 3) | VARINT:
           droppedAttributes = in.readUInt32();
@@ -264,7 +260,7 @@ final class ProtoSpans {
           int limit = in.pushLimit(in.readRawVarint32());
           for (int field = in.readTag(); field != 0; field = in.readTag()) {
             if (field == tag(2, LENGTH)) {
-              statusMessage = text(in, base);
+              statusMessage = values.text(in, base);
             } else if (field == tag(3, VARINT)) {
               statusCode = in.readEnum();
             } else {
@@ -300,7 +296,7 @@ final class ProtoSpans {
       if (tag == tag(1, FIXED64)) {
         time[0] = in.readFixed64();
       } else if (tag == tag(2, LENGTH)) {
-        name[0] = text(in, base);
+        name[0] = values.text(in, base);
       } else {
         return false;
       }
@@ -319,7 +315,7 @@ final class ProtoSpans {
       } else if (tag == tag(2, LENGTH)) {
         ids[1] = slice(in, base);
       } else if (tag == tag(3, LENGTH)) {
-        traceState[0] = text(in, base);
+        traceState[0] = values.text(in, base);
       } else if (tag == tag(6, FIXED32)) {
         flags[0] = in.readFixed32();
       } else {
@@ -352,7 +348,7 @@ final class ProtoSpans {
     int dropped = 0;
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       if (tag == tag(attributesField, LENGTH)) {
-        attributes = keyValue(in, base, attributes);
+        attributes = values.keyValue(in, base, attributes);
       } else if (tag == tag(droppedField, VARINT)) {
         dropped = in.readUInt32();
       } else if (!other.read(tag)) {
@@ -401,194 +397,23 @@ final class ProtoSpans {
    * A length-delimited field's place in the request, skipped over: its offset in the high half,
    * its length in the low half, so that a span's ids are kept without copying or allocating.
    */
-  private static long slice(CodedInputStream in, int base) throws IOException {
+  static long slice(CodedInputStream in, int base) throws IOException {
     int length = in.readRawVarint32();
     int at = position(in, base);
     in.skipRawBytes(length);
     return ((long) at << 32) | length;
   }
 
-  private static int at(long slice) {
+  static int at(long slice) {
     return (int) (slice >>> 32);
   }
 
-  private static int length(long slice) {
+  static int length(long slice) {
     return (int) slice;
   }
 
   private static Attributes build(AttributesBuilder attributes) {
     return attributes == null ? Attributes.empty() : attributes.build();
-  }
-
-  /** A KeyValue message into {@code attributes}, as the SDK's attribute types hold it. */
-  private AttributesBuilder keyValue(CodedInputStream in, int base, AttributesBuilder attributes)
-      throws IOException, Malformed {
-    int limit = in.pushLimit(in.readRawVarint32());
-    long key = NO_BYTES;
-    AnyValue value = null;
-    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-      if (tag == tag(1, LENGTH)) {
-        key = slice(in, base);
-      } else if (tag == tag(2, LENGTH)) {
-        value = anyValue(in, base, value, 1);
-      } else {
-        in.skipField(tag);
-      }
-    }
-    in.popLimit(limit);
-    AttributesBuilder into = attributes == null ? Attributes.builder() : attributes;
-    put(into, at(key), length(key), value == null ? AnyValue.NOT_SET : value);
-    return into;
-  }
-
-  @SuppressWarnings("unchecked")
-  private void put(AttributesBuilder attributes, int keyAt, int keyLength, AnyValue value) throws Malformed {
-    switch (value.kind) {
-      case STRING:
-      case BOOL:
-      case INT:
-      case DOUBLE:
-        attributes.put((AttributeKey<Object>) texts.key(request, keyAt, keyLength, value.kind), value.value);
-        break;
-      case ARRAY:
-        putArray(attributes, keyAt, keyLength, value);
-        break;
-      default:
-        attributes.put(AttributeKey.valueKey(decode(keyAt, keyLength)), value.toValue());
-    }
-  }
-
-  /** Homogeneous arrays of primitives stay primitive arrays; anything else becomes a Value. */
-  @SuppressWarnings("unchecked")
-  private void putArray(AttributesBuilder attributes, int keyAt, int keyLength, AnyValue array) throws Malformed {
-    List<AnyValue> values = (List<AnyValue>) array.value;
-    AnyValueKind only = values.isEmpty() ? AnyValueKind.STRING : values.get(0).kind;
-    for (AnyValue value : values) {
-      if (value.kind != only) {
-        only = AnyValueKind.NOT_SET;
-        break;
-      }
-    }
-    if (only != AnyValueKind.STRING && only != AnyValueKind.BOOL && only != AnyValueKind.INT && only != AnyValueKind.DOUBLE) {
-      attributes.put(AttributeKey.valueKey(decode(keyAt, keyLength)), array.toValue());
-      return;
-    }
-    List<Object> elements = new ArrayList<>(values.size());
-    for (AnyValue value : values) {
-      elements.add(value.value);
-    }
-    attributes.put((AttributeKey<Object>) texts.key(request, keyAt, keyLength, arrayOf(only)),
-        List.copyOf(elements));
-  }
-
-  private static AnyValueKind arrayOf(AnyValueKind element) {
-    switch (element) {
-      case BOOL:
-        return AnyValueKind.BOOL_ARRAY;
-      case INT:
-        return AnyValueKind.INT_ARRAY;
-      case DOUBLE:
-        return AnyValueKind.DOUBLE_ARRAY;
-      default:
-        return AnyValueKind.STRING_ARRAY;
-    }
-  }
-
-  /**
-   * An AnyValue message. {@code merged} is the value the same field had before, which protobuf
-   * merges this one into: the later case wins, and arrays and key-value lists append.
-   */
-  private AnyValue anyValue(CodedInputStream in, int base, AnyValue merged, int depth)
-      throws IOException, Malformed {
-    if (depth > MAX_DEPTH) {
-      throw new Malformed("attribute values nested deeper than " + MAX_DEPTH);
-    }
-    int limit = in.pushLimit(in.readRawVarint32());
-    AnyValue value = merged == null ? AnyValue.NOT_SET : merged;
-    // The list this message's repeats of one array or kvlist field append to: copied from a merged
-    // value once, not once per repeat (a body of ten thousand repeats would copy 10^8 elements).
-    List<Object> appending = null;
-    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-      switch (tag) {
-        case (1 << 3) | LENGTH:
-          value = new AnyValue(AnyValueKind.STRING, text(in, base));
-          break;
-        case (2 << 3) | VARINT:
-          value = new AnyValue(AnyValueKind.BOOL, in.readBool());
-          break;
-        case (3 << 3) | VARINT:
-          value = new AnyValue(AnyValueKind.INT, in.readInt64());
-          break;
-        case (4 << 3) | FIXED64:
-          value = new AnyValue(AnyValueKind.DOUBLE, in.readDouble());
-          break;
-        case (5 << 3) | LENGTH:
-        case (6 << 3) | LENGTH: {
-          AnyValueKind kind = tag == ((5 << 3) | LENGTH) ? AnyValueKind.ARRAY : AnyValueKind.KVLIST;
-          List<Object> elements = value.kind != kind ? new ArrayList<>()
-              : value.value == appending ? appending : copy(value.value);
-          appending = elements;
-          int nested = in.pushLimit(in.readRawVarint32());
-          for (int field = in.readTag(); field != 0; field = in.readTag()) {
-            if (field == tag(1, LENGTH)) {
-              elements.add(kind == AnyValueKind.ARRAY ? anyValue(in, base, null, depth + 1) : entry(in, base, depth + 1));
-            } else {
-              in.skipField(field);
-            }
-          }
-          in.popLimit(nested);
-          value = new AnyValue(kind, elements);
-          break;
-        }
-        case (7 << 3) | LENGTH:
-          value = new AnyValue(AnyValueKind.BYTES, in.readByteArray());
-          break;
-        case (8 << 3) | VARINT:
-          // string_value_strindex: an index into a profile's string table, meaningless here.
-          in.readInt32();
-          value = AnyValue.NOT_SET;
-          break;
-        default:
-          in.skipField(tag);
-      }
-    }
-    in.popLimit(limit);
-    return value;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Object> copy(Object list) {
-    return new ArrayList<>((List<Object>) list);
-  }
-
-  /** A KeyValue inside a key-value list value. */
-  private KeyValue entry(CodedInputStream in, int base, int depth) throws IOException, Malformed {
-    int limit = in.pushLimit(in.readRawVarint32());
-    String key = "";
-    AnyValue value = null;
-    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-      if (tag == tag(1, LENGTH)) {
-        key = text(in, base);
-      } else if (tag == tag(2, LENGTH)) {
-        value = anyValue(in, base, value, depth + 1);
-      } else {
-        in.skipField(tag);
-      }
-    }
-    in.popLimit(limit);
-    return KeyValue.of(key, (value == null ? AnyValue.NOT_SET : value).toValue());
-  }
-
-  /** A string field, its bytes checked to be UTF-8 as the official parser checks them. */
-  private String text(CodedInputStream in, int base) throws IOException, Malformed {
-    long slice = slice(in, base);
-    return length(slice) <= CACHED_TEXT_BYTES
-        ? texts.text(request, at(slice), length(slice))
-        : decode(at(slice), length(slice));
-  }
-
-  private String decode(int at, int length) throws Malformed {
-    return TextCache.decode(request, at, length);
   }
 
   private static TraceState traceState(String w3c) {
