@@ -114,7 +114,7 @@ public record ModelCall(
    * for a call that also went through {@code record}'s proxy is the same call seen twice.
    */
   public static boolean declares(TimelineSpan span) {
-    return span.isModelCall() && "model_call".equals(span.attribute("cab.span.kind"));
+    return span.declaresModelCall();
   }
 
   private static String firstString(TimelineSpan span, String[] keys) {

@@ -22,6 +22,8 @@ final class SpanFlags {
   // kind, which the span keeps itself).
   private static final String[] SPAN_KINDS = {"INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER"};
   private static final int SPAN_KIND_SHIFT = 13;
+  /** The span declares itself a model call ({@code cab.span.kind}), not only has GenAI attributes. */
+  private static final int DECLARED_CALL = 1 << 16;
 
   static {
     if (KINDS.length >= KIND_MASK || STATUSES.length > 4 || SPAN_KINDS.length > 7) {
@@ -34,11 +36,13 @@ final class SpanFlags {
   /** The flags of a span with these attributes, status and OpenTelemetry kind. */
   static int of(Map<String, Object> attributes, SpanStatus status, String spanKind, boolean unfinished,
       boolean endedBeforeStart) {
-    CabSpanKind kind = kindOf(attributes);
+    CabSpanKind declared = declaredKind(attributes);
+    CabSpanKind kind = declared != null ? declared : inferredKind(attributes);
     // A span that declares another kind is not a call even with usage on it: an adapter_run
     // carrying its run's totals would count them twice. Without cab.span.kind, usage makes a call.
     boolean modelCall = kind == CabSpanKind.MODEL_CALL;
     return (kind == null ? 0 : kind.ordinal() + 1)
+        | (declared == CabSpanKind.MODEL_CALL ? DECLARED_CALL : 0)
         | status.ordinal() << STATUS_SHIFT
         | (unfinished ? UNFINISHED : 0)
         | (modelCall ? MODEL_CALL : 0)
@@ -46,14 +50,14 @@ final class SpanFlags {
         | spanKindNumber(spanKind) << SPAN_KIND_SHIFT;
   }
 
-  private static CabSpanKind kindOf(Map<String, Object> attributes) {
+  /** The kind {@code cab.span.kind} names, or null when it names none. */
+  private static CabSpanKind declaredKind(Map<String, Object> attributes) {
     Object declared = attributes.get("cab.span.kind");
-    if (declared != null) {
-      CabSpanKind kind = CabSpanKind.fromValue(String.valueOf(declared)).orElse(null);
-      if (kind != null) {
-        return kind;
-      }
-    }
+    return declared == null ? null : CabSpanKind.fromValue(String.valueOf(declared)).orElse(null);
+  }
+
+  /** A model call when GenAI attributes say so; else null. */
+  private static CabSpanKind inferredKind(Map<String, Object> attributes) {
     if (attributes.containsKey("gen_ai.operation.name")
         || attributes.containsKey("gen_ai.usage.input_tokens")
         || attributes.containsKey("gen_ai.usage.output_tokens")) {
@@ -93,6 +97,10 @@ final class SpanFlags {
 
   static boolean unfinished(int flags) {
     return (flags & UNFINISHED) != 0;
+  }
+
+  static boolean declaredCall(int flags) {
+    return (flags & DECLARED_CALL) != 0;
   }
 
   static boolean modelCall(int flags) {

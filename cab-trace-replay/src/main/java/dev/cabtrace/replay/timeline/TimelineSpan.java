@@ -65,6 +65,10 @@ public final class TimelineSpan {
     return SpanFlags.modelCall(flags);
   }
 
+  boolean declaresModelCall() {
+    return SpanFlags.declaredCall(flags);
+  }
+
   /** A builder, for readers of trace formats and for timelines made by hand ({@link TimelineBuilder}). */
   public static Builder builder() {
     return new Builder();
