@@ -16,7 +16,7 @@ final class BackendFetch {
   private BackendFetch() {}
 
   static Timeline fetch(TraceReader reader, String baseUrl, String traceId) throws TraceReadException {
-    return fetch(reader, baseUrl, traceId, Map.of(), Duration.ofSeconds(60));
+    return fetch(reader, baseUrl, traceId, Map.of(), BackendQuery.DEFAULT_TIMEOUT);
   }
 
   /** As {@link #fetch(TraceReader, String, String)}, sending {@code headers}, each request bounded by {@code timeout}. */
@@ -28,7 +28,7 @@ final class BackendFetch {
   /** What a ledger needs of the trace, streamed from the backend's answer as from a file. */
   static TraceFacts fetchFacts(TraceReader reader, String baseUrl, String traceId) throws TraceReadException {
     return fetch(baseUrl, traceId, (uri, body) -> TraceFacts.read(body, uri.toString(), reader), Map.of(),
-        Duration.ofSeconds(60));
+        BackendQuery.DEFAULT_TIMEOUT);
   }
 
   private static <T> T fetch(String baseUrl, String traceId, BackendQuery.AnswerReader<T> read,

@@ -36,6 +36,9 @@ final class BackendQuery {
     T read(URI uri, InputStream body) throws IOException;
   }
 
+  /** How long one request to a query API may take, unless the caller bounds it otherwise. */
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
   private BackendQuery() {}
 
   /**
@@ -47,7 +50,7 @@ final class BackendQuery {
    */
   static <T> T first(String baseUrl, List<Attempt<T>> attempts, String doing, String failure)
       throws TraceReadException {
-    return first(baseUrl, attempts, doing, failure, Map.of(), Duration.ofSeconds(60));
+    return first(baseUrl, attempts, doing, failure, Map.of(), DEFAULT_TIMEOUT);
   }
 
   /** As {@link #first(String, List, String, String)}, sending {@code headers}, each request bounded by {@code timeout}. */

@@ -39,7 +39,7 @@ final class BackendVerification {
           // Each request within what is left of the wait (a second at least): a query API that
           // does not answer must not hold the push for a minute a trace.
           long left = Math.max(TimeUnit.SECONDS.toNanos(1), deadline - System.nanoTime());
-          Duration bound = Duration.ofNanos(Math.min(left, TimeUnit.SECONDS.toNanos(60)));
+          Duration bound = Duration.ofNanos(Math.min(left, BackendQuery.DEFAULT_TIMEOUT.toNanos()));
           for (TimelineSpan span : BackendFetch.fetch(reader, queryUrl, traceId, headers, bound).spans()) {
             String key = span.traceId() + "/" + span.spanId();
             if (expected.contains(key)) {
