@@ -29,10 +29,8 @@ final class ShowCommand implements Callable<Integer> {
     if (json) {
       TimelineJson.show(timeline, spec.commandLine().getOut());
     } else {
-      java.io.PrintWriter out = spec.commandLine().getOut();
-      java.io.BufferedWriter buffered = new java.io.BufferedWriter(out, 1 << 16);
-      TraceTables.show(timeline, buffered);
-      buffered.flush();
+      java.io.OutputStream out = Utf8Writer.utf8Bytes(spec.commandLine().getOut());
+      TraceTables.show(timeline, out);
       out.flush();
     }
   }

@@ -1,8 +1,10 @@
 package dev.cabtrace.replay.cli;
 
+import dev.cabtrace.replay.internal.AttributeBytes;
 import dev.cabtrace.replay.internal.CompactJson;
 import dev.cabtrace.replay.internal.Durations;
 import dev.cabtrace.replay.internal.Timestamps;
+import dev.cabtrace.replay.internal.Utf8Line;
 import dev.cabtrace.replay.terminal.TerminalText;
 import dev.cabtrace.replay.timeline.LoadWarning;
 import dev.cabtrace.replay.timeline.ModelCall;
@@ -10,7 +12,11 @@ import dev.cabtrace.replay.timeline.SpanStatus;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import dev.cabtrace.replay.timeline.TokenTotals;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -23,54 +29,49 @@ final class TraceTables {
 
   private static final int MAX_ATTRS = 160;
   private static final char[] PADDING = " ".repeat(64).toCharArray();
-  // One line at a time is built, a million times for a big trace: its builder is kept.
-  private static final ThreadLocal<StringBuilder> LINE = ThreadLocal.withInitial(() -> new StringBuilder(512));
-  private static final ThreadLocal<char[]> CHARS = ThreadLocal.withInitial(() -> new char[512]);
 
   private TraceTables() {}
 
-  static String show(Timeline timeline) {
-    StringBuilder out = new StringBuilder();
-    try {
-      show(timeline, out);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e); // a StringBuilder does not throw
-    }
-    return out.toString();
-  }
-
   /**
-   * Writes the cell's tables line by line: a million spans are never held as text. The span and
-   * call tables are walked twice, once for the column widths (their last, unpadded column, the
-   * attributes, is not made then), once to write.
+   * Writes the cell's tables line by line, each line one write of its UTF-8 bytes: a million spans
+   * are never held as text. The span and call tables are walked twice, once for the column widths
+   * (their last, unpadded column, the attributes, is not made then), once to write.
    */
-  static void show(Timeline timeline, Appendable out) throws java.io.IOException {
+  static void show(Timeline timeline, OutputStream out) throws IOException {
+    Utf8Line line = new Utf8Line();
     Map<String, Object> resource = timeline.resource();
     Object cell = resource.get("cab.cell_id");
-    out.append("Cell ").append(TerminalText.escapeLine(cell == null ? timeline.source() : String.valueOf(cell)))
-        .append('\n');
-    out.append("Trace ").append(String.join(", ", timeline.traceIds())).append(" · ")
-        .append(Integer.toString(timeline.size())).append(" spans · duration ")
-        .append(Durations.seconds(timeline.durationNanos())).append('\n').append('\n');
+    line.text("Cell ").text(TerminalText.escapeLine(cell == null ? timeline.source() : String.valueOf(cell)));
+    emit(out, line);
+    line.text("Trace ").text(String.join(", ", timeline.traceIds())).text(" · ").number(timeline.size())
+        .text(" spans · duration ").text(Durations.seconds(timeline.durationNanos()));
+    emit(out, line);
+    emit(out, line);
 
-    out.append("Trace spans (").append(Integer.toString(timeline.size())).append(")\n");
+    line.text("Trace spans (").number(timeline.size()).ascii(')');
+    emit(out, line);
     String[] spanHeader = {"Span", "Kind", "Name", "Start", "Duration", "Attrs / Error"};
     int[] widths = widths(spanHeader);
     List<TimelineSpan> order = treeOrder(timeline);
     for (TimelineSpan span : order) {
       widenForSpan(widths, timeline, span);
     }
-    line(out, spanHeader, widths);
+    row(out, line, spanHeader, widths);
+    StringBuilder scratch = new StringBuilder();
     for (TimelineSpan span : order) {
-      spanLine(out, timeline, span, widths);
+      spanLine(line, timeline, span, widths, scratch);
+      emit(out, line);
     }
 
     // Made into records once: the timeline makes a call's record each time it is asked for, and
     // the table asks three times (the widths, the line, the latency total).
     List<ModelCall> calls = new ArrayList<>(timeline.modelCalls());
-    out.append('\n').append("Model calls (").append(Integer.toString(calls.size())).append(")\n");
+    emit(out, line);
+    line.text("Model calls (").number(calls.size()).ascii(')');
+    emit(out, line);
     if (calls.isEmpty()) {
-      out.append("Per-call token capture is not available for this run.\n");
+      line.text("Per-call token capture is not available for this run.");
+      emit(out, line);
     } else {
       String[] callHeader = {"#", "Timestamp", "Request hash", "Prompt", "Completion", "Latency", "Finish"};
       TokenTotals tokens = timeline.tokens();
@@ -78,26 +79,31 @@ final class TraceTables {
       String[] totalRow = {"", "total", "", Long.toString(tokens.input()), Long.toString(tokens.output()),
           Durations.millis(latency), tokens.unknownCalls() > 0 ? tokens.unknownCalls() + " call(s) without usage" : ""};
       int[] callWidths = widths(callHeader);
-      StringBuilder scratch = new StringBuilder();
       for (int i = 0; i < calls.size(); i++) {
-        widenForCall(callWidths, i, calls.get(i), scratch);
+        widenForCall(callWidths, i, calls.get(i));
       }
       widen(callWidths, totalRow);
-      line(out, callHeader, callWidths);
+      row(out, line, callHeader, callWidths);
       for (int i = 0; i < calls.size(); i++) {
-        callLine(out, i, calls.get(i), callWidths);
+        callLine(line, i, calls.get(i), callWidths, scratch);
+        emit(out, line);
       }
-      line(out, totalRow, callWidths);
+      row(out, line, totalRow, callWidths);
     }
 
     if (!timeline.warnings().isEmpty()) {
-      out.append('\n').append("Warnings (").append(Integer.toString(timeline.warnings().size())).append(")\n");
+      emit(out, line);
+      line.text("Warnings (").number(timeline.warnings().size()).ascii(')');
+      emit(out, line);
       for (LoadWarning warning : timeline.warnings()) {
-        out.append("  ").append(TerminalText.escapeLine(warning.toString())).append('\n');
+        line.text("  ").text(TerminalText.escapeLine(warning.toString()));
+        emit(out, line);
       }
     }
-    out.append('\n').append("Duration ").append(Durations.seconds(timeline.durationNanos()))
-        .append(" (").append(Durations.millis(timeline.durationNanos())).append(")\n");
+    emit(out, line);
+    line.text("Duration ").text(Durations.seconds(timeline.durationNanos()))
+        .text(" (").text(Durations.millis(timeline.durationNanos())).ascii(')');
+    emit(out, line);
   }
 
   /**
@@ -119,8 +125,11 @@ final class TraceTables {
 
   private static final int SPAN_ID_LENGTH = 16;
   private static final String UNFINISHED = " (unfinished)";
+  private static final byte[] SPAN_KIND_KEY = "cab.span.kind".getBytes(StandardCharsets.US_ASCII);
   // A span's indent by its depth, capped at 12 levels: two spaces a level and an arrow.
   private static final String[] INDENTS = indents(12);
+  private static final byte[][] INDENT_BYTES = Arrays.stream(INDENTS)
+      .map(indent -> indent.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
 
   private static String[] indents(int deepest) {
     String[] indents = new String[deepest + 1];
@@ -130,62 +139,57 @@ final class TraceTables {
     return indents;
   }
 
-  /** A span's line: its cells, each padded to its column, then its attributes (or error), written in place. */
-  private static void spanLine(Appendable out, Timeline timeline, TimelineSpan span, int[] widths)
-      throws java.io.IOException {
-    StringBuilder line = LINE.get();
-    line.setLength(0);
-    line.append(INDENTS[Math.min(span.depth(), INDENTS.length - 1)]).append(span.spanId());
+  /** A span's line: its cells, each padded to its column, then its attributes (or error). */
+  private static void spanLine(Utf8Line line, Timeline timeline, TimelineSpan span, int[] widths,
+      StringBuilder scratch) {
+    int depth = Math.min(span.depth(), INDENTS.length - 1);
+    line.utf8(INDENT_BYTES[depth], INDENTS[depth].length()).text(span.spanId());
     pad(line, 0, widths[0]);
-    int cell = line.length();
-    line.append(span.kindName());
+    int cell = line.chars();
+    line.text(span.kindName());
     pad(line, cell, widths[1]);
-    cell = line.length();
-    line.append(TerminalText.escapeLine(span.name()));
+    cell = line.chars();
+    line.text(TerminalText.escapeLine(span.name()));
     pad(line, cell, widths[2]);
-    cell = line.length();
-    appendMillis(line, timeline.offsetNanos(span.startEpochNanos()));
+    cell = line.chars();
+    line.number(Math.floorDiv(timeline.offsetNanos(span.startEpochNanos()), 1_000_000L)).text(" ms");
     pad(line, cell, widths[3]);
-    cell = line.length();
-    appendMillis(line, span.durationNanos());
+    cell = line.chars();
+    line.number(Math.floorDiv(span.durationNanos(), 1_000_000L)).text(" ms");
     if (span.unfinished()) {
-      line.append(UNFINISHED);
+      line.text(UNFINISHED);
     }
     pad(line, cell, widths[4]);
-    appendAttrsOrError(line, span);
-    emit(out, line);
+    appendAttrsOrError(line, span, scratch);
   }
 
   /** A model call's line, in the columns of the call table's header. */
-  private static void callLine(Appendable out, int index, ModelCall call, int[] widths) throws java.io.IOException {
-    StringBuilder line = LINE.get();
-    line.setLength(0);
-    line.append(index + 1);
+  private static void callLine(Utf8Line line, int index, ModelCall call, int[] widths, StringBuilder scratch) {
+    line.number(index + 1);
     pad(line, 0, widths[0]);
-    int cell = line.length();
-    Timestamps.appendIso(line, call.span().startEpochNanos());
+    int cell = line.chars();
+    scratch.setLength(0);
+    line.text(Timestamps.appendIso(scratch, call.span().startEpochNanos()));
     pad(line, cell, widths[1]);
-    cell = line.length();
-    line.append(requestHash(call));
+    cell = line.chars();
+    line.text(requestHash(call));
     pad(line, cell, widths[2]);
-    cell = line.length();
+    cell = line.chars();
     appendCount(line, call.inputTokens());
     pad(line, cell, widths[3]);
-    cell = line.length();
+    cell = line.chars();
     appendCount(line, call.outputTokens());
     pad(line, cell, widths[4]);
-    cell = line.length();
-    appendMillis(line, call.latencyNanos());
+    cell = line.chars();
+    line.number(Math.floorDiv(call.latencyNanos(), 1_000_000L)).text(" ms");
     pad(line, cell, widths[5]);
-    line.append(finishReasons(call));
-    emit(out, line);
+    line.text(finishReasons(call));
   }
 
   /** Widens the call table's columns for a call as {@link #callLine} writes it, making little text. */
-  private static void widenForCall(int[] widths, int index, ModelCall call, StringBuilder scratch) {
+  private static void widenForCall(int[] widths, int index, ModelCall call) {
     widths[0] = Math.max(widths[0], digits(index + 1));
-    scratch.setLength(0);
-    widths[1] = Math.max(widths[1], Timestamps.appendIso(scratch, call.span().startEpochNanos()).length());
+    widths[1] = Math.max(widths[1], Timestamps.isoLength(call.span().startEpochNanos()));
     widths[2] = Math.max(widths[2], requestHash(call).length());
     widths[3] = Math.max(widths[3], call.inputTokens() == null ? 1 : digits(call.inputTokens()));
     widths[4] = Math.max(widths[4], call.outputTokens() == null ? 1 : digits(call.outputTokens()));
@@ -201,17 +205,12 @@ final class TraceTables {
         : String.join(",", call.finishReasons()));
   }
 
-  /** As {@link Durations#millis}, appended. */
-  private static void appendMillis(StringBuilder line, long nanos) {
-    line.append(Math.floorDiv(nanos, 1_000_000L)).append(" ms");
-  }
-
   /** A token count, or {@code ?} when it was not recorded. */
-  private static void appendCount(StringBuilder line, Long value) {
+  private static void appendCount(Utf8Line line, Long value) {
     if (value == null) {
-      line.append('?');
+      line.ascii('?');
     } else {
-      line.append(value.longValue());
+      line.number(value);
     }
   }
 
@@ -228,11 +227,9 @@ final class TraceTables {
     return digits;
   }
 
-  /** Pads the cell that starts at {@code start} in {@code line} to its column's width and the gap after it. */
-  private static void pad(StringBuilder line, int start, int width) {
-    for (int length = line.length() - start; length < width + 2; length++) {
-      line.append(' ');
-    }
+  /** Pads the cell that starts at char {@code start} of {@code line} to its column's width and the gap after it. */
+  private static void pad(Utf8Line line, int start, int width) {
+    line.spaces(width + 2 - (line.chars() - start));
   }
 
   /** Spans depth first: each root in start order, its children under it. */
@@ -254,16 +251,32 @@ final class TraceTables {
     return out;
   }
 
-  /** The span's last column: its attributes cut to {@code MAX_ATTRS}, after its error if it failed. */
-  private static void appendAttrsOrError(StringBuilder out, TimelineSpan span) {
+  /**
+   * The span's last column: its attributes cut to {@code MAX_ATTRS}, after its error if it failed;
+   * written from the bytes they were read from when they are plain, else from their map.
+   */
+  private static void appendAttrsOrError(Utf8Line line, TimelineSpan span, StringBuilder scratch) {
     if (span.status() == SpanStatus.ERROR) {
-      out.append("ERROR ").append(TerminalText.escapeLine(span.statusMessage())).append(' ');
+      line.text("ERROR ").text(TerminalText.escapeLine(span.statusMessage())).ascii(' ');
     }
-    int start = out.length();
-    appendAttributesJson(out, span.attributes());
-    if (out.length() - start > MAX_ATTRS) {
-      out.setLength(start + MAX_ATTRS - 1);
-      out.append('…');
+    int startBytes = line.length();
+    int startChars = line.chars();
+    Map<String, Object> attributes = span.attributes();
+    int whole = attributes instanceof AttributeBytes
+        ? ((AttributeBytes) attributes).appendPlainJson(line, SPAN_KIND_KEY, MAX_ATTRS) : -1;
+    if (whole < 0) {
+      line.truncate(startBytes, startChars);
+      scratch.setLength(0);
+      appendAttributesJson(scratch, attributes);
+      if (scratch.length() > MAX_ATTRS) {
+        scratch.setLength(MAX_ATTRS - 1);
+        scratch.append('…');
+      }
+      line.text(scratch);
+    } else if (whole > MAX_ATTRS) {
+      // Plain attributes are ASCII: a byte a char.
+      line.truncate(startBytes + MAX_ATTRS - 1, startChars + MAX_ATTRS - 1);
+      line.text("…");
     }
   }
 
@@ -347,11 +360,16 @@ final class TraceTables {
       widen(widths, row);
     }
     for (String[] row : rows) {
-      try {
-        line(out, row, widths);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e); // a StringBuilder does not throw
+      int start = out.length();
+      for (int c = 0; c < row.length; c++) {
+        cell(out, row, c, widths);
       }
+      int end = out.length();
+      while (end > start && Character.isWhitespace(out.charAt(end - 1))) {
+        end--;
+      }
+      out.setLength(end);
+      out.append('\n');
     }
   }
 
@@ -368,15 +386,6 @@ final class TraceTables {
     }
   }
 
-  private static void line(Appendable out, String[] row, int[] widths) throws java.io.IOException {
-    StringBuilder line = LINE.get();
-    line.setLength(0);
-    for (int c = 0; c < row.length; c++) {
-      cell(line, row, c, widths);
-    }
-    emit(out, line);
-  }
-
   private static void cell(StringBuilder line, String[] row, int c, int[] widths) {
     line.append(row[c]);
     if (c < row.length - 1) {
@@ -387,24 +396,23 @@ final class TraceTables {
     }
   }
 
-  /** Writes the line without its trailing blanks; to a Writer as characters, not as a String made for it. */
-  private static void emit(Appendable out, StringBuilder line) throws java.io.IOException {
-    int end = line.length();
-    while (end > 0 && Character.isWhitespace(line.charAt(end - 1))) {
-      end--;
-    }
-    line.setLength(end);
-    line.append('\n');
-    if (out instanceof java.io.Writer) {
-      char[] chars = CHARS.get();
-      if (chars.length < line.length()) {
-        chars = new char[Math.max(2 * chars.length, line.length())];
-        CHARS.set(chars);
+  /** A header or total row of the span or call table, written. */
+  private static void row(OutputStream out, Utf8Line line, String[] row, int[] widths) throws IOException {
+    for (int c = 0; c < row.length; c++) {
+      int start = line.chars();
+      line.text(row[c]);
+      if (c < row.length - 1) {
+        pad(line, start, widths[c]);
       }
-      line.getChars(0, line.length(), chars, 0);
-      ((java.io.Writer) out).write(chars, 0, line.length());
-    } else {
-      out.append(line);
     }
+    emit(out, line);
+  }
+
+  /** Writes the line without its trailing blanks, and empties it. */
+  private static void emit(OutputStream out, Utf8Line line) throws IOException {
+    line.trimTrailingWhitespace();
+    line.ascii('\n');
+    out.write(line.bytes(), 0, line.length());
+    line.clear();
   }
 }

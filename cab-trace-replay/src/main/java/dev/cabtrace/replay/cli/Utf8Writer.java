@@ -34,8 +34,84 @@ final class Utf8Writer extends Writer {
    */
   static PrintWriter printWriter(OutputStream out) {
     return Charset.defaultCharset().equals(StandardCharsets.UTF_8)
-        ? new PrintWriter(new Utf8Writer(out), true)
+        ? new Utf8PrintWriter(new Utf8Writer(out))
         : new PrintWriter(out, true);
+  }
+
+  /**
+   * A stream of UTF-8 bytes into {@code out}, for text already encoded: the bytes go straight into
+   * the buffer under {@code out} when it is one this class made, else are decoded and written as
+   * text. Each write must end on a whole character (a table writes whole lines).
+   */
+  static OutputStream utf8Bytes(PrintWriter out) {
+    out.flush();
+    if (out instanceof Utf8PrintWriter) {
+      Utf8Writer writer = ((Utf8PrintWriter) out).utf8();
+      return new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+          write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          writer.writeUtf8(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+          writer.flush();
+        }
+      };
+    }
+    return new OutputStream() {
+      @Override
+      public void write(int b) {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        out.write(new String(b, off, len, StandardCharsets.UTF_8));
+      }
+
+      @Override
+      public void flush() {
+        out.flush();
+      }
+    };
+  }
+
+  /** Bytes already encoded, written in order with the text around them. */
+  void writeUtf8(byte[] bytes, int off, int len) throws IOException {
+    java.util.Objects.checkFromIndexSize(off, len, bytes.length);
+    synchronized (lock) {
+      if (pendingHigh != 0) {
+        pendingHigh = 0;
+        room(1);
+        buf[count++] = '?'; // a high surrogate not followed by its low one, as the encoder writes it
+      }
+      if (len > buf.length - count) {
+        drain();
+        if (len > buf.length) {
+          out.write(bytes, off, len);
+          return;
+        }
+      }
+      System.arraycopy(bytes, off, buf, count, len);
+      count += len;
+    }
+  }
+
+  /** The CLI's flushing-on-println writer, which lets {@link #utf8Bytes} find the writer under it. */
+  private static final class Utf8PrintWriter extends PrintWriter {
+    Utf8PrintWriter(Utf8Writer out) {
+      super(out, true);
+    }
+
+    Utf8Writer utf8() {
+      return (Utf8Writer) out;
+    }
   }
 
   @Override

@@ -18,6 +18,13 @@ public final class Timestamps {
     return appendIso(new StringBuilder(30), epochNanos).toString();
   }
 
+  /** The length of {@link #iso}'s text for {@code epochNanos}, without making it. */
+  public static int isoLength(long epochNanos) {
+    int nanos = (int) Math.floorMod(epochNanos, NANOS_PER_SECOND);
+    int fraction = nanos == 0 ? 0 : nanos % 1_000_000 == 0 ? 4 : nanos % 1000 == 0 ? 7 : 10;
+    return "2026-06-17T10:37:43Z".length() + fraction;
+  }
+
   /** Appends {@code epochNanos} as {@link #iso} writes it. */
   public static StringBuilder appendIso(StringBuilder out, long epochNanos) {
     long seconds = Math.floorDiv(epochNanos, NANOS_PER_SECOND);

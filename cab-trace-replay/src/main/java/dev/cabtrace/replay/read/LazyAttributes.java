@@ -2,6 +2,8 @@ package dev.cabtrace.replay.read;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import dev.cabtrace.replay.internal.AttributeBytes;
+import dev.cabtrace.replay.internal.Utf8Line;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collection;
@@ -17,7 +19,7 @@ import java.util.Set;
  * each costs 32 bytes of its own, which is why it implements {@link Map} itself (an {@code
  * AbstractMap} carries two more fields).
  */
-final class LazyAttributes implements Map<String, Object> {
+final class LazyAttributes implements Map<String, Object>, AttributeBytes {
 
   /**
    * The keys decoded up front: a span's phase, its verdict, a model call's model and tokens; in the
@@ -231,6 +233,25 @@ final class LazyAttributes implements Map<String, Object> {
   @Override
   public String toString() {
     return decoded().toString();
+  }
+
+  // One writer a thread: show's lines are written on one, but a library's callers may use many.
+  private static final ThreadLocal<PlainAttributeJson> PLAIN_JSON = ThreadLocal.withInitial(PlainAttributeJson::new);
+
+  @Override
+  public int appendPlainJson(Utf8Line out, byte[] leftOut, int limit) {
+    PlainAttributeJson writer = PLAIN_JSON.get();
+    if (source instanceof FileSlices) {
+      long position = slice >>> LENGTH_BITS;
+      int length = (int) (slice & ((1 << LENGTH_BITS) - 1));
+      return ((FileSlices) source).read(position, length,
+          (bytes, at, size) -> writer.write(bytes, at, at + size, leftOut, hot, hotBits, out, limit));
+    }
+    if (source instanceof byte[]) {
+      byte[] bytes = (byte[]) source;
+      return writer.write(bytes, 0, bytes.length, leftOut, hot, hotBits, out, limit);
+    }
+    return -1; // only the hot ones are kept
   }
 
   private Map<String, Object> decoded() {

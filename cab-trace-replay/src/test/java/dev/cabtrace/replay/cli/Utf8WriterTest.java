@@ -107,6 +107,30 @@ class Utf8WriterTest {
     assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("↳ cleanup" + System.lineSeparator());
   }
 
+  @Test
+  void bytesAlreadyEncodedGoInOrderWithTheTextThroughTheCliWriterOrAnyOther() throws IOException {
+    String line = "  \u21b3 caf\u00e9 \ud83d\ude00\n";
+    byte[] big = ("x".repeat(70_000) + "\n").getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintWriter cli = Utf8Writer.printWriter(out);
+    java.io.StringWriter text = new java.io.StringWriter();
+    PrintWriter other = new PrintWriter(text);
+    for (PrintWriter writer : new PrintWriter[] {cli, other}) {
+      writer.print("before \ud83d"); // a high surrogate that no low one follows: '?'
+      java.io.OutputStream bytes = Utf8Writer.utf8Bytes(writer);
+      bytes.write(line.getBytes(StandardCharsets.UTF_8));
+      bytes.write(big);
+      bytes.flush();
+      writer.print("after");
+      writer.flush();
+    }
+    String expected = "before ?" + line + "x".repeat(70_000) + "\nafter";
+    if (java.nio.charset.Charset.defaultCharset().equals(StandardCharsets.UTF_8)) {
+      assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected);
+    }
+    assertThat(text.toString()).isEqualTo(expected.replace("before ?", "before \ud83d"));
+  }
+
   /** The writer the CLI prints through when the default charset is UTF-8, below its PrintWriter. */
   private static Writer writer(ByteArrayOutputStream out) {
     return new Utf8Writer(out);

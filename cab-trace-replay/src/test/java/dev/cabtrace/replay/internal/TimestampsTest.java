@@ -44,6 +44,7 @@ class TimestampsTest {
       }
       out.setLength(0);
       assertThat(Timestamps.appendIso(out, nanos).toString()).as("%d", nanos).isEqualTo(reference(nanos));
+      assertThat(Timestamps.isoLength(nanos)).as("length at %d", nanos).isEqualTo(out.length());
     }
   }
 }
