@@ -11,8 +11,10 @@ import java.nio.file.Path;
 
 /**
  * Reads a cab-trace crash journal: a header line with the last heartbeat, then the spans that were
- * open (and those that had just ended) when it was last written. A journal that is missing, torn
- * or unreadable only costs a warning: the capture file is loaded all the same.
+ * open (and those that had just ended) when it was last written; then, when an earlier run of the
+ * same capture file was killed, that run's journal as it left it, headed by its own heartbeat,
+ * which ends its spans. A journal that is missing, torn or unreadable only costs a warning: the
+ * capture file is loaded all the same.
  */
 final class JournalReader {
 
@@ -34,6 +36,17 @@ final class JournalReader {
       ReadContext context = new ReadContext(SpanSink.journal(builder, heartbeat), source);
       OtlpJsonReader otlp = new OtlpJsonReader(context);
       while (lines.next()) {
+        if (startsWith(lines, HEADER)) {
+          long earlier = heartbeat(json, lines);
+          if (earlier < 0) {
+            builder.warn(0, "crash journal " + source + " has a run without its heartbeat at line "
+                + lines.lineNumber() + "; the rest was ignored");
+            return;
+          }
+          context = new ReadContext(SpanSink.journal(builder, earlier), source);
+          otlp = new OtlpJsonReader(context);
+          continue;
+        }
         context.line = lines.lineNumber();
         try (JsonParser parser = json.createParser(lines.bytes(), 0, lines.length())) {
           if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -51,6 +64,13 @@ final class JournalReader {
     } catch (IOException | RuntimeException e) {
       builder.warn(0, "crash journal " + source + " is torn or unreadable (" + e.getClass().getSimpleName() + "); what could be read was kept");
     }
+  }
+
+  private static final byte[] HEADER = "{\"cabJournal\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private static boolean startsWith(LineReader lines, byte[] prefix) {
+    return lines.length() >= prefix.length
+        && java.util.Arrays.equals(lines.bytes(), 0, prefix.length, prefix, 0, prefix.length);
   }
 
   private static long heartbeat(JsonFactory json, LineReader lines) throws IOException {

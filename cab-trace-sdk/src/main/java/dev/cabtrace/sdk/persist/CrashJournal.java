@@ -40,6 +40,12 @@ import java.util.logging.Logger;
  * file. A reader takes spans from the capture file first and from the journal only what the capture
  * file lacks, ending unfinished ones at the heartbeat. A clean close deletes it; a close that lost
  * spans keeps it.
+ *
+ * <p>A journal already beside the capture file when this one starts was left by an earlier run
+ * that was killed (runs append to the capture file, so a cell re-run after a crash shares it). Its
+ * content is kept as it was, after this run's lines, and a clean close leaves it alone in the
+ * journal instead of deleting it. Its own heartbeat line heads it, so that a reader ends its
+ * unfinished spans when that run died.
  */
 public final class CrashJournal implements SpanProcessor {
 
@@ -58,6 +64,8 @@ public final class CrashJournal implements SpanProcessor {
   /** Ended spans whose capture-file line is not written yet, oldest first. */
   private final Map<String, SpanData> unwritten = new LinkedHashMap<>();
   private final SpanExporter out;
+  private final JournalFile file;
+  private final boolean hasEarlier;
   private final Thread writer;
   private volatile boolean running = true;
   private volatile boolean dirty = true;
@@ -67,7 +75,10 @@ public final class CrashJournal implements SpanProcessor {
     this.journal = journal;
     this.temp = journal.resolveSibling(journal.getFileName() + ".tmp");
     this.heartbeatNanos = heartbeat.toNanos();
-    this.out = redaction.wrap(new JournalFile(journal, temp, clock));
+    byte[] earlier = earlierRun(journal);
+    this.hasEarlier = earlier.length > 0;
+    this.file = new JournalFile(journal, temp, clock, earlier);
+    this.out = redaction.wrap(file);
     this.writer = new Thread(this::writeLoop, "cab-trace-journal");
     writer.setDaemon(true);
   }
@@ -219,13 +230,44 @@ public final class CrashJournal implements SpanProcessor {
     return CompletableResultCode.ofSuccess();
   }
 
-  /** Deletes the journal: the capture file now holds every span. */
+  /**
+   * Deletes the journal: the capture file now holds every span of this run. What an earlier, killed
+   * run left in it stays: the journal then holds that alone.
+   */
   public void delete() {
     try {
-      Files.deleteIfExists(journal);
+      if (hasEarlier) {
+        file.keepOnlyEarlier();
+        logger.warning("cab-trace: keeping the crash journal " + journal
+            + ": it holds the spans an earlier run of this capture file left unfinished");
+      } else {
+        Files.deleteIfExists(journal);
+      }
       Files.deleteIfExists(temp);
     } catch (IOException e) {
       logger.warning("cab-trace: could not delete crash journal " + journal + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * The journal an earlier run left at {@code journal}, ending with a line break; empty when there
+   * is none or it cannot be read (then a warning: this run's journal replaces it).
+   */
+  private static byte[] earlierRun(Path journal) {
+    if (!Files.isRegularFile(journal)) {
+      return new byte[0];
+    }
+    try {
+      byte[] bytes = Files.readAllBytes(journal);
+      if (bytes.length > 0 && bytes[bytes.length - 1] != '\n') {
+        bytes = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+        bytes[bytes.length - 1] = '\n';
+      }
+      return bytes;
+    } catch (IOException e) {
+      logger.warning("cab-trace: could not read the crash journal an earlier run left at " + journal
+          + " (" + e.getMessage() + "); this run's journal replaces it");
+      return new byte[0];
     }
   }
 

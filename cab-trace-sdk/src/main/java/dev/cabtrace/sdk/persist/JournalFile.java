@@ -18,8 +18,9 @@ import java.util.logging.Logger;
 
 /**
  * Writes the crash journal's whole content, replacing the file atomically: a heartbeat line, then
- * the given spans as one OTLP JSON line. An exporter, so that the redaction every exporter gets
- * applies to the journal too.
+ * the given spans as one OTLP JSON line, then what an earlier run killed before it could close
+ * left in the journal, as it was (its own heartbeat line first). An exporter, so that the
+ * redaction every exporter gets applies to the journal too.
  */
 final class JournalFile implements SpanExporter {
 
@@ -28,13 +29,32 @@ final class JournalFile implements SpanExporter {
   private final Path journal;
   private final Path temp;
   private final Clock clock;
+  private final byte[] earlier;
   private final OtlpJsonLineEncoder encoder = new OtlpJsonLineEncoder();
   private boolean failed;
 
-  JournalFile(Path journal, Path temp, Clock clock) {
+  /** {@code earlier}: an earlier run's journal, kept after this run's lines (empty: none). */
+  JournalFile(Path journal, Path temp, Clock clock, byte[] earlier) {
     this.journal = journal;
     this.temp = temp;
     this.clock = clock;
+    this.earlier = earlier;
+  }
+
+  /** Replaces the journal with the earlier run's part alone: this run left nothing to add. */
+  synchronized void keepOnlyEarlier() throws IOException {
+    try (FileChannel out = OwnerOnlyFiles.openTruncated(temp)) {
+      writeFully(out, ByteBuffer.wrap(earlier));
+    }
+    replace();
+  }
+
+  private void replace() throws IOException {
+    try {
+      Files.move(temp, journal, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, journal, StandardCopyOption.REPLACE_EXISTING);
+    }
   }
 
   @Override
@@ -50,12 +70,9 @@ final class JournalFile implements SpanExporter {
         if (!spans.isEmpty()) {
           writeFully(out, encoder.encode(new ArrayList<>(spans)).asByteBuffer());
         }
+        writeFully(out, ByteBuffer.wrap(earlier));
       }
-      try {
-        Files.move(temp, journal, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, journal, StandardCopyOption.REPLACE_EXISTING);
-      }
+      replace();
       failed = false;
       return CompletableResultCode.ofSuccess();
     } catch (IOException | RuntimeException e) {
