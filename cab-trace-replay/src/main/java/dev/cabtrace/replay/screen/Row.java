@@ -125,6 +125,15 @@ final class Row {
     }
   }
 
+  /** Sets the cells from {@code from} to {@code to} (exclusive) to one value in one style. */
+  void fill(int from, int to, int value, long style) {
+    java.util.Arrays.fill(cells, from, to, value);
+    java.util.Arrays.fill(styles, from, to, style);
+    if (clusters != null) {
+      java.util.Arrays.fill(clusters, from, to, null);
+    }
+  }
+
   void appendMark(int column, int mark) {
     if (cells[column] == CONTINUATION) {
       return;

@@ -519,6 +519,10 @@ final class TerminalState implements ControlParser.Handler {
     }
     int times = Math.min(n, columns * rows);
     int codePoint = lastPrinted;
+    if (CharWidth.of(codePoint) == 1 && !insertMode) {
+      repeatNarrow(codePoint, times);
+      return;
+    }
     // Already mapped through the character set when first printed.
     int savedG0 = g0;
     int savedG1 = g1;
@@ -529,6 +533,36 @@ final class TerminalState implements ControlParser.Handler {
     }
     g0 = savedG0;
     g1 = savedG1;
+  }
+
+  /**
+   * What printing a one-column character {@code times} times does, a row's run at a time: a
+   * recording can ask for 65,535 repeats in 8 bytes, again and again.
+   */
+  private void repeatNarrow(int codePoint, int times) {
+    while (times > 0) {
+      if (pendingWrap) {
+        pendingWrap = false;
+        if (autowrap) {
+          column = 0;
+          index();
+        }
+      }
+      int run = Math.min(times, columns - column);
+      Row line = writable(row);
+      line.fill(column, column + run, codePoint, style);
+      line.repair(column - 1, column + run);
+      times -= run;
+      if (column + run < columns) {
+        column += run;
+      } else {
+        column = columns - 1;
+        pendingWrap = autowrap;
+        if (!autowrap) {
+          return; // the rest would print over the last column what is there already
+        }
+      }
+    }
   }
 
   private void eraseInDisplay(int mode) {

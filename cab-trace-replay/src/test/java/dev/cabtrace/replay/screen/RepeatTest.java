@@ -1,0 +1,59 @@
+package dev.cabtrace.replay.screen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * REP ({@code CSI n b}) against what it stands for, the character it repeats printed n times: the
+ * screens are equal after any state a random stream leaves (autowrap off, insert mode, the line
+ * drawing set, wide characters under the cursor, the cursor at the bottom), whichever way the
+ * emulator does it.
+ */
+class RepeatTest {
+
+  private static final String ESC = "\u001b";
+  private static final String[] SETUP = {
+    "", ESC + "[?7l", ESC + "[4h", ESC + "(0", "\u4e16\u754c\u4e16", ESC + "[31;1m", ESC + "[999;1H", ESC + "[5;10r",
+    ESC + "[?1049h", "\r\n\r\n", ESC + "[3;70H"
+  };
+  private static final String[] REPEATED = {"x", "q", "\u4e16", "e\u0301", "\u00e9", " "};
+
+  @Test
+  void repeatingIsPrintingTheCharacterThatManyTimes() {
+    Random random = new Random(29);
+    for (int round = 0; round < 3_000; round++) {
+      int columns = 1 + random.nextInt(90);
+      int rows = 1 + random.nextInt(30);
+      // CAN ends whatever sequence the random stream left open: what follows is read the same both ways.
+      byte[] prefix = (new String(RandomStreams.stream(random, random.nextInt(300)), StandardCharsets.ISO_8859_1) + "\u0018")
+          .getBytes(StandardCharsets.ISO_8859_1);
+      String setup = SETUP[random.nextInt(SETUP.length)] + SETUP[random.nextInt(SETUP.length)];
+      String character = REPEATED[random.nextInt(REPEATED.length)];
+      int times = 1 + (random.nextInt(4) == 0 ? random.nextInt(columns * rows) : random.nextInt(3 * columns + 2));
+
+      TerminalEmulator repeated = TerminalEmulator.create(columns, rows);
+      repeated.feed(prefix);
+      repeated.feed((setup + character + ESC + "[" + times + "b").getBytes(StandardCharsets.UTF_8));
+      TerminalEmulator printed = TerminalEmulator.create(columns, rows);
+      printed.feed(prefix);
+      // REP repeats the last character printed: for "e\u0301", the e (the mark joined it, it was not printed).
+      String last = character.equals("e\u0301") ? "e" : character;
+      // At most a screenful: more would only scroll the same character through it.
+      printed.feed((setup + character + last.repeat(Math.min(times, columns * rows))).getBytes(StandardCharsets.UTF_8));
+      assertThat(repeated.screen()).as("round %d: %dx%d, %s then %s REP %d", round, columns, rows,
+          setup.replace(ESC, "ESC"), character, times).isEqualTo(printed.screen());
+    }
+  }
+
+  @Test
+  void moreRepeatsThanTheScreenHoldsAreAsManyAsItHolds() {
+    TerminalEmulator capped = TerminalEmulator.create(10, 3);
+    capped.feed(("ab" + ESC + "[65535b").getBytes(StandardCharsets.UTF_8));
+    TerminalEmulator full = TerminalEmulator.create(10, 3);
+    full.feed(("a" + "b".repeat(1 + 30)).getBytes(StandardCharsets.UTF_8));
+    assertThat(capped.screen()).isEqualTo(full.screen());
+  }
+}
