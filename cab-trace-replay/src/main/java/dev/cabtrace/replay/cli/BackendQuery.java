@@ -36,6 +36,13 @@ final class BackendQuery {
     T read(URI uri, InputStream body) throws IOException;
   }
 
+  /** The cause of the error of a query the backend refused (401, 403): no answer will come by asking again. */
+  static final class Refused extends Exception {
+    Refused() {
+      super(null, null, false, false);
+    }
+  }
+
   /** How long one request to a query API may take, unless the caller bounds it otherwise. */
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
@@ -71,6 +78,11 @@ final class BackendQuery {
         headers.forEach(request::header);
         HttpResponse<InputStream> response = client.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
+          if (response.statusCode() == 401 || response.statusCode() == 403) {
+            // Not "not found": asking again, or at another path, would be refused the same way.
+            throw new TraceReadException(uri + " refused the request: HTTP " + response.statusCode()
+                + " (the backend wants credentials or a tenant: pass them with --header)", new Refused());
+          }
           if (response.statusCode() != 200) {
             tried.add(uri + " answered HTTP " + response.statusCode());
             continue;

@@ -23,8 +23,12 @@ final class BackendVerification {
    * How many of {@code sent}'s spans the backend at {@code queryUrl} holds (sent {@code headers}, as
    * the push was: a multi-tenant backend answers its query API by the same tenant), asking again each second
    * (backends index asynchronously) until it holds all of them or {@code timeoutNanos} has passed.
+   *
+   * @throws TraceReadException when the backend refuses the query (401, 403): that is not a trace
+   *     missing, and asking again will not change it
    */
-  static long spansHeld(Timeline sent, String queryUrl, Map<String, String> headers, long timeoutNanos) {
+  static long spansHeld(Timeline sent, String queryUrl, Map<String, String> headers, long timeoutNanos)
+      throws TraceReadException {
     Set<String> expected = new HashSet<>();
     for (TimelineSpan span : sent.spans()) {
       expected.add(span.traceId() + "/" + span.spanId());
@@ -47,6 +51,9 @@ final class BackendVerification {
             }
           }
         } catch (TraceReadException e) {
+          if (e.getCause() instanceof BackendQuery.Refused) {
+            throw e;
+          }
           // Not there (yet): counts as holding none of this trace.
         }
       }

@@ -203,6 +203,23 @@ class PushAndPullTest {
   }
 
   @Test
+  void pushVerifyRefusedByTheQueryApiSaysSoRatherThanThatTheBackendHoldsNothing() throws IOException {
+    Path capture = Files.write(dir.resolve("seed.jsonl"), resource("seed-cell.otlp.jsonl"));
+    HttpServer multiTenant = retainingBackend(Duration.ofDays(100_000), "tenant1");
+    try {
+      String url = "http://127.0.0.1:" + multiTenant.getAddress().getPort();
+      // No tenant header: the push is taken (the ingest path here does not check it), the query refused.
+      Result refused = run("push", capture.toString(), "--endpoint", url, "--verify", "--query", url,
+          "--verify-timeout", "3s");
+      assertThat(refused.out()).contains("pushed 5 of 5 spans").doesNotContain("backend holds");
+      assertThat(refused.err()).contains("refused the request: HTTP 401").contains("--header");
+      assertThat(refused.exit()).isEqualTo(1);
+    } finally {
+      multiTenant.stop(0);
+    }
+  }
+
+  @Test
   void spansWhoseEndTheReaderMadeArePushedMarked() throws IOException {
     String trace = "8293433263b72503f683e7696220d242";
     String line = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"spans\":["
