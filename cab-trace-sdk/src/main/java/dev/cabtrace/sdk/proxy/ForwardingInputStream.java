@@ -7,16 +7,18 @@ import java.io.OutputStream;
 /**
  * The upstream's response body, written on to the client as it is read: whatever reads it (a
  * decoder, the usage reader) can never delay a byte on its way to the client. Remembers which side
- * failed, so a decoding error is told apart from a broken connection.
+ * failed, so a decoding error is told apart from a broken connection. Watched, its wait is a read
+ * of the upstream: time spent writing to a slow client is not the upstream's silence.
  */
-final class ForwardingInputStream extends ArrayReadingInputStream {
+final class ForwardingInputStream extends ArrayReadingInputStream implements StallWatchdog.Watched {
 
   private final InputStream upstream;
   private final OutputStream client;
   private IOException upstreamFailure;
   private IOException clientFailure;
   private boolean ended;
-  private volatile long lastUpstreamRead = System.nanoTime();
+  private volatile long readingSince;
+  private volatile boolean reading;
   private volatile boolean stalled;
 
   ForwardingInputStream(InputStream upstream, OutputStream client) {
@@ -30,13 +32,16 @@ final class ForwardingInputStream extends ArrayReadingInputStream {
       return -1; // the upstream is not read past its end: a body closed since (the proxy closing) is whole
     }
     int n;
+    readingSince = System.nanoTime();
+    reading = true;
     try {
       n = upstream.read(buffer, offset, length);
     } catch (IOException e) {
       upstreamFailure = e;
       throw e;
+    } finally {
+      reading = false;
     }
-    lastUpstreamRead = System.nanoTime();
     ended = n < 0;
     if (n > 0) {
       try {
@@ -58,13 +63,15 @@ final class ForwardingInputStream extends ArrayReadingInputStream {
     }
   }
 
-  /** How long the upstream has sent nothing, at {@code now} ({@link System#nanoTime}). */
-  long idleNanos(long now) {
-    return now - lastUpstreamRead;
+  /** How long a read of the upstream has waited, at {@code now}; 0 between reads. */
+  @Override
+  public long waitingNanos(long now) {
+    return reading ? now - readingSince : 0;
   }
 
   /** Cuts the upstream's answer, which has gone quiet: its read fails, and {@link #stalled} says why. */
-  void stall() {
+  @Override
+  public void stall() {
     stalled = true;
     try {
       upstream.close();

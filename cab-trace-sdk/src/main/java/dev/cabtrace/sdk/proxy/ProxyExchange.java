@@ -66,7 +66,7 @@ final class ProxyExchange implements ProxyServer.Handler {
     this.askForUsage = askForUsage;
     this.timeout = timeout;
     this.cassette = cassette;
-    this.watchdog = new StallWatchdog(timeout);
+    this.watchdog = new StallWatchdog(timeout, "cab-trace-proxy-upstream-watchdog");
   }
 
   @Override

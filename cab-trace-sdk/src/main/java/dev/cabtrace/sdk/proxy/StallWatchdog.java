@@ -8,54 +8,67 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Cuts an upstream answer that sends nothing for the upstream timeout: the timeout of the JDK's
- * client ends with the response's head, and a read of its body waits for ever, holding the call's
- * thread and its span open. A reasoning model's stream that keeps sending (events, pings) is never
- * cut, however long it runs.
+ * Cuts a wait that has made no progress for a limit, where nothing else would end it: a read of an
+ * upstream answer that sends nothing (the JDK client's timeout ends with the response's head). It
+ * would wait for ever, holding the call's thread, its concurrency permit and its span open. A wait
+ * that makes progress, however slowly, is never cut, however long it runs.
  */
 final class StallWatchdog implements AutoCloseable {
 
-  private final long limitNanos;
-  private final Set<ForwardingInputStream> watched = ConcurrentHashMap.newKeySet();
-  private ScheduledExecutorService timer; // made with the first answer watched
+  /** Something that waits, seen from the watchdog's thread. */
+  interface Watched {
+    /** How long it has waited with no progress at {@code now} ({@link System#nanoTime}); 0 when not waiting. */
+    long waitingNanos(long now);
 
-  StallWatchdog(Duration limit) {
-    this.limitNanos = limit.toNanos();
+    /** Ends the wait, which fails; called once, from the watchdog's thread. */
+    void stall();
   }
 
-  /** Watches {@code body} until {@link #unwatch}. */
-  void watch(ForwardingInputStream body) {
-    watched.add(body);
+  private final long limitNanos;
+  private final String threadName;
+  private final Set<Watched> watched = ConcurrentHashMap.newKeySet();
+  private ScheduledExecutorService timer; // made with the first wait watched
+  private boolean closed;
+
+  StallWatchdog(Duration limit, String threadName) {
+    this.limitNanos = limit.toNanos();
+    this.threadName = threadName;
+  }
+
+  /** Watches {@code waiter} until {@link #unwatch}. */
+  void watch(Watched waiter) {
+    watched.add(waiter);
     synchronized (this) {
-      if (timer == null) {
+      if (timer == null && !closed) {
         timer = Executors.newSingleThreadScheduledExecutor(task -> {
-          Thread thread = new Thread(task, "cab-trace-proxy-stall-watchdog");
+          Thread thread = new Thread(task, threadName);
           thread.setDaemon(true);
           return thread;
         });
-        // A few looks per limit: an answer is cut between one and a quarter more than the limit.
+        // A few looks per limit: a wait is cut between one and a quarter more than the limit.
         long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), limitNanos / 4));
         timer.scheduleAtFixedRate(this::cutStalled, period, period, TimeUnit.NANOSECONDS);
       }
     }
   }
 
-  void unwatch(ForwardingInputStream body) {
-    watched.remove(body);
+  void unwatch(Watched waiter) {
+    watched.remove(waiter);
   }
 
   private void cutStalled() {
     long now = System.nanoTime();
-    for (ForwardingInputStream body : watched) {
-      if (body.idleNanos(now) >= limitNanos) {
-        watched.remove(body);
-        body.stall();
+    for (Watched waiter : watched) {
+      if (waiter.waitingNanos(now) >= limitNanos) {
+        watched.remove(waiter);
+        waiter.stall();
       }
     }
   }
 
   @Override
   public synchronized void close() {
+    closed = true;
     if (timer != null) {
       timer.shutdownNow();
     }

@@ -1,0 +1,121 @@
+package dev.cabtrace.sdk.proxy;
+
+import static dev.cabtrace.sdk.proxy.ScriptedUpstream.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import dev.cabtrace.api.CellSpan;
+import dev.cabtrace.sdk.CabTraceSdk;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The proxy against clients that read an answer slower than the upstream sends it: a real upstream
+ * on loopback, and a client socket the test reads by hand.
+ */
+@Timeout(60)
+class SlowClientTest {
+
+  private static final String REQUEST = "{\"model\":\"m\",\"stream\":true}";
+  // One event of about 16 KiB: a slow client's answer is many megabytes, more than every socket
+  // buffer between the proxy and it, so that the proxy's writes to it have to wait.
+  private static final byte[] EVENT = utf8("data: {\"model\":\"m\",\"choices\":[{\"delta\":{\"content\":\""
+      + "x".repeat(16 * 1024) + "\"}}]}\n\n");
+  private static final byte[] DONE = utf8("data: [DONE]\n\n");
+
+  @TempDir Path dir;
+
+  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private ScriptedUpstream upstream;
+  private CabTraceSdk sdk;
+  private CellSpan container;
+
+  @BeforeEach
+  void start() throws IOException {
+    upstream = new ScriptedUpstream();
+    sdk = CabTraceSdk.builder().setCaptureFile(dir.resolve("cell.jsonl")).addSpanExporter(spans).build();
+    container = sdk.cellTracer().container("aider:run");
+  }
+
+  @AfterEach
+  void stop() {
+    container.close();
+    sdk.close();
+    upstream.close();
+  }
+
+  @Test
+  void aClientThatPausesLongerThanTheUpstreamTimeoutIsNotTakenForAQuietUpstream() throws Exception {
+    int events = 1024; // 16 MiB: the proxy is soon waiting to write, not to read
+    upstream.on("/v1/chat/completions", exchange -> finiteAnswer(exchange, events));
+    try (ModelCallRecordingProxy proxy = ModelCallRecordingProxy.builder(upstream.uri(), sdk.cellTracer())
+        .setUpstreamTimeout(Duration.ofMillis(200)).start();
+        Socket pausing = RawHttp.send(proxy.port(), request("/v1/chat/completions", "HTTP/1.0"))) {
+      InputStream in = pausing.getInputStream();
+      assertThat(RawHttp.readHead(in)).startsWith("HTTP/1.0 200 OK");
+      // The pause is the client's behaviour under test (an agent busy elsewhere), not a wait for the
+      // proxy: the answer must come whole however long it lasts.
+      LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+
+      Read read = readToItsEnd(in);
+
+      assertThat(read.ending).as("the answer ended cleanly").isNull();
+      assertThat(read.bytes).isEqualTo((long) events * EVENT.length + DONE.length);
+      assertThat(read.tail).endsWith(new String(DONE, StandardCharsets.UTF_8));
+    }
+    SpanData call = FinishedModelCalls.await(sdk, spans, 1).get(0);
+    assertThat(call.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+  }
+
+  private static void finiteAnswer(HttpExchange exchange, int events) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+    exchange.sendResponseHeaders(200, 0);
+    OutputStream out = exchange.getResponseBody();
+    for (int i = 0; i < events; i++) {
+      out.write(EVENT);
+    }
+    out.write(DONE);
+  }
+
+  private static String request(String path, String version) {
+    return "POST " + path + " " + version + "\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+        + REQUEST.length() + "\r\n\r\n" + REQUEST;
+  }
+
+  /** What a client read of an answer: how many bytes, the last few, and the failure it ended with (null: EOF). */
+  private record Read(long bytes, String tail, IOException ending) {}
+
+  /** Reads {@code in} to its end. */
+  private static Read readToItsEnd(InputStream in) {
+    long bytes = 0;
+    byte[] tail = new byte[0];
+    IOException ending = null;
+    try {
+      byte[] read;
+      while ((read = in.readNBytes(64 * 1024)).length > 0) {
+        bytes += read.length;
+        byte[] joined = Arrays.copyOf(tail, tail.length + read.length);
+        System.arraycopy(read, 0, joined, tail.length, read.length);
+        tail = Arrays.copyOfRange(joined, Math.max(0, joined.length - 64), joined.length);
+      }
+    } catch (IOException e) {
+      ending = e;
+    }
+    return new Read(bytes, new String(tail, StandardCharsets.UTF_8), ending);
+  }
+}
