@@ -2,7 +2,6 @@ package dev.cabtrace.sdk.proxy;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +12,7 @@ import java.util.Map;
  */
 final class ClientResponse {
 
-  private final Socket socket;
+  private final ClientSocketOutput connection;
   private final OutputStream out;
   private final boolean http11;
   private final boolean headRequest;
@@ -22,8 +21,9 @@ final class ClientResponse {
   private boolean aborted;
   private OutputStream body;
 
-  ClientResponse(Socket socket, OutputStream out, boolean http11, boolean headRequest) {
-    this.socket = socket;
+  /** {@code out} writes to {@code connection}, buffered. */
+  ClientResponse(ClientSocketOutput connection, OutputStream out, boolean http11, boolean headRequest) {
+    this.connection = connection;
     this.out = out;
     this.http11 = http11;
     this.headRequest = headRequest;
@@ -90,12 +90,15 @@ final class ClientResponse {
   /** Breaks the connection without ending the response: the client sees a failure, not an answer. */
   void abort() {
     aborted = true;
-    try {
-      socket.setSoLinger(true, 0);
-      socket.close();
-    } catch (IOException e) {
-      // already gone
-    }
+    connection.reset();
+  }
+
+  /**
+   * Whether the connection was cut because the client had stopped reading: a write to it made no
+   * progress for the client write timeout.
+   */
+  boolean clientStoppedReading() {
+    return connection.stoppedReading();
   }
 
   boolean started() {

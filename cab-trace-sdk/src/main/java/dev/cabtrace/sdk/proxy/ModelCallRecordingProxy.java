@@ -150,6 +150,7 @@ public final class ModelCallRecordingProxy implements AutoCloseable {
     private Context parent;
     private boolean askForUsage;
     private Duration upstreamTimeout = Duration.ofMinutes(10);
+    private Duration clientWriteTimeout = Duration.ofMinutes(10);
     private int maxConcurrentCalls = 256;
     private Path cassetteFile;
     private CassetteMode cassetteMode;
@@ -244,6 +245,24 @@ public final class ModelCallRecordingProxy implements AutoCloseable {
     }
 
     /**
+     * How long a write to the client may make no progress before the client is taken to have
+     * stopped reading; default 10 minutes. Its connection is then dropped and the call's span ends
+     * as an ERROR, so that a client that never reads again does not hold a call's place for ever.
+     * A client that keeps reading is not cut, however long the answer takes: a write waits only
+     * until the client has read part of the socket's buffer (up to a megabyte or so on loopback).
+     *
+     * @throws IllegalArgumentException if it is not positive
+     */
+    public Builder setClientWriteTimeout(Duration clientWriteTimeout) {
+      Objects.requireNonNull(clientWriteTimeout, "clientWriteTimeout");
+      if (clientWriteTimeout.isNegative() || clientWriteTimeout.isZero()) {
+        throw new IllegalArgumentException("clientWriteTimeout must be positive");
+      }
+      this.clientWriteTimeout = clientWriteTimeout;
+      return this;
+    }
+
+    /**
      * Requests handled at once; default 256. One more is answered at once with HTTP 429 and {@code
      * Retry-After}, never queued.
      */
@@ -285,9 +304,10 @@ public final class ModelCallRecordingProxy implements AutoCloseable {
               .followRedirects(HttpClient.Redirect.NEVER)
               .build();
       ProxyExchange handler = new ProxyExchange(cassetteMode == CassetteMode.REPLAY ? null : upstream, client, tracer,
-          spanParent, askForUsage, upstreamTimeout, cassette);
+          spanParent, askForUsage, upstreamTimeout, clientWriteTimeout, cassette);
       try {
-        ProxyServer server = new ProxyServer(new InetSocketAddress(bindAddress, port), maxConcurrentCalls, handler);
+        ProxyServer server = new ProxyServer(new InetSocketAddress(bindAddress, port), maxConcurrentCalls,
+            clientWriteTimeout, handler);
         server.start();
         ModelCallRecordingProxy proxy = new ModelCallRecordingProxy(server, cassette);
         logger.fine("cab-trace: recording proxy " + proxy.baseUrl() + " -> "

@@ -46,6 +46,7 @@ final class ProxyExchange implements ProxyServer.Handler {
   private final Context parent;
   private final boolean askForUsage;
   private final Duration timeout;
+  private final Duration clientWriteTimeout;
   private final Cassette cassette; // or null
   // The upstream answers being relayed: closing the proxy closes them, as a read of one ignores interrupts.
   private final Set<InputStream> relaying = ConcurrentHashMap.newKeySet();
@@ -53,7 +54,7 @@ final class ProxyExchange implements ProxyServer.Handler {
   private final StallWatchdog watchdog;
 
   ProxyExchange(URI upstream, HttpClient client, CellTracer tracer, Context parent, boolean askForUsage, Duration timeout,
-      Cassette cassette) {
+      Duration clientWriteTimeout, Cassette cassette) {
     if (upstream != null) {
       String base = upstream.toString();
       this.upstream = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
@@ -65,6 +66,7 @@ final class ProxyExchange implements ProxyServer.Handler {
     this.parent = parent;
     this.askForUsage = askForUsage;
     this.timeout = timeout;
+    this.clientWriteTimeout = clientWriteTimeout;
     this.cassette = cassette;
     this.watchdog = new StallWatchdog(timeout, "cab-trace-proxy-upstream-watchdog");
   }
@@ -123,6 +125,11 @@ final class ProxyExchange implements ProxyServer.Handler {
         answer(request, sent, response, api, span, lookup);
       } catch (RuntimeException e) {
         span.recordFailure(e); // the server answers 500 or drops the connection
+        throw e;
+      } catch (IOException e) {
+        if (response.clientStoppedReading()) { // before the body: its head, or an answer of the proxy's own
+          span.recordFailure(clientStoppedReading(e));
+        }
         throw e;
       }
     }
@@ -327,7 +334,8 @@ final class ProxyExchange implements ProxyServer.Handler {
           if (in.clientFailure() != null) {
             finish(span, reader);
             if (span != null) {
-              span.recordFailure(new IOException("the client closed the connection mid-response", e));
+              span.recordFailure(response.clientStoppedReading() ? clientStoppedReading(e)
+                  : new IOException("the client closed the connection mid-response", e));
             }
             response.abort();
             return false;
@@ -340,6 +348,11 @@ final class ProxyExchange implements ProxyServer.Handler {
       }
     }
     return true;
+  }
+
+  private IOException clientStoppedReading(IOException cause) {
+    return new IOException("the client stopped reading: nothing could be written to it for "
+        + clientWriteTimeout.toMillis() + " ms (the client write timeout); cut off", cause);
   }
 
   /** Reads the body for usage as it is forwarded; decoding errors leave the rest forwarded as is. */

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,7 +32,9 @@ import java.util.logging.Logger;
  * HttpServer shares one executor between accepting and handling, and needs a JVM-wide property for
  * TCP_NODELAY). Past {@code maxExchanges} exchanges at once a request is answered 429 with {@code
  * Retry-After} at once; connections beyond what the pool takes are answered the same way by two
- * spare threads, so nothing waits without bound. Every socket has TCP_NODELAY set, per socket.
+ * spare threads, so nothing waits without bound. Every socket has TCP_NODELAY set, per socket. A
+ * write to a client that makes no progress for the client write timeout (the client has stopped
+ * reading) closes its connection, so that it gives its thread and its permit back.
  */
 final class ProxyServer implements AutoCloseable {
 
@@ -59,6 +62,7 @@ final class ProxyServer implements AutoCloseable {
 
   private final ServerSocket serverSocket;
   private final Handler handler;
+  private final StallWatchdog clientWrites;
   private final int maxExchanges;
   private final Semaphore exchanges;
   private final ThreadPoolExecutor connections;
@@ -73,8 +77,10 @@ final class ProxyServer implements AutoCloseable {
   private final Thread acceptor;
   private volatile boolean closed;
 
-  ProxyServer(InetSocketAddress address, int maxExchanges, Handler handler) throws IOException {
+  ProxyServer(InetSocketAddress address, int maxExchanges, Duration clientWriteTimeout, Handler handler)
+      throws IOException {
     this.handler = handler;
+    this.clientWrites = new StallWatchdog(clientWriteTimeout, "cab-trace-proxy-client-watchdog");
     this.maxExchanges = maxExchanges;
     this.exchanges = new Semaphore(maxExchanges);
     this.serverSocket = new ServerSocket();
@@ -128,6 +134,7 @@ final class ProxyServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      clientWrites.close();
       handler.closed();
     }
   }
@@ -197,10 +204,13 @@ final class ProxyServer implements AutoCloseable {
   }
 
   private void serve(Socket socket) {
+    ClientSocketOutput connection = null;
     try (socket) {
       socket.setSoTimeout(IDLE_TIMEOUT_MILLIS);
       InputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
-      OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+      connection = new ClientSocketOutput(socket);
+      clientWrites.watch(connection);
+      OutputStream out = new BufferedOutputStream(connection, 16 * 1024);
       boolean served = false;
       while (!closed) {
         IncomingRequest request;
@@ -226,7 +236,7 @@ final class ProxyServer implements AutoCloseable {
           return;
         }
         try {
-          if (!exchange(socket, in, out, request)) {
+          if (!exchange(connection, in, out, request)) {
             return;
           }
         } finally {
@@ -241,13 +251,16 @@ final class ProxyServer implements AutoCloseable {
       // A bug: the exchange already answered 500 where it could; the connection closes here.
       logger.log(Level.WARNING, "cab-trace recording proxy: a connection failed", e);
     } finally {
+      if (connection != null) {
+        clientWrites.unwatch(connection);
+      }
       idleSince.remove(socket);
       open.remove(socket);
     }
   }
 
   /** One exchange; whether the connection may carry another. */
-  private boolean exchange(Socket socket, InputStream in, OutputStream out, IncomingRequest request)
+  private boolean exchange(ClientSocketOutput connection, InputStream in, OutputStream out, IncomingRequest request)
       throws IOException {
     try {
       request.readBody(in, out);
@@ -256,7 +269,7 @@ final class ProxyServer implements AutoCloseable {
       return false;
     }
     ClientResponse response =
-        new ClientResponse(socket, out, request.version.equals("HTTP/1.1"), request.method.equals("HEAD"));
+        new ClientResponse(connection, out, request.version.equals("HTTP/1.1"), request.method.equals("HEAD"));
     if (!request.keepAlive()) {
       response.closeAfter();
     }

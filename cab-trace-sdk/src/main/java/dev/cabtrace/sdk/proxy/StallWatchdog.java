@@ -9,9 +9,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Cuts a wait that has made no progress for a limit, where nothing else would end it: a read of an
- * upstream answer that sends nothing (the JDK client's timeout ends with the response's head). It
- * would wait for ever, holding the call's thread, its concurrency permit and its span open. A wait
- * that makes progress, however slowly, is never cut, however long it runs.
+ * upstream answer that sends nothing (the JDK client's timeout ends with the response's head) or a
+ * write to a client that has stopped reading (a socket has no write timeout). Either would wait for
+ * ever, holding the call's thread, its concurrency permit and its span open. A wait that makes
+ * progress, however slowly, is never cut, however long it runs.
  */
 final class StallWatchdog implements AutoCloseable {
 

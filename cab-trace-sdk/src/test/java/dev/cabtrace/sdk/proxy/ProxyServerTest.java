@@ -3,6 +3,7 @@ package dev.cabtrace.sdk.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -11,9 +12,10 @@ class ProxyServerTest {
 
   @Test
   void anExchangeThatFailsUnexpectedlyIsAnswered500AndTheServerServesOn() throws Exception {
-    try (ProxyServer server = new ProxyServer(new InetSocketAddress("127.0.0.1", 0), 4, (request, response) -> {
-      throw new IllegalStateException("a bug in the handler");
-    })) {
+    try (ProxyServer server = new ProxyServer(new InetSocketAddress("127.0.0.1", 0), 4, Duration.ofMinutes(10),
+        (request, response) -> {
+          throw new IllegalStateException("a bug in the handler");
+        })) {
       server.start();
       for (int i = 0; i < 2; i++) {
         String answer = RawHttp.exchange(server.address().getPort(), "GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -35,7 +37,8 @@ class ProxyServerTest {
     // Four exchanges at a time, 2 x 4 + 16 connection threads. (With one, a request sent as the
     // previous answer arrives may find that exchange's permit not yet given back: a 429 of its own.)
     int maxExchanges = 4;
-    try (ProxyServer server = new ProxyServer(new InetSocketAddress("127.0.0.1", 0), maxExchanges, ok)) {
+    try (ProxyServer server =
+        new ProxyServer(new InetSocketAddress("127.0.0.1", 0), maxExchanges, Duration.ofMinutes(10), ok)) {
       server.start();
       java.util.List<java.net.Socket> kept = new java.util.ArrayList<>();
       try {

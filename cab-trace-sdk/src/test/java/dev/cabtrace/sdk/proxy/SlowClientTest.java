@@ -13,10 +13,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,8 +32,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The proxy against clients that read an answer slower than the upstream sends it: a real upstream
- * on loopback, and a client socket the test reads by hand.
+ * The proxy against clients that read an answer slower than the upstream sends it, pause, or stop
+ * reading: a real upstream on loopback, and a client socket the test reads (or does not) by hand.
  */
 @Timeout(60)
 class SlowClientTest {
@@ -41,6 +48,7 @@ class SlowClientTest {
   @TempDir Path dir;
 
   private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private ScriptedUpstream upstream;
   private CabTraceSdk sdk;
   private CellSpan container;
@@ -57,6 +65,63 @@ class SlowClientTest {
     container.close();
     sdk.close();
     upstream.close();
+  }
+
+  @Test
+  void aClientThatStopsReadingIsCutAtTheClientWriteTimeoutAndGivesItsPlaceBack() throws Exception {
+    CountDownLatch upstreamClosed = new CountDownLatch(1);
+    upstream.on("/endless/v1/chat/completions", exchange -> {
+      exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+      exchange.sendResponseHeaders(200, 0);
+      OutputStream out = exchange.getResponseBody();
+      try {
+        while (true) {
+          out.write(EVENT);
+          out.flush();
+        }
+      } catch (IOException e) {
+        upstreamClosed.countDown();
+        throw e;
+      }
+    });
+    upstream.on("/short/v1/chat/completions", exchange ->
+        ScriptedUpstream.stream(exchange, "text/event-stream", null, java.util.List.of(EVENT, DONE), 0));
+    try (ModelCallRecordingProxy proxy = ModelCallRecordingProxy.builder(upstream.uri(), sdk.cellTracer())
+        .setClientWriteTimeout(Duration.ofMillis(300)).setMaxConcurrentCalls(1).start();
+        Socket neverReads = RawHttp.send(proxy.port(), request("/endless/v1/chat/completions", "HTTP/1.1"))) {
+
+      assertThat(upstreamClosed.await(10, TimeUnit.SECONDS)).as("the upstream's connection was closed").isTrue();
+      SpanData call = FinishedModelCalls.await(sdk, spans, 1).get(0);
+      assertThat(call.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+      assertThat(call.getStatus().getDescription())
+          .contains("the client stopped reading: nothing could be written to it for 300 ms");
+      assertThat(postUntilAdmitted(proxy, "/short/v1/chat/completions").statusCode())
+          .as("the one call allowed at a time is free again").isEqualTo(200);
+      neverReads.setSoTimeout(10_000);
+      assertThat(RawHttp.readHead(neverReads.getInputStream())).startsWith("HTTP/1.1 200 OK");
+      assertThat(readToItsEnd(neverReads.getInputStream()).ending)
+          .as("the client's connection was broken, not left open").isNotInstanceOf(SocketTimeoutException.class);
+    }
+  }
+
+  @Test
+  void aClientThatReadsSlowerThanTheUpstreamSendsButSteadilyGetsTheWholeAnswer() throws Exception {
+    int events = 1536; // 24 MiB, read at 16 KiB a millisecond at most: at least 1.5 s, over the 1 s limit
+    upstream.on("/v1/chat/completions", exchange -> finiteAnswer(exchange, events));
+    try (ModelCallRecordingProxy proxy = ModelCallRecordingProxy.builder(upstream.uri(), sdk.cellTracer())
+        .setClientWriteTimeout(Duration.ofSeconds(1)).start();
+        Socket slow = RawHttp.send(proxy.port(), request("/v1/chat/completions", "HTTP/1.0"))) {
+      InputStream in = slow.getInputStream();
+      assertThat(RawHttp.readHead(in)).startsWith("HTTP/1.0 200 OK");
+
+      Read read = readToItsEnd(in, 64 * 1024, Duration.ofMillis(4));
+
+      assertThat(read.ending).as("the answer ended cleanly").isNull();
+      assertThat(read.bytes).isEqualTo((long) events * EVENT.length + DONE.length);
+      assertThat(read.tail).endsWith(new String(DONE, StandardCharsets.UTF_8));
+    }
+    SpanData call = FinishedModelCalls.await(sdk, spans, 1).get(0);
+    assertThat(call.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
   }
 
   @Test
@@ -97,21 +162,42 @@ class SlowClientTest {
         + REQUEST.length() + "\r\n\r\n" + REQUEST;
   }
 
+  /**
+   * Posts until the proxy admits the call: the permit of a call that has just ended comes back
+   * moments after its span ends, and a request in between is answered 429.
+   */
+  private HttpResponse<String> postUntilAdmitted(ModelCallRecordingProxy proxy, String path) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    HttpResponse<String> response;
+    do {
+      response = client.send(HttpRequest.newBuilder(URI.create(proxy.baseUrl() + path))
+          .POST(HttpRequest.BodyPublishers.ofString(REQUEST)).build(), HttpResponse.BodyHandlers.ofString());
+    } while (response.statusCode() == 429 && System.nanoTime() < deadline);
+    return response;
+  }
+
   /** What a client read of an answer: how many bytes, the last few, and the failure it ended with (null: EOF). */
   private record Read(long bytes, String tail, IOException ending) {}
 
-  /** Reads {@code in} to its end. */
   private static Read readToItsEnd(InputStream in) {
+    return readToItsEnd(in, 64 * 1024, Duration.ZERO);
+  }
+
+  /** Reads {@code in} to its end, {@code piece} bytes at a time with {@code pause} after each. */
+  private static Read readToItsEnd(InputStream in, int piece, Duration pause) {
     long bytes = 0;
     byte[] tail = new byte[0];
     IOException ending = null;
     try {
       byte[] read;
-      while ((read = in.readNBytes(64 * 1024)).length > 0) {
+      while ((read = in.readNBytes(piece)).length > 0) {
         bytes += read.length;
         byte[] joined = Arrays.copyOf(tail, tail.length + read.length);
         System.arraycopy(read, 0, joined, tail.length, read.length);
         tail = Arrays.copyOfRange(joined, Math.max(0, joined.length - 64), joined.length);
+        if (!pause.isZero()) {
+          LockSupport.parkNanos(pause.toNanos());
+        }
       }
     } catch (IOException e) {
       ending = e;
