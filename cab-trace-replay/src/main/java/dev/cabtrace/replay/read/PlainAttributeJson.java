@@ -96,7 +96,8 @@ final class PlainAttributeJson {
         if (i == FAIL) {
           return FAIL;
         }
-        int bit = hotBit(b, keyStart, keyEnd);
+        // Only while a hot value is still to be checked: most lists have one, their first.
+        int bit = checked == hotBits ? -1 : hotBit(b, keyStart, keyEnd);
         if (bit >= 0 && (hotBits & (1 << bit)) != 0) {
           if (!sameValue(b, hot[Integer.bitCount(hotBits & ((1 << bit) - 1))])) {
             return FAIL;

@@ -106,6 +106,14 @@ public final class Redaction {
   private final Pattern[] userPatterns;
   /** Attribute keys already judged by {@link #isSecretName}, by identity; a power of two. */
   private final KnownKey[] knownKeys = new KnownKey[1024];
+  /**
+   * Strings already scanned and found to hold no secret, by identity; a power of two. Spans repeat
+   * the very same strings (a model's name, a container's image, a tool's name), and a string never
+   * changes. A slot holds the last one that fell into it; racing threads at worst scan one twice.
+   */
+  private final String[] cleanStrings = new String[1024];
+  /** Longer strings are scanned each time: a slot must not keep a tool's whole output alive. */
+  private static final int MAX_CLEAN_KEPT = 512;
 
   private Redaction(boolean enabled, Pattern[] userPatterns) {
     this.enabled = enabled;
@@ -145,7 +153,19 @@ public final class Redaction {
     if (!enabled || value == null || value.isEmpty()) {
       return value;
     }
-    return mask(value, secretRanges(value));
+    if (value.length() > MAX_CLEAN_KEPT) {
+      return mask(value, secretRanges(value));
+    }
+    int slot = System.identityHashCode(value) & (cleanStrings.length - 1);
+    if (cleanStrings[slot] == value) {
+      return value;
+    }
+    int[] ranges = secretRanges(value);
+    if (ranges.length == 0) {
+      cleanStrings[slot] = value;
+      return value;
+    }
+    return mask(value, ranges);
   }
 
   /**

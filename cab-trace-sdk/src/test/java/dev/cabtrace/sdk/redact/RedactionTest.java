@@ -119,6 +119,23 @@ class RedactionTest {
   }
 
   @Test
+  void aStringSeenCleanStaysCleanAndASecretIsMaskedEveryTimeItComes() {
+    Redaction redaction = Redaction.defaults();
+    String clean = "codingagentbench/openhands:1.7.0";
+    String secret = "key=sk-proj-" + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z";
+    for (int i = 0; i < 3; i++) {
+      assertThat(redaction.redact(clean)).isSameAs(clean);
+      assertThat(redaction.redact(secret)).isEqualTo("key=" + Redaction.MASK);
+      // The same text in another instance is judged by its text, not by the instance.
+      assertThat(redaction.redact(new String(secret))).isEqualTo("key=" + Redaction.MASK);
+    }
+    String longSecret = "x".repeat(600) + " token=ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8";
+    for (int i = 0; i < 2; i++) {
+      assertThat(redaction.redact(longSecret)).doesNotContain("ghp_a1B2");
+    }
+  }
+
+  @Test
   void masksTheArgumentAfterASecretFlag() {
     AttributeKey<List<String>> args = AttributeKey.stringArrayKey("container.command_args");
     Attributes attributes =
