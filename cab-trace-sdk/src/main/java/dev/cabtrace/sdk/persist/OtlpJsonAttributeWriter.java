@@ -34,6 +34,7 @@ final class OtlpJsonAttributeWriter {
   private static final byte[] OBJECTS_END = ascii("}}");
 
   private final LineBuffer out;
+  private final EncodedStrings strings;
   private final AttributeWriter attributeWriter = new AttributeWriter();
   /**
    * {@code {"key":"...","value":{} of the attribute keys seen, by key instance: spans reuse the same
@@ -41,8 +42,9 @@ final class OtlpJsonAttributeWriter {
    */
   private final KeyStart[] keyStarts = new KeyStart[1024];
 
-  OtlpJsonAttributeWriter(LineBuffer out) {
+  OtlpJsonAttributeWriter(LineBuffer out, EncodedStrings strings) {
     this.out = out;
+    this.strings = strings;
   }
 
   /** {@code "attributes":[...]}. */
@@ -93,7 +95,7 @@ final class OtlpJsonAttributeWriter {
     switch (type) {
       case STRING:
         out.write(STRING_VALUE);
-        out.writeString((String) value);
+        strings.write((String) value);
         break;
       case BOOLEAN:
         out.write((Boolean) value ? BOOL_TRUE : BOOL_FALSE);

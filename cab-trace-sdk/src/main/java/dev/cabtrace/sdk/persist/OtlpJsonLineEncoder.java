@@ -36,8 +36,9 @@ final class OtlpJsonLineEncoder {
   private static final byte[] SCHEMA_URL = ascii(",\"schemaUrl\":");
 
   private final LineBuffer out = new LineBuffer(64 * 1024);
-  private final OtlpJsonAttributeWriter attributes = new OtlpJsonAttributeWriter(out);
-  private final OtlpJsonSpanWriter spanWriter = new OtlpJsonSpanWriter(out, attributes);
+  private final EncodedStrings strings = new EncodedStrings(out);
+  private final OtlpJsonAttributeWriter attributes = new OtlpJsonAttributeWriter(out, strings);
+  private final OtlpJsonSpanWriter spanWriter = new OtlpJsonSpanWriter(out, strings, attributes);
   private final Map<Resource, byte[]> resources = new IdentityHashMap<>();
   private final Map<InstrumentationScopeInfo, byte[]> scopes = new IdentityHashMap<>();
   private int leftOut;

@@ -40,10 +40,12 @@ final class OtlpJsonSpanWriter {
   private static final byte[] FLAGS = ascii(",\"flags\":");
 
   private final LineBuffer out;
+  private final EncodedStrings strings;
   private final OtlpJsonAttributeWriter attributes;
 
-  OtlpJsonSpanWriter(LineBuffer out, OtlpJsonAttributeWriter attributes) {
+  OtlpJsonSpanWriter(LineBuffer out, EncodedStrings strings, OtlpJsonAttributeWriter attributes) {
     this.out = out;
+    this.strings = strings;
     this.attributes = attributes;
   }
 
@@ -63,7 +65,7 @@ final class OtlpJsonSpanWriter {
       out.write('"');
     }
     out.write(NAME);
-    out.writeString(span.getName());
+    strings.write(span.getName());
     out.write(KIND);
     out.writeLong(kindNumber(span.getKind()));
     out.write(START_TIME);
