@@ -184,6 +184,9 @@ public final class CellRecorder {
         if (receiver.malformedRequests() > 0) {
           container.setAttribute("cab.otlp.malformed_requests", receiver.malformedRequests());
         }
+        if (receiver.rejectedSpans() > 0) {
+          container.setAttribute("cab.otlp.rejected_spans", receiver.rejectedSpans());
+        }
         container.setAttribute("cab.otlp.received_spans", receiver.receivedSpans());
       }
       return result;

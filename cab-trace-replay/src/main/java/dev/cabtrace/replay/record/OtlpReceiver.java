@@ -18,6 +18,7 @@ import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -50,7 +51,9 @@ import java.util.zip.GZIPInputStream;
  * redaction, exporters). Back-pressure as the OTLP specification asks: when the capture
  * queue has no room, HTTP 429 with {@code Retry-After} and gRPC {@code RESOURCE_EXHAUSTED} with
  * {@code RetryInfo}, so the sender retries instead of this process buffering without bound. A
- * malformed request gets 400 / {@code INVALID_ARGUMENT} and is counted.
+ * malformed request gets 400 / {@code INVALID_ARGUMENT}, one of another content type 415, and both
+ * are counted. A span with bad ids is rejected alone and counted: the others are taken, and the
+ * answer is OTLP's partial success, saying how many were rejected and why.
  */
 public final class OtlpReceiver implements AutoCloseable {
 
@@ -59,6 +62,10 @@ public final class OtlpReceiver implements AutoCloseable {
   private static final long MAX_BODY_BYTES = 64L * 1024 * 1024;
   private static final int HANDLER_THREADS = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
   private static final byte[] EMPTY_JSON = "{}".getBytes(StandardCharsets.UTF_8);
+  private static final String PROTOBUF_TYPE = "application/x-protobuf";
+  private static final String JSON_TYPE = "application/json";
+  /** One zero byte in base64: what an id that is not hex is read as. */
+  private static final String NOT_AN_ID = "AA==";
 
   private final CabTraceSdk sdk;
   private final HttpServer http;
@@ -67,6 +74,7 @@ public final class OtlpReceiver implements AutoCloseable {
   private final AtomicLong receivedSpans = new AtomicLong();
   private final AtomicLong refusedRequests = new AtomicLong();
   private final AtomicLong malformedRequests = new AtomicLong();
+  private final AtomicLong rejectedSpans = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
 
   /**
@@ -109,17 +117,17 @@ public final class OtlpReceiver implements AutoCloseable {
             .addMethod(export, ServerCalls.asyncUnaryCall((request, observer) -> {
               inFlight.incrementAndGet();
               try {
-                List<SpanData> spans;
+                ProtoSpans.Received received;
                 try {
-                  spans = ProtoSpans.of(request);
+                  received = ProtoSpans.of(request, false);
                 } catch (ProtoSpans.Malformed | RuntimeException e) {
                   malformed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
                   observer.onError(Status.INVALID_ARGUMENT.withDescription("malformed OTLP request: " + e.getMessage())
                       .asRuntimeException());
                   return;
                 }
-                if (accept(spans)) {
-                  observer.onNext(ExportTraceServiceResponse.getDefaultInstance());
+                if (accept(received)) {
+                  observer.onNext(response(received));
                   observer.onCompleted();
                 } else {
                   Metadata trailers = new Metadata();
@@ -163,6 +171,11 @@ public final class OtlpReceiver implements AutoCloseable {
     return malformedRequests.get();
   }
 
+  /** Spans left out of requests that were otherwise taken, for their bad ids. */
+  public long rejectedSpans() {
+    return rejectedSpans.get();
+  }
+
   /**
    * Waits, at most {@code grace}, until no request is in flight and no span has arrived for a
    * moment: a command's SDK may still be sending when its process has exited.
@@ -189,14 +202,43 @@ public final class OtlpReceiver implements AutoCloseable {
     return inFlight.get();
   }
 
-  /** Hands the spans of one request to the SDK, all or none: false when the capture queue has no room. */
-  private boolean accept(List<SpanData> spans) {
-    if (!sdk.ingest(spans)) {
+  /**
+   * Hands the good spans of one request to the SDK, all or none: false when the capture queue has
+   * no room. The rejected ones are counted once the request is taken, not on each retry.
+   */
+  private boolean accept(ProtoSpans.Received received) {
+    List<SpanData> spans = received.spans();
+    if (!spans.isEmpty() && !sdk.ingest(spans)) {
       refusedRequests.incrementAndGet();
       return false;
     }
     receivedSpans.addAndGet(spans.size());
+    if (received.rejectedSpans() > 0) {
+      rejected(received);
+    }
     return true;
+  }
+
+  private void rejected(ProtoSpans.Received received) {
+    long before = rejectedSpans.getAndAdd(received.rejectedSpans());
+    long count = before + received.rejectedSpans();
+    // Logged the first time and then as the count passes each power of two, like malformed requests.
+    if (Long.numberOfLeadingZeros(before) != Long.numberOfLeadingZeros(count)) {
+      logger.warning("cab-trace record: rejected " + count + " OTLP span(s) with bad ids so far: "
+          + received.rejections());
+    }
+  }
+
+  /** Empty when every span was taken; else OTLP's partial success. */
+  private static ExportTraceServiceResponse response(ProtoSpans.Received received) {
+    if (received.rejectedSpans() == 0) {
+      return ExportTraceServiceResponse.getDefaultInstance();
+    }
+    return ExportTraceServiceResponse.newBuilder()
+        .setPartialSuccess(ExportTracePartialSuccess.newBuilder()
+            .setRejectedSpans(received.rejectedSpans())
+            .setErrorMessage(received.rejections()))
+        .build();
   }
 
   private void malformed(String why) {
@@ -213,39 +255,63 @@ public final class OtlpReceiver implements AutoCloseable {
         exchange.sendResponseHeaders(405, -1);
         return;
       }
-      String contentType = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")).toLowerCase(Locale.ROOT);
-      boolean json = contentType.startsWith("application/json");
-      List<SpanData> spans;
+      String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+      String mediaType = mediaType(contentType);
+      boolean json = JSON_TYPE.equals(mediaType);
+      if (!json && !PROTOBUF_TYPE.equals(mediaType)) {
+        String why = contentType == null ? "no Content-Type" : "unsupported Content-Type " + contentType;
+        malformed(why);
+        answer(exchange, 415, false, why + ": OTLP/HTTP is " + PROTOBUF_TYPE + " or " + JSON_TYPE);
+        return;
+      }
+      ProtoSpans.Received received;
       inFlight.incrementAndGet();
       try {
         try {
           byte[] body = readBody(exchange);
-          spans = ProtoSpans.of(json ? fromJson(body).toByteArray() : body);
+          received = ProtoSpans.of(json ? fromJson(body).toByteArray() : body, json);
         } catch (IOException | ProtoSpans.Malformed | RuntimeException e) {
           malformed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
           answer(exchange, 400, json, "malformed OTLP request: " + e.getMessage());
           return;
         }
-        respond(exchange, json, accept(spans));
+        respond(exchange, json, received, accept(received));
       } finally {
         inFlight.decrementAndGet();
       }
     }
   }
 
-  private static void respond(HttpExchange exchange, boolean json, boolean accepted) throws IOException {
+  /** The media type of a Content-Type header, without its parameters; null for none. */
+  private static String mediaType(String contentType) {
+    if (contentType == null) {
+      return null;
+    }
+    int parameters = contentType.indexOf(';');
+    return (parameters < 0 ? contentType : contentType.substring(0, parameters)).trim().toLowerCase(Locale.ROOT);
+  }
+
+  private static void respond(HttpExchange exchange, boolean json, ProtoSpans.Received received, boolean accepted)
+      throws IOException {
     if (!accepted) {
       exchange.getResponseHeaders().set("Retry-After", "1");
       answer(exchange, 429, json, "capture queue full; retry later");
       return;
     }
-    exchange.getResponseHeaders().set("Content-Type", json ? "application/json" : "application/x-protobuf");
-    if (json) {
-      exchange.sendResponseHeaders(200, 2);
-      exchange.getResponseBody().write(EMPTY_JSON);
+    exchange.getResponseHeaders().set("Content-Type", json ? JSON_TYPE : PROTOBUF_TYPE);
+    byte[] body;
+    if (received.rejectedSpans() == 0) {
+      // An empty ExportTraceServiceResponse is no bytes at all in protobuf.
+      body = json ? EMPTY_JSON : new byte[0];
+    } else if (json) {
+      body = JsonFormat.printer().omittingInsignificantWhitespace().print(response(received))
+          .getBytes(StandardCharsets.UTF_8);
     } else {
-      // An empty ExportTraceServiceResponse is no bytes at all.
-      exchange.sendResponseHeaders(200, -1);
+      body = response(received).toByteArray();
+    }
+    exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
+    if (body.length > 0) {
+      exchange.getResponseBody().write(body);
     }
   }
 
@@ -296,10 +362,10 @@ public final class OtlpReceiver implements AutoCloseable {
         generator.writeEndObject();
       }
       body = text.toString().getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.getResponseHeaders().set("Content-Type", JSON_TYPE);
     } else {
       body = com.google.rpc.Status.newBuilder().setCode(status == 429 ? 8 : 3).setMessage(message).build().toByteArray();
-      exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+      exchange.getResponseHeaders().set("Content-Type", PROTOBUF_TYPE);
     }
     exchange.sendResponseHeaders(status, body.length);
     try (OutputStream out = exchange.getResponseBody()) {
@@ -309,7 +375,8 @@ public final class OtlpReceiver implements AutoCloseable {
 
   /**
    * OTLP/JSON into the official classes: the protobuf JSON mapping but with ids as hex (OTLP's
-   * rule), which are turned into base64 for the protobuf parser first.
+   * rule), which are turned into base64 for the protobuf parser first. An id that is not hex
+   * becomes one byte, a length no id has, so that {@link ProtoSpans} rejects its span alone.
    */
   static ExportTraceServiceRequest fromJson(byte[] body) throws IOException {
     StringWriter rewritten = new StringWriter(body.length + 64);
@@ -336,14 +403,14 @@ public final class OtlpReceiver implements AutoCloseable {
     return "traceId".equals(name) || "spanId".equals(name) || "parentSpanId".equals(name);
   }
 
-  private static String hexToBase64(String hex) throws IOException {
+  private static String hexToBase64(String hex) {
     if (hex.isEmpty()) {
       return hex;
     }
     try {
       return Base64.getEncoder().encodeToString(HexFormat.of().parseHex(hex));
     } catch (IllegalArgumentException e) {
-      throw new IOException("id \"" + hex + "\" is not hex");
+      return NOT_AN_ID;
     }
   }
 

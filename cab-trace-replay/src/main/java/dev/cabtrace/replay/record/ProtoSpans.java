@@ -30,7 +30,8 @@ import java.util.List;
  * it) straight into the SDK's span data, field for field: ids, parent, trace state and flags, kind,
  * times, attributes of every type (key-value lists, bytes and mixed arrays as OpenTelemetry {@link
  * Value}s), events, links, status, dropped counts, scope (name, version, schema URL, attributes)
- * and resource.
+ * and resource. A span whose ids are wrong is rejected alone (OTLP's partial success); a request
+ * that is not protobuf, or not UTF-8 where it must be, is refused whole.
  *
  * <p>The wire format is walked with protobuf's {@link CodedInputStream} instead of building the
  * request's message objects first: a receiver spends most of its time there otherwise. Within one
@@ -38,7 +39,7 @@ import java.util.List;
  */
 final class ProtoSpans {
 
-  /** A request the receiver refuses: not protobuf, or ids of the wrong length, for instance. */
+  /** A request the receiver refuses whole: not protobuf, or a string that is not UTF-8, for instance. */
   static final class Malformed extends Exception {
     private static final long serialVersionUID = 1L;
 
@@ -47,7 +48,25 @@ final class ProtoSpans {
     }
   }
 
+  /** A span that is left out of an otherwise good request: its ids are wrong. */
+  static final class Rejected extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Rejected(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * The spans of one request that were read, and those that were rejected.
+   *
+   * @param rejections why, for the sender: the first few rejected spans by position and name
+   */
+  record Received(List<SpanData> spans, int rejectedSpans, String rejections) {}
+
   private static final HexFormat HEX = HexFormat.of();
+  private static final int REJECTIONS_TOLD = 3;
+  private static final int MAX_NAME_TOLD = 100;
   static final long NO_BYTES = 0;
 
   // Tags: field number and wire type, as the generated parsers switch on them.
@@ -57,19 +76,26 @@ final class ProtoSpans {
   static final int FIXED32 = WireFormat.WIRETYPE_FIXED32;
 
   private final byte[] request;
+  private final boolean fromJson;
   private final List<SpanData> spans = new ArrayList<>();
   private final ProtoValues values;
   private int lastTraceIdAt = -1;
   private String lastTraceId;
+  private int rejected;
+  private final StringBuilder rejections = new StringBuilder();
 
-  private ProtoSpans(byte[] request) {
+  private ProtoSpans(byte[] request, boolean fromJson) {
     this.request = request;
+    this.fromJson = fromJson;
     this.values = new ProtoValues(request);
   }
 
-  /** The spans of a protobuf-encoded export request. */
-  static List<SpanData> of(byte[] request) throws Malformed {
-    ProtoSpans reader = new ProtoSpans(request);
+  /**
+   * The spans of a protobuf-encoded export request. {@code fromJson}: the bytes were made from an
+   * OTLP/JSON request ({@link OtlpReceiver#fromJson}), whose ids were hex.
+   */
+  static Received of(byte[] request, boolean fromJson) throws Malformed {
+    ProtoSpans reader = new ProtoSpans(request, fromJson);
     try {
       CodedInputStream in = reader.stream(0, request.length);
       for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
@@ -84,7 +110,18 @@ final class ProtoSpans {
       // Only InvalidProtocolBufferException: the bytes are all in memory.
       throw new Malformed(e.getMessage());
     }
-    return reader.spans;
+    return reader.received();
+  }
+
+  private Received received() {
+    if (rejected == 0) {
+      return new Received(spans, 0, "");
+    }
+    if (rejected > REJECTIONS_TOLD) {
+      rejections.append("; and ").append(rejected - REJECTIONS_TOLD).append(" more");
+    }
+    return new Received(spans, rejected,
+        rejected + " of " + (spans.size() + rejected) + " spans rejected: " + rejections);
   }
 
   static int tag(int field, int wireType) {
@@ -179,8 +216,15 @@ final class ProtoSpans {
     in = stream(offset, length);
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       if (tag == tag(2, LENGTH)) {
-        int limit = in.pushLimit(in.readRawVarint32());
-        spans.add(span(in, offset, scope, resource));
+        int spanLength = in.readRawVarint32();
+        int spanAt = position(in, offset);
+        int limit = in.pushLimit(spanLength);
+        try {
+          spans.add(span(in, offset, scope, resource));
+        } catch (Rejected e) {
+          in.skipRawBytes(in.getBytesUntilLimit());
+          reject(spanAt, spanLength, e.getMessage());
+        }
         in.popLimit(limit);
       } else {
         in.skipField(tag);
@@ -188,8 +232,27 @@ final class ProtoSpans {
     }
   }
 
+  /** Counts the span at {@code at}, and tells why for the first few, by position and name. */
+  private void reject(int at, int length, String why) throws IOException, Malformed {
+    if (++rejected > REJECTIONS_TOLD) {
+      return;
+    }
+    String name = "";
+    CodedInputStream in = stream(at, length);
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      if (tag == tag(5, LENGTH)) {
+        name = values.text(in, at);
+      } else {
+        in.skipField(tag);
+      }
+    }
+    rejections.append(rejected == 1 ? "" : "; ").append("span ").append(spans.size() + rejected)
+        .append(" \"").append(name.length() > MAX_NAME_TOLD ? name.substring(0, MAX_NAME_TOLD) + "..." : name)
+        .append("\": ").append(why);
+  }
+
   private SpanData span(CodedInputStream in, int base, InstrumentationScopeInfo scope, Resource resource)
-      throws IOException, Malformed {
+      throws IOException, Malformed, Rejected {
     long traceId = NO_BYTES;
     long spanId = NO_BYTES;
     long parentId = NO_BYTES;
@@ -289,7 +352,7 @@ final class ProtoSpans {
         links.size() + droppedLinks, scope, resource);
   }
 
-  private EventData event(CodedInputStream in, int base) throws IOException, Malformed {
+  private EventData event(CodedInputStream in, int base) throws IOException, Malformed, Rejected {
     long[] time = {0};
     String[] name = {""};
     Attributed message = attributed(in, base, 3, 4, tag -> {
@@ -305,7 +368,7 @@ final class ProtoSpans {
     return EventData.create(time[0], name[0], message.attributes(), message.totalAttributes());
   }
 
-  private LinkData link(CodedInputStream in, int base) throws IOException, Malformed {
+  private LinkData link(CodedInputStream in, int base) throws IOException, Malformed, Rejected {
     long[] ids = {NO_BYTES, NO_BYTES};
     String[] traceState = {""};
     int[] flags = {0};
@@ -331,7 +394,7 @@ final class ProtoSpans {
 
   /** Reads one field of a message if it knows it; false leaves it to be skipped. */
   private interface Field {
-    boolean read(int tag) throws IOException, Malformed;
+    boolean read(int tag) throws IOException, Malformed, Rejected;
   }
 
   /** An event's or a link's attributes, and how many it had before any were dropped. */
@@ -342,7 +405,7 @@ final class ProtoSpans {
    * dropped count (field {@code droppedField}) here, its other fields by {@code other}.
    */
   private Attributed attributed(CodedInputStream in, int base, int attributesField, int droppedField, Field other)
-      throws IOException, Malformed {
+      throws IOException, Malformed, Rejected {
     int limit = in.pushLimit(in.readRawVarint32());
     AttributesBuilder attributes = null;
     int dropped = 0;
@@ -361,7 +424,7 @@ final class ProtoSpans {
   }
 
   /** The trace id as hex: the spans of one request mostly share it, so it is made once. */
-  private String traceId(long slice) throws Malformed {
+  private String traceId(long slice) throws Rejected {
     int at = at(slice);
     if (length(slice) == 16 && lastTraceIdAt >= 0
         && Arrays.equals(request, at, at + 16, request, lastTraceIdAt, lastTraceIdAt + 16)) {
@@ -376,19 +439,21 @@ final class ProtoSpans {
    * As {@link #id}, refusing an id of zeros, which OTLP reserves for none: the SDK would make the
    * span's whole context invalid, its span id zeros too, and its children orphans, silently.
    */
-  private String validId(long slice, int expected, String what) throws Malformed {
+  private String validId(long slice, int expected, String what) throws Rejected {
     String hex = id(slice, expected, what);
     for (int i = at(slice), end = i + expected; i < end; i++) {
       if (request[i] != 0) {
         return hex;
       }
     }
-    throw new Malformed(what + " is all zeros, which means no id");
+    throw new Rejected(what + " is all zeros, which means no id");
   }
 
-  private String id(long slice, int expected, String what) throws Malformed {
+  private String id(long slice, int expected, String what) throws Rejected {
     if (length(slice) != expected) {
-      throw new Malformed(what + " has " + length(slice) + " bytes, not " + expected);
+      throw new Rejected(fromJson
+          ? what + " is not " + 2 * expected + " hex digits"
+          : what + " has " + length(slice) + " bytes, not " + expected);
     }
     return HEX.formatHex(request, at(slice), at(slice) + expected);
   }

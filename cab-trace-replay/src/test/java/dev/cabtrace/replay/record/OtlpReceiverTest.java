@@ -11,7 +11,9 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
+import com.google.protobuf.util.JsonFormat;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -102,9 +104,7 @@ class OtlpReceiverTest {
       assertThat(post(client, traces, "application/x-protobuf", new byte[] {0x0a, 0x7f, 0x01}).statusCode()).isEqualTo(400);
       assertThat(post(client, traces, "application/json", "{\"resourceSpans\":[{".getBytes(StandardCharsets.UTF_8)).statusCode())
           .isEqualTo(400);
-      String shortId = json.replace("eee19b7ec3c1b174", "eee1");
-      assertThat(post(client, traces, "application/json", shortId.getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(400);
-      assertThat(receiver.malformedRequests()).isEqualTo(3);
+      assertThat(receiver.malformedRequests()).isEqualTo(2);
       assertThat(receiver.receivedSpans()).isEqualTo(1);
     }
     TimelineSpan span = TraceReader.create().read(capture).spanNamed("json-span");
@@ -134,19 +134,109 @@ class OtlpReceiverTest {
                     request(0, 0, 1).getResourceSpans(0).getScopeSpans(0).getSpans(0).toBuilder()
                         .setSpanId(com.google.protobuf.ByteString.copyFrom(new byte[] {1, 2})))))
             .build().toByteArray();
-        for (byte[] malformed : List.of(new byte[] {0x0a, 0x7f, 0x01}, shortSpanId)) {
-          io.grpc.StatusRuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(
-              io.grpc.StatusRuntimeException.class,
-              () -> io.grpc.stub.ClientCalls.blockingUnaryCall(channel, export, io.grpc.CallOptions.DEFAULT, malformed));
-          assertThat(refused.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
-        }
-        io.grpc.stub.ClientCalls.blockingUnaryCall(channel, export, io.grpc.CallOptions.DEFAULT, request(0, 0, 3).toByteArray());
+        byte[] malformed = {0x0a, 0x7f, 0x01};
+        io.grpc.StatusRuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(
+            io.grpc.StatusRuntimeException.class,
+            () -> io.grpc.stub.ClientCalls.blockingUnaryCall(channel, export, io.grpc.CallOptions.DEFAULT, malformed));
+        assertThat(refused.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+        // A span with a bad id is rejected alone, with a partial success.
+        ExportTraceServiceResponse partial = ExportTraceServiceResponse.parseFrom(
+            io.grpc.stub.ClientCalls.blockingUnaryCall(channel, export, io.grpc.CallOptions.DEFAULT, shortSpanId));
+        assertThat(partial.getPartialSuccess().getRejectedSpans()).isEqualTo(1);
+        assertThat(partial.getPartialSuccess().getErrorMessage()).contains("spanId has 2 bytes, not 8");
+        ExportTraceServiceResponse whole = ExportTraceServiceResponse.parseFrom(io.grpc.stub.ClientCalls.blockingUnaryCall(
+            channel, export, io.grpc.CallOptions.DEFAULT, withBadSpans(request(0, 0, 3)).toByteArray()));
+        assertThat(whole.getPartialSuccess().getRejectedSpans()).isEqualTo(2);
       } finally {
         channel.shutdownNow();
       }
-      assertThat(receiver.malformedRequests()).isEqualTo(2);
+      assertThat(receiver.malformedRequests()).isEqualTo(1);
+      assertThat(receiver.rejectedSpans()).isEqualTo(3);
       assertThat(receiver.receivedSpans()).isEqualTo(3);
     }
+  }
+
+  @Test
+  void aSpanWithBadIdsIsRejectedAloneWithAPartialSuccessAndTheOthersAreKept() throws Exception {
+    Path capture = dir.resolve("partial.jsonl");
+    HttpClient client = HttpClient.newHttpClient();
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setEnvironment(Map.of()).build();
+        OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false)) {
+      URI traces = URI.create("http://127.0.0.1:" + receiver.httpPort() + "/v1/traces");
+
+      HttpResponse<byte[]> protobuf = postBytes(client, traces, "application/x-protobuf",
+          withBadSpans(request(1, 0, 3)).toByteArray());
+      assertThat(protobuf.statusCode()).isEqualTo(200);
+      assertThat(protobuf.headers().firstValue("Content-Type")).hasValue("application/x-protobuf");
+      ExportTraceServiceResponse answer = ExportTraceServiceResponse.parseFrom(protobuf.body());
+      assertThat(answer.getPartialSuccess().getRejectedSpans()).isEqualTo(2);
+      assertThat(answer.getPartialSuccess().getErrorMessage()).isEqualTo("2 of 5 spans rejected: span 2 \"bad-span-id\":"
+          + " spanId has 3 bytes, not 8; span 4 \"zero-trace-id\": traceId is all zeros, which means no id");
+
+      String json = "{\"resourceSpans\":[{\"scopeSpans\":[{\"scope\":{\"name\":\"by-hand\"},\"spans\":["
+          + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\",\"name\":\"json-good\"},"
+          + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"not-hex-at-all!!\",\"name\":\"json-not-hex\"},"
+          + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee1\",\"name\":\"json-short\"}]}]}]}";
+      HttpResponse<byte[]> fromJson = postBytes(client, traces, "application/json; charset=utf-8",
+          json.getBytes(StandardCharsets.UTF_8));
+      assertThat(fromJson.statusCode()).isEqualTo(200);
+      assertThat(fromJson.headers().firstValue("Content-Type")).hasValue("application/json");
+      ExportTraceServiceResponse.Builder jsonAnswer = ExportTraceServiceResponse.newBuilder();
+      JsonFormat.parser().merge(new String(fromJson.body(), StandardCharsets.UTF_8), jsonAnswer);
+      assertThat(jsonAnswer.getPartialSuccess().getRejectedSpans()).isEqualTo(2);
+      assertThat(jsonAnswer.getPartialSuccess().getErrorMessage()).isEqualTo("2 of 3 spans rejected:"
+          + " span 2 \"json-not-hex\": spanId is not 16 hex digits; span 3 \"json-short\": spanId is not 16 hex digits");
+
+      // Every span rejected: still taken as a request, so that the sender does not retry it.
+      HttpResponse<byte[]> none = postBytes(client, traces, "application/x-protobuf", withBadSpans(request(2, 0, 0)).toByteArray());
+      assertThat(none.statusCode()).isEqualTo(200);
+      assertThat(ExportTraceServiceResponse.parseFrom(none.body()).getPartialSuccess().getRejectedSpans()).isEqualTo(2);
+      // All good: the empty answer, as before.
+      HttpResponse<byte[]> good = postBytes(client, traces, "application/x-protobuf", request(3, 0, 2).toByteArray());
+      assertThat(good.statusCode()).isEqualTo(200);
+      assertThat(good.body()).isEmpty();
+
+      assertThat(receiver.rejectedSpans()).isEqualTo(6);
+      assertThat(receiver.receivedSpans()).isEqualTo(3 + 1 + 2);
+      assertThat(receiver.malformedRequests()).isZero();
+    }
+    Timeline timeline = TraceReader.create().read(capture);
+    assertThat(timeline.spans()).extracting(TimelineSpan::name).containsExactlyInAnyOrder(
+        "flood-0", "flood-1", "flood-2", "json-good", "flood-0", "flood-1");
+  }
+
+  @Test
+  void aRequestOfAnotherContentTypeGets415AndIsCounted() throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(dir.resolve("415.jsonl")).setEnvironment(Map.of()).build();
+        OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false)) {
+      URI traces = URI.create("http://127.0.0.1:" + receiver.httpPort() + "/v1/traces");
+      byte[] body = request(0, 0, 1).toByteArray();
+      for (String contentType : List.of("text/plain", "application/grpc", "application/jsonl", "multipart/form-data")) {
+        HttpResponse<byte[]> refused = postBytes(client, traces, contentType, body);
+        assertThat(refused.statusCode()).as(contentType).isEqualTo(415);
+        assertThat(com.google.rpc.Status.parseFrom(refused.body()).getMessage()).contains(contentType);
+      }
+      HttpResponse<byte[]> untyped = client.send(HttpRequest.newBuilder(traces)
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(untyped.statusCode()).isEqualTo(415);
+      assertThat(com.google.rpc.Status.parseFrom(untyped.body()).getMessage()).startsWith("no Content-Type");
+      assertThat(postBytes(client, traces, "Application/X-Protobuf", body).statusCode()).isEqualTo(200);
+      assertThat(receiver.malformedRequests()).isEqualTo(5);
+      assertThat(receiver.receivedSpans()).isEqualTo(1);
+    }
+  }
+
+  /** {@code request} with two spans more: one whose span id is 3 bytes, one whose trace id is zeros. */
+  private static ExportTraceServiceRequest withBadSpans(ExportTraceServiceRequest request) {
+    var scope = request.getResourceSpans(0).getScopeSpans(0).toBuilder();
+    var template = request(9, 9, 1).getResourceSpans(0).getScopeSpans(0).getSpans(0);
+    int at = Math.min(1, scope.getSpansCount());
+    scope.addSpans(at, template.toBuilder().setName("bad-span-id")
+        .setSpanId(com.google.protobuf.ByteString.copyFrom(new byte[] {1, 2, 3})));
+    scope.addSpans(Math.min(3, scope.getSpansCount()), template.toBuilder().setName("zero-trace-id")
+        .setTraceId(com.google.protobuf.ByteString.copyFrom(new byte[16])));
+    return request.toBuilder().setResourceSpans(0, request.getResourceSpans(0).toBuilder().setScopeSpans(0, scope)).build();
   }
 
   private static final class RawBytes implements io.grpc.MethodDescriptor.Marshaller<byte[]> {
@@ -258,6 +348,15 @@ class OtlpReceiverTest {
     return ExportTraceServiceRequest.newBuilder()
         .addResourceSpans(io.opentelemetry.proto.trace.v1.ResourceSpans.newBuilder().addScopeSpans(scope))
         .build();
+  }
+
+  private static HttpResponse<byte[]> postBytes(HttpClient client, URI uri, String contentType, byte[] body) {
+    try {
+      return client.send(HttpRequest.newBuilder(uri).header("Content-Type", contentType)
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static HttpResponse<String> post(HttpClient client, URI uri, String contentType, byte[] body) {

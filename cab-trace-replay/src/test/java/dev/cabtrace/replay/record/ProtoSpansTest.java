@@ -143,30 +143,53 @@ class ProtoSpansTest {
   }
 
   @Test
+  void aSpanWithBadIdsIsRejectedAloneAndTheRestRead() throws Exception {
+    ExportTraceServiceRequest.Builder request = ExportTraceServiceRequest.newBuilder();
+    ScopeSpans.Builder scope = ScopeSpans.newBuilder()
+        .addSpans(span(new Random(1)).setName("good-1"))
+        .addSpans(span(new Random(2)).setName("short-span-id").setSpanId(ByteString.copyFrom(new byte[3])))
+        .addSpans(span(new Random(3)).setName("no-trace-id").clearTraceId())
+        .addSpans(span(new Random(4)).setName("zero-trace-id").setTraceId(ByteString.copyFrom(new byte[16])))
+        .addSpans(span(new Random(5)).setName("zero-span-id").setSpanId(ByteString.copyFrom(new byte[8])))
+        .addSpans(span(new Random(6)).setName("short-parent").setParentSpanId(ByteString.copyFrom(new byte[7])))
+        .addSpans(span(new Random(7)).setName("short-link").addLinks(io.opentelemetry.proto.trace.v1.Span.Link
+            .newBuilder().setTraceId(ByteString.copyFrom(new byte[5])).setSpanId(ByteString.copyFrom(new byte[8]))))
+        .addSpans(span(new Random(8)).setName("good-2"));
+    request.addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(scope));
+
+    ProtoSpans.Received received = ProtoSpans.of(request.build().toByteArray(), false);
+
+    assertThat(received.spans()).extracting(SpanData::getName).containsExactly("good-1", "good-2");
+    assertThat(received.rejectedSpans()).isEqualTo(6);
+    assertThat(received.rejections()).isEqualTo("6 of 8 spans rejected: span 2 \"short-span-id\": spanId has 3 bytes,"
+        + " not 8; span 3 \"no-trace-id\": traceId has 0 bytes, not 16; span 4 \"zero-trace-id\": traceId is all"
+        + " zeros, which means no id; and 3 more");
+    ProtoSpans.Received one = ProtoSpans.of(request(span(new Random(4)).setName("zero")
+        .setSpanId(ByteString.copyFrom(new byte[8]))).toByteArray(), false);
+    assertThat(one.spans()).isEmpty();
+    assertThat(one.rejections()).isEqualTo("1 of 1 spans rejected: span 1 \"zero\": spanId is all zeros, which means no id");
+    ProtoSpans.Received fromJson = ProtoSpans.of(request(span(new Random(4)).setName("json")
+        .setSpanId(ByteString.copyFrom(new byte[1]))).toByteArray(), true);
+    assertThat(fromJson.rejections()).endsWith("span 1 \"json\": spanId is not 16 hex digits");
+  }
+
+  @Test
   void malformedRequestsAreRefused() {
     byte[] valid = randomRequest(new Random(3)).toByteArray();
-    assertThatThrownBy(() -> ProtoSpans.of(Arrays.copyOf(valid, valid.length - 3))).isInstanceOf(ProtoSpans.Malformed.class);
-    assertThatThrownBy(() -> ProtoSpans.of(new byte[] {0x0a, 0x7f, 0x01})).isInstanceOf(ProtoSpans.Malformed.class);
-    ExportTraceServiceRequest shortId = request(span(new Random(4)).setSpanId(ByteString.copyFrom(new byte[3])));
-    assertThatThrownBy(() -> ProtoSpans.of(shortId.toByteArray())).hasMessageContaining("spanId has 3 bytes");
-    ExportTraceServiceRequest noTrace = request(span(new Random(4)).clearTraceId());
-    assertThatThrownBy(() -> ProtoSpans.of(noTrace.toByteArray())).hasMessageContaining("traceId has 0 bytes");
-    ExportTraceServiceRequest zeroTrace = request(span(new Random(4)).setTraceId(ByteString.copyFrom(new byte[16])));
-    assertThatThrownBy(() -> ProtoSpans.of(zeroTrace.toByteArray())).hasMessageContaining("traceId is all zeros");
-    ExportTraceServiceRequest zeroSpan = request(span(new Random(4)).setSpanId(ByteString.copyFrom(new byte[8])));
-    assertThatThrownBy(() -> ProtoSpans.of(zeroSpan.toByteArray())).hasMessageContaining("spanId is all zeros");
+    assertThatThrownBy(() -> ProtoSpans.of(Arrays.copyOf(valid, valid.length - 3), false)).isInstanceOf(ProtoSpans.Malformed.class);
+    assertThatThrownBy(() -> ProtoSpans.of(new byte[] {0x0a, 0x7f, 0x01}, false)).isInstanceOf(ProtoSpans.Malformed.class);
     byte[] notUtf8 = request(span(new Random(5)).setName("NAME")).toByteArray();
     int at = indexOf(notUtf8, "NAME".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     notUtf8[at] = (byte) 0xC3;
     notUtf8[at + 1] = (byte) 0x28;
     assertThatThrownBy(() -> ExportTraceServiceRequest.parseFrom(notUtf8)).isInstanceOf(com.google.protobuf.InvalidProtocolBufferException.class);
-    assertThatThrownBy(() -> ProtoSpans.of(notUtf8)).isInstanceOf(ProtoSpans.Malformed.class);
+    assertThatThrownBy(() -> ProtoSpans.of(notUtf8, false)).isInstanceOf(ProtoSpans.Malformed.class);
     AnyValue deep = AnyValue.newBuilder().setStringValue("bottom").build();
     for (int i = 0; i < 150; i++) {
       deep = AnyValue.newBuilder().setArrayValue(ArrayValue.newBuilder().addValues(deep)).build();
     }
     ExportTraceServiceRequest nested = request(span(new Random(6)).addAttributes(KeyValue.newBuilder().setKey("deep").setValue(deep)));
-    assertThatThrownBy(() -> ProtoSpans.of(nested.toByteArray())).isInstanceOf(ProtoSpans.Malformed.class);
+    assertThatThrownBy(() -> ProtoSpans.of(nested.toByteArray(), false)).isInstanceOf(ProtoSpans.Malformed.class);
   }
 
   private static List<SpanData> assertSameAsReference(byte[] bytes) throws Exception {
@@ -175,10 +198,10 @@ class ProtoSpansTest {
       reference = ReferenceProtoSpans.of(ExportTraceServiceRequest.parseFrom(bytes));
     } catch (Exception e) {
       // A resource key that is not ASCII, for instance: refused either way.
-      assertThatThrownBy(() -> ProtoSpans.of(bytes)).as("refused like " + e).isNotNull();
+      assertThatThrownBy(() -> ProtoSpans.of(bytes, false)).as("refused like " + e).isNotNull();
       return List.of();
     }
-    List<SpanData> read = ProtoSpans.of(bytes);
+    List<SpanData> read = ProtoSpans.of(bytes, false).spans();
     assertThat(read).hasSameSizeAs(reference);
     for (int i = 0; i < read.size(); i++) {
       assertThat(fields(read.get(i))).isEqualTo(fields(reference.get(i)));

@@ -115,6 +115,23 @@ class RecordCommandTest {
   }
 
   @Test
+  void aSpanWithABadIdIsLeftOutAloneAndCountedOnTheContainer() throws Exception {
+    String spans = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":["
+        + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\",\"name\":\"kept\"},"
+        + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"00000000\",\"name\":\"bad-id\"}]}]}]}";
+    Run run = record("rejected", "--", "sh", "-c", "curl -s -H 'Content-Type: application/json' --data '" + spans
+        + "' \"$OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces\"");
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(output(run.timeline(), "stdout")).isEqualTo("{\"partialSuccess\":{\"rejectedSpans\":\"1\","
+        + "\"errorMessage\":\"1 of 2 spans rejected: span 2 \\\"bad-id\\\": spanId is not 16 hex digits\"}}");
+    assertThat(run.timeline().spanNamed("kept")).isNotNull();
+    assertThat(run.timeline().spans()).noneMatch(span -> span.name().equals("bad-id"));
+    assertThat(container(run.timeline()).attribute("cab.otlp.rejected_spans")).isEqualTo(1L);
+    assertThat(container(run.timeline()).attribute("cab.otlp.received_spans")).isEqualTo(1L);
+  }
+
+  @Test
   void anIpv6ListenAddressIsHandedOverInBracketsAndAnswers() throws Exception {
     assumeTrue(ipv6Loopback(), "no IPv6 loopback on this machine");
     Run run = record("ipv6", "--listen", "::1", "--", "sh", "-c",
