@@ -269,7 +269,7 @@ public final class OtlpReceiver implements AutoCloseable {
       try {
         try {
           byte[] body = readBody(exchange);
-          received = ProtoSpans.of(json ? fromJson(body).toByteArray() : body, json);
+          received = ProtoSpans.of(json ? jsonToProtobuf(body) : body, json);
         } catch (IOException | ProtoSpans.Malformed | RuntimeException e) {
           malformed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
           answer(exchange, 400, json, "malformed OTLP request: " + e.getMessage());
@@ -371,6 +371,12 @@ public final class OtlpReceiver implements AutoCloseable {
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
     }
+  }
+
+  /** OTLP/JSON as protobuf bytes; in WTF-8 where a string holds a lone surrogate, which UTF-8 cannot. */
+  private static byte[] jsonToProtobuf(byte[] body) throws IOException {
+    ExportTraceServiceRequest request = fromJson(body);
+    return Wtf8.mayHoldLoneSurrogate(body) ? Wtf8.encode(request) : request.toByteArray();
   }
 
   /**

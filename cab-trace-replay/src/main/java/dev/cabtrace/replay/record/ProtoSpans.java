@@ -87,12 +87,13 @@ final class ProtoSpans {
   private ProtoSpans(byte[] request, boolean fromJson) {
     this.request = request;
     this.fromJson = fromJson;
-    this.values = new ProtoValues(request);
+    this.values = new ProtoValues(request, fromJson);
   }
 
   /**
    * The spans of a protobuf-encoded export request. {@code fromJson}: the bytes were made from an
-   * OTLP/JSON request ({@link OtlpReceiver#fromJson}), whose ids were hex.
+   * OTLP/JSON request ({@link OtlpReceiver#fromJson}), whose ids were hex and whose strings may
+   * hold lone surrogates ({@link Wtf8}).
    */
   static Received of(byte[] request, boolean fromJson) throws Malformed {
     ProtoSpans reader = new ProtoSpans(request, fromJson);

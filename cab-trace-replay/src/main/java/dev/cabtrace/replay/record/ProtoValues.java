@@ -31,10 +31,14 @@ final class ProtoValues {
   private static final int CACHED_TEXT_BYTES = 64;
 
   private final byte[] request;
-  private final TextCache texts = new TextCache();
+  private final boolean wtf8;
+  private final TextCache texts;
 
-  ProtoValues(byte[] request) {
+  /** {@code wtf8}: strings may hold lone surrogates, as {@link Wtf8} writes them. */
+  ProtoValues(byte[] request, boolean wtf8) {
     this.request = request;
+    this.wtf8 = wtf8;
+    this.texts = new TextCache(wtf8);
   }
 
   /** A KeyValue message into {@code attributes}, as the SDK's attribute types hold it. */
@@ -196,7 +200,10 @@ final class ProtoValues {
     return KeyValue.of(key, (value == null ? AnyValue.NOT_SET : value).toValue());
   }
 
-  /** A string field, its bytes checked to be UTF-8 as the official parser checks them. */
+  /**
+   * A string field, its bytes checked to be UTF-8 as the official parser checks them (WTF-8 in a
+   * request made from OTLP/JSON).
+   */
   String text(CodedInputStream in, int base) throws IOException, Malformed {
     long slice = slice(in, base);
     return length(slice) <= CACHED_TEXT_BYTES
@@ -205,6 +212,6 @@ final class ProtoValues {
   }
 
   private String decode(int at, int length) throws Malformed {
-    return TextCache.decode(request, at, length);
+    return TextCache.decode(request, at, length, wtf8);
   }
 }

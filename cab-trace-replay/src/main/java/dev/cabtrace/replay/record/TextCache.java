@@ -14,6 +14,9 @@ import java.util.Arrays;
 final class TextCache {
   private static final int SLOTS = 256;
 
+  /** Whether strings are WTF-8, as {@link Wtf8} writes an OTLP/JSON request that needs it. */
+  private final boolean wtf8;
+
   private final int[] at = new int[SLOTS];
   private final int[] lengths = new int[SLOTS];
   private final String[] texts = new String[SLOTS];
@@ -21,12 +24,16 @@ final class TextCache {
   private final AnyValueKind[] keyKinds = new AnyValueKind[SLOTS];
   private byte[] source;
 
+  TextCache(boolean wtf8) {
+    this.wtf8 = wtf8;
+  }
+
   String text(byte[] bytes, int offset, int length) throws ProtoSpans.Malformed {
     int slot = slot(bytes, offset, length);
     if (texts[slot] != null && same(bytes, offset, length, slot)) {
       return texts[slot];
     }
-    String text = decode(bytes, offset, length);
+    String text = decode(bytes, offset, length, wtf8);
     source = bytes;
     at[slot] = offset;
     lengths[slot] = length;
@@ -82,9 +89,12 @@ final class TextCache {
     return (hash ^ (hash >>> 16)) & (SLOTS - 1);
   }
 
-  static String decode(byte[] bytes, int offset, int length) throws ProtoSpans.Malformed {
+  static String decode(byte[] bytes, int offset, int length, boolean wtf8) throws ProtoSpans.Malformed {
     for (int i = offset; i < offset + length; i++) {
       if (bytes[i] < 0) {
+        if (wtf8) {
+          return Wtf8.decode(bytes, offset, length);
+        }
         try {
           return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, offset, length)).toString();
         } catch (CharacterCodingException e) {

@@ -116,6 +116,39 @@ class OtlpReceiverTest {
   }
 
   @Test
+  void loneSurrogatesInOtlpJsonReachTheCaptureUnchanged() throws Exception {
+    String lone = "high \ud800 low \udfff pair \ud83d\ude00 end \udbff";
+    String escaped = "high \\ud800 low \\udfff pair \\ud83d\\ude00 end \\udbff";
+    String json = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":"
+        + "\"" + escaped + "\"}}]},\"scopeSpans\":[{\"scope\":{\"name\":\"" + escaped + "\"},\"spans\":[{"
+        + "\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\",\"name\":\"" + escaped + "\","
+        + "\"attributes\":[{\"key\":\"" + escaped + "\",\"value\":{\"stringValue\":\"" + escaped + "\"}},"
+        + "{\"key\":\"list\",\"value\":{\"arrayValue\":{\"values\":[{\"stringValue\":\"" + escaped + "\"}]}}},"
+        + "{\"key\":\"backslash\",\"value\":{\"stringValue\":\"\\\\ud800\"}}],"
+        + "\"events\":[{\"name\":\"" + escaped + "\"}],\"status\":{\"code\":2,\"message\":\"" + escaped + "\"}}]}]}]}";
+    Path capture = dir.resolve("lone.jsonl");
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setEnvironment(Map.of()).build();
+        OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false)) {
+      URI traces = URI.create("http://127.0.0.1:" + receiver.httpPort() + "/v1/traces");
+      assertThat(post(HttpClient.newHttpClient(), traces, "application/json", json.getBytes(StandardCharsets.UTF_8))
+          .statusCode()).isEqualTo(200);
+      assertThat(receiver.receivedSpans()).isEqualTo(1);
+    }
+    for (boolean scanner : new boolean[] {true, false}) {
+      Timeline timeline = TraceReader.builder().setByteScanner(scanner).build().read(capture);
+      TimelineSpan span = timeline.spanNamed(lone);
+      assertThat(span).as("scanner %s", scanner).isNotNull();
+      assertThat(span.resource()).containsEntry("service.name", lone);
+      assertThat(span.scope()).isEqualTo(lone);
+      assertThat(span.attribute(lone)).isEqualTo(lone);
+      assertThat(span.attribute("list")).isEqualTo(List.of(lone));
+      assertThat(span.attribute("backslash")).isEqualTo("\\ud800");
+      assertThat(span.events().get(0).name()).isEqualTo(lone);
+      assertThat(span.statusMessage()).isEqualTo(lone);
+    }
+  }
+
+  @Test
   void malformedGrpcRequestsGetInvalidArgumentAndAreCounted() throws Exception {
     io.grpc.MethodDescriptor<byte[], byte[]> export = io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
         .setType(io.grpc.MethodDescriptor.MethodType.UNARY)

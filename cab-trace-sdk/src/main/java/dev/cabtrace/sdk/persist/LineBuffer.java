@@ -9,9 +9,9 @@ import java.util.Arrays;
  * A reusable byte buffer that JSON is written into directly as UTF-8, and whose contents can be
  * written without a copy. Strings are escaped exactly as jackson-core's UTF-8 generator escapes
  * them, so that a line reads the same whichever wrote it: {@code \" \\ \b \t \f \n \r}, other
- * control characters as {@code \}{@code u00XX}, and a surrogate pair as two {@code \}{@code
- * uXXXX}, upper-case hex. An unpaired surrogate is no text: it becomes {@code ?}, as the official
- * marshaler writes it.
+ * control characters as {@code \}{@code u00XX}, and every surrogate, paired or not, as {@code
+ * \}{@code uXXXX}, upper-case hex. An unpaired surrogate is no UTF-8, but a JSON escape holds it,
+ * so a reader gets the same Java string back (the official marshaler writes {@code ?}).
  */
 final class LineBuffer {
 
@@ -171,19 +171,9 @@ final class LineBuffer {
         b[p++] = (byte) (0xc0 | (c >> 6));
         b[p++] = (byte) (0x80 | (c & 0x3f));
       } else if (Character.isSurrogate(c)) {
-        char low = i + 1 < to ? value.charAt(i + 1) : 0;
-        if (Character.isHighSurrogate(c) && Character.isLowSurrogate(low)) {
-          if (p + 12 > b.length) {
-            count = p;
-            grow(12 + (to - i));
-            b = buf;
-          }
-          p = unicodeEscape(b, p, c);
-          p = unicodeEscape(b, p, low);
-          i++;
-        } else {
-          b[p++] = '?'; // an unpaired surrogate, replaced as String.getBytes(UTF_8) replaces it
-        }
+        // Each half escaped on its own: a pair as two escapes, a lone one as one, the room for
+        // which the loop made.
+        p = unicodeEscape(b, p, c);
       } else {
         b[p++] = (byte) (0xe0 | (c >> 12));
         b[p++] = (byte) (0x80 | ((c >> 6) & 0x3f));
