@@ -122,17 +122,28 @@ final class RecordCommand implements Callable<Integer> {
     cassette.applyTo(recorder, modelUpstream != null);
     RecordResult result = recorder.build().run(command);
     java.io.PrintWriter err = spec.commandLine().getErr();
+    summarize(result, out, command.get(0), err);
+    err.flush();
+    return result.exitStatus();
+  }
+
+  /** What {@code record} came to, on stderr: a line, and a warning when the receiver refused exports. */
+  static void summarize(RecordResult result, Path out, String command, java.io.PrintWriter err) {
     if (result.lostSpans() > 0) {
       err.printf("cab-trace record: %d span(s) could not be written to %s; see the warnings above%n",
           result.lostSpans(), out);
     } else if (result.failure() != null) {
-      err.printf("cab-trace record: could not run %s: %s%n", command.get(0), result.failure().getMessage());
+      err.printf("cab-trace record: could not run %s: %s%n", command, result.failure().getMessage());
     } else {
       err.printf("cab-trace record: exit code %d%s; captured %d spans (%d from the command's own OpenTelemetry SDK),"
               + " trace %s, in %s%n", result.exitCode(), result.timedOut() ? " (killed at the timeout)" : "",
           result.capturedSpans(), result.receivedSpans(), result.traceId(), out);
     }
-    err.flush();
-    return result.exitStatus();
+    if (result.refusedRequests() > 0) {
+      // Not in the capture file, and not counted as lost: what became of them is the sender's to say.
+      err.printf("cab-trace record: warning: the OTLP receiver refused %d export request(s) while the capture queue"
+          + " was full (HTTP 429 / gRPC RESOURCE_EXHAUSTED); the command's exporter may have retried them or dropped"
+          + " their spans%n", result.refusedRequests());
+    }
   }
 }

@@ -70,6 +70,7 @@ public final class CellRecorder {
     CellIdentity identity = settings.identity;
     CommandRunner.Outcome outcome;
     long received = 0;
+    long refused = 0;
     CabTraceSdk sdk = settings.sdkBuilder.apply(
         CabTraceSdk.builder().setCellIdentity(identity).setCaptureFile(settings.captureFile)).build();
     try (sdk) {
@@ -100,6 +101,7 @@ public final class CellRecorder {
           ContainerRun containerRun = runContainer(sdk, tracer, container, command, workdir, stop);
           outcome = containerRun.outcome;
           received = containerRun.received;
+          refused = containerRun.refused;
           container.setExitCode(outcome.exitCode()).setTimedOut(outcome.timedOut());
           if (outcome.failure() != null) {
             container.recordFailure(outcome.failure());
@@ -118,12 +120,13 @@ public final class CellRecorder {
     // Counted once the capture is closed: a span its close could not write is lost, and so is the
     // exit status's promise that the file holds every span.
     return new RecordResult(outcome.exitCode(), outcome.timedOut(), sdk.capturedSpans(), sdk.lostSpans(), received,
-        sdk.traceId().orElse(""), outcome.failure());
+        refused, sdk.traceId().orElse(""), outcome.failure());
   }
 
   private static final class ContainerRun {
     CommandRunner.Outcome outcome;
     long received;
+    long refused;
   }
 
   private ContainerRun runContainer(
@@ -181,6 +184,7 @@ public final class CellRecorder {
       if (receiver != null) {
         receiver.awaitQuiet(settings.otlpGrace);
         result.received = receiver.receivedSpans();
+        result.refused = receiver.refusedRequests();
         if (receiver.malformedRequests() > 0) {
           container.setAttribute("cab.otlp.malformed_requests", receiver.malformedRequests());
         }

@@ -8,12 +8,14 @@ package dev.cabtrace.replay.record;
  * @param capturedSpans spans written to the capture file
  * @param lostSpans spans that could not be written (dropped or failed)
  * @param receivedSpans spans the command's own OpenTelemetry SDK exported to the receiver
+ * @param refusedRequests export requests the receiver refused because the capture queue was full
+ *     (HTTP 429, gRPC {@code RESOURCE_EXHAUSTED}): the sender may have retried them or dropped them
  * @param traceId the cell's trace id
  * @param failure why the command could not be run, or null
  */
 public record RecordResult(
-    int exitCode, boolean timedOut, long capturedSpans, long lostSpans, long receivedSpans, String traceId,
-    Exception failure) {
+    int exitCode, boolean timedOut, long capturedSpans, long lostSpans, long receivedSpans, long refusedRequests,
+    String traceId, Exception failure) {
 
   /** Exit status of {@code cab-trace record} when the capture lost spans or could not be written. */
   public static final int CAPTURE_INCOMPLETE = 125;

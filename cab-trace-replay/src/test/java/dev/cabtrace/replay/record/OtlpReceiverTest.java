@@ -359,6 +359,7 @@ class OtlpReceiverTest {
       }
       senders.shutdown();
       assertThat(sdk.flush()).isTrue();
+      assertThat(receiver.refusedRequests()).as("refusals counted, as record reports them").isEqualTo(refused.get());
     }
     assertThat(acknowledged.get()).isEqualTo(80_000);
     assertThat(exported.get()).as("every acknowledged span is exported").isEqualTo(acknowledged.get());

@@ -129,6 +129,7 @@ class RecordCommandTest {
     assertThat(run.timeline().spans()).noneMatch(span -> span.name().equals("bad-id"));
     assertThat(container(run.timeline()).attribute("cab.otlp.rejected_spans")).isEqualTo(1L);
     assertThat(container(run.timeline()).attribute("cab.otlp.received_spans")).isEqualTo(1L);
+    assertThat(run.err()).as("nothing refused").doesNotContain("refused");
   }
 
   @Test

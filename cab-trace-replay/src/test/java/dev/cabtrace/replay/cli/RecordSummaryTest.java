@@ -1,0 +1,44 @@
+package dev.cabtrace.replay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cabtrace.replay.record.RecordResult;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What {@code record} prints on stderr at the end. A refusal by the receiver cannot be provoked
+ * on purpose through {@code record} (it takes a capture queue that stays full), so the summary is
+ * checked from results; {@code OtlpReceiverTest} checks that refusals are counted.
+ */
+class RecordSummaryTest {
+
+  private static final String REFUSED = "cab-trace record: warning: the OTLP receiver refused 3 export request(s) while"
+      + " the capture queue was full (HTTP 429 / gRPC RESOURCE_EXHAUSTED); the command's exporter may have retried"
+      + " them or dropped their spans";
+
+  private static String summary(RecordResult result) {
+    StringWriter err = new StringWriter();
+    RecordCommand.summarize(result, Path.of("cell.jsonl"), "agent", new PrintWriter(err, true));
+    return err.toString();
+  }
+
+  @Test
+  void requestsTheReceiverRefusedAreOneWarningLineAfterTheSummary() {
+    assertThat(summary(new RecordResult(0, false, 12, 0, 7, 3, "abc", null)).lines()).containsExactly(
+        "cab-trace record: exit code 0; captured 12 spans (7 from the command's own OpenTelemetry SDK), trace abc,"
+            + " in cell.jsonl",
+        REFUSED);
+    assertThat(summary(new RecordResult(0, false, 12, 2, 7, 3, "abc", null)).lines()).containsExactly(
+        "cab-trace record: 2 span(s) could not be written to cell.jsonl; see the warnings above", REFUSED);
+  }
+
+  @Test
+  void withoutRefusalsThereIsNoWarning() {
+    assertThat(summary(new RecordResult(4, true, 12, 0, 7, 0, "abc", null)).lines()).containsExactly(
+        "cab-trace record: exit code 4 (killed at the timeout); captured 12 spans (7 from the command's own"
+            + " OpenTelemetry SDK), trace abc, in cell.jsonl");
+  }
+}
