@@ -17,6 +17,12 @@ public record RecordResult(
     int exitCode, boolean timedOut, long capturedSpans, long lostSpans, long receivedSpans, long refusedRequests,
     String traceId, Exception failure) {
 
+  /** The result as it was before refused requests were counted: none refused. Kept for callers that make one. */
+  public RecordResult(int exitCode, boolean timedOut, long capturedSpans, long lostSpans, long receivedSpans,
+      String traceId, Exception failure) {
+    this(exitCode, timedOut, capturedSpans, lostSpans, receivedSpans, 0, traceId, failure);
+  }
+
   /** Exit status of {@code cab-trace record} when the capture lost spans or could not be written. */
   public static final int CAPTURE_INCOMPLETE = 125;
   /** Exit status when the timeout killed the command, as {@code timeout(1)} uses. */
