@@ -108,17 +108,15 @@ final class LineBuffer {
   }
 
   /** Characters known to be ASCII and to need no escape, such as hex ids, as they are. */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the low byte of each char, as wanted here
   void writeAscii(String ascii) {
     int length = ascii.length();
     if (count + length > buf.length) {
       grow(length);
     }
-    byte[] b = buf;
-    int p = count;
-    for (int i = 0; i < length; i++) {
-      b[p++] = (byte) ascii.charAt(i);
-    }
-    count = p;
+    // The low byte of each char, which for ASCII is the char: a copy, for a Latin-1 string.
+    ascii.getBytes(0, length, buf, count);
+    count += length;
   }
 
   /** {@code value} as a quoted, escaped JSON string. */
