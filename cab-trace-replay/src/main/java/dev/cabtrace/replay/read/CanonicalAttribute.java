@@ -14,16 +14,17 @@ import java.util.List;
  */
 final class CanonicalAttribute {
 
-  private static final BytePattern KEY_OPEN = new BytePattern("{\"key\":\"");
-  private static final BytePattern VALUE_OPEN = new BytePattern("\",\"value\":{\"");
-  private static final BytePattern STRING_OPEN = new BytePattern("stringValue\":\"");
-  private static final BytePattern INT_OPEN = new BytePattern("intValue\":");
-  private static final BytePattern BOOL_OPEN = new BytePattern("boolValue\":");
-  private static final BytePattern ARRAY_OPEN = new BytePattern("arrayValue\":{\"");
-  private static final BytePattern VALUES_OPEN = new BytePattern("values\":[");
-  private static final BytePattern ITEM_OPEN = new BytePattern("{\"stringValue\":\"");
-  private static final BytePattern TRUE = new BytePattern("true");
-  private static final BytePattern FALSE = new BytePattern("false");
+  // The words of the layout, shared with PlainAttributeJson, which reads the same layout.
+  static final BytePattern KEY_OPEN = new BytePattern("{\"key\":\"");
+  static final BytePattern VALUE_OPEN = new BytePattern("\",\"value\":{\"");
+  static final BytePattern STRING_OPEN = new BytePattern("stringValue\":\"");
+  static final BytePattern INT_OPEN = new BytePattern("intValue\":");
+  static final BytePattern BOOL_OPEN = new BytePattern("boolValue\":");
+  static final BytePattern ARRAY_OPEN = new BytePattern("arrayValue\":{\"");
+  static final BytePattern VALUES_OPEN = new BytePattern("values\":[");
+  static final BytePattern ITEM_OPEN = new BytePattern("{\"stringValue\":\"");
+  static final BytePattern TRUE = new BytePattern("true");
+  static final BytePattern FALSE = new BytePattern("false");
 
   private final ByteStrings strings;
   private final SharedValues shared;

@@ -204,8 +204,12 @@ final class HotAttributeReader extends JsonWalker {
     return JsonBytes.skipValue(b, value, end);
   }
 
-  /** Which hot key the bytes are, or -1. */
   private int hot(int start, int close) {
+    return hotKey(b, start, close);
+  }
+
+  /** Which hot key (its bit) the bytes {@code b[start, close)} are, or -1. */
+  static int hotKey(byte[] b, int start, int close) {
     int length = close - start;
     if (length < 7 || (b[start] != 'c' && b[start] != 'g')) {
       return -1;

@@ -1,5 +1,15 @@
 package dev.cabtrace.replay.read;
 
+import static dev.cabtrace.replay.read.CanonicalAttribute.ARRAY_OPEN;
+import static dev.cabtrace.replay.read.CanonicalAttribute.BOOL_OPEN;
+import static dev.cabtrace.replay.read.CanonicalAttribute.FALSE;
+import static dev.cabtrace.replay.read.CanonicalAttribute.INT_OPEN;
+import static dev.cabtrace.replay.read.CanonicalAttribute.ITEM_OPEN;
+import static dev.cabtrace.replay.read.CanonicalAttribute.KEY_OPEN;
+import static dev.cabtrace.replay.read.CanonicalAttribute.STRING_OPEN;
+import static dev.cabtrace.replay.read.CanonicalAttribute.TRUE;
+import static dev.cabtrace.replay.read.CanonicalAttribute.VALUES_OPEN;
+import static dev.cabtrace.replay.read.CanonicalAttribute.VALUE_OPEN;
 import static dev.cabtrace.replay.read.JsonBytes.FAIL;
 
 import dev.cabtrace.replay.internal.Utf8Line;
@@ -18,24 +28,7 @@ import java.util.List;
  */
 final class PlainAttributeJson {
 
-  private static final BytePattern KEY_OPEN = new BytePattern("{\"key\":\"");
-  private static final BytePattern VALUE_OPEN = new BytePattern("\",\"value\":{\"");
-  private static final BytePattern STRING_OPEN = new BytePattern("stringValue\":\"");
-  private static final BytePattern INT_OPEN = new BytePattern("intValue\":");
-  private static final BytePattern BOOL_OPEN = new BytePattern("boolValue\":");
-  private static final BytePattern ARRAY_OPEN = new BytePattern("arrayValue\":{\"");
-  private static final BytePattern VALUES_OPEN = new BytePattern("values\":[");
-  private static final BytePattern ITEM_OPEN = new BytePattern("{\"stringValue\":\"");
-  private static final BytePattern TRUE = new BytePattern("true");
-  private static final BytePattern FALSE = new BytePattern("false");
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final byte[][] HOT_KEYS = new byte[LazyAttributes.HOT_KEYS.length][];
-
-  static {
-    for (int i = 0; i < HOT_KEYS.length; i++) {
-      HOT_KEYS[i] = JsonWalker.ascii(LazyAttributes.HOT_KEYS[i]);
-    }
-  }
 
   private enum Type { STRING, INT, BOOL, LIST }
 
@@ -97,7 +90,7 @@ final class PlainAttributeJson {
           return FAIL;
         }
         // Only while a hot value is still to be checked: most lists have one, their first.
-        int bit = checked == hotBits ? -1 : hotBit(b, keyStart, keyEnd);
+        int bit = checked == hotBits ? -1 : HotAttributeReader.hotKey(b, keyStart, keyEnd);
         if (bit >= 0 && (hotBits & (1 << bit)) != 0) {
           if (!sameValue(b, hot[Integer.bitCount(hotBits & ((1 << bit) - 1))])) {
             return FAIL;
@@ -257,19 +250,6 @@ final class PlainAttributeJson {
     keys[keyCount++] = start;
     keys[keyCount++] = end;
     return false;
-  }
-
-  private static int hotBit(byte[] b, int start, int end) {
-    int length = end - start;
-    if (length < 7 || (b[start] != 'c' && b[start] != 'g')) {
-      return -1;
-    }
-    for (int k = 0; k < HOT_KEYS.length; k++) {
-      if (HOT_KEYS[k].length == length && JsonBytes.equalsAscii(b, start, end, HOT_KEYS[k])) {
-        return k;
-      }
-    }
-    return -1;
   }
 
   /** Whether the value read last is {@code expected}, the value decoded when the file was read. */
