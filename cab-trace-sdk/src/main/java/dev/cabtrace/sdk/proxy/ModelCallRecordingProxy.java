@@ -238,9 +238,18 @@ public final class ModelCallRecordingProxy implements AutoCloseable {
       return this;
     }
 
-    /** How long a call may take upstream before it fails; default 10 minutes. */
+    /**
+     * How long a call may take upstream before it fails; default 10 minutes.
+     *
+     * @throws IllegalArgumentException if it is not positive (every call would fail, with a
+     *     misleading message)
+     */
     public Builder setUpstreamTimeout(Duration upstreamTimeout) {
-      this.upstreamTimeout = Objects.requireNonNull(upstreamTimeout, "upstreamTimeout");
+      Objects.requireNonNull(upstreamTimeout, "upstreamTimeout");
+      if (upstreamTimeout.isNegative() || upstreamTimeout.isZero()) {
+        throw new IllegalArgumentException("upstreamTimeout must be positive");
+      }
+      this.upstreamTimeout = upstreamTimeout;
       return this;
     }
 

@@ -68,6 +68,17 @@ class SlowClientTest {
   }
 
   @Test
+  void aTimeoutThatIsNotPositiveIsRefusedWhenSet() {
+    ModelCallRecordingProxy.Builder builder = ModelCallRecordingProxy.builder(upstream.uri(), sdk.cellTracer());
+    for (java.time.Duration bad : new java.time.Duration[] {java.time.Duration.ZERO, java.time.Duration.ofMillis(-1)}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.setUpstreamTimeout(bad))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("upstreamTimeout must be positive");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.setClientWriteTimeout(bad))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clientWriteTimeout must be positive");
+    }
+  }
+
+  @Test
   void aClientThatStopsReadingIsCutAtTheClientWriteTimeoutAndGivesItsPlaceBack() throws Exception {
     CountDownLatch upstreamClosed = new CountDownLatch(1);
     upstream.on("/endless/v1/chat/completions", exchange -> {
