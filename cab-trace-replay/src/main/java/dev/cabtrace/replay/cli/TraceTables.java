@@ -64,28 +64,34 @@ final class TraceTables {
     }
 
     // Made into records once: the timeline makes a call's record each time it is asked for, and
-    // the table asks three times (the widths, the line, the latency total).
-    List<ModelCall> calls = new ArrayList<>(timeline.modelCalls());
+    // the table asks three times (the widths, the line, the latency total). By index, not through
+    // a collection copy: its iterator would be compiled again around the making of each record.
+    List<ModelCall> timelineCalls = timeline.modelCalls();
+    ModelCall[] calls = new ModelCall[timelineCalls.size()];
+    long latency = 0;
+    for (int i = 0; i < calls.length; i++) {
+      calls[i] = timelineCalls.get(i);
+      latency += calls[i].latencyNanos();
+    }
     emit(out, line);
-    line.text("Model calls (").number(calls.size()).ascii(')');
+    line.text("Model calls (").number(calls.length).ascii(')');
     emit(out, line);
-    if (calls.isEmpty()) {
+    if (calls.length == 0) {
       line.text("Per-call token capture is not available for this run.");
       emit(out, line);
     } else {
       String[] callHeader = {"#", "Timestamp", "Request hash", "Prompt", "Completion", "Latency", "Finish"};
       TokenTotals tokens = timeline.tokens();
-      long latency = calls.stream().mapToLong(ModelCall::latencyNanos).sum();
       String[] totalRow = {"", "total", "", Long.toString(tokens.input()), Long.toString(tokens.output()),
           Durations.millis(latency), tokens.unknownCalls() > 0 ? tokens.unknownCalls() + " call(s) without usage" : ""};
       int[] callWidths = widths(callHeader);
-      for (int i = 0; i < calls.size(); i++) {
-        widenForCall(callWidths, i, calls.get(i));
+      for (int i = 0; i < calls.length; i++) {
+        widenForCall(callWidths, i, calls[i]);
       }
       widen(callWidths, totalRow);
       row(out, line, callHeader, callWidths);
-      for (int i = 0; i < calls.size(); i++) {
-        callLine(line, i, calls.get(i), callWidths, scratch);
+      for (int i = 0; i < calls.length; i++) {
+        callLine(line, i, calls[i], callWidths, scratch);
         emit(out, line);
       }
       row(out, line, totalRow, callWidths);
