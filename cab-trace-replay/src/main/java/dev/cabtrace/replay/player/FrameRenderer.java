@@ -147,6 +147,18 @@ public final class FrameRenderer {
     return Math.max(0, Math.min(first, timeline.size() - rows));
   }
 
+  /**
+   * {@code (offset × width − less) ÷ duration}, exactly, also where the product overflows a long: a
+   * span with a wild start time (an unset clock) stretches a timeline over centuries.
+   */
+  private static long scale(long offset, int width, long duration, int less) {
+    if (offset >= 0 && offset <= (Long.MAX_VALUE - less) / width) {
+      return (offset * width - less) / duration;
+    }
+    return java.math.BigInteger.valueOf(offset).multiply(java.math.BigInteger.valueOf(width))
+        .subtract(java.math.BigInteger.valueOf(less)).divide(java.math.BigInteger.valueOf(duration)).longValue();
+  }
+
   private static AttributedString ganttRow(
       Timeline timeline, TimelineSpan span, Frame frame, long t, int labelWidth, int barWidth, int w) {
     long start = timeline.offsetNanos(span.startEpochNanos());
@@ -156,9 +168,9 @@ public final class FrameRenderer {
     String indent = "  ".repeat(Math.min(span.depth(), 8));
     String label = (selected ? "> " : "  ") + indent + span.kindName() + " " + TerminalText.escapeLine(span.name());
     long duration = Math.max(1, timeline.durationNanos());
-    int from = (int) Math.min(barWidth - 1, start * barWidth / duration);
-    int to = (int) Math.min(barWidth - 1, Math.max(from, (end * barWidth - 1) / duration));
-    int cursor = (int) Math.min(barWidth - 1, t * barWidth / duration);
+    int from = (int) Math.min(barWidth - 1, scale(start, barWidth, duration, 0));
+    int to = (int) Math.min(barWidth - 1, Math.max(from, scale(end, barWidth, duration, 1)));
+    int cursor = (int) Math.min(barWidth - 1, scale(t, barWidth, duration, 0));
     StringBuilder bar = new StringBuilder(barWidth);
     for (int x = 0; x < barWidth; x++) {
       if (x == cursor) {

@@ -68,6 +68,26 @@ class FrameRendererTest {
   }
 
   @Test
+  void aTimelineOverCenturiesDrawsItsBarsAndCursorWhereTheyAre() {
+    // A span with a wild start (an unset clock) 54 years after another: offset × width overflows a long.
+    TimelineBuilder builder = new TimelineBuilder("wide");
+    builder.add(TimelineSpan.builder().setTraceId(1, 1).setSpanId(1).setName("early")
+        .setStartEpochNanos(1_000_000_000L).setEndEpochNanos(2_000_000_000L), 0);
+    builder.add(TimelineSpan.builder().setTraceId(1, 1).setSpanId(2).setName("late")
+        .setStartEpochNanos(1_700_000_000_000_000_000L).setEndEpochNanos(1_700_000_001_000_000_000L), 0);
+    Timeline timeline = builder.build();
+    List<String> lines = text(FrameRenderer.render(timeline, timeline.frame(timeline.durationNanos()), null, 100, 24,
+        false, 1)).lines().toList();
+    String early = lines.stream().filter(l -> l.contains(" early")).findFirst().orElseThrow();
+    String late = lines.stream().filter(l -> l.contains(" late")).findFirst().orElseThrow();
+    int barsStart = early.indexOf("early") + "early".length();
+    // At the end: the cursor in the last column, the early span a bar in the first, the late one in the last.
+    assertThat(early.substring(barsStart).strip()).startsWith("━").endsWith("┃");
+    assertThat(late.stripTrailing()).endsWith("┃");
+    assertThat(early.substring(barsStart).indexOf('━')).isLessThan(early.substring(barsStart).indexOf('┃'));
+  }
+
+  @Test
   void theSelectedSpansAttributesWrapWithoutLosingACharacter() {
     TimelineBuilder builder = new TimelineBuilder("wrap");
     builder.add(TimelineSpan.builder().setTraceId(1, 1).setSpanId(1).setName("s")
