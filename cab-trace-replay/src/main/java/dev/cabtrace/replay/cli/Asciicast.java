@@ -2,19 +2,13 @@ package dev.cabtrace.replay.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.cabtrace.replay.internal.Utf8Decoder;
 import dev.cabtrace.replay.screen.TerminalSize;
 import dev.cabtrace.replay.timeline.OutputChunk;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
 
 /**
@@ -53,16 +47,12 @@ final class Asciicast {
       json.writeEndObject();
       json.flush();
       out.write('\n');
-      // A character split between two chunks of a stream is written whole, with the second.
-      Map<String, Integer> lastOfStream = new HashMap<>();
-      for (int i = 0; i < chunks.size(); i++) {
-        lastOfStream.put(chunks.get(i).stream(), i);
-      }
-      Map<String, Utf8Stream> streams = new HashMap<>();
+      // Every chunk through one decoder, in the order they reached the terminal, as the screen
+      // views decode them: a character split between two chunks is written whole with the second.
+      TerminalBytes decoder = new TerminalBytes();
       for (int i = 0; i < chunks.size(); i++) {
         OutputChunk chunk = chunks.get(i);
-        String text = streams.computeIfAbsent(chunk.stream(), name -> new Utf8Stream())
-            .decode(chunk.bytes(), lastOfStream.get(chunk.stream()) == i);
+        String text = decoder.decode(chunk.bytes(), i == chunks.size() - 1);
         json.writeStartArray();
         json.writeNumber(Math.max(0, chunk.epochNanos() - start) / 1e9);
         json.writeString("o");
@@ -95,27 +85,31 @@ final class Asciicast {
   }
 
   /**
-   * One stream's bytes decoded as UTF-8 chunk after chunk: the bytes of a character a chunk ends in
-   * the middle of wait for the next chunk; bytes that are not UTF-8 become U+FFFD, as {@code new
-   * String(bytes, UTF_8)} makes them.
+   * A terminal's bytes decoded as UTF-8 chunk after chunk, as the emulator decodes them ({@link
+   * Utf8Decoder}: one U+FFFD per maximal invalid sequence): the bytes of a character a chunk ends in
+   * the middle of wait for the next chunk; at the last chunk, an unfinished character is one U+FFFD.
    */
-  private static final class Utf8Stream {
-    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPLACE)
-        .onUnmappableCharacter(CodingErrorAction.REPLACE);
-    private byte[] pending = new byte[0];
+  private static final class TerminalBytes {
+    private final Utf8Decoder decoder = new Utf8Decoder();
+    private boolean pending;
 
     String decode(byte[] bytes, boolean last) {
-      ByteBuffer in = ByteBuffer.allocate(pending.length + bytes.length);
-      in.put(pending).put(bytes).flip();
-      CharBuffer out = CharBuffer.allocate(in.remaining() + 1);
-      decoder.decode(in, out, last);
-      if (last) {
-        decoder.flush(out);
+      StringBuilder out = new StringBuilder(bytes.length);
+      for (byte b : bytes) {
+        int codePoint = decoder.accept(b & 0xff);
+        if (codePoint == Utf8Decoder.INVALID_RETRY) {
+          out.append((char) Utf8Decoder.REPLACEMENT);
+          codePoint = decoder.accept(b & 0xff);
+        }
+        pending = codePoint == Utf8Decoder.NEED_MORE;
+        if (!pending) {
+          out.appendCodePoint(codePoint);
+        }
       }
-      pending = new byte[in.remaining()];
-      in.get(pending);
-      return out.flip().toString();
+      if (last && pending) {
+        out.append((char) Utf8Decoder.REPLACEMENT);
+      }
+      return out.toString();
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.cabtrace.replay.screen;
 
+import dev.cabtrace.replay.internal.Utf8Decoder;
+
 /**
  * Bytes in, actions out: UTF-8 decoding followed by the DEC ANSI parser state machine described
  * at vt100.net ({@code https://vt100.net/emu/dec_ansi_parser}), run on code points. Every input is

@@ -338,6 +338,41 @@ class ScreenCommandTest {
     assertThat(header.get("height").asInt()).isEqualTo(screen.get("rows").asInt()).isEqualTo(4);
   }
 
+  @Test
+  void castDecodesTheStreamsAsTheScreenDoesWhereACharacterIsSplitBetweenThemOrIsNotUtf8() throws IOException {
+    // stdout and stderr reach one terminal: a character cut by the other stream's chunk is broken
+    // there, and an encoded surrogate is three bad bytes; cast must show what screen shows.
+    byte[][] pieces = {{'x', (byte) 0xe2, (byte) 0x82}, {'E', '\n'}, {(byte) 0xac, ' ', 'y', '\n'},
+        {(byte) 0xed, (byte) 0xa0, (byte) 0x80, 'z', '\n'}};
+    String[] streams = {"stdout", "stderr", "stdout", "stdout"};
+    ArrayNode events = MAPPER.createArrayNode();
+    for (int c = 0; c < pieces.length; c++) {
+      ObjectNode event = output(100 + c, Base64.getEncoder().encodeToString(pieces[c]), true);
+      ((ObjectNode) event.get("attributes").get(0).get("value")).put("stringValue", streams[c]);
+      events.add(event);
+    }
+    ObjectNode tool = span(3, 0, "bash", "tool_call", 50, 1500);
+    tool.set("events", events);
+    ObjectNode line = MAPPER.createObjectNode();
+    ObjectNode resourceSpans = line.putArray("resourceSpans").addObject();
+    resourceSpans.putObject("resource").putArray("attributes");
+    resourceSpans.putArray("scopeSpans").addObject().putArray("spans").add(tool);
+    Path mixed = Files.writeString(dir.resolve("mixed.jsonl"), MAPPER.writeValueAsString(line) + "\n");
+
+    Result cast = run("cast", mixed.toString());
+    assertThat(cast.exit()).as(cast.err()).isZero();
+    List<String> lines = cast.out().lines().toList();
+    StringBuilder played = new StringBuilder();
+    for (String event : lines.subList(1, lines.size())) {
+      played.append(MAPPER.readTree(event).get(2).asText());
+    }
+    List<String> screenLines = new ArrayList<>();
+    MAPPER.readTree(run("screen", mixed.toString(), "--at", "1s", "--json").out()).get("lines")
+        .forEach(l -> screenLines.add(l.asText()));
+    assertThat(played.toString()).isEqualTo("x\uFFFDE\r\n\uFFFD y\r\n\uFFFD\uFFFD\uFFFDz\r\n");
+    assertThat(screenLines.subList(0, 3)).containsExactly("x\uFFFDE", "\uFFFD y", "\uFFFD\uFFFD\uFFFDz");
+  }
+
   private static List<String> fieldNames(JsonNode node) {
     List<String> names = new ArrayList<>();
     node.fieldNames().forEachRemaining(names::add);

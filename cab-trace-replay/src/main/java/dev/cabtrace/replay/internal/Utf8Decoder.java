@@ -1,20 +1,23 @@
-package dev.cabtrace.replay.screen;
+package dev.cabtrace.replay.internal;
 
 /**
  * Incremental UTF-8 decoding, one byte at a time, so that a character split across two {@code
  * feed} calls still decodes. Invalid input becomes U+FFFD, one per maximal invalid subsequence
  * (the WHATWG rule): a byte that cannot continue the current sequence ends it and is then decoded
  * on its own, so an ESC in the middle of a broken sequence still starts an escape sequence.
+ * Shared by the terminal emulator and {@code cast}, so that both read a recording's bytes as the
+ * same characters. Internal: shared by cab-trace's own packages, not part of its API; it may
+ * change without notice.
  */
-final class Utf8Decoder {
+public final class Utf8Decoder {
 
   /** More bytes are needed. */
-  static final int NEED_MORE = -1;
+  public static final int NEED_MORE = -1;
 
   /** The sequence so far is invalid: emit U+FFFD, then pass the same byte again. */
-  static final int INVALID_RETRY = -2;
+  public static final int INVALID_RETRY = -2;
 
-  static final int REPLACEMENT = 0xfffd;
+  public static final int REPLACEMENT = 0xfffd;
 
   private int needed;
   private int seen;
@@ -23,7 +26,7 @@ final class Utf8Decoder {
   private int upper = 0xbf;
 
   /** A code point, {@link #REPLACEMENT} for an invalid byte, or one of the negative markers. */
-  int accept(int b) {
+  public int accept(int b) {
     if (needed == 0) {
       if (b < 0x80) {
         return b;
@@ -64,7 +67,7 @@ final class Utf8Decoder {
     return result;
   }
 
-  void copyFrom(Utf8Decoder other) {
+  public void copyFrom(Utf8Decoder other) {
     needed = other.needed;
     seen = other.seen;
     codePoint = other.codePoint;
