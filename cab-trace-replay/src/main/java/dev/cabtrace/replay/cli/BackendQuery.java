@@ -36,7 +36,10 @@ final class BackendQuery {
     T read(URI uri, InputStream body) throws IOException;
   }
 
-  /** The cause of the error of a query the backend refused (401, 403): no answer will come by asking again. */
+  /**
+   * The cause of the error of a query the backend refused (401, 403) where no other path answered:
+   * no answer will come by asking again.
+   */
   static final class Refused extends Exception {
     Refused() {
       super(null, null, false, false);
@@ -66,6 +69,7 @@ final class BackendQuery {
     String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     List<String> tried = new ArrayList<>();
+    String refusal = null;
     for (Attempt<T> attempt : attempts) {
       URI uri;
       try {
@@ -79,9 +83,9 @@ final class BackendQuery {
         HttpResponse<InputStream> response = client.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
           if (response.statusCode() == 401 || response.statusCode() == 403) {
-            // Not "not found": asking again, or at another path, would be refused the same way.
-            throw new TraceReadException(uri + " refused the request: HTTP " + response.statusCode()
-                + " (the backend wants credentials or a tenant: pass them with --header)", new Refused());
+            // Not "not found", unless another path answers (a gateway may refuse routes it does not know).
+            refusal = uri + " refused the request: HTTP " + response.statusCode()
+                + " (the backend wants credentials or a tenant: pass them with --header)";
           }
           if (response.statusCode() != 200) {
             tried.add(uri + " answered HTTP " + response.statusCode());
@@ -101,6 +105,9 @@ final class BackendQuery {
         Thread.currentThread().interrupt();
         throw new TraceReadException("interrupted while " + doing + " " + uri);
       }
+    }
+    if (refusal != null) {
+      throw new TraceReadException(refusal, new Refused());
     }
     throw new TraceReadException(failure + ": " + String.join("; ", tried));
   }

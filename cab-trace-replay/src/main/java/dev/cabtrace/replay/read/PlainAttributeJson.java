@@ -34,7 +34,7 @@ final class PlainAttributeJson {
 
   private final int[] next = new int[1];
   // The keys written so far, as start and end positions, to find one written twice.
-  private int[] keys = new int[32];
+  private final int[] keys = new int[2 * MAX_KEYS];
   private int keyCount;
   // What value() read last: its type, its text (quotes included) from valueStart to valueEnd, and
   // for an integer its value.
@@ -236,16 +236,19 @@ final class PlainAttributeJson {
     return (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
   }
 
-  /** Whether the key {@code b[start, end)} was written already; notes it if not. */
+  /** Lists longer than this are left to the map: the check for a key written twice is quadratic. */
+  private static final int MAX_KEYS = 64;
+
+  /** Whether the key {@code b[start, end)} was written already, or the list is too long to tell; notes it if not. */
   private boolean seen(byte[] b, int start, int end) {
+    if (keyCount == 2 * MAX_KEYS) {
+      return true;
+    }
     int length = end - start;
     for (int k = 0; k < keyCount; k += 2) {
       if (keys[k + 1] - keys[k] == length && java.util.Arrays.equals(b, keys[k], keys[k + 1], b, start, end)) {
         return true;
       }
-    }
-    if (keyCount == keys.length) {
-      keys = java.util.Arrays.copyOf(keys, 2 * keys.length);
     }
     keys[keyCount++] = start;
     keys[keyCount++] = end;

@@ -224,8 +224,9 @@ public final class OtlpReceiver implements AutoCloseable {
     long count = before + received.rejectedSpans();
     // Logged the first time and then as the count passes each power of two, like malformed requests.
     if (Long.numberOfLeadingZeros(before) != Long.numberOfLeadingZeros(count)) {
-      logger.warning("cab-trace record: rejected " + count + " OTLP span(s) with bad ids so far: "
-          + received.rejections());
+      // Not which ones: their names are the agent's text, unredacted here (the sender is told).
+      logger.warning("cab-trace record: rejected " + count + " OTLP span(s) with bad ids so far; the sender was"
+          + " told which, in OTLP's partial success answer");
     }
   }
 

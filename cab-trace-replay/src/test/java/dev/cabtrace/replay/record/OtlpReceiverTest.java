@@ -193,46 +193,68 @@ class OtlpReceiverTest {
   void aSpanWithBadIdsIsRejectedAloneWithAPartialSuccessAndTheOthersAreKept() throws Exception {
     Path capture = dir.resolve("partial.jsonl");
     HttpClient client = HttpClient.newHttpClient();
-    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setEnvironment(Map.of()).build();
-        OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false)) {
-      URI traces = URI.create("http://127.0.0.1:" + receiver.httpPort() + "/v1/traces");
+    // The log is the harness's: a rejected span's name, the agent's text, is not redacted, so not logged.
+    java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger(OtlpReceiver.class.getName());
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        logged.add(record.getMessage());
+      }
 
-      HttpResponse<byte[]> protobuf = postBytes(client, traces, "application/x-protobuf",
-          withBadSpans(request(1, 0, 3)).toByteArray());
-      assertThat(protobuf.statusCode()).isEqualTo(200);
-      assertThat(protobuf.headers().firstValue("Content-Type")).hasValue("application/x-protobuf");
-      ExportTraceServiceResponse answer = ExportTraceServiceResponse.parseFrom(protobuf.body());
-      assertThat(answer.getPartialSuccess().getRejectedSpans()).isEqualTo(2);
-      assertThat(answer.getPartialSuccess().getErrorMessage()).isEqualTo("2 of 5 spans rejected: span 2 \"bad-span-id\":"
-          + " spanId has 3 bytes, not 8; span 4 \"zero-trace-id\": traceId is all zeros, which means no id");
+      @Override
+      public void flush() {}
 
-      String json = "{\"resourceSpans\":[{\"scopeSpans\":[{\"scope\":{\"name\":\"by-hand\"},\"spans\":["
-          + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\",\"name\":\"json-good\"},"
-          + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"not-hex-at-all!!\",\"name\":\"json-not-hex\"},"
-          + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee1\",\"name\":\"json-short\"}]}]}]}";
-      HttpResponse<byte[]> fromJson = postBytes(client, traces, "application/json; charset=utf-8",
-          json.getBytes(StandardCharsets.UTF_8));
-      assertThat(fromJson.statusCode()).isEqualTo(200);
-      assertThat(fromJson.headers().firstValue("Content-Type")).hasValue("application/json");
-      ExportTraceServiceResponse.Builder jsonAnswer = ExportTraceServiceResponse.newBuilder();
-      JsonFormat.parser().merge(new String(fromJson.body(), StandardCharsets.UTF_8), jsonAnswer);
-      assertThat(jsonAnswer.getPartialSuccess().getRejectedSpans()).isEqualTo(2);
-      assertThat(jsonAnswer.getPartialSuccess().getErrorMessage()).isEqualTo("2 of 3 spans rejected:"
-          + " span 2 \"json-not-hex\": spanId is not 16 hex digits; span 3 \"json-short\": spanId is not 16 hex digits");
+      @Override
+      public void close() {}
+    };
+    log.addHandler(handler);
+    try {
+      try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setEnvironment(Map.of()).build();
+          OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false)) {
+        URI traces = URI.create("http://127.0.0.1:" + receiver.httpPort() + "/v1/traces");
 
-      // Every span rejected: still taken as a request, so that the sender does not retry it.
-      HttpResponse<byte[]> none = postBytes(client, traces, "application/x-protobuf", withBadSpans(request(2, 0, 0)).toByteArray());
-      assertThat(none.statusCode()).isEqualTo(200);
-      assertThat(ExportTraceServiceResponse.parseFrom(none.body()).getPartialSuccess().getRejectedSpans()).isEqualTo(2);
-      // All good: the empty answer, as before.
-      HttpResponse<byte[]> good = postBytes(client, traces, "application/x-protobuf", request(3, 0, 2).toByteArray());
-      assertThat(good.statusCode()).isEqualTo(200);
-      assertThat(good.body()).isEmpty();
+        HttpResponse<byte[]> protobuf = postBytes(client, traces, "application/x-protobuf",
+            withBadSpans(request(1, 0, 3)).toByteArray());
+        assertThat(protobuf.statusCode()).isEqualTo(200);
+        assertThat(protobuf.headers().firstValue("Content-Type")).hasValue("application/x-protobuf");
+        ExportTraceServiceResponse answer = ExportTraceServiceResponse.parseFrom(protobuf.body());
+        assertThat(answer.getPartialSuccess().getRejectedSpans()).isEqualTo(2);
+        assertThat(answer.getPartialSuccess().getErrorMessage()).isEqualTo("2 of 5 spans rejected: span 2 \"bad-span-id\":"
+            + " spanId has 3 bytes, not 8; span 4 \"zero-trace-id\": traceId is all zeros, which means no id");
 
-      assertThat(receiver.rejectedSpans()).isEqualTo(6);
-      assertThat(receiver.receivedSpans()).isEqualTo(3 + 1 + 2);
-      assertThat(receiver.malformedRequests()).isZero();
+        String json = "{\"resourceSpans\":[{\"scopeSpans\":[{\"scope\":{\"name\":\"by-hand\"},\"spans\":["
+            + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\",\"name\":\"json-good\"},"
+            + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"not-hex-at-all!!\",\"name\":\"json-not-hex\"},"
+            + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee1\",\"name\":\"json-short\"}]}]}]}";
+        HttpResponse<byte[]> fromJson = postBytes(client, traces, "application/json; charset=utf-8",
+            json.getBytes(StandardCharsets.UTF_8));
+        assertThat(fromJson.statusCode()).isEqualTo(200);
+        assertThat(fromJson.headers().firstValue("Content-Type")).hasValue("application/json");
+        ExportTraceServiceResponse.Builder jsonAnswer = ExportTraceServiceResponse.newBuilder();
+        JsonFormat.parser().merge(new String(fromJson.body(), StandardCharsets.UTF_8), jsonAnswer);
+        assertThat(jsonAnswer.getPartialSuccess().getRejectedSpans()).isEqualTo(2);
+        assertThat(jsonAnswer.getPartialSuccess().getErrorMessage()).isEqualTo("2 of 3 spans rejected:"
+            + " span 2 \"json-not-hex\": spanId is not 16 hex digits; span 3 \"json-short\": spanId is not 16 hex digits");
+
+        // Every span rejected: still taken as a request, so that the sender does not retry it.
+        HttpResponse<byte[]> none = postBytes(client, traces, "application/x-protobuf", withBadSpans(request(2, 0, 0)).toByteArray());
+        assertThat(none.statusCode()).isEqualTo(200);
+        assertThat(ExportTraceServiceResponse.parseFrom(none.body()).getPartialSuccess().getRejectedSpans()).isEqualTo(2);
+        // All good: the empty answer, as before.
+        HttpResponse<byte[]> good = postBytes(client, traces, "application/x-protobuf", request(3, 0, 2).toByteArray());
+        assertThat(good.statusCode()).isEqualTo(200);
+        assertThat(good.body()).isEmpty();
+
+        assertThat(receiver.rejectedSpans()).isEqualTo(6);
+        assertThat(receiver.receivedSpans()).isEqualTo(3 + 1 + 2);
+        assertThat(receiver.malformedRequests()).isZero();
+      }
+    } finally {
+      log.removeHandler(handler);
     }
+    assertThat(logged).anyMatch(message -> message.contains("rejected 2 OTLP span(s) with bad ids"))
+        .noneMatch(message -> message.contains("bad-span-id") || message.contains("json-not-hex"));
     Timeline timeline = TraceReader.create().read(capture);
     assertThat(timeline.spans()).extracting(TimelineSpan::name).containsExactlyInAnyOrder(
         "flood-0", "flood-1", "flood-2", "json-good", "flood-0", "flood-1");

@@ -1,0 +1,45 @@
+package dev.cabtrace.replay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.cabtrace.replay.read.TraceReadException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Asking a backend's query API at its paths in turn: a refusal is final only when no path answers. */
+class BackendQueryTest {
+
+  @Test
+  void aPathThatRefusesIsPassedOverWhenAnotherAnswersAndIsTheErrorWhenNoneDoes() throws IOException {
+    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
+    backend.createContext("/refused", exchange -> {
+      exchange.sendResponseHeaders(403, -1);
+      exchange.close();
+    });
+    backend.createContext("/answers", exchange -> {
+      byte[] body = "held".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    backend.start();
+    try {
+      String base = "http://127.0.0.1:" + backend.getAddress().getPort();
+      BackendQuery.AnswerReader<String> text = (uri, body) -> new String(body.readAllBytes(), StandardCharsets.UTF_8);
+      // A gateway that refuses the routes it does not know, in front of an API at another path.
+      assertThat(BackendQuery.first(base, List.of(new BackendQuery.Attempt<>("/refused", "text", text),
+          new BackendQuery.Attempt<>("/answers", "text", text)), "asking", "cannot ask")).isEqualTo("held");
+      assertThatThrownBy(() -> BackendQuery.first(base, List.of(new BackendQuery.Attempt<>("/refused", "text", text),
+          new BackendQuery.Attempt<>("/missing", "text", text)), "asking", "cannot ask"))
+          .isInstanceOf(TraceReadException.class).hasMessageContaining("refused the request: HTTP 403")
+          .hasCauseInstanceOf(BackendQuery.Refused.class);
+    } finally {
+      backend.stop(0);
+    }
+  }
+}
