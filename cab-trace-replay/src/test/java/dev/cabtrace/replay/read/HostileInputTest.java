@@ -271,8 +271,8 @@ class HostileInputTest {
     // The killed run: one span written to the capture file, one never ended, as kill -9 leaves them.
     Path capture = Files.writeString(dir.resolve("rerun.jsonl"), line("0000000000000001", null, "task_setup", 1000, 2000) + "\n");
     Path journal = dev.cabtrace.sdk.persist.CrashJournal.pathFor(capture);
-    Files.writeString(journal, "{\"cabJournal\":{\"version\":1,\"heartbeatUnixNano\":\"9000\",\"pid\":1}}\n"
-        + line("0000000000000002", null, "killed_run", 3000, 0) + "\n");
+    Files.writeString(journal, "{\"cabJournal\":{\"version\":1,\"heartbeatUnixNano\":\"9000\",\"pid\":1"
+        + captureMember(capture) + "}}\n" + line("0000000000000002", null, "killed_run", 3000, 0) + "\n");
 
     // The run again, into the same capture file: it closes cleanly, one span still open.
     try (dev.cabtrace.sdk.CabTraceSdk sdk = dev.cabtrace.sdk.CabTraceSdk.builder().setCaptureFile(capture)
@@ -299,6 +299,33 @@ class HostileInputTest {
     assertThat(all.spanNamed("third_run")).isNotNull();
     assertThat(all.spanNamed("killed_run").endEpochNanos()).isEqualTo(9000);
     assertThat(all.spanNamed("never_ended").unfinished()).isTrue();
+  }
+
+  @Test
+  void aJournalLeftBesideACaptureThatWasReplacedIsNotTakenUp() throws IOException {
+    Path capture = Files.writeString(dir.resolve("replaced.jsonl"), line("0000000000000001", null, "task_setup", 1000, 2000) + "\n");
+    Path journal = dev.cabtrace.sdk.persist.CrashJournal.pathFor(capture);
+    String killed = "{\"cabJournal\":{\"version\":1,\"heartbeatUnixNano\":\"9000\",\"pid\":1" + captureMember(capture)
+        + "}}\n" + line("0000000000000002", null, "other_run", 3000, 0) + "\n";
+    // The harness moved the capture away before the retry (a new file now), or wrote no capture line at all.
+    Files.move(capture, dir.resolve("failed.jsonl"));
+    for (String left : new String[] {killed, killed.replaceAll(",\"capture\":\\{[^}]*\\}", "")}) {
+      Files.writeString(journal, left);
+      try (dev.cabtrace.sdk.CabTraceSdk sdk = dev.cabtrace.sdk.CabTraceSdk.builder().setCaptureFile(capture)
+          .setEnvironment(java.util.Map.of()).build()) {
+        sdk.cellTracer().toolCall("retry").close();
+      }
+      assertThat(journal).doesNotExist();
+      Timeline retry = TraceReader.create().read(capture);
+      assertThat(retry.spanNamed("retry")).isNotNull();
+      assertThat(retry.spanNamed("other_run")).isNull();
+    }
+  }
+
+  /** The member of a journal's heartbeat line that names the capture file as it is now. */
+  private static String captureMember(Path capture) throws IOException {
+    Object key = Files.readAttributes(capture, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    return ",\"capture\":{\"fileKey\":\"" + key + "\",\"bytes\":" + Files.size(capture) + "}";
   }
 
   @Test

@@ -42,10 +42,12 @@ import java.util.logging.Logger;
  * spans keeps it.
  *
  * <p>A journal already beside the capture file when this one starts was left by an earlier run
- * that was killed (runs append to the capture file, so a cell re-run after a crash shares it). Its
- * content is kept as it was, after this run's lines, and a clean close leaves it alone in the
+ * that was killed (runs append to the capture file, so a cell re-run after a crash shares it). When
+ * its heartbeat line says the capture file it was written beside is this one, still there and
+ * appended to since ({@link CaptureIdentity}), and it is at most {@value #MAX_EARLIER_BYTES} bytes,
+ * its content is kept as it was, after this run's lines, and a clean close leaves it alone in the
  * journal instead of deleting it. Its own heartbeat line heads it, so that a reader ends its
- * unfinished spans when that run died.
+ * unfinished spans when that run died. Any other journal is replaced, with a warning.
  */
 public final class CrashJournal implements SpanProcessor {
 
@@ -71,13 +73,13 @@ public final class CrashJournal implements SpanProcessor {
   private volatile boolean dirty = true;
   private long evicted;
 
-  private CrashJournal(Path journal, Clock clock, Duration heartbeat, Redaction redaction) {
-    this.journal = journal;
+  private CrashJournal(Path captureFile, Clock clock, Duration heartbeat, Redaction redaction) {
+    this.journal = pathFor(captureFile);
     this.temp = journal.resolveSibling(journal.getFileName() + ".tmp");
     this.heartbeatNanos = heartbeat.toNanos();
-    byte[] earlier = earlierRun(journal);
+    byte[] earlier = earlierRun(journal, captureFile);
     this.hasEarlier = earlier.length > 0;
-    this.file = new JournalFile(journal, temp, clock, earlier);
+    this.file = new JournalFile(journal, temp, captureFile, clock, earlier);
     this.out = redaction.wrap(file);
     this.writer = new Thread(this::writeLoop, "cab-trace-journal");
     writer.setDaemon(true);
@@ -96,7 +98,7 @@ public final class CrashJournal implements SpanProcessor {
     if (heartbeat.isNegative() || heartbeat.isZero()) {
       throw new IllegalArgumentException("heartbeat must be positive");
     }
-    CrashJournal journal = new CrashJournal(pathFor(captureFile), clock, heartbeat, redaction);
+    CrashJournal journal = new CrashJournal(captureFile, clock, heartbeat, redaction);
     journal.writer.start();
     return journal;
   }
@@ -249,16 +251,38 @@ public final class CrashJournal implements SpanProcessor {
     }
   }
 
+  /** Larger journals a killed run left are not taken up: this one rewrites what it keeps each heartbeat. */
+  static final int MAX_EARLIER_BYTES = 4 << 20;
+
   /**
-   * The journal an earlier run left at {@code journal}, ending with a line break; empty when there
-   * is none or it cannot be read (then a warning: this run's journal replaces it).
+   * The journal a killed run of this capture file left at {@code journal}, ending with a line
+   * break; empty when there is none, or when it is not this capture's (the file it was written
+   * beside is gone, or was replaced: a new file, or a shorter one) or is too large to carry along.
+   * A journal not taken up is replaced by this run's, as it always was, with a warning.
    */
-  private static byte[] earlierRun(Path journal) {
+  private static byte[] earlierRun(Path journal, Path captureFile) {
     if (!Files.isRegularFile(journal)) {
       return new byte[0];
     }
     try {
+      long size = Files.size(journal);
+      if (size > MAX_EARLIER_BYTES) {
+        logger.warning("cab-trace: the crash journal an earlier run left at " + journal + " is " + size
+            + " bytes, more than this run carries along (" + MAX_EARLIER_BYTES + "); this run's journal replaces it");
+        return new byte[0];
+      }
       byte[] bytes = Files.readAllBytes(journal);
+      int firstLine = 0;
+      while (firstLine < bytes.length && bytes[firstLine] != '\n') {
+        firstLine++;
+      }
+      CaptureIdentity then = CaptureIdentity.fromHeader(bytes, firstLine);
+      if (then == null || !then.stillIn(CaptureIdentity.of(captureFile))) {
+        logger.warning("cab-trace: the crash journal at " + journal + " was left beside a capture file that is no"
+            + " longer there as it was (removed, replaced or cut since, or written by an older cab-trace); this"
+            + " run's journal replaces it");
+        return new byte[0];
+      }
       if (bytes.length > 0 && bytes[bytes.length - 1] != '\n') {
         bytes = java.util.Arrays.copyOf(bytes, bytes.length + 1);
         bytes[bytes.length - 1] = '\n';

@@ -28,15 +28,17 @@ final class JournalFile implements SpanExporter {
 
   private final Path journal;
   private final Path temp;
+  private final Path captureFile;
   private final Clock clock;
   private final byte[] earlier;
   private final OtlpJsonLineEncoder encoder = new OtlpJsonLineEncoder();
   private boolean failed;
 
   /** {@code earlier}: an earlier run's journal, kept after this run's lines (empty: none). */
-  JournalFile(Path journal, Path temp, Clock clock, byte[] earlier) {
+  JournalFile(Path journal, Path temp, Path captureFile, Clock clock, byte[] earlier) {
     this.journal = journal;
     this.temp = temp;
+    this.captureFile = captureFile;
     this.clock = clock;
     this.earlier = earlier;
   }
@@ -60,8 +62,11 @@ final class JournalFile implements SpanExporter {
   @Override
   public synchronized CompletableResultCode export(Collection<SpanData> spans) {
     try {
+      // Which capture file this is beside, as it stands: a later run takes this journal up only
+      // if that file is still there, appended to since.
+      CaptureIdentity capture = CaptureIdentity.of(captureFile);
       String header = "{\"cabJournal\":{\"version\":1,\"heartbeatUnixNano\":\"" + clock.now()
-          + "\",\"pid\":" + ProcessHandle.current().pid() + "}}\n";
+          + "\",\"pid\":" + ProcessHandle.current().pid() + (capture == null ? "" : capture.headerMember()) + "}}\n";
       // The capture file's folder may not exist yet: the exporter creates it on its first line,
       // and spans that have not ended yet have none.
       OwnerOnlyFiles.createParentDirectories(temp);
