@@ -200,6 +200,14 @@ final class Cassette implements AutoCloseable {
     }
     String key = request.key();
     List<CassetteRecord> answers = recorded.getOrDefault(key, List.of());
+    if (answers.isEmpty() && request.legacyKey() != null) {
+      // A cassette recorded when every parameter named like *token* was masked: answered as then.
+      List<CassetteRecord> legacy = recorded.getOrDefault(request.legacyKey(), List.of());
+      if (!legacy.isEmpty()) {
+        key = request.legacyKey();
+        answers = legacy;
+      }
+    }
     // A request the cassette does not hold needs no count (nothing answers it the n-th time
     // either, and what is recorded now is not answered from until the next run): counting each
     // would keep every distinct request the program sends.

@@ -102,9 +102,35 @@ class CassetteRequestTest {
       a signature           | /v1/x?sig=abc                                        | /v1/x?sig=[REDACTED]
       a key by its shape    | /v1/x?q=sk-proj-abcdefghijklmnopqrstuvwx             | /v1/x?q=[REDACTED]
       nothing secret        | /v1/chat/completions?api-version=2024-10-21           | /v1/chat/completions?api-version=2024-10-21
+      an api key            | /v1/x?api_key=abc&apiKey=def&api%5Fkey=ghi           | /v1/x?api_key=[REDACTED]&apiKey=[REDACTED]&api%5Fkey=[REDACTED]
+      a bare token          | /v1/x?token=abc                                      | /v1/x?token=[REDACTED]
+      a signed URL          | /o?X-Amz-Credential=a&X-Amz-Security-Token=b&X-Amz-Signature=c&X-Amz-Expires=60 | /o?X-Amz-Credential=[REDACTED]&X-Amz-Security-Token=[REDACTED]&X-Amz-Signature=[REDACTED]&X-Amz-Expires=60
+      token limits          | /v1/models?max_tokens=4000&max_output_tokens=5       | /v1/models?max_tokens=4000&max_output_tokens=5
+      names that hold words | /v1/x?keyword=cats&session_id=s1&tokenizer=bpe&monkey=1 | /v1/x?keyword=cats&session_id=s1&tokenizer=bpe&monkey=1
+      keys that are no keys | /v1/x?sort_key=name&idempotency_key=i1                | /v1/x?sort_key=name&idempotency_key=i1
+      signatures            | /v1/x?urlSignature=a&X-Goog-Signature=b              | /v1/x?urlSignature=[REDACTED]&X-Goog-Signature=[REDACTED]
       """)
   void secretsInTheQueryAreMasked(String name, String target, String masked) {
     assertThat(CassetteRequest.maskTarget(target)).isEqualTo(masked);
+  }
+
+  @Test
+  void aQueryParameterThatIsNoSecretTellsRequestsApartAndASecretOneDoesNot() throws IOException {
+    CassetteRequest few = request("/v1/models?max_tokens=100", "");
+    assertThat(request("/v1/models?max_tokens=4000", "").key()).isNotEqualTo(few.key());
+    assertThat(request("/v1/x?keyword=a&session_id=1", "").key()).isNotEqualTo(request("/v1/x?keyword=b&session_id=1", "").key())
+        .isNotEqualTo(request("/v1/x?keyword=a&session_id=2", "").key());
+    assertThat(request("/v1/x?api_key=one&q=1", "").key()).as("the secret is not stored: it cannot tell them apart")
+        .isEqualTo(request("/v1/x?api_key=two&q=1", "").key());
+  }
+
+  @Test
+  void theKeyAnOlderCassetteStoredARequestUnderIsKnown() throws IOException {
+    CassetteRequest request = request("/v1/models?max_tokens=100&key=abc", "");
+    assertThat(request.target).isEqualTo("/v1/models?max_tokens=100&key=[REDACTED]");
+    assertThat(request.legacyKey()).isEqualTo("POST /v1/models?max_tokens=[REDACTED]&key=[REDACTED] " + request.hash);
+    assertThat(request("/v1/models?api-version=1&key=abc", "").legacyKey()).as("the same then and now").isNull();
+    assertThat(request("/v1/models", "").legacyKey()).isNull();
   }
 
   @Test

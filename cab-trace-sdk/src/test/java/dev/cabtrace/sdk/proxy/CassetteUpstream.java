@@ -19,13 +19,15 @@ import java.util.zip.GZIPOutputStream;
  * The cassette tests' local upstream, answering like OpenAI Chat Completions and Anthropic
  * Messages. The requested model steers it: {@code counter} answers "answer N" for the N-th call, {@code fail-429} a rate
  * limit, {@code gzip} a gzip-encoded answer, {@code echo-key} an answer that repeats the API key;
- * a streamed request is answered at the pace of {@link #TTFB_MILLIS} and {@link #GAPS_MILLIS}.
+ * a streamed request is answered at the pace of {@link #TTFB_MILLIS} and {@link #GAPS_MILLIS};
+ * {@link #ECHO} answers its query back.
  */
 final class CassetteUpstream implements AutoCloseable {
 
   static final String API_KEY = "sk-proj-CASSETTESECRET0123456789abcdef";
   static final String CHAT = "/v1/chat/completions";
   static final String MESSAGES = "/v1/messages";
+  static final String ECHO = "/v1/echo";
   static final long TTFB_MILLIS = 150;
   static final long[] GAPS_MILLIS = {0, 120, 260, 90, 200};
 
@@ -47,6 +49,8 @@ final class CassetteUpstream implements AutoCloseable {
       e.getResponseHeaders().set("X-Request-Id", "req_models");
       send(e, 200, MODELS.getBytes(StandardCharsets.UTF_8), null);
     }));
+    server.createContext(ECHO, exchange -> handle(exchange, (e, request) -> send(e, 200,
+        ("{\"query\":\"" + e.getRequestURI().getRawQuery() + "\"}").getBytes(StandardCharsets.UTF_8), null)));
     server.start();
   }
 
