@@ -60,6 +60,7 @@ final class Cassette implements AutoCloseable {
   private final AtomicLong stored = new AtomicLong();
   private final Object writeLock = new Object();
   private RandomAccessFile channel; // guarded by writeLock; null when nothing is written or once closed
+  private boolean startAnew; // guarded by writeLock: what the file holds goes when the first line is written
   private int inFlight; // guarded by writeLock: exchanges looked up and not yet finished
   private final ThreadPoolExecutor writer; // null when nothing is written
 
@@ -71,6 +72,7 @@ final class Cassette implements AutoCloseable {
     this.ignores = ignores;
     this.recorded = recorded;
     this.channel = channel;
+    this.startAnew = mode == CassetteMode.RECORD;
     this.writer = channel == null ? null
         : new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
           Thread thread = new Thread(runnable, "cab-trace-cassette-writer");
@@ -80,8 +82,11 @@ final class Cassette implements AutoCloseable {
   }
 
   /**
-   * Opens {@code file} for {@code mode}: loads it to replay from, creates or starts it anew to
-   * record into. A missing file to replay from is an error; so is a file that cannot be written.
+   * Opens {@code file} for {@code mode}: loads it to replay from, creates it or keeps it to record
+   * into. A missing file to replay from is an error; so is a file that cannot be written. In
+   * {@link CassetteMode#RECORD} the file is started anew only when the first exchange is stored: a
+   * run whose command never started, or never called the model, leaves the old cassette whole.
+   * (Not a temporary file renamed over it at the end: a killed run still leaves the lines stored.)
    */
   static Cassette open(Path file, CassetteMode mode, CassetteTiming timing, List<CassetteJsonPath> ignores)
       throws IOException {
@@ -110,7 +115,6 @@ final class Cassette implements AutoCloseable {
         break;
       case RECORD:
         channel = openOwnerOnly(file);
-        channel.setLength(0);
         break;
       default:
         throw new IllegalArgumentException(String.valueOf(mode));
@@ -277,6 +281,11 @@ final class Cassette implements AutoCloseable {
         return;
       }
       try {
+        if (startAnew) {
+          channel.setLength(0);
+          channel.seek(0);
+          startAnew = false;
+        }
         channel.write(line);
         channel.getFD().sync();
         stored.incrementAndGet();

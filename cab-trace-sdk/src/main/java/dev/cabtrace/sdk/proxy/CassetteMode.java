@@ -7,7 +7,7 @@ package dev.cabtrace.sdk.proxy;
 public enum CassetteMode {
   /**
    * Forward every request to the upstream and store every exchange; the cassette file is started
-   * anew when the proxy starts.
+   * anew when the first exchange is stored, so a run that stores none leaves it as it was.
    */
   RECORD,
   /**

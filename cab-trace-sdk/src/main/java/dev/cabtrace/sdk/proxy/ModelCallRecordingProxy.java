@@ -168,7 +168,8 @@ public final class ModelCallRecordingProxy implements AutoCloseable {
      *
      * <ul>
      *   <li>{@link CassetteMode#RECORD}: forwards every request and stores every exchange that
-     *       completes; the file is started anew;
+     *       completes; the file is started anew when the first exchange is stored (a run that
+     *       stores none leaves it as it was);
      *   <li>{@link CassetteMode#REPLAY}: answers only from the file; no upstream is reached (see
      *       {@link #replaying});
      *   <li>{@link CassetteMode#RECORD_MISSING}: answers what the file holds, forwards the rest

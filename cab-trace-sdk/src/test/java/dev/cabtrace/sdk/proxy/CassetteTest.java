@@ -385,6 +385,24 @@ class CassetteTest {
   }
 
   @Test
+  void aRecordingThatStoresNothingLeavesTheOldCassetteWhole() throws Exception {
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
+      post(proxy, CHAT, PLAIN);
+    }
+    byte[] before = Files.readAllBytes(cassette);
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
+      // The command never started, or never called the model.
+    }
+    assertThat(Files.readAllBytes(cassette)).isEqualTo(before);
+
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
+      post(proxy, MESSAGES, ANTHROPIC);
+      post(proxy, CHAT, PLAIN);
+    }
+    assertThat(lines()).extracting(line -> line.get("request").get("target").asText()).containsExactly(MESSAGES, CHAT);
+  }
+
+  @Test
   void aTornLastLineIsSkippedWithAWarningAndTheRestIsUsed() throws Exception {
     try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
       post(proxy, CHAT, PLAIN);
