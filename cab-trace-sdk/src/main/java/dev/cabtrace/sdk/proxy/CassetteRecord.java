@@ -88,6 +88,50 @@ final class CassetteRecord {
     return length;
   }
 
+  /**
+   * This answer without its content coding, for a client that does not accept it, or null when it
+   * cannot be decoded. Chunks keep their times: what the decoder gives once a chunk is fed to it
+   * is sent at that chunk's offset, so a compressed stream is still replayed at its pace.
+   */
+  CassetteRecord withoutContentCoding() {
+    String encoding = header("content-encoding");
+    if (!ContentDecoding.supports(encoding)) {
+      return null;
+    }
+    Map<String, List<String>> identityHeaders = new LinkedHashMap<>(headers);
+    identityHeaders.keySet().removeIf(name -> name.equalsIgnoreCase("content-encoding"));
+    List<Chunk> decoded = new ArrayList<>();
+    long length = 0;
+    if (bodyLength() > 0) {
+      CassetteReplayBody fed = new CassetteReplayBody(chunks, 0, CassetteTiming.FAST);
+      ByteArrayOutputStream[] byChunk = new ByteArrayOutputStream[chunks.size()];
+      try (InputStream in = ContentDecoding.decoding(encoding, fed)) {
+        byte[] buffer = new byte[16 * 1024];
+        int n;
+        while ((n = in.read(buffer, 0, buffer.length)) >= 0) {
+          int chunk = Math.min(fed.chunkIndex(), chunks.size() - 1);
+          if (byChunk[chunk] == null) {
+            byChunk[chunk] = new ByteArrayOutputStream();
+          }
+          byChunk[chunk].write(buffer, 0, n);
+          length += n;
+          if (length > CassetteRecording.MAX_STORED_BYTES) {
+            return null; // a decompression bomb
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        return null;
+      }
+      for (int i = 0; i < byChunk.length; i++) {
+        if (byChunk[i] != null) {
+          decoded.add(new Chunk(chunks.get(i).offsetNanos, byChunk[i].toByteArray()));
+        }
+      }
+    }
+    return new CassetteRecord(method, target, hash, status, identityHeaders, contentLength >= 0 ? length : -1,
+        timeToFirstByteNanos, List.copyOf(decoded), redacted);
+  }
+
   // ---- writing ----
 
   /** The line for this exchange (ending in LF), of {@code request}, recorded at {@code recordedAt}. */

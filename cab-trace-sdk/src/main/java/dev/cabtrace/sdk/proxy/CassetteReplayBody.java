@@ -47,6 +47,11 @@ final class CassetteReplayBody extends ArrayReadingInputStream {
     return n;
   }
 
+  /** Which chunk the last read came from (0 before the first). */
+  int chunkIndex() {
+    return index;
+  }
+
   /** Waits until {@code System.nanoTime()} reaches {@code deadline}; an interrupt ends the wait with an error. */
   static void waitUntil(long deadline) throws InterruptedIOException {
     long remaining;

@@ -139,7 +139,7 @@ final class ProxyExchange implements ProxyServer.Handler {
   private void answer(IncomingRequest request, byte[] sent, ClientResponse response, ModelApi api, ModelCallSpan span,
       Cassette.Lookup lookup) throws IOException {
     if (lookup != null && lookup.answer() != null) {
-      replay(lookup.answer(), response, api, span);
+      replay(request, lookup.answer(), response, api, span);
     } else if (lookup != null && !cassette.forwardsMisses()) {
       miss(lookup, response, api, span);
     } else {
@@ -147,10 +147,25 @@ final class ProxyExchange implements ProxyServer.Handler {
     }
   }
 
-  /** Serves a recorded answer, timed as the cassette says, and records its span as a live one. */
-  private void replay(CassetteRecord answer, ClientResponse response, ModelApi api, ModelCallSpan span)
-      throws IOException {
+  /**
+   * Serves a recorded answer, timed as the cassette says, and records its span as a live one. An
+   * answer in a content coding the request does not accept (recorded for a client that did) is
+   * served decoded.
+   */
+  private void replay(IncomingRequest request, CassetteRecord answer, ClientResponse response, ModelApi api,
+      ModelCallSpan span) throws IOException {
     long start = System.nanoTime();
+    String coding = answer.header("content-encoding");
+    if (ContentDecoding.isEncoded(coding) && !AcceptEncoding.accepts(request.headers.entrySet(), coding)) {
+      CassetteRecord decoded = answer.withoutContentCoding();
+      if (decoded != null) {
+        answer = decoded;
+      } else {
+        logger.warning("cab-trace: the recorded answer to " + request.method + " " + request.path() + " is in the"
+            + " content coding " + coding + ", which the client does not accept, and cannot be decoded; it is"
+            + " replayed as recorded");
+      }
+    }
     if (cassette.timing == CassetteTiming.ORIGINAL) {
       try {
         CassetteReplayBody.waitUntil(start + answer.timeToFirstByteNanos);

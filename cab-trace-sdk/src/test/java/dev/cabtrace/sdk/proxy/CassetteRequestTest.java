@@ -190,4 +190,44 @@ class CassetteRequestTest {
         .contains("\"api_key\":\"[REDACTED]\"").contains("\"auth\":{\"password\":\"[REDACTED]\",\"user\":\"[REDACTED]\"}")
         .contains("\"content\":\"max_tokens is fine\"").contains("\"max_tokens\":5").contains("\"model\":\"m\"");
   }
+
+  @Test
+  void aCompressedStreamIsDecodedChunkByChunkAtItsRecordedTimes() throws IOException {
+    java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
+    List<CassetteRecord.Chunk> chunks = new java.util.ArrayList<>();
+    String[] events = {"data: {\"a\":1}\n\n", "data: {\"b\":2}\n\n", "data: [DONE]\n\n"};
+    try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(sent, true)) {
+      for (int i = 0; i < events.length; i++) {
+        gzip.write(events[i].getBytes(StandardCharsets.UTF_8));
+        gzip.flush(); // a server that streams compressed flushes each event
+        chunks.add(new CassetteRecord.Chunk((i + 1) * 100_000_000L, sent.toByteArray()));
+        sent.reset();
+      }
+    }
+    chunks.add(new CassetteRecord.Chunk(400_000_000L, sent.toByteArray())); // the gzip trailer
+    CassetteRecord record = new CassetteRecord("POST", "/v1/chat/completions", "abc", 200,
+        Map.of("Content-Type", List.of("text/event-stream"), "Content-Encoding", List.of("gzip")), -1, 50_000_000L,
+        List.copyOf(chunks), false);
+
+    CassetteRecord decoded = record.withoutContentCoding();
+
+    assertThat(decoded.headers).containsOnlyKeys("Content-Type");
+    assertThat(decoded.contentLength).isEqualTo(-1);
+    assertThat(decoded.timeToFirstByteNanos).isEqualTo(50_000_000L);
+    assertThat(decoded.chunks).extracting(chunk -> new String(chunk.bytes(), StandardCharsets.UTF_8))
+        .containsExactly(events);
+    assertThat(decoded.chunks).extracting(CassetteRecord.Chunk::offsetNanos)
+        .containsExactly(100_000_000L, 200_000_000L, 300_000_000L);
+  }
+
+  @Test
+  void aBodyThatIsNotInItsCodingCannotBeDecoded() {
+    CassetteRecord record = new CassetteRecord("POST", "/v1/chat/completions", "abc", 200,
+        Map.of("content-encoding", List.of("gzip")), 3, 0,
+        List.of(new CassetteRecord.Chunk(0, "abc".getBytes(StandardCharsets.UTF_8))), false);
+    assertThat(record.withoutContentCoding()).isNull();
+    CassetteRecord unknown = new CassetteRecord("POST", "/v1/chat/completions", "abc", 200,
+        Map.of("content-encoding", List.of("compress")), 3, 0, List.of(), false);
+    assertThat(unknown.withoutContentCoding()).isNull();
+  }
 }

@@ -98,15 +98,17 @@ class CassetteTest {
     return builder.start();
   }
 
-  private HttpResponse<byte[]> post(ModelCallRecordingProxy proxy, String path, String body) throws Exception {
-    return client.send(
-        HttpRequest.newBuilder(URI.create(proxy.baseUrl() + path))
-            .header("Authorization", "Bearer " + API_KEY)
-            .header("x-api-key", API_KEY)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+  private HttpResponse<byte[]> post(ModelCallRecordingProxy proxy, String path, String body, String... headers)
+      throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(proxy.baseUrl() + path))
+        .header("Authorization", "Bearer " + API_KEY)
+        .header("x-api-key", API_KEY)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private static String text(HttpResponse<byte[]> response) {
@@ -571,19 +573,52 @@ class CassetteTest {
   void aCompressedAnswerIsStoredAsSentAndReplayedByteForByte() throws Exception {
     HttpResponse<byte[]> recorded;
     try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
-      recorded = post(proxy, CHAT, "{\"model\":\"gzip\",\"messages\":[]}");
+      recorded = post(proxy, CHAT, "{\"model\":\"gzip\",\"messages\":[]}", "Accept-Encoding", "gzip");
     }
     upstream.close();
     assertThat(recorded.headers().firstValue("content-encoding")).hasValue("gzip");
     assertThat(lines().get(0).get("response").get("chunks").get(0).has("base64")).isTrue();
 
     try (ModelCallRecordingProxy proxy = replaying(CassetteTiming.FAST)) {
-      HttpResponse<byte[]> replayed = post(proxy, CHAT, "{\"model\":\"gzip\",\"messages\":[]}");
+      HttpResponse<byte[]> replayed = post(proxy, CHAT, "{\"model\":\"gzip\",\"messages\":[]}", "Accept-Encoding", "gzip");
       assertThat(replayed.body()).isEqualTo(recorded.body());
       assertThat(replayed.headers().firstValue("content-encoding")).hasValue("gzip");
       assertThat(replayed.headers().firstValue("content-length")).hasValue(String.valueOf(recorded.body().length));
     }
     assertThat(modelCalls(2).get(1).getAttributes().get(CabAttributes.GEN_AI_USAGE_INPUT_TOKENS)).isEqualTo(5210L);
+  }
+
+  @Test
+  void aCompressedAnswerIsReplayedDecodedToAClientThatDoesNotAcceptItsCoding() throws Exception {
+    String request = "{\"model\":\"gzip\",\"messages\":[]}";
+    byte[] gzipped;
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
+      gzipped = post(proxy, CHAT, request, "Accept-Encoding", "gzip, br").body();
+    }
+    upstream.close();
+    byte[] plain = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped)).readAllBytes();
+    assertThat(new String(plain, StandardCharsets.UTF_8)).startsWith("{\"id\":\"chatcmpl-1\"");
+
+    // One replaying proxy a request: the cassette holds one answer.
+    for (String[] accept : new String[][] {{}, {"Accept-Encoding", "identity"}, {"Accept-Encoding", "gzip;q=0, br"},
+        {"Accept-Encoding", "*;q=0"}}) {
+      try (ModelCallRecordingProxy proxy = replaying(CassetteTiming.FAST)) {
+        HttpResponse<byte[]> replayed = post(proxy, CHAT, request, accept);
+        assertThat(replayed.statusCode()).isEqualTo(200);
+        assertThat(replayed.body()).as("accepting %s", List.of(accept)).isEqualTo(plain);
+        assertThat(replayed.headers().firstValue("content-encoding")).isEmpty();
+        assertThat(replayed.headers().firstValue("content-length")).hasValue(String.valueOf(plain.length));
+      }
+    }
+    for (String accept : new String[] {"GZIP", "*", "br, x-gzip;q=0.5"}) {
+      try (ModelCallRecordingProxy proxy = replaying(CassetteTiming.FAST)) {
+        HttpResponse<byte[]> replayed = post(proxy, CHAT, request, "Accept-Encoding", accept);
+        assertThat(replayed.body()).as("accepting %s", accept).isEqualTo(gzipped);
+        assertThat(replayed.headers().firstValue("content-encoding")).hasValue("gzip");
+      }
+    }
+    assertThat(modelCalls(8)).allSatisfy(call ->
+        assertThat(call.getAttributes().get(CabAttributes.GEN_AI_USAGE_INPUT_TOKENS)).isEqualTo(5210L));
   }
 
   @Test
