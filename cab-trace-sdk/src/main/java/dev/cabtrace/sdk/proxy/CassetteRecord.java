@@ -38,6 +38,13 @@ final class CassetteRecord {
     "key", "token", "secret", "auth", "cookie", "password", "credential", "session", "signature"
   };
 
+  /**
+   * The latest a recorded time (to first byte, or of a chunk) may be, in ms from the request: a
+   * line with a later one is not a stored exchange. Far over what a model call takes, and a bound
+   * on how long a replay can keep a client waiting.
+   */
+  static final long MAX_RECORDED_MILLIS = 60 * 60 * 1000;
+
   /** Bytes of the body that reached the client together, {@code offsetNanos} after the request. */
   record Chunk(long offsetNanos, byte[] bytes) {}
 
@@ -349,7 +356,13 @@ final class CassetteRecord {
 
   // ---- reading ----
 
-  /** The exchange on one line; throws IllegalArgumentException saying what is wrong with it. */
+  /**
+   * The exchange on one line; throws IllegalArgumentException saying what is wrong with it. The
+   * line is not trusted: a response header that could not have come from an HTTP parser (a CR or
+   * LF, a name that is no token), a status outside 200-599 or a time over {@link
+   * #MAX_RECORDED_MILLIS} make it no exchange; hop-by-hop, framing and credential headers, which
+   * cab-trace never stores and the proxy sets itself, are left out.
+   */
   static CassetteRecord parse(byte[] line) {
     Object tree = CassetteJson.parse(line, false);
     if (!(tree instanceof Map)) {
@@ -365,18 +378,28 @@ final class CassetteRecord {
     Map<?, ?> response = object(root, "response", "response");
     Map<String, List<String>> headers = new LinkedHashMap<>();
     for (Map.Entry<?, ?> header : object(response, "headers", "response.headers").entrySet()) {
+      String name = (String) header.getKey();
+      if (!HeaderSyntax.isName(name)) {
+        throw new IllegalArgumentException("response header name \"" + HeaderSyntax.printable(name)
+            + "\" is not an HTTP token");
+      }
       if (!(header.getValue() instanceof List)) {
-        throw new IllegalArgumentException("response header " + header.getKey() + " is not a list of strings");
+        throw new IllegalArgumentException("response header " + name + " is not a list of strings");
       }
       List<String> values = new ArrayList<>();
       for (Object value : (List<?>) header.getValue()) {
         if (!(value instanceof String)) {
-          throw new IllegalArgumentException("response header " + header.getKey() + " is not a list of strings");
+          throw new IllegalArgumentException("response header " + name + " is not a list of strings");
+        }
+        if (!HeaderSyntax.isValue((String) value)) {
+          throw new IllegalArgumentException("response header " + name + " holds a control character");
         }
         values.add((String) value);
       }
-      headers.put((String) header.getKey(), values);
+      headers.put(name, values);
     }
+    HopByHop hops = HopByHop.of(headers.entrySet());
+    headers.keySet().removeIf(name -> hops.isHopByHop(name) || NEVER_STORED.contains(name.toLowerCase(Locale.ROOT)));
     Object chunkList = response.get("chunks");
     if (!(chunkList instanceof List)) {
       throw new IllegalArgumentException("response.chunks is missing or not a list");
@@ -387,7 +410,7 @@ final class CassetteRecord {
         throw new IllegalArgumentException("a response chunk is not an object");
       }
       Map<?, ?> chunk = (Map<?, ?>) element;
-      long offset = nanos(number(chunk, "t_ms", "response.chunks[].t_ms").doubleValue());
+      long offset = nanos(millis(chunk, "t_ms", "response.chunks[].t_ms"));
       byte[] bytes;
       if (chunk.get("text") instanceof String) {
         bytes = ((String) chunk.get("text")).getBytes(StandardCharsets.UTF_8);
@@ -404,16 +427,35 @@ final class CassetteRecord {
         string(request, "method", "request.method"),
         string(request, "target", "request.target"),
         string(request, "hash", "request.hash"),
-        number(response, "status", "response.status").intValue(),
+        status(number(response, "status", "response.status")),
         headers,
         contentLength,
-        response.get("ttfb_ms") == null ? 0 : nanos(number(response, "ttfb_ms", "response.ttfb_ms").doubleValue()),
+        response.get("ttfb_ms") == null ? 0 : nanos(millis(response, "ttfb_ms", "response.ttfb_ms")),
         List.copyOf(chunks),
         Boolean.TRUE.equals(response.get("redacted")));
   }
 
   private static long nanos(double millis) {
     return Math.round(millis * 1e6);
+  }
+
+  /** A final status: a 1xx is no answer (a client would wait on for one), and none is over 599. */
+  private static int status(java.math.BigDecimal status) {
+    if (status.compareTo(java.math.BigDecimal.valueOf(200)) < 0 || status.compareTo(java.math.BigDecimal.valueOf(599)) > 0
+        || status.stripTrailingZeros().scale() > 0) {
+      throw new IllegalArgumentException("response.status " + status.toString() + " is not an HTTP status (200-599)");
+    }
+    return status.intValue();
+  }
+
+  /** A recorded time in ms, from 0 to {@link #MAX_RECORDED_MILLIS}. */
+  private static double millis(Map<?, ?> parent, String name, String path) {
+    java.math.BigDecimal millis = number(parent, name, path);
+    if (millis.signum() < 0 || millis.compareTo(java.math.BigDecimal.valueOf(MAX_RECORDED_MILLIS)) > 0) {
+      throw new IllegalArgumentException(path + " " + millis + " is not a time from 0 to " + MAX_RECORDED_MILLIS
+          + " ms (an hour)");
+    }
+    return millis.doubleValue();
   }
 
   private static Map<?, ?> object(Map<?, ?> parent, String name, String path) {

@@ -441,6 +441,33 @@ class CassetteTest {
   }
 
   @Test
+  void aHostileCassetteCannotInjectHeadersOrBreakTheFraming() throws Exception {
+    String empty = CassetteRequest.sha256Hex(new byte[0]);
+    Files.createDirectories(cassette.getParent());
+    Files.write(cassette, List.of(
+        "{\"version\":1,\"request\":{\"method\":\"GET\",\"target\":\"/v1/injected\",\"hash\":\"" + empty + "\"},"
+            + "\"response\":{\"status\":200,\"headers\":{\"x-a\":[\"1\\r\\nSet-Cookie: stolen=1\"]},"
+            + "\"chunks\":[{\"t_ms\":0,\"text\":\"bad\"}]}}",
+        "{\"version\":1,\"request\":{\"method\":\"GET\",\"target\":\"/v1/framed\",\"hash\":\"" + empty + "\"},"
+            + "\"response\":{\"status\":200,\"headers\":{\"Transfer-Encoding\":[\"chunked\"],\"Content-Length\":[\"999\"],"
+            + "\"Keep-Alive\":[\"timeout=5\"],\"Content-Type\":[\"text/plain\"]},\"content_length\":5,"
+            + "\"chunks\":[{\"t_ms\":0,\"text\":\"hello\"}]}}"));
+
+    List<String> warnings = new CopyOnWriteArrayList<>();
+    String injected;
+    String framed;
+    try (LogCapture logs = new LogCapture(warnings);
+        ModelCallRecordingProxy proxy = replaying(CassetteTiming.FAST)) {
+      injected = RawHttp.exchange(proxy.port(), "GET /v1/injected HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      framed = RawHttp.exchange(proxy.port(), "GET /v1/framed HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    }
+    assertThat(warnings).singleElement().asString().contains("line 1").contains("control character");
+    assertThat(injected).startsWith("HTTP/1.1 404").doesNotContainIgnoringCase("set-cookie");
+    assertThat(framed).startsWith("HTTP/1.1 200").endsWith("\r\n\r\nhello").contains("\r\nContent-Length: 5\r\n")
+        .doesNotContainIgnoringCase("transfer-encoding").doesNotContain("999").doesNotContainIgnoringCase("keep-alive");
+  }
+
+  @Test
   void recordMissingCutsOffATornLastLineBeforeAppending() throws Exception {
     try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
       post(proxy, CHAT, PLAIN);
