@@ -3,6 +3,7 @@ package dev.cabtrace.replay.cli;
 import dev.cabtrace.replay.record.CellRecorder;
 import dev.cabtrace.sdk.proxy.CassetteMode;
 import dev.cabtrace.sdk.proxy.CassetteTiming;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,16 +35,39 @@ final class CassetteOptions {
    * is a model upstream to record from and replay when there is not, unless {@code --cassette-mode}
    * says otherwise.
    *
-   * @throws IllegalArgumentException for a mode or timing it does not know, or a mode without a cassette
+   * @throws IllegalArgumentException for a mode or timing it does not know, a mode without a
+   *     cassette, or a cassette file the mode cannot use (none to replay, a directory)
    */
   void applyTo(CellRecorder.Builder recorder, boolean modelUpstream) {
     if (cassette != null) {
       String mode = cassetteMode != null ? cassetteMode : modelUpstream ? "record" : "replay";
-      recorder.setCassette(cassette, CassetteMode.valueOf(enumName(mode, "--cassette-mode", "record, replay, record-missing")))
+      CassetteMode cassetteMode =
+          CassetteMode.valueOf(enumName(mode, "--cassette-mode", "record, replay, record-missing"));
+      checkFile(cassetteMode);
+      recorder.setCassette(cassette, cassetteMode)
           .setCassetteTiming(CassetteTiming.valueOf(enumName(cassetteTiming, "--cassette-timing", "original, fast")));
       cassetteIgnores.forEach(recorder::addCassetteIgnore);
     } else if (cassetteMode != null) {
       throw new IllegalArgumentException("--cassette-mode needs --cassette FILE");
+    }
+  }
+
+  /** Refuses, before anything runs, a cassette file that {@code mode} would fail to open. */
+  private void checkFile(CassetteMode mode) {
+    if (Files.isDirectory(cassette)) {
+      throw new IllegalArgumentException("--cassette " + cassette + " is a directory, not a cassette file");
+    }
+    if (mode == CassetteMode.REPLAY) {
+      if (!Files.exists(cassette)) {
+        throw new IllegalArgumentException("--cassette " + cassette + ": no such file to replay (record one with"
+            + " --model-upstream URL --cassette FILE)");
+      }
+      if (!Files.isReadable(cassette)) {
+        throw new IllegalArgumentException("--cassette " + cassette + " cannot be read (permission denied)");
+      }
+    } else if (Files.exists(cassette) && !(Files.isReadable(cassette) && Files.isWritable(cassette))) {
+      throw new IllegalArgumentException("--cassette " + cassette + " cannot be " + (mode == CassetteMode.RECORD
+          ? "written" : "read and written") + " (permission denied)");
     }
   }
 

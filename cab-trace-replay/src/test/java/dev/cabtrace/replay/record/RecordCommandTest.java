@@ -187,6 +187,23 @@ class RecordCommandTest {
     assertThat(call.attribute("cab.model_call.replayed")).isEqualTo(true);
   }
 
+  @Test
+  void aCassetteFileThatCannotBeUsedIsAUsageErrorBeforeAnythingRuns() throws Exception {
+    Path missing = dir.resolve("missing.cassette.jsonl");
+    Run replay = record("no-cassette", "--no-otlp", "--cassette", missing.toString(), "--", "true");
+    assertThat(replay.exit()).isEqualTo(2);
+    assertThat(replay.err()).contains("--cassette " + missing + ": no such file to replay").doesNotContain("unexpected");
+    assertThat(replay.timeline()).as("nothing was captured").isNull();
+
+    Path directory = Files.createDirectory(dir.resolve("cassettes"));
+    for (String[] mode : new String[][] {{}, {"--cassette-mode", "record", "--model-upstream", "http://127.0.0.1:9"}}) {
+      Run run = record("dir-cassette", concat(concat(new String[] {"--no-otlp", "--cassette", directory.toString()}, mode),
+          new String[] {"--", "true"}));
+      assertThat(run.exit()).isEqualTo(2);
+      assertThat(run.err()).contains("--cassette " + directory + " is a directory").doesNotContain("unexpected");
+    }
+  }
+
   private static String[] concat(String[] first, String[] second) {
     String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
     System.arraycopy(second, 0, all, first.length, second.length);
