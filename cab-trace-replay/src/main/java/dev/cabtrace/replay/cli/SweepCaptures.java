@@ -53,8 +53,10 @@ final class SweepCaptures {
   /**
    * Lists {@code directory} and every directory under it (symbolic links to directories not
    * followed) into {@code found}: the entries named {@code *.jsonl}, not looked at, each with
-   * whether a crash journal lies beside it. A walk of ten thousand captures costs mostly the
-   * {@code lstat} of each entry: the readers do that, sharing it out, and make each entry's path.
+   * whether a crash journal lies beside it, and each {@code *.jsonl.journal} without its capture
+   * file (its reader warns: its spans are lost to the sweep). A walk of ten thousand captures
+   * costs mostly the {@code lstat} of each entry: the readers do that, sharing it out, and make
+   * each entry's path.
    */
   private static void walk(Path directory, int root, List<Capture> found, SweepLedger.Builder ledger) {
     // java.io lists names six times faster than NIO, which makes a path of each; but it decodes
@@ -79,6 +81,27 @@ final class SweepCaptures {
         walkIfDirectory(directory.resolve(name), root, found, ledger);
       }
     }
+    if (!journals.isEmpty()) {
+      addOrphans(journals, new HashSet<>(java.util.Arrays.asList(names)), directory, root, found);
+    }
+  }
+
+  /**
+   * Adds to {@code found} each journal of {@code journals} whose capture file is not among {@code
+   * names}, in name order: nothing reads it, and the reader of the entry warns that its spans
+   * are not counted.
+   */
+  private static void addOrphans(Set<String> journals, Set<String> names, Path directory, int root, List<Capture> found) {
+    List<String> orphans = new ArrayList<>();
+    for (String journal : journals) {
+      if (!names.contains(journal.substring(0, journal.length() - ".journal".length()))) {
+        orphans.add(journal);
+      }
+    }
+    orphans.sort(null);
+    for (String orphan : orphans) {
+      found.add(new Capture(directory, orphan, root, true, false));
+    }
   }
 
   /**
@@ -101,9 +124,11 @@ final class SweepCaptures {
   private static void walkPaths(Path directory, int root, List<Capture> found, SweepLedger.Builder ledger) {
     List<Path> entries = new ArrayList<>();
     Set<String> journals = new HashSet<>();
+    Set<String> names = new HashSet<>();
     try (java.nio.file.DirectoryStream<Path> listing = Files.newDirectoryStream(directory)) {
       for (Path entry : listing) {
         String name = entry.getFileName().toString();
+        names.add(name);
         if (name.endsWith(".jsonl.journal")) {
           journals.add(name);
         } else {
@@ -122,6 +147,9 @@ final class SweepCaptures {
       } else {
         walkIfDirectory(entry, root, found, ledger);
       }
+    }
+    if (!journals.isEmpty()) {
+      addOrphans(journals, names, directory, root, found);
     }
   }
 
@@ -161,7 +189,9 @@ final class SweepCaptures {
     /** A directory, to walk. */
     DIRECTORY,
     /** A pipe, a device or a link to something else, left alone: opening a pipe would wait for a writer. */
-    OTHER;
+    OTHER,
+    /** A symbolic link that leads to no file (dangling, or a loop): a capture lost, which a warning names. */
+    BROKEN_LINK;
 
     static Entry of(Path entry) throws IOException {
       // java.io's stat, which follows links, is one native call and little code, run for every
@@ -174,7 +204,11 @@ final class SweepCaptures {
       if (attributes.isDirectory()) {
         return DIRECTORY;
       }
-      return attributes.isRegularFile() || (attributes.isSymbolicLink() && Files.isRegularFile(entry)) ? CAPTURE : OTHER;
+      if (attributes.isSymbolicLink()) {
+        // Followed: a regular file is a capture; nothing at all (dangling, or a loop) is one lost.
+        return Files.isRegularFile(entry) ? CAPTURE : Files.exists(entry) ? OTHER : BROKEN_LINK;
+      }
+      return attributes.isRegularFile() ? CAPTURE : OTHER;
     }
   }
 

@@ -45,10 +45,11 @@ final class SweepCells {
       // A file found by the walk with no crash journal beside it needs no look for one.
       TraceReader noJournal = reader(strict, false, parallelism);
       Queue<Capture> directories = new ConcurrentLinkedQueue<>();
+      Queue<Capture> journalCaptures = new ConcurrentLinkedQueue<>();
       List<Callable<String>> cells = new ArrayList<>();
       for (Capture capture : round) {
         TraceReader chosen = capture.noJournal() ? noJournal : reader;
-        cells.add(() -> countFile(capture, chosen, directories, ledger));
+        cells.add(() -> countFile(capture, chosen, directories, journalCaptures, ledger));
       }
       warnings.addAll(runAll(cells));
       read.addAll(round);
@@ -58,6 +59,10 @@ final class SweepCells {
       for (Capture directory : walkNext) {
         round.addAll(SweepCaptures.unseen(SweepCaptures.under(directory.file(), directory.root(), ledger), seen));
       }
+      // A journal named as a PATH stands for its capture file: read once, however many name it.
+      List<Capture> readNext = new ArrayList<>(journalCaptures);
+      readNext.sort(Comparator.comparingInt(Capture::root).thenComparing(Capture::file));
+      round.addAll(SweepCaptures.unseen(readNext, seen));
     }
     // Files are read in the order the walks list them; their warnings are given sorted.
     List<Integer> warned = new ArrayList<>();
@@ -74,12 +79,18 @@ final class SweepCells {
 
   /**
    * Counts the cell in {@code capture}'s file, first looking at what a walk's entry is: a
-   * directory goes to {@code directories}, a pipe or device is left alone. Returns the warning it
-   * leaves, or null.
+   * directory goes to {@code directories}, a pipe or device is left alone. A crash journal is not
+   * a cell: its capture file, which reads it, goes to {@code journalCaptures}. Returns the warning
+   * it leaves, or null.
    */
   private static String countFile(Capture capture, TraceReader reader, Queue<Capture> directories,
-      SweepLedger.Builder ledger) {
+      Queue<Capture> journalCaptures, SweepLedger.Builder ledger) {
     Path file = capture.file();
+    boolean journal = capture.name() != null ? capture.name().endsWith(".jsonl.journal")
+        : file.getFileName() != null && file.getFileName().toString().endsWith(".jsonl.journal");
+    if (journal || capture.looked() && TraceReader.isCrashJournal(file)) {
+      return journal(capture, journalCaptures);
+    }
     if (!capture.looked()) {
       Entry entry;
       try {
@@ -91,11 +102,35 @@ final class SweepCells {
       if (entry == Entry.DIRECTORY) {
         directories.add(capture);
       }
+      if (entry == Entry.BROKEN_LINK) {
+        return "cannot read " + file + ": a symbolic link to no file (dangling, or a loop); not counted";
+      }
       if (entry != Entry.CAPTURE) {
         return null;
       }
     }
     return count(ledger, file.toString(), () -> TraceFacts.read(file, reader));
+  }
+
+  /**
+   * A crash journal, found by a walk without its capture file or named as a PATH: not a cell of its
+   * own. Its capture file beside it ({@code X} for {@code X.journal}) reads it, and is queued to be
+   * read; without one, the journal's spans are lost to the sweep and the warning returned says so.
+   */
+  private static String journal(Capture capture, Queue<Capture> journalCaptures) {
+    Path file = capture.file();
+    if (!capture.looked() && !java.nio.file.Files.isRegularFile(file)) {
+      return null; // a directory or a pipe so named: not a journal, and left alone as before
+    }
+    Path of = TraceReader.captureOfJournal(file);
+    if (of != null && java.nio.file.Files.isRegularFile(of)) {
+      if (capture.looked()) {
+        journalCaptures.add(new Capture(of, capture.root()));
+      }
+      return null;
+    }
+    return "crash journal " + file + " has no capture file" + (of == null ? "" : " " + of)
+        + " to read it with; its spans are not counted";
   }
 
   /** Fetches and reads each trace of {@code traceIds} from the backend at {@code from} into {@code ledger}. */

@@ -68,6 +68,22 @@ final class JournalReader {
 
   private static final byte[] HEADER = "{\"cabJournal\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
+  /**
+   * Whether {@code file}, a regular file, starts with a journal's header; false when it cannot be
+   * read, or is not a regular file (a pipe read here would lose its first bytes to the reader).
+   */
+  static boolean startsWithHeader(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return false;
+    }
+    byte[] start = new byte[HEADER.length];
+    try (InputStream in = Files.newInputStream(file)) {
+      return in.readNBytes(start, 0, start.length) == start.length && java.util.Arrays.equals(start, HEADER);
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   private static boolean startsWith(LineReader lines, byte[] prefix) {
     return lines.length() >= prefix.length
         && java.util.Arrays.equals(lines.bytes(), 0, prefix.length, prefix, 0, prefix.length);

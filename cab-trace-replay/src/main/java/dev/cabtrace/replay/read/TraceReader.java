@@ -127,6 +127,29 @@ public final class TraceReader {
     return file.resolveSibling(file.getFileName() + JOURNAL_SUFFIX);
   }
 
+  /**
+   * Whether {@code file} is a crash journal rather than a capture: its first line starts with the
+   * journal's header ({@code {"cabJournal"}). A journal is read with its capture file ({@code
+   * X.journal} beside {@code X}); read on its own it is not a cell. False when it cannot be read
+   * or is not a regular file (a pipe is not read from here).
+   */
+  public static boolean isCrashJournal(Path file) {
+    Objects.requireNonNull(file, "file");
+    return JournalReader.startsWithHeader(file);
+  }
+
+  /**
+   * The capture file that reads the crash journal {@code journal} ({@code X} for {@code
+   * X.journal}), or null when its name does not end with {@code .journal}; whether it exists is
+   * not looked at.
+   */
+  public static Path captureOfJournal(Path journal) {
+    String name = journal.getFileName() == null ? "" : journal.getFileName().toString();
+    return name.endsWith(JOURNAL_SUFFIX) && name.length() > JOURNAL_SUFFIX.length()
+        ? journal.resolveSibling(name.substring(0, name.length() - JOURNAL_SUFFIX.length()))
+        : null;
+  }
+
   private void readFile(Path file, TimelineBuilder builder, boolean hotOnly) throws TraceReadException {
     String source = file.toString();
     // A plain FileInputStream: no stat before the open (a directory fails the open), and none of a

@@ -314,6 +314,92 @@ class SweepCliTest {
     assertThat(ledger.get("warnings")).isEmpty();
   }
 
+  /** A crash journal: its header with the heartbeat {@code heartbeat}, then {@code spans}. */
+  private static String journal(long heartbeat, OtlpLines spans) {
+    return "{\"cabJournal\":{\"version\":1,\"heartbeatUnixNano\":\"" + heartbeat + "\",\"pid\":1}}\n" + spans.text();
+  }
+
+  /** The directory of {@code sweep jr} in the review: crashed.jsonl and its journal, done.jsonl, only.jsonl.journal. */
+  private Path crashJournals() throws IOException {
+    Path jr = Files.createDirectories(dir.resolve("jr"));
+    String trace = "0af7651916cd43dd8448eb211c80319c";
+    Files.writeString(jr.resolve("crashed.jsonl"), OtlpLines.cell(trace, "aider", "m")
+        .span(1, 0, "prepare", "task_setup", T0, T0 + 1_000_000)
+        .span(3, 2, "chat m", "model_call", T0 + 3_000_000, T0 + 4_000_000,
+            integer("gen_ai.usage.input_tokens", 700), integer("gen_ai.usage.output_tokens", 300))
+        .text());
+    Files.writeString(jr.resolve("crashed.jsonl.journal"), journal(T0 + 9_000_000, OtlpLines.cell(trace, "aider", "m")
+        .span(2, 0, "agent", "adapter_run", T0 + 2_000_000, 0)));
+    Files.writeString(jr.resolve("done.jsonl"), OtlpLines.cell("1af7651916cd43dd8448eb211c80319c", "aider", "m")
+        .span(1, 0, "agent", "adapter_run", T0, T0 + 5_000_000, bool("cab.pass", true))
+        .span(2, 1, "chat m", "model_call", T0 + 1_000_000, T0 + 2_000_000,
+            integer("gen_ai.usage.input_tokens", 70), integer("gen_ai.usage.output_tokens", 30))
+        .text());
+    Files.writeString(jr.resolve("only.jsonl.journal"), journal(T0 + 9_000_000,
+        OtlpLines.cell("2af7651916cd43dd8448eb211c80319c", "aider", "m").span(1, 0, "agent", "adapter_run", T0, 0)));
+    return jr;
+  }
+
+  @Test
+  void aCrashJournalNamedAsAPathIsReadWithItsCaptureNotCountedAsACell() throws IOException {
+    Path jr = crashJournals();
+    List<String> everyEntry = new ArrayList<>(List.of("sweep"));
+    try (var entries = Files.list(jr)) {
+      entries.map(Path::toString).sorted().forEach(everyEntry::add); // what the shell's jr/* names
+    }
+    everyEntry.add("--json");
+
+    JsonNode walked = new ObjectMapper().readTree(run("sweep", jr.toString(), "--json").out());
+    Result named = run(everyEntry.toArray(new String[0]));
+
+    assertThat(named.exit()).as(named.err()).isZero();
+    JsonNode ledger = new ObjectMapper().readTree(named.out());
+    assertThat(walked.get("cells").asLong()).isEqualTo(2);
+    assertThat(ledger.get("cells").asLong()).as(named.out()).isEqualTo(2);
+    assertThat(ledger.get("groups")).isEqualTo(walked.get("groups"));
+    assertThat(ledger.at("/groups/0/passes").asLong()).isEqualTo(1);
+    assertThat(ledger.at("/groups/0/total_tokens").asLong()).isEqualTo(1_100);
+    // The journal nothing reads is named, found in the directory or named as a PATH.
+    String orphan = "crash journal " + jr.resolve("only.jsonl.journal") + " has no capture file " + jr.resolve("only.jsonl")
+        + " to read it with; its spans are not counted";
+    for (JsonNode sweep : List.of(walked, ledger)) {
+      List<String> warnings = new ArrayList<>();
+      sweep.get("warnings").forEach(w -> warnings.add(w.asText()));
+      assertThat(warnings).as(sweep.toString()).contains(orphan);
+      assertThat(warnings).filteredOn(w -> w.contains("crash journal " + jr.resolve("crashed.jsonl.journal"))).isEmpty();
+    }
+
+    // A journal alone stands for its capture; one renamed is known by its header.
+    JsonNode alone = new ObjectMapper().readTree(run("sweep", jr.resolve("crashed.jsonl.journal").toString(), "--json").out());
+    JsonNode capture = new ObjectMapper().readTree(run("sweep", jr.resolve("crashed.jsonl").toString(), "--json").out());
+    assertThat(alone.get("cells").asLong()).isEqualTo(1);
+    assertThat(alone.get("groups")).isEqualTo(capture.get("groups"));
+    Path renamed = Files.copy(jr.resolve("only.jsonl.journal"), dir.resolve("renamed.bak"));
+    JsonNode odd = new ObjectMapper().readTree(run("sweep", renamed.toString(), jr.resolve("done.jsonl").toString(), "--json").out());
+    assertThat(odd.get("cells").asLong()).isEqualTo(1);
+    assertThat(odd.get("warnings")).hasSize(1);
+    assertThat(odd.at("/warnings/0").asText()).isEqualTo("crash journal " + renamed + " has no capture file to read it with; its spans are not counted");
+  }
+
+  @Test
+  void aLinkNamedLikeACaptureThatLeadsNowhereIsNamed() throws IOException {
+    Path sweep = Files.createDirectories(dir.resolve("links"));
+    Files.copy(copy("seed-cell.otlp.jsonl"), sweep.resolve("cell.jsonl"));
+    Files.createSymbolicLink(sweep.resolve("gone.jsonl"), dir.resolve("deleted.jsonl"));
+    Files.createSymbolicLink(sweep.resolve("loop.jsonl"), sweep.resolve("loop.jsonl"));
+
+    Result result = run("sweep", sweep.toString(), "--json");
+
+    assertThat(result.exit()).as(result.err()).isZero();
+    JsonNode ledger = new ObjectMapper().readTree(result.out());
+    assertThat(ledger.get("cells").asLong()).isEqualTo(1);
+    List<String> warnings = new ArrayList<>();
+    ledger.get("warnings").forEach(w -> warnings.add(w.asText()));
+    assertThat(warnings).containsExactly(
+        "cannot read " + sweep.resolve("gone.jsonl") + ": a symbolic link to no file (dangling, or a loop); not counted",
+        "cannot read " + sweep.resolve("loop.jsonl") + ": a symbolic link to no file (dangling, or a loop); not counted");
+  }
+
   @Test
   void sweepReadsCapturesWhoseNamesAreNotAsciiOrNotEvenUtf8() throws IOException, InterruptedException {
     // Names are bytes on Linux; other systems (and an ASCII locale) cannot hold these names at all.
