@@ -1,5 +1,7 @@
 package dev.cabtrace.replay.cli;
 
+import dev.cabtrace.api.CabSpanKind;
+import dev.cabtrace.replay.ledger.CellScore;
 import dev.cabtrace.replay.timeline.ModelCall;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
@@ -13,7 +15,8 @@ import java.util.function.Consumer;
 
 /**
  * Tokens per cell and per model, as the cell page's scorer counts them: tokens per correct task is
- * the cell's total divided by its passes ({@code cab.pass} on {@code adapter_run}).
+ * the cell's total divided by its pass, read and computed as {@code score} does ({@link
+ * CellScore#verdict}, {@link CellScore#tokensPerCorrectTask()}).
  */
 final class TokenLedger {
 
@@ -22,8 +25,10 @@ final class TokenLedger {
    *
    * @param name the cell id or the model
    * @param tokens the tokens
-   * @param passes passed tasks, when the trace records a verdict; else null
-   * @param tokensPerCorrectTask total tokens divided by passes, when there is any pass; else null
+   * @param passes 1 when the cell passed, 0 when it failed, when the trace records a verdict
+   *     ({@link CellScore#verdict}); else null
+   * @param tokensPerCorrectTask total tokens divided by passes, when the cell passed and every call
+   *     reported its usage; else null
    */
   record Row(String name, TokenTotals tokens, Long passes, Long tokensPerCorrectTask) {}
 
@@ -49,7 +54,7 @@ final class TokenLedger {
    */
   static final class Accumulator implements Consumer<TimelineSpan> {
     private final String source;
-    private final Map<String, Long> passes = new HashMap<>();
+    private final Map<String, Boolean> verdicts = new HashMap<>();
     // Declared calls, and those taken for calls by their GenAI attributes: the second only count
     // in a trace without the first (ModelCall.declares).
     private final Calls declared = new Calls();
@@ -61,9 +66,12 @@ final class TokenLedger {
 
     @Override
     public void accept(TimelineSpan span) {
-      Object pass = span.attribute("cab.pass");
-      if (pass != null) {
-        passes.merge(cellOf(span), Boolean.TRUE.equals(pass) || "true".equals(pass) ? 1L : 0L, Long::sum);
+      if (span.kind() == CabSpanKind.ADAPTER_RUN) {
+        String cell = cellOf(span);
+        Boolean verdict = CellScore.verdict(verdicts.get(cell), span);
+        if (verdict != null) {
+          verdicts.put(cell, verdict);
+        }
       }
       ModelCall call = ModelCall.of(span);
       if (call != null) {
@@ -87,15 +95,19 @@ final class TokenLedger {
     TokenLedger ledger() {
       Calls counted = declared.total.calls > 0 ? declared : inferred;
       Map<String, Sum> byCell = counted.byCell;
-      for (String cell : passes.keySet()) {
+      for (String cell : verdicts.keySet()) {
         byCell.putIfAbsent(cell, new Sum());
       }
       List<Row> cells = new ArrayList<>();
       for (Map.Entry<String, Sum> cell : new TreeMap<>(byCell).entrySet()) {
         TokenTotals tokens = cell.getValue().totals();
-        Long passed = passes.get(cell.getKey());
-        Long perCorrect = passed == null || passed == 0 ? null : tokens.total() / passed;
-        cells.add(new Row(cell.getKey(), tokens, passed, perCorrect));
+        Boolean verdict = verdicts.get(cell.getKey());
+        // As score: tokens not recorded (no call, or a call without its usage) divide into nothing.
+        boolean tokensKnown = tokens.calls() > 0 && tokens.unknownCalls() == 0;
+        Long perCorrect = verdict == null ? null
+            : new CellScore(tokensKnown ? tokens.input() : null, tokensKnown ? tokens.output() : null, tokens.calls(),
+                verdict, 0, 0, 0).tokensPerCorrectTask();
+        cells.add(new Row(cell.getKey(), tokens, verdict == null ? null : verdict ? 1L : 0L, perCorrect));
       }
       List<Row> models = new ArrayList<>();
       for (Map.Entry<String, Sum> model : new TreeMap<>(counted.byModel).entrySet()) {

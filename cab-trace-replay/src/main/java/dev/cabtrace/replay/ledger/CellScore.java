@@ -79,11 +79,7 @@ public record CellScore(
       if (span.kind() == CabSpanKind.ADAPTER_RUN) {
         runStart = Math.min(runStart, span.startEpochNanos());
         runEnd = Math.max(runEnd, span.endEpochNanos());
-        Boolean verdict = verdict(span.attribute("cab.pass"));
-        if (verdict != null) {
-          // Several runs in one trace: one failure fails the cell.
-          pass = pass == null ? verdict : pass && verdict;
-        }
+        pass = verdict(pass, span);
       } else if (span.kind() == CabSpanKind.CONTAINER) {
         container = sum(container, span.durationNanos());
       }
@@ -130,6 +126,31 @@ public record CellScore(
   static long sum(long a, long b) {
     long sum = a + b;
     return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
+  }
+
+  /**
+   * The verdict of a cell once {@code span} is seen, given its verdict so far ({@code null}: none
+   * yet): {@code cab.pass} on an {@code adapter_run} span, {@code true}, {@code false}, {@code 1},
+   * {@code 0} or their text in any case (Zipkin and Jaeger carry every tag as text); a span of
+   * another kind, or without a verdict it can read, leaves it as it was. Several runs in one
+   * trace: one failure fails the cell. The one rule every ledger reads a verdict with.
+   *
+   * <pre>{@code
+   * Boolean pass = null;
+   * for (TimelineSpan span : timeline.spans()) {
+   *   pass = CellScore.verdict(pass, span);
+   * }
+   * }</pre>
+   */
+  public static Boolean verdict(Boolean sofar, TimelineSpan span) {
+    if (span.kind() != CabSpanKind.ADAPTER_RUN) {
+      return sofar;
+    }
+    Boolean verdict = verdict(span.attribute("cab.pass"));
+    if (verdict == null || sofar == null) {
+      return verdict == null ? sofar : verdict; // (a ternary of the two unboxes a null)
+    }
+    return sofar && verdict;
   }
 
   private static Boolean verdict(Object value) {

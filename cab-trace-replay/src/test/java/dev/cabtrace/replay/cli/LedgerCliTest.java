@@ -69,6 +69,62 @@ class LedgerCliTest {
     }
   }
 
+  /**
+   * One cell's spans, to read through both {@code score} and {@code tokens}: every case a ledger
+   * could read its verdict or its tokens per correct task differently in.
+   */
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> verdictsAndUsage() {
+    String call = "0000000000000003";
+    return java.util.stream.Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of("a verdict as text, as Zipkin and Jaeger carry it",
+            new String[][] {{"adapter_run", OtlpLines.str("cab.pass", "True")}}, true, 1L, 1_000L),
+        org.junit.jupiter.params.provider.Arguments.of("a verdict as 1",
+            new String[][] {{"adapter_run", integer("cab.pass", 1)}}, true, 1L, 1_000L),
+        org.junit.jupiter.params.provider.Arguments.of("two passing runs: one task passed, not two",
+            new String[][] {{"adapter_run", bool("cab.pass", true)}, {"adapter_run", bool("cab.pass", true)}}, true, 1L, 1_000L),
+        org.junit.jupiter.params.provider.Arguments.of("a passing run and a failing one: the cell failed",
+            new String[][] {{"adapter_run", bool("cab.pass", true)}, {"adapter_run", bool("cab.pass", false)}}, true, 0L, null),
+        org.junit.jupiter.params.provider.Arguments.of("cab.pass on a tool call is no verdict",
+            new String[][] {{"adapter_run"}, {"tool_call", bool("cab.pass", true)}}, true, null, null),
+        org.junit.jupiter.params.provider.Arguments.of("a call without its usage: nothing to divide",
+            new String[][] {{"adapter_run", bool("cab.pass", true)}}, false, 1L, null),
+        org.junit.jupiter.params.provider.Arguments.of("a pass and no model call: nothing to divide",
+            new String[][] {{"adapter_run", bool("cab.pass", true)}}, null, 1L, null));
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.MethodSource("verdictsAndUsage")
+  void tokensAndScoreReadTheSameVerdictAndTokensPerCorrectTask(String name, String[][] spans, Boolean usage,
+      Long passes, Long perCorrectTask) throws IOException {
+    // usage: true a call of 900 + 100 tokens, false a call without its output count, null no call.
+    OtlpLines cell = OtlpLines.cell("4bf92f3577b34da6a3ce929d0e0e4736", "aider", "m");
+    for (int i = 0; i < spans.length; i++) {
+      String[] attributes = Arrays.copyOfRange(spans[i], 1, spans[i].length);
+      cell.span(10 + i, 0, spans[i][0] + i, spans[i][0], T0 + i * 1_000_000L, T0 + (i + 1) * 1_000_000L, attributes);
+    }
+    if (usage != null) {
+      cell.span(3, 10, "chat m", "model_call", T0 + 100, T0 + 200, usage
+          ? new String[] {integer("gen_ai.usage.input_tokens", 900), integer("gen_ai.usage.output_tokens", 100)}
+          : new String[] {integer("gen_ai.usage.input_tokens", 900)});
+    }
+    Path file = Files.writeString(dir.resolve("cell.jsonl"), cell.text());
+
+    JsonNode score = new ObjectMapper().readTree(run("score", file.toString(), "--json").out());
+    JsonNode tokens = new ObjectMapper().readTree(run("tokens", file.toString(), "--json").out());
+
+    assertThat(nullable(score.at("/tokens/pass_used_for_division"))).as("score").isEqualTo(passes);
+    assertThat(nullable(score.at("/tokens/tokens_per_correct_task"))).as("score").isEqualTo(perCorrectTask);
+    JsonNode row = tokens.at("/cells/0");
+    assertThat(tokens.get("cells")).as(tokens.toString()).hasSize(passes == null && usage == null ? 0 : 1);
+    assertThat(nullable(row.path("passes"))).as("tokens " + tokens).isEqualTo(passes);
+    assertThat(nullable(row.path("tokensPerCorrectTask"))).as("tokens " + tokens).isEqualTo(perCorrectTask);
+  }
+
+  /** A number, or null for JSON null or a key left out. */
+  private static Long nullable(JsonNode node) {
+    return node.isMissingNode() || node.isNull() ? null : node.asLong();
+  }
+
   @Test
   void scoreTextPrintsBothAxes() throws IOException {
     Result result = run("score", copy("aider-cell.official-otlp-stdout-1.63.jsonl").toString());
