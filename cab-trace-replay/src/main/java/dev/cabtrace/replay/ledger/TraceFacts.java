@@ -1,5 +1,6 @@
 package dev.cabtrace.replay.ledger;
 
+import dev.cabtrace.replay.internal.CellResource;
 import dev.cabtrace.replay.read.TraceReadException;
 import dev.cabtrace.replay.read.TraceReader;
 import dev.cabtrace.replay.timeline.LoadWarning;
@@ -37,7 +38,7 @@ public final class TraceFacts {
   private TraceFacts(String source, Gatherer gathered, List<LoadWarning> warnings) {
     this.source = source;
     this.score = gathered.score.score();
-    this.resource = gathered.resource == null ? Map.of() : gathered.resource;
+    this.resource = gathered.resource.resource();
     this.tui = gathered.tui.value(resource);
     this.model = gathered.model.value(resource);
     this.warnings = List.copyOf(warnings);
@@ -89,14 +90,18 @@ public final class TraceFacts {
     return score;
   }
 
-  /** The resource of the earliest span (the longest among those starting together), as {@link Timeline#resource()}. */
+  /**
+   * The cell's resource, as {@link Timeline#resource()}: each attribute from the earliest span (the
+   * longest among those starting together) whose resource carries it.
+   */
   public Map<String, Object> resource() {
     return resource;
   }
 
   /**
    * The agent ({@code cab.tui}) or model ({@code cab.model}) the cell is counted under: the
-   * resource's, else the attribute of the earliest span that has it; null when none does.
+   * {@linkplain #resource() resource}'s, else the attribute of the earliest span that has it; null
+   * when none does.
    */
   public String identity(String key) {
     if ("cab.tui".equals(key)) {
@@ -123,20 +128,14 @@ public final class TraceFacts {
     final CellScore.Accumulator score = new CellScore.Accumulator();
     final Earliest tui = new Earliest("cab.tui");
     final Earliest model = new Earliest("cab.model");
-    Map<String, Object> resource;
-    long resourceStart = Long.MAX_VALUE;
-    long resourceEnd;
+    final CellResource resource = new CellResource();
     long spans;
 
     @Override
     public void accept(TimelineSpan span) {
       spans++;
       score.accept(span);
-      if (earlier(span, resourceStart, resourceEnd)) {
-        resource = span.resource();
-        resourceStart = span.startEpochNanos();
-        resourceEnd = span.endEpochNanos();
-      }
+      resource.add(span.resource(), span.startEpochNanos(), span.endEpochNanos());
       tui.accept(span);
       model.accept(span);
     }

@@ -1,5 +1,6 @@
 package dev.cabtrace.replay.timeline;
 
+import dev.cabtrace.replay.internal.CellResource;
 import dev.cabtrace.replay.internal.Durations;
 import java.util.AbstractList;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ public final class Timeline {
   private final long[] outputTimes;
   // Each span's children, made when first asked for: show and diff walk the tree, a frame does not.
   private volatile Children children;
+  private volatile Map<String, Object> cellResource; // made when first asked for
   private final Object childrenLock = new Object();
 
   /**
@@ -235,9 +237,23 @@ public final class Timeline {
 
   private record TraceKey(long high, long low) {}
 
-  /** The resource of the first span: the cell's identity, when one cell was read. */
+  /**
+   * The cell's resource, its identity when one cell was read: each attribute from the earliest
+   * span whose resource carries it (the resource of the first span, when every span shares it).
+   * A span from another resource starting first (a remote agent's, a skewed clock) does not hide
+   * the cell's {@code cab.tui}, {@code cab.model} or {@code cab.cell_id}.
+   */
   public Map<String, Object> resource() {
-    return spans.isEmpty() ? Map.of() : spans.get(0).resource();
+    Map<String, Object> resource = cellResource;
+    if (resource == null) {
+      CellResource cell = new CellResource();
+      for (TimelineSpan span : spans) {
+        cell.add(span.resource(), span.startEpochNanos(), span.endEpochNanos());
+      }
+      resource = cell.resource();
+      cellResource = resource; // a racing thread makes an equal map: no lock
+    }
+    return resource;
   }
 
   /** Every model call, in end order. */

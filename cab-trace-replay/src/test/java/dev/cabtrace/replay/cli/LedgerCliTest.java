@@ -126,6 +126,17 @@ class LedgerCliTest {
   }
 
   @Test
+  void scoreShowAndSweepKnowTheCellWhenASpanOfAnotherResourceStartsFirst() throws IOException {
+    Path file = Files.writeString(dir.resolve("remote.jsonl"), OtlpLines.remoteAgentCell(T0));
+
+    assertThat(run("score", file.toString()).out()).startsWith("Cell s/aider/m/t\n");
+    assertThat(run("show", file.toString()).out()).startsWith("Cell s/aider/m/t\n");
+    JsonNode sweep = new ObjectMapper().readTree(run("sweep", file.toString(), "--json").out());
+    assertThat(sweep.at("/groups/0/tui").asText()).isEqualTo("aider");
+    assertThat(sweep.at("/groups/0/model").asText()).isEqualTo("m");
+  }
+
+  @Test
   void scoreTextPrintsBothAxes() throws IOException {
     Result result = run("score", copy("aider-cell.official-otlp-stdout-1.63.jsonl").toString());
 

@@ -32,6 +32,28 @@ public final class OtlpLines {
     return new OtlpLines(traceId, "{\"attributes\":[" + attributes + "]}");
   }
 
+  /** Spans of a resource with exactly {@code attributes} ({@link #str}, ...), none when there are none. */
+  public static OtlpLines resource(String traceId, String... attributes) {
+    return new OtlpLines(traceId, "{\"attributes\":[" + String.join(",", attributes) + "]}");
+  }
+
+  /**
+   * A cell whose first span comes from a remote agent's resource, which carries no identity, one
+   * millisecond before the harness's task_setup; a resource starting later claims another agent.
+   */
+  public static String remoteAgentCell(long t0) {
+    String trace = "5bf92f3577b34da6a3ce929d0e0e4736";
+    OtlpLines agent = resource(trace, str("service.name", "remote-agent"))
+        .span(7, 0, "agent step", "tool_call", t0 - 1_000_000, t0 + 5_000_000);
+    OtlpLines harness = resource(trace, str("service.name", "cab-harness"), str("cab.tui", "aider"),
+            str("cab.model", "m"), str("cab.cell_id", "s/aider/m/t"))
+        .span(1, 0, "prepare", "task_setup", t0, t0 + 1_000_000)
+        .span(2, 0, "agent", "adapter_run", t0 + 1_000_000, t0 + 9_000_000, bool("cab.pass", true));
+    OtlpLines late = resource(trace, str("cab.tui", "other"), str("cab.cell_id", "late"))
+        .span(3, 2, "late", "tool_call", t0 + 2_000_000, t0 + 3_000_000);
+    return agent.text() + late.text() + harness.text();
+  }
+
   /** Adds a span; {@code parent} 0 for a root; {@code end} 0 for a span that has not ended. */
   public OtlpLines span(long id, long parent, String name, String kind, long start, long end, String... attributes) {
     StringBuilder attrs = new StringBuilder(str("cab.span.kind", kind));

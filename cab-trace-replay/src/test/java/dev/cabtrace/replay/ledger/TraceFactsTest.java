@@ -98,6 +98,27 @@ class TraceFactsTest {
   }
 
   @Test
+  void eachIdentityAttributeComesFromTheEarliestSpanWhoseResourceCarriesIt() throws IOException {
+    List<String> lines = List.of(OtlpLines.remoteAgentCell(1_781_680_663_000_000_000L).split("\n"));
+    List<String> reversed = new ArrayList<>(lines);
+    java.util.Collections.reverse(reversed);
+    for (List<String> order : List.of(lines, reversed)) {
+      Path file = Files.writeString(dir.resolve("remote.jsonl"), String.join("\n", order) + "\n");
+
+      TraceFacts facts = TraceFacts.read(file, TraceReader.create());
+      Timeline timeline = TraceReader.create().read(file);
+
+      assertThat(facts.identity("cab.tui")).isEqualTo("aider");
+      assertThat(facts.identity("cab.model")).isEqualTo("m");
+      assertThat(facts.resource()).containsEntry("cab.cell_id", "s/aider/m/t")
+          .containsEntry("service.name", "remote-agent"); // the earliest span's, which has one
+      assertThat(timeline.resource()).isEqualTo(facts.resource());
+      assertThat(SweepLedger.Builder.identityOf(timeline, "cab.tui")).isEqualTo("aider");
+      assertSameFacts(file);
+    }
+  }
+
+  @Test
   void aRepeatedSpanIsStreamedOnceAndCounted() throws IOException {
     OtlpLines lines = OtlpLines.cell("0000000000000000000000000000000a", "aider", "gpt-5")
         .span(1, 0, "run", "adapter_run", 1_000, 5_000);
