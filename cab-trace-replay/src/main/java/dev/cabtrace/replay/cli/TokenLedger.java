@@ -1,6 +1,7 @@
 package dev.cabtrace.replay.cli;
 
 import dev.cabtrace.api.CabSpanKind;
+import dev.cabtrace.replay.internal.SaturatingSum;
 import dev.cabtrace.replay.ledger.CellScore;
 import dev.cabtrace.replay.timeline.ModelCall;
 import dev.cabtrace.replay.timeline.Timeline;
@@ -157,10 +158,11 @@ final class TokenLedger {
     void add(ModelCall call) {
       Long in = call.inputTokens();
       Long out = call.outputTokens();
-      input += in == null ? 0 : in;
-      output += out == null ? 0 : out;
-      cacheRead += call.cacheReadInputTokens() == null ? 0 : call.cacheReadInputTokens();
-      reasoning += call.reasoningOutputTokens() == null ? 0 : call.reasoningOutputTokens();
+      // Held at Long.MAX_VALUE, as score's sums are: absurd counts must not wrap to a negative total.
+      input = SaturatingSum.of(input, in == null ? 0 : in);
+      output = SaturatingSum.of(output, out == null ? 0 : out);
+      cacheRead = SaturatingSum.of(cacheRead, call.cacheReadInputTokens() == null ? 0 : call.cacheReadInputTokens());
+      reasoning = SaturatingSum.of(reasoning, call.reasoningOutputTokens() == null ? 0 : call.reasoningOutputTokens());
       calls++;
       unknownCalls += in == null || out == null ? 1 : 0;
     }

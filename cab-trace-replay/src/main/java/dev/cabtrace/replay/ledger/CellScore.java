@@ -1,6 +1,7 @@
 package dev.cabtrace.replay.ledger;
 
 import dev.cabtrace.api.CabSpanKind;
+import dev.cabtrace.replay.internal.SaturatingSum;
 import dev.cabtrace.replay.timeline.ModelCall;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
@@ -124,8 +125,7 @@ public record CellScore(
    * score, not wrap around to a negative figure.
    */
   static long sum(long a, long b) {
-    long sum = a + b;
-    return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
+    return SaturatingSum.of(a, b);
   }
 
   /**

@@ -10,7 +10,7 @@ import java.util.List;
  * @param provider {@code gen_ai.provider.name} (or the older {@code gen_ai.system}), or null
  * @param requestModel {@code gen_ai.request.model}, or null
  * @param responseModel {@code gen_ai.response.model}, or null
- * @param inputTokens prompt tokens, or null
+ * @param inputTokens prompt tokens, or null (as every count: a negative figure is not one, and reads as null)
  * @param outputTokens completion tokens, or null
  * @param cacheReadInputTokens cached prompt tokens, or null
  * @param reasoningOutputTokens reasoning tokens, or null
@@ -129,18 +129,46 @@ public record ModelCall(
 
   private static Long firstLong(TimelineSpan span, String[] keys) {
     for (String key : keys) {
-      Object value = span.attributes().get(key);
-      if (value instanceof Long) {
-        return (Long) value; // as read: the count is not boxed again
+      Long count = count(span.attributes().get(key));
+      // A negative figure is not a count either (a load warning names it): look at the next key.
+      if (count != null && count >= 0) {
+        return count;
       }
-      if (value instanceof Number) {
-        return ((Number) value).longValue();
+    }
+    return null;
+  }
+
+  /** {@code value} as a whole number, or null when it is none. */
+  private static Long count(Object value) {
+    if (value instanceof Long) {
+      return (Long) value; // as read: the count is not boxed again
+    }
+    if (value instanceof Number) {
+      return ((Number) value).longValue();
+    }
+    if (value instanceof String) {
+      try {
+        return Long.parseLong(((String) value).trim());
+      } catch (NumberFormatException e) {
+        return null; // not a count
       }
-      if (value instanceof String) {
-        try {
-          return Long.parseLong(((String) value).trim());
-        } catch (NumberFormatException e) {
-          // Not a count: look at the next key.
+    }
+    return null;
+  }
+
+  private static final String[][] COUNTS = {INPUT_TOKENS, OUTPUT_TOKENS, CACHE_READ_INPUT_TOKENS, REASONING_OUTPUT_TOKENS};
+
+  /**
+   * The first token-count attribute of {@code span} whose value is negative, as {@code key=value},
+   * or null when none is: a figure not taken for a count ({@link #inputTokens}, ...), which the
+   * timeline's builder warns of.
+   */
+  static String negativeCount(TimelineSpan span) {
+    for (String[] keys : COUNTS) {
+      for (String key : keys) {
+        Long count = count(span.attributes().get(key));
+        if (count != null && count < 0) {
+          return key + "=" + count;
         }
       }
     }

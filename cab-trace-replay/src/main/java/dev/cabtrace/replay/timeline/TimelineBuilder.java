@@ -91,6 +91,13 @@ public final class TimelineBuilder {
       }
       return false;
     }
+    if (span.isModelCall()) {
+      String negative = ModelCall.negativeCount(span);
+      if (negative != null) {
+        warn("negative token count", line, () -> "span " + span.spanId() + " (" + span.name() + ") has " + negative
+            + ", which is not a count; taken as not recorded");
+      }
+    }
     if (each != null) {
       ids.put(span.traceIdHigh(), span.traceIdLow(), span.spanIdBits(), 0);
       handedOn++;

@@ -1,5 +1,7 @@
 package dev.cabtrace.replay.timeline;
 
+import dev.cabtrace.replay.internal.SaturatingSum;
+
 import java.util.List;
 
 /**
@@ -33,20 +35,20 @@ final class TokenPrefixSums {
       Long out = ModelCall.outputTokens(span);
       long cached = orZero(ModelCall.cacheReadInputTokens(span));
       long reasoned = orZero(ModelCall.reasoningOutputTokens(span));
-      input[i + 1] = input[i] + orZero(in);
-      output[i + 1] = output[i] + orZero(out);
+      input[i + 1] = SaturatingSum.of(input[i], orZero(in));
+      output[i + 1] = SaturatingSum.of(output[i], orZero(out));
       unknown[i + 1] = unknown[i] + (in == null || out == null ? 1 : 0);
       if (cached != 0 && cache == null) {
         cache = new long[n + 1];
       }
       if (cache != null) {
-        cache[i + 1] = cache[i] + cached;
+        cache[i + 1] = SaturatingSum.of(cache[i], cached);
       }
       if (reasoned != 0 && thinking == null) {
         thinking = new long[n + 1];
       }
       if (thinking != null) {
-        thinking[i + 1] = thinking[i] + reasoned;
+        thinking[i + 1] = SaturatingSum.of(thinking[i], reasoned);
       }
     }
     cacheRead = cache;

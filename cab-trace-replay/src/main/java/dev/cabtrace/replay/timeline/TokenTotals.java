@@ -1,5 +1,7 @@
 package dev.cabtrace.replay.timeline;
 
+import dev.cabtrace.replay.internal.SaturatingSum;
+
 /**
  * Tokens summed over model calls. Calls that did not report a count add nothing to it; {@code
  * unknownCalls} says how many such calls there were.
@@ -17,18 +19,18 @@ public record TokenTotals(
   /** No calls at all. */
   public static final TokenTotals ZERO = new TokenTotals(0, 0, 0, 0, 0, 0);
 
-  /** Input plus output tokens. */
+  /** Input plus output tokens, held at {@link Long#MAX_VALUE} rather than wrapping around. */
   public long total() {
-    return input + output;
+    return SaturatingSum.of(input, output);
   }
 
   /** These totals with one more call added. */
   public TokenTotals plus(ModelCall call) {
     return new TokenTotals(
-        input + orZero(call.inputTokens()),
-        output + orZero(call.outputTokens()),
-        cacheRead + orZero(call.cacheReadInputTokens()),
-        reasoning + orZero(call.reasoningOutputTokens()),
+        SaturatingSum.of(input, orZero(call.inputTokens())),
+        SaturatingSum.of(output, orZero(call.outputTokens())),
+        SaturatingSum.of(cacheRead, orZero(call.cacheReadInputTokens())),
+        SaturatingSum.of(reasoning, orZero(call.reasoningOutputTokens())),
         calls + 1,
         unknownCalls + (call.inputTokens() == null || call.outputTokens() == null ? 1 : 0));
   }

@@ -137,6 +137,50 @@ class LedgerCliTest {
   }
 
   @Test
+  void aNegativeTokenCountIsNotRecordedAndBreaksATokenBudgetWithAWarning() throws IOException {
+    // 50,050 tokens and -49,000: summed, 1,050, within a budget of 2,000.
+    Path file = Files.writeString(dir.resolve("negative.jsonl"), OtlpLines.cell("6bf92f3577b34da6a3ce929d0e0e4736", "aider", "m")
+        .span(1, 0, "agent", "adapter_run", T0, T0 + 9_000_000, bool("cab.pass", true))
+        .span(2, 1, "chat m", "model_call", T0 + 1_000_000, T0 + 2_000_000,
+            integer("gen_ai.usage.input_tokens", 50_000), integer("gen_ai.usage.output_tokens", 50))
+        .span(3, 1, "chat m", "model_call", T0 + 3_000_000, T0 + 4_000_000,
+            integer("gen_ai.usage.input_tokens", -49_000), integer("gen_ai.usage.output_tokens", 0))
+        .text());
+
+    Result check = run("check", file.toString(), "--max-total-tokens", "2000");
+    JsonNode score = new ObjectMapper().readTree(run("score", file.toString(), "--json").out());
+    JsonNode tokens = new ObjectMapper().readTree(run("tokens", file.toString(), "--json").out());
+    JsonNode show = new ObjectMapper().readTree(run("show", file.toString(), "--json").out());
+
+    assertThat(check.exit()).as(check.out()).isEqualTo(3);
+    assertThat(score.at("/tokens/total_tokens").isNull()).as(score.toString()).isTrue();
+    assertThat(tokens.at("/total/input").asLong()).isEqualTo(50_000);
+    assertThat(tokens.at("/cells/0/unknownCalls").asLong()).as(tokens.toString()).isEqualTo(1);
+    assertThat(show.get("warnings").toString())
+        .contains("span 0000000000000003 (chat m) has gen_ai.usage.input_tokens=-49000, which is not a count; taken as not recorded");
+  }
+
+  @Test
+  void tokensHoldsAnAbsurdSumAtLongMaxValueAsScoreDoes() throws IOException {
+    String[] huge = {integer("gen_ai.usage.input_tokens", Long.MAX_VALUE), integer("gen_ai.usage.output_tokens", 10)};
+    Path file = Files.writeString(dir.resolve("huge.jsonl"), OtlpLines.cell("7bf92f3577b34da6a3ce929d0e0e4736", "aider", "m")
+        .span(1, 0, "agent", "adapter_run", T0, T0 + 9_000_000, bool("cab.pass", true))
+        .span(2, 1, "chat m", "model_call", T0 + 1_000_000, T0 + 2_000_000, huge)
+        .span(3, 1, "chat m", "model_call", T0 + 3_000_000, T0 + 4_000_000, huge)
+        .text());
+
+    JsonNode tokens = new ObjectMapper().readTree(run("tokens", file.toString(), "--json").out());
+    JsonNode score = new ObjectMapper().readTree(run("score", file.toString(), "--json").out());
+
+    for (String path : List.of("/total/input", "/total/total", "/cells/0/total", "/models/0/total", "/cells/0/tokensPerCorrectTask")) {
+      assertThat(tokens.at(path).asLong()).as(path + " in " + tokens).isEqualTo(Long.MAX_VALUE);
+    }
+    assertThat(score.at("/tokens/total_tokens").asLong()).isEqualTo(Long.MAX_VALUE);
+    assertThat(run("tokens", file.toString()).out())
+        .contains("Total: 9223372036854775807 prompt + 20 completion = 9223372036854775807 tokens over 2 call(s)");
+  }
+
+  @Test
   void scoreTextPrintsBothAxes() throws IOException {
     Result result = run("score", copy("aider-cell.official-otlp-stdout-1.63.jsonl").toString());
 

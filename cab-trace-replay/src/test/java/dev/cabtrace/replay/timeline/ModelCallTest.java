@@ -37,6 +37,36 @@ class ModelCallTest {
   }
 
   @Test
+  void aNegativeFigureIsNoCountAndIsNamed() {
+    TimelineSpan span = TimelineSpan.builder().setTraceId(1, 2).setSpanId(3).setName("chat")
+        .setStartEpochNanos(1_000).setEndEpochNanos(5_000).putAttribute("cab.span.kind", "model_call")
+        .putAttribute("gen_ai.usage.input_tokens", -49_000L).putAttribute("gen_ai.usage.prompt_tokens", 120L)
+        .putAttribute("gen_ai.usage.output_tokens", " -5").build();
+
+    ModelCall call = ModelCall.of(span);
+
+    // The next key that holds a count is taken; with none, the count is not recorded.
+    assertThat(call.inputTokens()).isEqualTo(120L);
+    assertThat(call.outputTokens()).isNull();
+    assertThat(ModelCall.negativeCount(span)).isEqualTo("gen_ai.usage.input_tokens=-49000");
+    assertThat(ModelCall.negativeCount(span(true))).isNull();
+    assertThat(TokenTotals.ZERO.plus(call)).isEqualTo(new TokenTotals(120, 0, 0, 0, 1, 1));
+  }
+
+  @Test
+  void tokenTotalsHoldAtLongMaxValueInsteadOfWrappingAround() {
+    TimelineSpan huge = TimelineSpan.builder().setTraceId(1, 2).setSpanId(4).setName("chat")
+        .setStartEpochNanos(1_000).setEndEpochNanos(5_000).putAttribute("cab.span.kind", "model_call")
+        .putAttribute("gen_ai.usage.input_tokens", Long.MAX_VALUE).putAttribute("gen_ai.usage.output_tokens", 10L).build();
+
+    TokenTotals twice = TokenTotals.ZERO.plus(ModelCall.of(huge)).plus(ModelCall.of(huge));
+
+    assertThat(twice.input()).isEqualTo(Long.MAX_VALUE);
+    assertThat(twice.output()).isEqualTo(20);
+    assertThat(twice.total()).isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
   void aSpanThatIsNoCallHasNone() {
     assertThat(ModelCall.readAhead(span(false))).isNull();
     assertThat(ModelCall.of(span(false))).isNull();
