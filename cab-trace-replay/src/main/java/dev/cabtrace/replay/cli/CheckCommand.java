@@ -2,7 +2,7 @@ package dev.cabtrace.replay.cli;
 
 import dev.cabtrace.replay.ledger.Budget;
 import dev.cabtrace.replay.ledger.BudgetCheck;
-import dev.cabtrace.replay.ledger.CellScore;
+import dev.cabtrace.replay.ledger.TraceFacts;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -56,7 +56,10 @@ final class CheckCommand implements Callable<Integer> {
       throw new IllegalArgumentException("no budget to check: give --max-total-tokens, --max-model-calls, --max-wall,"
           + " --max-model-call-time or --require-pass");
     }
-    List<BudgetCheck> checks = budget.check(source.facts(span -> {}).score());
+    TraceFacts facts = source.facts(span -> {});
+    // The verdict is on what was read; a skipped line may have held a model call, so say so.
+    WarningLines.print(spec.commandLine().getErr(), facts.warnings());
+    List<BudgetCheck> checks = budget.check(facts.score());
     PrintWriter out = spec.commandLine().getOut();
     boolean within = true;
     for (BudgetCheck check : checks) {

@@ -7,6 +7,7 @@ import dev.cabtrace.replay.ledger.TimelineDiff.SpanChange;
 import dev.cabtrace.replay.read.TraceReadException;
 import dev.cabtrace.replay.read.TraceReader;
 import dev.cabtrace.replay.terminal.TerminalText;
+import dev.cabtrace.replay.timeline.LoadWarning;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.io.IOException;
@@ -59,9 +60,17 @@ final class DiffCommand implements Callable<Integer> {
     TraceReader reader = strict.readerBuilder().build();
     TimelineDiff diff = TimelineDiff.of(load(reader, a), load(reader, b));
     List<String> regressions = diff.regressions(limits);
+    WarningLines.print(spec.commandLine().getErr(), warnings(diff));
     spec.commandLine().getOut().print(json ? json(diff, regressions) : text(diff, regressions));
     spec.commandLine().getOut().flush();
     return regressions.isEmpty() ? 0 : 3;
+  }
+
+  /** A's load warnings, then B's; each names its file. */
+  private static List<LoadWarning> warnings(TimelineDiff diff) {
+    List<LoadWarning> warnings = new ArrayList<>(diff.a().warnings());
+    warnings.addAll(diff.b().warnings());
+    return warnings;
   }
 
   private static Timeline load(TraceReader reader, String file) throws TraceReadException {
@@ -225,6 +234,7 @@ final class DiffCommand implements Callable<Integer> {
         json.writeString(regression);
       }
       json.writeEndArray();
+      TimelineJson.warnings(json, warnings(diff));
       json.writeEndObject();
     }
     return text.append('\n').toString();

@@ -5,6 +5,7 @@ import dev.cabtrace.replay.internal.Durations;
 import dev.cabtrace.replay.ledger.CellScore;
 import dev.cabtrace.replay.ledger.TraceFacts;
 import dev.cabtrace.replay.terminal.TerminalText;
+import dev.cabtrace.replay.timeline.LoadWarning;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigDecimal;
@@ -22,7 +23,8 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Mixin TraceSource source;
 
-  @Option(names = "--json", description = "Print {\"tokens\": {...}, \"latency\": {...}} as the cell page's scorer breakdown does.")
+  @Option(names = "--json", description = "Print {\"tokens\": {...}, \"latency\": {...}} as the cell page's scorer breakdown does, and"
+      + " \"warnings\": [...], the load's.")
   boolean json;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -31,12 +33,13 @@ final class ScoreCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TraceFacts facts = source.facts(span -> {});
     CellScore score = facts.score();
-    spec.commandLine().getOut().print(json ? json(score) : text(facts, score));
+    WarningLines.print(spec.commandLine().getErr(), facts.warnings());
+    spec.commandLine().getOut().print(json ? json(score, facts.warnings()) : text(facts, score));
     spec.commandLine().getOut().flush();
     return 0;
   }
 
-  static String json(CellScore score) throws IOException {
+  static String json(CellScore score, List<LoadWarning> warnings) throws IOException {
     StringWriter text = new StringWriter();
     try (JsonGenerator json = TerminalSafeEscapes.jsonFactory().createGenerator(text)) {
       json.useDefaultPrettyPrinter();
@@ -54,6 +57,7 @@ final class ScoreCommand implements Callable<Integer> {
       json.writeNumberField("container_active_ms", score.containerActiveMs());
       json.writeNumberField("model_call_ms", score.modelCallMs());
       json.writeEndObject();
+      TimelineJson.warnings(json, warnings);
       json.writeEndObject();
     }
     return text.append('\n').toString();

@@ -2,7 +2,6 @@ package dev.cabtrace.replay.cli;
 
 import dev.cabtrace.replay.ledger.Budget;
 import dev.cabtrace.replay.ledger.SweepLedger;
-import dev.cabtrace.replay.terminal.TerminalText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,7 +89,7 @@ final class SweepCommand implements Callable<Integer> {
     spec.commandLine().getOut().flush();
     if (csv) {
       for (String warning : result.warnings()) {
-        spec.commandLine().getErr().println("cab-trace: warning: " + TerminalText.escapeLine(warning));
+        WarningLines.print(spec.commandLine().getErr(), warning);
       }
     }
     return result.cells() == 0 && !result.warnings().isEmpty() ? 1 : 0;

@@ -73,7 +73,7 @@ final class TimelineJson {
     out.flush();
   }
 
-  static void ledger(TokenLedger ledger, Writer out) throws IOException {
+  static void ledger(TokenLedger ledger, List<LoadWarning> warnings, Writer out) throws IOException {
     try (JsonGenerator json = generator(out)) {
       json.writeStartObject();
       json.writeArrayFieldStart("cells");
@@ -87,6 +87,7 @@ final class TimelineJson {
       }
       json.writeEndArray();
       tokens(json, "total", ledger.total());
+      warnings(json, warnings);
       json.writeEndObject();
     }
     out.write('\n');
@@ -168,7 +169,8 @@ final class TimelineJson {
     json.writeEndObject();
   }
 
-  private static void warnings(JsonGenerator json, List<LoadWarning> warnings) throws IOException {
+  /** {@code "warnings": ["FILE:3: not JSON ...; skipped", ...]}, as {@code show --json} has it. */
+  static void warnings(JsonGenerator json, List<LoadWarning> warnings) throws IOException {
     json.writeArrayFieldStart("warnings");
     for (LoadWarning warning : warnings) {
       json.writeString(warning.toString());

@@ -1,5 +1,8 @@
 package dev.cabtrace.replay.cli;
 
+import dev.cabtrace.replay.timeline.LoadWarning;
+import dev.cabtrace.replay.timeline.Timeline;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,16 +23,20 @@ final class TokensCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     TokenLedger ledger;
+    List<LoadWarning> warnings;
     if (source.isFile()) {
       // A file streams: no timeline, memory that does not grow with the spans.
       TokenLedger.Accumulator tokens = new TokenLedger.Accumulator(java.nio.file.Path.of(source.file).toString());
-      source.streamFile(tokens);
+      warnings = source.streamFile(tokens);
       ledger = tokens.ledger();
     } else {
-      ledger = TokenLedger.of(source.load());
+      Timeline timeline = source.load();
+      warnings = timeline.warnings();
+      ledger = TokenLedger.of(timeline);
     }
+    WarningLines.print(spec.commandLine().getErr(), warnings);
     if (json) {
-      TimelineJson.ledger(ledger, spec.commandLine().getOut());
+      TimelineJson.ledger(ledger, warnings, spec.commandLine().getOut());
     } else {
       spec.commandLine().getOut().print(ledger.render());
       spec.commandLine().getOut().flush();

@@ -3,9 +3,11 @@ package dev.cabtrace.replay.cli;
 import dev.cabtrace.replay.ledger.TraceFacts;
 import dev.cabtrace.replay.read.TraceReadException;
 import dev.cabtrace.replay.read.TraceReader;
+import dev.cabtrace.replay.timeline.LoadWarning;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,11 +64,14 @@ final class TraceSource {
     }
   }
 
-  /** Streams the spans of the file, which is neither stdin nor a backend's trace, to {@code each}. */
-  void streamFile(Consumer<TimelineSpan> each) throws TraceReadException {
+  /**
+   * Streams the spans of the file, which is neither stdin nor a backend's trace, to {@code each};
+   * returns the load's warnings.
+   */
+  List<LoadWarning> streamFile(Consumer<TimelineSpan> each) throws TraceReadException {
     LoadProgress progress = LoadProgress.forFile(file);
     try {
-      reader(progress).stream(Path.of(file), each);
+      return reader(progress).stream(Path.of(file), each);
     } finally {
       if (progress != null) {
         progress.done();

@@ -55,7 +55,7 @@ class LedgerCliTest {
 
     assertThat(result.exit()).as(result.err()).isZero();
     JsonNode score = new ObjectMapper().readTree(result.out());
-    assertThat(fieldNames(score)).containsExactly("tokens", "latency");
+    assertThat(fieldNames(score)).containsExactly("tokens", "latency", "warnings");
     assertThat(fieldNames(score.get("tokens"))).containsExactly("prompt_tokens", "completion_tokens", "total_tokens",
         "model_calls", "tokens_per_correct_task", "pass_used_for_division");
     assertThat(fieldNames(score.get("latency"))).containsExactly("wall_clock_ms", "container_active_ms", "model_call_ms");
@@ -300,7 +300,7 @@ class LedgerCliTest {
     Result result = run("diff", a, b, "--json", "--max-regression", "tokens=10%");
     assertThat(result.exit()).isEqualTo(3);
     JsonNode diff = new ObjectMapper().readTree(result.out());
-    assertThat(fieldNames(diff)).containsExactly("a", "b", "spans", "only_in_a", "only_in_b", "model_calls", "totals", "regressions");
+    assertThat(fieldNames(diff)).containsExactly("a", "b", "spans", "only_in_a", "only_in_b", "model_calls", "totals", "regressions", "warnings");
     assertThat(diff.get("spans").size()).isEqualTo(4);
     JsonNode container = diff.at("/spans/1");
     assertThat(container.get("path").asText()).isEqualTo("adapter_run:aider:t > container:aider:run");
