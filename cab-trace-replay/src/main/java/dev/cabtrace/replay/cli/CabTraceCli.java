@@ -1,6 +1,7 @@
 package dev.cabtrace.replay.cli;
 
 import dev.cabtrace.replay.read.TraceReadException;
+import dev.cabtrace.replay.terminal.TerminalText;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.List;
@@ -94,6 +95,16 @@ public final class CabTraceCli implements Runnable {
     }
     cli.setOut(Utf8Writer.printWriter(out));
     cli.setErr(new PrintWriter(err, true));
+    // picocli's own handler, but for the message, which quotes the arguments as they were typed.
+    cli.setParameterExceptionHandler((exception, arguments) -> {
+      CommandLine commandLine = exception.getCommandLine();
+      PrintWriter writer = commandLine.getErr();
+      writer.println(commandLine.getColorScheme().errorText(TerminalText.escapeLine(String.valueOf(exception.getMessage()))));
+      if (!CommandLine.UnmatchedArgumentException.printSuggestions(exception, writer)) {
+        commandLine.usage(writer, commandLine.getColorScheme());
+      }
+      return commandLine.getCommandSpec().exitCodeOnInvalidInput();
+    });
     cli.setExecutionExceptionHandler(
         (exception, commandLine, parseResult) -> {
           boolean verbose = parseResult.hasMatchedOption("--verbose")
@@ -103,20 +114,35 @@ public final class CabTraceCli implements Runnable {
           if (cause instanceof TraceReadException) {
             message = cause.getMessage();
           } else if (cause instanceof IllegalArgumentException) {
-            commandLine.getErr().println("cab-trace: " + cause.getMessage());
+            commandLine.getErr().println("cab-trace: " + TerminalText.escapeLine(String.valueOf(cause.getMessage())));
             return 2;
           } else {
             message = "unexpected " + cause.getClass().getSimpleName()
                 + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
                 + (verbose ? "" : " (run with --verbose for details)");
           }
-          commandLine.getErr().println("cab-trace: " + message);
+          // A message may quote a file name or a line of the trace.
+          commandLine.getErr().println("cab-trace: " + TerminalText.escapeLine(String.valueOf(message)));
           if (verbose) {
-            cause.printStackTrace(commandLine.getErr());
+            stackTrace(commandLine.getErr(), cause);
           }
           return 1;
         });
     return cli.execute(args);
+  }
+
+  /** The stack trace, each line escaped as the message is; the tabs before its frames kept. */
+  private static void stackTrace(PrintWriter err, Throwable cause) {
+    java.io.StringWriter trace = new java.io.StringWriter();
+    cause.printStackTrace(new PrintWriter(trace));
+    trace.toString().lines().forEach(line -> {
+      int tabs = 0;
+      while (tabs < line.length() && line.charAt(tabs) == '\t') {
+        tabs++;
+      }
+      err.println(line.substring(0, tabs) + TerminalText.escapeLine(line.substring(tabs)));
+    });
+    err.flush();
   }
 
   @Override

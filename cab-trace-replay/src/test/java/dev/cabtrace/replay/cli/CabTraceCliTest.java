@@ -131,6 +131,33 @@ class CabTraceCliTest {
   }
 
   @Test
+  void errorLinesEscapeTheNamesAndTextTheyQuote() throws IOException {
+    Path missing = dir.resolve("esc\u001b[31m\u001b[2J.jsonl");
+    Result unreadable = run("show", missing.toString());
+    assertThat(unreadable.exit()).isEqualTo(1);
+    assertThat(unreadable.err().strip())
+        .isEqualTo("cab-trace: cannot read " + dir + "/esc\\e[31m\\e[2J.jsonl: no such file");
+
+    Result verbose = run("show", missing.toString(), "--verbose");
+    assertThat(verbose.exit()).isEqualTo(1);
+    assertThat(verbose.err()).contains("esc\\e[31m").contains("\n\tat ");
+    assertThat(verbose.err().chars()).noneMatch(c -> c == 0x1b);
+
+    Result usage = run("check", resource("seed-cell.otlp.jsonl").toString(), "--max-wall", "\u001b]0;pwned\u0007");
+    assertThat(usage.exit()).isEqualTo(2);
+    assertThat(usage.err().strip()).isEqualTo("cab-trace: not a duration: \"\\e]0;pwned\\x07\" (try 90s, 1500ms, 2m, 1h or PT1M)");
+
+    Result unknown = run("show", "x", "--bogus\u001b[31m");
+    assertThat(unknown.exit()).isEqualTo(2);
+    assertThat(unknown.err()).startsWith("Unknown option: '--bogus\\e[31m'\n").contains("Usage: cab-trace show");
+    assertThat(unknown.err().chars()).noneMatch(c -> c == 0x1b);
+    Result typo = run("show\u001b[31m");
+    assertThat(typo.exit()).isEqualTo(2);
+    assertThat(typo.err()).contains("'show\\e[31m'").contains("Did you mean");
+    assertThat(typo.err().chars()).noneMatch(c -> c == 0x1b);
+  }
+
+  @Test
   void escapeSequencesInATraceNeverReachTheTerminal() throws IOException {
     String evil = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"spans\":[{"
         + "\"traceId\":\"8293433263b72503f683e7696220d242\",\"spanId\":\"0000000000000001\","
