@@ -47,7 +47,8 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print {\"cells\": N, \"groups\": [...], \"warnings\": [...]}.")
   boolean json;
 
-  @Option(names = "--csv", description = "Print one CSV row per group, with a header row; warnings go to stderr.")
+  @Option(names = "--csv", description = "Print one CSV row per group, with a header row; warnings go to stderr. A name that starts with"
+      + " =, +, - or @ gets a ' before it, so that a spreadsheet does not run it.")
   boolean csv;
 
   @Option(names = "--strict", description = "A cell with a bad line is not counted (a warning) instead of counted without it.")

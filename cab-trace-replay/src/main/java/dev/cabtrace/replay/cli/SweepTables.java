@@ -62,6 +62,12 @@ final class SweepTables {
         if (value instanceof String) {
           // Quoted as RFC 4180 says; control characters escaped, so that a CSV on a terminal is safe.
           String field = TerminalText.escapeLine((String) value);
+          // A spreadsheet runs a field that starts like a formula (=HYPERLINK(...)); a quote first makes it text,
+          // as OWASP advises against CSV injection (a leading tab or CR, the rest of its list, is escaped above).
+          // Only names are text here: numbers, a negative one too, are written as they are.
+          if (!field.isEmpty() && "=+-@".indexOf(field.charAt(0)) >= 0) {
+            field = "'" + field;
+          }
           out.append(field.matches(".*[,\"].*") ? "\"" + field.replace("\"", "\"\"") + "\"" : field);
         } else if (value instanceof Double) {
           out.append(plain((Double) value));

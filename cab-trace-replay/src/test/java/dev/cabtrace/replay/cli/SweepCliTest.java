@@ -256,6 +256,39 @@ class SweepCliTest {
         + " +" + top.get("cells").asLong() + " +" + top.get("passes").asLong() + " ");
   }
 
+  @Test
+  void sweepCsvQuotesNamesThatASpreadsheetWouldRunAsFormulas() throws IOException {
+    Path root = Files.createDirectories(dir.resolve("formulas"));
+    String[][] names = {{"=HYPERLINK(1)", "@SUM(1)"}, {"+1", "-2"}, {"=SUM(1,2)", "gpt-5"}, {"aider", "a=b"}};
+    for (int i = 0; i < names.length; i++) {
+      String cell = OtlpLines.cell(String.format("%032x", i + 1), names[i][0], names[i][1])
+          .span(1, 0, "run", "adapter_run", T0, T0 + (i + 1) * 1_000_000_000L).text();
+      Files.writeString(root.resolve("cell" + i + ".jsonl"), cell);
+    }
+    // Negative token counts, as a broken adapter may record them: numbers, left as they are.
+    Files.writeString(root.resolve("negative.jsonl"), OtlpLines.cell(String.format("%032x", 9), "neg", "-m")
+        .span(1, 0, "run", "adapter_run", T0, T0 + 5_000_000_000L)
+        .span(2, 1, "chat", "model_call", T0, T0 + 1_000_000_000L, integer("gen_ai.usage.input_tokens", -500),
+            integer("gen_ai.usage.output_tokens", 10))
+        .text());
+
+    Result csv = run("sweep", root.toString(), "--csv");
+
+    assertThat(csv.exit()).as(csv.err()).isZero();
+    List<String> rows = csv.out().lines().skip(1).sorted().toList();
+    assertThat(rows).hasSize(5);
+    assertThat(rows.get(0)).isEqualTo("\"'=SUM(1,2)\",gpt-5,1,0,0,,,,0,,1,3000,3000,0,0");
+    assertThat(rows.get(1)).isEqualTo("'+1,'-2,1,0,0,,,,0,,1,2000,2000,0,0");
+    assertThat(rows.get(2)).isEqualTo("'=HYPERLINK(1),'@SUM(1),1,0,0,,,,0,,1,1000,1000,0,0");
+    assertThat(rows.get(3)).isEqualTo("aider,a=b,1,0,0,,,,0,,1,4000,4000,0,0");
+    assertThat(rows.get(4)).isEqualTo("neg,'-m,1,0,0,-500,10,-490,1,,0,5000,5000,0,1000");
+    // The JSON keeps the names as they are.
+    JsonNode json = new ObjectMapper().readTree(run("sweep", root.toString(), "--json").out());
+    List<String> tuis = new ArrayList<>();
+    json.get("groups").forEach(group -> tuis.add(group.get("tui").asText()));
+    assertThat(tuis).containsExactlyInAnyOrder("=HYPERLINK(1)", "+1", "=SUM(1,2)", "aider", "neg");
+  }
+
   private static String text(JsonNode node) {
     return node == null || node.isNull() ? null : node.asText();
   }
