@@ -96,7 +96,13 @@ final class DiffCommand implements Callable<Integer> {
       if (!PERCENT.matcher(number).matches()) {
         throw new IllegalArgumentException("not a regression limit: \"" + item + "\" (try tokens=10%,wall=20%)");
       }
-      if (limits.put(axis, Double.parseDouble(number)) != null) {
+      double percent = Double.parseDouble(number);
+      if (Double.isInfinite(percent)) {
+        // Past a double's range (about 309 digits): quoting the number whole would not help.
+        throw new IllegalArgumentException("regression limit on " + axis.key() + " too large: a number of "
+            + number.length() + " characters (try tokens=10%,wall=20%)");
+      }
+      if (limits.put(axis, percent) != null) {
         throw new IllegalArgumentException("regression limit on " + axis.key() + " given twice: \"" + item + "\"");
       }
     }

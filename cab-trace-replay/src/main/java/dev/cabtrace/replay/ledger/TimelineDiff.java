@@ -4,6 +4,7 @@ import dev.cabtrace.replay.timeline.ModelCall;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -235,6 +236,10 @@ public final class TimelineDiff {
    * floating point makes it 7.000000000000001%).
    */
   public boolean grewBeyond(Axis axis, double maxIncreasePercent) {
+    if (!Double.isFinite(maxIncreasePercent)) {
+      throw new IllegalArgumentException("regression limit on " + axis.key() + " is not a finite number: "
+          + maxIncreasePercent);
+    }
     Double before = axis.valueOf(scoreA);
     Double after = axis.valueOf(scoreB);
     if (before == null || after == null) {
@@ -247,8 +252,9 @@ public final class TimelineDiff {
 
   /**
    * The limits that B broke, one line each with the change and the limit, e.g. {@code regression:
-   * total_tokens +15.3% > 10% (10000 -> 11530)}. A limit on a figure either cell did not record
-   * is broken: the gate cannot pass on what it cannot see.
+   * total_tokens +15.3% > +10.0% (10000 -> 11530)}, the change with as many decimals as it
+   * takes to show it above the limit ({@code +0.04% > +0.03%}). A limit on a figure either cell
+   * did not record is broken: the gate cannot pass on what it cannot see.
    *
    * @param maxIncreasePercent the largest allowed increase per figure, in percent
    */
@@ -256,26 +262,45 @@ public final class TimelineDiff {
     List<String> broken = new ArrayList<>();
     for (Map.Entry<Axis, Double> limit : maxIncreasePercent.entrySet()) {
       Axis axis = limit.getKey();
+      double max = limit.getValue();
       Double change = changePercent(axis);
-      String limitText = percent(limit.getValue(), false) + "%";
       if (change == null) {
         String missing = axis.valueOf(scoreA) == null
             ? (axis.valueOf(scoreB) == null ? "A and B" : "A") : "B";
-        broken.add("regression: " + axis.key() + " not recorded in " + missing + ", limit +" + limitText);
-      } else if (grewBeyond(axis, limit.getValue())) {
-        broken.add("regression: " + axis.key() + " " + percent(change, true) + "% > +" + limitText + " ("
+        broken.add("regression: " + axis.key() + " not recorded in " + missing + ", limit " + limitText(max) + "%");
+      } else if (grewBeyond(axis, max)) {
+        String changeText = change.isInfinite() ? "+inf" : changeText(axis, max);
+        broken.add("regression: " + axis.key() + " " + changeText + "% > " + limitText(max) + "% ("
             + value(axis, scoreA) + " -> " + value(axis, scoreB) + ")");
       }
     }
     return broken;
   }
 
-  /** A percentage with one decimal: {@code +15.3}, {@code -2.0}, {@code +inf}. */
-  static String percent(double value, boolean signed) {
-    if (Double.isInfinite(value)) {
-      return value > 0 ? "+inf" : "-inf";
+  /** The limit as it was written, signed, with at least one decimal: {@code +10.0}, {@code +0.03}, {@code -5.0}. */
+  private static String limitText(double limit) {
+    BigDecimal exact = BigDecimal.valueOf(limit).stripTrailingZeros();
+    String text = exact.setScale(Math.max(1, exact.scale())).toPlainString();
+    return exact.signum() < 0 ? text : "+" + text;
+  }
+
+  /**
+   * The change of a figure that grew beyond {@code limit}, signed, with one decimal or as many
+   * more as it takes to show it above the limit: {@code +0.04} against {@code +0.03}, not {@code
+   * +0.0} against {@code +0.0}. Computed in decimal, as {@link #grewBeyond} compares.
+   */
+  private String changeText(Axis axis, double limit) {
+    BigDecimal before = BigDecimal.valueOf(axis.valueOf(scoreA));
+    BigDecimal growth = BigDecimal.valueOf(axis.valueOf(scoreB)).subtract(before).movePointRight(2);
+    BigDecimal max = BigDecimal.valueOf(limit);
+    BigDecimal change = growth.divide(before, 1, RoundingMode.HALF_UP);
+    // The change is above the limit, so that enough decimals always show it (and a change that is
+    // not 0 as not 0: -0.04, not +0.0, against -5.0); the bound only guards.
+    for (int decimals = 2; (change.compareTo(max) <= 0 || change.signum() != growth.signum()) && decimals <= 400;
+        decimals++) {
+      change = growth.divide(before, decimals, RoundingMode.HALF_UP);
     }
-    return String.format(Locale.ROOT, signed ? "%+.1f" : "%.1f", value);
+    return change.signum() < 0 ? change.toPlainString() : "+" + change.toPlainString();
   }
 
   /** The figure as text: whole tokens and calls, exact milliseconds. */

@@ -328,7 +328,43 @@ class LedgerCliTest {
     assertThat(over.exit()).isEqualTo(3);
     assertThat(over.out()).contains("regression: total_tokens +8.0% > +7.0% (100 -> 108)");
     assertThat(run("diff", b, a, "--max-regression", "tokens=-6.54%").exit()).isZero();
-    assertThat(run("diff", b, a, "--max-regression", "tokens=-6.55%").exit()).isEqualTo(3);
+    Result decrease = run("diff", b, a, "--max-regression", "tokens=-6.55%");
+    assertThat(decrease.exit()).isEqualTo(3);
+    assertThat(decrease.out()).contains("regression: total_tokens -6.5% > -6.55% (107 -> 100)");
+  }
+
+  @Test
+  void diffRegressionLinesShowTheChangeAboveTheLimitAndTheLimitsSign() throws IOException {
+    String a = cell("a.jsonl", 1_000_000_000L, 9990).toString();     // 10000 tokens
+    String b = cell("b.jsonl", 1_000_000_000L, 9994).toString();     // 10004: +0.04%
+    String c = cell("c.jsonl", 1_000_000_000L, 99_990).toString();   // 100000 tokens
+    String d = cell("d.jsonl", 1_000_000_000L, 100_021).toString();  // 100031: +0.031%
+    String none = cell("none.jsonl", 1_000_000_000L).toString();     // no model call: tokens not recorded
+
+    Result small = run("diff", a, b, "--max-regression", "tokens=0.03%");
+    assertThat(small.exit()).isEqualTo(3);
+    assertThat(small.out()).contains("regression: total_tokens +0.04% > +0.03% (10000 -> 10004)\n");
+    Result smaller = run("diff", c, d, "--max-regression", "tokens=0.03");
+    assertThat(smaller.out()).contains("regression: total_tokens +0.031% > +0.03% (100000 -> 100031)\n");
+
+    Result negative = run("diff", b, a, "--max-regression", "tokens=-5%");
+    assertThat(negative.exit()).isEqualTo(3);
+    assertThat(negative.out()).contains("regression: total_tokens -0.04% > -5.0% (10004 -> 10000)\n");
+    Result notRecorded = run("diff", none, a, "--max-regression", "tokens=-5%");
+    assertThat(notRecorded.exit()).isEqualTo(3);
+    assertThat(notRecorded.out()).contains("regression: total_tokens not recorded in A, limit -5.0%\n");
+  }
+
+  @Test
+  void diffRefusesALimitPastTheRangeOfANumberWithAClearMessage() throws IOException {
+    String a = cell("a.jsonl", 1_000_000_000L, 990).toString();
+
+    Result huge = run("diff", a, a, "--max-regression", "tokens=" + "9".repeat(400) + "%");
+
+    assertThat(huge.exit()).isEqualTo(2);
+    assertThat(huge.err().strip()).isEqualTo(
+        "cab-trace: regression limit on total_tokens too large: a number of 400 characters (try tokens=10%,wall=20%)");
+    assertThat(run("diff", a, a, "--max-regression", "tokens=" + "9".repeat(300) + "%").exit()).isZero();
   }
 
   @Test
