@@ -265,7 +265,8 @@ class SweepCliTest {
           .span(1, 0, "run", "adapter_run", T0, T0 + (i + 1) * 1_000_000_000L).text();
       Files.writeString(root.resolve("cell" + i + ".jsonl"), cell);
     }
-    // Negative token counts, as a broken adapter may record them: numbers, left as they are.
+    // A model named like a negative number is quoted; the cell's negative token count, as a broken
+    // adapter may record it, is read as not recorded (no figure), not written as a formula either.
     Files.writeString(root.resolve("negative.jsonl"), OtlpLines.cell(String.format("%032x", 9), "neg", "-m")
         .span(1, 0, "run", "adapter_run", T0, T0 + 5_000_000_000L)
         .span(2, 1, "chat", "model_call", T0, T0 + 1_000_000_000L, integer("gen_ai.usage.input_tokens", -500),
@@ -281,7 +282,7 @@ class SweepCliTest {
     assertThat(rows.get(1)).isEqualTo("'+1,'-2,1,0,0,,,,0,,1,2000,2000,0,0");
     assertThat(rows.get(2)).isEqualTo("'=HYPERLINK(1),'@SUM(1),1,0,0,,,,0,,1,1000,1000,0,0");
     assertThat(rows.get(3)).isEqualTo("aider,a=b,1,0,0,,,,0,,1,4000,4000,0,0");
-    assertThat(rows.get(4)).isEqualTo("neg,'-m,1,0,0,-500,10,-490,1,,0,5000,5000,0,1000");
+    assertThat(rows.get(4)).isEqualTo("neg,'-m,1,0,0,,,,1,,1,5000,5000,0,1000");
     // The JSON keeps the names as they are.
     JsonNode json = new ObjectMapper().readTree(run("sweep", root.toString(), "--json").out());
     List<String> tuis = new ArrayList<>();
