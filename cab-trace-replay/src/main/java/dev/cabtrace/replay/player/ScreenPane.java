@@ -3,6 +3,7 @@ package dev.cabtrace.replay.player;
 import dev.cabtrace.replay.screen.CellStyle;
 import dev.cabtrace.replay.screen.Screen;
 import dev.cabtrace.replay.screen.ScreenCell;
+import dev.cabtrace.replay.terminal.TerminalText;
 import java.util.ArrayList;
 import java.util.List;
 import org.jline.utils.AttributedString;
@@ -66,10 +67,32 @@ final class ScreenPane {
         // Half a wide character does not fit: show the cell as blank.
         out.style(style).append(' ');
       } else {
-        out.style(style).append(cell.text());
+        out.style(style).append(visible(cell.text()));
       }
     }
     return out.toAttributedString();
+  }
+
+  /**
+   * A cell's text without the invisible characters the emulator keeps in it (a zero-width space
+   * joined to the character before it, a line separator): the pane writes straight to the user's
+   * terminal, where every other view escapes them. A cell left with nothing is a space.
+   */
+  private static String visible(String text) {
+    int i = 0;
+    while (i < text.length() && !TerminalText.isInvisible(text.charAt(i))) {
+      i++;
+    }
+    if (i == text.length()) {
+      return text;
+    }
+    StringBuilder kept = new StringBuilder(text.length());
+    for (int k = 0; k < text.length(); k++) {
+      if (!TerminalText.isInvisible(text.charAt(k))) {
+        kept.append(text.charAt(k));
+      }
+    }
+    return kept.length() == 0 ? " " : kept.toString();
   }
 
   private static boolean isPlainBlank(ScreenCell cell) {

@@ -169,6 +169,15 @@ public final class TerminalText {
    * embeddings, overrides and isolates, the word joiner and invisible operators, and the byte order
    * mark (zero-width no-break space).
    */
+  /**
+   * Whether {@code c} is one of the invisible characters {@link #escapeLine} makes visible: the
+   * bidirectional marks, overrides and isolates, zero-width characters, line and paragraph
+   * separators and the byte order mark.
+   */
+  public static boolean isInvisible(char c) {
+    return invisible(c);
+  }
+
   private static boolean invisible(char c) {
     return c == 0x061c
         || (c >= 0x200b && c <= 0x200f)

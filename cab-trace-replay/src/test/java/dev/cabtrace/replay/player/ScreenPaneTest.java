@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cabtrace.replay.screen.CellStyle;
 import dev.cabtrace.replay.screen.Screen;
 import dev.cabtrace.replay.screen.TerminalEmulator;
+import dev.cabtrace.replay.terminal.TerminalText;
 import java.util.List;
 import org.jline.utils.AttributedString;
 import org.jline.utils.AttributedStyle;
@@ -79,6 +80,16 @@ class ScreenPaneTest {
     Screen top = screen(10, 10, "first");
     assertThat(texts(ScreenPane.lines(top, 10, 3))).containsExactly("first ", "", "");
     assertThat(ScreenPane.lines(top, 10, 20)).hasSize(10);
+  }
+
+  @Test
+  void invisibleCharactersTheEmulatorKeepsAreNotWrittenToTheTerminal() {
+    // A zero-width space and a word joiner joined to the letters before them, a line separator,
+    // a right-to-left override and a byte order mark in cells of their own or joined.
+    Screen screen = screen(12, 1, "a\u200bb\u2060c\u2028d\u202ee\ufefff");
+    String drawn = texts(ScreenPane.lines(screen, 12, 1)).get(0);
+    assertThat(drawn).startsWith("ab").contains("c").contains("d").contains("e").contains("f");
+    assertThat(drawn.chars().filter(c -> TerminalText.isInvisible((char) c))).isEmpty();
   }
 
   @Test
