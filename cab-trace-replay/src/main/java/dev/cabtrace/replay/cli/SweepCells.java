@@ -148,6 +148,14 @@ final class SweepCells {
     }
   }
 
+  /** Adds the cell read from {@code in} (stdin) to the ledger, with its warning if it leaves one. */
+  static void fromStdin(java.io.InputStream in, boolean strict, SweepLedger.Builder ledger) {
+    String warning = count(ledger, "<stdin>", () -> TraceFacts.read(in, "<stdin>", reader(strict, false, 1)));
+    if (warning != null) {
+      ledger.addWarning(warning);
+    }
+  }
+
   private interface Load {
     TraceFacts load() throws TraceReadException;
   }

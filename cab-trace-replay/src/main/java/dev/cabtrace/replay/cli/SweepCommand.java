@@ -81,9 +81,19 @@ final class SweepCommand implements Callable<Integer> {
       SweepCells.fromBackend(from, BackendSearch.search(from, sweepId, service, limit, window, System.currentTimeMillis()),
           strict, ledger);
     } else {
+      // "-" is one cell read from stdin, as every command reads it; the rest are files and folders.
+      List<String> files = paths.stream().filter(path -> !"-".equals(path)).toList();
+      if (files.size() < paths.size() - 1) {
+        throw new IllegalArgumentException("- (stdin) can be given once");
+      }
       // Several PATHs may name the same file twice (a directory and a file in it): it counts once.
-      Set<Path> seen = paths.size() > 1 ? new HashSet<>() : null;
-      SweepCells.fromFiles(SweepCaptures.of(paths, ledger, seen), strict, seen, ledger);
+      Set<Path> seen = files.size() > 1 ? new HashSet<>() : null;
+      if (!files.isEmpty()) {
+        SweepCells.fromFiles(SweepCaptures.of(files, ledger, seen), strict, seen, ledger);
+      }
+      if (files.size() < paths.size()) {
+        SweepCells.fromStdin(System.in, strict, ledger);
+      }
     }
     SweepLedger result = ledger.build();
     spec.commandLine().getOut().print(json ? SweepTables.json(result) : csv ? SweepTables.csv(result) : SweepTables.text(result));

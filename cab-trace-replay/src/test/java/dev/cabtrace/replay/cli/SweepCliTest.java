@@ -257,6 +257,27 @@ class SweepCliTest {
   }
 
   @Test
+  void aDashIsOneCellReadFromStdinBesideThePaths() throws IOException {
+    Path root = Files.createDirectories(dir.resolve("with-stdin"));
+    Files.writeString(root.resolve("file.jsonl"), OtlpLines.cell(String.format("%032x", 1), "aider", "gpt-5")
+        .span(1, 0, "run", "adapter_run", T0, T0 + 1_000_000_000L).text());
+    String piped = OtlpLines.cell(String.format("%032x", 2), "piped", "qwen")
+        .span(1, 0, "run", "adapter_run", T0, T0 + 2_000_000_000L).text();
+    java.io.InputStream saved = System.in;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream(piped.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      Result both = run("sweep", root.toString(), "-", "--json");
+      assertThat(both.exit()).as(both.err()).isZero();
+      List<String> tuis = new ArrayList<>();
+      new ObjectMapper().readTree(both.out()).get("groups").forEach(group -> tuis.add(group.get("tui").asText()));
+      assertThat(tuis).containsExactlyInAnyOrder("aider", "piped");
+      assertThat(run("sweep", "-", "-").exit()).isEqualTo(2);
+    } finally {
+      System.setIn(saved);
+    }
+  }
+
+  @Test
   void sweepCsvQuotesNamesThatASpreadsheetWouldRunAsFormulas() throws IOException {
     Path root = Files.createDirectories(dir.resolve("formulas"));
     String[][] names = {{"=HYPERLINK(1)", "@SUM(1)"}, {"+1", "-2"}, {"=SUM(1,2)", "gpt-5"}, {"aider", "a=b"}};
