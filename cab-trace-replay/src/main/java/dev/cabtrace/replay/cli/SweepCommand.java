@@ -103,6 +103,12 @@ final class SweepCommand implements Callable<Integer> {
         WarningLines.print(spec.commandLine().getErr(), warning);
       }
     }
-    return result.cells() == 0 && !result.warnings().isEmpty() ? 1 : 0;
+    if (result.cells() == 0 && result.warnings().isEmpty()) {
+      // An empty ledger that exits 0 would hide a mistyped path in CI.
+      WarningLines.print(spec.commandLine().getErr(), "no cell found in " + String.join(" ", paths)
+          + (from == null ? "" : from + " (sweep " + sweepId + ")"));
+      return 1;
+    }
+    return result.cells() == 0 ? 1 : 0;
   }
 }

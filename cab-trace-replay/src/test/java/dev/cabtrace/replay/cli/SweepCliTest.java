@@ -257,6 +257,17 @@ class SweepCliTest {
   }
 
   @Test
+  void aSweepThatFindsNoCellSaysSoAndFails() throws IOException {
+    Path empty = Files.createDirectories(dir.resolve("no-cells-here"));
+    Files.writeString(empty.resolve("notes.txt"), "not a capture");
+    for (String format : new String[] {"--json", "--csv"}) {
+      Result none = run("sweep", empty.toString(), format);
+      assertThat(none.exit()).as(format).isEqualTo(1);
+      assertThat(none.err()).contains("no cell found in " + empty);
+    }
+  }
+
+  @Test
   void aDashIsOneCellReadFromStdinBesideThePaths() throws IOException {
     Path root = Files.createDirectories(dir.resolve("with-stdin"));
     Files.writeString(root.resolve("file.jsonl"), OtlpLines.cell(String.format("%032x", 1), "aider", "gpt-5")
