@@ -1,5 +1,7 @@
 package dev.cabtrace.replay.ledger;
 
+import dev.cabtrace.replay.internal.SaturatingSum;
+
 import dev.cabtrace.replay.timeline.ModelCall;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
@@ -131,7 +133,7 @@ public final class TimelineDiff {
     private static Long tokens(ModelCall call) {
       return call == null || call.inputTokens() == null || call.outputTokens() == null
           ? null
-          : call.inputTokens() + call.outputTokens();
+          : SaturatingSum.of(call.inputTokens(), call.outputTokens());
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.cabtrace.replay.page;
 
+import dev.cabtrace.replay.internal.SaturatingSum;
+
 import dev.cabtrace.api.CabSpanKind;
 import dev.cabtrace.replay.timeline.ModelCall;
 import dev.cabtrace.replay.timeline.Timeline;
@@ -49,7 +51,7 @@ record CellAxes(Map<String, Object> tokens, Map<String, Object> latency) {
       if (call.inputTokens() == null || call.outputTokens() == null) {
         return null;
       }
-      total += call.inputTokens() + call.outputTokens();
+      total = SaturatingSum.of(total, SaturatingSum.of(call.inputTokens(), call.outputTokens()));
     }
     return total;
   }

@@ -178,6 +178,11 @@ class LedgerCliTest {
     assertThat(score.at("/tokens/total_tokens").asLong()).isEqualTo(Long.MAX_VALUE);
     assertThat(run("tokens", file.toString()).out())
         .contains("Total: 9223372036854775807 prompt + 20 completion = 9223372036854775807 tokens over 2 call(s)");
+    // diff's call table and the cell page's axes hold it too, never a negative figure.
+    String diff = run("diff", file.toString(), file.toString()).out();
+    assertThat(diff).contains("9223372036854775807").doesNotContain("-9223372036854775");
+    String page = run("html", file.toString(), "-").out();
+    assertThat(page).doesNotContain("-9223372036854775");
   }
 
   @Test
