@@ -143,7 +143,7 @@ final class Cassette implements AutoCloseable {
       byte[] line = java.util.Arrays.copyOfRange(bytes, start, end);
       if (!isBlank(line)) {
         try {
-          CassetteRecord record = CassetteRecord.parse(line);
+          CassetteRecord record = CassetteLineReader.read(line);
           recorded.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record);
         } catch (IllegalArgumentException e) {
           if (!whole) {

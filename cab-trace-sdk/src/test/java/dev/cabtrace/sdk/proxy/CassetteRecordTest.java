@@ -18,7 +18,7 @@ class CassetteRecordTest {
   }
 
   private static CassetteRecord parse(String line) {
-    return CassetteRecord.parse(line.getBytes(StandardCharsets.UTF_8));
+    return CassetteLineReader.read(line.getBytes(StandardCharsets.UTF_8));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -146,7 +146,7 @@ class CassetteRequestTest {
 
     byte[] line = record.toLine(request, Instant.parse("2025-01-02T03:04:05Z"));
     assertThat(line[line.length - 1]).isEqualTo((byte) '\n');
-    CassetteRecord back = CassetteRecord.parse(Arrays.copyOf(line, line.length - 1));
+    CassetteRecord back = CassetteLineReader.read(Arrays.copyOf(line, line.length - 1));
 
     assertThat(back.key()).isEqualTo(record.key());
     assertThat(back.status).isEqualTo(200);
@@ -170,7 +170,7 @@ class CassetteRequestTest {
     CassetteRecord record = new CassetteRecord("POST", "/v1/chat/completions", "abc", 200, Map.of(), -1, 0, chunks, false);
 
     byte[] line = record.toLine(request("/v1/chat/completions", "{}"), Instant.now());
-    CassetteRecord back = CassetteRecord.parse(Arrays.copyOf(line, line.length - 1));
+    CassetteRecord back = CassetteLineReader.read(Arrays.copyOf(line, line.length - 1));
 
     assertThat(new String(line, StandardCharsets.UTF_8)).doesNotContain(secret.substring(8));
     assertThat(back.redacted).isTrue();
