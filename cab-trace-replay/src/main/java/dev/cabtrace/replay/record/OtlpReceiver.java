@@ -1,11 +1,5 @@
 package dev.cabtrace.replay.record;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import com.google.rpc.RetryInfo;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -18,22 +12,14 @@ import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
-import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -58,14 +44,8 @@ import java.util.zip.GZIPInputStream;
 public final class OtlpReceiver implements AutoCloseable {
 
   private static final Logger logger = Logger.getLogger(OtlpReceiver.class.getName());
-  private static final JsonFactory JSON = new JsonFactory();
   private static final long MAX_BODY_BYTES = 64L * 1024 * 1024;
   private static final int HANDLER_THREADS = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
-  private static final byte[] EMPTY_JSON = "{}".getBytes(StandardCharsets.UTF_8);
-  private static final String PROTOBUF_TYPE = "application/x-protobuf";
-  private static final String JSON_TYPE = "application/json";
-  /** One zero byte in base64: what an id that is not hex is read as. */
-  private static final String NOT_AN_ID = "AA==";
 
   private final CabTraceSdk sdk;
   private final HttpServer http;
@@ -127,7 +107,7 @@ public final class OtlpReceiver implements AutoCloseable {
                   return;
                 }
                 if (accept(received)) {
-                  observer.onNext(response(received));
+                  observer.onNext(OtlpAnswers.response(received));
                   observer.onCompleted();
                 } else {
                   Metadata trailers = new Metadata();
@@ -230,18 +210,6 @@ public final class OtlpReceiver implements AutoCloseable {
     }
   }
 
-  /** Empty when every span was taken; else OTLP's partial success. */
-  private static ExportTraceServiceResponse response(ProtoSpans.Received received) {
-    if (received.rejectedSpans() == 0) {
-      return ExportTraceServiceResponse.getDefaultInstance();
-    }
-    return ExportTraceServiceResponse.newBuilder()
-        .setPartialSuccess(ExportTracePartialSuccess.newBuilder()
-            .setRejectedSpans(received.rejectedSpans())
-            .setErrorMessage(received.rejections()))
-        .build();
-  }
-
   private void malformed(String why) {
     long count = malformedRequests.incrementAndGet();
     if (count == 1 || Long.bitCount(count) == 1) {
@@ -257,12 +225,13 @@ public final class OtlpReceiver implements AutoCloseable {
         return;
       }
       String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-      String mediaType = mediaType(contentType);
-      boolean json = JSON_TYPE.equals(mediaType);
-      if (!json && !PROTOBUF_TYPE.equals(mediaType)) {
+      String mediaType = OtlpAnswers.mediaType(contentType);
+      boolean json = OtlpAnswers.JSON_TYPE.equals(mediaType);
+      if (!json && !OtlpAnswers.PROTOBUF_TYPE.equals(mediaType)) {
         String why = contentType == null ? "no Content-Type" : "unsupported Content-Type " + contentType;
         malformed(why);
-        answer(exchange, 415, false, why + ": OTLP/HTTP is " + PROTOBUF_TYPE + " or " + JSON_TYPE);
+        OtlpAnswers.error(exchange, 415, false, why + ": OTLP/HTTP is " + OtlpAnswers.PROTOBUF_TYPE + " or "
+            + OtlpAnswers.JSON_TYPE);
         return;
       }
       ProtoSpans.Received received;
@@ -270,49 +239,16 @@ public final class OtlpReceiver implements AutoCloseable {
       try {
         try {
           byte[] body = readBody(exchange);
-          received = ProtoSpans.of(json ? jsonToProtobuf(body) : body, json);
+          received = ProtoSpans.of(json ? OtlpJsonRequest.toProtobuf(body) : body, json);
         } catch (IOException | ProtoSpans.Malformed | RuntimeException e) {
           malformed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-          answer(exchange, 400, json, "malformed OTLP request: " + e.getMessage());
+          OtlpAnswers.error(exchange, 400, json, "malformed OTLP request: " + e.getMessage());
           return;
         }
-        respond(exchange, json, received, accept(received));
+        OtlpAnswers.taken(exchange, json, received, accept(received));
       } finally {
         inFlight.decrementAndGet();
       }
-    }
-  }
-
-  /** The media type of a Content-Type header, without its parameters; null for none. */
-  private static String mediaType(String contentType) {
-    if (contentType == null) {
-      return null;
-    }
-    int parameters = contentType.indexOf(';');
-    return (parameters < 0 ? contentType : contentType.substring(0, parameters)).trim().toLowerCase(Locale.ROOT);
-  }
-
-  private static void respond(HttpExchange exchange, boolean json, ProtoSpans.Received received, boolean accepted)
-      throws IOException {
-    if (!accepted) {
-      exchange.getResponseHeaders().set("Retry-After", "1");
-      answer(exchange, 429, json, "capture queue full; retry later");
-      return;
-    }
-    exchange.getResponseHeaders().set("Content-Type", json ? JSON_TYPE : PROTOBUF_TYPE);
-    byte[] body;
-    if (received.rejectedSpans() == 0) {
-      // An empty ExportTraceServiceResponse is no bytes at all in protobuf.
-      body = json ? EMPTY_JSON : new byte[0];
-    } else if (json) {
-      body = JsonFormat.printer().omittingInsignificantWhitespace().print(response(received))
-          .getBytes(StandardCharsets.UTF_8);
-    } else {
-      body = response(received).toByteArray();
-    }
-    exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
-    if (body.length > 0) {
-      exchange.getResponseBody().write(body);
     }
   }
 
@@ -349,76 +285,6 @@ public final class OtlpReceiver implements AutoCloseable {
       out.write(buffer, 0, n);
     }
     return out.toByteArray();
-  }
-
-  /** A google.rpc.Status, as OTLP/HTTP answers errors, in the request's encoding. */
-  private static void answer(HttpExchange exchange, int status, boolean json, String message) throws IOException {
-    byte[] body;
-    if (json) {
-      StringWriter text = new StringWriter();
-      try (JsonGenerator generator = JSON.createGenerator(text)) {
-        generator.writeStartObject();
-        generator.writeNumberField("code", status == 429 ? 8 : 3);
-        generator.writeStringField("message", message);
-        generator.writeEndObject();
-      }
-      body = text.toString().getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", JSON_TYPE);
-    } else {
-      body = com.google.rpc.Status.newBuilder().setCode(status == 429 ? 8 : 3).setMessage(message).build().toByteArray();
-      exchange.getResponseHeaders().set("Content-Type", PROTOBUF_TYPE);
-    }
-    exchange.sendResponseHeaders(status, body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
-    }
-  }
-
-  /** OTLP/JSON as protobuf bytes; in WTF-8 where a string holds a lone surrogate, which UTF-8 cannot. */
-  private static byte[] jsonToProtobuf(byte[] body) throws IOException {
-    ExportTraceServiceRequest request = fromJson(body);
-    return Wtf8.mayHoldLoneSurrogate(body) ? Wtf8.encode(request) : request.toByteArray();
-  }
-
-  /**
-   * OTLP/JSON into the official classes: the protobuf JSON mapping but with ids as hex (OTLP's
-   * rule), which are turned into base64 for the protobuf parser first. An id that is not hex
-   * becomes one byte, a length no id has, so that {@link ProtoSpans} rejects its span alone.
-   */
-  static ExportTraceServiceRequest fromJson(byte[] body) throws IOException {
-    StringWriter rewritten = new StringWriter(body.length + 64);
-    try (JsonParser parser = JSON.createParser(body); JsonGenerator out = JSON.createGenerator(rewritten)) {
-      JsonToken token;
-      while ((token = parser.nextToken()) != null) {
-        if (token == JsonToken.VALUE_STRING && isIdField(parser.currentName())) {
-          out.writeString(hexToBase64(parser.getText()));
-        } else {
-          out.copyCurrentEvent(parser);
-        }
-      }
-    }
-    ExportTraceServiceRequest.Builder request = ExportTraceServiceRequest.newBuilder();
-    try {
-      JsonFormat.parser().ignoringUnknownFields().merge(rewritten.toString(), request);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IOException(e.getMessage(), e);
-    }
-    return request.build();
-  }
-
-  private static boolean isIdField(String name) {
-    return "traceId".equals(name) || "spanId".equals(name) || "parentSpanId".equals(name);
-  }
-
-  private static String hexToBase64(String hex) {
-    if (hex.isEmpty()) {
-      return hex;
-    }
-    try {
-      return Base64.getEncoder().encodeToString(HexFormat.of().parseHex(hex));
-    } catch (IllegalArgumentException e) {
-      return NOT_AN_ID;
-    }
   }
 
   /**

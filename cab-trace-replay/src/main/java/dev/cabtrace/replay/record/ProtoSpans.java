@@ -92,7 +92,7 @@ final class ProtoSpans {
 
   /**
    * The spans of a protobuf-encoded export request. {@code fromJson}: the bytes were made from an
-   * OTLP/JSON request ({@link OtlpReceiver#fromJson}), whose ids were hex and whose strings may
+   * OTLP/JSON request ({@link OtlpJsonRequest#parse}), whose ids were hex and whose strings may
    * hold lone surrogates ({@link Wtf8}).
    */
   static Received of(byte[] request, boolean fromJson) throws Malformed {

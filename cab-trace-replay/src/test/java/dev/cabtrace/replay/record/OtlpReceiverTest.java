@@ -82,7 +82,7 @@ class OtlpReceiverTest {
     assertThat(overGrpc.attribute("a")).isEqualTo(List.of("x"));
     for (String line : Files.readAllLines(capture)) {
       // Every line is OTLP that the official protobuf classes read.
-      assertThat(OtlpReceiver.fromJson(line.getBytes(StandardCharsets.UTF_8)).getResourceSpansCount()).isPositive();
+      assertThat(OtlpJsonRequest.parse(line.getBytes(StandardCharsets.UTF_8)).getResourceSpansCount()).isPositive();
     }
   }
 

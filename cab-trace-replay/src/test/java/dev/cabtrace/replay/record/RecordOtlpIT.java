@@ -80,7 +80,7 @@ class RecordOtlpIT {
     assertThat(timeline.output().stream().map(c -> c.text()).reduce("", String::concat))
         .contains("exported 3 spans over " + protocol);
     for (String line : Files.readAllLines(capture)) {
-      assertThat(OtlpReceiver.fromJson(line.getBytes(StandardCharsets.UTF_8)).getResourceSpansCount()).isPositive();
+      assertThat(OtlpJsonRequest.parse(line.getBytes(StandardCharsets.UTF_8)).getResourceSpansCount()).isPositive();
     }
   }
 
