@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -115,19 +114,8 @@ class CassetteTest {
     return new String(response.body(), StandardCharsets.UTF_8);
   }
 
-  /** The model_call spans once {@code expected} have ended (a span ends just after the client's last byte). */
   private List<SpanData> modelCalls(int expected) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    List<SpanData> calls;
-    do {
-      sdk.flush();
-      calls = spans.getFinishedSpanItems().stream()
-          .filter(s -> "model_call".equals(s.getAttributes().get(CabAttributes.SPAN_KIND)))
-          .sorted(Comparator.comparingLong(SpanData::getStartEpochNanos))
-          .toList();
-    } while (calls.size() < expected && System.nanoTime() < deadline);
-    assertThat(calls).hasSize(expected);
-    return calls;
+    return FinishedModelCalls.await(sdk, spans, expected);
   }
 
   private List<JsonNode> lines() throws IOException {

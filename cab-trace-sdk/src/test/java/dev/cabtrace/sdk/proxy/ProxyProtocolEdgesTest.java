@@ -18,9 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -74,17 +72,7 @@ class ProxyProtocolEdgesTest {
   }
 
   private List<SpanData> modelCalls(int expected) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    List<SpanData> calls;
-    do {
-      sdk.flush();
-      calls = spans.getFinishedSpanItems().stream()
-          .filter(s -> "model_call".equals(s.getAttributes().get(CabAttributes.SPAN_KIND)))
-          .sorted(Comparator.comparingLong(SpanData::getStartEpochNanos))
-          .toList();
-    } while (calls.size() < expected && System.nanoTime() < deadline);
-    assertThat(calls).hasSize(expected);
-    return calls;
+    return FinishedModelCalls.await(sdk, spans, expected);
   }
 
   private static void assertExactUsage(SpanData call) {
