@@ -35,8 +35,8 @@ final class HtmlCommand implements Callable<Integer> {
     CellPage page = CellPage.create(timeline);
     String target = output != null ? output : defaultOutput(source.file, source.from != null);
     if ("-".equals(target)) {
-      spec.commandLine().getOut().print(page.html());
       spec.commandLine().getOut().flush();
+      page.writeTo(Utf8Writer.utf8Bytes(spec.commandLine().getOut()));
       return 0;
     }
     Path path = Path.of(target);

@@ -6,9 +6,10 @@ import dev.cabtrace.replay.timeline.ModelCall;
 import dev.cabtrace.replay.timeline.ReplayCursor;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.Writer;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
@@ -39,11 +40,14 @@ public final class CellPage {
 
   private static final Logger logger = Logger.getLogger(CellPage.class.getName());
 
-  private final String html;
+  private final Map<String, CharSequence> text;
+  private final PageTemplate.Part data;
   private final int terminalSnapshots;
+  private volatile String html;
 
-  private CellPage(String html, int terminalSnapshots) {
-    this.html = html;
+  private CellPage(Map<String, CharSequence> text, PageTemplate.Part data, int terminalSnapshots) {
+    this.text = text;
+    this.data = data;
     this.terminalSnapshots = terminalSnapshots;
   }
 
@@ -57,9 +61,23 @@ public final class CellPage {
     return new Builder(Objects.requireNonNull(timeline, "timeline"));
   }
 
-  /** The page, one HTML document. */
+  /**
+   * The page, one HTML document, made when first asked for. A page of a large trace is better
+   * written with {@link #writeTo}, which never holds it whole.
+   */
   public String html() {
-    return html;
+    String page = html;
+    if (page == null) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try {
+        writeTo(bytes);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e); // not from the byte array: from reading attributes back
+      }
+      page = bytes.toString(StandardCharsets.UTF_8);
+      html = page;
+    }
+    return page;
   }
 
   /** How many terminal screens the page holds (0 when no output was recorded). */
@@ -72,11 +90,13 @@ public final class CellPage {
     return PageTemplate.CONTENT_SECURITY_POLICY;
   }
 
-  /** Writes the page to {@code out} as UTF-8; does not close it. */
+  /**
+   * Writes the page to {@code out} as UTF-8, the trace's data as it is made (a page of a million
+   * spans is never held whole); does not close it.
+   */
   public void writeTo(OutputStream out) throws IOException {
-    Writer writer = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8);
-    writer.write(html);
-    writer.flush();
+    PageTemplate.write(PageTemplate.HTML, text, "data", data, out);
+    out.flush();
   }
 
   /** Settings of a {@link CellPage}. */
@@ -147,9 +167,10 @@ public final class CellPage {
     values.put("callsBody", callsBody(timeline, calls));
     values.put("warnings", warnings(timeline.warnings()));
     values.put("source", HtmlText.fromTrace(timeline.source()));
-    values.put("data", PageData.json(timeline, axes, terminal, terminalProblem, tick));
-    String html = PageTemplate.fill(PageTemplate.HTML, values);
-    return new CellPage(html, terminal == null ? 0 : terminal.snapshots().size());
+    ScreenSnapshots screens = terminal;
+    String problem = terminalProblem;
+    PageTemplate.Part data = out -> PageData.write(out, timeline, axes, screens, problem, tick);
+    return new CellPage(values, data, terminal == null ? 0 : terminal.snapshots().size());
   }
 
   private static String scores(CellSummary summary, CellAxes axes) {
@@ -307,6 +328,6 @@ public final class CellPage {
 
   @Override
   public String toString() {
-    return "CellPage{" + html.length() + " chars, " + terminalSnapshots + " terminal screens}";
+    return "CellPage{" + text.get("spanCount") + " spans, " + terminalSnapshots + " terminal screens}";
   }
 }

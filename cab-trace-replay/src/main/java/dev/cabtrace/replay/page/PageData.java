@@ -10,8 +10,7 @@ import dev.cabtrace.replay.timeline.SpanStatus;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.io.IOException;
-import java.io.Writer;
-import java.io.UncheckedIOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,21 +20,24 @@ import java.util.Map;
  * The page's data: the trace as one JSON document, column by column so that a trace of 100,000
  * spans stays compact and parses fast. Offsets and durations are integer nanoseconds from the
  * timeline's start, exact in JavaScript up to 2^53 ns (104 days). The document is made safe to
- * embed in a script element: {@code < > &} and U+2028/U+2029 appear only as {@code \}{@code uXXXX}
- * escapes, so no string from the trace can close the element.
+ * embed in a script element by {@link ScriptSafeEscapes}.
  */
 final class PageData {
 
-  private static final JsonFactory JSON = new JsonFactory();
+  private static final JsonFactory JSON = ScriptSafeEscapes.jsonFactory();
   private static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
 
   private PageData() {}
 
-  /** The JSON document for {@code timeline}, safe to embed in a script element. */
-  static CharSequence json(
-      Timeline timeline, CellAxes axes, ScreenSnapshots terminal, String terminalProblem, long tickNanos) {
-    ScriptSafeWriter text = new ScriptSafeWriter(new StringBuilder(4096 + timeline.size() * 96));
-    try (JsonGenerator json = JSON.createGenerator(text)) {
+  /**
+   * Writes the JSON document for {@code timeline} to {@code out} as UTF-8, safe to embed in a
+   * script element; does not close {@code out}. Written as it is made: the document of a million
+   * spans is never held whole.
+   */
+  static void write(OutputStream out, Timeline timeline, CellAxes axes, ScreenSnapshots terminal,
+      String terminalProblem, long tickNanos) throws IOException {
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
       json.writeStartObject();
       json.writeNumberField("version", 1);
       json.writeStringField("source", timeline.source());
@@ -63,10 +65,7 @@ final class PageData {
         json.writeStringField("terminalProblem", terminalProblem);
       }
       json.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
-    return text.text();
   }
 
   private static void spans(JsonGenerator json, Timeline timeline) throws IOException {
@@ -364,68 +363,5 @@ final class PageData {
       return i == 0 || !Character.isHighSurrogate(text.charAt(i - 1));
     }
     return false;
-  }
-
-  /**
-   * Collects JSON text with the characters that could end or confuse a script element escaped.
-   * They can only occur inside strings, where the escape means the same character.
-   */
-  static final class ScriptSafeWriter extends Writer {
-    private final StringBuilder out;
-
-    ScriptSafeWriter(StringBuilder out) {
-      this.out = out;
-    }
-
-    @Override
-    public void write(char[] buffer, int offset, int length) {
-      for (int i = offset, end = offset + length; i < end; i++) {
-        escape(buffer[i]);
-      }
-    }
-
-    @Override
-    public void write(String text, int offset, int length) {
-      for (int i = offset, end = offset + length; i < end; i++) {
-        escape(text.charAt(i));
-      }
-    }
-
-    @Override
-    public void write(int c) {
-      escape((char) c);
-    }
-
-    private void escape(char c) {
-      switch (c) {
-        case '<':
-          out.append("\\u003c");
-          break;
-        case '>':
-          out.append("\\u003e");
-          break;
-        case '&':
-          out.append("\\u0026");
-          break;
-        case '\u2028':
-          out.append("\\u2028");
-          break;
-        case '\u2029':
-          out.append("\\u2029");
-          break;
-        default:
-          out.append(c);
-      }
-    }
-
-    CharSequence text() {
-      return out;
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
   }
 }

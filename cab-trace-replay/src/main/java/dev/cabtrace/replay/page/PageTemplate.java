@@ -2,6 +2,7 @@ package dev.cabtrace.replay.page;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -32,9 +33,17 @@ final class PageTemplate {
 
   private PageTemplate() {}
 
-  /** The template with each {@code {{name}}} replaced by {@code values.get(name)}, in one pass. */
-  static String fill(String template, Map<String, ? extends CharSequence> values) {
-    StringBuilder out = new StringBuilder(template.length() + values.values().stream().mapToInt(CharSequence::length).sum());
+  /** A value written straight to the page's output rather than held as text. */
+  interface Part {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /**
+   * Writes {@code template} to {@code out} as UTF-8, each {@code {{name}}} replaced in one pass by
+   * {@code text.get(name)}, or for {@code partName} by what {@code part} writes.
+   */
+  static void write(String template, Map<String, ? extends CharSequence> text, String partName, Part part,
+      OutputStream out) throws IOException {
     int from = 0;
     while (true) {
       int open = template.indexOf("{{", from);
@@ -43,14 +52,19 @@ final class PageTemplate {
       }
       int close = template.indexOf("}}", open + 2);
       String name = template.substring(open + 2, close);
-      CharSequence value = values.get(name);
-      if (value == null) {
-        throw new IllegalStateException("no value for {{" + name + "}} in the page template");
+      out.write(template.substring(from, open).getBytes(StandardCharsets.UTF_8));
+      if (name.equals(partName)) {
+        part.writeTo(out);
+      } else {
+        CharSequence value = text.get(name);
+        if (value == null) {
+          throw new IllegalStateException("no value for {{" + name + "}} in the page template");
+        }
+        out.write(value.toString().getBytes(StandardCharsets.UTF_8));
       }
-      out.append(template, from, open).append(value);
       from = close + 2;
     }
-    return out.append(template, from, template.length()).toString();
+    out.write(template.substring(from).getBytes(StandardCharsets.UTF_8));
   }
 
   /** The CSP source for {@code text}: {@code sha256-} and the base64 of its UTF-8 bytes' digest. */

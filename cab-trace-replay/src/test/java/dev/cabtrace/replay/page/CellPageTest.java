@@ -23,6 +23,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -165,6 +166,31 @@ class CellPageTest {
     assertThat(container.get(5).asText()).isEqualTo(IMG);
     assertThat(data.at("/calls/hash/0").asText()).isEqualTo(CLOSE_SCRIPT);
     assertThat(data.at("/source").asText()).isEqualTo(IMG + ".jsonl");
+  }
+
+  @Test
+  void writtenPageIsTheHtmlAndKeepsEveryCharacterOfTheData() throws IOException {
+    Map<String, Object> resource = PageFixtures.resource("aider", "gpt", "task");
+    TimelineBuilder builder = new TimelineBuilder("cell.jsonl");
+    String emoji = "fix \uD83D\uDE00 done";
+    String lone = "half \uD800 pair";
+    builder.add(PageFixtures.span(resource, 1, 0, "adapter_run", emoji, 0, 100)
+        .putAttribute("note", lone).putAttribute("list", List.of(lone, emoji, CLOSE_SCRIPT)), 1);
+    CellPage page = CellPage.create(builder.build());
+
+    ByteArrayOutputStream written = new ByteArrayOutputStream();
+    page.writeTo(written);
+    assertThat(written.toByteArray()).isEqualTo(page.html().getBytes(StandardCharsets.UTF_8));
+    String data = embeddedData(page.html());
+    // A pair goes out as its four UTF-8 bytes; a lone surrogate, which UTF-8 cannot hold, as its
+    // escape (not as '?'), so the page's script reads back exactly the recorded string.
+    assertThat(data).contains("fix \uD83D\uDE00 done").contains("half \\uD800 pair").doesNotContain("?");
+    JsonNode parsed = MAPPER.readTree(data);
+    assertThat(parsed.at("/spans/name/0").asText()).isEqualTo(emoji);
+    assertThat(parsed.at("/spans/attrs/0/1").asText()).isEqualTo(lone);
+    assertThat(parsed.at("/spans/attrs/0/3/0").asText()).isEqualTo(lone);
+    assertThat(parsed.at("/spans/attrs/0/3/2").asText()).isEqualTo(CLOSE_SCRIPT);
+    assertThat(data).doesNotContain("<", ">", "&");
   }
 
   @Test

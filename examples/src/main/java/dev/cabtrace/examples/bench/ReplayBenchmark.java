@@ -28,8 +28,9 @@ import java.util.Random;
  *       medians and the player's draw;
  *   <li>with {@code --processes}: the CLI commands as their own processes, start-up included, with
  *       wall time and peak RSS (targets: {@code tokens}, {@code score}, {@code sweep} ≤ 1.2× and
- *       ≤ 400 MB; {@code frame}, {@code show} ≤ 1.5× and ≤ 1 GB), next to {@link JacksonPass} as
- *       its own process.
+ *       ≤ 400 MB; {@code frame}, {@code show}, {@code replay} with no terminal, {@code html} ≤ 1.5×
+ *       and ≤ 1 GB), next to {@link JacksonPass} as its own process. {@code screen} is not among
+ *       them: the generated trace has no terminal output, so it would load and fail.
  * </ul>
  *
  * <pre>java -cp examples/target/cab-trace-examples.jar dev.cabtrace.examples.bench.ReplayBenchmark
@@ -210,10 +211,15 @@ public final class ReplayBenchmark {
     commands.add(new String[] {"1.50", "1024", "frame", trace, "--at", "40s"});
     commands.add(new String[] {"1.50", "1024", "show", trace});
     commands.add(new String[] {"1.50", "1024", "show", trace, "--json"});
+    // With no terminal attached, replay prints what show prints.
+    commands.add(new String[] {"1.50", "1024", "replay", trace});
+    Path page = Files.createTempFile("cab-trace-replay-bench-", ".html");
+    page.toFile().deleteOnExit();
+    commands.add(new String[] {"1.50", "1024", "html", trace, "-o", page.toString()});
     for (String[] command : commands) {
       String[] arguments = Arrays.copyOfRange(command, 2, command.length);
       ProcessRun run = ProcessRun.best(ProcessRun.java(jar.toString(), cli, arguments), 3);
-      String name = "cab-trace " + String.join(" ", arguments).replace(trace, "TRACE");
+      String name = "cab-trace " + String.join(" ", arguments).replace(trace, "TRACE").replace(page.toString(), "PAGE");
       System.out.printf("%-34s %6.2f s  peak RSS %5d MB  ratio %.2fx (target <= %sx, <= %s MB)%n", name,
           run.wallNanos() / 1e9, run.peakRssBytes() >> 20, (double) run.wallNanos() / bare.wallNanos(),
           command[0], command[1]);
