@@ -66,7 +66,8 @@ final class FrameCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       ScreenPlayback playback = ScreenPlayback.of(timeline);
-      TimelineJson.frame(timeline, frame, playback.isEmpty() ? null : playback.screenAt(frame.offsetNanos()), out);
+      TimelineJson.frame(timeline, frame, playback.isEmpty() ? null : playback.screenAt(frame.offsetNanos()),
+          Utf8Writer.utf8Bytes(out));
       return 0;
     }
     out.println("t = " + Durations.groupedMillis(frame.offsetNanos()) + " / " + Durations.seconds(timeline.durationNanos()));

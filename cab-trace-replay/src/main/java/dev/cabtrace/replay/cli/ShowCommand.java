@@ -26,12 +26,12 @@ final class ShowCommand implements Callable<Integer> {
   }
 
   static void print(picocli.CommandLine.Model.CommandSpec spec, Timeline timeline, boolean json) throws java.io.IOException {
+    java.io.OutputStream out = Utf8Writer.utf8Bytes(spec.commandLine().getOut());
     if (json) {
-      TimelineJson.show(timeline, spec.commandLine().getOut());
+      TimelineJson.show(timeline, out);
     } else {
-      java.io.OutputStream out = Utf8Writer.utf8Bytes(spec.commandLine().getOut());
       TraceTables.show(timeline, out);
-      out.flush();
     }
+    out.flush();
   }
 }

@@ -1,9 +1,11 @@
 package dev.cabtrace.replay.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 
 /**
  * JSON string escapes for documents that may be printed to a terminal. Jackson escapes only the C0
@@ -28,6 +30,18 @@ final class TerminalSafeEscapes extends CharacterEscapes {
   /** A factory whose generators write with these escapes. */
   static JsonFactory jsonFactory() {
     return new JsonFactory().setCharacterEscapes(INSTANCE);
+  }
+
+  /**
+   * A factory whose generators write with these escapes and, into bytes, a character outside the
+   * Basic Multilingual Plane as its four UTF-8 bytes, as a generator into text leaves it; a lone
+   * surrogate, which UTF-8 cannot hold, as its escape.
+   */
+  static JsonFactory utf8JsonFactory() {
+    return new JsonFactoryBuilder()
+        .characterEscapes(INSTANCE)
+        .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+        .build();
   }
 
   @Override

@@ -10,18 +10,21 @@ import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import dev.cabtrace.replay.timeline.TokenTotals;
 import java.io.IOException;
-import java.io.Writer;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 
-/** The JSON documents of {@code show --json}, {@code frame --json} and {@code tokens --json}. */
+/**
+ * The JSON documents of {@code show --json}, {@code frame --json} and {@code tokens --json}, as UTF-8
+ * bytes: a lone surrogate from a trace, which UTF-8 cannot hold, is written as its escape.
+ */
 final class TimelineJson {
 
-  private static final JsonFactory JSON = TerminalSafeEscapes.jsonFactory();
+  private static final JsonFactory JSON = TerminalSafeEscapes.utf8JsonFactory();
 
   private TimelineJson() {}
 
-  static void show(Timeline timeline, Writer out) throws IOException {
+  static void show(Timeline timeline, OutputStream out) throws IOException {
     try (JsonGenerator json = generator(out)) {
       json.writeStartObject();
       json.writeStringField("source", timeline.source());
@@ -45,7 +48,7 @@ final class TimelineJson {
   }
 
   /** {@code screen}: the recorded terminal at the frame's moment, or null when none was recorded. */
-  static void frame(Timeline timeline, Frame frame, Screen screen, Writer out) throws IOException {
+  static void frame(Timeline timeline, Frame frame, Screen screen, OutputStream out) throws IOException {
     try (JsonGenerator json = generator(out)) {
       json.writeStartObject();
       json.writeNumberField("atMs", millis(frame.offsetNanos()));
@@ -73,7 +76,7 @@ final class TimelineJson {
     out.flush();
   }
 
-  static void ledger(TokenLedger ledger, List<LoadWarning> warnings, Writer out) throws IOException {
+  static void ledger(TokenLedger ledger, List<LoadWarning> warnings, OutputStream out) throws IOException {
     try (JsonGenerator json = generator(out)) {
       json.writeStartObject();
       json.writeArrayFieldStart("cells");
@@ -225,7 +228,7 @@ final class TimelineJson {
     return Math.round(nanos / 1_000.0) / 1_000.0;
   }
 
-  private static JsonGenerator generator(Writer out) throws IOException {
+  private static JsonGenerator generator(OutputStream out) throws IOException {
     JsonGenerator json = JSON.createGenerator(out);
     json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
     json.useDefaultPrettyPrinter();

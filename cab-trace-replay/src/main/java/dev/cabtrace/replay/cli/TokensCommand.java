@@ -36,7 +36,7 @@ final class TokensCommand implements Callable<Integer> {
     }
     WarningLines.print(spec.commandLine().getErr(), warnings);
     if (json) {
-      TimelineJson.ledger(ledger, warnings, spec.commandLine().getOut());
+      TimelineJson.ledger(ledger, warnings, Utf8Writer.utf8Bytes(spec.commandLine().getOut()));
     } else {
       spec.commandLine().getOut().print(ledger.render());
       spec.commandLine().getOut().flush();

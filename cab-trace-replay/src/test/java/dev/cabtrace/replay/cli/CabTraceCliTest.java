@@ -200,6 +200,23 @@ class CabTraceCliTest {
   }
 
   @Test
+  void showJsonKeepsALoneSurrogateAsItsEscapeAndAPairAsItsCharacter() throws IOException {
+    // OTLP JSON may carry a lone surrogate (an agent cut a string in the middle of a pair); UTF-8
+    // cannot hold one, so the document writes its escape rather than '?'.
+    String trace = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"spans\":[{"
+        + "\"traceId\":\"8293433263b72503f683e7696220d242\",\"spanId\":\"0000000000000001\","
+        + "\"name\":\"cut \\ud83d here, whole \\ud83d\\ude00\",\"kind\":1,"
+        + "\"startTimeUnixNano\":\"1\",\"endTimeUnixNano\":\"2\",\"attributes\":[]}]}]}]}\n";
+    Path file = Files.writeString(dir.resolve("surrogates.jsonl"), trace);
+
+    Result result = run("show", file.toString(), "--json");
+
+    assertThat(result.exit()).isZero();
+    assertThat(result.out()).contains("cut \\uD83D here, whole \uD83D\uDE00").doesNotContain("?");
+    assertThat(fieldValues(result.out(), "name")).contains("cut \uD83D here, whole \uD83D\uDE00");
+  }
+
+  @Test
   void aBackslashInATraceIsShownDoubledAndInvisibleCharactersAsEscapes() throws IOException {
     String trace = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"spans\":[{"
         + "\"traceId\":\"8293433263b72503f683e7696220d242\",\"spanId\":\"0000000000000001\","
