@@ -183,7 +183,8 @@ final class ProxyExchange implements ProxyServer.Handler {
       }
     }
     String contentType = answer.header("content-type");
-    response.start(answer.status, answer.headers.entrySet(), answer.contentLength >= 0 ? answer.bodyLength() : -1);
+    startAnswer(response, span, answer.status, answer.headers.entrySet(),
+        answer.contentLength >= 0 ? answer.bodyLength() : -1);
     relay(new CassetteReplayBody(answer.chunks, start, cassette.timing), contentType == null ? "" : contentType,
         answer.header("content-encoding"), response, api, span, null);
   }
@@ -294,8 +295,13 @@ final class ProxyExchange implements ProxyServer.Handler {
     String contentEncoding = upstreamResponse.headers().firstValue("content-encoding").orElse(null);
     CassetteRecording recording = lookup == null ? null
         : new CassetteRecording(start, status, forwarded, length, System.nanoTime() - start);
-    response.start(status, forwarded.entrySet(), length);
     InputStream received = upstreamResponse.body();
+    try {
+      startAnswer(response, span, status, forwarded.entrySet(), length);
+    } catch (IOException e) {
+      closeQuietly(received); // gives the upstream's connection back
+      throw e;
+    }
     relaying.add(received);
     if (cutOff) {
       closeQuietly(received); // the proxy closed while this answer's head came
@@ -363,6 +369,23 @@ final class ProxyExchange implements ProxyServer.Handler {
       }
     }
     return true;
+  }
+
+  /**
+   * Writes the answer's head to the client. A client gone by then never gets the answer: its call
+   * fails, as one cut mid-response does, rather than ending as if answered.
+   */
+  private static void startAnswer(ClientResponse response, ModelCallSpan span, int status,
+      Iterable<? extends Map.Entry<String, ? extends List<String>>> headers, long contentLength) throws IOException {
+    try {
+      response.start(status, headers, contentLength);
+    } catch (IOException e) {
+      // A client that stopped reading is said so where the exchange ends (handle).
+      if (span != null && !response.clientStoppedReading()) {
+        span.recordFailure(new IOException("the client closed the connection before the answer's head reached it", e));
+      }
+      throw e;
+    }
   }
 
   private IOException clientStoppedReading(IOException cause) {

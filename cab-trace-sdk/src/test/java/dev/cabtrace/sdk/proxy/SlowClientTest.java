@@ -116,6 +116,33 @@ class SlowClientTest {
   }
 
   @Test
+  void aClientGoneBeforeTheAnswersHeadFailsTheCallItNeverGot() throws Exception {
+    CountDownLatch asked = new CountDownLatch(1);
+    CountDownLatch clientGone = new CountDownLatch(1);
+    upstream.on("/v1/chat/completions", exchange -> {
+      asked.countDown();
+      try {
+        clientGone.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      ScriptedUpstream.stream(exchange, "text/event-stream", null, java.util.List.of(EVENT, DONE), 0);
+    });
+    try (ModelCallRecordingProxy proxy = ModelCallRecordingProxy.builder(upstream.uri(), sdk.cellTracer()).start()) {
+      Socket gone = RawHttp.send(proxy.port(), request("/v1/chat/completions", "HTTP/1.1"));
+      assertThat(asked.await(10, TimeUnit.SECONDS)).as("the request reached the upstream").isTrue();
+      gone.setSoLinger(true, 0); // closed with a reset: the proxy's next write to it fails
+      gone.close();
+      clientGone.countDown();
+
+      SpanData call = FinishedModelCalls.await(sdk, spans, 1).get(0);
+      assertThat(call.getStatus().getStatusCode()).as("the agent never got this answer").isEqualTo(StatusCode.ERROR);
+      assertThat(call.getStatus().getDescription())
+          .contains("the client closed the connection before the answer's head reached it");
+    }
+  }
+
+  @Test
   void aClientThatReadsSlowerThanTheUpstreamSendsButSteadilyGetsTheWholeAnswer() throws Exception {
     int events = 1536; // 24 MiB, read at 16 KiB a millisecond at most: at least 1.5 s, over the 1 s limit
     upstream.on("/v1/chat/completions", exchange -> finiteAnswer(exchange, events));
