@@ -1,5 +1,6 @@
 package dev.cabtrace.examples.bench;
 
+import dev.cabtrace.api.CabAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -29,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * A large cell-shaped trace written by the official OpenTelemetry OTLP JSON marshaler, one
  * request of 512 spans a line, as the official stdout exporter writes: blocks of 50 spans, an
  * {@code adapter_run} root, its {@code container}, and model calls (GenAI usage, models, finish
- * reasons, request hash) alternating with tool calls inside it.
+ * reasons, request hash) alternating with tool calls inside it; the container's terminal writes
+ * one line of output (a {@code cab.output} event) a block.
  */
 final class OfficialTraceFile {
 
@@ -73,6 +75,13 @@ final class OfficialTraceFile {
                 List.of("/app/.venv/bin/python", "/opt/openhands_run.py", "-t", "fix the failing test"))
             .startSpan();
         Context inContainer = container == null ? inRun : Context.root().with(container);
+        if (container != null) {
+          // What the agent's terminal showed: one chunk a block, so that screen has output to play.
+          container.addEvent(CabAttributes.OUTPUT_EVENT, Attributes.of(CabAttributes.OUTPUT_STREAM, "stdout",
+              CabAttributes.OUTPUT_DATA,
+              "\u001b[1;32m   Compiling\u001b[0m rust-error-handling v0.1.0 (block " + first / BLOCK + ")\r\n"),
+              start + MS / 5, TimeUnit.NANOSECONDS);
+        }
         for (int i = 2; i < count; i++) {
           long at = start + (long) i * MS;
           if (i % 2 == 0) {

@@ -29,8 +29,8 @@ import java.util.Random;
  *   <li>with {@code --processes}: the CLI commands as their own processes, start-up included, with
  *       wall time and peak RSS (targets: {@code tokens}, {@code score}, {@code sweep} ≤ 1.2× and
  *       ≤ 400 MB; {@code frame}, {@code show}, {@code replay} with no terminal, {@code html} ≤ 1.5×
- *       and ≤ 1 GB), next to {@link JacksonPass} as its own process. {@code screen} is not among
- *       them: the generated trace has no terminal output, so it would load and fail.
+ *       and ≤ 1 GB; {@code screen} plays the terminal output the generated trace holds, one line
+ *       a block of 50 spans), next to {@link JacksonPass} as its own process.
  * </ul>
  *
  * <pre>java -cp examples/target/cab-trace-examples.jar dev.cabtrace.examples.bench.ReplayBenchmark
@@ -209,6 +209,7 @@ public final class ReplayBenchmark {
     commands.add(new String[] {"1.20", "400", "score", trace, "--json"});
     commands.add(new String[] {"1.20", "400", "sweep", trace, "--json"});
     commands.add(new String[] {"1.50", "1024", "frame", trace, "--at", "40s"});
+    commands.add(new String[] {"1.50", "1024", "screen", trace, "--at", "40s"});
     commands.add(new String[] {"1.50", "1024", "show", trace});
     commands.add(new String[] {"1.50", "1024", "show", trace, "--json"});
     // With no terminal attached, replay prints what show prints.
