@@ -165,9 +165,15 @@ public final class CellRecorder {
         }
       }
       SpanContext context = container.spanContext();
-      if (context.isValid() && !settings.parentEnvironment.containsKey("TRACEPARENT")) {
+      if (context.isValid()) {
+        // Always container's: a TRACEPARENT inherited from whatever ran record (a harness's own
+        // trace) would put the agent's spans in another trace, outside this cell's. Its trace state
+        // belongs to that trace too.
         environment.put("TRACEPARENT", "00-" + context.getTraceId() + "-" + context.getSpanId() + "-"
             + context.getTraceFlags().asHex());
+        if (settings.parentEnvironment.containsKey("TRACESTATE")) {
+          environment.put("TRACESTATE", "");
+        }
       }
       CommandRunner runner = settings.ptyColumns > 0
           ? CommandRunner.pty(command, workdir, environment, settings.timeout.toSeconds(), settings.ptyColumns, settings.ptyRows)
@@ -376,7 +382,7 @@ public final class CellRecorder {
       return this;
     }
 
-    /** The environment whose OTEL_* and TRACEPARENT settings the user made; default this process's. */
+    /** The environment whose OTEL_* settings the user made; default this process's. */
     public Builder setParentEnvironment(Map<String, String> environment) {
       this.parentEnvironment = Map.copyOf(environment);
       return this;

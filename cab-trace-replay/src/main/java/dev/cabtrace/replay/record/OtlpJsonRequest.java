@@ -1,6 +1,7 @@
 package dev.cabtrace.replay.record;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -15,7 +16,11 @@ import java.util.HexFormat;
 /** An OTLP/JSON export request, made into the protobuf bytes {@link ProtoSpans} reads. */
 final class OtlpJsonRequest {
 
-  private static final JsonFactory JSON = new JsonFactory();
+  // Jackson's default string limit (20 MB) is below the body limit: a span with one long attribute
+  // (a whole file read by a tool) must not refuse its batch, which an exporter would not send again.
+  private static final JsonFactory JSON = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(OtlpReceiver.MAX_BODY_BYTES).build())
+      .build();
   /** One zero byte in base64: what an id that is not hex is read as. */
   private static final String NOT_AN_ID = "AA==";
 

@@ -44,7 +44,7 @@ import java.util.zip.GZIPInputStream;
 public final class OtlpReceiver implements AutoCloseable {
 
   private static final Logger logger = Logger.getLogger(OtlpReceiver.class.getName());
-  private static final long MAX_BODY_BYTES = 64L * 1024 * 1024;
+  static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
   private static final int HANDLER_THREADS = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
 
   private final CabTraceSdk sdk;

@@ -149,6 +149,27 @@ class OtlpReceiverTest {
   }
 
   @Test
+  void otlpJsonTakesAStringLongerThanJacksonsDefaultLimit() throws Exception {
+    // A tool's whole output in one attribute: over Jackson's default 20 MB string limit, under the
+    // 64 MiB body limit. A 400 would lose the batch, which exporters do not send again.
+    String big = "x".repeat(21_000_000);
+    String json = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{"
+        + "\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\",\"name\":\"read\","
+        + "\"attributes\":[{\"key\":\"tool.output\",\"value\":{\"stringValue\":\"" + big + "\"}}]}]}]}]}";
+    Path capture = dir.resolve("big.jsonl");
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setEnvironment(Map.of()).build();
+        OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false)) {
+      URI traces = URI.create("http://127.0.0.1:" + receiver.httpPort() + "/v1/traces");
+      HttpResponse<String> response =
+          post(HttpClient.newHttpClient(), traces, "application/json", json.getBytes(StandardCharsets.UTF_8));
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      assertThat(receiver.receivedSpans()).isEqualTo(1);
+      assertThat(receiver.malformedRequests()).isZero();
+    }
+    assertThat(TraceReader.create().read(capture).spanNamed("read")).isNotNull();
+  }
+
+  @Test
   void malformedGrpcRequestsGetInvalidArgumentAndAreCounted() throws Exception {
     io.grpc.MethodDescriptor<byte[], byte[]> export = io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
         .setType(io.grpc.MethodDescriptor.MethodType.UNARY)

@@ -115,6 +115,26 @@ class RecordCommandTest {
   }
 
   @Test
+  void underAHarnessWithItsOwnTraceContextTheCommandStillGetsTheContainers() throws Exception {
+    Path capture = dir.resolve("nested.jsonl");
+    ProcessBuilder builder = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), CabTraceCli.class.getName(),
+        "record", "--out", capture.toString(), "--no-otlp", "--", "sh", "-c", "echo \"$TRACEPARENT|$TRACESTATE\"")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("nested.log").toFile());
+    builder.environment().put("TRACEPARENT", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+    builder.environment().put("TRACESTATE", "harness=1");
+    Process record = builder.start();
+    assertThat(record.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(record.exitValue()).as(Files.readString(dir.resolve("nested.log"))).isZero();
+
+    Timeline timeline = TraceReader.create().read(capture);
+    TimelineSpan container = container(timeline);
+    assertThat(output(timeline, "stdout").trim())
+        .isEqualTo("00-" + container.traceId() + "-" + container.spanId() + "-01|");
+  }
+
+  @Test
   void aSpanWithABadIdIsLeftOutAloneAndCountedOnTheContainer() throws Exception {
     String spans = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":["
         + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\",\"name\":\"kept\"},"
