@@ -113,6 +113,9 @@ public final class CabTraceCli implements Runnable {
           String message;
           if (cause instanceof TraceReadException) {
             message = cause.getMessage();
+          } else if (cause instanceof java.io.UncheckedIOException && ioMessage(cause) != null) {
+            // An I/O failure (a trace changed while its page was written) is no bug: said as it is.
+            message = ioMessage(cause);
           } else if (cause instanceof IllegalArgumentException) {
             commandLine.getErr().println("cab-trace: " + TerminalText.escapeLine(String.valueOf(cause.getMessage())));
             return 2;
@@ -129,6 +132,15 @@ public final class CabTraceCli implements Runnable {
           return 1;
         });
     return cli.execute(args);
+  }
+
+  /** The message an UncheckedIOException was made with by cab-trace, or null for another's. */
+  private static String ioMessage(Throwable unchecked) {
+    Throwable io = unchecked.getCause();
+    if (unchecked.getMessage() != null && !unchecked.getMessage().equals(String.valueOf(io))) {
+      return unchecked.getMessage();
+    }
+    return io != null && io.getClass() == java.io.IOException.class ? io.getMessage() : null;
   }
 
   /** The stack trace, each line escaped as the message is; the tabs before its frames kept. */

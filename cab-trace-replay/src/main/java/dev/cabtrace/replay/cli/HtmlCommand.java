@@ -5,8 +5,10 @@ import dev.cabtrace.replay.timeline.Timeline;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,22 +33,58 @@ final class HtmlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    String target = output != null ? output : defaultOutput(source.file, source.from != null);
+    Path path = "-".equals(target) ? null : Path.of(target);
+    if (path != null && source.from == null && !"-".equals(source.file) && Files.exists(path)
+        && Files.isSameFile(path, Path.of(source.file))) {
+      throw new IllegalArgumentException("the page would overwrite its trace " + source.file + "; pass another -o");
+    }
     Timeline timeline = source.load();
     CellPage page = CellPage.create(timeline);
-    String target = output != null ? output : defaultOutput(source.file, source.from != null);
-    if ("-".equals(target)) {
+    if (path == null) {
       spec.commandLine().getOut().flush();
       page.writeTo(Utf8Writer.utf8Bytes(spec.commandLine().getOut()));
       return 0;
     }
-    Path path = Path.of(target);
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(path))) {
-      page.writeTo(out);
-    }
+    write(page, path);
     spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s (%d spans, %d model calls, %,d KiB)%n",
         path, timeline.size(), timeline.modelCalls().size(), (Files.size(path) + 1023) / 1024);
     spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  /**
+   * Writes the page beside {@code path} and moves it there when whole: the page is written as it is
+   * made, attributes read back from the trace on the way, and a failure then (a disk full, a trace
+   * changed meanwhile) must not leave a cut page, or none, where a good one was. A device or a pipe
+   * is written directly; a symbolic link's target is replaced, not the link.
+   */
+  private static void write(CellPage page, Path path) throws IOException {
+    if (Files.exists(path) && !Files.isRegularFile(path)) {
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(path))) {
+        page.writeTo(out);
+      }
+      return;
+    }
+    Path destination = Files.isSymbolicLink(path) && Files.exists(path) ? path.toRealPath()
+        : Files.isSymbolicLink(path) ? path.resolveSibling(Files.readSymbolicLink(path)) : path;
+    Path name = destination.getFileName();
+    if (name == null) {
+      throw new IllegalArgumentException("not a file name: " + path);
+    }
+    Path partial = destination.resolveSibling("." + name + ".part");
+    OutputStream file = Files.newOutputStream(partial); // a failure here has nothing to clean up
+    try (OutputStream out = new BufferedOutputStream(file)) {
+      page.writeTo(out);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(partial);
+      throw e;
+    }
+    try {
+      Files.move(partial, destination, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(partial, destination, StandardCopyOption.REPLACE_EXISTING);
+    }
   }
 
   /** FILE with {@code .jsonl} replaced by {@code .html}; a trace id gets {@code .html} added; stdin goes to stdout. */

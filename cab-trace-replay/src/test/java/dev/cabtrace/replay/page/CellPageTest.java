@@ -272,6 +272,42 @@ class CellPageTest {
   }
 
   @Test
+  void htmlCommandNeverOverwritesItsTraceNorLeavesACutPage() throws IOException {
+    Path capture = PageFixtures.copySeed(dir, "cell.jsonl");
+    byte[] trace = Files.readAllBytes(capture);
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+    int exit = CabTraceCli.run(out, new PrintStream(err, true, StandardCharsets.UTF_8),
+        "html", capture.toString(), "-o", dir.resolve("./cell.jsonl").toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("the page would overwrite its trace");
+    assertThat(Files.readAllBytes(capture)).isEqualTo(trace);
+
+    // A page that cannot be written whole (here: its working copy cannot be made) leaves the page
+    // already there as it was, and nothing beside it.
+    Path page = dir.resolve("cell.html");
+    Files.writeString(page, "the page of an earlier run");
+    Files.createDirectory(dir.resolve(".cell.html.part"));
+    assertThat(CabTraceCli.run(out, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        "html", capture.toString())).isEqualTo(1);
+    assertThat(Files.readString(page)).isEqualTo("the page of an earlier run");
+    Files.delete(dir.resolve(".cell.html.part"));
+
+    // Written whole, it replaces the old page; a link to a page stays a link.
+    Path target = dir.resolve("pages/latest.html");
+    Files.createDirectories(target.getParent());
+    Path link = Files.createSymbolicLink(dir.resolve("latest.html"), target);
+    assertThat(CabTraceCli.run(out, out, "html", capture.toString(), "-o", link.toString())).isZero();
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(Files.readString(target)).contains(">Trace replay</h2>");
+    try (java.util.stream.Stream<Path> left = Files.list(dir)) {
+      assertThat(left.map(p -> p.getFileName().toString())).noneMatch(name -> name.endsWith(".part"));
+    }
+  }
+
+  @Test
   void htmlCommandFailsCleanlyOnAMissingFile() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int exit = CabTraceCli.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
