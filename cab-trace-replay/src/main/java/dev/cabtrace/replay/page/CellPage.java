@@ -103,6 +103,7 @@ public final class CellPage {
   public static final class Builder {
     private final Timeline timeline;
     private int maxScreenSnapshots = ScreenSnapshots.DEFAULT_MAX_SNAPSHOTS;
+    private String sourceName;
 
     private Builder(Timeline timeline) {
       this.timeline = timeline;
@@ -120,13 +121,23 @@ public final class CellPage {
       return this;
     }
 
+    /**
+     * The name the page gives its trace, in its footer, its data and its warnings; default the
+     * timeline's source. A server names a file relative to the directory it serves, not where that
+     * lies.
+     */
+    public Builder setSourceName(String sourceName) {
+      this.sourceName = Objects.requireNonNull(sourceName, "sourceName");
+      return this;
+    }
+
     /** Generates the page. */
     public CellPage build() {
-      return render(timeline, maxScreenSnapshots);
+      return render(timeline, maxScreenSnapshots, sourceName == null ? timeline.source() : sourceName);
     }
   }
 
-  private static CellPage render(Timeline timeline, int maxScreenSnapshots) {
+  private static CellPage render(Timeline timeline, int maxScreenSnapshots, String source) {
     long tick = ReplayCursor.DEFAULT_TICK_NANOS;
     CellSummary summary = CellSummary.of(timeline);
     CellAxes axes = CellAxes.of(timeline);
@@ -165,11 +176,11 @@ public final class CellPage {
     values.put("terminalNote", HtmlText.escape(terminalNote(timeline, terminal, terminalProblem)));
     values.put("callCount", Integer.toString(calls.size()));
     values.put("callsBody", callsBody(timeline, calls));
-    values.put("warnings", warnings(timeline.warnings()));
-    values.put("source", HtmlText.fromTrace(timeline.source()));
+    values.put("warnings", warnings(timeline.warnings(), timeline.source(), source));
+    values.put("source", HtmlText.fromTrace(source));
     ScreenSnapshots screens = terminal;
     String problem = terminalProblem;
-    PageTemplate.Part data = out -> PageData.write(out, timeline, axes, screens, problem, tick);
+    PageTemplate.Part data = out -> PageData.write(out, timeline, source, axes, screens, problem, tick);
     return new CellPage(values, data, terminal == null ? 0 : terminal.snapshots().size());
   }
 
@@ -314,14 +325,14 @@ public final class CellPage {
         + "</div>";
   }
 
-  private static String warnings(List<LoadWarning> warnings) {
+  private static String warnings(List<LoadWarning> warnings, String file, String source) {
     if (warnings.isEmpty()) {
       return "";
     }
     StringBuilder out = new StringBuilder("<section id=\"warnings\" aria-labelledby=\"warnings-h\">\n<h2 id=\"warnings-h\">Warnings (")
         .append(warnings.size()).append(")</h2>\n<ul class=\"warnings\">");
     for (LoadWarning warning : warnings) {
-      out.append("<li>").append(HtmlText.fromTrace(warning.toString())).append("</li>");
+      out.append("<li>").append(HtmlText.fromTrace(warning.toString().replace(file, source))).append("</li>");
     }
     return out.append("</ul>\n</section>").toString();
   }

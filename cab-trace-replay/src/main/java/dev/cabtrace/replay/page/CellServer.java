@@ -4,9 +4,11 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.cabtrace.replay.read.TraceReadException;
 import dev.cabtrace.replay.read.TraceReader;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -77,6 +79,7 @@ public final class CellServer implements AutoCloseable {
   }
 
   private static final String MAX_REQUEST_SECONDS = "sun.net.httpserver.maxReqTime";
+  private static final String MAX_RESPONSE_SECONDS = "sun.net.httpserver.maxRspTime";
 
   /** Starts listening; returns this. */
   public synchronized CellServer start() throws IOException {
@@ -91,6 +94,12 @@ public final class CellServer implements AutoCloseable {
     // The JDK server reads the property once, when its first server is made.
     if (System.getProperty(MAX_REQUEST_SECONDS) == null) {
       System.setProperty(MAX_REQUEST_SECONDS, "5");
+    }
+    // And an answer not taken within this many seconds is cut: four clients that ask for a page
+    // and never read it would otherwise hold the four threads for good. A page of a million spans
+    // goes out in seconds.
+    if (System.getProperty(MAX_RESPONSE_SECONDS) == null) {
+      System.setProperty(MAX_RESPONSE_SECONDS, "120");
     }
     HttpServer created = HttpServer.create(new InetSocketAddress(bindAddress, requestedPort), 0);
     AtomicInteger threads = new AtomicInteger();
@@ -217,16 +226,32 @@ public final class CellServer implements AutoCloseable {
       send(exchange, resolved.status, resolved.status == 403 ? "Forbidden" : "Not found", resolved.reason, head);
       return;
     }
-    String html;
+    String name = decode(rawRelative);
+    CellPage page;
     try {
-      html = CellPage.create(TraceReader.create().read(resolved.file)).html();
-    } catch (TraceReadException e) {
       // Named as the index names it: the page does not tell a visitor where the directory lies.
+      page = CellPage.builder(TraceReader.create().read(resolved.file)).setSourceName(name).build();
+    } catch (TraceReadException e) {
       send(exchange, 422, "Unreadable capture",
-          String.valueOf(e.getMessage()).replace(resolved.file.toString(), decode(rawRelative)), head);
+          String.valueOf(e.getMessage()).replace(resolved.file.toString(), name), head);
       return;
     }
-    respond(exchange, 200, html, CellPage.contentSecurityPolicy(), head);
+    // Made into a file first, not a string: the page of a million spans is 200 MB, and four of
+    // them at once would hold a gigabyte. A failure while it is made (the capture changed: its
+    // attributes are read back from it) is then still an answer of its own, not a cut page.
+    Path made = Files.createTempFile("cab-trace-page-", ".html");
+    try {
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(made))) {
+        page.writeTo(out);
+      } catch (UncheckedIOException | IllegalStateException e) {
+        logger.warning("cab-trace serve: the page of " + name + " could not be made: the capture changed meanwhile");
+        send(exchange, 409, "Capture changed", "The capture changed while its page was made; reload the page.", head);
+        return;
+      }
+      respond(exchange, 200, made, CellPage.contentSecurityPolicy(), head);
+    } finally {
+      Files.deleteIfExists(made);
+    }
   }
 
   /** A {@code /cell/} path resolved: 200 and the file, or 403/404 and why. */
@@ -234,6 +259,11 @@ public final class CellServer implements AutoCloseable {
 
   /** The capture a {@code /cell/} path names, or why it is refused. */
   Resolved resolve(String rawRelative) throws IOException {
+    String lower = rawRelative.toLowerCase(java.util.Locale.ROOT);
+    if (lower.contains("%2f") || (windowsNames && lower.contains("%5c"))) {
+      // The index separates a path's segments with '/' itself: an encoded one is someone else's.
+      return new Resolved(403, null, "Only paths inside the served directory, their separators not encoded.");
+    }
     String relative = decode(rawRelative);
     if (relative == null) {
       return new Resolved(404, null, "Not a valid path.");
@@ -305,11 +335,7 @@ public final class CellServer implements AutoCloseable {
   private static void respond(HttpExchange exchange, int status, String body, String policy, boolean head)
       throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-    exchange.getResponseHeaders().set("Content-Security-Policy", policy);
-    exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-    exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
-    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    headers(exchange, policy);
     if (head) {
       exchange.getResponseHeaders().set("Content-Length", Integer.toString(bytes.length));
       exchange.sendResponseHeaders(status, -1);
@@ -319,6 +345,30 @@ public final class CellServer implements AutoCloseable {
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
     }
+  }
+
+  /** Answers with the page in {@code page}, its length known before a byte is sent. */
+  private static void respond(HttpExchange exchange, int status, Path page, String policy, boolean head)
+      throws IOException {
+    long length = Files.size(page);
+    headers(exchange, policy);
+    if (head) {
+      exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
+      exchange.sendResponseHeaders(status, -1);
+      return;
+    }
+    exchange.sendResponseHeaders(status, length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      Files.copy(page, out);
+    }
+  }
+
+  private static void headers(HttpExchange exchange, String policy) {
+    exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+    exchange.getResponseHeaders().set("Content-Security-Policy", policy);
+    exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+    exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
   }
 
   /** Settings of a {@link CellServer}. */

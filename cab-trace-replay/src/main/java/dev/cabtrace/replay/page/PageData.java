@@ -34,13 +34,13 @@ final class PageData {
    * script element; does not close {@code out}. Written as it is made: the document of a million
    * spans is never held whole.
    */
-  static void write(OutputStream out, Timeline timeline, CellAxes axes, ScreenSnapshots terminal,
+  static void write(OutputStream out, Timeline timeline, String source, CellAxes axes, ScreenSnapshots terminal,
       String terminalProblem, long tickNanos) throws IOException {
     try (JsonGenerator json = JSON.createGenerator(out)) {
       json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
       json.writeStartObject();
       json.writeNumberField("version", 1);
-      json.writeStringField("source", timeline.source());
+      json.writeStringField("source", source);
       json.writeNumberField("durationNanos", timeline.durationNanos());
       json.writeStringField("durationText", Durations.seconds(timeline.durationNanos()));
       json.writeNumberField("tickNanos", tickNanos);

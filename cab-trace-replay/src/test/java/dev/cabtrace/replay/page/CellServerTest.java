@@ -105,6 +105,26 @@ class CellServerTest {
   }
 
   @Test
+  void aPageNamesItsCaptureAsTheIndexDoesAndHeadGivesItsLength() throws Exception {
+    Path torn = root.resolve("sweep-1/torn.jsonl");
+    Files.writeString(torn, Files.readString(root.resolve("sweep-1/openhands/cell.jsonl")) + "{\"resourceSpans\":[");
+
+    HttpResponse<String> page = get("/cell/sweep-1/torn.jsonl");
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    // The footer, the data and the warning name the file under the served directory, never where
+    // that directory lies.
+    assertThat(page.body()).doesNotContain(dir.toString()).contains("sweep-1/torn.jsonl:")
+        .contains("\"source\":\"sweep-1/torn.jsonl\"");
+    HttpResponse<String> head = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+        + "/cell/sweep-1/torn.jsonl")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.headers().firstValueAsLong("Content-Length"))
+        .hasValue(page.body().getBytes(StandardCharsets.UTF_8).length);
+  }
+
+  @Test
   void aCaptureWhoseNameHasAColonOrABackslashIsLinkedAndServed() throws Exception {
     PageFixtures.copySeed(root, "run:1\\retry.jsonl");
 
@@ -156,7 +176,8 @@ class CellServerTest {
       "/cell/sweep-1%00.jsonl",
       "/cell/%c0%ae%c0%ae/outside/secret.jsonl",
       "/etc/passwd",
-      "/cell/notes.txt"
+      "/cell/notes.txt",
+      "/cell/sweep-1%2Fopenhands%2Fcell.jsonl"
   })
   void pathsOutsideTheDirectoryAreRefused(String path) throws Exception {
     String response = raw("GET " + path + " HTTP/1.1");
