@@ -43,7 +43,8 @@ final class HtmlCommand implements Callable<Integer> {
     CellPage page = CellPage.create(timeline);
     if (path == null) {
       spec.commandLine().getOut().flush();
-      page.writeTo(Utf8Writer.utf8Bytes(spec.commandLine().getOut()));
+      // The page's bytes as they are: it declares itself UTF-8, whatever the locale's charset.
+      page.writeTo(Utf8Writer.rawBytes(spec.commandLine().getOut()));
       return 0;
     }
     write(page, path);

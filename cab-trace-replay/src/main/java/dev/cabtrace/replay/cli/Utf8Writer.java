@@ -35,7 +35,31 @@ final class Utf8Writer extends Writer {
   static PrintWriter printWriter(OutputStream out) {
     return Charset.defaultCharset().equals(StandardCharsets.UTF_8)
         ? new Utf8PrintWriter(new Utf8Writer(out))
-        : new PrintWriter(out, true);
+        : new CharsetPrintWriter(out);
+  }
+
+  /**
+   * A stream of bytes into the stream under {@code out} as they are, for a document whose bytes are
+   * its own (a page that declares itself UTF-8), whatever the charset of the text around it; the
+   * bytes of {@link #utf8Bytes} for a writer this class did not make.
+   */
+  static OutputStream rawBytes(PrintWriter out) {
+    if (out instanceof CharsetPrintWriter) {
+      out.flush();
+      OutputStream raw = ((CharsetPrintWriter) out).raw;
+      return new java.io.FilterOutputStream(raw) {
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          raw.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+          flush(); // the CLI's standard output stays open
+        }
+      };
+    }
+    return utf8Bytes(out);
   }
 
   /**
@@ -104,6 +128,16 @@ final class Utf8Writer extends Writer {
   }
 
   /** The CLI's flushing-on-println writer, which lets {@link #utf8Bytes} find the writer under it. */
+  /** The writer of {@code new PrintWriter(out, true)}, which knows the stream under it. */
+  private static final class CharsetPrintWriter extends PrintWriter {
+    private final OutputStream raw;
+
+    CharsetPrintWriter(OutputStream raw) {
+      super(raw, true);
+      this.raw = raw;
+    }
+  }
+
   private static final class Utf8PrintWriter extends PrintWriter {
     Utf8PrintWriter(Utf8Writer out) {
       super(out, true);

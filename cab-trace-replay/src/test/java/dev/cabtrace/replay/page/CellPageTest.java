@@ -308,6 +308,21 @@ class CellPageTest {
   }
 
   @Test
+  void aPageOnStdoutIsUtf8WhateverTheLocalesCharset() throws Exception {
+    Path capture = PageFixtures.copySeed(dir, "cell.jsonl");
+    // A container's shell often runs with LANG=C: Java 17 then writes text in ASCII.
+    Process html = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dfile.encoding=US-ASCII", "-cp", System.getProperty("java.class.path"), CabTraceCli.class.getName(),
+        "html", capture.toString(), "-o", "-")
+        .redirectError(dir.resolve("html.err").toFile()).start();
+    byte[] page = html.getInputStream().readAllBytes();
+    assertThat(html.waitFor()).as(Files.readString(dir.resolve("html.err"))).isZero();
+
+    assertThat(new String(page, StandardCharsets.UTF_8)).startsWith("<!DOCTYPE html>")
+        .containsPattern("<title>[^<?]+ × [^<?]+</title>");
+  }
+
+  @Test
   void htmlCommandFailsCleanlyOnAMissingFile() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int exit = CabTraceCli.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
