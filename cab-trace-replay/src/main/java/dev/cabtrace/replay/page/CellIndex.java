@@ -69,14 +69,27 @@ final class CellIndex {
 
   /** Every capture under the root, by path. */
   List<Row> rows() throws IOException {
-    List<Path> files = new ArrayList<>();
+    List<Path[]> files = new ArrayList<>(); // as listed, and the file read
     List<Row> unreadable = new ArrayList<>();
     // A directory that cannot be listed (no permission) is a row saying so; the rest are listed.
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-        if (attributes.isRegularFile() && file.getFileName().toString().endsWith(".jsonl")) {
-          files.add(file);
+        if (!file.getFileName().toString().endsWith(".jsonl")) {
+          return FileVisitResult.CONTINUE;
+        }
+        if (attributes.isRegularFile()) {
+          files.add(new Path[] {file, file});
+        } else if (attributes.isSymbolicLink()) {
+          // Listed as its page serves it: when it leads to a capture inside the directory.
+          try {
+            Path real = file.toRealPath();
+            if (real.startsWith(root) && Files.isRegularFile(real)) {
+              files.add(new Path[] {file, real});
+            }
+          } catch (IOException dangling) {
+            // a link to nothing: no capture
+          }
         }
         return FileVisitResult.CONTINUE;
       }
@@ -88,23 +101,22 @@ final class CellIndex {
         return FileVisitResult.CONTINUE;
       }
     });
-    files.sort(null);
     List<Row> rows = new ArrayList<>(files.size() + unreadable.size());
-    for (Path file : files) {
-      rows.add(row(file));
+    for (Path[] file : files) {
+      rows.add(row(file[0], file[1]));
     }
     rows.addAll(unreadable);
     rows.sort(java.util.Comparator.comparing(Row::path));
     return rows;
   }
 
-  private Row row(Path file) {
-    String relative = relative(file);
+  private Row row(Path listed, Path file) {
+    String relative = relative(listed);
     try {
       BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       long size = attributes.size();
       long modified = attributes.lastModifiedTime().toMillis();
-      Cached cached = cache.get(file);
+      Cached cached = cache.get(listed);
       if (cached != null && cached.size() == size && cached.modified() == modified) {
         return cached.row();
       }
@@ -114,10 +126,11 @@ final class CellIndex {
       } else {
         row = read(file, relative);
       }
-      cache.put(file, new Cached(size, modified, row));
+      cache.put(listed, new Cached(size, modified, row));
       return row;
     } catch (IOException e) {
-      return new Row(relative, null, file.getFileName() + ": " + e.getClass().getSimpleName() + " " + e.getMessage());
+      // Not the exception's message: it names the file where the directory lies.
+      return new Row(relative, null, relative + ": cannot be read (" + e.getClass().getSimpleName() + ")");
     }
   }
 

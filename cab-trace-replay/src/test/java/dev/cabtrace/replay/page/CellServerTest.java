@@ -205,6 +205,11 @@ class CellServerTest {
     assertThat(get("/cell/link.jsonl").statusCode()).isEqualTo(403);
     assertThat(get("/cell/linked-dir/secret.jsonl").statusCode()).isEqualTo(403);
     assertThat(get("/").body()).doesNotContain("link.jsonl", "secret");
+
+    // A link to a capture inside is a capture: listed, as its page is served.
+    Files.createSymbolicLink(root.resolve("latest.jsonl"), root.resolve("sweep-1/openhands/cell.jsonl"));
+    assertThat(get("/").body()).contains("<a href=\"/cell/latest.jsonl\">latest.jsonl</a>").contains("4 captures");
+    assertThat(get("/cell/latest.jsonl").statusCode()).isEqualTo(200);
   }
 
   @Test
