@@ -45,7 +45,7 @@ final class RecordCommand implements Callable<Integer> {
   String image;
 
   @Option(names = "--timeout", defaultValue = "600", paramLabel = "SECONDS",
-      description = "Kill the command's whole process tree after this many seconds (default ${DEFAULT-VALUE}).")
+      description = "Kill all the command's processes after this many seconds (default ${DEFAULT-VALUE}).")
   long timeoutSeconds;
 
   @Option(names = "--model-upstream", paramLabel = "URL",

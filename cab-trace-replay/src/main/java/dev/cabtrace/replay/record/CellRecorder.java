@@ -29,10 +29,10 @@ import java.util.stream.Stream;
  * Records one benchmark cell around any command, in any language: {@code task_setup} prepares a
  * temporary workdir, {@code adapter_run} wraps {@code tool_call} (no plugins applied) and {@code
  * container} (the command as a real subprocess in that workdir, on pipes or a pseudo-terminal, its
- * output recorded, its whole process tree killed at the timeout), and {@code cleanup} removes the
- * workdir. Optionally a recording proxy in front of the command's model endpoint, and an OTLP
- * receiver that takes the command's own OpenTelemetry spans into the same capture file, parented
- * under {@code container} through {@code TRACEPARENT}.
+ * output recorded, all its processes killed at the timeout and what it left running when it exits),
+ * and {@code cleanup} removes the workdir. Optionally a recording proxy in front of the command's
+ * model endpoint, and an OTLP receiver that takes the command's own OpenTelemetry spans into the
+ * same capture file, parented under {@code container} through {@code TRACEPARENT}.
  *
  * <pre>{@code
  * RecordResult result = CellRecorder.builder(Path.of("cell.jsonl"))
@@ -311,7 +311,7 @@ public final class CellRecorder {
       return this;
     }
 
-    /** When the command's whole process tree is killed; default 600 s. */
+    /** When all the command's processes are killed; default 600 s. */
     public Builder setTimeout(Duration timeout) {
       if (timeout.isNegative() || timeout.isZero()) {
         throw new IllegalArgumentException("timeout must be positive");

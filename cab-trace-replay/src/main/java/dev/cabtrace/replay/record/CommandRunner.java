@@ -9,13 +9,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs the container step's command as a real subprocess, its output forwarded to the console and
- * recorded as it arrives, its whole process tree killed at the timeout. On pipes, stdout and stderr
- * are recorded apart; on a pseudo-terminal ({@link #pty}) the terminal's raw bytes are recorded as
- * one {@code pty} stream.
+ * recorded as it arrives, all its processes ({@link CommandProcesses}) stopped at the timeout or a
+ * stop, and what it left running stopped when it exits. On pipes, stdout and stderr are recorded
+ * apart; on a pseudo-terminal ({@link #pty}) the terminal's raw bytes are recorded as one {@code
+ * pty} stream.
  *
  * <p>The pseudo-terminal comes from util-linux {@code script(1)} (in every Debian and most Linux
  * systems): no PTY library is served from Maven Central here, and forking through JNA inside a JVM
@@ -26,6 +30,16 @@ final class CommandRunner {
 
   /** What a run came to. */
   record Outcome(int exitCode, boolean timedOut, Exception failure) {}
+
+  /** How long a command told to stop (SIGTERM) has to exit before it is killed (SIGKILL). */
+  static final Duration STOP_GRACE = Duration.ofSeconds(2);
+
+  /**
+   * How long the output may take to reach its end once the command's processes are gone, for all
+   * streams together: only a process that escaped them (see {@link CommandProcesses}) can hold a
+   * pipe open longer, and what it writes then is lost.
+   */
+  static final Duration OUTPUT_DRAIN = Duration.ofSeconds(3);
 
   private final List<String> argv;
   private final Path workdir;
@@ -77,23 +91,26 @@ final class CommandRunner {
     return "'" + text.replace("'", "'\\''") + "'";
   }
 
-  /** The command while it runs: {@link #stop} kills its tree. */
-  private volatile Process running;
+  private final CommandProcesses processes = new CommandProcesses();
+  private final CompletableFuture<Void> stopRequested = new CompletableFuture<>();
   private volatile boolean stopped;
 
   /**
-   * Kills the command's whole tree, if it runs, as a timeout does ({@code record} itself is being
-   * stopped: SIGTERM, SIGINT); {@link #run} then returns the command's exit code with a failure
-   * that says so.
+   * Has {@link #run} stop the command's processes, as a timeout does ({@code record} itself is
+   * being stopped: SIGTERM, SIGINT), and return the command's exit code with a failure that says so.
    */
   void stop() {
     stopped = true;
-    Process process = running;
-    if (process != null) {
-      kill(process);
-    }
+    stopRequested.complete(null);
   }
 
+  /**
+   * Runs the command until it exits, the timeout passes or {@link #stop} is called, then stops its
+   * processes still running: at the timeout or a stop, all of them; after it exits, what it left
+   * (as a container's are when its main process ends), which would otherwise hold its output open
+   * and outlive the recording. Returns {@link #STOP_GRACE} plus {@link CommandProcesses#KILL_WAIT}
+   * plus {@link #OUTPUT_DRAIN} after that at most.
+   */
   Outcome run(TerminalRecorder output, OutputStream console, OutputStream consoleErr) {
     Process process;
     try {
@@ -101,6 +118,7 @@ final class CommandRunner {
           .directory(workdir.toFile())
           .redirectInput(ProcessBuilder.Redirect.INHERIT);
       builder.environment().putAll(environment);
+      builder.environment().put(CommandProcesses.MARK_VARIABLE, processes.markValue());
       if (onPty()) {
         // script(1) runs the command line with $SHELL: make that sh, whose quoting we wrote.
         builder.environment().put("SHELL", "/bin/sh");
@@ -110,10 +128,7 @@ final class CommandRunner {
     } catch (IOException e) {
       return new Outcome(-1, false, e);
     }
-    running = process;
-    if (stopped) {
-      kill(process); // stopped while starting
-    }
+    processes.started(process.toHandle());
     List<Thread> pumps = new ArrayList<>();
     if (onPty()) {
       pumps.add(pump(process.getInputStream(), output.pty(console), "pty"));
@@ -122,21 +137,35 @@ final class CommandRunner {
       pumps.add(pump(process.getErrorStream(), output.stderr(consoleErr), "stderr"));
     }
     try {
-      boolean exited = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-      if (!exited) {
-        kill(process);
-      }
+      boolean exited = awaitExit(process);
+      processes.terminate(STOP_GRACE);
       int exitCode = process.waitFor();
-      // The pipes close when the process tree is gone; a grandchild holding them is bounded here.
-      for (Thread pump : pumps) {
-        pump.join(TimeUnit.SECONDS.toMillis(5));
-      }
+      drain(pumps, OUTPUT_DRAIN);
       return new Outcome(exitCode, !exited && !stopped, stopped
-          ? new IllegalStateException("record was stopped (a signal); the command's process tree was killed") : null);
+          ? new IllegalStateException("record was stopped (a signal); the command's processes were killed") : null);
     } catch (InterruptedException e) {
-      kill(process);
+      processes.terminate(STOP_GRACE);
       Thread.currentThread().interrupt();
       return new Outcome(-1, false, e);
+    }
+  }
+
+  /** Whether the command exited by itself, before the timeout and any {@link #stop}. */
+  private boolean awaitExit(Process process) throws InterruptedException {
+    try {
+      CompletableFuture.anyOf(process.onExit(), stopRequested).get(timeoutSeconds, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e); // neither completes exceptionally
+    }
+    return !stopped;
+  }
+
+  private static void drain(List<Thread> pumps, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    for (Thread pump : pumps) {
+      TimeUnit.NANOSECONDS.timedJoin(pump, deadline - System.nanoTime());
     }
   }
 
@@ -156,42 +185,5 @@ final class CommandRunner {
     thread.setDaemon(true);
     thread.start();
     return thread;
-  }
-
-  /** How long a command told to stop (SIGTERM) has to exit before it is killed (SIGKILL). */
-  static final Duration STOP_GRACE = Duration.ofSeconds(2);
-
-  /**
-   * Stops the whole tree, as {@code docker stop} does: SIGTERM to the command and everything it
-   * started, so that an agent can still export its last spans and {@code script} restore the
-   * terminal; then, after {@link #STOP_GRACE}, SIGKILL to whatever is left. The tree is noted
-   * before the command is signalled: its children are found through it.
-   */
-  static void kill(Process process) {
-    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-    // Through its handle: Process.destroy also closes the pipes, and what the command writes as it
-    // stops (its goodbye, its last spans' log) would be lost.
-    ProcessHandle command = process.toHandle();
-    command.destroy();
-    tree.forEach(ProcessHandle::destroy);
-    long deadline = System.nanoTime() + STOP_GRACE.toNanos();
-    try {
-      process.waitFor(STOP_GRACE.toNanos(), TimeUnit.NANOSECONDS);
-      for (ProcessHandle child : tree) {
-        long left = deadline - System.nanoTime();
-        if (left > 0) {
-          child.onExit().get(left, TimeUnit.NANOSECONDS);
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      // Past the grace: what is left is killed below.
-    }
-    if (process.isAlive()) {
-      tree.addAll(process.descendants().toList()); // started during the grace
-    }
-    command.destroyForcibly();
-    tree.forEach(ProcessHandle::destroyForcibly);
   }
 }

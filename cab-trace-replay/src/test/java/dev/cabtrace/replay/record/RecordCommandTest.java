@@ -14,6 +14,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -95,6 +97,57 @@ class RecordCommandTest {
     Run unwritable = record("taken", "--no-otlp", "--", "true");
     assertThat(unwritable.exit()).isEqualTo(RecordResult.CAPTURE_INCOMPLETE);
     assertThat(unwritable.err()).contains("could not be written");
+  }
+
+  @Test
+  void whatTheCommandLeavesRunningIsStoppedWhenItExitsAndItsOutputKept() throws Exception {
+    // The background process holds the command's stdout, ignores SIGHUP (which a pseudo-terminal's
+    // end would send it) and outlives its parent, re-parented to init: no longer a descendant.
+    String leaveOneRunning = "mkfifo ready; sh -c 'trap \"\" HUP; echo $$ > ready; exec sleep 600' &"
+        + " read pid < ready; echo \"left $pid running\"";
+    Run pipes = record("leftover", "--no-otlp", "--", "sh", "-c", leaveOneRunning);
+    Run pty = record("leftover-pty", "--pty", "--no-otlp", "--", "sh", "-c", leaveOneRunning);
+
+    assertNoneRunning(leftPid(output(pipes.timeline(), "stdout")), leftPid(output(pty.timeline(), "pty")));
+    assertThat(pipes.exit()).as(pipes.err()).isZero();
+    assertThat(output(pipes.timeline(), "stdout")).matches("left \\d+ running\n");
+    assertThat(pty.exit()).as(pty.err()).isZero();
+  }
+
+  @Test
+  void theTimeoutAlsoKillsWhatTheCommandDetachedFromItsTree() throws Exception {
+    Run run = record("detached", "--no-otlp", "--timeout", "1", "--", "sh", "-c",
+        "mkfifo ready; (sh -c 'echo $$ > ready; exec sleep 100' &); read pid < ready; echo \"left $pid running\";"
+            + " sleep 100");
+
+    assertThat(run.exit()).as(run.err()).isEqualTo(RecordResult.TIMED_OUT);
+    assertNoneRunning(leftPid(output(run.timeline(), "stdout")));
+  }
+
+  private static long leftPid(String output) {
+    java.util.regex.Matcher left = java.util.regex.Pattern.compile("left (\\d+) running").matcher(output);
+    assertThat(left.find()).as(output).isTrue();
+    return Long.parseLong(left.group(1));
+  }
+
+  /** None running: each gone, or a zombie that nothing reaps (init in some containers does not). */
+  private static void assertNoneRunning(long... pids) throws IOException {
+    Map<Long, String> states = new TreeMap<>();
+    for (long pid : pids) {
+      java.util.Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+      states.put(pid, process.isPresent() ? processState(pid) : "gone");
+      process.ifPresent(ProcessHandle::destroyForcibly);
+    }
+    assertThat(states).allSatisfy((pid, state) -> assertThat(state).as("process %d", pid).isIn("gone", "Z", "X"));
+  }
+
+  private static String processState(long pid) throws IOException {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return "gone";
+    }
   }
 
   @Test
