@@ -188,7 +188,7 @@ public final class CellRecorder {
         stop.ended();
       }
       if (receiver != null) {
-        receiver.awaitQuiet(settings.otlpGrace);
+        receiver.awaitQuiet(settings.otlpGrace, stop::waitsOver);
         result.received = receiver.receivedSpans();
         result.refused = receiver.refusedRequests();
         if (receiver.malformedRequests() > 0) {

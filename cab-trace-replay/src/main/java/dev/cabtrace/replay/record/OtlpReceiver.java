@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 import java.util.zip.GZIPInputStream;
 
@@ -158,13 +159,14 @@ public final class OtlpReceiver implements AutoCloseable {
 
   /**
    * Waits, at most {@code grace}, until no request is in flight and no span has arrived for a
-   * moment: a command's SDK may still be sending when its process has exited.
+   * moment: a command's SDK may still be sending when its process has exited. Gives up as soon as
+   * {@code giveUp} says so (a stopped record must close its capture).
    */
-  void awaitQuiet(Duration grace) {
+  void awaitQuiet(Duration grace, BooleanSupplier giveUp) {
     long deadline = System.nanoTime() + grace.toNanos();
     long quietSince = System.nanoTime();
     long seen = receivedSpans();
-    while (System.nanoTime() - deadline < 0) {
+    while (System.nanoTime() - deadline < 0 && !giveUp.getAsBoolean()) {
       long now = System.nanoTime();
       long received = receivedSpans();
       if (received != seen || inFlight() > 0) {

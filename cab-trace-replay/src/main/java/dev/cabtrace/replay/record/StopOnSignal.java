@@ -1,22 +1,33 @@
 package dev.cabtrace.replay.record;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * What a recording does when {@code record} itself is stopped (SIGTERM, Ctrl-C): the JVM runs its
- * shutdown hooks and then halts, leaving the command's processes running. While open, a hook stops
- * the running command's tree, as a timeout does, and waits at most {@link #GRACE_SECONDS} for the
- * recording to end its spans and close the capture file ({@link #close}).
+ * shutdown hooks and then halts, leaving the command's processes running. While open, a hook has
+ * the running command's processes stopped, as a timeout does, and waits at most {@link
+ * #GRACE_SECONDS} for the recording to end its spans and close the capture file ({@link #close}).
+ *
+ * <p>The recording fits in that time: the command's processes are gone and its output read within
+ * {@link CommandRunner#STOP_GRACE}, {@link CommandProcesses#KILL_WAIT} and {@link
+ * CommandRunner#OUTPUT_DRAIN} (6 s); waits for anything else (exports in flight) end {@link
+ * #WAITS_LIMIT} after the signal ({@link #waitsOver}); what is left is for closing the proxy (2.5 s
+ * at most) and the receiver (2 s), ending the spans and closing the capture file.
  */
 final class StopOnSignal implements AutoCloseable {
 
   /** How long a stopped record waits for its spans and capture file after stopping the command. */
   static final long GRACE_SECONDS = 15;
 
+  /** How long after the signal a stopped record may still wait for the command's exports. */
+  static final Duration WAITS_LIMIT = Duration.ofSeconds(9);
+
   private final CountDownLatch finished = new CountDownLatch(1);
   private final Thread hook = new Thread(this::stop, "cab-trace-record-stop");
   private volatile CommandRunner running;
+  private volatile long stoppedAt;
   private volatile boolean stopping;
 
   private StopOnSignal() {}
@@ -43,7 +54,13 @@ final class StopOnSignal implements AutoCloseable {
     running = null;
   }
 
+  /** Whether record was stopped {@link #WAITS_LIMIT} ago: it must wait no more, and close its capture. */
+  boolean waitsOver() {
+    return stopping && System.nanoTime() - stoppedAt >= WAITS_LIMIT.toNanos();
+  }
+
   private void stop() {
+    stoppedAt = System.nanoTime();
     stopping = true;
     CommandRunner runner = running;
     if (runner != null) {
