@@ -1,11 +1,10 @@
 package dev.cabtrace.replay.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import dev.cabtrace.replay.internal.Utf8JsonFactory;
 
 /**
  * JSON string escapes for documents that may be printed to a terminal. Jackson escapes only the C0
@@ -32,16 +31,9 @@ final class TerminalSafeEscapes extends CharacterEscapes {
     return new JsonFactory().setCharacterEscapes(INSTANCE);
   }
 
-  /**
-   * A factory whose generators write with these escapes and, into bytes, a character outside the
-   * Basic Multilingual Plane as its four UTF-8 bytes, as a generator into text leaves it; a lone
-   * surrogate, which UTF-8 cannot hold, as its escape.
-   */
+  /** A factory whose generators write UTF-8 bytes with these escapes ({@link Utf8JsonFactory}). */
   static JsonFactory utf8JsonFactory() {
-    return new JsonFactoryBuilder()
-        .characterEscapes(INSTANCE)
-        .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
-        .build();
+    return Utf8JsonFactory.withEscapes(INSTANCE);
   }
 
   @Override

@@ -1,11 +1,10 @@
 package dev.cabtrace.replay.page;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import dev.cabtrace.replay.internal.Utf8JsonFactory;
 
 /**
  * JSON string escapes for a document embedded in a script element: {@code < > &} and U+2028/U+2029
@@ -28,15 +27,9 @@ final class ScriptSafeEscapes extends CharacterEscapes {
     asciiEscapes['&'] = ESCAPE_CUSTOM;
   }
 
-  /**
-   * A factory whose generators write with these escapes, a character outside the Basic
-   * Multilingual Plane as its four UTF-8 bytes (not as two escaped surrogates).
-   */
+  /** A factory whose generators write UTF-8 bytes with these escapes. */
   static JsonFactory jsonFactory() {
-    return new JsonFactoryBuilder()
-        .characterEscapes(INSTANCE)
-        .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
-        .build();
+    return Utf8JsonFactory.withEscapes(INSTANCE);
   }
 
   @Override
