@@ -22,6 +22,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,18 +45,32 @@ import java.util.zip.GZIPInputStream;
  * {@code RetryInfo}, so the sender retries instead of this process buffering without bound. A
  * malformed request gets 400 / {@code INVALID_ARGUMENT}, one of another content type 415, and both
  * are counted. A span with bad ids is rejected alone and counted: the others are taken, and the
- * answer is OTLP's partial success, saying how many were rejected and why.
+ * answer is OTLP's partial success, saying how many were rejected and why. A request whose body
+ * has not all arrived {@link #BODY_DEADLINE} after its head is cut off and counted as malformed, so
+ * that clients that stall mid-request cannot hold every thread that reads requests.
  */
 public final class OtlpReceiver implements AutoCloseable {
 
   private static final Logger logger = Logger.getLogger(OtlpReceiver.class.getName());
   static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
   private static final int HANDLER_THREADS = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
+  /**
+   * Threads reading OTLP/HTTP requests, which mostly wait on their sockets (the JDK server reads a
+   * request's head on them too, for which it has no timeout), so that a few clients that stall
+   * cannot take them all. Decoding and taking the spans stays at {@link #HANDLER_THREADS} at once.
+   */
+  static final int HTTP_THREADS = 16;
+  /** How long a request's body may take to arrive: three times an OTLP exporter's default timeout. */
+  static final Duration BODY_DEADLINE = Duration.ofSeconds(30);
 
   private final CabTraceSdk sdk;
   private final HttpServer http;
   private final Server grpc;
   private final ExecutorService handlers;
+  private final ThreadPoolExecutor httpReaders;
+  private final Semaphore decoding = new Semaphore(HANDLER_THREADS);
+  private final ScheduledThreadPoolExecutor bodyDeadlines;
+  private final Duration bodyDeadline;
   private final AtomicLong receivedSpans = new AtomicLong();
   private final AtomicLong refusedRequests = new AtomicLong();
   private final AtomicLong malformedRequests = new AtomicLong();
@@ -63,26 +82,42 @@ public final class OtlpReceiver implements AutoCloseable {
    * OTLP/gRPC when {@code withGrpc}.
    */
   public static OtlpReceiver start(CabTraceSdk sdk, String listenAddress, boolean withGrpc) throws IOException {
-    return new OtlpReceiver(sdk, listenAddress, withGrpc);
+    return start(sdk, listenAddress, withGrpc, BODY_DEADLINE);
   }
 
-  private OtlpReceiver(CabTraceSdk sdk, String listenAddress, boolean withGrpc) throws IOException {
+  /** As {@link #start(CabTraceSdk, String, boolean)}, a request body cut off past {@code bodyDeadline}. */
+  static OtlpReceiver start(CabTraceSdk sdk, String listenAddress, boolean withGrpc, Duration bodyDeadline)
+      throws IOException {
+    return new OtlpReceiver(sdk, listenAddress, withGrpc, bodyDeadline);
+  }
+
+  private OtlpReceiver(CabTraceSdk sdk, String listenAddress, boolean withGrpc, Duration bodyDeadline)
+      throws IOException {
     this.sdk = sdk;
-    AtomicInteger threads = new AtomicInteger();
-    // A few threads for every request, HTTP and gRPC alike: more would only take the cores from the
-    // capture writer, which all spans wait for. Requests beyond them wait unread, their bytes in the
-    // sockets.
-    this.handlers = Executors.newFixedThreadPool(HANDLER_THREADS, runnable -> {
-      Thread thread = new Thread(runnable, "cab-trace-otlp-" + threads.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.bodyDeadline = bodyDeadline;
+    // A few threads for gRPC requests, which Netty has read whole: more would only take the cores
+    // from the capture writer, which all spans wait for. Requests beyond them wait unread.
+    this.handlers = Executors.newFixedThreadPool(HANDLER_THREADS, daemons("cab-trace-otlp-"));
+    this.httpReaders = new ThreadPoolExecutor(HTTP_THREADS, HTTP_THREADS, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), daemons("cab-trace-otlp-http-"));
+    httpReaders.allowCoreThreadTimeOut(true);
+    this.bodyDeadlines = new ScheduledThreadPoolExecutor(1, daemons("cab-trace-otlp-deadline-"));
+    bodyDeadlines.setRemoveOnCancelPolicy(true);
     this.http = HttpServer.create(new InetSocketAddress(listenAddress, 0), 256);
-    http.setExecutor(handlers);
+    http.setExecutor(httpReaders);
     http.createContext("/v1/traces", this::handleHttp);
     http.start();
     // gRPC (Netty) takes about a second to start: only when the command is handed the gRPC receiver.
     this.grpc = withGrpc ? startGrpc(listenAddress) : null;
+  }
+
+  private static ThreadFactory daemons(String prefix) {
+    AtomicInteger threads = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   private Server startGrpc(String listenAddress) throws IOException {
@@ -102,7 +137,7 @@ public final class OtlpReceiver implements AutoCloseable {
                 try {
                   received = ProtoSpans.of(request, false);
                 } catch (ProtoSpans.Malformed | RuntimeException e) {
-                  malformed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                  malformed(describe(e));
                   observer.onError(Status.INVALID_ARGUMENT.withDescription("malformed OTLP request: " + e.getMessage())
                       .asRuntimeException());
                   return;
@@ -236,22 +271,63 @@ public final class OtlpReceiver implements AutoCloseable {
             + OtlpAnswers.JSON_TYPE);
         return;
       }
-      ProtoSpans.Received received;
       inFlight.incrementAndGet();
       try {
-        try {
-          byte[] body = readBody(exchange);
-          received = ProtoSpans.of(json ? OtlpJsonRequest.toProtobuf(body) : body, json);
-        } catch (IOException | ProtoSpans.Malformed | RuntimeException e) {
-          malformed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-          OtlpAnswers.error(exchange, 400, json, "malformed OTLP request: " + e.getMessage());
+        byte[] body = readInTime(exchange, json);
+        if (body == null) {
           return;
         }
-        OtlpAnswers.taken(exchange, json, received, accept(received));
+        ProtoSpans.Received received;
+        boolean accepted;
+        decoding.acquireUninterruptibly();
+        try {
+          received = decode(exchange, json, body);
+          accepted = received != null && accept(received);
+        } finally {
+          decoding.release();
+        }
+        if (received != null) {
+          OtlpAnswers.taken(exchange, json, received, accepted);
+        }
       } finally {
         inFlight.decrementAndGet();
       }
     }
+  }
+
+  /** The request's body; null when it could not be read whole in time, counted and answered if it still can be. */
+  private byte[] readInTime(HttpExchange exchange, boolean json) throws IOException {
+    BodyDeadline deadline = new BodyDeadline(bodyDeadlines, bodyDeadline, exchange);
+    try {
+      byte[] body = readBody(exchange);
+      if (deadline.met()) {
+        return body;
+      }
+    } catch (IOException e) {
+      if (deadline.met()) {
+        malformed(describe(e));
+        OtlpAnswers.error(exchange, 400, json, "malformed OTLP request: " + e.getMessage());
+        return null;
+      }
+    }
+    // Closed by the deadline: there is no one to answer.
+    malformed("the body did not arrive within " + bodyDeadline.toMillis() + " ms");
+    return null;
+  }
+
+  /** The request's spans; null when it is malformed, counted and answered. */
+  private ProtoSpans.Received decode(HttpExchange exchange, boolean json, byte[] body) throws IOException {
+    try {
+      return ProtoSpans.of(json ? OtlpJsonRequest.toProtobuf(body) : body, json);
+    } catch (IOException | ProtoSpans.Malformed | RuntimeException e) { // bad JSON is an IOException
+      malformed(describe(e));
+      OtlpAnswers.error(exchange, 400, json, "malformed OTLP request: " + e.getMessage());
+      return null;
+    }
+  }
+
+  private static String describe(Exception e) {
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 
   private static byte[] readBody(HttpExchange exchange) throws IOException {
@@ -322,5 +398,7 @@ public final class OtlpReceiver implements AutoCloseable {
       }
     }
     handlers.shutdownNow();
+    httpReaders.shutdownNow();
+    bodyDeadlines.shutdownNow();
   }
 }

@@ -410,6 +410,84 @@ class OtlpReceiverTest {
     assertThat(peakHeap).as("heap while flooded").isLessThan(1L << 30);
   }
 
+  /**
+   * Clients that send an export's head and a little of its body, then stall, as many as leave one
+   * thread that reads requests (a receiver with one thread per core had none left on a small
+   * machine): an export after them is taken at once.
+   */
+  @Test
+  @Timeout(30)
+  void clientsStalledMidBodyLeaveAThreadForTheNextExport() throws Exception {
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(dir.resolve("stalled.jsonl")).setEnvironment(Map.of()).build();
+        OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false);
+        StalledClients stalled = new StalledClients(receiver.httpPort(), OtlpReceiver.HTTP_THREADS - 1)) {
+      awaitCount(receiver::inFlight, OtlpReceiver.HTTP_THREADS - 1);
+
+      HttpResponse<byte[]> response = postBytes(HttpClient.newHttpClient(), traces(receiver),
+          "application/x-protobuf", request(0, 0, 1).toByteArray());
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(receiver.receivedSpans()).isEqualTo(1);
+    }
+  }
+
+  /**
+   * Clients that stall mid-body on every thread that reads requests: the body's deadline cuts them
+   * off (counted as malformed), and an export waiting behind them is taken.
+   */
+  @Test
+  @Timeout(30)
+  void aBodyThatStallsIsCutOffAtItsDeadline() throws Exception {
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(dir.resolve("stalled.jsonl")).setEnvironment(Map.of()).build();
+        OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false, java.time.Duration.ofMillis(200));
+        StalledClients stalled = new StalledClients(receiver.httpPort(), OtlpReceiver.HTTP_THREADS)) {
+      // Every stalled request has reached a reading thread (and waits there, or was cut off already).
+      awaitCount(() -> receiver.inFlight() + receiver.malformedRequests(), OtlpReceiver.HTTP_THREADS);
+
+      HttpResponse<byte[]> response = postBytes(HttpClient.newHttpClient(), traces(receiver),
+          "application/x-protobuf", request(0, 0, 1).toByteArray());
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(receiver.receivedSpans()).isEqualTo(1);
+      awaitCount(receiver::malformedRequests, OtlpReceiver.HTTP_THREADS);
+    }
+  }
+
+  /** Connections that have each sent an export's head and 2 bytes of its 100-byte body, and send no more. */
+  private static final class StalledClients implements AutoCloseable {
+    private final List<java.net.Socket> sockets = new ArrayList<>();
+
+    StalledClients(int port, int count) throws java.io.IOException {
+      byte[] start = ("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
+          + "Content-Length: 100\r\n\r\nab").getBytes(StandardCharsets.US_ASCII);
+      for (int i = 0; i < count; i++) {
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", port);
+        sockets.add(socket);
+        socket.getOutputStream().write(start);
+        socket.getOutputStream().flush();
+      }
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      for (java.net.Socket socket : sockets) {
+        socket.close();
+      }
+    }
+  }
+
+  /** Waits until {@code count} reaches {@code atLeast}, or the test's timeout interrupts it. */
+  private static void awaitCount(java.util.function.LongSupplier count, long atLeast) throws InterruptedException {
+    while (count.getAsLong() < atLeast) {
+      if (Thread.interrupted()) {
+        throw new InterruptedException("count still " + count.getAsLong() + ", not " + atLeast);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+  }
+
+  private static URI traces(OtlpReceiver receiver) {
+    return URI.create("http://127.0.0.1:" + receiver.httpPort() + "/v1/traces");
+  }
+
   private static ExportTraceServiceRequest request(int thread, int batch, int spans) {
     var scope = io.opentelemetry.proto.trace.v1.ScopeSpans.newBuilder()
         .setScope(io.opentelemetry.proto.common.v1.InstrumentationScope.newBuilder().setName("flood"));
