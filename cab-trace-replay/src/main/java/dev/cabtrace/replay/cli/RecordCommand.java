@@ -127,7 +127,7 @@ final class RecordCommand implements Callable<Integer> {
     return result.exitStatus();
   }
 
-  /** What {@code record} came to, on stderr: a line, and a warning when the receiver refused exports. */
+  /** What {@code record} came to, on stderr: a line, and a warning when the receiver refused or cut off exports. */
   static void summarize(RecordResult result, Path out, String command, java.io.PrintWriter err) {
     if (result.lostSpans() > 0) {
       err.printf("cab-trace record: %d span(s) could not be written to %s; see the warnings above%n",
@@ -144,6 +144,11 @@ final class RecordCommand implements Callable<Integer> {
       err.printf("cab-trace record: warning: the OTLP receiver refused %d export request(s) while the capture queue"
           + " was full (HTTP 429 / gRPC RESOURCE_EXHAUSTED); the command's exporter may have retried them or dropped"
           + " their spans%n", result.refusedRequests());
+    }
+    if (result.cutOffRequests() > 0) {
+      err.printf("cab-trace record: warning: the OTLP receiver cut off %d export request(s) still arriving when"
+          + " --otlp-grace ended; their spans are not in the capture (a longer --otlp-grace waits for them)%n",
+          result.cutOffRequests());
     }
   }
 }

@@ -71,6 +71,7 @@ public final class CellRecorder {
     CommandRunner.Outcome outcome;
     long received = 0;
     long refused = 0;
+    long cutOff = 0;
     CabTraceSdk sdk = settings.sdkBuilder.apply(
         CabTraceSdk.builder().setCellIdentity(identity).setCaptureFile(settings.captureFile)).build();
     try (sdk) {
@@ -102,6 +103,7 @@ public final class CellRecorder {
           outcome = containerRun.outcome;
           received = containerRun.received;
           refused = containerRun.refused;
+          cutOff = containerRun.cutOff;
           container.setExitCode(outcome.exitCode()).setTimedOut(outcome.timedOut());
           if (outcome.failure() != null) {
             container.recordFailure(outcome.failure());
@@ -120,13 +122,14 @@ public final class CellRecorder {
     // Counted once the capture is closed: a span its close could not write is lost, and so is the
     // exit status's promise that the file holds every span.
     return new RecordResult(outcome.exitCode(), outcome.timedOut(), sdk.capturedSpans(), sdk.lostSpans(), received,
-        refused, sdk.traceId().orElse(""), outcome.failure());
+        refused, cutOff, sdk.traceId().orElse(""), outcome.failure());
   }
 
   private static final class ContainerRun {
     CommandRunner.Outcome outcome;
     long received;
     long refused;
+    long cutOff;
   }
 
   private ContainerRun runContainer(
@@ -189,8 +192,15 @@ public final class CellRecorder {
       }
       if (receiver != null) {
         receiver.awaitQuiet(settings.otlpGrace, stop::waitsOver);
+        // Closed before its counts are read: what is still arriving is cut off and counted, and the
+        // spans of every request it took are in the SDK before the container span ends.
+        receiver.close();
         result.received = receiver.receivedSpans();
         result.refused = receiver.refusedRequests();
+        result.cutOff = receiver.cutOffRequests();
+        if (result.cutOff > 0) {
+          container.setAttribute("cab.otlp.cut_off_requests", result.cutOff);
+        }
         if (receiver.malformedRequests() > 0) {
           container.setAttribute("cab.otlp.malformed_requests", receiver.malformedRequests());
         }

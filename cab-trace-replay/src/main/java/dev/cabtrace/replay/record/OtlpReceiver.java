@@ -28,6 +28,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -62,6 +63,8 @@ public final class OtlpReceiver implements AutoCloseable {
   static final int HTTP_THREADS = 16;
   /** How long a request's body may take to arrive: three times an OTLP exporter's default timeout. */
   static final Duration BODY_DEADLINE = Duration.ofSeconds(30);
+  /** How long close waits for requests already read: taking their spans waits at most half a second. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
   private final CabTraceSdk sdk;
   private final HttpServer http;
@@ -75,6 +78,8 @@ public final class OtlpReceiver implements AutoCloseable {
   private final AtomicLong refusedRequests = new AtomicLong();
   private final AtomicLong malformedRequests = new AtomicLong();
   private final AtomicLong rejectedSpans = new AtomicLong();
+  private final AtomicLong cutOffRequests = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicInteger inFlight = new AtomicInteger();
 
   /**
@@ -193,6 +198,14 @@ public final class OtlpReceiver implements AutoCloseable {
   }
 
   /**
+   * Requests still arriving when the receiver closed, cut off mid-request: none of their spans was
+   * taken, and the sender got no answer.
+   */
+  public long cutOffRequests() {
+    return cutOffRequests.get();
+  }
+
+  /**
    * Waits, at most {@code grace}, until no request is in flight and no span has arrived for a
    * moment: a command's SDK may still be sending when its process has exited. Gives up as soon as
    * {@code giveUp} says so (a stopped record must close its capture).
@@ -295,7 +308,10 @@ public final class OtlpReceiver implements AutoCloseable {
     }
   }
 
-  /** The request's body; null when it could not be read whole in time, counted and answered if it still can be. */
+  /**
+   * The request's body; null when it could not be read whole before its deadline or the receiver's
+   * close, counted and answered if it still can be.
+   */
   private byte[] readInTime(HttpExchange exchange, boolean json) throws IOException {
     BodyDeadline deadline = new BodyDeadline(bodyDeadlines, bodyDeadline, exchange);
     try {
@@ -305,8 +321,13 @@ public final class OtlpReceiver implements AutoCloseable {
       }
     } catch (IOException e) {
       if (deadline.met()) {
-        malformed(describe(e));
-        OtlpAnswers.error(exchange, 400, json, "malformed OTLP request: " + e.getMessage());
+        if (closed.get()) {
+          // close() cut the connection (or the sender, just then): no one to answer.
+          cutOffRequests.incrementAndGet();
+        } else {
+          malformed(describe(e));
+          OtlpAnswers.error(exchange, 400, json, "malformed OTLP request: " + e.getMessage());
+        }
         return null;
       }
     }
@@ -385,20 +406,35 @@ public final class OtlpReceiver implements AutoCloseable {
     }
   }
 
-  /** Stops receiving; requests in flight are cut off. */
+  /**
+   * Stops receiving. Requests still arriving are cut off and counted ({@link #cutOffRequests}); those
+   * already read are waited for, at most two seconds, so that when this returns every span the
+   * receiver took is in the SDK, which may then be closed. Calling it again does nothing.
+   */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     http.stop(0);
     if (grpc != null) {
       grpc.shutdownNow();
-      try {
-        grpc.awaitTermination(2, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
     }
-    handlers.shutdownNow();
+    // Not shutdownNow: an interrupt could make a handler drop spans it is handing to the SDK.
+    httpReaders.shutdown();
+    handlers.shutdown();
+    long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+    try {
+      if (grpc != null) {
+        grpc.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      }
+      httpReaders.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      handlers.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     httpReaders.shutdownNow();
+    handlers.shutdownNow();
     bodyDeadlines.shutdownNow();
   }
 }

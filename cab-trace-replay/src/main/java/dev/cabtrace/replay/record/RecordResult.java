@@ -10,17 +10,25 @@ package dev.cabtrace.replay.record;
  * @param receivedSpans spans the command's own OpenTelemetry SDK exported to the receiver
  * @param refusedRequests export requests the receiver refused because the capture queue was full
  *     (HTTP 429, gRPC {@code RESOURCE_EXHAUSTED}): the sender may have retried them or dropped them
+ * @param cutOffRequests export requests still arriving when the receiver closed, after the OTLP
+ *     grace: cut off mid-request, their spans are not in the capture
  * @param traceId the cell's trace id
  * @param failure why the command could not be run, or null
  */
 public record RecordResult(
     int exitCode, boolean timedOut, long capturedSpans, long lostSpans, long receivedSpans, long refusedRequests,
-    String traceId, Exception failure) {
+    long cutOffRequests, String traceId, Exception failure) {
+
+  /** The result as it was before cut-off requests were counted: none cut off. Kept for callers that make one. */
+  public RecordResult(int exitCode, boolean timedOut, long capturedSpans, long lostSpans, long receivedSpans,
+      long refusedRequests, String traceId, Exception failure) {
+    this(exitCode, timedOut, capturedSpans, lostSpans, receivedSpans, refusedRequests, 0, traceId, failure);
+  }
 
   /** The result as it was before refused requests were counted: none refused. Kept for callers that make one. */
   public RecordResult(int exitCode, boolean timedOut, long capturedSpans, long lostSpans, long receivedSpans,
       String traceId, Exception failure) {
-    this(exitCode, timedOut, capturedSpans, lostSpans, receivedSpans, 0, traceId, failure);
+    this(exitCode, timedOut, capturedSpans, lostSpans, receivedSpans, 0, 0, traceId, failure);
   }
 
   /** Exit status of {@code cab-trace record} when the capture lost spans or could not be written. */

@@ -36,6 +36,15 @@ class RecordSummaryTest {
   }
 
   @Test
+  void requestsCutOffAtTheEndOfTheGraceAreAWarningLine() {
+    assertThat(summary(new RecordResult(0, false, 12, 0, 7, 0, 2, "abc", null)).lines()).containsExactly(
+        "cab-trace record: exit code 0; captured 12 spans (7 from the command's own OpenTelemetry SDK), trace abc,"
+            + " in cell.jsonl",
+        "cab-trace record: warning: the OTLP receiver cut off 2 export request(s) still arriving when --otlp-grace"
+            + " ended; their spans are not in the capture (a longer --otlp-grace waits for them)");
+  }
+
+  @Test
   void withoutRefusalsThereIsNoWarning() {
     assertThat(summary(new RecordResult(4, true, 12, 0, 7, 0, "abc", null)).lines()).containsExactly(
         "cab-trace record: exit code 4 (killed at the timeout); captured 12 spans (7 from the command's own"

@@ -451,6 +451,26 @@ class OtlpReceiverTest {
     }
   }
 
+  /**
+   * An export still arriving when the receiver closes is cut off and counted as such, not as
+   * malformed; close returns once its handler is done, so the count is final.
+   */
+  @Test
+  @Timeout(30)
+  void anExportStillArrivingAtCloseIsCountedAsCutOff() throws Exception {
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(dir.resolve("cut.jsonl")).setEnvironment(Map.of()).build();
+        OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false);
+        StalledClients arriving = new StalledClients(receiver.httpPort(), 1)) {
+      awaitCount(receiver::inFlight, 1);
+
+      receiver.close();
+
+      assertThat(receiver.inFlight()).isZero();
+      assertThat(receiver.cutOffRequests()).isEqualTo(1);
+      assertThat(receiver.malformedRequests()).isZero();
+    }
+  }
+
   /** Connections that have each sent an export's head and 2 bytes of its 100-byte body, and send no more. */
   private static final class StalledClients implements AutoCloseable {
     private final List<java.net.Socket> sockets = new ArrayList<>();

@@ -206,6 +206,34 @@ class RecordCommandTest {
   }
 
   @Test
+  void anExportStillArrivingWhenTheGraceEndsIsCutOffCountedAndWarnedAbout() throws Exception {
+    String span = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":["
+        + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\",\"name\":\"taken\"}]}]}]}";
+    // One export taken, then one whose body stops after 2 of its 100 bytes, once the receiver has
+    // begun to read it (its 100 Continue); a background cat holds that connection past the
+    // command's exit, until the receiver closes it.
+    Run run = record("cut-off", "--otlp-grace", "300ms", "--", "bash", "-c",
+        "curl -s -H 'Content-Type: application/json' --data '" + span + "' \"$OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces\""
+            + " >/dev/null\n"
+            + "address=${OTEL_EXPORTER_OTLP_ENDPOINT#http://}\n"
+            + "exec 3<>\"/dev/tcp/${address%:*}/${address##*:}\"\n"
+            + "printf 'POST /v1/traces HTTP/1.1\\r\\nHost: x\\r\\nContent-Type: application/x-protobuf\\r\\n"
+            + "Content-Length: 100\\r\\nExpect: 100-continue\\r\\n\\r\\n' >&3\n"
+            + "read -r continue <&3\n"
+            + "printf ab >&3\n"
+            + "cat <&3 >/dev/null 2>&1 &\n");
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.timeline().spanNamed("taken")).isNotNull();
+    TimelineSpan container = container(run.timeline());
+    assertThat(container.attribute("cab.otlp.cut_off_requests")).isEqualTo(1L);
+    assertThat(container.attribute("cab.otlp.malformed_requests")).isNull();
+    assertThat(container.attribute("cab.otlp.received_spans")).isEqualTo(1L);
+    assertThat(run.err()).contains("warning: the OTLP receiver cut off 1 export request(s) still arriving when"
+        + " --otlp-grace ended");
+  }
+
+  @Test
   void anIpv6ListenAddressIsHandedOverInBracketsAndAnswers() throws Exception {
     assumeTrue(ipv6Loopback(), "no IPv6 loopback on this machine");
     Run run = record("ipv6", "--listen", "::1", "--", "sh", "-c",
