@@ -211,7 +211,9 @@ class RecordCommandTest {
         + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\",\"name\":\"taken\"}]}]}]}";
     // One export taken, then one whose body stops after 2 of its 100 bytes, once the receiver has
     // begun to read it (its 100 Continue); a background cat holds that connection past the
-    // command's exit, until the receiver closes it.
+    // command's exit, until the receiver closes it. It stands for a sender record cannot stop (an
+    // agent in a container, on another machine): without the mark record finds its processes by,
+    // and re-parented when bash exits, it is not one of the command's.
     Run run = record("cut-off", "--otlp-grace", "300ms", "--", "bash", "-c",
         "curl -s -H 'Content-Type: application/json' --data '" + span + "' \"$OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces\""
             + " >/dev/null\n"
@@ -221,7 +223,7 @@ class RecordCommandTest {
             + "Content-Length: 100\\r\\nExpect: 100-continue\\r\\n\\r\\n' >&3\n"
             + "read -r continue <&3\n"
             + "printf ab >&3\n"
-            + "cat <&3 >/dev/null 2>&1 &\n");
+            + "env -u " + CommandProcesses.MARK_VARIABLE + " cat <&3 >/dev/null 2>&1 &\n");
 
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.timeline().spanNamed("taken")).isNotNull();
