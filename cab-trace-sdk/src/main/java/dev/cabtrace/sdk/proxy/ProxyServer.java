@@ -106,6 +106,11 @@ final class ProxyServer implements AutoCloseable {
     return rejected.get();
   }
 
+  /** Connections kept alive and waiting for their next request. */
+  int idleConnections() {
+    return idleSince.size();
+  }
+
   @Override
   public void close() {
     closed = true;

@@ -47,6 +47,11 @@ class ProxyServerTest {
           assertThat(RawHttp.readHead(socket.getInputStream())).startsWith("HTTP/1.1 200");
           assertThat(socket.getInputStream().readNBytes(2)).hasSize(2);
           kept.add(socket); // left open, idle, as a client that never closes its connections
+          // Idle from the server's side too before the next one: which connection has been idle the
+          // longest is then the order they were opened in, however the threads are scheduled.
+          while (server.idleConnections() < kept.size()) {
+            Thread.onSpinWait();
+          }
         }
 
         String answer = RawHttp.exchange(server.address().getPort(), "GET /v1/models HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
