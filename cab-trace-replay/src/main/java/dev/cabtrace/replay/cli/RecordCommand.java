@@ -132,8 +132,11 @@ final class RecordCommand implements Callable<Integer> {
     if (result.lostSpans() > 0) {
       err.printf("cab-trace record: %d span(s) could not be written to %s; see the warnings above%n",
           result.lostSpans(), out);
-    } else if (result.failure() != null) {
+    } else if (result.failure() != null && result.exitCode() < 0) {
       err.printf("cab-trace record: could not run %s: %s%n", command, result.failure().getMessage());
+    } else if (result.failure() != null) {
+      err.printf("cab-trace record: exit code %d: %s; captured %d spans, trace %s, in %s%n", result.exitCode(),
+          result.failure().getMessage(), result.capturedSpans(), result.traceId(), out);
     } else {
       err.printf("cab-trace record: exit code %d%s; captured %d spans (%d from the command's own OpenTelemetry SDK),"
               + " trace %s, in %s%n", result.exitCode(), result.timedOut() ? " (killed at the timeout)" : "",

@@ -39,14 +39,15 @@ public record RecordResult(
   public static final int NOT_STARTED = 127;
 
   /**
-   * The exit status a script can rely on: the command's own code, 124 when the timeout killed it,
-   * 127 when it could not start, and 125 (over all of these) when the capture is incomplete.
+   * The exit status a script can rely on: the command's own code (as it ended when record was
+   * stopped: 143 after SIGTERM), 124 when the timeout killed it, 127 when it could not start, and
+   * 125 (over all of these) when the capture is incomplete.
    */
   public int exitStatus() {
     if (lostSpans > 0) {
       return CAPTURE_INCOMPLETE;
     }
-    if (failure != null) {
+    if (failure != null && exitCode < 0) {
       return NOT_STARTED;
     }
     if (timedOut) {

@@ -45,6 +45,19 @@ class RecordSummaryTest {
   }
 
   @Test
+  void aStoppedRecordSaysSoAndExitsWithTheCommandsStatusNotAsOneThatCouldNotStart() {
+    RecordResult stopped = new RecordResult(143, false, 5, 0, 0, 0, "abc",
+        new IllegalStateException("record was stopped (a signal); the command's processes were killed"));
+    assertThat(stopped.exitStatus()).isEqualTo(143);
+    assertThat(summary(stopped).lines()).containsExactly("cab-trace record: exit code 143: record was stopped (a"
+        + " signal); the command's processes were killed; captured 5 spans, trace abc, in cell.jsonl");
+
+    RecordResult notStarted = new RecordResult(-1, false, 5, 0, 0, 0, "abc", new java.io.IOException("No such file"));
+    assertThat(notStarted.exitStatus()).isEqualTo(RecordResult.NOT_STARTED);
+    assertThat(summary(notStarted)).startsWith("cab-trace record: could not run agent: No such file");
+  }
+
+  @Test
   void withoutRefusalsThereIsNoWarning() {
     assertThat(summary(new RecordResult(4, true, 12, 0, 7, 0, "abc", null)).lines()).containsExactly(
         "cab-trace record: exit code 4 (killed at the timeout); captured 12 spans (7 from the command's own"
