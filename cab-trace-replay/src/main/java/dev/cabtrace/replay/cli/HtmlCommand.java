@@ -5,10 +5,12 @@ import dev.cabtrace.replay.timeline.Timeline;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,7 +38,7 @@ final class HtmlCommand implements Callable<Integer> {
     String target = output != null ? output : defaultOutput(source.file, source.from != null);
     Path path = "-".equals(target) ? null : Path.of(target);
     if (path != null && source.from == null && !"-".equals(source.file) && Files.exists(path)
-        && Files.isSameFile(path, Path.of(source.file))) {
+        && Files.exists(Path.of(source.file)) && Files.isSameFile(path, Path.of(source.file))) {
       throw new IllegalArgumentException("the page would overwrite its trace " + source.file + "; pass another -o");
     }
     Timeline timeline = source.load();
@@ -57,8 +59,10 @@ final class HtmlCommand implements Callable<Integer> {
   /**
    * Writes the page beside {@code path} and moves it there when whole: the page is written as it is
    * made, attributes read back from the trace on the way, and a failure then (a disk full, a trace
-   * changed meanwhile) must not leave a cut page, or none, where a good one was. A device or a pipe
-   * is written directly; a symbolic link's target is replaced, not the link.
+   * changed meanwhile) must not leave a cut page, or none, where a good one was. The working copy is
+   * this process's own, takes the permissions of the page it replaces, and goes if the process is
+   * stopped. A device or a pipe is written directly, and so is a page in a directory where no file
+   * can be made; a symbolic link's target is replaced, not the link.
    */
   private static void write(CellPage page, Path path) throws IOException {
     if (Files.exists(path) && !Files.isRegularFile(path)) {
@@ -73,9 +77,24 @@ final class HtmlCommand implements Callable<Integer> {
     if (name == null) {
       throw new IllegalArgumentException("not a file name: " + path);
     }
-    Path partial = destination.resolveSibling("." + name + ".part");
-    OutputStream file = Files.newOutputStream(partial); // a failure here has nothing to clean up
+    Path partial = destination.resolveSibling("." + name + "." + ProcessHandle.current().pid() + ".part");
+    OutputStream file;
+    try {
+      file = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    } catch (AccessDeniedException e) {
+      if (!Files.isWritable(destination)) {
+        throw e;
+      }
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(destination))) {
+        page.writeTo(out);
+      }
+      return;
+    }
+    partial.toFile().deleteOnExit();
     try (OutputStream out = new BufferedOutputStream(file)) {
+      if (Files.exists(destination)) {
+        keepPermissions(destination, partial);
+      }
       page.writeTo(out);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(partial);
@@ -85,6 +104,14 @@ final class HtmlCommand implements Callable<Integer> {
       Files.move(partial, destination, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(partial, destination, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static void keepPermissions(Path from, Path to) throws IOException {
+    try {
+      Files.setPosixFilePermissions(to, Files.getPosixFilePermissions(from));
+    } catch (UnsupportedOperationException notPosix) {
+      // The file system's own rules apply.
     }
   }
 

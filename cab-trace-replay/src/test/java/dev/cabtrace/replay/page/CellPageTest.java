@@ -289,13 +289,26 @@ class CellPageTest {
     // already there as it was, and nothing beside it.
     Path page = dir.resolve("cell.html");
     Files.writeString(page, "the page of an earlier run");
-    Files.createDirectory(dir.resolve(".cell.html.part"));
+    Path workingCopy = dir.resolve(".cell.html." + ProcessHandle.current().pid() + ".part");
+    Files.createDirectory(workingCopy);
     assertThat(CabTraceCli.run(out, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
         "html", capture.toString())).isEqualTo(1);
     assertThat(Files.readString(page)).isEqualTo("the page of an earlier run");
-    Files.delete(dir.resolve(".cell.html.part"));
+    Files.delete(workingCopy);
 
-    // Written whole, it replaces the old page; a link to a page stays a link.
+    // Written whole, it replaces the old page and keeps its permissions.
+    Files.setPosixFilePermissions(page, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+    assertThat(CabTraceCli.run(out, out, "html", capture.toString())).isZero();
+    assertThat(Files.readString(page)).contains(">Trace replay</h2>");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(page)))
+        .isEqualTo("rw-r-----");
+    // A trace that is not there is said so, page or no page.
+    ByteArrayOutputStream missing = new ByteArrayOutputStream();
+    assertThat(CabTraceCli.run(out, new PrintStream(missing, true, StandardCharsets.UTF_8),
+        "html", dir.resolve("cell-gone.jsonl").toString(), "-o", page.toString())).isEqualTo(1);
+    assertThat(missing.toString(StandardCharsets.UTF_8)).doesNotContain("unexpected").contains("cell-gone.jsonl");
+
+    // A link to a page stays a link.
     Path target = dir.resolve("pages/latest.html");
     Files.createDirectories(target.getParent());
     Path link = Files.createSymbolicLink(dir.resolve("latest.html"), target);
