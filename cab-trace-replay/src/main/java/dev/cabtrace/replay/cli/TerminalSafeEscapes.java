@@ -48,8 +48,8 @@ final class TerminalSafeEscapes extends CharacterEscapes {
 
   /**
    * Appends {@code text} as a JSON string, quoted and escaped as a generator of {@link
-   * #jsonFactory()} writes it: for output too small to pay for loading a generator (a sweep's
-   * ledger), byte for byte the same.
+   * #utf8JsonFactory()} writes it: for output too small to pay for loading a generator (a sweep's
+   * ledger), byte for byte the same once encoded.
    */
   static void appendQuoted(StringBuilder out, String text) {
     out.append('"');
@@ -66,11 +66,22 @@ final class TerminalSafeEscapes extends CharacterEscapes {
         }
       } else if (escaped(c)) {
         out.append(String.format("\\u%04x", (int) c));
+      } else if (Character.isSurrogate(c) && !pairedAt(text, i)) {
+        // As the byte generator writes one, which UTF-8 cannot hold.
+        out.append(String.format("\\u%04X", (int) c));
       } else {
         out.append(c);
       }
     }
     out.append('"');
+  }
+
+  /** Whether the surrogate at {@code i} is half of a pair. */
+  private static boolean pairedAt(String text, int i) {
+    char c = text.charAt(i);
+    return Character.isHighSurrogate(c)
+        ? i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))
+        : i > 0 && Character.isHighSurrogate(text.charAt(i - 1));
   }
 
   private static final String UPPER_HEX = "0123456789ABCDEF";

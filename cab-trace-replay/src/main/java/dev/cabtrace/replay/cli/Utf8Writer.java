@@ -127,7 +127,6 @@ final class Utf8Writer extends Writer {
     }
   }
 
-  /** The CLI's flushing-on-println writer, which lets {@link #utf8Bytes} find the writer under it. */
   /** The writer of {@code new PrintWriter(out, true)}, which knows the stream under it. */
   private static final class CharsetPrintWriter extends PrintWriter {
     private final OutputStream raw;
@@ -138,6 +137,7 @@ final class Utf8Writer extends Writer {
     }
   }
 
+  /** The CLI's flushing-on-println writer, which lets {@link #utf8Bytes} find the writer under it. */
   private static final class Utf8PrintWriter extends PrintWriter {
     Utf8PrintWriter(Utf8Writer out) {
       super(out, true);

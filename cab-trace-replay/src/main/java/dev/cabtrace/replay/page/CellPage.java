@@ -332,7 +332,12 @@ public final class CellPage {
     StringBuilder out = new StringBuilder("<section id=\"warnings\" aria-labelledby=\"warnings-h\">\n<h2 id=\"warnings-h\">Warnings (")
         .append(warnings.size()).append(")</h2>\n<ul class=\"warnings\">");
     for (LoadWarning warning : warnings) {
-      out.append("<li>").append(HtmlText.fromTrace(warning.toString().replace(file, source))).append("</li>");
+      // A warning starts with the file it is about ("FILE:3: not JSON"): named as the page names it.
+      String text = warning.toString();
+      if (!file.isEmpty() && text.startsWith(file)) {
+        text = source + text.substring(file.length());
+      }
+      out.append("<li>").append(HtmlText.fromTrace(text)).append("</li>");
     }
     return out.append("</ul>\n</section>").toString();
   }

@@ -59,6 +59,8 @@ public final class CellServer implements AutoCloseable {
   private final CellIndex index;
   private HttpServer server;
   private ExecutorService executor;
+  /** Where pages are made before they are sent: this server's own, removed when it closes. */
+  private volatile Path pages;
   private boolean closed;
 
   private CellServer(Builder builder) throws IOException {
@@ -95,12 +97,13 @@ public final class CellServer implements AutoCloseable {
     if (System.getProperty(MAX_REQUEST_SECONDS) == null) {
       System.setProperty(MAX_REQUEST_SECONDS, "5");
     }
-    // And an answer not taken within this many seconds is cut: four clients that ask for a page
-    // and never read it would otherwise hold the four threads for good. A page of a million spans
-    // goes out in seconds.
+    // And an exchange not done this many seconds after its request (the page made and sent) is
+    // cut: four clients that ask for a page and never read it would otherwise hold the four threads
+    // for good. A page of a million spans is made in about 10 s and sent in seconds on a loopback.
     if (System.getProperty(MAX_RESPONSE_SECONDS) == null) {
       System.setProperty(MAX_RESPONSE_SECONDS, "120");
     }
+    pages = Files.createTempDirectory("cab-trace-serve-");
     HttpServer created = HttpServer.create(new InetSocketAddress(bindAddress, requestedPort), 0);
     AtomicInteger threads = new AtomicInteger();
     executor = Executors.newFixedThreadPool(4, runnable -> {
@@ -113,6 +116,11 @@ public final class CellServer implements AutoCloseable {
     created.start();
     server = created;
     return this;
+  }
+
+  /** Where it makes pages while it runs; null once closed. */
+  Path pagesDirectory() {
+    return pages;
   }
 
   /** The port it listens on (the one chosen when asked for port 0). */
@@ -144,7 +152,23 @@ public final class CellServer implements AutoCloseable {
     if (server != null) {
       server.stop(0);
       executor.shutdownNow();
+      try {
+        // Pages being sent end with their connections; a page being made ends at its next write.
+        executor.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       server = null;
+    }
+    Path made = pages;
+    if (made != null) {
+      try (java.util.stream.Stream<Path> left = Files.list(made)) {
+        left.forEach(page -> page.toFile().delete());
+      } catch (IOException e) {
+        // Nothing was made, or it is already gone.
+      }
+      made.toFile().delete();
+      pages = null;
     }
   }
 
@@ -239,10 +263,21 @@ public final class CellServer implements AutoCloseable {
     // Made into a file first, not a string: the page of a million spans is 200 MB, and four of
     // them at once would hold a gigabyte. A failure while it is made (the capture changed: its
     // attributes are read back from it) is then still an answer of its own, not a cut page.
-    Path made = Files.createTempFile("cab-trace-page-", ".html");
+    Path made;
+    try {
+      made = Files.createTempFile(pages, "page-", ".html");
+    } catch (IOException e) {
+      logger.warning("cab-trace serve: no room to make the page of " + name + ": " + e.getClass().getSimpleName());
+      send(exchange, 503, "Cannot make the page", "The server has no room to make this page now.", head);
+      return;
+    }
     try {
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(made))) {
         page.writeTo(out);
+      } catch (IOException e) {
+        logger.warning("cab-trace serve: no room to make the page of " + name + ": " + e.getClass().getSimpleName());
+        send(exchange, 503, "Cannot make the page", "The server has no room to make this page now.", head);
+        return;
       } catch (UncheckedIOException | IllegalStateException e) {
         logger.warning("cab-trace serve: the page of " + name + " could not be made: the capture changed meanwhile");
         send(exchange, 409, "Capture changed", "The capture changed while its page was made; reload the page.", head);

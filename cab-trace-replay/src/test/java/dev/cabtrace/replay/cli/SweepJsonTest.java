@@ -7,14 +7,13 @@ import dev.cabtrace.replay.ledger.CellScore;
 import dev.cabtrace.replay.ledger.SweepGroup;
 import dev.cabtrace.replay.ledger.SweepLedger;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code sweep --json} writes its ledger without a Jackson generator; it must write what a
- * generator with the terminal-safe escapes and the default pretty printer writes, character for
- * character.
+ * {@code sweep --json} writes its ledger without a Jackson generator; it must write what a UTF-8
+ * generator with the terminal-safe escapes and the default pretty printer writes (as {@code show
+ * --json} is written), character for character: a lone surrogate as its escape.
  */
 class SweepJsonTest {
 
@@ -59,8 +58,8 @@ class SweepJsonTest {
       "model_calls", "tokens_per_correct_task", "cells_without_tokens", "wall_clock_ms_median", "wall_clock_ms_p90",
       "container_active_ms_median", "model_call_ms_total"
     };
-    StringWriter text = new StringWriter();
-    try (JsonGenerator json = TerminalSafeEscapes.jsonFactory().createGenerator(text)) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (JsonGenerator json = TerminalSafeEscapes.utf8JsonFactory().createGenerator(bytes)) {
       json.useDefaultPrettyPrinter();
       json.writeStartObject();
       json.writeNumberField("cells", ledger.cells());
@@ -96,6 +95,6 @@ class SweepJsonTest {
       json.writeEndArray();
       json.writeEndObject();
     }
-    return text.append('\n').toString();
+    return bytes.toString(java.nio.charset.StandardCharsets.UTF_8) + '\n';
   }
 }

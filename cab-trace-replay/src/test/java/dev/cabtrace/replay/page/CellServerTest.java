@@ -125,6 +125,24 @@ class CellServerTest {
   }
 
   @Test
+  void aPageThatCannotBeMadeIsAnAnswerAndPagesGoWithTheServer() throws Exception {
+    Path pages = server.pagesDirectory();
+    assertThat(get("/cell/sweep-1/openhands/cell.jsonl").statusCode()).isEqualTo(200);
+    try (java.util.stream.Stream<Path> made = Files.list(pages)) {
+      assertThat(made).as("a page sent is not kept").isEmpty();
+    }
+    Files.delete(pages); // as a full or vanished temporary directory
+
+    HttpResponse<String> page = get("/cell/sweep-1/openhands/cell.jsonl");
+
+    assertThat(page.statusCode()).isEqualTo(503);
+    assertThat(page.body()).contains("no room to make this page").doesNotContain(dir.toString());
+    Files.createDirectory(pages);
+    server.close();
+    assertThat(pages).doesNotExist();
+  }
+
+  @Test
   void aCaptureWhoseNameHasAColonOrABackslashIsLinkedAndServed() throws Exception {
     PageFixtures.copySeed(root, "run:1\\retry.jsonl");
 
