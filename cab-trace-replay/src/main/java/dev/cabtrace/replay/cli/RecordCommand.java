@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -88,6 +90,12 @@ final class RecordCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  /**
+   * How long a stopped record waits for its summary: the 15 s its recorder's hook waits for the
+   * capture, which runs alongside, so that the stop still ends within that time.
+   */
+  static final Duration STOP_GRACE = Duration.ofSeconds(15);
+
   private final PrintStream console;
   private final PrintStream consoleErr;
 
@@ -120,11 +128,34 @@ final class RecordCommand implements Callable<Integer> {
       recorder.setPty(columns, rows);
     }
     cassette.applyTo(recorder, modelUpstream != null);
-    RecordResult result = recorder.build().run(command);
-    java.io.PrintWriter err = spec.commandLine().getErr();
-    summarize(result, out, command.get(0), err);
-    err.flush();
-    return result.exitStatus();
+    CellRecorder cellRecorder = recorder.build();
+    // A stopped record (SIGTERM, Ctrl-C) halts as soon as the recorder's own hook ends, which is as
+    // soon as run returns: this hook holds the halt until the summary is out, within the same grace.
+    CountDownLatch summarized = new CountDownLatch(1);
+    Thread awaitSummary = new Thread(() -> awaitSummary(summarized), "cab-trace-record-summary");
+    Runtime.getRuntime().addShutdownHook(awaitSummary);
+    try {
+      RecordResult result = cellRecorder.run(command);
+      java.io.PrintWriter err = spec.commandLine().getErr();
+      summarize(result, out, command.get(0), err);
+      err.flush();
+      return result.exitStatus();
+    } finally {
+      summarized.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(awaitSummary);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running or about to: it sees the latch counted down.
+      }
+    }
+  }
+
+  private static void awaitSummary(CountDownLatch summarized) {
+    try {
+      summarized.await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** What {@code record} came to, on stderr: a line, and a warning when the receiver refused or cut off exports. */

@@ -59,6 +59,10 @@ class RecordStopIT {
         timeline.spans().stream().filter(s -> s.kindName().equals("container")).findFirst().orElseThrow();
     assertThat(container.status()).isEqualTo(SpanStatus.ERROR);
     assertThat(container.statusMessage()).contains("record was stopped");
+    assertThat(Files.readAllLines(dir.resolve("record.log"))).anySatisfy(line -> assertThat(line)
+        .startsWith("cab-trace record: exit code 143: record was stopped (a signal); the command's processes were"
+            + " killed; captured 5 spans")
+        .endsWith(" in " + capture));
   }
 
   private static String awaitFile(Path file) throws Exception {
