@@ -48,7 +48,9 @@ import java.util.zip.GZIPInputStream;
  * are counted. A span with bad ids is rejected alone and counted: the others are taken, and the
  * answer is OTLP's partial success, saying how many were rejected and why. A request whose body
  * has not all arrived {@link #BODY_DEADLINE} after its head is cut off and counted as malformed, so
- * that clients that stall mid-request cannot hold every thread that reads requests.
+ * that clients that stall mid-request cannot hold every thread that reads requests. The bodies read
+ * at once are bounded by {@link #BODY_BUDGET_BYTES} (a body without a plain Content-Length counts as
+ * {@link #MAX_BODY_BYTES}): a request that would go over it waits, unread, until earlier ones are taken.
  */
 public final class OtlpReceiver implements AutoCloseable {
 
@@ -61,6 +63,11 @@ public final class OtlpReceiver implements AutoCloseable {
    * cannot take them all. Decoding and taking the spans stays at {@link #HANDLER_THREADS} at once.
    */
   static final int HTTP_THREADS = 16;
+  /**
+   * The bytes of OTLP/HTTP bodies read and not yet taken, at most: each of the {@link #HTTP_THREADS}
+   * may read up to {@link #MAX_BODY_BYTES}, and all at once they would run the heap out.
+   */
+  static final int BODY_BUDGET_BYTES = 2 * MAX_BODY_BYTES;
   /** How long a request's body may take to arrive: three times an OTLP exporter's default timeout. */
   static final Duration BODY_DEADLINE = Duration.ofSeconds(30);
   /** How long close waits for requests already read: taking their spans waits at most half a second. */
@@ -74,6 +81,8 @@ public final class OtlpReceiver implements AutoCloseable {
   private final Semaphore decoding = new Semaphore(HANDLER_THREADS);
   private final ScheduledThreadPoolExecutor bodyDeadlines;
   private final Duration bodyDeadline;
+  private final Semaphore bodyBudget;
+  private final int bodyBudgetKib;
   private final AtomicLong receivedSpans = new AtomicLong();
   private final AtomicLong refusedRequests = new AtomicLong();
   private final AtomicLong malformedRequests = new AtomicLong();
@@ -93,13 +102,24 @@ public final class OtlpReceiver implements AutoCloseable {
   /** As {@link #start(CabTraceSdk, String, boolean)}, a request body cut off past {@code bodyDeadline}. */
   static OtlpReceiver start(CabTraceSdk sdk, String listenAddress, boolean withGrpc, Duration bodyDeadline)
       throws IOException {
-    return new OtlpReceiver(sdk, listenAddress, withGrpc, bodyDeadline);
+    return start(sdk, listenAddress, withGrpc, bodyDeadline, new Semaphore(BODY_BUDGET_BYTES / 1024));
   }
 
-  private OtlpReceiver(CabTraceSdk sdk, String listenAddress, boolean withGrpc, Duration bodyDeadline)
-      throws IOException {
+  /**
+   * As {@link #start(CabTraceSdk, String, boolean, Duration)}, the bodies read at once bounded by
+   * {@code bodyBudgetKib}, whose permits, all free, are KiB.
+   */
+  static OtlpReceiver start(CabTraceSdk sdk, String listenAddress, boolean withGrpc, Duration bodyDeadline,
+      Semaphore bodyBudgetKib) throws IOException {
+    return new OtlpReceiver(sdk, listenAddress, withGrpc, bodyDeadline, bodyBudgetKib);
+  }
+
+  private OtlpReceiver(CabTraceSdk sdk, String listenAddress, boolean withGrpc, Duration bodyDeadline,
+      Semaphore bodyBudget) throws IOException {
     this.sdk = sdk;
     this.bodyDeadline = bodyDeadline;
+    this.bodyBudget = bodyBudget;
+    this.bodyBudgetKib = bodyBudget.availablePermits();
     // A few threads for gRPC requests, which Netty has read whole: more would only take the cores
     // from the capture writer, which all spans wait for. Requests beyond them wait unread.
     this.handlers = Executors.newFixedThreadPool(HANDLER_THREADS, daemons("cab-trace-otlp-"));
@@ -286,18 +306,31 @@ public final class OtlpReceiver implements AutoCloseable {
       }
       inFlight.incrementAndGet();
       try {
-        byte[] body = readInTime(exchange, json);
-        if (body == null) {
+        int kib = Math.min(bodyKib(exchange), bodyBudgetKib);
+        try {
+          bodyBudget.acquire(kib);
+        } catch (InterruptedException e) {
+          // close() gave up waiting for the requests still here.
+          Thread.currentThread().interrupt();
+          cutOffRequests.incrementAndGet();
           return;
         }
         ProtoSpans.Received received;
         boolean accepted;
-        decoding.acquireUninterruptibly();
         try {
-          received = decode(exchange, json, body);
-          accepted = received != null && accept(received);
+          byte[] body = readInTime(exchange, json);
+          if (body == null) {
+            return;
+          }
+          decoding.acquireUninterruptibly();
+          try {
+            received = decode(exchange, json, body);
+            accepted = received != null && accept(received);
+          } finally {
+            decoding.release();
+          }
         } finally {
-          decoding.release();
+          bodyBudget.release(kib);
         }
         if (received != null) {
           OtlpAnswers.taken(exchange, json, received, accepted);
@@ -334,6 +367,23 @@ public final class OtlpReceiver implements AutoCloseable {
     // Closed by the deadline: there is no one to answer.
     malformed("the body did not arrive within " + bodyDeadline.toMillis() + " ms");
     return null;
+  }
+
+  /**
+   * What the request's body takes of {@link #bodyBudget}: its Content-Length when it is read as it
+   * came, else {@link #MAX_BODY_BYTES} (a gzip body's size once inflated is not known beforehand).
+   */
+  private static int bodyKib(HttpExchange exchange) {
+    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+    long bytes = MAX_BODY_BYTES;
+    if (declared != null && exchange.getRequestHeaders().getFirst("Content-Encoding") == null) {
+      try {
+        bytes = Math.max(0, Math.min(MAX_BODY_BYTES, Long.parseLong(declared.trim())));
+      } catch (NumberFormatException e) {
+        // readBody refuses it.
+      }
+    }
+    return (int) ((bytes + 1023) / 1024);
   }
 
   /** The request's spans; null when it is malformed, counted and answered. */

@@ -31,9 +31,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -468,6 +470,48 @@ class OtlpReceiverTest {
       assertThat(receiver.inFlight()).isZero();
       assertThat(receiver.cutOffRequests()).isEqualTo(1);
       assertThat(receiver.malformedRequests()).isZero();
+    }
+  }
+
+  /**
+   * Bodies are read within a byte budget: an export that would go over what is left waits, unread,
+   * until the one read before it is taken; a small one fits and is taken meanwhile.
+   */
+  @Test
+  @Timeout(30)
+  void anExportOverTheBodyBudgetWaitsUntilAnEarlierOneIsTaken() throws Exception {
+    byte[] first = request(1, 0, 1500).toByteArray();
+    byte[] second = request(2, 0, 1500).toByteArray();
+    byte[] small = request(3, 0, 1).toByteArray();
+    Semaphore budgetKib = new Semaphore(100);
+    assertThat(first.length + second.length).isGreaterThan(100 * 1024);
+    assertThat(first.length + small.length).isLessThan(99 * 1024);
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(dir.resolve("budget.jsonl")).setEnvironment(Map.of()).build();
+        OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false, OtlpReceiver.BODY_DEADLINE, budgetKib);
+        java.net.Socket held = new java.net.Socket("127.0.0.1", receiver.httpPort())) {
+      java.io.OutputStream out = held.getOutputStream();
+      out.write(("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
+          + "Content-Length: " + first.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(first, 0, 1024);
+      out.flush();
+      awaitCount(() -> 100 - budgetKib.availablePermits(), 1);
+
+      HttpClient client = HttpClient.newHttpClient();
+      CompletableFuture<HttpResponse<byte[]>> waiting = client.sendAsync(HttpRequest.newBuilder(traces(receiver))
+          .header("Content-Type", "application/x-protobuf").POST(HttpRequest.BodyPublishers.ofByteArray(second)).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      awaitCount(budgetKib::getQueueLength, 1);
+      assertThat(postBytes(client, traces(receiver), "application/x-protobuf", small).statusCode()).isEqualTo(200);
+      assertThat(waiting).isNotDone();
+      assertThat(receiver.receivedSpans()).isEqualTo(1);
+
+      out.write(first, 1024, first.length - 1024);
+      out.flush();
+      String answer = new String(held.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      assertThat(answer).startsWith("HTTP/1.1 200");
+      assertThat(waiting.get().statusCode()).isEqualTo(200);
+      assertThat(receiver.receivedSpans()).isEqualTo(3001);
+      assertThat(budgetKib.availablePermits()).isEqualTo(100);
     }
   }
 
