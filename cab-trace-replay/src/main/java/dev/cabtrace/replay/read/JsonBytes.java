@@ -3,6 +3,7 @@ package dev.cabtrace.replay.read;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * JSON read straight from UTF-8 bytes, for {@link OtlpLineScanner}: skipping a value checks it as
@@ -64,6 +65,50 @@ final class JsonBytes {
    */
   static int plainStringEnd(byte[] b, int i, int end) {
     return closingQuote(b, i, end, false);
+  }
+
+  /**
+   * The end of the string whose opening quote is at {@code i}, escapes allowed: the position of its
+   * closing quote; {@link #FAIL} for a bad escape or bytes that are not UTF-8.
+   */
+  static int escapedStringEnd(byte[] b, int i, int end) {
+    return closingQuote(b, i, end, true);
+  }
+
+  /**
+   * The text of the string between the quotes at {@code open} and {@code close}, which {@link
+   * #escapedStringEnd} found well-formed: escapes decoded as a JSON parser decodes them, a lone
+   * surrogate's included.
+   */
+  static String text(byte[] b, int open, int close) {
+    StringBuilder out = null;
+    int run = open + 1;
+    int i = run;
+    while (i < close) {
+      if (b[i] != '\\') {
+        i++; // a backslash is never part of a longer UTF-8 sequence
+        continue;
+      }
+      if (out == null) {
+        out = new StringBuilder(close - open);
+      }
+      out.append(new String(b, run, i - run, StandardCharsets.UTF_8));
+      byte escaped = b[i + 1];
+      if (escaped == 'u') {
+        out.append((char) (HEX[b[i + 2] & 0xFF] << 12 | HEX[b[i + 3] & 0xFF] << 8 | HEX[b[i + 4] & 0xFF] << 4
+            | HEX[b[i + 5] & 0xFF]));
+        i += 6;
+      } else {
+        out.append(escaped == 'n' ? '\n' : escaped == 'r' ? '\r' : escaped == 't' ? '\t'
+            : escaped == 'b' ? '\b' : escaped == 'f' ? '\f' : (char) escaped);
+        i += 2;
+      }
+      run = i;
+    }
+    if (out == null) {
+      return new String(b, open + 1, close - open - 1, StandardCharsets.UTF_8);
+    }
+    return out.append(new String(b, run, close - run, StandardCharsets.UTF_8)).toString();
   }
 
   /** Skips a string, escapes allowed, whose opening quote is at {@code i}. */

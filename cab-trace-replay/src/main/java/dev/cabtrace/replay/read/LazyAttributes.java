@@ -298,6 +298,11 @@ final class LazyAttributes implements Map<String, Object>, AttributeBytes {
      * The Jackson factory every reader of a load shares; made when first needed, which for a file
      * the byte scanner reads whole may be never.
      */
+    /** Whether a Jackson reader was needed so far. */
+    boolean madeJackson() {
+      return json != null;
+    }
+
     JsonFactory json() {
       JsonFactory made = json;
       if (made == null) {

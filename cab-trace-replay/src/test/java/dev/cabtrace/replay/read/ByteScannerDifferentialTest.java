@@ -72,6 +72,31 @@ class ByteScannerDifferentialTest {
   }
 
   @Test
+  void eventsOfTheUsualShapeAreReadFromTheirBytesAndOthersByJackson() {
+    String span = "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\","
+        + "\"name\":\"run\",\"startTimeUnixNano\":\"1\",\"endTimeUnixNano\":\"9\",\"events\":EVENTS}";
+    // Terminal output as an SDK writes it: string attributes, escapes of every kind, a lone surrogate.
+    String usual = "[{\"timeUnixNano\":\"5\",\"name\":\"cab.output\",\"attributes\":["
+        + "{\"key\":\"cab.output.data\",\"value\":{\"stringValue\":"
+        + "\"\\u001b[1;32m ok\\u001b[0m\\r\\n\\t\\\"q\\\" \\\\ \\/ \\b\\f é \\ud83d\\ude00 \\ud800 ☃\"}},"
+        + "{\"key\":\"cab.output.stream\",\"value\":{\"stringValue\":\"stdout\"}}],\"droppedAttributesCount\":0},"
+        + "{\"timeUnixNano\":6,\"name\":\"t\\u0069ck\",\"attributes\":[]}]";
+    // An integer attribute: not the usual shape, read by Jackson.
+    String other = "[{\"timeUnixNano\":\"5\",\"name\":\"cab.output.truncated\",\"attributes\":["
+        + "{\"key\":\"cab.output.dropped_bytes\",\"value\":{\"intValue\":\"12\"}}]}]";
+    for (String events : List.of(usual, other)) {
+      byte[] line = ("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[" + span.replace("EVENTS", events) + "]}]}]}")
+          .getBytes(StandardCharsets.UTF_8);
+      LazyAttributes.Decoder decoder = new LazyAttributes.Decoder(1 << 20);
+      OtlpLineScanner scanner = new OtlpLineScanner(new ReadContext(SpanSink.flagging(new boolean[1]), "events"), decoder);
+
+      assertThat(scanner.scan(line, 0, line.length)).as(events).isTrue();
+      assertThat(decoder.madeJackson()).as(events).isEqualTo(events.equals(other));
+      assertSameBothWays(line, "events");
+    }
+  }
+
+  @Test
   void generatedOtlpWithEveryKindOfValueReadsTheSame() {
     Random random = new Random(7);
     int lines = 0;
