@@ -469,8 +469,8 @@ final class OtlpSpanReader extends JsonWalker {
     if (b[first] == ']') {
       return after;
     }
-    // Events of the usual shape (a time, a name and plain attributes, as an SDK writes terminal
-    // output) are read from their bytes: a trace holds tens of thousands of them, and a Jackson
+    // Events of the usual shape (a time, a name and string attributes, as terminal output is
+    // written) are read from their bytes: a trace holds tens of thousands of them, and a Jackson
     // parser a span costs more than the span. Any other is the Jackson reader's, from these bytes.
     events.clear();
     if (array(i, eventElement) == after) {
