@@ -14,7 +14,6 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -34,7 +33,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
-import java.util.zip.GZIPInputStream;
 
 /**
  * An OTLP trace receiver inside {@code cab-trace record}: OTLP/HTTP ({@code POST /v1/traces},
@@ -306,7 +304,7 @@ public final class OtlpReceiver implements AutoCloseable {
       }
       inFlight.incrementAndGet();
       try {
-        int kib = Math.min(bodyKib(exchange), bodyBudgetKib);
+        int kib = Math.min(RequestBody.budgetKib(exchange), bodyBudgetKib);
         try {
           bodyBudget.acquire(kib);
         } catch (InterruptedException e) {
@@ -348,7 +346,7 @@ public final class OtlpReceiver implements AutoCloseable {
   private byte[] readInTime(HttpExchange exchange, boolean json) throws IOException {
     BodyDeadline deadline = new BodyDeadline(bodyDeadlines, bodyDeadline, exchange);
     try {
-      byte[] body = readBody(exchange);
+      byte[] body = RequestBody.read(exchange);
       if (deadline.met()) {
         return body;
       }
@@ -369,23 +367,6 @@ public final class OtlpReceiver implements AutoCloseable {
     return null;
   }
 
-  /**
-   * What the request's body takes of {@link #bodyBudget}: its Content-Length when it is read as it
-   * came, else {@link #MAX_BODY_BYTES} (a gzip body's size once inflated is not known beforehand).
-   */
-  private static int bodyKib(HttpExchange exchange) {
-    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-    long bytes = MAX_BODY_BYTES;
-    if (declared != null && exchange.getRequestHeaders().getFirst("Content-Encoding") == null) {
-      try {
-        bytes = Math.max(0, Math.min(MAX_BODY_BYTES, Long.parseLong(declared.trim())));
-      } catch (NumberFormatException e) {
-        // readBody refuses it.
-      }
-    }
-    return (int) ((bytes + 1023) / 1024);
-  }
-
   /** The request's spans; null when it is malformed, counted and answered. */
   private ProtoSpans.Received decode(HttpExchange exchange, boolean json, byte[] body) throws IOException {
     try {
@@ -399,41 +380,6 @@ public final class OtlpReceiver implements AutoCloseable {
 
   private static String describe(Exception e) {
     return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-  }
-
-  private static byte[] readBody(HttpExchange exchange) throws IOException {
-    InputStream in = exchange.getRequestBody();
-    if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
-      in = new GZIPInputStream(in);
-    }
-    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-    if (declared != null && exchange.getRequestHeaders().getFirst("Content-Encoding") == null) {
-      // The usual case: read exactly the declared length into one array.
-      long length;
-      try {
-        length = Long.parseLong(declared.trim());
-      } catch (NumberFormatException e) {
-        throw new IOException("bad Content-Length " + declared);
-      }
-      if (length < 0 || length > MAX_BODY_BYTES) {
-        throw new IOException("body of " + length + " bytes is over " + MAX_BODY_BYTES);
-      }
-      byte[] body = in.readNBytes((int) length);
-      if (body.length < length) {
-        throw new IOException("body cut short: " + body.length + " of " + length + " bytes");
-      }
-      return body;
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buffer = new byte[16 * 1024];
-    int n;
-    while ((n = in.read(buffer)) >= 0) {
-      if (out.size() + n > MAX_BODY_BYTES) {
-        throw new IOException("body over " + MAX_BODY_BYTES + " bytes");
-      }
-      out.write(buffer, 0, n);
-    }
-    return out.toByteArray();
   }
 
   /**
