@@ -1,5 +1,8 @@
 package dev.cabtrace.replay.record;
 
+import static dev.cabtrace.replay.record.OtlpRequests.post;
+import static dev.cabtrace.replay.record.OtlpRequests.postBytes;
+import static dev.cabtrace.replay.record.OtlpRequests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cabtrace.replay.read.TraceReader;
@@ -14,10 +17,8 @@ import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import com.google.protobuf.util.JsonFormat;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.net.URI;
@@ -27,18 +28,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -333,257 +325,4 @@ class OtlpReceiverTest {
     }
   }
 
-  /**
-   * A client sending faster than the disk writes: the receiver answers 429 instead of buffering,
-   * every span it acknowledged is exported, and memory stays bounded.
-   */
-  @Test
-  void aFloodFasterThanTheDiskIsPushedBackAndLosesNothingAcknowledged() throws Exception {
-    AtomicLong exported = new AtomicLong();
-    AtomicLong refused = new AtomicLong();
-    SpanExporter slowDisk = new SpanExporter() {
-      @Override
-      public CompletableResultCode export(Collection<SpanData> spans) {
-        // A disk that stalls until the receiver has pushed a client back (bounded, so that a
-        // receiver that never pushes back fails the test below instead of hanging it), then keeps
-        // up slowly.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (refused.get() == 0 && System.nanoTime() < deadline) {
-          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
-        exported.addAndGet(spans.size());
-        return CompletableResultCode.ofSuccess();
-      }
-
-      @Override
-      public CompletableResultCode flush() {
-        return CompletableResultCode.ofSuccess();
-      }
-
-      @Override
-      public CompletableResultCode shutdown() {
-        return CompletableResultCode.ofSuccess();
-      }
-    };
-    AtomicLong acknowledged = new AtomicLong();
-    long peakHeap = 0;
-    try (CabTraceSdk sdk = CabTraceSdk.builder().addSpanExporter(slowDisk).setEnvironment(Map.of()).build();
-        OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false)) {
-      URI traces = URI.create("http://127.0.0.1:" + receiver.httpPort() + "/v1/traces");
-      HttpClient client = HttpClient.newHttpClient();
-      ExecutorService senders = Executors.newFixedThreadPool(4);
-      List<Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < 4; t++) {
-        int thread = t;
-        done.add(senders.submit(() -> {
-          for (int batch = 0; batch < 20; batch++) {
-            byte[] body = request(thread, batch, 1000).toByteArray();
-            while (true) {
-              HttpResponse<String> response = post(client, traces, "application/x-protobuf", body);
-              if (response.statusCode() == 200) {
-                acknowledged.addAndGet(1000);
-                break;
-              }
-              assertThat(response.statusCode()).isEqualTo(429);
-              assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
-              refused.incrementAndGet();
-              LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-            }
-          }
-          return null;
-        }));
-      }
-      while (!done.stream().allMatch(Future::isDone)) {
-        Runtime runtime = Runtime.getRuntime();
-        peakHeap = Math.max(peakHeap, runtime.totalMemory() - runtime.freeMemory());
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-      }
-      for (Future<?> future : done) {
-        future.get();
-      }
-      senders.shutdown();
-      assertThat(sdk.flush()).isTrue();
-      assertThat(receiver.refusedRequests()).as("refusals counted, as record reports them").isEqualTo(refused.get());
-    }
-    assertThat(acknowledged.get()).isEqualTo(80_000);
-    assertThat(exported.get()).as("every acknowledged span is exported").isEqualTo(acknowledged.get());
-    assertThat(refused.get()).as("the receiver pushed back").isPositive();
-    assertThat(peakHeap).as("heap while flooded").isLessThan(1L << 30);
-  }
-
-  /**
-   * Clients that send an export's head and a little of its body, then stall, as many as leave one
-   * thread that reads requests (a receiver with one thread per core had none left on a small
-   * machine): an export after them is taken at once.
-   */
-  @Test
-  @Timeout(30)
-  void clientsStalledMidBodyLeaveAThreadForTheNextExport() throws Exception {
-    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(dir.resolve("stalled.jsonl")).setEnvironment(Map.of()).build();
-        OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false);
-        StalledClients stalled = new StalledClients(receiver.httpPort(), OtlpReceiver.HTTP_THREADS - 1)) {
-      awaitCount(receiver::inFlight, OtlpReceiver.HTTP_THREADS - 1);
-
-      HttpResponse<byte[]> response = postBytes(HttpClient.newHttpClient(), traces(receiver),
-          "application/x-protobuf", request(0, 0, 1).toByteArray());
-      assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(receiver.receivedSpans()).isEqualTo(1);
-    }
-  }
-
-  /**
-   * Clients that stall mid-body on every thread that reads requests: the body's deadline cuts them
-   * off (counted as malformed), and an export waiting behind them is taken.
-   */
-  @Test
-  @Timeout(30)
-  void aBodyThatStallsIsCutOffAtItsDeadline() throws Exception {
-    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(dir.resolve("stalled.jsonl")).setEnvironment(Map.of()).build();
-        OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false, java.time.Duration.ofMillis(200));
-        StalledClients stalled = new StalledClients(receiver.httpPort(), OtlpReceiver.HTTP_THREADS)) {
-      // Every stalled request has reached a reading thread (and waits there, or was cut off already).
-      awaitCount(() -> receiver.inFlight() + receiver.malformedRequests(), OtlpReceiver.HTTP_THREADS);
-
-      HttpResponse<byte[]> response = postBytes(HttpClient.newHttpClient(), traces(receiver),
-          "application/x-protobuf", request(0, 0, 1).toByteArray());
-      assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(receiver.receivedSpans()).isEqualTo(1);
-      awaitCount(receiver::malformedRequests, OtlpReceiver.HTTP_THREADS);
-    }
-  }
-
-  /**
-   * An export still arriving when the receiver closes is cut off and counted as such, not as
-   * malformed; close returns once its handler is done, so the count is final.
-   */
-  @Test
-  @Timeout(30)
-  void anExportStillArrivingAtCloseIsCountedAsCutOff() throws Exception {
-    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(dir.resolve("cut.jsonl")).setEnvironment(Map.of()).build();
-        OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false);
-        StalledClients arriving = new StalledClients(receiver.httpPort(), 1)) {
-      awaitCount(receiver::inFlight, 1);
-
-      receiver.close();
-
-      assertThat(receiver.inFlight()).isZero();
-      assertThat(receiver.cutOffRequests()).isEqualTo(1);
-      assertThat(receiver.malformedRequests()).isZero();
-    }
-  }
-
-  /**
-   * Bodies are read within a byte budget: an export that would go over what is left waits, unread,
-   * until the one read before it is taken; a small one fits and is taken meanwhile.
-   */
-  @Test
-  @Timeout(30)
-  void anExportOverTheBodyBudgetWaitsUntilAnEarlierOneIsTaken() throws Exception {
-    byte[] first = request(1, 0, 1500).toByteArray();
-    byte[] second = request(2, 0, 1500).toByteArray();
-    byte[] small = request(3, 0, 1).toByteArray();
-    Semaphore budgetKib = new Semaphore(100);
-    assertThat(first.length + second.length).isGreaterThan(100 * 1024);
-    assertThat(first.length + small.length).isLessThan(99 * 1024);
-    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(dir.resolve("budget.jsonl")).setEnvironment(Map.of()).build();
-        OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false, OtlpReceiver.BODY_DEADLINE, budgetKib);
-        java.net.Socket held = new java.net.Socket("127.0.0.1", receiver.httpPort())) {
-      java.io.OutputStream out = held.getOutputStream();
-      out.write(("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
-          + "Content-Length: " + first.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.write(first, 0, 1024);
-      out.flush();
-      awaitCount(() -> 100 - budgetKib.availablePermits(), 1);
-
-      HttpClient client = HttpClient.newHttpClient();
-      CompletableFuture<HttpResponse<byte[]>> waiting = client.sendAsync(HttpRequest.newBuilder(traces(receiver))
-          .header("Content-Type", "application/x-protobuf").POST(HttpRequest.BodyPublishers.ofByteArray(second)).build(),
-          HttpResponse.BodyHandlers.ofByteArray());
-      awaitCount(budgetKib::getQueueLength, 1);
-      assertThat(postBytes(client, traces(receiver), "application/x-protobuf", small).statusCode()).isEqualTo(200);
-      assertThat(waiting).isNotDone();
-      assertThat(receiver.receivedSpans()).isEqualTo(1);
-
-      out.write(first, 1024, first.length - 1024);
-      out.flush();
-      String answer = new String(held.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-      assertThat(answer).startsWith("HTTP/1.1 200");
-      assertThat(waiting.get().statusCode()).isEqualTo(200);
-      assertThat(receiver.receivedSpans()).isEqualTo(3001);
-      assertThat(budgetKib.availablePermits()).isEqualTo(100);
-    }
-  }
-
-  /** Connections that have each sent an export's head and 2 bytes of its 100-byte body, and send no more. */
-  private static final class StalledClients implements AutoCloseable {
-    private final List<java.net.Socket> sockets = new ArrayList<>();
-
-    StalledClients(int port, int count) throws java.io.IOException {
-      byte[] start = ("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
-          + "Content-Length: 100\r\n\r\nab").getBytes(StandardCharsets.US_ASCII);
-      for (int i = 0; i < count; i++) {
-        java.net.Socket socket = new java.net.Socket("127.0.0.1", port);
-        sockets.add(socket);
-        socket.getOutputStream().write(start);
-        socket.getOutputStream().flush();
-      }
-    }
-
-    @Override
-    public void close() throws java.io.IOException {
-      for (java.net.Socket socket : sockets) {
-        socket.close();
-      }
-    }
-  }
-
-  /** Waits until {@code count} reaches {@code atLeast}, or the test's timeout interrupts it. */
-  private static void awaitCount(java.util.function.LongSupplier count, long atLeast) throws InterruptedException {
-    while (count.getAsLong() < atLeast) {
-      if (Thread.interrupted()) {
-        throw new InterruptedException("count still " + count.getAsLong() + ", not " + atLeast);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-    }
-  }
-
-  private static URI traces(OtlpReceiver receiver) {
-    return URI.create("http://127.0.0.1:" + receiver.httpPort() + "/v1/traces");
-  }
-
-  private static ExportTraceServiceRequest request(int thread, int batch, int spans) {
-    var scope = io.opentelemetry.proto.trace.v1.ScopeSpans.newBuilder()
-        .setScope(io.opentelemetry.proto.common.v1.InstrumentationScope.newBuilder().setName("flood"));
-    for (int i = 0; i < spans; i++) {
-      long id = ((long) thread << 48) | ((long) batch << 24) | i | (1L << 62);
-      scope.addSpans(io.opentelemetry.proto.trace.v1.Span.newBuilder()
-          .setTraceId(com.google.protobuf.ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}))
-          .setSpanId(com.google.protobuf.ByteString.copyFrom(java.nio.ByteBuffer.allocate(8).putLong(id).array()))
-          .setName("flood-" + i)
-          .setStartTimeUnixNano(1_700_000_000_000_000_000L + i)
-          .setEndTimeUnixNano(1_700_000_000_000_001_000L + i));
-    }
-    return ExportTraceServiceRequest.newBuilder()
-        .addResourceSpans(io.opentelemetry.proto.trace.v1.ResourceSpans.newBuilder().addScopeSpans(scope))
-        .build();
-  }
-
-  private static HttpResponse<byte[]> postBytes(HttpClient client, URI uri, String contentType, byte[] body) {
-    try {
-      return client.send(HttpRequest.newBuilder(uri).header("Content-Type", contentType)
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  private static HttpResponse<String> post(HttpClient client, URI uri, String contentType, byte[] body) {
-    try {
-      return client.send(HttpRequest.newBuilder(uri).header("Content-Type", contentType)
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-  }
 }
