@@ -22,8 +22,10 @@ import java.util.Set;
 final class LazyAttributes implements Map<String, Object>, AttributeBytes {
 
   /**
-   * The keys decoded up front: a span's phase, its verdict, a model call's model and tokens; in the
-   * order their lookups are tried, the most asked and the most common in a file first.
+   * The keys decoded up front: a span's phase, its verdict, a model call's model and tokens, and
+   * the size of the terminal its output was recorded on (a screen looks for it on every span with
+   * output, which most do not have); in the order their lookups are tried, the most asked and the
+   * most common in a file first.
    */
   private static final List<String> HOT_ORDER = List.of(
       "cab.span.kind", "gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens", "gen_ai.operation.name",
@@ -31,9 +33,9 @@ final class LazyAttributes implements Map<String, Object>, AttributeBytes {
       "gen_ai.response.model", "gen_ai.provider.name", "gen_ai.system", "cab.tui", "cab.model",
       "gen_ai.usage.prompt_tokens", "gen_ai.usage.completion_tokens",
       "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens",
-      "gen_ai.usage.reasoning.output_tokens");
+      "gen_ai.usage.reasoning.output_tokens", "cab.terminal.columns", "cab.terminal.rows");
 
-  /** The keys decoded up front: a span's phase, its verdict, a model call's model and tokens. */
+  /** The keys decoded up front: see {@link #HOT_ORDER}. */
   static final Set<String> HOT = Set.copyOf(HOT_ORDER);
 
   /** The hot keys in a fixed order: a key's position is its bit. */

@@ -14,7 +14,8 @@ final class GeneratedOtlp {
 
   private static final String[] HOT = {"cab.span.kind", "cab.pass", "gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens",
       "gen_ai.request.model", "gen_ai.response.model", "gen_ai.operation.name", "gen_ai.usage.cache_read.input_tokens",
-      "gen_ai.usage.prompt_tokens", "cab.request_hash", "gen_ai.response.finish_reasons", "cab.tui"};
+      "gen_ai.usage.prompt_tokens", "cab.request_hash", "gen_ai.response.finish_reasons", "cab.tui",
+      "cab.terminal.columns", "cab.terminal.rows"};
   private static final String[] OTHER = {"process.exit.code", "cab.tool.args", "http.method",
       "container.command_args", "x"};
   private static final String[] KINDS = {"model_call", "tool_call", "container", "adapter_run", "task_setup", "cleanup", "nonsense"};
