@@ -203,6 +203,11 @@ public final class ReplayBenchmark {
     ProcessRun bare = ProcessRun.best(ProcessRun.java(examples, JacksonPass.class.getName(), trace), 3);
     System.out.printf("%-34s %6.2f s  peak RSS %5d MB%n", "bare Jackson pass (own process)", bare.wallNanos() / 1e9,
         bare.peakRssBytes() >> 20);
+    // Not a target: what reading the file and writing as many bytes back costs Jackson itself, for
+    // the commands that print about as much as they read (show --json).
+    ProcessRun copy = ProcessRun.best(ProcessRun.java(examples, JacksonPass.class.getName(), "--copy", trace), 3);
+    System.out.printf("%-34s %6.2f s  peak RSS %5d MB  ratio %.2fx (reference: Jackson reading and writing back the file)%n",
+        "Jackson pass --copy", copy.wallNanos() / 1e9, copy.peakRssBytes() >> 20, (double) copy.wallNanos() / bare.wallNanos());
     String cli = "dev.cabtrace.replay.cli.CabTraceCli";
     List<String[]> commands = new ArrayList<>();
     commands.add(new String[] {"1.20", "400", "tokens", trace});
