@@ -42,15 +42,21 @@ final class CommandProcesses {
   private final String markValue = UUID.randomUUID().toString();
   private final byte[] mark = (MARK_VARIABLE + "=" + markValue).getBytes(StandardCharsets.US_ASCII);
   private volatile ProcessHandle command;
+  private volatile boolean relay;
 
   /** The value of {@link #MARK_VARIABLE} in the command's environment. */
   String markValue() {
     return markValue;
   }
 
-  /** The command has started as {@code command}. */
-  void started(ProcessHandle command) {
+  /**
+   * The command has started as {@code command}; {@code relay} when that process only runs the real
+   * command and exits with its status ({@code script -e}), which {@link #terminate} then leaves to exit
+   * by itself.
+   */
+  void started(ProcessHandle command, boolean relay) {
     this.command = command;
+    this.relay = relay;
   }
 
   /** Those still running, the command first. */
@@ -70,18 +76,20 @@ final class CommandProcesses {
 
   /**
    * Stops them all, as {@code docker stop} does: SIGTERM, so that an agent can still export its
-   * last spans and {@code script} restore the terminal; then, after {@code grace}, SIGKILL to
-   * whatever is left, what started meanwhile included. Returns once none runs, or after {@code
-   * grace} and {@link #KILL_WAIT} at most.
+   * last spans (a relay is not told: it exits when the command does, {@code script} restoring the
+   * terminal); then, after {@code grace}, SIGKILL to whatever is left, what started meanwhile
+   * included. Returns once none runs, or after {@code grace} and {@link #KILL_WAIT} at most.
    */
   void terminate(Duration grace) {
     List<ProcessHandle> told = running();
     if (told.isEmpty()) {
       return;
     }
+    ProcessHandle spared = relay ? command : null;
     // Through handles: Process.destroy also closes the pipes, and what the command writes as it
-    // stops (its goodbye, its last spans' log) would be lost.
-    told.forEach(ProcessHandle::destroy);
+    // stops (its goodbye, its last spans' log) would be lost. Told to stop itself, script exits 0
+    // without waiting for its command, whose status would be lost.
+    told.stream().filter(process -> !process.equals(spared)).forEach(ProcessHandle::destroy);
     awaitGone(told, System.nanoTime() + grace.toNanos());
     long killDeadline = System.nanoTime() + KILL_WAIT.toNanos();
     // In rounds: a process can start another between being found and being killed.

@@ -128,7 +128,7 @@ final class CommandRunner {
     } catch (IOException e) {
       return new Outcome(-1, false, e);
     }
-    processes.started(process.toHandle());
+    processes.started(process.toHandle(), onPty());
     List<Thread> pumps = new ArrayList<>();
     if (onPty()) {
       pumps.add(pump(process.getInputStream(), output.pty(console), "pty"));

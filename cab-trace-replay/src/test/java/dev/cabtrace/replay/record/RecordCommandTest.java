@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.cabtrace.replay.cli.CabTraceCli;
 import dev.cabtrace.replay.read.TraceReader;
 import dev.cabtrace.replay.timeline.OutputChunk;
+import dev.cabtrace.replay.timeline.SpanStatus;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.io.ByteArrayOutputStream;
@@ -20,6 +21,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code cab-trace record} through the CLI, around real commands. */
 @Timeout(120)
@@ -97,6 +100,43 @@ class RecordCommandTest {
     Run unwritable = record("taken", "--no-otlp", "--", "true");
     assertThat(unwritable.exit()).isEqualTo(RecordResult.CAPTURE_INCOMPLETE);
     assertThat(unwritable.err()).contains("could not be written");
+  }
+
+  /** On a pseudo-terminal, {@code script(1)} stands between record and the command: it must change nothing. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"pipes", "pty"})
+  void theCommandsOwnExitCodeIsRecordedOnPipesAndOnAPseudoTerminalAlikeAtTheTimeoutToo(String terminal)
+      throws Exception {
+    String[] on = terminal.equals("pty") ? new String[] {"--pty", "--no-otlp"} : new String[] {"--no-otlp"};
+
+    Run failed = record("exit3", concat(on, new String[] {"--", "sh", "-c", "exit 3"}));
+    assertThat(failed.exit()).isEqualTo(3);
+    assertThat(container(failed.timeline()).attribute("process.exit.code")).isEqualTo(3L);
+
+    // Killed by the timeout's SIGTERM, as a shell reports it: 143.
+    Run killed = record("timeout", concat(on, new String[] {"--timeout", "1", "--", "sh", "-c",
+        "sleep 60 & sleep 60"}));
+    assertThat(killed.exit()).isEqualTo(RecordResult.TIMED_OUT);
+    assertThat(killed.err()).startsWith("cab-trace record: exit code 143 (killed at the timeout);");
+    assertKilledAtTheTimeout(container(killed.timeline()), 143);
+    assertThat(killed.timeline().spans()).filteredOn(span -> span.kindName().equals("adapter_run")).singleElement()
+        .satisfies(run -> assertThat(run.attribute("process.exit.code")).isEqualTo(143L));
+
+    // Told to stop, it ends with its own code and its own output.
+    Run stopped = record("stopped", concat(on, new String[] {"--timeout", "1", "--", "sh", "-c",
+        "trap 'echo told to stop; exit 7' TERM; echo running; sleep 60 & wait"}));
+    assertThat(stopped.exit()).isEqualTo(RecordResult.TIMED_OUT);
+    assertKilledAtTheTimeout(container(stopped.timeline()), 7);
+    String output = terminal.equals("pty")
+        ? output(stopped.timeline(), "pty").replace("\r\n", "\n") : output(stopped.timeline(), "stdout");
+    assertThat(output).isEqualTo("running\ntold to stop\n");
+  }
+
+  private static void assertKilledAtTheTimeout(TimelineSpan container, long exitCode) {
+    assertThat(container.attribute("process.exit.code")).isEqualTo(exitCode);
+    assertThat(container.attribute("cab.timed_out")).isEqualTo(true);
+    assertThat(container.status()).isEqualTo(SpanStatus.ERROR);
+    assertThat(container.statusMessage()).isEqualTo("killed after 1 s timeout");
   }
 
   @Test

@@ -7,14 +7,21 @@ import dev.cabtrace.replay.read.TraceReader;
 import dev.cabtrace.replay.timeline.SpanStatus;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A {@code record} process stopped with SIGTERM, as timeout(1), a CI cancel or kill(1) stop it. */
 @Timeout(120)
@@ -63,6 +70,43 @@ class RecordStopIT {
         .startsWith("cab-trace record: exit code 143: record was stopped (a signal); the command's processes were"
             + " killed; captured 5 spans")
         .endsWith(" in " + capture));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"pipes", "pty"})
+  void aStoppedRecordReportsTheCommandsExitCodeOnPipesAndOnAPseudoTerminalAlike(String terminal) throws Exception {
+    Path capture = dir.resolve(terminal + ".jsonl");
+    List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), CabTraceCli.class.getName(),
+        "record", "--out", capture.toString(), "--no-otlp"));
+    if (terminal.equals("pty")) {
+      argv.add("--pty");
+    }
+    argv.addAll(List.of("--", "sh", "-c", "echo agent started; sleep 600"));
+    Process record = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    List<String> log = new ArrayList<>();
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(record.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null && !line.contains("agent started")) {
+        log.add(line);
+      }
+      record.toHandle().destroy(); // SIGTERM, leaving record's output open, unlike Process.destroy
+      lines.lines().forEach(log::add);
+      assertThat(record.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      record.destroyForcibly();
+    }
+
+    // Killed by the stop's SIGTERM, as a shell reports it: 143. Not record's own exit status, which
+    // is the JVM's 143 after a SIGTERM whatever it recorded.
+    assertThat(log).anySatisfy(line -> assertThat(line)
+        .startsWith("cab-trace record: exit code 143: record was stopped (a signal)"));
+    TimelineSpan container = TraceReader.create().read(capture).spans().stream()
+        .filter(s -> s.kindName().equals("container")).findFirst().orElseThrow();
+    assertThat(container.attribute("process.exit.code")).isEqualTo(143L);
+    assertThat(container.status()).isEqualTo(SpanStatus.ERROR);
+    assertThat(container.statusMessage()).contains("record was stopped");
   }
 
   private static String awaitFile(Path file) throws Exception {
