@@ -8,7 +8,9 @@ import java.util.Map;
 
 /**
  * The response on the client's connection: status and headers once, then the body with a
- * content-length, chunked (HTTP/1.1, length unknown) or ended by closing (HTTP/1.0).
+ * content-length, chunked (HTTP/1.1, length unknown) or ended by closing (HTTP/1.0). Just before
+ * the bytes that end it are handed on (or the connection is broken), {@code ending} runs, once: by
+ * the time the client can see the answer end, whatever it does next finds that done.
  */
 final class ClientResponse {
 
@@ -16,17 +18,20 @@ final class ClientResponse {
   private final OutputStream out;
   private final boolean http11;
   private final boolean headRequest;
+  private Runnable ending; // null once run
   private boolean started;
   private boolean closeAfter;
   private boolean aborted;
   private OutputStream body;
 
   /** {@code out} writes to {@code connection}, buffered. */
-  ClientResponse(ClientSocketOutput connection, OutputStream out, boolean http11, boolean headRequest) {
+  ClientResponse(ClientSocketOutput connection, OutputStream out, boolean http11, boolean headRequest,
+      Runnable ending) {
     this.connection = connection;
     this.out = out;
     this.http11 = http11;
     this.headRequest = headRequest;
+    this.ending = ending;
   }
 
   /**
@@ -50,7 +55,7 @@ final class ClientResponse {
       body = OutputStream.nullOutputStream();
     } else if (contentLength >= 0) {
       head.append("Content-Length: ").append(contentLength).append("\r\n");
-      body = new BoundedBody(out, contentLength);
+      body = new BoundedBody(contentLength);
     } else if (http11) {
       head.append("Transfer-Encoding: chunked\r\n");
       body = new ChunkedBody(out);
@@ -62,6 +67,9 @@ final class ClientResponse {
       head.append("Connection: close\r\n");
     }
     head.append("\r\n");
+    if (bodyless || contentLength == 0) {
+      ending(); // the head is the whole answer
+    }
     out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
     // Sent now, not with the first body byte: a reasoning model may think for minutes before it,
     // and clients give up on an answer whose headers do not come.
@@ -81,6 +89,7 @@ final class ClientResponse {
 
   /** Ends the response cleanly. */
   void finish() throws IOException {
+    ending();
     if (body instanceof ChunkedBody) {
       out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
     }
@@ -90,7 +99,16 @@ final class ClientResponse {
   /** Breaks the connection without ending the response: the client sees a failure, not an answer. */
   void abort() {
     aborted = true;
+    ending();
     connection.reset();
+  }
+
+  private void ending() {
+    Runnable run = ending;
+    if (run != null) {
+      ending = null;
+      run.run();
+    }
   }
 
   /**
@@ -167,12 +185,10 @@ final class ClientResponse {
   }
 
   /** A body with a declared length: never writes past it. */
-  private static final class BoundedBody extends OutputStream {
-    private final OutputStream out;
+  private final class BoundedBody extends OutputStream {
     private long remaining;
 
-    BoundedBody(OutputStream out, long length) {
-      this.out = out;
+    BoundedBody(long length) {
       this.remaining = length;
     }
 
@@ -185,6 +201,9 @@ final class ClientResponse {
     public void write(byte[] bytes, int offset, int length) throws IOException {
       if (length > remaining) {
         throw new IOException("upstream sent more than its content-length");
+      }
+      if (length == remaining) {
+        ending();
       }
       out.write(bytes, offset, length);
       remaining -= length;

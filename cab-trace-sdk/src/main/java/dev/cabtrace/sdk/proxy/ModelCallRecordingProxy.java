@@ -274,7 +274,9 @@ public final class ModelCallRecordingProxy implements AutoCloseable {
 
     /**
      * Requests handled at once; default 256. One more is answered at once with HTTP 429 and {@code
-     * Retry-After}, never queued.
+     * Retry-After}, never queued. A request stops counting just before the last byte of its answer
+     * is sent, so a client that sends its next request as soon as it has read an answer is not
+     * refused for the one it has read.
      */
     public Builder setMaxConcurrentCalls(int maxConcurrentCalls) {
       if (maxConcurrentCalls < 1) {

@@ -21,6 +21,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -240,12 +241,22 @@ final class ProxyServer implements AutoCloseable {
               + " requests at once; retry later", true);
           return;
         }
+        // Given back just before the client can see the answer end, not once the exchange has: a
+        // client at the limit asks again as soon as it has read an answer, on this connection or
+        // another, while this thread may still be ending the call's span or storing it. What is left
+        // by then waits on nothing upstream, only on the client taking the answer's last bytes.
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+          if (released.compareAndSet(false, true)) {
+            exchanges.release();
+          }
+        };
         try {
-          if (!exchange(connection, in, out, request)) {
+          if (!exchange(connection, in, out, request, release)) {
             return;
           }
         } finally {
-          exchanges.release();
+          release.run();
         }
       }
     } catch (SocketTimeoutException | SocketException e) {
@@ -264,17 +275,18 @@ final class ProxyServer implements AutoCloseable {
     }
   }
 
-  /** One exchange; whether the connection may carry another. */
-  private boolean exchange(ClientSocketOutput connection, InputStream in, OutputStream out, IncomingRequest request)
-      throws IOException {
+  /** One exchange, which runs {@code release} before its answer ends; whether the connection may carry another. */
+  private boolean exchange(ClientSocketOutput connection, InputStream in, OutputStream out, IncomingRequest request,
+      Runnable release) throws IOException {
     try {
       request.readBody(in, out);
     } catch (IncomingRequest.BadRequest e) {
+      release.run();
       answer(out, e.status, e.getMessage(), false);
       return false;
     }
-    ClientResponse response =
-        new ClientResponse(connection, out, request.version.equals("HTTP/1.1"), request.method.equals("HEAD"));
+    ClientResponse response = new ClientResponse(connection, out, request.version.equals("HTTP/1.1"),
+        request.method.equals("HEAD"), release);
     if (!request.keepAlive()) {
       response.closeAfter();
     }
@@ -285,6 +297,7 @@ final class ProxyServer implements AutoCloseable {
       if (response.started()) {
         response.abort(); // part of an answer is out: the client must not take it for a whole one
       } else {
+        release.run();
         answer(out, 500, "cab-trace recording proxy failed on this request: " + e, false);
       }
       return false;
@@ -293,6 +306,7 @@ final class ProxyServer implements AutoCloseable {
       return false;
     }
     if (!response.started()) {
+      release.run();
       answer(out, 502, "no response", false);
       return false;
     }

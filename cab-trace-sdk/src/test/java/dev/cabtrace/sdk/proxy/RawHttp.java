@@ -5,9 +5,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** HTTP/1.1 written and read byte for byte on a socket, for requests no HTTP client would send. */
 final class RawHttp {
+
+  private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)\r\nContent-Length: *(\\d+)\r\n");
 
   private RawHttp() {}
 
@@ -40,5 +44,30 @@ final class RawHttp {
       matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
     }
     return head.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  /** Reads the body {@code head} announces, to its end: its Content-Length, or its chunks (no trailers). */
+  static String readBody(InputStream in, String head) throws IOException {
+    Matcher length = CONTENT_LENGTH.matcher(head);
+    if (length.find()) {
+      return new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.UTF_8);
+    }
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    int size;
+    while ((size = Integer.parseInt(readLine(in), 16)) > 0) {
+      body.write(in.readNBytes(size));
+      readLine(in);
+    }
+    readLine(in);
+    return body.toString(StandardCharsets.UTF_8);
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    int b;
+    while ((b = in.read()) >= 0 && b != '\n') {
+      line.append((char) b);
+    }
+    return line.toString().strip();
   }
 }
