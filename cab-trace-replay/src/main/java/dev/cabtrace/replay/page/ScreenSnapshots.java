@@ -138,17 +138,25 @@ final class ScreenSnapshots {
     List<Object> runs = new ArrayList<>();
     StringBuilder text = new StringBuilder();
     int current = -1;
+    // The style of the cell before, and its index: a row is mostly runs of one style, and 5,000
+    // snapshots read millions of cells, each a lookup otherwise.
+    CellStyle previous = null;
+    int index = -1;
     for (int c = 0; c < screen.columns(); c++) {
       ScreenCell cell = screen.cell(r, c);
       if (cell == null || cell.width() == 0) {
         continue;
       }
       CellStyle style = cell.style() == null ? DEFAULT_STYLE : cell.style();
-      Integer index = styleIndex.get(style);
-      if (index == null) {
-        index = styles.size();
-        styleIndex.put(style, index);
-        styles.add(style);
+      if (!style.equals(previous)) {
+        Integer found = styleIndex.get(style);
+        if (found == null) {
+          found = styles.size();
+          styleIndex.put(style, found);
+          styles.add(style);
+        }
+        previous = style;
+        index = found;
       }
       if (index != current && text.length() > 0) {
         runs.add(text.toString());
