@@ -28,7 +28,7 @@ class PublicApiTest {
       Map.entry("dev.cabtrace.replay.page", Set.of("CellPage", "CellPage.Builder", "CellServer", "CellServer.Builder")),
       Map.entry("dev.cabtrace.replay.player", Set.of("FrameRenderer", "TerminalPlayer")),
       Map.entry("dev.cabtrace.replay.push", Set.of("CapturePusher", "CapturePusher.Result")),
-      Map.entry("dev.cabtrace.replay.read", Set.of("TraceReadException", "TraceReader", "TraceReader.Builder", "TraceReader.ProgressListener")),
+      Map.entry("dev.cabtrace.replay.read", Set.of("TraceChangedException", "TraceReadException", "TraceReader", "TraceReader.Builder", "TraceReader.ProgressListener")),
       Map.entry("dev.cabtrace.replay.record", Set.of("CellRecorder", "CellRecorder.Builder", "OtlpReceiver", "RecordResult")),
       Map.entry("dev.cabtrace.replay.screen", Set.of("CellStyle", "Screen", "ScreenCell", "ScreenPlayback", "ScreenRecording", "ScreenRecording.Builder", "TerminalEmulator", "TerminalSize")),
       Map.entry("dev.cabtrace.replay.terminal", Set.of("TerminalText")),

@@ -1,5 +1,6 @@
 package dev.cabtrace.replay.cli;
 
+import dev.cabtrace.replay.read.TraceChangedException;
 import dev.cabtrace.replay.read.TraceReadException;
 import dev.cabtrace.replay.terminal.TerminalText;
 import java.io.PrintStream;
@@ -111,10 +112,11 @@ public final class CabTraceCli implements Runnable {
               || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
           Throwable cause = exception;
           String message;
-          if (cause instanceof TraceReadException) {
+          if (cause instanceof TraceReadException || cause instanceof TraceChangedException) {
+            // A trace changed since it was read (html reads attributes back as the page is written) is no bug.
             message = cause.getMessage();
           } else if (cause instanceof java.io.UncheckedIOException && ioMessage(cause) != null) {
-            // An I/O failure (a trace changed while its page was written) is no bug: said as it is.
+            // Nor is an I/O failure reading a trace's attributes back: said as it is.
             message = ioMessage(cause);
           } else if (cause instanceof IllegalArgumentException) {
             commandLine.getErr().println("cab-trace: " + TerminalText.escapeLine(String.valueOf(cause.getMessage())));

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -46,14 +47,25 @@ final class FileSlices {
 
   /**
    * What {@code reader} makes of the {@code length} bytes at {@code position}, read where they lie
-   * (a million spans' attributes are not copied out first), under this file's lock; fails if the
-   * file no longer has them.
+   * (a million spans' attributes are not copied out first), under this file's lock.
+   *
+   * @throws TraceChangedException when the file is gone or ends before the slice does
    */
   synchronized <T> T read(long position, int length, SliceReader<T> reader) {
     if (windowStart < 0 || position < windowStart || position + length > windowStart + windowLength) {
       fill(position, Math.max(WINDOW, length));
+      if (windowLength < length) {
+        // Else the reader would be handed what an earlier window left beyond the end.
+        throw changedAt(position);
+      }
     }
     return reader.read(window, (int) (position - windowStart), length);
+  }
+
+  /** The failure of a read that no longer finds the attributes read at {@code position}. */
+  TraceChangedException changedAt(long position) {
+    return new TraceChangedException("the trace file changed since it was read: a span's attributes are no longer"
+        + " at byte " + position + "; read it again");
   }
 
   private void fill(long position, int size) {
@@ -68,14 +80,13 @@ final class FileSlices {
           break;
         }
       }
+    } catch (NoSuchFileException e) {
+      throw new TraceChangedException("the trace file changed since it was read: it is gone; read it again");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the attributes back from " + file + ": " + e.getMessage(), e);
     }
     windowStart = position;
     windowLength = buffer.position();
-    if (windowLength == 0) {
-      throw new UncheckedIOException(new IOException(file + " no longer holds the attributes read from it"));
-    }
   }
 
   /** The open file, closed when nothing points into it any more. */

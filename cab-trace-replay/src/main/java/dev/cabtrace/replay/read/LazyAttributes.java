@@ -310,8 +310,7 @@ final class LazyAttributes implements Map<String, Object>, AttributeBytes {
         }
       }
       if (decoded == null) {
-        throw new IllegalStateException("the trace file changed since it was read: a span's attributes are no longer"
-            + " at byte " + position + "; read it again");
+        throw file.changedAt(position);
       }
       return decoded;
     }

@@ -34,6 +34,9 @@ import java.util.function.LongConsumer;
  * parent cycles, clock skew. Beside a file {@code X}, a crash journal {@code X.journal} adds the
  * spans that never ended. Anything that cannot be loaded is a {@link TraceReadException} with a
  * one-line message.
+ *
+ * <p>From a file, most of a span's attributes stay in it and are read back when asked for: a file
+ * changed since is a {@link TraceChangedException} then, never a misreading.
  */
 public final class TraceReader {
 

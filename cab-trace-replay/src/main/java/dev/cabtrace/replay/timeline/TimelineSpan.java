@@ -137,6 +137,8 @@ public final class TimelineSpan {
 
   /**
    * Its attributes in recorded order: String, Long, Double, Boolean, or a List of those for arrays.
+   * Read from a file, they may be read back from it when asked for, and fail with {@code
+   * dev.cabtrace.replay.read.TraceChangedException} if the file changed since.
    */
   public Map<String, Object> attributes() {
     return attributes;

@@ -321,6 +321,48 @@ class CellPageTest {
   }
 
   @Test
+  void aTraceChangedWhileItsPageIsWrittenIsSaidAsTheTraceErrorItIs() throws IOException {
+    // Past the seed, a span whose attributes lie beyond the 1 MiB the page's first read-back takes
+    // in: the page reads them from the file as it writes them.
+    Path capture = PageFixtures.copySeed(dir, "cell.jsonl");
+    String padding = "x".repeat(1_200_000);
+    Files.writeString(capture, "{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"spans\":["
+        + "{\"traceId\":\"bbff3415624849ccae3d4dd5f4b6b86a\",\"spanId\":\"00000000000000aa\",\"name\":\"padded\","
+        + "\"startTimeUnixNano\":\"" + PageFixtures.T0 + "\",\"endTimeUnixNano\":\"" + (PageFixtures.T0 + PageFixtures.MS) + "\","
+        + "\"attributes\":[{\"key\":\"padding\",\"value\":{\"stringValue\":\"" + padding + "\"}}]}]}]}]}\n",
+        StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+    byte[] blanked = Files.readAllBytes(capture);
+    for (int i = 0; i < blanked.length; i++) {
+      blanked[i] = blanked[i] == '\n' ? (byte) '\n' : (byte) ' ';
+    }
+    // When the page's first bytes arrive, the trace is rewritten: the same length, nothing it held.
+    java.io.OutputStream stdout = new java.io.OutputStream() {
+      private boolean changed;
+
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        if (!changed) {
+          changed = true;
+          Files.write(capture, blanked);
+        }
+      }
+    };
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int exit = CabTraceCli.run(new PrintStream(stdout, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), "html", capture.toString(), "-o", "-");
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .matches("cab-trace: the trace file changed since it was read: [^\n]*; read it again\n");
+  }
+
+  @Test
   void aPageOnStdoutIsUtf8WhateverTheLocalesCharset() throws Exception {
     Path capture = PageFixtures.copySeed(dir, "cell.jsonl");
     // A container's shell often runs with LANG=C: Java 17 then writes text in ASCII.

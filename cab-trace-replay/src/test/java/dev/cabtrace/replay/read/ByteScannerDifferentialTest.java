@@ -166,10 +166,20 @@ class ByteScannerDifferentialTest {
     TimelineSpan span = timeline.spans().get(0);
     assertThat(span.attribute("cab.span.kind")).isNotNull(); // decoded when the line was read
     Files.writeString(file, new String(resource("seed-cell.otlp.jsonl"), StandardCharsets.UTF_8).replace("\"key\"", "\"kee\""));
-    assertThatThrownBy(() -> span.attributes().size()).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> span.attributes().size()).isInstanceOf(TraceChangedException.class)
         .hasMessageContaining("the trace file changed since it was read");
     // What was decoded when the line was read still answers.
     assertThat(span.kind()).isNotNull();
+    // A file emptied since, or gone, is a change too.
+    Files.write(file, resource("seed-cell.otlp.jsonl"));
+    TimelineSpan last = SCANNER.read(file).spans().get(timeline.size() - 1);
+    Files.write(file, new byte[0]);
+    assertThatThrownBy(() -> last.attributes().size()).isInstanceOf(TraceChangedException.class)
+        .hasMessageContaining("the trace file changed since it was read");
+    TimelineSpan first = SCANNER.read(Files.write(file, resource("seed-cell.otlp.jsonl"))).spans().get(0);
+    Files.delete(file);
+    assertThatThrownBy(() -> first.attributes().size()).isInstanceOf(TraceChangedException.class)
+        .hasMessageContaining("the trace file changed since it was read");
   }
 
   /** Everything a timeline says, in one text, or the error. */

@@ -118,7 +118,7 @@ class PlainAttributeJsonTest {
     Files.write(file, line(attributes.replace("\"120\"", "\"121\"")));
     assertThat(((AttributeBytes) span.attributes()).appendPlainJson(new Utf8Line(), SPAN_KIND, 1000)).isEqualTo(-1);
     assertThat(((AttributeBytes) span.attributes()).visitPlain(null, new JsonVisitor())).isFalse();
-    assertThatThrownBy(() -> span.attributes().size()).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> span.attributes().size()).isInstanceOf(TraceChangedException.class)
         .hasMessageContaining("the trace file changed since it was read");
   }
 
