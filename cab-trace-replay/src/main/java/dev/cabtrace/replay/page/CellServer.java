@@ -2,8 +2,10 @@ package dev.cabtrace.replay.page;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.cabtrace.replay.read.TraceChangedException;
 import dev.cabtrace.replay.read.TraceReadException;
 import dev.cabtrace.replay.read.TraceReader;
+import dev.cabtrace.replay.timeline.Timeline;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -56,6 +58,7 @@ public final class CellServer implements AutoCloseable {
   private final boolean windowsNames;
   private final InetAddress bindAddress;
   private final int requestedPort;
+  private final CaptureReader reader;
   private final CellIndex index;
   private HttpServer server;
   private ExecutorService executor;
@@ -72,7 +75,16 @@ public final class CellServer implements AutoCloseable {
     this.windowsNames = !"/".equals(realRoot.getFileSystem().getSeparator());
     this.bindAddress = InetAddress.getByName(builder.bindAddress);
     this.requestedPort = builder.port;
+    this.reader = builder.reader;
     this.index = new CellIndex(realRoot);
+  }
+
+  /**
+   * How a capture is read for its page: a seam for tests, which change a capture between its
+   * reading and its page.
+   */
+  interface CaptureReader {
+    Timeline read(Path file) throws TraceReadException;
   }
 
   /** A builder for a server of the captures under {@code directory}. */
@@ -189,9 +201,11 @@ public final class CellServer implements AutoCloseable {
       try {
         route(exchange, exchange.getRequestURI().getRawPath(), head);
       } catch (RuntimeException e) {
-        // A bug, not a bad capture (those are answered as such): say so in one line.
+        // A bug, not a bad capture (those are answered as such): say so in one line. Its message
+        // goes to the log only: it may name files where the directory lies.
         logger.log(Level.WARNING, "cab-trace serve: " + exchange.getRequestURI().getRawPath() + " failed", e);
-        send(exchange, 500, "Internal error", e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), head);
+        send(exchange, 500, "Internal error", "A bug (" + e.getClass().getSimpleName() + "); the server's log says more.",
+            head);
       }
     }
   }
@@ -251,10 +265,9 @@ public final class CellServer implements AutoCloseable {
       return;
     }
     String name = decode(rawRelative);
-    CellPage page;
+    Timeline timeline;
     try {
-      // Named as the index names it: the page does not tell a visitor where the directory lies.
-      page = CellPage.builder(TraceReader.create().read(resolved.file)).setSourceName(name).build();
+      timeline = reader.read(resolved.file);
     } catch (TraceReadException e) {
       send(exchange, 422, "Unreadable capture",
           String.valueOf(e.getMessage()).replace(resolved.file.toString(), name), head);
@@ -262,7 +275,8 @@ public final class CellServer implements AutoCloseable {
     }
     // Made into a file first, not a string: the page of a million spans is 200 MB, and four of
     // them at once would hold a gigabyte. A failure while it is made (the capture changed: its
-    // attributes are read back from it) is then still an answer of its own, not a cut page.
+    // attributes are read back from it, from its summary on) is then still an answer of its own,
+    // not a cut page.
     Path made;
     try {
       made = Files.createTempFile(pages, "page-", ".html");
@@ -273,14 +287,20 @@ public final class CellServer implements AutoCloseable {
     }
     try {
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(made))) {
-        page.writeTo(out);
+        // Named as the index names it: the page does not tell a visitor where the directory lies.
+        CellPage.builder(timeline).setSourceName(name).build().writeTo(out);
       } catch (IOException e) {
         logger.warning("cab-trace serve: no room to make the page of " + name + ": " + e.getClass().getSimpleName());
         send(exchange, 503, "Cannot make the page", "The server has no room to make this page now.", head);
         return;
-      } catch (UncheckedIOException | IllegalStateException e) {
+      } catch (TraceChangedException e) {
         logger.warning("cab-trace serve: the page of " + name + " could not be made: the capture changed meanwhile");
         send(exchange, 409, "Capture changed", "The capture changed while its page was made; reload the page.", head);
+        return;
+      } catch (UncheckedIOException e) {
+        // Its attributes could not be read back: as unreadable as a capture that cannot be loaded.
+        send(exchange, 422, "Unreadable capture",
+            String.valueOf(e.getMessage()).replace(resolved.file.toString(), name), head);
         return;
       }
       respond(exchange, 200, made, CellPage.contentSecurityPolicy(), head);
@@ -411,6 +431,7 @@ public final class CellServer implements AutoCloseable {
     private final Path directory;
     private int port = 8080;
     private String bindAddress = "127.0.0.1";
+    private CaptureReader reader = file -> TraceReader.create().read(file);
 
     private Builder(Path directory) {
       this.directory = directory;
@@ -428,6 +449,12 @@ public final class CellServer implements AutoCloseable {
     /** The address to listen on; default 127.0.0.1 (this machine only). */
     public Builder setBindAddress(String bindAddress) {
       this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+      return this;
+    }
+
+    /** How captures are read; default {@code TraceReader.create()}. For tests. */
+    Builder setCaptureReader(CaptureReader reader) {
+      this.reader = Objects.requireNonNull(reader, "reader");
       return this;
     }
 

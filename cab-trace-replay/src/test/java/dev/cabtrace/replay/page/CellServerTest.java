@@ -3,6 +3,10 @@ package dev.cabtrace.replay.page;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cabtrace.replay.read.TraceReader;
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineBuilder;
+import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +56,11 @@ class CellServerTest {
   }
 
   private HttpResponse<String> get(String rawPath) throws IOException, InterruptedException {
-    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + rawPath))
+    return get(server, rawPath);
+  }
+
+  private HttpResponse<String> get(CellServer from, String rawPath) throws IOException, InterruptedException {
+    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + from.port() + rawPath))
         .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -140,6 +149,60 @@ class CellServerTest {
     Files.createDirectory(pages);
     server.close();
     assertThat(pages).doesNotExist();
+  }
+
+  @Test
+  void aCaptureChangedBeforeItsPageIsMadeIsAConflict() throws Exception {
+    Path capture = root.resolve("sweep-1/openhands/cell.jsonl");
+    byte[] blanked = Files.readAllBytes(capture);
+    java.util.Arrays.fill(blanked, (byte) ' ');
+    // Rewritten (the same length, nothing it held) once read: its attributes are read back from it.
+    CellServer.CaptureReader readThenRewrite = file -> {
+      Timeline read = TraceReader.create().read(file);
+      try {
+        Files.write(file, blanked);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return read;
+    };
+    try (CellServer changing = CellServer.builder(root).setPort(0).setCaptureReader(readThenRewrite).build().start()) {
+      HttpResponse<String> page = get(changing, "/cell/sweep-1/openhands/cell.jsonl");
+
+      assertThat(page.statusCode()).isEqualTo(409);
+      assertThat(page.body()).contains("The capture changed while its page was made").doesNotContain(dir.toString());
+    }
+  }
+
+  @Test
+  void anIllegalStateExceptionThatIsNoChangedCaptureIsAServerError() throws Exception {
+    // Attributes that fail as a bug would, once the page writes them, naming where the directory lies.
+    Map<String, Object> failing = new java.util.AbstractMap<>() {
+      @Override
+      public Object get(Object key) {
+        return null;
+      }
+
+      @Override
+      public boolean containsKey(Object key) {
+        return false;
+      }
+
+      @Override
+      public java.util.Set<Entry<String, Object>> entrySet() {
+        throw new IllegalStateException("a bug in " + root);
+      }
+    };
+    TimelineBuilder cell = new TimelineBuilder("cell.jsonl");
+    cell.add(TimelineSpan.builder().setTraceId(1, 2).setSpanId(3).setName("run").setStartEpochNanos(PageFixtures.T0)
+        .setEndEpochNanos(PageFixtures.T0 + PageFixtures.MS).setAttributes(failing), 1);
+    Timeline timeline = cell.build();
+    try (CellServer buggy = CellServer.builder(root).setPort(0).setCaptureReader(file -> timeline).build().start()) {
+      HttpResponse<String> page = get(buggy, "/cell/sweep-1/openhands/cell.jsonl");
+
+      assertThat(page.statusCode()).isEqualTo(500);
+      assertThat(page.body()).contains("IllegalStateException").doesNotContain(dir.toString(), "a bug in");
+    }
   }
 
   @Test
