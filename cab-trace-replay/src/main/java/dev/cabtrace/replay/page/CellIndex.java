@@ -5,7 +5,6 @@ import dev.cabtrace.replay.read.TraceReadException;
 import dev.cabtrace.replay.ledger.CellScore;
 import dev.cabtrace.replay.ledger.SweepGroup;
 import dev.cabtrace.replay.ledger.SweepLedger;
-import dev.cabtrace.replay.read.TraceReader;
 import dev.cabtrace.replay.timeline.Timeline;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -17,14 +16,16 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 
 /**
  * The captures under a directory, one row per {@code *.jsonl} file (recursively, symbolic links
- * not followed), each read once and remembered while its size and modification time stay the
- * same. A file that cannot be read is a row with its one-line error.
+ * not followed), each read once and remembered while it is there and its size and modification
+ * time stay the same. A file that cannot be read is a row with its one-line error.
  */
 final class CellIndex {
 
@@ -61,14 +62,20 @@ final class CellIndex {
   private record Cached(long size, long modified, Row row) {}
 
   private final Path root;
-  private final Map<Path, Cached> cache = new ConcurrentHashMap<>();
+  private final CellServer.CaptureReader reader;
+  /** Guarded by this. */
+  private final Map<Path, Cached> cache = new HashMap<>();
 
-  CellIndex(Path root) {
+  CellIndex(Path root, CellServer.CaptureReader reader) {
     this.root = root;
+    this.reader = reader;
   }
 
-  /** Every capture under the root, by path. */
-  List<Row> rows() throws IOException {
+  /**
+   * Every capture under the root, by path. One index is made at a time: requests at once would
+   * each read every capture not yet remembered; the later ones wait, and find them remembered.
+   */
+  synchronized List<Row> rows() throws IOException {
     List<Path[]> files = new ArrayList<>(); // as listed, and the file read
     List<Row> unreadable = new ArrayList<>();
     // A directory that cannot be listed (no permission) is a row saying so; the rest are listed.
@@ -102,9 +109,14 @@ final class CellIndex {
       }
     });
     List<Row> rows = new ArrayList<>(files.size() + unreadable.size());
+    Set<Path> listed = new HashSet<>();
     for (Path[] file : files) {
       rows.add(row(file[0], file[1]));
+      listed.add(file[0]);
     }
+    // Forget captures no longer there: their rows would be held for good, and one put back in a
+    // file's place with the same size and time would be shown as the one that was deleted.
+    cache.keySet().retainAll(listed);
     rows.addAll(unreadable);
     rows.sort(java.util.Comparator.comparing(Row::path));
     return rows;
@@ -134,9 +146,9 @@ final class CellIndex {
     }
   }
 
-  private static Row read(Path file, String relative) {
+  private Row read(Path file, String relative) {
     try {
-      Timeline timeline = TraceReader.create().read(file);
+      Timeline timeline = reader.read(file);
       return new Row(relative, CellSummary.of(timeline), null, SweepLedger.Builder.identityOf(timeline, "cab.tui"),
           SweepLedger.Builder.identityOf(timeline, "cab.model"), CellScore.of(timeline));
     } catch (TraceReadException e) {

@@ -76,12 +76,12 @@ public final class CellServer implements AutoCloseable {
     this.bindAddress = InetAddress.getByName(builder.bindAddress);
     this.requestedPort = builder.port;
     this.reader = builder.reader;
-    this.index = new CellIndex(realRoot);
+    this.index = new CellIndex(realRoot, reader);
   }
 
   /**
-   * How a capture is read for its page: a seam for tests, which change a capture between its
-   * reading and its page.
+   * How a capture is read for its row and its page: a seam for tests, which act between a
+   * capture's reading and what is made of it.
    */
   interface CaptureReader {
     Timeline read(Path file) throws TraceReadException;

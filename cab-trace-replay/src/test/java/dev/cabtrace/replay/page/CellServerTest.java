@@ -10,6 +10,9 @@ import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,9 +23,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -101,6 +108,72 @@ class CellServerTest {
     assertThat(body).containsPattern("<tr><td>openhands</td><td>qwen/qwen3-next-80b-a3b-instruct</td><td class=\"num\">\\d</td>"
         + "<td class=\"num\">0</td><td class=\"num\">0.000</td><td class=\"num\"><span class=\"unknown\">not recorded</span></td>"
         + "<td class=\"num\"><span class=\"unknown\">not recorded</span></td><td class=\"num\">85.456 s</td>");
+  }
+
+  @Test
+  void theIndexForgetsADeletedCaptureAndReadsTheOneThatTakesItsPlace() throws Exception {
+    Path capture = root.resolve("sweep-1/openhands/cell.jsonl");
+    String trace = Files.readString(capture);
+    java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(capture);
+    assertThat(get("/").body()).contains("<td>polyglot/rust-error-handling</td>");
+
+    Files.delete(capture);
+    assertThat(get("/").body()).contains("2 captures").doesNotContain("sweep-1/openhands/cell.jsonl");
+    // Another capture where it was, of the same size and time (copied keeping its time, or a
+    // clock of coarse grain): read, not taken for the one deleted.
+    Files.writeString(capture, trace.replace("rust-error-handling", "rust-error-handlinG"));
+    Files.setLastModifiedTime(capture, modified);
+
+    assertThat(get("/").body()).contains("<td>polyglot/rust-error-handlinG</td>");
+  }
+
+  @Test
+  @Timeout(60)
+  void indexRequestsAtOnceReadEachCaptureOnce() throws Exception {
+    Path held = Path.of("sweep-1", "openhands", "cell.jsonl");
+    AtomicInteger reads = new AtomicInteger();
+    CountDownLatch reading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    // The first index request is held while it reads the capture.
+    CellServer.CaptureReader holding = file -> {
+      if (file.endsWith(held)) {
+        reads.incrementAndGet();
+        reading.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return TraceReader.create().read(file);
+    };
+    try (CellServer slow = CellServer.builder(root).setPort(0).setCaptureReader(holding).build().start()) {
+      HttpRequest index = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + slow.port() + "/")).build();
+      CompletableFuture<HttpResponse<String>> first = client.sendAsync(index, HttpResponse.BodyHandlers.ofString());
+      reading.await();
+      CompletableFuture<HttpResponse<String>> second = client.sendAsync(index, HttpResponse.BodyHandlers.ofString());
+      // Until the second request reads the capture too, or waits for the index being made.
+      while (reads.get() < 2 && !aThreadWaitsFor(CellIndex.class)) {
+        Thread.onSpinWait();
+      }
+      release.countDown();
+
+      assertThat(first.get().body()).contains("<td>polyglot/rust-error-handling</td>");
+      assertThat(second.get().body()).contains("<td>polyglot/rust-error-handling</td>");
+      assertThat(reads).as("reads of the capture").hasValue(1);
+    }
+  }
+
+  /** Whether a thread is blocked on entering a synchronized method of a {@code monitor}. */
+  private static boolean aThreadWaitsFor(Class<?> monitor) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    for (ThreadInfo thread : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (thread != null && thread.getThreadState() == Thread.State.BLOCKED && thread.getLockInfo() != null
+          && thread.getLockInfo().getClassName().equals(monitor.getName())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Test
