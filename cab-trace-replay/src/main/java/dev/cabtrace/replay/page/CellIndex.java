@@ -1,6 +1,7 @@
 package dev.cabtrace.replay.page;
 
 import dev.cabtrace.replay.internal.Durations;
+import dev.cabtrace.replay.read.TraceChangedException;
 import dev.cabtrace.replay.read.TraceReadException;
 import dev.cabtrace.replay.ledger.CellScore;
 import dev.cabtrace.replay.ledger.SweepGroup;
@@ -136,7 +137,12 @@ final class CellIndex {
       if (size > MAX_INDEXED_BYTES) {
         row = new Row(relative, null, "not indexed: " + (size >> 20) + " MiB (open its page to read it)");
       } else {
-        row = read(file, relative);
+        try {
+          row = read(file, relative);
+        } catch (TraceChangedException e) {
+          // Not remembered: the file is being written, and may keep its size and time when done.
+          return new Row(relative, null, String.valueOf(e.getMessage()).replace(file.toString(), relative));
+        }
       }
       cache.put(listed, new Cached(size, modified, row));
       return row;
@@ -146,6 +152,7 @@ final class CellIndex {
     }
   }
 
+  /** The row of a capture, or of why it could not be read; throws if it changed while it was read. */
   private Row read(Path file, String relative) {
     try {
       Timeline timeline = reader.read(file);
@@ -154,6 +161,8 @@ final class CellIndex {
     } catch (TraceReadException e) {
       // The message names the file by its absolute path; the page names it as the index does.
       return new Row(relative, null, String.valueOf(e.getMessage()).replace(file.toString(), relative));
+    } catch (TraceChangedException e) {
+      throw e;
     } catch (RuntimeException e) {
       return new Row(relative, null, relative + ": " + e.getClass().getSimpleName()
           + (e.getMessage() == null ? "" : " " + e.getMessage()));

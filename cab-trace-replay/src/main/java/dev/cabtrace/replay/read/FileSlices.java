@@ -65,7 +65,7 @@ final class FileSlices {
   /** The failure of a read that no longer finds the attributes read at {@code position}. */
   TraceChangedException changedAt(long position) {
     return new TraceChangedException("the trace file changed since it was read: a span's attributes are no longer"
-        + " at byte " + position + "; read it again");
+        + " at byte " + position + " of " + file + "; read it again");
   }
 
   private void fill(long position, int size) {
@@ -81,7 +81,7 @@ final class FileSlices {
         }
       }
     } catch (NoSuchFileException e) {
-      throw new TraceChangedException("the trace file changed since it was read: it is gone; read it again");
+      throw new TraceChangedException("the trace file changed since it was read: " + file + " is gone; read it again");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the attributes back from " + file + ": " + e.getMessage(), e);
     }

@@ -128,6 +128,38 @@ class CellServerTest {
   }
 
   @Test
+  void aCaptureChangedWhileTheIndexReadsItIsARowNamingItAsTheIndexDoesAndIsReadAgain() throws Exception {
+    Path capture = root.resolve("sweep-1/openhands/cell.jsonl");
+    byte[] trace = Files.readAllBytes(capture);
+    byte[] blanked = trace.clone();
+    java.util.Arrays.fill(blanked, (byte) ' ');
+    java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(capture);
+    java.util.concurrent.atomic.AtomicBoolean rewritten = new java.util.concurrent.atomic.AtomicBoolean();
+    // Once read, rewritten (the same length and time, nothing it held): its row reads attributes back.
+    CellServer.CaptureReader readThenRewrite = file -> {
+      Timeline read = TraceReader.create().read(file);
+      if (file.endsWith(Path.of("sweep-1", "openhands", "cell.jsonl")) && rewritten.compareAndSet(false, true)) {
+        try {
+          Files.write(file, blanked);
+          Files.setLastModifiedTime(file, modified);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      return read;
+    };
+    try (CellServer changing = CellServer.builder(root).setPort(0).setCaptureReader(readThenRewrite).build().start()) {
+      assertThat(get(changing, "/").body()).doesNotContain(dir.toString()).containsPattern(
+          "<td>sweep-1/openhands/cell.jsonl</td><td colspan=\"6\" class=\"error-text\">the trace file changed since it"
+              + " was read: [^<]* of sweep-1/openhands/cell.jsonl; read it again</td>");
+      Files.write(capture, trace);
+      Files.setLastModifiedTime(capture, modified);
+
+      assertThat(get(changing, "/").body()).contains("<a href=\"/cell/sweep-1/openhands/cell.jsonl\">");
+    }
+  }
+
+  @Test
   @Timeout(60)
   void indexRequestsAtOnceReadEachCaptureOnce() throws Exception {
     Path held = Path.of("sweep-1", "openhands", "cell.jsonl");
