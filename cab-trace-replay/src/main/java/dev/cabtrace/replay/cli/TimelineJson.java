@@ -2,6 +2,8 @@ package dev.cabtrace.replay.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.cabtrace.replay.internal.AttributeBytes;
+import dev.cabtrace.replay.internal.PlainAttributeVisitor;
 import dev.cabtrace.replay.screen.Screen;
 import dev.cabtrace.replay.timeline.Frame;
 import dev.cabtrace.replay.timeline.LoadWarning;
@@ -29,8 +31,9 @@ final class TimelineJson {
       json.writeStartObject();
       json.writeStringField("source", timeline.source());
       json.writeArrayFieldStart("spans");
+      PlainFields plain = new PlainFields(json);
       for (TimelineSpan span : timeline.spans()) {
-        span(json, timeline, span);
+        span(json, timeline, span, plain);
       }
       json.writeEndArray();
       json.writeArrayFieldStart("modelCalls");
@@ -54,8 +57,9 @@ final class TimelineJson {
       json.writeNumberField("atMs", millis(frame.offsetNanos()));
       json.writeNumberField("durationMs", millis(timeline.durationNanos()));
       json.writeArrayFieldStart("active");
+      PlainFields plain = new PlainFields(json);
       for (TimelineSpan span : frame.active()) {
-        span(json, timeline, span);
+        span(json, timeline, span, plain);
       }
       json.writeEndArray();
       json.writeNumberField("finished", frame.finished().size());
@@ -118,7 +122,8 @@ final class TimelineJson {
     json.writeEndObject();
   }
 
-  private static void span(JsonGenerator json, Timeline timeline, TimelineSpan span) throws IOException {
+  private static void span(JsonGenerator json, Timeline timeline, TimelineSpan span, PlainFields plain)
+      throws IOException {
     json.writeStartObject();
     json.writeStringField("traceId", span.traceId());
     json.writeStringField("spanId", span.spanId());
@@ -135,12 +140,57 @@ final class TimelineJson {
       json.writeBooleanField("unfinished", true);
     }
     json.writeObjectFieldStart("attributes");
-    for (Map.Entry<String, Object> attribute : span.attributes().entrySet()) {
-      json.writeFieldName(attribute.getKey());
-      value(json, attribute.getValue());
+    Map<String, Object> attributes = span.attributes();
+    if (!(attributes instanceof AttributeBytes) || !((AttributeBytes) attributes).visitPlain(null, plain)) {
+      for (Map.Entry<String, Object> attribute : attributes.entrySet()) {
+        json.writeFieldName(attribute.getKey());
+        value(json, attribute.getValue());
+      }
     }
     json.writeEndObject();
     json.writeEndObject();
+  }
+
+  /**
+   * Plain attributes written from the bytes they were read from, as {@link #value} writes their
+   * decoded values: {@code show --json} makes no map of a million spans' attributes.
+   */
+  private static final class PlainFields implements PlainAttributeVisitor {
+    private final JsonGenerator json;
+
+    PlainFields(JsonGenerator json) {
+      this.json = json;
+    }
+
+    @Override
+    public void key(String key) throws IOException {
+      json.writeFieldName(key);
+    }
+
+    @Override
+    public void string(byte[] b, int start, int end) throws IOException {
+      json.writeRawUTF8String(b, start, end - start); // plain text needs no escape
+    }
+
+    @Override
+    public void number(long value) throws IOException {
+      json.writeNumber(value);
+    }
+
+    @Override
+    public void bool(boolean value) throws IOException {
+      json.writeBoolean(value);
+    }
+
+    @Override
+    public void startList() throws IOException {
+      json.writeStartArray();
+    }
+
+    @Override
+    public void endList() throws IOException {
+      json.writeEndArray();
+    }
   }
 
   private static void modelCall(JsonGenerator json, Timeline timeline, ModelCall call) throws IOException {

@@ -16,4 +16,12 @@ public interface AttributeBytes {
    * then hold part of it, and the caller writes the decoded map instead.
    */
   int appendPlainJson(Utf8Line out, byte[] leftOut, int limit);
+
+  /**
+   * Hands the attributes to {@code visitor}, in recorded order and without the one named by the
+   * ASCII bytes {@code leftOut} (none when null), when they are plain as {@link #appendPlainJson}
+   * has it; returns false, having handed it nothing, when they are not, and the caller writes the
+   * decoded map instead. The visitor must not ask for attributes of its own meanwhile.
+   */
+  boolean visitPlain(byte[] leftOut, PlainAttributeVisitor visitor) throws java.io.IOException;
 }

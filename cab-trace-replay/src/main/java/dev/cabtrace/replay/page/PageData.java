@@ -2,8 +2,10 @@ package dev.cabtrace.replay.page;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.cabtrace.replay.internal.AttributeBytes;
 import dev.cabtrace.replay.internal.CompactJson;
 import dev.cabtrace.replay.internal.Durations;
+import dev.cabtrace.replay.internal.PlainAttributeVisitor;
 import dev.cabtrace.replay.internal.Timestamps;
 import dev.cabtrace.replay.timeline.ModelCall;
 import dev.cabtrace.replay.timeline.SpanStatus;
@@ -145,10 +147,16 @@ final class PageData {
     json.writeEndArray();
     // Each span's attributes as [key index, value, ...] in recorded order, keys in one table.
     Map<String, Integer> keys = new LinkedHashMap<>();
+    PlainAttrs plain = new PlainAttrs(json, keys);
     json.writeArrayFieldStart("attrs");
     for (TimelineSpan span : spans) {
       json.writeStartArray();
-      for (Map.Entry<String, Object> attribute : span.attributes().entrySet()) {
+      Map<String, Object> attributes = span.attributes();
+      if (attributes instanceof AttributeBytes && ((AttributeBytes) attributes).visitPlain(SPAN_KIND_KEY, plain)) {
+        json.writeEndArray();
+        continue;
+      }
+      for (Map.Entry<String, Object> attribute : attributes.entrySet()) {
         if (attribute.getKey().equals("cab.span.kind")) {
           continue;
         }
@@ -169,6 +177,64 @@ final class PageData {
     }
     json.writeEndArray();
     json.writeEndObject();
+  }
+
+  private static final byte[] SPAN_KIND_KEY = "cab.span.kind".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /**
+   * Plain attributes written from the bytes they were read from, as {@link #attributeValue} writes
+   * their decoded values: a million spans' attributes are not made into maps for the page.
+   */
+  private static final class PlainAttrs implements PlainAttributeVisitor {
+    private final JsonGenerator json;
+    private final Map<String, Integer> keys;
+
+    PlainAttrs(JsonGenerator json, Map<String, Integer> keys) {
+      this.json = json;
+      this.keys = keys;
+    }
+
+    @Override
+    public void key(String key) throws IOException {
+      Integer index = keys.get(key);
+      if (index == null) {
+        index = keys.size();
+        keys.put(key, index);
+      }
+      json.writeNumber(index);
+    }
+
+    @Override
+    public void string(byte[] b, int start, int end) throws IOException {
+      for (int i = start; i < end; i++) {
+        if (b[i] == '<' || b[i] == '>' || b[i] == '&') {
+          // The script's escapes: the generator writes them.
+          json.writeString(new String(b, start, end - start, java.nio.charset.StandardCharsets.US_ASCII));
+          return;
+        }
+      }
+      json.writeRawUTF8String(b, start, end - start); // plain text needs no other escape
+    }
+
+    @Override
+    public void number(long value) throws IOException {
+      attributeValue(json, value);
+    }
+
+    @Override
+    public void bool(boolean value) throws IOException {
+      json.writeBoolean(value);
+    }
+
+    @Override
+    public void startList() throws IOException {
+      json.writeStartArray();
+    }
+
+    @Override
+    public void endList() throws IOException {
+      json.writeEndArray();
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.cabtrace.replay.read;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import dev.cabtrace.replay.internal.AttributeBytes;
+import dev.cabtrace.replay.internal.PlainAttributeVisitor;
 import dev.cabtrace.replay.internal.Utf8Line;
 import java.io.IOException;
 import java.util.Arrays;
@@ -254,6 +255,45 @@ final class LazyAttributes implements Map<String, Object>, AttributeBytes {
       return writer.write(bytes, 0, bytes.length, leftOut, hot, hotBits, out, limit);
     }
     return -1; // only the hot ones are kept
+  }
+
+  // One a thread, as PLAIN_JSON.
+  private static final ThreadLocal<PlainAttributeObject> PLAIN_OBJECT = ThreadLocal.withInitial(PlainAttributeObject::new);
+
+  @Override
+  public boolean visitPlain(byte[] leftOut, PlainAttributeVisitor visitor) throws IOException {
+    PlainAttributeObject object = PLAIN_OBJECT.get();
+    if (source instanceof FileSlices) {
+      long position = slice >>> LENGTH_BITS;
+      int length = (int) (slice & ((1 << LENGTH_BITS) - 1));
+      try {
+        return ((FileSlices) source).read(position, length, (bytes, at, size) -> {
+          try {
+            return object.visit(bytes, at, at + size, leftOut, hot, hotBits, visitor);
+          } catch (IOException e) {
+            throw new VisitorFailure(e);
+          }
+        });
+      } catch (VisitorFailure e) {
+        throw e.io;
+      }
+    }
+    if (source instanceof byte[]) {
+      byte[] bytes = (byte[]) source;
+      return object.visit(bytes, 0, bytes.length, leftOut, hot, hotBits, visitor);
+    }
+    return false; // only the hot ones are kept
+  }
+
+  /** A visitor's failure to write, carried out of the file's read as it is. */
+  private static final class VisitorFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient IOException io;
+
+    VisitorFailure(IOException io) {
+      super(io.getMessage(), io, false, false);
+      this.io = io;
+    }
   }
 
   private Map<String, Object> decoded() {

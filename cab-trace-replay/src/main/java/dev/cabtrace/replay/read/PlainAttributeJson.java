@@ -50,7 +50,7 @@ final class PlainAttributeJson {
 
   /**
    * Writes the list {@code b[from, to)} as one object into {@code out}, without the attribute
-   * named {@code leftOut}, keeping at most {@code limit} bytes of it: the length of the whole
+   * named {@code leftOut} (none when null), keeping at most {@code limit} bytes of it: the length of the whole
    * object; or FAIL (with part of it in {@code out}) when it is not plain, or when its hot
    * attributes ({@code hot}, {@code hotBits}, as {@link LazyAttributes} keeps them) are not the
    * values read the first time.
@@ -97,7 +97,7 @@ final class PlainAttributeJson {
           }
           checked |= 1 << bit;
         }
-        if (!JsonBytes.equalsAscii(b, keyStart, keyEnd, leftOut)) {
+        if (leftOut == null || !JsonBytes.equalsAscii(b, keyStart, keyEnd, leftOut)) {
           if (total > 1) {
             emit(',');
           }

@@ -3,13 +3,16 @@ package dev.cabtrace.replay.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cabtrace.replay.internal.AttributeBytes;
+import dev.cabtrace.replay.internal.PlainAttributeVisitor;
 import dev.cabtrace.replay.internal.Utf8Line;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,8 +82,11 @@ class PlainAttributeJsonTest {
     for (String attributes : refused) {
       Timeline timeline = write("refused", line(attributes));
       Utf8Line out = new Utf8Line();
-      assertThat(((AttributeBytes) timeline.spans().get(0).attributes()).appendPlainJson(out, SPAN_KIND, 1000))
-          .as(attributes).isEqualTo(-1);
+      AttributeBytes bytes = (AttributeBytes) timeline.spans().get(0).attributes();
+      assertThat(bytes.appendPlainJson(out, SPAN_KIND, 1000)).as(attributes).isEqualTo(-1);
+      JsonVisitor visitor = new JsonVisitor();
+      assertThat(bytes.visitPlain(SPAN_KIND, visitor)).as(attributes).isFalse();
+      assertThat(visitor.json()).as("nothing handed on").isEmpty();
     }
   }
 
@@ -111,6 +117,7 @@ class PlainAttributeJsonTest {
     // The same length, another token count: still plain, no longer what was read.
     Files.write(file, line(attributes.replace("\"120\"", "\"121\"")));
     assertThat(((AttributeBytes) span.attributes()).appendPlainJson(new Utf8Line(), SPAN_KIND, 1000)).isEqualTo(-1);
+    assertThat(((AttributeBytes) span.attributes()).visitPlain(null, new JsonVisitor())).isFalse();
     assertThatThrownBy(() -> span.attributes().size()).isInstanceOf(TraceChangedException.class)
         .hasMessageContaining("the trace file changed since it was read");
   }
@@ -129,9 +136,16 @@ class PlainAttributeJsonTest {
         continue;
       }
       plain++;
-      Map<String, Object> expected = new LinkedHashMap<>(span.attributes());
+      Map<String, Object> all = new LinkedHashMap<>(span.attributes());
+      JsonVisitor visitor = new JsonVisitor();
+      assertThat(((AttributeBytes) span.attributes()).visitPlain(null, visitor)).isTrue();
+      assertThat(visitor.object()).as("span %s, visited", span.spanId()).isEqualTo(JSON.writeValueAsString(all));
+      Map<String, Object> expected = new LinkedHashMap<>(all);
       expected.remove("cab.span.kind");
       String json = JSON.writeValueAsString(expected);
+      visitor = new JsonVisitor();
+      assertThat(((AttributeBytes) span.attributes()).visitPlain(SPAN_KIND, visitor)).isTrue();
+      assertThat(visitor.object()).as("span %s, visited without its kind", span.spanId()).isEqualTo(json);
       assertThat(text(out)).as("span %s", span.spanId()).isEqualTo(json);
       assertThat(whole).isEqualTo(json.length());
       int limit = json.length() / 2;
@@ -140,6 +154,66 @@ class PlainAttributeJsonTest {
       assertThat(text(out)).isEqualTo(json.substring(0, limit));
     }
     return plain;
+  }
+
+  /** The attributes a visitor is told, written back as one compact object by Jackson. */
+  private static final class JsonVisitor implements PlainAttributeVisitor {
+    private final StringWriter text = new StringWriter();
+    private JsonGenerator json;
+
+    @Override
+    public void key(String key) throws IOException {
+      generator().writeFieldName(key);
+    }
+
+    @Override
+    public void string(byte[] b, int start, int end) throws IOException {
+      generator().writeString(new String(b, start, end - start, StandardCharsets.US_ASCII));
+    }
+
+    @Override
+    public void number(long value) throws IOException {
+      generator().writeNumber(value);
+    }
+
+    @Override
+    public void bool(boolean value) throws IOException {
+      generator().writeBoolean(value);
+    }
+
+    @Override
+    public void startList() throws IOException {
+      generator().writeStartArray();
+    }
+
+    @Override
+    public void endList() throws IOException {
+      generator().writeEndArray();
+    }
+
+    private JsonGenerator generator() throws IOException {
+      if (json == null) {
+        json = JSON.getFactory().createGenerator(text);
+        json.writeStartObject();
+      }
+      return json;
+    }
+
+    /** The object told, as an object even when it was told nothing. */
+    String object() throws IOException {
+      String told = json();
+      return told.isEmpty() ? "{}" : told;
+    }
+
+    /** What was told: "" when nothing was. */
+    String json() throws IOException {
+      if (json != null) {
+        json.writeEndObject();
+        json.close();
+        json = null;
+      }
+      return text.toString();
+    }
   }
 
   private Timeline write(String name, byte[] bytes) throws IOException {

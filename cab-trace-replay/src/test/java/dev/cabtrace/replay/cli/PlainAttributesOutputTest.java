@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cabtrace.replay.internal.AttributeBytes;
+import dev.cabtrace.replay.internal.PlainAttributeVisitor;
 import dev.cabtrace.replay.page.CellPage;
 import dev.cabtrace.replay.read.TraceReader;
 import dev.cabtrace.replay.timeline.Timeline;
@@ -18,12 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code show --json} and the cell page of a timeline read by the byte scanner (attributes left in
- * the file, decoded when written) against those of the same file read by the Jackson reader
- * (attributes decoded at once): byte for byte the same, for text a page's script must escape,
- * integers JavaScript cannot hold, lists, and lists that are not plain.
+ * {@code show --json} and the cell page write plain attributes straight from the bytes they were
+ * read from: byte for byte what they write from the decoded maps, which the Jackson reader gives,
+ * for text a page's script must escape, integers JavaScript cannot hold, lists, and lists that are
+ * not plain.
  */
-class ScannedAttributesOutputTest {
+class PlainAttributesOutputTest {
 
   private static final TraceReader SCANNER = TraceReader.builder().setParallelism(1).build();
   private static final TraceReader MAPS = TraceReader.builder().setParallelism(1).setByteScanner(false).build();
@@ -57,6 +59,13 @@ class ScannedAttributesOutputTest {
         line(3, attribute("caf\u00e9", "{\"stringValue\":\"not plain\"}") + "," + attribute("n", "{\"intValue\":\"3\"}")))
         + "\n", StandardCharsets.UTF_8);
     assertSameBothWays(file);
+    Timeline timeline = SCANNER.read(file);
+    for (int span = 0; span < 2; span++) {
+      assertThat(((AttributeBytes) timeline.spans().get(span).attributes()).visitPlain(null, new Ignored()))
+          .as("span %d written from its bytes", span).isTrue();
+    }
+    assertThat(((AttributeBytes) timeline.spans().get(2).attributes()).visitPlain(null, new Ignored())).isFalse();
+
     JsonNode show = new ObjectMapper().readTree(showJson(SCANNER.read(file)));
     JsonNode attributes = show.at("/spans/0/attributes");
     assertThat(attributes.get("html").asText()).isEqualTo("</script><!-- a&b >");
@@ -66,6 +75,27 @@ class ScannedAttributesOutputTest {
     String page = page(SCANNER.read(file));
     assertThat(page).contains("\\u003c/script\\u003e\\u003c!-- a\\u0026b \\u003e", "{\"t\":\"9007199254740993\"}")
         .doesNotContain("</script><!--");
+  }
+
+  /** A visitor that only listens. */
+  private static final class Ignored implements PlainAttributeVisitor {
+    @Override
+    public void key(String key) {}
+
+    @Override
+    public void string(byte[] b, int start, int end) {}
+
+    @Override
+    public void number(long value) {}
+
+    @Override
+    public void bool(boolean value) {}
+
+    @Override
+    public void startList() {}
+
+    @Override
+    public void endList() {}
   }
 
   private static void assertSameBothWays(Path file) throws IOException {
