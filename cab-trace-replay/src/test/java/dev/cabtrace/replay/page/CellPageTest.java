@@ -322,15 +322,18 @@ class CellPageTest {
 
   @Test
   void aTraceChangedWhileItsPageIsWrittenIsSaidAsTheTraceErrorItIs() throws IOException {
-    // Past the seed, a span whose attributes lie beyond the 1 MiB the page's first read-back takes
-    // in: the page reads them from the file as it writes them.
+    // Past the seed, two spans whose attributes each take more than the window attributes are read
+    // back through: whatever was read back before the page's first bytes, the window then holds
+    // at most the seed or the last of them, and the page reads the rest from the file again.
     Path capture = PageFixtures.copySeed(dir, "cell.jsonl");
     String padding = "x".repeat(1_200_000);
-    Files.writeString(capture, "{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"spans\":["
-        + "{\"traceId\":\"bbff3415624849ccae3d4dd5f4b6b86a\",\"spanId\":\"00000000000000aa\",\"name\":\"padded\","
-        + "\"startTimeUnixNano\":\"" + PageFixtures.T0 + "\",\"endTimeUnixNano\":\"" + (PageFixtures.T0 + PageFixtures.MS) + "\","
-        + "\"attributes\":[{\"key\":\"padding\",\"value\":{\"stringValue\":\"" + padding + "\"}}]}]}]}]}\n",
-        StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+    for (String spanId : List.of("00000000000000aa", "00000000000000ab")) {
+      Files.writeString(capture, "{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"spans\":["
+          + "{\"traceId\":\"bbff3415624849ccae3d4dd5f4b6b86a\",\"spanId\":\"" + spanId + "\",\"name\":\"padded\","
+          + "\"startTimeUnixNano\":\"" + PageFixtures.T0 + "\",\"endTimeUnixNano\":\"" + (PageFixtures.T0 + PageFixtures.MS) + "\","
+          + "\"attributes\":[{\"key\":\"padding\",\"value\":{\"stringValue\":\"" + padding + "\"}}]}]}]}]}\n",
+          StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+    }
     byte[] blanked = Files.readAllBytes(capture);
     for (int i = 0; i < blanked.length; i++) {
       blanked[i] = blanked[i] == '\n' ? (byte) '\n' : (byte) ' ';
