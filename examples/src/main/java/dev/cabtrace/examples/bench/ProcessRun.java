@@ -72,20 +72,6 @@ record ProcessRun(long wallNanos, long peakRssBytes) {
     }
   }
 
-  /** The best wall time of {@code rounds} runs, with the highest peak of them. */
-  static ProcessRun best(List<String> command, int rounds) throws IOException, InterruptedException {
-    ProcessRun best = null;
-    long peak = 0;
-    for (int i = 0; i < rounds; i++) {
-      ProcessRun run = of(command);
-      peak = Math.max(peak, run.peakRssBytes());
-      if (best == null || run.wallNanos() < best.wallNanos()) {
-        best = run;
-      }
-    }
-    return new ProcessRun(best.wallNanos(), peak);
-  }
-
   private static void sample(Process process, long[] peak) {
     Path status = Path.of("/proc", Long.toString(process.pid()), "status");
     while (process.isAlive()) {

@@ -30,7 +30,10 @@ import java.util.Random;
  *       wall time and peak RSS (targets: {@code tokens}, {@code score}, {@code sweep} ≤ 1.2× and
  *       ≤ 400 MB; {@code frame}, {@code show}, {@code replay} with no terminal, {@code html} ≤ 1.5×
  *       and ≤ 1 GB; {@code screen} plays the terminal output the generated trace holds, one line
- *       a block of 50 spans), next to {@link JacksonPass} as its own process.
+ *       a block of 50 spans), each in three rounds alternating with {@link JacksonPass} as its own
+ *       process: the best of each, their ratio and the range of the rounds' ratios; and {@code
+ *       JacksonPass --copy} the same way, a reference for the commands that print about as much as
+ *       they read.
  * </ul>
  *
  * <pre>java -cp examples/target/cab-trace-examples.jar dev.cabtrace.examples.bench.ReplayBenchmark
@@ -199,17 +202,16 @@ public final class ReplayBenchmark {
     }
     String examples = System.getProperty("java.class.path");
     String trace = file.toString();
-    ProcessRun.of(ProcessRun.java(examples, JacksonPass.class.getName(), trace)); // warms the page cache
-    ProcessRun bare = ProcessRun.best(ProcessRun.java(examples, JacksonPass.class.getName(), trace), 3);
-    System.out.printf("%-34s %6.2f s  peak RSS %5d MB%n", "bare Jackson pass (own process)", bare.wallNanos() / 1e9,
-        bare.peakRssBytes() >> 20);
+    List<String> bare = ProcessRun.java(examples, JacksonPass.class.getName(), trace);
+    ProcessRun.of(bare); // warms the page cache
+    // Each command alternates with the bare pass, three rounds, and its ratio is to the bare pass's
+    // best of those same rounds: this machine's speed drifts over the minutes a run takes, and a
+    // baseline measured once at the start would carry that drift into every ratio. The range is
+    // that of the rounds' own ratios (each command run against the bare run just before it).
+    List<String[]> commands = new ArrayList<>();
     // Not a target: what reading the file and writing as many bytes back costs Jackson itself, for
     // the commands that print about as much as they read (show --json).
-    ProcessRun copy = ProcessRun.best(ProcessRun.java(examples, JacksonPass.class.getName(), "--copy", trace), 3);
-    System.out.printf("%-34s %6.2f s  peak RSS %5d MB  ratio %.2fx (reference: Jackson reading and writing back the file)%n",
-        "Jackson pass --copy", copy.wallNanos() / 1e9, copy.peakRssBytes() >> 20, (double) copy.wallNanos() / bare.wallNanos());
-    String cli = "dev.cabtrace.replay.cli.CabTraceCli";
-    List<String[]> commands = new ArrayList<>();
+    commands.add(new String[] {"-", "-", "--copy", trace});
     commands.add(new String[] {"1.20", "400", "tokens", trace});
     commands.add(new String[] {"1.20", "400", "score", trace, "--json"});
     commands.add(new String[] {"1.20", "400", "sweep", trace, "--json"});
@@ -222,13 +224,34 @@ public final class ReplayBenchmark {
     Path page = Files.createTempFile("cab-trace-replay-bench-", ".html");
     page.toFile().deleteOnExit();
     commands.add(new String[] {"1.50", "1024", "html", trace, "-o", page.toString()});
+    String cli = "dev.cabtrace.replay.cli.CabTraceCli";
+    System.out.printf("%-34s %8s %8s  %s%n", "", "best", "bare", "ratio of bests [range of the 3 rounds' ratios]");
     for (String[] command : commands) {
       String[] arguments = Arrays.copyOfRange(command, 2, command.length);
-      ProcessRun run = ProcessRun.best(ProcessRun.java(jar.toString(), cli, arguments), 3);
-      String name = "cab-trace " + String.join(" ", arguments).replace(trace, "TRACE").replace(page.toString(), "PAGE");
-      System.out.printf("%-34s %6.2f s  peak RSS %5d MB  ratio %.2fx (target <= %sx, <= %s MB)%n", name,
-          run.wallNanos() / 1e9, run.peakRssBytes() >> 20, (double) run.wallNanos() / bare.wallNanos(),
-          command[0], command[1]);
+      boolean reference = command[0].equals("-");
+      List<String> run = reference ? ProcessRun.java(examples, JacksonPass.class.getName(), arguments)
+          : ProcessRun.java(jar.toString(), cli, arguments);
+      long bestBare = Long.MAX_VALUE;
+      long bestRun = Long.MAX_VALUE;
+      long peak = 0;
+      double lowest = Double.MAX_VALUE;
+      double highest = 0;
+      for (int round = 0; round < 3; round++) {
+        ProcessRun before = ProcessRun.of(bare);
+        ProcessRun after = ProcessRun.of(run);
+        bestBare = Math.min(bestBare, before.wallNanos());
+        bestRun = Math.min(bestRun, after.wallNanos());
+        peak = Math.max(peak, after.peakRssBytes());
+        double ratio = (double) after.wallNanos() / before.wallNanos();
+        lowest = Math.min(lowest, ratio);
+        highest = Math.max(highest, ratio);
+      }
+      String name = reference ? "Jackson pass --copy (reference)"
+          : "cab-trace " + String.join(" ", arguments).replace(trace, "TRACE").replace(page.toString(), "PAGE");
+      System.out.printf("%-34s %6.2f s %6.2f s  %.2fx [%.2f-%.2f]  peak RSS %5d MB%s%n", name, bestRun / 1e9,
+          bestBare / 1e9, (double) bestRun / bestBare, lowest, highest, peak >> 20,
+          reference ? "  (Jackson reading and writing back the file)"
+              : "  (target <= " + command[0] + "x, <= " + command[1] + " MB)");
     }
   }
 
