@@ -34,6 +34,8 @@ final class CommandProcesses {
 
   /** How long SIGKILL may take to clear what is left, rounds of it included. */
   static final Duration KILL_WAIT = Duration.ofSeconds(1);
+  /** How long a relay gets to exit by itself once what it runs is gone, within {@link #KILL_WAIT}. */
+  private static final Duration RELAY_WAIT = Duration.ofMillis(500);
 
   private static final Path PROC = Path.of("/proc");
   private static final boolean HAS_PROC = Files.isReadable(PROC.resolve("self/environ"));
@@ -85,7 +87,8 @@ final class CommandProcesses {
     if (told.isEmpty()) {
       return;
     }
-    ProcessHandle spared = relay ? command : null;
+    // A relay whose command has not started yet has nothing to wait for: it is told as any other.
+    ProcessHandle spared = relay && told.size() > 1 ? command : null;
     // Through handles: Process.destroy also closes the pipes, and what the command writes as it
     // stops (its goodbye, its last spans' log) would be lost. Told to stop itself, script exits 0
     // without waiting for its command, whose status would be lost.
@@ -94,8 +97,17 @@ final class CommandProcesses {
     long killDeadline = System.nanoTime() + KILL_WAIT.toNanos();
     // In rounds: a process can start another between being found and being killed.
     for (List<ProcessHandle> left = running(); !left.isEmpty(); left = running()) {
-      left.forEach(ProcessHandle::destroyForcibly);
-      if (!awaitGone(left, killDeadline)) {
+      List<ProcessHandle> others = left.stream().filter(process -> !process.equals(spared)).toList();
+      if (others.isEmpty()) {
+        // Only the relay is left, its command gone: it exits by itself, and script then puts the
+        // user's terminal back out of raw mode, which a SIGKILL would leave it in.
+        if (awaitGone(left, Math.min(killDeadline, System.nanoTime() + RELAY_WAIT.toNanos()))) {
+          continue;
+        }
+        others = left;
+      }
+      others.forEach(ProcessHandle::destroyForcibly);
+      if (!awaitGone(others, killDeadline)) {
         return;
       }
     }

@@ -1,0 +1,57 @@
+package dev.cabtrace.replay.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How a command's processes are stopped when a relay runs it (script under {@code --pty}): what
+ * the relay runs is told, then killed; the relay itself is left to exit by itself once that is
+ * gone (script then restores the user's terminal), and killed only if it does not.
+ */
+class CommandProcessesTest {
+
+  @Test
+  void aRelayWhoseCommandIgnoresSigtermExitsByItselfOnceTheCommandIsKilled() throws Exception {
+    // The relay ignores SIGTERM as script does not, so that only a SIGKILL could end it early:
+    // it runs a command that ignores SIGTERM too, then says so and exits 3 on its own.
+    Process relay = new ProcessBuilder("sh", "-c",
+        "trap '' TERM; sh -c \"trap '' TERM; echo ready; while :; do sleep 1; done\"; echo relay-done; exit 3")
+        .redirectErrorStream(true).start();
+    assertThat(firstLine(relay)).isEqualTo("ready");
+    CommandProcesses processes = new CommandProcesses();
+    processes.started(relay.toHandle(), true);
+
+    processes.terminate(Duration.ofMillis(200));
+
+    assertThat(relay.waitFor()).as("the relay's own exit, not a SIGKILL's 137").isEqualTo(3);
+    assertThat(new String(relay.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("relay-done");
+    assertThat(processes.running()).isEmpty();
+  }
+
+  @Test
+  void aRelayThatDoesNotExitOnceItsCommandIsGoneIsKilled() throws Exception {
+    Process relay = new ProcessBuilder("sh", "-c",
+        "trap '' TERM; sh -c \"trap '' TERM; echo ready; while :; do sleep 1; done\"; while :; do sleep 1; done")
+        .redirectErrorStream(true).start();
+    assertThat(firstLine(relay)).isEqualTo("ready");
+    CommandProcesses processes = new CommandProcesses();
+    processes.started(relay.toHandle(), true);
+
+    processes.terminate(Duration.ofMillis(200));
+
+    assertThat(relay.waitFor()).isEqualTo(137);
+    assertThat(processes.running()).isEmpty();
+  }
+
+  private static String firstLine(Process process) throws IOException {
+    StringBuilder line = new StringBuilder();
+    for (int c = process.getInputStream().read(); c >= 0 && c != '\n'; c = process.getInputStream().read()) {
+      line.append((char) c);
+    }
+    return line.toString();
+  }
+}
