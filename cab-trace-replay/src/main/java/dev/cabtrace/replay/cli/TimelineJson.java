@@ -281,6 +281,9 @@ final class TimelineJson {
   private static JsonGenerator generator(OutputStream out) throws IOException {
     JsonGenerator json = JSON.createGenerator(out);
     json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+    // A document cut short (a trace changed while it was written) stays cut, not closed into one
+    // that reads as whole.
+    json.configure(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT, false);
     json.useDefaultPrettyPrinter();
     return json;
   }

@@ -164,8 +164,9 @@ final class CellIndex {
     } catch (TraceChangedException e) {
       throw e;
     } catch (RuntimeException e) {
+      // An attribute read back from the file may fail with the file's absolute path in its message.
       return new Row(relative, null, relative + ": " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : " " + e.getMessage()));
+          + (e.getMessage() == null ? "" : " " + e.getMessage().replace(file.toString(), relative)));
     }
   }
 

@@ -263,37 +263,22 @@ final class LazyAttributes implements Map<String, Object>, AttributeBytes {
   @Override
   public boolean visitPlain(byte[] leftOut, PlainAttributeVisitor visitor) throws IOException {
     PlainAttributeObject object = PLAIN_OBJECT.get();
+    boolean plain;
     if (source instanceof FileSlices) {
       long position = slice >>> LENGTH_BITS;
       int length = (int) (slice & ((1 << LENGTH_BITS) - 1));
-      try {
-        return ((FileSlices) source).read(position, length, (bytes, at, size) -> {
-          try {
-            return object.visit(bytes, at, at + size, leftOut, hot, hotBits, visitor);
-          } catch (IOException e) {
-            throw new VisitorFailure(e);
-          }
-        });
-      } catch (VisitorFailure e) {
-        throw e.io;
-      }
-    }
-    if (source instanceof byte[]) {
+      plain = ((FileSlices) source).read(position, length,
+          (bytes, at, size) -> object.take(bytes, at, at + size, leftOut, hot, hotBits));
+    } else if (source instanceof byte[]) {
       byte[] bytes = (byte[]) source;
-      return object.visit(bytes, 0, bytes.length, leftOut, hot, hotBits, visitor);
+      plain = object.take(bytes, 0, bytes.length, leftOut, hot, hotBits);
+    } else {
+      return false; // only the hot ones are kept
     }
-    return false; // only the hot ones are kept
-  }
-
-  /** A visitor's failure to write, carried out of the file's read as it is. */
-  private static final class VisitorFailure extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    private final transient IOException io;
-
-    VisitorFailure(IOException io) {
-      super(io.getMessage(), io, false, false);
-      this.io = io;
+    if (plain) {
+      object.tell(visitor); // out of the file's lock: the visitor writes output
     }
+    return plain;
   }
 
   private Map<String, Object> decoded() {

@@ -5,39 +5,46 @@ import dev.cabtrace.replay.internal.Utf8Line;
 import java.io.IOException;
 
 /**
- * A span's plain attributes handed to a visitor ({@link LazyAttributes#visitPlain}): written first
+ * A span's plain attributes handed to a visitor ({@link LazyAttributes#visitPlain}): taken first
  * as the compact object {@link PlainAttributeJson} makes, which checks them whole (a list found not
  * plain at its last attribute hands nothing on), then told from that object. Its text needs no
  * parser: every string in it is printable ASCII with no quote or backslash. One a thread.
  */
 final class PlainAttributeObject {
 
+  /** A buffer grown past this by a long list is not kept for the next one. */
+  private static final int KEPT_BYTES = 1 << 20;
+
   private final PlainAttributeJson json = new PlainAttributeJson();
-  private final Utf8Line object = new Utf8Line();
   private final ByteStrings keys = new ByteStrings();
+  private Utf8Line object = new Utf8Line();
   private boolean visiting;
 
   /**
-   * Hands the plain list {@code b[from, to)} (its hot values {@code hot}, {@code hotBits}) to
-   * {@code visitor}, without the attribute named {@code leftOut}; false, with nothing handed on,
-   * when it is not plain.
+   * Takes the plain list {@code b[from, to)} (its hot values {@code hot}, {@code hotBits}), without
+   * the attribute named {@code leftOut}, for {@link #tell}: false when it is not plain. Copies what
+   * it needs, so that the bytes (a file's window, under its lock) are let go before the visitor,
+   * which writes output, is told anything.
    */
-  boolean visit(byte[] b, int from, int to, byte[] leftOut, Object[] hot, int hotBits,
-      PlainAttributeVisitor visitor) throws IOException {
+  boolean take(byte[] b, int from, int to, byte[] leftOut, Object[] hot, int hotBits) {
     if (visiting) {
       throw new IllegalStateException("a visitor of plain attributes asked for attributes itself");
     }
     object.clear();
-    if (json.write(b, from, to, leftOut, hot, hotBits, object, Integer.MAX_VALUE) < 0) {
-      return false;
-    }
+    return json.write(b, from, to, leftOut, hot, hotBits, object, Integer.MAX_VALUE) >= 0;
+  }
+
+  /** Tells {@code visitor} the list taken last. */
+  void tell(PlainAttributeVisitor visitor) throws IOException {
     visiting = true;
     try {
       tell(object.bytes(), visitor);
     } finally {
       visiting = false;
+      if (object.bytes().length > KEPT_BYTES) {
+        object = new Utf8Line();
+      }
     }
-    return true;
   }
 
   /** Tells {@code visitor} the object {@code {"key":value,...}} at the start of {@code o}. */

@@ -36,7 +36,8 @@ import java.util.function.LongConsumer;
  * one-line message.
  *
  * <p>From a file, most of a span's attributes stay in it and are read back when asked for: a file
- * changed since is a {@link TraceChangedException} then, never a misreading.
+ * changed since is a {@link TraceChangedException} then, when it is cut short or gone or its bytes
+ * no longer parse as attributes or hold the values decoded when it was read.
  */
 public final class TraceReader {
 

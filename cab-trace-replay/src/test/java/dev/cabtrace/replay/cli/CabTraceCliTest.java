@@ -36,6 +36,52 @@ class CabTraceCliTest {
   }
 
   @Test
+  void showJsonOfATraceChangedWhileItIsWrittenIsLeftCutNotClosedIntoAWholeDocument() throws IOException {
+    // Two spans whose attributes each take more than the window they are read back through: once
+    // the trace has changed, the rest of the document reads them from the file again.
+    Path trace = resource("seed-cell.otlp.jsonl");
+    String padding = "x".repeat(1_200_000);
+    for (String spanId : List.of("00000000000000aa", "00000000000000ab")) {
+      Files.writeString(trace, "{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"spans\":["
+          + "{\"traceId\":\"bbff3415624849ccae3d4dd5f4b6b86a\",\"spanId\":\"" + spanId + "\",\"name\":\"padded\","
+          + "\"startTimeUnixNano\":\"1781680663106812000\",\"endTimeUnixNano\":\"1781680663107812000\","
+          + "\"attributes\":[{\"key\":\"padding\",\"value\":{\"stringValue\":\"" + padding + "\"}}]}]}]}]}\n",
+          StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+    }
+    byte[] blanked = Files.readAllBytes(trace);
+    for (int i = 0; i < blanked.length; i++) {
+      blanked[i] = blanked[i] == '\n' ? (byte) '\n' : (byte) ' ';
+    }
+    // When the document's first bytes arrive, the trace is rewritten: the same length, nothing it held.
+    ByteArrayOutputStream written = new ByteArrayOutputStream();
+    java.io.OutputStream stdout = new java.io.OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        if (written.size() == 0) {
+          Files.write(trace, blanked);
+        }
+        written.write(b, off, len);
+      }
+    };
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int exit = CabTraceCli.run(new PrintStream(stdout, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), "show", trace.toString(), "--json");
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("cab-trace: the trace file changed since it was read");
+    String document = written.toString(StandardCharsets.UTF_8);
+    assertThat(document).startsWith("{").doesNotEndWith("}\n").doesNotEndWith("}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ObjectMapper().readTree(document))
+        .isInstanceOf(IOException.class);
+  }
+
+  @Test
   void showPrintsTheSeedTablesWithChildrenIndented() throws IOException {
     Result result = run("show", resource("seed-cell.otlp.jsonl").toString());
 
