@@ -3,6 +3,7 @@ package dev.cabtrace.replay.cli;
 import dev.cabtrace.replay.internal.AttributeBytes;
 import dev.cabtrace.replay.internal.CompactJson;
 import dev.cabtrace.replay.internal.Durations;
+import dev.cabtrace.replay.internal.ShortList;
 import dev.cabtrace.replay.internal.Timestamps;
 import dev.cabtrace.replay.internal.Utf8Line;
 import dev.cabtrace.replay.terminal.TerminalText;
@@ -28,6 +29,8 @@ import java.util.Map;
 final class TraceTables {
 
   private static final int MAX_ATTRS = 160;
+  /** Trace ids in the header line; a count of the rest (a trace of a whole sweep has thousands). */
+  static final int TRACE_IDS_SHOWN = 5;
   private static final char[] PADDING = " ".repeat(64).toCharArray();
 
   private TraceTables() {}
@@ -43,7 +46,7 @@ final class TraceTables {
     Object cell = resource.get("cab.cell_id");
     line.text("Cell ").text(TerminalText.escapeLine(cell == null ? timeline.source() : String.valueOf(cell)));
     emit(out, line);
-    line.text("Trace ").text(String.join(", ", timeline.traceIds())).text(" · ").number(timeline.size())
+    line.text("Trace ").text(ShortList.of(timeline.traceIds(), TRACE_IDS_SHOWN)).text(" · ").number(timeline.size())
         .text(" spans · duration ").text(Durations.seconds(timeline.durationNanos()));
     emit(out, line);
     emit(out, line);

@@ -1,6 +1,7 @@
 package dev.cabtrace.replay.page;
 
 import dev.cabtrace.replay.internal.Durations;
+import dev.cabtrace.replay.internal.ShortList;
 import dev.cabtrace.replay.timeline.LoadWarning;
 import dev.cabtrace.replay.timeline.ModelCall;
 import dev.cabtrace.replay.timeline.ReplayCursor;
@@ -208,7 +209,8 @@ public final class CellPage {
     rows.put("image_digest", summary.imageDigest());
     rows.put("model_build_id", summary.model());
     rows.put("exit_code", summary.exitCode());
-    rows.put("trace_id", timeline.traceIds().isEmpty() ? null : String.join(", ", timeline.traceIds()));
+    // The first few: the page's data lists them all.
+    rows.put("trace_id", timeline.traceIds().isEmpty() ? null : ShortList.of(timeline.traceIds(), 5));
     return facts(rows);
   }
 

@@ -82,6 +82,26 @@ class CabTraceCliTest {
   }
 
   @Test
+  void showNamesTheFirstFewTracesOfManyAndCountsTheRest() throws IOException {
+    Path trace = dir.resolve("many-traces.jsonl");
+    StringBuilder lines = new StringBuilder();
+    for (int t = 1; t <= 7; t++) {
+      lines.append("{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"spans\":[")
+          .append("{\"traceId\":\"").append(String.format("%032x", t)).append("\",\"spanId\":\"")
+          .append(String.format("%016x", t)).append("\",\"name\":\"s").append(t)
+          .append("\",\"startTimeUnixNano\":\"").append(1_000_000_000L * t).append("\",\"endTimeUnixNano\":\"")
+          .append(1_000_000_000L * t + 5).append("\"}]}]}]}\n");
+    }
+    Files.writeString(trace, lines);
+
+    Result result = run("show", trace.toString());
+
+    assertThat(result.exit()).isZero();
+    assertThat(result.out().lines().filter(line -> line.startsWith("Trace ")).findFirst()).hasValue(
+        "Trace " + String.format("%032x, %032x, %032x, %032x, %032x", 1, 2, 3, 4, 5) + " and 2 more · 7 spans · duration 6.00 s");
+  }
+
+  @Test
   void showPrintsTheSeedTablesWithChildrenIndented() throws IOException {
     Result result = run("show", resource("seed-cell.otlp.jsonl").toString());
 
