@@ -3,17 +3,20 @@ package dev.cabtrace.replay.cli;
 import dev.cabtrace.replay.ledger.SweepLedger;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The capture files of a sweep on disk: each PATH that is a file, and every {@code *.jsonl} entry
- * under each directory given, walked without looking at the entries (their readers do, {@link
- * Entry#of}); what cannot be listed becomes a warning in the ledger.
+ * under each directory given, walked without looking at the entries (the threads that read them
+ * look first, {@link Found#of}); what cannot be listed becomes a warning in the ledger. A directory reached by two
+ * paths (a symbolic link to it, or one given inside another) is walked once.
  */
 final class SweepCaptures {
 
@@ -21,33 +24,69 @@ final class SweepCaptures {
 
   /**
    * The files to read: each PATH that is a file, and every *.jsonl entry under each directory (what
-   * each one is, is looked at when it is read), in the order the walk lists them (ten thousand
-   * paths are not sorted up front; what depends on order is sorted after), each file once.
+   * each one is, is looked at on the threads that read them), in the order the walk lists them (ten thousand
+   * paths are not sorted up front; what depends on order is sorted after). {@code taken} holds
+   * each file and directory taken so far by its {@link Found#key}, with the path it was taken as.
    */
-  static List<Capture> of(List<String> paths, SweepLedger.Builder ledger, Set<Path> seen) {
-    // seen: the files already taken (null for one PATH, which cannot name a file twice).
+  static List<Capture> of(List<String> paths, SweepLedger.Builder ledger, Map<Object, Path> taken) {
     List<Capture> files = new ArrayList<>();
     for (int root = 0; root < paths.size(); root++) {
       String name = paths.get(root);
       Path path = Path.of(name);
-      if (Files.isDirectory(path)) {
-        files.addAll(unseen(under(path, root, ledger), seen));
-      } else if (Files.exists(path)) {
-        if (seen == null || seen.add(sameFileKey(path))) {
-          files.add(new Capture(path, root));
-        }
-      } else {
+      BasicFileAttributes attributes;
+      try {
+        attributes = Files.readAttributes(path, BasicFileAttributes.class);
+      } catch (IOException e) {
         ledger.addWarning("cannot read " + name + ": no such file or directory");
+        continue;
+      }
+      if (attributes.isDirectory()) {
+        walkOnce(path, Found.key(attributes, path), root, files, ledger, taken);
+      } else {
+        files.add(new Capture(path, root));
       }
     }
     return files;
   }
 
-  /** The capture files under {@code directory}, found under PATH number {@code root}. */
-  static List<Capture> under(Path directory, int root, SweepLedger.Builder ledger) {
+  /**
+   * The capture files under {@code directory} (which {@code key} names, as {@link Found#key}),
+   * found under PATH number {@code root}: none when it was walked already.
+   */
+  static List<Capture> under(Path directory, Object key, int root, SweepLedger.Builder ledger, Map<Object, Path> taken) {
     List<Capture> found = new ArrayList<>();
-    walk(directory, root, found, ledger);
+    walkOnce(directory, key, root, found, ledger, taken);
     return found;
+  }
+
+  /**
+   * Walks {@code directory} unless it was walked already, reached by another path: then the
+   * warning {@link #again} gives, if any, goes to the ledger instead.
+   */
+  private static void walkOnce(Path directory, Object key, int root, List<Capture> found, SweepLedger.Builder ledger,
+      Map<Object, Path> taken) {
+    Path first = taken.putIfAbsent(key, directory);
+    if (first == null) {
+      walk(directory, root, found, ledger, taken);
+      return;
+    }
+    String warning = again(directory, first, "directory");
+    if (warning != null) {
+      ledger.addWarning(warning);
+    }
+  }
+
+  /**
+   * The warning for {@code path}, a file or directory ({@code what}) taken already as {@code
+   * first}: none when the two spell one path ({@code runs} and {@code ./runs}), an overlap the
+   * command line shows; else both are named, as a link or a second name of the file is not shown.
+   */
+  static String again(Path path, Path first, String what) {
+    if (path.toAbsolutePath().normalize().equals(first.toAbsolutePath().normalize())) {
+      return null;
+    }
+    return path + " is the same " + what + " as " + first
+        + ("directory".equals(what) ? "; its captures are counted once" : "; counted once");
   }
 
   /**
@@ -55,17 +94,18 @@ final class SweepCaptures {
    * followed) into {@code found}: the entries named {@code *.jsonl}, not looked at, each with
    * whether a crash journal lies beside it, and each {@code *.jsonl.journal} without its capture
    * file (its reader warns: its spans are lost to the sweep). A walk of ten thousand captures
-   * costs mostly the {@code lstat} of each entry: the readers do that, sharing it out, and make
-   * each entry's path.
+   * costs mostly the {@code lstat} of each entry: the reading threads do that, sharing it out,
+   * and make each entry's path.
    */
-  private static void walk(Path directory, int root, List<Capture> found, SweepLedger.Builder ledger) {
+  private static void walk(Path directory, int root, List<Capture> found, SweepLedger.Builder ledger,
+      Map<Object, Path> taken) {
     // java.io lists names six times faster than NIO, which makes a path of each; but it decodes
     // the names, which a name the locale cannot decode does not survive: a directory with a name
     // that is not plain ASCII (the same bytes in every locale's encoding) is listed by NIO, whose
     // paths keep a name's bytes.
     String[] names = directory.toFile().list();
     if (names == null || !ascii(names)) {
-      walkPaths(directory, root, found, ledger);
+      walkPaths(directory, root, found, ledger, taken);
       return;
     }
     Set<String> journals = new HashSet<>();
@@ -78,7 +118,7 @@ final class SweepCaptures {
       if (name.endsWith(".jsonl")) {
         found.add(new Capture(directory, name, root, journals.isEmpty() || !journals.contains(name + ".journal"), false));
       } else if (!name.endsWith(".jsonl.journal")) {
-        walkIfDirectory(directory.resolve(name), root, found, ledger);
+        walkIfDirectory(directory.resolve(name), root, found, ledger, taken);
       }
     }
     if (!journals.isEmpty()) {
@@ -121,7 +161,8 @@ final class SweepCaptures {
   }
 
   /** As {@link #walk}, with NIO's paths. */
-  private static void walkPaths(Path directory, int root, List<Capture> found, SweepLedger.Builder ledger) {
+  private static void walkPaths(Path directory, int root, List<Capture> found, SweepLedger.Builder ledger,
+      Map<Object, Path> taken) {
     List<Path> entries = new ArrayList<>();
     Set<String> journals = new HashSet<>();
     Set<String> names = new HashSet<>();
@@ -145,7 +186,7 @@ final class SweepCaptures {
       if (name.endsWith(".jsonl")) {
         found.add(new Capture(entry, null, root, !journals.contains(name + ".journal"), false));
       } else {
-        walkIfDirectory(entry, root, found, ledger);
+        walkIfDirectory(entry, root, found, ledger, taken);
       }
     }
     if (!journals.isEmpty()) {
@@ -153,10 +194,12 @@ final class SweepCaptures {
     }
   }
 
-  private static void walkIfDirectory(Path entry, int root, List<Capture> found, SweepLedger.Builder ledger) {
+  private static void walkIfDirectory(Path entry, int root, List<Capture> found, SweepLedger.Builder ledger,
+      Map<Object, Path> taken) {
     try {
-      if (Files.readAttributes(entry, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).isDirectory()) {
-        walk(entry, root, found, ledger);
+      BasicFileAttributes attributes = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (attributes.isDirectory()) {
+        walkOnce(entry, Found.key(attributes, entry), root, found, ledger, taken);
       }
     } catch (IOException e) {
       ledger.addWarning("cannot read " + entry + ": " + e.getClass().getSimpleName()
@@ -166,7 +209,7 @@ final class SweepCaptures {
 
   /**
    * A capture file to read: {@code base}, or the entry {@code name} of the directory {@code base}
-   * (its path made by the thread that reads it); the PATH it was found under (its index), whether
+   * (its path made by the thread that looks at it); the PATH it was found under (its index), whether
    * the walk saw that no crash journal lies beside it, and whether what it is was looked at (a
    * walk's entries are not).
    */
@@ -191,49 +234,41 @@ final class SweepCaptures {
     /** A pipe, a device or a link to something else, left alone: opening a pipe would wait for a writer. */
     OTHER,
     /** A symbolic link that leads to no file (dangling, or a loop): a capture lost, which a warning names. */
-    BROKEN_LINK;
-
-    static Entry of(Path entry) throws IOException {
-      // java.io's stat, which follows links, is one native call and little code, run for every
-      // capture of a sweep; NIO's lstat tells the rest apart (and says why it cannot).
-      if (entry.toFile().isFile()) {
-        return CAPTURE;
-      }
-      BasicFileAttributes attributes =
-          Files.readAttributes(entry, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-      if (attributes.isDirectory()) {
-        return DIRECTORY;
-      }
-      if (attributes.isSymbolicLink()) {
-        // Followed: a regular file is a capture; nothing at all (dangling, or a loop) is one lost.
-        return Files.isRegularFile(entry) ? CAPTURE : Files.exists(entry) ? OTHER : BROKEN_LINK;
-      }
-      return attributes.isRegularFile() ? CAPTURE : OTHER;
-    }
+    BROKEN_LINK
   }
 
   /**
-   * The file as {@code seen} holds it: {@code runs/a.jsonl}, {@code ./runs/a.jsonl} and its absolute
-   * path name one file, which a sweep counts once. Made without a system call; two symbolic links
-   * to one file are two names.
+   * What a path is on disk: its {@link Entry}; which file or directory it is, the same however it
+   * is reached (device and inode, which a hard link shares too); and whether the path is a
+   * symbolic link. Its crash journal goes by the path's name, so of two paths to one capture the
+   * file's own name is the one read.
    */
-  private static Path sameFileKey(Path file) {
-    return file.toAbsolutePath().normalize();
-  }
+  record Found(Entry entry, Object key, boolean link) {
 
-  /** The captures whose files are not in {@code seen} (null: one PATH, nothing to see twice), adding them. */
-  static List<Capture> unseen(List<Capture> captures, Set<Path> seen) {
-    if (seen == null) {
-      return captures;
-    }
-    List<Capture> unseen = new ArrayList<>();
-    for (Capture capture : captures) {
-      Path file = capture.file();
-      if (seen.add(sameFileKey(file))) {
-        // The path made here is kept: the reader and the sorting of warnings would make it again.
-        unseen.add(new Capture(file, null, capture.root(), capture.noJournal(), capture.looked()));
+    static Found of(Path path) throws IOException {
+      // NIO's lstat, not java.io's stat: it tells a link apart and gives the key. One system call
+      // for a plain file either way; a link is followed with a second.
+      BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!attributes.isSymbolicLink()) {
+        Entry entry = attributes.isRegularFile() ? Entry.CAPTURE : attributes.isDirectory() ? Entry.DIRECTORY : Entry.OTHER;
+        return new Found(entry, key(attributes, path), false);
       }
+      try {
+        attributes = Files.readAttributes(path, BasicFileAttributes.class);
+      } catch (IOException e) {
+        return new Found(Entry.BROKEN_LINK, key(null, path), true);
+      }
+      // A link is a capture only to a regular file: one to a directory is not followed.
+      return new Found(attributes.isRegularFile() ? Entry.CAPTURE : Entry.OTHER, key(attributes, path), true);
     }
-    return unseen;
+
+    /**
+     * The file's key in a sweep's {@code taken}: the system's file key, or, where it has none, the
+     * path made absolute and normalized.
+     */
+    static Object key(BasicFileAttributes attributes, Path path) {
+      Object key = attributes == null ? null : attributes.fileKey();
+      return key != null ? key : path.toAbsolutePath().normalize();
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.cabtrace.replay.cli;
 
 import dev.cabtrace.replay.cli.SweepCaptures.Capture;
 import dev.cabtrace.replay.cli.SweepCaptures.Entry;
+import dev.cabtrace.replay.cli.SweepCaptures.Found;
 import dev.cabtrace.replay.ledger.SweepLedger;
 import dev.cabtrace.replay.ledger.TraceFacts;
 import dev.cabtrace.replay.read.TraceReadException;
@@ -10,9 +11,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -27,42 +29,73 @@ final class SweepCells {
 
   /**
    * Reads {@code files} ({@link SweepCaptures#of}), and the captures under any of them that turns
-   * out to be a directory, into {@code ledger}; {@code seen} as {@link SweepCaptures#unseen} takes
-   * it. Warnings are added sorted by PATH and file, whatever order the threads finished in.
+   * out to be a directory, into {@code ledger}, each file once however many paths reach it ({@code
+   * taken} as {@link SweepCaptures#of} takes it). Warnings are added sorted by PATH and file,
+   * whatever order the threads finished in.
    */
-  static void fromFiles(List<Capture> files, boolean strict, Set<Path> seen, SweepLedger.Builder ledger)
+  static void fromFiles(List<Capture> files, boolean strict, Map<Object, Path> taken, SweepLedger.Builder ledger)
       throws InterruptedException {
-    // Rounds: a walk names its *.jsonl entries without looking at them; the worker that reads
-    // one looks first, and one that is a directory is walked for the next round, in path order.
-    List<Capture> read = new ArrayList<>();
+    // Rounds: a walk names its *.jsonl entries without looking at them. Every entry is looked at
+    // first, on every processor, so that a file reached by two paths is read under the same one
+    // whatever order the threads finish in; a directory among them is walked for the next round.
+    List<Capture> done = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     for (List<Capture> round = files; !round.isEmpty(); ) {
+      Queue<Capture> journalCaptures = new ConcurrentLinkedQueue<>();
+      List<Callable<Look>> looking = new ArrayList<>();
+      for (Capture capture : round) {
+        looking.add(() -> look(capture, journalCaptures));
+      }
+      List<Look> looks = runAll(looking, failure -> new Look(null, null, failure));
+      String[] left = new String[round.size()];
+      boolean[] toRead = once(round, looks, taken, left);
+
       // One file per thread: the pool, not the reader, spreads the work over the processors;
       // fewer files than processors (one big capture) are each read on all of them.
+      List<Integer> reading = new ArrayList<>();
+      for (int i = 0; i < toRead.length; i++) {
+        if (toRead[i]) {
+          reading.add(i);
+        }
+      }
       int processors = Runtime.getRuntime().availableProcessors();
-      int parallelism = round.size() < processors ? Math.min(4, processors) : 1;
+      int parallelism = reading.size() < processors ? Math.min(4, processors) : 1;
       TraceReader reader = reader(strict, true, parallelism);
       // A file found by the walk with no crash journal beside it needs no look for one.
       TraceReader noJournal = reader(strict, false, parallelism);
-      Queue<Capture> directories = new ConcurrentLinkedQueue<>();
-      Queue<Capture> journalCaptures = new ConcurrentLinkedQueue<>();
       List<Callable<String>> cells = new ArrayList<>();
-      for (Capture capture : round) {
-        TraceReader chosen = capture.noJournal() ? noJournal : reader;
-        cells.add(() -> countFile(capture, chosen, directories, journalCaptures, ledger));
+      for (int i : reading) {
+        Path file = looks.get(i).file();
+        TraceReader chosen = round.get(i).noJournal() ? noJournal : reader;
+        cells.add(() -> count(ledger, file.toString(), () -> TraceFacts.read(file, chosen)));
       }
-      warnings.addAll(runAll(cells));
-      read.addAll(round);
-      round = new ArrayList<>();
-      List<Capture> walkNext = new ArrayList<>(directories);
-      walkNext.sort(Comparator.comparingInt(Capture::root).thenComparing(Capture::file));
-      for (Capture directory : walkNext) {
-        round.addAll(SweepCaptures.unseen(SweepCaptures.under(directory.file(), directory.root(), ledger), seen));
+      List<String> read = runAll(cells, warning -> warning);
+      for (int k = 0; k < reading.size(); k++) {
+        left[reading.get(k)] = read.get(k);
+      }
+      for (int i = 0; i < left.length; i++) {
+        // The path made by the look is kept: sorting the warnings would make it again.
+        done.add(looks.get(i).file() != null ? new Capture(looks.get(i).file(), round.get(i).root()) : round.get(i));
+        warnings.add(left[i]);
+      }
+
+      List<Capture> next = new ArrayList<>();
+      List<Integer> directories = new ArrayList<>();
+      for (int i = 0; i < looks.size(); i++) {
+        if (looks.get(i).found() != null && looks.get(i).found().entry() == Entry.DIRECTORY) {
+          directories.add(i);
+        }
+      }
+      List<Capture> from = round;
+      directories.sort(Comparator.<Integer>comparingInt(i -> from.get(i).root()).thenComparing(i -> looks.get(i).file()));
+      for (int i : directories) {
+        next.addAll(SweepCaptures.under(looks.get(i).file(), looks.get(i).found().key(), round.get(i).root(), ledger, taken));
       }
       // A journal named as a PATH stands for its capture file: read once, however many name it.
       List<Capture> readNext = new ArrayList<>(journalCaptures);
       readNext.sort(Comparator.comparingInt(Capture::root).thenComparing(Capture::file));
-      round.addAll(SweepCaptures.unseen(readNext, seen));
+      next.addAll(readNext);
+      round = next;
     }
     // Files are read in the order the walks list them; their warnings are given sorted.
     List<Integer> warned = new ArrayList<>();
@@ -71,45 +104,90 @@ final class SweepCells {
         warned.add(i);
       }
     }
-    warned.sort(Comparator.<Integer>comparingInt(i -> read.get(i).root()).thenComparing(i -> read.get(i).file()));
+    warned.sort(Comparator.<Integer>comparingInt(i -> done.get(i).root()).thenComparing(i -> done.get(i).file()));
     for (int i : warned) {
       ledger.addWarning(warnings.get(i));
     }
   }
 
   /**
-   * Counts the cell in {@code capture}'s file, first looking at what a walk's entry is: a
-   * directory goes to {@code directories}, a pipe or device is left alone. A crash journal is not
-   * a cell: its capture file, which reads it, goes to {@code journalCaptures}. Returns the warning
-   * it leaves, or null.
+   * Which of {@code round}'s captures to read: each file not taken before, once, adding it to
+   * {@code taken}. Of several paths to one file this round, the file's own name is read before a
+   * symbolic link to it (a crash journal beside it goes by that name), then the first PATH's,
+   * then the first path; each other path gets {@link SweepCaptures#again}'s warning in {@code
+   * left}.
    */
-  private static String countFile(Capture capture, TraceReader reader, Queue<Capture> directories,
-      Queue<Capture> journalCaptures, SweepLedger.Builder ledger) {
+  private static boolean[] once(List<Capture> round, List<Look> looks, Map<Object, Path> taken, String[] left) {
+    Comparator<Integer> first = Comparator.<Integer>comparingInt(i -> looks.get(i).found().link() ? 1 : 0)
+        .thenComparingInt(i -> round.get(i).root()).thenComparing(i -> looks.get(i).file());
+    boolean[] toRead = new boolean[round.size()];
+    Map<Object, Integer> chosen = new HashMap<>();
+    List<Integer> others = new ArrayList<>();
+    for (int i = 0; i < round.size(); i++) {
+      Look look = looks.get(i);
+      left[i] = look.warning();
+      if (look.found() == null || look.found().entry() != Entry.CAPTURE) {
+        continue;
+      }
+      Path before = taken.get(look.found().key());
+      if (before != null) {
+        left[i] = SweepCaptures.again(look.file(), before, "file");
+        continue;
+      }
+      Integer other = chosen.putIfAbsent(look.found().key(), i);
+      if (other != null) {
+        // Rare (a link or a second name): the paths are compared only then.
+        boolean better = first.compare(i, other) < 0;
+        chosen.put(look.found().key(), better ? i : other);
+        others.add(better ? other : i);
+      }
+    }
+    for (Map.Entry<Object, Integer> file : chosen.entrySet()) {
+      taken.put(file.getKey(), looks.get(file.getValue()).file());
+      toRead[file.getValue()] = true;
+    }
+    for (int i : others) {
+      left[i] = SweepCaptures.again(looks.get(i).file(), taken.get(looks.get(i).found().key()), "file");
+    }
+    return toRead;
+  }
+
+  /**
+   * A capture looked at: its path; what it is, null when it is nothing to read or walk (a crash
+   * journal, or what could not be looked at); and the warning it leaves, or null.
+   */
+  private record Look(Path file, Found found, String warning) {}
+
+  /**
+   * Looks at what {@code capture} is: a walk's entry may be a directory, a pipe or a device, or a
+   * link to nothing; a PATH named as a file is read whatever it is. A crash journal is not a cell:
+   * its capture file, which reads it, goes to {@code journalCaptures}.
+   */
+  private static Look look(Capture capture, Queue<Capture> journalCaptures) {
     Path file = capture.file();
     boolean journal = capture.name() != null ? capture.name().endsWith(".jsonl.journal")
         : file.getFileName() != null && file.getFileName().toString().endsWith(".jsonl.journal");
     if (journal || capture.looked() && TraceReader.isCrashJournal(file)) {
-      return journal(capture, journalCaptures);
+      return new Look(file, null, journal(capture, journalCaptures));
     }
-    if (!capture.looked()) {
-      Entry entry;
-      try {
-        entry = Entry.of(file);
-      } catch (IOException e) {
-        return "cannot read " + file + ": " + e.getClass().getSimpleName()
-            + (e.getMessage() == null ? "" : " " + e.getMessage());
+    Found found;
+    try {
+      found = Found.of(file);
+    } catch (IOException e) {
+      if (capture.looked()) {
+        // Its reader names what fails.
+        return new Look(file, new Found(Entry.CAPTURE, Found.key(null, file), false), null);
       }
-      if (entry == Entry.DIRECTORY) {
-        directories.add(capture);
-      }
-      if (entry == Entry.BROKEN_LINK) {
-        return "cannot read " + file + ": a symbolic link to no file (dangling, or a loop); not counted";
-      }
-      if (entry != Entry.CAPTURE) {
-        return null;
-      }
+      return new Look(file, null, "cannot read " + file + ": " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : " " + e.getMessage()));
     }
-    return count(ledger, file.toString(), () -> TraceFacts.read(file, reader));
+    if (capture.looked() && found.entry() != Entry.CAPTURE) {
+      return new Look(file, new Found(Entry.CAPTURE, found.key(), found.link()), null);
+    }
+    if (found.entry() == Entry.BROKEN_LINK) {
+      return new Look(file, null, "cannot read " + file + ": a symbolic link to no file (dangling, or a loop); not counted");
+    }
+    return new Look(file, found.entry() == Entry.OTHER ? null : found, null);
   }
 
   /**
@@ -141,7 +219,7 @@ final class SweepCells {
     for (String traceId : traceIds) {
       cells.add(() -> count(ledger, "trace " + traceId, () -> BackendFetch.fetchFacts(reader, from, traceId)));
     }
-    for (String warning : runAll(cells)) {
+    for (String warning : runAll(cells, warning -> warning)) {
       if (warning != null) {
         ledger.addWarning(warning);
       }
@@ -184,21 +262,27 @@ final class SweepCells {
         : cell.warnings().get(0) + (problems > 1 ? " (and " + (problems - 1) + " more load warning(s))" : "");
   }
 
+  /** A task's failure as its warning: the exception's name and message. */
+  private static String failure(Throwable e) {
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  }
+
   /**
    * Runs every task on threads as wide as the machine, each taking the next task as it finishes
    * one (ten thousand small files make a queue's hand-offs add up); the results in the tasks'
-   * order, a task that threw giving its exception's name and message.
+   * order, a task that threw giving what {@code failed} makes of its {@link #failure}.
    */
-  private static List<String> runAll(List<Callable<String>> tasks) throws InterruptedException {
+  private static <T> List<T> runAll(List<Callable<T>> tasks, java.util.function.Function<String, T> failed)
+      throws InterruptedException {
     int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), tasks.size()));
-    String[] results = new String[tasks.size()];
+    Object[] results = new Object[tasks.size()];
     java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
     Runnable worker = () -> {
       for (int k = next.getAndIncrement(); k < results.length; k = next.getAndIncrement()) {
         try {
           results[k] = tasks.get(k).call();
         } catch (Throwable e) { // an Error too: the cell becomes a warning, never a silent gap
-          results[k] = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+          results[k] = failed.apply(failure(e));
         }
       }
     };
@@ -216,6 +300,8 @@ final class SweepCells {
     } finally {
       next.set(results.length); // interrupted: the others stop after their current task
     }
-    return java.util.Arrays.asList(results);
+    @SuppressWarnings("unchecked") // each result is a T, or what failed made
+    List<T> all = (List<T>) java.util.Arrays.asList(results);
+    return all;
   }
 }

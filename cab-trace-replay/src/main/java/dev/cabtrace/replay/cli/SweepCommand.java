@@ -5,9 +5,9 @@ import dev.cabtrace.replay.ledger.SweepLedger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -86,10 +86,11 @@ final class SweepCommand implements Callable<Integer> {
       if (files.size() < paths.size() - 1) {
         throw new IllegalArgumentException("- (stdin) can be given once");
       }
-      // Several PATHs may name the same file twice (a directory and a file in it): it counts once.
-      Set<Path> seen = files.size() > 1 ? new HashSet<>() : null;
+      // One file reached by several paths (a directory and a file in it, a link to either, a
+      // hard link) counts once.
+      Map<Object, Path> taken = new HashMap<>();
       if (!files.isEmpty()) {
-        SweepCells.fromFiles(SweepCaptures.of(files, ledger, seen), strict, seen, ledger);
+        SweepCells.fromFiles(SweepCaptures.of(files, ledger, taken), strict, taken, ledger);
       }
       if (files.size() < paths.size()) {
         SweepCells.fromStdin(System.in, strict, ledger);

@@ -99,7 +99,112 @@ class SweepInputsCliTest {
         runs.resolve("../runs/./a.jsonl").toString(), relative.resolve(".").toString(), "--json");
 
     assertThat(result.exit()).as(result.err()).isZero();
-    assertThat(new ObjectMapper().readTree(result.out()).get("cells").asLong()).as(result.out()).isEqualTo(1);
+    JsonNode ledger = new ObjectMapper().readTree(result.out());
+    assertThat(ledger.get("cells").asLong()).as(result.out()).isEqualTo(1);
+    // The overlap is plain on the command line: nothing to warn of.
+    assertThat(ledger.get("warnings")).isEmpty();
+  }
+
+  /** Two cells of one group: a.jsonl passes with 1,000 tokens, b.jsonl fails with 100. */
+  private Path twoCells(Path runs) throws IOException {
+    Files.createDirectories(runs);
+    Files.writeString(runs.resolve("a.jsonl"), OtlpLines.cell(String.format("%032x", 1), "aider", "gpt-5")
+        .span(1, 0, "agent", "adapter_run", T0, T0 + 5_000_000, bool("cab.pass", true))
+        .span(2, 1, "chat", "model_call", T0 + 1_000_000, T0 + 2_000_000,
+            integer("gen_ai.usage.input_tokens", 700), integer("gen_ai.usage.output_tokens", 300))
+        .text());
+    Files.writeString(runs.resolve("b.jsonl"), OtlpLines.cell(String.format("%032x", 2), "aider", "gpt-5")
+        .span(1, 0, "agent", "adapter_run", T0, T0 + 7_000_000, bool("cab.pass", false))
+        .span(2, 1, "chat", "model_call", T0 + 1_000_000, T0 + 2_000_000,
+            integer("gen_ai.usage.input_tokens", 70), integer("gen_ai.usage.output_tokens", 30))
+        .text());
+    return runs;
+  }
+
+  private static JsonNode sweepJson(Path... paths) throws IOException {
+    List<String> args = new ArrayList<>(List.of("sweep"));
+    for (Path path : paths) {
+      args.add(path.toString());
+    }
+    args.add("--json");
+    Result result = run(args.toArray(new String[0]));
+    assertThat(result.exit()).as(result.err()).isZero();
+    return new ObjectMapper().readTree(result.out());
+  }
+
+  private static List<String> warnings(JsonNode ledger) {
+    List<String> warnings = new ArrayList<>();
+    ledger.get("warnings").forEach(w -> warnings.add(w.asText()));
+    return warnings;
+  }
+
+  @Test
+  void sweepCountsAFileReachedThroughALinkOnceAndNamesTheOtherPath() throws IOException {
+    Path runs = twoCells(dir.resolve("runs"));
+    JsonNode once = sweepJson(runs);
+    assertThat(once.get("cells").asLong()).isEqualTo(2);
+    assertThat(once.at("/groups/0/total_tokens").asLong()).isEqualTo(1_100);
+    assertThat(once.at("/groups/0/pass_rate").asDouble()).isEqualTo(0.5);
+
+    // A directory and a link to it: the directory is walked once, and the link named once.
+    Path runsLink = Files.createSymbolicLink(dir.resolve("runs-link"), runs);
+    JsonNode dirTwice = sweepJson(runs, runsLink);
+    assertThat(dirTwice.get("groups")).as(dirTwice.toString()).isEqualTo(once.get("groups"));
+    assertThat(dirTwice.get("cells").asLong()).isEqualTo(2);
+    assertThat(warnings(dirTwice)).containsExactly(
+        runsLink + " is the same directory as " + runs + "; its captures are counted once");
+
+    // A link to a capture file also given, and a hard link to one: the file given first counts,
+    // and of a link and its file's own name, the name.
+    Path aLink = Files.createSymbolicLink(dir.resolve("a-link.jsonl"), runs.resolve("a.jsonl"));
+    Path aHard = Files.createLink(dir.resolve("a-hard.jsonl"), runs.resolve("a.jsonl"));
+    JsonNode fileTwice = sweepJson(runs.resolve("a.jsonl"), aLink, runs.resolve("b.jsonl"), aHard);
+    assertThat(fileTwice.get("groups")).as(fileTwice.toString()).isEqualTo(once.get("groups"));
+    assertThat(warnings(fileTwice)).containsExactly(
+        aLink + " is the same file as " + runs.resolve("a.jsonl") + "; counted once",
+        aHard + " is the same file as " + runs.resolve("a.jsonl") + "; counted once");
+    // A link given first, and the file through a link to its directory: the file's own name counts.
+    JsonNode inDirectory = sweepJson(aLink, runsLink);
+    assertThat(inDirectory.get("groups")).as(inDirectory.toString()).isEqualTo(once.get("groups"));
+    assertThat(warnings(inDirectory)).containsExactly(
+        aLink + " is the same file as " + runsLink.resolve("a.jsonl") + "; counted once");
+
+    // A link beside its file in one directory: the file counts under its own name, though the link
+    // sorts first.
+    Path linked = twoCells(dir.resolve("linked"));
+    Files.createSymbolicLink(linked.resolve("a-latest.jsonl"), Path.of("b.jsonl"));
+    JsonNode besideIt = sweepJson(linked);
+    assertThat(besideIt.get("groups")).as(besideIt.toString()).isEqualTo(once.get("groups"));
+    assertThat(warnings(besideIt)).containsExactly(
+        linked.resolve("a-latest.jsonl") + " is the same file as " + linked.resolve("b.jsonl") + "; counted once");
+
+    // Warnings go where the other warnings of sweep go: stderr beside --csv.
+    Result csv = run("sweep", runs.toString(), runsLink.toString(), "--csv");
+    assertThat(csv.err()).isEqualTo("cab-trace: warning: " + runsLink + " is the same directory as " + runs
+        + "; its captures are counted once" + System.lineSeparator());
+  }
+
+  @Test
+  void sweepCountsTwoFilesAsTwoCellsThoughTheirBytesOrTheirSpellingsMatch() throws IOException {
+    Path runs = twoCells(dir.resolve("runs"));
+    JsonNode once = sweepJson(runs);
+
+    // Two copies: two files, two cells each.
+    Path copies = twoCells(dir.resolve("copies"));
+    JsonNode both = sweepJson(runs, copies);
+    assertThat(both.get("cells").asLong()).isEqualTo(4);
+    assertThat(both.at("/groups/0/total_tokens").asLong()).isEqualTo(2_200);
+    assertThat(warnings(both)).isEmpty();
+
+    // pair/hop/../a.jsonl is elsewhere/a.jsonl, as the system resolves it, though it reads as pair/a.jsonl.
+    Path pair = Files.createDirectories(dir.resolve("pair"));
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere/inner")).getParent();
+    Files.copy(runs.resolve("a.jsonl"), pair.resolve("a.jsonl"));
+    Files.copy(runs.resolve("b.jsonl"), elsewhere.resolve("a.jsonl"));
+    Files.createSymbolicLink(pair.resolve("hop"), elsewhere.resolve("inner"));
+    JsonNode throughHop = sweepJson(pair.resolve("a.jsonl"), Path.of(pair + "/hop/../a.jsonl"));
+    assertThat(throughHop.get("groups")).as(throughHop.toString()).isEqualTo(once.get("groups"));
+    assertThat(warnings(throughHop)).isEmpty();
   }
 
   @Test
