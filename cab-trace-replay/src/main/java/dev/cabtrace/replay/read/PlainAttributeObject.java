@@ -31,7 +31,11 @@ final class PlainAttributeObject {
       throw new IllegalStateException("a visitor of plain attributes asked for attributes itself");
     }
     object.clear();
-    return json.write(b, from, to, leftOut, hot, hotBits, object, Integer.MAX_VALUE) >= 0;
+    boolean plain = json.write(b, from, to, leftOut, hot, hotBits, object, Integer.MAX_VALUE) >= 0;
+    if (!plain) {
+      forgetIfLarge(); // part of a long list may have been written before it failed
+    }
+    return plain;
   }
 
   /** Tells {@code visitor} the list taken last. */
@@ -41,9 +45,13 @@ final class PlainAttributeObject {
       tell(object.bytes(), visitor);
     } finally {
       visiting = false;
-      if (object.bytes().length > KEPT_BYTES) {
-        object = new Utf8Line();
-      }
+      forgetIfLarge();
+    }
+  }
+
+  private void forgetIfLarge() {
+    if (object.bytes().length > KEPT_BYTES) {
+      object = new Utf8Line();
     }
   }
 

@@ -34,7 +34,7 @@ final class CommandProcesses {
 
   /** How long SIGKILL may take to clear what is left, rounds of it included. */
   static final Duration KILL_WAIT = Duration.ofSeconds(1);
-  /** How long a relay gets to exit by itself once what it runs is gone, within {@link #KILL_WAIT}. */
+  /** How long, of {@link #KILL_WAIT}, a relay gets to exit by itself once what it runs is killed. */
   private static final Duration RELAY_WAIT = Duration.ofMillis(500);
 
   private static final Path PROC = Path.of("/proc");
@@ -95,19 +95,16 @@ final class CommandProcesses {
     told.stream().filter(process -> !process.equals(spared)).forEach(ProcessHandle::destroy);
     awaitGone(told, System.nanoTime() + grace.toNanos());
     long killDeadline = System.nanoTime() + KILL_WAIT.toNanos();
-    // In rounds: a process can start another between being found and being killed.
+    long relayDeadline = System.nanoTime() + RELAY_WAIT.toNanos();
+    // In rounds: a process can start another between being found and being killed. Until
+    // relayDeadline the relay is spared: once its command is gone it exits by itself, and script
+    // then puts the user's terminal back out of raw mode, which a SIGKILL would leave it in. Past
+    // it, the relay is killed with the rest: a hang is worse than a raw terminal.
     for (List<ProcessHandle> left = running(); !left.isEmpty(); left = running()) {
-      List<ProcessHandle> others = left.stream().filter(process -> !process.equals(spared)).toList();
-      if (others.isEmpty()) {
-        // Only the relay is left, its command gone: it exits by itself, and script then puts the
-        // user's terminal back out of raw mode, which a SIGKILL would leave it in.
-        if (awaitGone(left, Math.min(killDeadline, System.nanoTime() + RELAY_WAIT.toNanos()))) {
-          continue;
-        }
-        others = left;
-      }
-      others.forEach(ProcessHandle::destroyForcibly);
-      if (!awaitGone(others, killDeadline)) {
+      boolean sparing = spared != null && System.nanoTime() - relayDeadline < 0;
+      List<ProcessHandle> killed = sparing ? left.stream().filter(process -> !process.equals(spared)).toList() : left;
+      killed.forEach(ProcessHandle::destroyForcibly);
+      if (!awaitGone(left, sparing ? relayDeadline : killDeadline) && !sparing) {
         return;
       }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +28,8 @@ class CommandProcessesTest {
 
     processes.terminate(Duration.ofMillis(200));
 
-    assertThat(relay.waitFor()).as("the relay's own exit, not a SIGKILL's 137").isEqualTo(3);
+    assertThat(relay.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(relay.exitValue()).as("the relay's own exit, not a SIGKILL's 137").isEqualTo(3);
     assertThat(new String(relay.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("relay-done");
     assertThat(processes.running()).isEmpty();
   }
@@ -35,7 +37,7 @@ class CommandProcessesTest {
   @Test
   void aRelayThatDoesNotExitOnceItsCommandIsGoneIsKilled() throws Exception {
     Process relay = new ProcessBuilder("sh", "-c",
-        "trap '' TERM; sh -c \"trap '' TERM; echo ready; while :; do sleep 1; done\"; while :; do sleep 1; done")
+        "trap '' TERM; sh -c \"trap '' TERM; echo ready; while :; do sleep 1; done\"; exec sleep 600")
         .redirectErrorStream(true).start();
     assertThat(firstLine(relay)).isEqualTo("ready");
     CommandProcesses processes = new CommandProcesses();
@@ -43,7 +45,8 @@ class CommandProcessesTest {
 
     processes.terminate(Duration.ofMillis(200));
 
-    assertThat(relay.waitFor()).isEqualTo(137);
+    assertThat(relay.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(relay.exitValue()).isEqualTo(137);
     assertThat(processes.running()).isEmpty();
   }
 
