@@ -8,6 +8,7 @@ import dev.cabtrace.replay.ledger.TraceFacts;
 import dev.cabtrace.replay.read.TraceReadException;
 import dev.cabtrace.replay.read.TraceReader;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -112,13 +113,14 @@ final class SweepCells {
 
   /**
    * Which of {@code round}'s captures to read: each file not taken before, once, adding it to
-   * {@code taken}. Of several paths to one file this round, the file's own name is read before a
-   * symbolic link to it (a crash journal beside it goes by that name), then the first PATH's,
-   * then the first path; each other path gets {@link SweepCaptures#again}'s warning in {@code
+   * {@code taken}. Of several paths to one file this round, one with a crash journal beside it is
+   * read first (a journal goes by its capture's name), then the file's own name before a symbolic
+   * link to it, then the first PATH's, then the first path; each other path gets {@link SweepCaptures#again}'s warning in {@code
    * left}.
    */
   private static boolean[] once(List<Capture> round, List<Look> looks, Map<Object, Path> taken, String[] left) {
-    Comparator<Integer> first = Comparator.<Integer>comparingInt(i -> looks.get(i).found().link() ? 1 : 0)
+    Comparator<Integer> first = Comparator.<Integer>comparingInt(i -> hasJournal(looks.get(i).file()) ? 0 : 1)
+        .thenComparingInt(i -> looks.get(i).found().link() ? 1 : 0)
         .thenComparingInt(i -> round.get(i).root()).thenComparing(i -> looks.get(i).file());
     boolean[] toRead = new boolean[round.size()];
     Map<Object, Integer> chosen = new HashMap<>();
@@ -131,7 +133,7 @@ final class SweepCells {
       }
       Path before = taken.get(look.found().key());
       if (before != null) {
-        left[i] = SweepCaptures.again(look.file(), before, "file");
+        left[i] = notRead(look.file(), before);
         continue;
       }
       Integer other = chosen.putIfAbsent(look.found().key(), i);
@@ -147,9 +149,29 @@ final class SweepCells {
       toRead[file.getValue()] = true;
     }
     for (int i : others) {
-      left[i] = SweepCaptures.again(looks.get(i).file(), taken.get(looks.get(i).found().key()), "file");
+      left[i] = notRead(looks.get(i).file(), taken.get(looks.get(i).found().key()));
     }
     return toRead;
+  }
+
+  /**
+   * The warning for {@code path}, not read because the same file was read as {@code read}; it also
+   * names a crash journal beside {@code path} that none lies beside {@code read}, whose spans are
+   * then not counted (a journal goes by its capture's name, and a hard link or a link read first
+   * has another).
+   */
+  private static String notRead(Path path, Path read) {
+    String warning = SweepCaptures.again(path, read, "file");
+    if (warning != null && hasJournal(path) && !hasJournal(read)) {
+      return warning + "; the crash journal beside it, " + path.resolveSibling(path.getFileName() + ".journal")
+          + ", is not read: its spans are not counted";
+    }
+    return warning;
+  }
+
+  /** Whether a crash journal lies beside {@code file}, as a reader of {@code file} looks for it. */
+  private static boolean hasJournal(Path file) {
+    return file.getFileName() != null && Files.isRegularFile(file.resolveSibling(file.getFileName() + ".journal"));
   }
 
   /**

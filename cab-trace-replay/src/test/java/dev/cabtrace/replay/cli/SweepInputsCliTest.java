@@ -294,6 +294,27 @@ class SweepInputsCliTest {
   }
 
   @Test
+  void ofTwoPathsToOneCaptureTheOneWithItsCrashJournalBesideItIsReadOrTheJournalIsNamed() throws IOException {
+    Path jr = crashJournals();
+    JsonNode truth = new ObjectMapper().readTree(run("sweep", jr.toString(), "--json").out());
+    // A hard link elsewhere, given first: the capture is read under its own name, with its journal.
+    Path archive = Files.createDirectories(dir.resolve("archive"));
+    Path hard = Files.createLink(archive.resolve("crashed.jsonl"), jr.resolve("crashed.jsonl"));
+    JsonNode both = new ObjectMapper().readTree(run("sweep", archive.toString(), jr.toString(), "--json").out());
+    assertThat(both.get("groups")).as(both.toString()).isEqualTo(truth.get("groups"));
+    assertThat(warnings(both)).contains(hard + " is the same file as " + jr.resolve("crashed.jsonl") + "; counted once");
+
+    // A link read first, in an earlier pass than the journal named after it: the journal is named as not read.
+    Path link = Files.createSymbolicLink(dir.resolve("crashed-link.jsonl"), jr.resolve("crashed.jsonl"));
+    JsonNode linkFirst = new ObjectMapper().readTree(
+        run("sweep", link.toString(), jr.resolve("crashed.jsonl.journal").toString(), "--json").out());
+    assertThat(linkFirst.get("cells").asLong()).isEqualTo(1);
+    assertThat(warnings(linkFirst)).containsExactly(jr.resolve("crashed.jsonl") + " is the same file as " + link
+        + "; counted once; the crash journal beside it, " + jr.resolve("crashed.jsonl.journal")
+        + ", is not read: its spans are not counted");
+  }
+
+  @Test
   void aLinkNamedLikeACaptureThatLeadsNowhereIsNamed() throws IOException {
     Path sweep = Files.createDirectories(dir.resolve("links"));
     Files.copy(copy("seed-cell.otlp.jsonl"), sweep.resolve("cell.jsonl"));
