@@ -53,10 +53,21 @@ final class CellIndex {
    * @param summary what its trace says, or null when it could not be read
    * @param error the one-line error, or null
    */
-  /** One capture: its summary and score, or why it could not be read. */
-  record Row(String path, CellSummary summary, String error, String tui, String model, CellScore score) {
+  /**
+   * One capture: its summary and score, or why it could not be read; {@code sameAs}, the path of
+   * the row that counts the same file in the sweep table (this one a link to it), or null.
+   */
+  record Row(String path, CellSummary summary, String error, String tui, String model, CellScore score, String sameAs) {
+    Row(String path, CellSummary summary, String error, String tui, String model, CellScore score) {
+      this(path, summary, error, tui, model, score, null);
+    }
+
     Row(String path, CellSummary summary, String error) {
-      this(path, summary, error, null, null, null);
+      this(path, summary, error, null, null, null, null);
+    }
+
+    Row counted(String sameAs) {
+      return new Row(path, summary, error, tui, model, score, sameAs);
     }
   }
 
@@ -111,8 +122,15 @@ final class CellIndex {
     });
     List<Row> rows = new ArrayList<>(files.size() + unreadable.size());
     Set<Path> listed = new HashSet<>();
+    // Each file is counted once in the sweep table, under its own name, or its first link's when
+    // only links to it are listed: a link to a capture is listed, as its page is served.
+    Map<Path, String> countedAs = new HashMap<>();
+    files.sort(java.util.Comparator.<Path[], Boolean>comparing(file -> !file[0].equals(file[1]))
+        .thenComparing(file -> relative(file[0])));
     for (Path[] file : files) {
-      rows.add(row(file[0], file[1]));
+      Row row = row(file[0], file[1]);
+      String first = countedAs.putIfAbsent(file[1], row.path());
+      rows.add(first == null ? row : row.counted(first));
       listed.add(file[0]);
     }
     // Forget captures no longer there: their rows would be held for good, and one put back in a
@@ -201,7 +219,12 @@ final class CellIndex {
       } else {
         CellSummary cell = row.summary();
         out.append("<td><a href=\"").append(HtmlText.escape(link(row.path()))).append("\">")
-            .append(HtmlText.fromTrace(row.path())).append("</a></td>");
+            .append(HtmlText.fromTrace(row.path())).append("</a>");
+        if (row.sameAs() != null) {
+          out.append(" <span class=\"unknown\">(the file of ").append(HtmlText.fromTrace(row.sameAs()))
+              .append(", counted once)</span>");
+        }
+        out.append("</td>");
         cell(out, cell.agent());
         cell(out, cell.model());
         cell(out, cell.task());
@@ -220,7 +243,7 @@ final class CellIndex {
   static String sweepTable(List<Row> rows) {
     SweepLedger.Builder ledger = SweepLedger.builder();
     for (Row row : rows) {
-      if (row.score() != null) {
+      if (row.score() != null && row.sameAs() == null) {
         ledger.add(row.tui(), row.model(), row.score());
       }
     }

@@ -392,10 +392,19 @@ class CellServerTest {
     assertThat(get("/cell/linked-dir/secret.jsonl").statusCode()).isEqualTo(403);
     assertThat(get("/").body()).doesNotContain("link.jsonl", "secret");
 
-    // A link to a capture inside is a capture: listed, as its page is served.
+    // A link to a capture inside is a capture: listed, as its page is served; counted once in the
+    // sweep table, under the file's own name.
+    String sweepBefore = sweepTable(get("/").body());
     Files.createSymbolicLink(root.resolve("latest.jsonl"), root.resolve("sweep-1/openhands/cell.jsonl"));
-    assertThat(get("/").body()).contains("<a href=\"/cell/latest.jsonl\">latest.jsonl</a>").contains("4 captures");
+    String index = get("/").body();
+    assertThat(index).contains("<a href=\"/cell/latest.jsonl\">latest.jsonl</a> <span class=\"unknown\">(the file of"
+        + " sweep-1/openhands/cell.jsonl, counted once)</span>").contains("4 captures");
+    assertThat(sweepTable(index)).isEqualTo(sweepBefore);
     assertThat(get("/cell/latest.jsonl").statusCode()).isEqualTo(200);
+  }
+
+  private static String sweepTable(String index) {
+    return index.substring(index.indexOf("<h2>Sweep</h2>"), index.indexOf("<h2>Cells</h2>"));
   }
 
   @Test
