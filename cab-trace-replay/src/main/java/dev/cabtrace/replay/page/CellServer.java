@@ -7,17 +7,12 @@ import dev.cabtrace.replay.read.TraceReadException;
 import dev.cabtrace.replay.read.TraceReader;
 import dev.cabtrace.replay.timeline.Timeline;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -50,12 +45,7 @@ public final class CellServer implements AutoCloseable {
 
   private final Path root;
   private final Path realRoot;
-  /**
-   * Whether {@code \\} and {@code :} mean something to the file system (a separator, a drive), as
-   * on Windows, and are refused in paths; elsewhere they are letters of a file's name, which the
-   * index links like any other.
-   */
-  private final boolean windowsNames;
+  private final CapturePaths paths;
   private final InetAddress bindAddress;
   private final int requestedPort;
   private final CaptureReader reader;
@@ -72,7 +62,7 @@ public final class CellServer implements AutoCloseable {
       throw new IllegalArgumentException("not a directory: " + builder.directory);
     }
     this.realRoot = root.toRealPath();
-    this.windowsNames = !"/".equals(realRoot.getFileSystem().getSeparator());
+    this.paths = new CapturePaths(realRoot);
     this.bindAddress = InetAddress.getByName(builder.bindAddress);
     this.requestedPort = builder.port;
     this.reader = builder.reader;
@@ -189,13 +179,13 @@ public final class CellServer implements AutoCloseable {
       String method = exchange.getRequestMethod();
       boolean head = "HEAD".equals(method);
       if (!isOwnHost(exchange.getRequestHeaders().getFirst("Host"))) {
-        send(exchange, 421, "Misdirected request", "This server answers for " + uri().getAuthority()
+        HtmlAnswers.send(exchange, 421, "Misdirected request", "This server answers for " + uri().getAuthority()
             + " and localhost only: a page from another site cannot read the traces through its own name.", head);
         return;
       }
       if (!head && !"GET".equals(method)) {
         exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-        send(exchange, 405, "Method not allowed", "Only GET and HEAD are answered here.", head);
+        HtmlAnswers.send(exchange, 405, "Method not allowed", "Only GET and HEAD are answered here.", head);
         return;
       }
       try {
@@ -204,7 +194,7 @@ public final class CellServer implements AutoCloseable {
         // A bug, not a bad capture (those are answered as such): say so in one line. Its message
         // goes to the log only: it may name files where the directory lies.
         logger.log(Level.WARNING, "cab-trace serve: " + exchange.getRequestURI().getRawPath() + " failed", e);
-        send(exchange, 500, "Internal error", "A bug (" + e.getClass().getSimpleName() + "); the server's log says more.",
+        HtmlAnswers.send(exchange, 500, "Internal error", "A bug (" + e.getClass().getSimpleName() + "); the server's log says more.",
             head);
       }
     }
@@ -246,31 +236,31 @@ public final class CellServer implements AutoCloseable {
 
   private void route(HttpExchange exchange, String path, boolean head) throws IOException {
     if (path == null || path.isEmpty()) {
-      send(exchange, 400, "Bad request", "No path.", head);
+      HtmlAnswers.send(exchange, 400, "Bad request", "No path.", head);
     } else if (path.equals("/") || path.equals("/index.html")) {
       Path name = realRoot.getFileName();
-      respond(exchange, 200, CellIndex.html(name == null ? realRoot.toString() : name.toString(), index.rows()),
+      HtmlAnswers.respond(exchange, 200, CellIndex.html(name == null ? realRoot.toString() : name.toString(), index.rows()),
           CellIndex.CONTENT_SECURITY_POLICY, head);
     } else if (path.startsWith(CELL_PREFIX)) {
       cell(exchange, path.substring(CELL_PREFIX.length()), head);
     } else {
-      send(exchange, 404, "Not found", "Nothing here: the index is at /.", head);
+      HtmlAnswers.send(exchange, 404, "Not found", "Nothing here: the index is at /.", head);
     }
   }
 
   private void cell(HttpExchange exchange, String rawRelative, boolean head) throws IOException {
-    Resolved resolved = resolve(rawRelative);
-    if (resolved.status != 200) {
-      send(exchange, resolved.status, resolved.status == 403 ? "Forbidden" : "Not found", resolved.reason, head);
+    CapturePaths.Resolved resolved = paths.resolve(rawRelative);
+    if (resolved.status() != 200) {
+      HtmlAnswers.send(exchange, resolved.status(), resolved.status() == 403 ? "Forbidden" : "Not found", resolved.reason(), head);
       return;
     }
-    String name = decode(rawRelative);
+    String name = CapturePaths.decode(rawRelative);
     Timeline timeline;
     try {
-      timeline = reader.read(resolved.file);
+      timeline = reader.read(resolved.file());
     } catch (TraceReadException e) {
-      send(exchange, 422, "Unreadable capture",
-          String.valueOf(e.getMessage()).replace(resolved.file.toString(), name), head);
+      HtmlAnswers.send(exchange, 422, "Unreadable capture",
+          String.valueOf(e.getMessage()).replace(resolved.file().toString(), name), head);
       return;
     }
     // Made into a file first, not a string: the page of a million spans is 200 MB, and four of
@@ -282,7 +272,7 @@ public final class CellServer implements AutoCloseable {
       made = Files.createTempFile(pages, "page-", ".html");
     } catch (IOException e) {
       logger.warning("cab-trace serve: no room to make the page of " + name + ": " + e.getClass().getSimpleName());
-      send(exchange, 503, "Cannot make the page", "The server has no room to make this page now.", head);
+      HtmlAnswers.send(exchange, 503, "Cannot make the page", "The server has no room to make this page now.", head);
       return;
     }
     try {
@@ -291,139 +281,22 @@ public final class CellServer implements AutoCloseable {
         CellPage.builder(timeline).setSourceName(name).build().writeTo(out);
       } catch (IOException e) {
         logger.warning("cab-trace serve: no room to make the page of " + name + ": " + e.getClass().getSimpleName());
-        send(exchange, 503, "Cannot make the page", "The server has no room to make this page now.", head);
+        HtmlAnswers.send(exchange, 503, "Cannot make the page", "The server has no room to make this page now.", head);
         return;
       } catch (TraceChangedException e) {
         logger.warning("cab-trace serve: the page of " + name + " could not be made: the capture changed meanwhile");
-        send(exchange, 409, "Capture changed", "The capture changed while its page was made; reload the page.", head);
+        HtmlAnswers.send(exchange, 409, "Capture changed", "The capture changed while its page was made; reload the page.", head);
         return;
       } catch (UncheckedIOException e) {
         // Its attributes could not be read back: as unreadable as a capture that cannot be loaded.
-        send(exchange, 422, "Unreadable capture",
-            String.valueOf(e.getMessage()).replace(resolved.file.toString(), name), head);
+        HtmlAnswers.send(exchange, 422, "Unreadable capture",
+            String.valueOf(e.getMessage()).replace(resolved.file().toString(), name), head);
         return;
       }
-      respond(exchange, 200, made, CellPage.contentSecurityPolicy(), head);
+      HtmlAnswers.respond(exchange, 200, made, CellPage.contentSecurityPolicy(), head);
     } finally {
       Files.deleteIfExists(made);
     }
-  }
-
-  /** A {@code /cell/} path resolved: 200 and the file, or 403/404 and why. */
-  record Resolved(int status, Path file, String reason) {}
-
-  /** The capture a {@code /cell/} path names, or why it is refused. */
-  Resolved resolve(String rawRelative) throws IOException {
-    String lower = rawRelative.toLowerCase(java.util.Locale.ROOT);
-    if (lower.contains("%2f") || (windowsNames && lower.contains("%5c"))) {
-      // The index separates a path's segments with '/' itself: an encoded one is someone else's.
-      return new Resolved(403, null, "Only paths inside the served directory, their separators not encoded.");
-    }
-    String relative = decode(rawRelative);
-    if (relative == null) {
-      return new Resolved(404, null, "Not a valid path.");
-    }
-    if (relative.isEmpty() || relative.startsWith("/") || relative.indexOf('\0') >= 0
-        || (windowsNames && (relative.indexOf('\\') >= 0 || relative.indexOf(':') >= 0))) {
-      return new Resolved(403, null, "Only paths inside the served directory.");
-    }
-    for (String segment : relative.split("/", -1)) {
-      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-        return new Resolved(403, null, "Only paths inside the served directory.");
-      }
-    }
-    Path candidate = realRoot.resolve(relative).normalize();
-    if (!candidate.startsWith(realRoot)) {
-      return new Resolved(403, null, "Only paths inside the served directory.");
-    }
-    if (!candidate.getFileName().toString().endsWith(".jsonl") || !Files.isRegularFile(candidate)) {
-      return new Resolved(404, null, "No such capture.");
-    }
-    Path real = candidate.toRealPath();
-    if (!real.startsWith(realRoot)) {
-      return new Resolved(403, null, "A link leading outside the served directory.");
-    }
-    return new Resolved(200, real, null);
-  }
-
-  /** Percent-decodes a path strictly (no {@code +} for space); null when malformed or not UTF-8. */
-  static String decode(String raw) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
-    for (int i = 0; i < raw.length(); i++) {
-      char c = raw.charAt(i);
-      if (c == '%') {
-        if (i + 2 >= raw.length()) {
-          return null;
-        }
-        int high = Character.digit(raw.charAt(i + 1), 16);
-        int low = Character.digit(raw.charAt(i + 2), 16);
-        if (high < 0 || low < 0) {
-          return null;
-        }
-        bytes.write(high * 16 + low);
-        i += 2;
-      } else if (c < 0x80) {
-        bytes.write(c);
-      } else {
-        byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-        bytes.write(encoded, 0, encoded.length);
-      }
-    }
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes.toByteArray()))
-          .toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
-  }
-
-  private static void send(HttpExchange exchange, int status, String title, String reason, boolean head) throws IOException {
-    String body = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + status + " " + HtmlText.escape(title)
-        + "</title></head><body><h1>" + status + " " + HtmlText.escape(title) + "</h1><p>" + HtmlText.fromTrace(reason)
-        + "</p><p><a href=\"/\">Index</a></p></body></html>\n";
-    respond(exchange, status, body, "default-src 'none'; base-uri 'none'; form-action 'none'", head);
-  }
-
-  private static void respond(HttpExchange exchange, int status, String body, String policy, boolean head)
-      throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    headers(exchange, policy);
-    if (head) {
-      exchange.getResponseHeaders().set("Content-Length", Integer.toString(bytes.length));
-      exchange.sendResponseHeaders(status, -1);
-      return;
-    }
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
-  }
-
-  /** Answers with the page in {@code page}, its length known before a byte is sent. */
-  private static void respond(HttpExchange exchange, int status, Path page, String policy, boolean head)
-      throws IOException {
-    long length = Files.size(page);
-    headers(exchange, policy);
-    if (head) {
-      exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
-      exchange.sendResponseHeaders(status, -1);
-      return;
-    }
-    exchange.sendResponseHeaders(status, length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      Files.copy(page, out);
-    }
-  }
-
-  private static void headers(HttpExchange exchange, String policy) {
-    exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-    exchange.getResponseHeaders().set("Content-Security-Policy", policy);
-    exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-    exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
-    exchange.getResponseHeaders().set("Cache-Control", "no-store");
   }
 
   /** Settings of a {@link CellServer}. */
