@@ -9,21 +9,16 @@ import dev.cabtrace.sdk.CabTraceSdk;
 import dev.cabtrace.sdk.proxy.CassetteMode;
 import dev.cabtrace.sdk.proxy.CassetteTiming;
 import dev.cabtrace.sdk.proxy.ModelCallRecordingProxy;
-import io.opentelemetry.api.trace.SpanContext;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 /**
  * Records one benchmark cell around any command, in any language: {@code task_setup} prepares a
@@ -78,7 +73,7 @@ public final class CellRecorder {
       CellTracer tracer = sdk.cellTracer();
       Path workdir;
       try (CellSpan setup = tracer.taskSetup("prepare:" + identity.taskId())) {
-        workdir = prepareWorkdir(setup, identity);
+        workdir = CellWorkdir.prepare(setup, identity);
         setup.setAttribute("workdir", workdir.toString())
             .setAttribute("task_category", identity.taskCategory())
             .setAttribute("plugin_stack", List.of())
@@ -116,7 +111,7 @@ public final class CellRecorder {
         run.setExitCode(outcome.exitCode()).setTimedOut(outcome.timedOut());
       }
       try (CellSpan cleanup = tracer.cleanup("cleanup:" + identity.tui())) {
-        deleteQuietly(workdir, cleanup);
+        CellWorkdir.delete(workdir, cleanup);
       }
     }
     // Counted once the capture is closed: a span its close could not write is lost, and so is the
@@ -134,7 +129,9 @@ public final class CellRecorder {
 
   private ContainerRun runContainer(
       CabTraceSdk sdk, CellTracer tracer, CellSpan container, List<String> command, Path workdir, StopOnSignal stop) {
-    Map<String, String> environment = new LinkedHashMap<>();
+    CommandEnvironment commandEnvironment =
+        new CommandEnvironment(settings.parentEnvironment, settings.urlHost(), settings.otlpProtocol);
+    Map<String, String> environment = commandEnvironment.variables();
     ModelCallRecordingProxy proxy = null;
     OtlpReceiver receiver = null;
     ContainerRun result = new ContainerRun();
@@ -154,30 +151,17 @@ public final class CellRecorder {
           proxyBuilder.addCassetteIgnore(path);
         }
         proxy = proxyBuilder.start();
-        String base = "http://" + settings.urlHost() + ":" + proxy.port();
-        environment.put("OPENAI_BASE_URL", base + "/v1");
-        environment.put("OPENAI_API_BASE", base + "/v1");
-        environment.put("ANTHROPIC_BASE_URL", base);
+        commandEnvironment.modelProxy(proxy.port());
       }
       if (settings.otlpReceiver) {
         try {
-          receiver = OtlpReceiver.start(sdk, settings.listenAddress, "grpc".equals(commandProtocol()));
-          handOver(environment, receiver);
+          receiver = OtlpReceiver.start(sdk, settings.listenAddress, commandEnvironment.speaksGrpc());
+          commandEnvironment.otlpReceiver(receiver);
         } catch (IOException e) {
           container.recordFailure(new IOException("the OTLP receiver could not start: " + e.getMessage(), e));
         }
       }
-      SpanContext context = container.spanContext();
-      if (context.isValid()) {
-        // Always container's: a TRACEPARENT inherited from whatever ran record (a harness's own
-        // trace) would put the agent's spans in another trace, outside this cell's. Its trace state
-        // belongs to that trace too.
-        environment.put("TRACEPARENT", "00-" + context.getTraceId() + "-" + context.getSpanId() + "-"
-            + context.getTraceFlags().asHex());
-        if (settings.parentEnvironment.containsKey("TRACESTATE")) {
-          environment.put("TRACESTATE", "");
-        }
-      }
+      commandEnvironment.traceContext(container.spanContext());
       CommandRunner runner = settings.ptyColumns > 0
           ? CommandRunner.pty(command, workdir, environment, settings.timeout.toSeconds(), settings.ptyColumns, settings.ptyRows)
           : CommandRunner.pipes(command, workdir, environment, settings.timeout.toSeconds());
@@ -220,40 +204,6 @@ public final class CellRecorder {
     }
   }
 
-  /** The receiver's URLs for the command, unless the user pointed its exporter elsewhere. */
-  private void handOver(Map<String, String> environment, OtlpReceiver receiver) {
-    Map<String, String> parent = settings.parentEnvironment;
-    if (parent.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT") || parent.containsKey("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")) {
-      return;
-    }
-    boolean grpc = "grpc".equals(commandProtocol());
-    environment.put("OTEL_EXPORTER_OTLP_ENDPOINT",
-        "http://" + settings.urlHost() + ":" + (grpc ? receiver.grpcPort() : receiver.httpPort()));
-    if (!parent.containsKey("OTEL_EXPORTER_OTLP_PROTOCOL")) {
-      environment.put("OTEL_EXPORTER_OTLP_PROTOCOL", grpc ? "grpc" : "http/protobuf");
-    }
-    if (!parent.containsKey("OTEL_TRACES_EXPORTER")) {
-      environment.put("OTEL_TRACES_EXPORTER", "otlp");
-    }
-  }
-
-  /**
-   * The protocol the command's exporter will speak: the user's own {@code
-   * OTEL_EXPORTER_OTLP_TRACES_PROTOCOL} or {@code OTEL_EXPORTER_OTLP_PROTOCOL}, which are left as
-   * they are (an agent may speak only gRPC), else {@code --otlp-protocol}. The receiver handed over
-   * speaks it too: a gRPC exporter sent to the HTTP port would lose every span.
-   */
-  private String commandProtocol() {
-    Map<String, String> parent = settings.parentEnvironment;
-    for (String name : new String[] {"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"}) {
-      String chosen = parent.get(name);
-      if (chosen != null && !chosen.isBlank()) {
-        return chosen.trim();
-      }
-    }
-    return settings.otlpProtocol;
-  }
-
   /** The console outlives the subprocess: closing the recorder's stream must not close it. */
   private static OutputStream nonClosing(PrintStream console) {
     return new PrintStream(console, true) {
@@ -262,30 +212,6 @@ public final class CellRecorder {
         flush();
       }
     };
-  }
-
-  private static Path prepareWorkdir(CellSpan setup, CellIdentity identity) {
-    try {
-      Path workdir = Files.createTempDirectory("cab-trace-cell-");
-      Files.writeString(workdir.resolve("TASK.md"), "Task: " + identity.taskId() + "\n");
-      return workdir;
-    } catch (IOException e) {
-      setup.recordFailure(e);
-      return Path.of(System.getProperty("java.io.tmpdir"));
-    }
-  }
-
-  private static void deleteQuietly(Path workdir, CellSpan cleanup) {
-    if (!workdir.getFileName().toString().startsWith("cab-trace-cell-")) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(workdir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      cleanup.recordFailure(e);
-    }
   }
 
   /** Settings of a {@link CellRecorder}. */
