@@ -3,7 +3,7 @@ package dev.cabtrace.replay.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cabtrace.replay.internal.AttributeBytes;
-import dev.cabtrace.replay.internal.PlainAttributeVisitor;
+import dev.cabtrace.replay.internal.PlainAttributeWriter;
 import dev.cabtrace.replay.screen.Screen;
 import dev.cabtrace.replay.timeline.Frame;
 import dev.cabtrace.replay.timeline.LoadWarning;
@@ -31,7 +31,7 @@ final class TimelineJson {
       json.writeStartObject();
       json.writeStringField("source", timeline.source());
       json.writeArrayFieldStart("spans");
-      PlainFields plain = new PlainFields(json);
+      PlainAttributeWriter plain = new PlainAttributeWriter(json);
       for (TimelineSpan span : timeline.spans()) {
         span(json, timeline, span, plain);
       }
@@ -57,7 +57,7 @@ final class TimelineJson {
       json.writeNumberField("atMs", millis(frame.offsetNanos()));
       json.writeNumberField("durationMs", millis(timeline.durationNanos()));
       json.writeArrayFieldStart("active");
-      PlainFields plain = new PlainFields(json);
+      PlainAttributeWriter plain = new PlainAttributeWriter(json);
       for (TimelineSpan span : frame.active()) {
         span(json, timeline, span, plain);
       }
@@ -122,7 +122,7 @@ final class TimelineJson {
     json.writeEndObject();
   }
 
-  private static void span(JsonGenerator json, Timeline timeline, TimelineSpan span, PlainFields plain)
+  private static void span(JsonGenerator json, Timeline timeline, TimelineSpan span, PlainAttributeWriter plain)
       throws IOException {
     json.writeStartObject();
     json.writeStringField("traceId", span.traceId());
@@ -149,48 +149,6 @@ final class TimelineJson {
     }
     json.writeEndObject();
     json.writeEndObject();
-  }
-
-  /**
-   * Plain attributes written from the bytes they were read from, as {@link #value} writes their
-   * decoded values: {@code show --json} makes no map of a million spans' attributes.
-   */
-  private static final class PlainFields implements PlainAttributeVisitor {
-    private final JsonGenerator json;
-
-    PlainFields(JsonGenerator json) {
-      this.json = json;
-    }
-
-    @Override
-    public void key(String key) throws IOException {
-      json.writeFieldName(key);
-    }
-
-    @Override
-    public void string(byte[] b, int start, int end) throws IOException {
-      json.writeRawUTF8String(b, start, end - start); // plain text needs no escape
-    }
-
-    @Override
-    public void number(long value) throws IOException {
-      json.writeNumber(value);
-    }
-
-    @Override
-    public void bool(boolean value) throws IOException {
-      json.writeBoolean(value);
-    }
-
-    @Override
-    public void startList() throws IOException {
-      json.writeStartArray();
-    }
-
-    @Override
-    public void endList() throws IOException {
-      json.writeEndArray();
-    }
   }
 
   private static void modelCall(JsonGenerator json, Timeline timeline, ModelCall call) throws IOException {

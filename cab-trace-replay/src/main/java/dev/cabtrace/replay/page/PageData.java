@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cabtrace.replay.internal.AttributeBytes;
 import dev.cabtrace.replay.internal.CompactJson;
 import dev.cabtrace.replay.internal.Durations;
-import dev.cabtrace.replay.internal.PlainAttributeVisitor;
+import dev.cabtrace.replay.internal.PlainAttributeWriter;
 import dev.cabtrace.replay.internal.Timestamps;
 import dev.cabtrace.replay.timeline.ModelCall;
 import dev.cabtrace.replay.timeline.SpanStatus;
@@ -185,12 +185,11 @@ final class PageData {
    * Plain attributes written from the bytes they were read from, as {@link #attributeValue} writes
    * their decoded values: a million spans' attributes are not made into maps for the page.
    */
-  private static final class PlainAttrs implements PlainAttributeVisitor {
-    private final JsonGenerator json;
+  private static final class PlainAttrs extends PlainAttributeWriter {
     private final Map<String, Integer> keys;
 
     PlainAttrs(JsonGenerator json, Map<String, Integer> keys) {
-      this.json = json;
+      super(json);
       this.keys = keys;
     }
 
@@ -213,27 +212,12 @@ final class PageData {
           return;
         }
       }
-      json.writeRawUTF8String(b, start, end - start); // plain text needs no other escape
+      super.string(b, start, end);
     }
 
     @Override
     public void number(long value) throws IOException {
       attributeValue(json, value);
-    }
-
-    @Override
-    public void bool(boolean value) throws IOException {
-      json.writeBoolean(value);
-    }
-
-    @Override
-    public void startList() throws IOException {
-      json.writeStartArray();
-    }
-
-    @Override
-    public void endList() throws IOException {
-      json.writeEndArray();
     }
   }
 

@@ -17,12 +17,7 @@ class CommandProcessesTest {
 
   @Test
   void aRelayWhoseCommandIgnoresSigtermExitsByItselfOnceTheCommandIsKilled() throws Exception {
-    // The relay ignores SIGTERM as script does not, so that only a SIGKILL could end it early:
-    // it runs a command that ignores SIGTERM too, then says so and exits 3 on its own.
-    Process relay = new ProcessBuilder("sh", "-c",
-        "trap '' TERM; sh -c \"trap '' TERM; echo ready; while :; do sleep 1; done\"; echo relay-done; exit 3")
-        .redirectErrorStream(true).start();
-    assertThat(firstLine(relay)).isEqualTo("ready");
+    Process relay = relayThen("echo relay-done; exit 3");
     CommandProcesses processes = new CommandProcesses();
     processes.started(relay.toHandle(), true);
 
@@ -36,10 +31,7 @@ class CommandProcessesTest {
 
   @Test
   void aRelayThatDoesNotExitOnceItsCommandIsGoneIsKilled() throws Exception {
-    Process relay = new ProcessBuilder("sh", "-c",
-        "trap '' TERM; sh -c \"trap '' TERM; echo ready; while :; do sleep 1; done\"; exec sleep 600")
-        .redirectErrorStream(true).start();
-    assertThat(firstLine(relay)).isEqualTo("ready");
+    Process relay = relayThen("exec sleep 600");
     CommandProcesses processes = new CommandProcesses();
     processes.started(relay.toHandle(), true);
 
@@ -48,6 +40,18 @@ class CommandProcessesTest {
     assertThat(relay.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(relay.exitValue()).isEqualTo(137);
     assertThat(processes.running()).isEmpty();
+  }
+
+  /**
+   * A relay, started and ready: it ignores SIGTERM as script does not, so that only a SIGKILL could
+   * end it early, and runs a command that ignores SIGTERM too; once that is gone, {@code then}.
+   */
+  private static Process relayThen(String then) throws IOException {
+    Process relay = new ProcessBuilder("sh", "-c",
+        "trap '' TERM; sh -c \"trap '' TERM; echo ready; while :; do sleep 1; done\"; " + then)
+        .redirectErrorStream(true).start();
+    assertThat(firstLine(relay)).isEqualTo("ready");
+    return relay;
   }
 
   private static String firstLine(Process process) throws IOException {
