@@ -34,6 +34,11 @@ final class OtlpEventReader extends JsonWalker {
   private final Element eventElement = this::event;
   private final Member eventMember = this::eventMember;
   private ReadContext context;
+  /**
+   * Whether the events are kept. A ledger's stream ({@code hotOnly}) only checks them: they decide
+   * whether the line is the bytes' or Jackson's, and Jackson may warn about them or fail the line.
+   */
+  private boolean keep;
 
   // The events of the span being read, while they are read from their bytes, and what the event
   // being read found.
@@ -55,6 +60,7 @@ final class OtlpEventReader extends JsonWalker {
     this.b = bytes;
     this.end = end;
     this.context = context;
+    this.keep = !context.hotOnly;
     if (b[i] != '[') {
       return FAIL;
     }
@@ -104,7 +110,9 @@ final class OtlpEventReader extends JsonWalker {
     if (after == FAIL || (eventFound & EVENT_TIME) == 0) {
       return FAIL; // without a time the Jackson reader warns
     }
-    events.add(new SpanEvent(eventTime, eventName, eventAttributes));
+    if (keep) {
+      events.add(new SpanEvent(eventTime, eventName, eventAttributes));
+    }
     return after;
   }
 
@@ -120,12 +128,12 @@ final class OtlpEventReader extends JsonWalker {
       return next[0];
     }
     if (NAME.is(b, name, nameEnd)) {
-      String text = string(value);
+      String text = string(value, keep);
       if (text == null || (eventFound & EVENT_NAME) != 0) {
         return FAIL;
       }
       eventFound |= EVENT_NAME;
-      eventName = context.intern(text);
+      eventName = keep ? context.intern(text) : "";
       return next[0];
     }
     if (ATTRIBUTES.is(b, name, nameEnd)) {
@@ -168,12 +176,12 @@ final class OtlpEventReader extends JsonWalker {
           return FAIL;
         }
         if (KEY.is(b, i + 1, nameEnd) && key == null) {
-          key = string(at);
+          key = string(at, true); // a key twice fails the shape: keys are compared even when only checked
           if (key == null) {
             return FAIL;
           }
         } else if (VALUE.is(b, i + 1, nameEnd) && value == null) {
-          value = stringValue(at);
+          value = stringValue(at, keep);
           if (value == null) {
             return FAIL;
           }
@@ -185,7 +193,8 @@ final class OtlpEventReader extends JsonWalker {
           return FAIL; // exactly two members
         }
       }
-      if (key == null || value == null || found.putIfAbsent(context.intern(key), context.intern(value)) != null) {
+      if (key == null || value == null
+          || found.putIfAbsent(context.intern(key), keep ? context.intern(value) : "") != null) {
         return FAIL;
       }
       i = afterMember(i, ']');
@@ -199,8 +208,11 @@ final class OtlpEventReader extends JsonWalker {
     }
   }
 
-  /** {@code {"stringValue":"..."}} at {@code i}: its text, the position after it in {@code next[0]}; or null. */
-  private String stringValue(int i) {
+  /**
+   * {@code {"stringValue":"..."}} at {@code i}: its text (or, not {@code decoded}, the empty string
+   * once it is checked), the position after it in {@code next[0]}; or null.
+   */
+  private String stringValue(int i, boolean decoded) {
     if (b[i] != '{') {
       return null;
     }
@@ -210,7 +222,7 @@ final class OtlpEventReader extends JsonWalker {
     if (at == FAIL || !STRING_VALUE.is(b, i + 1, nameEnd)) {
       return null;
     }
-    String text = string(at);
+    String text = string(at, decoded);
     if (text == null) {
       return null;
     }
@@ -222,8 +234,11 @@ final class OtlpEventReader extends JsonWalker {
     return text;
   }
 
-  /** The JSON string at {@code i}, escapes decoded, the position after it in {@code next[0]}; or null. */
-  private String string(int i) {
+  /**
+   * The JSON string at {@code i}, escapes decoded (or, not {@code decoded}, the empty string once its
+   * bytes are checked), the position after it in {@code next[0]}; or null.
+   */
+  private String string(int i, boolean decoded) {
     if (b[i] != '"') {
       return null;
     }
@@ -232,6 +247,6 @@ final class OtlpEventReader extends JsonWalker {
       return null;
     }
     next[0] = close + 1;
-    return JsonBytes.text(b, i, close);
+    return decoded ? JsonBytes.text(b, i, close) : "";
   }
 }

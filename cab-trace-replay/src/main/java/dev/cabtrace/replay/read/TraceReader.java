@@ -81,7 +81,7 @@ public final class TraceReader {
    * order of the file, unlinked ({@link TimelineBuilder#streaming}), carrying the attributes a
    * ledger reads: the phase ({@code cab.span.kind}), the verdict ({@code cab.pass}), the identity
    * ({@code cab.tui}, {@code cab.model}) and the GenAI model, operation, usage and finish reasons
-   * (in lines the byte scanner takes; others carry all). Memory stays that of the span ids,
+   * (in lines the byte scanner takes, whose events are checked but not kept; others carry all). Memory stays that of the span ids,
    * whatever the file's size. With a crash journal beside the file, the spans come from the
    * whole timeline instead, so the journal's are merged as {@link #read(Path)} merges them.
    *

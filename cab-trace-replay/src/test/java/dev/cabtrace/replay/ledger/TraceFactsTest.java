@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cabtrace.replay.read.TraceReadException;
 import dev.cabtrace.replay.read.TraceReader;
+import dev.cabtrace.replay.timeline.LoadWarning;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,6 +118,45 @@ class TraceFactsTest {
       assertThat(SweepLedger.Builder.identityOf(timeline, "cab.tui")).isEqualTo("aider");
       assertSameFacts(file);
     }
+  }
+
+  @Test
+  void eventsDecideWhetherALineIsReadAsTheTimelineReadsThemThoughTheStreamKeepsThoseItChecked() throws IOException {
+    // The stream checks the events the bytes take without keeping them; what they are (a shape the bytes
+    // take, one for Jackson, one it warns about or fails on) decides the line as it does for a timeline.
+    String output = "{\"key\":\"cab.output.data\",\"value\":{\"stringValue\":\"\\u001b[1m ok\\r\\n \\ud83d\\ude00\"}}";
+    Map<String, String> events = new java.util.LinkedHashMap<>();
+    events.put("usual", "[{\"timeUnixNano\":\"5\",\"name\":\"cab.output\",\"attributes\":[" + output + "]}]");
+    events.put("no time", "[{\"name\":\"cab.output\",\"attributes\":[" + output + "]}]");
+    events.put("a key twice", "[{\"timeUnixNano\":\"5\",\"name\":\"x\",\"attributes\":[" + output + "," + output + "]}]");
+    events.put("an integer", "[{\"timeUnixNano\":\"5\",\"attributes\":[{\"key\":\"n\",\"value\":{\"intValue\":\"3\"}}]}]");
+    events.put("a time that is an object", "[{\"timeUnixNano\":{\"a\":1},\"name\":\"x\"}]");
+    events.put("a time out of range", "[{\"timeUnixNano\":\"99999999999999999999999\",\"name\":\"x\"}]");
+    events.put("a bad escape", "[{\"timeUnixNano\":\"5\",\"name\":\"x\\q\"}]");
+    String model = "{\"key\":\"cab.span.kind\",\"value\":{\"stringValue\":\"model_call\"}},"
+        + "{\"key\":\"gen_ai.usage.input_tokens\",\"value\":{\"intValue\":\"700\"}}";
+    for (Map.Entry<String, String> entry : events.entrySet()) {
+      String line = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":["
+          + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\",\"name\":\"chat\","
+          + "\"startTimeUnixNano\":\"1\",\"endTimeUnixNano\":\"9\",\"attributes\":[" + model + "],"
+          + "\"events\":" + entry.getValue() + "}]}]}]}\n"
+          + "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":["
+          + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b175\",\"name\":\"chat\","
+          + "\"startTimeUnixNano\":\"2\",\"endTimeUnixNano\":\"8\",\"attributes\":[" + model + "]}]}]}]}";
+      Path file = Files.writeString(dir.resolve("events.jsonl"), line + "\n");
+      Timeline timeline = TraceReader.create().read(file);
+      List<TimelineSpan> streamed = new ArrayList<>();
+      List<LoadWarning> warnings = TraceReader.create().stream(file, streamed::add);
+
+      assertSameFacts(file);
+      assertThat(warnings).as(entry.getKey()).isEqualTo(timeline.warnings());
+      if (entry.getKey().equals("usual")) {
+        assertThat(timeline.spans().get(0).events()).hasSize(1);
+        assertThat(streamed).allSatisfy(span -> assertThat(span.events()).isEmpty());
+      }
+    }
+    assertThat(TraceReader.create().read(dir.resolve("events.jsonl")).warnings()).extracting(LoadWarning::message)
+        .as("the last case fails its line").containsExactly("not JSON (Unrecognized character escape 'q' (code 113)); skipped");
   }
 
   @Test
