@@ -101,12 +101,19 @@ class CrashRecoveryIT {
     assertThat(container.statusMessage()).contains("record was stopped");
     assertThat(timeline.frame(timeline.durationNanos()).output().text(null)).contains("agent started");
     assertThat(timeline.warnings()).noneMatch(w -> w.message().contains("never ended"));
+    try (var left = Files.list(dir.resolve("tmp"))) {
+      assertThat(left.toList()).as("the stopped cell's workdir, removed by its cleanup").isEmpty();
+    }
   }
 
-  /** {@code main} of {@code mainClass} in a JVM of its own, on this test's class path. */
-  private static ProcessBuilder jvm(Class<?> mainClass, String... args) {
+  /**
+   * {@code main} of {@code mainClass} in a JVM of its own, on this test's class path, its temporary
+   * directory in this test's: a killed cell cannot remove its workdir, and the secret test reads it.
+   */
+  private ProcessBuilder jvm(Class<?> mainClass, String... args) throws IOException {
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
     List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), mainClass.getName()));
     command.addAll(List.of(args));
     return new ProcessBuilder(command);
   }
@@ -147,8 +154,10 @@ class CrashRecoveryIT {
 
     // Every file the cell left beside its capture (the adapter's own console log aside: that is
     // the terminal, not cab-trace's).
-    try (var files = Files.list(dir)) {
-      for (Path file : files.filter(f -> !f.getFileName().toString().equals("adapter.log")).toList()) {
+    try (var files = Files.walk(dir)) {
+      List<Path> left = files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().equals("adapter.log")).toList();
+      assertThat(left).as("the killed cell's workdir is left, with its task").anyMatch(f -> f.endsWith("TASK.md"));
+      for (Path file : left) {
         String text = Files.readString(file);
         assertThat(text).as(file.toString()).doesNotContain(key).doesNotContain(token);
       }
