@@ -170,7 +170,9 @@ public final class TraceReader {
     }
     try (InputStream in = opened) {
       // No stat for the size either: the thread's block, kept from file to file, takes any file.
-      FileSlices slices = hotOnly ? null : new FileSlices(file, loader.decoder());
+      // Attributes are left in a regular file only: a pipe (`show <(zcat cell.jsonl.gz)`) cannot
+      // be read again, and keeps them in memory as standard input does.
+      FileSlices slices = hotOnly || !Files.isRegularFile(file) ? null : new FileSlices(file, loader.decoder());
       readInto(in, source, builder, hotOnly, slices, TraceLoader.BLOCK_BYTES);
     } catch (NoSuchFileException e) {
       throw new TraceReadException("cannot read " + source + ": no such file");

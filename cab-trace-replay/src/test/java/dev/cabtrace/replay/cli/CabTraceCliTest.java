@@ -374,6 +374,49 @@ class CabTraceCliTest {
     }
   }
 
+  @Test
+  // A reader that opens the pipe a second time waits for a writer that never comes: failed, not hung.
+  @org.junit.jupiter.api.Timeout(value = 120, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void readsATraceFromAPipeByItsPathAsFromTheFile() throws Exception {
+    // `cab-trace show <(zcat cell.jsonl.gz)`: a path that cannot be read twice, where a file's
+    // attributes are left in it and read back when shown.
+    Path file = resource("seed-cell.otlp.jsonl");
+    for (String command : List.of("show", "html")) {
+      Path pipe = dir.resolve(command + ".pipe");
+      assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).isZero();
+      Thread writer = new Thread(() -> {
+        try {
+          Files.write(pipe, Files.readAllBytes(file));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      writer.setDaemon(true);
+      writer.start();
+      List<String> args = command.equals("show") ? List.of("show", "--json") : List.of("html", "-o", dir.resolve("pipe.html").toString());
+      Result fromPipe = run(concat(args, pipe.toString()));
+      writer.join();
+      Result fromFile = run(command.equals("show") ? concat(args, file.toString())
+          : List.of("html", file.toString(), "-o", dir.resolve("file.html").toString()).toArray(new String[0]));
+
+      assertThat(fromPipe.err()).as(command).isEmpty();
+      assertThat(fromPipe.exit()).as(command).isZero();
+      if (command.equals("show")) {
+        assertThat(fromPipe.out().replace(pipe.toString(), "FILE")).isEqualTo(fromFile.out().replace(file.toString(), "FILE"));
+        assertThat(fromPipe.out()).contains("\"task_category\"");
+      } else {
+        assertThat(Files.readString(dir.resolve("pipe.html")).replace(pipe.getFileName().toString(), "FILE"))
+            .isEqualTo(Files.readString(dir.resolve("file.html")).replace(file.getFileName().toString(), "FILE"));
+      }
+    }
+  }
+
+  private static String[] concat(List<String> args, String last) {
+    List<String> all = new ArrayList<>(args);
+    all.add(1, last);
+    return all.toArray(new String[0]);
+  }
+
   /** Every string value of {@code field} anywhere in the document. */
   private static List<String> fieldValues(String json, String field) throws IOException {
     List<String> values = new ArrayList<>();
