@@ -75,6 +75,7 @@ final class PushCommand implements Callable<Integer> {
     long verifyNanos = dev.cabtrace.replay.internal.Durations.parse(verifyTimeout);
     long maxAgeNanos = dev.cabtrace.replay.internal.Durations.parse(maxAge);
     Timeline timeline = source.load();
+    WarningLines.print(spec.commandLine().getErr(), timeline.warnings());
     warnAboutOldSpans(timeline, maxAgeNanos);
     Map<String, String> headers = headers();
     OtlpExport export = OtlpExport.create(target, transport, headers, perBatch);

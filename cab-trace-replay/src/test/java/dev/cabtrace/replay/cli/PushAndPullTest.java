@@ -74,6 +74,31 @@ class PushAndPullTest {
         .anySatisfy(kv -> assertThat(kv.getKey() + "=" + kv.getValue().getStringValue()).isEqualTo("cab.tui=openhands"));
   }
 
+  @Test
+  void pushPrintsTheLoadWarningsOnStderrAndSendsTheIntactSpans() throws IOException {
+    List<String> lines = new String(resource("seed-cell.otlp.jsonl"), StandardCharsets.UTF_8).lines().toList();
+    String last = lines.get(4);
+    // The last line cut short, as a capture whose writer was killed leaves it.
+    Path capture = Files.writeString(dir.resolve("torn.jsonl"),
+        String.join("\n", lines.subList(0, 4)) + "\n" + last.substring(0, last.length() / 2));
+    List<ExportTraceServiceRequest> received = new CopyOnWriteArrayList<>();
+    HttpServer backend = collectingBackend(received);
+    Result result;
+    try {
+      result = run("push", capture.toString(), "--endpoint", "http://127.0.0.1:" + backend.getAddress().getPort(),
+          "--max-age", "100000d");
+    } finally {
+      backend.stop(0);
+    }
+
+    assertThat(result.exit()).as(result.err()).isZero();
+    assertThat(result.err().lines().toList()).singleElement().asString()
+        .startsWith("cab-trace: warning: " + capture + ":5: ").contains("torn last line");
+    assertThat(result.out()).contains("pushed 4 of 4 spans");
+    assertThat(received.stream().mapToInt(r -> r.getResourceSpans(0).getScopeSpans(0).getSpansCount()).sum())
+        .isEqualTo(4);
+  }
+
   /**
    * A backend that stores what it receives over OTLP/HTTP and serves it back Tempo-style, keeping
    * only spans that started within its retention (as SkyWalking, Tempo and Jaeger do).
