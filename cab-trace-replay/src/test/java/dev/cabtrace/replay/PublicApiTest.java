@@ -21,8 +21,9 @@ class PublicApiTest {
       // Shared by cab-trace's own packages; public only because Java needs it to be.
       Map.entry("dev.cabtrace.replay.internal",
           Set.of("AttributeBytes", "CellResource", "CharEscaper", "CompactAttributes", "CompactJson", "Durations",
-              "ImmutableSpanData", "PlainAttributeVisitor", "PlainAttributeWriter", "SaturatingSum", "SeededHash", "ShortList", "Timestamps", "Utf8Decoder",
-              "Utf8JsonFactory", "Utf8Line")),
+              "ImmutableSpanData", "OtlpJsonRequest", "PlainAttributeVisitor", "PlainAttributeWriter", "ProtoSpans",
+              "ProtoSpans.Malformed", "ProtoSpans.Received", "SaturatingSum", "SeededHash", "ShortList", "Timestamps",
+              "Utf8Decoder", "Utf8JsonFactory", "Utf8Line")),
       Map.entry("dev.cabtrace.replay.junit", Set.of("CabTraceExtension", "CellCapture")),
       Map.entry("dev.cabtrace.replay.ledger", Set.of("Budget", "Budget.Builder", "BudgetCheck", "CellScore", "SweepGroup", "SweepLedger", "SweepLedger.Builder", "TimelineDiff", "TimelineDiff.Axis", "TimelineDiff.SpanChange", "TraceFacts")),
       Map.entry("dev.cabtrace.replay.page", Set.of("CellPage", "CellPage.Builder", "CellServer", "CellServer.Builder")),

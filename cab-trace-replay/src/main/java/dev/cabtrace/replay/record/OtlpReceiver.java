@@ -3,6 +3,8 @@ package dev.cabtrace.replay.record;
 import com.google.rpc.RetryInfo;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.cabtrace.replay.internal.OtlpJsonRequest;
+import dev.cabtrace.replay.internal.ProtoSpans;
 import dev.cabtrace.sdk.CabTraceSdk;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;

@@ -3,6 +3,7 @@ package dev.cabtrace.replay.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cabtrace.replay.cli.CabTraceCli;
+import dev.cabtrace.replay.internal.OtlpJsonRequest;
 import dev.cabtrace.replay.read.TraceReader;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;

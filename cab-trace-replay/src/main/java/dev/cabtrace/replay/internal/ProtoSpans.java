@@ -1,8 +1,7 @@
-package dev.cabtrace.replay.record;
+package dev.cabtrace.replay.internal;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
-import dev.cabtrace.replay.internal.ImmutableSpanData;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.common.Value;
@@ -36,11 +35,14 @@ import java.util.List;
  * <p>The wire format is walked with protobuf's {@link CodedInputStream} instead of building the
  * request's message objects first: a receiver spends most of its time there otherwise. Within one
  * request the keys, names and short values that repeat from span to span are decoded once.
+ *
+ * <p>Internal: {@code record} reads the requests it receives with it, {@code push} the lines of a
+ * capture file; not part of cab-trace's API, it may change without notice.
  */
-final class ProtoSpans {
+public final class ProtoSpans {
 
   /** A request the receiver refuses whole: not protobuf, or a string that is not UTF-8, for instance. */
-  static final class Malformed extends Exception {
+  public static final class Malformed extends Exception {
     private static final long serialVersionUID = 1L;
 
     Malformed(String message) {
@@ -62,7 +64,7 @@ final class ProtoSpans {
    *
    * @param rejections why, for the sender: the first few rejected spans by position and name
    */
-  record Received(List<SpanData> spans, int rejectedSpans, String rejections) {}
+  public record Received(List<SpanData> spans, int rejectedSpans, String rejections) {}
 
   private static final HexFormat HEX = HexFormat.of();
   private static final int REJECTIONS_TOLD = 3;
@@ -95,7 +97,7 @@ final class ProtoSpans {
    * OTLP/JSON request ({@link OtlpJsonRequest#parse}), whose ids were hex and whose strings may
    * hold lone surrogates ({@link Wtf8}).
    */
-  static Received of(byte[] request, boolean fromJson) throws Malformed {
+  public static Received of(byte[] request, boolean fromJson) throws Malformed {
     ProtoSpans reader = new ProtoSpans(request, fromJson);
     try {
       CodedInputStream in = reader.stream(0, request.length);

@@ -1,7 +1,6 @@
-package dev.cabtrace.replay.record;
+package dev.cabtrace.replay.internal;
 
 import com.google.protobuf.ByteString;
-import dev.cabtrace.replay.internal.ImmutableSpanData;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;

@@ -1,4 +1,4 @@
-package dev.cabtrace.replay.record;
+package dev.cabtrace.replay.internal;
 
 /** What an OTLP AnyValue (or an attribute's array of them) holds. */
 enum AnyValueKind {

@@ -1,16 +1,16 @@
-package dev.cabtrace.replay.record;
+package dev.cabtrace.replay.internal;
 
-import static dev.cabtrace.replay.record.ProtoSpans.FIXED64;
-import static dev.cabtrace.replay.record.ProtoSpans.LENGTH;
-import static dev.cabtrace.replay.record.ProtoSpans.NO_BYTES;
-import static dev.cabtrace.replay.record.ProtoSpans.VARINT;
-import static dev.cabtrace.replay.record.ProtoSpans.at;
-import static dev.cabtrace.replay.record.ProtoSpans.length;
-import static dev.cabtrace.replay.record.ProtoSpans.slice;
-import static dev.cabtrace.replay.record.ProtoSpans.tag;
+import static dev.cabtrace.replay.internal.ProtoSpans.FIXED64;
+import static dev.cabtrace.replay.internal.ProtoSpans.LENGTH;
+import static dev.cabtrace.replay.internal.ProtoSpans.NO_BYTES;
+import static dev.cabtrace.replay.internal.ProtoSpans.VARINT;
+import static dev.cabtrace.replay.internal.ProtoSpans.at;
+import static dev.cabtrace.replay.internal.ProtoSpans.length;
+import static dev.cabtrace.replay.internal.ProtoSpans.slice;
+import static dev.cabtrace.replay.internal.ProtoSpans.tag;
 
 import com.google.protobuf.CodedInputStream;
-import dev.cabtrace.replay.record.ProtoSpans.Malformed;
+import dev.cabtrace.replay.internal.ProtoSpans.Malformed;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;

@@ -1,4 +1,4 @@
-package dev.cabtrace.replay.record;
+package dev.cabtrace.replay.internal;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;

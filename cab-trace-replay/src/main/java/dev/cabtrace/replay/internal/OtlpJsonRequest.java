@@ -1,4 +1,4 @@
-package dev.cabtrace.replay.record;
+package dev.cabtrace.replay.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -13,13 +13,18 @@ import java.io.StringWriter;
 import java.util.Base64;
 import java.util.HexFormat;
 
-/** An OTLP/JSON export request, made into the protobuf bytes {@link ProtoSpans} reads. */
-final class OtlpJsonRequest {
+/**
+ * An OTLP/JSON export request, made into the protobuf bytes {@link ProtoSpans} reads: the bodies
+ * {@code record} receives and the lines of a capture file {@code push} sends. Internal: shared by
+ * cab-trace's own packages, not part of its API; it may change without notice.
+ */
+public final class OtlpJsonRequest {
 
-  // Jackson's default string limit (20 MB) is below the body limit: a span with one long attribute
-  // (a whole file read by a tool) must not refuse its batch, which an exporter would not send again.
+  // Jackson's default string limit (20 MB) is below the receiver's body limit: a span with one long
+  // attribute (a whole file read by a tool) must not refuse its batch, which an exporter would not
+  // send again. No string is longer than its body, whose size the caller bounds.
   private static final JsonFactory JSON = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(OtlpReceiver.MAX_BODY_BYTES).build())
+      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
       .build();
   /** One zero byte in base64: what an id that is not hex is read as. */
   private static final String NOT_AN_ID = "AA==";
@@ -27,7 +32,7 @@ final class OtlpJsonRequest {
   private OtlpJsonRequest() {}
 
   /** OTLP/JSON as protobuf bytes; in WTF-8 where a string holds a lone surrogate, which UTF-8 cannot. */
-  static byte[] toProtobuf(byte[] body) throws IOException {
+  public static byte[] toProtobuf(byte[] body) throws IOException {
     ExportTraceServiceRequest request = parse(body);
     return Wtf8.mayHoldLoneSurrogate(body) ? Wtf8.encode(request) : request.toByteArray();
   }
@@ -37,7 +42,7 @@ final class OtlpJsonRequest {
    * rule), which are turned into base64 for the protobuf parser first. An id that is not hex
    * becomes one byte, a length no id has, so that {@link ProtoSpans} rejects its span alone.
    */
-  static ExportTraceServiceRequest parse(byte[] body) throws IOException {
+  public static ExportTraceServiceRequest parse(byte[] body) throws IOException {
     StringWriter rewritten = new StringWriter(body.length + 64);
     try (JsonParser parser = JSON.createParser(body); JsonGenerator out = JSON.createGenerator(rewritten)) {
       JsonToken token;

@@ -1,4 +1,4 @@
-package dev.cabtrace.replay.record;
+package dev.cabtrace.replay.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.cabtrace.replay.record;
+package dev.cabtrace.replay.internal;
 
 import io.opentelemetry.api.common.AttributeKey;
 import java.nio.ByteBuffer;
