@@ -77,6 +77,11 @@ public final class ProtoSpans {
   static final int FIXED64 = WireFormat.WIRETYPE_FIXED64;
   static final int FIXED32 = WireFormat.WIRETYPE_FIXED32;
 
+  // OTLP's SpanFlags: the W3C trace flags in the low byte; then whether the remoteness of the
+  // parent (or linked span) is known (0x100), and that it is remote (0x200).
+  private static final int TRACE_FLAGS = 0xFF;
+  private static final int REMOTE = 0x100 | 0x200;
+
   private final byte[] request;
   private final boolean fromJson;
   private final List<SpanData> spans = new ArrayList<>();
@@ -342,13 +347,13 @@ public final class ProtoSpans {
     }
     String traceIdHex = traceId(traceId);
     String spanIdHex = validId(spanId, 8, "spanId");
-    // The low byte of flags holds the W3C trace flags; spans that were exported were sampled.
-    TraceFlags traceFlags = TraceFlags.fromByte((byte) ((flags & 0xFF) | 0x01));
+    // No flags at all: a sender older than OTLP 1.1, which did not have them; the span was
+    // exported, so it was sampled.
+    TraceFlags traceFlags = TraceFlags.fromByte((byte) (flags == 0 ? 0x01 : flags & TRACE_FLAGS));
     SpanContext context = SpanContext.create(traceIdHex, spanIdHex, traceFlags, traceState(traceState));
     SpanContext parent = length(parentId) == 0
         ? SpanContext.getInvalid()
-        : SpanContext.create(traceIdHex, id(parentId, 8, "parentSpanId"), traceFlags,
-            TraceState.getDefault());
+        : context(traceIdHex, id(parentId, 8, "parentSpanId"), traceFlags, TraceState.getDefault(), flags);
     Attributes built = build(attributes);
     return ImmutableSpanData.create(name, kind(kind), context, parent, status(statusCode, statusMessage), start, end,
         built, built.size() + droppedAttributes, events, events.size() + droppedEvents, links,
@@ -389,9 +394,8 @@ public final class ProtoSpans {
       }
       return true;
     });
-    SpanContext linked = SpanContext.create(id(ids[0], 16, "link traceId"),
-        id(ids[1], 8, "link spanId"), TraceFlags.fromByte((byte) (flags[0] & 0xFF)),
-        traceState(traceState[0]));
+    SpanContext linked = context(id(ids[0], 16, "link traceId"), id(ids[1], 8, "link spanId"),
+        TraceFlags.fromByte((byte) (flags[0] & TRACE_FLAGS)), traceState(traceState[0]), flags[0]);
     return LinkData.create(linked, message.attributes(), message.totalAttributes());
   }
 
@@ -482,6 +486,17 @@ public final class ProtoSpans {
 
   private static Attributes build(AttributesBuilder attributes) {
     return attributes == null ? Attributes.empty() : attributes.build();
+  }
+
+  /**
+   * A context that is remote when {@code flags} (a span's: its parent; a link's: the linked span)
+   * say it is known to be; unknown is local, the SDK having no third state.
+   */
+  private static SpanContext context(String traceId, String spanId, TraceFlags traceFlags, TraceState state,
+      int flags) {
+    return (flags & REMOTE) == REMOTE
+        ? SpanContext.createFromRemoteParent(traceId, spanId, traceFlags, state)
+        : SpanContext.create(traceId, spanId, traceFlags, state);
   }
 
   private static TraceState traceState(String w3c) {

@@ -173,6 +173,32 @@ class ProtoSpansTest {
     assertThat(fromJson.rejections()).endsWith("span 1 \"json\": spanId is not 16 hex digits");
   }
 
+  /**
+   * OTLP 1.1's flags: the W3C trace flags in the low byte, then whether the parent's (a link's:
+   * the linked span's) remoteness is known (0x100) and that it is remote (0x200). A sender older
+   * than OTLP 1.1 sends none.
+   */
+  @Test
+  void theTraceFlagsAndRemotenessAreKeptAsSentAndNoFlagsAreSampled() throws Exception {
+    int[] sent = {0, 0x100, 0x103, 0x301, 0x200};
+    int[] traceFlags = {0x01, 0x00, 0x03, 0x01, 0x00};
+    boolean[] remote = {false, false, false, true, false};
+    for (int i = 0; i < sent.length; i++) {
+      Random random = new Random(i);
+      var link = io.opentelemetry.proto.trace.v1.Span.Link.newBuilder().setTraceId(bytes(random, 16))
+          .setSpanId(bytes(random, 8)).setFlags(sent[i]);
+      SpanData read = ProtoSpans.of(request(span(random).setParentSpanId(bytes(random, 8)).setFlags(sent[i])
+          .clearLinks().addLinks(link)).toByteArray(), false).spans().get(0);
+
+      String as = "flags 0x" + Integer.toHexString(sent[i]);
+      assertThat(read.getSpanContext().getTraceFlags().asByte()).as(as).isEqualTo((byte) traceFlags[i]);
+      assertThat(read.getParentSpanContext().isRemote()).as(as).isEqualTo(remote[i]);
+      SpanContext linked = read.getLinks().get(0).getSpanContext();
+      assertThat(linked.getTraceFlags().asByte()).as(as).isEqualTo((byte) (sent[i] & 0xFF));
+      assertThat(linked.isRemote()).as(as).isEqualTo(remote[i]);
+    }
+  }
+
   @Test
   void malformedRequestsAreRefused() {
     byte[] valid = randomRequest(new Random(3)).toByteArray();

@@ -18,6 +18,7 @@ import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.SpanFlags;
 import io.opentelemetry.proto.trace.v1.Status;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfoBuilder;
@@ -78,12 +79,15 @@ final class ReferenceProtoSpans {
     String traceId = ids.traceId(span.getTraceId());
     String spanId = id(span.getSpanId(), 8, "spanId");
     TraceState state = traceState(span.getTraceState());
-    // The low byte of flags holds the W3C trace flags; spans that were exported were sampled.
-    TraceFlags flags = TraceFlags.fromByte((byte) ((span.getFlags() & 0xFF) | 0x01));
+    // The W3C trace flags as sent; a sender older than OTLP 1.1 sends no flags, for a sampled span.
+    TraceFlags flags = span.getFlags() == 0
+        ? TraceFlags.getSampled()
+        : TraceFlags.fromByte((byte) (span.getFlags() & SpanFlags.SPAN_FLAGS_TRACE_FLAGS_MASK_VALUE));
     SpanContext context = SpanContext.create(traceId, spanId, flags, state);
     SpanContext parent = span.getParentSpanId().isEmpty()
         ? SpanContext.getInvalid()
-        : SpanContext.create(traceId, id(span.getParentSpanId(), 8, "parentSpanId"), flags, TraceState.getDefault());
+        : context(traceId, id(span.getParentSpanId(), 8, "parentSpanId"), flags, TraceState.getDefault(),
+            span.getFlags());
     List<EventData> events = new ArrayList<>(span.getEventsCount());
     for (Span.Event event : span.getEventsList()) {
       Attributes eventAttributes = attributes(event.getAttributesList());
@@ -94,8 +98,9 @@ final class ReferenceProtoSpans {
     for (Span.Link link : span.getLinksList()) {
       Attributes linkAttributes = attributes(link.getAttributesList());
       links.add(LinkData.create(
-          SpanContext.create(id(link.getTraceId(), 16, "link traceId"), id(link.getSpanId(), 8, "link spanId"),
-              TraceFlags.fromByte((byte) (link.getFlags() & 0xFF)), traceState(link.getTraceState())),
+          context(id(link.getTraceId(), 16, "link traceId"), id(link.getSpanId(), 8, "link spanId"),
+              TraceFlags.fromByte((byte) (link.getFlags() & SpanFlags.SPAN_FLAGS_TRACE_FLAGS_MASK_VALUE)),
+              traceState(link.getTraceState()), link.getFlags()),
           linkAttributes, linkAttributes.size() + link.getDroppedAttributesCount()));
     }
     Attributes attributes = attributes(span.getAttributesList());
@@ -103,6 +108,15 @@ final class ReferenceProtoSpans {
         span.getStartTimeUnixNano(), span.getEndTimeUnixNano(), attributes,
         attributes.size() + span.getDroppedAttributesCount(), events, events.size() + span.getDroppedEventsCount(),
         links, links.size() + span.getDroppedLinksCount(), scope, resource);
+  }
+
+  private static SpanContext context(String traceId, String spanId, TraceFlags traceFlags, TraceState state,
+      int flags) {
+    boolean known = (flags & SpanFlags.SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK_VALUE) != 0;
+    boolean remote = (flags & SpanFlags.SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK_VALUE) != 0;
+    return known && remote
+        ? SpanContext.createFromRemoteParent(traceId, spanId, traceFlags, state)
+        : SpanContext.create(traceId, spanId, traceFlags, state);
   }
 
   private static String id(ByteString bytes, int length, String what) throws ProtoSpans.Malformed {
