@@ -47,20 +47,18 @@ class PushAndPullTest {
   @Test
   void pushSendsTheCaptureWithItsOriginalIdsParentsTimesAndAttributes() throws IOException {
     Path capture = Files.write(dir.resolve("seed.jsonl"), resource("seed-cell.otlp.jsonl"));
-    List<ExportTraceServiceRequest> received = new CopyOnWriteArrayList<>();
-    HttpServer backend = collectingBackend(received);
     Result result;
-    try {
-      result = run("push", capture.toString(), "--endpoint", "http://127.0.0.1:" + backend.getAddress().getPort(), "--batch-size", "2");
-    } finally {
-      backend.stop(0);
+    List<ExportTraceServiceRequest> received;
+    List<Span> spans;
+    try (CollectingBackend backend = CollectingBackend.start()) {
+      result = run("push", capture.toString(), "--endpoint", backend.endpoint(), "--batch-size", "2");
+      received = backend.requests();
+      spans = backend.spans();
     }
 
     assertThat(result.exit()).as(result.err()).isZero();
     assertThat(result.out()).contains("pushed 5 of 5 spans (1 trace(s))").contains("in 3 batch(es); 0 failed");
     assertThat(received).hasSize(3);
-    List<Span> spans = received.stream().flatMap(r -> r.getResourceSpansList().stream())
-        .flatMap(rs -> rs.getScopeSpansList().stream()).flatMap(ss -> ss.getSpansList().stream()).toList();
     assertThat(spans).extracting(s -> HexFormat.of().formatHex(s.getTraceId().toByteArray())).containsOnly(TRACE_ID);
     Span container = spans.stream().filter(s -> s.getName().equals("openhands:run")).findFirst().orElseThrow();
     assertThat(HexFormat.of().formatHex(container.getSpanId().toByteArray())).isEqualTo("6d6affe2ef5c48b6");
@@ -81,40 +79,24 @@ class PushAndPullTest {
     // The last line cut short, as a capture whose writer was killed leaves it.
     Path capture = Files.writeString(dir.resolve("torn.jsonl"),
         String.join("\n", lines.subList(0, 4)) + "\n" + last.substring(0, last.length() / 2));
-    List<ExportTraceServiceRequest> received = new CopyOnWriteArrayList<>();
-    HttpServer backend = collectingBackend(received);
     Result result;
-    try {
-      result = run("push", capture.toString(), "--endpoint", "http://127.0.0.1:" + backend.getAddress().getPort(),
-          "--max-age", "100000d");
-    } finally {
-      backend.stop(0);
+    List<Span> spans;
+    try (CollectingBackend backend = CollectingBackend.start()) {
+      result = run("push", capture.toString(), "--endpoint", backend.endpoint(), "--max-age", "100000d");
+      spans = backend.spans();
     }
 
     assertThat(result.exit()).as(result.err()).isZero();
     assertThat(result.err().lines().toList()).singleElement().asString()
         .startsWith("cab-trace: warning: " + capture + ":5: ").contains("torn last line");
     assertThat(result.out()).contains("pushed 4 of 4 spans");
-    assertThat(received.stream().mapToInt(r -> r.getResourceSpans(0).getScopeSpans(0).getSpansCount()).sum())
-        .isEqualTo(4);
+    assertThat(spans).hasSize(4);
   }
 
   /**
    * A backend that stores what it receives over OTLP/HTTP and serves it back Tempo-style, keeping
    * only spans that started within its retention (as SkyWalking, Tempo and Jaeger do).
    */
-  /** An OTLP/HTTP backend that keeps every request it gets in {@code received}; started. */
-  private static HttpServer collectingBackend(List<ExportTraceServiceRequest> received) throws IOException {
-    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
-    backend.createContext("/v1/traces", exchange -> {
-      received.add(ExportTraceServiceRequest.parseFrom(exchange.getRequestBody().readAllBytes()));
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
-    backend.start();
-    return backend;
-  }
-
   private static HttpServer retainingBackend(Duration retention) throws IOException {
     return retainingBackend(retention, null);
   }
@@ -257,20 +239,16 @@ class PushAndPullTest {
         + "{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"spans\":["
         + "{\"traceId\":\"" + trace + "\",\"spanId\":\"0000000000000003\",\"parentSpanId\":\"0000000000000001\","
         + "\"name\":\"open\",\"startTimeUnixNano\":\"4000\",\"endTimeUnixNano\":\"0\"}]}]}]}\n");
-    List<ExportTraceServiceRequest> received = new CopyOnWriteArrayList<>();
-    HttpServer backend = collectingBackend(received);
     Result result;
-    try {
-      result = run("push", capture.toString(), "--endpoint", "http://127.0.0.1:" + backend.getAddress().getPort());
-    } finally {
-      backend.stop(0);
+    List<Span> spans;
+    try (CollectingBackend backend = CollectingBackend.start()) {
+      result = run("push", capture.toString(), "--endpoint", backend.endpoint());
+      spans = backend.spans();
     }
 
     assertThat(result.exit()).as(result.err()).isZero();
     java.util.Map<String, List<String>> marks = new java.util.HashMap<>();
-    received.stream().flatMap(r -> r.getResourceSpansList().stream()).flatMap(rs -> rs.getScopeSpansList().stream())
-        .flatMap(ss -> ss.getSpansList().stream())
-        .forEach(span -> marks.put(span.getName(), span.getAttributesList().stream()
+    spans.forEach(span -> marks.put(span.getName(), span.getAttributesList().stream()
             .filter(a -> a.getKey().startsWith("cab.push.") && a.getValue().getBoolValue()).map(a -> a.getKey()).toList()));
     assertThat(marks).containsOnlyKeys("whole", "backwards", "open");
     assertThat(marks.get("whole")).isEmpty();
