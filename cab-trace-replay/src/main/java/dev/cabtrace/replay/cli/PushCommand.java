@@ -5,6 +5,7 @@ import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.sdk.export.OtlpExport;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "push", mixinStandardHelpOptions = true,
-    description = "Send a capture file to a trace backend over OTLP, with its original ids, parents, times, resource and attributes.")
+    description = "Send a capture file to a trace backend over OTLP: the spans of its OTLP JSON lines with every field"
+        + " they have, others with their original ids, parents, times, resource and attributes.")
 final class PushCommand implements Callable<Integer> {
 
   @Mixin TraceSource source;
@@ -86,7 +88,8 @@ final class PushCommand implements Callable<Integer> {
     java.util.logging.Level level = exporterLogs.getLevel();
     exporterLogs.setLevel(java.util.logging.Level.OFF);
     try {
-      result = CapturePusher.push(timeline, exporter, batchSize, perBatch.plusSeconds(5).toMillis());
+      Path capture = source.isFile() ? Path.of(source.file) : null;
+      result = CapturePusher.push(timeline, capture, exporter, batchSize, perBatch.plusSeconds(5).toMillis());
     } finally {
       exporter.shutdown();
       exporterLogs.setLevel(level);

@@ -13,7 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * seeded per process and mixed in all their bits: a program that could predict them could make
  * thousands of distinct keys share one hash, and every lookup among them compare them all. Java's
  * own hashes are predictable ({@code "Aa"} and {@code "BB"} collide, and so does every string made
- * of such pairs). Internal: the read and timeline packages share it.
+ * of such pairs). Internal: the read, timeline and push packages share it.
  */
 public final class SeededHash {
 

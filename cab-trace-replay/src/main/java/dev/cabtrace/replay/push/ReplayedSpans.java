@@ -22,7 +22,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Spans read from a file, as the SDK's exporters take them: original ids, times and attributes. */
+/**
+ * Spans of a timeline, as the SDK's exporters take them: original ids, parent, times, name, kind,
+ * status, attributes, events, resource and scope name, which is what every reader keeps; sampled,
+ * with no trace state and no links, which none keeps.
+ */
 final class ReplayedSpans {
 
   private ReplayedSpans() {}
@@ -36,17 +40,7 @@ final class ReplayedSpans {
   static final AttributeKey<Boolean> ENDED_BEFORE_START = AttributeKey.booleanKey("cab.push.ended_before_start");
 
   static SpanData of(TimelineSpan span, Resource resource, InstrumentationScopeInfo scope) {
-    Attributes attributes = attributes(span.attributes());
-    if (span.unfinished() || span.endedBeforeStart()) {
-      AttributesBuilder marked = attributes.toBuilder();
-      if (span.unfinished()) {
-        marked.put(UNFINISHED, true);
-      }
-      if (span.endedBeforeStart()) {
-        marked.put(ENDED_BEFORE_START, true);
-      }
-      attributes = marked.build();
-    }
+    Attributes attributes = marked(attributes(span.attributes()), span);
     List<EventData> events = new ArrayList<>(span.events().size());
     for (SpanEvent event : span.events()) {
       events.add(EventData.create(event.epochNanos(), event.name(), attributes(event.attributes())));
@@ -60,6 +54,26 @@ final class ReplayedSpans {
     return ImmutableSpanData.create(span.name(), kind(span.spanKind()), context, parent, status,
         span.startEpochNanos(), span.endEpochNanos(), attributes, attributes.size(), events, events.size(),
         List.of(), 0, scope, resource);
+  }
+
+  /** Whether the reader made the end of {@code span}: it never ended, or ended before it started. */
+  static boolean hasMadeEnd(TimelineSpan span) {
+    return span.unfinished() || span.endedBeforeStart();
+  }
+
+  /** {@code attributes} with the marks of an end the reader made for {@code span}, if it made one. */
+  static Attributes marked(Attributes attributes, TimelineSpan span) {
+    if (!hasMadeEnd(span)) {
+      return attributes;
+    }
+    AttributesBuilder marked = attributes.toBuilder();
+    if (span.unfinished()) {
+      marked.put(UNFINISHED, true);
+    }
+    if (span.endedBeforeStart()) {
+      marked.put(ENDED_BEFORE_START, true);
+    }
+    return marked.build();
   }
 
   private static SpanKind kind(String name) {

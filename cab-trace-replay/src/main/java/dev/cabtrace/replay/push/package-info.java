@@ -1,6 +1,7 @@
 /**
  * Sending a trace read from a file to a backend later: {@link
- * dev.cabtrace.replay.push.CapturePusher} re-exports it over OTLP with its original ids, parent
- * links, timestamps, resource and attributes.
+ * dev.cabtrace.replay.push.CapturePusher} re-exports it over OTLP, the spans of the file's OTLP/JSON
+ * lines with every field they have, the others with their original ids, parents, timestamps,
+ * resource and attributes.
  */
 package dev.cabtrace.replay.push;
