@@ -88,7 +88,8 @@ final class PushCommand implements Callable<Integer> {
     java.util.logging.Level level = exporterLogs.getLevel();
     exporterLogs.setLevel(java.util.logging.Level.OFF);
     try {
-      Path capture = source.isFile() ? Path.of(source.file) : null;
+      // Read again for every field its lines have: a regular file only (a pipe is read once).
+      Path capture = source.isFile() && java.nio.file.Files.isRegularFile(Path.of(source.file)) ? Path.of(source.file) : null;
       result = CapturePusher.push(timeline, capture, exporter, batchSize, perBatch.plusSeconds(5).toMillis());
     } finally {
       exporter.shutdown();

@@ -73,6 +73,34 @@ class PushAndPullTest {
   }
 
   @Test
+  // A second open of the pipe would wait for a writer that never comes: failed, not hung.
+  @org.junit.jupiter.api.Timeout(value = 120, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void pushFromAPipeSendsTheSpansAsTheReaderHasThemWithoutReadingThePipeAgain() throws Exception {
+    Path pipe = dir.resolve("seed.pipe");
+    assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).isZero();
+    Thread writer = new Thread(() -> {
+      try {
+        Files.write(pipe, resource("seed-cell.otlp.jsonl"));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    writer.setDaemon(true);
+    writer.start();
+    Result result;
+    List<Span> spans;
+    try (CollectingBackend backend = CollectingBackend.start()) {
+      result = run("push", pipe.toString(), "--endpoint", backend.endpoint(), "--max-age", "100000d");
+      spans = backend.spans();
+    }
+    writer.join();
+
+    assertThat(result.exit()).as(result.err()).isZero();
+    assertThat(result.out()).contains("pushed 5 of 5 spans");
+    assertThat(spans).extracting(Span::getName).contains("openhands:run");
+  }
+
+  @Test
   void pushPrintsTheLoadWarningsOnStderrAndSendsTheIntactSpans() throws IOException {
     List<String> lines = new String(resource("seed-cell.otlp.jsonl"), StandardCharsets.UTF_8).lines().toList();
     String last = lines.get(4);
