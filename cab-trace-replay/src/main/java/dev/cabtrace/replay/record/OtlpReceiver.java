@@ -70,15 +70,13 @@ public final class OtlpReceiver implements AutoCloseable {
   static final int BODY_BUDGET_BYTES = 2 * MAX_BODY_BYTES;
   /** How long a request's body may take to arrive: three times an OTLP exporter's default timeout. */
   static final Duration BODY_DEADLINE = Duration.ofSeconds(30);
-  /** How long close waits for requests already read: taking their spans waits at most half a second. */
-  private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
   private final CabTraceSdk sdk;
   private final HttpServer http;
   private final Server grpc;
   private final ExecutorService handlers;
   private final ThreadPoolExecutor httpReaders;
-  private final Semaphore decoding = new Semaphore(HANDLER_THREADS);
+  private final Semaphore decoding;
   private final ScheduledThreadPoolExecutor bodyDeadlines;
   private final Duration bodyDeadline;
   private final Semaphore bodyBudget;
@@ -111,12 +109,22 @@ public final class OtlpReceiver implements AutoCloseable {
    */
   static OtlpReceiver start(CabTraceSdk sdk, String listenAddress, boolean withGrpc, Duration bodyDeadline,
       Semaphore bodyBudgetKib) throws IOException {
-    return new OtlpReceiver(sdk, listenAddress, withGrpc, bodyDeadline, bodyBudgetKib);
+    return start(sdk, listenAddress, withGrpc, bodyDeadline, bodyBudgetKib, new Semaphore(HANDLER_THREADS));
+  }
+
+  /**
+   * As {@link #start(CabTraceSdk, String, boolean, Duration, Semaphore)}, the OTLP/HTTP requests
+   * decoded and taken at once bounded by the permits of {@code decoding}.
+   */
+  static OtlpReceiver start(CabTraceSdk sdk, String listenAddress, boolean withGrpc, Duration bodyDeadline,
+      Semaphore bodyBudgetKib, Semaphore decoding) throws IOException {
+    return new OtlpReceiver(sdk, listenAddress, withGrpc, bodyDeadline, bodyBudgetKib, decoding);
   }
 
   private OtlpReceiver(CabTraceSdk sdk, String listenAddress, boolean withGrpc, Duration bodyDeadline,
-      Semaphore bodyBudget) throws IOException {
+      Semaphore bodyBudget, Semaphore decoding) throws IOException {
     this.sdk = sdk;
+    this.decoding = decoding;
     this.bodyDeadline = bodyDeadline;
     this.bodyBudget = bodyBudget;
     this.bodyBudgetKib = bodyBudget.availablePermits();
@@ -167,9 +175,12 @@ public final class OtlpReceiver implements AutoCloseable {
                       .asRuntimeException());
                   return;
                 }
-                if (accept(received)) {
+                Taking taking = take(received);
+                if (taking == Taking.TAKEN) {
                   observer.onNext(OtlpAnswers.response(received));
                   observer.onCompleted();
+                } else if (taking == Taking.CUT_OFF) {
+                  observer.onError(Status.UNAVAILABLE.withDescription("the receiver closed").asRuntimeException());
                 } else {
                   Metadata trailers = new Metadata();
                   trailers.put(ProtoUtils.keyForProto(RetryInfo.getDefaultInstance()), RetryInfo.newBuilder()
@@ -252,21 +263,36 @@ public final class OtlpReceiver implements AutoCloseable {
     return inFlight.get();
   }
 
+  /** What became of a request read whole. */
+  private enum Taking {
+    TAKEN,
+    /** The capture queue had no room: the sender is asked to retry. */
+    REFUSED,
+    /** The receiver had closed: none of its spans is taken, and the sender gets no answer. */
+    CUT_OFF
+  }
+
   /**
-   * Hands the good spans of one request to the SDK, all or none: false when the capture queue has
-   * no room. The rejected ones are counted once the request is taken, not on each retry.
+   * Hands the good spans of one request to the SDK, all or none, unless the receiver has closed.
+   * The rejected ones are counted once the request is taken, not on each retry.
    */
-  private boolean accept(ProtoSpans.Received received) {
+  private Taking take(ProtoSpans.Received received) {
+    // Checked here, past every wait, and close() waits for the handlers: a request either reaches
+    // the SDK before close returns or is cut off, and is counted before close returns either way.
+    if (closed.get()) {
+      cutOffRequests.incrementAndGet();
+      return Taking.CUT_OFF;
+    }
     List<SpanData> spans = received.spans();
     if (!spans.isEmpty() && !sdk.ingest(spans)) {
       refusedRequests.incrementAndGet();
-      return false;
+      return Taking.REFUSED;
     }
     receivedSpans.addAndGet(spans.size());
     if (received.rejectedSpans() > 0) {
       rejected(received);
     }
-    return true;
+    return Taking.TAKEN;
   }
 
   private void rejected(ProtoSpans.Received received) {
@@ -307,16 +333,11 @@ public final class OtlpReceiver implements AutoCloseable {
       inFlight.incrementAndGet();
       try {
         int kib = Math.min(RequestBody.budgetKib(exchange), bodyBudgetKib);
-        try {
-          bodyBudget.acquire(kib);
-        } catch (InterruptedException e) {
-          // close() gave up waiting for the requests still here.
-          Thread.currentThread().interrupt();
-          cutOffRequests.incrementAndGet();
-          return;
-        }
+        // Neither wait is interrupted (not even by close): each ends as the requests before it are
+        // taken or cut off, which their bounded reads, decoding and hand-over ensure.
+        bodyBudget.acquireUninterruptibly(kib);
         ProtoSpans.Received received;
-        boolean accepted;
+        Taking taking;
         try {
           byte[] body = readInTime(exchange, json);
           if (body == null) {
@@ -325,15 +346,15 @@ public final class OtlpReceiver implements AutoCloseable {
           decoding.acquireUninterruptibly();
           try {
             received = decode(exchange, json, body);
-            accepted = received != null && accept(received);
+            taking = received == null ? null : take(received);
           } finally {
             decoding.release();
           }
         } finally {
           bodyBudget.release(kib);
         }
-        if (received != null) {
-          OtlpAnswers.taken(exchange, json, received, accepted);
+        if (taking == Taking.TAKEN || taking == Taking.REFUSED) {
+          OtlpAnswers.taken(exchange, json, received, taking == Taking.TAKEN);
         }
       } finally {
         inFlight.decrementAndGet();
@@ -405,9 +426,13 @@ public final class OtlpReceiver implements AutoCloseable {
   }
 
   /**
-   * Stops receiving. Requests still arriving are cut off and counted ({@link #cutOffRequests}); those
-   * already read are waited for, at most two seconds, so that when this returns every span the
-   * receiver took is in the SDK, which may then be closed. Calling it again does nothing.
+   * Stops receiving. Requests not yet handed to the SDK are cut off and counted ({@link
+   * #cutOffRequests}); those being handed over are waited for, so that when this returns every
+   * span the receiver took is in the SDK, which may then be closed, and the counts are final.
+   * Calling it again does nothing.
+   *
+   * <p>It returns soon: their connections closed, requests still arriving fail at once, and a
+   * request read whole is decoded and handed over (at most half a second) or cut off.
    */
   @Override
   public void close() {
@@ -418,21 +443,28 @@ public final class OtlpReceiver implements AutoCloseable {
     if (grpc != null) {
       grpc.shutdownNow();
     }
-    // Not shutdownNow: an interrupt could make a handler drop spans it is handing to the SDK.
+    // Not shutdownNow: an interrupted handler could not hand its spans over, all or none.
     httpReaders.shutdown();
-    handlers.shutdown();
-    long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
     try {
       if (grpc != null) {
-        grpc.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        // Before its executor is shut down, which must take the calls' last tasks.
+        grpc.awaitTermination();
       }
-      httpReaders.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-      handlers.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      handlers.shutdown();
+      awaitTermination(httpReaders);
+      awaitTermination(handlers);
     } catch (InterruptedException e) {
+      // The caller gave up waiting: the counts may still change.
       Thread.currentThread().interrupt();
+    } finally {
+      handlers.shutdown();
+      bodyDeadlines.shutdownNow();
     }
-    httpReaders.shutdownNow();
-    handlers.shutdownNow();
-    bodyDeadlines.shutdownNow();
+  }
+
+  private static void awaitTermination(ExecutorService executor) throws InterruptedException {
+    while (!executor.awaitTermination(1, TimeUnit.MINUTES)) {
+      logger.warning("cab-trace record: still waiting for the OTLP requests in flight at close");
+    }
   }
 }

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * {@link CommandRunner#STOP_GRACE}, {@link CommandProcesses#KILL_WAIT} and {@link
  * CommandRunner#OUTPUT_DRAIN} (6 s); waits for anything else (exports in flight) end {@link
  * #WAITS_LIMIT} after the signal ({@link #waitsOver}); what is left is for closing the proxy (2.5 s
- * at most) and the receiver (2 s), ending the spans and closing the capture file.
+ * at most) and the receiver (its exports being handed over, half a second, or one being decoded),
+ * ending the spans and closing the capture file.
  */
 final class StopOnSignal implements AutoCloseable {
 

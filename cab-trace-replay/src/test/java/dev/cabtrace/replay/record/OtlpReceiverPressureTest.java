@@ -182,6 +182,40 @@ class OtlpReceiverPressureTest {
   }
 
   /**
+   * A request read whole but not yet taken when the receiver closes (it waits to be decoded) is cut
+   * off, not taken after close began: close waits for its handler, so the counts it leaves are final.
+   */
+  @Test
+  @Timeout(30)
+  void aRequestReadWholeButNotYetTakenAtCloseIsCutOffBeforeCloseReturns() throws Exception {
+    Semaphore decoding = new Semaphore(0);
+    byte[] body = request(0, 0, 3).toByteArray();
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(dir.resolve("closing.jsonl")).setEnvironment(Map.of()).build();
+        OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false, OtlpReceiver.BODY_DEADLINE,
+            new Semaphore(OtlpReceiver.BODY_BUDGET_BYTES / 1024), decoding);
+        java.net.Socket client = new java.net.Socket("127.0.0.1", receiver.httpPort())) {
+      java.io.OutputStream out = client.getOutputStream();
+      out.write(("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
+          + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      awaitCount(decoding::getQueueLength, 1);
+
+      Thread closing = new Thread(receiver::close);
+      closing.start();
+      awaitClosedByPeer(client); // close has begun
+      decoding.release();
+      closing.join();
+
+      assertThat(receiver.cutOffRequests()).isEqualTo(1);
+      assertThat(receiver.receivedSpans()).isZero();
+      assertThat(receiver.inFlight()).isZero();
+      assertThat(sdk.flush()).isTrue();
+      assertThat(sdk.capturedSpans()).as("spans of a request cut off").isZero();
+    }
+  }
+
+  /**
    * Bodies are read within a byte budget: an export that would go over what is left waits, unread,
    * until the one read before it is taken; a small one fits and is taken meanwhile.
    */
@@ -243,6 +277,15 @@ class OtlpReceiverPressureTest {
       for (java.net.Socket socket : sockets) {
         socket.close();
       }
+    }
+  }
+
+  /** Waits until the other end closes {@code socket}'s connection. */
+  private static void awaitClosedByPeer(java.net.Socket socket) throws java.io.IOException {
+    try {
+      assertThat(socket.getInputStream().read()).isEqualTo(-1);
+    } catch (java.net.SocketException reset) {
+      // Closed too.
     }
   }
 
