@@ -142,11 +142,16 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
    * Queues spans that ended elsewhere (received from another process), all or none: false when
    * the queue has had no room for them for half a second (at most the block time), so that the
    * sender can be asked to retry. A batch larger than half the queue is taken with the usual
-   * bounded wait instead, as it would never fit.
+   * bounded wait instead, as it would never fit. False, with nothing queued, when the calling
+   * thread is interrupted.
    */
   public boolean offerAll(Collection<SpanData> spans) {
     if (spans.isEmpty()) {
       return true;
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      // Each timed offer would fail: refused whole, not dropped span by span.
+      return false;
     }
     ending.incrementAndGet();
     try {

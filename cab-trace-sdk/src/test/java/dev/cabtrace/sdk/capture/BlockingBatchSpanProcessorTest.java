@@ -171,6 +171,28 @@ class BlockingBatchSpanProcessorTest {
   }
 
   @Test
+  void aBatchOfferedByAnInterruptedThreadIsRefusedWholeNotDroppedSpanBySpan() {
+    InMemorySpanExporter written = InMemorySpanExporter.create();
+    BlockingBatchSpanProcessor processor = BlockingBatchSpanProcessor.builder(written).setMaxQueueSize(4).build();
+    List<SpanData> batch = List.of(span("a"), span("b"), span("c")); // over half the queue
+
+    boolean taken;
+    Thread.currentThread().interrupt();
+    try {
+      taken = processor.offerAll(batch);
+    } finally {
+      assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
+    }
+
+    assertThat(taken).isFalse();
+    assertThat(processor.droppedSpans()).isZero();
+    assertThat(processor.offerAll(batch)).isTrue();
+    assertThat(processor.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+    assertThat(written.getFinishedSpanItems()).extracting(SpanData::getName).containsExactly("a", "b", "c");
+    processor.shutdown().join(10, TimeUnit.SECONDS);
+  }
+
+  @Test
   void theExportThreadOutlivesAnErrorFromTheExporter() {
     AtomicBoolean failing = new AtomicBoolean(true);
     InMemorySpanExporter written = InMemorySpanExporter.create();
