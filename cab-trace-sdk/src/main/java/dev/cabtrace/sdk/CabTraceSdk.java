@@ -46,6 +46,8 @@ public final class CabTraceSdk implements Closeable {
   private final List<BlockingBatchSpanProcessor> processors;
   private final Duration closeTimeout;
   private volatile boolean closed;
+  /** Whether close gave up waiting for the capture file, which then lacks what was still pending. */
+  private volatile boolean captureUnfinished;
 
   CabTraceSdk(
       OpenTelemetrySdk openTelemetry,
@@ -98,13 +100,18 @@ public final class CabTraceSdk implements Closeable {
     return captureExporter == null ? 0 : captureExporter.writtenSpans();
   }
 
-  /** Spans dropped or not written to the capture file: zero unless something went wrong. */
+  /**
+   * Spans dropped or not written to the capture file: zero unless something went wrong. Once a
+   * {@link #close()} has timed out, every span not yet written counts: the process may exit before
+   * they are.
+   */
   public long lostSpans() {
     if (processors.isEmpty() || captureExporter == null) {
       return 0;
     }
     BlockingBatchSpanProcessor capture = processors.get(0);
-    return capture.droppedSpans() + capture.failedSpans();
+    long lost = capture.droppedSpans() + capture.failedSpans();
+    return captureUnfinished ? lost + capture.pendingSpans() : lost;
   }
 
   /** Spans that did not reach the other exporters (a backend that was down): copies, not losses. */
@@ -164,8 +171,11 @@ public final class CabTraceSdk implements Closeable {
     for (int i = 0; i < processors.size(); i++) {
       boolean capture = i == 0 && captureExporter != null;
       Duration bound = capture ? closeTimeout : COPY_CLOSE_TIMEOUT;
-      boolean done = processors.get(i).shutdown().join(bound.toNanos(), TimeUnit.NANOSECONDS).isSuccess();
-      complete &= done || !capture;
+      CompletableResultCode shutdown = processors.get(i).shutdown().join(bound.toNanos(), TimeUnit.NANOSECONDS);
+      if (capture && !shutdown.isDone()) {
+        captureUnfinished = true;
+      }
+      complete &= shutdown.isSuccess() || !capture;
     }
     // What is left (the crash journal's heartbeat); the processors above are already shut down.
     openTelemetry.getSdkTracerProvider().shutdown().join(closeTimeout.toNanos(), TimeUnit.NANOSECONDS);

@@ -8,22 +8,30 @@ import dev.cabtrace.api.CabAttributes;
 import dev.cabtrace.api.CellIdentity;
 import dev.cabtrace.api.CellSpan;
 import dev.cabtrace.api.CellTracer;
+import dev.cabtrace.sdk.capture.BlockingBatchSpanProcessor;
+import dev.cabtrace.sdk.persist.OtlpJsonLinesFileExporter;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.testing.trace.TestSpanData;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.DelegatingSpanData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -200,6 +208,59 @@ class CabTraceSdkTest {
         .setStatus(StatusData.unset())
         .setHasEnded(true)
         .build();
+  }
+
+  /**
+   * A close that times out while the capture file is still being written counts every span not yet
+   * written as lost, those in the export under way and those queued behind it: the process may
+   * exit before they are.
+   */
+  @Test
+  void aCloseThatTimesOutCountsEverySpanNotYetWrittenAsLost() throws Exception {
+    OtlpJsonLinesFileExporter file = OtlpJsonLinesFileExporter.create(dir.resolve("cell.jsonl"));
+    CountDownLatch writing = new CountDownLatch(1);
+    CountDownLatch diskBack = new CountDownLatch(1);
+    SpanExporter stalledDisk = new SpanExporter() {
+      @Override
+      public CompletableResultCode export(Collection<SpanData> spans) {
+        writing.countDown();
+        try {
+          diskBack.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return CompletableResultCode.ofFailure();
+        }
+        return file.export(spans);
+      }
+
+      @Override
+      public CompletableResultCode flush() {
+        return file.flush();
+      }
+
+      @Override
+      public CompletableResultCode shutdown() {
+        return file.shutdown();
+      }
+    };
+    BlockingBatchSpanProcessor capture =
+        BlockingBatchSpanProcessor.builder(stalledDisk).setMaxExportBatchSize(2).build();
+    OpenTelemetrySdk openTelemetry = OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(capture).build())
+        .build();
+    CabTraceSdk sdk = new CabTraceSdk(openTelemetry, null, file, null, List.of(capture), Duration.ofMillis(100));
+    List<SpanData> received = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      received.add(receivedSpan(i));
+    }
+    assertThat(sdk.ingest(received)).isTrue();
+    writing.await();
+
+    sdk.close();
+
+    assertThat(sdk.capturedSpans()).isZero();
+    assertThat(sdk.lostSpans()).isEqualTo(5);
+    diskBack.countDown();
   }
 
   @Test

@@ -45,6 +45,8 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
   private final AtomicLong droppedSpans = new AtomicLong();
   private final AtomicLong exportedSpans = new AtomicLong();
   private final AtomicLong failedSpans = new AtomicLong();
+  /** Spans ever queued: those not yet exported nor failed are pending. */
+  private final AtomicLong queuedSpans = new AtomicLong();
   private final AtomicBoolean shutdown = new AtomicBoolean();
   /** Span ends between their shutdown check and their offer: shutdown waits for them to land. */
   private final AtomicInteger ending = new AtomicInteger();
@@ -94,6 +96,15 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
     return failedSpans.get();
   }
 
+  /**
+   * Spans queued and neither exported nor failed yet: waiting in the queue or in an export under
+   * way. Read while spans are being exported, it may count one that has just been.
+   */
+  public long pendingSpans() {
+    long settled = exportedSpans.get() + failedSpans.get();
+    return Math.max(0, queuedSpans.get() - settled);
+  }
+
   @Override
   public void onStart(Context parentContext, ReadWriteSpan span) {}
 
@@ -115,11 +126,8 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
       }
       startWorkerIfNeeded();
       SpanData data = span.toSpanData();
-      if (queue.offer(data)) {
-        return;
-      }
       try {
-        if (!queue.offer(data, maxBlockNanos, TimeUnit.NANOSECONDS)) {
+        if (!offer(data, maxBlockNanos)) {
           drop(maxBlockNanos == 0
               ? "the export queue was full (" + exporter + " falls behind)"
               : "the export queue stayed full for " + Duration.ofNanos(maxBlockNanos).toMillis() + " ms");
@@ -172,7 +180,7 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
         }
         for (SpanData span : spans) {
           try {
-            if (!queue.offer(span, maxBlockNanos, TimeUnit.NANOSECONDS)) {
+            if (!offer(span, maxBlockNanos)) {
               drop("the export queue stayed full for " + Duration.ofNanos(maxBlockNanos).toMillis() + " ms");
             }
           } catch (InterruptedException e) {
@@ -184,6 +192,24 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
       }
     } finally {
       ending.decrementAndGet();
+    }
+  }
+
+  /**
+   * Queues a span, waiting at most {@code timeoutNanos} for room; counted as pending before the
+   * export thread can take it.
+   */
+  private boolean offer(SpanData span, long timeoutNanos) throws InterruptedException {
+    queuedSpans.incrementAndGet();
+    boolean queued = false;
+    try {
+      // Room is taken at once even by an interrupted thread; only the wait for it is interruptible.
+      queued = queue.offer(span) || (timeoutNanos > 0 && queue.offer(span, timeoutNanos, TimeUnit.NANOSECONDS));
+      return queued;
+    } finally {
+      if (!queued) {
+        queuedSpans.decrementAndGet();
+      }
     }
   }
 
