@@ -21,6 +21,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -118,6 +119,63 @@ class OtlpReceiverPressureTest {
     assertThat(exported.get()).as("every acknowledged span is exported").isEqualTo(acknowledged.get());
     assertThat(refused.get()).as("the receiver pushed back").isPositive();
     assertThat(peakHeap).as("heap while flooded").isLessThan(1L << 30);
+  }
+
+  /**
+   * An export larger than the room left in the capture queue is refused whole (429, counted), not
+   * taken in part with the rest dropped, and taken whole when retried once there is room.
+   */
+  @Test
+  void anExportLargerThanTheRoomLeftIsRefusedWholeAndTakenWhenRetried() throws Exception {
+    CountDownLatch writing = new CountDownLatch(1);
+    CountDownLatch diskBack = new CountDownLatch(1);
+    AtomicLong exported = new AtomicLong();
+    SpanExporter stalledDisk = new SpanExporter() {
+      @Override
+      public CompletableResultCode export(Collection<SpanData> spans) {
+        writing.countDown();
+        try {
+          diskBack.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return CompletableResultCode.ofFailure();
+        }
+        exported.addAndGet(spans.size());
+        return CompletableResultCode.ofSuccess();
+      }
+
+      @Override
+      public CompletableResultCode flush() {
+        return CompletableResultCode.ofSuccess();
+      }
+
+      @Override
+      public CompletableResultCode shutdown() {
+        return CompletableResultCode.ofSuccess();
+      }
+    };
+    try (CabTraceSdk sdk = CabTraceSdk.builder().addSpanExporter(stalledDisk)
+            .setMaxBlockTime(java.time.Duration.ofMillis(1)).setEnvironment(Map.of()).build();
+        OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false)) {
+      HttpClient client = HttpClient.newHttpClient();
+      String protobuf = "application/x-protobuf";
+      assertThat(post(client, traces(receiver), protobuf, request(1, 0, 5000).toByteArray()).statusCode()).isEqualTo(200);
+      writing.await(); // the queue of 8192 holds the 5000 spans but the first export's
+      byte[] second = request(2, 0, 5000).toByteArray();
+
+      HttpResponse<String> refused = post(client, traces(receiver), protobuf, second);
+
+      assertThat(refused.statusCode()).isEqualTo(429);
+      assertThat(receiver.refusedRequests()).isEqualTo(1);
+      assertThat(sdk.undeliveredCopies()).as("spans dropped").isZero();
+      diskBack.countDown();
+      while (post(client, traces(receiver), protobuf, second).statusCode() != 200) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // as a sender's back-off, not to wait for anything
+      }
+      assertThat(sdk.flush()).isTrue();
+      assertThat(receiver.receivedSpans()).isEqualTo(10_000);
+      assertThat(exported.get()).isEqualTo(10_000);
+    }
   }
 
   /**

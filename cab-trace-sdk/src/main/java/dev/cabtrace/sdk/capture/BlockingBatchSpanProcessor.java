@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,7 +37,14 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
   private static final Logger logger = Logger.getLogger(BlockingBatchSpanProcessor.class.getName());
 
   private final SpanExporter exporter;
-  private final BlockingQueue<Object> queue;
+  /**
+   * Spans, batches received whole (lists of spans), flush requests and the stop marker. Its room,
+   * in spans, is {@link #spansQueued} against {@link #maxQueueSize}: a received batch takes its
+   * room all at once.
+   */
+  private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  /** Spans queued or drained and not yet in an export's batch. */
+  private final AtomicInteger spansQueued = new AtomicInteger();
   private final int maxExportBatchSize;
   private final long scheduleDelayNanos;
   private final long maxBlockNanos;
@@ -46,12 +53,11 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
   private final AtomicLong exportedSpans = new AtomicLong();
   private final AtomicLong failedSpans = new AtomicLong();
   /** Spans ever queued: those not yet exported nor failed are pending. */
-  private final AtomicLong queuedSpans = new AtomicLong();
+  private final AtomicLong acceptedSpans = new AtomicLong();
   private final AtomicBoolean shutdown = new AtomicBoolean();
   /** Span ends between their shutdown check and their offer: shutdown waits for them to land. */
   private final AtomicInteger ending = new AtomicInteger();
   private final Object workerLock = new Object();
-  private final Object offerLock = new Object();
   private static final long OFFER_WAIT_NANOS = 500_000_000L;
   /** A wake-up missed for any reason costs at most this. */
   private static final long MAX_ROOM_WAIT_NANOS = 10_000_000L;
@@ -62,10 +68,13 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
   private volatile Thread worker;
   /** Worker-thread only: spans lost since the last flush request. */
   private long lostAtLastFlush;
+  /** Worker-thread only: the spans of the next export, and when it is due. */
+  private final List<SpanData> batch;
+  private long batchDeadline;
 
   private BlockingBatchSpanProcessor(Builder builder) {
     this.exporter = builder.exporter;
-    this.queue = new ArrayBlockingQueue<>(builder.maxQueueSize);
+    this.batch = new ArrayList<>(builder.maxExportBatchSize);
     this.maxQueueSize = builder.maxQueueSize;
     this.maxExportBatchSize = builder.maxExportBatchSize;
     this.scheduleDelayNanos = builder.scheduleDelay.toNanos();
@@ -102,7 +111,7 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
    */
   public long pendingSpans() {
     long settled = exportedSpans.get() + failedSpans.get();
-    return Math.max(0, queuedSpans.get() - settled);
+    return Math.max(0, acceptedSpans.get() - settled);
   }
 
   @Override
@@ -125,16 +134,15 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
         return;
       }
       startWorkerIfNeeded();
-      SpanData data = span.toSpanData();
-      try {
-        if (!offer(data, maxBlockNanos)) {
-          drop(maxBlockNanos == 0
-              ? "the export queue was full (" + exporter + " falls behind)"
-              : "the export queue stayed full for " + Duration.ofNanos(maxBlockNanos).toMillis() + " ms");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (enqueue(span.toSpanData(), 1, System.nanoTime() + maxBlockNanos)) {
+        return;
+      }
+      if (Thread.currentThread().isInterrupted()) {
         drop("the thread ending a span was interrupted while the export queue was full");
+      } else {
+        drop(maxBlockNanos == 0
+            ? "the export queue was full (" + exporter + " falls behind)"
+            : "the export queue stayed full for " + Duration.ofNanos(maxBlockNanos).toMillis() + " ms");
       }
     } finally {
       ending.decrementAndGet();
@@ -149,16 +157,14 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
   /**
    * Queues spans that ended elsewhere (received from another process), all or none: false when
    * the queue has had no room for them for half a second (at most the block time), so that the
-   * sender can be asked to retry. A batch larger than half the queue is taken with the usual
-   * bounded wait instead, as it would never fit. False, with nothing queued, when the calling
-   * thread is interrupted.
+   * sender can be asked to retry. A batch larger than the queue is taken once the queue is empty.
+   * False, with nothing queued, when the calling thread is interrupted.
    */
   public boolean offerAll(Collection<SpanData> spans) {
     if (spans.isEmpty()) {
       return true;
     }
     if (Thread.currentThread().isInterrupted()) {
-      // Each timed offer would fail: refused whole, not dropped span by span.
       return false;
     }
     ending.incrementAndGet();
@@ -170,47 +176,47 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
         return true;
       }
       startWorkerIfNeeded();
-      synchronized (offerLock) {
-        if (spans.size() <= maxQueueSize / 2) {
-          // Room usually comes within milliseconds, as the export thread drains a batch: wait for
-          // it a little (the sender's request is held meanwhile) before asking for a retry.
-          if (!awaitRoom(spans.size(), System.nanoTime() + Math.min(maxBlockNanos, OFFER_WAIT_NANOS))) {
-            return false;
-          }
-        }
-        for (SpanData span : spans) {
-          try {
-            if (!offer(span, maxBlockNanos)) {
-              drop("the export queue stayed full for " + Duration.ofNanos(maxBlockNanos).toMillis() + " ms");
-            }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            drop("interrupted while the export queue was full");
-          }
-        }
-        return true;
-      }
+      // Room usually comes within milliseconds, as the export thread drains a batch: wait for it a
+      // little (the sender's request is held meanwhile) before asking for a retry.
+      return enqueue(List.copyOf(spans), spans.size(), System.nanoTime() + Math.min(maxBlockNanos, OFFER_WAIT_NANOS));
     } finally {
       ending.decrementAndGet();
     }
   }
 
   /**
-   * Queues a span, waiting at most {@code timeoutNanos} for room; counted as pending before the
-   * export thread can take it.
+   * Queues {@code item}, a span or a list of {@code count} spans, once it has room for them all,
+   * waiting until {@code deadline} at most (or until the thread is interrupted). Room is taken at
+   * once even by an interrupted thread.
    */
-  private boolean offer(SpanData span, long timeoutNanos) throws InterruptedException {
-    queuedSpans.incrementAndGet();
-    boolean queued = false;
-    try {
-      // Room is taken at once even by an interrupted thread; only the wait for it is interruptible.
-      queued = queue.offer(span) || (timeoutNanos > 0 && queue.offer(span, timeoutNanos, TimeUnit.NANOSECONDS));
-      return queued;
-    } finally {
-      if (!queued) {
-        queuedSpans.decrementAndGet();
+  private boolean enqueue(Object item, int count, long deadline) {
+    while (!takeRoom(count)) {
+      if (!awaitRoom(count, deadline)) {
+        return false;
       }
     }
+    queue.add(item);
+    return true;
+  }
+
+  /** Takes room for {@code count} spans, all or none; none are ever partly queued. */
+  private boolean takeRoom(int count) {
+    while (true) {
+      int queued = spansQueued.get();
+      if (!fits(queued, count)) {
+        return false;
+      }
+      if (spansQueued.compareAndSet(queued, queued + count)) {
+        // Before the export thread can take them: pending, never below zero.
+        acceptedSpans.addAndGet(count);
+        return true;
+      }
+    }
+  }
+
+  /** Whether {@code count} more spans fit; a batch larger than the queue only in an empty one. */
+  private boolean fits(int queued, int count) {
+    return queued == 0 || count <= maxQueueSize - queued;
   }
 
   /**
@@ -219,13 +225,13 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
    * needs. False when the deadline passed (or the thread was interrupted) first.
    */
   private boolean awaitRoom(int count, long deadline) {
-    if (queue.remainingCapacity() >= count) {
+    if (fits(spansQueued.get(), count)) {
       return true;
     }
     waitingForRoom.incrementAndGet();
     roomLock.lock();
     try {
-      while (queue.remainingCapacity() < count) {
+      while (!fits(spansQueued.get(), count)) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;
@@ -268,16 +274,12 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
       return exporter.flush();
     }
     FlushRequest request = new FlushRequest();
-    try {
-      // Queued within the bound a span end waits, not an export's: a caller flushing past a
-      // backend that hangs (a copy's queue full) is told at once, not after the export timeout.
-      if (!queue.offer(request, Math.min(maxBlockNanos, exportTimeoutNanos), TimeUnit.NANOSECONDS)) {
-        return CompletableResultCode.ofFailure();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    // Queued within the bound a span end waits for room, not an export's: a caller flushing past
+    // a backend that hangs (a copy's queue full) is told at once, not after the export timeout.
+    if (!awaitRoom(1, System.nanoTime() + Math.min(maxBlockNanos, exportTimeoutNanos))) {
       return CompletableResultCode.ofFailure();
     }
+    queue.add(request);
     return request.result;
   }
 
@@ -308,12 +310,10 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
     Thread running = worker;
     boolean complete = true;
     if (running != null) {
+      queue.add(Stop.INSTANCE);
       try {
-        complete = queue.offer(Stop.INSTANCE, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        if (complete) {
-          running.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-          complete = !running.isAlive();
-        }
+        running.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        complete = !running.isAlive();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         complete = false;
@@ -325,10 +325,10 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
     // Whatever is still queued will never be exported now: count it.
     long leftOver = 0;
     for (Object item = queue.poll(); item != null; item = queue.poll()) {
-      if (item instanceof SpanData) {
-        leftOver++;
-      } else if (item instanceof FlushRequest) {
+      if (item instanceof FlushRequest) {
         ((FlushRequest) item).result.fail();
+      } else {
+        leftOver += spanCount(item);
       }
     }
     if (leftOver > 0) {
@@ -363,9 +363,7 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
    * since its first span, when the queue is full (a span end is waiting), or on flush and stop.
    */
   private void exportLoop() {
-    List<SpanData> batch = new ArrayList<>(maxExportBatchSize);
     List<Object> drained = new ArrayList<>(maxExportBatchSize);
-    long batchDeadline = 0;
     while (true) {
       Object first;
       try {
@@ -378,16 +376,13 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
       if (first != null) {
         drained.add(first);
         queue.drainTo(drained, maxExportBatchSize - 1);
-        signalRoom();
       }
       for (Object item : drained) {
         if (item instanceof SpanData) {
-          if (batch.isEmpty()) {
-            batchDeadline = System.nanoTime() + scheduleDelayNanos;
-          }
-          batch.add((SpanData) item);
-          if (batch.size() >= maxExportBatchSize) {
-            exportBatch(batch);
+          addToBatch((SpanData) item);
+        } else if (item instanceof List) {
+          for (Object span : (List<?>) item) {
+            addToBatch((SpanData) span);
           }
         } else if (item instanceof FlushRequest) {
           exportBatch(batch);
@@ -408,11 +403,36 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
         }
       }
       drained.clear();
+      signalRoom();
       if (!batch.isEmpty()
-          && (System.nanoTime() - batchDeadline >= 0 || queue.remainingCapacity() == 0)) {
+          && (System.nanoTime() - batchDeadline >= 0 || spansQueued.get() >= maxQueueSize)) {
         exportBatch(batch);
       }
     }
+  }
+
+  /**
+   * Moves a span into the next export's batch, which frees its room: a batch received whole keeps
+   * the room of what the exports have not reached, as it would in the queue.
+   */
+  private void addToBatch(SpanData span) {
+    if (batch.isEmpty()) {
+      batchDeadline = System.nanoTime() + scheduleDelayNanos;
+    }
+    batch.add(span);
+    spansQueued.decrementAndGet();
+    if (batch.size() >= maxExportBatchSize) {
+      signalRoom();
+      exportBatch(batch);
+    }
+  }
+
+  /** The spans a queued item holds: a span, a batch received whole, or none. */
+  private static int spanCount(Object item) {
+    if (item instanceof SpanData) {
+      return 1;
+    }
+    return item instanceof List ? ((List<?>) item).size() : 0;
   }
 
   private void exportBatch(List<SpanData> batch) {

@@ -192,6 +192,78 @@ class BlockingBatchSpanProcessorTest {
     processor.shutdown().join(10, TimeUnit.SECONDS);
   }
 
+  /**
+   * A received batch that does not fit in the room left is refused whole, none of it queued or
+   * dropped, so that its sender retries it; once there is room it is taken whole, and so is one
+   * larger than the queue, once the queue is empty.
+   */
+  @Test
+  void aBatchThatDoesNotFitIsRefusedWholeAndTakenWholeOnceItDoes() throws Exception {
+    InMemorySpanExporter written = InMemorySpanExporter.create();
+    CountDownLatch exporting = new CountDownLatch(1);
+    CountDownLatch diskBack = new CountDownLatch(1);
+    BlockingBatchSpanProcessor processor = BlockingBatchSpanProcessor.builder(exporting(spans -> {
+          exporting.countDown();
+          awaitUninterruptibly(diskBack);
+          return written.export(spans);
+        }))
+        .setMaxQueueSize(8)
+        .setMaxExportBatchSize(1)
+        .setMaxBlockTime(Duration.ofMillis(50))
+        .build();
+    assertThat(processor.offerAll(spans("first", 1))).isTrue();
+    exporting.await(); // the export thread holds it: the queue drains no more
+    assertThat(processor.offerAll(spans("small", 4))).isTrue();
+
+    assertThat(processor.offerAll(spans("big", 6))).as("6 spans, room for 4").isFalse();
+    assertThat(processor.droppedSpans()).isZero();
+
+    diskBack.countDown();
+    assertThat(processor.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+    assertThat(processor.offerAll(spans("big", 6))).isTrue();
+    assertThat(processor.offerAll(spans("huge", 20))).as("larger than the queue").isTrue();
+    assertThat(processor.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+    assertThat(written.getFinishedSpanItems()).hasSize(1 + 4 + 6 + 20);
+    assertThat(processor.droppedSpans()).isZero();
+    processor.shutdown().join(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * A received batch waiting for room holds up no other: one that fits is taken meanwhile, not
+   * after the first has waited its bound.
+   */
+  @Test
+  // Held up, the other would wait an hour, on a monitor (no interrupt ends that wait).
+  @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aBatchWaitingForRoomDoesNotHoldUpOneThatFits() throws Exception {
+    CountDownLatch exporting = new CountDownLatch(1);
+    CountDownLatch diskBack = new CountDownLatch(1);
+    BlockingBatchSpanProcessor processor = BlockingBatchSpanProcessor.builder(exporting(spans -> {
+          exporting.countDown();
+          awaitUninterruptibly(diskBack);
+          return CompletableResultCode.ofSuccess();
+        }))
+        .setMaxQueueSize(8)
+        .setMaxExportBatchSize(1)
+        .setMaxBlockTime(Duration.ofHours(1))
+        .build();
+    assertThat(processor.offerAll(spans("first", 1))).isTrue();
+    exporting.await();
+    assertThat(processor.offerAll(spans("small", 4))).isTrue();
+    Thread big = new Thread(() -> processor.offerAll(spans("big", 6)));
+    big.setDaemon(true);
+    big.start();
+    while (big.getState() != Thread.State.TIMED_WAITING && big.isAlive()) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+
+    assertThat(processor.offerAll(spans("fits", 1))).isTrue();
+
+    diskBack.countDown();
+    big.join();
+    processor.shutdown().join(10, TimeUnit.SECONDS);
+  }
+
   @Test
   void theExportThreadOutlivesAnErrorFromTheExporter() {
     AtomicBoolean failing = new AtomicBoolean(true);
@@ -231,6 +303,29 @@ class BlockingBatchSpanProcessorTest {
         return CompletableResultCode.ofSuccess();
       }
     };
+  }
+
+  private static List<SpanData> spans(String name, int count) {
+    List<SpanData> spans = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      spans.add(span(name + "-" + i));
+    }
+    return spans;
+  }
+
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        latch.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static SpanData span(String name) {
