@@ -9,6 +9,7 @@ import dev.cabtrace.sdk.CabTraceSdk;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -164,39 +165,34 @@ public final class OtlpReceiver implements AutoCloseable {
     ServerServiceDefinition service =
         ServerServiceDefinition.builder("opentelemetry.proto.collector.trace.v1.TraceService")
             .addMethod(export, ServerCalls.asyncUnaryCall((request, observer) -> {
-              inFlight.incrementAndGet();
+              ProtoSpans.Received received;
               try {
-                ProtoSpans.Received received;
-                try {
-                  received = ProtoSpans.of(request, false);
-                } catch (ProtoSpans.Malformed | RuntimeException e) {
-                  malformed(describe(e));
-                  observer.onError(Status.INVALID_ARGUMENT.withDescription("malformed OTLP request: " + e.getMessage())
-                      .asRuntimeException());
-                  return;
-                }
-                Taking taking = take(received);
-                if (taking == Taking.TAKEN) {
-                  observer.onNext(OtlpAnswers.response(received));
-                  observer.onCompleted();
-                } else if (taking == Taking.CUT_OFF) {
-                  observer.onError(Status.UNAVAILABLE.withDescription("the receiver closed").asRuntimeException());
-                } else {
-                  Metadata trailers = new Metadata();
-                  trailers.put(ProtoUtils.keyForProto(RetryInfo.getDefaultInstance()), RetryInfo.newBuilder()
-                      .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(1)).build());
-                  observer.onError(Status.RESOURCE_EXHAUSTED.withDescription("capture queue full; retry")
-                      .asRuntimeException(trailers));
-                }
-              } finally {
-                inFlight.decrementAndGet();
+                received = ProtoSpans.of(request, false);
+              } catch (ProtoSpans.Malformed | RuntimeException e) {
+                malformed(describe(e));
+                observer.onError(Status.INVALID_ARGUMENT.withDescription("malformed OTLP request: " + e.getMessage())
+                    .asRuntimeException());
+                return;
+              }
+              Taking taking = take(received);
+              if (taking == Taking.TAKEN) {
+                observer.onNext(OtlpAnswers.response(received));
+                observer.onCompleted();
+              } else if (taking == Taking.CUT_OFF) {
+                observer.onError(Status.UNAVAILABLE.withDescription("the receiver closed").asRuntimeException());
+              } else {
+                Metadata trailers = new Metadata();
+                trailers.put(ProtoUtils.keyForProto(RetryInfo.getDefaultInstance()), RetryInfo.newBuilder()
+                    .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(1)).build());
+                observer.onError(Status.RESOURCE_EXHAUSTED.withDescription("capture queue full; retry")
+                    .asRuntimeException(trailers));
               }
             }))
             .build();
     return NettyServerBuilder.forAddress(new InetSocketAddress(listenAddress, 0))
         .maxInboundMessageSize((int) MAX_BODY_BYTES)
         .executor(handlers)
-        .addService(service)
+        .addService(ServerInterceptors.intercept(service, new GrpcCallsInFlight(inFlight, cutOffRequests, closed::get)))
         .build()
         .start();
   }
@@ -258,7 +254,7 @@ public final class OtlpReceiver implements AutoCloseable {
     }
   }
 
-  /** Requests being handled now. */
+  /** Requests in flight: over OTLP/HTTP being read or handled, over gRPC from their headers on. */
   public int inFlight() {
     return inFlight.get();
   }

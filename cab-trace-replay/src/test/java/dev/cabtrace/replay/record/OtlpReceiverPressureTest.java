@@ -240,6 +240,65 @@ class OtlpReceiverPressureTest {
   }
 
   /**
+   * A gRPC export whose message has not all arrived is in flight from its headers on, so that the
+   * receiver is not quiet, and is counted as cut off when the receiver closes.
+   */
+  @Test
+  @Timeout(30)
+  void aGrpcExportStillArrivingIsInFlightAndCountedAsCutOffAtClose() throws Exception {
+    // Client streaming on this side only (the wire does not say), as a unary call's headers wait for its message.
+    io.grpc.MethodDescriptor<byte[], byte[]> export = io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
+        .setType(io.grpc.MethodDescriptor.MethodType.CLIENT_STREAMING)
+        .setFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService/Export")
+        .setRequestMarshaller(new RawBytes())
+        .setResponseMarshaller(new RawBytes())
+        .build();
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(dir.resolve("grpc-cut.jsonl")).setEnvironment(Map.of()).build();
+        OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", true)) {
+      io.grpc.ManagedChannel channel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder
+          .forAddress("127.0.0.1", receiver.grpcPort()).usePlaintext().build();
+      try {
+        CompletableFuture<io.grpc.Status> ended = new CompletableFuture<>();
+        io.grpc.ClientCall<byte[], byte[]> call = channel.newCall(export, io.grpc.CallOptions.DEFAULT);
+        call.start(new io.grpc.ClientCall.Listener<>() {
+          @Override
+          public void onClose(io.grpc.Status status, io.grpc.Metadata trailers) {
+            ended.complete(status);
+          }
+        }, new io.grpc.Metadata());
+        call.request(1); // headers sent; the message never is
+        awaitCount(receiver::inFlight, 1);
+
+        receiver.close();
+
+        assertThat(receiver.inFlight()).isZero();
+        assertThat(receiver.cutOffRequests()).isEqualTo(1);
+        assertThat(receiver.malformedRequests()).isZero();
+        assertThat(ended.get().isOk()).isFalse();
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  /** A gRPC message's bytes as they are. */
+  private static final class RawBytes implements io.grpc.MethodDescriptor.Marshaller<byte[]> {
+    @Override
+    public java.io.InputStream stream(byte[] value) {
+      return new java.io.ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(java.io.InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
+  /**
    * A request read whole but not yet taken when the receiver closes (it waits to be decoded) is cut
    * off, not taken after close began: close waits for its handler, so the counts it leaves are final.
    */
