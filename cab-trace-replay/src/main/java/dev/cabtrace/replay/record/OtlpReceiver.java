@@ -225,8 +225,8 @@ public final class OtlpReceiver implements AutoCloseable {
   }
 
   /**
-   * Requests still arriving when the receiver closed, cut off mid-request: none of their spans was
-   * taken, and the sender got no answer.
+   * Requests not yet handed to the SDK when the receiver closed (still arriving, or read and not
+   * yet decoded), cut off: none of their spans was taken, and the sender got no answer.
    */
   public long cutOffRequests() {
     return cutOffRequests.get();

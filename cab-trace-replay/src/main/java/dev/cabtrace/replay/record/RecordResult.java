@@ -10,8 +10,9 @@ package dev.cabtrace.replay.record;
  * @param receivedSpans spans the command's own OpenTelemetry SDK exported to the receiver
  * @param refusedRequests export requests the receiver refused because the capture queue was full
  *     (HTTP 429, gRPC {@code RESOURCE_EXHAUSTED}): the sender may have retried them or dropped them
- * @param cutOffRequests export requests still arriving when the receiver closed, after the OTLP
- *     grace: cut off mid-request, their spans are not in the capture
+ * @param cutOffRequests export requests not yet handed to the capture when the receiver closed,
+ *     after the OTLP grace (still arriving, or read and not yet decoded): cut off, their spans are
+ *     not in the capture
  * @param traceId the cell's trace id
  * @param failure why the command could not be run, or null
  */
