@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
@@ -45,6 +46,8 @@ public final class CabTraceSdk implements Closeable {
   private final CrashJournal journal;
   private final List<BlockingBatchSpanProcessor> processors;
   private final Duration closeTimeout;
+  // Received spans an exporter's queue had no room for, which the capture file took.
+  private final AtomicLong refusedCopies = new AtomicLong();
   private volatile boolean closed;
   /** Whether close gave up waiting for the capture file, which then lacks what was still pending. */
   private volatile boolean captureUnfinished;
@@ -120,7 +123,7 @@ public final class CabTraceSdk implements Closeable {
     for (int i = captureExporter == null ? 0 : 1; i < processors.size(); i++) {
       missed += processors.get(i).droppedSpans() + processors.get(i).failedSpans();
     }
-    return missed;
+    return missed + refusedCopies.get();
   }
 
   /**
@@ -144,7 +147,9 @@ public final class CabTraceSdk implements Closeable {
       return false;
     }
     for (int i = 1; i < processors.size(); i++) {
-      processors.get(i).offerAll(spans);
+      if (!processors.get(i).offerAll(spans)) {
+        refusedCopies.addAndGet(spans.size()); // taken whole or not at all: the copy has none of them
+      }
     }
     return true;
   }

@@ -216,6 +216,53 @@ class CabTraceSdkTest {
    * exit before they are.
    */
   @Test
+  void receivedSpansACopysFullQueueRefusesAreCountedUndeliveredWhileTheCaptureFileTakesThem() throws Exception {
+    OtlpJsonLinesFileExporter file = OtlpJsonLinesFileExporter.create(dir.resolve("cell.jsonl"));
+    BlockingBatchSpanProcessor capture = BlockingBatchSpanProcessor.builder(file).build();
+    CountDownLatch exporting = new CountDownLatch(1);
+    CountDownLatch backendBack = new CountDownLatch(1);
+    SpanExporter stalledBackend = new SpanExporter() {
+      @Override
+      public CompletableResultCode export(Collection<SpanData> spans) {
+        exporting.countDown();
+        try {
+          backendBack.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return CompletableResultCode.ofSuccess();
+      }
+
+      @Override
+      public CompletableResultCode flush() {
+        return CompletableResultCode.ofSuccess();
+      }
+
+      @Override
+      public CompletableResultCode shutdown() {
+        return CompletableResultCode.ofSuccess();
+      }
+    };
+    BlockingBatchSpanProcessor copy = BlockingBatchSpanProcessor.builder(stalledBackend)
+        .setMaxQueueSize(4).setMaxExportBatchSize(2).setMaxBlockTime(Duration.ofMillis(1)).build();
+    OpenTelemetrySdk openTelemetry = OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(capture).addSpanProcessor(copy).build())
+        .build();
+    CabTraceSdk sdk = new CabTraceSdk(openTelemetry, null, file, null, List.of(capture, copy), Duration.ofSeconds(10));
+    assertThat(sdk.ingest(List.of(receivedSpan(0), receivedSpan(1)))).isTrue();
+    exporting.await(); // the backend holds those two; the copy's queue has room for 4
+    assertThat(sdk.ingest(List.of(receivedSpan(2), receivedSpan(3), receivedSpan(4), receivedSpan(5)))).isTrue();
+
+    assertThat(sdk.ingest(List.of(receivedSpan(6), receivedSpan(7), receivedSpan(8)))).isTrue();
+
+    assertThat(sdk.undeliveredCopies()).isEqualTo(3);
+    backendBack.countDown();
+    sdk.close();
+    assertThat(sdk.capturedSpans()).isEqualTo(9);
+    assertThat(sdk.lostSpans()).isZero();
+  }
+
+  @Test
   void aCloseThatTimesOutCountsEverySpanNotYetWrittenAsLost() throws Exception {
     OtlpJsonLinesFileExporter file = OtlpJsonLinesFileExporter.create(dir.resolve("cell.jsonl"));
     CountDownLatch writing = new CountDownLatch(1);
