@@ -113,8 +113,7 @@ public final class CabTraceSdk implements Closeable {
       return 0;
     }
     BlockingBatchSpanProcessor capture = processors.get(0);
-    long lost = capture.droppedSpans() + capture.failedSpans();
-    return captureUnfinished ? lost + capture.pendingSpans() : lost;
+    return capture.droppedSpans() + (captureUnfinished ? capture.notExportedSpans() : capture.failedSpans());
   }
 
   /** Spans that did not reach the other exporters (a backend that was down): copies, not losses. */
@@ -177,7 +176,8 @@ public final class CabTraceSdk implements Closeable {
       boolean capture = i == 0 && captureExporter != null;
       Duration bound = capture ? closeTimeout : COPY_CLOSE_TIMEOUT;
       CompletableResultCode shutdown = processors.get(i).shutdown().join(bound.toNanos(), TimeUnit.NANOSECONDS);
-      if (capture && !shutdown.isDone()) {
+      if (capture && !shutdown.isSuccess()) {
+        // Timed out, or ended having given up on its export: what it did not export is lost.
         captureUnfinished = true;
       }
       complete &= shutdown.isSuccess() || !capture;

@@ -250,15 +250,16 @@ class CabTraceSdkTest {
         .build();
     CabTraceSdk sdk = new CabTraceSdk(openTelemetry, null, file, null, List.of(capture, copy), Duration.ofSeconds(10));
     assertThat(sdk.ingest(List.of(receivedSpan(0), receivedSpan(1)))).isTrue();
-    exporting.await(); // the backend holds those two; the copy's queue has room for 4
+    exporting.await(); // the backend holds those two; the copy's queue has room for 4, a batch takes at most 2
     assertThat(sdk.ingest(List.of(receivedSpan(2), receivedSpan(3), receivedSpan(4), receivedSpan(5)))).isTrue();
+    assertThat(sdk.ingest(List.of(receivedSpan(6), receivedSpan(7)))).isTrue();
 
-    assertThat(sdk.ingest(List.of(receivedSpan(6), receivedSpan(7), receivedSpan(8)))).isTrue();
+    assertThat(sdk.ingest(List.of(receivedSpan(8), receivedSpan(9), receivedSpan(10)))).isTrue();
 
     assertThat(sdk.undeliveredCopies()).isEqualTo(3);
     backendBack.countDown();
     sdk.close();
-    assertThat(sdk.capturedSpans()).isEqualTo(9);
+    assertThat(sdk.capturedSpans()).isEqualTo(11);
     assertThat(sdk.lostSpans()).isZero();
   }
 

@@ -165,6 +165,10 @@ public final class OtlpReceiver implements AutoCloseable {
     ServerServiceDefinition service =
         ServerServiceDefinition.builder("opentelemetry.proto.collector.trace.v1.TraceService")
             .addMethod(export, ServerCalls.asyncUnaryCall((request, observer) -> {
+              if (cutOffOnceClosed()) {
+                observer.onError(Status.UNAVAILABLE.withDescription("the receiver closed").asRuntimeException());
+                return;
+              }
               ProtoSpans.Received received;
               try {
                 received = ProtoSpans.of(request, false);
@@ -268,6 +272,15 @@ public final class OtlpReceiver implements AutoCloseable {
     CUT_OFF
   }
 
+  /** Whether the receiver has closed, the request then counted as cut off. */
+  private boolean cutOffOnceClosed() {
+    if (!closed.get()) {
+      return false;
+    }
+    cutOffRequests.incrementAndGet();
+    return true;
+  }
+
   /**
    * Hands the good spans of one request to the SDK, all or none, unless the receiver has closed.
    * The rejected ones are counted once the request is taken, not on each retry.
@@ -275,8 +288,7 @@ public final class OtlpReceiver implements AutoCloseable {
   private Taking take(ProtoSpans.Received received) {
     // Checked here, past every wait, and close() waits for the handlers: a request either reaches
     // the SDK before close returns or is cut off, and is counted before close returns either way.
-    if (closed.get()) {
-      cutOffRequests.incrementAndGet();
+    if (cutOffOnceClosed()) {
       return Taking.CUT_OFF;
     }
     List<SpanData> spans = received.spans();
@@ -341,7 +353,8 @@ public final class OtlpReceiver implements AutoCloseable {
           }
           decoding.acquireUninterruptibly();
           try {
-            received = decode(exchange, json, body);
+            // Cut off without decoding once closed: close() waits for it, and would for nothing.
+            received = cutOffOnceClosed() ? null : decode(exchange, json, body);
             taking = received == null ? null : take(received);
           } finally {
             decoding.release();

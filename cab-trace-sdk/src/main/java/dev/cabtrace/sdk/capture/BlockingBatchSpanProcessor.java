@@ -38,9 +38,9 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
 
   private final SpanExporter exporter;
   /**
-   * Spans, batches received whole (lists of spans), flush requests and the stop marker. Its room,
-   * in spans, is {@link #spansQueued} against {@link #maxQueueSize}: a received batch takes its
-   * room all at once.
+   * Spans, batches received whole ({@link ReceivedBatch}), flush requests and the stop marker. Its
+   * room, in spans, is {@link #spansQueued} against {@link #maxQueueSize}: a received batch takes
+   * its room all at once.
    */
   private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   /** Spans queued or drained and not yet in an export's batch. */
@@ -106,12 +106,12 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
   }
 
   /**
-   * Spans queued and neither exported nor failed yet: waiting in the queue or in an export under
-   * way. Read while spans are being exported, it may count one that has just been.
+   * Spans queued and not exported: failed, or still pending. One count, not the sum of two read
+   * apart, which could miss a span that failed in between; it may count one exported meanwhile.
    */
-  public long pendingSpans() {
-    long settled = exportedSpans.get() + failedSpans.get();
-    return Math.max(0, acceptedSpans.get() - settled);
+  public long notExportedSpans() {
+    long exported = exportedSpans.get();
+    return Math.max(0, acceptedSpans.get() - exported);
   }
 
   @Override
@@ -134,7 +134,7 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
         return;
       }
       startWorkerIfNeeded();
-      if (enqueue(span.toSpanData(), 1, System.nanoTime() + maxBlockNanos)) {
+      if (enqueue(span.toSpanData(), 1, 1, System.nanoTime() + maxBlockNanos)) {
         return;
       }
       if (Thread.currentThread().isInterrupted()) {
@@ -157,8 +157,10 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
   /**
    * Queues spans that ended elsewhere (received from another process), all or none: false when
    * the queue has had no room for them for half a second (at most the block time), so that the
-   * sender can be asked to retry. A batch larger than the queue is taken once the queue is empty.
-   * False, with nothing queued, when the calling thread is interrupted.
+   * sender can be asked to retry. A batch takes room for at most half the queue: the other half
+   * stays for the spans that end here, which one huge batch (200,000 spans in one request) would
+   * otherwise hold up until it was exported, and no batch waits for more room than half the
+   * queue. False, with nothing queued, when the calling thread is interrupted.
    */
   public boolean offerAll(Collection<SpanData> spans) {
     if (spans.isEmpty()) {
@@ -178,20 +180,22 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
       startWorkerIfNeeded();
       // Room usually comes within milliseconds, as the export thread drains a batch: wait for it a
       // little (the sender's request is held meanwhile) before asking for a retry.
-      return enqueue(List.copyOf(spans), spans.size(), System.nanoTime() + Math.min(maxBlockNanos, OFFER_WAIT_NANOS));
+      ReceivedBatch batch = new ReceivedBatch(List.copyOf(spans), Math.min(spans.size(), Math.max(1, maxQueueSize / 2)));
+      return enqueue(batch, batch.spans.size(), batch.room, System.nanoTime() + Math.min(maxBlockNanos, OFFER_WAIT_NANOS));
     } finally {
       ending.decrementAndGet();
     }
   }
 
   /**
-   * Queues {@code item}, a span or a list of {@code count} spans, once it has room for them all,
-   * waiting until {@code deadline} at most (or until the thread is interrupted). Room is taken at
-   * once even by an interrupted thread.
+   * Queues {@code item}, a span or a batch of {@code count} spans, once the queue has {@code room}
+   * for it, waiting until {@code deadline} at most (or until the thread is interrupted). Room is
+   * taken at once even by an interrupted thread.
    */
-  private boolean enqueue(Object item, int count, long deadline) {
-    while (!takeRoom(count)) {
-      if (!awaitRoom(count, deadline)) {
+  private boolean enqueue(Object item, int count, int room, long deadline) {
+    while (!takeRoom(count, room)) {
+      // Room seen by the wait can be gone again by the time it is taken: the deadline holds anyway.
+      if (System.nanoTime() - deadline >= 0 || !awaitRoom(room, deadline)) {
         return false;
       }
     }
@@ -199,14 +203,14 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
     return true;
   }
 
-  /** Takes room for {@code count} spans, all or none; none are ever partly queued. */
-  private boolean takeRoom(int count) {
+  /** Takes {@code room} for {@code count} spans, all or none; none are ever partly queued. */
+  private boolean takeRoom(int count, int room) {
     while (true) {
       int queued = spansQueued.get();
-      if (!fits(queued, count)) {
+      if (!fits(queued, room)) {
         return false;
       }
-      if (spansQueued.compareAndSet(queued, queued + count)) {
+      if (spansQueued.compareAndSet(queued, queued + room)) {
         // Before the export thread can take them: pending, never below zero.
         acceptedSpans.addAndGet(count);
         return true;
@@ -214,9 +218,23 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
     }
   }
 
-  /** Whether {@code count} more spans fit; a batch larger than the queue only in an empty one. */
-  private boolean fits(int queued, int count) {
-    return queued == 0 || count <= maxQueueSize - queued;
+  /** Whether {@code room} more spans' room is free. */
+  private boolean fits(int queued, int room) {
+    return room <= maxQueueSize - queued;
+  }
+
+  /**
+   * Spans received whole, and the room they took: as many as there are spans, but at most half the
+   * queue. Its first {@code room} spans give theirs back as they enter an export.
+   */
+  private static final class ReceivedBatch {
+    final List<SpanData> spans;
+    final int room;
+
+    ReceivedBatch(List<SpanData> spans, int room) {
+      this.spans = spans;
+      this.room = room;
+    }
   }
 
   /**
@@ -379,10 +397,11 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
       }
       for (Object item : drained) {
         if (item instanceof SpanData) {
-          addToBatch((SpanData) item);
-        } else if (item instanceof List) {
-          for (Object span : (List<?>) item) {
-            addToBatch((SpanData) span);
+          addToBatch((SpanData) item, true);
+        } else if (item instanceof ReceivedBatch) {
+          ReceivedBatch received = (ReceivedBatch) item;
+          for (int i = 0; i < received.spans.size(); i++) {
+            addToBatch(received.spans.get(i), i < received.room);
           }
         } else if (item instanceof FlushRequest) {
           exportBatch(batch);
@@ -412,15 +431,17 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
   }
 
   /**
-   * Moves a span into the next export's batch, which frees its room: a batch received whole keeps
-   * the room of what the exports have not reached, as it would in the queue.
+   * Moves a span into the next export's batch, which frees its room if it {@code tookRoom}: a batch
+   * received whole keeps the room of what the exports have not reached, as it would in the queue.
    */
-  private void addToBatch(SpanData span) {
+  private void addToBatch(SpanData span, boolean tookRoom) {
     if (batch.isEmpty()) {
       batchDeadline = System.nanoTime() + scheduleDelayNanos;
     }
     batch.add(span);
-    spansQueued.decrementAndGet();
+    if (tookRoom) {
+      spansQueued.decrementAndGet();
+    }
     if (batch.size() >= maxExportBatchSize) {
       signalRoom();
       exportBatch(batch);
@@ -432,7 +453,7 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
     if (item instanceof SpanData) {
       return 1;
     }
-    return item instanceof List ? ((List<?>) item).size() : 0;
+    return item instanceof ReceivedBatch ? ((ReceivedBatch) item).spans.size() : 0;
   }
 
   private void exportBatch(List<SpanData> batch) {

@@ -195,7 +195,7 @@ class BlockingBatchSpanProcessorTest {
   /**
    * A received batch that does not fit in the room left is refused whole, none of it queued or
    * dropped, so that its sender retries it; once there is room it is taken whole, and so is one
-   * larger than the queue, once the queue is empty.
+   * larger than the queue, which takes the room of half the queue.
    */
   @Test
   void aBatchThatDoesNotFitIsRefusedWholeAndTakenWholeOnceItDoes() throws Exception {
@@ -214,8 +214,9 @@ class BlockingBatchSpanProcessorTest {
     assertThat(processor.offerAll(spans("first", 1))).isTrue();
     exporting.await(); // the export thread holds it: the queue drains no more
     assertThat(processor.offerAll(spans("small", 4))).isTrue();
+    assertThat(processor.offerAll(spans("smaller", 3))).isTrue();
 
-    assertThat(processor.offerAll(spans("big", 6))).as("6 spans, room for 4").isFalse();
+    assertThat(processor.offerAll(spans("big", 6))).as("6 spans taking the room of 4, room for 1").isFalse();
     assertThat(processor.droppedSpans()).isZero();
 
     diskBack.countDown();
@@ -223,7 +224,7 @@ class BlockingBatchSpanProcessorTest {
     assertThat(processor.offerAll(spans("big", 6))).isTrue();
     assertThat(processor.offerAll(spans("huge", 20))).as("larger than the queue").isTrue();
     assertThat(processor.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
-    assertThat(written.getFinishedSpanItems()).hasSize(1 + 4 + 6 + 20);
+    assertThat(written.getFinishedSpanItems()).hasSize(1 + 4 + 3 + 6 + 20);
     assertThat(processor.droppedSpans()).isZero();
     processor.shutdown().join(10, TimeUnit.SECONDS);
   }
@@ -250,6 +251,7 @@ class BlockingBatchSpanProcessorTest {
     assertThat(processor.offerAll(spans("first", 1))).isTrue();
     exporting.await();
     assertThat(processor.offerAll(spans("small", 4))).isTrue();
+    assertThat(processor.offerAll(spans("smaller", 3))).isTrue();
     Thread big = new Thread(() -> processor.offerAll(spans("big", 6)));
     big.setDaemon(true);
     big.start();
@@ -261,6 +263,43 @@ class BlockingBatchSpanProcessorTest {
 
     diskBack.countDown();
     big.join();
+    processor.shutdown().join(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * A received batch larger than the queue takes the room of half of it: spans that end here
+   * while it waits to be exported find room, where they would wait for the whole batch to go and
+   * be dropped after their block time.
+   */
+  @Test
+  void spansEndingHereFindRoomBesideAReceivedBatchLargerThanTheQueue() throws Exception {
+    InMemorySpanExporter written = InMemorySpanExporter.create();
+    CountDownLatch exporting = new CountDownLatch(1);
+    CountDownLatch diskBack = new CountDownLatch(1);
+    BlockingBatchSpanProcessor processor = BlockingBatchSpanProcessor.builder(exporting(spans -> {
+          exporting.countDown();
+          awaitUninterruptibly(diskBack);
+          return written.export(spans);
+        }))
+        .setMaxQueueSize(8)
+        .setMaxExportBatchSize(1)
+        .setMaxBlockTime(Duration.ofMillis(1))
+        .build();
+    assertThat(processor.offerAll(spans("first", 1))).isTrue();
+    exporting.await(); // the export thread holds it: the queue drains no more
+    assertThat(processor.offerAll(spans("huge", 200))).isTrue();
+    io.opentelemetry.sdk.trace.SdkTracerProvider tracerProvider =
+        io.opentelemetry.sdk.trace.SdkTracerProvider.builder().addSpanProcessor(processor).build();
+
+    for (int i = 0; i < 4; i++) {
+      tracerProvider.get("test").spanBuilder("local-" + i).startSpan().end();
+    }
+
+    assertThat(processor.droppedSpans()).isZero();
+    diskBack.countDown();
+    assertThat(processor.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+    assertThat(written.getFinishedSpanItems()).hasSize(1 + 200 + 4);
+    assertThat(processor.notExportedSpans()).isZero();
     processor.shutdown().join(10, TimeUnit.SECONDS);
   }
 
