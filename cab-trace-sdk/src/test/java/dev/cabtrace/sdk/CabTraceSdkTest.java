@@ -18,6 +18,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.testing.trace.TestSpanData;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.DelegatingSpanData;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -196,6 +197,33 @@ class CabTraceSdkTest {
     }
   }
 
+  /** {@code then}, each export held until {@code release} once it has counted {@code entered} down. */
+  private static SpanExporter held(CountDownLatch entered, CountDownLatch release, SpanExporter then) {
+    return new SpanExporter() {
+      @Override
+      public CompletableResultCode export(Collection<SpanData> spans) {
+        entered.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return CompletableResultCode.ofFailure();
+        }
+        return then.export(spans);
+      }
+
+      @Override
+      public CompletableResultCode flush() {
+        return then.flush();
+      }
+
+      @Override
+      public CompletableResultCode shutdown() {
+        return then.shutdown();
+      }
+    };
+  }
+
   private static SpanData receivedSpan(int index) {
     return TestSpanData.builder()
         .setSpanContext(SpanContext.create(
@@ -210,39 +238,13 @@ class CabTraceSdkTest {
         .build();
   }
 
-  /**
-   * A close that times out while the capture file is still being written counts every span not yet
-   * written as lost, those in the export under way and those queued behind it: the process may
-   * exit before they are.
-   */
   @Test
   void receivedSpansACopysFullQueueRefusesAreCountedUndeliveredWhileTheCaptureFileTakesThem() throws Exception {
     OtlpJsonLinesFileExporter file = OtlpJsonLinesFileExporter.create(dir.resolve("cell.jsonl"));
     BlockingBatchSpanProcessor capture = BlockingBatchSpanProcessor.builder(file).build();
     CountDownLatch exporting = new CountDownLatch(1);
     CountDownLatch backendBack = new CountDownLatch(1);
-    SpanExporter stalledBackend = new SpanExporter() {
-      @Override
-      public CompletableResultCode export(Collection<SpanData> spans) {
-        exporting.countDown();
-        try {
-          backendBack.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return CompletableResultCode.ofSuccess();
-      }
-
-      @Override
-      public CompletableResultCode flush() {
-        return CompletableResultCode.ofSuccess();
-      }
-
-      @Override
-      public CompletableResultCode shutdown() {
-        return CompletableResultCode.ofSuccess();
-      }
-    };
+    SpanExporter stalledBackend = held(exporting, backendBack, InMemorySpanExporter.create());
     BlockingBatchSpanProcessor copy = BlockingBatchSpanProcessor.builder(stalledBackend)
         .setMaxQueueSize(4).setMaxExportBatchSize(2).setMaxBlockTime(Duration.ofMillis(1)).build();
     OpenTelemetrySdk openTelemetry = OpenTelemetrySdk.builder()
@@ -263,34 +265,17 @@ class CabTraceSdkTest {
     assertThat(sdk.lostSpans()).isZero();
   }
 
+  /**
+   * A close that times out while the capture file is still being written counts every span not yet
+   * written as lost, those in the export under way and those queued behind it: the process may
+   * exit before they are.
+   */
   @Test
   void aCloseThatTimesOutCountsEverySpanNotYetWrittenAsLost() throws Exception {
     OtlpJsonLinesFileExporter file = OtlpJsonLinesFileExporter.create(dir.resolve("cell.jsonl"));
     CountDownLatch writing = new CountDownLatch(1);
     CountDownLatch diskBack = new CountDownLatch(1);
-    SpanExporter stalledDisk = new SpanExporter() {
-      @Override
-      public CompletableResultCode export(Collection<SpanData> spans) {
-        writing.countDown();
-        try {
-          diskBack.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return CompletableResultCode.ofFailure();
-        }
-        return file.export(spans);
-      }
-
-      @Override
-      public CompletableResultCode flush() {
-        return file.flush();
-      }
-
-      @Override
-      public CompletableResultCode shutdown() {
-        return file.shutdown();
-      }
-    };
+    SpanExporter stalledDisk = held(writing, diskBack, file);
     BlockingBatchSpanProcessor capture =
         BlockingBatchSpanProcessor.builder(stalledDisk).setMaxExportBatchSize(2).build();
     OpenTelemetrySdk openTelemetry = OpenTelemetrySdk.builder()

@@ -202,17 +202,7 @@ class BlockingBatchSpanProcessorTest {
     InMemorySpanExporter written = InMemorySpanExporter.create();
     CountDownLatch exporting = new CountDownLatch(1);
     CountDownLatch diskBack = new CountDownLatch(1);
-    BlockingBatchSpanProcessor processor = BlockingBatchSpanProcessor.builder(exporting(spans -> {
-          exporting.countDown();
-          awaitUninterruptibly(diskBack);
-          return written.export(spans);
-        }))
-        .setMaxQueueSize(8)
-        .setMaxExportBatchSize(1)
-        .setMaxBlockTime(Duration.ofMillis(50))
-        .build();
-    assertThat(processor.offerAll(spans("first", 1))).isTrue();
-    exporting.await(); // the export thread holds it: the queue drains no more
+    BlockingBatchSpanProcessor processor = heldAfterOne(exporting, diskBack, written, Duration.ofMillis(50));
     assertThat(processor.offerAll(spans("small", 4))).isTrue();
     assertThat(processor.offerAll(spans("smaller", 3))).isTrue();
 
@@ -239,17 +229,7 @@ class BlockingBatchSpanProcessorTest {
   void aBatchWaitingForRoomDoesNotHoldUpOneThatFits() throws Exception {
     CountDownLatch exporting = new CountDownLatch(1);
     CountDownLatch diskBack = new CountDownLatch(1);
-    BlockingBatchSpanProcessor processor = BlockingBatchSpanProcessor.builder(exporting(spans -> {
-          exporting.countDown();
-          awaitUninterruptibly(diskBack);
-          return CompletableResultCode.ofSuccess();
-        }))
-        .setMaxQueueSize(8)
-        .setMaxExportBatchSize(1)
-        .setMaxBlockTime(Duration.ofHours(1))
-        .build();
-    assertThat(processor.offerAll(spans("first", 1))).isTrue();
-    exporting.await();
+    BlockingBatchSpanProcessor processor = heldAfterOne(exporting, diskBack, InMemorySpanExporter.create(), Duration.ofHours(1));
     assertThat(processor.offerAll(spans("small", 4))).isTrue();
     assertThat(processor.offerAll(spans("smaller", 3))).isTrue();
     Thread big = new Thread(() -> processor.offerAll(spans("big", 6)));
@@ -276,17 +256,7 @@ class BlockingBatchSpanProcessorTest {
     InMemorySpanExporter written = InMemorySpanExporter.create();
     CountDownLatch exporting = new CountDownLatch(1);
     CountDownLatch diskBack = new CountDownLatch(1);
-    BlockingBatchSpanProcessor processor = BlockingBatchSpanProcessor.builder(exporting(spans -> {
-          exporting.countDown();
-          awaitUninterruptibly(diskBack);
-          return written.export(spans);
-        }))
-        .setMaxQueueSize(8)
-        .setMaxExportBatchSize(1)
-        .setMaxBlockTime(Duration.ofMillis(1))
-        .build();
-    assertThat(processor.offerAll(spans("first", 1))).isTrue();
-    exporting.await(); // the export thread holds it: the queue drains no more
+    BlockingBatchSpanProcessor processor = heldAfterOne(exporting, diskBack, written, Duration.ofMillis(1));
     assertThat(processor.offerAll(spans("huge", 200))).isTrue();
     io.opentelemetry.sdk.trace.SdkTracerProvider tracerProvider =
         io.opentelemetry.sdk.trace.SdkTracerProvider.builder().addSpanProcessor(processor).build();
@@ -322,6 +292,26 @@ class BlockingBatchSpanProcessorTest {
     assertThat(processor.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
     assertThat(written.getFinishedSpanItems()).extracting(SpanData::getName).containsExactly("kept");
     processor.shutdown().join(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * A processor with a queue of 8, exporting a span at a time to {@code then}, that has taken one
+   * span and whose export of it is held until {@code release}: the queue drains no more.
+   */
+  private static BlockingBatchSpanProcessor heldAfterOne(CountDownLatch exporting, CountDownLatch release,
+      SpanExporter then, Duration blockTime) throws InterruptedException {
+    BlockingBatchSpanProcessor processor = BlockingBatchSpanProcessor.builder(exporting(spans -> {
+          exporting.countDown();
+          awaitUninterruptibly(release);
+          return then.export(spans);
+        }))
+        .setMaxQueueSize(8)
+        .setMaxExportBatchSize(1)
+        .setMaxBlockTime(blockTime)
+        .build();
+    assertThat(processor.offerAll(spans("first", 1))).isTrue();
+    exporting.await();
+    return processor;
   }
 
   /** An exporter whose export is {@code export}, flushing and shutting down at once. */
