@@ -197,8 +197,12 @@ class CabTraceSdkTest {
     }
   }
 
-  /** {@code then}, each export held until {@code release} once it has counted {@code entered} down. */
-  private static SpanExporter held(CountDownLatch entered, CountDownLatch release, SpanExporter then) {
+  /**
+   * {@code then}, each export held until {@code release} once it has counted {@code entered} down;
+   * {@code shutDown} is counted down once {@code then} is shut down.
+   */
+  private static SpanExporter held(CountDownLatch entered, CountDownLatch release, SpanExporter then,
+      CountDownLatch shutDown) {
     return new SpanExporter() {
       @Override
       public CompletableResultCode export(Collection<SpanData> spans) {
@@ -219,7 +223,9 @@ class CabTraceSdkTest {
 
       @Override
       public CompletableResultCode shutdown() {
-        return then.shutdown();
+        CompletableResultCode result = then.shutdown();
+        shutDown.countDown();
+        return result;
       }
     };
   }
@@ -244,7 +250,7 @@ class CabTraceSdkTest {
     BlockingBatchSpanProcessor capture = BlockingBatchSpanProcessor.builder(file).build();
     CountDownLatch exporting = new CountDownLatch(1);
     CountDownLatch backendBack = new CountDownLatch(1);
-    SpanExporter stalledBackend = held(exporting, backendBack, InMemorySpanExporter.create());
+    SpanExporter stalledBackend = held(exporting, backendBack, InMemorySpanExporter.create(), new CountDownLatch(1));
     BlockingBatchSpanProcessor copy = BlockingBatchSpanProcessor.builder(stalledBackend)
         .setMaxQueueSize(4).setMaxExportBatchSize(2).setMaxBlockTime(Duration.ofMillis(1)).build();
     OpenTelemetrySdk openTelemetry = OpenTelemetrySdk.builder()
@@ -275,7 +281,8 @@ class CabTraceSdkTest {
     OtlpJsonLinesFileExporter file = OtlpJsonLinesFileExporter.create(dir.resolve("cell.jsonl"));
     CountDownLatch writing = new CountDownLatch(1);
     CountDownLatch diskBack = new CountDownLatch(1);
-    SpanExporter stalledDisk = held(writing, diskBack, file);
+    CountDownLatch fileClosed = new CountDownLatch(1);
+    SpanExporter stalledDisk = held(writing, diskBack, file, fileClosed);
     BlockingBatchSpanProcessor capture =
         BlockingBatchSpanProcessor.builder(stalledDisk).setMaxExportBatchSize(2).build();
     OpenTelemetrySdk openTelemetry = OpenTelemetrySdk.builder()
@@ -294,6 +301,7 @@ class CabTraceSdkTest {
     assertThat(sdk.capturedSpans()).isZero();
     assertThat(sdk.lostSpans()).isEqualTo(5);
     diskBack.countDown();
+    fileClosed.await(); // the shutdown, going on past close, writes the file until then: not while the test's directory goes
   }
 
   @Test
