@@ -19,8 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -39,12 +37,10 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
   private final SpanExporter exporter;
   /**
    * Spans, batches received whole ({@link ReceivedBatch}), flush requests and the stop marker. Its
-   * room, in spans, is {@link #spansQueued} against {@link #maxQueueSize}: a received batch takes
-   * its room all at once.
+   * room, in spans, is {@link #room}: a received batch takes its room all at once.
    */
   private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-  /** Spans queued or drained and not yet in an export's batch. */
-  private final AtomicInteger spansQueued = new AtomicInteger();
+  private final QueueRoom room;
   private final int maxExportBatchSize;
   private final long scheduleDelayNanos;
   private final long maxBlockNanos;
@@ -59,12 +55,6 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
   private final AtomicInteger ending = new AtomicInteger();
   private final Object workerLock = new Object();
   private static final long OFFER_WAIT_NANOS = 500_000_000L;
-  /** A wake-up missed for any reason costs at most this. */
-  private static final long MAX_ROOM_WAIT_NANOS = 10_000_000L;
-  private final ReentrantLock roomLock = new ReentrantLock();
-  private final Condition room = roomLock.newCondition();
-  private final AtomicInteger waitingForRoom = new AtomicInteger();
-  private final int maxQueueSize;
   private volatile Thread worker;
   /** Worker-thread only: spans lost since the last flush request. */
   private long lostAtLastFlush;
@@ -75,7 +65,7 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
   private BlockingBatchSpanProcessor(Builder builder) {
     this.exporter = builder.exporter;
     this.batch = new ArrayList<>(builder.maxExportBatchSize);
-    this.maxQueueSize = builder.maxQueueSize;
+    this.room = new QueueRoom(builder.maxQueueSize);
     this.maxExportBatchSize = builder.maxExportBatchSize;
     this.scheduleDelayNanos = builder.scheduleDelay.toNanos();
     this.maxBlockNanos = builder.maxBlockTime.toNanos();
@@ -180,7 +170,7 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
       startWorkerIfNeeded();
       // Room usually comes within milliseconds, as the export thread drains a batch: wait for it a
       // little (the sender's request is held meanwhile) before asking for a retry.
-      ReceivedBatch batch = new ReceivedBatch(List.copyOf(spans), Math.min(spans.size(), Math.max(1, maxQueueSize / 2)));
+      ReceivedBatch batch = new ReceivedBatch(List.copyOf(spans), Math.min(spans.size(), Math.max(1, room.capacity() / 2)));
       return enqueue(batch, batch.spans.size(), batch.room, System.nanoTime() + Math.min(maxBlockNanos, OFFER_WAIT_NANOS));
     } finally {
       ending.decrementAndGet();
@@ -192,35 +182,17 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
    * for it, waiting until {@code deadline} at most (or until the thread is interrupted). Room is
    * taken at once even by an interrupted thread.
    */
-  private boolean enqueue(Object item, int count, int room, long deadline) {
-    while (!takeRoom(count, room)) {
+  private boolean enqueue(Object item, int count, int roomNeeded, long deadline) {
+    while (!room.tryTake(roomNeeded)) {
       // Room seen by the wait can be gone again by the time it is taken: the deadline holds anyway.
-      if (System.nanoTime() - deadline >= 0 || !awaitRoom(room, deadline)) {
+      if (System.nanoTime() - deadline >= 0 || !room.await(roomNeeded, deadline)) {
         return false;
       }
     }
+    // Before the export thread can take them: pending, never below zero.
+    acceptedSpans.addAndGet(count);
     queue.add(item);
     return true;
-  }
-
-  /** Takes {@code room} for {@code count} spans, all or none; none are ever partly queued. */
-  private boolean takeRoom(int count, int room) {
-    while (true) {
-      int queued = spansQueued.get();
-      if (!fits(queued, room)) {
-        return false;
-      }
-      if (spansQueued.compareAndSet(queued, queued + room)) {
-        // Before the export thread can take them: pending, never below zero.
-        acceptedSpans.addAndGet(count);
-        return true;
-      }
-    }
-  }
-
-  /** Whether {@code room} more spans' room is free. */
-  private boolean fits(int queued, int room) {
-    return room <= maxQueueSize - queued;
   }
 
   /**
@@ -234,48 +206,6 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
     ReceivedBatch(List<SpanData> spans, int room) {
       this.spans = spans;
       this.room = room;
-    }
-  }
-
-  /**
-   * Waits until the queue has room for {@code count} more, woken by the export thread as it takes
-   * spans out rather than polling, so that a receiver held back costs no CPU the export thread
-   * needs. False when the deadline passed (or the thread was interrupted) first.
-   */
-  private boolean awaitRoom(int count, long deadline) {
-    if (fits(spansQueued.get(), count)) {
-      return true;
-    }
-    waitingForRoom.incrementAndGet();
-    roomLock.lock();
-    try {
-      while (!fits(spansQueued.get(), count)) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        room.awaitNanos(Math.min(left, MAX_ROOM_WAIT_NANOS));
-      }
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } finally {
-      roomLock.unlock();
-      waitingForRoom.decrementAndGet();
-    }
-  }
-
-  /** Wakes the receivers waiting in {@link #awaitRoom}, if any: the export thread just took spans. */
-  private void signalRoom() {
-    if (waitingForRoom.get() == 0) {
-      return;
-    }
-    roomLock.lock();
-    try {
-      room.signalAll();
-    } finally {
-      roomLock.unlock();
     }
   }
 
@@ -294,7 +224,7 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
     FlushRequest request = new FlushRequest();
     // Queued within the bound a span end waits for room, not an export's: a caller flushing past
     // a backend that hangs (a copy's queue full) is told at once, not after the export timeout.
-    if (!awaitRoom(1, System.nanoTime() + Math.min(maxBlockNanos, exportTimeoutNanos))) {
+    if (!room.await(1, System.nanoTime() + Math.min(maxBlockNanos, exportTimeoutNanos))) {
       return CompletableResultCode.ofFailure();
     }
     queue.add(request);
@@ -422,9 +352,9 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
         }
       }
       drained.clear();
-      signalRoom();
+      room.signal();
       if (!batch.isEmpty()
-          && (System.nanoTime() - batchDeadline >= 0 || spansQueued.get() >= maxQueueSize)) {
+          && (System.nanoTime() - batchDeadline >= 0 || room.full())) {
         exportBatch(batch);
       }
     }
@@ -440,10 +370,10 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
     }
     batch.add(span);
     if (tookRoom) {
-      spansQueued.decrementAndGet();
+      room.giveBackOne();
     }
     if (batch.size() >= maxExportBatchSize) {
-      signalRoom();
+      room.signal();
       exportBatch(batch);
     }
   }
