@@ -347,9 +347,10 @@ public final class ProtoSpans {
     }
     String traceIdHex = traceId(traceId);
     String spanIdHex = validId(spanId, 8, "spanId");
-    // No flags at all: a sender older than OTLP 1.1, which did not have them; the span was
-    // exported, so it was sampled.
-    TraceFlags traceFlags = TraceFlags.fromByte((byte) (flags == 0 ? 0x01 : flags & TRACE_FLAGS));
+    // No trace flags: a sender older than OTLP 1.1, which had none, or one that sends only the
+    // remoteness bits (opentelemetry-python's and -ruby's exporters); the span was exported, so
+    // it was sampled.
+    TraceFlags traceFlags = TraceFlags.fromByte((byte) ((flags & TRACE_FLAGS) == 0 ? 0x01 : flags & TRACE_FLAGS));
     SpanContext context = SpanContext.create(traceIdHex, spanIdHex, traceFlags, traceState(traceState));
     SpanContext parent = length(parentId) == 0
         ? SpanContext.getInvalid()

@@ -56,13 +56,15 @@ final class KeptCopies {
   }
 
   /**
-   * Whether {@code copy} has the times of {@code kept} as the reader made them: an end the file
-   * does not give is where the span starts (unfinished), and an end before the start is the start.
+   * Whether {@code copy} has the name and times of {@code kept} as the reader made them: an end the
+   * file does not give is where the span starts (unfinished), and an end before the start is the
+   * start. (A copy the conversion refused is not seen: the name keeps a later copy that differs
+   * from standing in for it.)
    */
   private static boolean isKept(SpanData copy, TimelineSpan kept) {
     long start = copy.getStartEpochNanos();
     long end = copy.getEndEpochNanos();
-    if (start != kept.startEpochNanos()) {
+    if (start != kept.startEpochNanos() || !copy.getName().equals(kept.name())) {
       return false;
     }
     if (kept.unfinished()) {

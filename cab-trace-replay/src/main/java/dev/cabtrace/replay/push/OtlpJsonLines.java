@@ -18,10 +18,12 @@ import java.util.List;
 final class OtlpJsonLines implements Closeable {
 
   /**
-   * The longest line converted, the longest request {@code record} takes: the protobuf JSON parser
-   * builds a tree several times the size of its text. A longer line's spans come from the timeline.
+   * The longest line converted: the longest request {@code record} takes, or a sixteenth of the
+   * heap, whichever is less. The conversion holds a line six times over (its text rewritten, the
+   * protobuf JSON parser's tree, the message, its bytes, the spans); a 60 MiB line needed a heap of
+   * 384 MiB. A longer line's spans come from the timeline.
    */
-  static final int MAX_LINE_BYTES = 64 * 1024 * 1024;
+  static final int MAX_LINE_BYTES = (int) Math.min(64 << 20, Runtime.getRuntime().maxMemory() / 16);
 
   private final InputStream in;
   private final byte[] buffer = new byte[1 << 16];
@@ -54,6 +56,10 @@ final class OtlpJsonLines implements Closeable {
       return ProtoSpans.of(OtlpJsonRequest.toProtobuf(Arrays.copyOf(line, length)), true).spans();
     } catch (IOException | ProtoSpans.Malformed | RuntimeException e) {
       return List.of(); // the bytes are in memory: an IOException is JSON that does not parse
+    } catch (OutOfMemoryError e) {
+      // The conversion's copies of this one line, all unreachable once it unwinds: its spans go as
+      // the timeline has them, rather than the push ending in a stack trace.
+      return List.of();
     }
   }
 

@@ -44,7 +44,8 @@ class PushFidelityTest {
    * The cab-trace-sdk's expected capture line (every type of attribute value, a link, trace state,
    * remote parents, scope version and attributes, a scope schema URL, dropped counts), then a line
    * of another agent's: a resource schema URL, dropped links, a link's dropped attributes, flags
-   * 259 (sampled and random, as the seed cell's) and 256 (not sampled).
+   * 259 (sampled and random, as the seed cell's) and 258 (random, not sampled: with no trace flags
+   * at all a span is taken as sampled).
    */
   @Test
   void everyFieldOfTheFileArrivesAsTheOfficialClassesReadTheFile() throws IOException {
@@ -93,7 +94,7 @@ class PushFidelityTest {
     assertThat(tool.span().getDroppedLinksCount()).isEqualTo(5);
     assertThat(tool.span().getLinks(0).getDroppedAttributesCount()).isEqualTo(2);
     assertThat(tool.span().getEvents(0).getDroppedAttributesCount()).isEqualTo(3);
-    assertThat(tool.span().getFlags()).as("not sampled").isEqualTo(0x100);
+    assertThat(tool.span().getFlags()).as("not sampled").isEqualTo(0x102);
     assertThat(actual.get("eee19b7ec3c1b173").span().getFlags()).as("sampled and random").isEqualTo(0x103);
   }
 
@@ -128,6 +129,29 @@ class PushFidelityTest {
     assertThat(byName.get("repeated").getTraceState()).isEqualTo("copy=only");
     assertThat(byName.get("changed").getTraceState()).isEqualTo("copy=first");
     assertThat(byName.get("changed").getEndTimeUnixNano()).isEqualTo(5000);
+  }
+
+  /**
+   * A copy the protobuf parser refuses (a negative dropped count, which the reader takes) is not
+   * stood in for by a later copy with the same ids and times but another name: the span goes as
+   * the timeline kept it.
+   */
+  @Test
+  void aLaterCopyDoesNotStandInForTheKeptOneTheFileCannotGive() throws IOException {
+    Path capture = Files.writeString(dir.resolve("refused.jsonl"),
+        line(span("0000000000000004", "kept", "1000", "2000", "copy=refused").replace("\"droppedAttributesCount\":1",
+            "\"droppedAttributesCount\":-1"))
+        + line(span("0000000000000004", "later", "1000", "2000", "copy=later")));
+    Result result;
+    List<Span> spans;
+    try (CollectingBackend backend = CollectingBackend.start()) {
+      result = run("push", capture.toString(), "--endpoint", backend.endpoint(), "--max-age", "100000d");
+      spans = backend.spans();
+    }
+
+    assertThat(result.exit()).as(result.err()).isZero();
+    assertThat(spans).extracting(Span::getName).containsExactly("kept");
+    assertThat(spans.get(0).getTraceState()).as("as the timeline has it").isEmpty();
   }
 
   /**

@@ -176,13 +176,14 @@ class ProtoSpansTest {
   /**
    * OTLP 1.1's flags: the W3C trace flags in the low byte, then whether the parent's (a link's:
    * the linked span's) remoteness is known (0x100) and that it is remote (0x200). A sender older
-   * than OTLP 1.1 sends none.
+   * than OTLP 1.1 sends none, and opentelemetry-python's and -ruby's exporters only the remoteness
+   * bits (0x100, 0x300): an exported span without trace flags was sampled. A link's are as sent.
    */
   @Test
-  void theTraceFlagsAndRemotenessAreKeptAsSentAndNoFlagsAreSampled() throws Exception {
-    int[] sent = {0, 0x100, 0x103, 0x301, 0x200};
-    int[] traceFlags = {0x01, 0x00, 0x03, 0x01, 0x00};
-    boolean[] remote = {false, false, false, true, false};
+  void theTraceFlagsAndRemotenessAreKeptAsSentAndNoTraceFlagsAreSampled() throws Exception {
+    int[] sent = {0, 0x100, 0x103, 0x301, 0x200, 0x300, 0x302};
+    int[] traceFlags = {0x01, 0x01, 0x03, 0x01, 0x01, 0x01, 0x02};
+    boolean[] remote = {false, false, false, true, false, true, true};
     for (int i = 0; i < sent.length; i++) {
       Random random = new Random(i);
       var link = io.opentelemetry.proto.trace.v1.Span.Link.newBuilder().setTraceId(bytes(random, 16))

@@ -79,8 +79,9 @@ final class ReferenceProtoSpans {
     String traceId = ids.traceId(span.getTraceId());
     String spanId = id(span.getSpanId(), 8, "spanId");
     TraceState state = traceState(span.getTraceState());
-    // The W3C trace flags as sent; a sender older than OTLP 1.1 sends no flags, for a sampled span.
-    TraceFlags flags = span.getFlags() == 0
+    // The W3C trace flags as sent; none (a sender older than OTLP 1.1, or one that sends only the
+    // remoteness bits) for a sampled span.
+    TraceFlags flags = (span.getFlags() & SpanFlags.SPAN_FLAGS_TRACE_FLAGS_MASK_VALUE) == 0
         ? TraceFlags.getSampled()
         : TraceFlags.fromByte((byte) (span.getFlags() & SpanFlags.SPAN_FLAGS_TRACE_FLAGS_MASK_VALUE));
     SpanContext context = SpanContext.create(traceId, spanId, flags, state);
