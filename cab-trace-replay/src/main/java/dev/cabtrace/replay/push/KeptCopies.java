@@ -8,8 +8,8 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 /**
  * The spans of a timeline by id, to tell whether a span read from its file again is the copy the
  * timeline kept: the reader keeps a span's first copy, or a later finished one over an unfinished
- * one, and the times tell which. Span ids to positions in open addressing over two arrays, 24
- * bytes a span: a capture of a million spans is pushed.
+ * one, and the name and times tell which. Span ids to positions in open addressing over two
+ * arrays, at most half full, 24 to 48 bytes a span: a capture of a million spans is pushed.
  */
 final class KeptCopies {
 
