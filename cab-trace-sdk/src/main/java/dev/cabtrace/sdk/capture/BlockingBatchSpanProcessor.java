@@ -56,6 +56,8 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
   private final Object workerLock = new Object();
   private static final long OFFER_WAIT_NANOS = 500_000_000L;
   private volatile Thread worker;
+  /** Set once shutdown has taken what was left in the queue: a flush request queued later is not answered by it. */
+  private volatile boolean drained;
   /** Worker-thread only: spans lost since the last flush request. */
   private long lostAtLastFlush;
   /** Worker-thread only: the spans of the next export, and when it is due. */
@@ -228,6 +230,10 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
       return CompletableResultCode.ofFailure();
     }
     queue.add(request);
+    if (drained) {
+      // Queued after shutdown emptied the queue: no export thread is left to answer it.
+      request.result.fail();
+    }
     return request.result;
   }
 
@@ -270,7 +276,9 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
         running.interrupt();
       }
     }
-    // Whatever is still queued will never be exported now: count it.
+    // Whatever is still queued will never be exported now: count it. A flush request queued after
+    // this fails itself.
+    drained = true;
     long leftOver = 0;
     for (Object item = queue.poll(); item != null; item = queue.poll()) {
       if (item instanceof FlushRequest) {

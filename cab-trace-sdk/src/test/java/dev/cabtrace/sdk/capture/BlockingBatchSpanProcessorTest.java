@@ -273,6 +273,24 @@ class BlockingBatchSpanProcessorTest {
     processor.shutdown().join(10, TimeUnit.SECONDS);
   }
 
+  /** A flush after shutdown is answered at once (it waited out its caller's time-out). */
+  @Test
+  void aFlushAfterShutdownIsAnsweredAtOnce() {
+    java.util.concurrent.atomic.AtomicInteger exported = new java.util.concurrent.atomic.AtomicInteger();
+    BlockingBatchSpanProcessor processor = BlockingBatchSpanProcessor.builder(exporting(spans -> {
+      exported.addAndGet(spans.size());
+      return CompletableResultCode.ofSuccess();
+    })).build();
+    assertThat(processor.offerAll(spans("before", 3))).isTrue();
+    assertThat(processor.shutdown().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+
+    CompletableResultCode flushed = processor.forceFlush();
+
+    assertThat(flushed.isDone()).isTrue();
+    assertThat(flushed.isSuccess()).isFalse();
+    assertThat(exported).hasValue(3);
+  }
+
   @Test
   void theExportThreadOutlivesAnErrorFromTheExporter() {
     AtomicBoolean failing = new AtomicBoolean(true);
