@@ -180,9 +180,9 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
   }
 
   /**
-   * Queues {@code item}, a span or a batch of {@code count} spans, once the queue has {@code room}
-   * for it, waiting until {@code deadline} at most (or until the thread is interrupted). Room is
-   * taken at once even by an interrupted thread.
+   * Queues {@code item}, a span or a batch of {@code count} spans, once the queue has {@code
+   * roomNeeded} for it, waiting until {@code deadline} at most (or until the thread is
+   * interrupted). Room is taken at once even by an interrupted thread.
    */
   private boolean enqueue(Object item, int count, int roomNeeded, long deadline) {
     while (!room.tryTake(roomNeeded)) {
