@@ -11,7 +11,8 @@ import java.util.RandomAccess;
  * backwards. It keeps the bytes plus a keyframe (the full emulator state) every {@link
  * Builder#setKeyframeIntervalBytes(int) interval} bytes of input; {@link #screenAt(long)} restores
  * the nearest keyframe before the moment and feeds the bytes in between, so a seek costs at most
- * one interval of parsing. Keyframes share unchanged rows with each other.
+ * one interval of parsing. Keyframes share unchanged rows with each other, and are made as seeks
+ * first reach them: one screen costs the bytes up to it, not the whole recording.
  *
  * <pre>{@code
  * ScreenRecording recording = ScreenRecording.builder(80, 24)
@@ -32,6 +33,8 @@ public final class ScreenRecording {
   private final int[] ends;
   private final int interval;
   private final TerminalEmulator[] keyframes;
+  /** Keyframes made so far: the first {@code made} of {@link #keyframes}. */
+  private int made;
   private final Screen empty;
 
   // The emulator of the last seek, reused when the next seek goes forward from it.
@@ -49,11 +52,20 @@ public final class ScreenRecording {
     this.ends = Arrays.copyOf(builder.ends, builder.chunks);
     this.interval = builder.interval;
     this.keyframes = new TerminalEmulator[bytes.length / interval + 1];
-    keyframes[0] = emulator.copy();
-    for (int k = 1; k < keyframes.length; k++) {
-      emulator.feed(bytes, (k - 1) * interval, interval);
-      keyframes[k] = emulator.copy();
+    keyframes[0] = emulator;
+    made = 1;
+  }
+
+  /** The keyframe {@code k}, made first, and those before it, if no seek has reached it yet. */
+  private TerminalEmulator keyframe(int k) {
+    if (k >= made) {
+      TerminalEmulator emulator = keyframes[made - 1].copy();
+      for (; made <= k; made++) {
+        emulator.feed(bytes, (made - 1) * interval, interval);
+        keyframes[made] = emulator.copy();
+      }
     }
+    return keyframes[k];
   }
 
   /** A builder for a recording of a terminal {@code columns} by {@code rows} (each 1..1000). */
@@ -74,7 +86,7 @@ public final class ScreenRecording {
     int keyframe = position / interval;
     int keyframePosition = keyframe * interval;
     if (current == null || currentPosition > position || currentPosition < keyframePosition) {
-      current = keyframes[keyframe].copy();
+      current = keyframe(keyframe).copy();
       currentPosition = keyframePosition;
     }
     current.feed(bytes, currentPosition, position - currentPosition);
