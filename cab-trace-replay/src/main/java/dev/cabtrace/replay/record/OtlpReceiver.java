@@ -6,19 +6,12 @@ import com.sun.net.httpserver.HttpServer;
 import dev.cabtrace.replay.internal.OtlpJsonRequest;
 import dev.cabtrace.replay.internal.ProtoSpans;
 import dev.cabtrace.sdk.CabTraceSdk;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.ProtoUtils;
-import io.grpc.stub.ServerCalls;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -155,44 +148,7 @@ public final class OtlpReceiver implements AutoCloseable {
   }
 
   private Server startGrpc(String listenAddress) throws IOException {
-    MethodDescriptor<byte[], ExportTraceServiceResponse> export =
-        MethodDescriptor.<byte[], ExportTraceServiceResponse>newBuilder()
-            .setType(MethodDescriptor.MethodType.UNARY)
-            .setFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService/Export")
-            .setRequestMarshaller(new RequestBytes())
-            .setResponseMarshaller(ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
-            .build();
-    ServerServiceDefinition service =
-        ServerServiceDefinition.builder("opentelemetry.proto.collector.trace.v1.TraceService")
-            .addMethod(export, ServerCalls.asyncUnaryCall((request, observer) -> {
-              if (cutOffOnceClosed()) {
-                observer.onError(Status.UNAVAILABLE.withDescription("the receiver closed").asRuntimeException());
-                return;
-              }
-              ProtoSpans.Received received;
-              try {
-                received = ProtoSpans.of(request, false);
-              } catch (ProtoSpans.Malformed | RuntimeException e) {
-                malformed(describe(e));
-                observer.onError(Status.INVALID_ARGUMENT.withDescription("malformed OTLP request: " + e.getMessage())
-                    .asRuntimeException());
-                return;
-              }
-              Taking taking = take(received);
-              if (taking == Taking.TAKEN) {
-                observer.onNext(OtlpAnswers.response(received));
-                observer.onCompleted();
-              } else if (taking == Taking.CUT_OFF) {
-                observer.onError(Status.UNAVAILABLE.withDescription("the receiver closed").asRuntimeException());
-              } else {
-                Metadata trailers = new Metadata();
-                trailers.put(ProtoUtils.keyForProto(RetryInfo.getDefaultInstance()), RetryInfo.newBuilder()
-                    .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(1)).build());
-                observer.onError(Status.RESOURCE_EXHAUSTED.withDescription("capture queue full; retry")
-                    .asRuntimeException(trailers));
-              }
-            }))
-            .build();
+    ServerServiceDefinition service = GrpcTraceService.of(this);
     return NettyServerBuilder.forAddress(new InetSocketAddress(listenAddress, 0))
         .maxInboundMessageSize((int) MAX_BODY_BYTES)
         .executor(handlers)
@@ -264,7 +220,7 @@ public final class OtlpReceiver implements AutoCloseable {
   }
 
   /** What became of a request read whole. */
-  private enum Taking {
+  enum Taking {
     TAKEN,
     /** The capture queue had no room: the sender is asked to retry. */
     REFUSED,
@@ -273,7 +229,7 @@ public final class OtlpReceiver implements AutoCloseable {
   }
 
   /** Whether the receiver has closed, the request then counted as cut off. */
-  private boolean cutOffOnceClosed() {
+  boolean cutOffOnceClosed() {
     if (!closed.get()) {
       return false;
     }
@@ -285,7 +241,7 @@ public final class OtlpReceiver implements AutoCloseable {
    * Hands the good spans of one request to the SDK, all or none, unless the receiver has closed.
    * The rejected ones are counted once the request is taken, not on each retry.
    */
-  private Taking take(ProtoSpans.Received received) {
+  Taking take(ProtoSpans.Received received) {
     // Checked here, past every wait, and close() waits for the handlers: a request either reaches
     // the SDK before close returns or is cut off, and is counted before close returns either way.
     if (cutOffOnceClosed()) {
@@ -314,7 +270,7 @@ public final class OtlpReceiver implements AutoCloseable {
     }
   }
 
-  private void malformed(String why) {
+  void malformed(String why) {
     long count = malformedRequests.incrementAndGet();
     if (count == 1 || Long.bitCount(count) == 1) {
       logger.warning("cab-trace record: refused " + count + " malformed OTLP request(s) so far: " + why);
@@ -410,28 +366,8 @@ public final class OtlpReceiver implements AutoCloseable {
     }
   }
 
-  private static String describe(Exception e) {
+  static String describe(Exception e) {
     return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-  }
-
-  /**
-   * A request's protobuf bytes as they came: {@link ProtoSpans} reads them, so that a malformed one
-   * is answered with {@code INVALID_ARGUMENT} and counted.
-   */
-  private static final class RequestBytes implements MethodDescriptor.Marshaller<byte[]> {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new java.io.ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw Status.INTERNAL.withDescription("could not read the request").withCause(e).asRuntimeException();
-      }
-    }
   }
 
   /**
