@@ -111,12 +111,9 @@ class PushFidelityTest {
         + line(span("0000000000000001", "retried", "1000", "3000", "copy=finished"),
             span("0000000000000002", "repeated", "1000", "2000", "copy=only"),
             span("0000000000000003", "changed", "1000", "7000", "copy=later")));
-    Result result;
-    List<Span> spans;
-    try (CollectingBackend backend = CollectingBackend.start()) {
-      result = run("push", capture.toString(), "--endpoint", backend.endpoint(), "--max-age", "100000d");
-      spans = backend.spans();
-    }
+    Pushed pushed = push(capture);
+    Result result = pushed.result();
+    List<Span> spans = pushed.spans();
 
     assertThat(result.exit()).as(result.err()).isZero();
     assertThat(result.out()).contains("pushed 3 of 3 spans");
@@ -142,12 +139,9 @@ class PushFidelityTest {
         line(span("0000000000000004", "kept", "1000", "2000", "copy=refused").replace("\"droppedAttributesCount\":1",
             "\"droppedAttributesCount\":-1"))
         + line(span("0000000000000004", "later", "1000", "2000", "copy=later")));
-    Result result;
-    List<Span> spans;
-    try (CollectingBackend backend = CollectingBackend.start()) {
-      result = run("push", capture.toString(), "--endpoint", backend.endpoint(), "--max-age", "100000d");
-      spans = backend.spans();
-    }
+    Pushed pushed = push(capture);
+    Result result = pushed.result();
+    List<Span> spans = pushed.spans();
 
     assertThat(result.exit()).as(result.err()).isZero();
     assertThat(spans).extracting(Span::getName).containsExactly("kept");
@@ -166,12 +160,9 @@ class PushFidelityTest {
     Files.writeString(dir.resolve("crashed.jsonl.journal"),
         "{\"cabJournal\":{\"version\":1,\"heartbeatUnixNano\":\"6000\",\"pid\":1}}\n"
         + line(span("0000000000000003", "open in the journal", "5000", "0", "from=journal")));
-    Result result;
-    List<Span> spans;
-    try (CollectingBackend backend = CollectingBackend.start()) {
-      result = run("push", capture.toString(), "--endpoint", backend.endpoint(), "--max-age", "100000d");
-      spans = backend.spans();
-    }
+    Pushed pushed = push(capture);
+    Result result = pushed.result();
+    List<Span> spans = pushed.spans();
 
     assertThat(result.exit()).as(result.err()).isZero();
     assertThat(result.out()).contains("pushed 3 of 3 spans");
@@ -203,6 +194,16 @@ class PushFidelityTest {
   }
 
   /** A span of {@link #TRACE_ID} with one attribute, one dropped; {@code end} null for none. */
+  /** What a push of {@code capture} to a collecting backend printed, and the spans the backend got. */
+  private record Pushed(Result result, List<Span> spans) {}
+
+  private static Pushed push(Path capture) throws IOException {
+    try (CollectingBackend backend = CollectingBackend.start()) {
+      Result result = run("push", capture.toString(), "--endpoint", backend.endpoint(), "--max-age", "100000d");
+      return new Pushed(result, backend.spans());
+    }
+  }
+
   private static String span(String spanId, String name, String start, String end, String traceState) {
     return "{\"traceId\":\"" + TRACE_ID + "\",\"spanId\":\"" + spanId + "\",\"traceState\":\"" + traceState + "\","
         + "\"name\":\"" + name + "\",\"startTimeUnixNano\":\"" + start + "\","
