@@ -224,10 +224,7 @@ final class SecretScanner {
 
   /** Masks the value after the separator at {@code separator} if the name before it is secret. */
   private int nameThenValue(int separator, int valueFrom, boolean colon) {
-    int nameEnd = separator;
-    while (nameEnd > 0 && isBlank(text.charAt(nameEnd - 1))) {
-      nameEnd--;
-    }
+    int nameEnd = beforeBlanksAndColors(separator);
     char keyQuote = 0;
     boolean escapedKey = false;
     if (nameEnd > 0 && isQuote(text.charAt(nameEnd - 1))) {
@@ -238,14 +235,7 @@ final class SecretScanner {
         nameEnd--;
       }
     }
-    int nameStart = nameStart(nameEnd);
-    if (keyQuote == 0
-        && nameStart >= 2
-        && text.charAt(nameStart - 1) == '['
-        && text.charAt(nameStart - 2) == ESC) {
-      nameEnd = nameStart - 2; // a colored name: \e[1mOPENAI_API_KEY\e[0m=...
-      nameStart = nameStart(nameEnd);
-    }
+    int nameStart = afterColor(nameStart(nameEnd), nameEnd);
     if (nameStart == nameEnd) {
       return -1;
     }
@@ -263,6 +253,53 @@ final class SecretScanner {
     }
     boolean wholeLine = colon && keyQuote == 0 && isHeaderName(nameStart, nameEnd);
     return value(valueFrom, enclosingQuote, wholeLine, false);
+  }
+
+  /**
+   * {@code end} moved back over blanks and terminal color sequences: where the name before a
+   * separator ends in {@code \e[1mOPENAI_API_KEY\e[0m=} or in pygmentize's {@code
+   * PASSWORD\e[39m\e[38;5;241m=}.
+   */
+  private int beforeBlanksAndColors(int end) {
+    while (end > 0) {
+      if (isBlank(text.charAt(end - 1))) {
+        end--;
+        continue;
+      }
+      int color = colorStartBefore(end - 1);
+      if (color < 0 || colorEnd(text, color) != end) {
+        return end;
+      }
+      end = color;
+    }
+    return end;
+  }
+
+  /**
+   * {@code start} moved past the end of a color sequence it is inside: the name characters read
+   * back from a separator take the parameters and final letter of a color right before the name
+   * ({@code \e[32mDB_PASSWORD=}, {@code \e[38;5;33mDB_PASSWORD=}), which the terminal does not show.
+   */
+  private int afterColor(int start, int end) {
+    int color = colorStartBefore(start);
+    if (color < 0) {
+      return start;
+    }
+    int after = colorEnd(text, color);
+    return after > start && after <= end ? after : start;
+  }
+
+  /**
+   * The {@code \e} of the control sequence whose parameters or final byte may include the
+   * character at {@code i}: the nearest {@code \e[} before it with only parameter and intermediate
+   * bytes between; -1 when there is none.
+   */
+  private int colorStartBefore(int i) {
+    int j = i;
+    while (j > 0 && i - j < MAX_NAME && text.charAt(j - 1) >= 0x20 && text.charAt(j - 1) <= 0x3f) {
+      j--;
+    }
+    return j >= 2 && text.charAt(j - 1) == '[' && text.charAt(j - 2) == ESC ? j - 2 : -1;
   }
 
   /** Where the name ending at {@code nameEnd} starts. */
@@ -391,7 +428,9 @@ final class SecretScanner {
       return -1;
     }
     ranges.add(start, end);
-    return end;
+    // An unquoted word is read again: a separator in it may start a value past its end, as in a
+    // printf format's DB_PASSWORD=a\033[1mGITHUB_TOKEN: b.
+    return quoted || wholeLine || enclosingQuote != 0 ? end : start;
   }
 
   /**
@@ -674,7 +713,10 @@ final class SecretScanner {
     return length;
   }
 
-  /** The end of the line (a control character other than tab) or {@code stop}, if not 0. */
+  /**
+   * The end of the line (a control character other than tab, or {@code \n} written as an escape)
+   * or {@code stop}, if not 0.
+   */
   private int lineEnd(int from, char stop) {
     if (stop == lineStop && lineFrom >= 0 && from >= lineFrom && from <= lineTo) {
       return lineTo;
@@ -682,8 +724,9 @@ final class SecretScanner {
     int i = from;
     while (i < length) {
       char c = text.charAt(i);
-      if ((c < ' ' && c != '\t') || c == stop) {
-        break;
+      if ((c < ' ' && c != '\t') || c == stop
+          || (c == '\\' && i + 1 < length && (text.charAt(i + 1) == 'n' || text.charAt(i + 1) == 'r'))) {
+        break; // the last: a line break written as an escape
       }
       i++;
     }
@@ -710,8 +753,9 @@ final class SecretScanner {
           || c == ')'
           || c == ']'
           || c == '}'
-          || Character.isWhitespace(c)) {
-        break;
+          || Character.isWhitespace(c)
+          || (c == '\\' && i + 1 < length && "nrt".indexOf(text.charAt(i + 1)) >= 0)) {
+        break; // the last: a line break or tab written as an escape, in JSON or a printf format
       }
       i++;
     }
