@@ -6,6 +6,7 @@ import dev.cabtrace.replay.record.CellRecorder;
 import dev.cabtrace.replay.record.RecordResult;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,6 +114,7 @@ final class RecordCommand implements Callable<Integer> {
     if (timeoutSeconds < 1) {
       throw new IllegalArgumentException("--timeout must be at least 1 second");
     }
+    checkOut();
     CellRecorder.Builder recorder = CellRecorder.builder(out)
         .setIdentity(CellIdentity.of(sweep, tui, model, task))
         .setImage(image)
@@ -147,6 +149,38 @@ final class RecordCommand implements Callable<Integer> {
       } catch (IllegalStateException shuttingDown) {
         // The hook is running or about to: it sees the latch counted down.
       }
+    }
+  }
+
+  /**
+   * Refuses, before anything runs, a capture file that could not be written: found only when the
+   * first spans are, after the command ran for nothing. Warns when it holds a capture already,
+   * which this run's spans join (as a re-run after a crash does).
+   */
+  private void checkOut() {
+    if (Files.isDirectory(out)) {
+      throw new IllegalArgumentException("--out " + out + " is a directory, not a capture file");
+    }
+    Path existing = out.toAbsolutePath().getParent();
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent(); // created with the file
+    }
+    if (existing != null && !Files.isDirectory(existing)) {
+      throw new IllegalArgumentException("--out " + out + " cannot be written: " + existing + " is not a directory");
+    }
+    if (Files.exists(out) ? !Files.isWritable(out) : existing != null && !Files.isWritable(existing)) {
+      throw new IllegalArgumentException("--out " + out + " cannot be written (permission denied)");
+    }
+    try {
+      long size = Files.isRegularFile(out) ? Files.size(out) : 0;
+      if (size > 0) {
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        err.printf("cab-trace record: warning: %s already holds a capture (%d bytes); this run's spans are appended"
+            + " to it, as a re-run's after a crash (give another --out for a cell of its own)%n", out, size);
+        err.flush();
+      }
+    } catch (java.io.IOException unreadable) {
+      // The capture's own open says what is wrong with it.
     }
   }
 

@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -98,8 +99,8 @@ class RecordCommandTest {
 
     Files.createDirectory(dir.resolve("taken.jsonl"));
     Run unwritable = record("taken", "--no-otlp", "--", "true");
-    assertThat(unwritable.exit()).isEqualTo(RecordResult.CAPTURE_INCOMPLETE);
-    assertThat(unwritable.err()).contains("could not be written");
+    assertThat(unwritable.exit()).as("refused before it runs").isEqualTo(2);
+    assertThat(unwritable.err()).contains("is a directory");
   }
 
   /** On a pseudo-terminal, {@code script(1)} stands between record and the command: it must change nothing. */
@@ -346,6 +347,33 @@ class RecordCommandTest {
       assertThat(run.exit()).isEqualTo(2);
       assertThat(run.err()).contains("--cassette " + directory + " is a directory").doesNotContain("unexpected");
     }
+  }
+
+  @Test
+  void aCaptureFileThatCannotBeWrittenIsAUsageErrorBeforeTheCommandRuns() throws Exception {
+    Path ran = dir.resolve("ran");
+    Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
+    for (Path out : List.of(dir, notADirectory.resolve("cell.jsonl"), notADirectory.resolve("sub/cell.jsonl"))) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int exit = CabTraceCli.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+          new PrintStream(err, true, StandardCharsets.UTF_8),
+          "record", "--out", out.toString(), "--no-otlp", "--", "touch", ran.toString());
+      assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(2);
+      assertThat(err.toString(StandardCharsets.UTF_8)).contains("--out " + out).doesNotContain("unexpected")
+          .doesNotContain("Exception");
+      assertThat(ran).as("the command did not run").doesNotExist();
+    }
+  }
+
+  @Test
+  void recordingIntoACaptureThatHoldsOneWarnsThatTheRunJoinsIt() throws Exception {
+    Run first = record("twice", "--no-otlp", "--", "true");
+    assertThat(first.err()).doesNotContain("warning");
+    Run second = record("twice", "--no-otlp", "--", "true");
+    assertThat(second.exit()).as(second.err()).isZero();
+    assertThat(second.err()).contains("warning: " + dir.resolve("twice.jsonl") + " already holds a capture")
+        .contains("appended");
+    assertThat(second.timeline().spans().stream().filter(s -> s.kindName().equals("adapter_run"))).hasSize(2);
   }
 
   private static String[] concat(String[] first, String[] second) {
