@@ -47,6 +47,11 @@ final class RecordCommand implements Callable<Integer> {
   @Option(names = "--image", defaultValue = "local/subprocess", description = "Container image recorded on the container span.")
   String image;
 
+  @Option(names = "--workdir", paramLabel = "DIR",
+      description = "Run the command in this directory, left as it is after (default: a fresh temporary directory"
+          + " with a TASK.md, removed after).")
+  Path workdir;
+
   @Option(names = "--timeout", defaultValue = "600", paramLabel = "SECONDS",
       description = "Kill all the command's processes after this many seconds (default ${DEFAULT-VALUE}).")
   long timeoutSeconds;
@@ -118,6 +123,7 @@ final class RecordCommand implements Callable<Integer> {
     CellRecorder.Builder recorder = CellRecorder.builder(out)
         .setIdentity(CellIdentity.of(sweep, tui, model, task))
         .setImage(image)
+        .setWorkdir(workdir)
         .setTimeout(Duration.ofSeconds(timeoutSeconds))
         .setModelUpstream(modelUpstream)
         .setOtlpReceiver(!noOtlp)

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,10 +23,10 @@ import java.util.function.UnaryOperator;
 
 /**
  * Records one benchmark cell around any command, in any language: {@code task_setup} prepares a
- * temporary workdir, {@code adapter_run} wraps {@code tool_call} (no plugins applied) and {@code
+ * temporary workdir (or takes the one {@link Builder#setWorkdir} gives), {@code adapter_run} wraps {@code tool_call} (no plugins applied) and {@code
  * container} (the command as a real subprocess in that workdir, on pipes or a pseudo-terminal, its
  * output recorded, all its processes killed at the timeout and what it left running when it exits),
- * and {@code cleanup} removes the workdir. Optionally a recording proxy in front of the command's
+ * and {@code cleanup} removes the workdir it made. Optionally a recording proxy in front of the command's
  * model endpoint, and an OTLP receiver that takes the command's own OpenTelemetry spans into the
  * same capture file, parented under {@code container} through {@code TRACEPARENT}.
  *
@@ -73,7 +74,7 @@ public final class CellRecorder {
       CellTracer tracer = sdk.cellTracer();
       Path workdir;
       try (CellSpan setup = tracer.taskSetup("prepare:" + identity.taskId())) {
-        workdir = CellWorkdir.prepare(setup, identity);
+        workdir = settings.workdir != null ? settings.workdir : CellWorkdir.prepare(setup, identity);
         setup.setAttribute("workdir", workdir.toString())
             .setAttribute("task_category", identity.taskCategory())
             .setAttribute("plugin_stack", List.of())
@@ -111,7 +112,9 @@ public final class CellRecorder {
         run.setExitCode(outcome.exitCode()).setTimedOut(outcome.timedOut());
       }
       try (CellSpan cleanup = tracer.cleanup("cleanup:" + identity.tui())) {
-        CellWorkdir.delete(workdir, cleanup);
+        if (settings.workdir == null) {
+          CellWorkdir.delete(workdir, cleanup);
+        }
       }
     }
     // Counted once the capture is closed: a span its close could not write is lost, and so is the
@@ -232,6 +235,7 @@ public final class CellRecorder {
     private PrintStream consoleErr = System.err;
     private Map<String, String> parentEnvironment = System.getenv();
     private UnaryOperator<dev.cabtrace.sdk.CabTraceSdkBuilder> sdkBuilder = UnaryOperator.identity();
+    private Path workdir;
     private Path cassette;
     private CassetteMode cassetteMode = CassetteMode.RECORD;
     private CassetteTiming cassetteTiming = CassetteTiming.ORIGINAL;
@@ -275,6 +279,19 @@ public final class CellRecorder {
       }
       this.ptyColumns = columns;
       this.ptyRows = rows;
+      return this;
+    }
+
+    /**
+     * Runs the command in this existing directory (a checkout of the task), which {@code cleanup}
+     * leaves as it is; null (the default) for a fresh temporary one with a {@code TASK.md}, removed
+     * after.
+     */
+    public Builder setWorkdir(Path workdir) {
+      if (workdir != null && !Files.isDirectory(workdir)) {
+        throw new IllegalArgumentException("--workdir " + workdir + " is not a directory");
+      }
+      this.workdir = workdir == null ? null : workdir.toAbsolutePath();
       return this;
     }
 

@@ -366,6 +366,23 @@ class RecordCommandTest {
   }
 
   @Test
+  void withWorkdirTheCommandRunsInThatDirectoryWhichIsKept() throws Exception {
+    Path checkout = Files.createDirectory(dir.resolve("checkout"));
+    Path agent = Files.writeString(checkout.resolve("agent.sh"), "pwd > where.txt\n");
+    Run run = record("workdir", "--no-otlp", "--workdir", checkout.toString(), "--", "sh", "./agent.sh");
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(Files.readString(checkout.resolve("where.txt")).trim()).isEqualTo(checkout.toRealPath().toString());
+    assertThat(agent).as("cleanup leaves the directory as it is").exists();
+    TimelineSpan setup = run.timeline().spans().stream().filter(s -> s.kindName().equals("task_setup")).findFirst()
+        .orElseThrow();
+    assertThat(setup.attribute("workdir")).isEqualTo(checkout.toAbsolutePath().toString());
+
+    Run missing = record("no-workdir", "--no-otlp", "--workdir", dir.resolve("none").toString(), "--", "true");
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.err()).contains("--workdir " + dir.resolve("none") + " is not a directory");
+  }
+
+  @Test
   void recordingIntoACaptureThatHoldsOneWarnsThatTheRunJoinsIt() throws Exception {
     Run first = record("twice", "--no-otlp", "--", "true");
     assertThat(first.err()).doesNotContain("warning");
