@@ -97,18 +97,18 @@ final class SweepCommand implements Callable<Integer> {
       }
     }
     SweepLedger result = ledger.build();
+    if (result.cells() == 0 && result.warnings().isEmpty()) {
+      // An empty ledger that exits 0 would hide a mistyped path in CI; the warning goes where every
+      // sweep warning goes.
+      result = ledger.addWarning("no cell found in " + String.join(" ", paths)
+          + (from == null ? "" : from + " (sweep " + sweepId + ")")).build();
+    }
     spec.commandLine().getOut().print(json ? SweepTables.json(result) : csv ? SweepTables.csv(result) : SweepTables.text(result));
     spec.commandLine().getOut().flush();
     if (csv) {
       for (String warning : result.warnings()) {
         WarningLines.print(spec.commandLine().getErr(), warning);
       }
-    }
-    if (result.cells() == 0 && result.warnings().isEmpty()) {
-      // An empty ledger that exits 0 would hide a mistyped path in CI.
-      WarningLines.print(spec.commandLine().getErr(), "no cell found in " + String.join(" ", paths)
-          + (from == null ? "" : from + " (sweep " + sweepId + ")"));
-      return 1;
     }
     return result.cells() == 0 ? 1 : 0;
   }

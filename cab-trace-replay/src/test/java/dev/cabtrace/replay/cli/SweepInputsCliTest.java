@@ -39,11 +39,16 @@ class SweepInputsCliTest {
   void aSweepThatFindsNoCellSaysSoAndFails() throws IOException {
     Path empty = Files.createDirectories(dir.resolve("no-cells-here"));
     Files.writeString(empty.resolve("notes.txt"), "not a capture");
-    for (String format : new String[] {"--json", "--csv"}) {
-      Result none = run("sweep", empty.toString(), format);
-      assertThat(none.exit()).as(format).isEqualTo(1);
-      assertThat(none.err()).contains("no cell found in " + empty);
-    }
+    Result json = run("sweep", empty.toString(), "--json");
+    assertThat(json.exit()).isEqualTo(1);
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).get("warnings").get(0).asText())
+        .isEqualTo("no cell found in " + empty);
+    Result csv = run("sweep", empty.toString(), "--csv");
+    assertThat(csv.exit()).isEqualTo(1);
+    assertThat(csv.err()).contains("no cell found in " + empty);
+    Result text = run("sweep", empty.toString());
+    assertThat(text.exit()).isEqualTo(1);
+    assertThat(text.out() + text.err()).contains("no cell found in " + empty);
   }
 
   @Test
