@@ -80,7 +80,8 @@ final class FrameCommand implements Callable<Integer> {
     }
     out.println("Finished " + frame.finished().size() + " · not started " + frame.notStarted().size());
     out.println("Model calls finished " + frame.modelCalls().size() + " · tokens so far: in " + frame.tokens().input()
-        + " · out " + frame.tokens().output() + " · total " + frame.tokens().total());
+        + " · out " + frame.tokens().output() + " · total " + frame.tokens().total()
+        + (frame.tokens().unknownCalls() > 0 ? " (" + frame.tokens().unknownCalls() + " call(s) without usage)" : ""));
     if (!frame.output().chunks().isEmpty()) {
       out.println("Output so far (last lines)");
       for (String line : TerminalText.screenTail(frame.output().tail(10), 200, 10)) {

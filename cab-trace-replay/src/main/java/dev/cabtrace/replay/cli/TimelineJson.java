@@ -177,6 +177,8 @@ final class TimelineJson {
     json.writeNumberField("output", tokens.output());
     json.writeNumberField("total", tokens.total());
     json.writeNumberField("calls", tokens.calls());
+    // The sums leave these calls out: without the count, a partial total reads as the whole.
+    json.writeNumberField("unknownCalls", tokens.unknownCalls());
     json.writeEndObject();
   }
 

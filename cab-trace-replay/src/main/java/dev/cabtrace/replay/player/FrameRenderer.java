@@ -95,7 +95,8 @@ public final class FrameRenderer {
     List<ModelCall> calls = frame.modelCalls();
     lines.add(styled("Model calls " + calls.size() + "/" + timeline.modelCalls().size()
         + " · tokens so far: in " + frame.tokens().input() + " · out " + frame.tokens().output()
-        + " · total " + frame.tokens().total(), HEADING, w));
+        + " · total " + frame.tokens().total()
+        + (frame.tokens().unknownCalls() > 0 ? " (" + frame.tokens().unknownCalls() + " without usage)" : ""), HEADING, w));
     for (int i = Math.max(0, calls.size() - 3); i < Math.max(3, calls.size()); i++) {
       if (i < calls.size()) {
         ModelCall call = calls.get(i);

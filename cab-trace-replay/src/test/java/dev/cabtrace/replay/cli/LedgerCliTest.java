@@ -156,6 +156,11 @@ class LedgerCliTest {
     assertThat(score.at("/tokens/total_tokens").isNull()).as(score.toString()).isTrue();
     assertThat(tokens.at("/total/input").asLong()).isEqualTo(50_000);
     assertThat(tokens.at("/cells/0/unknownCalls").asLong()).as(tokens.toString()).isEqualTo(1);
+    // Every total that leaves the call out says so.
+    assertThat(tokens.at("/total/unknownCalls").asLong()).as(tokens.toString()).isEqualTo(1);
+    assertThat(show.at("/tokens/unknownCalls").asLong()).as(show.toString()).isEqualTo(1);
+    assertThat(run("frame", file.toString(), "--at", "1h").out())
+        .contains("tokens so far: in 50000 · out 50 · total 50050 (1 call(s) without usage)");
     assertThat(show.get("warnings").toString())
         .contains("span 0000000000000003 (chat m) has gen_ai.usage.input_tokens=-49000, which is not a count; taken as not recorded");
   }

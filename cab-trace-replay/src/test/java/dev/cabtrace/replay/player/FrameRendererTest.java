@@ -68,6 +68,24 @@ class FrameRendererTest {
   }
 
   @Test
+  void tokensSoFarSayHowManyCallsReportedNoUsage() {
+    TimelineBuilder builder = new TimelineBuilder("calls");
+    builder.add(TimelineSpan.builder().setTraceId(1, 1).setSpanId(1).setName("chat m")
+        .setStartEpochNanos(1_000_000_000L).setEndEpochNanos(2_000_000_000L)
+        .setAttributes(java.util.Map.of("cab.span.kind", "model_call", "gen_ai.usage.input_tokens", 40L,
+            "gen_ai.usage.output_tokens", 2L)), 0);
+    builder.add(TimelineSpan.builder().setTraceId(1, 1).setSpanId(2).setName("chat m")
+        .setStartEpochNanos(3_000_000_000L).setEndEpochNanos(4_000_000_000L)
+        .setAttributes(java.util.Map.of("cab.span.kind", "model_call")), 0);
+    Timeline timeline = builder.build();
+
+    String screen = text(FrameRenderer.render(timeline, timeline.frame(timeline.durationNanos()), null, 100, 24,
+        false, 1));
+
+    assertThat(screen).contains("Model calls 2/2 · tokens so far: in 40 · out 2 · total 42 (1 without usage)");
+  }
+
+  @Test
   void aTimelineOverCenturiesDrawsItsBarsAndCursorWhereTheyAre() {
     // A span with a wild start (an unset clock) 54 years after another: offset × width overflows a long.
     TimelineBuilder builder = new TimelineBuilder("wide");
