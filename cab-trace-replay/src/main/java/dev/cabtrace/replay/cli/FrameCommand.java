@@ -7,6 +7,7 @@ import dev.cabtrace.replay.timeline.Frame;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -83,9 +84,23 @@ final class FrameCommand implements Callable<Integer> {
         + " · out " + frame.tokens().output() + " · total " + frame.tokens().total()
         + (frame.tokens().unknownCalls() > 0 ? " (" + frame.tokens().unknownCalls() + " call(s) without usage)" : ""));
     if (!frame.output().chunks().isEmpty()) {
-      out.println("Output so far (last lines)");
-      for (String line : TerminalText.screenTail(frame.output().tail(10), 200, 10)) {
-        out.println("  " + line);
+      if (timeline.output().stream().anyMatch(chunk -> "pty".equals(chunk.stream()))) {
+        // A pseudo-terminal's bytes are a program drawing (cursor moves, erases, colors): their
+        // text would be escape sequences. What the terminal showed is the emulated screen.
+        out.println("Screen (last lines; screen --at shows it whole)");
+        List<String> rows = ScreenPlayback.of(timeline).screenAt(frame.offsetNanos()).lines();
+        int end = rows.size();
+        while (end > 0 && rows.get(end - 1).isBlank()) {
+          end--;
+        }
+        for (String row : rows.subList(Math.max(0, end - 10), end)) {
+          out.println("  " + TerminalText.escapeLine(row));
+        }
+      } else {
+        out.println("Output so far (last lines)");
+        for (String line : TerminalText.screenTail(frame.output().tail(10), 200, 10)) {
+          out.println("  " + line);
+        }
       }
     }
     out.flush();

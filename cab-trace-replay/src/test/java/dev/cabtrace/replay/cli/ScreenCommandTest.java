@@ -136,6 +136,16 @@ class ScreenCommandTest {
   }
 
   @Test
+  void frameShowsThePseudoTerminalsScreenNotItsEscapeSequences() {
+    Result frame = run("frame", trace.toString(), "--at", "0.6s");
+    assertThat(frame.exit()).as(frame.err()).isZero();
+    String shown = frame.out().substring(frame.out().indexOf("Screen (last lines"));
+    assertThat(shown.lines().skip(1).toList())
+        .containsExactly("  hello green", "  line 2\ufffd2J\ufffd", "  third");
+    assertThat(frame.out()).doesNotContain("\\e[").doesNotContain("\u001b");
+  }
+
+  @Test
   void atIsParsedAsFrameParsesIt() {
     String at600 = run("screen", trace.toString(), "--at", "0.6s").out();
     for (String same : List.of("600ms", "600000us", "0.6", "600 ms")) {
