@@ -25,7 +25,11 @@ record CellAxes(Map<String, Object> tokens, Map<String, Object> latency) {
 
   /** The axes as {@code cab-trace score} computes them (the ledger's {@link CellScore}). */
   static CellAxes of(Timeline timeline) {
-    CellScore score = CellScore.of(timeline);
+    return of(CellScore.of(timeline));
+  }
+
+  /** The axes of {@code score}. */
+  static CellAxes of(CellScore score) {
     Map<String, Object> tokens = new LinkedHashMap<>();
     tokens.put("prompt_tokens", score.promptTokens());
     tokens.put("completion_tokens", score.completionTokens());

@@ -228,7 +228,8 @@ final class CellIndex {
         cell(out, cell.agent());
         cell(out, cell.model());
         cell(out, cell.task());
-        cell(out, cell.pass() == null ? null : cell.pass() ? "pass" : "fail");
+        Boolean pass = row.score().pass();
+        cell(out, pass == null ? null : pass ? "pass" : "fail");
         out.append("<td class=\"num\">").append(cell.totalTokens() == null ? "<span class=\"unknown\">not recorded</span>"
             : cell.totalTokens().toString()).append("</td>");
         out.append("<td class=\"num\">").append(cell.spanCount() == 0 ? "-" : Durations.seconds(cell.durationNanos()))

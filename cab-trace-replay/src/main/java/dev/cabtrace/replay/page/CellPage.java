@@ -2,6 +2,7 @@ package dev.cabtrace.replay.page;
 
 import dev.cabtrace.replay.internal.Durations;
 import dev.cabtrace.replay.internal.ShortList;
+import dev.cabtrace.replay.ledger.CellScore;
 import dev.cabtrace.replay.timeline.LoadWarning;
 import dev.cabtrace.replay.timeline.ModelCall;
 import dev.cabtrace.replay.timeline.ReplayCursor;
@@ -141,7 +142,8 @@ public final class CellPage {
   private static CellPage render(Timeline timeline, int maxScreenSnapshots, String source) {
     long tick = ReplayCursor.DEFAULT_TICK_NANOS;
     CellSummary summary = CellSummary.of(timeline);
-    CellAxes axes = CellAxes.of(timeline);
+    CellScore score = CellScore.of(timeline);
+    CellAxes axes = CellAxes.of(score);
     ScreenSnapshots terminal = null;
     String terminalProblem = null;
     if (!timeline.output().isEmpty()) {
@@ -166,7 +168,7 @@ public final class CellPage {
     values.put("heading", HtmlText.fromTrace(agent + " × " + model));
     values.put("category", HtmlText.fromTrace(summary.taskCategory() == null ? "" : summary.taskCategory()));
     values.put("task", summary.task() == null ? "<span class=\"unknown\">task not recorded</span>" : HtmlText.fromTrace(summary.task()));
-    values.put("scores", scores(summary, axes));
+    values.put("scores", scores(summary, score, axes));
     values.put("identity", identity(timeline, summary));
     values.put("timing", timing(summary, axes));
     values.put("axes", axes(axes));
@@ -185,9 +187,9 @@ public final class CellPage {
     return new CellPage(values, data, terminal == null ? 0 : terminal.snapshots().size());
   }
 
-  private static String scores(CellSummary summary, CellAxes axes) {
+  private static String scores(CellSummary summary, CellScore score, CellAxes axes) {
     StringBuilder out = new StringBuilder();
-    score(out, "Pass", summary.pass() == null ? null : summary.pass() ? "1.000" : "0.000");
+    score(out, "Pass", score.pass() == null ? null : score.pass() ? "1.000" : "0.000");
     Object perCorrect = axes.tokens().get("tokens_per_correct_task");
     score(out, "Tokens/correct", perCorrect == null ? null : perCorrect.toString());
     score(out, "Wall", summary.spanCount() == 0 ? null

@@ -7,7 +7,9 @@ import java.util.Map;
 
 /**
  * What a cell's trace says about the cell, as the page's header, identity and timing show it and
- * as one row of the server's index. A fact the trace does not hold is null.
+ * as one row of the server's index. A fact the trace does not hold is null. The verdict is not
+ * here: the page and the index show the ledger's {@code CellScore}'s, so that they say what {@code
+ * score} and {@code sweep} say.
  *
  * @param agent the agent CLI: {@code cab.tui}, else {@code gen_ai.agent.name} on {@code adapter_run}
  * @param model the model: {@code cab.model}, else the first model call's model
@@ -19,7 +21,6 @@ import java.util.Map;
  * @param imageDigest {@code container.image.id} (or {@code image_digest}) on the container span
  * @param exitCode {@code process.exit.code} (or {@code exit_code}) on {@code adapter_run}, else on
  *     the container span, as shown
- * @param pass {@code cab.pass} on {@code adapter_run}
  * @param startEpochNanos the earliest start
  * @param durationNanos latest end minus earliest start
  * @param spanCount the number of spans
@@ -35,7 +36,6 @@ record CellSummary(
     String containerImage,
     String imageDigest,
     String exitCode,
-    Boolean pass,
     long startEpochNanos,
     long durationNanos,
     int spanCount,
@@ -72,7 +72,6 @@ record CellSummary(
         container == null ? null : firstString(container, "container.image.name", "image"),
         container == null ? null : firstString(container, "container.image.id", "image_digest"),
         exitCode,
-        run == null ? null : bool(run.attribute("cab.pass")),
         timeline.t0EpochNanos(),
         timeline.durationNanos(),
         timeline.size(),
@@ -104,18 +103,5 @@ record CellSummary(
     }
     String text = String.valueOf(value);
     return text.isEmpty() ? null : text;
-  }
-
-  static Boolean bool(Object value) {
-    if (value instanceof Boolean) {
-      return (Boolean) value;
-    }
-    if ("true".equals(value)) {
-      return Boolean.TRUE;
-    }
-    if ("false".equals(value)) {
-      return Boolean.FALSE;
-    }
-    return null;
   }
 }

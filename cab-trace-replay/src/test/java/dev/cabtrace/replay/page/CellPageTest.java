@@ -28,6 +28,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class CellPageTest {
 
@@ -221,6 +223,30 @@ class CellPageTest {
     assertThat(rowTable.get(first.get(4).asInt()).get(0).asText()).isEqualTo("running 5 tests");
     assertThat(data.at("/axes/tokens/tokens_per_correct_task").asLong()).isEqualTo(11762);
     assertThat(data.at("/axes/latency/model_call_ms").asDouble()).isEqualTo(1800 + 2150 + 2900);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.cabtrace.replay.page.PageFixtures#verdicts")
+  void thePassScoreIsTheVerdictScoreGives(String name, String capture, Boolean verdict) throws IOException {
+    Path file = Files.writeString(dir.resolve("cell.jsonl"), capture);
+
+    String html = runCli("html", file.toString(), "-o", "-");
+    JsonNode score = MAPPER.readTree(runCli("score", file.toString(), "--json"));
+
+    assertThat(html).contains(verdict == null ? "<dt>Pass</dt><dd class=\"unknown\">not recorded</dd>"
+        : "<dt>Pass</dt><dd>" + (verdict ? "1.000" : "0.000") + "</dd>");
+    JsonNode division = score.at("/tokens/pass_used_for_division");
+    assertThat(division.isNull() ? null : division.asInt() == 1).as("score's verdict").isEqualTo(verdict);
+  }
+
+  /** What the command printed on stdout; it must succeed. */
+  private static String runCli(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = CabTraceCli.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), args);
+    assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   @Test

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The server over real HTTP on 127.0.0.1. */
@@ -108,6 +109,16 @@ class CellServerTest {
     assertThat(body).containsPattern("<tr><td>openhands</td><td>qwen/qwen3-next-80b-a3b-instruct</td><td class=\"num\">\\d</td>"
         + "<td class=\"num\">0</td><td class=\"num\">0.000</td><td class=\"num\"><span class=\"unknown\">not recorded</span></td>"
         + "<td class=\"num\"><span class=\"unknown\">not recorded</span></td><td class=\"num\">85.456 s</td>");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.cabtrace.replay.page.PageFixtures#verdicts")
+  void theIndexShowsTheVerdictScoreGives(String name, String capture, Boolean verdict) throws Exception {
+    Files.writeString(root.resolve("verdict.jsonl"), capture);
+
+    assertThat(get("/").body()).contains("<a href=\"/cell/verdict.jsonl\">verdict.jsonl</a></td><td>aider</td><td>m</td>"
+        + "<td><span class=\"unknown\">not recorded</span></td><td>"
+        + (verdict == null ? "<span class=\"unknown\">not recorded</span>" : verdict ? "pass" : "fail") + "</td>");
   }
 
   @Test

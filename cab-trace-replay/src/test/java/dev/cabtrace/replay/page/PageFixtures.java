@@ -1,5 +1,6 @@
 package dev.cabtrace.replay.page;
 
+import dev.cabtrace.replay.ledger.OtlpLines;
 import dev.cabtrace.replay.read.TraceReader;
 import dev.cabtrace.replay.timeline.SpanEvent;
 import dev.cabtrace.replay.timeline.SpanStatus;
@@ -14,6 +15,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /** Traces for the page tests: the seed cell, and cells built span by span. */
 final class PageFixtures {
@@ -138,6 +141,29 @@ final class PageFixtures {
     }
     builder.add(span(resource, 20, 0, "cleanup", "cleanup:openhands", 8_001, 8_002), 20);
     return builder.build();
+  }
+
+  /**
+   * Cells whose verdict a reading of {@code cab.pass} other than the ledger's gets wrong: a name,
+   * the capture as OTLP JSON Lines, and the verdict {@code score} gives (null: none).
+   */
+  static Stream<Arguments> verdicts() {
+    return Stream.of(
+        Arguments.of("a passing run, then a failing one: the cell failed",
+            verdictCell(OtlpLines.bool("cab.pass", true), OtlpLines.bool("cab.pass", false)), false),
+        Arguments.of("cab.pass as the integer 1", verdictCell(OtlpLines.integer("cab.pass", 1)), true),
+        Arguments.of("cab.pass as the text False, as Zipkin and Jaeger carry it",
+            verdictCell(OtlpLines.str("cab.pass", "False")), false),
+        Arguments.of("no cab.pass", verdictCell(OtlpLines.str("other", "x")), null));
+  }
+
+  /** A cell of one adapter_run span a second for each of {@code verdicts}, one after the other. */
+  private static String verdictCell(String... verdicts) {
+    OtlpLines cell = OtlpLines.cell("4bf92f3577b34da6a3ce929d0e0e4736", "aider", "m");
+    for (int i = 0; i < verdicts.length; i++) {
+      cell.span(10 + i, 0, "run" + i, "adapter_run", T0 + i * 1_000 * MS, T0 + (i + 1) * 1_000 * MS, verdicts[i]);
+    }
+    return cell.text();
   }
 
   /** The JSON embedded in {@code html}'s data element. */
