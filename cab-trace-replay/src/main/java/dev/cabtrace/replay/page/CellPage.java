@@ -193,7 +193,7 @@ public final class CellPage {
     Object perCorrect = axes.tokens().get("tokens_per_correct_task");
     score(out, "Tokens/correct", perCorrect == null ? null : perCorrect.toString());
     score(out, "Wall", summary.spanCount() == 0 ? null
-        : String.format(Locale.ROOT, "%.1fs", summary.durationNanos() / 1e9));
+        : String.format(Locale.ROOT, "%.1fs", score.wallClockMs() / 1000));
     return out.toString();
   }
 

@@ -7,9 +7,9 @@ import java.util.Map;
 
 /**
  * What a cell's trace says about the cell, as the page's header, identity and timing show it and
- * as one row of the server's index. A fact the trace does not hold is null. The verdict is not
- * here: the page and the index show the ledger's {@code CellScore}'s, so that they say what {@code
- * score} and {@code sweep} say.
+ * as one row of the server's index. A fact the trace does not hold is null. The verdict and the
+ * wall-clock time are not here: the page and the index show the ledger's {@code CellScore}, so that
+ * they say what {@code score} and {@code sweep} say.
  *
  * @param agent the agent CLI: {@code cab.tui}, else {@code gen_ai.agent.name} on {@code adapter_run}
  * @param model the model: {@code cab.model}, else the first model call's model

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cabtrace.replay.cli.CabTraceCli;
+import dev.cabtrace.replay.ledger.OtlpLines;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineBuilder;
 import java.io.ByteArrayOutputStream;
@@ -59,6 +60,7 @@ class CellPageTest {
         .contains("<dt>ended_at</dt><dd>2026-06-17T07:19:08.564712Z</dd>")
         .contains("<dt>duration</dt><dd>85.46 s</dd>")
         .contains("<dt>tokens</dt><dd class=\"unknown\">not recorded</dd>")
+        .contains("<dt>Wall</dt><dd>85.5s</dd>")
         .contains("<td>tokens</td><td>prompt_tokens, completion_tokens, total_tokens, model_calls, tokens_per_correct_task, pass_used_for_division</td>")
         .contains("<td>latency</td><td>wall_clock_ms, container_active_ms, model_call_ms</td>")
         .contains("<span class=\"k\">wall_clock_ms</span> <span class=\"v\">85456.275</span>")
@@ -237,6 +239,21 @@ class CellPageTest {
         : "<dt>Pass</dt><dd>" + (verdict ? "1.000" : "0.000") + "</dd>");
     JsonNode division = score.at("/tokens/pass_used_for_division");
     assertThat(division.isNull() ? null : division.asInt() == 1).as("score's verdict").isEqualTo(verdict);
+  }
+
+  @Test
+  void theWallScoreIsTheRunsWallClockTimeNotTheTraces() throws IOException {
+    OtlpLines cell = OtlpLines.cell("4bf92f3577b34da6a3ce929d0e0e4736", "aider", "m")
+        .span(1, 0, "prepare", "task_setup", PageFixtures.T0, PageFixtures.T0 + 5_000 * PageFixtures.MS)
+        .span(2, 0, "agent", "adapter_run", PageFixtures.T0 + 5_000 * PageFixtures.MS, PageFixtures.T0 + 6_000 * PageFixtures.MS)
+        .span(3, 0, "cleanup", "cleanup", PageFixtures.T0 + 6_000 * PageFixtures.MS, PageFixtures.T0 + 9_000 * PageFixtures.MS);
+    Path file = Files.writeString(dir.resolve("cell.jsonl"), cell.text());
+
+    String html = runCli("html", file.toString(), "-o", "-");
+    JsonNode score = MAPPER.readTree(runCli("score", file.toString(), "--json"));
+
+    assertThat(score.at("/latency/wall_clock_ms").asDouble()).isEqualTo(1000.0);
+    assertThat(html).contains("<dt>Wall</dt><dd>1.0s</dd>", "<dt>duration</dt><dd>9.00 s</dd>");
   }
 
   /** What the command printed on stdout; it must succeed. */
