@@ -5,8 +5,10 @@ import dev.cabtrace.replay.timeline.Timeline;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -49,7 +51,12 @@ final class HtmlCommand implements Callable<Integer> {
       page.writeTo(Utf8Writer.rawBytes(spec.commandLine().getOut()));
       return 0;
     }
-    write(page, path);
+    try {
+      write(page, path);
+    } catch (IOException e) {
+      // The exception names the working copy, not the page asked for.
+      throw new UncheckedIOException("cannot write " + path + ": " + whyNotWritten(path, e), e);
+    }
     spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s (%d spans, %d model calls, %,d KiB)%n",
         path, timeline.size(), timeline.modelCalls().size(), (Files.size(path) + 1023) / 1024);
     spec.commandLine().getOut().flush();
@@ -105,6 +112,25 @@ final class HtmlCommand implements Callable<Integer> {
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(partial, destination, StandardCopyOption.REPLACE_EXISTING);
     }
+  }
+
+  /** Why {@code path} could not be written, in the words the other commands use. */
+  private static String whyNotWritten(Path path, IOException e) {
+    Path parent = path.toAbsolutePath().getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      return Files.exists(parent) ? parent + " is not a directory" : "no such directory";
+    }
+    if (Files.isDirectory(path)) {
+      return "it is a directory";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof FileSystemException) {
+      String reason = ((FileSystemException) e).getReason();
+      return reason != null ? reason : e.getClass().getSimpleName();
+    }
+    return String.valueOf(e.getMessage());
   }
 
   private static void keepPermissions(Path from, Path to) throws IOException {

@@ -433,4 +433,27 @@ class CellPageTest {
     assertThat(exit).isEqualTo(1);
     assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("cab-trace: ").contains("missing.jsonl");
   }
+
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource({
+      "a directory that is not there, missing/cell.html, no such directory",
+      "a directory, pages, it is a directory",
+      "a file where its directory would be, cell.jsonl/cell.html, {dir}/cell.jsonl is not a directory"})
+  void aPageThatCannotBeWrittenIsAOneLineErrorNamingTheOutputGiven(String name, String output, String why)
+      throws IOException {
+    Path capture = PageFixtures.copySeed(dir, "cell.jsonl");
+    Files.createDirectory(dir.resolve("pages"));
+    Path target = dir.resolve(output);
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int exit = CabTraceCli.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), "html", capture.toString(), "-o", target.toString());
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo("cab-trace: cannot write " + target + ": " + why.replace("{dir}", dir.toString()) + "\n");
+    try (java.util.stream.Stream<Path> left = Files.walk(dir)) {
+      assertThat(left.map(p -> p.getFileName().toString())).noneMatch(file -> file.endsWith(".part"));
+    }
+  }
 }
