@@ -171,19 +171,28 @@
     return s;
   }
 
-  // As TerminalText.escapeLine: control characters and bidi overrides made visible.
-  var CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+  // As TerminalText.escapeLine: control characters, the invisible, bidirectional and separator
+  // characters and lone surrogates made visible, and a backslash doubled so that none from the
+  // trace passes for an escape made here.
+  var UNSAFE = /[\u0000-\u001f\\\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff]/g;
   function visible(text) {
-    return String(text).replace(CONTROL, function (c) {
+    return String(text).replace(UNSAFE, function (c, at, whole) {
       var code = c.charCodeAt(0);
+      if (c === '\\') { return '\\\\'; }
       if (c === '\n') { return '\\n'; }
       if (c === '\t') { return '\\t'; }
       if (c === '\r') { return '\\r'; }
       if (code === 0x1b) { return '\\e'; }
       if (code < 0x20 || code === 0x7f) { return '\\x' + hex(code, 2); }
+      if (isHighSurrogate(code) && isLowSurrogate(whole.charCodeAt(at + 1))) { return c; }
+      if (isLowSurrogate(code) && isHighSurrogate(whole.charCodeAt(at - 1))) { return c; }
       return '\\u' + hex(code, 4);
     });
   }
+
+  function isHighSurrogate(code) { return code >= 0xd800 && code <= 0xdbff; }
+
+  function isLowSurrogate(code) { return code >= 0xdc00 && code <= 0xdfff; }
 
   function groupedMillis(nanos) {
     return String(floorDiv(nanos, 1e6)).replace(/\B(?=(\d{3})+(?!\d))/g, ' ') + ' ms';
@@ -197,26 +206,28 @@
 
   function kindName(i) { return spans.kinds[spans.kind[i]]; }
 
-  // An attribute value back as the JSON text the cell page shows ({"t": text} holds it verbatim).
-  function valueJson(value) {
-    if (Array.isArray(value)) { return '[' + value.map(valueJson).join(',') + ']'; }
-    if (value !== null && typeof value === 'object') { return String(value.t); }
+  // An attribute value as show prints it: a string made visible, then only its quotes escaped
+  // (visible has doubled its backslashes); {"t": text} holds a value's JSON text verbatim.
+  function valueShown(value) {
+    if (Array.isArray(value)) { return '[' + value.map(valueShown).join(',') + ']'; }
+    if (typeof value === 'string') { return '"' + visible(value).replace(/"/g, '\\"') + '"'; }
+    if (value !== null && typeof value === 'object') { return visible(String(value.t)); }
     return JSON.stringify(value);
   }
 
-  function valueText(value) { return typeof value === 'string' ? value : valueJson(value); }
+  function valueText(value) { return typeof value === 'string' ? visible(value) : valueShown(value); }
 
-  function attrsJson(i) {
+  function attrsShown(i) {
     var pairs = spans.attrs[i];
     var parts = [];
     for (var k = 0; k + 1 < pairs.length; k += 2) {
-      parts.push(JSON.stringify(spans.attrKeys[pairs[k]]) + ':' + valueJson(pairs[k + 1]));
+      parts.push(valueShown(spans.attrKeys[pairs[k]]) + ':' + valueShown(pairs[k + 1]));
     }
     return '{' + parts.join(',') + '}';
   }
 
   function attrsOrError(i) {
-    var attrs = visible(attrsJson(i));
+    var attrs = attrsShown(i);
     if (spans.error[i]) {
       var message = Object.prototype.hasOwnProperty.call(spans.message, i) ? spans.message[i] : '';
       return 'ERROR ' + visible(message) + ' ' + attrs;
@@ -519,7 +530,7 @@
     var pairs = spans.attrs[i];
     for (var k = 0; k + 1 < pairs.length && k < 400; k += 2) {
       fragment.appendChild(el('dt', '', visible(spans.attrKeys[pairs[k]])));
-      fragment.appendChild(el('dd', '', visible(valueText(pairs[k + 1]))));
+      fragment.appendChild(el('dd', '', valueText(pairs[k + 1])));
     }
     list.replaceChildren(fragment);
   }

@@ -385,13 +385,16 @@ class CellPageIT {
     assertThat(driver.findElement(By.cssSelector("#timing")).getText()).contains("tokens", show.at("/tokens/total").asText());
   }
 
-  /** The rendered rows of a virtual table, top to bottom, as the text of their cells. */
-  @SuppressWarnings("unchecked")
+  /**
+   * The rendered rows of a virtual table, top to bottom, as the text of their cells; through JSON,
+   * which carries a lone surrogate as its escape where WebDriver cannot carry it at all.
+   */
   private List<List<String>> tableRows(String hostId) {
-    return (List<List<String>>) js(
-        "return Array.from(document.getElementById(arguments[0]).children)"
+    return MAPPER.convertValue(readTree((String) js(
+        "return JSON.stringify(Array.from(document.getElementById(arguments[0]).children)"
             + ".sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))"
-            + ".map(r => Array.from(r.children).map(c => c.textContent));", hostId);
+            + ".map(r => Array.from(r.children).map(c => c.textContent)));", hostId)),
+        new com.fasterxml.jackson.core.type.TypeReference<List<List<String>>>() {});
   }
 
   @Test
@@ -452,6 +455,64 @@ class CellPageIT {
     assertThat(driver.findElement(By.id("selected-head")).getText()).contains("chat " + PageFixtures.IMG);
     assertThat(driver.findElement(By.id("screen")).getText()).contains(PageFixtures.IMG, PageFixtures.CLOSE_SCRIPT);
     assertThat(js("return typeof window.__pwned")).isEqualTo("undefined");
+  }
+
+  /**
+   * Strings a terminal or a reader could take for something else: each made visible in the page's
+   * span table as TerminalText makes it visible, its attributes as {@code show} prints them, so
+   * that a control character and the text of its escape never look alike.
+   */
+  @Test
+  void theSpanTableMakesStringsVisibleAsShowDoes() throws IOException {
+    List<String> strings = List.of("\u001b[1m", "\\e[1m", "a\\b\\\\c", "say \"hi\"", "\u2028 \u2029", "\u200b\u200e\u200f",
+        "\u061c \ufeff \u2060", "\u202e\u2066", "\u009b\u007f\u0000", "\ud800x", "x\udc00", "\ud83d\ude00 \udbff\udfff",
+        "tab\tnew\nline\r");
+    dev.cabtrace.replay.ledger.OtlpLines cell = dev.cabtrace.replay.ledger.OtlpLines.cell(
+        "4bf92f3577b34da6a3ce929d0e0e4736", "aider", "m");
+    for (int i = 0; i < strings.size(); i++) {
+      cell.span(i + 1, 0, jsonText(strings.get(i)), "tool_call", PageFixtures.T0 + i * MS, PageFixtures.T0 + (i + 1) * MS,
+          dev.cabtrace.replay.ledger.OtlpLines.str("v", jsonText(strings.get(i))));
+    }
+    Path file = Files.writeString(dir.resolve("visible.jsonl"), cell.text());
+    Path html = dir.resolve("visible.html");
+    Files.writeString(html, CellPage.create(TraceReader.create().read(file)).html());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertThat(CabTraceCli.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "show", file.toString())).isZero();
+    List<String> show = out.toString(StandardCharsets.UTF_8).lines().toList();
+    open(html);
+
+    List<List<String>> rows = tableRows("span-rows");
+    assertThat(rows).hasSize(strings.size());
+    for (int i = 0; i < strings.size(); i++) {
+      String name = dev.cabtrace.replay.terminal.TerminalText.escapeLine(strings.get(i));
+      List<String> row = rows.get(i);
+      assertThat(row.get(2)).as("name %d", i).isEqualTo(name);
+      String spanId = String.format(Locale.ROOT, "%016x", i + 1);
+      String shown = show.stream().filter(line -> line.startsWith(spanId)).findFirst().orElseThrow();
+      assertThat(shown).as("show's row %d", i).contains("  " + name + " ").endsWith("  " + row.get(4));
+      assertThat(row.get(4)).as("attributes %d", i).isEqualTo("{\"v\":\"" + name.replace("\"", "\\\"") + "\"}");
+    }
+    // The selected span's name and attribute too.
+    int selected = ((Number) js("cabPage.step('ArrowRight'); return cabPage.selectedIndex()")).intValue();
+    assertThat(js("return document.querySelector('#selected-head .sel-name').textContent"))
+        .isEqualTo(rows.get(selected).get(2));
+    assertThat(js("return document.querySelector('#selected-attrs dd').textContent")).isEqualTo(rows.get(selected).get(2));
+  }
+
+  /** {@code text} as the inside of a JSON string, every character but printable ASCII as its escape. */
+  private static String jsonText(String text) {
+    StringBuilder out = new StringBuilder();
+    for (char c : text.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c < 0x20 || c > 0x7e) {
+        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   @Test
