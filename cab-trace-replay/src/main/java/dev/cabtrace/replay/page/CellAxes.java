@@ -1,15 +1,12 @@
 package dev.cabtrace.replay.page;
 
-import dev.cabtrace.replay.internal.SaturatingSum;
 
 import dev.cabtrace.api.CabSpanKind;
-import dev.cabtrace.replay.timeline.ModelCall;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import dev.cabtrace.replay.ledger.CellScore;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,21 +40,6 @@ record CellAxes(Map<String, Object> tokens, Map<String, Object> latency) {
     latency.put("container_active_ms", score.containerActiveMs());
     latency.put("model_call_ms", score.modelCallMs());
     return new CellAxes(Collections.unmodifiableMap(tokens), Collections.unmodifiableMap(latency));
-  }
-
-  /** Prompt plus completion tokens over {@code calls}, or null when any count is unknown or there are none. */
-  static Long totalTokens(List<ModelCall> calls) {
-    if (calls.isEmpty()) {
-      return null;
-    }
-    long total = 0;
-    for (ModelCall call : calls) {
-      if (call.inputTokens() == null || call.outputTokens() == null) {
-        return null;
-      }
-      total = SaturatingSum.of(total, SaturatingSum.of(call.inputTokens(), call.outputTokens()));
-    }
-    return total;
   }
 
   /** Milliseconds with microsecond precision, as {@code show --json} writes them. */

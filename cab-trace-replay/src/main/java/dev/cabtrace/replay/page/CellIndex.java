@@ -230,8 +230,9 @@ final class CellIndex {
         cell(out, cell.task());
         Boolean pass = row.score().pass();
         cell(out, pass == null ? null : pass ? "pass" : "fail");
-        out.append("<td class=\"num\">").append(cell.totalTokens() == null ? "<span class=\"unknown\">not recorded</span>"
-            : cell.totalTokens().toString()).append("</td>");
+        Long tokens = row.score().totalTokens();
+        out.append("<td class=\"num\">").append(tokens == null ? "<span class=\"unknown\">not recorded</span>"
+            : tokens.toString()).append("</td>");
         out.append("<td class=\"num\">").append(cell.spanCount() == 0 ? "-" : Durations.seconds(cell.durationNanos()))
             .append("</td>");
       }

@@ -24,7 +24,6 @@ import java.util.Map;
  * @param startEpochNanos the earliest start
  * @param durationNanos latest end minus earliest start
  * @param spanCount the number of spans
- * @param totalTokens prompt plus completion tokens, when every model call reported both
  */
 record CellSummary(
     String agent,
@@ -38,8 +37,7 @@ record CellSummary(
     String exitCode,
     long startEpochNanos,
     long durationNanos,
-    int spanCount,
-    Long totalTokens) {
+    int spanCount) {
 
   static CellSummary of(Timeline timeline) {
     Map<String, Object> resource = timeline.resource();
@@ -74,8 +72,7 @@ record CellSummary(
         exitCode,
         timeline.t0EpochNanos(),
         timeline.durationNanos(),
-        timeline.size(),
-        CellAxes.totalTokens(timeline.modelCalls()));
+        timeline.size());
   }
 
   private static TimelineSpan first(Timeline timeline, CabSpanKind kind) {
