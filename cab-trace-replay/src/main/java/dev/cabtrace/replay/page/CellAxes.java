@@ -1,9 +1,7 @@
 package dev.cabtrace.replay.page;
 
 
-import dev.cabtrace.api.CabSpanKind;
 import dev.cabtrace.replay.timeline.Timeline;
-import dev.cabtrace.replay.timeline.TimelineSpan;
 import dev.cabtrace.replay.ledger.CellScore;
 import java.util.Collections;
 import java.util.LinkedHashMap;
