@@ -82,7 +82,9 @@ class DefaultCellSpan implements CellSpan {
         () -> {
           if (failure != null) {
             span.recordException(failure);
-            span.setStatus(StatusCode.ERROR, String.valueOf(failure.getMessage()));
+            // An exception without a message is described by its type, not by "null".
+            span.setStatus(StatusCode.ERROR,
+                failure.getMessage() != null ? failure.getMessage() : failure.getClass().getName());
           } else {
             span.setStatus(StatusCode.ERROR);
           }

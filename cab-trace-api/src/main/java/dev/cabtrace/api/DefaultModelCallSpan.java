@@ -35,7 +35,8 @@ final class DefaultModelCallSpan extends DefaultCellSpan implements ModelCallSpa
   @Override
   public ModelCallSpan setFinishReasons(List<String> finishReasons) {
     if (finishReasons != null) {
-      setAttribute(CabAttributes.GEN_AI_RESPONSE_FINISH_REASONS, List.copyOf(finishReasons));
+      // Copied inside the guard: a list holding null must not throw into the adapter.
+      guard(() -> setAttribute(CabAttributes.GEN_AI_RESPONSE_FINISH_REASONS, List.copyOf(finishReasons)));
     }
     return this;
   }

@@ -153,6 +153,15 @@ class CellTracerTest {
   }
 
   @Test
+  void aFailureWithoutAMessageIsDescribedByItsType() {
+    try (CellSpan container = tracer.container("aider:run")) {
+      container.recordFailure(new IllegalStateException());
+    }
+    assertThat(exporter.getFinishedSpanItems().get(0).getStatus().getDescription())
+        .isEqualTo("java.lang.IllegalStateException");
+  }
+
+  @Test
   void closingTwiceEndsOnceAndRestoresTheOuterSpan() {
     try (CellSpan outer = tracer.adapterRun("run", "cli")) {
       CellSpan inner = tracer.container("c");
@@ -180,6 +189,7 @@ class CellTracerTest {
               }
               try (ModelCallSpan call = tracer.modelCall(null, null)) {
                 call.setUsage(null).setFinishReasons(null).setRequestBody(null).setResponseModel(null);
+                call.setFinishReasons(java.util.Arrays.asList("stop", null));
               }
             })
         .doesNotThrowAnyException();

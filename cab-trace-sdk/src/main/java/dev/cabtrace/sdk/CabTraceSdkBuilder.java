@@ -78,15 +78,18 @@ public final class CabTraceSdkBuilder {
     return this;
   }
 
-  /** The longest a span's end waits when exporting falls behind; default 2 s. */
+  /** The longest a span's end waits when exporting falls behind; default 2 s; at most a year. */
   public CabTraceSdkBuilder setMaxBlockTime(Duration maxBlockTime) {
-    this.maxBlockTime = Objects.requireNonNull(maxBlockTime, "maxBlockTime");
+    this.maxBlockTime = atMostLongest(Objects.requireNonNull(maxBlockTime, "maxBlockTime"));
     return this;
   }
 
-  /** The longest {@link CabTraceSdk#close()} and {@link CabTraceSdk#flush()} wait; default 10 s. */
+  /**
+   * The longest {@link CabTraceSdk#close()} and {@link CabTraceSdk#flush()} wait; default 10 s; at
+   * most a year (a longer one, such as {@code ChronoUnit.FOREVER}, is taken as a year).
+   */
   public CabTraceSdkBuilder setCloseTimeout(Duration closeTimeout) {
-    this.closeTimeout = Objects.requireNonNull(closeTimeout, "closeTimeout");
+    this.closeTimeout = atMostLongest(Objects.requireNonNull(closeTimeout, "closeTimeout"));
     return this;
   }
 
@@ -123,13 +126,13 @@ public final class CabTraceSdkBuilder {
     return this;
   }
 
-  /** How often the crash journal records that the cell is alive; default 1 s. */
+  /** How often the crash journal records that the cell is alive; default 1 s; at most a year. */
   public CabTraceSdkBuilder setHeartbeat(Duration heartbeat) {
     Objects.requireNonNull(heartbeat, "heartbeat");
     if (heartbeat.isNegative() || heartbeat.isZero()) {
       throw new IllegalArgumentException("heartbeat must be positive");
     }
-    this.heartbeat = heartbeat;
+    this.heartbeat = atMostLongest(heartbeat);
     return this;
   }
 
@@ -227,6 +230,16 @@ public final class CabTraceSdkBuilder {
         journal,
         List.copyOf(processors),
         closeTimeout);
+  }
+
+  /**
+   * The longest duration a setting takes: a longer one ({@code ChronoUnit.FOREVER}) is taken as
+   * this, which still counts in nanoseconds from any clock reading without overflow.
+   */
+  private static final Duration LONGEST = Duration.ofDays(365);
+
+  private static Duration atMostLongest(Duration duration) {
+    return duration.compareTo(LONGEST) > 0 ? LONGEST : duration;
   }
 
   private BlockingBatchSpanProcessor processor(SpanExporter exporter) {

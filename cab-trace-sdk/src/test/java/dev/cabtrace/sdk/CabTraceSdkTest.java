@@ -305,6 +305,29 @@ class CabTraceSdkTest {
   }
 
   @Test
+  void badOtelSettingsOrEndlessDurationsStillWriteTheCaptureFile() throws IOException {
+    java.util.List<java.util.Map<String, String>> environments = java.util.List.of(
+        java.util.Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "localhost:4318"),
+        java.util.Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://tempo host:4318"),
+        java.util.Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9", "OTEL_EXPORTER_OTLP_HEADERS", "x=100%",
+            "OTEL_EXPORTER_OTLP_TIMEOUT", "10000000000000"),
+        java.util.Map.of("OTEL_RESOURCE_ATTRIBUTES", "note=50%"));
+    for (int i = 0; i < environments.size(); i++) {
+      Path file = dir.resolve("cell-" + i + ".jsonl");
+      try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(file).setEnvironment(environments.get(i))
+          .setCloseTimeout(java.time.temporal.ChronoUnit.FOREVER.getDuration())
+          .setMaxBlockTime(java.time.temporal.ChronoUnit.FOREVER.getDuration())
+          .setHeartbeat(java.time.temporal.ChronoUnit.FOREVER.getDuration())
+          .build()) {
+        try (CellSpan span = sdk.cellTracer().toolCall("written")) {
+          span.setAttribute("k", "v");
+        }
+      }
+      assertThat(Files.readString(file)).as(environments.get(i).toString()).contains("\"written\"");
+    }
+  }
+
+  @Test
   void closeIsIdempotentAndSpansAfterCloseAreNotWritten() throws IOException {
     Path file = dir.resolve("cell.jsonl");
     CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(file).build();

@@ -33,6 +33,8 @@ public final class OtlpExport {
   private static final Logger settingsLogger = Logger.getLogger(OtlpExport.class.getName());
   /** The export timeout when the environment names none (or a bad one). */
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+  /** The longest export timeout taken from the environment. */
+  private static final Duration MAX_TIMEOUT = Duration.ofDays(1);
 
   /** The OTLP transports. */
   public enum Protocol {
@@ -76,7 +78,18 @@ public final class OtlpExport {
   /** Export to {@code endpoint} (for gRPC {@code http://host:4317}; for HTTP the full {@code .../v1/traces}). */
   public static OtlpExport create(String endpoint, Protocol protocol, Map<String, String> headers, Duration timeout) {
     Objects.requireNonNull(endpoint, "endpoint");
-    URI.create(endpoint); // fails early on a malformed endpoint
+    // Fails here, not when the exporter is made: the OTLP exporters take http and https URLs only.
+    URI uri;
+    try {
+      uri = URI.create(endpoint);
+    } catch (IllegalArgumentException e) {
+      uri = null;
+    }
+    if (uri == null || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+        || uri.getHost() == null) {
+      throw new IllegalArgumentException("OTLP endpoint " + withoutCredentials(endpoint)
+          + " is not an http:// or https:// URL with a host (e.g. http://localhost:4318)");
+    }
     return new OtlpExport(endpoint, Objects.requireNonNull(protocol, "protocol"),
         Objects.requireNonNull(headers, "headers"), Objects.requireNonNull(timeout, "timeout"));
   }
@@ -103,23 +116,31 @@ public final class OtlpExport {
       // The base endpoint gets the signal path for HTTP; gRPC uses it as it is.
       endpoint = protocol == Protocol.HTTP_PROTOBUF ? (base.endsWith("/") ? base : base + "/") + "v1/traces" : base;
     }
-    Map<String, String> headers = new LinkedHashMap<>(headers(environment.get("OTEL_EXPORTER_OTLP_HEADERS")));
-    headers.putAll(headers(environment.get("OTEL_EXPORTER_OTLP_TRACES_HEADERS")));
+    Map<String, String> headers = new LinkedHashMap<>(pairs(environment, "OTEL_EXPORTER_OTLP_HEADERS"));
+    headers.putAll(pairs(environment, "OTEL_EXPORTER_OTLP_TRACES_HEADERS"));
     String timeoutText = first(environment, "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT");
     Duration timeout = DEFAULT_TIMEOUT;
     if (timeoutText != null) {
       try {
         long millis = Long.parseLong(timeoutText.trim());
-        if (millis <= 0) {
-          throw new NumberFormatException("not positive");
+        if (millis <= 0 || millis > MAX_TIMEOUT.toMillis()) {
+          throw new NumberFormatException("not positive, or longer than a day");
         }
         timeout = Duration.ofMillis(millis);
       } catch (NumberFormatException e) {
         settingsLogger.warning("cab-trace: OTEL_EXPORTER_OTLP_TIMEOUT=" + timeoutText
-            + " is not a positive number of milliseconds; using " + DEFAULT_TIMEOUT.toMillis());
+            + " is not a positive number of milliseconds up to a day; using " + DEFAULT_TIMEOUT.toMillis());
       }
     }
-    return Optional.of(create(endpoint.trim(), protocol, headers, timeout));
+    try {
+      return Optional.of(create(endpoint.trim(), protocol, headers, timeout));
+    } catch (IllegalArgumentException e) {
+      // The capture file does not depend on the backend copy: a bad endpoint only loses the copy.
+      settingsLogger.warning("cab-trace: " + e.getMessage() + ", from "
+          + (blank(environment.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")) ? "OTEL_EXPORTER_OTLP_ENDPOINT"
+              : "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") + "; no spans are sent to a backend");
+      return Optional.empty();
+    }
   }
 
   /** The endpoint. */
@@ -205,10 +226,12 @@ public final class OtlpExport {
 
   /** OTEL_RESOURCE_ATTRIBUTES as a map ({@code k=v,k2=v2}, values URL-decoded). */
   public static Map<String, String> resourceAttributes(Map<String, String> environment) {
-    return headers(environment.get("OTEL_RESOURCE_ATTRIBUTES"));
+    return pairs(environment, "OTEL_RESOURCE_ATTRIBUTES");
   }
 
-  private static Map<String, String> headers(String text) {
+  /** The {@code k=v,k2=v2} list in the variable {@code name}, each key and value URL-decoded. */
+  private static Map<String, String> pairs(Map<String, String> environment, String name) {
+    String text = environment.get(name);
     Map<String, String> out = new LinkedHashMap<>();
     if (blank(text)) {
       return out;
@@ -218,13 +241,20 @@ public final class OtlpExport {
       if (eq <= 0) {
         continue;
       }
-      out.put(decode(pair.substring(0, eq).trim()), decode(pair.substring(eq + 1).trim()));
+      out.put(decode(name, pair.substring(0, eq).trim()), decode(name, pair.substring(eq + 1).trim()));
     }
     return out;
   }
 
-  private static String decode(String text) {
-    return URLDecoder.decode(text, StandardCharsets.UTF_8);
+  /** {@code text} URL-decoded; as it is, with a warning, when it is not ({@code 50%}). */
+  private static String decode(String name, String text) {
+    try {
+      return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      settingsLogger.warning("cab-trace: a value in " + name + " is not URL-encoded (" + e.getMessage()
+          + "); taken as written");
+      return text;
+    }
   }
 
   private static String first(Map<String, String> environment, String... names) {

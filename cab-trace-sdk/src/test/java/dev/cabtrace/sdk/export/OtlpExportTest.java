@@ -260,6 +260,32 @@ class OtlpExportTest {
   }
 
   @Test
+  void anEndpointTheExportersCannotUseIsAWarningAndNoExport() {
+    for (String endpoint : new String[] {"localhost:4318", "http://tempo host:4318", "tempo:4318/v1", "grpc://tempo:4317"}) {
+      warnings.clear();
+      assertThat(OtlpExport.fromEnvironment(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint))).as(endpoint).isEmpty();
+      assertThat(warnings).extracting(LogRecord::getMessage).as(endpoint)
+          .anySatisfy(m -> assertThat(m).contains("is not an http:// or https:// URL").contains("OTEL_EXPORTER_OTLP_ENDPOINT"));
+    }
+  }
+
+  @Test
+  void valuesThatAreNotUrlEncodedAreTakenAsWrittenWithAWarning() {
+    OtlpExport export = OtlpExport.fromEnvironment(Map.of(
+        "OTEL_EXPORTER_OTLP_ENDPOINT", "http://tempo:4318",
+        "OTEL_EXPORTER_OTLP_HEADERS", "x-quota=100%,a=b%20c",
+        "OTEL_EXPORTER_OTLP_TIMEOUT", "10000000000000")).orElseThrow();
+
+    assertThat(export.headers()).containsEntry("x-quota", "100%").containsEntry("a", "b c");
+    assertThat(export.timeout()).isEqualTo(OtlpExport.DEFAULT_TIMEOUT);
+    assertThat(OtlpExport.resourceAttributes(Map.of("OTEL_RESOURCE_ATTRIBUTES", "note=50%"))).containsEntry("note", "50%");
+    assertThat(warnings).extracting(LogRecord::getMessage)
+        .anySatisfy(m -> assertThat(m).contains("OTEL_EXPORTER_OTLP_HEADERS is not URL-encoded").doesNotContain("100%"))
+        .anySatisfy(m -> assertThat(m).contains("OTEL_RESOURCE_ATTRIBUTES is not URL-encoded"))
+        .anySatisfy(m -> assertThat(m).contains("OTEL_EXPORTER_OTLP_TIMEOUT=10000000000000"));
+  }
+
+  @Test
   void theOfficialExportersLoggersAreLeftAsTheApplicationSetThem() {
     OtlpExport.create("http://127.0.0.1:9/v1/traces", OtlpExport.Protocol.HTTP_PROTOBUF, Map.of(), Duration.ofSeconds(1))
         .createExporter().shutdown();
