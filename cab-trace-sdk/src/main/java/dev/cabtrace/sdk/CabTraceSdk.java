@@ -172,6 +172,7 @@ public final class CabTraceSdk implements Closeable {
     // The capture file first, with the full close timeout: it is the truth. Then the copies, with
     // a short bound: a backend that hangs must not hold the cell up; it keeps its daemon thread.
     boolean complete = true;
+    boolean timedOut = false;
     for (int i = 0; i < processors.size(); i++) {
       boolean capture = i == 0 && captureExporter != null;
       Duration bound = capture ? closeTimeout : COPY_CLOSE_TIMEOUT;
@@ -179,14 +180,15 @@ public final class CabTraceSdk implements Closeable {
       if (capture && !shutdown.isSuccess()) {
         // Timed out, or ended having given up on its export: what it did not export is lost.
         captureUnfinished = true;
+        timedOut = !shutdown.isDone();
       }
       complete &= shutdown.isSuccess() || !capture;
     }
     // What is left (the crash journal's heartbeat); the processors above are already shut down.
     openTelemetry.getSdkTracerProvider().shutdown().join(closeTimeout.toNanos(), TimeUnit.NANOSECONDS);
     if (!complete) {
-      logger.warning(
-          "cab-trace: shutdown did not complete within " + closeTimeout.toMillis() + " ms");
+      logger.warning(timedOut ? "cab-trace: shutdown did not complete within " + closeTimeout.toMillis() + " ms"
+          : "cab-trace: the capture file could not be completed; see earlier warnings");
     }
     long lost = lostSpans();
     if (lost > 0) {

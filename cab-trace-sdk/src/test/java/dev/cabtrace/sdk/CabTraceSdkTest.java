@@ -153,6 +153,21 @@ class CabTraceSdkTest {
   @Test
   void anUnwritableCaptureNeverThrowsIntoTheAdapterAndCountsTheLoss() throws IOException {
     Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
+    java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(CabTraceSdk.class.getName());
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        warnings.add(record.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    logger.addHandler(handler);
     try (CabTraceSdk sdk =
         CabTraceSdk.builder().setCaptureFile(notADirectory.resolve("cell.jsonl")).build()) {
       CellTracer tracer = sdk.cellTracer();
@@ -164,7 +179,12 @@ class CabTraceSdkTest {
       assertThat(sdk.flush()).as("a flush that lost spans says so").isFalse();
       assertThat(sdk.lostSpans()).isEqualTo(10);
       assertThat(sdk.capturedSpans()).isZero();
+    } finally {
+      logger.removeHandler(handler);
     }
+    // The close failed at once: it did not time out.
+    assertThat(warnings).contains("cab-trace: the capture file could not be completed; see earlier warnings")
+        .noneMatch(warning -> warning.contains("did not complete within"));
   }
 
   @Test
