@@ -16,8 +16,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -42,6 +44,16 @@ public final class CellServer implements AutoCloseable {
 
   private static final Logger logger = Logger.getLogger(CellServer.class.getName());
   private static final String CELL_PREFIX = "/cell/";
+  /**
+   * Threads that read requests and send answers, which mostly wait on their sockets: the JDK
+   * server reads a request's head on them, so a client that sends half a head holds one until its
+   * deadline drops it, and a request waiting for a thread meanwhile has its own deadline running
+   * (the JDK server counts from its first byte). Making the index and pages, which costs memory
+   * and processors, stays at {@link #MAKERS} at once.
+   */
+  static final int READER_THREADS = 64;
+  /** Requests that read captures (the index, a page) at once: a million-span trace is held while read. */
+  static final int MAKERS = 4;
 
   private final Path root;
   private final Path realRoot;
@@ -50,8 +62,9 @@ public final class CellServer implements AutoCloseable {
   private final int requestedPort;
   private final CaptureReader reader;
   private final CellIndex index;
+  private final Semaphore making = new Semaphore(MAKERS);
   private HttpServer server;
-  private ExecutorService executor;
+  private ThreadPoolExecutor executor;
   /** Where pages are made before they are sent: this server's own, removed when it closes. */
   private volatile Path pages;
   private boolean closed;
@@ -93,26 +106,28 @@ public final class CellServer implements AutoCloseable {
     if (server != null) {
       return this;
     }
-    // A request whose head is not read within this many seconds is dropped: without it, four
-    // connections that send half a request hold the four threads, and the server answers no one.
+    // A request whose head is not read within this many seconds is dropped: without it,
+    // connections that send half a request would hold the reader threads for good.
     // The JDK server reads the property once, when its first server is made.
     if (System.getProperty(MAX_REQUEST_SECONDS) == null) {
       System.setProperty(MAX_REQUEST_SECONDS, "5");
     }
     // And an exchange not done this many seconds after its request (the page made and sent) is
-    // cut: four clients that ask for a page and never read it would otherwise hold the four threads
-    // for good. A page of a million spans is made in about 10 s and sent in seconds on a loopback.
+    // cut: clients that ask for a page and never read it would otherwise hold reader threads for
+    // good. A page of a million spans is made in about 10 s and sent in seconds on a loopback.
     if (System.getProperty(MAX_RESPONSE_SECONDS) == null) {
       System.setProperty(MAX_RESPONSE_SECONDS, "120");
     }
     pages = Files.createTempDirectory("cab-trace-serve-");
     HttpServer created = HttpServer.create(new InetSocketAddress(bindAddress, requestedPort), 0);
     AtomicInteger threads = new AtomicInteger();
-    executor = Executors.newFixedThreadPool(4, runnable -> {
-      Thread thread = new Thread(runnable, "cab-trace-serve-" + threads.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    executor = new ThreadPoolExecutor(READER_THREADS, READER_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        runnable -> {
+          Thread thread = new Thread(runnable, "cab-trace-serve-" + threads.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+    executor.allowCoreThreadTimeOut(true);
     created.setExecutor(executor);
     created.createContext("/", this::handle);
     created.start();
@@ -156,7 +171,7 @@ public final class CellServer implements AutoCloseable {
       executor.shutdownNow();
       try {
         // Pages being sent end with their connections; a page being made ends at its next write.
-        executor.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+        executor.awaitTermination(2, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -238,9 +253,17 @@ public final class CellServer implements AutoCloseable {
     if (path == null || path.isEmpty()) {
       HtmlAnswers.send(exchange, 400, "Bad request", "No path.", head);
     } else if (path.equals("/") || path.equals("/index.html")) {
+      if (!takeTurn()) {
+        return;
+      }
       Path name = realRoot.getFileName();
-      HtmlAnswers.respond(exchange, 200, CellIndex.html(name == null ? realRoot.toString() : name.toString(), index.rows()),
-          CellIndex.CONTENT_SECURITY_POLICY, head);
+      String html;
+      try {
+        html = CellIndex.html(name == null ? realRoot.toString() : name.toString(), index.rows());
+      } finally {
+        making.release();
+      }
+      HtmlAnswers.respond(exchange, 200, html, CellIndex.CONTENT_SECURITY_POLICY, head);
     } else if (path.startsWith(CELL_PREFIX)) {
       cell(exchange, path.substring(CELL_PREFIX.length()), head);
     } else {
@@ -255,13 +278,48 @@ public final class CellServer implements AutoCloseable {
       return;
     }
     String name = CapturePaths.decode(rawRelative);
+    if (!takeTurn()) {
+      return;
+    }
+    Path made;
+    try {
+      made = page(exchange, resolved.file(), name, head);
+    } finally {
+      making.release();
+    }
+    if (made == null) {
+      return;
+    }
+    // Sent with no turn held: a client that reads slowly delays no other page.
+    try {
+      HtmlAnswers.respond(exchange, 200, made, CellPage.contentSecurityPolicy(), head);
+    } finally {
+      Files.deleteIfExists(made);
+    }
+  }
+
+  /** Waits for one of the {@link #MAKERS} turns; false when the server is closing meanwhile. */
+  private boolean takeTurn() {
+    try {
+      making.acquire();
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /**
+   * The page of {@code file} made into a file of its own, or null when it could not be and the
+   * answer saying why was sent.
+   */
+  private Path page(HttpExchange exchange, Path file, String name, boolean head) throws IOException {
     Timeline timeline;
     try {
-      timeline = reader.read(resolved.file());
+      timeline = reader.read(file);
     } catch (TraceReadException e) {
-      HtmlAnswers.send(exchange, 422, "Unreadable capture",
-          String.valueOf(e.getMessage()).replace(resolved.file().toString(), name), head);
-      return;
+      HtmlAnswers.send(exchange, 422, "Unreadable capture", String.valueOf(e.getMessage()).replace(file.toString(), name), head);
+      return null;
     }
     // Made into a file first, not a string: the page of a million spans is 200 MB, and four of
     // them at once would hold a gigabyte. A failure while it is made (the capture changed: its
@@ -273,8 +331,9 @@ public final class CellServer implements AutoCloseable {
     } catch (IOException e) {
       logger.warning("cab-trace serve: no room to make the page of " + name + ": " + e.getClass().getSimpleName());
       HtmlAnswers.send(exchange, 503, "Cannot make the page", "The server has no room to make this page now.", head);
-      return;
+      return null;
     }
+    boolean whole = false;
     try {
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(made))) {
         // Named as the index names it: the page does not tell a visitor where the directory lies.
@@ -282,20 +341,22 @@ public final class CellServer implements AutoCloseable {
       } catch (IOException e) {
         logger.warning("cab-trace serve: no room to make the page of " + name + ": " + e.getClass().getSimpleName());
         HtmlAnswers.send(exchange, 503, "Cannot make the page", "The server has no room to make this page now.", head);
-        return;
+        return null;
       } catch (TraceChangedException e) {
         logger.warning("cab-trace serve: the page of " + name + " could not be made: the capture changed meanwhile");
         HtmlAnswers.send(exchange, 409, "Capture changed", "The capture changed while its page was made; reload the page.", head);
-        return;
+        return null;
       } catch (UncheckedIOException e) {
         // Its attributes could not be read back: as unreadable as a capture that cannot be loaded.
-        HtmlAnswers.send(exchange, 422, "Unreadable capture",
-            String.valueOf(e.getMessage()).replace(resolved.file().toString(), name), head);
-        return;
+        HtmlAnswers.send(exchange, 422, "Unreadable capture", String.valueOf(e.getMessage()).replace(file.toString(), name), head);
+        return null;
       }
-      HtmlAnswers.respond(exchange, 200, made, CellPage.contentSecurityPolicy(), head);
+      whole = true;
+      return made;
     } finally {
-      Files.deleteIfExists(made);
+      if (!whole) {
+        Files.deleteIfExists(made);
+      }
     }
   }
 

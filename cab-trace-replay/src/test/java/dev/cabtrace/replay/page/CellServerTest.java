@@ -207,6 +207,57 @@ class CellServerTest {
     }
   }
 
+  @Test
+  @Timeout(60)
+  void pagesAreMadeFourAtOnceAndTheRestWait() throws Exception {
+    AtomicInteger reading = new AtomicInteger();
+    CountDownLatch four = new CountDownLatch(CellServer.MAKERS);
+    CountDownLatch release = new CountDownLatch(1);
+    CellServer.CaptureReader holding = file -> {
+      reading.incrementAndGet();
+      four.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return TraceReader.create().read(file);
+    };
+    try (CellServer slow = CellServer.builder(root).setPort(0).setCaptureReader(holding).build().start()) {
+      HttpRequest page = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + slow.port()
+          + "/cell/sweep-1/openhands/cell.jsonl")).build();
+      java.util.List<CompletableFuture<HttpResponse<String>>> pages = new java.util.ArrayList<>();
+      for (int i = 0; i < CellServer.MAKERS + 2; i++) {
+        pages.add(client.sendAsync(page, HttpResponse.BodyHandlers.ofString()));
+      }
+      four.await();
+      // Until the other two wait for their turn, or read too.
+      while (reading.get() == CellServer.MAKERS && threadsWaitingFor(java.util.concurrent.Semaphore.class) < 2) {
+        Thread.onSpinWait();
+      }
+      assertThat(reading).as("captures read at once").hasValue(CellServer.MAKERS);
+      release.countDown();
+
+      for (CompletableFuture<HttpResponse<String>> made : pages) {
+        assertThat(made.get().statusCode()).isEqualTo(200);
+      }
+      assertThat(reading).hasValue(CellServer.MAKERS + 2);
+    }
+  }
+
+  /** How many threads are parked on a lock of a {@code synchronizer}'s (its inner Sync class). */
+  private static int threadsWaitingFor(Class<?> synchronizer) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    int waiting = 0;
+    for (ThreadInfo thread : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (thread != null && thread.getThreadState() == Thread.State.WAITING && thread.getLockInfo() != null
+          && thread.getLockInfo().getClassName().startsWith(synchronizer.getName() + "$")) {
+        waiting++;
+      }
+    }
+    return waiting;
+  }
+
   /** Whether a thread is blocked on entering a synchronized method of a {@code monitor}. */
   private static boolean aThreadWaitsFor(Class<?> monitor) {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cabtrace.replay.cli.CabTraceCli;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,8 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -39,30 +36,34 @@ class ServeIT {
         "-cp", System.getProperty("java.class.path"), CabTraceCli.class.getName(), "serve", dir.toString(), "--port", "0")
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
-    List<Socket> stalled = new ArrayList<>();
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
       Matcher url = URL.matcher(String.valueOf(out.readLine()));
       assertThat(url.find()).isTrue();
       URI index = URI.create(url.group(1));
-      // More than the server has threads, each stopping in the middle of its request's head.
-      for (int i = 0; i < 6; i++) {
-        Socket socket = new Socket(index.getHost(), index.getPort());
-        socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.ISO_8859_1));
-        socket.getOutputStream().flush();
-        stalled.add(socket);
+      HttpClient client = HttpClient.newHttpClient();
+      // Many more than the pages the server makes at once, each stopping in the middle of its
+      // request's head, and opened again when the server drops it.
+      try (HalfOpenClients stalled = HalfOpenClients.hold(index.getHost(), index.getPort(), 16)) {
+        for (int i = 0; i < 3; i++) {
+          assertServed(client, index);
+        }
+        // Dropped past their deadline and back: requests waiting meanwhile were not dropped with them.
+        stalled.awaitDrops(16);
+        for (int i = 0; i < 3; i++) {
+          assertServed(client, index);
+        }
       }
-
-      HttpResponse<String> page = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(index).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
-
-      assertThat(page.statusCode()).isEqualTo(200);
-      assertThat(page.body()).contains("sweep-1/cell.jsonl");
     } finally {
-      for (Socket socket : stalled) {
-        socket.close();
-      }
       serve.destroyForcibly().waitFor();
     }
+  }
+
+  private static void assertServed(HttpClient client, URI index) throws Exception {
+    HttpResponse<String> page = client.send(HttpRequest.newBuilder(index).timeout(Duration.ofSeconds(60)).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("sweep-1/cell.jsonl");
   }
 }
