@@ -1,5 +1,6 @@
 package dev.cabtrace.replay.cli;
 
+import dev.cabtrace.replay.internal.FileKey;
 import dev.cabtrace.replay.ledger.SweepLedger;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ final class SweepCaptures {
    * The files to read: each PATH that is a file, and every *.jsonl entry under each directory (what
    * each one is, is looked at on the threads that read them), in the order the walk lists them (ten thousand
    * paths are not sorted up front; what depends on order is sorted after). {@code taken} holds
-   * each file and directory taken so far by its {@link Found#key}, with the path it was taken as.
+   * each file and directory taken so far by its {@link FileKey}, with the path it was taken as.
    */
   static List<Capture> of(List<String> paths, SweepLedger.Builder ledger, Map<Object, Path> taken) {
     List<Capture> files = new ArrayList<>();
@@ -41,7 +42,7 @@ final class SweepCaptures {
         continue;
       }
       if (attributes.isDirectory()) {
-        walkOnce(path, Found.key(attributes, path), root, files, ledger, taken);
+        walkOnce(path, FileKey.of(attributes, path), root, files, ledger, taken);
       } else {
         files.add(new Capture(path, root));
       }
@@ -50,7 +51,7 @@ final class SweepCaptures {
   }
 
   /**
-   * The capture files under {@code directory} (which {@code key} names, as {@link Found#key}),
+   * The capture files under {@code directory} (which {@code key} names, as {@link FileKey}),
    * found under PATH number {@code root}: none when it was walked already.
    */
   static List<Capture> under(Path directory, Object key, int root, SweepLedger.Builder ledger, Map<Object, Path> taken) {
@@ -199,7 +200,7 @@ final class SweepCaptures {
     try {
       BasicFileAttributes attributes = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (attributes.isDirectory()) {
-        walkOnce(entry, Found.key(attributes, entry), root, found, ledger, taken);
+        walkOnce(entry, FileKey.of(attributes, entry), root, found, ledger, taken);
       }
     } catch (IOException e) {
       ledger.addWarning("cannot read " + entry + ": " + e.getClass().getSimpleName()
@@ -238,8 +239,8 @@ final class SweepCaptures {
   }
 
   /**
-   * What a path is on disk: its {@link Entry}; which file or directory it is, the same however it
-   * is reached (device and inode, which a hard link shares too); and whether the path is a
+   * What a path is on disk: its {@link Entry}; which file or directory it is, its {@link FileKey};
+   * and whether the path is a
    * symbolic link. Its crash journal goes by the path's name, so of two paths to one capture the
    * file's own name is the one read.
    */
@@ -251,24 +252,15 @@ final class SweepCaptures {
       BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (!attributes.isSymbolicLink()) {
         Entry entry = attributes.isRegularFile() ? Entry.CAPTURE : attributes.isDirectory() ? Entry.DIRECTORY : Entry.OTHER;
-        return new Found(entry, key(attributes, path), false);
+        return new Found(entry, FileKey.of(attributes, path), false);
       }
       try {
         attributes = Files.readAttributes(path, BasicFileAttributes.class);
       } catch (IOException e) {
-        return new Found(Entry.BROKEN_LINK, key(null, path), true);
+        return new Found(Entry.BROKEN_LINK, FileKey.of(null, path), true);
       }
       // A link is a capture only to a regular file: one to a directory is not followed.
-      return new Found(attributes.isRegularFile() ? Entry.CAPTURE : Entry.OTHER, key(attributes, path), true);
-    }
-
-    /**
-     * The file's key in a sweep's {@code taken}: the system's file key, or, where it has none, the
-     * path made absolute and normalized.
-     */
-    static Object key(BasicFileAttributes attributes, Path path) {
-      Object key = attributes == null ? null : attributes.fileKey();
-      return key != null ? key : path.toAbsolutePath().normalize();
+      return new Found(attributes.isRegularFile() ? Entry.CAPTURE : Entry.OTHER, FileKey.of(attributes, path), true);
     }
   }
 }

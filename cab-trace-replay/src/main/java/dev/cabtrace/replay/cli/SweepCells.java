@@ -3,6 +3,7 @@ package dev.cabtrace.replay.cli;
 import dev.cabtrace.replay.cli.SweepCaptures.Capture;
 import dev.cabtrace.replay.cli.SweepCaptures.Entry;
 import dev.cabtrace.replay.cli.SweepCaptures.Found;
+import dev.cabtrace.replay.internal.FileKey;
 import dev.cabtrace.replay.ledger.SweepLedger;
 import dev.cabtrace.replay.ledger.TraceFacts;
 import dev.cabtrace.replay.read.TraceReadException;
@@ -198,7 +199,7 @@ final class SweepCells {
     } catch (IOException e) {
       if (capture.looked()) {
         // Its reader names what fails.
-        return new Look(file, new Found(Entry.CAPTURE, Found.key(null, file), false), null);
+        return new Look(file, new Found(Entry.CAPTURE, FileKey.of(null, file), false), null);
       }
       return new Look(file, null, "cannot read " + file + ": " + e.getClass().getSimpleName()
           + (e.getMessage() == null ? "" : " " + e.getMessage()));

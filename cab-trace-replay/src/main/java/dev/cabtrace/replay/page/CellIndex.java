@@ -1,12 +1,14 @@
 package dev.cabtrace.replay.page;
 
 import dev.cabtrace.replay.internal.Durations;
+import dev.cabtrace.replay.internal.FileKey;
 import dev.cabtrace.replay.read.TraceChangedException;
 import dev.cabtrace.replay.read.TraceReadException;
 import dev.cabtrace.replay.ledger.CellScore;
 import dev.cabtrace.replay.ledger.SweepGroup;
 import dev.cabtrace.replay.ledger.SweepLedger;
 import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.sdk.persist.CrashJournal;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +57,8 @@ final class CellIndex {
    */
   /**
    * One capture: its summary and score, or why it could not be read; {@code sameAs}, the path of
-   * the row that counts the same file in the sweep table (this one a link to it), or null.
+   * the row that counts the same file in the sweep table (this one a link to it or another name
+   * of it), or null.
    */
   record Row(String path, CellSummary summary, String error, String tui, String model, CellScore score, String sameAs) {
     Row(String path, CellSummary summary, String error, String tui, String model, CellScore score) {
@@ -73,6 +76,13 @@ final class CellIndex {
 
   private record Cached(long size, long modified, Row row) {}
 
+  /** A capture as listed: its path under the root, the file read for it, and which file that is ({@link FileKey}). */
+  private record Listed(Path path, Path file, Object key) {
+    boolean link() {
+      return !path.equals(file);
+    }
+  }
+
   private final Path root;
   private final CellServer.CaptureReader reader;
   /** Guarded by this. */
@@ -88,7 +98,7 @@ final class CellIndex {
    * each read every capture not yet remembered; the later ones wait, and find them remembered.
    */
   synchronized List<Row> rows() throws IOException {
-    List<Path[]> files = new ArrayList<>(); // as listed, and the file read
+    List<Listed> files = new ArrayList<>();
     List<Row> unreadable = new ArrayList<>();
     // A directory that cannot be listed (no permission) is a row saying so; the rest are listed.
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
@@ -98,13 +108,14 @@ final class CellIndex {
           return FileVisitResult.CONTINUE;
         }
         if (attributes.isRegularFile()) {
-          files.add(new Path[] {file, file});
+          files.add(new Listed(file, file, FileKey.of(attributes, file)));
         } else if (attributes.isSymbolicLink()) {
           // Listed as its page serves it: when it leads to a capture inside the directory.
           try {
             Path real = file.toRealPath();
-            if (real.startsWith(root) && Files.isRegularFile(real)) {
-              files.add(new Path[] {file, real});
+            BasicFileAttributes target = Files.readAttributes(real, BasicFileAttributes.class);
+            if (real.startsWith(root) && target.isRegularFile()) {
+              files.add(new Listed(file, real, FileKey.of(target, real)));
             }
           } catch (IOException dangling) {
             // a link to nothing: no capture
@@ -122,16 +133,17 @@ final class CellIndex {
     });
     List<Row> rows = new ArrayList<>(files.size() + unreadable.size());
     Set<Path> listed = new HashSet<>();
-    // Each file is counted once in the sweep table, under its own name, or its first link's when
-    // only links to it are listed: a link to a capture is listed, as its page is served.
-    Map<Path, String> countedAs = new HashMap<>();
-    files.sort(java.util.Comparator.<Path[], Boolean>comparing(file -> !file[0].equals(file[1]))
-        .thenComparing(file -> relative(file[0])));
-    for (Path[] file : files) {
-      Row row = row(file[0], file[1]);
-      String first = countedAs.putIfAbsent(file[1], row.path());
+    // Each file is counted once in the sweep table, however many names and links reach it (a link
+    // to a capture is listed, as its page is served), under the name sweep reads it by: one with
+    // a crash journal beside it, then its own name before a link, then the first.
+    Map<Object, String> countedAs = new HashMap<>();
+    files.sort(java.util.Comparator.<Listed, Boolean>comparing(file -> !Files.isRegularFile(CrashJournal.pathFor(file.file())))
+        .thenComparing(Listed::link).thenComparing(file -> relative(file.path())));
+    for (Listed file : files) {
+      Row row = row(file.path(), file.file());
+      String first = countedAs.putIfAbsent(file.key(), row.path());
       rows.add(first == null ? row : row.counted(first));
-      listed.add(file[0]);
+      listed.add(file.path());
     }
     // Forget captures no longer there: their rows would be held for good, and one put back in a
     // file's place with the same size and time would be shown as the one that was deleted.

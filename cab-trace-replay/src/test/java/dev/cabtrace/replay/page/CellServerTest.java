@@ -465,6 +465,27 @@ class CellServerTest {
     assertThat(get("/cell/latest.jsonl").statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void aSecondNameOfACaptureIsListedAndCountedOnceAsSweepCountsIt() throws Exception {
+    String sweepBefore = sweepTable(get("/").body());
+    try {
+      Files.createLink(root.resolve("again.jsonl"), root.resolve("sweep-1/openhands/cell.jsonl"));
+    } catch (UnsupportedOperationException | IOException e) {
+      return; // No hard links on this file system.
+    }
+
+    String index = get("/").body();
+
+    assertThat(index).contains("4 captures").contains("<a href=\"/cell/sweep-1/openhands/cell.jsonl\">sweep-1/openhands/cell.jsonl</a>"
+        + " <span class=\"unknown\">(the file of again.jsonl, counted once)</span>");
+    assertThat(sweepTable(index)).isEqualTo(sweepBefore);
+    // As sweep reads it: by the name with a crash journal beside it, whose spans are the cell's too.
+    Files.writeString(root.resolve("sweep-1/openhands/cell.jsonl.journal"),
+        "{\"cabJournal\":{\"version\":1,\"heartbeatUnixNano\":\"1\",\"pid\":1}}\n");
+    assertThat(get("/").body()).contains("<a href=\"/cell/again.jsonl\">again.jsonl</a>"
+        + " <span class=\"unknown\">(the file of sweep-1/openhands/cell.jsonl, counted once)</span>");
+  }
+
   private static String sweepTable(String index) {
     return index.substring(index.indexOf("<h2>Sweep</h2>"), index.indexOf("<h2>Cells</h2>"));
   }
