@@ -28,7 +28,8 @@ import java.util.Set;
 /**
  * The captures under a directory, one row per {@code *.jsonl} file (recursively, symbolic links
  * not followed), each read once and remembered while it is there and its size and modification
- * time stay the same. A file that cannot be read is a row with its one-line error.
+ * time stay the same, and its crash journal's. A file that cannot be read is a row with its
+ * one-line error.
  */
 final class CellIndex {
 
@@ -74,7 +75,17 @@ final class CellIndex {
     }
   }
 
-  private record Cached(long size, long modified, Row row) {}
+  /** A row, and what its files were when it was read: a crash journal's heartbeat moves while its capture stays. */
+  private record Cached(Stamp capture, Stamp journal, Row row) {}
+
+  /** A file's size and modification time; {@link #NONE} when there is no such file. */
+  private record Stamp(long size, long modified) {
+    static final Stamp NONE = new Stamp(-1, -1);
+
+    static Stamp of(BasicFileAttributes attributes) {
+      return new Stamp(attributes.size(), attributes.lastModifiedTime().toMillis());
+    }
+  }
 
   /** A capture as listed: its path under the root, the file read for it, and which file that is ({@link FileKey}). */
   private record Listed(Path path, Path file, Object key) {
@@ -157,15 +168,15 @@ final class CellIndex {
     String relative = relative(listed);
     try {
       BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      long size = attributes.size();
-      long modified = attributes.lastModifiedTime().toMillis();
+      Stamp capture = Stamp.of(attributes);
+      Stamp journal = journalStamp(file);
       Cached cached = cache.get(listed);
-      if (cached != null && cached.size() == size && cached.modified() == modified) {
+      if (cached != null && cached.capture().equals(capture) && cached.journal().equals(journal)) {
         return cached.row();
       }
       Row row;
-      if (size > MAX_INDEXED_BYTES) {
-        row = new Row(relative, null, "not indexed: " + (size >> 20) + " MiB (open its page to read it)");
+      if (capture.size() > MAX_INDEXED_BYTES) {
+        row = new Row(relative, null, "not indexed: " + (capture.size() >> 20) + " MiB (open its page to read it)");
       } else {
         try {
           row = read(file, relative);
@@ -174,11 +185,21 @@ final class CellIndex {
           return new Row(relative, null, String.valueOf(e.getMessage()).replace(file.toString(), relative));
         }
       }
-      cache.put(listed, new Cached(size, modified, row));
+      cache.put(listed, new Cached(capture, journal, row));
       return row;
     } catch (IOException e) {
       // Not the exception's message: it names the file where the directory lies.
       return new Row(relative, null, relative + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  /** The stamp of the crash journal a reader of {@code file} reads with it, or {@link Stamp#NONE}. */
+  private static Stamp journalStamp(Path file) {
+    try {
+      BasicFileAttributes attributes = Files.readAttributes(CrashJournal.pathFor(file), BasicFileAttributes.class);
+      return attributes.isRegularFile() ? Stamp.of(attributes) : Stamp.NONE;
+    } catch (IOException e) {
+      return Stamp.NONE;
     }
   }
 

@@ -3,10 +3,12 @@ package dev.cabtrace.replay.page;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cabtrace.replay.ledger.OtlpLines;
 import dev.cabtrace.replay.read.TraceReader;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineBuilder;
 import dev.cabtrace.replay.timeline.TimelineSpan;
+import dev.cabtrace.sdk.persist.CrashJournal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -168,6 +170,33 @@ class CellServerTest {
 
       assertThat(get(changing, "/").body()).contains("<a href=\"/cell/sweep-1/openhands/cell.jsonl\">");
     }
+  }
+
+  @Test
+  void aCaptureIsReadAgainWhenItsCrashJournalChanges() throws Exception {
+    String trace = "0af7651916cd43dd8448eb211c80319c";
+    long t0 = PageFixtures.T0;
+    Path crashed = Files.writeString(root.resolve("crashed.jsonl"), OtlpLines.cell(trace, "aider", "m")
+        .span(1, 0, "prepare", "task_setup", t0, t0 + 1_000 * PageFixtures.MS).text());
+    // Killed with its agent running: the journal's heartbeat ends it, and moves while the cell runs.
+    OtlpLines running = OtlpLines.cell(trace, "aider", "m").span(2, 0, "agent", "adapter_run", t0 + 2_000 * PageFixtures.MS, 0);
+    Path journal = Files.writeString(CrashJournal.pathFor(crashed), crashJournal(t0 + 9_000 * PageFixtures.MS, running));
+    assertThat(get("/").body()).containsPattern("crashed\\.jsonl</a></td>.*<td class=\"num\">9\\.00 s</td></tr>");
+    java.nio.file.attribute.FileTime captureModified = Files.getLastModifiedTime(crashed);
+    java.nio.file.attribute.FileTime journalModified = Files.getLastModifiedTime(journal);
+
+    // The capture as it was; the journal the same length, written a second later.
+    Files.writeString(journal, crashJournal(t0 + 12_000 * PageFixtures.MS, running));
+    Files.setLastModifiedTime(journal, java.nio.file.attribute.FileTime.fromMillis(journalModified.toMillis() + 1_000));
+    assertThat(Files.getLastModifiedTime(crashed)).isEqualTo(captureModified);
+
+    assertThat(get("/").body()).containsPattern("crashed\\.jsonl</a></td>.*<td class=\"num\">12\\.00 s</td></tr>");
+    assertThat(get("/cell/crashed.jsonl").body()).contains("t = 0 ms / 12.00 s");
+  }
+
+  /** A crash journal: its header with the heartbeat {@code heartbeat}, then {@code spans}. */
+  private static String crashJournal(long heartbeat, OtlpLines spans) {
+    return "{\"cabJournal\":{\"version\":1,\"heartbeatUnixNano\":\"" + heartbeat + "\",\"pid\":1}}\n" + spans.text();
   }
 
   @Test
