@@ -1,8 +1,11 @@
 package dev.cabtrace.replay.cli;
 
 import dev.cabtrace.replay.page.CellServer;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -33,7 +36,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CellServer server = CellServer.builder(directory).setPort(port).setBindAddress(bind).build().start();
+    CellServer server = start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cab-trace-serve-shutdown"));
     PrintWriter out = spec.commandLine().getOut();
     out.println("cab-trace: serving " + server.directory() + " at " + server.uri() + " (read-only; Ctrl-C to stop)");
@@ -47,5 +50,20 @@ final class ServeCommand implements Callable<Integer> {
       server.close();
     }
     return 0;
+  }
+
+  /** The server, listening; a one-line error naming the address when it cannot listen there. */
+  private CellServer start() throws IOException {
+    String where = (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + port;
+    try {
+      return CellServer.builder(directory).setPort(port).setBindAddress(bind).build().start();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("cannot listen on " + where + ": no such host");
+    } catch (BindException e) {
+      // In use, not an address of this machine, or a port only root may take.
+      String why = e.getMessage() == null ? "cannot bind" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+      throw new IllegalArgumentException("cannot listen on " + where + ": " + why
+          + (why.contains("in use") ? " (pass another --port, or 0 for a free one)" : ""));
+    }
   }
 }

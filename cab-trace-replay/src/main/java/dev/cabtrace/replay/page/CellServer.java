@@ -118,8 +118,13 @@ public final class CellServer implements AutoCloseable {
     if (System.getProperty(MAX_RESPONSE_SECONDS) == null) {
       System.setProperty(MAX_RESPONSE_SECONDS, "120");
     }
-    pages = Files.createTempDirectory("cab-trace-serve-");
     HttpServer created = HttpServer.create(new InetSocketAddress(bindAddress, requestedPort), 0);
+    try {
+      pages = Files.createTempDirectory("cab-trace-serve-");
+    } catch (IOException e) {
+      created.stop(0);
+      throw e;
+    }
     AtomicInteger threads = new AtomicInteger();
     executor = new ThreadPoolExecutor(READER_THREADS, READER_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
         runnable -> {

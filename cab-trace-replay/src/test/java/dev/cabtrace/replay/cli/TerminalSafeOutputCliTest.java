@@ -7,11 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cabtrace.replay.cli.CliRun.Result;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,6 +49,20 @@ class TerminalSafeOutputCliTest {
       assertThat(help.out()).as(command).contains("Usage: cab-trace " + command);
     }
     assertThat(missing.err()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  @Timeout(60) // serve runs until stopped when it does listen
+  void serveSaysWhereItCannotListenInOneLine() throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Result inUse = run("serve", dir.toString(), "--port", String.valueOf(taken.getLocalPort()));
+      assertThat(inUse.exit()).isEqualTo(2);
+      assertThat(inUse.err().strip()).isEqualTo("cab-trace: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+          + ": address already in use (pass another --port, or 0 for a free one)");
+    }
+    Result noSuchHost = run("serve", dir.toString(), "--bind", "nosuchhost.invalid", "--port", "0");
+    assertThat(noSuchHost.exit()).isEqualTo(2);
+    assertThat(noSuchHost.err().strip()).isEqualTo("cab-trace: cannot listen on nosuchhost.invalid:0: no such host");
   }
 
   @Test

@@ -534,6 +534,14 @@ class CellServerTest {
   }
 
   @Test
+  void aServerThatCannotListenLeavesNoDirectoryOfPagesBehind() throws Exception {
+    CellServer taken = CellServer.builder(root).setPort(server.port()).build();
+
+    assertThatThrownBy(taken::start).isInstanceOf(java.net.BindException.class);
+    assertThat(taken.pagesDirectory()).isNull();
+  }
+
+  @Test
   void listensOnLoopbackByDefaultAndClosesTwice() throws Exception {
     assertThat(server.uri().toString()).isEqualTo("http://127.0.0.1:" + server.port() + "/");
     server.close();
