@@ -55,7 +55,11 @@ class ServeIT {
         }
       }
     } finally {
-      serve.destroyForcibly().waitFor();
+      // Stopped as Ctrl-C stops it, so that it removes its directory of pages.
+      serve.destroy();
+      if (!serve.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        serve.destroyForcibly().waitFor();
+      }
     }
   }
 
