@@ -4,6 +4,7 @@ import dev.cabtrace.api.TerminalRecorder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,6 +87,29 @@ final class CommandRunner {
     return List.of("script", "-q", "-e", "-c", line.toString(), "/dev/null");
   }
 
+  /**
+   * Whether record runs as a background job ({@code &}) with a terminal as its input. script(1)
+   * sets the modes of the terminal it reads, which stops a background job's whole process group
+   * (SIGTTOU): record would wait, stopped, until brought to the foreground, past its timeout. A
+   * background job cannot read its terminal anyway; its script reads nothing.
+   */
+  static boolean backgroundJobOnATerminal() {
+    try {
+      String input = Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
+      if (!input.startsWith("/dev/pts/") && !input.startsWith("/dev/tty")) {
+        return false;
+      }
+      // After the command name in parentheses: state ppid pgrp session tty_nr tpgid ...
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+      long processGroup = Long.parseLong(fields[2]);
+      long foregroundGroup = Long.parseLong(fields[5]);
+      return Long.parseLong(fields[4]) != 0 && foregroundGroup > 0 && foregroundGroup != processGroup;
+    } catch (IOException | RuntimeException e) {
+      return false; // no /proc: other systems than Linux, where script is not the one we know either
+    }
+  }
+
   /** {@code text} as one single-quoted sh word. */
   static String quote(String text) {
     return "'" + text.replace("'", "'\\''") + "'";
@@ -116,7 +140,8 @@ final class CommandRunner {
     try {
       ProcessBuilder builder = new ProcessBuilder(launched())
           .directory(workdir.toFile())
-          .redirectInput(ProcessBuilder.Redirect.INHERIT);
+          .redirectInput(onPty() && backgroundJobOnATerminal()
+              ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null")) : ProcessBuilder.Redirect.INHERIT);
       builder.environment().putAll(environment);
       builder.environment().put(CommandProcesses.MARK_VARIABLE, processes.markValue());
       if (onPty()) {

@@ -72,6 +72,33 @@ class RecordStopIT {
         .endsWith(" in " + capture));
   }
 
+  @Test
+  void onAPseudoTerminalAsABackgroundJobRecordIsNotStoppedByItsTerminal() throws Exception {
+    // script(1) gives the job a terminal; bash's job control (set -m) runs record in a process
+    // group of its own in the background, as `record ... &` in an interactive shell does.
+    Path capture = dir.resolve("background.jsonl");
+    String record = String.join(" ", CommandRunner.quote(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
+        "-cp", CommandRunner.quote(System.getProperty("java.class.path")), CabTraceCli.class.getName(),
+        "record", "--out", CommandRunner.quote(capture.toString()), "--no-otlp", "--pty", "--timeout", "60", "--",
+        "echo", "hello-from-the-background");
+    Process terminal = new ProcessBuilder("script", "-q", "-e", "-c",
+        "bash -c " + CommandRunner.quote("set -m; " + record + " & wait $!; echo background-exit=$?"), "/dev/null")
+        .redirectInput(ProcessBuilder.Redirect.PIPE).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("terminal.log").toFile()).start();
+    try {
+      assertThat(terminal.waitFor(100, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      terminal.destroyForcibly();
+    }
+    String log = Files.readString(dir.resolve("terminal.log"));
+    // Stopped, bash's wait returns 150 (128 + SIGTTOU) and reports the job "Stopped".
+    assertThat(log.lines().filter(line -> line.contains("background-exit=") || line.contains("Stopped")))
+        .as("the job's end, as bash reports it").containsExactly("background-exit=0");
+    TimelineSpan container = TraceReader.create().read(capture).spans().stream()
+        .filter(s -> s.kindName().equals("container")).findFirst().orElseThrow();
+    assertThat(container.attribute("process.exit.code")).isEqualTo(0L);
+  }
+
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"pipes", "pty"})
   void aStoppedRecordReportsTheCommandsExitCodeOnPipesAndOnAPseudoTerminalAlike(String terminal) throws Exception {
