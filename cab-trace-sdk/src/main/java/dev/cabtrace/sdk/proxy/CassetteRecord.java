@@ -271,49 +271,33 @@ final class CassetteRecord {
       }
       return new Stored(storedHeaders, chunks, true, changed);
     }
-    String text = utf8(all);
-    if (text == null) {
+    if (utf8(all) == null) {
       // Not UTF-8: stored as base64, masked where it holds something to mask all the same.
       byte[] masked = masked(all, redaction);
       return masked == null ? new Stored(storedHeaders, chunks, false, changed)
           : new Stored(storedHeaders, List.of(new Chunk(last, masked)), false, true);
     }
-    String masked = redaction.redact(text);
-    if (masked.equals(text)) {
+    List<CassetteBodyRedaction.Replacement> replacements = CassetteBodyRedaction.replacements(all, redaction);
+    if (replacements.isEmpty()) {
       return new Stored(storedHeaders, chunks, false, changed);
     }
-    // Masked chunk by chunk when no credential spans two chunks; else as one chunk.
-    List<Chunk> maskedChunks = new ArrayList<>(chunks.size());
-    StringBuilder joined = new StringBuilder(masked.length());
-    for (Chunk chunk : chunks) {
-      String piece = utf8(chunk.bytes);
-      if (piece == null) {
-        joined = null;
-        break;
-      }
-      String maskedPiece = redaction.redact(piece);
-      joined.append(maskedPiece);
-      maskedChunks.add(new Chunk(chunk.offsetNanos, maskedPiece.getBytes(StandardCharsets.UTF_8)));
-    }
-    if (joined == null || !joined.toString().equals(masked)) {
-      maskedChunks = List.of(new Chunk(last, masked.getBytes(StandardCharsets.UTF_8)));
-    }
-    return new Stored(storedHeaders, maskedChunks, false, true);
+    return new Stored(storedHeaders, CassetteBodyRedaction.apply(chunks, replacements), false, true);
   }
 
   /**
-   * {@code body} with what redaction masks in it masked, or null when it holds nothing to mask.
-   * Bytes that are not UTF-8 are read one byte a character (ISO-8859-1): credentials and secret
-   * names are ASCII, and every other byte comes back as it was.
+   * {@code body} with what redaction masks in it masked ({@link CassetteBodyRedaction}), or null
+   * when it holds nothing to mask. Bytes that are not UTF-8 are masked as text read one byte a
+   * character (ISO-8859-1): credentials and secret names are ASCII, and every other byte comes
+   * back as it was.
    */
   private static byte[] masked(byte[] body, Redaction redaction) {
-    String text = utf8(body);
-    java.nio.charset.Charset charset = text == null ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8;
-    if (text == null) {
-      text = new String(body, StandardCharsets.ISO_8859_1);
+    if (utf8(body) != null) {
+      List<CassetteBodyRedaction.Replacement> replacements = CassetteBodyRedaction.replacements(body, redaction);
+      return replacements.isEmpty() ? null : CassetteBodyRedaction.apply(body, replacements);
     }
+    String text = new String(body, StandardCharsets.ISO_8859_1);
     String masked = redaction.redact(text);
-    return masked.equals(text) ? null : masked.getBytes(charset);
+    return masked.equals(text) ? null : masked.getBytes(StandardCharsets.ISO_8859_1);
   }
 
   /** The body without its content coding, or null when it cannot be decoded. */

@@ -2,6 +2,7 @@ package dev.cabtrace.sdk.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -174,8 +175,9 @@ class CassetteRequestTest {
 
     assertThat(new String(line, StandardCharsets.UTF_8)).doesNotContain(secret.substring(8));
     assertThat(back.redacted).isTrue();
-    assertThat(back.chunks).as("the key spanned two chunks: stored as one").hasSize(1);
-    assertThat(new String(back.chunks.get(0).bytes(), StandardCharsets.UTF_8)).isEqualTo("data: {\"key\":\"[REDACTED]\"}\n\n");
+    assertThat(back.chunks).as("the key spanned two chunks: masked with the second, where it ended")
+        .extracting(chunk -> chunk.offsetNanos(), chunk -> new String(chunk.bytes(), StandardCharsets.UTF_8))
+        .containsExactly(tuple(1_000_000L, "data: {\"key\":\""), tuple(2_000_000L, "[REDACTED]\"}\n\n"));
   }
 
   @Test

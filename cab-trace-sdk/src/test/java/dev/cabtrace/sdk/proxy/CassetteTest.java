@@ -3,11 +3,15 @@ package dev.cabtrace.sdk.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cabtrace.api.CabAttributes;
 import dev.cabtrace.api.CellSpan;
 import dev.cabtrace.sdk.CabTraceSdk;
+import dev.cabtrace.sdk.redact.Redaction;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -30,11 +34,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Record against a local upstream, stop it, replay: the client gets the same bytes, the spans the
@@ -496,6 +504,74 @@ class CassetteTest {
     assertThat(lines.get(3).get("request").get("target").asText()).isEqualTo("/v1/models?key=[REDACTED]");
   }
 
+  static Stream<Arguments> answersWithSecrets() {
+    List<Arguments> out = new ArrayList<>();
+    for (boolean streamed : new boolean[] {false, true}) {
+      out.add(Arguments.of("Add: print(\"password: \" + pw)", "+ pw", streamed));
+      out.add(Arguments.of("Use: curl -H \"Authorization: Bearer abc123def\" https://x", "abc123def", streamed));
+      out.add(Arguments.of("Hi [{\"role\": \"user\", \"content\": \"config has password: hunter2 in it\"}]",
+          "hunter2", streamed));
+    }
+    return out.stream();
+  }
+
+  @ParameterizedTest(name = "{0}, streamed: {2}")
+  @MethodSource("answersWithSecrets")
+  void aJsonAnswerHoldingASecretReplaysAsTheSameJsonWithOnlyTheSecretMasked(String content, String secret,
+      boolean streamed) throws Exception {
+    ObjectNode body = mapper.createObjectNode().put("model", "repeat").put("stream", streamed);
+    body.putArray("messages").addObject().put("role", "user").put("content", content);
+    String request = mapper.writeValueAsString(body);
+    HttpResponse<byte[]> recorded;
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
+      recorded = post(proxy, CHAT, request);
+    }
+    SpanData live = modelCalls(1).get(0);
+    upstream.close();
+    spans.reset();
+    HttpResponse<byte[]> replayed;
+    try (ModelCallRecordingProxy proxy = replaying(CassetteTiming.FAST)) {
+      replayed = post(proxy, CHAT, request);
+    }
+    SpanData replay = modelCalls(1).get(0);
+
+    assertThat(Files.readString(cassette)).doesNotContain(secret);
+    JsonNode response = lines().get(0).get("response");
+    assertThat(response.get("redacted").asBoolean()).isTrue();
+    String masked = Redaction.defaults().redact(content);
+    assertThat(masked).contains(Redaction.MASK).doesNotContain(secret);
+    List<JsonNode> expected = documents(recorded.body(), streamed);
+    ObjectNode first = (ObjectNode) expected.get(0).get("choices").get(0).get(streamed ? "delta" : "message");
+    first.put("content", masked);
+    assertThat(replayed.statusCode()).isEqualTo(200);
+    assertThat(documents(replayed.body(), streamed)).isEqualTo(expected);
+    if (streamed) {
+      assertThat(text(replayed)).endsWith("\n\ndata: [DONE]\n\n");
+      assertThat(response.get("chunks")).as("each event still in its own chunk").hasSize(GAPS_MILLIS.length);
+    }
+    for (AttributeKey<?> key : List.of(CabAttributes.GEN_AI_USAGE_INPUT_TOKENS, CabAttributes.GEN_AI_USAGE_OUTPUT_TOKENS,
+        CabAttributes.GEN_AI_RESPONSE_FINISH_REASONS)) {
+      assertThat((Object) replay.getAttributes().get(key)).as("%s", key).isNotNull()
+          .isEqualTo(live.getAttributes().get(key));
+    }
+  }
+
+  /** The JSON answer, or the JSON of each {@code data:} line but the last ({@code [DONE]}), read strictly. */
+  private List<JsonNode> documents(byte[] body, boolean streamed) throws IOException {
+    ObjectReader strict = mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    String text = new String(body, StandardCharsets.UTF_8);
+    if (!streamed) {
+      return List.of(strict.readTree(text));
+    }
+    List<JsonNode> out = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      if (line.startsWith("data: ") && !line.equals("data: [DONE]")) {
+        out.add(strict.readTree(line.substring(6)));
+      }
+    }
+    return out;
+  }
+
   @Test
   void anAnswerThatIsNotUtf8IsMaskedAllTheSameAndReplayedWithItsOtherBytes() throws Exception {
     try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
@@ -563,7 +639,8 @@ class CassetteTest {
       assertThat(get(proxy, "/v1/echo?max_tokens=100&keyword=b").statusCode()).isEqualTo(404);
       HttpResponse<String> otherKey = get(proxy, "/v1/echo?api_key=second&pageSize=2");
       assertThat(otherKey.statusCode()).as("the key is not stored: any key matches").isEqualTo(200);
-      assertThat(otherKey.body()).as("the recorded answer, which echoed the key").isEqualTo("{\"query\":\"api_key=[REDACTED]\"}");
+      assertThat(otherKey.body()).as("the recorded answer, which echoed the key")
+          .isEqualTo("{\"query\":\"api_key=[REDACTED]&pageSize=2\"}");
     }
   }
 

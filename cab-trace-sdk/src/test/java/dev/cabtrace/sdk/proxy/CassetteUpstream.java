@@ -1,5 +1,8 @@
 package dev.cabtrace.sdk.proxy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
@@ -18,7 +21,8 @@ import java.util.zip.GZIPOutputStream;
 /**
  * The cassette tests' local upstream, answering like OpenAI Chat Completions and Anthropic
  * Messages. The requested model steers it: {@code counter} answers "answer N" for the N-th call, {@code fail-429} a rate
- * limit, {@code gzip} a gzip-encoded answer, {@code echo-key} an answer that repeats the API key;
+ * limit, {@code gzip} a gzip-encoded answer, {@code echo-key} an answer that repeats the API key,
+ * {@code repeat} an answer whose content is the first message's (streamed: then " then run");
  * a streamed request is answered at the pace of {@link #TTFB_MILLIS} and {@link #GAPS_MILLIS};
  * {@link #ECHO} answers its query back.
  */
@@ -82,6 +86,10 @@ final class CassetteUpstream implements AutoCloseable {
           .getBytes(StandardCharsets.UTF_8), null);
       return;
     }
+    if (model.equals("repeat")) {
+      repeat(exchange, request);
+      return;
+    }
     if (request.contains("\"stream\":true")) {
       stream(exchange, List.of(
           "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"model\":\"" + model + "-2025\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n",
@@ -107,6 +115,44 @@ final class CassetteUpstream implements AutoCloseable {
         + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + content + "\"},\"finish_reason\":\"stop\"}],"
         + USAGE + "}";
     send(exchange, 200, body.getBytes(StandardCharsets.UTF_8), model.equals("gzip") ? "gzip" : null);
+  }
+
+  private static void repeat(HttpExchange exchange, String request) throws IOException {
+    ObjectMapper mapper = new ObjectMapper();
+    JsonNode parsed = mapper.readTree(request);
+    String content = parsed.get("messages").get(0).get("content").asText();
+    JsonNode usage = mapper.readTree("{" + USAGE + "}").get("usage");
+    if (!parsed.path("stream").asBoolean()) {
+      ObjectNode body = mapper.createObjectNode().put("id", "chatcmpl-1").put("object", "chat.completion")
+          .put("model", "repeat-2025");
+      ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
+      choice.putObject("message").put("role", "assistant").put("content", content);
+      choice.put("finish_reason", "stop");
+      body.set("usage", usage);
+      send(exchange, 200, mapper.writeValueAsBytes(body), null);
+      return;
+    }
+    List<String> events = new java.util.ArrayList<>();
+    for (String delta : new String[] {content, " then run", null, null}) {
+      ObjectNode chunk = mapper.createObjectNode().put("id", "chatcmpl-1").put("object", "chat.completion.chunk")
+          .put("model", "repeat-2025");
+      if (delta != null || events.size() == 2) {
+        ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
+        if (delta != null) {
+          choice.putObject("delta").put("content", delta);
+          choice.putNull("finish_reason");
+        } else {
+          choice.putObject("delta");
+          choice.put("finish_reason", "length");
+        }
+      } else {
+        chunk.putArray("choices");
+        chunk.set("usage", usage);
+      }
+      events.add("data: " + mapper.writeValueAsString(chunk) + "\n\n");
+    }
+    events.add("data: [DONE]\n\n");
+    stream(exchange, events);
   }
 
   private void messages(HttpExchange exchange, String request) throws IOException {

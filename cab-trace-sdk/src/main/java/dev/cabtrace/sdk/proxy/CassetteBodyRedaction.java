@@ -1,0 +1,216 @@
+package dev.cabtrace.sdk.proxy;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.cabtrace.sdk.redact.Redaction;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What redaction changes in a UTF-8 response body before it is stored. A JSON document, the whole
+ * body or the data of an SSE {@code data:} line, is masked string by string as a request body is
+ * (every string redacted, every string under a field with a secret name masked whole) and written
+ * back compact: the text scanner run over the raw document would read {@code \"} as the end of a
+ * value and mask "to the end of the line" through the document's own quotes and braces. The text
+ * around and between such documents is masked as text, each stretch as a whole.
+ */
+final class CassetteBodyRedaction {
+
+  private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
+
+  /** Bytes {@code [start, end)} of the body are stored as {@code bytes}. */
+  record Replacement(int start, int end, byte[] bytes) {}
+
+  private CassetteBodyRedaction() {}
+
+  /** What to replace in {@code body} (valid UTF-8), in order and disjoint; empty when nothing is masked. */
+  static List<Replacement> replacements(byte[] body, Redaction redaction) {
+    List<Replacement> out = new ArrayList<>();
+    byte[] document = maskedJson(body, 0, body.length, redaction);
+    if (document != null) {
+      replace(body, 0, body.length, document, out);
+      return out;
+    }
+    int text = 0;
+    for (int line = 0; line < body.length; ) {
+      int end = line;
+      while (end < body.length && body[end] != '\n' && body[end] != '\r') {
+        end++;
+      }
+      if (startsWith(body, line, end, DATA)) {
+        int data = line + DATA.length;
+        if (data < end && body[data] == ' ') {
+          data++;
+        }
+        document = maskedJson(body, data, end, redaction);
+        if (document != null) {
+          maskText(body, text, data, redaction, out);
+          replace(body, data, end, document, out);
+          text = end;
+        }
+      }
+      line = end < body.length ? end + 1 : end;
+    }
+    maskText(body, text, body.length, redaction, out);
+    return out;
+  }
+
+  /** {@code body} with {@code replacements} made. */
+  static byte[] apply(byte[] body, List<Replacement> replacements) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(body.length);
+    int copied = 0;
+    for (Replacement replacement : replacements) {
+      out.write(body, copied, replacement.start - copied);
+      out.writeBytes(replacement.bytes);
+      copied = replacement.end;
+    }
+    out.write(body, copied, body.length - copied);
+    return out.toByteArray();
+  }
+
+  /**
+   * {@code chunks} with {@code replacements} (offsets into the chunks joined) made. What replaces a
+   * stretch is sent with the chunk where the stretch ended, so that no byte is sent before the
+   * upstream sent it; its bytes in earlier chunks are left out, and a chunk left empty is dropped.
+   */
+  static List<CassetteRecord.Chunk> apply(List<CassetteRecord.Chunk> chunks, List<Replacement> replacements) {
+    ByteArrayOutputStream[] out = new ByteArrayOutputStream[chunks.size()];
+    int[] starts = new int[chunks.size() + 1];
+    for (int i = 0; i < chunks.size(); i++) {
+      out[i] = new ByteArrayOutputStream();
+      starts[i + 1] = starts[i] + chunks.get(i).bytes().length;
+    }
+    int copied = 0;
+    for (Replacement replacement : replacements) {
+      copy(chunks, starts, out, copied, replacement.start);
+      out[chunkAt(starts, replacement.end - 1)].writeBytes(replacement.bytes);
+      copied = replacement.end;
+    }
+    copy(chunks, starts, out, copied, starts[chunks.size()]);
+    List<CassetteRecord.Chunk> masked = new ArrayList<>(chunks.size());
+    for (int i = 0; i < chunks.size(); i++) {
+      if (out[i].size() > 0) {
+        masked.add(new CassetteRecord.Chunk(chunks.get(i).offsetNanos(), out[i].toByteArray()));
+      }
+    }
+    return List.copyOf(masked);
+  }
+
+  /** Copies bytes {@code [from, to)} of the joined chunks into the chunks they came in. */
+  private static void copy(List<CassetteRecord.Chunk> chunks, int[] starts, ByteArrayOutputStream[] out,
+      int from, int to) {
+    while (from < to) {
+      int i = chunkAt(starts, from);
+      int n = Math.min(to, starts[i + 1]) - from;
+      out[i].write(chunks.get(i).bytes(), from - starts[i], n);
+      from += n;
+    }
+  }
+
+  /** The chunk holding byte {@code offset} of the joined chunks (skipping empty ones). */
+  private static int chunkAt(int[] starts, int offset) {
+    int i = Arrays.binarySearch(starts, offset);
+    if (i < 0) {
+      return -i - 2;
+    }
+    while (starts[i + 1] == offset) {
+      i++; // empty chunks start where the next one does
+    }
+    return i;
+  }
+
+  /**
+   * The JSON document in bytes {@code [start, end)} masked and written compact; empty when
+   * masking changes nothing, null when they are not one JSON document (or it cannot be written
+   * back, a lone surrogate in a string).
+   */
+  private static byte[] maskedJson(byte[] body, int start, int end, Redaction redaction) {
+    if (start == end) {
+      return null;
+    }
+    Object tree = CassetteJson.parse(Arrays.copyOfRange(body, start, end), false);
+    if (tree == null) {
+      return null;
+    }
+    ByteArrayOutputStream masked = new ByteArrayOutputStream(end - start);
+    try {
+      try (JsonGenerator json = CassetteJson.FACTORY.createGenerator(masked)) {
+        CassetteJson.write(json, tree, redaction::redact, redaction::isSecretName);
+      }
+      byte[] bytes = masked.toByteArray();
+      return Arrays.equals(bytes, CassetteJson.write(tree)) ? new byte[0] : bytes;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Adds the replacement of bytes {@code [start, end)} masked as text, when masking changes them. */
+  private static void maskText(byte[] body, int start, int end, Redaction redaction, List<Replacement> out) {
+    if (start == end) {
+      return;
+    }
+    String text = new String(body, start, end - start, StandardCharsets.UTF_8);
+    String masked = redaction.redact(text);
+    if (!masked.equals(text)) {
+      replace(body, start, end, masked.getBytes(StandardCharsets.UTF_8), out);
+    }
+  }
+
+  /**
+   * Adds the replacement of bytes {@code [start, end)} by {@code masked} (none when it is empty: a
+   * JSON document that masking left as it was), narrowed to the characters that differ: of a
+   * stretch over several chunks, only what was masked moves to a later chunk.
+   */
+  private static void replace(byte[] body, int start, int end, byte[] masked, List<Replacement> out) {
+    if (masked.length == 0) {
+      return;
+    }
+    int length = end - start;
+    int shorter = Math.min(length, masked.length);
+    int prefix = 0;
+    while (prefix < shorter && body[start + prefix] == masked[prefix]) {
+      prefix++;
+    }
+    int suffix = 0;
+    while (suffix < shorter - prefix && body[end - 1 - suffix] == masked[masked.length - 1 - suffix]) {
+      suffix++;
+    }
+    if (prefix + suffix == length) {
+      // Nothing of the body left to replace (the mask only adds): keep one byte in the range, so
+      // that it has a chunk to go with.
+      if (suffix > 0) {
+        suffix--;
+      } else {
+        prefix--;
+      }
+    }
+    while (prefix > 0 && isContinuation(body[start + prefix])) {
+      prefix--;
+    }
+    while (suffix > 0 && isContinuation(body[end - suffix])) {
+      suffix--;
+    }
+    out.add(new Replacement(start + prefix, end - suffix,
+        Arrays.copyOfRange(masked, prefix, masked.length - suffix)));
+  }
+
+  /** Whether a byte of UTF-8 continues a character rather than starting one. */
+  private static boolean isContinuation(byte b) {
+    return (b & 0xC0) == 0x80;
+  }
+
+  private static boolean startsWith(byte[] body, int start, int end, byte[] prefix) {
+    if (end - start < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (body[start + i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

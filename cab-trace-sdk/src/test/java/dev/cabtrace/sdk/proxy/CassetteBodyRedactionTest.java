@@ -1,0 +1,79 @@
+package dev.cabtrace.sdk.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cabtrace.sdk.redact.Redaction;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** How a stored body is masked, and where the masked bytes go among the recorded chunks. */
+class CassetteBodyRedactionTest {
+
+  private static final String KEY = "sk-proj-ABCDEFGHIJKLMNOPQRSTUVWX";
+
+  private static List<CassetteRecord.Chunk> chunks(String... texts) {
+    List<CassetteRecord.Chunk> out = new ArrayList<>();
+    for (int i = 0; i < texts.length; i++) {
+      out.add(new CassetteRecord.Chunk(i + 1, texts[i].getBytes(StandardCharsets.UTF_8)));
+    }
+    return out;
+  }
+
+  private static List<String> masked(List<CassetteRecord.Chunk> chunks) {
+    byte[] body = CassetteRecord.concatenate(chunks);
+    List<String> out = new ArrayList<>();
+    for (CassetteRecord.Chunk chunk :
+        CassetteBodyRedaction.apply(chunks, CassetteBodyRedaction.replacements(body, Redaction.defaults()))) {
+      out.add(chunk.offsetNanos() + ":" + new String(chunk.bytes(), StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
+  @Test
+  void aStreamSplitMidEventKeepsEveryUnmaskedByteInItsChunk() {
+    List<String> masked = masked(chunks(
+        "data: {\"a\":1}\n\ndata: {\"t\":\"key ",
+        KEY.substring(0, 10),
+        KEY.substring(10) + " \\\"x\\\"\"}\n\nda",
+        "ta: [DONE]\n\n"));
+
+    assertThat(masked).containsExactly(
+        "1:data: {\"a\":1}\n\ndata: {\"t\":\"key ",
+        "3:[REDACTED] \\\"x\\\"\"}\n\nda",
+        "4:ta: [DONE]\n\n");
+  }
+
+  @Test
+  void aDataLineThatIsNotJsonAndTheTextAroundEventsAreMaskedAsText() {
+    assertThat(masked(chunks("event: x\ndata: Authorization: Bearer abcdefgh123\n\ndata: {\"password\":\"hunter2\"}\n\n")))
+        .containsExactly("1:event: x\ndata: Authorization: Bearer [REDACTED]\n\ndata: {\"password\":\"[REDACTED]\"}\n\n");
+  }
+
+  @Test
+  void aBodyCutMidCharacterIsMaskedAndAnEmptyChunkDropped() {
+    // é is C3 A9, cut between the first chunk and the third.
+    byte[] body = ("caf\u00e9" + KEY).getBytes(StandardCharsets.UTF_8);
+    List<CassetteRecord.Chunk> chunks = List.of(
+        new CassetteRecord.Chunk(1, java.util.Arrays.copyOfRange(body, 0, 4)),
+        new CassetteRecord.Chunk(2, new byte[0]),
+        new CassetteRecord.Chunk(3, java.util.Arrays.copyOfRange(body, 4, body.length)));
+
+    List<CassetteRecord.Chunk> masked =
+        CassetteBodyRedaction.apply(chunks, CassetteBodyRedaction.replacements(body, Redaction.defaults()));
+
+    ByteArrayOutputStream joined = new ByteArrayOutputStream();
+    masked.forEach(chunk -> joined.writeBytes(chunk.bytes()));
+    assertThat(joined.toString(StandardCharsets.UTF_8)).isEqualTo("caf\u00e9[REDACTED]");
+    assertThat(masked).extracting(CassetteRecord.Chunk::offsetNanos).containsExactly(1L, 3L);
+  }
+
+  @Test
+  void aBodyWithNothingToMaskHasNoReplacements() {
+    byte[] body = "{\"choices\":[{\"message\":{\"content\":\"max_tokens is 5\"}}]}".getBytes(StandardCharsets.UTF_8);
+
+    assertThat(CassetteBodyRedaction.replacements(body, Redaction.defaults())).isEmpty();
+  }
+}
