@@ -29,10 +29,10 @@ final class CassetteLineReader {
       throw new IllegalArgumentException("not a JSON object");
     }
     Map<?, ?> root = (Map<?, ?>) tree;
-    long version = number(root, "version", "version").longValue();
-    if (version != CassetteRecord.VERSION) {
-      throw new IllegalArgumentException("format version " + version + " is not one this cab-trace reads ("
-          + CassetteRecord.VERSION + ")");
+    // Compared as a decimal: longValue() took 1.9 and 2^64 + 1 for 1, and 1e999999999 for 0.
+    if (number(root, "version", "version").compareTo(java.math.BigDecimal.valueOf(CassetteRecord.VERSION)) != 0) {
+      throw new IllegalArgumentException("format version " + ((CassetteJson.JsonNumber) root.get("version")).text()
+          + " is not one this cab-trace reads (" + CassetteRecord.VERSION + ")");
     }
     Map<?, ?> request = object(root, "request", "request");
     Map<?, ?> response = object(root, "response", "response");

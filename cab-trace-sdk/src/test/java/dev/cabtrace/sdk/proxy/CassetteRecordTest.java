@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A cassette line is not trusted: what it may not make the proxy send. */
 class CassetteRecordTest {
@@ -44,6 +45,21 @@ class CassetteRecordTest {
     String line = line(status, headers.equals("\"\"") ? "" : headers, ttfb, offset);
     assertThatThrownBy(() -> parse(line)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(why)
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\r").doesNotContain("\n"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"1.9", "0.99999999999999999999", "18446744073709551617", "1e999999999", "-1e-999999999", "0", "2"})
+  void onlyVersionOneIsRead(String version) {
+    String line = line("200", "", "1", "2").replace("\"version\":1,", "\"version\":" + version + ",");
+    assertThatThrownBy(() -> parse(line)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("format version " + version + " is not one this cab-trace reads (1)");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"1", "1.0", "1e0"})
+  void versionOneIsReadHoweverTheNumberIsWritten(String version) {
+    String line = line("200", "", "1", "2").replace("\"version\":1,", "\"version\":" + version + ",");
+    assertThat(parse(line).status).isEqualTo(200);
   }
 
   @Test
