@@ -36,7 +36,8 @@ final class CassetteOptions {
    * says otherwise.
    *
    * @throws IllegalArgumentException for a mode or timing it does not know, a mode without a
-   *     cassette, or a cassette file the mode cannot use (none to replay, a directory)
+   *     cassette, a cassette file the mode cannot use (none to replay, a directory), or an ignore
+   *     path the proxy does not support
    */
   void applyTo(CellRecorder.Builder recorder, boolean modelUpstream) {
     if (cassette != null) {

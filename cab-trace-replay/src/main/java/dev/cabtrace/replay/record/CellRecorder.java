@@ -358,9 +358,17 @@ public final class CellRecorder {
       return this;
     }
 
-    /** A request field (JSONPath) left out when matching requests to the cassette; repeatable. */
+    /**
+     * A request field (JSONPath) left out when matching requests to the cassette; repeatable.
+     *
+     * @throws IllegalArgumentException for a path the proxy does not support ({@link
+     *     ModelCallRecordingProxy.Builder#addCassetteIgnore}): here, not once the cell has started
+     */
     public Builder addCassetteIgnore(String jsonPath) {
-      cassetteIgnores.add(Objects.requireNonNull(jsonPath, "jsonPath"));
+      // Parsed by the proxy's own parser, on a builder that is never started.
+      ModelCallRecordingProxy.builder(URI.create("http://127.0.0.1"), CellTracer.noop())
+          .addCassetteIgnore(Objects.requireNonNull(jsonPath, "jsonPath"));
+      cassetteIgnores.add(jsonPath);
       return this;
     }
 

@@ -350,6 +350,23 @@ class RecordCommandTest {
   }
 
   @Test
+  void anIgnorePathThatIsNotSupportedIsAUsageErrorBeforeAnythingRuns() throws Exception {
+    Path cassette = Files.writeString(dir.resolve("stored.cassette.jsonl"), "");
+    Path ran = dir.resolve("ran");
+    for (String[] mode : new String[][] {{}, {"--cassette-mode", "record", "--model-upstream", "http://127.0.0.1:9"}}) {
+      for (String path : new String[] {"metadata.request_id", "$..id"}) {
+        Run run = record("bad-ignore", concat(concat(new String[] {"--no-otlp", "--cassette", cassette.toString(),
+            "--cassette-ignore", "$.metadata.user", "--cassette-ignore", path}, mode), new String[] {"--", "touch", ran.toString()}));
+        assertThat(run.exit()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).contains("cassette ignore path \"" + path + "\" is not supported")
+            .doesNotContain("unexpected").doesNotContain("Exception");
+        assertThat(dir.resolve("bad-ignore.jsonl")).as("no cell was captured").doesNotExist();
+        assertThat(ran).as("the command did not run").doesNotExist();
+      }
+    }
+  }
+
+  @Test
   void aCaptureFileThatCannotBeWrittenIsAUsageErrorBeforeTheCommandRuns() throws Exception {
     Path ran = dir.resolve("ran");
     Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
