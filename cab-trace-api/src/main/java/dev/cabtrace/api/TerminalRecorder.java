@@ -25,10 +25,11 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  *
- * <p>Bounded: at most {@link Builder#setMaxBytes max bytes} (default 4 MiB) per span; past that,
- * one {@value CabAttributes#OUTPUT_TRUNCATED_EVENT} event says how much was dropped. Binary safe: a
- * chunk that is not valid UTF-8 is recorded as base64. A multi-byte character split across two
- * writes is kept whole. Recording only touches memory, never the disk, so it cannot slow the
+ * <p>Bounded: at most {@link Builder#setMaxBytes max bytes} (default 4 MiB) per span, in fewer
+ * chunks than a span holds events ({@value #MAX_EVENTS_PER_SPAN}); past either, one {@value
+ * CabAttributes#OUTPUT_TRUNCATED_EVENT} event says how much was dropped. Binary safe: a chunk that
+ * is not valid UTF-8 is recorded as base64. A multi-byte character split across two writes is kept
+ * whole. Recording only touches memory, never the disk, so it cannot slow the
  * process whose output it records. Never throws into the caller.
  */
 public final class TerminalRecorder implements AutoCloseable {
@@ -36,11 +37,21 @@ public final class TerminalRecorder implements AutoCloseable {
   /** Default cap on recorded bytes per span. */
   public static final long DEFAULT_MAX_BYTES = 4L * 1024 * 1024;
 
+  /**
+   * The most events one span holds: the cab-trace SDK's span event limit. Past it the SDK drops
+   * events with no more than a count, so a recorder stops short of it and marks what it dropped.
+   */
+  public static final int MAX_EVENTS_PER_SPAN = 100_000;
+
+  /** The rest of the span's events are left for the truncation mark and the span's other events. */
+  private static final int MAX_CHUNKS = MAX_EVENTS_PER_SPAN - 1_000;
+
   private final CellSpan span;
   private final long maxBytes;
   private final Clock clock;
   private long recordedBytes;
   private long droppedBytes;
+  private int chunks;
   private boolean truncationMarked;
 
   private TerminalRecorder(CellSpan span, long maxBytes, Clock clock) {
@@ -87,11 +98,12 @@ public final class TerminalRecorder implements AutoCloseable {
       if (length <= 0) {
         return;
       }
-      long room = Math.max(0, maxBytes - recordedBytes);
+      long room = chunks < MAX_CHUNKS ? Math.max(0, maxBytes - recordedBytes) : 0;
       int kept = (int) Math.min(length, room);
       if (kept > 0) {
         addChunk(stream, bytes, offset, kept, clock.nanos());
         recordedBytes += kept;
+        chunks++;
       }
       if (kept < length) {
         droppedBytes += length - kept;
@@ -106,7 +118,7 @@ public final class TerminalRecorder implements AutoCloseable {
     return recordedBytes;
   }
 
-  /** Bytes past the cap, not recorded. */
+  /** Bytes past the cap on bytes or on chunks, not recorded. */
   public synchronized long droppedBytes() {
     return droppedBytes;
   }

@@ -29,7 +29,7 @@ import java.util.Objects;
 public final class CabTraceSdkBuilder {
 
   private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
-  private static final int MAX_EVENTS_PER_SPAN = 100_000;
+  private static final int MAX_EVENTS_PER_SPAN = dev.cabtrace.api.TerminalRecorder.MAX_EVENTS_PER_SPAN;
 
   private CellIdentity identity;
   private String serviceName = "cab-harness";

@@ -2,6 +2,9 @@ package dev.cabtrace.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cabtrace.api.CabAttributes;
 import dev.cabtrace.api.CellSpan;
 import dev.cabtrace.api.TerminalRecorder;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -9,6 +12,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,6 +71,76 @@ class TerminalOutputCaptureTest {
       expected.append(i).append('\n');
     }
     assertThat(printed).isEqualTo(expected.toString());
+  }
+
+  @Test
+  @Timeout(120)
+  void outputInMoreChunksThanASpanHoldsEventsIsCutAndMarkedNotLostSilently() throws Exception {
+    Path capture = dir.resolve("cell.jsonl");
+    int lines = 150_000; // about 1.6 MB: far under the byte cap, over the span's event limit
+    StringBuilder printed = new StringBuilder();
+    long recorded;
+    long dropped;
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).build();
+        CellSpan container = sdk.cellTracer().container("chatty:run")) {
+      try (TerminalRecorder output = TerminalRecorder.create(container)) {
+        OutputStream stdout = output.stdout(null);
+        for (int i = 0; i < lines; i++) {
+          String line = "line " + i + "\n";
+          printed.append(line);
+          stdout.write(line.getBytes(StandardCharsets.UTF_8));
+        }
+        recorded = output.recordedBytes();
+        dropped = output.droppedBytes();
+      }
+    }
+    assertThat(dropped).isPositive();
+    assertThat(recorded + dropped).isEqualTo(printed.length());
+
+    JsonNode span = onlySpan(capture, "chatty:run");
+    assertThat(span.path("droppedEventsCount").asLong()).as("events the SDK dropped uncounted by the recorder").isZero();
+    StringBuilder kept = new StringBuilder();
+    List<JsonNode> marks = new ArrayList<>();
+    for (JsonNode event : span.get("events")) {
+      String name = event.get("name").asText();
+      if (name.equals(CabAttributes.OUTPUT_EVENT)) {
+        assertThat(marks).as("a chunk after the truncation mark").isEmpty();
+        kept.append(attribute(event, CabAttributes.OUTPUT_DATA.getKey()).get("stringValue").asText());
+      } else if (name.equals(CabAttributes.OUTPUT_TRUNCATED_EVENT)) {
+        marks.add(event);
+      }
+    }
+    assertThat(kept.toString()).isEqualTo(printed.substring(0, (int) recorded));
+    assertThat(marks).hasSize(1);
+    assertThat(attribute(marks.get(0), CabAttributes.OUTPUT_DROPPED_BYTES.getKey()).get("intValue").asLong())
+        .isEqualTo(dropped);
+  }
+
+  private static JsonNode onlySpan(Path capture, String name) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    List<JsonNode> found = new ArrayList<>();
+    for (String line : Files.readAllLines(capture)) {
+      for (JsonNode resource : json.readTree(line).get("resourceSpans")) {
+        for (JsonNode scope : resource.get("scopeSpans")) {
+          for (JsonNode span : scope.get("spans")) {
+            if (span.get("name").asText().equals(name)) {
+              found.add(span);
+            }
+          }
+        }
+      }
+    }
+    assertThat(found).hasSize(1);
+    return found.get(0);
+  }
+
+  private static JsonNode attribute(JsonNode event, String key) {
+    for (JsonNode attribute : event.get("attributes")) {
+      if (attribute.get("key").asText().equals(key)) {
+        return attribute.get("value");
+      }
+    }
+    throw new AssertionError("no attribute " + key + " in " + event);
   }
 
   /** An exporter whose first export hangs until released, like a disk that stopped taking writes. */
