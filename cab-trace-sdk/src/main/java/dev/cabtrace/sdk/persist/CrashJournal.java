@@ -30,7 +30,8 @@ import java.util.logging.Logger;
  * exports a span only when it ends; the journal covers the rest.
  *
  * <p>The journal is a small file named after the capture file plus {@value #SUFFIX}, replaced
- * atomically on every heartbeat (default each second) and soon after a span starts. Its first line
+ * atomically on every heartbeat (default each second) and soon after a span starts (waiting a
+ * quarter of a second at most, whatever the heartbeat). Its first line
  * is {@code {"cabJournal":{"version":1,"heartbeatUnixNano":"...","pid":...}}}; its second, if any
  * span is open, one OTLP JSON line holding those spans as they stand ({@code endTimeUnixNano} "0"
  * while open) and the spans that ended but whose capture-file line has not been written yet (the
@@ -58,6 +59,8 @@ public final class CrashJournal implements SpanProcessor {
   /** Ended spans kept until their line is written: the capture queue (8,192) and then some. */
   public static final int MAX_UNWRITTEN_KEPT = 32_768;
   private static final long MIN_REWRITE_NANOS = 100_000_000L;
+  /** The longest a span start waits for its rewrite, however dear rewrites have become. */
+  private static final long MAX_START_DELAY_NANOS = 250_000_000L;
 
   private final Path journal;
   private final Path temp;
@@ -70,7 +73,8 @@ public final class CrashJournal implements SpanProcessor {
   private final boolean hasEarlier;
   private final Thread writer;
   private volatile boolean running = true;
-  private volatile boolean dirty = true;
+  /** A span started since the writer last took the open spans: it writes again soon, not at the heartbeat. */
+  private volatile boolean started;
   private long evicted;
 
   private CrashJournal(Path captureFile, Clock clock, Duration heartbeat, Redaction redaction) {
@@ -135,7 +139,6 @@ public final class CrashJournal implements SpanProcessor {
       // Bounded as ended spans are: a sender can send more than the capture file takes.
       evictBeyondLimit();
     }
-    dirty = true;
   }
 
   /** Stops journaling received spans that were refused after all (the sender will retry). */
@@ -172,8 +175,8 @@ public final class CrashJournal implements SpanProcessor {
       return;
     }
     open.put(key(span.getSpanContext()), span);
-    if (!dirty) {
-      dirty = true;
+    if (!started) {
+      started = true;
       LockSupport.unpark(writer);
     }
   }
@@ -190,7 +193,8 @@ public final class CrashJournal implements SpanProcessor {
       return;
     }
     // Kept until the capture exporter says its line is written: it may sit in the export queue
-    // when the process dies. Not worth an early rewrite: the heartbeat writes it.
+    // when the process dies. Not worth an early rewrite: the heartbeat writes it, as it writes
+    // received spans.
     SpanData ended = span.toSpanData();
     synchronized (unwritten) {
       unwritten.put(key, ended);
@@ -296,22 +300,27 @@ public final class CrashJournal implements SpanProcessor {
   }
 
   private void writeLoop() {
-    long lastWrite = 0;
-    long lastCost = 0;
+    started = false;
+    long lastWrite = System.nanoTime();
+    writeNow();
+    long lastCost = System.nanoTime() - lastWrite;
     while (running) {
-      long now = System.nanoTime();
       // Under a flood of spans a rewrite gets dearer; spacing rewrites by ten times their cost
-      // keeps the journal under about a tenth of a core.
-      long minGap = Math.min(heartbeatNanos, Math.max(MIN_REWRITE_NANOS, 10 * lastCost));
-      boolean heartbeatDue = now - lastWrite >= Math.max(heartbeatNanos, minGap);
-      if (heartbeatDue || (dirty && now - lastWrite >= minGap)) {
-        dirty = false;
+      // keeps the journal under about a tenth of a core. Capped, so that a span start is journaled
+      // soon even after a dear rewrite (the first, cold one is).
+      long minGap = Math.min(heartbeatNanos,
+          Math.min(MAX_START_DELAY_NANOS, Math.max(MIN_REWRITE_NANOS, 10 * lastCost)));
+      long sinceWrite = System.nanoTime() - lastWrite;
+      if (sinceWrite >= heartbeatNanos || (started && sinceWrite >= minGap)) {
+        long now = System.nanoTime();
+        started = false;
         writeNow();
         lastWrite = System.nanoTime();
         lastCost = lastWrite - now;
+        continue;
       }
-      long untilHeartbeat = heartbeatNanos - (System.nanoTime() - lastWrite);
-      LockSupport.parkNanos(Math.max(MIN_REWRITE_NANOS, untilHeartbeat));
+      // A start that comes while parked until the heartbeat unparks this thread.
+      LockSupport.parkNanos((started ? minGap : heartbeatNanos) - sinceWrite);
     }
     writeNow();
   }
