@@ -39,8 +39,9 @@ import java.util.logging.Logger;
  * {@value #MAX_UNWRITTEN_KEPT} such ended spans are kept (more than the capture queue holds); past
  * that the oldest go, counted. Everything it writes goes through the same redaction as the capture
  * file. A reader takes spans from the capture file first and from the journal only what the capture
- * file lacks, ending unfinished ones at the heartbeat. A clean close deletes it; a close that lost
- * spans keeps it.
+ * file lacks, ending unfinished ones at the heartbeat. A reader finds the journal through the
+ * capture file, so the journal creates that file, empty, when it starts. A clean close deletes the
+ * journal; a close that lost spans keeps it.
  *
  * <p>A journal already beside the capture file when this one starts was left by an earlier run
  * that was killed (runs append to the capture file, so a cell re-run after a crash shares it). When
@@ -83,6 +84,7 @@ public final class CrashJournal implements SpanProcessor {
     this.heartbeatNanos = heartbeat.toNanos();
     byte[] earlier = earlierRun(journal, captureFile);
     this.hasEarlier = earlier.length > 0;
+    createEmpty(captureFile);
     this.file = new JournalFile(journal, temp, captureFile, clock, earlier);
     this.out = redaction.wrap(file);
     this.writer = new Thread(this::writeLoop, "cab-trace-journal");
@@ -323,6 +325,22 @@ public final class CrashJournal implements SpanProcessor {
       LockSupport.parkNanos((started ? minGap : heartbeatNanos) - sinceWrite);
     }
     writeNow();
+  }
+
+  /**
+   * Creates the capture file, empty, unless it is there: readers find the journal through it
+   * ({@code show cell.jsonl}), and a re-run takes a killed run's journal up only when the capture
+   * file its heartbeat line names is still there, so a run killed before its first span ended needs
+   * one too. Only after the earlier run's journal is checked: a capture file this run creates is not
+   * the one that journal was written beside, even when it gets the same inode.
+   */
+  private static void createEmpty(Path captureFile) {
+    try {
+      OwnerOnlyFiles.createParentDirectories(captureFile);
+      OwnerOnlyFiles.openForAppend(captureFile).close();
+    } catch (IOException e) {
+      // The capture exporter reports the failure when it cannot write its first line.
+    }
   }
 
   private void writeNow() {

@@ -67,8 +67,7 @@ final class JournalFile implements SpanExporter {
       CaptureIdentity capture = CaptureIdentity.of(captureFile);
       String header = "{\"cabJournal\":{\"version\":1,\"heartbeatUnixNano\":\"" + clock.now()
           + "\",\"pid\":" + ProcessHandle.current().pid() + (capture == null ? "" : capture.headerMember()) + "}}\n";
-      // The capture file's folder may not exist yet: the exporter creates it on its first line,
-      // and spans that have not ended yet have none.
+      // The capture file's folder may be gone, or could not be made when the journal started.
       OwnerOnlyFiles.createParentDirectories(temp);
       try (FileChannel out = OwnerOnlyFiles.openTruncated(temp)) {
         writeFully(out, ByteBuffer.wrap(header.getBytes(StandardCharsets.UTF_8)));

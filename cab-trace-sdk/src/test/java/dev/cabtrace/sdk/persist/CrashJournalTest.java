@@ -257,12 +257,15 @@ class CrashJournalTest {
   }
 
   @Test
-  void journalsOpenSpansBeforeTheCaptureFilesFolderExists() throws IOException {
+  void theCaptureFileIsThereFromTheStartSoThatReadersFindTheJournal() throws IOException {
     Path capture = dir.resolve("not/yet/cell.jsonl");
-    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setHeartbeat(Duration.ofMillis(20)).build();
-        CellSpan longRunning = sdk.cellTracer().container("still-running")) {
-      awaitJournal(CrashJournal.pathFor(capture), text -> text.contains("still-running"));
-      assertThat(capture).doesNotExist();
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setHeartbeat(Duration.ofMillis(20)).build()) {
+      // Before any span ended, so before the capture exporter wrote anything.
+      assertThat(capture).isEmptyFile();
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(capture))).isEqualTo("rw-------");
+      try (CellSpan longRunning = sdk.cellTracer().container("still-running")) {
+        awaitJournal(CrashJournal.pathFor(capture), text -> text.contains("still-running"));
+      }
     }
   }
 
