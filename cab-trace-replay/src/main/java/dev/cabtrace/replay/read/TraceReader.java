@@ -32,7 +32,7 @@ import java.util.function.LongConsumer;
  * dev.cabtrace.replay.timeline.LoadWarning} returned in the timeline: a torn last line, a line that
  * is not a trace (or, in strict mode, an error naming the line), duplicate spans, missing parents,
  * parent cycles, clock skew. Beside a file {@code X}, a crash journal {@code X.journal} adds the
- * spans that never ended. Anything that cannot be loaded is a {@link TraceReadException} with a
+ * spans that never ended (all of them when {@code X} is empty). Anything that cannot be loaded is a {@link TraceReadException} with a
  * one-line message.
  *
  * <p>From a file, most of a span's attributes stay in it and are read back when asked for: a file
@@ -67,9 +67,13 @@ public final class TraceReader {
   public Timeline read(Path file) throws TraceReadException {
     Objects.requireNonNull(file, "file");
     TimelineBuilder builder = new TimelineBuilder(file.toString());
-    readFile(file, builder, false);
     Path journal = journalOf(file);
-    if (readJournal && Files.isRegularFile(journal)) {
+    boolean withJournal = readJournal && Files.isRegularFile(journal);
+    // A cell killed before its first span ended leaves its capture file empty: the journal holds it all.
+    if (!withJournal || !isEmptyFile(file)) {
+      readFile(file, builder, false);
+    }
+    if (withJournal) {
       JournalReader.read(journal, builder, loader.decoder().json());
     }
     return finish(builder, file.toString());
@@ -125,6 +129,14 @@ public final class TraceReader {
       throw noSpans(builder, source);
     }
     return builder.warnings();
+  }
+
+  private static boolean isEmptyFile(Path file) {
+    try {
+      return Files.isRegularFile(file) && Files.size(file) == 0;
+    } catch (IOException e) {
+      return false; // reading it says what is wrong
+    }
   }
 
   private static Path journalOf(Path file) {

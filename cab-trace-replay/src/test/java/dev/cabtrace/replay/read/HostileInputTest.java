@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -264,6 +265,21 @@ class HostileInputTest {
     Timeline tornJournal = TraceReader.create().read(capture);
     assertThat(tornJournal.size()).isEqualTo(1);
     assertThat(messages(tornJournal)).singleElement().asString().contains("journal");
+  }
+
+  @Test
+  void aCellKilledBeforeItsFirstSpanEndedIsReadFromItsJournalBesideAnEmptyCapture() throws IOException {
+    Path capture = Files.createFile(dir.resolve("cell.jsonl"));
+    Files.writeString(dir.resolve("cell.jsonl.journal"),
+        "{\"cabJournal\":{\"version\":1,\"heartbeatUnixNano\":\"9000\",\"pid\":1}}\n"
+            + line("0000000000000002", null, "adapter_run", 3000, 0).replace("\"tool_call\"", "\"adapter_run\"") + "\n");
+    Timeline timeline = TraceReader.create().read(capture);
+
+    assertThat(timeline.spanNamed("adapter_run").unfinished()).isTrue();
+    assertThat(timeline.spanNamed("adapter_run").endEpochNanos()).isEqualTo(9000);
+    List<TimelineSpan> streamed = new ArrayList<>();
+    TraceReader.create().stream(capture, streamed::add);
+    assertThat(streamed).extracting(TimelineSpan::name).containsExactly("adapter_run");
   }
 
   @Test
