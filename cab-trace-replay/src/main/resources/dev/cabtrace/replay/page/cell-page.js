@@ -369,16 +369,19 @@
 
   // ---- Model calls so far.
 
-  var callPrefixIn = [0], callPrefixOut = [0];
+  var callPrefixIn = [0], callPrefixOut = [0], callPrefixUnknown = [0];
   for (var call = 0; call < calls.count; call++) {
     callPrefixIn.push(callPrefixIn[call] + (calls.input[call] || 0));
     callPrefixOut.push(callPrefixOut[call] + (calls.output[call] || 0));
+    callPrefixUnknown.push(callPrefixUnknown[call] + (calls.input[call] == null || calls.output[call] == null ? 1 : 0));
   }
 
+  // As the terminal player says it: the sums leave out the calls that reported no usage.
   function callsSoFar(t) {
     var k = upperBound(calls.end, t);
     return 'Model calls ' + k + '/' + calls.count + ' \u00b7 tokens so far: in ' + callPrefixIn[k] + ' \u00b7 out '
-      + callPrefixOut[k] + ' \u00b7 total ' + (callPrefixIn[k] + callPrefixOut[k]);
+      + callPrefixOut[k] + ' \u00b7 total ' + (callPrefixIn[k] + callPrefixOut[k])
+      + (callPrefixUnknown[k] > 0 ? ' (' + callPrefixUnknown[k] + ' without usage)' : '');
   }
 
   // ---- Terminal: the emulated screen at t, or a span summary.

@@ -457,6 +457,29 @@ class CellPageIT {
     assertThat(js("return typeof window.__pwned")).isEqualTo("undefined");
   }
 
+  @Test
+  void tokensSoFarSayHowManyCallsReportedNoUsageAsThePlayerDoes() throws IOException {
+    dev.cabtrace.replay.timeline.TimelineBuilder builder = new dev.cabtrace.replay.timeline.TimelineBuilder("calls");
+    builder.add(dev.cabtrace.replay.timeline.TimelineSpan.builder().setTraceId(1, 1).setSpanId(1).setName("chat m")
+        .setStartEpochNanos(1_000_000_000L).setEndEpochNanos(2_000_000_000L)
+        .setAttributes(Map.of("cab.span.kind", "model_call", "gen_ai.usage.input_tokens", 40L,
+            "gen_ai.usage.output_tokens", 2L)), 0);
+    builder.add(dev.cabtrace.replay.timeline.TimelineSpan.builder().setTraceId(1, 1).setSpanId(2).setName("chat m")
+        .setStartEpochNanos(3_000_000_000L).setEndEpochNanos(4_000_000_000L)
+        .setAttributes(Map.of("cab.span.kind", "model_call")), 0);
+    dev.cabtrace.replay.timeline.Timeline timeline = builder.build();
+    Path page = dir.resolve("calls.html");
+    Files.writeString(page, CellPage.create(timeline).html());
+    open(page);
+    press(Keys.END);
+
+    String player = dev.cabtrace.replay.player.FrameRenderer.render(timeline, timeline.frame(timeline.durationNanos()),
+        null, 100, 24, false, 1).stream().map(Object::toString).filter(line -> line.startsWith("Model calls"))
+        .findFirst().orElseThrow().strip();
+    assertThat(driver.findElement(By.id("calls-so-far")).getText()).isEqualTo(player)
+        .endsWith("total 42 (1 without usage)");
+  }
+
   /**
    * Strings a terminal or a reader could take for something else: each made visible in the page's
    * span table as TerminalText makes it visible, its attributes as {@code show} prints them, so
