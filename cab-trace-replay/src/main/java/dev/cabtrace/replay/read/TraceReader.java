@@ -32,7 +32,8 @@ import java.util.function.LongConsumer;
  * dev.cabtrace.replay.timeline.LoadWarning} returned in the timeline: a torn last line, a line that
  * is not a trace (or, in strict mode, an error naming the line), duplicate spans, missing parents,
  * parent cycles, clock skew. Beside a file {@code X}, a crash journal {@code X.journal} adds the
- * spans that never ended (all of them when {@code X} is empty). Anything that cannot be loaded is a {@link TraceReadException} with a
+ * spans that never ended (all of them when {@code X} is empty); {@code X.journal} named itself is
+ * read as its cell, with {@code X} when it is there. Anything that cannot be loaded is a {@link TraceReadException} with a
  * one-line message.
  *
  * <p>From a file, most of a span's attributes stay in it and are read back when asked for: a file
@@ -66,6 +67,17 @@ public final class TraceReader {
   /** Reads {@code file} (and its crash journal, if one is beside it). */
   public Timeline read(Path file) throws TraceReadException {
     Objects.requireNonNull(file, "file");
+    if (readJournal && namedAsJournal(file) && isCrashJournal(file)) {
+      // A crash journal named on its own stands for its cell: its capture file, read with it, or
+      // only it when the capture is gone. Read as a capture, its open spans would end at 0.
+      Path capture = captureOfJournal(file);
+      if (Files.isRegularFile(capture)) {
+        return read(capture);
+      }
+      TimelineBuilder alone = new TimelineBuilder(file.toString());
+      JournalReader.read(file, alone, loader.decoder().json());
+      return finish(alone, file.toString());
+    }
     TimelineBuilder builder = new TimelineBuilder(file.toString());
     Path journal = journalOf(file);
     boolean withJournal = readJournal && Files.isRegularFile(journal);
@@ -95,7 +107,7 @@ public final class TraceReader {
   public List<LoadWarning> stream(Path file, Consumer<TimelineSpan> each) throws TraceReadException {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(each, "each");
-    if (readJournal && Files.isRegularFile(journalOf(file))) {
+    if (readJournal && (Files.isRegularFile(journalOf(file)) || (namedAsJournal(file) && isCrashJournal(file)))) {
       Timeline timeline = read(file);
       timeline.spans().forEach(each);
       return timeline.warnings();
@@ -137,6 +149,11 @@ public final class TraceReader {
     } catch (IOException e) {
       return false; // reading it says what is wrong
     }
+  }
+
+  private static boolean namedAsJournal(Path file) {
+    Path name = file.getFileName();
+    return name != null && name.toString().endsWith(JOURNAL_SUFFIX) && name.toString().length() > JOURNAL_SUFFIX.length();
   }
 
   private static Path journalOf(Path file) {

@@ -283,6 +283,27 @@ class HostileInputTest {
   }
 
   @Test
+  void aCrashJournalNamedItselfIsReadAsItsCellNotAsACapture() throws IOException {
+    Path capture = Files.writeString(dir.resolve("killed.jsonl"), line("0000000000000001", null, "setup", 1000, 2000) + "\n");
+    Path journal = Files.writeString(dir.resolve("killed.jsonl.journal"),
+        "{\"cabJournal\":{\"version\":1,\"heartbeatUnixNano\":\"9000\",\"pid\":1}}\n"
+            + line("0000000000000002", null, "adapter_run", 3000, 0).replace("\"tool_call\"", "\"adapter_run\"") + "\n");
+
+    Timeline named = TraceReader.create().read(journal);
+    assertThat(named.spans()).extracting(TimelineSpan::name).containsExactlyInAnyOrder("setup", "adapter_run");
+    assertThat(named.spanNamed("adapter_run").unfinished()).isTrue();
+    assertThat(named.spanNamed("adapter_run").endEpochNanos()).isEqualTo(9000);
+    List<TimelineSpan> streamed = new ArrayList<>();
+    TraceReader.create().stream(journal, streamed::add);
+    assertThat(streamed).extracting(TimelineSpan::name).containsExactlyInAnyOrder("setup", "adapter_run");
+
+    Files.delete(capture);
+    Timeline alone = TraceReader.create().read(journal);
+    assertThat(alone.spans()).extracting(TimelineSpan::name).containsExactly("adapter_run");
+    assertThat(alone.spanNamed("adapter_run").unfinished()).isTrue();
+  }
+
+  @Test
   void parsingOnSeveralThreadsGivesWhatOneThreadGives() throws IOException {
     StringBuilder content = new StringBuilder();
     for (int i = 1; i <= 30_000; i++) {
