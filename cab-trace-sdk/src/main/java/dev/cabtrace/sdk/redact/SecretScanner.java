@@ -308,7 +308,21 @@ final class SecretScanner {
     while (start > 0 && nameEnd - start < MAX_NAME && isNameChar(text.charAt(start - 1))) {
       start--;
     }
+    // A line break or tab written as an escape (JSON in a string, a printf format) ends the line
+    // before the name: "\napi_key=" names api_key, not napi_key. A backslash escaped itself does not.
+    if (start < nameEnd - 1 && "nrt".indexOf(text.charAt(start)) >= 0 && escapedAt(start - 1)) {
+      start++;
+    }
     return start;
+  }
+
+  /** Whether the backslash at {@code i} escapes what follows: an odd run of backslashes ends there. */
+  private boolean escapedAt(int i) {
+    int backslashes = 0;
+    while (i - backslashes >= 0 && text.charAt(i - backslashes) == '\\') {
+      backslashes++;
+    }
+    return backslashes % 2 == 1;
   }
 
   /** {@code from} moved past blanks and terminal color sequences ({@code \e[1;31m}). */
@@ -713,10 +727,7 @@ final class SecretScanner {
     return length;
   }
 
-  /**
-   * The end of the line (a control character other than tab, or {@code \n} written as an escape)
-   * or {@code stop}, if not 0.
-   */
+  /** The end of the line (a control character other than tab) or {@code stop}, if not 0. */
   private int lineEnd(int from, char stop) {
     if (stop == lineStop && lineFrom >= 0 && from >= lineFrom && from <= lineTo) {
       return lineTo;
@@ -724,9 +735,8 @@ final class SecretScanner {
     int i = from;
     while (i < length) {
       char c = text.charAt(i);
-      if ((c < ' ' && c != '\t') || c == stop
-          || (c == '\\' && i + 1 < length && (text.charAt(i + 1) == 'n' || text.charAt(i + 1) == 'r'))) {
-        break; // the last: a line break written as an escape
+      if ((c < ' ' && c != '\t') || c == stop) {
+        break;
       }
       i++;
     }
@@ -753,9 +763,8 @@ final class SecretScanner {
           || c == ')'
           || c == ']'
           || c == '}'
-          || Character.isWhitespace(c)
-          || (c == '\\' && i + 1 < length && "nrt".indexOf(text.charAt(i + 1)) >= 0)) {
-        break; // the last: a line break or tab written as an escape, in JSON or a printf format
+          || Character.isWhitespace(c)) {
+        break;
       }
       i++;
     }
