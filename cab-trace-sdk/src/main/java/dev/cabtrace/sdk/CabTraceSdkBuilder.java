@@ -28,6 +28,9 @@ import java.util.Objects;
 /** Builds a {@link CabTraceSdk}. */
 public final class CabTraceSdkBuilder {
 
+  private static final java.util.logging.Logger logger =
+      java.util.logging.Logger.getLogger(CabTraceSdkBuilder.class.getName());
+
   private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
   private static final int MAX_EVENTS_PER_SPAN = dev.cabtrace.api.TerminalRecorder.MAX_EVENTS_PER_SPAN;
 
@@ -207,11 +210,22 @@ public final class CabTraceSdkBuilder {
       processors.add(processor(exporter));
     }
     OtlpExport otlp = otlpExport != null ? otlpExport : OtlpExport.fromEnvironment(environment).orElse(null);
+    SpanExporter backend = null;
     if (otlp != null) {
+      try {
+        backend = otlp.createExporter();
+      } catch (RuntimeException e) {
+        // The exporters check more than OtlpExport can know; the capture file does not need them.
+        // Not its message: it may hold the endpoint with its credentials.
+        logger.warning("cab-trace: the OpenTelemetry exporter refuses " + otlp.describe()
+            + "; no spans are sent to a backend, the capture file is written");
+      }
+    }
+    if (backend != null) {
       // The backend is a copy: a span end never waits for it. When a slow or dead backend lets its
       // queue fill, the copy gives up on the span (counted); the capture file keeps everything.
       processors.add(
-          BlockingBatchSpanProcessor.builder(redaction.wrap(otlp.createExporter()))
+          BlockingBatchSpanProcessor.builder(redaction.wrap(backend))
               .setMaxBlockTime(Duration.ZERO)
               .setExportTimeout(otlp.timeout().plusSeconds(3))
               .build());

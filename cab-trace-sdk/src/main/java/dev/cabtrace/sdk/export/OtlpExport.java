@@ -85,8 +85,10 @@ public final class OtlpExport {
     } catch (IllegalArgumentException e) {
       uri = null;
     }
-    if (uri == null || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
-        || uri.getHost() == null) {
+    // As the exporters check it: the scheme as written, lower case. A host with '_' (a compose
+    // service name) has no URI host, only an authority.
+    if (uri == null || !(endpoint.startsWith("http://") || endpoint.startsWith("https://"))
+        || uri.getRawAuthority() == null || uri.getRawAuthority().isEmpty()) {
       throw new IllegalArgumentException("OTLP endpoint " + withoutCredentials(endpoint)
           + " is not an http:// or https:// URL with a host (e.g. http://localhost:4318)");
     }
@@ -210,8 +212,9 @@ public final class OtlpExport {
   /** {@code url} with a user and password in it ({@code http://user:secret@host}) masked. */
   static String withoutCredentials(String url) {
     int scheme = url.indexOf("://");
-    int at = url.indexOf('@');
     int path = url.indexOf('/', scheme < 0 ? 0 : scheme + 3);
+    // The last '@' of the authority: a password may hold one.
+    int at = path < 0 ? url.lastIndexOf('@') : url.lastIndexOf('@', path);
     if (scheme < 0 || at < scheme || (path >= 0 && at > path)) {
       return url;
     }

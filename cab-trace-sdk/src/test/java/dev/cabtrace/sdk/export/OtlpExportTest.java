@@ -261,12 +261,22 @@ class OtlpExportTest {
 
   @Test
   void anEndpointTheExportersCannotUseIsAWarningAndNoExport() {
-    for (String endpoint : new String[] {"localhost:4318", "http://tempo host:4318", "tempo:4318/v1", "grpc://tempo:4317"}) {
+    for (String endpoint : new String[] {"localhost:4318", "http://tempo host:4318", "tempo:4318/v1", "grpc://tempo:4317", "HTTP://localhost:4318"}) {
       warnings.clear();
       assertThat(OtlpExport.fromEnvironment(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint))).as(endpoint).isEmpty();
       assertThat(warnings).extracting(LogRecord::getMessage).as(endpoint)
           .anySatisfy(m -> assertThat(m).contains("is not an http:// or https:// URL").contains("OTEL_EXPORTER_OTLP_ENDPOINT"));
     }
+  }
+
+  @Test
+  void composeServiceNamesIPv6AndPathsAreEndpointsAndAPasswordIsNeverShown() {
+    for (String endpoint : new String[] {"http://otel_collector:4318", "http://[::1]:4318", "https://tempo.example/otlp"}) {
+      OtlpExport export = OtlpExport.fromEnvironment(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)).orElseThrow();
+      export.createExporter().shutdown();
+    }
+    assertThat(OtlpExport.create("https://u:p@ss@tempo/v1/traces", OtlpExport.Protocol.HTTP_PROTOBUF, Map.of(),
+        Duration.ofSeconds(1)).describe()).isEqualTo("https://[REDACTED]@tempo/v1/traces (http/protobuf)");
   }
 
   @Test
