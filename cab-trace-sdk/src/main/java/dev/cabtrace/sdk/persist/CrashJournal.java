@@ -72,6 +72,9 @@ public final class CrashJournal implements SpanProcessor {
   private final SpanExporter out;
   private final JournalFile file;
   private final boolean hasEarlier;
+  private final Path captureFile;
+  /** Whether this journal made the capture file, empty. */
+  private final boolean createdCapture;
   private final Thread writer;
   private volatile boolean running = true;
   /** A span started since the writer last took the open spans: it writes again soon, not at the heartbeat. */
@@ -84,7 +87,8 @@ public final class CrashJournal implements SpanProcessor {
     this.heartbeatNanos = heartbeat.toNanos();
     byte[] earlier = earlierRun(journal, captureFile);
     this.hasEarlier = earlier.length > 0;
-    createEmpty(captureFile);
+    this.captureFile = captureFile;
+    this.createdCapture = createEmpty(captureFile);
     this.file = new JournalFile(journal, temp, captureFile, clock, earlier);
     this.out = redaction.wrap(file);
     this.writer = new Thread(this::writeLoop, "cab-trace-journal");
@@ -250,6 +254,10 @@ public final class CrashJournal implements SpanProcessor {
             + ": it holds the spans an earlier run of this capture file left unfinished");
       } else {
         Files.deleteIfExists(journal);
+        if (createdCapture && Files.size(captureFile) == 0) {
+          // Made only for a journal that is gone: a run that ended no span leaves no file, as before.
+          Files.deleteIfExists(captureFile);
+        }
       }
       Files.deleteIfExists(temp);
     } catch (IOException e) {
@@ -302,6 +310,9 @@ public final class CrashJournal implements SpanProcessor {
   }
 
   private void writeLoop() {
+    // A heartbeat shorter than the shortest gap between rewrites would have this thread rewrite
+    // without a pause.
+    long beatNanos = Math.max(heartbeatNanos, MIN_REWRITE_NANOS);
     started = false;
     long lastWrite = System.nanoTime();
     writeNow();
@@ -310,10 +321,10 @@ public final class CrashJournal implements SpanProcessor {
       // Under a flood of spans a rewrite gets dearer; spacing rewrites by ten times their cost
       // keeps the journal under about a tenth of a core. Capped, so that a span start is journaled
       // soon even after a dear rewrite (the first, cold one is).
-      long minGap = Math.min(heartbeatNanos,
+      long minGap = Math.min(beatNanos,
           Math.min(MAX_START_DELAY_NANOS, Math.max(MIN_REWRITE_NANOS, 10 * lastCost)));
       long sinceWrite = System.nanoTime() - lastWrite;
-      if (sinceWrite >= heartbeatNanos || (started && sinceWrite >= minGap)) {
+      if (sinceWrite >= beatNanos || (started && sinceWrite >= minGap)) {
         long now = System.nanoTime();
         started = false;
         writeNow();
@@ -322,7 +333,7 @@ public final class CrashJournal implements SpanProcessor {
         continue;
       }
       // A start that comes while parked until the heartbeat unparks this thread.
-      LockSupport.parkNanos((started ? minGap : heartbeatNanos) - sinceWrite);
+      LockSupport.parkNanos((started ? minGap : beatNanos) - sinceWrite);
     }
     writeNow();
   }
@@ -334,12 +345,15 @@ public final class CrashJournal implements SpanProcessor {
    * one too. Only after the earlier run's journal is checked: a capture file this run creates is not
    * the one that journal was written beside, even when it gets the same inode.
    */
-  private static void createEmpty(Path captureFile) {
+  private static boolean createEmpty(Path captureFile) {
     try {
+      boolean existed = Files.exists(captureFile);
       OwnerOnlyFiles.createParentDirectories(captureFile);
       OwnerOnlyFiles.openForAppend(captureFile).close();
+      return !existed;
     } catch (IOException e) {
       // The capture exporter reports the failure when it cannot write its first line.
+      return false;
     }
   }
 

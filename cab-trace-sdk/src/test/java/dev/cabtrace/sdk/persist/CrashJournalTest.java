@@ -270,6 +270,23 @@ class CrashJournalTest {
   }
 
   @Test
+  void aCleanRunThatEndedNoSpanLeavesNoEmptyCaptureFileBehind() throws IOException {
+    Path capture = dir.resolve("clean.jsonl");
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).build()) {
+      assertThat(capture).isEmptyFile();
+    }
+    assertThat(capture).doesNotExist();
+    assertThat(CrashJournal.pathFor(capture)).doesNotExist();
+
+    // One that was there before the run is left as it was.
+    Files.createFile(capture);
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).build()) {
+      assertThat(capture).isEmptyFile();
+    }
+    assertThat(capture).isEmptyFile();
+  }
+
+  @Test
   void aSpanStartIsJournaledWithoutWaitingForTheHeartbeat() throws IOException {
     // No heartbeat comes during the test: only a span start can get the spans into the journal.
     Path capture = dir.resolve("cell.jsonl");
