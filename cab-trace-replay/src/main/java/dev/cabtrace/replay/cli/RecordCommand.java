@@ -167,14 +167,22 @@ final class RecordCommand implements Callable<Integer> {
     if (Files.isDirectory(out)) {
       throw new IllegalArgumentException("--out " + out + " is a directory, not a capture file");
     }
-    Path existing = out.toAbsolutePath().getParent();
+    Path target = out;
+    try {
+      for (int links = 0; Files.isSymbolicLink(target) && links < 40; links++) {
+        target = target.toAbsolutePath().resolveSibling(Files.readSymbolicLink(target)); // a dangling one too
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("--out " + out + " cannot be read as a link: " + e.getMessage());
+    }
+    Path existing = target.toAbsolutePath().getParent();
     while (existing != null && !Files.exists(existing)) {
       existing = existing.getParent(); // created with the file
     }
     if (existing != null && !Files.isDirectory(existing)) {
       throw new IllegalArgumentException("--out " + out + " cannot be written: " + existing + " is not a directory");
     }
-    if (Files.exists(out) ? !Files.isWritable(out) : existing != null && !Files.isWritable(existing)) {
+    if (Files.exists(target) ? !Files.isWritable(target) : existing != null && !Files.isWritable(existing)) {
       throw new IllegalArgumentException("--out " + out + " cannot be written (permission denied)");
     }
     try {

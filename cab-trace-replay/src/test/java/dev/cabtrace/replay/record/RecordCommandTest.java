@@ -370,7 +370,8 @@ class RecordCommandTest {
   void aCaptureFileThatCannotBeWrittenIsAUsageErrorBeforeTheCommandRuns() throws Exception {
     Path ran = dir.resolve("ran");
     Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
-    for (Path out : List.of(dir, notADirectory.resolve("cell.jsonl"), notADirectory.resolve("sub/cell.jsonl"))) {
+    Path dangling = Files.createSymbolicLink(dir.resolve("dangling.jsonl"), notADirectory.resolve("cell.jsonl"));
+    for (Path out : List.of(dir, notADirectory.resolve("cell.jsonl"), notADirectory.resolve("sub/cell.jsonl"), dangling)) {
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       int exit = CabTraceCli.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
           new PrintStream(err, true, StandardCharsets.UTF_8),
