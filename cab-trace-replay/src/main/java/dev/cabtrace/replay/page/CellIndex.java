@@ -88,7 +88,13 @@ final class CellIndex {
   }
 
   /** A capture as listed: its path under the root, the file read for it, and which file that is ({@link FileKey}). */
-  private record Listed(Path path, Path file, Object key) {
+  /** A capture found: the name listed, the file it is, its identity, and whether a crash journal is beside it. */
+  private record Listed(Path path, Path file, Object key, boolean journaled) {
+    Listed(Path path, Path file, Object key) {
+      // Looked at once, here: looked at while sorting, a journal appearing midway breaks the sort.
+      this(path, file, key, Files.isRegularFile(CrashJournal.pathFor(file)));
+    }
+
     boolean link() {
       return !path.equals(file);
     }
@@ -148,7 +154,7 @@ final class CellIndex {
     // to a capture is listed, as its page is served), under the name sweep reads it by: one with
     // a crash journal beside it, then its own name before a link, then the first.
     Map<Object, String> countedAs = new HashMap<>();
-    files.sort(java.util.Comparator.<Listed, Boolean>comparing(file -> !Files.isRegularFile(CrashJournal.pathFor(file.file())))
+    files.sort(java.util.Comparator.<Listed, Boolean>comparing(file -> !file.journaled())
         .thenComparing(Listed::link).thenComparing(file -> relative(file.path())));
     for (Listed file : files) {
       Row row = row(file.path(), file.file());

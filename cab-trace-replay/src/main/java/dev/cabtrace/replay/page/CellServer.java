@@ -303,6 +303,11 @@ public final class CellServer implements AutoCloseable {
     }
   }
 
+  /** The requests waiting for a turn to make a page or the index. */
+  int waitingForTurn() {
+    return making.getQueueLength();
+  }
+
   /** Waits for one of the {@link #MAKERS} turns; false when the server is closing meanwhile. */
   private boolean takeTurn() {
     try {

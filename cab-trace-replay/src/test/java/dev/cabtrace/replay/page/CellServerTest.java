@@ -261,7 +261,7 @@ class CellServerTest {
       }
       four.await();
       // Until the other two wait for their turn, or read too.
-      while (reading.get() == CellServer.MAKERS && threadsWaitingFor(java.util.concurrent.Semaphore.class) < 2) {
+      while (reading.get() == CellServer.MAKERS && slow.waitingForTurn() < 2) {
         Thread.onSpinWait();
       }
       assertThat(reading).as("captures read at once").hasValue(CellServer.MAKERS);
@@ -272,19 +272,6 @@ class CellServerTest {
       }
       assertThat(reading).hasValue(CellServer.MAKERS + 2);
     }
-  }
-
-  /** How many threads are parked on a lock of a {@code synchronizer}'s (its inner Sync class). */
-  private static int threadsWaitingFor(Class<?> synchronizer) {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    int waiting = 0;
-    for (ThreadInfo thread : threads.getThreadInfo(threads.getAllThreadIds())) {
-      if (thread != null && thread.getThreadState() == Thread.State.WAITING && thread.getLockInfo() != null
-          && thread.getLockInfo().getClassName().startsWith(synchronizer.getName() + "$")) {
-        waiting++;
-      }
-    }
-    return waiting;
   }
 
   /** Whether a thread is blocked on entering a synchronized method of a {@code monitor}. */
