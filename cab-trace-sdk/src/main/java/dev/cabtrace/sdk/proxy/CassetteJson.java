@@ -114,8 +114,9 @@ final class CassetteJson {
   }
 
   /**
-   * As {@link #write(JsonGenerator, Object, UnaryOperator)}; and every string under a field whose
-   * name {@code secretName} accepts ({@code "api_key": "..."}) is written as {@link Redaction#MASK}.
+   * As {@link #write(JsonGenerator, Object, UnaryOperator)}; and every string and number under a
+   * field whose name {@code secretName} accepts ({@code "api_key": "..."}, {@code "pin": 1234}) is
+   * written as {@link Redaction#MASK}.
    */
   static void write(JsonGenerator generator, Object value, UnaryOperator<String> strings,
       Predicate<String> secretName) throws IOException {
@@ -125,7 +126,7 @@ final class CassetteJson {
         String name = (String) field.getKey();
         generator.writeFieldName(name);
         if (secretName != null && secretName.test(name)) {
-          write(generator, field.getValue(), text -> Redaction.MASK, null);
+          writeMasked(generator, field.getValue());
         } else {
           write(generator, field.getValue(), strings, secretName);
         }
@@ -145,6 +146,30 @@ final class CassetteJson {
       generator.writeBoolean((Boolean) value);
     } else {
       generator.writeNull();
+    }
+  }
+
+  /** {@code value} with every string and number in it written as {@link Redaction#MASK}: a secret may be digits. */
+  private static void writeMasked(JsonGenerator generator, Object value) throws IOException {
+    if (value instanceof Map || value instanceof List) {
+      if (value instanceof Map) {
+        generator.writeStartObject();
+        for (Map.Entry<?, ?> field : ((Map<?, ?>) value).entrySet()) {
+          generator.writeFieldName((String) field.getKey());
+          writeMasked(generator, field.getValue());
+        }
+        generator.writeEndObject();
+      } else {
+        generator.writeStartArray();
+        for (Object element : (List<?>) value) {
+          writeMasked(generator, element);
+        }
+        generator.writeEndArray();
+      }
+    } else if (value instanceof String || value instanceof JsonNumber) {
+      generator.writeString(Redaction.MASK);
+    } else {
+      write(generator, value, null, null);
     }
   }
 }

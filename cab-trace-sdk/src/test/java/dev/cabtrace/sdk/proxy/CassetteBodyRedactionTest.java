@@ -53,6 +53,13 @@ class CassetteBodyRedactionTest {
   }
 
   @Test
+  void aNumberUnderASecretNameIsMaskedAsItsStringsAre() {
+    assertThat(masked(chunks("{\"password\":12345678,\"pins\":{\"secret\":[1,\"2\",true]},\"max_tokens\":4096}")))
+        .containsExactly("1:{\"password\":\"[REDACTED]\",\"pins\":{\"secret\":[\"[REDACTED]\",\"[REDACTED]\",true]},"
+            + "\"max_tokens\":4096}");
+  }
+
+  @Test
   void aBodyCutMidCharacterIsMaskedAndAnEmptyChunkDropped() {
     // é is C3 A9, cut between the first chunk and the third.
     byte[] body = ("caf\u00e9" + KEY).getBytes(StandardCharsets.UTF_8);
