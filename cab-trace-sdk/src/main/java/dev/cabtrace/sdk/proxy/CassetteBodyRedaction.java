@@ -21,6 +21,10 @@ final class CassetteBodyRedaction {
 
   private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
 
+  private static boolean isJsonBlank(byte b) {
+    return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+  }
+
   /** Bytes {@code [start, end)} of the body are stored as {@code bytes}. */
   record Replacement(int start, int end, byte[] bytes) {}
 
@@ -29,9 +33,18 @@ final class CassetteBodyRedaction {
   /** What to replace in {@code body} (valid UTF-8), in order and disjoint; empty when nothing is masked. */
   static List<Replacement> replacements(byte[] body, Redaction redaction) {
     List<Replacement> out = new ArrayList<>();
-    byte[] document = maskedJson(body, 0, body.length, redaction);
+    // The document without the blanks around it, which are kept as they are (a final line break).
+    int first = 0;
+    int last = body.length;
+    while (first < last && isJsonBlank(body[first])) {
+      first++;
+    }
+    while (last > first && isJsonBlank(body[last - 1])) {
+      last--;
+    }
+    byte[] document = maskedJson(body, first, last, redaction);
     if (document != null) {
-      replace(body, 0, body.length, document, out);
+      replace(body, first, last, document, out);
       return out;
     }
     int text = 0;
@@ -131,7 +144,8 @@ final class CassetteBodyRedaction {
     if (start == end) {
       return null;
     }
-    Object tree = CassetteJson.parse(Arrays.copyOfRange(body, start, end), false);
+    // Not with a key twice: the tree keeps one value of it, and would store the document changed.
+    Object tree = CassetteJson.parse(Arrays.copyOfRange(body, start, end), false, true);
     if (tree == null) {
       return null;
     }

@@ -49,7 +49,15 @@ final class CassetteJson {
    * their order), or null when the bytes are not exactly one JSON document.
    */
   static Object parse(byte[] bytes, boolean sortKeys) {
+    return parse(bytes, sortKeys, false);
+  }
+
+  /** As {@link #parse(byte[], boolean)}; with {@code refuseDuplicateKeys}, null for an object with a key twice. */
+  static Object parse(byte[] bytes, boolean sortKeys, boolean refuseDuplicateKeys) {
     try (JsonParser parser = FACTORY.createParser(bytes)) {
+      if (refuseDuplicateKeys) {
+        parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+      }
       JsonToken first = parser.nextToken();
       if (first == null) {
         return null;

@@ -60,6 +60,15 @@ class CassetteBodyRedactionTest {
   }
 
   @Test
+  void aJsonBodyKeepsItsFinalLineBreakAndOneWithAKeyTwiceIsMaskedAsText() {
+    assertThat(masked(chunks("{\"password\": \"hunter2\"}\n")))
+        .containsExactly("1:{\"password\":\"[REDACTED]\"}\n");
+    // Read as a tree, the first "a" would be lost.
+    assertThat(masked(chunks("{\"a\":1,\"a\":2,\"t\":\"" + KEY + "\"}")))
+        .containsExactly("1:{\"a\":1,\"a\":2,\"t\":\"[REDACTED]\"}");
+  }
+
+  @Test
   void aBodyCutMidCharacterIsMaskedAndAnEmptyChunkDropped() {
     // é is C3 A9, cut between the first chunk and the third.
     byte[] body = ("caf\u00e9" + KEY).getBytes(StandardCharsets.UTF_8);
