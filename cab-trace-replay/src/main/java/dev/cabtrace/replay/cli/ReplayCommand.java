@@ -31,7 +31,11 @@ final class ReplayCommand implements Callable<Integer> {
         ShowCommand.print(spec, timeline, false);
         return 0;
       }
-      TerminalPlayer.create(terminal, timeline, ReplayClock.system()).run();
+      TerminalPlayer player = TerminalPlayer.create(terminal, timeline, ReplayClock.system());
+      player.run();
+      if (player.interrupted()) {
+        return 130; // as a shell reports a command Ctrl-C ended
+      }
     }
     return 0;
   }

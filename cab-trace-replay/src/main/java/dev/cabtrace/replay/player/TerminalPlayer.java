@@ -30,6 +30,7 @@ public final class TerminalPlayer {
 
   private static final long PLAYING_POLL_MILLIS = 40;
   private static final long IDLE_POLL_MILLIS = 500;
+  private boolean interrupted;
 
   private final Terminal terminal;
   private final ReplayCursor cursor;
@@ -48,6 +49,11 @@ public final class TerminalPlayer {
     return new TerminalPlayer(terminal, ReplayCursor.builder(timeline).setClock(clock).build());
   }
 
+  /** Whether the last {@link #run} ended on Ctrl-C (SIGINT) rather than q or the end of input. */
+  public boolean interrupted() {
+    return interrupted;
+  }
+
   /** The cursor the keys move; for tests and embedding. */
   public ReplayCursor cursor() {
     return cursor;
@@ -55,9 +61,13 @@ public final class TerminalPlayer {
 
   /** Runs until q (or the input ends); the terminal is restored however it ends. */
   public void run() throws IOException {
+    interrupted = false;
     Attributes saved = terminal.enterRawMode();
     AtomicBoolean resized = new AtomicBoolean();
     Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.WINCH, signal -> resized.set(true));
+    // Raw mode keeps Ctrl-C a signal: quit as q does, so that the terminal is restored below.
+    AtomicBoolean interrupt = new AtomicBoolean();
+    Terminal.SignalHandler previousInterrupt = terminal.handle(Terminal.Signal.INT, signal -> interrupt.set(true));
     terminal.puts(Capability.enter_ca_mode);
     terminal.puts(Capability.cursor_invisible);
     terminal.flush();
@@ -68,6 +78,9 @@ public final class TerminalPlayer {
       BindingReader keys = new BindingReader(terminal.reader());
       KeyMap<PlayerAction> keyMap = keyMap();
       while (true) {
+        if (interrupt.get()) {
+          return;
+        }
         if (resized.getAndSet(false) || !size.equals(size())) {
           size = size();
           display.clear();
@@ -103,11 +116,15 @@ public final class TerminalPlayer {
         apply(action);
       }
     } finally {
-      terminal.puts(Capability.cursor_visible);
+      interrupted = interrupt.get();
+      // cursor_normal undoes cursor_invisible; cursor_visible ("very visible") does not outside
+      // xterm: under tmux and screen it left the shell without a cursor.
+      terminal.puts(Capability.cursor_normal);
       terminal.puts(Capability.exit_ca_mode);
       terminal.flush();
       terminal.setAttributes(saved);
       terminal.handle(Terminal.Signal.WINCH, previous);
+      terminal.handle(Terminal.Signal.INT, previousInterrupt);
     }
   }
 

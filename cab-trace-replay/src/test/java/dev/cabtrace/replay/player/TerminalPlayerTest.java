@@ -25,13 +25,21 @@ class TerminalPlayerTest {
   private static final long MS = 1_000_000L;
 
   private static Terminal virtualTerminal(InputStream keys, ByteArrayOutputStream screen) throws IOException {
+    return virtualTerminal(keys, screen, "xterm-256color");
+  }
+
+  private static Terminal virtualTerminal(InputStream keys, ByteArrayOutputStream screen, String type)
+      throws IOException {
     // A terminal on plain streams, with no pty: what the test writes is what the player reads.
     // Raw before the first key arrives, as a real terminal is by the time a person presses one;
     // in cooked mode the line discipline would hold the keys back until a newline.
     Terminal terminal =
-        new ExternalTerminal(null, "test", "xterm-256color", keys, screen, StandardCharsets.UTF_8,
+        new ExternalTerminal(null, "test", type, keys, screen, StandardCharsets.UTF_8,
             Terminal.SignalHandler.SIG_DFL, true);
     terminal.setSize(new Size(100, 30));
+    org.jline.terminal.Attributes attributes = terminal.getAttributes();
+    attributes.setControlChar(org.jline.terminal.Attributes.ControlChar.VINTR, 3); // ^C, as stty sets it
+    terminal.setAttributes(attributes);
     terminal.enterRawMode();
     terminal.resume();
     return terminal;
@@ -57,6 +65,23 @@ class TerminalPlayerTest {
     assertThat(withoutEscapes(raw)).contains("space play/pause").contains("Selected");
     // Leaving restores the terminal: back from the alternate screen, cursor visible.
     assertThat(raw).startsWith("\033[?1049h").endsWith("\033[?1049l").contains("25h");
+  }
+
+  @Test
+  void ctrlCQuitsAndRestoresTheTerminalWithACursorUnderScreenAndTmuxToo() throws IOException {
+    ByteArrayOutputStream screen = new ByteArrayOutputStream();
+    TerminalPlayer player;
+    // The line discipline raises SIGINT for Ctrl-C, as a real terminal's does in raw mode.
+    try (Terminal terminal = virtualTerminal(new ByteArrayInputStream(new byte[] {'.', 3}), screen, "screen")) {
+      player = TerminalPlayer.create(terminal, FrameRendererTest.seedCell(), new AtomicLong()::get);
+      player.run();
+    }
+
+    assertThat(player.interrupted()).isTrue();
+    String raw = screen.toString(StandardCharsets.UTF_8);
+    // screen's cnorm; its cvvis (\e[34l) would leave the cursor hidden.
+    assertThat(raw).endsWith("\033[34h\033[?25h\033[?1049l");
+    assertThat(play("q", new ByteArrayOutputStream(), new AtomicLong()).interrupted()).isFalse();
   }
 
   @Test
