@@ -1,6 +1,7 @@
 package dev.cabtrace.replay.cli;
 
 import dev.cabtrace.replay.read.TraceReadException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -11,6 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Asks a backend's query API at several paths in turn, for the first answer that reads: Tempo,
@@ -80,8 +85,22 @@ final class BackendQuery {
       try {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "application/json").timeout(timeout);
         headers.forEach(request::header);
-        HttpResponse<InputStream> response = client.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = response.body()) {
+        // The whole answer within the timeout, not only its headers (what the request's timeout
+        // bounds): a backend that stalls in the middle of its body would otherwise hold this for good.
+        CompletableFuture<HttpResponse<byte[]>> pending =
+            client.sendAsync(request.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response;
+        try {
+          response = pending.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+          pending.cancel(true);
+          tried.add(uri + ": no whole answer within " + timeout.toMillis() + " ms");
+          continue;
+        } catch (ExecutionException e) {
+          throw e.getCause() instanceof IOException ? (IOException) e.getCause()
+              : new IOException(String.valueOf(e.getCause()), e.getCause());
+        }
+        try (InputStream body = new ByteArrayInputStream(response.body())) {
           if (response.statusCode() == 401 || response.statusCode() == 403) {
             // Not "not found", unless another path answers (a gateway may refuse routes it does not know).
             refusal = uri + " refused the request: HTTP " + response.statusCode()

@@ -42,4 +42,35 @@ class BackendQueryTest {
       backend.stop(0);
     }
   }
+
+  @Test
+  // On its own thread: a query that hangs fails the test instead of holding the build.
+  @org.junit.jupiter.api.Timeout(value = 30, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aBackendThatStallsInTheMiddleOfItsAnswerIsGivenUpOnAtTheTimeout() throws Exception {
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
+    backend.createContext("/stalls", exchange -> {
+      exchange.sendResponseHeaders(200, 100_000);
+      exchange.getResponseBody().write("{\"data\":[{\"spans\":[".getBytes(StandardCharsets.UTF_8));
+      exchange.getResponseBody().flush();
+      try {
+        done.await(); // the rest never comes while the query waits
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      exchange.close();
+    });
+    backend.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    backend.start();
+    try {
+      String base = "http://127.0.0.1:" + backend.getAddress().getPort();
+      BackendQuery.AnswerReader<String> text = (uri, body) -> new String(body.readAllBytes(), StandardCharsets.UTF_8);
+      assertThatThrownBy(() -> BackendQuery.first(base, List.of(new BackendQuery.Attempt<>("/stalls", "text", text)),
+          "asking", "cannot ask", java.util.Map.of(), java.time.Duration.ofMillis(300)))
+          .isInstanceOf(TraceReadException.class).hasMessageContaining("/stalls: no whole answer within 300 ms");
+    } finally {
+      done.countDown();
+      backend.stop(0);
+    }
+  }
 }
