@@ -70,11 +70,25 @@ class TerminalPlayerTest {
   @Test
   void ctrlCQuitsAndRestoresTheTerminalWithACursorUnderScreenAndTmuxToo() throws IOException {
     ByteArrayOutputStream screen = new ByteArrayOutputStream();
+    java.io.PipedOutputStream keys = new java.io.PipedOutputStream();
     TerminalPlayer player;
     // The line discipline raises SIGINT for Ctrl-C, as a real terminal's does in raw mode.
-    try (Terminal terminal = virtualTerminal(new ByteArrayInputStream(new byte[] {'.', 3}), screen, "screen")) {
+    try (Terminal terminal = virtualTerminal(new java.io.PipedInputStream(keys), screen, "screen")) {
       player = TerminalPlayer.create(terminal, FrameRendererTest.seedCell(), new AtomicLong()::get);
-      player.run();
+      java.util.concurrent.CompletableFuture<Void> running = java.util.concurrent.CompletableFuture.runAsync(() -> {
+        try {
+          player.run();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      // Ctrl-C once the player handles it: it switches to the alternate screen after that.
+      while (!screen.toString(StandardCharsets.UTF_8).contains("\033[?1049h")) {
+        Thread.onSpinWait();
+      }
+      keys.write(3);
+      keys.close();
+      running.join();
     }
 
     assertThat(player.interrupted()).isTrue();
