@@ -80,6 +80,11 @@ public final class CabTraceCli implements Runnable {
     // picocli registers converters for java.time and java.sql types by reflection, loading both
     // (a tenth of its start-up); no option here has such a type.
     System.setProperty("picocli.converters.excludes", "java\\.(time|sql)\\..*");
+    // A warning logged on the way (the SDK's, an exporter's) is one line on stderr, as the CLI's
+    // own are, not java.util.logging's two-line record with a date and a class name.
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "%5$s%n");
+    }
     System.exit(run(System.out, System.err, args));
   }
 

@@ -53,6 +53,24 @@ class LauncherIT {
   }
 
   @Test
+  void aWarningLoggedOnTheWayIsOneLine() throws Exception {
+    Path trace = dir.resolve("cell.jsonl");
+    try (InputStream in = LauncherIT.class.getResourceAsStream("/dev/cabtrace/replay/read/seed-cell.otlp.jsonl")) {
+      Files.copy(in, trace);
+    }
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort(); // nothing listens there once it is closed
+    }
+    // The SDK's exporter logs the failed export through java.util.logging.
+    Result push = run(Map.of(), LAUNCHER.toString(), "push", trace.toString(), "--endpoint", "http://127.0.0.1:" + closedPort);
+    assertThat(push.exit()).isEqualTo(1);
+    assertThat(push.out().lines()).anySatisfy(line -> assertThat(line).startsWith("cab-trace: OTLP export to "))
+        .noneSatisfy(line -> assertThat(line).startsWith("WARNING:"))
+        .noneSatisfy(line -> assertThat(line).contains("ReportingSpanExporter"));
+  }
+
+  @Test
   void takesJvmOptionsFromCabTraceJavaOpts() throws Exception {
     Result bad = run(Map.of("CAB_TRACE_JAVA_OPTS", "-XX:+NoSuchCabTraceOption"), LAUNCHER.toString(), "--version");
     assertThat(bad.exit()).isNotZero();
