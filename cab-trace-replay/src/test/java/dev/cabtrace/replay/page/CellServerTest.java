@@ -211,11 +211,7 @@ class CellServerTest {
       if (file.endsWith(held)) {
         reads.incrementAndGet();
         reading.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        awaitQuietly(release);
       }
       return TraceReader.create().read(file);
     };
@@ -245,11 +241,7 @@ class CellServerTest {
     CellServer.CaptureReader holding = file -> {
       reading.incrementAndGet();
       four.countDown();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      awaitQuietly(release);
       return TraceReader.create().read(file);
     };
     try (CellServer slow = CellServer.builder(root).setPort(0).setCaptureReader(holding).build().start()) {
@@ -271,6 +263,15 @@ class CellServerTest {
         assertThat(made.get().statusCode()).isEqualTo(200);
       }
       assertThat(reading).hasValue(CellServer.MAKERS + 2);
+    }
+  }
+
+  /** Holds a capture read until the test lets it go on (a reader may not throw InterruptedException). */
+  private static void awaitQuietly(CountDownLatch release) {
+    try {
+      release.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
