@@ -130,6 +130,7 @@ final class OtlpJsonReader {
     TimelineSpan.Builder span = TimelineSpan.builder();
     String start = null;
     String end = null;
+    long[] dropped = null;
     String field;
     while ((field = context.nextSpanField(span, parser, SPAN_FIELDS)) != null) {
       JsonToken value = parser.currentToken();
@@ -152,11 +153,59 @@ final class OtlpJsonReader {
         case "status":
           readStatus(parser, span);
           break;
+        case "droppedAttributesCount":
+        case "droppedEventsCount":
+        case "droppedLinksCount":
+          long count = droppedCount(parser);
+          if (count > 0) {
+            dropped = dropped == null ? new long[3] : dropped;
+            dropped[field.charAt(7) == 'A' ? 0 : field.charAt(7) == 'E' ? 1 : 2] = count;
+          }
+          break;
         default:
           parser.skipChildren();
       }
     }
-    return context.setTimes(span, "startTimeUnixNano", start, "endTimeUnixNano", end) ? span : null;
+    if (!context.setTimes(span, "startTimeUnixNano", start, "endTimeUnixNano", end)) {
+      return null;
+    }
+    if (dropped != null) {
+      warnDropped(span.build(), dropped);
+    }
+    return span;
+  }
+
+  /** A dropped count: a number, or its text as some writers quote integers; 0 for anything else. */
+  private static long droppedCount(JsonParser parser) throws IOException {
+    JsonToken token = parser.currentToken();
+    if (token == JsonToken.VALUE_NUMBER_INT) {
+      return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? Long.MAX_VALUE : parser.getLongValue();
+    }
+    if (token == JsonToken.VALUE_STRING) {
+      try {
+        return Long.parseLong(parser.getText());
+      } catch (NumberFormatException e) {
+        return 0;
+      }
+    }
+    parser.skipChildren();
+    return 0;
+  }
+
+  /**
+   * Says what the SDK that captured {@code span} dropped of it (its span limits: by default 128
+   * attributes, events and links a span): the trace does not hold them, and nothing else tells.
+   */
+  private void warnDropped(TimelineSpan span, long[] dropped) {
+    StringBuilder what = new StringBuilder();
+    String[] names = {"attribute(s)", "event(s)", "link(s)"};
+    for (int i = 0; i < dropped.length; i++) {
+      if (dropped[i] > 0) {
+        what.append(what.length() == 0 ? "" : ", ").append(dropped[i]).append(' ').append(names[i]);
+      }
+    }
+    context.warnOfKind("dropped when captured", "span " + span.spanId() + " (" + span.name() + "): the SDK that"
+        + " captured it dropped " + what + " (its span limits); the trace does not hold them");
   }
 
   SpanEvent readEvent(JsonParser parser) throws IOException {

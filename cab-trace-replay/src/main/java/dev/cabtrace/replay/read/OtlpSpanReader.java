@@ -28,6 +28,9 @@ final class OtlpSpanReader extends JsonWalker {
   private static final BytePattern STATUS = new BytePattern("status");
   private static final BytePattern CODE = new BytePattern("code");
   private static final BytePattern MESSAGE = new BytePattern("message");
+  private static final byte[] DROPPED_ATTRIBUTES = ascii("droppedAttributesCount");
+  private static final byte[] DROPPED_EVENTS = ascii("droppedEventsCount");
+  private static final byte[] DROPPED_LINKS = ascii("droppedLinksCount");
   private static final String[] SPAN_KINDS = {"INTERNAL", "INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER"};
 
   private final ByteStrings strings;
@@ -113,6 +116,9 @@ final class OtlpSpanReader extends JsonWalker {
     r.sawStatus = !r.sawStatus;
     return r.sawStatus ? r.status(i) : FAIL;
   };
+  // A count of what the capturing SDK dropped: 0 is read here, any other is Jackson's to warn about.
+  private static final MemberReader DROPPED_MEMBER = (r, i) ->
+      r.b[i] == '0' && i + 1 < r.end && (r.b[i + 1] == ',' || r.b[i + 1] == '}') ? i + 1 : FAIL;
   private static final MemberReader ATTRIBUTES_MEMBER = (r, i) -> {
     r.sawAttributes = !r.sawAttributes;
     return r.sawAttributes ? r.attributes(i, r.span) : FAIL;
@@ -140,7 +146,12 @@ final class OtlpSpanReader extends JsonWalker {
       case 15:
         return END.is(word, b, name, nameEnd) ? END_MEMBER : null;
       case 17:
-        return JsonBytes.equalsAscii(b, name, nameEnd, START) ? START_MEMBER : null;
+        return JsonBytes.equalsAscii(b, name, nameEnd, START) ? START_MEMBER
+            : JsonBytes.equalsAscii(b, name, nameEnd, DROPPED_LINKS) ? DROPPED_MEMBER : null;
+      case 18:
+        return JsonBytes.equalsAscii(b, name, nameEnd, DROPPED_EVENTS) ? DROPPED_MEMBER : null;
+      case 22:
+        return JsonBytes.equalsAscii(b, name, nameEnd, DROPPED_ATTRIBUTES) ? DROPPED_MEMBER : null;
       default:
         return null;
     }

@@ -230,6 +230,11 @@ final class ReadContext {
     }
   }
 
+  /** A warning of a kind many spans may have; see {@link SpanSink#warnOfKind}. */
+  void warnOfKind(String kind, String message) {
+    sink.warnOfKind(kind, line, message);
+  }
+
   void warn(String message) {
     sink.warn(line, message);
   }

@@ -18,6 +18,14 @@ interface SpanSink {
 
   void warn(long line, String message);
 
+  /**
+   * A warning of a kind many spans may have (data the capturing SDK dropped): beyond a few of a
+   * kind, the timeline counts them in one line.
+   */
+  default void warnOfKind(String kind, long line, String message) {
+    warn(line, message);
+  }
+
   /** A warning given once per load, however many lines have it (a clamped timestamp). */
   default void warnOncePerLoad(long line, String message) {
     warn(line, message);
@@ -50,6 +58,11 @@ interface SpanSink {
       @Override
       public void warn(long line, String message) {
         builder.warn(line, message);
+      }
+
+      @Override
+      public void warnOfKind(String kind, long line, String message) {
+        builder.warn(kind, line, message);
       }
 
       @Override
@@ -105,6 +118,11 @@ interface SpanSink {
       }
 
       @Override
+      public void warnOfKind(String kind, long line, String message) {
+        builder.warn(kind, line, message);
+      }
+
+      @Override
       public void problem(String source, long line, String message) {
         builder.warn(line, "crash journal: " + message);
       }
@@ -151,7 +169,12 @@ interface SpanSink {
 
     @Override
     public void warnOncePerLoad(long line, String message) {
-      add(new Warning(message, false, true), line);
+      add(new Warning(message, false, true, null), line);
+    }
+
+    @Override
+    public void warnOfKind(String kind, long line, String message) {
+      add(new Warning(message, false, false, kind), line);
     }
 
     /**
@@ -244,6 +267,8 @@ interface SpanSink {
             }
           } else if (warning.problem) {
             sink.problem(source, line, warning.message);
+          } else if (warning.kind != null) {
+            sink.warnOfKind(warning.kind, line, warning.message);
           } else {
             sink.warn(line, warning.message);
           }
@@ -251,9 +276,9 @@ interface SpanSink {
       }
     }
 
-    private record Warning(String message, boolean problem, boolean oncePerLoad) {
+    private record Warning(String message, boolean problem, boolean oncePerLoad, String kind) {
       Warning(String message, boolean problem) {
-        this(message, problem, false);
+        this(message, problem, false, null);
       }
     }
   }

@@ -124,6 +124,14 @@ public final class TimelineBuilder {
     warnings.add(new LoadWarning(source, line, message));
   }
 
+  /**
+   * Notes something imperfect that many spans may have, as {@link #warn(long, String)} does; beyond
+   * a few of one {@code kind}, the rest are counted in one line.
+   */
+  public void warn(String kind, long line, String message) {
+    warn(kind, line, () -> message);
+  }
+
   private void warn(String kind, long line, java.util.function.Supplier<String> message) {
     int count = warningCounts.merge(kind, 1, Integer::sum);
     if (count <= WARNINGS_PER_KIND) {

@@ -116,6 +116,10 @@ final class GeneratedOtlp {
         : pick(random, "{}", "{\"code\":2,\"message\":\"boom\"}", "{\"code\":1}", "{\"message\":\"caf\u00e9\",\"code\":0}", "{\"code\":7}")));
     if (random.nextBoolean()) {
       fields.add("\"links\":[],\"flags\":257,\"droppedAttributesCount\":0");
+    } else if (random.nextInt(6) == 0) {
+      // What the capturing SDK's span limits dropped: the reader warns of it.
+      fields.add("\"droppedEventsCount\":" + pick(random, "0", "3", "\"12\"", "0.0")
+          + (random.nextBoolean() ? ",\"droppedLinksCount\":" + pick(random, "1", "0") : ""));
     }
     if (random.nextInt(20) == 0) {
       fields.add("\"name\":\"renamed\"");
