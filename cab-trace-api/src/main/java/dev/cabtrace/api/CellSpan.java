@@ -73,7 +73,12 @@ public interface CellSpan extends AutoCloseable {
   /** The underlying OpenTelemetry span, for what this facade does not cover. */
   Span span();
 
-  /** Ends the span and restores the span that was current before it. Calling it again does nothing. */
+  /**
+   * Ends the span and restores the span that was current before it. Calling it again does nothing.
+   * It may be called on another thread than the one that opened the span, or out of nesting order:
+   * the calling thread's context is then left as it is, and no span started afterwards has this one
+   * as its parent.
+   */
   @Override
   void close();
 }

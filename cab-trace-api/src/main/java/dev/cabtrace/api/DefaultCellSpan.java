@@ -5,19 +5,45 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.context.Scope;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 class DefaultCellSpan implements CellSpan {
 
+  /** The cab-trace span a context was made current for, beside its OpenTelemetry span. */
+  private static final ContextKey<DefaultCellSpan> CELL_SPAN = ContextKey.named("dev.cabtrace.cell-span");
+
   final Span span;
+  /** What the span was started under: current again once it is closed. */
+  private final Context parent;
+  private final Thread opener = Thread.currentThread();
   private final Scope scope;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  DefaultCellSpan(Span span, Scope scope) {
+  /** Makes {@code span}, started under {@code parent}, current on the calling thread. */
+  DefaultCellSpan(Span span, Context parent) {
     this.span = span;
-    this.scope = scope;
+    this.parent = parent;
+    this.scope = parent.with(span).with(CELL_SPAN, this).makeCurrent();
+  }
+
+  /**
+   * {@code context}, or, when its span is a cab-trace span already closed, what that span was
+   * started under, as many times as it takes. OpenTelemetry leaves a span current when it is closed
+   * on another thread than the one that opened it, or out of nesting order; a span started there
+   * must not become the child of a span that has ended.
+   */
+  static Context liveParent(Context context) {
+    Context live = context;
+    for (DefaultCellSpan cell = live.get(CELL_SPAN);
+        cell != null && cell.closed.get() && Span.fromContext(live) == cell.span;
+        cell = live.get(CELL_SPAN)) {
+      live = cell.parent;
+    }
+    return live;
   }
 
   @Override
@@ -113,10 +139,23 @@ class DefaultCellSpan implements CellSpan {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    try {
-      scope.close();
-    } catch (RuntimeException e) {
-      TracingFailures.report("could not restore the previous span", e);
+    // A scope is its opening thread's. Closed on another thread that runs in this span's context (a
+    // callback wrapped with it), OpenTelemetry would hand that thread this span's parent context.
+    // The opening thread keeps this span current until it closes another span; spans started there
+    // meanwhile skip it (liveParent).
+    if (Thread.currentThread() == opener) {
+      try {
+        scope.close();
+        Context current = Context.current();
+        Context live = liveParent(current);
+        if (live != current) {
+          // What was restored is the context of a span closed out of order or elsewhere, whose own
+          // scope cannot be closed now: the live context goes over it, never to be closed.
+          live.makeCurrent();
+        }
+      } catch (RuntimeException e) {
+        TracingFailures.report("could not restore the previous span", e);
+      }
     }
     guard(span::end);
   }

@@ -1,9 +1,9 @@
 package dev.cabtrace.api;
 
-import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 
 final class DefaultCellTracer implements CellTracer {
 
@@ -46,8 +46,8 @@ final class DefaultCellTracer implements CellTracer {
       if (providerName != null) {
         builder.setAttribute(CabAttributes.GEN_AI_PROVIDER_NAME, providerName);
       }
-      Span span = builder.startSpan();
-      return new DefaultModelCallSpan(span, span.makeCurrent());
+      Context parent = DefaultCellSpan.liveParent(Context.current());
+      return new DefaultModelCallSpan(builder.setParent(parent).startSpan(), parent);
     } catch (RuntimeException e) {
       TracingFailures.report("could not start a model_call span", e);
       return NoopCellSpan.INSTANCE;
@@ -65,8 +65,8 @@ final class DefaultCellTracer implements CellTracer {
       if (extraKey != null && extraValue != null) {
         builder.setAttribute(extraKey, extraValue);
       }
-      Span span = builder.startSpan();
-      return new DefaultCellSpan(span, span.makeCurrent());
+      Context parent = DefaultCellSpan.liveParent(Context.current());
+      return new DefaultCellSpan(builder.setParent(parent).startSpan(), parent);
     } catch (RuntimeException e) {
       TracingFailures.report("could not start a " + kind.value() + " span", e);
       return NoopCellSpan.INSTANCE;

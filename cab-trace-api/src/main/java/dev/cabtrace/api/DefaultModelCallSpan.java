@@ -1,7 +1,7 @@
 package dev.cabtrace.api;
 
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,8 +10,8 @@ import java.util.List;
 
 final class DefaultModelCallSpan extends DefaultCellSpan implements ModelCallSpan {
 
-  DefaultModelCallSpan(Span span, Scope scope) {
-    super(span, scope);
+  DefaultModelCallSpan(Span span, Context parent) {
+    super(span, parent);
   }
 
   @Override

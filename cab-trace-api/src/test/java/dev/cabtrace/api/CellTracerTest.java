@@ -8,6 +8,9 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -17,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -170,6 +175,63 @@ class CellTracerTest {
       assertThat(Span.current().getSpanContext()).isEqualTo(outer.spanContext());
     }
     assertThat(exporter.getFinishedSpanItems()).hasSize(2);
+  }
+
+  @Test
+  void aCallClosedOnAnotherThreadIsNoParentAfterwardsAndLeavesThatThreadsContextAlone() throws Exception {
+    ExecutorService worker = Executors.newSingleThreadExecutor();
+    ExecutorService closer = Executors.newSingleThreadExecutor();
+    try {
+      CellSpan run = worker.submit(() -> tracer.adapterRun("run", "cli")).get();
+      ModelCallSpan call = worker.submit(() -> tracer.modelCall("openai", "m")).get();
+      Context inCall = worker.submit(Context::current).get();
+      Context closersOwn = Context.root().with(ContextKey.named("closer"), "its own");
+      Context closersAfter =
+          closer.submit(() -> {
+                try (Scope own = closersOwn.makeCurrent()) {
+                  // Closed by a callback that runs in the call's context, as a wrapped task does.
+                  inCall.wrap(call::close).run();
+                  return Context.current();
+                }
+              })
+              .get();
+      assertThat(closersAfter).isSameAs(closersOwn);
+      assertThat(closer.submit(Context::current).get()).isSameAs(Context.root());
+
+      worker.submit(() -> tracer.toolCall("after the call").close()).get();
+      worker.submit(run::close).get();
+      assertThat(worker.submit(() -> Span.current().getSpanContext().isValid()).get()).isFalse();
+    } finally {
+      worker.shutdown();
+      closer.shutdown();
+    }
+    List<SpanData> spans = exporter.getFinishedSpanItems();
+    assertThat(spans).extracting(SpanData::getName).containsExactly("chat m", "after the call", "run");
+    assertThat(spans.get(0).getParentSpanId()).isEqualTo(spans.get(2).getSpanId());
+    assertThat(spans.get(1).getParentSpanId()).isEqualTo(spans.get(2).getSpanId());
+  }
+
+  @Test
+  void spansClosedOutOfOrderAreNoParentAfterwards() {
+    CellSpan outer = tracer.adapterRun("outer", "cli");
+    CellSpan inner = tracer.container("inner");
+    outer.close();
+    assertThat(Span.current().getSpanContext()).isEqualTo(inner.spanContext());
+    inner.close();
+    assertThat(Span.current().getSpanContext().isValid()).isFalse();
+    try (CellSpan next = tracer.cleanup("next")) {
+      try (CellSpan child = tracer.toolCall("child")) {
+        assertThat(Span.current().getSpanContext()).isEqualTo(child.spanContext());
+      }
+      assertThat(Span.current().getSpanContext()).isEqualTo(next.spanContext());
+    }
+    assertThat(Span.current().getSpanContext().isValid()).isFalse();
+
+    List<SpanData> spans = exporter.getFinishedSpanItems();
+    assertThat(spans).extracting(SpanData::getName).containsExactly("outer", "inner", "child", "next");
+    assertThat(spans.get(1).getParentSpanId()).isEqualTo(spans.get(0).getSpanId());
+    assertThat(spans.get(2).getParentSpanId()).isEqualTo(spans.get(3).getSpanId());
+    assertThat(spans.get(3).getParentSpanContext().isValid()).isFalse();
   }
 
   @Test
