@@ -160,11 +160,21 @@ public final class CabTraceSdkBuilder {
   /**
    * The wired SDK, also registered as {@link io.opentelemetry.api.GlobalOpenTelemetry}, so that
    * code tracing through {@code CellTracer.global()} records into it. Fails if a global
-   * OpenTelemetry was already set.
+   * OpenTelemetry was already set; the SDK it built is then closed, leaving no capture file.
    */
   public CabTraceSdk buildAndRegisterGlobal() {
     CabTraceSdk sdk = build();
-    io.opentelemetry.api.GlobalOpenTelemetry.set(sdk.openTelemetry());
+    try {
+      io.opentelemetry.api.GlobalOpenTelemetry.set(sdk.openTelemetry());
+    } catch (RuntimeException e) {
+      // Nothing traced through it yet: its close stops the journal and removes the files it made.
+      try {
+        sdk.close();
+      } catch (RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
     return sdk;
   }
 

@@ -1,6 +1,7 @@
 package dev.cabtrace.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +10,7 @@ import dev.cabtrace.api.CellIdentity;
 import dev.cabtrace.api.CellSpan;
 import dev.cabtrace.api.CellTracer;
 import dev.cabtrace.sdk.capture.BlockingBatchSpanProcessor;
+import dev.cabtrace.sdk.persist.CrashJournal;
 import dev.cabtrace.sdk.persist.OtlpJsonLinesFileExporter;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -34,10 +36,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -447,5 +451,33 @@ class CabTraceSdkTest {
         .contains("taken-before-registration")
         .contains("taken-after-registration")
         .doesNotContain("before-any-sdk");
+  }
+
+  @Test
+  void aRegistrationThatFailsClosesItsSdkAndLeavesNoFileBehind() throws IOException {
+    Path first = dir.resolve("first.jsonl");
+    Path second = dir.resolve("second.jsonl");
+    io.opentelemetry.api.GlobalOpenTelemetry.resetForTest();
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(first).buildAndRegisterGlobal()) {
+      Set<Thread> journals = journalThreads();
+      assertThatThrownBy(() -> CabTraceSdk.builder().setCaptureFile(second).buildAndRegisterGlobal())
+          .isInstanceOf(IllegalStateException.class);
+      assertThat(second).doesNotExist();
+      assertThat(CrashJournal.pathFor(second)).doesNotExist();
+      assertThat(journals).containsAll(journalThreads());
+      // The first stays registered and records.
+      try (CellSpan span = CellTracer.global().toolCall("still-the-first")) {
+        span.setAttribute("k", "v");
+      }
+    } finally {
+      io.opentelemetry.api.GlobalOpenTelemetry.resetForTest();
+    }
+    assertThat(Files.readString(first)).contains("still-the-first");
+  }
+
+  private static Set<Thread> journalThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> thread.getName().equals("cab-trace-journal"))
+        .collect(Collectors.toSet());
   }
 }
