@@ -53,6 +53,7 @@ public final class TerminalRecorder implements AutoCloseable {
   private long droppedBytes;
   private int chunks;
   private boolean truncationMarked;
+  private boolean closed;
 
   private TerminalRecorder(CellSpan span, long maxBytes, Clock clock) {
     this.span = span;
@@ -92,10 +93,13 @@ public final class TerminalRecorder implements AutoCloseable {
     return new RecordingStream("pty", forward);
   }
 
-  /** Records one chunk of {@code stream} ({@code stdout}, {@code stderr}, {@code pty}) now. */
+  /**
+   * Records one chunk of {@code stream} ({@code stdout}, {@code stderr}, {@code pty}) now; nothing
+   * once the recorder is closed.
+   */
   public synchronized void record(String stream, byte[] bytes, int offset, int length) {
     try {
-      if (length <= 0) {
+      if (closed || length <= 0) {
         return;
       }
       long room = chunks < MAX_CHUNKS ? Math.max(0, maxBytes - recordedBytes) : 0;
@@ -126,6 +130,7 @@ public final class TerminalRecorder implements AutoCloseable {
   /** Marks the truncation, if any, on the span. Streams handed out stay usable but record nothing more. */
   @Override
   public synchronized void close() {
+    closed = true;
     if (droppedBytes > 0 && !truncationMarked) {
       truncationMarked = true;
       span.addEvent(

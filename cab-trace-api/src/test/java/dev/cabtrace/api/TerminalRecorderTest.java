@@ -90,6 +90,25 @@ class TerminalRecorderTest {
   }
 
   @Test
+  void aClosedRecorderRecordsNothingMoreWhileItsStreamsStillForward() throws IOException {
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    try (CellSpan container = tracer.container("c")) {
+      TerminalRecorder output = TerminalRecorder.create(container);
+      OutputStream stdout = output.stdout(console);
+      stdout.write("before\n".getBytes(StandardCharsets.UTF_8));
+      output.close();
+      stdout.write("after\n".getBytes(StandardCharsets.UTF_8));
+      byte[] late = "late\n".getBytes(StandardCharsets.UTF_8);
+      output.record("stderr", late, 0, late.length);
+      assertThat(output.recordedBytes()).isEqualTo(7);
+      assertThat(output.droppedBytes()).isZero();
+    }
+    List<EventData> events = exporter.getFinishedSpanItems().get(0).getEvents();
+    assertThat(events).extracting(e -> e.getAttributes().get(CabAttributes.OUTPUT_DATA)).containsExactly("before\n");
+    assertThat(console.toString(StandardCharsets.UTF_8)).isEqualTo("before\nafter\n");
+  }
+
+  @Test
   void bytesThatAreNotUtf8SurviveAsBase64() throws IOException {
     byte[] binary = {(byte) 0xff, (byte) 0xfe, 0x00, 0x41, (byte) 0x80};
     try (CellSpan container = tracer.container("c");
