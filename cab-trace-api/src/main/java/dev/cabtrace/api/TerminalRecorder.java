@@ -8,7 +8,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -49,6 +51,7 @@ public final class TerminalRecorder implements AutoCloseable {
   private final CellSpan span;
   private final long maxBytes;
   private final Clock clock;
+  private final List<RecordingStream> streams = new ArrayList<>();
   private long recordedBytes;
   private long droppedBytes;
   private int chunks;
@@ -80,17 +83,23 @@ public final class TerminalRecorder implements AutoCloseable {
 
   /** A stream recording stdout and forwarding every byte to {@code forward} (may be null). */
   public OutputStream stdout(OutputStream forward) {
-    return new RecordingStream("stdout", forward);
+    return stream("stdout", forward);
   }
 
   /** A stream recording stderr and forwarding every byte to {@code forward} (may be null). */
   public OutputStream stderr(OutputStream forward) {
-    return new RecordingStream("stderr", forward);
+    return stream("stderr", forward);
   }
 
   /** A stream recording a pseudo-terminal's raw bytes and forwarding them (may be null). */
   public OutputStream pty(OutputStream forward) {
-    return new RecordingStream("pty", forward);
+    return stream("pty", forward);
+  }
+
+  private synchronized OutputStream stream(String name, OutputStream forward) {
+    RecordingStream stream = new RecordingStream(name, forward);
+    streams.add(stream);
+    return stream;
   }
 
   /**
@@ -127,9 +136,16 @@ public final class TerminalRecorder implements AutoCloseable {
     return droppedBytes;
   }
 
-  /** Marks the truncation, if any, on the span. Streams handed out stay usable but record nothing more. */
+  /**
+   * Records what a stream held back (the start of a character whose end never came) as it is, and
+   * marks the truncation, if any, on the span. Streams handed out stay usable but record nothing
+   * more.
+   */
   @Override
   public synchronized void close() {
+    for (RecordingStream stream : streams) {
+      stream.recordHeldBack();
+    }
     closed = true;
     if (droppedBytes > 0 && !truncationMarked) {
       truncationMarked = true;
@@ -214,7 +230,8 @@ public final class TerminalRecorder implements AutoCloseable {
 
   /**
    * Forwards bytes first, then records them, holding back the start of a UTF-8 character that a
-   * write split so that text chunks stay text.
+   * write split so that text chunks stay text. What it holds back is guarded by the recorder's
+   * lock, so that the recorder's close can record it.
    */
   private final class RecordingStream extends OutputStream {
     private final String stream;
@@ -237,6 +254,12 @@ public final class TerminalRecorder implements AutoCloseable {
       if (forward != null) {
         forward.write(bytes, offset, length);
       }
+      synchronized (TerminalRecorder.this) {
+        recordWhole(bytes, offset, length);
+      }
+    }
+
+    private void recordWhole(byte[] bytes, int offset, int length) {
       byte[] chunk = bytes;
       int from = offset;
       int size = length;
@@ -264,11 +287,18 @@ public final class TerminalRecorder implements AutoCloseable {
       }
     }
 
-    @Override
-    public synchronized void close() throws IOException {
+    /** Records what is held back as it is; called holding the recorder's lock. */
+    void recordHeldBack() {
       if (pendingLength > 0) {
         record(stream, pending, 0, pendingLength);
         pendingLength = 0;
+      }
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+      synchronized (TerminalRecorder.this) {
+        recordHeldBack();
       }
       flush();
     }

@@ -142,6 +142,26 @@ class TerminalRecorderTest {
   }
 
   @Test
+  void closingTheRecorderRecordsWhatAStreamHeldBackAsItIs() throws IOException {
+    try (CellSpan container = tracer.container("c");
+        TerminalRecorder output = TerminalRecorder.create(container)) {
+      // Never closed, as with transferTo: the start of a character that never came is held back.
+      output.stdout(null).write(new byte[] {'o', 'k', (byte) 0xe2, (byte) 0x82});
+      assertThat(output.recordedBytes()).isEqualTo(2);
+      output.close();
+      assertThat(output.recordedBytes()).isEqualTo(4);
+      assertThat(output.droppedBytes()).isZero();
+    }
+    List<EventData> events = exporter.getFinishedSpanItems().get(0).getEvents();
+    assertThat(events).extracting(e -> e.getAttributes().get(CabAttributes.OUTPUT_STREAM))
+        .containsExactly("stdout", "stdout");
+    assertThat(events.get(0).getAttributes().get(CabAttributes.OUTPUT_DATA)).isEqualTo("ok");
+    assertThat(events.get(1).getAttributes().get(CabAttributes.OUTPUT_ENCODING)).isEqualTo("base64");
+    assertThat(Base64.getDecoder().decode(events.get(1).getAttributes().get(CabAttributes.OUTPUT_DATA)))
+        .containsExactly(0xe2, 0x82);
+  }
+
+  @Test
   void incompleteTailDetection() {
     byte[] euro = "€".getBytes(StandardCharsets.UTF_8); // e2 82 ac
     assertThat(TerminalRecorder.incompleteUtf8Tail(euro, 0, 1)).isEqualTo(1);
