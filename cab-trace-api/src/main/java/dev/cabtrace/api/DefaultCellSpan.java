@@ -104,18 +104,27 @@ class DefaultCellSpan implements CellSpan {
 
   @Override
   public CellSpan recordFailure(Throwable failure) {
-    guard(
-        () -> {
-          if (failure != null) {
-            span.recordException(failure);
-            // An exception without a message is described by its type, not by "null".
-            span.setStatus(StatusCode.ERROR,
-                failure.getMessage() != null ? failure.getMessage() : failure.getClass().getName());
-          } else {
-            span.setStatus(StatusCode.ERROR);
-          }
-        });
+    if (failure == null) {
+      guard(() -> span.setStatus(StatusCode.ERROR));
+      return this;
+    }
+    // Apart: an exception event that fails (its message throws) must not leave the status unset.
+    guard(() -> span.recordException(failure));
+    guard(() -> span.setStatus(StatusCode.ERROR, describe(failure)));
     return this;
+  }
+
+  /** The failure's message; its type when it has none, or none that can be read, not "null". */
+  private static String describe(Throwable failure) {
+    try {
+      String message = failure.getMessage();
+      if (message != null) {
+        return message;
+      }
+    } catch (RuntimeException e) {
+      // described by its type
+    }
+    return failure.getClass().getName();
   }
 
   @Override

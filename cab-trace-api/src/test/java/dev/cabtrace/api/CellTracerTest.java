@@ -167,6 +167,23 @@ class CellTracerTest {
   }
 
   @Test
+  void aFailureWhoseMessageCannotBeReadStillMarksTheSpanFailed() {
+    try (CellSpan container = tracer.container("aider:run")) {
+      assertThatCode(() -> container.recordFailure(new UnreadableFailure())).doesNotThrowAnyException();
+    }
+    SpanData span = exporter.getFinishedSpanItems().get(0);
+    assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(span.getStatus().getDescription()).isEqualTo(UnreadableFailure.class.getName());
+  }
+
+  private static final class UnreadableFailure extends RuntimeException {
+    @Override
+    public String getMessage() {
+      throw new IllegalStateException("no message");
+    }
+  }
+
+  @Test
   void closingTwiceEndsOnceAndRestoresTheOuterSpan() {
     try (CellSpan outer = tracer.adapterRun("run", "cli")) {
       CellSpan inner = tracer.container("c");
