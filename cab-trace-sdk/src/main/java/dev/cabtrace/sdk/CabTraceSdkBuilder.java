@@ -81,9 +81,16 @@ public final class CabTraceSdkBuilder {
     return this;
   }
 
-  /** The longest a span's end waits when exporting falls behind; default 2 s; at most a year. */
+  /**
+   * The longest a span's end waits when exporting falls behind; default 2 s; zero for not at all;
+   * at most a year.
+   */
   public CabTraceSdkBuilder setMaxBlockTime(Duration maxBlockTime) {
-    this.maxBlockTime = atMostLongest(Objects.requireNonNull(maxBlockTime, "maxBlockTime"));
+    Objects.requireNonNull(maxBlockTime, "maxBlockTime");
+    if (maxBlockTime.isNegative()) {
+      throw new IllegalArgumentException("maxBlockTime must not be negative");
+    }
+    this.maxBlockTime = atMostLongest(maxBlockTime);
     return this;
   }
 
@@ -92,7 +99,11 @@ public final class CabTraceSdkBuilder {
    * most a year (a longer one, such as {@code ChronoUnit.FOREVER}, is taken as a year).
    */
   public CabTraceSdkBuilder setCloseTimeout(Duration closeTimeout) {
-    this.closeTimeout = atMostLongest(Objects.requireNonNull(closeTimeout, "closeTimeout"));
+    Objects.requireNonNull(closeTimeout, "closeTimeout");
+    if (closeTimeout.isNegative() || closeTimeout.isZero()) {
+      throw new IllegalArgumentException("closeTimeout must be positive");
+    }
+    this.closeTimeout = atMostLongest(closeTimeout);
     return this;
   }
 

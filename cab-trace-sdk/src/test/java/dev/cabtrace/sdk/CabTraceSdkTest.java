@@ -352,6 +352,20 @@ class CabTraceSdkTest {
   }
 
   @Test
+  void durationsThatCannotBeWaitedAreRefused() {
+    assertThatThrownBy(() -> CabTraceSdk.builder().setCloseTimeout(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("closeTimeout must be positive");
+    assertThatThrownBy(() -> CabTraceSdk.builder().setCloseTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("closeTimeout must be positive");
+    assertThatThrownBy(() -> CabTraceSdk.builder().setMaxBlockTime(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("maxBlockTime must not be negative");
+    assertThatThrownBy(() -> CabTraceSdk.builder().setHeartbeat(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("heartbeat must be positive");
+    // A span end that never waits is a setting: what a full queue has no room for is counted.
+    CabTraceSdk.builder().setMaxBlockTime(Duration.ZERO);
+  }
+
+  @Test
   void closeIsIdempotentAndSpansAfterCloseAreNotWritten() throws IOException {
     Path file = dir.resolve("cell.jsonl");
     CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(file).build();
