@@ -1,5 +1,6 @@
 package dev.cabtrace.replay.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cabtrace.replay.internal.Utf8Line;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -34,7 +35,68 @@ final class ParallelRows {
     void widen(int[] widths, int index, T row);
   }
 
+  /** Writes one row as a JSON value. */
+  interface JsonRowWriter<T> {
+    void write(JsonGenerator json, T row) throws IOException;
+  }
+
+  /** A row writer for a generator: each chunk's generator gets its own. */
+  interface JsonRows<T> {
+    JsonRowWriter<T> on(JsonGenerator json);
+  }
+
+  /** What brings a fresh generator to where the array's values go, as the document has it. */
+  interface JsonPlace {
+    void open(JsonGenerator json) throws IOException;
+  }
+
   private ParallelRows() {}
+
+  /**
+   * Writes {@code rows} as the values of the JSON array {@code json} has just opened, made in chunks
+   * on several threads, each chunk by a generator of its own from {@code generators}: the first row
+   * by {@code json} itself, then each chunk's bytes as {@code json} would have written them, after
+   * a value at the same place (which {@code place} brings a fresh generator to, its pretty printer
+   * indenting as deep). The caller closes the array with {@code json}, which has one value in it.
+   */
+  static <T> void jsonArray(JsonGenerator json, OutputStream out, List<T> rows, JsonRows<T> writers,
+      GeneratorMaker generators, JsonPlace place) throws IOException {
+    jsonArray(json, out, rows, writers, generators, place, threads(rows.size()));
+  }
+
+  /** Makes a generator writing to a stream, configured as the document's is. */
+  interface GeneratorMaker {
+    JsonGenerator make(OutputStream out) throws IOException;
+  }
+
+  /** {@link #jsonArray(JsonGenerator, OutputStream, List, JsonRows, GeneratorMaker, JsonPlace)} on {@code threads} threads. */
+  static <T> void jsonArray(JsonGenerator json, OutputStream out, List<T> rows, JsonRows<T> writers,
+      GeneratorMaker generators, JsonPlace place, int threads) throws IOException {
+    JsonRowWriter<T> writer = writers.on(json);
+    if (threads <= 1) {
+      for (T row : rows) {
+        writer.write(json, row);
+      }
+      return;
+    }
+    writer.write(json, rows.get(0));
+    json.flush();
+    ExecutorService pool = pool(threads);
+    try {
+      ArrayDeque<Future<Chunk>> pending = new ArrayDeque<>();
+      int next = 1;
+      while (next < rows.size() || !pending.isEmpty()) {
+        while (next < rows.size() && pending.size() < 2 * threads) {
+          int from = next;
+          pending.add(pool.submit(() -> new Chunk().makeJson(rows, from, writers, generators, place)));
+          next += CHUNK;
+        }
+        take(pending.poll()).writeTo(out);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 
   /** The widths of {@code rows}, from {@code start}: the widest of each column, measured in chunks by several threads. */
   static <T> int[] widths(List<T> rows, int[] start, Measurer<T> measurer) throws IOException {
@@ -157,11 +219,50 @@ final class ParallelRows {
       return this;
     }
 
+    /**
+     * The JSON of rows {@code from} on, each after the separator a value before it gets: a fresh
+     * generator is brought to the array's place and given a first value, and what it writes after
+     * that is kept.
+     */
+    <T> Chunk makeJson(List<T> rows, int from, JsonRows<T> writers, GeneratorMaker generators, JsonPlace place)
+        throws IOException {
+      length = 0;
+      OutputStream sink = new OutputStream() {
+        @Override
+        public void write(int b) {
+          append(new byte[] {(byte) b}, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+          append(b, off, len);
+        }
+      };
+      JsonGenerator json = generators.make(sink);
+      place.open(json);
+      json.writeNull();
+      json.flush();
+      int opening = length;
+      JsonRowWriter<T> writer = writers.on(json);
+      int to = Math.min(rows.size(), from + CHUNK);
+      for (int i = from; i < to; i++) {
+        writer.write(json, rows.get(i));
+      }
+      json.flush();
+      System.arraycopy(bytes, opening, bytes, 0, length - opening);
+      length -= opening;
+      return this;
+    }
+
     private void append(byte[] b, int count) {
+      append(b, 0, count);
+    }
+
+    private void append(byte[] b, int offset, int count) {
       if (bytes.length - length < count) {
         bytes = Arrays.copyOf(bytes, Math.max(2 * bytes.length, length + count));
       }
-      System.arraycopy(b, 0, bytes, length, count);
+      System.arraycopy(b, offset, bytes, length, count);
       length += count;
     }
 

@@ -41,6 +41,58 @@ class ParallelRowsTest {
   }
 
   @Test
+  void jsonArrayValuesAreWrittenAsOneGeneratorWritesThem() throws IOException {
+    com.fasterxml.jackson.core.JsonFactory factory = TerminalSafeEscapes.utf8JsonFactory();
+    for (boolean pretty : new boolean[] {true, false}) {
+      ParallelRows.GeneratorMaker generators = stream -> {
+        com.fasterxml.jackson.core.JsonGenerator json = factory.createGenerator(stream);
+        if (pretty) {
+          json.useDefaultPrettyPrinter();
+        }
+        return json;
+      };
+      ParallelRows.JsonRows<Integer> rows = json -> (g, row) -> {
+        g.writeStartObject();
+        g.writeNumberField("row", row);
+        g.writeStringField("text", row % 11 == 0 ? "caf\u00e9 \"q\" \u001b[1m" : "r" + row);
+        g.writeArrayFieldStart("list");
+        g.writeNumber(row);
+        g.writeEndArray();
+        g.writeEndObject();
+      };
+      ByteArrayOutputStream expected = new ByteArrayOutputStream();
+      try (com.fasterxml.jackson.core.JsonGenerator json = generators.make(expected)) {
+        json.writeStartObject();
+        json.writeArrayFieldStart("rows");
+        com.fasterxml.jackson.core.JsonGenerator g = json;
+        ParallelRows.JsonRowWriter<Integer> writer = rows.on(g);
+        for (Integer row : ROWS) {
+          writer.write(g, row);
+        }
+        json.writeEndArray();
+        json.writeNumberField("after", 1);
+        json.writeEndObject();
+      }
+      for (int threads = 2; threads <= 3; threads++) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (com.fasterxml.jackson.core.JsonGenerator json = generators.make(out)) {
+          json.writeStartObject();
+          json.writeArrayFieldStart("rows");
+          ParallelRows.jsonArray(json, out, ROWS, rows, generators, g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("rows");
+          }, threads);
+          json.writeEndArray();
+          json.writeNumberField("after", 1);
+          json.writeEndObject();
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8)).as("pretty %s, %d threads", pretty, threads)
+            .isEqualTo(expected.toString(StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  @Test
   void widthsAreTheWidestOverEveryChunk() throws IOException {
     int last = ROWS.size() - 1;
     for (int threads = 1; threads <= 3; threads++) {

@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code show} on a trace of several chunks of lines, which are made by several threads: every span
- * once, children under their parents in start order, each with its own attributes, as one thread
- * would write them; the file lists each span after its children, as an exporter does.
+ * {@code show} and {@code show --json} on a trace of several chunks of lines, which are made by
+ * several threads: every span once, children under their parents in start order (the JSON in start
+ * order), each with its own attributes; the file lists each span after its children, as an exporter
+ * does.
  */
 class ShowManySpansTest {
 
@@ -68,6 +69,21 @@ class ShowManySpansTest {
     }
     assertThat(shownIds).isEqualTo(treeOrder);
     assertThat(out.get(header + 1 + n)).isEmpty();
+
+    CliRun.Result json = CliRun.run("show", file.toString(), "--json");
+    assertThat(json.exit()).as(json.err()).isZero();
+    com.fasterxml.jackson.databind.JsonNode spans = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(json.out()).get("spans");
+    assertThat(spans).hasSize(n);
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    long lastStart = -1;
+    for (com.fasterxml.jackson.databind.JsonNode span : spans) {
+      String id = span.get("spanId").asText();
+      assertThat(seen.add(id)).as("span %s once", id).isTrue();
+      assertThat(span.get("attributes").get("i").asInt()).isEqualTo(Integer.parseInt(id.substring(8), 16));
+      assertThat(span.get("startMs").asDouble()).isGreaterThanOrEqualTo(lastStart);
+      lastStart = (long) span.get("startMs").asDouble();
+    }
   }
 
   /** The depth of the span numbered {@code n}: its place in its root's run of spans says it. */
