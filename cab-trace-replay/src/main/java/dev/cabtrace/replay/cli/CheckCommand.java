@@ -28,7 +28,7 @@ final class CheckCommand implements Callable<Integer> {
       description = "The run's wall clock at most this: 90s, 1500ms, 2m, 1h or PT1M.")
   String maxWall;
 
-  @Option(names = "--max-model-call-time", paramLabel = "DURATION", description = "The model calls' summed time at most this.")
+  @Option(names = "--max-model-call-time", paramLabel = "DURATION", description = "The model calls' summed time at most this (as --max-wall).")
   String maxModelCallTime;
 
   @Option(names = "--require-pass", description = "The cell must have passed (cab.pass true on adapter_run).")

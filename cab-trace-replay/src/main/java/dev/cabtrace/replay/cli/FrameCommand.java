@@ -32,7 +32,7 @@ final class FrameCommand implements Callable<Integer> {
   /** The moment a command looks at: {@code --at TIME} from the cell's start, or {@code --span ID}'s start. */
   static final class Moment {
 
-    @Option(names = "--at", required = true, paramLabel = "TIME", description = "Time from the start: 1.2s, 1200ms, 500us, 2m.")
+    @Option(names = "--at", required = true, paramLabel = "TIME", description = "Time from the start: 1.2s, 1200ms, 500us, 2m, PT1.2S.")
     String at;
 
     @Option(names = "--span", required = true, paramLabel = "ID", description = "The moment the span with this id starts (instead of --at).")

@@ -1,13 +1,30 @@
 package dev.cabtrace.replay.internal;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Durations printed the way the cell page prints them: {@code 85455 ms}, {@code 85.46 s}, and
- * parsed from what people type ({@code 1.5s}). Internal: shared by cab-trace's own packages, not
- * part of its API; it may change without notice.
+ * parsed from what people type ({@code 1.5s}, {@code PT1M30S}): the one parser of every DURATION
+ * option. Internal: shared by cab-trace's own packages, not part of its API; it may change without
+ * notice.
  */
 public final class Durations {
+
+  private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+  // Digits only: Double.parseDouble would also take "1f", "0x1p1", "1e999" or "Infinity" for seconds.
+  private static final Pattern NUMBER_WITH_UNIT = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h|d)?");
+
+  private static final Map<String, Long> UNITS = Map.of("ns", 1L, "us", 1_000L, "µs", 1_000L, "ms", 1_000_000L,
+      "s", NANOS_PER_SECOND, "m", 60 * NANOS_PER_SECOND, "h", 3_600 * NANOS_PER_SECOND, "d", 86_400 * NANOS_PER_SECOND);
 
   private Durations() {}
 
@@ -27,43 +44,53 @@ public final class Durations {
   }
 
   /**
-   * Parses a duration as people write it: {@code 1.2s}, {@code 1200ms}, {@code 500us}, {@code
-   * 42ns}, {@code 2m}, {@code 1h}, {@code 3d}, or a bare number of seconds.
+   * Parses a DURATION as the README defines it, for every option that takes one: a decimal number
+   * with a unit ({@code 1.2s}, {@code 1200ms}, {@code 500us}, {@code 42ns}, {@code 2m}, {@code 1h},
+   * {@code 3d}), a bare number of seconds ({@code 90}), or ISO-8601 ({@code PT1M30S}); case and
+   * spaces do not matter. Not Java's number syntax ({@code 1f}, {@code 0x1p1}, {@code 1e3},
+   * {@code NaN}), nor a negative duration.
    *
-   * @throws IllegalArgumentException naming the text when it is not a duration
+   * @return the duration in nanoseconds, rounded to the nearest
+   * @throws IllegalArgumentException naming the text when it is not a duration, or when it is
+   *     longer than a long counts in nanoseconds
    */
   public static long parse(String text) {
-    String value = text.trim().toLowerCase(Locale.ROOT).replace(" ", "");
-    String[] order = {"ns", "us", "µs", "ms", "s", "m", "h", "d"};
-    long[] factor = {1L, 1_000L, 1_000L, 1_000_000L, 1_000_000_000L, 60_000_000_000L, 3_600_000_000_000L,
-        86_400_000_000_000L};
-    // Two-letter units come first so that "ms" is not read as "s".
-    for (int i = 0; i < order.length; i++) {
-      if (value.endsWith(order[i])) {
-        return scale(value.substring(0, value.length() - order[i].length()), factor[i], text);
+    Objects.requireNonNull(text, "text");
+    String value = text.strip().toLowerCase(Locale.ROOT).replace(" ", "");
+    Matcher number = NUMBER_WITH_UNIT.matcher(value);
+    if (number.matches()) {
+      String unit = number.group(2);
+      BigDecimal nanos = new BigDecimal(number.group(1)).multiply(BigDecimal.valueOf(unit == null ? NANOS_PER_SECOND
+          : UNITS.get(unit))).setScale(0, RoundingMode.HALF_UP);
+      if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+        throw new IllegalArgumentException(tooLong(text));
+      }
+      return nanos.longValueExact();
+    }
+    if (value.startsWith("p")) {
+      Duration parsed;
+      try {
+        parsed = Duration.parse(value.toUpperCase(Locale.ROOT));
+      } catch (DateTimeParseException e) {
+        throw notADuration(text);
+      }
+      if (parsed.isNegative()) {
+        throw notADuration(text);
+      }
+      try {
+        return parsed.toNanos();
+      } catch (ArithmeticException e) {
+        throw new IllegalArgumentException(tooLong(text));
       }
     }
-    return scale(value, 1_000_000_000L, text);
+    throw notADuration(text);
   }
 
-  /** The message for a duration past what a long counts in nanoseconds. */
-  public static String tooLong(String text) {
+  private static String tooLong(String text) {
     return "not a duration: \"" + text + "\" (longer than 292 years)";
   }
 
-  private static long scale(String number, long factor, String original) {
-    try {
-      double parsed = Double.parseDouble(number);
-      if (parsed < 0 || Double.isNaN(parsed) || Double.isInfinite(parsed)) {
-        throw new NumberFormatException();
-      }
-      double nanos = parsed * factor;
-      if (nanos >= 0x1p63) { // Math.round would give Long.MAX_VALUE: a limit silently made shorter
-        throw new IllegalArgumentException(tooLong(original));
-      }
-      return Math.round(nanos);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("not a duration: \"" + original + "\" (try 1.2s or 1200ms)");
-    }
+  private static IllegalArgumentException notADuration(String text) {
+    return new IllegalArgumentException("not a duration: \"" + text + "\" (try 90s, 1500ms, 2m, 1h or PT1M)");
   }
 }

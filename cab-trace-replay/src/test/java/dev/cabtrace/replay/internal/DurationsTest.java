@@ -1,0 +1,40 @@
+package dev.cabtrace.replay.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@link Durations#parse}: the DURATION of every option, as the README defines it. */
+class DurationsTest {
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"1.2s,1200000000", "1200ms,1200000000", "500us,500000", "500µs,500000", "42ns,42", "2m,120000000000",
+      "1h,3600000000000", "3d,259200000000000", "90,90000000000", "0.25,250000000", ".5s,500000000", "1.s,1000000000",
+      "0,0", "1.5 S,1500000000", "' 2s ',2000000000", "0.0000000005s,1", "0.0000000004s,0",
+      "PT1M30S,90000000000", "pt1.5s,1500000000", "P2D,172800000000000", "PT72H,259200000000000", "PT0S,0",
+      "9223372036.854775807s,9223372036854775807"})
+  void readsWhatTheReadmeSays(String text, long nanos) {
+    assertThat(Durations.parse(text)).isEqualTo(nanos);
+  }
+
+  @ParameterizedTest(name = "[{0}]")
+  @ValueSource(strings = {"", "soon", "s", "1f", "0x1p1", "1e3", "1e999", "NaN", "Infinity", "-5s", "-1", "+1s",
+      "PT-1M", "-PT1M", "P", "1w", "1,5s", "1_000ms", "1.2.3s", "٣s"})
+  void refusesJavaNumberSyntaxNegativesAndTheRest(String text) {
+    assertThatThrownBy(() -> Durations.parse(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("not a duration: \"" + text + "\" (try 90s, 1500ms, 2m, 1h or PT1M)");
+  }
+
+  @ParameterizedTest(name = "[{0}]")
+  @ValueSource(strings = {"PT3000000H", "P200000D", "99999999999d", "9300000000000000000", "106752d",
+      "9223372036.854775808s"})
+  void refusesWhatALongCannotCountInNanoseconds(String text) {
+    assertThatThrownBy(() -> Durations.parse(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("not a duration: \"" + text + "\" (longer than 292 years)");
+  }
+}
