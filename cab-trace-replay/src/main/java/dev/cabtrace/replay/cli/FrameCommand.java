@@ -45,11 +45,19 @@ final class FrameCommand implements Callable<Integer> {
       }
     }
 
-    /** The moment's offset in {@code timeline}, clamped to the cell. */
-    long offsetNanos(Timeline timeline) {
+    /**
+     * The moment's offset in {@code timeline}, clamped to the cell: an {@code --at} past its end is
+     * its end, with a warning on {@code err}.
+     */
+    long offsetNanos(Timeline timeline, PrintWriter err) {
       long offset;
       if (at != null) {
         offset = Durations.parse(at);
+        if (offset > timeline.durationNanos()) {
+          err.println("cab-trace: warning: --at " + TerminalText.escapeLine(at) + " is past the end of the cell ("
+              + Durations.millis(timeline.durationNanos()) + "); showing its end");
+          err.flush();
+        }
       } else {
         TimelineSpan span = timeline.spans().stream().filter(s -> s.spanId().equalsIgnoreCase(spanId)).findFirst()
             .orElseThrow(() -> new IllegalArgumentException("no span with id " + spanId + " in " + timeline.source()));
@@ -63,7 +71,7 @@ final class FrameCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     moment.check();
     Timeline timeline = source.load();
-    Frame frame = timeline.frame(moment.offsetNanos(timeline));
+    Frame frame = timeline.frame(moment.offsetNanos(timeline, spec.commandLine().getErr()));
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       ScreenPlayback playback = ScreenPlayback.of(timeline);

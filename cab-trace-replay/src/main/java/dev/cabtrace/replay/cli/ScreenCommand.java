@@ -43,7 +43,7 @@ final class ScreenCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     moment.check();
     Timeline timeline = source.load();
-    long offset = moment.offsetNanos(timeline);
+    long offset = moment.offsetNanos(timeline, spec.commandLine().getErr());
     ScreenPlayback playback = ScreenPlayback.of(timeline);
     if (playback.isEmpty()) {
       spec.commandLine().getErr().println("cab-trace: no terminal output recorded in " + timeline.source());

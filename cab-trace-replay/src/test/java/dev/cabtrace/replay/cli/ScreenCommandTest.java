@@ -156,6 +156,25 @@ class ScreenCommandTest {
   }
 
   @Test
+  void anAtPastTheEndShowsTheEndAndSaysSo() {
+    Result screen = run("screen", trace.toString(), "--at", "12.5s");
+    assertThat(screen.exit()).isZero();
+    assertThat(screen.out()).isEqualTo(run("screen", trace.toString(), "--at", "2s").out());
+    assertThat(screen.err()).isEqualTo("cab-trace: warning: --at 12.5s is past the end of the cell (2000 ms); showing its end\n");
+
+    for (String past : List.of("3d", "99999h", "PT2.001S")) {
+      Result frame = run("frame", trace.toString(), "--at", past);
+      assertThat(frame.exit()).isZero();
+      assertThat(frame.out()).startsWith("t = 2 000 ms / 2.00 s");
+      assertThat(frame.err()).isEqualTo("cab-trace: warning: --at " + past + " is past the end of the cell (2000 ms); showing its end\n");
+    }
+    // The end itself is in the cell.
+    assertThat(run("frame", trace.toString(), "--at", "2s").err()).isEmpty();
+    assertThat(run("frame", trace.toString(), "--at", "2s", "--json").err()).isEmpty();
+    assertThat(run("frame", trace.toString(), "--at", "3s", "--json").err()).contains("past the end of the cell");
+  }
+
+  @Test
   void spanMeansThatSpansStart() {
     Result atToolCall = run("screen", trace.toString(), "--span", String.format("%016x", 3));
     assertThat(atToolCall.exit()).isZero();
