@@ -8,8 +8,12 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -24,7 +28,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Write the cell's page: one self-contained HTML file (styles, script and trace embedded; works from file:// with no network)"
           + " that replays the cell with the player's keys.",
-      "Default output: FILE with .jsonl replaced by .html (FILE.html for other names, TRACE_ID.html with --from, stdout for -)."
+      "Default output: FILE with .jsonl replaced by .html (FILE.html for other names, TRACE_ID.html with --from, stdout for -);"
+          + " a FILE that is a pipe or a device needs -o."
     })
 final class HtmlCommand implements Callable<Integer> {
 
@@ -37,6 +42,13 @@ final class HtmlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (output == null && source.from == null && !"-".equals(source.file)) {
+      Path file = Path.of(source.file);
+      // A pipe (<(zcat cell.jsonl.gz)) or a device has no place beside it for a page: /dev/fd/63.html.
+      if (Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file)) {
+        throw new IllegalArgumentException(source.file + " is not a regular file: name the page with -o OUT.html");
+      }
+    }
     String target = output != null ? output : defaultOutput(source.file, source.from != null);
     Path path = "-".equals(target) ? null : Path.of(target);
     if (path != null && source.from == null && !"-".equals(source.file) && Files.exists(path)
@@ -126,11 +138,26 @@ final class HtmlCommand implements Callable<Integer> {
     if (e instanceof AccessDeniedException) {
       return "permission denied";
     }
-    if (e instanceof FileSystemException) {
-      String reason = ((FileSystemException) e).getReason();
-      return reason != null ? reason : e.getClass().getSimpleName();
+    // The rest in the system's own words (strerror's), never an exception's class name.
+    if (e instanceof NoSuchFileException) {
+      return "no such file or directory"; // a directory where no file can be made: /dev/fd, /proc
     }
-    return String.valueOf(e.getMessage());
+    if (e instanceof FileAlreadyExistsException already) {
+      return already.getFile() + " is in the way";
+    }
+    if (e instanceof NotDirectoryException) {
+      return "not a directory";
+    }
+    if (e instanceof FileSystemLoopException) {
+      return "too many levels of symbolic links";
+    }
+    if (e instanceof FileSystemException failed && failed.getReason() != null) {
+      return failed.getReason();
+    }
+    if (!(e instanceof FileSystemException) && e.getMessage() != null) {
+      return e.getMessage(); // a write's own: "No space left on device"
+    }
+    return "the file system refused it";
   }
 
   private static void keepPermissions(Path from, Path to) throws IOException {

@@ -70,6 +70,49 @@ class TraceInputsCliTest {
     }
   }
 
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 120, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aPageOfAPipeNeedsItsName() throws Exception {
+    // `cab-trace html <(zcat cell.jsonl.gz)`: the page beside FILE would be /dev/fd/63.html.
+    Path pipe = dir.resolve("cell.pipe");
+    assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).isZero();
+    byte[] trace = CliRun.fixture("seed-cell.otlp.jsonl");
+    Thread writer = new Thread(() -> {
+      try {
+        Files.write(pipe, trace);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    writer.setDaemon(true);
+    writer.start();
+
+    Result result = run("html", pipe.toString());
+    if (writer.isAlive()) {
+      try (InputStream in = Files.newInputStream(pipe)) {
+        in.readAllBytes(); // the writer waits for a reader: refused, html never opened the pipe
+      }
+    }
+    writer.join();
+
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err()).isEqualTo("cab-trace: " + pipe + " is not a regular file: name the page with -o OUT.html\n");
+    assertThat(dir.resolve("cell.pipe.html")).doesNotExist();
+  }
+
+  @Test
+  void aPageThatCannotBeMadeIsSaidInWords() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "Linux /proc");
+    Path file = fixtureIn(dir, "seed-cell.otlp.jsonl");
+
+    // A directory where no file can be made: what html <(...) made of /dev/fd/63 before.
+    Result result = run("html", file.toString(), "-o", "/proc/self/cell.html");
+
+    assertThat(result.exit()).isEqualTo(1);
+    assertThat(result.err()).isEqualTo("cab-trace: cannot write /proc/self/cell.html: no such file or directory\n");
+  }
+
   private static String[] concat(List<String> args, String last) {
     List<String> all = new ArrayList<>(args);
     all.add(1, last);

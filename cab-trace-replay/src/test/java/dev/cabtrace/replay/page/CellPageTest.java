@@ -334,9 +334,12 @@ class CellPageTest {
     Files.writeString(page, "the page of an earlier run");
     Path workingCopy = dir.resolve(".cell.html." + ProcessHandle.current().pid() + ".part");
     Files.createDirectory(workingCopy);
-    assertThat(CabTraceCli.run(out, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+    ByteArrayOutputStream inTheWay = new ByteArrayOutputStream();
+    assertThat(CabTraceCli.run(out, new PrintStream(inTheWay, true, StandardCharsets.UTF_8),
         "html", capture.toString())).isEqualTo(1);
     assertThat(Files.readString(page)).isEqualTo("the page of an earlier run");
+    assertThat(inTheWay.toString(StandardCharsets.UTF_8))
+        .isEqualTo("cab-trace: cannot write " + page + ": " + workingCopy + " is in the way\n");
     Files.delete(workingCopy);
 
     // Written whole, it replaces the old page and keeps its permissions.
