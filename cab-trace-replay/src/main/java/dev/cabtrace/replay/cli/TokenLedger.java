@@ -24,7 +24,8 @@ final class TokenLedger {
   /**
    * One row of the ledger.
    *
-   * @param name the cell id or the model
+   * @param name the cell's {@code cab.cell_id} (where none, the trace's source, as show names the
+   *     cell), or the model
    * @param tokens the tokens
    * @param passes 1 when the cell passed, 0 when it failed, when the trace records a verdict
    *     ({@link CellScore#verdict}); else null
@@ -60,6 +61,8 @@ final class TokenLedger {
     // in a trace without the first (ModelCall.declares).
     private final Calls declared = new Calls();
     private final Calls inferred = new Calls();
+    // Cells named by cab.cell_id: each is listed, model calls or not.
+    private final java.util.Set<String> named = new java.util.HashSet<>();
 
     Accumulator(String source) {
       this.source = source;
@@ -67,6 +70,8 @@ final class TokenLedger {
 
     @Override
     public void accept(TimelineSpan span) {
+      spans++;
+      cellOf(span); // a cell without a model call is still a cell
       if (span.kind() == CabSpanKind.ADAPTER_RUN) {
         String cell = cellOf(span);
         Boolean verdict = CellScore.verdict(verdicts.get(cell), span);
@@ -82,6 +87,7 @@ final class TokenLedger {
 
     private Map<String, Object> lastResource;
     private String lastResourceCell;
+    private long spans;
 
     private String cellOf(TimelineSpan span) {
       Map<String, Object> resource = span.resource();
@@ -89,6 +95,9 @@ final class TokenLedger {
         Object cell = resource.get("cab.cell_id");
         lastResource = resource;
         lastResourceCell = cell != null ? String.valueOf(cell) : source;
+        if (cell != null) {
+          named.add(lastResourceCell);
+        }
       }
       return lastResourceCell;
     }
@@ -98,6 +107,12 @@ final class TokenLedger {
       Map<String, Sum> byCell = counted.byCell;
       for (String cell : verdicts.keySet()) {
         byCell.putIfAbsent(cell, new Sum());
+      }
+      for (String cell : named) {
+        byCell.putIfAbsent(cell, new Sum());
+      }
+      if (named.isEmpty() && spans > 0) {
+        byCell.putIfAbsent(source, new Sum()); // no cab.cell_id: the cell is the file, as show names it
       }
       List<Row> cells = new ArrayList<>();
       for (Map.Entry<String, Sum> cell : new TreeMap<>(byCell).entrySet()) {

@@ -115,9 +115,37 @@ class LedgerCliTest {
     assertThat(nullable(score.at("/tokens/pass_used_for_division"))).as("score").isEqualTo(passes);
     assertThat(nullable(score.at("/tokens/tokens_per_correct_task"))).as("score").isEqualTo(perCorrectTask);
     JsonNode row = tokens.at("/cells/0");
-    assertThat(tokens.get("cells")).as(tokens.toString()).hasSize(passes == null && usage == null ? 0 : 1);
+    assertThat(tokens.get("cells")).as(tokens.toString()).hasSize(1);
     assertThat(nullable(row.path("passes"))).as("tokens " + tokens).isEqualTo(passes);
     assertThat(nullable(row.path("tokensPerCorrectTask"))).as("tokens " + tokens).isEqualTo(perCorrectTask);
+  }
+
+  @Test
+  void tokensListsACellThatMadeNoModelCallUnderTheNameShowGivesIt() throws IOException {
+    // No cab.cell_id: the cell is its file, as show's "Cell" line names it.
+    Path file = Files.writeString(dir.resolve("cell.jsonl"), OtlpLines.cell("4bf92f3577b34da6a3ce929d0e0e4736", "aider", "m")
+        .span(1, 0, "agent", "adapter_run", T0, T0 + 1_000_000L).text());
+    assertThat(run("show", file.toString()).out()).startsWith("Cell " + file + "\n");
+
+    JsonNode json = new ObjectMapper().readTree(run("tokens", file.toString(), "--json").out());
+    assertThat(json.get("cells")).as(json.toString()).hasSize(1);
+    assertThat(json.at("/cells/0/cell").asText()).isEqualTo(file.toString());
+    assertThat(json.at("/cells/0/calls").asLong()).isZero();
+    assertThat(run("tokens", file.toString()).out()).contains("\n" + file + "  0      0");
+    // From stdin too, under the name show gives it.
+    java.io.InputStream saved = System.in;
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      System.setIn(in);
+      assertThat(new ObjectMapper().readTree(run("tokens", "-", "--json").out()).at("/cells/0/cell").asText())
+          .isEqualTo("<stdin>");
+    } finally {
+      System.setIn(saved);
+    }
+
+    // A cab.cell_id names it, calls or none; each cell a capture holds is listed.
+    Path named = Files.writeString(dir.resolve("remote.jsonl"), OtlpLines.remoteAgentCell(T0));
+    JsonNode cells = new ObjectMapper().readTree(run("tokens", named.toString(), "--json").out()).get("cells");
+    assertThat(CliRun.fieldValues(cells.toString(), "cell")).containsExactly("late", "s/aider/m/t");
   }
 
   /** A number, or null for JSON null or a key left out. */
