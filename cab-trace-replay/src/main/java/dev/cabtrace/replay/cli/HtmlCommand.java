@@ -8,12 +8,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
-import java.nio.file.FileSystemLoopException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -135,29 +130,7 @@ final class HtmlCommand implements Callable<Integer> {
     if (Files.isDirectory(path)) {
       return "it is a directory";
     }
-    if (e instanceof AccessDeniedException) {
-      return "permission denied";
-    }
-    // The rest in the system's own words (strerror's), never an exception's class name.
-    if (e instanceof NoSuchFileException) {
-      return "no such file or directory"; // a directory where no file can be made: /dev/fd, /proc
-    }
-    if (e instanceof FileAlreadyExistsException already) {
-      return already.getFile() + " is in the way";
-    }
-    if (e instanceof NotDirectoryException) {
-      return "not a directory";
-    }
-    if (e instanceof FileSystemLoopException) {
-      return "too many levels of symbolic links";
-    }
-    if (e instanceof FileSystemException failed && failed.getReason() != null) {
-      return failed.getReason();
-    }
-    if (!(e instanceof FileSystemException) && e.getMessage() != null) {
-      return e.getMessage(); // a write's own: "No space left on device"
-    }
-    return "the file system refused it";
+    return dev.cabtrace.replay.internal.IoFailures.reason(e);
   }
 
   private static void keepPermissions(Path from, Path to) throws IOException {

@@ -2,6 +2,7 @@ package dev.cabtrace.replay.page;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.cabtrace.replay.internal.IoFailures;
 import dev.cabtrace.replay.read.TraceChangedException;
 import dev.cabtrace.replay.read.TraceReadException;
 import dev.cabtrace.replay.read.TraceReader;
@@ -339,7 +340,7 @@ public final class CellServer implements AutoCloseable {
     try {
       made = Files.createTempFile(pages, "page-", ".html");
     } catch (IOException e) {
-      logger.warning("cab-trace serve: no room to make the page of " + name + ": " + e.getClass().getSimpleName());
+      logger.warning("cab-trace serve: no room to make the page of " + name + ": " + IoFailures.reason(e));
       HtmlAnswers.send(exchange, 503, "Cannot make the page", "The server has no room to make this page now.", head);
       return null;
     }
@@ -349,7 +350,7 @@ public final class CellServer implements AutoCloseable {
         // Named as the index names it: the page does not tell a visitor where the directory lies.
         CellPage.builder(timeline).setSourceName(name).build().writeTo(out);
       } catch (IOException e) {
-        logger.warning("cab-trace serve: no room to make the page of " + name + ": " + e.getClass().getSimpleName());
+        logger.warning("cab-trace serve: no room to make the page of " + name + ": " + IoFailures.reason(e));
         HtmlAnswers.send(exchange, 503, "Cannot make the page", "The server has no room to make this page now.", head);
         return null;
       } catch (TraceChangedException e) {

@@ -325,11 +325,33 @@ class CellServerTest {
       assertThat(made).as("a page sent is not kept").isEmpty();
     }
     Files.delete(pages); // as a full or vanished temporary directory
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(CellServer.class.getName());
+    List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        logged.add(record.getMessage());
+      }
 
-    HttpResponse<String> page = get("/cell/sweep-1/openhands/cell.jsonl");
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    logger.addHandler(handler);
+    HttpResponse<String> page;
+    try {
+      page = get("/cell/sweep-1/openhands/cell.jsonl");
+    } finally {
+      logger.removeHandler(handler);
+    }
 
     assertThat(page.statusCode()).isEqualTo(503);
     assertThat(page.body()).contains("no room to make this page").doesNotContain(dir.toString());
+    // Said in words, never an exception's class name.
+    assertThat(logged).anySatisfy(line -> assertThat(line)
+        .isEqualTo("cab-trace serve: no room to make the page of sweep-1/openhands/cell.jsonl: no such file or directory"));
     Files.createDirectory(pages);
     server.close();
     assertThat(pages).doesNotExist();
