@@ -72,7 +72,10 @@ public final class TimelineBuilder {
     return add(builder.build(), line);
   }
 
-  /** Adds a span already built; see {@link #add(TimelineSpan.Builder, long)}. */
+  /**
+   * Adds a span already built; see {@link #add(TimelineSpan.Builder, long)}. A span that a timeline
+   * holds already goes into this one as a copy: a timeline never changes once built.
+   */
   public boolean add(TimelineSpan span, long line) {
     if (span.spanIdBits() == 0) {
       warn("invalid id", line, () -> "a span without a valid span id; skipped");
@@ -177,8 +180,15 @@ public final class TimelineBuilder {
       return new long[][] {starts, ends};
     });
     int[] parent = new int[n];
+    // A span a timeline built before holds (from this builder, or another given the same spans) is
+    // copied, its copy placed here: that timeline stays as it was built. A reader's spans are new.
+    TimelineSpan[] copies = null;
     for (int i = 0; i < n; i++) {
       TimelineSpan span = spans.get(i);
+      if (span.placed()) {
+        copies = copies == null ? new TimelineSpan[n] : copies;
+        copies[i] = span.unplacedCopy();
+      }
       parent[i] = -1;
       if (span.parentSpanIdBits() != 0) {
         int found = ids.get(span.traceIdHigh(), span.traceIdLow(), span.parentSpanIdBits());
@@ -190,10 +200,16 @@ public final class TimelineBuilder {
       }
     }
     int[] depth = depths(parent);
+    long[][] read = times.join();
+    // The copies go in once the times are read: the second thread reads the list meanwhile.
+    for (int i = 0; copies != null && i < n; i++) {
+      if (copies[i] != null) {
+        spans.set(i, copies[i]);
+      }
+    }
     for (int i = 0; i < n; i++) {
       spans.get(i).depth = depth[i];
     }
-    long[][] read = times.join();
     long[] starts = read[0];
     long[] ends = read[1];
     // The end order is sorted on a second thread while this one sorts by start.

@@ -28,7 +28,8 @@ public final class TimelineSpan {
   private final Extras extras;
   // What it is (SpanFlags): its phase, status, OpenTelemetry kind, and three marks.
   private final int flags;
-  // Set once the timeline is assembled.
+  // Set once the timeline is assembled; a span placed in one timeline is copied into another
+  // (TimelineBuilder.build), so that these never change under a timeline built before.
   int index = -1;
   int parentIndex = -1;
   int depth;
@@ -53,6 +54,30 @@ public final class TimelineSpan {
     this.extras = !SpanFlags.hasSpanKind(flags) || !builder.statusMessage.isEmpty() || !events.isEmpty()
         ? new Extras(SpanFlags.hasSpanKind(flags) ? null : builder.spanKind, builder.statusMessage, events)
         : null;
+  }
+
+  /** The same span, not placed in any timeline. */
+  private TimelineSpan(TimelineSpan span) {
+    this.origin = span.origin;
+    this.spanId = span.spanId;
+    this.parentSpanId = span.parentSpanId;
+    this.name = span.name;
+    this.startEpochNanos = span.startEpochNanos;
+    this.endEpochNanos = span.endEpochNanos;
+    this.attributes = span.attributes;
+    this.extras = span.extras;
+    this.flags = span.flags;
+    // Not its model call: that record names the span it was read from.
+  }
+
+  /** Whether a timeline holds it: its index, parent and depth are that timeline's. */
+  boolean placed() {
+    return index >= 0;
+  }
+
+  /** A copy to place in another timeline. */
+  TimelineSpan unplacedCopy() {
+    return new TimelineSpan(this);
   }
 
   /** Whether the recorded end came before the start (the span is shown as zero-length). */
