@@ -58,10 +58,17 @@ public final class FrameAssert extends AbstractAssert<FrameAssert, Frame> {
     return this;
   }
 
-  /** The model calls ended by this moment sum to these tokens. */
+  /**
+   * The model calls ended by this moment sum to these tokens; fails when one of them did not record
+   * its usage, whose tokens are unknown, not 0.
+   */
   public FrameAssert hasTokensSoFar(long input, long output) {
     isNotNull();
-    if (actual.tokens().input() != input || actual.tokens().output() != output) {
+    if (actual.tokens().unknownCalls() > 0) {
+      failWithMessage("Expected %d input and %d output tokens by t = %s but %d of %d model call(s) reported no usage:"
+          + " their tokens were not recorded", input, output, Durations.groupedMillis(actual.offsetNanos()),
+          actual.tokens().unknownCalls(), actual.tokens().calls());
+    } else if (actual.tokens().input() != input || actual.tokens().output() != output) {
       failWithMessage("Expected %d input and %d output tokens by t = %s but found %d and %d",
           input, output, Durations.groupedMillis(actual.offsetNanos()), actual.tokens().input(), actual.tokens().output());
     }

@@ -75,11 +75,17 @@ public final class TimelineAssert extends AbstractAssert<TimelineAssert, Timelin
     return this;
   }
 
-  /** Its model calls sum to these input and output tokens. */
+  /**
+   * Its model calls sum to these input and output tokens; fails when a call did not record its
+   * usage, whose tokens are unknown, not 0.
+   */
   public TimelineAssert hasTotalTokens(long input, long output) {
     isNotNull();
     TokenTotals tokens = actual.tokens();
-    if (tokens.input() != input || tokens.output() != output) {
+    if (tokens.unknownCalls() > 0) {
+      failWithMessage("Expected %d input and %d output tokens but %d of %d model call(s) reported no usage:"
+          + " their tokens were not recorded", input, output, tokens.unknownCalls(), tokens.calls());
+    } else if (tokens.input() != input || tokens.output() != output) {
       failWithMessage("Expected %d input and %d output tokens but found %d and %d over %d model call(s)",
           input, output, tokens.input(), tokens.output(), tokens.calls());
     }

@@ -1,0 +1,54 @@
+package dev.cabtrace.replay.assertions;
+
+import static dev.cabtrace.replay.assertions.CabTraceAssertions.assertThat;
+import static java.time.Duration.ofMillis;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineBuilder;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import org.junit.jupiter.api.Test;
+
+/** The assertions on timelines, spans and frames, on timelines made by hand. */
+class CabTraceAssertionsTest {
+
+  private static final long MS = 1_000_000L;
+
+  /** A container from 0 to 100 ms, with a model call from 10 to 20 ms and one from 30 to 40 ms. */
+  private static Timeline cell(Long secondInput, Long secondOutput) {
+    TimelineBuilder builder = new TimelineBuilder("by hand");
+    builder.add(TimelineSpan.builder().setTraceId(1, 1).setSpanId(1).setName("aider:run")
+        .putAttribute("cab.span.kind", "container").putAttribute("process.exit.code", 0L)
+        .setStartEpochNanos(0).setEndEpochNanos(100 * MS), 0);
+    builder.add(call(2, 10, 1000L, 100L), 0);
+    builder.add(call(3, 30, secondInput, secondOutput), 0);
+    return builder.build();
+  }
+
+  private static TimelineSpan.Builder call(long id, long startMillis, Long input, Long output) {
+    return TimelineSpan.builder().setTraceId(1, 1).setSpanId(id).setParentSpanId(1).setName("chat " + id)
+        .putAttribute("cab.span.kind", "model_call").putAttribute("gen_ai.usage.input_tokens", input)
+        .putAttribute("gen_ai.usage.output_tokens", output)
+        .setStartEpochNanos(startMillis * MS).setEndEpochNanos((startMillis + 10) * MS);
+  }
+
+  @Test
+  void tokensOfACallThatRecordedNoUsageAreUnknownNotZero() {
+    Timeline recorded = cell(500L, 50L);
+    assertThat(recorded).hasTotalTokens(1500, 150).at(ofMillis(25)).hasTokensSoFar(1000, 100);
+
+    Timeline withoutUsage = cell(null, null);
+    assertThatThrownBy(() -> assertThat(withoutUsage).hasTotalTokens(1000, 100))
+        .isInstanceOf(AssertionError.class)
+        .hasMessage("Expected 1000 input and 100 output tokens but 1 of 2 model call(s) reported no usage:"
+            + " their tokens were not recorded");
+    assertThatThrownBy(() -> assertThat(withoutUsage).at(ofMillis(40)).hasTokensSoFar(1000, 100))
+        .hasMessage("Expected 1000 input and 100 output tokens by t = 40 ms but 1 of 2 model call(s) reported no"
+            + " usage: their tokens were not recorded");
+    // Before the call without usage ended, the tokens so far are known.
+    assertThat(withoutUsage).at(ofMillis(39)).hasTokensSoFar(1000, 100);
+    // Half a record is no record.
+    assertThatThrownBy(() -> assertThat(cell(500L, null)).hasTotalTokens(1500, 100))
+        .hasMessageContaining("1 of 2 model call(s) reported no usage");
+  }
+}
