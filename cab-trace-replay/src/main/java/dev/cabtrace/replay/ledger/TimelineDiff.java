@@ -238,10 +238,7 @@ public final class TimelineDiff {
    * floating point makes it 7.000000000000001%).
    */
   public boolean grewBeyond(Axis axis, double maxIncreasePercent) {
-    if (!Double.isFinite(maxIncreasePercent)) {
-      throw new IllegalArgumentException("regression limit on " + axis.key() + " is not a finite number: "
-          + maxIncreasePercent);
-    }
+    requireFinite(axis, maxIncreasePercent);
     Double before = axis.valueOf(scoreA);
     Double after = axis.valueOf(scoreB);
     if (before == null || after == null) {
@@ -265,6 +262,7 @@ public final class TimelineDiff {
     for (Map.Entry<Axis, Double> limit : maxIncreasePercent.entrySet()) {
       Axis axis = limit.getKey();
       double max = limit.getValue();
+      requireFinite(axis, max);
       Double change = changePercent(axis);
       if (change == null) {
         String missing = axis.valueOf(scoreA) == null
@@ -277,6 +275,12 @@ public final class TimelineDiff {
       }
     }
     return broken;
+  }
+
+  private static void requireFinite(Axis axis, double limit) {
+    if (!Double.isFinite(limit)) {
+      throw new IllegalArgumentException("regression limit on " + axis.key() + " is not a finite number: " + limit);
+    }
   }
 
   /** The limit as it was written, signed, with at least one decimal: {@code +10.0}, {@code +0.03}, {@code -5.0}. */

@@ -64,11 +64,41 @@ class LedgerAssertionsTest {
     TimelineDiff diff = TimelineDiff.of(TimelineDiffTest.before(), TimelineDiffTest.after());
     assertThatThrownBy(() -> assertThat(diff).hasTokenRegressionAtMost(10))
         .isInstanceOf(AssertionError.class)
-        .hasMessage("Expected total tokens to grow by at most 10.0% from A to B but they grew by 28.2% (3300 -> 4230)");
+        .hasMessage("Expected total tokens to keep within the limit from A to B but found"
+            + " regression: total_tokens +28.2% > +10.0% (3300 -> 4230)");
     assertThatThrownBy(() -> assertThat(diff).hasWallClockRegressionAtMost(5))
-        .hasMessage("Expected wall clock to grow by at most 5.0% from A to B but they grew by 20.0% (10000 -> 12000)");
+        .hasMessage("Expected wall clock to keep within the limit from A to B but found"
+            + " regression: wall_clock_ms +20.0% > +5.0% (10000 -> 12000)");
     TimelineDiff noTokens = TimelineDiff.of(seed(), TimelineDiffTest.after());
     assertThatThrownBy(() -> assertThat(noTokens).hasTokenRegressionAtMost(10))
-        .hasMessage("Expected total tokens to grow by at most 10.0% from A to B but they were not recorded in A");
+        .hasMessage("Expected total tokens to keep within the limit from A to B but found"
+            + " regression: total_tokens not recorded in A, limit +10.0%");
+    assertThatThrownBy(() -> assertThat(noTokens).hasTokenRegressionAtMost(Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("regression limit on total_tokens is not a finite number: NaN");
+  }
+
+  /** One call of {@code tokens} input tokens and none out. */
+  private static Timeline tokens(String traceId, long tokens) throws IOException {
+    return OtlpLines.cell(traceId, "aider", "gpt-5")
+        .span(1, 0, "chat gpt-5", "model_call", TimelineDiffTest.T0, TimelineDiffTest.T0 + 1_000_000,
+            OtlpLines.integer("gen_ai.usage.input_tokens", tokens), OtlpLines.integer("gen_ai.usage.output_tokens", 0))
+        .read(traceId + ".jsonl");
+  }
+
+  @Test
+  void diffFailuresShowTheChangeAndTheLimitAsDiffDoes() throws IOException {
+    Timeline tenThousand = tokens("00000000000000000000000000000a01", 10_000);
+    Timeline fourMore = tokens("00000000000000000000000000000a02", 10_004);
+    // Rounded to one decimal, both were 0.0%.
+    assertThatThrownBy(() -> assertThat(TimelineDiff.of(tenThousand, fourMore)).hasTokenRegressionAtMost(0.03))
+        .hasMessage("Expected total tokens to keep within the limit from A to B but found"
+            + " regression: total_tokens +0.04% > +0.03% (10000 -> 10004)");
+    assertThat(TimelineDiff.of(tenThousand, fourMore)).hasTokenRegressionAtMost(0.04);
+    // A negative limit asks for a decrease: one too small fails.
+    assertThatThrownBy(() -> assertThat(TimelineDiff.of(fourMore, tenThousand)).hasTokenRegressionAtMost(-5))
+        .hasMessage("Expected total tokens to keep within the limit from A to B but found"
+            + " regression: total_tokens -0.04% > -5.0% (10004 -> 10000)");
+    assertThat(TimelineDiff.of(fourMore, tenThousand)).hasTokenRegressionAtMost(-0.03);
   }
 }
