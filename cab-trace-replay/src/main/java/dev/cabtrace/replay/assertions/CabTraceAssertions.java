@@ -10,7 +10,7 @@ import dev.cabtrace.replay.timeline.TimelineSpan;
  *
  * <pre>{@code
  * assertThat(timeline).hasSpanCount(5).hasTotalDurationBetween(ofSeconds(85), ofSeconds(86));
- * assertThat(timeline).span("openhands:run").hasKind(CabSpanKind.CONTAINER).hasAttribute("exit_code", 0L);
+ * assertThat(timeline).span("openhands:run").hasKind(CabSpanKind.CONTAINER).hasAttribute("process.exit.code", 0);
  * assertThat(timeline).at(Duration.ofMillis(1200)).hasActiveSpans("openhands:run").hasFinishedModelCalls(3);
  * assertThat(timeline).score().hasTotalTokensAtMost(20_000).hasWallClockAtMost(ofMinutes(2)).isPass();
  * assertThat(TimelineDiff.of(before, after)).hasTokenRegressionAtMost(10).hasWallClockRegressionAtMost(20);

@@ -6,6 +6,7 @@ import dev.cabtrace.replay.timeline.SpanStatus;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import org.assertj.core.api.AbstractAssert;
 
@@ -28,15 +29,36 @@ public final class SpanAssert extends AbstractAssert<SpanAssert, TimelineSpan> {
     return this;
   }
 
-  /** It carries {@code key} = {@code value} (strings, Long, Double, Boolean, or a List). */
+  /**
+   * It carries {@code key} = {@code value}: a String, Long, Double, Boolean, or a List of those, as
+   * attributes hold them; an Integer, Short or Byte stands for its Long ({@code 0} for {@code 0L}).
+   */
   public SpanAssert hasAttribute(String key, Object value) {
     isNotNull();
+    Objects.requireNonNull(key, "key");
+    Object expected = asHeld(Objects.requireNonNull(value, "value"));
     Object found = actual.attribute(key);
-    if (!Objects.equals(found, value)) {
-      failWithMessage("Expected span \"%s\" to have %s = %s but found %s", actual.name(), key, value,
-          found == null ? "no such attribute" : found + " (" + found.getClass().getSimpleName() + ")");
+    if (!Objects.equals(found, expected)) {
+      String expectedType = found == null || type(found).equals(type(expected)) ? "" : " (" + type(value) + ")";
+      failWithMessage("Expected span \"%s\" to have %s = %s%s but found %s", actual.name(), key, value, expectedType,
+          found == null ? "no such attribute" : found + " (" + type(found) + ")");
     }
     return this;
+  }
+
+  /** {@code value} as an attribute holds it: whole numbers as Long, in a List too. */
+  private static Object asHeld(Object value) {
+    if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+      return ((Number) value).longValue();
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().map(SpanAssert::asHeld).toList();
+    }
+    return value;
+  }
+
+  private static String type(Object value) {
+    return value instanceof List ? "List" : value.getClass().getSimpleName();
   }
 
   /** It lasted within [min, max]. */

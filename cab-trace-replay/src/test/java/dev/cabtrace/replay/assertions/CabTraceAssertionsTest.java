@@ -51,4 +51,31 @@ class CabTraceAssertionsTest {
     assertThatThrownBy(() -> assertThat(cell(500L, null)).hasTotalTokens(1500, 100))
         .hasMessageContaining("1 of 2 model call(s) reported no usage");
   }
+
+  @Test
+  void aWholeNumberAttributeIsExpectedAsAnIntegerOrALong() {
+    Timeline cell = cell(500L, 50L);
+    assertThat(cell, cell.spanNamed("aider:run")).hasAttribute("process.exit.code", 0)
+        .hasAttribute("process.exit.code", 0L).hasAttribute("process.exit.code", (short) 0)
+        .hasAttribute("process.exit.code", (byte) 0).hasAttribute("cab.span.kind", "container");
+    assertThatThrownBy(() -> assertThat(cell, cell.spanNamed("aider:run")).hasAttribute("process.exit.code", 1))
+        .hasMessage("Expected span \"aider:run\" to have process.exit.code = 1 but found 0 (Long)");
+    // Types that differ are both named: the same text is not the same value.
+    assertThatThrownBy(() -> assertThat(cell, cell.spanNamed("aider:run")).hasAttribute("process.exit.code", "0"))
+        .hasMessage("Expected span \"aider:run\" to have process.exit.code = 0 (String) but found 0 (Long)");
+    assertThatThrownBy(() -> assertThat(cell, cell.spanNamed("aider:run")).hasAttribute("process.exit.code", 0.0))
+        .hasMessage("Expected span \"aider:run\" to have process.exit.code = 0.0 (Double) but found 0 (Long)");
+    assertThatThrownBy(() -> assertThat(cell, cell.spanNamed("aider:run")).hasAttribute("exit_code", 0))
+        .hasMessage("Expected span \"aider:run\" to have exit_code = 0 but found no such attribute");
+  }
+
+  @Test
+  void aListOfWholeNumbersIsExpectedAsIntegersOrLongs() {
+    TimelineBuilder builder = new TimelineBuilder("lists");
+    builder.add(TimelineSpan.builder().setTraceId(1, 1).setSpanId(1).setName("run")
+        .putAttribute("codes", java.util.List.of(0L, 2L)).setStartEpochNanos(0).setEndEpochNanos(MS), 0);
+    Timeline timeline = builder.build();
+    assertThat(timeline).span("run").hasAttribute("codes", java.util.List.of(0, 2))
+        .hasAttribute("codes", java.util.List.of(0L, 2L));
+  }
 }
