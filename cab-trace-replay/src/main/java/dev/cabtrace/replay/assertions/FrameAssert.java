@@ -42,7 +42,7 @@ public final class FrameAssert extends AbstractAssert<FrameAssert, Frame> {
   public FrameAssert hasActiveSpanOfKind(CabSpanKind kind) {
     isNotNull();
     if (actual.active().stream().noneMatch(s -> s.kind() == kind)) {
-      failWithMessage("Expected a %s span to be active at t = %s but the active spans are %s",
+      failWithMessage("Expected a span of kind %s to be active at t = %s but the active spans are %s",
           kind, Durations.groupedMillis(actual.offsetNanos()), activeNames());
     }
     return this;

@@ -24,7 +24,7 @@ public final class SpanAssert extends AbstractAssert<SpanAssert, TimelineSpan> {
   public SpanAssert hasKind(CabSpanKind kind) {
     isNotNull();
     if (actual.kind() != kind) {
-      failWithMessage("Expected span \"%s\" to be a %s span but it is %s", actual.name(), kind, actual.kindName());
+      failWithMessage("Expected span \"%s\" to be of kind %s but it is %s", actual.name(), kind, actual.kindName());
     }
     return this;
   }

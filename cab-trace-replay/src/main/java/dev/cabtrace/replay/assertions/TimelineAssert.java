@@ -30,7 +30,7 @@ public final class TimelineAssert extends AbstractAssert<TimelineAssert, Timelin
   public TimelineAssert hasSpanOfKind(CabSpanKind kind) {
     isNotNull();
     if (actual.spans().stream().noneMatch(s -> s.kind() == kind)) {
-      failWithMessage("Expected a %s span but found only %s", kind, kinds());
+      failWithMessage("Expected a span of kind %s but found only %s", kind, kinds());
     }
     return this;
   }
@@ -39,7 +39,7 @@ public final class TimelineAssert extends AbstractAssert<TimelineAssert, Timelin
   public TimelineAssert hasSpan(CabSpanKind kind, String name) {
     isNotNull();
     if (actual.spans().stream().noneMatch(s -> s.kind() == kind && s.name().equals(name))) {
-      failWithMessage("Expected a %s span named \"%s\" but found %s", kind, name, describeAll());
+      failWithMessage("Expected a span of kind %s named \"%s\" but found %s", kind, name, describeAll());
     }
     return this;
   }
@@ -59,7 +59,7 @@ public final class TimelineAssert extends AbstractAssert<TimelineAssert, Timelin
     isNotNull();
     TimelineSpan span = actual.spans().stream().filter(s -> s.kind() == kind).findFirst().orElse(null);
     if (span == null) {
-      failWithMessage("Expected a %s span but found only %s", kind, kinds());
+      failWithMessage("Expected a span of kind %s but found only %s", kind, kinds());
     }
     return new SpanAssert(actual, span);
   }

@@ -4,6 +4,7 @@ import static dev.cabtrace.replay.assertions.CabTraceAssertions.assertThat;
 import static java.time.Duration.ofMillis;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cabtrace.api.CabSpanKind;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineBuilder;
 import dev.cabtrace.replay.timeline.TimelineSpan;
@@ -77,5 +78,20 @@ class CabTraceAssertionsTest {
     Timeline timeline = builder.build();
     assertThat(timeline).span("run").hasAttribute("codes", java.util.List.of(0, 2))
         .hasAttribute("codes", java.util.List.of(0L, 2L));
+  }
+
+  @Test
+  void kindsAreNamedWithoutAnArticle() {
+    Timeline cell = cell(500L, 50L);
+    assertThatThrownBy(() -> assertThat(cell).span("aider:run").hasKind(CabSpanKind.ADAPTER_RUN))
+        .hasMessage("Expected span \"aider:run\" to be of kind adapter_run but it is container");
+    assertThatThrownBy(() -> assertThat(cell).hasSpanOfKind(CabSpanKind.ADAPTER_RUN))
+        .hasMessage("Expected a span of kind adapter_run but found only [container, model_call]");
+    assertThatThrownBy(() -> assertThat(cell).span(CabSpanKind.ADAPTER_RUN))
+        .hasMessage("Expected a span of kind adapter_run but found only [container, model_call]");
+    assertThatThrownBy(() -> assertThat(cell).hasSpan(CabSpanKind.ADAPTER_RUN, "aider:run"))
+        .hasMessageStartingWith("Expected a span of kind adapter_run named \"aider:run\" but found [container \"aider:run\"");
+    assertThatThrownBy(() -> assertThat(cell).at(ofMillis(5)).hasActiveSpanOfKind(CabSpanKind.ADAPTER_RUN))
+        .hasMessage("Expected a span of kind adapter_run to be active at t = 5 ms but the active spans are [aider:run]");
   }
 }

@@ -77,7 +77,7 @@ class CabTraceExtensionTest {
     assertThatThrownBy(() -> assertThat(timeline).span("nope"))
         .hasMessageContaining("Expected a span named \"nope\"");
     assertThatThrownBy(() -> assertThat(timeline).hasSpanOfKind(CabSpanKind.CLEANUP))
-        .hasMessageContaining("Expected a cleanup span");
+        .hasMessageContaining("Expected a span of kind cleanup");
   }
 
   @Test
