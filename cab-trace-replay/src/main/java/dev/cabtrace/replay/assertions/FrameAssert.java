@@ -6,6 +6,7 @@ import dev.cabtrace.replay.timeline.Frame;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.assertj.core.api.AbstractAssert;
 
 /** Assertions on the state of a cell at one moment. */
@@ -18,6 +19,7 @@ public final class FrameAssert extends AbstractAssert<FrameAssert, Frame> {
   /** Among the spans running at this moment are the ones named. */
   public FrameAssert hasActiveSpans(String... names) {
     isNotNull();
+    Objects.requireNonNull(names, "names");
     List<String> active = activeNames();
     for (String name : names) {
       if (!active.contains(name)) {
@@ -31,6 +33,7 @@ public final class FrameAssert extends AbstractAssert<FrameAssert, Frame> {
   /** Exactly the spans named are running at this moment, in start order. */
   public FrameAssert hasExactlyActiveSpans(String... names) {
     isNotNull();
+    Objects.requireNonNull(names, "names");
     if (!activeNames().equals(Arrays.asList(names))) {
       failWithMessage("Expected exactly %s to be active at t = %s but found %s",
           Arrays.asList(names), Durations.groupedMillis(actual.offsetNanos()), activeNames());
@@ -78,6 +81,7 @@ public final class FrameAssert extends AbstractAssert<FrameAssert, Frame> {
   /** The terminal output up to this moment contains {@code text}. */
   public FrameAssert hasOutputContaining(String text) {
     isNotNull();
+    Objects.requireNonNull(text, "text");
     String output = actual.output().text(null);
     if (!output.contains(text)) {
       failWithMessage("Expected the output by t = %s to contain \"%s\" but it was \"%s\"",

@@ -64,6 +64,7 @@ public final class SpanAssert extends AbstractAssert<SpanAssert, TimelineSpan> {
   /** It lasted within [min, max]. */
   public SpanAssert hasDurationBetween(Duration min, Duration max) {
     isNotNull();
+    TimelineAssert.requireRange(min, max);
     long nanos = actual.durationNanos();
     if (nanos < min.toNanos() || nanos > max.toNanos()) {
       failWithMessage("Expected span \"%s\" to last between %s and %s but it lasted %s", actual.name(),

@@ -8,6 +8,7 @@ import dev.cabtrace.replay.timeline.TimelineSpan;
 import dev.cabtrace.replay.timeline.TokenTotals;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import org.assertj.core.api.AbstractAssert;
 
 /** Assertions on a {@link Timeline}. */
@@ -67,6 +68,7 @@ public final class TimelineAssert extends AbstractAssert<TimelineAssert, Timelin
   /** Its total duration (latest end − earliest start) lies within [min, max]. */
   public TimelineAssert hasTotalDurationBetween(Duration min, Duration max) {
     isNotNull();
+    requireRange(min, max);
     long nanos = actual.durationNanos();
     if (nanos < min.toNanos() || nanos > max.toNanos()) {
       failWithMessage("Expected the cell to last between %s and %s but it lasted %s",
@@ -119,7 +121,17 @@ public final class TimelineAssert extends AbstractAssert<TimelineAssert, Timelin
   /** Assertions on the frame at {@code offset} from the start. */
   public FrameAssert at(Duration offset) {
     isNotNull();
+    Objects.requireNonNull(offset, "offset");
     return new FrameAssert(actual.frame(offset.toNanos()));
+  }
+
+  /** Refuses a range that is not one: a bound missing, or min above max. */
+  static void requireRange(Duration min, Duration max) {
+    Objects.requireNonNull(min, "min");
+    Objects.requireNonNull(max, "max");
+    if (min.compareTo(max) > 0) {
+      throw new IllegalArgumentException("min " + min + " is more than max " + max);
+    }
   }
 
   private List<String> names() {

@@ -2,6 +2,7 @@ package dev.cabtrace.replay.assertions;
 
 import static dev.cabtrace.replay.assertions.CabTraceAssertions.assertThat;
 import static java.time.Duration.ofMillis;
+import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cabtrace.api.CabSpanKind;
@@ -93,5 +94,28 @@ class CabTraceAssertionsTest {
         .hasMessageStartingWith("Expected a span of kind adapter_run named \"aider:run\" but found [container \"aider:run\"");
     assertThatThrownBy(() -> assertThat(cell).at(ofMillis(5)).hasActiveSpanOfKind(CabSpanKind.ADAPTER_RUN))
         .hasMessage("Expected a span of kind adapter_run to be active at t = 5 ms but the active spans are [aider:run]");
+  }
+
+  @Test
+  void misuseIsRefusedByName() {
+    Timeline cell = cell(500L, 50L);
+    assertThatThrownBy(() -> assertThat(cell).at(null))
+        .isInstanceOf(NullPointerException.class).hasMessage("offset");
+    assertThatThrownBy(() -> assertThat(cell).hasTotalDurationBetween(null, ofMillis(100)))
+        .isInstanceOf(NullPointerException.class).hasMessage("min");
+    assertThatThrownBy(() -> assertThat(cell).span("aider:run").hasDurationBetween(ofMillis(100), null))
+        .isInstanceOf(NullPointerException.class).hasMessage("max");
+    assertThatThrownBy(() -> assertThat(cell).at(ofMillis(5)).hasActiveSpans((String[]) null))
+        .isInstanceOf(NullPointerException.class).hasMessage("names");
+    assertThatThrownBy(() -> assertThat(cell).at(ofMillis(5)).hasExactlyActiveSpans((String[]) null))
+        .isInstanceOf(NullPointerException.class).hasMessage("names");
+    assertThatThrownBy(() -> assertThat(cell).at(ofMillis(5)).hasOutputContaining(null))
+        .isInstanceOf(NullPointerException.class).hasMessage("text");
+    assertThatThrownBy(() -> assertThat(cell).span("aider:run").hasDurationBetween(ofSeconds(10), ofSeconds(0)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("min PT10S is more than max PT0S");
+    assertThatThrownBy(() -> assertThat(cell).hasTotalDurationBetween(ofMillis(101), ofMillis(100)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("min PT0.101S is more than max PT0.1S");
+    assertThat(cell).hasTotalDurationBetween(ofMillis(100), ofMillis(100))
+        .span("aider:run").hasDurationBetween(ofMillis(100), ofMillis(100));
   }
 }
