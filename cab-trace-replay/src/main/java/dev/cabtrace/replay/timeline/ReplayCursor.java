@@ -7,6 +7,10 @@ import java.util.Objects;
  * forward/back (select the next/previous span in start order and move to its start), tick
  * forward/back by 100 ms (landing on exact multiples, clamped to the timeline), seek, and play at a
  * speed on a {@link ReplayClock}. Playing stops at the end. Not thread-safe: one cursor per player.
+ *
+ * <p>A span step goes on from the selected span while the cursor stands at its start, and from the
+ * cursor once a tick, a seek or playing has moved it off: forward never moves the cursor back,
+ * back never moves it forward.
  */
 public final class ReplayCursor {
 
@@ -73,24 +77,31 @@ public final class ReplayCursor {
     return timeline.frame(offsetNanos, selected());
   }
 
-  /** Selects the next span in start order and moves to its start; stays put at the last span. */
+  /**
+   * Selects the next span in start order and moves to its start: the one after the selected span
+   * while the cursor stands at that span's start, else the first starting at or after the cursor.
+   * Stays put when no span starts there or later.
+   */
   public ReplayCursor stepSpanForward() {
     advance();
-    if (timeline.size() == 0) {
-      return this;
+    int next = onSelected() ? selected + 1 : firstStartingAtOrAfter(offsetNanos);
+    if (next < timeline.size()) {
+      select(next);
     }
-    int next = selected < 0 ? firstStartingAtOrAfter(offsetNanos) : Math.min(selected + 1, timeline.size() - 1);
-    select(next);
     return this;
   }
 
-  /** Selects the previous span in start order and moves to its start; stays put at the first. */
+  /**
+   * Selects the previous span in start order and moves to its start: the one before the selected
+   * span while the cursor stands at that span's start, else the last starting before the cursor.
+   * Stays put at the first.
+   */
   public ReplayCursor stepSpanBack() {
     advance();
     if (timeline.size() == 0) {
       return this;
     }
-    int previous = selected < 0 ? lastStartingBefore(offsetNanos) : Math.max(selected - 1, 0);
+    int previous = onSelected() ? Math.max(selected - 1, 0) : Math.max(firstStartingAtOrAfter(offsetNanos) - 1, 0);
     select(previous);
     return this;
   }
@@ -191,9 +202,19 @@ public final class ReplayCursor {
 
   private void select(int index) {
     selected = index;
-    offsetNanos = clamp(timeline.offsetNanos(timeline.span(index).startEpochNanos()));
+    offsetNanos = startOf(index);
   }
 
+  /** Whether a span is selected and the cursor stands at its start. */
+  private boolean onSelected() {
+    return selected >= 0 && offsetNanos == startOf(selected);
+  }
+
+  private long startOf(int index) {
+    return clamp(timeline.offsetNanos(timeline.span(index).startEpochNanos()));
+  }
+
+  /** The first span starting at or after {@code offset}; the number of spans when none does. */
   private int firstStartingAtOrAfter(long offset) {
     long t = timeline.t0EpochNanos() + offset;
     int low = 0;
@@ -206,16 +227,7 @@ public final class ReplayCursor {
         high = mid;
       }
     }
-    return Math.min(low, timeline.size() - 1);
-  }
-
-  private int lastStartingBefore(long offset) {
-    int first = firstStartingAtOrAfter(offset);
-    long t = timeline.t0EpochNanos() + offset;
-    if (timeline.span(first).startEpochNanos() >= t) {
-      return Math.max(first - 1, 0);
-    }
-    return first;
+    return low;
   }
 
   private long clamp(long offset) {

@@ -78,28 +78,24 @@
     }
   }
 
-  function firstStartingAtOrAfter(offset) { return Math.min(lowerBound(START, offset), N - 1); }
-
-  function lastStartingBefore(offset) {
-    var first = firstStartingAtOrAfter(offset);
-    return START[first] >= offset ? Math.max(first - 1, 0) : first;
-  }
-
   function select(index) {
     cursor.selected = index;
     cursor.t = clamp(START[index]);
   }
 
+  // A span step goes on from the selected span while t is at its start, else from t.
+  function onSelected() { return cursor.selected >= 0 && cursor.t === clamp(START[cursor.selected]); }
+
   function stepSpanForward() {
     advance();
-    if (N === 0) { return; }
-    select(cursor.selected < 0 ? firstStartingAtOrAfter(cursor.t) : Math.min(cursor.selected + 1, N - 1));
+    var next = onSelected() ? cursor.selected + 1 : lowerBound(START, cursor.t);
+    if (next < N) { select(next); }
   }
 
   function stepSpanBack() {
     advance();
     if (N === 0) { return; }
-    select(cursor.selected < 0 ? lastStartingBefore(cursor.t) : Math.max(cursor.selected - 1, 0));
+    select(onSelected() ? Math.max(cursor.selected - 1, 0) : Math.max(lowerBound(START, cursor.t) - 1, 0));
   }
 
   function tickForward() {

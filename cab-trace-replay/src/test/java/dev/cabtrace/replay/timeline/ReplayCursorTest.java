@@ -65,6 +65,48 @@ class ReplayCursorTest {
     assertThat(cursor.offsetNanos()).isEqualTo(85_400 * MS);
   }
 
+  private String at() {
+    return (cursor.selected() == null ? "none" : cursor.selected().kindName()) + "@" + cursor.offsetNanos();
+  }
+
+  @Test
+  void aSpanStepForwardNeverMovesTheCursorBack() {
+    // Past the last start, nothing selected: nothing starts later, so it stays put.
+    cursor.seek(timeline.durationNanos()).stepSpanForward();
+    assertThat(at()).isEqualTo("none@" + timeline.durationNanos());
+    // At the end, the last span selected: the same.
+    cursor.end().stepSpanForward();
+    assertThat(at()).isEqualTo("cleanup@" + timeline.durationNanos());
+    // Ticked past the spans after the selected one: on from where the cursor is.
+    cursor.home().tickForward().stepSpanForward();
+    assertThat(at()).isEqualTo("cleanup@85457600000");
+    // Played past them: the same.
+    cursor.home().play();
+    clock.addAndGet(1_500 * MS);
+    cursor.pause().stepSpanForward();
+    assertThat(at()).isEqualTo("cleanup@85457600000");
+  }
+
+  @Test
+  void aSpanStepAfterASeekGoesOnFromWhereTheCursorIs() {
+    cursor.end();
+    cursor.seek(0).stepSpanForward();
+    assertThat(at()).isEqualTo("task_setup@0");
+    cursor.seek(1_260_000).stepSpanForward();
+    assertThat(at()).isEqualTo("tool_call@1300000");
+    cursor.seek(1_260_000).stepSpanBack();
+    assertThat(at()).isEqualTo("adapter_run@1250000");
+    // At a span's start, forward takes that span.
+    cursor.seek(1_600_000).stepSpanForward();
+    assertThat(at()).isEqualTo("container@1600000");
+    // Back to the selected span's start, steps go on from it again.
+    cursor.tickForward().seek(1_600_000).stepSpanBack();
+    assertThat(at()).isEqualTo("tool_call@1300000");
+    // From the end, back takes the last span to start before it.
+    cursor.end().stepSpanBack();
+    assertThat(at()).isEqualTo("cleanup@85457600000");
+  }
+
   @Test
   void playFollowsTheClockAtItsSpeedAndStopsAtTheEnd() {
     cursor.play();
