@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * <p>A span step goes on from the selected span while the cursor stands at its start, and from the
  * cursor once a tick, a seek or playing has moved it off: forward never moves the cursor back,
- * back never moves it forward.
+ * back never moves it forward. The cursor stays within [0, duration] whatever the clock does.
  */
 public final class ReplayCursor {
 
@@ -109,16 +109,18 @@ public final class ReplayCursor {
   /** Moves one tick forward, to the next exact multiple of the tick, at most to the end. */
   public ReplayCursor tickForward() {
     advance();
-    long next = Math.floorDiv(offsetNanos, tickNanos) * tickNanos + tickNanos;
-    offsetNanos = clamp(next);
+    long multiple = Math.floorDiv(offsetNanos, tickNanos) * tickNanos;
+    // Compared before adding: a tick past a duration near Long.MAX_VALUE must not wrap around.
+    long end = timeline.durationNanos();
+    offsetNanos = multiple > end - tickNanos ? end : multiple + tickNanos;
     return this;
   }
 
   /** Moves one tick back, to the previous exact multiple of the tick, at least to 0. */
   public ReplayCursor tickBack() {
     advance();
-    long previous = -Math.floorDiv(-offsetNanos, tickNanos) * tickNanos - tickNanos;
-    offsetNanos = clamp(previous);
+    long multiple = Math.floorDiv(offsetNanos, tickNanos) * tickNanos;
+    offsetNanos = Math.max(0, multiple == offsetNanos ? offsetNanos - tickNanos : multiple);
     return this;
   }
 
@@ -182,21 +184,26 @@ public final class ReplayCursor {
     return this;
   }
 
-  /** Brings a playing cursor up to the clock; stops at the end. */
+  /**
+   * Brings a playing cursor up to the clock; stops at the end. A clock that went back moves it
+   * nowhere; a leap moves it at most to the end.
+   */
   public void advance() {
     if (!playing) {
       return;
     }
     long now = clock.nanoTime();
     long elapsed = now - lastClockNanos;
+    boolean wentBack = now < lastClockNanos;
     lastClockNanos = now;
-    long moved = (long) (elapsed * SPEEDS[speedIndex]);
-    long target = offsetNanos + moved;
-    if (target >= timeline.durationNanos()) {
+    // A difference past Long.MAX_VALUE wraps negative; a double held at a long's bound does not.
+    long moved = wentBack ? 0 : elapsed < 0 ? Long.MAX_VALUE : (long) (elapsed * SPEEDS[speedIndex]);
+    long left = timeline.durationNanos() - offsetNanos;
+    if (moved >= left) {
       offsetNanos = timeline.durationNanos();
       playing = false;
     } else {
-      offsetNanos = target;
+      offsetNanos += moved;
     }
   }
 

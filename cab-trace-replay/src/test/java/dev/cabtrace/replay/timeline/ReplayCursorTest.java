@@ -129,6 +129,43 @@ class ReplayCursorTest {
   }
 
   @Test
+  void theCursorStaysWithinTheTimelineWhateverTheClockDoes() {
+    cursor.seek(1_000 * MS).play();
+    clock.addAndGet(-1_000 * MS); // a clock that went back
+    assertThat(cursor.offsetNanos()).isEqualTo(1_000 * MS);
+    clock.addAndGet(500 * MS);
+    assertThat(cursor.offsetNanos()).isEqualTo(1_500 * MS);
+    cursor.faster().faster().faster().faster().faster().faster(); // 64x
+    clock.addAndGet(Long.MAX_VALUE / 2);
+    assertThat(cursor.offsetNanos()).isEqualTo(timeline.durationNanos());
+    assertThat(cursor.isPlaying()).isFalse();
+    // A reading further than Long.MAX_VALUE from the last one.
+    clock.set(Long.MIN_VALUE + 1);
+    cursor.seek(1_000 * MS).play();
+    clock.set(Long.MAX_VALUE);
+    assertThat(cursor.offsetNanos()).isEqualTo(timeline.durationNanos());
+    assertThat(cursor.isPlaying()).isFalse();
+  }
+
+  @Test
+  void ticksNearTheLongestDurationDoNotWrapAround() {
+    TimelineBuilder builder = new TimelineBuilder("long");
+    builder.add(TimelineSpan.builder().setTraceId(1, 1).setSpanId(1).setName("long").setStartEpochNanos(0)
+        .setEndEpochNanos(Long.MAX_VALUE), 0);
+    ReplayCursor longest = ReplayCursor.builder(builder.build()).setClock(clock::get).build();
+    longest.end().tickForward();
+    assertThat(longest.offsetNanos()).isEqualTo(Long.MAX_VALUE);
+    longest.tickBack();
+    assertThat(longest.offsetNanos()).isEqualTo(Long.MAX_VALUE / (100 * MS) * (100 * MS));
+    longest.tickForward();
+    assertThat(longest.offsetNanos()).isEqualTo(Long.MAX_VALUE);
+    longest.seek(Long.MAX_VALUE - 1).tickBack();
+    assertThat(longest.offsetNanos()).isEqualTo(Long.MAX_VALUE / (100 * MS) * (100 * MS));
+    longest.seek(100 * MS).tickBack().tickBack();
+    assertThat(longest.offsetNanos()).isZero();
+  }
+
+  @Test
   void framesSayWhatIsActiveFinishedAndNotStarted() {
     Frame atZero = timeline.frame(0);
     assertThat(atZero.active()).extracting(TimelineSpan::kindName).containsExactly("task_setup");
