@@ -10,6 +10,10 @@ import java.nio.file.Path;
  * An in-memory capture for one test: trace through {@link #tracer()} (or hand {@link
  * #openTelemetry()} to the code under test), then replay what was captured with {@link
  * #timeline()}.
+ *
+ * <p>It is closed when its test ends. After that its tracer records nothing, and does not throw
+ * into the code that still holds it; {@link #timeline()}, {@link #advance}, {@link #reset()} and
+ * {@link #replayModelCalls} throw {@link IllegalStateException}.
  */
 public interface CellCapture {
 
@@ -25,6 +29,8 @@ public interface CellCapture {
   /**
    * Moves the capture's clock forward: spans are timed on a manual clock that starts at the time
    * the capture was made and moves only when told, so tests say exactly when things happen.
+   *
+   * @throws IllegalArgumentException if {@code duration} is negative
    */
   void advance(java.time.Duration duration);
 

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -31,6 +32,7 @@ final class InMemoryCellCapture implements CellCapture, AutoCloseable {
   private final AtomicLong now = new AtomicLong(System.currentTimeMillis() * 1_000_000L);
   private final CabTraceSdk sdk;
   private final List<ModelCallRecordingProxy> proxies = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
 
   InMemoryCellCapture(String name) {
     this.name = name;
@@ -56,6 +58,10 @@ final class InMemoryCellCapture implements CellCapture, AutoCloseable {
 
   @Override
   public void advance(Duration duration) {
+    requireOpen();
+    if (Objects.requireNonNull(duration, "duration").isNegative()) {
+      throw new IllegalArgumentException("the capture's clock only moves forward, not by " + duration);
+    }
     now.addAndGet(duration.toNanos());
   }
 
@@ -71,6 +77,7 @@ final class InMemoryCellCapture implements CellCapture, AutoCloseable {
 
   @Override
   public Timeline timeline() {
+    requireOpen();
     sdk.flush();
     TimelineBuilder builder = new TimelineBuilder(name);
     for (SpanData span : collector.getFinishedSpanItems()) {
@@ -81,20 +88,33 @@ final class InMemoryCellCapture implements CellCapture, AutoCloseable {
 
   @Override
   public void reset() {
+    requireOpen();
     sdk.flush();
     collector.reset();
   }
 
   @Override
   public ModelCallRecordingProxy replayModelCalls(Path cassette) {
+    requireOpen();
     ModelCallRecordingProxy proxy =
         ModelCallRecordingProxy.replaying(cassette, sdk.cellTracer()).setCassetteTiming(CassetteTiming.FAST).start();
     proxies.add(proxy);
     return proxy;
   }
 
+  /** Once its test has ended the spans are gone: asking for them is a mistake, not an empty timeline. */
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("the capture of \"" + name + "\" is closed: its test has ended");
+    }
+  }
+
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     // The proxies first: a call they end on closing still reaches the capture.
     for (ModelCallRecordingProxy proxy : proxies) {
       proxy.close();

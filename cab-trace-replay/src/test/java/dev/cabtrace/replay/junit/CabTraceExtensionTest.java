@@ -12,6 +12,7 @@ import dev.cabtrace.api.TokenUsage;
 import dev.cabtrace.replay.timeline.SpanStatus;
 import dev.cabtrace.replay.timeline.Timeline;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -88,5 +89,39 @@ class CabTraceExtensionTest {
       capture.advance(ofMillis(5));
     }
     assertThat(capture.timeline()).hasSpanCount(1).span("cleanup:aider").hasDurationBetween(ofMillis(5), ofMillis(5));
+  }
+
+  @Test
+  void theClockOnlyMovesForward(CellCapture capture) {
+    capture.advance(java.time.Duration.ZERO);
+    assertThatThrownBy(() -> capture.advance(ofMillis(-500)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the capture's clock only moves forward, not by PT-0.5S");
+    assertThatThrownBy(() -> capture.advance(null)).isInstanceOf(NullPointerException.class).hasMessage("duration");
+  }
+
+  /** The capture of the test below, looked at once the test has ended. */
+  private static CellCapture ended;
+
+  @Test
+  void aCaptureIsClosedWhenItsTestEnds(CellCapture capture) {
+    ended = capture;
+    runCell(capture.tracer(), capture);
+  }
+
+  @AfterAll
+  static void aClosedCaptureSaysSoToTheTestAndNothingToTheTracedCode() {
+    if (ended == null) {
+      return; // the test above did not run
+    }
+    String closed = "the capture of \"aCaptureIsClosedWhenItsTestEnds(CellCapture)\" is closed: its test has ended";
+    assertThatThrownBy(ended::timeline).isInstanceOf(IllegalStateException.class).hasMessage(closed);
+    assertThatThrownBy(() -> ended.advance(ofMillis(5))).isInstanceOf(IllegalStateException.class).hasMessage(closed);
+    assertThatThrownBy(ended::reset).isInstanceOf(IllegalStateException.class).hasMessage(closed);
+    assertThatThrownBy(() -> ended.replayModelCalls(java.nio.file.Path.of("none.cassette.jsonl")))
+        .isInstanceOf(IllegalStateException.class).hasMessage(closed);
+    try (CellSpan late = ended.tracer().toolCall("after the test")) {
+      late.setAttribute("k", "v");
+    }
   }
 }
