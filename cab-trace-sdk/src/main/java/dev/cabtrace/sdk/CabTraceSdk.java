@@ -15,6 +15,8 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
@@ -48,6 +50,8 @@ public final class CabTraceSdk implements Closeable {
   private final Duration closeTimeout;
   // Received spans an exporter's queue had no room for, which the capture file took.
   private final AtomicLong refusedCopies = new AtomicLong();
+  /** Copies whose export close gave up waiting for (a backend that never answered). */
+  private final Set<BlockingBatchSpanProcessor> abandonedCopies = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
   /** Whether close gave up waiting for the capture file, which then lacks what was still pending. */
   private volatile boolean captureUnfinished;
@@ -116,13 +120,21 @@ public final class CabTraceSdk implements Closeable {
     return capture.droppedSpans() + (captureUnfinished ? capture.notExportedSpans() : capture.failedSpans());
   }
 
-  /** Spans that did not reach the other exporters (a backend that was down): copies, not losses. */
+  /**
+   * Spans that did not reach the other exporters (a backend that was down): copies, not losses.
+   * Once a {@link #close()} has given up waiting for a backend, every span not yet sent to it
+   * counts, as {@link #lostSpans()} counts for the capture file.
+   */
   public long undeliveredCopies() {
     long missed = 0;
     for (int i = captureExporter == null ? 0 : 1; i < processors.size(); i++) {
-      missed += processors.get(i).droppedSpans() + processors.get(i).failedSpans();
+      missed += undelivered(processors.get(i));
     }
     return missed + refusedCopies.get();
+  }
+
+  private long undelivered(BlockingBatchSpanProcessor copy) {
+    return copy.droppedSpans() + (abandonedCopies.contains(copy) ? copy.notExportedSpans() : copy.failedSpans());
   }
 
   /**
@@ -160,8 +172,9 @@ public final class CabTraceSdk implements Closeable {
   }
 
   /**
-   * Exports everything still queued and shuts the SDK down, waiting at most the close timeout.
-   * Calling it again does nothing.
+   * Exports everything still queued and shuts the SDK down, waiting at most the close timeout for
+   * the capture file and 2 s for each other exporter (a backend copy); a copy not done by then is
+   * given up with a warning. Calling it again does nothing.
    */
   @Override
   public synchronized void close() {
@@ -176,11 +189,23 @@ public final class CabTraceSdk implements Closeable {
     for (int i = 0; i < processors.size(); i++) {
       boolean capture = i == 0 && captureExporter != null;
       Duration bound = capture ? closeTimeout : COPY_CLOSE_TIMEOUT;
-      CompletableResultCode shutdown = processors.get(i).shutdown().join(bound.toNanos(), TimeUnit.NANOSECONDS);
+      BlockingBatchSpanProcessor processor = processors.get(i);
+      CompletableResultCode shutdown = processor.shutdown().join(bound.toNanos(), TimeUnit.NANOSECONDS);
       if (capture && !shutdown.isSuccess()) {
         // Timed out, or ended having given up on its export: what it did not export is lost.
         captureUnfinished = true;
         timedOut = !shutdown.isDone();
+      } else if (!capture && !shutdown.isDone()) {
+        // A backend that takes the connection and never answers fails no export within the bound:
+        // nothing else says that its copy is incomplete. One that failed an export before was
+        // reported then, once for all its failures: this one is counted.
+        abandonedCopies.add(processor);
+        if (processor.failedSpans() == 0) {
+          logger.warning("cab-trace: " + processor.exporterName() + " did not answer within " + bound.toMillis()
+              + " ms at close; " + undelivered(processor) + " span(s) have not reached it"
+              + (captureExporter == null ? ""
+                  : ". They are in the capture file " + captureExporter.file() + ", which cab-trace push can send later"));
+        }
       }
       complete &= shutdown.isSuccess() || !capture;
     }

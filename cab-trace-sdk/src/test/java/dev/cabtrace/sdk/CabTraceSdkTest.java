@@ -268,6 +268,70 @@ class CabTraceSdkTest {
         .build();
   }
 
+  /**
+   * A copy whose export failed before close, and which then does not answer, is not reported again
+   * at close: its exporter said the first failure, and that further ones are counted. They are.
+   */
+  @Test
+  void aCopyThatFailedBeforeAndHangsAtCloseIsCountedNotReportedAgain() throws IOException {
+    java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(CabTraceSdk.class.getName());
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        warnings.add(record.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    SpanExporter failsThenHangs = new SpanExporter() {
+      private final java.util.concurrent.atomic.AtomicInteger exports = new java.util.concurrent.atomic.AtomicInteger();
+
+      @Override
+      public CompletableResultCode export(Collection<SpanData> spans) {
+        return exports.getAndIncrement() == 0 ? CompletableResultCode.ofFailure() : new CompletableResultCode();
+      }
+
+      @Override
+      public CompletableResultCode flush() {
+        return CompletableResultCode.ofSuccess();
+      }
+
+      @Override
+      public CompletableResultCode shutdown() {
+        return CompletableResultCode.ofSuccess();
+      }
+
+      @Override
+      public String toString() {
+        return "the failing backend";
+      }
+    };
+    logger.addHandler(handler);
+    CabTraceSdk sdk = CabTraceSdk.builder()
+        .setCaptureFile(dir.resolve("cell.jsonl"))
+        .addSpanExporter(failsThenHangs)
+        .setEnvironment(java.util.Map.of())
+        .build();
+    try {
+      sdk.cellTracer().toolCall("first").close();
+      assertThat(sdk.flush()).as("the copy's first export failed").isFalse();
+      sdk.cellTracer().toolCall("second").close();
+      sdk.close();
+    } finally {
+      logger.removeHandler(handler);
+    }
+
+    assertThat(sdk.capturedSpans()).isEqualTo(2);
+    assertThat(sdk.lostSpans()).isZero();
+    assertThat(sdk.undeliveredCopies()).isEqualTo(2);
+    assertThat(warnings).noneMatch(warning -> warning.contains("the failing backend"));
+  }
+
   @Test
   void receivedSpansACopysFullQueueRefusesAreCountedUndeliveredWhileTheCaptureFileTakesThem() throws Exception {
     OtlpJsonLinesFileExporter file = OtlpJsonLinesFileExporter.create(dir.resolve("cell.jsonl"));

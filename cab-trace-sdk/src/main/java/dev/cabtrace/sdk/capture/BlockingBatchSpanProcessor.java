@@ -106,6 +106,11 @@ public final class BlockingBatchSpanProcessor implements SpanProcessor {
     return Math.max(0, acceptedSpans.get() - exported);
   }
 
+  /** The exporter it feeds, in words, for messages: {@code OTLP http://tempo:4318/v1/traces (http/protobuf)}. */
+  public String exporterName() {
+    return exporter.toString();
+  }
+
   @Override
   public void onStart(Context parentContext, ReadWriteSpan span) {}
 

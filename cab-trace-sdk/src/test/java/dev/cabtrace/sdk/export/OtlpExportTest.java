@@ -14,6 +14,7 @@ import io.opentelemetry.proto.trace.v1.Span;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +40,7 @@ class OtlpExportTest {
   @TempDir Path dir;
 
   private final Logger logger = Logger.getLogger(OtlpExport.class.getName());
+  private final Logger sdkLogger = Logger.getLogger(CabTraceSdk.class.getName());
   private final List<LogRecord> warnings = new CopyOnWriteArrayList<>();
   private final Handler capture = new Handler() {
     @Override
@@ -56,11 +58,13 @@ class OtlpExportTest {
   @BeforeEach
   void listen() {
     logger.addHandler(capture);
+    sdkLogger.addHandler(capture);
   }
 
   @AfterEach
   void stopListening() {
     logger.removeHandler(capture);
+    sdkLogger.removeHandler(capture);
   }
 
   /**
@@ -73,6 +77,22 @@ class OtlpExportTest {
 
   /** Five spans shaped like a cell; returns after close, when everything has been sent. */
   private static void playCell(CabTraceSdk sdk) {
+    playSpans(sdk);
+    sdk.close();
+  }
+
+  /**
+   * Five spans shaped like a cell, then a flush and close. close() waits only 2 s for a backend
+   * copy, and warns when it gives up; a first call (a gRPC channel on Netty, OkHttp's classes) can
+   * take longer on a busy machine. The flush waits the close timeout for it.
+   */
+  private static void playCellFlushed(CabTraceSdk sdk) {
+    playSpans(sdk);
+    sdk.flush();
+    sdk.close();
+  }
+
+  private static void playSpans(CabTraceSdk sdk) {
     CellTracer tracer = sdk.cellTracer();
     try (CellSpan setup = tracer.taskSetup("prepare:polyglot/rust-error-handling")) {
       setup.setAttribute("plugin_stack", List.of());
@@ -88,7 +108,6 @@ class OtlpExportTest {
     try (CellSpan cleanup = tracer.cleanup("cleanup:openhands")) {
       cleanup.setAttribute("removed", true);
     }
-    sdk.close();
   }
 
   private List<JsonNode> capturedSpans(Path file) throws IOException {
@@ -137,7 +156,7 @@ class OtlpExportTest {
               "OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=ci",
               "OTEL_EXPORTER_OTLP_TIMEOUT", "60000"))
           .build();
-      playCell(sdk);
+      playCellFlushed(sdk);
 
       assertSameAsCapture(backend.received.awaitSpans(5), file);
       assertThat(backend.received.headers).containsEntry("x-scope-orgid", "cab tenant");
@@ -161,9 +180,7 @@ class OtlpExportTest {
           .setEnvironment(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", backend.endpoint(), "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc",
               "OTEL_EXPORTER_OTLP_TIMEOUT", "60000"))
           .build();
-      // close() waits only 2 s for a copy; a first gRPC call (channel, Netty) can take longer on a
-      // busy machine, and arrives afterwards. Wait for the spans, not for a time.
-      playCell(sdk);
+      playCellFlushed(sdk);
 
       assertSameAsCapture(backend.received.awaitSpans(5), file);
       assertThat(sdk.undeliveredCopies()).isZero();
@@ -222,6 +239,47 @@ class OtlpExportTest {
       // Once the backend answers, every copy that was not dropped arrives.
       assertThat(hanging.received.awaitSpans((int) (20_000 - undelivered))).hasSize((int) (20_000 - undelivered));
       assertThat(sdk.undeliveredCopies()).isEqualTo(undelivered);
+    }
+  }
+
+  @Test
+  void aBackendThatTakesTheConnectionAndNeverAnswersIsReportedAtClose() throws Exception {
+    List<Socket> held = new CopyOnWriteArrayList<>();
+    try (ServerSocket silent = new ServerSocket(0, 16, InetAddress.getLoopbackAddress())) {
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            held.add(silent.accept()); // read nothing, answer nothing
+          }
+        } catch (IOException closed) {
+          // the test is over
+        }
+      }, "silent-backend");
+      acceptor.setDaemon(true);
+      acceptor.start();
+      String endpoint = "http://127.0.0.1:" + silent.getLocalPort() + "/v1/traces";
+      Path file = dir.resolve("cell.jsonl");
+      // An export may wait an hour: only close's own bound ends the wait.
+      CabTraceSdk sdk = CabTraceSdk.builder()
+          .setCaptureFile(file)
+          .setOtlpExport(OtlpExport.create(endpoint, OtlpExport.Protocol.HTTP_PROTOBUF, Map.of(), Duration.ofHours(1)))
+          .build();
+      playCell(sdk);
+
+      assertThat(capturedSpans(file)).hasSize(5);
+      assertThat(sdk.lostSpans()).isZero();
+      assertThat(sdk.undeliveredCopies()).isEqualTo(5);
+      List<String> about = warningsAbout(endpoint);
+      assertThat(about).hasSize(1);
+      assertThat(about.get(0))
+          .contains("OTLP " + endpoint + " (http/protobuf) did not answer within 2000 ms at close")
+          .contains("5 span(s) have not reached it")
+          .contains("in the capture file " + file)
+          .doesNotContain("\n");
+    } finally {
+      for (Socket socket : held) {
+        socket.close();
+      }
     }
   }
 
