@@ -3,6 +3,7 @@ package dev.cabtrace.examples;
 import dev.cabtrace.api.CellIdentity;
 import dev.cabtrace.replay.record.CellRecorder;
 import dev.cabtrace.replay.record.RecordResult;
+import dev.cabtrace.sdk.export.OtlpExport;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -98,6 +99,13 @@ public final class ExampleCell implements Callable<Integer> {
 
   /** Runs the cell; exits 0 when the cell was captured whole, 1 when spans were lost. */
   public static void main(String[] args) {
+    // As cab-trace's own main: a warning logged on the way (the SDK's, an exporter's) is one line
+    // on stderr, not java.util.logging's two-line record, and a failed export is cab-trace's one
+    // line, not that line among the official exporter's records with their stack traces.
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "%5$s%n");
+    }
+    OtlpExport.quietOfficialExporterLogs();
     System.exit(run(System.out, args));
   }
 

@@ -3,6 +3,7 @@ package dev.cabtrace.replay.cli;
 import dev.cabtrace.replay.read.TraceChangedException;
 import dev.cabtrace.replay.read.TraceReadException;
 import dev.cabtrace.replay.terminal.TerminalText;
+import dev.cabtrace.sdk.export.OtlpExport;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.List;
@@ -84,6 +85,12 @@ public final class CabTraceCli implements Runnable {
     // own are, not java.util.logging's two-line record with a date and a class name.
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "%5$s%n");
+    }
+    // A backend copy's failed export is cab-trace's one line, not that line among the official
+    // exporter's records with their stack traces (push quiets them itself while it sends). Only
+    // record: java.util.logging costs start-up, which the other commands do without.
+    if (args.length > 0 && args[0].equals("record")) {
+      OtlpExport.quietOfficialExporterLogs();
     }
     System.exit(run(System.out, System.err, args));
   }

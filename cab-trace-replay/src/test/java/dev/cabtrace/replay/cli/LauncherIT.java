@@ -67,7 +67,25 @@ class LauncherIT {
     assertThat(push.exit()).isEqualTo(1);
     assertThat(push.out().lines()).anySatisfy(line -> assertThat(line).startsWith("cab-trace: OTLP export to "))
         .noneSatisfy(line -> assertThat(line).startsWith("WARNING:"))
-        .noneSatisfy(line -> assertThat(line).contains("ReportingSpanExporter"));
+        .noneSatisfy(line -> assertThat(line).contains("ReportingSpanExporter"))
+        .noneSatisfy(line -> assertThat(line).contains("Failed to export"));
+  }
+
+  @Test
+  void aRefusedBackendIsOneLineOfRecord() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    // The copy exports twice (two spans, then three): the official exporter logged each failure,
+    // before and after cab-trace's line saying that further failures are counted, not logged.
+    Result record = run(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + closedPort),
+        LAUNCHER.toString(), "record", "--no-otlp", "--out", dir.resolve("cell.jsonl").toString(), "--", "true");
+    assertThat(record.exit()).as(record.out()).isZero();
+    assertThat(record.out().lines().filter(line -> line.contains("export"))).as(record.out())
+        .singleElement().satisfies(line -> assertThat(line).startsWith("cab-trace: OTLP export to http://127.0.0.1:"
+            + closedPort + "/v1/traces (http/protobuf) failed"));
+    assertThat(record.out()).doesNotContain("\tat ");
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -31,6 +32,15 @@ import java.util.logging.Logger;
 public final class OtlpExport {
 
   private static final Logger settingsLogger = Logger.getLogger(OtlpExport.class.getName());
+  /**
+   * The parent of the official exporters' loggers, each named after its class: they log every
+   * failed export (io.opentelemetry.exporter.otlp.internal.HttpExporter in 1.68: a SEVERE record
+   * with the stack trace, throttled), besides the one line this reports. Their names have moved
+   * between versions; their parent has not.
+   */
+  static final String OFFICIAL_EXPORTER_LOGGERS = "io.opentelemetry.exporter";
+  /** Held: java.util.logging keeps loggers weakly, and one collected would come back without its level. */
+  private static volatile Logger quietedLogger;
   /** The export timeout when the environment names none (or a bad one). */
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
   /** The longest export timeout taken from the environment. */
@@ -202,6 +212,26 @@ public final class OtlpExport {
         exporter,
         describe(),
         copyOfCapture ? "Every span is still written to the capture file." : "The file is unchanged; push it again later.");
+  }
+
+  /**
+   * For an application's {@code main} (the {@code cab-trace} CLI, the example cell), never for a
+   * library, whose application owns the logging: turns the official exporters' own logging off
+   * ({@code io.opentelemetry.exporter} and below), so that a failed export is the one line {@link
+   * #createExporter()} reports and the failures after it are counted, not each logged again with
+   * its stack trace. Left as it is when that logger has a level already, or when a logging
+   * configuration is given ({@code java.util.logging.config.file} or {@code .class}).
+   */
+  public static void quietOfficialExporterLogs() {
+    if (System.getProperty("java.util.logging.config.file") != null
+        || System.getProperty("java.util.logging.config.class") != null) {
+      return;
+    }
+    Logger logger = Logger.getLogger(OFFICIAL_EXPORTER_LOGGERS);
+    if (logger.getLevel() == null) {
+      logger.setLevel(Level.OFF);
+      quietedLogger = logger;
+    }
   }
 
   /** The export in words, for messages: {@code http://127.0.0.1:4317 (grpc)}. */

@@ -9,8 +9,16 @@ import dev.cabtrace.api.CellIdentity;
 import dev.cabtrace.api.CellSpan;
 import dev.cabtrace.api.CellTracer;
 import dev.cabtrace.sdk.CabTraceSdk;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.sdk.testing.trace.TestSpanData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.data.StatusData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,6 +31,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -357,9 +366,72 @@ class OtlpExportTest {
   void theOfficialExportersLoggersAreLeftAsTheApplicationSetThem() {
     OtlpExport.create("http://127.0.0.1:9/v1/traces", OtlpExport.Protocol.HTTP_PROTOBUF, Map.of(), Duration.ofSeconds(1))
         .createExporter().shutdown();
-    for (String name : new String[] {
-        "io.opentelemetry.exporter.internal.http.HttpExporter", "io.opentelemetry.exporter.internal.grpc.GrpcExporter"}) {
+    for (String name : new String[] {OtlpExport.OFFICIAL_EXPORTER_LOGGERS,
+        "io.opentelemetry.exporter.otlp.internal.HttpExporter", "io.opentelemetry.exporter.otlp.internal.GrpcExporter"}) {
       assertThat(Logger.getLogger(name).getLevel()).as(name).isNull();
     }
   }
+
+  /**
+   * The logger an application's main turns off is the parent of those the official exporter logs
+   * its failures through: a record from any official logger reaches a handler on theirs.
+   */
+  @Test
+  void quietedByAnApplicationTheOfficialExporterLogsNoFailureOfItsOwn() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    String endpoint = "http://127.0.0.1:" + closedPort + "/v1/traces";
+    OtlpExport export = OtlpExport.create(endpoint, OtlpExport.Protocol.HTTP_PROTOBUF, Map.of(), Duration.ofSeconds(5));
+    List<LogRecord> official = new CopyOnWriteArrayList<>();
+    Handler listener = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        official.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger openTelemetry = Logger.getLogger("io.opentelemetry");
+    openTelemetry.addHandler(listener);
+    try {
+      exportOnce(export);
+      assertThat(official).isNotEmpty().extracting(LogRecord::getLoggerName)
+          .allSatisfy(name -> assertThat(name).startsWith(OtlpExport.OFFICIAL_EXPORTER_LOGGERS + "."));
+      official.clear();
+
+      OtlpExport.quietOfficialExporterLogs();
+      exportOnce(export);
+
+      assertThat(official).isEmpty();
+      // Each exporter's own line: the one line a failure is.
+      assertThat(warningsAbout(endpoint)).hasSize(2).allSatisfy(m -> assertThat(m).contains("failed"));
+    } finally {
+      openTelemetry.removeHandler(listener);
+      Logger.getLogger(OtlpExport.OFFICIAL_EXPORTER_LOGGERS).setLevel(null);
+    }
+  }
+
+  /** One span exported by a new exporter, to its end. */
+  private static void exportOnce(OtlpExport export) {
+    SpanExporter exporter = export.createExporter();
+    SpanData span = TestSpanData.builder()
+        .setSpanContext(SpanContext.create(
+            "0123456789abcdef0123456789abcdef", "0123456789abcdef", TraceFlags.getSampled(), TraceState.getDefault()))
+        .setName("container")
+        .setKind(SpanKind.INTERNAL)
+        .setStartEpochNanos(0)
+        .setEndEpochNanos(10)
+        .setHasEnded(true)
+        .setStatus(StatusData.unset())
+        .build();
+    assertThat(exporter.export(List.of(span)).join(30, TimeUnit.SECONDS).isSuccess()).isFalse();
+    exporter.shutdown().join(30, TimeUnit.SECONDS);
+  }
+
 }
