@@ -3,8 +3,10 @@ package dev.cabtrace.examples;
 import dev.cabtrace.api.CellIdentity;
 import dev.cabtrace.replay.record.CellRecorder;
 import dev.cabtrace.replay.record.RecordResult;
+import dev.cabtrace.replay.terminal.TerminalText;
 import dev.cabtrace.sdk.export.OtlpExport;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,11 +27,13 @@ import picocli.CommandLine.Parameters;
  * <pre>java -jar examples/target/cab-trace-examples.jar --out cell.jsonl [--timeout 600] [-- COMMAND ARGS...]</pre>
  */
 @Command(
-    name = "cab-trace-examples",
+    name = ExampleCell.NAME,
     mixinStandardHelpOptions = true,
     versionProvider = ExampleCell.Version.class,
     description = "Runs one example benchmark cell and captures its trace as OTLP JSON Lines.")
 public final class ExampleCell implements Callable<Integer> {
+
+  static final String NAME = "cab-trace-examples";
 
   /** The version the build wrote into cab-trace-api's {@code version.properties}. */
   static final class Version implements CommandLine.IVersionProvider {
@@ -92,12 +96,17 @@ public final class ExampleCell implements Callable<Integer> {
   List<String> command = new ArrayList<>();
 
   private final PrintStream console;
+  private final PrintStream consoleErr;
 
-  ExampleCell(PrintStream console) {
+  ExampleCell(PrintStream console, PrintStream consoleErr) {
     this.console = console;
+    this.consoleErr = consoleErr;
   }
 
-  /** Runs the cell; exits 0 when the cell was captured whole, 1 when spans were lost. */
+  /**
+   * Runs the cell; exits 0 when the cell was captured whole, 1 when spans were lost, 2 for bad
+   * usage, 127 when the command could not be started.
+   */
   public static void main(String[] args) {
     // As cab-trace's own main: a warning logged on the way (the SDK's, an exporter's) is one line
     // on stderr, not java.util.logging's two-line record, and a failed export is cab-trace's one
@@ -110,11 +119,32 @@ public final class ExampleCell implements Callable<Integer> {
   }
 
   static int run(PrintStream console, String... args) {
-    return new CommandLine(new ExampleCell(console)).execute(args);
+    return run(console, System.err, args);
+  }
+
+  static int run(PrintStream console, PrintStream consoleErr, String... args) {
+    CommandLine cli = new CommandLine(new ExampleCell(console, consoleErr));
+    cli.setErr(new PrintWriter(consoleErr, true));
+    // As cab-trace's own: one line, no stack trace; a bad setting is a usage error.
+    cli.setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
+      boolean usage = exception instanceof IllegalArgumentException;
+      String message = usage ? String.valueOf(exception.getMessage())
+          : "unexpected " + exception.getClass().getSimpleName()
+              + (exception.getMessage() == null ? "" : ": " + exception.getMessage());
+      commandLine.getErr().println(NAME + ": " + TerminalText.escapeLine(message));
+      return usage ? 2 : 1;
+    });
+    return cli.execute(args);
   }
 
   @Override
   public Integer call() {
+    // Checked as record checks them, before anything runs.
+    if (timeoutSeconds < 1) {
+      throw new IllegalArgumentException("--timeout must be at least 1 second");
+    }
+    CellRecorder.checkCaptureFile(out)
+        .ifPresent(warning -> consoleErr.println(NAME + ": warning: " + TerminalText.escapeLine(warning)));
     List<String> argv = command.isEmpty() ? DEFAULT_COMMAND : command;
     CellIdentity identity = CellIdentity.of(sweep, tui, model, task);
     // The same recorder as `cab-trace record`; the example keeps its own flags and output.
@@ -124,13 +154,18 @@ public final class ExampleCell implements Callable<Integer> {
         .setTimeout(Duration.ofSeconds(timeoutSeconds))
         .setModelUpstream(modelUpstream)
         .setOtlpReceiver(false)
-        .setConsole(console, System.err)
+        .setConsole(console, consoleErr)
         .build()
         .run(argv);
+    boolean notStarted = result.failure() != null && result.exitCode() < 0;
+    if (notStarted) {
+      consoleErr.println(NAME + ": " + TerminalText.escapeLine(
+          "could not run " + argv.get(0) + ": " + result.failure().getMessage()));
+    }
     console.printf(
-        "cell %s: exit code %d%s; captured %d spans (trace %s) to %s%n",
+        "cell %s: %s%s; captured %d spans (trace %s) to %s%n",
         identity.cellId(),
-        result.exitCode(),
+        notStarted ? "not started" : "exit code " + result.exitCode(),
         result.timedOut() ? " (timed out)" : "",
         result.capturedSpans(),
         result.traceId(),
@@ -139,6 +174,7 @@ public final class ExampleCell implements Callable<Integer> {
       console.printf("warning: %d spans could not be written%n", result.lostSpans());
       return 1;
     }
-    return 0;
+    // As record exits, and a shell: the command's own code is on the spans, but one that never ran has none.
+    return notStarted ? result.exitStatus() : 0;
   }
 }

@@ -24,6 +24,8 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class ExampleCellTest {
@@ -151,19 +153,78 @@ class ExampleCellTest {
   }
 
   @Test
-  void aCommandThatCannotStartIsAnErrorSpanNotACrash() throws IOException {
+  void aCommandThatCannotStartIsAnErrorSpanAndExits127WithTheReason() throws IOException {
     Path out = dir.resolve("cell.jsonl");
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    int exit =
-        ExampleCell.run(
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-            "--out", out.toString(), "--", "/nonexistent/agent-cli");
+    int exit = ExampleCell.run(stream(console), stream(err), "--out", out.toString(), "--", "/nonexistent/agent-cli");
 
-    assertThat(exit).isZero();
+    // As cab-trace record exits, and a shell: the command was not found.
+    assertThat(exit).isEqualTo(127);
+    assertThat(err.toString(StandardCharsets.UTF_8).lines()).singleElement().satisfies(line -> assertThat(line)
+        .startsWith("cab-trace-examples: could not run /nonexistent/agent-cli: ")
+        .contains("No such file or directory"));
+    assertThat(console.toString(StandardCharsets.UTF_8)).contains(": not started; captured 5 spans")
+        .doesNotContain("exit code -1");
     Span container =
         readSpans(out).stream().filter(s -> kind(s).equals("container")).findFirst().orElseThrow();
     assertThat(container.getStatus().getCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
     assertThat(container.getEventsList()).extracting(Span.Event::getName).contains("exception");
+  }
+
+  @ParameterizedTest(name = "--timeout {0}")
+  @ValueSource(strings = {"0", "-1"})
+  void aTimeoutUnderASecondIsAUsageErrorInOneLineBeforeAnythingRuns(String timeout) {
+    Path out = dir.resolve("cell.jsonl");
+    Path ran = dir.resolve("ran");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int exit = ExampleCell.run(stream(new ByteArrayOutputStream()), stream(err),
+        "--out", out.toString(), "--timeout", timeout, "--", "touch", ran.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo("cab-trace-examples: --timeout must be at least 1 second" + System.lineSeparator());
+    assertThat(ran).doesNotExist();
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void anOutThatIsADirectoryIsRefusedBeforeTheCommandRuns() throws IOException {
+    Path out = Files.createDirectory(dir.resolve("adir"));
+    Path ran = dir.resolve("ran");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int exit = ExampleCell.run(stream(new ByteArrayOutputStream()), stream(err),
+        "--out", out.toString(), "--", "touch", ran.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo("cab-trace-examples: --out " + out + " is a directory, not a capture file" + System.lineSeparator());
+    assertThat(ran).doesNotExist();
+    assertThat(dir.resolve("adir.journal")).doesNotExist();
+  }
+
+  @Test
+  void anOutThatHoldsACaptureAlreadyIsAppendedToWithAWarning() throws IOException {
+    Path out = dir.resolve("cell.jsonl");
+    assertThat(ExampleCell.run(stream(new ByteArrayOutputStream()), stream(new ByteArrayOutputStream()),
+        "--out", out.toString(), "--", "true")).isZero();
+    long firstSize = Files.size(out);
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int exit = ExampleCell.run(stream(new ByteArrayOutputStream()), stream(err), "--out", out.toString(), "--", "true");
+
+    assertThat(exit).isZero();
+    assertThat(err.toString(StandardCharsets.UTF_8).lines()).singleElement().isEqualTo("cab-trace-examples: warning: "
+        + out + " already holds a capture (" + firstSize + " bytes); this run's spans are appended to it, as a re-run's"
+        + " after a crash (give another --out for a cell of its own)");
+    assertThat(readSpans(out)).hasSize(10);
+  }
+
+  private static PrintStream stream(ByteArrayOutputStream bytes) {
+    return new PrintStream(bytes, true, StandardCharsets.UTF_8);
   }
 
   /** Parses every line with the official OTLP protobuf JSON parser: each must be a TracesData. */

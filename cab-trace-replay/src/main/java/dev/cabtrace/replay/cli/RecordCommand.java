@@ -6,7 +6,6 @@ import dev.cabtrace.replay.record.CellRecorder;
 import dev.cabtrace.replay.record.RecordResult;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -164,38 +163,11 @@ final class RecordCommand implements Callable<Integer> {
    * which this run's spans join (as a re-run after a crash does).
    */
   private void checkOut() {
-    if (Files.isDirectory(out)) {
-      throw new IllegalArgumentException("--out " + out + " is a directory, not a capture file");
-    }
-    Path target = out;
-    try {
-      for (int links = 0; Files.isSymbolicLink(target) && links < 40; links++) {
-        target = target.toAbsolutePath().resolveSibling(Files.readSymbolicLink(target)); // a dangling one too
-      }
-    } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("--out " + out + " cannot be read as a link: " + e.getMessage());
-    }
-    Path existing = target.toAbsolutePath().getParent();
-    while (existing != null && !Files.exists(existing)) {
-      existing = existing.getParent(); // created with the file
-    }
-    if (existing != null && !Files.isDirectory(existing)) {
-      throw new IllegalArgumentException("--out " + out + " cannot be written: " + existing + " is not a directory");
-    }
-    if (Files.exists(target) ? !Files.isWritable(target) : existing != null && !Files.isWritable(existing)) {
-      throw new IllegalArgumentException("--out " + out + " cannot be written (permission denied)");
-    }
-    try {
-      long size = Files.isRegularFile(out) ? Files.size(out) : 0;
-      if (size > 0) {
-        java.io.PrintWriter err = spec.commandLine().getErr();
-        err.printf("cab-trace record: warning: %s already holds a capture (%d bytes); this run's spans are appended"
-            + " to it, as a re-run's after a crash (give another --out for a cell of its own)%n", out, size);
-        err.flush();
-      }
-    } catch (java.io.IOException unreadable) {
-      // The capture's own open says what is wrong with it.
-    }
+    CellRecorder.checkCaptureFile(out).ifPresent(warning -> {
+      java.io.PrintWriter err = spec.commandLine().getErr();
+      err.println("cab-trace record: warning: " + warning);
+      err.flush();
+    });
   }
 
   private static void awaitSummary(CountDownLatch summarized) {

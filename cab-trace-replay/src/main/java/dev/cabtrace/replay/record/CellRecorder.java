@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -50,6 +51,50 @@ public final class CellRecorder {
   /** A builder for a recorder writing to {@code captureFile}. */
   public static Builder builder(Path captureFile) {
     return new Builder(Objects.requireNonNull(captureFile, "captureFile"));
+  }
+
+  /**
+   * Checks, before anything runs, that {@code captureFile} (an {@code --out}) can be written: a
+   * capture that cannot be is found only when the first spans are, after the command ran for
+   * nothing. A link is checked where it leads, a dangling one too.
+   *
+   * @return a warning when it holds a capture already, which a run's spans are appended to (as a
+   *     re-run's after a crash are); empty otherwise
+   * @throws IllegalArgumentException when it cannot be written: a directory, a path under a file,
+   *     no permission
+   */
+  public static Optional<String> checkCaptureFile(Path captureFile) {
+    if (Files.isDirectory(captureFile)) {
+      throw new IllegalArgumentException("--out " + captureFile + " is a directory, not a capture file");
+    }
+    Path target = captureFile;
+    try {
+      for (int links = 0; Files.isSymbolicLink(target) && links < 40; links++) {
+        target = target.toAbsolutePath().resolveSibling(Files.readSymbolicLink(target)); // a dangling one too
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--out " + captureFile + " cannot be read as a link: " + e.getMessage());
+    }
+    Path existing = target.toAbsolutePath().getParent();
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent(); // created with the file
+    }
+    if (existing != null && !Files.isDirectory(existing)) {
+      throw new IllegalArgumentException("--out " + captureFile + " cannot be written: " + existing + " is not a directory");
+    }
+    if (Files.exists(target) ? !Files.isWritable(target) : existing != null && !Files.isWritable(existing)) {
+      throw new IllegalArgumentException("--out " + captureFile + " cannot be written (permission denied)");
+    }
+    try {
+      long size = Files.isRegularFile(captureFile) ? Files.size(captureFile) : 0;
+      if (size > 0) {
+        return Optional.of(captureFile + " already holds a capture (" + size + " bytes); this run's spans are appended"
+            + " to it, as a re-run's after a crash (give another --out for a cell of its own)");
+      }
+    } catch (IOException unreadable) {
+      // The capture's own open says what is wrong with it.
+    }
+    return Optional.empty();
   }
 
   /** Records the cell around {@code command}; never throws for what the command does. */
