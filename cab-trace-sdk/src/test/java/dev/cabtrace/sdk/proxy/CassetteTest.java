@@ -547,7 +547,10 @@ class CassetteTest {
     assertThat(documents(replayed.body(), streamed)).isEqualTo(expected);
     if (streamed) {
       assertThat(text(replayed)).endsWith("\n\ndata: [DONE]\n\n");
-      assertThat(response.get("chunks")).as("each event still in its own chunk").hasSize(GAPS_MILLIS.length);
+      // Masked chunk by chunk: each chunk still whole events, none cut or merged by the mask. (How
+      // many chunks the events came in is the network's: on a loaded machine two arrive in one read.)
+      assertThat(response.get("chunks")).hasSizeBetween(1, GAPS_MILLIS.length)
+          .allSatisfy(chunk -> assertThat(chunk.get("text").asText()).as("a chunk of whole events").endsWith("\n\n"));
     }
     for (AttributeKey<?> key : List.of(CabAttributes.GEN_AI_USAGE_INPUT_TOKENS, CabAttributes.GEN_AI_USAGE_OUTPUT_TOKENS,
         CabAttributes.GEN_AI_RESPONSE_FINISH_REASONS)) {
