@@ -7,6 +7,7 @@ import dev.cabtrace.sdk.export.OtlpExport;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = CabTraceCli.Version.class,
     description = "Show, replay and export the trace of a coding-agent benchmark cell.")
-public final class CabTraceCli implements Runnable {
+public final class CabTraceCli implements Callable<Integer> {
 
   /** The subcommands, in the order the usage lists them. */
   private static final List<String> COMMANDS = List.of("show", "frame", "replay", "tokens", "cast", "screen", "push",
@@ -111,14 +112,18 @@ public final class CabTraceCli implements Runnable {
     }
     cli.setOut(Utf8Writer.printWriter(out));
     cli.setErr(new PrintWriter(err, true));
-    // picocli's own handler, but for the message, which quotes the arguments as they were typed.
+    // A usage error as every other error is, one line, and a second one pointing on: picocli's
+    // suggestion for a typo, or the command's --help (the whole usage would bury the message).
+    // The message quotes the arguments as they were typed.
     cli.setParameterExceptionHandler((exception, arguments) -> {
       CommandLine commandLine = exception.getCommandLine();
       PrintWriter writer = commandLine.getErr();
-      writer.println(commandLine.getColorScheme().errorText(TerminalText.escapeLine(String.valueOf(exception.getMessage()))));
+      writer.println(commandLine.getColorScheme().errorText(
+          "cab-trace: " + TerminalText.escapeLine(String.valueOf(exception.getMessage()))));
       if (!CommandLine.UnmatchedArgumentException.printSuggestions(exception, writer)) {
-        commandLine.usage(writer, commandLine.getColorScheme());
+        writer.println("try '" + commandLine.getCommandSpec().qualifiedName() + " --help'");
       }
+      writer.flush();
       return commandLine.getCommandSpec().exitCodeOnInvalidInput();
     });
     cli.setExecutionExceptionHandler(
@@ -174,8 +179,10 @@ public final class CabTraceCli implements Runnable {
     err.flush();
   }
 
+  /** No command: the usage, on stderr as a usage error's message is, and exit 2. */
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return 2;
   }
 }

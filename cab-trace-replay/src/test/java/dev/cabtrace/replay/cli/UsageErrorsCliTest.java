@@ -1,0 +1,55 @@
+package dev.cabtrace.replay.cli;
+
+import static dev.cabtrace.replay.cli.CliRun.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cabtrace.replay.cli.CliRun.Result;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** What a command line picocli cannot parse, or none at all, prints: a usage error, exit 2. */
+class UsageErrorsCliTest {
+
+  @TempDir Path dir;
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "show --bogus x                               | show   | Unknown option: '--bogus'",
+      "check FILE --max-total-tokens abc            | check  | Invalid value for option '--max-total-tokens': 'abc' is not a long",
+      "serve DIR --port abc                         | serve  | Invalid value for option '--port': 'abc' is not an int",
+      "record --out x.jsonl --timeout abc -- true   | record | Invalid value for option '--timeout': 'abc' is not a long"})
+  void anOptionThatDoesNotParseIsOneLineAndAPointerToTheHelp(String commandLine, String command, String message)
+      throws IOException {
+    String[] args = commandLine.replace("FILE", CliRun.fixtureIn(dir, "seed-cell.otlp.jsonl").toString())
+        .replace("DIR", dir.toString()).replace("x.jsonl", dir.resolve("x.jsonl").toString()).split(" ");
+
+    Result result = run(args);
+
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err().lines())
+        .containsExactly("cab-trace: " + message, "try 'cab-trace " + command + " --help'");
+  }
+
+  @Test
+  void aMistypedCommandOrOptionGetsPicocliSuggestionInsteadOfThePointer() {
+    assertThat(run("shwo", "x").err().lines()).hasSize(2).first()
+        .isEqualTo("cab-trace: Unmatched arguments from index 0: 'shwo', 'x'");
+    assertThat(run("shwo", "x").err().lines().skip(1)).singleElement().asString().startsWith("Did you mean: cab-trace ");
+    assertThat(run("show", "x", "--stirct").err().lines())
+        .containsExactly("cab-trace: Unknown option: '--stirct'", "Possible solutions: --strict");
+  }
+
+  @Test
+  void noCommandIsAUsageErrorWithTheUsageOnStderr() {
+    Result result = run();
+
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err()).startsWith("Usage: cab-trace").contains("record").contains("show");
+  }
+}
