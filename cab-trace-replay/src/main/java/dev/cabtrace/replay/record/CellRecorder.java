@@ -12,11 +12,15 @@ import dev.cabtrace.sdk.proxy.ModelCallRecordingProxy;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -436,12 +440,37 @@ public final class CellRecorder {
       return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
-    /** The recorder. */
+    /**
+     * The recorder.
+     *
+     * @throws IllegalArgumentException for a cassette to record without an upstream, or a listen
+     *     address the proxy or the receiver could not listen on (no such host, not this machine's)
+     */
     public CellRecorder build() {
       if (cassette != null && cassetteMode != CassetteMode.REPLAY && modelUpstream == null) {
         throw new IllegalArgumentException("recording a cassette needs --model-upstream URL (or --cassette-mode replay)");
       }
+      if (otlpReceiver || modelUpstream != null || cassette != null) {
+        checkListenAddress(listenAddress);
+      }
       return new CellRecorder(this);
+    }
+
+    /**
+     * Refuses an address nothing can listen on here, before anything runs: found as the receiver
+     * or the proxy started, the command would run without them (no OTEL_* variables, no model).
+     */
+    private static void checkListenAddress(String address) {
+      try {
+        // Bound and let go: the receiver and the proxy take ports of their own.
+        new ServerSocket(0, 1, InetAddress.getByName(address)).close();
+      } catch (UnknownHostException e) {
+        throw new IllegalArgumentException("--listen " + address + ": cannot listen there: no such host");
+      } catch (IOException e) {
+        // Not an address of this machine (cannot assign requested address), or not one to listen on.
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().toLowerCase(Locale.ROOT);
+        throw new IllegalArgumentException("--listen " + address + ": cannot listen there: " + why);
+      }
     }
   }
 }

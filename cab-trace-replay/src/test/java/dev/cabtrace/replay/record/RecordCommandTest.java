@@ -383,6 +383,19 @@ class RecordCommandTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"999.1.1.1", "nosuchhost.invalid", "192.0.2.1"})
+  void aListenAddressNothingCanListenOnIsAUsageErrorBeforeTheCommandRuns(String address) throws Exception {
+    Path ran = dir.resolve("ran");
+    Run run = record("bad-listen", "--listen", address, "--", "touch", ran.toString());
+
+    assertThat(run.exit()).as(run.err()).isEqualTo(2);
+    assertThat(run.err()).startsWith("cab-trace: --listen " + address + ": cannot listen there: ")
+        .doesNotContain("unexpected").hasLineCount(1);
+    assertThat(ran).as("the command did not run").doesNotExist();
+    assertThat(dir.resolve("bad-listen.jsonl")).as("no cell was captured").doesNotExist();
+  }
+
   @Test
   void withWorkdirTheCommandRunsInThatDirectoryWhichIsKept() throws Exception {
     Path checkout = Files.createDirectory(dir.resolve("checkout"));
