@@ -1,5 +1,6 @@
 package dev.cabtrace.replay.cli;
 
+import dev.cabtrace.replay.internal.FileToWrite;
 import dev.cabtrace.replay.record.CellRecorder;
 import dev.cabtrace.sdk.proxy.CassetteMode;
 import dev.cabtrace.sdk.proxy.CassetteTiming;
@@ -55,10 +56,10 @@ final class CassetteOptions {
 
   /** Refuses, before anything runs, a cassette file that {@code mode} would fail to open. */
   private void checkFile(CassetteMode mode) {
-    if (Files.isDirectory(cassette)) {
-      throw new IllegalArgumentException("--cassette " + cassette + " is a directory, not a cassette file");
-    }
     if (mode == CassetteMode.REPLAY) {
+      if (Files.isDirectory(cassette)) {
+        throw new IllegalArgumentException("--cassette " + cassette + " is a directory, not a cassette file");
+      }
       if (!Files.exists(cassette)) {
         throw new IllegalArgumentException("--cassette " + cassette + ": no such file to replay (record one with"
             + " --model-upstream URL --cassette FILE)");
@@ -66,9 +67,12 @@ final class CassetteOptions {
       if (!Files.isReadable(cassette)) {
         throw new IllegalArgumentException("--cassette " + cassette + " cannot be read (permission denied)");
       }
-    } else if (Files.exists(cassette) && !(Files.isReadable(cassette) && Files.isWritable(cassette))) {
-      throw new IllegalArgumentException("--cassette " + cassette + " cannot be " + (mode == CassetteMode.RECORD
-          ? "written" : "read and written") + " (permission denied)");
+    } else {
+      if (mode == CassetteMode.RECORD_MISSING && Files.exists(cassette) && !Files.isReadable(cassette)) {
+        throw new IllegalArgumentException("--cassette " + cassette + " cannot be read (permission denied)");
+      }
+      // Made with its missing directories as the proxy starts: under a file, once the run has started.
+      FileToWrite.check("--cassette", cassette, "a cassette file");
     }
   }
 

@@ -178,16 +178,21 @@ final class RecordCommand implements Callable<Integer> {
     }
   }
 
+  /** A failure in words: its message, or what it is when it has none (a failure of record's own). */
+  private static String why(Exception failure) {
+    return failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
+  }
+
   /** What {@code record} came to, on stderr: a line, and a warning when the receiver refused or cut off exports. */
   static void summarize(RecordResult result, Path out, String command, java.io.PrintWriter err) {
     if (result.lostSpans() > 0) {
       err.printf("cab-trace record: %d span(s) could not be written to %s; see the warnings above%n",
           result.lostSpans(), out);
     } else if (result.failure() != null && result.exitCode() < 0) {
-      err.printf("cab-trace record: could not run %s: %s%n", command, result.failure().getMessage());
+      err.printf("cab-trace record: could not run %s: %s%n", command, why(result.failure()));
     } else if (result.failure() != null) {
       err.printf("cab-trace record: exit code %d: %s; captured %d spans, trace %s, in %s%n", result.exitCode(),
-          result.failure().getMessage(), result.capturedSpans(), result.traceId(), out);
+          why(result.failure()), result.capturedSpans(), result.traceId(), out);
     } else {
       err.printf("cab-trace record: exit code %d%s; captured %d spans (%d from the command's own OpenTelemetry SDK),"
               + " trace %s, in %s%n", result.exitCode(), result.timedOut() ? " (killed at the timeout)" : "",

@@ -12,6 +12,7 @@ import dev.cabtrace.sdk.proxy.ModelCallRecordingProxy;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -68,27 +69,7 @@ public final class CellRecorder {
    *     no permission
    */
   public static Optional<String> checkCaptureFile(Path captureFile) {
-    if (Files.isDirectory(captureFile)) {
-      throw new IllegalArgumentException("--out " + captureFile + " is a directory, not a capture file");
-    }
-    Path target = captureFile;
-    try {
-      for (int links = 0; Files.isSymbolicLink(target) && links < 40; links++) {
-        target = target.toAbsolutePath().resolveSibling(Files.readSymbolicLink(target)); // a dangling one too
-      }
-    } catch (IOException e) {
-      throw new IllegalArgumentException("--out " + captureFile + " cannot be read as a link: " + e.getMessage());
-    }
-    Path existing = target.toAbsolutePath().getParent();
-    while (existing != null && !Files.exists(existing)) {
-      existing = existing.getParent(); // created with the file
-    }
-    if (existing != null && !Files.isDirectory(existing)) {
-      throw new IllegalArgumentException("--out " + captureFile + " cannot be written: " + existing + " is not a directory");
-    }
-    if (Files.exists(target) ? !Files.isWritable(target) : existing != null && !Files.isWritable(existing)) {
-      throw new IllegalArgumentException("--out " + captureFile + " cannot be written (permission denied)");
-    }
+    dev.cabtrace.replay.internal.FileToWrite.check("--out", captureFile, "a capture file");
     try {
       long size = Files.isRegularFile(captureFile) ? Files.size(captureFile) : 0;
       if (size > 0) {
@@ -113,10 +94,7 @@ public final class CellRecorder {
 
   private RecordResult record(List<String> command, StopOnSignal stop) {
     CellIdentity identity = settings.identity;
-    CommandRunner.Outcome outcome;
-    long received = 0;
-    long refused = 0;
-    long cutOff = 0;
+    ContainerRun containerRun = new ContainerRun();
     CabTraceSdk sdk = settings.sdkBuilder.apply(
         CabTraceSdk.builder().setCellIdentity(identity).setCaptureFile(settings.captureFile)).build();
     try (sdk) {
@@ -129,47 +107,65 @@ public final class CellRecorder {
             .setAttribute("plugin_stack", List.of())
             .setAttribute("behavior_mode", "factory");
       }
-      try (CellSpan run = tracer.adapterRun(identity.tui() + ":" + identity.taskId(), identity.tui())) {
-        run.setAttribute(CabAttributes.TIMEOUT_S, settings.timeout.toSeconds()).setAttribute("plugin_stack", List.of());
-        try (CellSpan plugins = tracer.toolCall("applied_plugins")) {
-          plugins.setAttribute("tui", identity.tui())
-              .setAttribute("count", 0L)
-              .setAttribute("applied", List.of())
-              .setAttribute("env_keys", List.of())
-              .setAttribute("extra_args", List.of())
-              .setAttribute("applied_count", 0L)
-              .setAttribute("skipped_count", 0L);
-        }
-        try (CellSpan container = tracer.container(identity.tui() + ":run")) {
-          container.setAttribute(CabAttributes.CONTAINER_IMAGE_NAME, settings.image)
-              .setAttribute(CabAttributes.CONTAINER_COMMAND_ARGS, List.copyOf(command))
-              .setAttribute(CabAttributes.TIMEOUT_S, settings.timeout.toSeconds());
-          ContainerRun containerRun = runContainer(sdk, tracer, container, command, workdir, stop);
-          outcome = containerRun.outcome;
-          received = containerRun.received;
-          refused = containerRun.refused;
-          cutOff = containerRun.cutOff;
-          container.setExitCode(outcome.exitCode()).setTimedOut(outcome.timedOut());
-          if (outcome.failure() != null) {
-            container.recordFailure(outcome.failure());
-          } else if (outcome.timedOut()) {
-            container.setError("killed after " + settings.timeout.toSeconds() + " s timeout");
-          } else if (outcome.exitCode() != 0) {
-            container.setError("exit code " + outcome.exitCode());
+      // Whatever fails from here on, the cell still ends as a cell does: cleanup removes the
+      // workdir, the capture is closed, and the result says what failed.
+      try {
+        runAdapter(tracer, sdk, command, workdir, stop, containerRun);
+      } finally {
+        try (CellSpan cleanup = tracer.cleanup("cleanup:" + identity.tui())) {
+          if (settings.workdir == null) {
+            CellWorkdir.delete(workdir, cleanup);
           }
-        }
-        run.setExitCode(outcome.exitCode()).setTimedOut(outcome.timedOut());
-      }
-      try (CellSpan cleanup = tracer.cleanup("cleanup:" + identity.tui())) {
-        if (settings.workdir == null) {
-          CellWorkdir.delete(workdir, cleanup);
         }
       }
     }
+    CommandRunner.Outcome outcome = containerRun.outcome;
     // Counted once the capture is closed: a span its close could not write is lost, and so is the
     // exit status's promise that the file holds every span.
-    return new RecordResult(outcome.exitCode(), outcome.timedOut(), sdk.capturedSpans(), sdk.lostSpans(), received,
-        refused, cutOff, sdk.traceId().orElse(""), outcome.failure());
+    return new RecordResult(outcome.exitCode(), outcome.timedOut(), sdk.capturedSpans(), sdk.lostSpans(),
+        containerRun.received, containerRun.refused, containerRun.cutOff, sdk.traceId().orElse(""), outcome.failure());
+  }
+
+  /** The adapter_run span and the container span in it; {@code containerRun} holds what the command came to. */
+  private void runAdapter(CellTracer tracer, CabTraceSdk sdk, List<String> command, Path workdir, StopOnSignal stop,
+      ContainerRun containerRun) {
+    CellIdentity identity = settings.identity;
+    try (CellSpan run = tracer.adapterRun(identity.tui() + ":" + identity.taskId(), identity.tui())) {
+      run.setAttribute(CabAttributes.TIMEOUT_S, settings.timeout.toSeconds()).setAttribute("plugin_stack", List.of());
+      try (CellSpan plugins = tracer.toolCall("applied_plugins")) {
+        plugins.setAttribute("tui", identity.tui())
+            .setAttribute("count", 0L)
+            .setAttribute("applied", List.of())
+            .setAttribute("env_keys", List.of())
+            .setAttribute("extra_args", List.of())
+            .setAttribute("applied_count", 0L)
+            .setAttribute("skipped_count", 0L);
+      }
+      try (CellSpan container = tracer.container(identity.tui() + ":run")) {
+        container.setAttribute(CabAttributes.CONTAINER_IMAGE_NAME, settings.image)
+            .setAttribute(CabAttributes.CONTAINER_COMMAND_ARGS, List.copyOf(command))
+            .setAttribute(CabAttributes.TIMEOUT_S, settings.timeout.toSeconds());
+        try {
+          runContainer(sdk, tracer, container, command, workdir, stop, containerRun);
+        } catch (RuntimeException e) {
+          // Not the command's doing (the proxy could not start, the receiver failed): the command's
+          // exit code is kept when it ran, and -1 (could not run) when it had not yet.
+          CommandRunner.Outcome ran = containerRun.outcome;
+          containerRun.outcome = ran == null ? new CommandRunner.Outcome(-1, false, e)
+              : new CommandRunner.Outcome(ran.exitCode(), ran.timedOut(), e);
+        }
+        CommandRunner.Outcome outcome = containerRun.outcome;
+        container.setExitCode(outcome.exitCode()).setTimedOut(outcome.timedOut());
+        if (outcome.failure() != null) {
+          container.recordFailure(outcome.failure());
+        } else if (outcome.timedOut()) {
+          container.setError("killed after " + settings.timeout.toSeconds() + " s timeout");
+        } else if (outcome.exitCode() != 0) {
+          container.setError("exit code " + outcome.exitCode());
+        }
+      }
+      run.setExitCode(containerRun.outcome.exitCode()).setTimedOut(containerRun.outcome.timedOut());
+    }
   }
 
   private static final class ContainerRun {
@@ -179,14 +175,13 @@ public final class CellRecorder {
     long cutOff;
   }
 
-  private ContainerRun runContainer(
-      CabTraceSdk sdk, CellTracer tracer, CellSpan container, List<String> command, Path workdir, StopOnSignal stop) {
+  private void runContainer(CabTraceSdk sdk, CellTracer tracer, CellSpan container, List<String> command,
+      Path workdir, StopOnSignal stop, ContainerRun result) {
     CommandEnvironment commandEnvironment =
         new CommandEnvironment(settings.parentEnvironment, settings.urlHost(), settings.otlpProtocol);
     Map<String, String> environment = commandEnvironment.variables();
     ModelCallRecordingProxy proxy = null;
     OtlpReceiver receiver = null;
-    ContainerRun result = new ContainerRun();
     try {
       ModelCallRecordingProxy.Builder proxyBuilder = null;
       if (settings.cassette != null && settings.cassetteMode == CassetteMode.REPLAY) {
@@ -202,7 +197,19 @@ public final class CellRecorder {
         for (String path : settings.cassetteIgnores) {
           proxyBuilder.addCassetteIgnore(path);
         }
-        proxy = proxyBuilder.start();
+        try {
+          proxy = proxyBuilder.start();
+        } catch (UncheckedIOException e) {
+          // The command is not run: without the proxy its model calls would go unrecorded, or nowhere.
+          String why = e.getMessage();
+          String cause = e.getCause().getMessage();
+          if (cause != null && !why.contains(cause)) {
+            why += " (" + cause + ")"; // "cannot listen on HOST:0" alone does not say why
+          }
+          result.outcome =
+              new CommandRunner.Outcome(-1, false, new IOException("the recording proxy could not start: " + why, e));
+          return;
+        }
         commandEnvironment.modelProxy(proxy.port());
       }
       if (settings.otlpReceiver) {
@@ -245,7 +252,6 @@ public final class CellRecorder {
         }
         container.setAttribute("cab.otlp.received_spans", receiver.receivedSpans());
       }
-      return result;
     } finally {
       if (receiver != null) {
         receiver.close();

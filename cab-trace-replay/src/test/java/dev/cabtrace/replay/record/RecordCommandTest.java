@@ -350,6 +350,24 @@ class RecordCommandTest {
   }
 
   @Test
+  void aCassetteToWriteUnderAFileIsAUsageErrorBeforeAnythingRuns() throws Exception {
+    Path ran = dir.resolve("ran");
+    Path file = Files.writeString(dir.resolve("afile"), "x");
+    Path dangling = Files.createSymbolicLink(dir.resolve("dangling.cassette"), file.resolve("sub/new.cassette"));
+    for (String mode : new String[] {"record", "record-missing"}) {
+      for (Path cassette : List.of(file.resolve("new.cassette"), file.resolve("sub/new.cassette"), dangling)) {
+        Run run = record("under-a-file", "--no-otlp", "--model-upstream", "http://127.0.0.1:9", "--cassette-mode", mode,
+            "--cassette", cassette.toString(), "--", "touch", ran.toString());
+        assertThat(run.exit()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("cab-trace: --cassette " + cassette + " cannot be written: " + file
+            + " is not a directory\n");
+        assertThat(ran).as("the command did not run").doesNotExist();
+        assertThat(dir.resolve("under-a-file.jsonl")).as("no cell was captured").doesNotExist();
+      }
+    }
+  }
+
+  @Test
   void anIgnorePathThatIsNotSupportedIsAUsageErrorBeforeAnythingRuns() throws Exception {
     Path cassette = Files.writeString(dir.resolve("stored.cassette.jsonl"), "");
     Path ran = dir.resolve("ran");
