@@ -118,6 +118,9 @@ final class RecordCommand implements Callable<Integer> {
     if (timeoutSeconds < 1) {
       throw new IllegalArgumentException("--timeout must be at least 1 second");
     }
+    if (modelUpstream != null) {
+      HttpUrl.check("--model-upstream", modelUpstream.toString(), "https://api.openai.com");
+    }
     checkOut();
     CellRecorder.Builder recorder = CellRecorder.builder(out)
         .setIdentity(CellIdentity.of(sweep, tui, model, task))

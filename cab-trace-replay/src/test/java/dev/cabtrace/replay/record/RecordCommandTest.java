@@ -349,6 +349,19 @@ class RecordCommandTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"notaurl", "ftp://x", "localhost:8080", "http:///v1", "/v1/chat"})
+  void aModelUpstreamThatIsNotAnHttpUrlIsAUsageErrorBeforeAnythingRuns(String upstream) throws Exception {
+    Path ran = dir.resolve("ran");
+    Run run = record("bad-upstream", "--no-otlp", "--model-upstream", upstream, "--", "touch", ran.toString());
+
+    assertThat(run.exit()).as(run.err()).isEqualTo(2);
+    assertThat(run.err()).isEqualTo("cab-trace: --model-upstream " + upstream + ": not an http(s) URL with a host"
+        + " (e.g. https://api.openai.com)\n");
+    assertThat(ran).as("the command did not run").doesNotExist();
+    assertThat(dir.resolve("bad-upstream.jsonl")).as("no cell was captured").doesNotExist();
+  }
+
   @Test
   void aCassetteToWriteUnderAFileIsAUsageErrorBeforeAnythingRuns() throws Exception {
     Path ran = dir.resolve("ran");
