@@ -62,12 +62,14 @@ final class PushCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     OtlpExport.Protocol transport = OtlpExport.Protocol.parse(protocol);
+    Duration perBatch = Duration.ofNanos(dev.cabtrace.replay.internal.Durations.parse(timeout));
+    // Refused as it was typed, not with the /v1/traces added to it below.
+    OtlpExport.create(endpoint, transport, Map.of(), perBatch);
     String target = endpoint;
     URI uri = URI.create(endpoint);
     if (transport == OtlpExport.Protocol.HTTP_PROTOBUF && (uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"))) {
       target = endpoint.replaceAll("/$", "") + "/v1/traces";
     }
-    Duration perBatch = Duration.ofNanos(dev.cabtrace.replay.internal.Durations.parse(timeout));
     if (batchSize < 1) {
       throw new IllegalArgumentException("--batch-size must be at least 1");
     }
@@ -76,11 +78,12 @@ final class PushCommand implements Callable<Integer> {
     }
     long verifyNanos = dev.cabtrace.replay.internal.Durations.parse(verifyTimeout);
     long maxAgeNanos = dev.cabtrace.replay.internal.Durations.parse(maxAge);
+    Map<String, String> headers = headers();
+    // Every usage check before the load, whose warnings would come before the error.
+    OtlpExport export = OtlpExport.create(target, transport, headers, perBatch);
     Timeline timeline = source.load();
     WarningLines.print(spec.commandLine().getErr(), timeline.warnings());
     warnAboutOldSpans(timeline, maxAgeNanos);
-    Map<String, String> headers = headers();
-    OtlpExport export = OtlpExport.create(target, transport, headers, perBatch);
     SpanExporter exporter = export.createExporter(false);
     CapturePusher.Result result;
     // The exporter logs each failed batch with its stack trace; the summary below says what failed.

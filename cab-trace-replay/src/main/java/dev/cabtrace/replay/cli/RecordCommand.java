@@ -121,7 +121,7 @@ final class RecordCommand implements Callable<Integer> {
     if (modelUpstream != null) {
       HttpUrl.check("--model-upstream", modelUpstream.toString(), "https://api.openai.com");
     }
-    checkOut();
+    CellRecorder.checkCaptureFile(out); // refuses it; its warning comes once every check has passed
     CellRecorder.Builder recorder = CellRecorder.builder(out)
         .setIdentity(CellIdentity.of(sweep, tui, model, task))
         .setImage(image)
@@ -139,6 +139,8 @@ final class RecordCommand implements Callable<Integer> {
     }
     cassette.applyTo(recorder, modelUpstream != null);
     CellRecorder cellRecorder = recorder.build();
+    // Only once every usage check has passed: a warning and then a usage error, the run not made.
+    warnIfOutHoldsACapture();
     // A stopped record (SIGTERM, Ctrl-C) halts as soon as the recorder's own hook ends, which is as
     // soon as run returns: this hook holds the halt until the summary is out, within the same grace.
     CountDownLatch summarized = new CountDownLatch(1);
@@ -160,12 +162,8 @@ final class RecordCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * Refuses, before anything runs, a capture file that could not be written: found only when the
-   * first spans are, after the command ran for nothing. Warns when it holds a capture already,
-   * which this run's spans join (as a re-run after a crash does).
-   */
-  private void checkOut() {
+  /** Warns when the capture file holds a capture already, which this run's spans join (as a re-run after a crash does). */
+  private void warnIfOutHoldsACapture() {
     CellRecorder.checkCaptureFile(out).ifPresent(warning -> {
       java.io.PrintWriter err = spec.commandLine().getErr();
       err.println("cab-trace record: warning: " + warning);

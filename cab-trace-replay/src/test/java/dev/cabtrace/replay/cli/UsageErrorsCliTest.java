@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cabtrace.replay.cli.CliRun.Result;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,5 +53,20 @@ class UsageErrorsCliTest {
     assertThat(result.exit()).isEqualTo(2);
     assertThat(result.out()).isEmpty();
     assertThat(result.err()).startsWith("Usage: cab-trace").contains("record").contains("show");
+  }
+
+  @Test
+  void aUsageErrorComesAloneNotAfterTheWarningsOfARunThatDoesNotHappen() throws IOException {
+    Path capture = Files.writeString(dir.resolve("r7.jsonl"),
+        new String(CliRun.fixture("seed-cell.otlp.jsonl"), StandardCharsets.UTF_8) + "not json\n");
+
+    Result record = run("record", "--out", capture.toString(), "--pty", "--cols", "100000", "--", "true");
+    assertThat(record.exit()).isEqualTo(2);
+    assertThat(record.err()).isEqualTo("cab-trace: terminal size must be 1..1000 columns and rows\n");
+
+    Result push = run("push", capture.toString(), "--endpoint", "localhost:4318");
+    assertThat(push.exit()).isEqualTo(2);
+    assertThat(push.err()).isEqualTo("cab-trace: OTLP endpoint localhost:4318 is not an http:// or https:// URL with"
+        + " a host (e.g. http://localhost:4318)\n");
   }
 }
