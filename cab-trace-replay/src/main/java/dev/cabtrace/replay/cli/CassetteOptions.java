@@ -23,7 +23,7 @@ final class CassetteOptions {
           + " cassette; no upstream needed) or record-missing (serve what is stored, forward and store the rest).")
   String cassetteMode;
 
-  @Option(names = "--cassette-timing", defaultValue = "original", paramLabel = "TIMING",
+  @Option(names = "--cassette-timing", paramLabel = "TIMING",
       description = "original (replay the recorded time to first byte and gaps between chunks; default) or fast.")
   String cassetteTiming;
 
@@ -36,8 +36,8 @@ final class CassetteOptions {
    * is a model upstream to record from and replay when there is not, unless {@code --cassette-mode}
    * says otherwise.
    *
-   * @throws IllegalArgumentException for a mode or timing it does not know, a mode without a
-   *     cassette, a cassette file the mode cannot use (none to replay, a directory), or an ignore
+   * @throws IllegalArgumentException for a mode or timing it does not know, a mode, timing or
+   *     ignore path without a cassette, a cassette file the mode cannot use (none to replay, a directory), or an ignore
    *     path the proxy does not support
    */
   void applyTo(CellRecorder.Builder recorder, boolean modelUpstream) {
@@ -47,10 +47,15 @@ final class CassetteOptions {
           CassetteMode.valueOf(enumName(mode, "--cassette-mode", "record, replay, record-missing"));
       checkFile(cassetteMode);
       recorder.setCassette(cassette, cassetteMode)
-          .setCassetteTiming(CassetteTiming.valueOf(enumName(cassetteTiming, "--cassette-timing", "original, fast")));
+          .setCassetteTiming(CassetteTiming.valueOf(
+              enumName(cassetteTiming != null ? cassetteTiming : "original", "--cassette-timing", "original, fast")));
       cassetteIgnores.forEach(recorder::addCassetteIgnore);
     } else if (cassetteMode != null) {
       throw new IllegalArgumentException("--cassette-mode needs --cassette FILE");
+    } else if (cassetteTiming != null) {
+      throw new IllegalArgumentException("--cassette-timing needs --cassette FILE");
+    } else if (!cassetteIgnores.isEmpty()) {
+      throw new IllegalArgumentException("--cassette-ignore needs --cassette FILE");
     }
   }
 

@@ -76,6 +76,13 @@ final class PushCommand implements Callable<Integer> {
     if (verify && query == null) {
       throw new IllegalArgumentException("--verify needs --query URL, the backend's query API");
     }
+    if (!verify) {
+      for (String option : List.of("--query", "--verify-timeout")) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+          throw new IllegalArgumentException(option + " needs --verify");
+        }
+      }
+    }
     long verifyNanos = dev.cabtrace.replay.internal.Durations.parse(verifyTimeout);
     long maxAgeNanos = dev.cabtrace.replay.internal.Durations.parse(maxAge);
     Map<String, String> headers = headers();

@@ -136,6 +136,12 @@ final class RecordCommand implements Callable<Integer> {
         .setConsole(console, consoleErr);
     if (pty) {
       recorder.setPty(columns, rows);
+    } else {
+      for (String size : List.of("--cols", "--rows")) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(size)) {
+          throw new IllegalArgumentException(size + " needs --pty");
+        }
+      }
     }
     cassette.applyTo(recorder, modelUpstream != null);
     CellRecorder cellRecorder = recorder.build();

@@ -63,8 +63,12 @@ final class SweepCommand implements Callable<Integer> {
     if (json && csv) {
       throw new IllegalArgumentException("--json and --csv exclude each other");
     }
-    if (from == null && sweepId != null) {
-      throw new IllegalArgumentException("--sweep needs --from URL");
+    if (from == null) {
+      for (String option : List.of("--sweep", "--service", "--limit", "--since")) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+          throw new IllegalArgumentException(option + " needs --from URL");
+        }
+      }
     }
     if (from != null && (sweepId == null || !paths.isEmpty())) {
       throw new IllegalArgumentException("--from needs --sweep ID and no PATH");

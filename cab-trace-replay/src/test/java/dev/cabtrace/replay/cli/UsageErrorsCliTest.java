@@ -55,6 +55,33 @@ class UsageErrorsCliTest {
     assertThat(result.err()).startsWith("Usage: cab-trace").contains("record").contains("show");
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "record --out OUT --cols 100 -- touch RAN                       | --cols needs --pty",
+      "record --out OUT --rows 30 -- touch RAN                        | --rows needs --pty",
+      "record --out OUT --cassette-ignore $.metadata.id -- touch RAN  | --cassette-ignore needs --cassette FILE",
+      "record --out OUT --cassette-timing fast -- touch RAN           | --cassette-timing needs --cassette FILE",
+      "push FILE --endpoint http://127.0.0.1:9 --query http://127.0.0.1:9 | --query needs --verify",
+      "push FILE --endpoint http://127.0.0.1:9 --verify-timeout 5s    | --verify-timeout needs --verify",
+      "sweep FILE --limit 5                                           | --limit needs --from URL",
+      "sweep FILE --service agent                                     | --service needs --from URL",
+      "sweep FILE --since 2h                                          | --since needs --from URL"})
+  void anOptionThatWouldBeIgnoredWithoutTheOneItBelongsToIsAUsageError(String commandLine, String message)
+      throws IOException {
+    Path ran = dir.resolve("ran");
+    Path out = dir.resolve("out.jsonl");
+    String[] args = commandLine.replace("FILE", CliRun.fixtureIn(dir, "seed-cell.otlp.jsonl").toString())
+        .replace("OUT", out.toString()).replace("RAN", ran.toString()).split(" +");
+
+    Result result = run(args);
+
+    assertThat(result.exit()).as(result.err()).isEqualTo(2);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err()).isEqualTo("cab-trace: " + message + "\n");
+    assertThat(ran).as("nothing ran").doesNotExist();
+    assertThat(out).as("nothing was captured").doesNotExist();
+  }
+
   @Test
   void aUsageErrorComesAloneNotAfterTheWarningsOfARunThatDoesNotHappen() throws IOException {
     Path capture = Files.writeString(dir.resolve("r7.jsonl"),
