@@ -1,5 +1,6 @@
 package dev.cabtrace.replay.record;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.google.rpc.RetryInfo;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -366,8 +367,10 @@ public final class OtlpReceiver implements AutoCloseable {
     }
   }
 
+  /** The failure in one line: its class and its message, which Jackson's goes on with a line of where. */
   static String describe(Exception e) {
-    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    String message = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+    return e.getClass().getSimpleName() + (message == null ? "" : ": " + message.replaceAll("\\s*\\R\\s*", " "));
   }
 
   /**

@@ -206,6 +206,37 @@ class OtlpReceiverTest {
   }
 
   @Test
+  void theWarningAboutAMalformedRequestIsOneLine() throws Exception {
+    java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger(OtlpReceiver.class.getName());
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        logged.add(record.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    log.addHandler(handler);
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(dir.resolve("bad.jsonl")).setEnvironment(Map.of()).build();
+        OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false)) {
+      URI traces = URI.create("http://127.0.0.1:" + receiver.httpPort() + "/v1/traces");
+      assertThat(post(HttpClient.newHttpClient(), traces, "application/json",
+          "{\"resourceSpans\": nope}".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(400);
+    } finally {
+      log.removeHandler(handler);
+    }
+    // Jackson's own message goes on with "\n at [Source: ...; line: 1, column: 22]".
+    assertThat(logged).singleElement().asString()
+        .startsWith("cab-trace record: refused 1 malformed OTLP request(s) so far: JsonParseException: Unrecognized token 'nope'")
+        .doesNotContain("\n").doesNotContain("[Source");
+  }
+
+  @Test
   void aSpanWithBadIdsIsRejectedAloneWithAPartialSuccessAndTheOthersAreKept() throws Exception {
     Path capture = dir.resolve("partial.jsonl");
     HttpClient client = HttpClient.newHttpClient();
