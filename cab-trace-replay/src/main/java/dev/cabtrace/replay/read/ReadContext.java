@@ -112,9 +112,14 @@ final class ReadContext {
     return added;
   }
 
-  /** A line that could not be read (in strict mode, the end of the load). */
-  void problem(String message) throws TraceReadException {
-    sink.problem(source, line, message);
+  /**
+   * A line that could not be read (in strict mode, the end of the load, said without {@code
+   * consequence}).
+   *
+   * @param consequence what a load that goes on does about it ({@code skipped}), or null
+   */
+  void problem(String problem, String consequence) throws TraceReadException {
+    sink.problem(source, line, problem, consequence);
   }
 
   /** The names a trace format gives a span's ids and name; null for one it does not have. */

@@ -31,8 +31,19 @@ interface SpanSink {
     warn(line, message);
   }
 
-  /** A line that could not be read: a warning, or in strict mode the end of the load. */
-  void problem(String source, long line, String message) throws TraceReadException;
+  /**
+   * A line that could not be read: a warning, {@code problem; consequence}, or in strict mode the
+   * end of the load, said with the problem alone: what a load that goes on does about it (skips
+   * the line) does not happen then.
+   *
+   * @param consequence what a load that goes on does about it ({@code skipped}), or null
+   */
+  void problem(String source, long line, String problem, String consequence) throws TraceReadException;
+
+  /** The warning a problem is when the load goes on. */
+  static String warning(String problem, String consequence) {
+    return consequence == null ? problem : problem + "; " + consequence;
+  }
 
   /**
    * Straight into the timeline. With {@code readCalls}, each span's model call is read here, as
@@ -66,11 +77,11 @@ interface SpanSink {
       }
 
       @Override
-      public void problem(String source, long line, String message) throws TraceReadException {
+      public void problem(String source, long line, String problem, String consequence) throws TraceReadException {
         if (strict) {
-          throw new TraceReadException(source + (line > 0 ? ":" + line : "") + ": " + message);
+          throw new TraceReadException(source + (line > 0 ? ":" + line : "") + ": " + problem);
         }
-        builder.warn(line, message);
+        builder.warn(line, warning(problem, consequence));
       }
     };
   }
@@ -87,7 +98,7 @@ interface SpanSink {
       }
 
       @Override
-      public void problem(String source, long line, String message) {
+      public void problem(String source, long line, String problem, String consequence) {
         warned[0] = true;
       }
     };
@@ -123,8 +134,8 @@ interface SpanSink {
       }
 
       @Override
-      public void problem(String source, long line, String message) {
-        builder.warn(line, "crash journal: " + message);
+      public void problem(String source, long line, String problem, String consequence) {
+        builder.warn(line, "crash journal: " + warning(problem, consequence));
       }
     };
   }
@@ -159,22 +170,22 @@ interface SpanSink {
 
     @Override
     public void warn(long line, String message) {
-      add(new Warning(message, false), line);
+      add(new Warning(message, null, false, false, null), line);
     }
 
     @Override
-    public void problem(String source, long line, String message) {
-      add(new Warning(message, true), line);
+    public void problem(String source, long line, String problem, String consequence) {
+      add(new Warning(problem, consequence, true, false, null), line);
     }
 
     @Override
     public void warnOncePerLoad(long line, String message) {
-      add(new Warning(message, false, true, null), line);
+      add(new Warning(message, null, false, true, null), line);
     }
 
     @Override
     public void warnOfKind(String kind, long line, String message) {
-      add(new Warning(message, false, false, kind), line);
+      add(new Warning(message, null, false, false, kind), line);
     }
 
     /**
@@ -266,7 +277,7 @@ interface SpanSink {
               sink.warn(line, warning.message);
             }
           } else if (warning.problem) {
-            sink.problem(source, line, warning.message);
+            sink.problem(source, line, warning.message, warning.consequence);
           } else if (warning.kind != null) {
             sink.warnOfKind(warning.kind, line, warning.message);
           } else {
@@ -276,10 +287,7 @@ interface SpanSink {
       }
     }
 
-    private record Warning(String message, boolean problem, boolean oncePerLoad, String kind) {
-      Warning(String message, boolean problem) {
-        this(message, problem, false, null);
-      }
-    }
+    /** A warning, or a problem ({@code message}) with its {@code consequence}; a warning of a {@code kind} many spans may have. */
+    private record Warning(String message, String consequence, boolean problem, boolean oncePerLoad, String kind) {}
   }
 }

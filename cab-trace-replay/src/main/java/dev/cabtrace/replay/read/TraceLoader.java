@@ -251,7 +251,7 @@ final class TraceLoader {
       throws TraceReadException {
     context.line = lineNumber;
     if (tooLong) {
-      context.problem("line longer than " + maxLineBytes + " bytes; skipped");
+      context.problem("line longer than " + maxLineBytes + " bytes", "skipped");
       return;
     }
     if (isBlank(bytes, offset, length)) {
@@ -265,18 +265,18 @@ final class TraceLoader {
       readValues(context, parser);
     } catch (JsonEOFException e) {
       if (!endedWithNewline) {
-        context.problem("torn last line (the writer stopped mid-write); the complete spans before the tear are kept");
+        context.problem("torn last line (the writer stopped mid-write)", "the complete spans before the tear are kept");
       } else {
-        context.problem("incomplete JSON; " + skipped(context.added() - before));
+        context.problem("incomplete JSON", skipped(context.added() - before));
       }
     } catch (JsonProcessingException e) {
-      context.problem("not JSON (" + e.getOriginalMessage() + "); " + skipped(context.added() - before));
+      context.problem("not JSON (" + e.getOriginalMessage() + ")", skipped(context.added() - before));
     } catch (IllegalStateException e) {
-      context.problem(e.getMessage() + "; " + skipped(context.added() - before));
+      context.problem(e.getMessage(), skipped(context.added() - before));
     } catch (TraceReadException e) {
       throw e;
     } catch (IOException e) {
-      context.problem("unreadable (" + e.getMessage() + "); skipped");
+      context.problem("unreadable (" + e.getMessage() + ")", "skipped");
     }
   }
 
@@ -306,12 +306,12 @@ final class TraceLoader {
       readValues(context, parser);
     } catch (JsonEOFException e) {
       context.line = e.getLocation() == null ? 0 : e.getLocation().getLineNr() + firstLine - 1;
-      context.problem("the file ends inside a JSON value (torn by a writer that stopped?); the spans before are kept");
+      context.problem("the file ends inside a JSON value (torn by a writer that stopped?)", "the spans before are kept");
     } catch (JsonProcessingException e) {
       context.line = e.getLocation() == null ? 0 : e.getLocation().getLineNr() + firstLine - 1;
-      context.problem("not JSON (" + e.getOriginalMessage() + "); the rest of the file is skipped");
+      context.problem("not JSON (" + e.getOriginalMessage() + ")", "the rest of the file is skipped");
     } catch (IllegalStateException e) {
-      context.problem(e.getMessage());
+      context.problem(e.getMessage(), null);
     }
   }
 

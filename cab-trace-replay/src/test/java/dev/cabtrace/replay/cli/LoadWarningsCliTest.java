@@ -63,6 +63,24 @@ class LoadWarningsCliTest {
   }
 
   @Test
+  void underStrictABadLineEndsTheLoadAndTheErrorDoesNotSayItWasSkipped() throws IOException {
+    String seed = new String(CliRun.fixture("seed-cell.otlp.jsonl"), java.nio.charset.StandardCharsets.UTF_8);
+    long lines = seed.lines().count();
+    Path torn = Files.writeString(dir.resolve("torn.jsonl"), seed + "{\"resourceSpans\":[{");
+    Path incomplete = Files.writeString(dir.resolve("incomplete.jsonl"), seed + "{\"resourceSpans\":[{\n");
+
+    assertThat(run("show", torn.toString()).out()).contains(torn + ":" + (lines + 1)
+        + ": torn last line (the writer stopped mid-write); the complete spans before the tear are kept");
+    Result strictTorn = run("show", torn.toString(), "--strict");
+    assertThat(strictTorn.exit()).isEqualTo(1);
+    assertThat(strictTorn.err()).isEqualTo("cab-trace: " + torn + ":" + (lines + 1)
+        + ": torn last line (the writer stopped mid-write)\n");
+    Result strictIncomplete = run("tokens", incomplete.toString(), "--strict");
+    assertThat(strictIncomplete.exit()).isEqualTo(1);
+    assertThat(strictIncomplete.err()).isEqualTo("cab-trace: " + incomplete + ":" + (lines + 1) + ": incomplete JSON\n");
+  }
+
+  @Test
   void checkDecidesOnWhatWasReadAndSaysALineWasSkipped() throws IOException {
     Result result = run("check", damagedCell().toString(), "--max-total-tokens", "1000");
 

@@ -330,7 +330,7 @@ class HostileInputTest {
       assertThat(four.span(i).name()).isEqualTo(one.span(i).name());
     }
     assertThatThrownBy(() -> TraceReader.builder().setParallelism(4).setStrict(true).build().read(file))
-        .hasMessage(file + ":5000: not JSON (Unrecognized token 'garbage': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')); skipped");
+        .hasMessage(file + ":5000: not JSON (Unrecognized token 'garbage': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false'))");
   }
 
   /** {@link #line} with {@code attribute} (one OTLP key-value) in place of its only attribute. */
