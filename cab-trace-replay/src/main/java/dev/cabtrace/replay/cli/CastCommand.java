@@ -1,5 +1,6 @@
 package dev.cabtrace.replay.cli;
 
+import dev.cabtrace.replay.terminal.TerminalText;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
 import java.io.PrintWriter;
@@ -31,7 +32,11 @@ final class CastCommand implements Callable<Integer> {
     int chunks = Asciicast.write(timeline, span, out);
     out.flush();
     if (chunks == 0) {
-      spec.commandLine().getErr().println("cab-trace: " + timeline.source() + " holds no recorded terminal output");
+      // A message may quote a file name and a span's name.
+      spec.commandLine().getErr().println("cab-trace: " + TerminalText.escapeLine(span == null || timeline.output().isEmpty()
+          ? timeline.source() + " holds no recorded terminal output"
+          : "span " + span.spanId() + " (" + span.name() + ") holds no recorded terminal output; other spans of "
+              + timeline.source() + " do"));
     }
     return 0;
   }

@@ -303,6 +303,18 @@ class ScreenCommandTest {
   }
 
   @Test
+  void castOfASpanWithoutOutputSaysThatSpanHasNoneNotTheFile() throws IOException {
+    String toolCall = String.format("%016x", 3);
+    Result cast = run("cast", trace.toString(), "--span", toolCall);
+
+    assertThat(cast.exit()).isZero();
+    assertThat(cast.out().lines()).hasSize(1); // the header
+    assertThat(cast.err()).isEqualTo("cab-trace: span " + toolCall + " (bash) holds no recorded terminal output; other"
+        + " spans of " + trace + " do" + NL);
+    assertThat(run("cast", trace.toString(), "--span", String.format("%016x", 2)).err()).isEmpty();
+  }
+
+  @Test
   void anOutputChunkMarkedBase64ThatIsNotIsShownAsTextWithAWarning() throws IOException {
     ArrayNode events = MAPPER.createArrayNode();
     events.add(output(100, "before\r\n", false));
