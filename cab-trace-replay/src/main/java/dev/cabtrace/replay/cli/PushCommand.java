@@ -83,6 +83,9 @@ final class PushCommand implements Callable<Integer> {
         }
       }
     }
+    if (query != null) {
+      HttpUrl.check("--query", query, "http://tempo:3200");
+    }
     long verifyNanos = dev.cabtrace.replay.internal.Durations.parse(verifyTimeout);
     long maxAgeNanos = dev.cabtrace.replay.internal.Durations.parse(maxAge);
     Map<String, String> headers = headers();

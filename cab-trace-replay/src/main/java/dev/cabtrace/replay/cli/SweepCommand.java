@@ -73,6 +73,9 @@ final class SweepCommand implements Callable<Integer> {
     if (from != null && (sweepId == null || !paths.isEmpty())) {
       throw new IllegalArgumentException("--from needs --sweep ID and no PATH");
     }
+    if (from != null) {
+      HttpUrl.check("--from", from, "http://tempo:3200");
+    }
     if (from == null && paths.isEmpty()) {
       throw new IllegalArgumentException("give at least one PATH, or --from URL --sweep ID");
     }

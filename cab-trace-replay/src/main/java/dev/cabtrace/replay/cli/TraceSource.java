@@ -29,6 +29,9 @@ final class TraceSource {
 
   /** The whole timeline. */
   Timeline load() throws TraceReadException {
+    if (from != null) {
+      HttpUrl.check("--from", from, "http://tempo:3200");
+    }
     LoadProgress progress = from == null ? LoadProgress.forFile(file) : null;
     TraceReader reader = reader(progress);
     try {

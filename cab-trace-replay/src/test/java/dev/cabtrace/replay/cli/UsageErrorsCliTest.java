@@ -96,4 +96,22 @@ class UsageErrorsCliTest {
     assertThat(push.err()).isEqualTo("cab-trace: OTLP endpoint localhost:4318 is not an http:// or https:// URL with"
         + " a host (e.g. http://localhost:4318)\n");
   }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "show --from notaurl 0af7651916cd43dd8448eb211c80319c               | --from notaurl",
+      "tokens --from ftp://tempo 0af7651916cd43dd8448eb211c80319c         | --from ftp://tempo",
+      "show --from user:secret@tempo 0af7651916cd43dd8448eb211c80319c     | --from ***@tempo",
+      "sweep --from notaurl --sweep s1                                    | --from notaurl",
+      "push FILE --endpoint http://127.0.0.1:9 --verify --query tempo:3200 | --query tempo:3200"})
+  void aBackendUrlThatIsNotOneIsAUsageErrorNamingTheOption(String commandLine, String named) throws IOException {
+    String[] args = commandLine.replace("FILE", CliRun.fixtureIn(dir, "seed-cell.otlp.jsonl").toString()).split(" +");
+
+    Result result = run(args);
+
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err())
+        .isEqualTo("cab-trace: " + named + ": not an http(s) URL with a host (e.g. http://tempo:3200)\n");
+  }
 }
