@@ -1,6 +1,7 @@
 package dev.cabtrace.replay.cli;
 
 import dev.cabtrace.replay.push.CapturePusher;
+import dev.cabtrace.replay.terminal.TerminalText;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.sdk.export.OtlpExport;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
@@ -96,10 +97,14 @@ final class PushCommand implements Callable<Integer> {
     warnAboutOldSpans(timeline, maxAgeNanos);
     SpanExporter exporter = export.createExporter(false);
     CapturePusher.Result result;
-    // The exporter logs each failed batch with its stack trace; the summary below says what failed.
+    // The exporter logs each failed batch with its stack trace, and the SDK's report of the first
+    // names only its exception's class; the lines below say what failed and why.
     java.util.logging.Logger exporterLogs = java.util.logging.Logger.getLogger("io.opentelemetry.exporter");
+    java.util.logging.Logger reportLogs = java.util.logging.Logger.getLogger(OtlpExport.class.getName());
     java.util.logging.Level level = exporterLogs.getLevel();
+    java.util.logging.Level reportLevel = reportLogs.getLevel();
     exporterLogs.setLevel(java.util.logging.Level.OFF);
+    reportLogs.setLevel(java.util.logging.Level.OFF);
     try {
       // Read again for every field its lines have: a regular file only (a pipe is read once).
       Path capture = source.isFile() && java.nio.file.Files.isRegularFile(Path.of(source.file)) ? Path.of(source.file) : null;
@@ -107,6 +112,13 @@ final class PushCommand implements Callable<Integer> {
     } finally {
       exporter.shutdown();
       exporterLogs.setLevel(level);
+      reportLogs.setLevel(reportLevel);
+    }
+    if (result.failure() != null) {
+      // The backend's words may be anything: escaped as a trace's are.
+      spec.commandLine().getErr().println("cab-trace: OTLP export to " + export.describe() + " failed: "
+          + TerminalText.escapeLine(result.failure()) + ". The file is unchanged; push it again later.");
+      spec.commandLine().getErr().flush();
     }
     long batchesInAll = (timeline.size() + batchSize - 1) / batchSize;
     spec.commandLine().getOut().printf("pushed %d of %d spans (%d trace(s)) to %s in %d batch(es); %d failed%s%n",

@@ -21,6 +21,7 @@ final class Batches {
   private long sent;
   private int count;
   private int failedInARow;
+  private String firstFailure;
 
   Batches(SpanExporter exporter, int size, long timeoutMillis) {
     this.exporter = exporter;
@@ -64,10 +65,19 @@ final class Batches {
     return count;
   }
 
+  /** Why the first batch that failed failed, in words; null when none did. */
+  String firstFailure() {
+    return firstFailure;
+  }
+
   private void send() {
     CompletableResultCode result = exporter.export(batch);
     result.join(timeoutMillis, TimeUnit.MILLISECONDS);
     boolean ok = result.isSuccess();
+    if (!ok && firstFailure == null) {
+      firstFailure = result.isDone() ? ExportFailure.describe(result.getFailureThrowable())
+          : "no answer within " + timeoutMillis + " ms";
+    }
     sent += ok ? batch.size() : 0;
     failedInARow = ok ? 0 : failedInARow + 1;
     count++;

@@ -30,8 +30,16 @@ public final class CapturePusher {
    * @param sent spans the backend accepted
    * @param failed spans in batches the backend refused or that timed out
    * @param batches batches sent
+   * @param failure why the first batch that failed failed, in one line ({@code HTTP 401: ...}); null
+   *     when none did
    */
-  public record Result(long sent, long failed, int batches) {}
+  public record Result(long sent, long failed, int batches, String failure) {
+
+    /** A result that does not say why a batch failed. Kept for callers that make one. */
+    public Result(long sent, long failed, int batches) {
+      this(sent, failed, batches, null);
+    }
+  }
 
   private CapturePusher() {}
 
@@ -72,7 +80,7 @@ public final class CapturePusher {
       batches.add(ReplayedSpans.of(span, resource, scope));
     }
     batches.finish();
-    return new Result(batches.sent(), timeline.size() - batches.sent(), batches.count());
+    return new Result(batches.sent(), timeline.size() - batches.sent(), batches.count(), batches.firstFailure());
   }
 
   /** Pushes the spans of {@code timeline} that a line of {@code capture} holds, and sets their positions in {@code sent}. */

@@ -321,6 +321,45 @@ class PushAndPullTest {
   }
 
   @Test
+  void aBatchTheBackendRefusesIsSaidWithItsHttpStatusAndReason() throws IOException {
+    Path capture = CliRun.fixtureIn(dir, "seed-cell.otlp.jsonl");
+    byte[] json = "{\"message\": \"missing token\"}".getBytes(StandardCharsets.UTF_8);
+    // An OTLP/HTTP backend answers a protobuf request's failure with a protobuf google.rpc.Status.
+    byte[] status = com.google.rpc.Status.newBuilder().setCode(3).setMessage("span too old\nfor this tenant").build()
+        .toByteArray();
+    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+    backend.createContext("/json/v1/traces", exchange -> answer(exchange, 401, "application/json", json));
+    backend.createContext("/proto/v1/traces", exchange -> answer(exchange, 400, "application/x-protobuf", status));
+    backend.start();
+    String base = "http://127.0.0.1:" + backend.getAddress().getPort();
+    try {
+      // --max-age: the fixture's spans are old, and that warning is not this test's.
+      Result unauthorized = run("push", capture.toString(), "--endpoint", base + "/json/v1/traces", "--max-age", "36500d");
+      assertThat(unauthorized.exit()).isEqualTo(1);
+      assertThat(unauthorized.out()).contains("pushed 0 of 5 spans").contains("5 failed");
+      assertThat(unauthorized.err()).isEqualTo("cab-trace: OTLP export to " + base + "/json/v1/traces (http/protobuf)"
+          + " failed: HTTP 401 Unauthorized: {\"message\": \"missing token\"}. The file is unchanged; push it again"
+          + " later.\n");
+
+      Result refused = run("push", capture.toString(), "--endpoint", base + "/proto/v1/traces", "--max-age", "36500d");
+      assertThat(refused.err()).isEqualTo("cab-trace: OTLP export to " + base + "/proto/v1/traces (http/protobuf)"
+          + " failed: HTTP 400 Bad Request: span too old for this tenant. The file is unchanged; push it again later.\n");
+    } finally {
+      backend.stop(0);
+    }
+  }
+
+  private static void answer(com.sun.net.httpserver.HttpExchange exchange, int code, String type, byte[] body)
+      throws IOException {
+    exchange.getRequestBody().readAllBytes();
+    exchange.getResponseHeaders().set("Content-Type", type);
+    exchange.sendResponseHeaders(code, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  @Test
   void showFromTempoJaegerAndZipkinQueryApis() throws IOException {
     HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
     serve(backend, "/tempo/api/traces/" + TRACE_ID, resource("seed-cell.tempo-v2.json"));

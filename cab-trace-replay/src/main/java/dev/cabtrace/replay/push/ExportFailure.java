@@ -1,0 +1,76 @@
+package dev.cabtrace.replay.push;
+
+import com.google.rpc.Status;
+import io.opentelemetry.exporter.internal.FailedExportException;
+import io.opentelemetry.sdk.common.export.GrpcResponse;
+import io.opentelemetry.sdk.common.export.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Why an export failed, in one line: the backend's answer ({@code HTTP 401 Unauthorized:
+ * {"message":"missing token"}}, {@code gRPC UNAUTHENTICATED: ...}) or what stood in the way ({@code ConnectException:
+ * Connection refused}). The exporters' own words name only the exception's class.
+ */
+final class ExportFailure {
+
+  /** The most of a backend's reason kept: enough for a sentence, not a page of HTML. */
+  private static final int REASON_CHARS = 200;
+
+  private ExportFailure() {}
+
+  /** {@code failure}, as a failed export's result holds it (null when it holds none), in words. */
+  static String describe(Throwable failure) {
+    if (failure == null) {
+      return "no reason given";
+    }
+    if (failure instanceof FailedExportException.HttpExportException http && http.failedWithResponse()) {
+      HttpResponse response = http.getResponse();
+      String phrase = response.getStatusMessage() == null ? "" : oneLine(response.getStatusMessage());
+      String reason = reason(response.getResponseBody());
+      return "HTTP " + response.getStatusCode() + (phrase.isEmpty() ? "" : " " + phrase)
+          + (reason.isEmpty() ? "" : ": " + reason);
+    }
+    if (failure instanceof FailedExportException.GrpcExportException grpc && grpc.failedWithResponse()) {
+      GrpcResponse response = grpc.getResponse();
+      String description = response.getStatusDescription() == null ? "" : oneLine(response.getStatusDescription());
+      return "gRPC " + response.getStatusCode() + (description.isEmpty() ? "" : ": " + description);
+    }
+    // No answer: what stood in the way is the cause (refused, timed out, no such host).
+    Throwable cause = failure instanceof FailedExportException && failure.getCause() != null ? failure.getCause() : failure;
+    return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + oneLine(cause.getMessage()));
+  }
+
+  /**
+   * The reason an answer's body gives: its text (a gateway's JSON or plain text), else the message
+   * of the google.rpc.Status an OTLP/HTTP backend answers in protobuf; empty when it gives none.
+   */
+  private static String reason(byte[] body) {
+    if (body == null || body.length == 0) {
+      return "";
+    }
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+    } catch (CharacterCodingException e) {
+      text = null;
+    }
+    if (text != null && text.chars().allMatch(c -> c >= 0x20 || c == '\t' || c == '\n' || c == '\r')) {
+      return oneLine(text);
+    }
+    try {
+      return oneLine(Status.parseFrom(body).getMessage());
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      return "";
+    }
+  }
+
+  /** {@code text} on one line, cut to {@link #REASON_CHARS}. */
+  private static String oneLine(String text) {
+    String line = text.strip().replaceAll("\\s*\\R\\s*", " ");
+    return line.length() <= REASON_CHARS ? line : line.substring(0, REASON_CHARS) + "...";
+  }
+}
