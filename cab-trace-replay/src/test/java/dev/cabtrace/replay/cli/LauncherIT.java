@@ -62,7 +62,6 @@ class LauncherIT {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       closedPort = socket.getLocalPort(); // nothing listens there once it is closed
     }
-    // The SDK's exporter logs the failed export through java.util.logging.
     Result push = run(Map.of(), LAUNCHER.toString(), "push", trace.toString(), "--endpoint", "http://127.0.0.1:" + closedPort);
     assertThat(push.exit()).isEqualTo(1);
     assertThat(push.out().lines()).anySatisfy(line -> assertThat(line).startsWith("cab-trace: OTLP export to "))
