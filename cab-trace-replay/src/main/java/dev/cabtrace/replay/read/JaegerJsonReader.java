@@ -168,7 +168,7 @@ final class JaegerJsonReader {
       return;
     }
     boolean haveParent = false;
-    while (parser.nextToken() == JsonToken.START_OBJECT) {
+    while (context.nextObject(parser, "Jaeger reference")) {
       String type = null;
       String spanId = null;
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -216,7 +216,7 @@ final class JaegerJsonReader {
       parser.skipChildren();
       return tags;
     }
-    while (parser.nextToken() == JsonToken.START_OBJECT) {
+    while (context.nextObject(parser, "Jaeger tag")) {
       String key = null;
       Object value = null;
       while (parser.nextToken() == JsonToken.FIELD_NAME) {

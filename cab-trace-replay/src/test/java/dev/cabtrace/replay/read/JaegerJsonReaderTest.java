@@ -1,0 +1,58 @@
+package dev.cabtrace.replay.read;
+
+import static dev.cabtrace.replay.read.TraceReaderTest.read;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cabtrace.replay.timeline.LoadWarning;
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class JaegerJsonReaderTest {
+
+  private static final String TRACE = "8293433263b72503f683e7696220d242";
+  private static final long START_MICROS = 1_700_000_000_000_000L;
+
+  /** A Jaeger span with {@code fields} after its ids and name (each with a leading comma). */
+  private static String span(String spanId, String name, String fields) {
+    return "{\"traceID\":\"" + TRACE + "\",\"spanID\":\"" + spanId + "\",\"operationName\":\"" + name + "\"" + fields
+        + ",\"processID\":\"p1\"}";
+  }
+
+  private static String span(String spanId, String name, String references, String tags) {
+    return span(spanId, name, ",\"references\":" + references + ",\"startTime\":" + START_MICROS
+        + ",\"duration\":1000,\"tags\":" + tags);
+  }
+
+  private static String trace(String... spans) {
+    return "{\"data\":[{\"traceID\":\"" + TRACE + "\",\"spans\":[" + String.join(",", spans)
+        + "],\"processes\":{\"p1\":{\"serviceName\":\"svc\"}}}]}";
+  }
+
+  private static List<String> messages(Timeline timeline) {
+    return timeline.warnings().stream().map(LoadWarning::toString).toList();
+  }
+
+  @Test
+  void aReferenceOrTagThatIsNotAnObjectIsSkippedWithAWarningAndTheSpanReadOn() throws IOException {
+    Timeline timeline = read(trace(
+        span("0000000000000001", "root", "[]", "[null,{\"key\":\"k\",\"type\":\"string\",\"value\":\"v\"}]"),
+        span("0000000000000002", "child", "[\"x\",{\"refType\":\"CHILD_OF\",\"spanID\":\"0000000000000001\"}]",
+            "[{\"key\":\"k\",\"type\":\"string\",\"value\":\"v\"}]"),
+        span("0000000000000003", "third", "[]", "[]")));
+
+    assertThat(timeline.spans()).extracting(TimelineSpan::name).containsExactlyInAnyOrder("root", "child", "third");
+    assertThat(timeline.spans()).extracting(TimelineSpan::startEpochNanos).containsOnly(START_MICROS * 1000);
+    assertThat(timeline.spanNamed("root").attributes()).containsEntry("k", "v");
+    TimelineSpan child = timeline.spanNamed("child");
+    assertThat(timeline.parent(child).name()).isEqualTo("root");
+    assertThat(child.attributes()).containsEntry("k", "v");
+    assertThat(messages(timeline)).containsExactlyInAnyOrder(
+        "test.jsonl:1: a Jaeger tag that is not an object; skipped",
+        "test.jsonl:1: a Jaeger reference that is not an object; skipped");
+  }
+}
