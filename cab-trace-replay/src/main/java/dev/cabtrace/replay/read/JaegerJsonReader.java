@@ -219,16 +219,25 @@ final class JaegerJsonReader {
     while (context.nextObject(parser, "Jaeger tag")) {
       String key = null;
       Object value = null;
+      JsonToken valueToken = null;
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String field = parser.currentName();
         JsonToken token = parser.nextToken();
         if ("key".equals(field)) {
           key = context.intern(parser.getValueAsString());
         } else if ("value".equals(field)) {
+          valueToken = token;
           value = scalar(parser, token);
         } else {
           parser.skipChildren();
         }
+      }
+      // Warned here, where the key is known: it may come after the value.
+      if (value instanceof String && valueToken == JsonToken.VALUE_NUMBER_INT) {
+        context.warn("tag " + key + ": " + value + " does not fit a 64-bit integer; kept as text");
+      } else if (valueToken != null && valueToken.isStructStart()) {
+        context.warn("tag " + key + ": its value is " + (valueToken == JsonToken.START_OBJECT ? "an object" : "an array")
+            + ", not a value; ignored");
       }
       if (key != null && value != null) {
         tags.put(key, value);
@@ -244,7 +253,8 @@ final class JaegerJsonReader {
       case VALUE_FALSE:
         return Boolean.FALSE;
       case VALUE_NUMBER_INT:
-        return parser.getValueAsLong();
+        // Beyond 64 bits, kept as its digits, not rounded (readTags warns, naming the key).
+        return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? parser.getText() : parser.getLongValue();
       case VALUE_NUMBER_FLOAT:
         return parser.getValueAsDouble();
       case VALUE_STRING:

@@ -55,4 +55,21 @@ class JaegerJsonReaderTest {
         "test.jsonl:1: a Jaeger tag that is not an object; skipped",
         "test.jsonl:1: a Jaeger reference that is not an object; skipped");
   }
+
+  @Test
+  void anIntegerTagBeyond64BitsIsKeptAsTextWithAWarning() throws IOException {
+    Timeline timeline = read(trace(
+        span("0000000000000001", "root", "[]", "[{\"key\":\"k\",\"type\":\"int64\",\"value\":99999999999999999999},"
+            + "{\"key\":\"n\",\"type\":\"int64\",\"value\":-7},{\"type\":\"int64\",\"value\":1e400,\"key\":\"f\"},"
+            + "{\"key\":\"o\",\"value\":{\"x\":1}},{\"value\":123456789012345678901234567890,\"key\":\"late\"}]"),
+        span("0000000000000003", "third", "[]", "[]")));
+
+    assertThat(timeline.spans()).extracting(TimelineSpan::name).containsExactlyInAnyOrder("root", "third");
+    assertThat(timeline.spanNamed("root").attributes()).containsEntry("k", "99999999999999999999")
+        .containsEntry("n", -7L).containsEntry("late", "123456789012345678901234567890").doesNotContainKey("o");
+    assertThat(messages(timeline)).containsExactly(
+        "test.jsonl:1: tag k: 99999999999999999999 does not fit a 64-bit integer; kept as text",
+        "test.jsonl:1: tag o: its value is an object, not a value; ignored",
+        "test.jsonl:1: tag late: 123456789012345678901234567890 does not fit a 64-bit integer; kept as text");
+  }
 }
