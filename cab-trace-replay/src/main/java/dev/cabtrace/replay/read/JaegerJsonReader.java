@@ -59,8 +59,11 @@ final class JaegerJsonReader {
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
           if (token == JsonToken.START_OBJECT) {
             String[] processId = new String[1];
-            spans.add(readSpan(parser, processId));
-            processIds.add(processId[0]);
+            TimelineSpan.Builder span = readSpan(parser, processId);
+            if (span != null) {
+              spans.add(span);
+              processIds.add(processId[0]);
+            }
           } else {
             skipped.skip(index, token);
             parser.skipChildren();
@@ -105,10 +108,11 @@ final class JaegerJsonReader {
     return resource;
   }
 
+  /** A span, or null, with a warning, for one that has no place in time (no start). */
   private TimelineSpan.Builder readSpan(JsonParser parser, String[] processId) throws IOException {
     TimelineSpan.Builder span = TimelineSpan.builder();
-    long start = 0;
-    long duration = 0;
+    String start = null;
+    String duration = null;
     Map<String, Object> tags = Map.of();
     String field;
     while ((field = context.nextSpanField(span, parser, SPAN_FIELDS)) != null) {
@@ -118,10 +122,10 @@ final class JaegerJsonReader {
           readReferences(parser, span, value);
           break;
         case "startTime":
-          start = micros(parser);
+          start = context.scalarText(parser, field);
           break;
         case "duration":
-          duration = micros(parser);
+          duration = context.scalarText(parser, field);
           break;
         case "tags":
           tags = readTags(parser);
@@ -136,7 +140,9 @@ final class JaegerJsonReader {
           parser.skipChildren();
       }
     }
-    span.setStartEpochNanos(start).setEndEpochNanos(ReadContext.end(start, duration));
+    if (!context.setMicrosTimes(span, "startTime", start, "duration", duration)) {
+      return null;
+    }
     StatusTags status = new StatusTags(false);
     for (Map.Entry<String, Object> tag : tags.entrySet()) {
       String key = tag.getKey();

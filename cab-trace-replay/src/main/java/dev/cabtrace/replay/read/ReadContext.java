@@ -257,6 +257,44 @@ final class ReadContext {
     return micros * 1000;
   }
 
+  /**
+   * Sets the span's times from a start in epoch microseconds and a duration in microseconds (Jaeger,
+   * Zipkin; their reader's names for them: {@code startField}, {@code durationField}), as {@link
+   * #setTimes} sets OTLP's: a span with no start, or one that is not a time, has no place in time
+   * and is skipped, with a warning (not shown in 1970); one with no duration is shown unfinished,
+   * ending where it starts, with a warning. False when the span is skipped.
+   */
+  boolean setMicrosTimes(TimelineSpan.Builder span, String startField, String startText, String durationField,
+      String durationText) {
+    long start = microsTime(startText);
+    if (start == NO_TIME) {
+      warn("span \"" + span.build().name() + "\": " + noTime(startField, startText) + "; skipped");
+      return false;
+    }
+    long duration = microsTime(durationText);
+    if (duration == NO_TIME) {
+      span.setStartEpochNanos(start).setEndEpochNanos(start).setUnfinished(true);
+      warn("span \"" + span.build().name() + "\": " + noTime(durationField, durationText)
+          + "; shown unfinished, ending where it starts");
+      return true;
+    }
+    span.setStartEpochNanos(start).setEndEpochNanos(end(start, duration));
+    return true;
+  }
+
+  /** As {@link #micros}, but {@link #NO_TIME} for none, or for text that is not a number, as {@link #time}. */
+  private long microsTime(String text) {
+    long micros = time(text);
+    if (micros == NO_TIME) {
+      return NO_TIME;
+    }
+    if (micros > Long.MAX_VALUE / 1000) {
+      clampWarning(text + " µs");
+      return Long.MAX_VALUE;
+    }
+    return micros * 1000;
+  }
+
   /** A start plus a duration, both not negative: held at the year 2262, as a time read past it is. */
   static long end(long start, long duration) {
     long end = start + duration;

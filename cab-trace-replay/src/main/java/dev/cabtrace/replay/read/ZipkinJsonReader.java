@@ -45,8 +45,8 @@ final class ZipkinJsonReader {
 
   private void readSpan(JsonParser parser) throws IOException {
     TimelineSpan.Builder span = TimelineSpan.builder();
-    long start = 0;
-    long duration = 0;
+    String start = null;
+    String duration = null;
     Map<String, Object> resource = new LinkedHashMap<>();
     Map<String, String> tags = new LinkedHashMap<>();
     String field;
@@ -57,10 +57,10 @@ final class ZipkinJsonReader {
           span.setSpanKind(parser.getValueAsString("INTERNAL"));
           break;
         case "timestamp":
-          start = micros(parser);
+          start = context.scalarText(parser, field);
           break;
         case "duration":
-          duration = micros(parser);
+          duration = context.scalarText(parser, field);
           break;
         case "localEndpoint":
           readEndpoint(parser, resource);
@@ -83,7 +83,9 @@ final class ZipkinJsonReader {
           parser.skipChildren();
       }
     }
-    span.setStartEpochNanos(start).setEndEpochNanos(ReadContext.end(start, duration));
+    if (!context.setMicrosTimes(span, "timestamp", start, "duration", duration)) {
+      return;
+    }
     StatusTags status = new StatusTags(true);
     for (Map.Entry<String, String> tag : tags.entrySet()) {
       String key = tag.getKey();

@@ -72,4 +72,23 @@ class JaegerJsonReaderTest {
         "test.jsonl:1: tag o: its value is an object, not a value; ignored",
         "test.jsonl:1: tag late: 123456789012345678901234567890 does not fit a 64-bit integer; kept as text");
   }
+
+  @Test
+  void aSpanWithoutAStartIsSkippedWithAWarningNotShownIn1970() throws IOException {
+    Timeline timeline = read(trace(
+        span("0000000000000001", "root", "[]", "[]"),
+        span("0000000000000002", "nostart", ",\"duration\":1000,\"tags\":[]"),
+        span("0000000000000003", "badstart", ",\"startTime\":\"soon\",\"duration\":1000,\"tags\":[]"),
+        span("0000000000000004", "noduration", ",\"startTime\":" + (START_MICROS + 5) + ",\"tags\":[]")));
+
+    assertThat(timeline.spans()).extracting(TimelineSpan::name).containsExactly("root", "noduration");
+    assertThat(timeline.t0EpochNanos()).isEqualTo(START_MICROS * 1000);
+    TimelineSpan unfinished = timeline.spanNamed("noduration");
+    assertThat(unfinished.unfinished()).isTrue();
+    assertThat(unfinished.endEpochNanos()).isEqualTo(unfinished.startEpochNanos()).isEqualTo((START_MICROS + 5) * 1000);
+    assertThat(messages(timeline)).containsExactly(
+        "test.jsonl:1: span \"nostart\": no startTime; skipped",
+        "test.jsonl:1: span \"badstart\": startTime \"soon\" is not a time; skipped",
+        "test.jsonl:1: span \"noduration\": no duration; shown unfinished, ending where it starts");
+  }
 }
