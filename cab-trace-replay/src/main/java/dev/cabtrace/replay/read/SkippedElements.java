@@ -26,7 +26,7 @@ final class SkippedElements {
   }
 
   /** A JSON value's kind as a warning names it: {@code a number}, {@code an array}. */
-  private static String describe(JsonToken token) {
+  static String describe(JsonToken token) {
     switch (token) {
       case START_ARRAY:
         return "an array";

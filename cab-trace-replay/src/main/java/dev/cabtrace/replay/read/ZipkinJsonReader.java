@@ -51,7 +51,6 @@ final class ZipkinJsonReader {
     Map<String, String> tags = new LinkedHashMap<>();
     String field;
     while ((field = context.nextSpanField(span, parser, SPAN_FIELDS)) != null) {
-      JsonToken value = parser.currentToken();
       switch (field) {
         case "kind":
           span.setSpanKind(parser.getValueAsString("INTERNAL"));
@@ -66,15 +65,7 @@ final class ZipkinJsonReader {
           readEndpoint(parser, resource);
           break;
         case "tags":
-          if (value == JsonToken.START_OBJECT) {
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-              String key = context.intern(parser.currentName());
-              parser.nextToken();
-              tags.put(key, context.intern(parser.getValueAsString()));
-            }
-          } else {
-            parser.skipChildren();
-          }
+          readTags(parser, tags);
           break;
         case "annotations":
           context.readEvents(parser, span, this::readAnnotation);
@@ -90,7 +81,7 @@ final class ZipkinJsonReader {
     for (Map.Entry<String, String> tag : tags.entrySet()) {
       String key = tag.getKey();
       if (!status.read(key, tag.getValue()) && !key.startsWith("otel.scope.") && !key.startsWith("otel.library.")) {
-        span.putAttribute(key, typed(tag.getValue()));
+        span.putAttribute(key, tag.getValue());
       }
     }
     status.applyTo(span);
@@ -98,22 +89,30 @@ final class ZipkinJsonReader {
     context.add(span);
   }
 
-  /** Zipkin tags are strings; numbers and booleans are read back as such. */
-  private static Object typed(String value) {
-    if (value == null) {
-      return null;
+  /**
+   * Zipkin's tags: strings, kept as the strings they are ("02134" is not a number; what reads a
+   * count or a verdict reads it from text). A value that is not a string is left out with a warning.
+   */
+  private void readTags(JsonParser parser, Map<String, String> tags) throws IOException {
+    JsonToken token = parser.currentToken();
+    if (token != JsonToken.START_OBJECT) {
+      parser.skipChildren();
+      if (token != JsonToken.VALUE_NULL) {
+        context.warn("tags is " + SkippedElements.describe(token) + ", not an object; ignored");
+      }
+      return;
     }
-    if ("true".equals(value) || "false".equals(value)) {
-      return Boolean.valueOf(value);
-    }
-    if (!value.isEmpty() && value.length() < 20 && value.chars().allMatch(c -> Character.isDigit(c) || c == '-')) {
-      try {
-        return Long.parseLong(value);
-      } catch (NumberFormatException e) {
-        return value;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String key = context.intern(parser.currentName());
+      JsonToken value = parser.nextToken();
+      if (value == JsonToken.VALUE_STRING) {
+        tags.put(key, context.intern(parser.getText()));
+      } else {
+        parser.skipChildren();
+        context.warnOfKind("Zipkin tag not a string",
+            "tag " + key + " is " + SkippedElements.describe(value) + ", not a string; ignored");
       }
     }
-    return value;
   }
 
   private void readEndpoint(JsonParser parser, Map<String, Object> resource) throws IOException {

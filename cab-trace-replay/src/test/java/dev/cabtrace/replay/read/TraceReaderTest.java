@@ -61,7 +61,8 @@ class TraceReaderTest {
 
     assertThat(actual.warnings()).isEmpty();
     assertThat(shape(actual)).isEqualTo(shape(expected));
-    assertThat(actual.span(2).attribute("count")).isEqualTo(0L);
+    // Zipkin's tags are strings, and are kept so.
+    assertThat(actual.span(2).attribute("count")).isEqualTo(resource.contains("zipkin") ? "0" : 0L);
   }
 
   /** What a timeline must agree on whatever the format: ids, links, kinds, names, times. */

@@ -45,4 +45,35 @@ class ZipkinJsonReaderTest {
         "test.jsonl:1: span \"objecttimestamp\": no timestamp; skipped",
         "test.jsonl:1: span \"noduration\": no duration; shown unfinished, ending where it starts");
   }
+
+  @Test
+  void tagsAreKeptAsTheStringsTheyAreAndOneThatIsNotAStringIsLeftOutWithAWarning() throws IOException {
+    Timeline timeline = read("[" + String.join(",",
+        span("0000000000000001", "a", ",\"timestamp\":" + START_MICROS + ",\"duration\":1000,\"tags\":{\"zip\":\"02134\","
+            + "\"o\":{\"x\":\"1\"},\"n\":5,\"t\":\"true\",\"count\":\"0\",\"after\":\"kept\"}"),
+        span("0000000000000002", "b", ",\"timestamp\":" + START_MICROS + ",\"duration\":1000,\"tags\":[\"x\"]")) + "]");
+
+    assertThat(timeline.spans()).extracting(TimelineSpan::name).containsExactly("a", "b");
+    assertThat(timeline.spanNamed("a").attributes()).containsExactly(java.util.Map.entry("zip", "02134"),
+        java.util.Map.entry("t", "true"), java.util.Map.entry("count", "0"), java.util.Map.entry("after", "kept"));
+    assertThat(timeline.spanNamed("b").attributes()).isEmpty();
+    assertThat(messages(timeline)).containsExactly(
+        "test.jsonl:1: tag o is an object, not a string; ignored",
+        "test.jsonl:1: tag n is a number, not a string; ignored",
+        "test.jsonl:1: tags is an array, not an object; ignored");
+  }
+
+  @Test
+  void tokenCountsAndTheVerdictAreReadFromTheirText() throws IOException {
+    Timeline timeline = read("[" + String.join(",",
+        span("0000000000000001", "run", ",\"timestamp\":" + START_MICROS + ",\"duration\":1000,\"tags\":{"
+            + "\"cab.span.kind\":\"adapter_run\",\"cab.pass\":\"true\"}"),
+        span("0000000000000002", "call", ",\"parentId\":\"0000000000000001\",\"timestamp\":" + START_MICROS
+            + ",\"duration\":500,\"tags\":{\"cab.span.kind\":\"model_call\",\"gen_ai.usage.input_tokens\":\"120\","
+            + "\"gen_ai.usage.output_tokens\":\"7\"}")) + "]");
+
+    assertThat(timeline.tokens().input()).isEqualTo(120);
+    assertThat(timeline.tokens().output()).isEqualTo(7);
+    assertThat(dev.cabtrace.replay.ledger.CellScore.of(timeline).pass()).isTrue();
+  }
 }
