@@ -1,5 +1,6 @@
 package dev.cabtrace.replay.read;
 
+import dev.cabtrace.replay.timeline.LoadWarning;
 import dev.cabtrace.replay.timeline.ModelCall;
 import dev.cabtrace.replay.timeline.TimelineBuilder;
 import dev.cabtrace.replay.timeline.TimelineSpan;
@@ -104,8 +105,11 @@ interface SpanSink {
     };
   }
 
-  /** Spans from a crash journal: only those the capture lacks, the open ones ended at the heartbeat. */
-  static SpanSink journal(TimelineBuilder builder, long heartbeat) {
+  /**
+   * Spans from the crash journal {@code journal}: only those the capture lacks, the open ones ended
+   * at the heartbeat. Its warnings name the journal and its line.
+   */
+  static SpanSink journal(TimelineBuilder builder, long heartbeat, String journal) {
     return new SpanSink() {
       @Override
       public void span(TimelineSpan.Builder span, long line) {
@@ -116,26 +120,27 @@ interface SpanSink {
         if (span.endEpochNanos() == 0) {
           // Never ended: shown ending at the last sign of life, and marked unfinished.
           span.setEndEpochNanos(Math.max(heartbeat, span.startEpochNanos())).setUnfinished(true);
-          builder.warn(0, "span " + probe.spanId() + " (" + probe.name() + ") never ended: the process stopped; shown unfinished, ending at its last heartbeat");
+          warn(line, "span " + probe.spanId() + " (" + probe.name() + ") never ended: the process stopped; shown unfinished, ending at its last heartbeat");
         } else {
-          builder.warn(0, "span " + probe.spanId() + " (" + probe.name() + ") ended but never reached the capture file; recovered from the crash journal");
+          warn(line, "span " + probe.spanId() + " (" + probe.name() + ") ended but never reached the capture file; recovered from the crash journal");
         }
+        // Line 0: the timeline's later warnings about it (a missing parent) name the trace file, not the journal.
         builder.add(span, 0);
       }
 
       @Override
       public void warn(long line, String message) {
-        builder.warn(line, message);
+        builder.warn(new LoadWarning(journal, line, message));
       }
 
       @Override
       public void warnOfKind(String kind, long line, String message) {
-        builder.warn(kind, line, message);
+        builder.warn(kind, new LoadWarning(journal, line, message));
       }
 
       @Override
       public void problem(String source, long line, String problem, String consequence) {
-        builder.warn(line, "crash journal: " + warning(problem, consequence));
+        warn(line, warning(problem, consequence));
       }
     };
   }

@@ -272,7 +272,10 @@ public final class TraceReader {
       return new TraceReadException(source + ": no spans found");
     }
     LoadWarning first = warnings.get(0);
-    return new TraceReadException(source + ": no spans found; " + (first.line() > 0 ? "line " + first.line() + ": " : "")
+    // One found in another file (the crash journal) names it.
+    String where = !first.source().equals(source) ? first.source() + (first.line() > 0 ? ":" + first.line() : "") + ": "
+        : first.line() > 0 ? "line " + first.line() + ": " : "";
+    return new TraceReadException(source + ": no spans found; " + where
         + first.message() + (warnings.size() > 1 ? " (and " + (warnings.size() - 1) + " more warning(s))" : ""));
   }
 

@@ -135,6 +135,22 @@ public final class TimelineBuilder {
     warn(kind, line, () -> message);
   }
 
+  /**
+   * Notes {@code warning}, found in another file read into this timeline (a crash journal beside
+   * the trace file): it names that file and its line.
+   */
+  public void warn(LoadWarning warning) {
+    warnings.add(Objects.requireNonNull(warning, "warning"));
+  }
+
+  /** Notes {@code warning}, as {@link #warn(LoadWarning)}, counted with the others of its {@code kind}. */
+  public void warn(String kind, LoadWarning warning) {
+    Objects.requireNonNull(warning, "warning");
+    if (warningCounts.merge(kind, 1, Integer::sum) <= WARNINGS_PER_KIND) {
+      warnings.add(warning);
+    }
+  }
+
   private void warn(String kind, long line, java.util.function.Supplier<String> message) {
     int count = warningCounts.merge(kind, 1, Integer::sum);
     if (count <= WARNINGS_PER_KIND) {

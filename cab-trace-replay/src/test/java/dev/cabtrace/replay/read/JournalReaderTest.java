@@ -1,0 +1,69 @@
+package dev.cabtrace.replay.read;
+
+import static dev.cabtrace.replay.read.HostileInputTest.line;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cabtrace.replay.timeline.LoadWarning;
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class JournalReaderTest {
+
+  private static final String HEADER = "{\"cabJournal\":{\"version\":1,\"heartbeatUnixNano\":\"9000\",\"pid\":1}}\n";
+
+  @TempDir Path dir;
+
+  private static List<String> messages(Timeline timeline) {
+    return timeline.warnings().stream().map(LoadWarning::toString).toList();
+  }
+
+  private Path capture() throws IOException {
+    return Files.writeString(dir.resolve("cell.jsonl"), line("0000000000000001", null, "captured", 1000, 2000) + "\n");
+  }
+
+  @Test
+  void aTornOrGarbageLineIsSkippedWithItsLineAndTheLinesAfterItAreRead() throws IOException {
+    Path capture = capture();
+    String open = line("0000000000000003", null, "open", 3000, 0);
+    Path journal = Files.writeString(dir.resolve("cell.jsonl.journal"), HEADER
+        + open.substring(0, 60) + "\n"
+        + open + "\n"
+        + "Killed\n"
+        + "[1,2]\n"
+        + line("0000000000000004", null, "ended", 3000, 4000) + "\n"
+        + line("0000000000000005", null, "torn", 3000, 0).substring(0, 90));
+
+    Timeline timeline = TraceReader.create().read(capture);
+
+    assertThat(timeline.spans()).extracting(TimelineSpan::name).containsExactlyInAnyOrder("captured", "open", "ended");
+    assertThat(timeline.spanNamed("open").unfinished()).isTrue();
+    assertThat(messages(timeline)).containsExactly(
+        journal + ":2: incomplete JSON (torn by the process's end?); skipped",
+        journal + ":3: span 0000000000000003 (open) never ended: the process stopped; shown unfinished, ending at its"
+            + " last heartbeat",
+        journal + ":4: not JSON (Unrecognized token 'Killed': was expecting (JSON String, Number, Array, Object or token"
+            + " 'null', 'true' or 'false')); skipped",
+        journal + ":5: not a line of spans; skipped",
+        journal + ":6: span 0000000000000004 (ended) ended but never reached the capture file; recovered from the crash"
+            + " journal",
+        journal + ":7: torn last line (the process stopped mid-write); skipped");
+  }
+
+  @Test
+  void aJournalWithNothingReadableBesideAnEmptyCaptureSaysWhereInTheError() throws IOException {
+    Path capture = Files.createFile(dir.resolve("cell.jsonl"));
+    Path journal = Files.writeString(dir.resolve("cell.jsonl.journal"), HEADER + "{\"resourceSpans\":[\n");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TraceReader.create().read(capture))
+        .isInstanceOf(TraceReadException.class)
+        .hasMessage(capture + ": no spans found; " + journal + ":2: incomplete JSON (torn by the process's end?); skipped");
+  }
+}
