@@ -3,14 +3,16 @@ package dev.cabtrace.replay.read;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.cabtrace.replay.timeline.LoadWarning;
 import dev.cabtrace.replay.timeline.TimelineBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Reads a cab-trace crash journal: a header line with the last heartbeat, then the spans that were
@@ -26,8 +28,12 @@ final class JournalReader {
 
   private JournalReader() {}
 
-  /** Adds the spans of {@code journal} that {@code builder} lacks. */
-  static void read(Path journal, TimelineBuilder builder, JsonFactory json) {
+  /**
+   * Adds the spans of {@code journal} that {@code builder} lacks. A journal whose header names
+   * another capture file than {@code capture} (null: none read with it) is not merged, with a
+   * warning, unless {@code named}: the journal was named on its own, to be read with its capture.
+   */
+  static void read(Path journal, Path capture, boolean named, TimelineBuilder builder, JsonFactory json) {
     String source = journal.toString();
     try (InputStream in = Files.newInputStream(journal)) {
       LineReader lines = new LineReader(in, MAX_LINE_BYTES);
@@ -39,6 +45,16 @@ final class JournalReader {
       if (header == null) {
         builder.warn(new LoadWarning(source, 1, "crash journal has no heartbeat header; ignored"));
         return;
+      }
+      if (capture != null && !header.wasBeside(capture)) {
+        String other = "crash journal's header names a capture file that is not " + capture + " as it is now (the header: "
+            + header.capture + "; now: " + Header.identity(capture) + "): left by another run, or copied with its capture";
+        if (!named) {
+          builder.warn(new LoadWarning(source, 1, other + "; not merged (read " + journal.getFileName()
+              + " by its name to merge it all the same)"));
+          return;
+        }
+        builder.warn(new LoadWarning(source, 1, other + "; merged, as the journal was named"));
       }
       ReadContext context = new ReadContext(SpanSink.journal(builder, header.heartbeat, source), source);
       OtlpJsonReader otlp = new OtlpJsonReader(context);
@@ -129,8 +145,45 @@ final class JournalReader {
         && java.util.Arrays.equals(lines.bytes(), 0, prefix.length, prefix, 0, prefix.length);
   }
 
-  /** A heartbeat line: {@code {"cabJournal":{"version":1,"heartbeatUnixNano":"...",...}}}. */
-  private record Header(long heartbeat) {}
+  /**
+   * A heartbeat line: {@code {"cabJournal":{"version":1,"heartbeatUnixNano":"...","pid":...,
+   * "capture":{"fileKey":"...","bytes":...}}}}, the capture as the SDK's CaptureIdentity writes it
+   * (absent from older SDKs' journals, and on file systems without file keys).
+   *
+   * @param capture the capture file's key and length when the heartbeat was written, or null
+   */
+  private record Header(long heartbeat, CaptureIdentity capture) {
+
+    /**
+     * Whether the journal was written beside {@code file} as it is now: the same file (its key),
+     * as long or longer (appended to since). True when either side has no key to compare.
+     */
+    boolean wasBeside(Path file) {
+      CaptureIdentity now = identity(file);
+      return capture == null || now == null || (capture.fileKey.equals(now.fileKey) && now.bytes >= capture.bytes);
+    }
+
+    /** {@code file}'s key and length, or null when it has no key (or cannot be read). */
+    static CaptureIdentity identity(Path file) {
+      try {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        Object key = attributes.fileKey();
+        return key == null ? null : new CaptureIdentity(key.toString(), attributes.size());
+      } catch (NoSuchFileException e) {
+        return null;
+      } catch (IOException | RuntimeException e) {
+        return null;
+      }
+    }
+  }
+
+  /** A capture file's identity on its file system, and its length. */
+  private record CaptureIdentity(String fileKey, long bytes) {
+    @Override
+    public String toString() {
+      return "file " + fileKey + " of " + bytes + " bytes";
+    }
+  }
 
   /** The heartbeat line the reader stands on, or null when it is not one. */
   private static Header header(JsonFactory json, LineReader lines) {
@@ -143,16 +196,19 @@ final class JournalReader {
         parser.nextToken();
         if ("cabJournal".equals(field) && parser.currentToken() == JsonToken.START_OBJECT) {
           long beat = -1;
+          CaptureIdentity capture = null;
           while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String inner = parser.currentName();
             parser.nextToken();
             if ("heartbeatUnixNano".equals(inner)) {
               beat = Long.parseLong(parser.getValueAsString("-1"));
+            } else if ("capture".equals(inner)) {
+              capture = capture(parser);
             } else {
               parser.skipChildren();
             }
           }
-          return beat < 0 ? null : new Header(beat);
+          return beat < 0 ? null : new Header(beat, capture);
         }
         parser.skipChildren();
       }
@@ -160,5 +216,28 @@ final class JournalReader {
       return null; // torn or not JSON: no header
     }
     return null;
+  }
+
+  /** The header's {@code capture} member the parser stands on; null when it is not one. */
+  private static CaptureIdentity capture(JsonParser parser) throws IOException {
+    if (parser.currentToken() != JsonToken.START_OBJECT) {
+      parser.skipChildren();
+      return null;
+    }
+    String key = null;
+    long bytes = -1;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if ("fileKey".equals(field) && value == JsonToken.VALUE_STRING) {
+        key = parser.getText();
+      } else if ("bytes".equals(field) && value == JsonToken.VALUE_NUMBER_INT
+          && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+        bytes = parser.getLongValue();
+      } else {
+        parser.skipChildren();
+      }
+    }
+    return key == null || bytes < 0 ? null : new CaptureIdentity(key, bytes);
   }
 }

@@ -33,7 +33,9 @@ import java.util.function.LongConsumer;
  * is not a trace (or, in strict mode, an error naming the line), duplicate spans, missing parents,
  * parent cycles, clock skew. Beside a file {@code X}, a crash journal {@code X.journal} adds the
  * spans that never ended (all of them when {@code X} is empty); {@code X.journal} named itself is
- * read as its cell, with {@code X} when it is there. Anything that cannot be loaded is a {@link TraceReadException} with a
+ * read as its cell, with {@code X} when it is there. A journal whose header names another capture
+ * file than {@code X} as it is now (left by another run; or copied with {@code X}, which makes it
+ * another file) is not merged, with a warning, unless it is named itself. Anything that cannot be loaded is a {@link TraceReadException} with a
  * one-line message.
  *
  * <p>From a file, most of a span's attributes stay in it and are read back when asked for: a file
@@ -72,12 +74,20 @@ public final class TraceReader {
       // only it when the capture is gone. Read as a capture, its open spans would end at 0.
       Path capture = captureOfJournal(file);
       if (Files.isRegularFile(capture)) {
-        return read(capture);
+        return read(capture, true);
       }
       TimelineBuilder alone = new TimelineBuilder(file.toString());
-      JournalReader.read(file, alone, loader.decoder().json());
+      JournalReader.read(file, null, true, alone, loader.decoder().json());
       return finish(alone, file.toString());
     }
+    return read(file, false);
+  }
+
+  /**
+   * {@code file} with its crash journal, if one is beside it: merged when its header names {@code
+   * file} as it is now, or when {@code journalNamed} (it was named to be read with it).
+   */
+  private Timeline read(Path file, boolean journalNamed) throws TraceReadException {
     TimelineBuilder builder = new TimelineBuilder(file.toString());
     Path journal = journalOf(file);
     boolean withJournal = readJournal && Files.isRegularFile(journal);
@@ -86,7 +96,7 @@ public final class TraceReader {
       readFile(file, builder, false);
     }
     if (withJournal) {
-      JournalReader.read(journal, builder, loader.decoder().json());
+      JournalReader.read(journal, file, journalNamed, builder, loader.decoder().json());
     }
     return finish(builder, file.toString());
   }

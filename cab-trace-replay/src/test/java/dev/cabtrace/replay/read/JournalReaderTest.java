@@ -66,4 +66,41 @@ class JournalReaderTest {
         .isInstanceOf(TraceReadException.class)
         .hasMessage(capture + ": no spans found; " + journal + ":2: incomplete JSON (torn by the process's end?); skipped");
   }
+
+  @Test
+  void aJournalWhoseHeaderNamesAnotherCaptureFileIsNotMergedUnlessNamed() throws IOException {
+    Path capture = capture();
+    Object key = Files.readAttributes(capture, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    org.junit.jupiter.api.Assumptions.assumeTrue(key != null, "the file system gives files keys");
+    String foreign = line("00000000000000aa", null, "other-run", 3000, 0) + "\n";
+    Path journal = dir.resolve("cell.jsonl.journal");
+    String notThis = journal + ":1: crash journal's header names a capture file that is not " + capture
+        + " as it is now (the header: file %s of %d bytes; now: file " + key + " of " + Files.size(capture)
+        + " bytes): left by another run, or copied with its capture; ";
+
+    // Another file, and this file when it was longer (cut or rewritten since).
+    for (Object[] then : new Object[][] {{"(dev=1,ino=2)", 99L}, {key, Files.size(capture) + 1}}) {
+      Files.writeString(journal, header(then[0], (Long) then[1]) + foreign);
+      Timeline timeline = TraceReader.create().read(capture);
+      assertThat(timeline.spans()).extracting(TimelineSpan::name).containsExactly("captured");
+      assertThat(messages(timeline)).containsExactly(String.format(notThis, then[0], then[1])
+          + "not merged (read cell.jsonl.journal by its name to merge it all the same)");
+
+      Timeline named = TraceReader.create().read(journal);
+      assertThat(named.spans()).extracting(TimelineSpan::name).containsExactlyInAnyOrder("captured", "other-run");
+      assertThat(messages(named)).first().isEqualTo(String.format(notThis, then[0], then[1])
+          + "merged, as the journal was named");
+    }
+
+    // This file, appended to since: its journal.
+    Files.writeString(journal, header(key, Files.size(capture) - 1) + foreign);
+    assertThat(TraceReader.create().read(capture).spans()).extracting(TimelineSpan::name)
+        .containsExactlyInAnyOrder("captured", "other-run");
+  }
+
+  /** A heartbeat line naming the capture file {@code key} of {@code bytes}, as the SDK writes it. */
+  private static String header(Object key, long bytes) {
+    return "{\"cabJournal\":{\"version\":1,\"heartbeatUnixNano\":\"9000\",\"pid\":1,\"capture\":{\"fileKey\":\""
+        + key + "\",\"bytes\":" + bytes + "}}}\n";
+  }
 }
