@@ -81,6 +81,9 @@ public final class Timeline {
     List<OutputChunk> chunks = new ArrayList<>();
     int notBase64 = 0;
     OutputChunk firstNotBase64 = null;
+    // Output after the last span ends is past the end of every replay: said, not shown.
+    int afterEnd = 0;
+    OutputChunk firstAfterEnd = null;
     for (TimelineSpan span : spans) {
       if (ModelCall.describesCall(span)) {
         callCount++;
@@ -100,18 +103,30 @@ public final class Timeline {
               notBase64++;
               firstNotBase64 = firstNotBase64 == null ? chunk : firstNotBase64;
             }
+            if (chunk.epochNanos() > last) {
+              afterEnd++;
+              firstAfterEnd = firstAfterEnd == null || chunk.epochNanos() < firstAfterEnd.epochNanos() ? chunk : firstAfterEnd;
+            }
             chunks.add(chunk);
           }
         }
       }
     }
-    if (notBase64 == 0) {
+    if (notBase64 == 0 && afterEnd == 0) {
       this.warnings = List.copyOf(warnings);
     } else {
-      // Kept as the text it is (a terminal shows it escaped): decoding it would fail every screen.
       List<LoadWarning> all = new ArrayList<>(warnings);
-      all.add(new LoadWarning(source, 0, notBase64 + " output chunk(s) marked base64 are not base64 and are"
-          + " shown as text (the first on span " + firstNotBase64.span().spanId() + ")"));
+      if (notBase64 > 0) {
+        // Kept as the text it is (a terminal shows it escaped): decoding it would fail every screen.
+        all.add(new LoadWarning(source, 0, notBase64 + " output chunk(s) marked base64 are not base64 and are"
+            + " shown as text (the first on span " + firstNotBase64.span().spanId() + ")"));
+      }
+      if (afterEnd > 0) {
+        // The duration stays the spans': it is the run's wall time, which output stamped later does not stretch.
+        all.add(new LoadWarning(source, 0, afterEnd + " output chunk(s) are timestamped after the last span ends"
+            + " (the first on span " + firstAfterEnd.span().spanId() + ", " + Durations.millis(firstAfterEnd.epochNanos() - last)
+            + " after): the replay ends before them and does not show them"));
+      }
       this.warnings = List.copyOf(all);
     }
     // Model calls in end order, made into records only when asked for: the spans' end order (a
