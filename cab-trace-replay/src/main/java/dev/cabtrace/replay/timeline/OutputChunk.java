@@ -16,13 +16,16 @@ public record OutputChunk(long epochNanos, String stream, String data, boolean b
 
   /** The original bytes. */
   public byte[] bytes() {
-    return base64 ? Base64.getMimeDecoder().decode(data) : data.getBytes(StandardCharsets.UTF_8);
+    return base64 ? Base64.getDecoder().decode(data) : data.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Whether {@code data} decodes as (MIME) base64. */
+  /**
+   * Whether {@code data} is base64 as the SDK writes it (RFC 4648, no line breaks). Strict: the
+   * MIME decoder skips what is not base64, and decoded text that is not into bytes it never held.
+   */
   static boolean isBase64(String data) {
     try {
-      Base64.getMimeDecoder().decode(data);
+      Base64.getDecoder().decode(data);
       return true;
     } catch (IllegalArgumentException e) {
       return false;

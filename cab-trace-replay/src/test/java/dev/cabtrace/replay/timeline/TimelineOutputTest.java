@@ -2,6 +2,7 @@ package dev.cabtrace.replay.timeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,5 +48,19 @@ class TimelineOutputTest {
     assertThat(timeline.frame(timeline.durationNanos()).output().text(null)).isEqualTo("in-span\nat-end\n");
     assertThat(messages(timeline)).containsExactly("cell.jsonl: 2 output chunk(s) are timestamped after the last span"
         + " ends (the first on span 0000000000000001, 1000 ms after): the replay ends before them and does not show them");
+  }
+
+  @Test
+  void outputMarkedBase64ThatIsNotBase64IsKeptAsTextWithAWarning() {
+    Timeline timeline = container(output(100 * MS, "!!notb64", true), output(200 * MS, "b2sK", true),
+        output(300 * MS, "b2sK\r\n", true), output(400 * MS, "b2sK b2sK", true));
+
+    assertThat(timeline.output()).extracting(OutputChunk::base64).containsExactly(false, true, false, false);
+    assertThat(timeline.output().get(0).bytes()).isEqualTo("!!notb64".getBytes(StandardCharsets.UTF_8));
+    assertThat(timeline.output().get(1).text()).isEqualTo("ok\n");
+    assertThat(timeline.output().get(2).text()).isEqualTo("b2sK\r\n");
+    assertThat(timeline.output().get(3).text()).isEqualTo("b2sK b2sK");
+    assertThat(messages(timeline)).containsExactly("cell.jsonl: 3 output chunk(s) marked base64 are not base64 and are"
+        + " shown as text (the first on span 0000000000000001)");
   }
 }
