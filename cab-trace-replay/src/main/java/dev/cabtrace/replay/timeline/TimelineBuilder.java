@@ -208,7 +208,9 @@ public final class TimelineBuilder {
       parent[i] = -1;
       if (span.parentSpanIdBits() != 0) {
         int found = ids.get(span.traceIdHigh(), span.traceIdLow(), span.parentSpanIdBits());
-        if (found < 0 || found == i) {
+        if (found == i) {
+          warn("own parent", 0, () -> "span " + span.spanId() + " (" + span.name() + ") is its own parent; shown as a root");
+        } else if (found < 0) {
           warn("missing parent", 0, () -> "span " + span.spanId() + " (" + span.name() + "): parent " + span.parentSpanId() + " is not in the trace; shown as a root");
         } else {
           parent[i] = found;
