@@ -26,6 +26,9 @@ public final class TimelineBuilder {
 
   private final String source;
   private final List<TimelineSpan> spans = new ArrayList<>();
+  // The line each span was read from, for the warnings of its assembly: the builder's, not the
+  // span's, which a timeline built before may hold (4 bytes a span, for as long as the builder).
+  private int[] lines = new int[0];
   private final SpanIdMap ids;
   private final List<LoadWarning> warnings = new ArrayList<>();
   private final Map<String, Integer> warningCounts = new LinkedHashMap<>();
@@ -89,6 +92,7 @@ public final class TimelineBuilder {
       TimelineSpan kept = each == null ? spans.get(existing) : null;
       if (kept != null && kept.unfinished() && !span.unfinished()) {
         spans.set(existing, span);
+        lines[existing] = lineOf(line);
       } else if (!span.unfinished()) {
         duplicates++;
       }
@@ -108,10 +112,22 @@ public final class TimelineBuilder {
       return true;
     }
     ids.put(span.traceIdHigh(), span.traceIdLow(), span.spanIdBits(), spans.size());
+    if (lines.length == spans.size()) {
+      lines = java.util.Arrays.copyOf(lines, Math.max(16, 2 * lines.length));
+    }
+    lines[spans.size()] = lineOf(line);
     span.shareOrigin(lastOrigin);
     lastOrigin = span.origin();
     spans.add(span);
     return true;
+  }
+
+  /**
+   * {@code line} as the builder keeps it for a span's warnings: 0 for none, or for one past an int
+   * (a file of two billion lines).
+   */
+  private static int lineOf(long line) {
+    return line > 0 && line <= Integer.MAX_VALUE ? (int) line : 0;
   }
 
   /** Whether a span with the trace id and span id of {@code span} is already in. */
@@ -209,9 +225,9 @@ public final class TimelineBuilder {
       if (span.parentSpanIdBits() != 0) {
         int found = ids.get(span.traceIdHigh(), span.traceIdLow(), span.parentSpanIdBits());
         if (found == i) {
-          warn("own parent", 0, () -> "span " + span.spanId() + " (" + span.name() + ") is its own parent; shown as a root");
+          warn("own parent", lines[i], () -> "span " + span.spanId() + " (" + span.name() + ") is its own parent; shown as a root");
         } else if (found < 0) {
-          warn("missing parent", 0, () -> "span " + span.spanId() + " (" + span.name() + "): parent " + span.parentSpanId() + " is not in the trace; shown as a root");
+          warn("missing parent", lines[i], () -> "span " + span.spanId() + " (" + span.name() + "): parent " + span.parentSpanId() + " is not in the trace; shown as a root");
         } else {
           parent[i] = found;
         }
@@ -237,7 +253,7 @@ public final class TimelineBuilder {
       if (p >= 0 && (starts[i] < starts[p] || ends[i] > ends[p])) {
         TimelineSpan span = spans.get(i);
         TimelineSpan parentSpan = spans.get(p);
-        warn("clock skew", 0, () -> "span " + span.spanId() + " (" + span.name() + ") runs outside its parent " + parentSpan.spanId() + " (" + parentSpan.name() + "): clock skew? times kept as recorded");
+        warn("clock skew", lines[i], () -> "span " + span.spanId() + " (" + span.name() + ") runs outside its parent " + parentSpan.spanId() + " (" + parentSpan.name() + "): clock skew? times kept as recorded");
       }
     }
     // Start order; a parent before its children on ties; then the longer span first.
@@ -283,7 +299,7 @@ public final class TimelineBuilder {
       if (current >= 0 && state[current] == 1) {
         int closing = path[length - 1];
         TimelineSpan span = spans.get(closing);
-        warn("parent cycle", 0, () -> "span " + span.spanId() + " (" + span.name() + ") is its own ancestor; the cycle is broken there and it is shown as a root");
+        warn("parent cycle", lines[closing], () -> "span " + span.spanId() + " (" + span.name() + ") is its own ancestor; the cycle is broken there and it is shown as a root");
         parent[closing] = -1;
       }
       for (int k = length - 1; k >= 0; k--) {

@@ -24,7 +24,28 @@ class TimelineBuilderWarningsTest {
     Timeline timeline = builder.build();
 
     assertThat(timeline.roots()).extracting(TimelineSpan::name).containsExactly("self");
-    assertThat(messages(timeline)).singleElement().asString()
-        .endsWith("span 0000000000000001 (self) is its own parent; shown as a root");
+    assertThat(messages(timeline)).containsExactly("cell.jsonl:1: span 0000000000000001 (self) is its own parent; shown as a root");
+  }
+
+  @Test
+  void aMissingParentACycleAndClockSkewNameTheLineOfTheSpan() {
+    TimelineBuilder builder = new TimelineBuilder("cell.jsonl");
+    builder.add(span(1, 0, "root", 0, 100), 1);
+    builder.add(span(2, 0xff, "orphan", 10, 20), 2);
+    builder.add(span(3, 1, "skewed", 50, 150), 3);
+    builder.add(span(4, 5, "a", 10, 20), 4);
+    builder.add(span(5, 4, "b", 10, 20), 5);
+    builder.add(span(6, 0xff, "unlined", 10, 20), 0);
+    builder.add(span(7, 0xff, "far", 10, 20), 3_000_000_000L);
+    Timeline timeline = builder.build();
+
+    assertThat(messages(timeline)).containsExactly(
+        "cell.jsonl:2: span 0000000000000002 (orphan): parent 00000000000000ff is not in the trace; shown as a root",
+        "cell.jsonl: span 0000000000000006 (unlined): parent 00000000000000ff is not in the trace; shown as a root",
+        "cell.jsonl: span 0000000000000007 (far): parent 00000000000000ff is not in the trace; shown as a root",
+        "cell.jsonl:5: span 0000000000000005 (b) is its own ancestor; the cycle is broken there and it is shown as a root",
+        "cell.jsonl:3: span 0000000000000003 (skewed) runs outside its parent 0000000000000001 (root): clock skew? times"
+            + " kept as recorded");
+    assertThat(timeline.spans()).extracting(TimelineSpan::index).containsExactly(0, 1, 2, 3, 4, 5, 6);
   }
 }
