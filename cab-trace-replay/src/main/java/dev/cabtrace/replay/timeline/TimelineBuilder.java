@@ -67,7 +67,8 @@ public final class TimelineBuilder {
 
   /**
    * Adds a span. A span whose id is already in the timeline is kept once: the first one, unless
-   * that one never finished and this one did.
+   * that one never finished and this one did. A copy with another name, start, end or parent is a
+   * warning naming both lines; copies that are the same are counted in one warning.
    *
    * @return whether the span was added
    */
@@ -94,7 +95,13 @@ public final class TimelineBuilder {
         spans.set(existing, span);
         lines[existing] = lineOf(line);
       } else if (!span.unfinished()) {
-        duplicates++;
+        String differs = kept == null ? null : differences(kept, span);
+        if (differs == null) {
+          duplicates++; // the same span again: a retried export
+        } else {
+          warn("span repeated with other content", line, () -> "span " + span.spanId() + " (" + kept.name() + ")"
+              + at(lines[existing]) + " appears again" + at(line) + " with " + differs + "; the first kept");
+        }
       }
       return false;
     }
@@ -120,6 +127,32 @@ public final class TimelineBuilder {
     lastOrigin = span.origin();
     spans.add(span);
     return true;
+  }
+
+  /**
+   * What differs between two copies of a span, compared cheaply (name, times, parent; not the
+   * attributes), as {@code another name "x", start, end} ; null when nothing does.
+   */
+  private static String differences(TimelineSpan kept, TimelineSpan again) {
+    List<String> differs = new ArrayList<>(4);
+    if (!kept.name().equals(again.name())) {
+      differs.add("another name \"" + again.name() + "\"");
+    }
+    if (kept.startEpochNanos() != again.startEpochNanos()) {
+      differs.add("another start");
+    }
+    if (kept.endEpochNanos() != again.endEpochNanos()) {
+      differs.add("another end");
+    }
+    if (kept.parentSpanIdBits() != again.parentSpanIdBits()) {
+      differs.add("another parent");
+    }
+    return differs.isEmpty() ? null : String.join(", ", differs);
+  }
+
+  /** " at line N", or nothing for no line. */
+  private static String at(long line) {
+    return line > 0 ? " at line " + line : "";
   }
 
   /**

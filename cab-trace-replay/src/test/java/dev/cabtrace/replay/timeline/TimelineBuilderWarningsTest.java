@@ -48,4 +48,39 @@ class TimelineBuilderWarningsTest {
             + " kept as recorded");
     assertThat(timeline.spans()).extracting(TimelineSpan::index).containsExactly(0, 1, 2, 3, 4, 5, 6);
   }
-}
+
+  @Test
+  void aSecondCopyOfASpanWithOtherContentIsNamedWithBothLinesAndTheSameAgainCounted() {
+    TimelineBuilder builder = new TimelineBuilder("cell.jsonl");
+    builder.add(span(1, 0, "first", 0, 100), 1);
+    builder.add(span(1, 0, "first", 0, 100), 2);
+    builder.add(span(1, 0, "second", 0, 100), 3);
+    builder.add(span(1, 0, "first", 5, 100), 4);
+    builder.add(span(1, 2, "first", 0, 200), 5);
+    builder.add(span(1, 0, "second", 5, 200), 0);
+    Timeline timeline = builder.build();
+
+    assertThat(timeline.spans()).extracting(TimelineSpan::name).containsExactly("first");
+    assertThat(messages(timeline)).containsExactly(
+        "cell.jsonl:3: span 0000000000000001 (first) at line 1 appears again at line 3 with another name \"second\";"
+            + " the first kept",
+        "cell.jsonl:4: span 0000000000000001 (first) at line 1 appears again at line 4 with another start; the first kept",
+        "cell.jsonl:5: span 0000000000000001 (first) at line 1 appears again at line 5 with another end, another parent;"
+            + " the first kept",
+        "cell.jsonl: span 0000000000000001 (first) at line 1 appears again with another name \"second\", another start,"
+            + " another end; the first kept",
+        "cell.jsonl: 1 span(s) appeared more than once (a retried export?); each kept once");
+  }
+
+  @Test
+  void copiesWithOtherContentBeyondTwentyAreCountedInOneLine() {
+    TimelineBuilder builder = new TimelineBuilder("cell.jsonl");
+    builder.add(span(1, 0, "first", 0, 100), 1);
+    for (int line = 2; line <= 31; line++) {
+      builder.add(span(1, 0, "copy " + line, 0, 100), line);
+    }
+
+    assertThat(builder.build().warnings()).hasSize(21).last().extracting(LoadWarning::message)
+        .isEqualTo("10 more warning(s) of the kind \"span repeated with other content\"");
+  }
+ }
