@@ -29,6 +29,8 @@ import java.util.Map;
 final class TraceTables {
 
   private static final int MAX_ATTRS = 160;
+  /** The Name column's widest cell: a longer name is cut there, with an ellipsis, not every row widened to it. */
+  private static final int MAX_NAME = 60;
   /** Trace ids in the header line; a count of the rest (a trace of a whole sweep has thousands). */
   static final int TRACE_IDS_SHOWN = 5;
   private static final char[] PADDING = " ".repeat(64).toCharArray();
@@ -113,7 +115,7 @@ final class TraceTables {
   private static void widenForSpan(int[] widths, Timeline timeline, TimelineSpan span) {
     widths[0] = Math.max(widths[0], INDENTS[Math.min(span.depth(), INDENTS.length - 1)].length() + SPAN_ID_LENGTH);
     widths[1] = Math.max(widths[1], span.kindName().length());
-    widths[2] = Math.max(widths[2], TerminalText.escapeLine(span.name()).length());
+    widths[2] = Math.max(widths[2], nameCell(span).length());
     widths[3] = Math.max(widths[3], millisLength(timeline.offsetNanos(span.startEpochNanos())));
     widths[4] = Math.max(widths[4], millisLength(span.durationNanos()) + (span.unfinished() ? UNFINISHED.length() : 0));
   }
@@ -149,7 +151,7 @@ final class TraceTables {
     line.text(span.kindName());
     pad(line, cell, widths[1]);
     cell = line.chars();
-    line.text(TerminalText.escapeLine(span.name()));
+    line.text(nameCell(span));
     pad(line, cell, widths[2]);
     cell = line.chars();
     line.number(Math.floorDiv(timeline.offsetNanos(span.startEpochNanos()), 1_000_000L)).text(" ms");
@@ -161,6 +163,19 @@ final class TraceTables {
     }
     pad(line, cell, widths[4]);
     appendAttrsOrError(line, span, scratch);
+  }
+
+  /** A span's name as its cell shows it: escaped, and cut to {@link #MAX_NAME} with an ellipsis. */
+  private static String nameCell(TimelineSpan span) {
+    String name = TerminalText.escapeLine(span.name());
+    if (name.length() <= MAX_NAME) {
+      return name;
+    }
+    int cut = MAX_NAME - 1;
+    if (Character.isHighSurrogate(name.charAt(cut - 1))) {
+      cut--; // not half a character
+    }
+    return name.substring(0, cut) + "…";
   }
 
   /** A model call's line, in the columns of the call table's header. */
