@@ -98,7 +98,10 @@ final class JaegerJsonReader {
       String field = parser.currentName();
       parser.nextToken();
       if ("serviceName".equals(field)) {
-        resource.put("service.name", parser.getValueAsString());
+        String service = context.scalarText(parser, field);
+        if (service != null) {
+          resource.put("service.name", service);
+        }
       } else if ("tags".equals(field)) {
         resource.putAll(readTags(parser));
       } else {
@@ -134,7 +137,7 @@ final class JaegerJsonReader {
           context.readEvents(parser, span, this::readLog);
           break;
         case "processID":
-          processId[0] = parser.getValueAsString();
+          processId[0] = context.scalarText(parser, field);
           break;
         default:
           parser.skipChildren();
@@ -181,9 +184,9 @@ final class JaegerJsonReader {
         String field = parser.currentName();
         parser.nextToken();
         if ("refType".equals(field)) {
-          type = parser.getValueAsString();
+          type = context.scalarText(parser, field);
         } else if ("spanID".equals(field)) {
-          spanId = parser.getValueAsString();
+          spanId = context.scalarText(parser, field);
         } else {
           parser.skipChildren();
         }
@@ -203,7 +206,7 @@ final class JaegerJsonReader {
       String field = parser.currentName();
       parser.nextToken();
       if ("timestamp".equals(field)) {
-        time = micros(parser);
+        time = context.micros(context.scalarText(parser, field));
       } else if ("fields".equals(field)) {
         fields = readTags(parser);
       } else {
@@ -230,7 +233,7 @@ final class JaegerJsonReader {
         String field = parser.currentName();
         JsonToken token = parser.nextToken();
         if ("key".equals(field)) {
-          key = context.intern(parser.getValueAsString());
+          key = context.intern(context.scalarText(parser, field));
         } else if ("value".equals(field)) {
           valueToken = token;
           value = scalar(parser, token);
@@ -269,9 +272,5 @@ final class JaegerJsonReader {
         parser.skipChildren();
         return null;
     }
-  }
-
-  private long micros(JsonParser parser) throws IOException {
-    return context.micros(parser.getValueAsString());
   }
 }

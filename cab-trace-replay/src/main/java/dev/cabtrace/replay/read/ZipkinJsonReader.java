@@ -53,7 +53,8 @@ final class ZipkinJsonReader {
     while ((field = context.nextSpanField(span, parser, SPAN_FIELDS)) != null) {
       switch (field) {
         case "kind":
-          span.setSpanKind(parser.getValueAsString("INTERNAL"));
+          String kind = context.scalarText(parser, field);
+          span.setSpanKind(kind == null ? "INTERNAL" : kind);
           break;
         case "timestamp":
           start = context.scalarText(parser, field);
@@ -124,7 +125,10 @@ final class ZipkinJsonReader {
       String field = parser.currentName();
       parser.nextToken();
       if ("serviceName".equals(field)) {
-        resource.put("service.name", parser.getValueAsString());
+        String service = context.scalarText(parser, field);
+        if (service != null) {
+          resource.put("service.name", service);
+        }
       } else {
         parser.skipChildren();
       }
@@ -138,17 +142,14 @@ final class ZipkinJsonReader {
       String field = parser.currentName();
       parser.nextToken();
       if ("timestamp".equals(field)) {
-        time = micros(parser);
+        time = context.micros(context.scalarText(parser, field));
       } else if ("value".equals(field)) {
-        value = parser.getValueAsString("");
+        String text = context.scalarText(parser, field);
+        value = text == null ? "" : text;
       } else {
         parser.skipChildren();
       }
     }
     return new SpanEvent(time, value, Map.of());
-  }
-
-  private long micros(JsonParser parser) throws IOException {
-    return context.micros(parser.getValueAsString());
   }
 }

@@ -91,4 +91,20 @@ class JaegerJsonReaderTest {
         "test.jsonl:1: span \"badstart\": startTime \"soon\" is not a time; skipped",
         "test.jsonl:1: span \"noduration\": no duration; shown unfinished, ending where it starts");
   }
+
+  @Test
+  void anObjectWhereAValueBelongsIsSkippedWithAWarningAndTheSpanReadOn() throws IOException {
+    Timeline timeline = read("{\"data\":[{\"traceID\":\"" + TRACE + "\",\"spans\":["
+        + "{\"traceID\":\"" + TRACE + "\",\"spanID\":\"0000000000000001\",\"operationName\":\"root\","
+        + "\"processID\":{\"id\":\"p1\"},\"logs\":[{\"timestamp\":{\"t\":1},\"fields\":[]}],"
+        + "\"startTime\":" + START_MICROS + ",\"duration\":1000,\"tags\":[{\"key\":\"k\",\"value\":\"v\"}]}],"
+        + "\"processes\":{\"p1\":{\"serviceName\":null}}}]}");
+
+    assertThat(timeline.spans()).extracting(TimelineSpan::name).containsExactly("root");
+    assertThat(timeline.spanNamed("root").attributes()).containsEntry("k", "v");
+    assertThat(timeline.spanNamed("root").startEpochNanos()).isEqualTo(START_MICROS * 1000);
+    assertThat(messages(timeline)).containsExactly(
+        "test.jsonl:1: processID is an object, not a value; ignored",
+        "test.jsonl:1: timestamp is an object, not a value; ignored");
+  }
 }

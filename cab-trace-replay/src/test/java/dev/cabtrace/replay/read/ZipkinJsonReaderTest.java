@@ -76,4 +76,21 @@ class ZipkinJsonReaderTest {
     assertThat(timeline.tokens().output()).isEqualTo(7);
     assertThat(dev.cabtrace.replay.ledger.CellScore.of(timeline).pass()).isTrue();
   }
+
+  @Test
+  void anObjectWhereAValueBelongsIsSkippedWithAWarningAndTheSpanReadOn() throws IOException {
+    Timeline timeline = read("[" + String.join(",",
+        span("0000000000000001", "a", ",\"kind\":{\"name\":\"x\"},\"localEndpoint\":{\"serviceName\":null},"
+            + "\"annotations\":[{\"timestamp\":[1],\"value\":{\"v\":1}}],\"timestamp\":" + START_MICROS
+            + ",\"duration\":1000,\"tags\":{\"after\":\"kept\"}"),
+        span("0000000000000002", "b", ",\"timestamp\":" + START_MICROS + ",\"duration\":1000")) + "]");
+
+    assertThat(timeline.spans()).extracting(TimelineSpan::name).containsExactly("a", "b");
+    assertThat(timeline.spanNamed("a").attributes()).containsEntry("after", "kept");
+    assertThat(timeline.spanNamed("a").startEpochNanos()).isEqualTo(START_MICROS * 1000);
+    assertThat(messages(timeline)).containsExactly(
+        "test.jsonl:1: kind is an object, not a value; ignored",
+        "test.jsonl:1: timestamp is an array, not a value; ignored",
+        "test.jsonl:1: value is an object, not a value; ignored");
+  }
 }
