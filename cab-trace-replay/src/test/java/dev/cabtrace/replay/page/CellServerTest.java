@@ -326,7 +326,7 @@ class CellServerTest {
     }
     Files.delete(pages); // as a full or vanished temporary directory
     java.util.logging.Logger logger = java.util.logging.Logger.getLogger(CellServer.class.getName());
-    List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
     java.util.logging.Handler handler = new java.util.logging.Handler() {
       @Override
       public void publish(java.util.logging.LogRecord record) {
