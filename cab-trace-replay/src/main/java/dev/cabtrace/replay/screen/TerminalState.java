@@ -513,34 +513,26 @@ final class TerminalState implements ControlParser.Handler {
     writable(row).appendMark(target, mark);
   }
 
+  /**
+   * REP: prints the last printed character {@code n} times, a screenful at most (more would only
+   * scroll the same character through it). A recording can ask for 65,535 repeats in 8 bytes,
+   * again and again, so this writes a line's run at a time and, for whole lines scrolled in,
+   * shares one filled row: the cost is the lines the cursor crosses, not the characters.
+   */
   private void repeat(int n) {
     if (lastPrinted < 0) {
       return;
     }
-    int times = Math.min(n, columns * rows);
-    int codePoint = lastPrinted;
-    if (CharWidth.of(codePoint) == 1 && !insertMode) {
-      repeatNarrow(codePoint, times);
-      return;
+    int width = CharWidth.of(lastPrinted);
+    if (width > columns) {
+      return; // print drops it
     }
-    // Already mapped through the character set when first printed.
-    int savedG0 = g0;
-    int savedG1 = g1;
-    g0 = ASCII;
-    g1 = ASCII;
-    for (int i = 0; i < times; i++) {
-      print(codePoint);
-    }
-    g0 = savedG0;
-    g1 = savedG1;
-  }
-
-  /**
-   * What printing a one-column character {@code times} times does, a row's run at a time: a
-   * recording can ask for 65,535 repeats in 8 bytes, again and again.
-   */
-  private void repeatNarrow(int codePoint, int times) {
-    while (times > 0) {
+    int left = Math.min(n, columns * rows);
+    int perLine = columns / width;
+    // With autowrap off every print after the line is full lands on the same cells: after the
+    // pass that fills the line and one more at its end, further passes change nothing.
+    int passes = autowrap ? Integer.MAX_VALUE : 2;
+    while (left > 0 && passes-- > 0) {
       if (pendingWrap) {
         pendingWrap = false;
         if (autowrap) {
@@ -548,21 +540,111 @@ final class TerminalState implements ControlParser.Handler {
           index();
         }
       }
-      int run = Math.min(times, columns - column);
-      Row line = writable(row);
-      line.fill(column, column + run, codePoint, style);
-      line.repair(column - 1, column + run);
-      times -= run;
-      if (column + run < columns) {
-        column += run;
-      } else {
-        column = columns - 1;
-        pendingWrap = autowrap;
-        if (!autowrap) {
-          return; // the rest would print over the last column what is there already
+      if (column + width > columns) {
+        if (autowrap) {
+          column = 0;
+          index();
+        } else {
+          column = columns - width;
         }
       }
+      int count = Math.min(left, (columns - column) / width);
+      printRun(count, width);
+      left -= count;
+      if (autowrap && left > perLine) {
+        // Keep the last line, full or not, for printRun: it leaves the cursor as print would.
+        int fullLines = (left - 1) / perLine;
+        printFullLines(fullLines, width);
+        left -= fullLines * perLine;
+      }
     }
+  }
+
+  /**
+   * What printing {@code count} copies of the last printed character does when they fit on the
+   * cursor's line from the cursor (and no wrap is pending).
+   */
+  private void printRun(int count, int width) {
+    int span = count * width;
+    Row line = writable(row);
+    if (insertMode) {
+      line.insertBlanks(column, span, eraseStyle());
+    }
+    writeCopies(line, column, count, width);
+    line.repair(column - 1, column + span);
+    if (column + span >= columns) {
+      column = columns - 1;
+      pendingWrap = autowrap;
+    } else {
+      column += span;
+    }
+  }
+
+  private void writeCopies(Row line, int from, int count, int width) {
+    if (width == 1) {
+      line.fill(from, from + count, lastPrinted, style);
+      return;
+    }
+    for (int i = 0; i < count; i++) {
+      line.set(from + 2 * i, lastPrinted | Row.WIDE, style);
+      line.set(from + 2 * i + 1, Row.CONTINUATION, style);
+    }
+  }
+
+  /**
+   * What {@code count} lines of the repeated character, each a new line after a wrap at the end
+   * of the one before, do: the cursor moves down, then the region scrolls. Every line that
+   * scrolls in is the same row, shared; so is every line written whole over an old one, unless
+   * an odd last column keeps what it had, when that line is written in place.
+   */
+  private void printFullLines(int count, int width) {
+    int perLine = columns / width;
+    Row filled = new Row(columns, eraseStyle(), Row.SHARED);
+    writeCopies(filled, 0, perLine, width);
+    boolean covers = perLine * width == columns;
+    while (count > 0 && row != bottom && row < rows - 1) {
+      row++;
+      count--;
+      writeFullLine(filled, covers, perLine, width);
+    }
+    if (count > 0) {
+      if (row == bottom) {
+        scrollUpInto(count, filled);
+      } else {
+        // Below the region at the last row: each line overwrites the one before in place.
+        writeFullLine(filled, covers, perLine, width);
+      }
+    }
+    column = covers ? columns - 1 : perLine * width;
+    pendingWrap = covers;
+  }
+
+  private void writeFullLine(Row filled, boolean covers, int perLine, int width) {
+    if (covers) {
+      active()[row] = filled;
+      return;
+    }
+    column = 0;
+    pendingWrap = false;
+    printRun(perLine, width);
+  }
+
+  /** {@code n} times: scroll the region up one line, then put {@code incoming} at its bottom. */
+  private void scrollUpInto(int n, Row incoming) {
+    Row[] buffer = active();
+    int height = bottom - top + 1;
+    if (!alternateActive && top == 0 && bottom == rows - 1) {
+      // A screenful of repeats scrolls at most rows + 1 lines: fewer than the scrollback holds.
+      for (int i = 0; i < n; i++) {
+        if (scrollback.size() == SCROLLBACK_LIMIT) {
+          scrollback.removeFirst();
+        }
+        scrollback.addLast(i < height ? buffer[top + i] : incoming);
+      }
+    }
+    int shift = Math.min(n, height);
+    System.arraycopy(buffer, top + shift, buffer, top, height - shift);
+    Arrays.fill(buffer, bottom - shift + 1, bottom + 1, incoming);
   }
 
   private void eraseInDisplay(int mode) {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * REP ({@code CSI n b}) against what it stands for, the character it repeats printed n times: the
@@ -17,22 +19,28 @@ class RepeatTest {
   private static final String ESC = "\u001b";
   private static final String[] SETUP = {
     "", ESC + "[?7l", ESC + "[4h", ESC + "(0", "\u4e16\u754c\u4e16", ESC + "[31;1m", ESC + "[999;1H", ESC + "[5;10r",
-    ESC + "[?1049h", "\r\n\r\n", ESC + "[3;70H"
+    ESC + "[?1049h", "\r\n\r\n", ESC + "[3;70H", ESC + "[2;4r" + ESC + "[9;1H", ESC + "[1;999H",
+    ESC + "[1;999Hx", ESC + "[999;999Hx", ESC + "[1;999H\u4e16", ESC + "[?7h", ESC + "[4l", ESC + "[2J"
   };
   private static final String[] REPEATED = {"x", "q", "\u4e16", "e\u0301", "\u00e9", " "};
 
   @Test
   void repeatingIsPrintingTheCharacterThatManyTimes() {
     Random random = new Random(29);
-    for (int round = 0; round < 3_000; round++) {
-      int columns = 1 + random.nextInt(90);
+    for (int round = 0; round < 6_000; round++) {
+      String character = REPEATED[random.nextInt(REPEATED.length)];
+      // A wide character does not print on one column: REP would repeat the one before it.
+      int columns = (character.equals("\u4e16") ? 2 : 1) + random.nextInt(90);
       int rows = 1 + random.nextInt(30);
       // CAN ends whatever sequence the random stream left open: what follows is read the same both ways.
       byte[] prefix = (new String(RandomStreams.stream(random, random.nextInt(300)), StandardCharsets.ISO_8859_1) + "\u0018")
           .getBytes(StandardCharsets.ISO_8859_1);
       String setup = SETUP[random.nextInt(SETUP.length)] + SETUP[random.nextInt(SETUP.length)];
-      String character = REPEATED[random.nextInt(REPEATED.length)];
-      int times = 1 + (random.nextInt(4) == 0 ? random.nextInt(columns * rows) : random.nextInt(3 * columns + 2));
+      int times = switch (random.nextInt(5)) {
+        case 0 -> 1 + random.nextInt(columns * rows);
+        case 1 -> columns * rows + random.nextInt(3);
+        default -> 1 + random.nextInt(3 * columns + 2);
+      };
 
       TerminalEmulator repeated = TerminalEmulator.create(columns, rows);
       repeated.feed(prefix);
@@ -45,6 +53,28 @@ class RepeatTest {
       printed.feed((setup + character + last.repeat(Math.min(times, columns * rows))).getBytes(StandardCharsets.UTF_8));
       assertThat(repeated.screen()).as("round %d: %dx%d, %s then %s REP %d", round, columns, rows,
           setup.replace(ESC, "ESC"), character, times).isEqualTo(printed.screen());
+    }
+  }
+
+  /**
+   * 2 MiB of {@code 中 REP 65535}, in each mode: each REP rewrote the screen a character at a time
+   * (24 s, 40 s in insert mode); now about a second for all six, and the limit leaves room for a
+   * loaded machine.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void manyScreenfulsOfRepeatsCostTheirLinesNotTheirCharacters() {
+    for (String mode : new String[] {"", ESC + "[4h", ESC + "[?7l"}) {
+      for (String character : new String[] {"\u4e2d", "a"}) {
+        TerminalEmulator terminal = TerminalEmulator.create(80, 24);
+        terminal.feed(mode.getBytes(StandardCharsets.UTF_8));
+        byte[] chunk = (character + ESC + "[65535b").repeat(10_000).getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < 20; i++) {
+          terminal.feed(chunk);
+        }
+        assertThat(terminal.screen().lines().get(0)).as("%s%s", mode.replace(ESC, "ESC"), character)
+            .isEqualTo(character.repeat(character.equals("a") ? 80 : 40));
+      }
     }
   }
 
