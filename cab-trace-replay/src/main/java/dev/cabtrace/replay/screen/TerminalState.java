@@ -152,12 +152,11 @@ final class TerminalState implements ControlParser.Handler {
       }
     }
     if (column + width > columns) {
-      if (autowrap) {
-        column = 0;
-        index();
-      } else {
-        column = columns - width;
+      if (!autowrap) {
+        return; // a wide character that does not fit is not printed (xterm, tmux)
       }
+      column = 0;
+      index();
     }
     Row line = writable(row);
     if (insertMode) {
@@ -529,8 +528,9 @@ final class TerminalState implements ControlParser.Handler {
     }
     int left = Math.min(n, columns * rows);
     int perLine = columns / width;
-    // With autowrap off every print after the line is full lands on the same cells: after the
-    // pass that fills the line and one more at its end, further passes change nothing.
+    // With autowrap off every print after the line is full lands on the same cells (or, wide, is
+    // dropped): after the pass that fills the line and one more at its end, the rest change
+    // nothing.
     int passes = autowrap ? Integer.MAX_VALUE : 2;
     while (left > 0 && passes-- > 0) {
       if (pendingWrap) {
@@ -541,12 +541,11 @@ final class TerminalState implements ControlParser.Handler {
         }
       }
       if (column + width > columns) {
-        if (autowrap) {
-          column = 0;
-          index();
-        } else {
-          column = columns - width;
+        if (!autowrap) {
+          return; // print drops a wide character that does not fit
         }
+        column = 0;
+        index();
       }
       int count = Math.min(left, (columns - column) / width);
       printRun(count, width);

@@ -53,8 +53,13 @@ class UnicodeTest {
     Screen screen = screen(5, 2, "abcd\u4e16");
     assertThat(screen.lines()).containsExactly("abcd", "\u4e16");
     assertThat(screen.cell(0, 4).text()).isEqualTo(" ");
-    // Without autowrap it is drawn in the last two columns instead.
-    assertThat(screen(5, 2, ESC + "[?7labcd\u4e16").lines()).containsExactly("abc\u4e16", "");
+    // Without autowrap it is not drawn at all (xterm, tmux, xterm.js): what follows goes in the
+    // last column, where it was drawn over the last two and half of it overwritten.
+    Screen unwrapped = screen(5, 2, ESC + "[?7labcd\u4e16");
+    assertThat(unwrapped.lines()).containsExactly("abcd", "");
+    assertThat(unwrapped.cursorColumn()).isEqualTo(4);
+    assertThat(screen(5, 2, ESC + "[?7labcd\u4e16X").lines()).containsExactly("abcdX", "");
+    assertThat(screen(5, 2, ESC + "[?7labcd\u4e16" + ESC + "[3b").lines()).containsExactly("abcd", "");
     // On a one-column screen it cannot be drawn at all.
     assertThat(screen(1, 1, "\u4e16").lines()).containsExactly("");
   }
