@@ -169,7 +169,9 @@ final class TerminalState implements ControlParser.Handler {
     line.repair(column - 1, column + width);
     if (column + width >= columns) {
       column = columns - 1;
-      pendingWrap = autowrap;
+      // Set with autowrap off too, as xterm does: the next character goes in the last column
+      // again, unless autowrap is back on by then.
+      pendingWrap = true;
     } else {
       column += width;
     }
@@ -488,7 +490,7 @@ final class TerminalState implements ControlParser.Handler {
     }
     originMode = saved.originMode();
     moveTo(saved.row(), saved.column());
-    pendingWrap = saved.pendingWrap() && column == saved.column() && autowrap;
+    pendingWrap = saved.pendingWrap() && column == saved.column();
     style = saved.style();
     g0 = saved.g0();
     g1 = saved.g1();
@@ -573,7 +575,7 @@ final class TerminalState implements ControlParser.Handler {
     line.repair(column - 1, column + span);
     if (column + span >= columns) {
       column = columns - 1;
-      pendingWrap = autowrap;
+      pendingWrap = true;
     } else {
       column += span;
     }
@@ -811,10 +813,8 @@ final class TerminalState implements ControlParser.Handler {
         home();
         break;
       case 7: // DECAWM
+        // A pending wrap stays (xterm): it wraps the next character only if autowrap is on then.
         autowrap = set;
-        if (!set) {
-          pendingWrap = false;
-        }
         break;
       case 25: // DECTCEM
         cursorVisible = set;

@@ -216,8 +216,18 @@ class TerminalEmulatorTest {
     assertThat(terminal(5, 3, "abcde" + CSI + "Dx").screen().lines()).containsExactly("abcxe", "", "");
     // Without autowrap, the last column is overwritten.
     assertThat(terminal(5, 3, CSI + "?7labcdefg").screen().lines()).containsExactly("abcdg", "", "");
+    // The wrap is still pending there, as in xterm and xterm.js: with autowrap back on, the next
+    // character wraps, where it overwrote the last column.
     assertThat(terminal(5, 3, CSI + "?7labcdefg" + CSI + "?7hhi").screen().lines())
-        .containsExactly("abcdh", "i", "");
+        .containsExactly("abcdg", "hi", "");
+    // Turning autowrap off and on keeps a wrap that was pending.
+    assertThat(terminal(5, 3, "abcde" + CSI + "?7lX" + CSI + "?7hY").screen().lines())
+        .containsExactly("abcdX", "Y", "");
+    assertThat(terminal(5, 3, "abcde" + CSI + "?7l" + CSI + "?7hY").screen().lines())
+        .containsExactly("abcde", "Y", "");
+    // A combining mark joins the character in the last column, where it joined the one before.
+    assertThat(terminal(5, 3, CSI + "?7labcde\u0301").screen().lines())
+        .containsExactly("abcde\u0301", "", "");
     // Wrapping at the bottom scrolls.
     Screen scrolled = terminal(3, 2, "abcdefg").screen();
     assertThat(scrolled.lines()).containsExactly("def", "g");
