@@ -15,6 +15,8 @@ import dev.cabtrace.replay.internal.Utf8Decoder;
  *       point encoded in UTF-8 is dropped. Only the 7-bit {@code ESC} forms introduce sequences.
  *   <li>A non-ASCII code point inside an escape or control sequence abandons the sequence.
  *   <li>A colon in control sequence parameters separates sub-parameters (SGR {@code 38:2::r:g:b}).
+ *       Only SGR has them: any other sequence with a colon is ignored whole, as tmux and the
+ *       vt100.net parser do ({@code CSI 1:5 H} is not {@code CSI 1;5 H}).
  *   <li>OSC strings end at BEL as well as at ST; CAN and SUB drop them; only their first {@link
  *       #OSC_LIMIT} characters are kept. DCS, SOS, PM and APC payloads are not stored at all.
  * </ul>
@@ -270,7 +272,8 @@ final class ControlParser {
 
   private void dispatchCsi(int finalChar) {
     state = GROUND;
-    if (intermediates != TOO_MANY_INTERMEDIATES) {
+    if (intermediates != TOO_MANY_INTERMEDIATES
+        && (finalChar == 'm' || !params.hasSubParameters())) {
       handler.csiDispatch(privateMarker, intermediates, params, finalChar);
     }
   }

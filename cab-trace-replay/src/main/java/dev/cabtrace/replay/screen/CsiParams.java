@@ -15,6 +15,7 @@ final class CsiParams {
   private final boolean[] subParameter = new boolean[MAX_COUNT];
   private int count;
   private boolean overflow;
+  private boolean colon;
 
   int count() {
     return count;
@@ -36,9 +37,15 @@ final class CsiParams {
     return index < count && subParameter[index];
   }
 
+  /** Whether a colon appeared anywhere, kept parameter or dropped. */
+  boolean hasSubParameters() {
+    return colon;
+  }
+
   void clear() {
     count = 0;
     overflow = false;
+    colon = false;
   }
 
   void digit(int digit) {
@@ -54,6 +61,7 @@ final class CsiParams {
     if (count == 0) {
       next(false);
     }
+    this.colon |= colon;
     next(colon);
   }
 
@@ -62,6 +70,7 @@ final class CsiParams {
     System.arraycopy(other.subParameter, 0, subParameter, 0, MAX_COUNT);
     count = other.count;
     overflow = other.overflow;
+    colon = other.colon;
   }
 
   private void next(boolean colon) {

@@ -107,6 +107,22 @@ class TerminalEmulatorTest {
   }
 
   @Test
+  void aColonOutsideSgrIgnoresTheSequence() {
+    // tmux and the vt100.net parser: only SGR has sub-parameters; CSI 1:5 H is not CSI 1;5 H.
+    Screen moved = terminal(10, 5, "X" + CSI + "1:5HZ").screen();
+    assertThat(moved.lines()).containsExactly("XZ", "", "", "", "");
+    assertCursor(moved, 0, 2);
+    assertThat(terminal(10, 2, "ab" + CSI + "2:1J" + CSI + "1;2:3H" + CSI + "K" + CSI + ":P").screen().lines())
+        .containsExactly("ab", "");
+    assertThat(terminal(10, 2, "ab" + CSI + "3:b").screen().lines()).containsExactly("ab", "");
+    // A colon past the last kept parameter counts too.
+    assertThat(terminal(10, 2, "ab" + CSI + "1;".repeat(40) + ":1H" + "c").screen().lines())
+        .containsExactly("abc", "");
+    // SGR keeps them.
+    assertThat(terminal(10, 2, CSI + "38:5:99mx").screen().cell(0, 0).style()).isEqualTo(new CellStyle(0, 99, -1));
+  }
+
+  @Test
   void eraseInDisplay() {
     String filled = "aaaa\r\nbbbb\r\ncccc" + CSI + "2;3H";
     assertThat(terminal(4, 3, filled + CSI + "J").screen().lines()).containsExactly("aaaa", "bb", "");
