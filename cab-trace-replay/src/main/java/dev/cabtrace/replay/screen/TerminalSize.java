@@ -9,8 +9,10 @@ import java.util.Objects;
 /**
  * The size of the terminal a timeline's output was recorded on: {@code cab.terminal.columns} ×
  * {@code cab.terminal.rows} of the first span with output that recorded one, else of a container
- * span that recorded one; 80 × 24 when none did. {@link ScreenPlayback} and the cell page draw at
- * this size and {@code cab-trace cast} writes it in its header, so that all show the same screen.
+ * span that recorded one; 80 × 24 when none did. A dimension above the emulator's 1,000 is taken
+ * as 1,000; one of 0 or less counts as not recorded. {@link ScreenPlayback} and the cell page draw
+ * at this size and {@code cab-trace cast} writes it in its header, so that all show the same
+ * screen.
  *
  * @param columns the width in cells
  * @param rows the height in cells
@@ -51,7 +53,7 @@ public record TerminalSize(int columns, int rows) {
     return new TerminalSize(columns > 0 ? columns : otherwise.columns(), rows > 0 ? rows : otherwise.rows());
   }
 
-  /** A recorded dimension, or 0 when the span has none that can be drawn. */
+  /** A recorded dimension, at most the emulator's limit, or 0 when the span has none. */
   private static int dimension(TimelineSpan span, String key) {
     Object value = span == null ? null : span.attribute(key);
     long size = 0;
@@ -65,7 +67,8 @@ public record TerminalSize(int columns, int rows) {
         size = 0;
       }
     }
-    // Past the emulator's limit it is a recording error, not a screen to draw.
-    return size > 0 && size <= 1000 ? (int) size : 0;
+    // Past the emulator's limit it draws the left and top 1,000, as it would a screen resized
+    // down to it, rather than a reflowed 80 x 24; 0 or less is a pty that reported no size.
+    return size <= 0 ? 0 : (int) Math.min(size, TerminalEmulator.MAX_SIZE);
   }
 }

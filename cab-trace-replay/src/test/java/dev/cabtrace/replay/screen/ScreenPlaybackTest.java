@@ -111,13 +111,21 @@ class ScreenPlaybackTest {
   }
 
   @Test
-  void anImpossibleSizeFallsBackTo80By24() {
+  void aSizeAboveTheLimitIsTheLimitAndNoneAtAllIs80By24() {
     TimelineSpan.Builder span = container().putAttribute("cab.terminal.columns", 100_000L).putAttribute("cab.terminal.rows", -3L);
     output(span, 10, "pty", "x");
     ScreenPlayback playback = ScreenPlayback.of(timeline(span));
 
-    assertThat(playback.columns()).isEqualTo(80);
+    assertThat(playback.columns()).isEqualTo(1000);
     assertThat(playback.rows()).isEqualTo(24);
+
+    TimelineSpan.Builder tall = container().putAttribute("cab.terminal.columns", 120L).putAttribute("cab.terminal.rows", "1001");
+    output(tall, 10, "pty", "x");
+    assertThat(TerminalSize.of(timeline(tall))).isEqualTo(new TerminalSize(120, 1000));
+
+    TimelineSpan.Builder unsized = container().putAttribute("cab.terminal.columns", 0L).putAttribute("cab.terminal.rows", 0L);
+    output(unsized, 10, "pty", "x");
+    assertThat(TerminalSize.of(timeline(unsized))).isEqualTo(new TerminalSize(80, 24));
   }
 
   @Test
