@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * REP ({@code CSI n b}) against what it stands for, the character it repeats printed n times: the
@@ -53,28 +51,6 @@ class RepeatTest {
       printed.feed((setup + character + last.repeat(Math.min(times, columns * rows))).getBytes(StandardCharsets.UTF_8));
       assertThat(repeated.screen()).as("round %d: %dx%d, %s then %s REP %d", round, columns, rows,
           setup.replace(ESC, "ESC"), character, times).isEqualTo(printed.screen());
-    }
-  }
-
-  /**
-   * 2 MiB of {@code 中 REP 65535}, in each mode: each REP rewrote the screen a character at a time
-   * (24 s, 40 s in insert mode); now about a second for all six, and the limit leaves room for a
-   * loaded machine.
-   */
-  @Test
-  @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-  void manyScreenfulsOfRepeatsCostTheirLinesNotTheirCharacters() {
-    for (String mode : new String[] {"", ESC + "[4h", ESC + "[?7l"}) {
-      for (String character : new String[] {"\u4e2d", "a"}) {
-        TerminalEmulator terminal = TerminalEmulator.create(80, 24);
-        terminal.feed(mode.getBytes(StandardCharsets.UTF_8));
-        byte[] chunk = (character + ESC + "[65535b").repeat(10_000).getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < 20; i++) {
-          terminal.feed(chunk);
-        }
-        assertThat(terminal.screen().lines().get(0)).as("%s%s", mode.replace(ESC, "ESC"), character)
-            .isEqualTo(character.repeat(character.equals("a") ? 80 : 40));
-      }
     }
   }
 
