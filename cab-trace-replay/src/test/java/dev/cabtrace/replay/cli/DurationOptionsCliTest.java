@@ -29,7 +29,7 @@ class DurationOptionsCliTest {
       "check {seed} --max-model-call-time {d}",
       "sweep --from http://127.0.0.1:1 --sweep s1 --since {d}",
       "push {missing} --endpoint http://127.0.0.1:1 --timeout {d}",
-      "push {missing} --endpoint http://127.0.0.1:1 --verify-timeout {d}",
+      "push {missing} --endpoint http://127.0.0.1:1 --verify --query http://127.0.0.1:1 --verify-timeout {d}",
       "push {missing} --endpoint http://127.0.0.1:1 --max-age {d}",
       "record --out {dir}/cell.jsonl --cassette-mode replay --otlp-grace {d} -- true"})
   void acceptsIso8601(String command) throws IOException {
@@ -47,7 +47,7 @@ class DurationOptionsCliTest {
       "check {seed} --max-model-call-time {d}, 1e999",
       "sweep --from http://127.0.0.1:1 --sweep s1 --since {d}, -1h",
       "push {missing} --endpoint http://127.0.0.1:1 --timeout {d}, 1f",
-      "push {missing} --endpoint http://127.0.0.1:1 --verify-timeout {d}, 0x1p1",
+      "push {missing} --endpoint http://127.0.0.1:1 --verify --query http://127.0.0.1:1 --verify-timeout {d}, 0x1p1",
       "push {missing} --endpoint http://127.0.0.1:1 --max-age {d}, PT-72H",
       "record --out {dir}/cell.jsonl --cassette-mode replay --otlp-grace {d} -- true, 1e3"})
   void refusesJavaNumberSyntaxWithTheSameError(String command, String duration) throws IOException {
