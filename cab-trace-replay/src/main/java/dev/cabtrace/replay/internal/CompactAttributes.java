@@ -2,9 +2,11 @@ package dev.cabtrace.replay.internal;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -26,7 +28,8 @@ public final class CompactAttributes extends AbstractMap<String, Object> {
   /**
    * The first {@code length} elements of {@code keysAndValues} (copied: the array may be reused),
    * keys at even positions; a later key replaces an earlier one's value where that one was, as
-   * {@code LinkedHashMap.put} does.
+   * {@code LinkedHashMap.put} does. Linear in {@code length}: beyond a few keys, the keys seen are
+   * found in a hash map, not by a scan of those before (a span of 300,000 attributes took minutes).
    */
   public static CompactAttributes of(Object[] keysAndValues, int length) {
     if (length == 0) {
@@ -34,13 +37,28 @@ public final class CompactAttributes extends AbstractMap<String, Object> {
     }
     int kept = 0;
     Object[] out = new Object[length];
-    for (int i = 0; i < length; i += 2) {
-      int existing = indexOf(out, kept, keysAndValues[i]);
-      if (existing >= 0) {
-        out[existing + 1] = keysAndValues[i + 1];
-      } else {
-        out[kept++] = keysAndValues[i];
-        out[kept++] = keysAndValues[i + 1];
+    if (length <= 2 * SCANNED_KEYS) {
+      for (int i = 0; i < length; i += 2) {
+        int existing = indexOf(out, kept, keysAndValues[i]);
+        if (existing >= 0) {
+          out[existing + 1] = keysAndValues[i + 1];
+        } else {
+          out[kept++] = keysAndValues[i];
+          out[kept++] = keysAndValues[i + 1];
+        }
+      }
+    } else {
+      // Keys are strings: a HashMap keeps even keys made to share a hash apart (in a tree).
+      Map<Object, Integer> positions = new HashMap<>(length);
+      for (int i = 0; i < length; i += 2) {
+        Object key = keysAndValues[i];
+        Integer existing = key == null ? null : positions.putIfAbsent(key, kept);
+        if (existing != null) {
+          out[existing + 1] = keysAndValues[i + 1];
+        } else {
+          out[kept++] = key;
+          out[kept++] = keysAndValues[i + 1];
+        }
       }
     }
     if (kept < out.length) {
@@ -50,6 +68,9 @@ public final class CompactAttributes extends AbstractMap<String, Object> {
     }
     return new CompactAttributes(out);
   }
+
+  /** Up to this many keys, a key is looked for among the others by a scan: no map to make. */
+  private static final int SCANNED_KEYS = 16;
 
   private static int indexOf(Object[] array, int length, Object key) {
     if (key == null) {
@@ -79,6 +100,35 @@ public final class CompactAttributes extends AbstractMap<String, Object> {
   @Override
   public boolean containsKey(Object key) {
     return indexOf(keysAndValues, keysAndValues.length, key) >= 0;
+  }
+
+  /**
+   * As {@link AbstractMap#equals}, without its lookup of each key in the other map: on a map of
+   * many attributes, each lookup here is a scan, and two resources of 100,000 attributes compared
+   * so would take hours.
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (other == this) {
+      return true;
+    }
+    if (!(other instanceof Map<?, ?>) || ((Map<?, ?>) other).size() != size()) {
+      return false;
+    }
+    if (size() <= SCANNED_KEYS) {
+      return super.equals(other);
+    }
+    Map<Object, Object> mine = new HashMap<>(keysAndValues.length);
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      mine.put(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    for (Map.Entry<?, ?> entry : ((Map<?, ?>) other).entrySet()) {
+      Object value = mine.get(entry.getKey());
+      if (!Objects.equals(value, entry.getValue()) || (value == null && !mine.containsKey(entry.getKey()))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
