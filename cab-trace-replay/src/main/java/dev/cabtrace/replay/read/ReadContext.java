@@ -325,8 +325,7 @@ final class ReadContext {
     }
     try {
       if (text.indexOf('.') >= 0 || text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
-        double value = Double.parseDouble(text);
-        return clamp(value);
+        return decimal(text.trim());
       }
       long value = Long.parseUnsignedLong(text.trim());
       if (value < 0) {
@@ -385,16 +384,30 @@ final class ReadContext {
     return text == null || text.isEmpty() ? "no " + field : field + " \"" + text + "\" is not a time";
   }
 
-  private long clamp(double value) {
-    if (Double.isNaN(value) || value < 0) {
-      warn("timestamp " + value + " is not a time; read as 0");
+  private static final java.math.BigDecimal MAX_TIME = java.math.BigDecimal.valueOf(Long.MAX_VALUE);
+  /** Longer, a number with a fraction or an exponent is not a time (and no parse of it is paid for). */
+  private static final int MAX_DECIMAL_LENGTH = 64;
+
+  /**
+   * A time with a fraction or an exponent ({@code "1.700000000123456789e18"}), read exactly: as a
+   * double it kept 16 digits of 19, and moved the time by up to a microsecond (a span ending as it
+   * started was read as ending before it). A fraction of a nanosecond is dropped.
+   */
+  private long decimal(String text) {
+    if (text.length() > MAX_DECIMAL_LENGTH) {
+      throw new NumberFormatException(text);
+    }
+    java.math.BigDecimal value = new java.math.BigDecimal(text);
+    if (value.signum() < 0) {
+      warn("timestamp " + text + " is not a time; read as 0");
       return 0;
     }
-    if (value >= 9.2e18) {
-      clampWarning(String.valueOf(value) + " ns");
+    if (value.compareTo(MAX_TIME) > 0) {
+      clampWarning(text + " ns");
       return Long.MAX_VALUE;
     }
-    return (long) value;
+    // Below 1 its scale may be huge ("1e-999999999"), which longValue() would divide by.
+    return value.compareTo(java.math.BigDecimal.ONE) < 0 ? 0 : value.longValue();
   }
 
   private void clampWarning(String text) {

@@ -1,0 +1,67 @@
+package dev.cabtrace.replay.read;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cabtrace.replay.timeline.LoadWarning;
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A span's own fields (times, ids, status) read as they were written, by the byte scanner and by
+ * the Jackson reader alike: what is unusual is read exactly or named in a warning with its line,
+ * never changed on the way.
+ */
+class OtlpSpanFieldsTest {
+
+  private static final String TRACE = "0af7651916cd43dd8448eb211c80319c";
+
+  /** One OTLP line holding spans, each {@code {FIELDS}} with a trace id prepended when it has none. */
+  private static String line(String... spans) {
+    StringBuilder out = new StringBuilder("{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{"
+        + "\"scope\":{\"name\":\"s\"},\"spans\":[");
+    for (int i = 0; i < spans.length; i++) {
+      out.append(i == 0 ? "" : ",").append('{')
+          .append(spans[i].contains("\"traceId\"") ? "" : "\"traceId\":\"" + TRACE + "\",").append(spans[i]).append('}');
+    }
+    return out.append("]}]}]}\n").toString();
+  }
+
+  private static String span(String spanId, String name, String times) {
+    return "\"spanId\":\"" + spanId + "\",\"name\":\"" + name + "\"," + times + ",\"attributes\":[]";
+  }
+
+  private static String times(String start, String end) {
+    return "\"startTimeUnixNano\":" + start + ",\"endTimeUnixNano\":" + end;
+  }
+
+  /** The content read by the byte scanner, then by the Jackson reader alone. */
+  private static List<Timeline> bothWays(String content) throws TraceReadException {
+    return List.of(TraceReaderTest.read(content), TraceReader.builder().setByteScanner(false).build()
+        .read(new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)), "test.jsonl"));
+  }
+
+  private static List<String> messages(Timeline timeline) {
+    return timeline.warnings().stream().map(LoadWarning::toString).toList();
+  }
+
+  @Test
+  void aTimeWithAFractionOrAnExponentIsReadExactly() throws TraceReadException {
+    String content = line(span("0000000000000001", "a", times("1700000000123456789", "\"1.700000000123456789e18\"")),
+        span("0000000000000002", "b", times("\"1700000000123456789.9\"", "1.7000000001234567891E18")),
+        span("0000000000000003", "c", times("\"1.5e3\"", "2.5E+3")));
+    for (Timeline timeline : bothWays(content)) {
+      for (String name : List.of("a", "b")) {
+        TimelineSpan span = timeline.spanNamed(name);
+        assertThat(span.startEpochNanos()).as(name).isEqualTo(1_700_000_000_123_456_789L);
+        assertThat(span.endEpochNanos()).as(name).isEqualTo(1_700_000_000_123_456_789L);
+      }
+      assertThat(timeline.spanNamed("c").startEpochNanos()).isEqualTo(1500);
+      assertThat(messages(timeline)).noneMatch(m -> m.contains("ends before it starts") || m.contains("\"a\"")
+          || m.contains("\"b\""));
+    }
+  }
+}
