@@ -108,7 +108,7 @@ final class OtlpEventReader extends JsonWalker {
     eventAttributes = Map.of();
     int after = object(i, eventMember);
     if (after == FAIL || (eventFound & EVENT_TIME) == 0) {
-      return FAIL; // without a time the Jackson reader warns
+      return FAIL; // without a time (or with 0) the Jackson reader warns
     }
     if (keep) {
       events.add(new SpanEvent(eventTime, eventName, eventAttributes));
@@ -120,7 +120,7 @@ final class OtlpEventReader extends JsonWalker {
   private int eventMember(int name, int nameEnd, int value) {
     if (TIME_UNIX_NANO.is(b, name, nameEnd)) {
       long nanos = JsonNumbers.smallUnsigned(b, value, end, next);
-      if (nanos < 0 || (eventFound & EVENT_TIME) != 0) {
+      if (nanos <= 0 || (eventFound & EVENT_TIME) != 0) {
         return FAIL;
       }
       eventFound |= EVENT_TIME;

@@ -209,7 +209,6 @@ final class OtlpJsonReader {
   }
 
   SpanEvent readEvent(JsonParser parser) throws IOException {
-    long time = 0;
     String timeText = null;
     String name = "";
     Map<String, Object> attributes = Map.of();
@@ -219,7 +218,6 @@ final class OtlpJsonReader {
       switch (field) {
         case "timeUnixNano":
           timeText = context.scalarText(parser, "event time");
-          time = context.nanos(timeText);
           break;
         case "name":
           name = context.intern(context.scalarText(parser, "event name"));
@@ -231,8 +229,11 @@ final class OtlpJsonReader {
           parser.skipChildren();
       }
     }
-    if (timeText == null || timeText.isEmpty()) {
-      context.warn("event \"" + name + "\" has no timeUnixNano; read as 0");
+    long time = context.nanos(timeText);
+    boolean none = timeText == null || timeText.isEmpty();
+    // None, or 0 (a protobuf sender's unset time); text that is not a time was named by nanos().
+    if (none || (time == 0 && context.time(timeText) == 0)) {
+      context.warn("event \"" + name + "\" has no timeUnixNano" + (none ? "" : " (it is 0)") + "; read as 0");
     }
     return new SpanEvent(time, name == null ? "" : name, attributes);
   }

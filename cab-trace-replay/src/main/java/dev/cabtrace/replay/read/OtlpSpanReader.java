@@ -159,8 +159,8 @@ final class OtlpSpanReader extends JsonWalker {
 
   private int time(int i, boolean start) {
     long nanos = JsonNumbers.smallUnsigned(b, i, end, next);
-    if (nanos < 0) {
-      return FAIL;
+    if (nanos <= 0) {
+      return FAIL; // 0 is no time: the Jackson reader's to warn about
     }
     if (start) {
       span.setStartEpochNanos(nanos);

@@ -306,7 +306,7 @@ final class ReadContext {
 
   private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("-?[0-9]+");
 
-  /** Epoch nanoseconds from an unsigned decimal, 0 for none; as {@link #time}, text that is not a number warns. */
+  /** Epoch nanoseconds from an unsigned decimal, 0 for none; as {@link #time}, text that is not a time warns. */
   long nanos(String text) {
     long nanos = time(text);
     if (nanos == NO_TIME && text != null && !text.isEmpty()) {
@@ -317,7 +317,8 @@ final class ReadContext {
 
   /**
    * Epoch nanoseconds from an unsigned decimal; values past the year 2262 are clamped. {@link
-   * #NO_TIME} for none, or for text that is not a number: its reader says what it becomes.
+   * #NO_TIME} for none, or for text that is not a number or is negative: its reader says what it
+   * becomes. 0 is what a protobuf sender's unset time reads as: the span readers take it as none.
    */
   long time(String text) {
     if (text == null || text.isEmpty()) {
@@ -337,9 +338,8 @@ final class ReadContext {
       if (!DECIMAL.matcher(text.trim()).matches()) {
         return NO_TIME; // rare: the pattern is not matched on the way of every time
       }
-      if (text.startsWith("-")) {
-        warn("negative timestamp " + text + "; read as 0");
-        return 0;
+      if (text.trim().startsWith("-")) {
+        return NO_TIME;
       }
       clampWarning(text + " ns");
       return Long.MAX_VALUE;
@@ -348,16 +348,22 @@ final class ReadContext {
 
   /**
    * Sets the span's times read as {@link #time} from {@code startText} and {@code endText} (its
-   * reader's names for them: {@code startField}, {@code endField}). One missing or unreadable is
-   * read from the other, with a warning: a span with no end is shown unfinished, ending where it
-   * starts; one with no start starts at its end. False, with a warning, when neither is there: the
-   * span has no place in time, and is skipped (not shown in 1970).
+   * reader's names for them: {@code startField}, {@code endField}). One missing, unreadable or 0
+   * (a protobuf sender's unset time, and what {@code record} writes for it) is read from the other,
+   * with a warning: a span with no end is shown unfinished, ending where it starts; one with no
+   * start starts at its end. False, with a warning, when neither is there: the span has no place
+   * in time, and is skipped (not shown in 1970). In a crash journal, an end of 0 is a span still
+   * open, which the journal's sink ends.
    */
   boolean setTimes(TimelineSpan.Builder span, String startField, String startText, String endField, String endText) {
     long start = time(startText);
     long end = time(endText);
-    if (start != NO_TIME && end != NO_TIME) {
+    if (start > 0 && end > 0) {
       span.setStartEpochNanos(start).setEndEpochNanos(end);
+      return true;
+    }
+    if (start > 0 && end == 0 && sink.endsOpenSpansAtZero()) {
+      span.setStartEpochNanos(start).setEndEpochNanos(0);
       return true;
     }
     return settleTimes(span, start, end, startField, startText, endField, endText);
@@ -366,22 +372,24 @@ final class ReadContext {
   private boolean settleTimes(TimelineSpan.Builder span, long start, long end, String startField, String startText,
       String endField, String endText) {
     String spanName = "span \"" + span.build().name() + "\": ";
-    if (start == NO_TIME && end == NO_TIME) {
-      warn(spanName + noTime(startField, startText) + " and " + noTime(endField, endText) + "; skipped");
+    if (start <= 0 && end <= 0) {
+      warn(spanName + noTime(startField, startText, start) + " and " + noTime(endField, endText, end) + "; skipped");
       return false;
     }
-    if (end == NO_TIME) {
+    if (end <= 0) {
       span.setStartEpochNanos(start).setEndEpochNanos(start).setUnfinished(true);
-      warn(spanName + noTime(endField, endText) + "; shown unfinished, ending where it starts");
+      warn(spanName + noTime(endField, endText, end) + "; shown unfinished, ending where it starts");
     } else {
       span.setStartEpochNanos(end).setEndEpochNanos(end);
-      warn(spanName + noTime(startField, startText) + "; shown starting at its end");
+      warn(spanName + noTime(startField, startText, start) + "; shown starting at its end");
     }
     return true;
   }
 
-  private static String noTime(String field, String text) {
-    return text == null || text.isEmpty() ? "no " + field : field + " \"" + text + "\" is not a time";
+  /** Why {@code text}, read as {@code time}, is no time for {@code field}. */
+  private static String noTime(String field, String text, long time) {
+    return text == null || text.isEmpty() ? "no " + field
+        : field + " \"" + text + "\" is " + (time == 0 ? "0, no time" : "not a time");
   }
 
   private static final java.math.BigDecimal MAX_TIME = java.math.BigDecimal.valueOf(Long.MAX_VALUE);
@@ -399,8 +407,7 @@ final class ReadContext {
     }
     java.math.BigDecimal value = new java.math.BigDecimal(text);
     if (value.signum() < 0) {
-      warn("timestamp " + text + " is not a time; read as 0");
-      return 0;
+      return NO_TIME;
     }
     if (value.compareTo(MAX_TIME) > 0) {
       clampWarning(text + " ns");

@@ -47,6 +47,14 @@ interface SpanSink {
   }
 
   /**
+   * Whether an end time of 0 is a span still open, which this sink ends: a crash journal's.
+   * Elsewhere 0 is no time, and the readers say so.
+   */
+  default boolean endsOpenSpansAtZero() {
+    return false;
+  }
+
+  /**
    * Straight into the timeline. With {@code readCalls}, each span's model call is read here, as
    * {@link Buffered} reads it: a ledger's stream then always finds it read, and the compiled
    * ledger need not carry the reading of one.
@@ -141,6 +149,11 @@ interface SpanSink {
       @Override
       public void problem(String source, long line, String problem, String consequence) {
         warn(line, warning(problem, consequence));
+      }
+
+      @Override
+      public boolean endsOpenSpansAtZero() {
+        return true;
       }
     };
   }

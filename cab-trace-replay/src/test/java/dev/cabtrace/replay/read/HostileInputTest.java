@@ -437,12 +437,14 @@ class HostileInputTest {
       TimelineSpan badStart = timeline.spanNamed("bad-start");
       assertThat(badStart.startEpochNanos()).isEqualTo(2500);
       assertThat(badStart.endEpochNanos()).isEqualTo(2500);
-      assertThat(timeline.spanNamed("epoch").startEpochNanos()).isZero();
-      assertThat(messages(timeline)).hasSize(3).noneMatch(m -> m.contains("clamped"));
+      // A start of 0 is a protobuf sender's unset time: no time, not 1970.
+      assertThat(timeline.spanNamed("epoch").startEpochNanos()).isEqualTo(1);
+      assertThat(messages(timeline)).hasSize(4).noneMatch(m -> m.contains("clamped"));
       assertThat(messages(timeline).get(0)).startsWith("test.jsonl:2: ").contains("no endTimeUnixNano").contains("unfinished");
       assertThat(messages(timeline).get(1)).startsWith("test.jsonl:3: ").contains("startTimeUnixNano \"abc\" is not a time")
           .contains("starting at its end");
       assertThat(messages(timeline).get(2)).startsWith("test.jsonl:4: ").contains("no-times").contains("skipped");
+      assertThat(messages(timeline).get(3)).startsWith("test.jsonl:5: ").contains("startTimeUnixNano \"0\" is 0, no time");
     }
   }
 

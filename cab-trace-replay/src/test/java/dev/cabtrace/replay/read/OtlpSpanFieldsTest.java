@@ -64,4 +64,31 @@ class OtlpSpanFieldsTest {
           || m.contains("\"b\""));
     }
   }
+
+  @Test
+  void aTimeOf0IsNoTimeNamedWithItsLineNotAPlaceIn1970() throws TraceReadException {
+    String content = line(span("0000000000000001", "real", times("\"1700000000000000000\"", "\"1700000001000000000\"")))
+        + line(span("0000000000000002", "zero", times("\"0\"", "0")),
+            span("0000000000000003", "no-start", times("0", "\"1700000002000000000\"")),
+            span("0000000000000004", "no-end", times("\"1700000003000000000\"", "\"0\"")),
+            span("0000000000000005", "tiny", times("\"1e-999999999\"", "\"1700000004000000000\"")))
+        + line(span("0000000000000006", "event", times("\"1700000005000000000\"", "\"1700000006000000000\""))
+            + ",\"events\":[{\"timeUnixNano\":\"0\",\"name\":\"unset\",\"attributes\":[]}]");
+    for (Timeline timeline : bothWays(content)) {
+      assertThat(timeline.spans()).extracting(TimelineSpan::name)
+          .containsExactly("real", "no-start", "no-end", "tiny", "event");
+      assertThat(timeline.spanNamed("no-start").startEpochNanos()).isEqualTo(1_700_000_002_000_000_000L);
+      assertThat(timeline.spanNamed("no-end").endEpochNanos()).isEqualTo(1_700_000_003_000_000_000L);
+      assertThat(timeline.spanNamed("no-end").unfinished()).isTrue();
+      assertThat(timeline.spanNamed("tiny").startEpochNanos()).isEqualTo(1_700_000_004_000_000_000L);
+      assertThat(timeline.durationNanos()).isEqualTo(6_000_000_000L);
+      assertThat(messages(timeline)).containsExactly(
+          "test.jsonl:2: span \"zero\": startTimeUnixNano \"0\" is 0, no time and endTimeUnixNano \"0\" is 0, no time;"
+              + " skipped",
+          "test.jsonl:2: span \"no-start\": startTimeUnixNano \"0\" is 0, no time; shown starting at its end",
+          "test.jsonl:2: span \"no-end\": endTimeUnixNano \"0\" is 0, no time; shown unfinished, ending where it starts",
+          "test.jsonl:2: span \"tiny\": startTimeUnixNano \"1e-999999999\" is 0, no time; shown starting at its end",
+          "test.jsonl:3: event \"unset\" has no timeUnixNano (it is 0); read as 0");
+    }
+  }
 }
