@@ -269,6 +269,11 @@ final class OtlpJsonReader {
     if (text == null) {
       return SpanStatus.UNSET;
     }
+    if (!text.isEmpty() && text.length() < 10 && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      // Its number as text ("2"), as some writers quote every integer.
+      int code = Integer.parseInt(text);
+      return code == 1 ? SpanStatus.OK : code == 2 ? SpanStatus.ERROR : SpanStatus.UNSET;
+    }
     if (text.endsWith("ERROR")) {
       return SpanStatus.ERROR;
     }

@@ -112,7 +112,7 @@ final class GeneratedOtlp {
           + attribute(random, "cab.output.data", "{\"stringValue\":\"hello\\n\"}", false) + "]}]";
       fields.add("\"events\":" + (wild ? pick(random, event, "[{\"name\":\"e\",\"timeUnixNano\":\"-1\"}]", "[1]") : pick(random, "[]", event)));
     }
-    fields.add("\"status\":" + (wild ? pick(random, "{\"code\":\"STATUS_CODE_ERROR\"}", "{\"code\":17}", "[]")
+    fields.add("\"status\":" + (wild ? pick(random, "{\"code\":\"STATUS_CODE_ERROR\"}", "{\"code\":17}", "[]", "{\"code\":\"2\"}")
         : pick(random, "{}", "{\"code\":2,\"message\":\"boom\"}", "{\"code\":1}", "{\"message\":\"caf\u00e9\",\"code\":0}", "{\"code\":7}")));
     if (random.nextBoolean()) {
       fields.add("\"links\":[],\"flags\":257,\"droppedAttributesCount\":0");

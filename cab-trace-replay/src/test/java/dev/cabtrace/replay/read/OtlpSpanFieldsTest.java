@@ -91,4 +91,19 @@ class OtlpSpanFieldsTest {
           "test.jsonl:3: event \"unset\" has no timeUnixNano (it is 0); read as 0");
     }
   }
+
+  @Test
+  void aStatusCodeIsReadAsANumberANumberInQuotesOrAName() throws TraceReadException {
+    String times = times("\"1700000000000000000\"", "\"1700000001000000000\"");
+    String content = line(span("0000000000000001", "quoted-error", times) + ",\"status\":{\"code\":\"2\",\"message\":\"boom\"}",
+        span("0000000000000002", "quoted-ok", times) + ",\"status\":{\"code\":\"1\"}",
+        span("0000000000000003", "error", times) + ",\"status\":{\"code\":2}",
+        span("0000000000000004", "named", times) + ",\"status\":{\"code\":\"STATUS_CODE_ERROR\"}",
+        span("0000000000000005", "quoted-unset", times) + ",\"status\":{\"code\":\"0\"}");
+    for (Timeline timeline : bothWays(content)) {
+      assertThat(timeline.spans()).extracting(span -> span.name() + " " + span.status())
+          .containsExactlyInAnyOrder("quoted-error ERROR", "quoted-ok OK", "error ERROR", "named ERROR", "quoted-unset UNSET");
+      assertThat(timeline.spanNamed("quoted-error").statusMessage()).isEqualTo("boom");
+    }
+  }
 }
