@@ -2,7 +2,11 @@ package dev.cabtrace.replay.read;
 
 import java.util.Base64;
 
-/** Trace and span ids as producers write them: hex of any case and length, or base64. */
+/**
+ * Trace and span ids as producers write them: for Jaeger and Zipkin, hex of any case and length
+ * (leading zeros dropped) or base64; for OTLP, exactly as its JSON writes them ({@link
+ * #parseExact}).
+ */
 final class Ids {
 
   private static final byte[] HEX_VALUE = new byte[128];
@@ -60,6 +64,49 @@ final class Ids {
       out[word] = (out[word] << 8) | (bytes[i] & 0xff);
     }
     return nonZero(out, words);
+  }
+
+  /** What {@link #parseExact} found: an id, none (empty, or all zeros), or text that is not an id. */
+  static final int VALID = 1;
+  static final int NONE = 0;
+  static final int INVALID = -1;
+
+  /**
+   * The OTLP id in {@code text} as {@code words} 64-bit words (2 for a trace id, 1 for a span id):
+   * exactly 16 hex digits a word, of any case, or the base64 of exactly 8 bytes a word. Padded as
+   * Jaeger's and Zipkin's are, a short id would be another span's ("1" is "0000000000000001"),
+   * and one of the two would be dropped as a duplicate.
+   *
+   * @return {@link #VALID}, {@link #NONE} for an empty or all-zero id, {@link #INVALID} for any
+   *     other text
+   */
+  static int parseExact(String text, long[] out, int words) {
+    out[0] = 0;
+    if (words == 2) {
+      out[1] = 0;
+    }
+    if (text == null || text.isEmpty()) {
+      return NONE;
+    }
+    if (text.length() == words * 16 && isHex(text)) {
+      for (int i = 0; i < text.length(); i++) {
+        out[i / 16] = (out[i / 16] << 4) | hexValue(text.charAt(i));
+      }
+      return nonZero(out, words) ? VALID : NONE;
+    }
+    byte[] bytes;
+    try {
+      bytes = Base64.getDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      return INVALID;
+    }
+    if (bytes.length != words * 8) {
+      return INVALID;
+    }
+    for (int i = 0; i < bytes.length; i++) {
+      out[i / 8] = (out[i / 8] << 8) | (bytes[i] & 0xff);
+    }
+    return nonZero(out, words) ? VALID : NONE;
   }
 
   private static boolean nonZero(long[] out, int words) {

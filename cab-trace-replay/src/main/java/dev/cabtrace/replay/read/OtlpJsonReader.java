@@ -19,7 +19,7 @@ import java.util.Map;
 final class OtlpJsonReader {
 
   private static final ReadContext.SpanFieldNames SPAN_FIELDS =
-      new ReadContext.SpanFieldNames("traceId", "spanId", "parentSpanId", "name");
+      new ReadContext.SpanFieldNames("traceId", "spanId", "parentSpanId", "name", true);
 
   private final ReadContext context;
   /** An intValue beyond 64 bits read in the key-value being read, kept as this text; else null. */

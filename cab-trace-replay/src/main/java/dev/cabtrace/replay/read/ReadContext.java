@@ -122,8 +122,16 @@ final class ReadContext {
     sink.problem(source, line, problem, consequence);
   }
 
-  /** The names a trace format gives a span's ids and name; null for one it does not have. */
-  record SpanFieldNames(String traceId, String spanId, String parentSpanId, String name) {}
+  /**
+   * The names a trace format gives a span's ids and name (null for one it does not have), and
+   * whether its ids must be written whole ({@link Ids#parseExact}, OTLP's) or may drop leading
+   * zeros (Jaeger's, Zipkin's).
+   */
+  record SpanFieldNames(String traceId, String spanId, String parentSpanId, String name, boolean exactIds) {
+    SpanFieldNames(String traceId, String spanId, String parentSpanId, String name) {
+      this(traceId, spanId, parentSpanId, name, false);
+    }
+  }
 
   /**
    * Moves to the next field of a span object that is not its trace id, span id, parent id or name
@@ -149,9 +157,24 @@ final class ReadContext {
     if (field.equals(names.traceId())) {
       traceId(span, scalarText(parser, field));
     } else if (field.equals(names.spanId())) {
-      spanId(span, scalarText(parser, field));
+      String text = scalarText(parser, field);
+      if (!names.exactIds()) {
+        spanId(span, text);
+      } else if (Ids.parseExact(text, spanId, 1) == Ids.VALID) {
+        span.setSpanId(spanId[0]); // else left unset: the span is skipped, with a warning
+      }
     } else if (field.equals(names.parentSpanId())) {
-      parentSpanId(span, scalarText(parser, field));
+      String text = scalarText(parser, field);
+      if (!names.exactIds()) {
+        parentSpanId(span, text);
+      } else {
+        int found = Ids.parseExact(text, spanId, 1);
+        if (found == Ids.VALID) {
+          span.setParentSpanId(spanId[0]);
+        } else if (found == Ids.INVALID) {
+          warnOfKind("invalid parent id", "parentSpanId \"" + text + "\" is not a span id; its span is shown as a root");
+        }
+      }
     } else if (field.equals(names.name())) {
       span.setName(intern(scalarText(parser, field)));
     } else {

@@ -78,9 +78,9 @@ final class GeneratedOtlp {
     List<String> fields = new ArrayList<>();
     fields.add("\"traceId\":\"" + (wild ? pick(random, trace, trace.toUpperCase(), "", "00000000000000000000000000000000",
         "AAECAwQFBgcICQoLDA0ODw==") : trace) + "\"");
-    fields.add("\"spanId\":\"" + (wild ? pick(random, id, id, id, "", "short") : id) + "\"");
+    fields.add("\"spanId\":\"" + (wild ? pick(random, id, id, id, "", "short", id.substring(13)) : id) + "\"");
     if (random.nextInt(5) != 0) {
-      fields.add("\"parentSpanId\":\"" + parent + "\"");
+      fields.add("\"parentSpanId\":\"" + (wild && !parent.isEmpty() && random.nextInt(4) == 0 ? parent.substring(15) : parent) + "\"");
     }
     fields.add("\"name\":\"" + (wild ? pick(random, "chat gpt-5", "say \\\"hi\\\"", "a\\u00e9b", "")
         : pick(random, "chat gpt-5", "tool_call shell", "\u00e9t\u00e9 \u4e2d", "")) + "\"");

@@ -106,4 +106,26 @@ class OtlpSpanFieldsTest {
       assertThat(timeline.spanNamed("quoted-error").statusMessage()).isEqualTo("boom");
     }
   }
+
+  @Test
+  void anOtlpSpanIdThatIsNot16HexDigitsOrBase64Of8BytesIsNoId() throws TraceReadException {
+    String times = times("\"1700000000000000000\"", "\"1700000001000000000\"");
+    String content = line(span("1", "short", times), span("0000000000000001", "full", times))
+        + line(span("0000000000000002", "child-of-short", times) + ",\"parentSpanId\":\"1\"",
+            span("AAAAAAAAAAM=", "base64", times) + ",\"parentSpanId\":\"0000000000000001\"",
+            span("0000000000000004", "zero-parent", times) + ",\"parentSpanId\":\"0000000000000000\"",
+            span("00000000000000005", "seventeen", times));
+    for (Timeline timeline : bothWays(content)) {
+      // "1" was padded to 0000000000000001: the same span as "full", one of the two dropped.
+      assertThat(timeline.spans()).extracting(TimelineSpan::name)
+          .containsExactlyInAnyOrder("full", "child-of-short", "base64", "zero-parent");
+      assertThat(timeline.spanNamed("child-of-short").parentIndex()).isEqualTo(-1);
+      assertThat(timeline.spanNamed("base64").spanId()).isEqualTo("0000000000000003");
+      assertThat(timeline.spanNamed("base64").parentIndex()).isEqualTo(timeline.spanNamed("full").index());
+      assertThat(messages(timeline)).containsExactly(
+          "test.jsonl:1: a span without a valid span id; skipped",
+          "test.jsonl:2: parentSpanId \"1\" is not a span id; its span is shown as a root",
+          "test.jsonl:2: a span without a valid span id; skipped");
+    }
+  }
 }
