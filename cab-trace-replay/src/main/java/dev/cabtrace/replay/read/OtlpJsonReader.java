@@ -132,6 +132,7 @@ final class OtlpJsonReader {
     String end = null;
     long[] dropped = null;
     String field;
+    context.newSpan();
     while ((field = context.nextSpanField(span, parser, SPAN_FIELDS)) != null) {
       JsonToken value = parser.currentToken();
       switch (field) {
@@ -169,6 +170,7 @@ final class OtlpJsonReader {
     if (!context.setTimes(span, "startTimeUnixNano", start, "endTimeUnixNano", end)) {
       return null;
     }
+    context.warnOfTraceId(span);
     if (dropped != null) {
       warnDropped(span.build(), dropped);
     }

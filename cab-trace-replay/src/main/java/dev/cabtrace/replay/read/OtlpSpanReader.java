@@ -50,6 +50,7 @@ final class OtlpSpanReader extends JsonWalker {
   private boolean sawStatus;
   private boolean sawStart;
   private boolean sawEnd;
+  private boolean sawTraceId;
   private SpanStatus status;
   private String message;
 
@@ -74,10 +75,11 @@ final class OtlpSpanReader extends JsonWalker {
     sawStatus = false;
     sawStart = false;
     sawEnd = false;
+    sawTraceId = false;
     try {
       int after = object(i, spanMember);
-      // A span without its two times is the Jackson reader's to judge and warn about.
-      return sawStart && sawEnd ? after : FAIL;
+      // A span without its two times or its trace id is the Jackson reader's to judge and warn about.
+      return sawStart && sawEnd && sawTraceId ? after : FAIL;
     } finally {
       this.b = null;
     }
@@ -172,25 +174,19 @@ final class OtlpSpanReader extends JsonWalker {
     return next[0];
   }
 
+  /** A trace id of 32 hex digits, not all zeros; any other (or none) is the Jackson reader's to warn about. */
   private int traceId(int i, TimelineSpan.Builder span) {
-    if (b[i] != '"') {
-      return FAIL;
-    }
-    if (i + 1 < end && b[i + 1] == '"') {
-      return i + 2; // as the Jackson reader: an empty id leaves the field as it was
-    }
-    if (i + 33 >= end || b[i + 33] != '"') {
+    if (b[i] != '"' || i + 33 >= end || b[i + 33] != '"') {
       return FAIL;
     }
     hexOk[0] = true;
     long high = JsonNumbers.hex(b, i + 1, 16, hexOk);
     long low = JsonNumbers.hex(b, i + 17, 16, hexOk);
-    if (!hexOk[0]) {
+    if (!hexOk[0] || (high | low) == 0) {
       return FAIL;
     }
-    if ((high | low) != 0) {
-      span.setTraceId(high, low);
-    }
+    span.setTraceId(high, low);
+    sawTraceId = true;
     return i + 34;
   }
 

@@ -133,6 +133,29 @@ final class ReadContext {
     }
   }
 
+  // Whether the span being read (with exact ids) found its trace id, and the text of one that was
+  // not: see warnOfTraceId.
+  private boolean traceIdSet;
+  private String badTraceId;
+
+  /** Starts reading a span: what {@link #warnOfTraceId} looks at is forgotten. */
+  void newSpan() {
+    traceIdSet = false;
+    badTraceId = null;
+  }
+
+  /**
+   * Warns when the span read since {@link #newSpan} (with exact ids) had no trace id, or none that
+   * was one (all zeros is none): its trace id is then all zeros, which no writer meant.
+   */
+  void warnOfTraceId(TimelineSpan.Builder span) {
+    if (!traceIdSet) {
+      TimelineSpan built = span.build();
+      warnOfKind("invalid trace id", "span " + built.spanId() + " (" + built.name() + "): "
+          + (badTraceId == null ? "no traceId" : "traceId \"" + badTraceId + "\" is not a trace id") + "; read as all zeros");
+    }
+  }
+
   /**
    * Moves to the next field of a span object that is not its trace id, span id, parent id or name
    * under the format's {@code names}, reading those on the way: every format reads them the same
@@ -155,7 +178,15 @@ final class ReadContext {
   private boolean idOrName(TimelineSpan.Builder span, com.fasterxml.jackson.core.JsonParser parser, String field,
       SpanFieldNames names) throws java.io.IOException {
     if (field.equals(names.traceId())) {
-      traceId(span, scalarText(parser, field));
+      String text = scalarText(parser, field);
+      if (!names.exactIds()) {
+        traceId(span, text);
+      } else if (Ids.parseExact(text, traceId, 2) == Ids.VALID) {
+        span.setTraceId(traceId[0], traceId[1]);
+        traceIdSet = true;
+      } else if (text != null && !text.isEmpty()) {
+        badTraceId = text;
+      }
     } else if (field.equals(names.spanId())) {
       String text = scalarText(parser, field);
       if (!names.exactIds()) {

@@ -128,4 +128,27 @@ class OtlpSpanFieldsTest {
           "test.jsonl:2: a span without a valid span id; skipped");
     }
   }
+
+  @Test
+  void aMissingOrInvalidTraceIdIsNamedWithItsLine() throws TraceReadException {
+    String times = times("\"1700000000000000000\"", "\"1700000001000000000\"");
+    String content = line(span("0000000000000001", "good", times))
+        + line("\"traceId\":\"\"," + span("0000000000000002", "empty", times),
+            span("0000000000000003", "missing", times),
+            "\"traceId\":\"00000000000000000000000000000000\"," + span("0000000000000004", "zeros", times),
+            "\"traceId\":\"abc\"," + span("0000000000000005", "short", times),
+            "\"traceId\":\"AAECAwQFBgcICQoLDA0ODw==\"," + span("0000000000000006", "base64", times))
+            .replace("{\"traceId\":\"" + TRACE + "\",\"spanId\":\"0000000000000003\"", "{\"spanId\":\"0000000000000003\"");
+    for (Timeline timeline : bothWays(content)) {
+      assertThat(timeline.size()).isEqualTo(6);
+      assertThat(timeline.spanNamed("short").traceId()).isEqualTo("00000000000000000000000000000000");
+      assertThat(timeline.spanNamed("base64").traceId()).isEqualTo("000102030405060708090a0b0c0d0e0f");
+      assertThat(messages(timeline)).containsExactly(
+          "test.jsonl:2: span 0000000000000002 (empty): no traceId; read as all zeros",
+          "test.jsonl:2: span 0000000000000003 (missing): no traceId; read as all zeros",
+          "test.jsonl:2: span 0000000000000004 (zeros): traceId \"00000000000000000000000000000000\" is not a trace id;"
+              + " read as all zeros",
+          "test.jsonl:2: span 0000000000000005 (short): traceId \"abc\" is not a trace id; read as all zeros");
+    }
+  }
 }
