@@ -12,7 +12,8 @@ import java.util.Map;
  * would decode them; or, for a resource or a span's attributes asked for, decoding them all
  * ({@link #readAll}). Each attribute is read word against word when it is in the exporters'
  * layout ({@link CanonicalAttribute}), else walked member by member, its value decoded by {@link
- * SimpleValueReader}. A value of another shape fails the read, and the line goes to Jackson.
+ * SimpleValueReader}, or checked to be one Jackson reads as written ({@link UsualAnyValue}). A
+ * value of another shape fails the read, and the line goes to Jackson.
  */
 final class HotAttributeReader extends JsonWalker {
 
@@ -198,7 +199,9 @@ final class HotAttributeReader extends JsonWalker {
         return FAIL;
       }
       valueStart = value;
-      valueEnd = JsonBytes.skipValue(b, value, end);
+      // Kept undecoded, a value must be one the Jackson reader has nothing to say about when it
+      // reads the line: decoded later, there is no line to say it on.
+      valueEnd = UsualAnyValue.skip(b, value, end);
       return valueEnd;
     }
     return JsonBytes.skipValue(b, value, end);

@@ -22,10 +22,10 @@ final class OtlpJsonReader {
       new ReadContext.SpanFieldNames("traceId", "spanId", "parentSpanId", "name", true);
 
   private final ReadContext context;
-  /** An intValue beyond 64 bits read in the key-value being read, kept as this text; else null. */
-  private String wideInteger;
   /** How deep in attribute values the reader is: 0 in a list of attributes of a span, an event or a resource. */
   private int valueDepth;
+  /** What was odd in the value of the attribute being read, to be said naming its key: see {@link #problem}. */
+  private final List<String> problems = new ArrayList<>();
 
   OtlpJsonReader(ReadContext context) {
     this.context = context;
@@ -39,7 +39,11 @@ final class OtlpJsonReader {
    */
   boolean readTopLevelField(JsonParser parser, String field) throws IOException {
     JsonToken value = parser.currentToken();
-    if (("resourceSpans".equals(field) || "batches".equals(field)) && value == JsonToken.START_ARRAY) {
+    if ("resourceSpans".equals(field) || "batches".equals(field)) {
+      if (value != JsonToken.START_ARRAY) {
+        context.wrongShape(parser, field, "an array");
+        return true; // a trace's field: the load says why no spans came of it
+      }
       while (context.nextObject(parser, "resourceSpans element")) {
         readResourceSpans(parser);
       }
@@ -68,11 +72,17 @@ final class OtlpJsonReader {
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       JsonToken value = parser.nextToken();
-      if ("resource".equals(field) && value == JsonToken.START_OBJECT) {
-        resource = context.resource(readAttributesHolder(parser));
-      } else if (("scopeSpans".equals(field) || "instrumentationLibrarySpans".equals(field))
-          && value == JsonToken.START_ARRAY) {
-        while (context.nextObject(parser, "scopeSpans element")) {
+      if ("resource".equals(field)) {
+        if (value == JsonToken.START_OBJECT) {
+          resource = context.resource(readAttributesHolder(parser));
+        } else {
+          context.wrongShape(parser, field, "an object");
+        }
+      } else if ("scopeSpans".equals(field) || "instrumentationLibrarySpans".equals(field)) {
+        if (value != JsonToken.START_ARRAY) {
+          context.wrongShape(parser, field, "an array");
+        }
+        while (value == JsonToken.START_ARRAY && context.nextObject(parser, "scopeSpans element")) {
           readScopeSpans(parser, pending);
         }
       } else {
@@ -92,15 +102,22 @@ final class OtlpJsonReader {
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       JsonToken value = parser.nextToken();
-      if ("spans".equals(field) && value == JsonToken.START_ARRAY) {
-        while (context.nextObject(parser, "span")) {
+      if ("spans".equals(field)) {
+        if (value != JsonToken.START_ARRAY) {
+          context.wrongShape(parser, field, "an array");
+        }
+        while (value == JsonToken.START_ARRAY && context.nextObject(parser, "span")) {
           TimelineSpan.Builder span = readSpan(parser);
           if (span != null) {
             out.add(span);
           }
         }
-      } else if (("scope".equals(field) || "instrumentationLibrary".equals(field)) && value == JsonToken.START_OBJECT) {
-        scope = readScopeName(parser);
+      } else if ("scope".equals(field) || "instrumentationLibrary".equals(field)) {
+        if (value == JsonToken.START_OBJECT) {
+          scope = readScopeName(parser);
+        } else {
+          context.wrongShape(parser, field, "an object");
+        }
       } else {
         parser.skipChildren();
       }
@@ -149,7 +166,7 @@ final class OtlpJsonReader {
           readAttributes(parser, span);
           break;
         case "events":
-          context.readEvents(parser, span, this::readEvent);
+          context.readEvents(parser, span, this::readEvent, "events");
           break;
         case "status":
           readStatus(parser, span);
@@ -225,7 +242,7 @@ final class OtlpJsonReader {
           name = context.intern(context.scalarText(parser, "event name"));
           break;
         case "attributes":
-          attributes = readKeyValues(parser);
+          attributes = readKeyValues(parser, "attributes");
           break;
         default:
           parser.skipChildren();
@@ -242,7 +259,7 @@ final class OtlpJsonReader {
 
   private void readStatus(JsonParser parser, TimelineSpan.Builder span) throws IOException {
     if (parser.currentToken() != JsonToken.START_OBJECT) {
-      parser.skipChildren();
+      context.wrongShape(parser, "status", "an object");
       return;
     }
     SpanStatus status = SpanStatus.UNSET;
@@ -322,7 +339,7 @@ final class OtlpJsonReader {
   }
 
   private void readAttributes(JsonParser parser, TimelineSpan.Builder span) throws IOException {
-    for (Map.Entry<String, Object> attribute : readKeyValues(parser).entrySet()) {
+    for (Map.Entry<String, Object> attribute : readKeyValues(parser, "attributes").entrySet()) {
       span.putAttribute(attribute.getKey(), attribute.getValue());
     }
   }
@@ -334,7 +351,7 @@ final class OtlpJsonReader {
       String field = parser.currentName();
       parser.nextToken();
       if ("attributes".equals(field)) {
-        attributes = readKeyValues(parser);
+        attributes = readKeyValues(parser, "attributes");
       } else {
         parser.skipChildren();
       }
@@ -342,23 +359,49 @@ final class OtlpJsonReader {
     return attributes;
   }
 
+  /** A list of attributes, as a span's, a resource's or an event's. */
   Map<String, Object> readKeyValues(JsonParser parser) throws IOException {
+    return readKeyValues(parser, "attributes");
+  }
+
+  /**
+   * A list of key-values, {@code what} in messages. Within a value (a kvlistValue), what is odd is
+   * noted as a problem of the attribute the value is in; at the top, each attribute's problems are
+   * warnings naming it, given once its key is known (it may come after its value).
+   */
+  private Map<String, Object> readKeyValues(JsonParser parser, String what) throws IOException {
+    boolean nested = valueDepth > 0;
     if (parser.currentToken() != JsonToken.START_ARRAY) {
-      parser.skipChildren();
+      if (!nested) {
+        context.wrongShape(parser, what, "an array");
+      } else if (parser.currentToken() != JsonToken.VALUE_NULL) {
+        problem(what + " are " + ReadContext.kind(parser.currentToken()) + ", not an array; left out");
+        parser.skipChildren();
+      }
       return Map.of();
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    // Within a value, what is odd is left out quietly, as a value of no known type is: the byte
-    // scanner keeps such a value undecoded until asked for, with no line to warn on then.
-    boolean quiet = valueDepth > 0;
-    while (context.nextObject(parser, quiet ? null : "attribute")) {
+    JsonToken token;
+    while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
+      if (token != JsonToken.START_OBJECT) {
+        parser.skipChildren();
+        if (nested) {
+          problem("an element of " + what + " is " + ReadContext.kind(token) + ", not a key-value; left out");
+        } else {
+          context.warn("an attribute that is " + ReadContext.kind(token) + ", not an object; skipped");
+        }
+        continue;
+      }
+      if (!nested) {
+        problems.clear();
+      }
       String key = null;
       Object value = null;
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String field = parser.currentName();
         parser.nextToken();
         if ("key".equals(field)) {
-          key = context.intern(context.scalarText(parser, quiet ? null : "attribute key"));
+          key = context.intern(nested ? nestedKey(parser, what) : context.scalarText(parser, "attribute key"));
         } else if ("value".equals(field)) {
           valueDepth++;
           try {
@@ -370,21 +413,43 @@ final class OtlpJsonReader {
           parser.skipChildren();
         }
       }
-      if (wideInteger != null) {
-        context.warn("attribute " + key + ": intValue " + wideInteger + " does not fit a 64-bit integer; kept as text");
-        wideInteger = null;
-      }
       if (key != null && value != null) {
         out.put(key, value);
+      }
+      if (!nested) {
+        for (String problem : problems) {
+          context.warn((key == null ? "an attribute without a key" : "attribute " + key) + ": " + problem);
+        }
+        problems.clear();
       }
     }
     return out;
   }
 
+  /** A key in a kvlistValue: its text, or null (a problem) when it is an object or an array. */
+  private String nestedKey(JsonParser parser, String what) throws IOException {
+    JsonToken token = parser.currentToken();
+    if (token.isStructStart()) {
+      parser.skipChildren();
+      problem("a key in " + what + " is " + ReadContext.kind(token) + ", not a string; left out");
+      return null;
+    }
+    return parser.getValueAsString();
+  }
+
+  /** Something odd in the value being read, said with its attribute's key: see {@link #readKeyValues}. */
+  private void problem(String what) {
+    problems.add(what);
+  }
+
   /** An AnyValue object; the parser stands on its START_OBJECT. */
   private Object readAnyValue(JsonParser parser) throws IOException {
-    if (parser.currentToken() != JsonToken.START_OBJECT) {
+    JsonToken start = parser.currentToken();
+    if (start != JsonToken.START_OBJECT) {
       parser.skipChildren();
+      if (start != JsonToken.VALUE_NULL) {
+        problem("its value is " + ReadContext.kind(start) + ", not an AnyValue object; ignored");
+      }
       return null;
     }
     Object value = null;
@@ -392,7 +457,8 @@ final class OtlpJsonReader {
       String field = parser.currentName();
       JsonToken token = parser.nextToken();
       if (token.isStructStart() && !"arrayValue".equals(field) && !"kvlistValue".equals(field)) {
-        parser.skipChildren(); // not a value of this type: left out quietly (readKeyValues says why)
+        parser.skipChildren();
+        problem(field + " is " + ReadContext.kind(token) + ", not a value; ignored");
         continue;
       }
       switch (field) {
@@ -427,9 +493,9 @@ final class OtlpJsonReader {
   private Object integer(JsonParser parser, JsonToken token) throws IOException {
     if (token == JsonToken.VALUE_NUMBER_INT) {
       if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-        // Beyond 64 bits: kept as its digits, not rounded; the key-value it is in warns, naming the key.
-        wideInteger = parser.getText();
-        return wideInteger;
+        // Beyond 64 bits: kept as its digits, not rounded, with a warning naming its attribute.
+        problem("intValue " + parser.getText() + " does not fit a 64-bit integer; kept as text");
+        return parser.getText();
       }
       return parser.getValueAsLong();
     }
@@ -449,17 +515,27 @@ final class OtlpJsonReader {
     }
   }
 
+  /** An arrayValue's list; null (a problem) when it is not an object. */
   private List<Object> readArrayValue(JsonParser parser) throws IOException {
     List<Object> values = new ArrayList<>();
-    if (parser.currentToken() != JsonToken.START_OBJECT) {
+    JsonToken start = parser.currentToken();
+    if (start != JsonToken.START_OBJECT) {
       parser.skipChildren();
-      return values;
+      if (start != JsonToken.VALUE_NULL) {
+        problem("arrayValue is " + ReadContext.kind(start) + ", not an object; ignored");
+      }
+      return null;
     }
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       JsonToken token = parser.nextToken();
       if ("values".equals(field) && token == JsonToken.START_ARRAY) {
-        while (context.nextObject(parser, null)) {
+        while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
+          if (token != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            problem("an element of its arrayValue is " + ReadContext.kind(token) + ", not an AnyValue object; left out");
+            continue;
+          }
           Object value = readAnyValue(parser);
           if (value != null) {
             values.add(value);
@@ -467,6 +543,9 @@ final class OtlpJsonReader {
         }
       } else {
         parser.skipChildren();
+        if ("values".equals(field) && token != JsonToken.VALUE_NULL) {
+          problem("the values of its arrayValue are " + ReadContext.kind(token) + ", not an array; left out");
+        }
       }
     }
     return List.copyOf(values);
@@ -484,17 +563,24 @@ final class OtlpJsonReader {
     }
   }
 
+  /** A kvlistValue's map; null (a problem) when it is not an object. */
   private Map<String, Object> readKvList(JsonParser parser) throws IOException {
     Map<String, Object> values = Map.of();
-    if (parser.currentToken() == JsonToken.START_OBJECT) {
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String field = parser.currentName();
-        parser.nextToken();
-        if ("values".equals(field)) {
-          values = readKeyValues(parser);
-        } else {
-          parser.skipChildren();
-        }
+    JsonToken start = parser.currentToken();
+    if (start != JsonToken.START_OBJECT) {
+      parser.skipChildren();
+      if (start != JsonToken.VALUE_NULL) {
+        problem("kvlistValue is " + ReadContext.kind(start) + ", not an object; ignored");
+      }
+      return null;
+    }
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      parser.nextToken();
+      if ("values".equals(field)) {
+        values = readKeyValues(parser, "the values of its kvlistValue");
+      } else {
+        parser.skipChildren();
       }
     }
     return java.util.Collections.unmodifiableMap(values);

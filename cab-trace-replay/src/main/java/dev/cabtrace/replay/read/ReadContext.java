@@ -233,6 +233,39 @@ final class ReadContext {
     return parser.getValueAsString();
   }
 
+  /** What a JSON value whose first token is {@code token} is, for a message: "an object", "a string". */
+  static String kind(com.fasterxml.jackson.core.JsonToken token) {
+    switch (token) {
+      case START_OBJECT:
+        return "an object";
+      case START_ARRAY:
+        return "an array";
+      case VALUE_STRING:
+        return "a string";
+      case VALUE_NUMBER_INT:
+      case VALUE_NUMBER_FLOAT:
+        return "a number";
+      case VALUE_TRUE:
+      case VALUE_FALSE:
+        return "a boolean";
+      default:
+        return "null";
+    }
+  }
+
+  /**
+   * Skips the value the parser stands on, which is not {@code expected} ("an array") as {@code
+   * field} must be, with a warning; a JSON null is a field not written, and says nothing.
+   */
+  void wrongShape(com.fasterxml.jackson.core.JsonParser parser, String field, String expected)
+      throws java.io.IOException {
+    com.fasterxml.jackson.core.JsonToken token = parser.currentToken();
+    parser.skipChildren();
+    if (token != com.fasterxml.jackson.core.JsonToken.VALUE_NULL) {
+      warn(field + " is " + kind(token) + ", not " + expected + "; ignored");
+    }
+  }
+
   /**
    * Moves to the next object in the array the parser is in, skipping with a warning an element
    * that is not one (named {@code what} in it; none for null): false at the end of the array.
@@ -259,8 +292,14 @@ final class ReadContext {
   /** An array of events (OTLP events, Jaeger logs, Zipkin annotations) the parser stands on. */
   void readEvents(com.fasterxml.jackson.core.JsonParser parser, TimelineSpan.Builder span, EventReader reader)
       throws java.io.IOException {
+    readEvents(parser, span, reader, "a span's event list");
+  }
+
+  /** As {@link #readEvents(com.fasterxml.jackson.core.JsonParser, TimelineSpan.Builder, EventReader)}, the array called {@code field} in a warning. */
+  void readEvents(com.fasterxml.jackson.core.JsonParser parser, TimelineSpan.Builder span, EventReader reader,
+      String field) throws java.io.IOException {
     if (parser.currentToken() != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
-      parser.skipChildren();
+      wrongShape(parser, field, "an array");
       return;
     }
     while (nextObject(parser, "span event")) {

@@ -102,7 +102,7 @@ final class GeneratedOtlp {
         attributes.append(attribute(random, key, "{\"stringValue\":\"" + KINDS[random.nextInt(KINDS.length)] + "\"}", wild));
       } else {
         boolean hot = java.util.Arrays.asList(HOT).contains(key);
-        attributes.append(attribute(random, key, wild || !hot ? value(random, 0) : cleanValue(random), wild));
+        attributes.append(attribute(random, key, wild || !hot ? value(random, 0, wild) : cleanValue(random), wild));
       }
     }
     attributes.append(']');
@@ -159,7 +159,8 @@ final class GeneratedOtlp {
         "{\"arrayValue\":{\"values\":[{\"stringValue\":\"a\"},{\"intValue\":\"3\"}]}}");
   }
 
-  private static String value(Random random, int depth) {
+  /** Values of every type; {@code wild}, also what no exporter writes (text for a number, two values, ...). */
+  private static String value(Random random, int depth, boolean wild) {
     switch (random.nextInt(depth > 1 ? 10 : 13)) {
       case 0:
         return "{\"stringValue\":\"plain\"}";
@@ -170,22 +171,23 @@ final class GeneratedOtlp {
       case 3:
         return "{\"intValue\":" + random.nextInt(100_000) + "}";
       case 4:
-        return pick(random, "{\"intValue\":\"-12\"}", "{\"intValue\":\"007\"}", "{\"intValue\":\" 5\"}", "{\"intValue\":\"x\"}",
-            "{\"intValue\":\"123456789012345678901\"}");
+        return wild ? pick(random, "{\"intValue\":\"-12\"}", "{\"intValue\":\"007\"}", "{\"intValue\":\" 5\"}", "{\"intValue\":\"x\"}",
+            "{\"intValue\":\"123456789012345678901\"}") : pick(random, "{\"intValue\":\"-12\"}", "{\"intValue\":\"007\"}");
       case 5:
         return pick(random, "{\"boolValue\":true}", "{\"boolValue\":false}", "{\"boolValue\":\"true\"}");
       case 6:
         return pick(random, "{\"doubleValue\":1.5}", "{\"doubleValue\":\"2.5\"}", "{\"doubleValue\":\"NaN\"}", "{\"doubleValue\":-0.0e+2}");
       case 7:
-        return pick(random, "{}", "{\"stringValue\":\"a\",\"intValue\":\"3\"}", "{\"bytesValue\":\"AAEC\"}", "{\"bytesValue\":\"%%\"}");
+        return !wild ? pick(random, "{}", "{\"bytesValue\":\"AAEC\"}") : pick(random, "{}", "{\"stringValue\":\"a\",\"intValue\":\"3\"}", "{\"bytesValue\":\"AAEC\"}", "{\"bytesValue\":\"%%\"}",
+            "{\"arrayValue\":\"x\"}", "{\"arrayValue\":{\"values\":[1,{\"stringValue\":\"a\"}]}}", "{\"kvlistValue\":[]}", "\"bare\"");
       case 8:
         return "{\"stringValue\":\"" + pick(random, "gpt-5", "openai", "chat", "model_call", "") + "\"}";
       case 9:
         return "{\"intValue\":\"" + random.nextInt(10) + "\"}";
       case 10:
-        return "{\"arrayValue\":{\"values\":[" + value(random, depth + 1) + "," + value(random, depth + 1) + "]}}";
+        return "{\"arrayValue\":{\"values\":[" + value(random, depth + 1, wild) + "," + value(random, depth + 1, wild) + "]}}";
       case 11:
-        return "{\"kvlistValue\":{\"values\":[{\"key\":\"k\",\"value\":" + value(random, depth + 1) + "}]}}";
+        return "{\"kvlistValue\":{\"values\":[{\"key\":\"k\",\"value\":" + value(random, depth + 1, wild) + "}]}}";
       default:
         return "{\"arrayValue\":{}}";
     }
