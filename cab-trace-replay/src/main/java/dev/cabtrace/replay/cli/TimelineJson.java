@@ -202,7 +202,9 @@ final class TimelineJson {
   }
 
   private static void value(JsonGenerator json, Object value) throws IOException {
-    if (value instanceof List<?>) {
+    if (value == null) {
+      json.writeNull(); // an AnyValue with no value (an SDK's null array element)
+    } else if (value instanceof List<?>) {
       json.writeStartArray();
       for (Object element : (List<?>) value) {
         value(json, element);

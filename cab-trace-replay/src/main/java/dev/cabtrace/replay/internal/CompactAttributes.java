@@ -154,8 +154,9 @@ public final class CompactAttributes extends AbstractMap<String, Object> {
             if (!hasNext()) {
               throw new NoSuchElementException();
             }
+            // Not Map.entry: a value may be null (an AnyValue with no value).
             Entry<String, Object> entry =
-                Map.entry((String) keysAndValues[next], keysAndValues[next + 1]);
+                new AbstractMap.SimpleImmutableEntry<>((String) keysAndValues[next], keysAndValues[next + 1]);
             next += 2;
             return entry;
           }

@@ -227,7 +227,9 @@ final class PageData {
    * (a double, a larger integer) as {@code {"t": its JSON text}}, so that no digit changes.
    */
   private static void attributeValue(JsonGenerator json, Object value) throws IOException {
-    if (value instanceof String) {
+    if (value == null) {
+      json.writeNull(); // an AnyValue with no value (an SDK's null array element)
+    } else if (value instanceof String) {
       json.writeString((String) value);
     } else if (value instanceof Boolean) {
       json.writeBoolean((Boolean) value);
@@ -351,7 +353,9 @@ final class PageData {
   }
 
   private static void value(StringBuilder out, Object value) {
-    if (value instanceof List<?>) {
+    if (value == null) {
+      out.append("null");
+    } else if (value instanceof List<?>) {
       CompactJson.appendArray(out, (List<?>) value, PageData::value);
     } else if (value instanceof Boolean || value instanceof Long || value instanceof Integer) {
       out.append(value);

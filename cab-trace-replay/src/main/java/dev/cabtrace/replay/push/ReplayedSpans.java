@@ -99,9 +99,9 @@ final class ReplayedSpans {
         builder.put(key, (Boolean) value);
       } else if (value instanceof List<?>) {
         putArray(builder, key, (List<?>) value);
-      } else if (value instanceof Map<?, ?> || value instanceof java.nio.ByteBuffer) {
-        builder.put(AttributeKey.valueKey(key), toValue(value));
-      } else if (value != null) {
+      } else if (value instanceof Map<?, ?> || value instanceof java.nio.ByteBuffer || value == null) {
+        builder.put(AttributeKey.valueKey(key), toValue(value)); // null: an AnyValue with no value
+      } else {
         builder.put(key, String.valueOf(value));
       }
     }
@@ -109,14 +109,18 @@ final class ReplayedSpans {
   }
 
   private static void putArray(AttributesBuilder builder, String key, List<?> values) {
-    if (!values.isEmpty() && values.stream().allMatch(v -> v instanceof Long)) {
+    // A null element (an SDK's, written as an AnyValue with no value) is kept in its place, as the
+    // SDK keeps it in a typed array.
+    if (values.stream().anyMatch(v -> v instanceof Long) && values.stream().allMatch(v -> v == null || v instanceof Long)) {
       builder.put(AttributeKey.longArrayKey(key), values.stream().map(v -> (Long) v).toList());
-    } else if (!values.isEmpty() && values.stream().allMatch(v -> v instanceof Double)) {
+    } else if (values.stream().anyMatch(v -> v instanceof Double)
+        && values.stream().allMatch(v -> v == null || v instanceof Double)) {
       builder.put(AttributeKey.doubleArrayKey(key), values.stream().map(v -> (Double) v).toList());
-    } else if (!values.isEmpty() && values.stream().allMatch(v -> v instanceof Boolean)) {
+    } else if (values.stream().anyMatch(v -> v instanceof Boolean)
+        && values.stream().allMatch(v -> v == null || v instanceof Boolean)) {
       builder.put(AttributeKey.booleanArrayKey(key), values.stream().map(v -> (Boolean) v).toList());
-    } else if (values.stream().allMatch(v -> v instanceof String)) {
-      builder.put(AttributeKey.stringArrayKey(key), values.stream().map(String::valueOf).toList());
+    } else if (values.stream().allMatch(v -> v == null || v instanceof String)) {
+      builder.put(AttributeKey.stringArrayKey(key), values.stream().map(v -> (String) v).toList());
     } else {
       // Mixed or nested: an OTLP AnyValue array, kept as such.
       builder.put(AttributeKey.valueKey(key), toValue(values));

@@ -150,7 +150,7 @@ final class HotAttributeReader extends JsonWalker {
     }
     i = walk(i);
     if (i == FAIL || keyStart < 0) {
-      return i;
+      return FAIL; // no key: the Jackson reader warns
     }
     int key = hot(keyStart, keyEnd);
     if (key < 0) {

@@ -170,7 +170,8 @@ final class LazyAttributes implements Map<String, Object>, AttributeBytes {
 
   @Override
   public boolean containsKey(Object key) {
-    return get(key) != null;
+    int bit = hotBit(key);
+    return bit < 0 ? decoded().containsKey(key) : (hotBits & (1 << bit)) != 0; // a value may be null
   }
 
   @Override

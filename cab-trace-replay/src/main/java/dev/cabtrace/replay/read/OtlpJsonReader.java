@@ -2,6 +2,7 @@ package dev.cabtrace.replay.read;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.cabtrace.replay.internal.CompactAttributes;
 import dev.cabtrace.replay.timeline.SpanEvent;
 import dev.cabtrace.replay.timeline.SpanStatus;
 import dev.cabtrace.replay.timeline.TimelineSpan;
@@ -148,6 +149,7 @@ final class OtlpJsonReader {
     String start = null;
     String end = null;
     long[] dropped = null;
+    Map<String, Object> attributes = null;
     String field;
     context.newSpan();
     while ((field = context.nextSpanField(span, parser, SPAN_FIELDS)) != null) {
@@ -163,7 +165,12 @@ final class OtlpJsonReader {
           end = context.scalarText(parser, field);
           break;
         case "attributes":
-          readAttributes(parser, span);
+          Map<String, Object> read = readKeyValues(parser, "attributes");
+          if (attributes == null) {
+            attributes = read;
+          } else {
+            attributes.putAll(read); // a second list: a later key replaces an earlier one
+          }
           break;
         case "events":
           context.readEvents(parser, span, this::readEvent, "events");
@@ -183,6 +190,9 @@ final class OtlpJsonReader {
         default:
           parser.skipChildren();
       }
+    }
+    if (attributes != null) {
+      span.setAttributes(compact(attributes));
     }
     if (!context.setTimes(span, "startTimeUnixNano", start, "endTimeUnixNano", end)) {
       return null;
@@ -338,10 +348,18 @@ final class OtlpJsonReader {
     }
   }
 
-  private void readAttributes(JsonParser parser, TimelineSpan.Builder span) throws IOException {
-    for (Map.Entry<String, Object> attribute : readKeyValues(parser, "attributes").entrySet()) {
-      span.putAttribute(attribute.getKey(), attribute.getValue());
+  /**
+   * The attributes as a span keeps them, in order, a value of null (an AnyValue with none) kept:
+   * {@link TimelineSpan.Builder#putAttribute} would leave its key out.
+   */
+  static Map<String, Object> compact(Map<String, Object> attributes) {
+    Object[] keysAndValues = new Object[2 * attributes.size()];
+    int i = 0;
+    for (Map.Entry<String, Object> attribute : attributes.entrySet()) {
+      keysAndValues[i++] = attribute.getKey();
+      keysAndValues[i++] = attribute.getValue();
     }
+    return CompactAttributes.of(keysAndValues, i);
   }
 
   /** {"attributes":[...]} as found in a resource or scope. */
@@ -396,11 +414,13 @@ final class OtlpJsonReader {
         problems.clear();
       }
       String key = null;
+      boolean keyNamed = false; // a key that is an object or an array: said already
       Object value = null;
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String field = parser.currentName();
-        parser.nextToken();
+        JsonToken keyToken = parser.nextToken();
         if ("key".equals(field)) {
+          keyNamed = keyToken.isStructStart();
           key = context.intern(nested ? nestedKey(parser, what) : context.scalarText(parser, "attribute key"));
         } else if ("value".equals(field)) {
           valueDepth++;
@@ -413,8 +433,14 @@ final class OtlpJsonReader {
           parser.skipChildren();
         }
       }
-      if (key != null && value != null) {
-        out.put(key, value);
+      if (key != null) {
+        out.put(key, value); // null for an AnyValue with no value: the key is kept
+      } else if (keyNamed) {
+        // Said where the key was read.
+      } else if (nested) {
+        problem("a key-value in " + what + " has no key; left out");
+      } else {
+        context.warn("an attribute without a key; skipped");
       }
       if (!nested) {
         for (String problem : problems) {
@@ -485,9 +511,10 @@ final class OtlpJsonReader {
           break;
         default:
           parser.skipChildren();
+          problem("its value has a field " + field + ", which is not an AnyValue's; ignored");
       }
     }
-    return value;
+    return value; // null for {}, an AnyValue with no value (an SDK's null array element, Value.empty())
   }
 
   private Object integer(JsonParser parser, JsonToken token) throws IOException {
@@ -533,13 +560,11 @@ final class OtlpJsonReader {
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
           if (token != JsonToken.START_OBJECT) {
             parser.skipChildren();
-            problem("an element of its arrayValue is " + ReadContext.kind(token) + ", not an AnyValue object; left out");
+            problem("an element of its arrayValue is " + ReadContext.kind(token) + ", not an AnyValue object; read as null");
+            values.add(null);
             continue;
           }
-          Object value = readAnyValue(parser);
-          if (value != null) {
-            values.add(value);
-          }
+          values.add(readAnyValue(parser)); // null for {}: an SDK writes a null element so, in its place
         }
       } else {
         parser.skipChildren();
@@ -548,7 +573,7 @@ final class OtlpJsonReader {
         }
       }
     }
-    return List.copyOf(values);
+    return java.util.Collections.unmodifiableList(values);
   }
 
   /** Bytes as a read-only buffer (so equal bytes compare equal); text that is not base64 stays text. */

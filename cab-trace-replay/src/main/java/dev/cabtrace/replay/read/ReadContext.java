@@ -75,9 +75,10 @@ final class ReadContext {
     if (resources == null) {
       resources = new HashMap<>();
     }
-    // The byte scanner's maps are immutable already: only the Jackson reader's are copied.
+    // The byte scanner's maps are immutable already: only the Jackson reader's are copied (values
+    // of null kept, which Map.copyOf refuses).
     return resources.computeIfAbsent(new ResourceKey(attributes),
-        key -> attributes instanceof CompactAttributes ? attributes : Map.copyOf(attributes));
+        key -> attributes instanceof CompactAttributes ? attributes : OtlpJsonReader.compact(attributes));
   }
 
   /** A resource as a key, by its {@link SeededHash}: the traced program cannot make its resources collide. */

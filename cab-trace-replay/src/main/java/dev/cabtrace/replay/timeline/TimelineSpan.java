@@ -161,8 +161,9 @@ public final class TimelineSpan {
   }
 
   /**
-   * Its attributes in recorded order: String, Long, Double, Boolean, or a List of those for arrays.
-   * Read from a file, they may be read back from it when asked for, and fail with {@code
+   * Its attributes in recorded order: String, Long, Double, Boolean, or a List of those for arrays
+   * (OTLP's other types as Map and read-only ByteBuffer); null for an OTLP AnyValue with no value,
+   * as an SDK writes a null array element, its key kept. Read from a file, they may be read back from it when asked for, and fail with {@code
    * dev.cabtrace.replay.read.TraceChangedException} if the file changed since.
    */
   public Map<String, Object> attributes() {

@@ -77,6 +77,19 @@ class PlainAttributesOutputTest {
         .doesNotContain("</script><!--");
   }
 
+  @Test
+  void anAnyValueWithNoValueIsWrittenAsNullInItsPlace() throws IOException {
+    Path file = dir.resolve("nulls.jsonl");
+    Files.writeString(file, line(1, attribute("holes", "{\"arrayValue\":{\"values\":[{\"intValue\":\"1\"},{},{\"intValue\":\"3\"}]}}")
+        + "," + attribute("empty", "{}") + "," + attribute("map", "{\"kvlistValue\":{\"values\":[" + attribute("inner", "{}") + "]}}"))
+        + "\n", StandardCharsets.UTF_8);
+    assertSameBothWays(file);
+
+    JsonNode attributes = new ObjectMapper().readTree(showJson(SCANNER.read(file))).at("/spans/0/attributes");
+    assertThat(attributes.toString()).isEqualTo("{\"holes\":[1,null,3],\"empty\":null,\"map\":{\"inner\":null}}");
+    assertThat(page(SCANNER.read(file))).contains("[1,null,3]", ",null,");
+  }
+
   /** A visitor that only listens. */
   private static final class Ignored implements PlainAttributeVisitor {
     @Override

@@ -1,0 +1,88 @@
+package dev.cabtrace.replay.read;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cabtrace.replay.timeline.LoadWarning;
+import dev.cabtrace.replay.timeline.Timeline;
+import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Attribute values read as they were written, by the byte scanner (from a stream and from a file,
+ * where they are decoded when asked for) and by the Jackson reader alike: what cannot be kept as
+ * written is kept as close to it as can be, with a warning naming the attribute and its line.
+ */
+class AttributeValuesTest {
+
+  @TempDir Path dir;
+
+  /** One OTLP line of one span named {@code name} with {@code attributes} (an OTLP list's elements). */
+  static String line(String name, String attributes) {
+    return "{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"scope\":{\"name\":\"s\"},\"spans\":[{"
+        + "\"traceId\":\"0af7651916cd43dd8448eb211c80319c\",\"spanId\":\"" + String.format("%016x", (name.hashCode() & 0xffffffffL) + 1)
+        + "\",\"name\":\"" + name + "\",\"startTimeUnixNano\":\"1700000000000000000\","
+        + "\"endTimeUnixNano\":\"1700000001000000000\",\"attributes\":[" + attributes + "]}]}]}]}\n";
+  }
+
+  /** The content read by the byte scanner, by the Jackson reader alone, and by the scanner from a file. */
+  private List<Timeline> everyWay(String content) throws IOException {
+    Path file = Files.writeString(dir.resolve("values.jsonl"), content);
+    return List.of(TraceReaderTest.read(content), TraceReader.builder().setByteScanner(false).build()
+        .read(new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)), "test.jsonl"),
+        TraceReader.create().read(file));
+  }
+
+  private static List<String> messages(Timeline timeline) {
+    return timeline.warnings().stream().map(w -> w.line() + ": " + w.message()).toList();
+  }
+
+  @Test
+  void anAnyValueWithNoValueIsANullKeptInItsPlace() throws IOException {
+    String content = line("empty", "{\"key\":\"arr\",\"value\":{\"arrayValue\":{\"values\":[{\"stringValue\":\"x\"},{},"
+        + "{\"stringValue\":\"y\"}]}}},{\"key\":\"e\",\"value\":{}},{\"key\":\"after\",\"value\":{\"stringValue\":\"z\"}}")
+        + line("hot", "{\"key\":\"cab.span.kind\",\"value\":{}},{\"key\":\"gen_ai.response.finish_reasons\","
+            + "\"value\":{\"arrayValue\":{\"values\":[{},{\"stringValue\":\"stop\"}]}}}")
+        + line("unset", "{\"key\":\"none\"},{\"key\":\"nulled\",\"value\":null},"
+            + "{\"key\":\"map\",\"value\":{\"kvlistValue\":{\"values\":[{\"key\":\"inner\",\"value\":{}}]}}}");
+    for (Timeline timeline : everyWay(content)) {
+      TimelineSpan empty = timeline.spanNamed("empty");
+      assertThat(empty.attributes()).containsOnlyKeys("arr", "e", "after").containsKey("e");
+      assertThat(empty.attribute("arr")).isEqualTo(Arrays.asList("x", null, "y"));
+      assertThat(empty.attribute("e")).isNull();
+      assertThat(empty.attribute("after")).isEqualTo("z");
+      TimelineSpan hot = timeline.spanNamed("hot");
+      assertThat(hot.attributes()).containsKey("cab.span.kind");
+      assertThat(hot.attribute("gen_ai.response.finish_reasons")).isEqualTo(Arrays.asList(null, "stop"));
+      TimelineSpan unset = timeline.spanNamed("unset");
+      assertThat(unset.attributes()).containsOnlyKeys("none", "nulled", "map");
+      assertThat(unset.attribute("map")).isEqualTo(java.util.Collections.singletonMap("inner", null));
+      assertThat(timeline.warnings()).isEmpty();
+    }
+  }
+
+  @Test
+  void anAttributeWithoutAKeyOrWithAFieldOfNoAnyValueIsNamedWithItsLine() throws IOException {
+    String content = line("a", "{\"key\":\"kept\",\"value\":{\"stringValue\":\"x\"}},{\"value\":{\"stringValue\":\"lost\"}}")
+        + line("b", "{\"key\":\"map\",\"value\":{\"kvlistValue\":{\"values\":[{\"value\":{\"intValue\":\"1\"}},"
+            + "{\"key\":\"k\",\"value\":{\"intValue\":\"2\"}}]}}}")
+        + line("c", "{\"key\":\"future\",\"value\":{\"stringValueStrindex\":3}}");
+    for (Timeline timeline : everyWay(content)) {
+      assertThat(timeline.spanNamed("a").attributes()).isEqualTo(Map.of("kept", "x"));
+      assertThat(timeline.spanNamed("b").attribute("map")).isEqualTo(Map.of("k", 2L));
+      assertThat(timeline.spanNamed("c").attributes()).containsOnlyKeys("future");
+      assertThat(messages(timeline)).containsExactly(
+          "1: an attribute without a key; skipped",
+          "2: attribute map: a key-value in the values of its kvlistValue has no key; left out",
+          "3: attribute future: its value has a field stringValueStrindex, which is not an AnyValue's; ignored");
+    }
+  }
+}
