@@ -362,13 +362,13 @@ final class ReadContext {
       String durationText) {
     long start = microsTime(startText);
     if (start == NO_TIME) {
-      warn("span \"" + span.build().name() + "\": " + noTime(startField, startText) + "; skipped");
+      warn("span \"" + span.build().name() + "\": " + noTime(startField, startText, start) + "; skipped");
       return false;
     }
     long duration = microsTime(durationText);
     if (duration == NO_TIME) {
       span.setStartEpochNanos(start).setEndEpochNanos(start).setUnfinished(true);
-      warn("span \"" + span.build().name() + "\": " + noTime(durationField, durationText)
+      warn("span \"" + span.build().name() + "\": " + noTime(durationField, durationText, duration)
           + "; shown unfinished, ending where it starts");
       return true;
     }
