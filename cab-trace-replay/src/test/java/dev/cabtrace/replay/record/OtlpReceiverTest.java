@@ -116,7 +116,7 @@ class OtlpReceiverTest {
     String escaped = "high \\ud800 low \\udfff pair \\ud83d\\ude00 end \\udbff";
     String json = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":"
         + "\"" + escaped + "\"}}]},\"scopeSpans\":[{\"scope\":{\"name\":\"" + escaped + "\"},\"spans\":[{"
-        + "\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\",\"name\":\"" + escaped + "\","
+        + "\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\",\"startTimeUnixNano\":\"1700000000000000000\",\"endTimeUnixNano\":\"1700000001000000000\",\"name\":\"" + escaped + "\","
         + "\"attributes\":[{\"key\":\"" + escaped + "\",\"value\":{\"stringValue\":\"" + escaped + "\"}},"
         + "{\"key\":\"list\",\"value\":{\"arrayValue\":{\"values\":[{\"stringValue\":\"" + escaped + "\"}]}}},"
         + "{\"key\":\"backslash\",\"value\":{\"stringValue\":\"\\\\ud800\"}}],"
@@ -149,7 +149,7 @@ class OtlpReceiverTest {
     // 64 MiB body limit. A 400 would lose the batch, which exporters do not send again.
     String big = "x".repeat(21_000_000);
     String json = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{"
-        + "\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\",\"name\":\"read\","
+        + "\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\",\"startTimeUnixNano\":\"1700000000000000000\",\"endTimeUnixNano\":\"1700000001000000000\",\"name\":\"read\","
         + "\"attributes\":[{\"key\":\"tool.output\",\"value\":{\"stringValue\":\"" + big + "\"}}]}]}]}]}";
     Path capture = dir.resolve("big.jsonl");
     try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setEnvironment(Map.of()).build();
@@ -271,7 +271,7 @@ class OtlpReceiverTest {
             + " spanId has 3 bytes, not 8; span 4 \"zero-trace-id\": traceId is all zeros, which means no id");
 
         String json = "{\"resourceSpans\":[{\"scopeSpans\":[{\"scope\":{\"name\":\"by-hand\"},\"spans\":["
-            + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\",\"name\":\"json-good\"},"
+            + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\",\"startTimeUnixNano\":\"1700000000000000000\",\"endTimeUnixNano\":\"1700000001000000000\",\"name\":\"json-good\"},"
             + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"not-hex-at-all!!\",\"name\":\"json-not-hex\"},"
             + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee1\",\"name\":\"json-short\"}]}]}]}";
         HttpResponse<byte[]> fromJson = postBytes(client, traces, "application/json; charset=utf-8",

@@ -232,7 +232,7 @@ class RecordCommandTest {
   @Test
   void aSpanWithABadIdIsLeftOutAloneAndCountedOnTheContainer() throws Exception {
     String spans = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":["
-        + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\",\"name\":\"kept\"},"
+        + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\",\"startTimeUnixNano\":\"1700000000000000000\",\"endTimeUnixNano\":\"1700000001000000000\",\"name\":\"kept\"},"
         + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"00000000\",\"name\":\"bad-id\"}]}]}]}";
     Run run = record("rejected", "--", "sh", "-c", "curl -s -H 'Content-Type: application/json' --data '" + spans
         + "' \"$OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces\"");
@@ -250,7 +250,7 @@ class RecordCommandTest {
   @Test
   void anExportStillArrivingWhenTheGraceEndsIsCutOffCountedAndWarnedAbout() throws Exception {
     String span = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":["
-        + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\",\"name\":\"taken\"}]}]}]}";
+        + "{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\",\"startTimeUnixNano\":\"1700000000000000000\",\"endTimeUnixNano\":\"1700000001000000000\",\"name\":\"taken\"}]}]}]}";
     // One export taken, then one whose body stops after 2 of its 100 bytes, once the receiver has
     // begun to read it (its 100 Continue); a background cat holds that connection past the
     // command's exit, until the receiver closes it. It stands for a sender record cannot stop (an
