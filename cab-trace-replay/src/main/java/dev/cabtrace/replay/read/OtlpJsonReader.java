@@ -530,9 +530,16 @@ final class OtlpJsonReader {
     try {
       return Long.parseLong(text.trim());
     } catch (NumberFormatException e) {
+      if (WIDE_INTEGER.matcher(text.trim()).matches()) {
+        // As a bare one beyond 64 bits: some writers quote every 64-bit integer.
+        problem("intValue " + text + " does not fit a 64-bit integer; kept as text");
+      }
       return text;
     }
   }
+
+  /** Digits that Long.parseLong refused: too many for 64 bits. */
+  private static final java.util.regex.Pattern WIDE_INTEGER = java.util.regex.Pattern.compile("[+-]?[0-9]{1,64}");
 
   private static Double parseDouble(String text) {
     try {

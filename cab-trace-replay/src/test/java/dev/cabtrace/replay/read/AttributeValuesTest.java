@@ -85,4 +85,26 @@ class AttributeValuesTest {
           "3: attribute future: its value has a field stringValueStrindex, which is not an AnyValue's; ignored");
     }
   }
+
+  @Test
+  void anIntegerBeyond64BitsInQuotesIsKeptAsTextWithTheWarningABareOneGets() throws IOException {
+    String content = line("wide", "{\"key\":\"n\",\"value\":{\"intValue\":\"9223372036854775808\"}},"
+        + "{\"key\":\"m\",\"value\":{\"intValue\":9223372036854775808}},"
+        + "{\"key\":\"fits\",\"value\":{\"intValue\":\"-9223372036854775808\"}}")
+        + line("nested", "{\"key\":\"list\",\"value\":{\"arrayValue\":{\"values\":[{\"intValue\":\"-99999999999999999999\"}]}}}")
+        + line("event", "").replace("\"attributes\":[]", "\"events\":[{\"timeUnixNano\":\"1700000000500000000\",\"name\":\"e\","
+            + "\"attributes\":[{\"key\":\"count\",\"value\":{\"intValue\":\"18446744073709551616\"}}]}]");
+    for (Timeline timeline : everyWay(content)) {
+      TimelineSpan wide = timeline.spanNamed("wide");
+      assertThat(wide.attributes()).isEqualTo(Map.of("n", "9223372036854775808", "m", "9223372036854775808",
+          "fits", Long.MIN_VALUE));
+      assertThat(timeline.spanNamed("nested").attribute("list")).isEqualTo(List.of("-99999999999999999999"));
+      assertThat(timeline.spanNamed("event").events().get(0).attributes()).containsEntry("count", "18446744073709551616");
+      assertThat(messages(timeline)).containsExactly(
+          "1: attribute n: intValue 9223372036854775808 does not fit a 64-bit integer; kept as text",
+          "1: attribute m: intValue 9223372036854775808 does not fit a 64-bit integer; kept as text",
+          "2: attribute list: intValue -99999999999999999999 does not fit a 64-bit integer; kept as text",
+          "3: attribute count: intValue 18446744073709551616 does not fit a 64-bit integer; kept as text");
+    }
+  }
 }

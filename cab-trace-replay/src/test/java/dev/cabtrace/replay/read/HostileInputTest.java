@@ -368,10 +368,12 @@ class HostileInputTest {
       assertThat(timeline.spanNamed("c").attribute("gen_ai.usage.input_tokens")).isEqualTo("18446744073709551615");
       assertThat(timeline.spanNamed("d").attributes()).containsEntry("quoted", "18446744073709551615");
       assertThat(timeline.spanNamed("e").attributes()).containsEntry("fits", Long.MAX_VALUE);
-      // Quoted, it is text already, as any intValue in quotes that is not a number: kept as it is.
-      assertThat(messages(timeline)).hasSize(2);
+      // Quoted, it is the same integer, and says so as well.
+      assertThat(messages(timeline)).hasSize(3);
       assertThat(messages(timeline).get(0)).contains(":2: ").contains("big").contains("does not fit a 64-bit integer");
       assertThat(messages(timeline).get(1)).contains(":3: ").contains("gen_ai.usage.input_tokens");
+      assertThat(messages(timeline).get(2)).contains(":4: ")
+          .endsWith("attribute quoted: intValue 18446744073709551615 does not fit a 64-bit integer; kept as text");
     }
   }
 
