@@ -31,24 +31,14 @@ final class TimelineJson {
       json.writeStartObject();
       json.writeStringField("source", timeline.source());
       json.writeArrayFieldStart("spans");
-      if (!timeline.spans().isEmpty()) {
-        ParallelRows.jsonArray(json, out, timeline.spans(), generator -> {
-          PlainAttributeWriter plain = new PlainAttributeWriter(generator);
-          return (g, span) -> span(g, timeline, span, plain);
-        }, TimelineJson::generator, generator -> {
-          generator.writeStartObject();
-          generator.writeArrayFieldStart("spans");
-        });
+      PlainAttributeWriter plain = new PlainAttributeWriter(json);
+      for (TimelineSpan span : timeline.spans()) {
+        span(json, timeline, span, plain);
       }
       json.writeEndArray();
       json.writeArrayFieldStart("modelCalls");
-      List<ModelCall> calls = timeline.modelCalls();
-      if (!calls.isEmpty()) {
-        ParallelRows.jsonArray(json, out, calls, generator -> (g, call) -> modelCall(g, timeline, call),
-            TimelineJson::generator, generator -> {
-              generator.writeStartObject();
-              generator.writeArrayFieldStart("modelCalls");
-            });
+      for (ModelCall call : timeline.modelCalls()) {
+        modelCall(json, timeline, call);
       }
       json.writeEndArray();
       tokens(json, "tokens", timeline.tokens());

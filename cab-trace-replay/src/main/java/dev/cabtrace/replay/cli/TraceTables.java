@@ -56,12 +56,17 @@ final class TraceTables {
     line.text("Trace spans (").number(timeline.size()).ascii(')');
     emit(out, line);
     String[] spanHeader = {"Span", "Kind", "Name", "Start", "Duration", "Attrs / Error"};
+    int[] widths = widths(spanHeader);
     List<TimelineSpan> order = treeOrder(timeline);
-    int[] widths = ParallelRows.widths(order, widths(spanHeader),
-        (columns, index, span) -> widenForSpan(columns, timeline, span));
+    for (TimelineSpan span : order) {
+      widenForSpan(widths, timeline, span);
+    }
     row(out, line, spanHeader, widths);
-    ParallelRows.write(order, (index, span, spanLine, scratch) -> spanLine(spanLine, timeline, span, widths, scratch),
-        out);
+    StringBuilder scratch = new StringBuilder();
+    for (TimelineSpan span : order) {
+      spanLine(line, timeline, span, widths, scratch);
+      emit(out, line);
+    }
 
     // Made into records once: the timeline makes a call's record each time it is asked for, and
     // the table asks three times (the widths, the line, the latency total). By index, not through
@@ -84,12 +89,16 @@ final class TraceTables {
       TokenTotals tokens = timeline.tokens();
       String[] totalRow = {"", "total", "", Long.toString(tokens.input()), Long.toString(tokens.output()),
           Durations.millis(latency), tokens.unknownCalls() > 0 ? tokens.unknownCalls() + " call(s) without usage" : ""};
-      List<ModelCall> callRows = Arrays.asList(calls);
-      int[] callWidths = ParallelRows.widths(callRows, widths(callHeader), TraceTables::widenForCall);
+      int[] callWidths = widths(callHeader);
+      for (int i = 0; i < calls.length; i++) {
+        widenForCall(callWidths, i, calls[i]);
+      }
       widen(callWidths, totalRow);
       row(out, line, callHeader, callWidths);
-      ParallelRows.write(callRows, (index, call, callLine, scratch) -> callLine(callLine, index, call, callWidths, scratch),
-          out);
+      for (int i = 0; i < calls.length; i++) {
+        callLine(line, i, calls[i], callWidths, scratch);
+        emit(out, line);
+      }
       row(out, line, totalRow, callWidths);
     }
 

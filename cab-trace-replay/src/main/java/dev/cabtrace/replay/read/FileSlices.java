@@ -24,8 +24,9 @@ final class FileSlices {
   private final Path file;
   private final LazyAttributes.Decoder decoder;
   private final Channel channel;
-  // A window a thread: show's lines are made by several, each walking its own run of spans.
-  private final ThreadLocal<Window> windows = ThreadLocal.withInitial(Window::new);
+  private byte[] window = new byte[0];
+  private long windowStart = -1;
+  private int windowLength;
 
   /** The slices of {@code file}, whose attributes {@code decoder} decodes. */
   FileSlices(Path file, LazyAttributes.Decoder decoder) {
@@ -47,20 +48,19 @@ final class FileSlices {
 
   /**
    * What {@code reader} makes of the {@code length} bytes at {@code position}, read where they lie
-   * (a million spans' attributes are not copied out first), in the calling thread's window.
+   * (a million spans' attributes are not copied out first), under this file's lock.
    *
    * @throws TraceChangedException when the file is gone or ends before the slice does
    */
-  <T> T read(long position, int length, SliceReader<T> reader) {
-    Window window = windows.get();
-    if (window.start < 0 || position < window.start || position + length > window.start + window.length) {
-      fill(window, position, length);
-      if (position + length > window.start + window.length) {
+  synchronized <T> T read(long position, int length, SliceReader<T> reader) {
+    if (windowStart < 0 || position < windowStart || position + length > windowStart + windowLength) {
+      fill(position, length);
+      if (position + length > windowStart + windowLength) {
         // Else the reader would be handed what an earlier window left beyond the end.
         throw changedAt(position);
       }
     }
-    return reader.read(window.bytes, (int) (position - window.start), length);
+    return reader.read(window, (int) (position - windowStart), length);
   }
 
   /** The failure of a read that no longer finds the attributes read at {@code position}. */
@@ -76,19 +76,19 @@ final class FileSlices {
    * MiB window was read three times over, on the benchmark's trace. What the window already holds
    * of the new one is moved, not read again.
    */
-  private void fill(Window window, long position, int length) {
+  private void fill(long position, int length) {
     long start = Math.max(0, position - BEHIND);
     int size = (int) Math.max(WINDOW, position - start + length);
-    long end = window.start + window.length;
+    long end = windowStart + windowLength;
     int kept = 0;
-    if (window.bytes.length < size) {
-      window.bytes = new byte[size];
-    } else if (window.start >= 0 && start >= window.start && start < end) {
+    if (window.length < size) {
+      window = new byte[size];
+    } else if (windowStart >= 0 && start >= windowStart && start < end) {
       kept = (int) (end - start);
-      System.arraycopy(window.bytes, (int) (start - window.start), window.bytes, 0, kept);
+      System.arraycopy(window, (int) (start - windowStart), window, 0, kept);
     }
-    window.start = -1; // until the read is done: the window holds neither the old bytes nor the new
-    ByteBuffer buffer = ByteBuffer.wrap(window.bytes, kept, size - kept);
+    windowStart = -1; // until the read is done: the window holds neither the old bytes nor the new
+    ByteBuffer buffer = ByteBuffer.wrap(window, kept, size - kept);
     try {
       FileChannel open = channel.open();
       while (buffer.hasRemaining()) {
@@ -101,15 +101,8 @@ final class FileSlices {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the attributes back from " + file + ": " + e.getMessage(), e);
     }
-    window.start = start;
-    window.length = buffer.position();
-  }
-
-  /** The bytes of the file one thread read last. */
-  private static final class Window {
-    byte[] bytes = new byte[0];
-    long start = -1;
-    int length;
+    windowStart = start;
+    windowLength = buffer.position();
   }
 
   /** The open file, closed when nothing points into it any more. */

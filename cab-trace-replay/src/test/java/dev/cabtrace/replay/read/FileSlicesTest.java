@@ -47,47 +47,6 @@ class FileSlicesTest {
   }
 
   @Test
-  void threadsReadingDifferentPartsOfTheFileEachGetTheirBytes() throws Exception {
-    byte[] content = new byte[8 << 20];
-    new Random(7).nextBytes(content);
-    Path file = dir.resolve("trace.jsonl");
-    Files.write(file, content);
-    FileSlices slices = new FileSlices(file, new LazyAttributes.Decoder(1 << 20));
-    int threads = 4;
-    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(threads);
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
-    try {
-      java.util.List<java.util.concurrent.Future<Integer>> readers = new java.util.ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int part = t;
-        readers.add(pool.submit(() -> {
-          Random random = new Random(part);
-          long position = (long) part * (content.length / threads);
-          int checked = 0;
-          together.await();
-          for (int read = 0; read < 3_000; read++) {
-            // Each walks its own quarter forward, as a chunk of show's lines walks its spans.
-            position = Math.min(position + random.nextInt(3_000), content.length - 2_000);
-            int at = (int) position;
-            int size = 1 + random.nextInt(2_000);
-            byte[] got = slices.read(position, size, (bytes, offset, n) -> Arrays.copyOfRange(bytes, offset, offset + n));
-            if (!Arrays.equals(got, Arrays.copyOfRange(content, at, at + size))) {
-              throw new AssertionError("thread " + part + ", read " + read + ": not the file's " + size + " bytes at " + at);
-            }
-            checked++;
-          }
-          return checked;
-        }));
-      }
-      for (java.util.concurrent.Future<Integer> reader : readers) {
-        assertThat(reader.get()).isEqualTo(3_000);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  @Test
   void aSliceThatTheFileNoLongerHoldsIsAChangedTrace() throws IOException {
     Path file = dir.resolve("trace.jsonl");
     Files.write(file, new byte[3 << 20]);
