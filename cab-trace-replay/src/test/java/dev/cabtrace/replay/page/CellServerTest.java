@@ -3,6 +3,7 @@ package dev.cabtrace.replay.page;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cabtrace.replay.LoggedMessages;
 import dev.cabtrace.replay.ledger.OtlpLines;
 import dev.cabtrace.replay.read.TraceReader;
 import dev.cabtrace.replay.timeline.Timeline;
@@ -325,26 +326,13 @@ class CellServerTest {
       assertThat(made).as("a page sent is not kept").isEmpty();
     }
     Files.delete(pages); // as a full or vanished temporary directory
-    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(CellServer.class.getName());
-    java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.logging.Handler handler = new java.util.logging.Handler() {
-      @Override
-      public void publish(java.util.logging.LogRecord record) {
-        logged.add(record.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    logger.addHandler(handler);
+    LoggedMessages log = LoggedMessages.of(CellServer.class);
+    java.util.List<String> logged = log.messages();
     HttpResponse<String> page;
     try {
       page = get("/cell/sweep-1/openhands/cell.jsonl");
     } finally {
-      logger.removeHandler(handler);
+      log.close();
     }
 
     assertThat(page.statusCode()).isEqualTo(503);

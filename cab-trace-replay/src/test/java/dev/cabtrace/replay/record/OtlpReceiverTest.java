@@ -5,6 +5,7 @@ import static dev.cabtrace.replay.record.OtlpRequests.postBytes;
 import static dev.cabtrace.replay.record.OtlpRequests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cabtrace.replay.LoggedMessages;
 import dev.cabtrace.replay.internal.OtlpJsonRequest;
 import dev.cabtrace.replay.read.TraceReader;
 import dev.cabtrace.replay.timeline.Timeline;
@@ -207,28 +208,15 @@ class OtlpReceiverTest {
 
   @Test
   void theWarningAboutAMalformedRequestIsOneLine() throws Exception {
-    java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.logging.Logger log = java.util.logging.Logger.getLogger(OtlpReceiver.class.getName());
-    java.util.logging.Handler handler = new java.util.logging.Handler() {
-      @Override
-      public void publish(java.util.logging.LogRecord record) {
-        logged.add(record.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    log.addHandler(handler);
+    LoggedMessages log = LoggedMessages.of(OtlpReceiver.class);
+    java.util.List<String> logged = log.messages();
     try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(dir.resolve("bad.jsonl")).setEnvironment(Map.of()).build();
         OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false)) {
       URI traces = URI.create("http://127.0.0.1:" + receiver.httpPort() + "/v1/traces");
       assertThat(post(HttpClient.newHttpClient(), traces, "application/json",
           "{\"resourceSpans\": nope}".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(400);
     } finally {
-      log.removeHandler(handler);
+      log.close();
     }
     // Jackson's own message goes on with "\n at [Source: ...; line: 1, column: 22]".
     assertThat(logged).singleElement().asString()
@@ -241,21 +229,8 @@ class OtlpReceiverTest {
     Path capture = dir.resolve("partial.jsonl");
     HttpClient client = HttpClient.newHttpClient();
     // The log is the harness's: a rejected span's name, the agent's text, is not redacted, so not logged.
-    java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.logging.Logger log = java.util.logging.Logger.getLogger(OtlpReceiver.class.getName());
-    java.util.logging.Handler handler = new java.util.logging.Handler() {
-      @Override
-      public void publish(java.util.logging.LogRecord record) {
-        logged.add(record.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    log.addHandler(handler);
+    LoggedMessages log = LoggedMessages.of(OtlpReceiver.class);
+    java.util.List<String> logged = log.messages();
     try {
       try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setEnvironment(Map.of()).build();
           OtlpReceiver receiver = OtlpReceiver.start(sdk, "127.0.0.1", false)) {
@@ -298,7 +273,7 @@ class OtlpReceiverTest {
         assertThat(receiver.malformedRequests()).isZero();
       }
     } finally {
-      log.removeHandler(handler);
+      log.close();
     }
     assertThat(logged).anyMatch(message -> message.contains("rejected 2 OTLP span(s) with bad ids"))
         .noneMatch(message -> message.contains("bad-span-id") || message.contains("json-not-hex"));
