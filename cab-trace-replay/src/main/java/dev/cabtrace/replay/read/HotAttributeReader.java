@@ -35,6 +35,8 @@ final class HotAttributeReader extends JsonWalker {
   private final Object[] hot = new Object[HOT_NAMES.length];
   private int hotBits;
   private final RecentHotSets recent = new RecentHotSets();
+  // A key written twice fails the read: the Jackson reader says which value it kept.
+  private final SeenKeys seen = new SeenKeys();
   private final Member attributeMember = this::attributeMember;
   private final Element attributeElement = this::attributeElement;
 
@@ -50,6 +52,7 @@ final class HotAttributeReader extends JsonWalker {
     this.b = bytes;
     this.end = end;
     hotBits = 0;
+    seen.clear();
     try {
       return array(i, attributeElement);
     } finally {
@@ -68,6 +71,7 @@ final class HotAttributeReader extends JsonWalker {
     this.b = bytes;
     this.end = end;
     allLength = 0;
+    seen.clear();
     try {
       int after = array(i, allElement);
       return after == FAIL || JsonBytes.skipWhitespace(b, after, end) != end ? null
@@ -94,12 +98,15 @@ final class HotAttributeReader extends JsonWalker {
     int type = canonical.key(b, i, end);
     int after = type == FAIL ? FAIL : canonical.value(b, type, end, true);
     if (after != FAIL) {
+      if (seen.add(b, canonical.keyStart(), canonical.keyClose())) {
+        return FAIL;
+      }
       keep(strings.get(b, canonical.keyStart(), canonical.keyClose()), canonical.value());
       return after;
     }
     i = walk(i);
-    if (i == FAIL || keyStart < 0 || valueStart < 0) {
-      return FAIL; // no key or no value: Jackson skips it; rare enough to leave to it
+    if (i == FAIL || keyStart < 0 || valueStart < 0 || seen.add(b, keyStart, keyEnd)) {
+      return FAIL; // no key, no value, a key twice: the Jackson reader's, rare enough to leave to it
     }
     Object value = simpleValues.read(b, valueStart, valueEnd, end);
     if (value == null) {
@@ -142,6 +149,9 @@ final class HotAttributeReader extends JsonWalker {
       int key = hot(canonical.keyStart(), canonical.keyClose());
       int after = canonical.value(b, type, end, key >= 0);
       if (after != FAIL) {
+        if (seen.add(b, canonical.keyStart(), canonical.keyClose())) {
+          return FAIL;
+        }
         if (key >= 0) {
           put(key, canonical.value());
         }
@@ -149,8 +159,8 @@ final class HotAttributeReader extends JsonWalker {
       }
     }
     i = walk(i);
-    if (i == FAIL || keyStart < 0) {
-      return FAIL; // no key: the Jackson reader warns
+    if (i == FAIL || keyStart < 0 || seen.add(b, keyStart, keyEnd)) {
+      return FAIL; // no key, or a key twice: the Jackson reader warns
     }
     int key = hot(keyStart, keyEnd);
     if (key < 0) {

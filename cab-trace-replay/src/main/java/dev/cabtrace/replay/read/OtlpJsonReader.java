@@ -168,8 +168,15 @@ final class OtlpJsonReader {
           Map<String, Object> read = readKeyValues(parser, "attributes");
           if (attributes == null) {
             attributes = read;
-          } else {
-            attributes.putAll(read); // a second list: a later key replaces an earlier one
+            break;
+          }
+          // A second list: a later key replaces an earlier one, as in one list.
+          attributes = attributes instanceof LinkedHashMap ? attributes : new LinkedHashMap<>(attributes);
+          for (Map.Entry<String, Object> attribute : read.entrySet()) {
+            if (attributes.containsKey(attribute.getKey())) {
+              context.warn("attribute " + attribute.getKey() + ": written twice; the last value kept");
+            }
+            attributes.put(attribute.getKey(), attribute.getValue());
           }
           break;
         case "events":
@@ -434,6 +441,10 @@ final class OtlpJsonReader {
         }
       }
       if (key != null) {
+        if (out.containsKey(key)) {
+          problem(nested ? "the key " + key + " is written twice in " + what + "; the last value kept"
+              : "written twice; the last value kept");
+        }
         out.put(key, value); // null for an AnyValue with no value: the key is kept
       } else if (keyNamed) {
         // Said where the key was read.
@@ -479,6 +490,7 @@ final class OtlpJsonReader {
       return null;
     }
     Object value = null;
+    String type = null;
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       JsonToken token = parser.nextToken();
@@ -487,36 +499,98 @@ final class OtlpJsonReader {
         problem(field + " is " + ReadContext.kind(token) + ", not a value; ignored");
         continue;
       }
+      if (token == JsonToken.VALUE_NULL) {
+        continue; // a field not set
+      }
+      Object read;
       switch (field) {
         case "stringValue":
-          value = context.intern(parser.getValueAsString());
+          read = context.intern(token == JsonToken.VALUE_STRING ? parser.getText() : asText(parser, field, "not a string"));
           break;
         case "boolValue":
-          value = token == JsonToken.VALUE_TRUE || (token == JsonToken.VALUE_STRING && "true".equals(parser.getText()));
+          read = bool(parser, token);
           break;
         case "intValue":
-          value = integer(parser, token);
+          read = integer(parser, token);
           break;
         case "doubleValue":
-          value = token == JsonToken.VALUE_STRING ? parseDouble(parser.getText()) : parser.getValueAsDouble();
+          read = floating(parser, token);
           break;
         case "bytesValue":
-          value = bytes(parser.getValueAsString());
+          read = token == JsonToken.VALUE_STRING ? bytes(parser) : asText(parser, field, "not base64");
           break;
         case "arrayValue":
-          value = readArrayValue(parser);
+          read = readArrayValue(parser);
           break;
         case "kvlistValue":
-          value = readKvList(parser);
+          read = readKvList(parser);
           break;
         default:
           parser.skipChildren();
           problem("its value has a field " + field + ", which is not an AnyValue's; ignored");
+          continue;
       }
+      if (type != null) {
+        problem("its value has both " + type + " and " + field + " (an AnyValue holds one); the last kept");
+      }
+      type = field;
+      value = read;
     }
     return value; // null for {}, an AnyValue with no value (an SDK's null array element, Value.empty())
   }
 
+  /**
+   * The scalar the parser stands on as the text it was written as, with a problem saying it is
+   * {@code why} for {@code field}: a value kept as close to what was written as can be.
+   */
+  private String asText(JsonParser parser, String field, String why) throws IOException {
+    String text = parser.getText();
+    problem(field + " " + written(parser, text) + " is " + why + "; kept as text");
+    return text;
+  }
+
+  /** Text as written, for a message: quoted when it was a string, cut when long. */
+  private static String written(JsonParser parser, String text) {
+    String shown = text.length() > 40 ? text.substring(0, 40) + "…" : text;
+    return parser.currentToken() == JsonToken.VALUE_STRING ? "\"" + shown + "\"" : shown;
+  }
+
+  /** A boolValue: true or false, bare or quoted; anything else kept as text. */
+  private Object bool(JsonParser parser, JsonToken token) throws IOException {
+    if (token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE) {
+      return token == JsonToken.VALUE_TRUE;
+    }
+    String text = parser.getText();
+    if (token == JsonToken.VALUE_STRING && ("true".equals(text) || "false".equals(text))) {
+      return "true".equals(text);
+    }
+    return asText(parser, "boolValue", "not a boolean");
+  }
+
+  /** A doubleValue: a number, or one in quotes ("NaN" and "Infinity" too); anything else, or one beyond a double, kept as text. */
+  private Object floating(JsonParser parser, JsonToken token) throws IOException {
+    double value;
+    if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+      value = parser.getValueAsDouble();
+    } else if (token == JsonToken.VALUE_STRING) {
+      try {
+        value = Double.parseDouble(parser.getText());
+      } catch (NumberFormatException e) {
+        return asText(parser, "doubleValue", "not a number");
+      }
+      if (Double.isInfinite(value) && INFINITY.matcher(parser.getText()).matches()) {
+        return value; // written as one
+      }
+    } else {
+      return asText(parser, "doubleValue", "not a number");
+    }
+    return Double.isInfinite(value) ? asText(parser, "doubleValue", "beyond a double") : (Object) value;
+  }
+
+  /** How an infinite double is written in OTLP JSON. */
+  private static final java.util.regex.Pattern INFINITY = java.util.regex.Pattern.compile("\\s*[+-]?Infinity\\s*");
+
+  /** An intValue: an integer, or one in quotes; anything else, or one beyond 64 bits, kept as text. */
   private Object integer(JsonParser parser, JsonToken token) throws IOException {
     if (token == JsonToken.VALUE_NUMBER_INT) {
       if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
@@ -526,28 +600,24 @@ final class OtlpJsonReader {
       }
       return parser.getValueAsLong();
     }
-    String text = parser.getValueAsString("");
+    if (token != JsonToken.VALUE_STRING) {
+      return asText(parser, "intValue", "not an integer"); // 1.5, true
+    }
+    String text = parser.getText();
     try {
       return Long.parseLong(text.trim());
     } catch (NumberFormatException e) {
       if (WIDE_INTEGER.matcher(text.trim()).matches()) {
         // As a bare one beyond 64 bits: some writers quote every 64-bit integer.
         problem("intValue " + text + " does not fit a 64-bit integer; kept as text");
+        return text;
       }
-      return text;
+      return asText(parser, "intValue", "not an integer");
     }
   }
 
   /** Digits that Long.parseLong refused: too many for 64 bits. */
   private static final java.util.regex.Pattern WIDE_INTEGER = java.util.regex.Pattern.compile("[+-]?[0-9]{1,64}");
-
-  private static Double parseDouble(String text) {
-    try {
-      return Double.parseDouble(text);
-    } catch (NumberFormatException e) {
-      return Double.NaN;
-    }
-  }
 
   /** An arrayValue's list; null (a problem) when it is not an object. */
   private List<Object> readArrayValue(JsonParser parser) throws IOException {
@@ -583,15 +653,12 @@ final class OtlpJsonReader {
     return java.util.Collections.unmodifiableList(values);
   }
 
-  /** Bytes as a read-only buffer (so equal bytes compare equal); text that is not base64 stays text. */
-  private static Object bytes(String base64) {
-    if (base64 == null) {
-      return null;
-    }
+  /** Bytes as a read-only buffer (so equal bytes compare equal); text that is not base64 stays text, with a problem. */
+  private Object bytes(JsonParser parser) throws IOException {
     try {
-      return java.nio.ByteBuffer.wrap(java.util.Base64.getDecoder().decode(base64)).asReadOnlyBuffer();
+      return java.nio.ByteBuffer.wrap(java.util.Base64.getDecoder().decode(parser.getText())).asReadOnlyBuffer();
     } catch (IllegalArgumentException e) {
-      return base64;
+      return asText(parser, "bytesValue", "not base64");
     }
   }
 

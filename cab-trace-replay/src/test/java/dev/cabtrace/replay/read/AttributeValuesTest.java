@@ -107,4 +107,79 @@ class AttributeValuesTest {
           "3: attribute count: intValue 18446744073709551616 does not fit a 64-bit integer; kept as text");
     }
   }
+
+  @Test
+  void aValueThatIsNotOfItsTypeIsKeptAsWrittenWithAWarning() throws IOException {
+    String content = line("coerced", "{\"key\":\"d\",\"value\":{\"doubleValue\":\"abc\"}},"
+        + "{\"key\":\"inf\",\"value\":{\"doubleValue\":1e400}},{\"key\":\"quotedInf\",\"value\":{\"doubleValue\":\"-1E999\"}},"
+        + "{\"key\":\"b1\",\"value\":{\"boolValue\":1}},{\"key\":\"b2\",\"value\":{\"boolValue\":\"yes\"}},"
+        + "{\"key\":\"i\",\"value\":{\"intValue\":1.5}},{\"key\":\"x\",\"value\":{\"intValue\":\"x\"}},"
+        + "{\"key\":\"s\",\"value\":{\"stringValue\":5}},{\"key\":\"bytes\",\"value\":{\"bytesValue\":\"%%\"}},"
+        + "{\"key\":\"two\",\"value\":{\"stringValue\":\"a\",\"intValue\":\"3\"}}")
+        + line("kept", "{\"key\":\"nan\",\"value\":{\"doubleValue\":\"NaN\"}},{\"key\":\"infinity\",\"value\":{\"doubleValue\":\"Infinity\"}},"
+            + "{\"key\":\"t\",\"value\":{\"boolValue\":\"true\"}},{\"key\":\"n\",\"value\":{\"intValue\":\" 5\"}},"
+            + "{\"key\":\"half\",\"value\":{\"doubleValue\":\"0.5\"}},{\"key\":\"b\",\"value\":{\"bytesValue\":\"AAE=\"}}");
+    for (Timeline timeline : everyWay(content)) {
+      TimelineSpan coerced = timeline.spanNamed("coerced");
+      assertThat(coerced.attributes()).containsExactly(Map.entry("d", "abc"), Map.entry("inf", "1e400"),
+          Map.entry("quotedInf", "-1E999"), Map.entry("b1", "1"), Map.entry("b2", "yes"), Map.entry("i", "1.5"),
+          Map.entry("x", "x"), Map.entry("s", "5"), Map.entry("bytes", "%%"), Map.entry("two", 3L));
+      TimelineSpan kept = timeline.spanNamed("kept");
+      assertThat((Double) kept.attribute("nan")).isNaN();
+      assertThat(kept.attribute("infinity")).isEqualTo(Double.POSITIVE_INFINITY);
+      assertThat(kept.attribute("t")).isEqualTo(true);
+      assertThat(kept.attribute("n")).isEqualTo(5L);
+      assertThat(kept.attribute("half")).isEqualTo(0.5);
+      assertThat(kept.attribute("b")).isEqualTo(java.nio.ByteBuffer.wrap(new byte[] {0, 1}));
+      assertThat(messages(timeline)).containsExactly(
+          "1: attribute d: doubleValue \"abc\" is not a number; kept as text",
+          "1: attribute inf: doubleValue 1e400 is beyond a double; kept as text",
+          "1: attribute quotedInf: doubleValue \"-1E999\" is beyond a double; kept as text",
+          "1: attribute b1: boolValue 1 is not a boolean; kept as text",
+          "1: attribute b2: boolValue \"yes\" is not a boolean; kept as text",
+          "1: attribute i: intValue 1.5 is not an integer; kept as text",
+          "1: attribute x: intValue \"x\" is not an integer; kept as text",
+          "1: attribute s: stringValue 5 is not a string; kept as text",
+          "1: attribute bytes: bytesValue \"%%\" is not base64; kept as text",
+          "1: attribute two: its value has both stringValue and intValue (an AnyValue holds one); the last kept");
+    }
+  }
+
+  @Test
+  void aKeyWrittenTwiceKeepsItsLastValueWithAWarning() throws IOException {
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i < 40; i++) {
+      many.append("{\"key\":\"k").append(i).append("\",\"value\":{\"intValue\":\"").append(i).append("\"}},");
+    }
+    String output = "{\"timeUnixNano\":\"1700000000500000000\",\"name\":\"cab.output\",\"attributes\":["
+        + "{\"key\":\"cab.output.data\",\"value\":{\"stringValue\":\"first\"}},"
+        + "{\"key\":\"cab.output.data\",\"value\":{\"stringValue\":\"second\"}}]}";
+    String content = line("dup", "{\"key\":\"dup\",\"value\":{\"stringValue\":\"first\"}},"
+        + "{\"key\":\"other\",\"value\":{\"boolValue\":true}},{\"key\":\"dup\",\"value\":{\"stringValue\":\"second\"}}")
+        + line("hot", "{\"key\":\"cab.span.kind\",\"value\":{\"stringValue\":\"tool_call\"}},"
+            + "{\"key\":\"cab.span.kind\",\"value\":{\"stringValue\":\"container\"}}")
+        + line("many", many + "{\"key\":\"k7\",\"value\":{\"intValue\":\"77\"}}")
+        + line("distinct", many.substring(0, many.length() - 1))
+        + line("event", "").replace("\"attributes\":[]", "\"events\":[" + output + "]")
+        + line("resource", "").replace("\"resource\":{\"attributes\":[]}", "\"resource\":{\"attributes\":["
+            + "{\"key\":\"cab.tui\",\"value\":{\"stringValue\":\"aider\"}},{\"key\":\"cab.tui\",\"value\":{\"stringValue\":\"codex\"}}]}");
+    for (Timeline timeline : everyWay(content)) {
+      assertThat(timeline.spanNamed("dup").attributes()).containsExactly(Map.entry("dup", "second"), Map.entry("other", true));
+      assertThat(timeline.spanNamed("hot").kindName()).isEqualTo("container");
+      assertThat(timeline.spanNamed("many").attributes()).hasSize(40).containsEntry("k7", 77L);
+      assertThat(timeline.spanNamed("distinct").attributes()).hasSize(40);
+      assertThat(timeline.spanNamed("event").events().get(0).attributes()).containsEntry("cab.output.data", "second");
+      assertThat(timeline.spanNamed("resource").resource()).containsEntry("cab.tui", "codex");
+      assertThat(messages(timeline)).containsExactly(
+          "1: attribute dup: written twice; the last value kept",
+          "2: attribute cab.span.kind: written twice; the last value kept",
+          "3: attribute k7: written twice; the last value kept",
+          "5: attribute cab.output.data: written twice; the last value kept",
+          "6: attribute cab.tui: written twice; the last value kept");
+    }
+    // The scanner takes a list of 40 keys each written once, and leaves it in the file.
+    Path file = Files.writeString(dir.resolve("distinct.jsonl"), line("distinct", many.substring(0, many.length() - 1)));
+    assertThat(TraceReader.create().read(file).span(0).attributes())
+        .isInstanceOf(dev.cabtrace.replay.internal.AttributeBytes.class);
+  }
 }

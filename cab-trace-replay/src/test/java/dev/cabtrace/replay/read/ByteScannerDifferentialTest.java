@@ -112,8 +112,9 @@ class ByteScannerDifferentialTest {
         scanned += scanner.scan(raw, 0, raw.length) ? 1 : 0;
       }
     }
-    // Both paths are exercised: the scanner takes many lines and leaves the odd ones to Jackson.
-    assertThat(scanned).isGreaterThan(lines / 10).isLessThan(lines);
+    // Both paths are exercised: the scanner takes many lines (about one in ten: most generated lines
+    // hold something odd, which is Jackson's) and leaves the odd ones to Jackson.
+    assertThat(scanned).isGreaterThan(lines / 20).isLessThan(lines);
   }
 
   @Test

@@ -93,11 +93,15 @@ final class GeneratedOtlp {
     }
     StringBuilder attributes = new StringBuilder("[");
     int count = random.nextInt(9);
+    java.util.Set<String> keys = new java.util.HashSet<>();
     for (int a = 0; a < count; a++) {
-      if (a > 0) {
+      String key = random.nextBoolean() ? HOT[random.nextInt(HOT.length)] : OTHER[random.nextInt(OTHER.length)];
+      if (!keys.add(key) && !wild) {
+        continue; // a key twice only on wild lines: an exporter's attributes are a map
+      }
+      if (attributes.length() > 1) {
         attributes.append(',');
       }
-      String key = random.nextBoolean() ? HOT[random.nextInt(HOT.length)] : OTHER[random.nextInt(OTHER.length)];
       if (key.equals("cab.span.kind") && random.nextBoolean()) {
         attributes.append(attribute(random, key, "{\"stringValue\":\"" + KINDS[random.nextInt(KINDS.length)] + "\"}", wild));
       } else {
