@@ -101,6 +101,12 @@ final class TraceLoader {
       if (!blocks.next(block)) {
         throw new TraceReadException(source + ": empty file, no spans");
       }
+      if (block.offset == 0) {
+        String compressed = compression(block.data, block.length);
+        if (compressed != null) {
+          throw new TraceReadException(source + ": " + compressed);
+        }
+      }
       if (block.tooLong) {
         first = 0;
         break;
@@ -150,7 +156,8 @@ final class TraceLoader {
         // first line torn before whole OTLP lines is read as a line, and skipped as incomplete.)
         InputStream document = new SequenceInputStream(
             new ByteArrayInputStream(block.data, first, block.length - first), blocks.remainder());
-        readDocumentStream(new ReadContext(sink, source), document, blankLines + 1);
+        readDocumentStream(new ReadContext(sink, source), document, blankLines + 1,
+            isArrayOfOtlp(block.data, first, block.length));
         return;
       }
     }
@@ -262,7 +269,7 @@ final class TraceLoader {
     }
     long before = context.added();
     try (JsonParser parser = decoder.json().createParser(bytes, offset, length)) {
-      readValues(context, parser);
+      readValues(context, parser, isArrayOfOtlp(bytes, offset, offset + length));
     } catch (JsonEOFException e) {
       if (!endedWithNewline) {
         context.problem("torn last line (the writer stopped mid-write)", "the complete spans before the tear are kept");
@@ -270,7 +277,8 @@ final class TraceLoader {
         context.problem("incomplete JSON", skipped(context.added() - before));
       }
     } catch (JsonProcessingException e) {
-      context.problem("not JSON (" + e.getOriginalMessage() + ")", skipped(context.added() - before));
+      context.problem(isBinary(bytes, offset, length) ? BINARY : "not JSON (" + e.getOriginalMessage() + ")",
+          skipped(context.added() - before));
     } catch (IllegalStateException e) {
       context.problem(e.getMessage(), skipped(context.added() - before));
     } catch (TraceReadException e) {
@@ -300,10 +308,63 @@ final class TraceLoader {
     return true;
   }
 
-  private void readDocumentStream(ReadContext context, InputStream document, long firstLine) throws IOException {
+  /** What a line of bytes that are not text is said to be. */
+  private static final String BINARY = "binary, not JSON text (OTLP protobuf? cab-trace reads OTLP, Jaeger and Zipkin JSON)";
+
+  /**
+   * How the input is compressed when its first bytes say so (gzip's, zstd's), as a trace saved
+   * compressed is: read as text, its bytes say only that a character is illegal. Null for none.
+   */
+  private static String compression(byte[] b, int length) {
+    if (length >= 2 && (b[0] & 0xFF) == 0x1F && (b[1] & 0xFF) == 0x8B) {
+      return "gzip-compressed: decompress it first (gunzip it, or read it through zcat: cab-trace show <(zcat FILE))";
+    }
+    if (length >= 4 && (b[0] & 0xFF) == 0x28 && (b[1] & 0xFF) == 0xB5 && (b[2] & 0xFF) == 0x2F && (b[3] & 0xFF) == 0xFD) {
+      return "zstd-compressed: decompress it first (unzstd it, or read it through zstdcat: cab-trace show <(zstdcat FILE))";
+    }
+    return null;
+  }
+
+  /**
+   * Whether the line holds a byte no JSON text has, in a string or out of one: a NUL or another
+   * control character but a tab, a carriage return or an escape (a log line's colors).
+   */
+  private static boolean isBinary(byte[] bytes, int offset, int length) {
+    for (int i = offset; i < offset + length; i++) {
+      byte c = bytes[i];
+      if (c >= 0 && c < 0x20 && c != '\t' && c != '\r' && c != 0x1B) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the bytes from {@code from} begin an array whose first element begins with OTLP's
+   * {@code resourceSpans} (or {@code batches}): documents saved together in one array, not
+   * Zipkin's array of spans.
+   */
+  static boolean isArrayOfOtlp(byte[] b, int from, int to) {
+    int i = JsonBytes.skipWhitespace(b, from, to);
+    if (i >= to || b[i] != '[') {
+      return false;
+    }
+    i = JsonBytes.skipWhitespace(b, i + 1, to);
+    if (i >= to || b[i] != '{') {
+      return false;
+    }
+    i = JsonBytes.skipWhitespace(b, i + 1, to);
+    return JsonBytes.startsWith(b, i, to, RESOURCE_SPANS_NAME) || JsonBytes.startsWith(b, i, to, BATCHES_NAME);
+  }
+
+  private static final byte[] RESOURCE_SPANS_NAME = "\"resourceSpans\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] BATCHES_NAME = "\"batches\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private void readDocumentStream(ReadContext context, InputStream document, long firstLine, boolean otlpArray)
+      throws IOException {
     try (JsonParser parser = decoder.json().createParser(document)) {
       context.line = firstLine;
-      readValues(context, parser);
+      readValues(context, parser, otlpArray);
     } catch (JsonEOFException e) {
       context.line = e.getLocation() == null ? 0 : e.getLocation().getLineNr() + firstLine - 1;
       context.problem("the file ends inside a JSON value (torn by a writer that stopped?)", "the spans before are kept");
@@ -315,35 +376,47 @@ final class TraceLoader {
     }
   }
 
-  /** Reads every root value the parser holds: OTLP, Tempo or Jaeger objects, Zipkin arrays. */
-  private static void readValues(ReadContext context, JsonParser parser) throws IOException {
+  /**
+   * Reads every root value the parser holds: OTLP, Tempo or Jaeger objects, Zipkin arrays; with
+   * {@code otlpArray}, arrays of OTLP documents ({@link #isArrayOfOtlp}), each read as one.
+   */
+  private static void readValues(ReadContext context, JsonParser parser, boolean otlpArray) throws IOException {
     OtlpJsonReader otlp = new OtlpJsonReader(context);
     JaegerJsonReader jaeger = new JaegerJsonReader(context);
     ZipkinJsonReader zipkin = new ZipkinJsonReader(context);
     JsonToken token;
     while ((token = parser.nextToken()) != null) {
-      if (token == JsonToken.START_ARRAY) {
+      if (token == JsonToken.START_ARRAY && otlpArray) {
+        while (context.nextObject(parser, "document in the array of OTLP documents")) {
+          readObject(parser, otlp, jaeger);
+        }
+      } else if (token == JsonToken.START_ARRAY) {
         zipkin.readDocument(parser);
       } else if (token == JsonToken.START_OBJECT) {
-        boolean trace = false;
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-          String field = parser.currentName();
-          JsonToken value = parser.nextToken();
-          if (otlp.readTopLevelField(parser, field)) {
-            trace = true;
-          } else if ("data".equals(field) && value == JsonToken.START_ARRAY) {
-            jaeger.readDataArray(parser);
-            trace = true;
-          } else {
-            parser.skipChildren();
-          }
-        }
-        if (!trace) {
-          throw new IllegalStateException("not a trace (no resourceSpans, batches, trace or data)");
-        }
+        readObject(parser, otlp, jaeger);
       } else {
-        throw new IllegalStateException("not a trace (a bare " + token.asString() + ")");
+        throw new IllegalStateException("not a trace (" + ReadContext.kind(token) + ", not a JSON object or array)");
       }
+    }
+  }
+
+  /** One object of a trace format; the parser stands on its START_OBJECT. */
+  private static void readObject(JsonParser parser, OtlpJsonReader otlp, JaegerJsonReader jaeger) throws IOException {
+    boolean trace = false;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if (otlp.readTopLevelField(parser, field)) {
+        trace = true;
+      } else if ("data".equals(field) && value == JsonToken.START_ARRAY) {
+        jaeger.readDataArray(parser);
+        trace = true;
+      } else {
+        parser.skipChildren();
+      }
+    }
+    if (!trace) {
+      throw new IllegalStateException("not a trace (no resourceSpans, batches, trace or data)");
     }
   }
 
