@@ -12,7 +12,7 @@ import java.io.SequenceInputStream;
 
 /**
  * Loads one stream into a {@link TimelineBuilder}, for {@link TraceReader}: tells JSON Lines from
- * one pretty-printed document by the first line, reads JSON Lines block by block ({@link
+ * one pretty-printed document by the first lines, reads JSON Lines block by block ({@link
  * LineBlocks}) on this thread or on several ({@link ParallelLines}), each line by the byte scanner
  * or else the Jackson readers, and a document by the Jackson readers.
  */
@@ -151,9 +151,9 @@ final class TraceLoader {
         line++;
         start = newline + 1;
       } else if (!isWholeDocumentOnOneLine(block.data, first, newline)
-          && !isOtlpLine(block.data, newline + 1, block.length)) {
-        // A pretty-printed document (Tempo, Jaeger, Zipkin downloads): one streamed parse. (A
-        // first line torn before whole OTLP lines is read as a line, and skipped as incomplete.)
+          && !anyOtlpLine(block.data, newline + 1, block.length)) {
+        // A pretty-printed document (Tempo, Jaeger, Zipkin downloads): one streamed parse. (Lines
+        // torn before whole OTLP lines are read as lines, and skipped as incomplete.)
         InputStream document = new SequenceInputStream(
             new ByteArrayInputStream(block.data, first, block.length - first), blocks.remainder());
         readDocumentStream(new ReadContext(sink, source), document, blankLines + 1,
@@ -221,20 +221,57 @@ final class TraceLoader {
     }
   }
 
+  /** How many non-blank lines after a first line that is no whole value are looked at for a whole OTLP one. */
+  private static final int LINES_LOOKED_AT = 8;
+
   /**
-   * Whether the first non-blank line from {@code start} is a whole OTLP object on its own
-   * ({@code {"resourceSpans":[...]}}): after a first line that is not, JSON Lines whose writer was
-   * cut off mid-line once, where the second line of a pretty-printed document is never one.
+   * Whether, after a first line that is no whole value, one of the next few non-blank lines is a
+   * whole OTLP object on its own ({@code {"resourceSpans":[...]}}), every line before it torn (an
+   * object's start that stops short) or not JSON at all: JSON Lines whose writer was cut off
+   * mid-line, once or more (a run killed before it wrote a whole line, another after it). A
+   * pretty-printed document never has such a line there, and one of its lines that is a whole
+   * value of its own ({@code "resourceSpans": [}, an element and its comma) ends the search.
+   * Only the second line was looked at: two torn lines made the file a document, whose parse
+   * failed on the second, and every whole line after them was lost.
    */
-  private boolean isOtlpLine(byte[] bytes, int start, int end) {
-    while (start < end && (bytes[start] == '\n' || isBlankRange(bytes, start, start + 1))) {
-      start++;
+  private boolean anyOtlpLine(byte[] bytes, int start, int end) throws IOException {
+    for (int looked = 0; start < end && looked < LINES_LOOKED_AT; ) {
+      int newline = LineBlocks.newline(bytes, start, end);
+      if (!isBlankRange(bytes, start, newline)) {
+        if (isOtlpLine(bytes, start, newline)) {
+          return true;
+        }
+        if (!isTornOrNotJson(bytes, start, newline)) {
+          return false;
+        }
+        looked++;
+      }
+      start = newline + 1;
     }
-    if (start >= end || bytes[start] != '{') {
+    return false;
+  }
+
+  /** Whether the line is the start of an object that stops short, or not JSON at all. */
+  private boolean isTornOrNotJson(byte[] bytes, int start, int newline) throws IOException {
+    start = JsonBytes.skipWhitespace(bytes, start, newline);
+    if (newline - start > maxLineBytes) {
       return false;
     }
-    int newline = LineBlocks.newline(bytes, start, end);
-    if (newline - start > maxLineBytes) {
+    try (JsonParser parser = decoder.json().createParser(bytes, start, newline - start)) {
+      parser.nextToken();
+      parser.skipChildren();
+      return false; // a whole value
+    } catch (JsonEOFException e) {
+      return start < newline && bytes[start] == '{'; // as a torn OTLP line begins; a document may begin with [
+    } catch (JsonProcessingException e) {
+      return true;
+    }
+  }
+
+  /** Whether the line from {@code start} to its {@code newline} is a whole OTLP object on its own. */
+  private boolean isOtlpLine(byte[] bytes, int start, int newline) {
+    start = JsonBytes.skipWhitespace(bytes, start, newline);
+    if (start >= newline || bytes[start] != '{' || newline - start > maxLineBytes) {
       return false;
     }
     boolean otlp = false;

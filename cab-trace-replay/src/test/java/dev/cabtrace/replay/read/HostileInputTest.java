@@ -463,4 +463,21 @@ class HostileInputTest {
       assertThat(messages(timeline)).singleElement().asString().endsWith(":1: incomplete JSON; skipped");
     }
   }
+
+  @Test
+  void tornFirstLinesBeforeWholeOnesAreSkippedAndTheRestReadAsJsonLines() throws IOException {
+    String a = line("0000000000000001", null, "a", 1000, 2000);
+    String content = a.substring(0, 60) + "\n" + a.substring(0, 90) + "\nKilled\n\n" + a.substring(0, 20) + "\n" + a + "\n"
+        + line("0000000000000002", null, "b", 1500, 2500) + "\n";
+    Path file = Files.writeString(dir.resolve("torn-twice.jsonl"), content);
+    for (Timeline timeline : List.of(read(content), TraceReader.builder().setByteScanner(false).build()
+        .read(new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)), "test.jsonl"),
+        TraceReader.builder().setParallelism(2).build().read(file))) {
+      assertThat(timeline.spans()).extracting(TimelineSpan::name).containsExactly("a", "b");
+      assertThat(timeline.warnings()).extracting(w -> w.line() + ": " + w.message())
+          .containsExactly("1: incomplete JSON; skipped", "2: incomplete JSON; skipped",
+              "3: not JSON (Unrecognized token 'Killed': was expecting (JSON String, Number, Array, Object or token 'null',"
+                  + " 'true' or 'false')); skipped", "5: incomplete JSON; skipped");
+    }
+  }
 }
