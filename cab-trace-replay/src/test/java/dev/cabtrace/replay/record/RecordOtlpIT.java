@@ -121,7 +121,8 @@ class RecordOtlpIT {
     Process record = new ProcessBuilder(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), CabTraceCli.class.getName(),
-        "record", "--out", capture.toString(), "--", "sh", "-c", send)
+        // A workdir of the test's: killed with SIGKILL, record cannot remove the one it would make.
+        "record", "--out", capture.toString(), "--workdir", dir.toString(), "--", "sh", "-c", send)
         .redirectErrorStream(true).redirectOutput(dir.resolve("record.log").toFile()).start();
     List<ProcessHandle> tree = List.of();
     try {
