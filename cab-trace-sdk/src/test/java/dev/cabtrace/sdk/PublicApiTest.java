@@ -16,7 +16,7 @@ class PublicApiTest {
   private static final Map<String, Set<String>> API = Map.ofEntries(
       Map.entry("dev.cabtrace.sdk", Set.of("CabTraceSdk", "CabTraceSdkBuilder")),
       Map.entry("dev.cabtrace.sdk.capture", Set.of("BlockingBatchSpanProcessor", "BlockingBatchSpanProcessor.Builder")),
-      Map.entry("dev.cabtrace.sdk.internal", Set.of("DelegatingSpanExporter", "LeavesSpansOut")),
+      Map.entry("dev.cabtrace.sdk.internal", Set.of("DelegatingSpanExporter", "ExportFailure", "LeavesSpansOut")),
       Map.entry("dev.cabtrace.sdk.export", Set.of("OtlpExport", "OtlpExport.Protocol")),
       Map.entry("dev.cabtrace.sdk.persist", Set.of("CrashJournal", "OtlpJsonLinesFileExporter")),
       Map.entry("dev.cabtrace.sdk.proxy", Set.of("CassetteMode", "CassetteTiming", "ModelCallRecordingProxy", "ModelCallRecordingProxy.Builder")),

@@ -1,5 +1,6 @@
 package dev.cabtrace.replay.push;
 
+import dev.cabtrace.sdk.internal.ExportFailure;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;

@@ -3,6 +3,7 @@ package dev.cabtrace.sdk.export;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import dev.cabtrace.sdk.internal.DelegatingSpanExporter;
+import dev.cabtrace.sdk.internal.ExportFailure;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Collection;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,8 +37,7 @@ final class ReportingSpanExporter extends DelegatingSpanExporter {
               Throwable cause = result.getFailureThrowable();
               logger.warning(
                   "cab-trace: OTLP export to " + target + " failed"
-                      + (cause == null ? "" : ": " + cause.getClass().getSimpleName()
-                          + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"))
+                      + (cause == null ? "" : ": " + ExportFailure.describe(cause))
                       + ". " + consequence + " Further failures are counted, not logged.");
             }
           }

@@ -221,6 +221,47 @@ class OtlpExportTest {
   }
 
   @Test
+  void aBackendThatRefusesTheCopyIsSaidWithItsHttpStatusAndReason() throws IOException {
+    byte[] json = "{\"message\": \"missing token\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    // An OTLP/HTTP backend answers a protobuf request's failure with a protobuf google.rpc.Status.
+    byte[] status = com.google.rpc.Status.newBuilder().setCode(3).setMessage("span too old\nfor this tenant").build()
+        .toByteArray();
+    com.sun.net.httpserver.HttpServer backend =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 8);
+    backend.createContext("/json/v1/traces", exchange -> answer(exchange, 401, "application/json", json));
+    backend.createContext("/proto/v1/traces", exchange -> answer(exchange, 400, "application/x-protobuf", status));
+    backend.start();
+    String base = "http://127.0.0.1:" + backend.getAddress().getPort();
+    try {
+      for (String path : List.of("/json/v1/traces", "/proto/v1/traces")) {
+        CabTraceSdk sdk = CabTraceSdk.builder()
+            .setCaptureFile(dir.resolve(path.substring(1, path.indexOf('/', 1)) + ".jsonl"))
+            .setOtlpExport(OtlpExport.create(base + path, OtlpExport.Protocol.HTTP_PROTOBUF, Map.of(), Duration.ofSeconds(10)))
+            .build();
+        playCellFlushed(sdk);
+        assertThat(sdk.undeliveredCopies()).isEqualTo(5);
+      }
+    } finally {
+      backend.stop(0);
+    }
+
+    assertThat(warningsAbout(base + "/json/v1/traces")).singleElement().asString()
+        .contains("failed: HTTP 401 Unauthorized: {\"message\": \"missing token\"}. ");
+    assertThat(warningsAbout(base + "/proto/v1/traces")).singleElement().asString()
+        .contains("failed: HTTP 400 Bad Request: span too old for this tenant. ");
+  }
+
+  private static void answer(com.sun.net.httpserver.HttpExchange exchange, int code, String type, byte[] body)
+      throws IOException {
+    exchange.getRequestBody().readAllBytes();
+    exchange.getResponseHeaders().set("Content-Type", type);
+    exchange.sendResponseHeaders(code, body.length);
+    try (java.io.OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  @Test
   void aBackendThatNeverAnswersNeverHoldsTheAdapterUp() throws Exception {
     try (OtlpReceivers.Http hanging = new OtlpReceivers.Http(false)) {
       Path file = dir.resolve("cell.jsonl");

@@ -1,6 +1,5 @@
-package dev.cabtrace.replay.push;
+package dev.cabtrace.sdk.internal;
 
-import com.google.rpc.Status;
 import io.opentelemetry.exporter.internal.FailedExportException;
 import io.opentelemetry.sdk.common.export.GrpcResponse;
 import io.opentelemetry.sdk.common.export.HttpResponse;
@@ -12,9 +11,10 @@ import java.nio.charset.StandardCharsets;
 /**
  * Why an export failed, in one line: the backend's answer ({@code HTTP 401 Unauthorized:
  * {"message":"missing token"}}, {@code gRPC UNAUTHENTICATED: ...}) or what stood in the way ({@code ConnectException:
- * Connection refused}). The exporters' own words name only the exception's class.
+ * Connection refused}). The exporters' own words name only the exception's class. Shared by {@code push}
+ * and the SDK's backend copies.
  */
-final class ExportFailure {
+public final class ExportFailure {
 
   /** The most of a backend's reason kept: enough for a sentence, not a page of HTML. */
   private static final int REASON_CHARS = 200;
@@ -22,7 +22,7 @@ final class ExportFailure {
   private ExportFailure() {}
 
   /** {@code failure}, as a failed export's result holds it (null when it holds none), in words. */
-  static String describe(Throwable failure) {
+  public static String describe(Throwable failure) {
     if (failure == null) {
       return "no reason given";
     }
@@ -61,11 +61,68 @@ final class ExportFailure {
     if (text != null && text.chars().allMatch(c -> c >= 0x20 || c == '\t' || c == '\n' || c == '\r')) {
       return oneLine(text);
     }
-    try {
-      return oneLine(Status.parseFrom(body).getMessage());
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      return "";
+    String message = statusMessage(body);
+    return message == null ? "" : oneLine(message);
+  }
+
+  /**
+   * The message (field 2, a string) of a protobuf google.rpc.Status, read from its wire format;
+   * null when the bytes are not one. By hand: the SDK does not carry protobuf-java for one field.
+   */
+  static String statusMessage(byte[] body) {
+    int[] at = {0};
+    String message = "";
+    while (at[0] < body.length) {
+      long tag = varint(body, at);
+      if (tag < 0) {
+        return null;
+      }
+      int field = (int) (tag >>> 3);
+      switch ((int) (tag & 7)) {
+        case 0 -> {
+          if (varint(body, at) < 0) {
+            return null;
+          }
+        }
+        case 1 -> at[0] += 8;
+        case 5 -> at[0] += 4;
+        case 2 -> {
+          long length = varint(body, at);
+          if (length < 0 || length > body.length - at[0]) {
+            return null;
+          }
+          if (field == 2) {
+            try {
+              message = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                  .decode(ByteBuffer.wrap(body, at[0], (int) length)).toString();
+            } catch (CharacterCodingException e) {
+              return null;
+            }
+          }
+          at[0] += (int) length;
+        }
+        default -> {
+          return null; // groups, or no wire type at all: not a Status
+        }
+      }
+      if (field == 0 || at[0] > body.length) {
+        return null;
+      }
     }
+    return message;
+  }
+
+  /** A varint at {@code at[0]}, moving past it; -1 when it is cut off or longer than 64 bits. */
+  private static long varint(byte[] b, int[] at) {
+    long value = 0;
+    for (int shift = 0; shift < 64 && at[0] < b.length; shift += 7) {
+      byte next = b[at[0]++];
+      value |= (long) (next & 0x7F) << shift;
+      if (next >= 0) {
+        return value;
+      }
+    }
+    return -1;
   }
 
   /** {@code text} on one line, cut to {@link #REASON_CHARS}. */
