@@ -201,12 +201,16 @@ final class JaegerJsonReader {
 
   private SpanEvent readLog(JsonParser parser) throws IOException {
     long time = 0;
+    String timeText = null;
+    boolean timeNamed = false; // a timestamp that is no value is named as such, not again as missing
     Map<String, Object> fields = Map.of();
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       parser.nextToken();
       if ("timestamp".equals(field)) {
-        time = context.micros(context.scalarText(parser, field));
+        timeNamed = parser.currentToken().isStructStart();
+        timeText = context.scalarText(parser, field);
+        time = context.micros(timeText);
       } else if ("fields".equals(field)) {
         fields = readTags(parser);
       } else {
@@ -215,7 +219,13 @@ final class JaegerJsonReader {
     }
     Map<String, Object> attributes = new LinkedHashMap<>(fields);
     Object name = attributes.remove("event");
-    return new SpanEvent(time, name == null ? "log" : String.valueOf(name), attributes);
+    String eventName = name == null ? "log" : String.valueOf(name);
+    boolean none = timeText == null || timeText.isEmpty();
+    // None, or 0; text that is not a time was named by micros().
+    if (!timeNamed && (none || (time == 0 && context.time(timeText) == 0))) {
+      context.warn("log \"" + eventName + "\" has no timestamp" + (none ? "" : " (it is 0)") + "; read as 0");
+    }
+    return new SpanEvent(time, eventName, attributes);
   }
 
   /** [{"key","type","value"}] with types string, bool, int64, float64, binary. */

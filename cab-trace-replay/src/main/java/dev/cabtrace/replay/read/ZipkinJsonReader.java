@@ -137,18 +137,27 @@ final class ZipkinJsonReader {
 
   private SpanEvent readAnnotation(JsonParser parser) throws IOException {
     long time = 0;
+    String timeText = null;
+    boolean timeNamed = false; // a timestamp that is no value is named as such, not again as missing
     String value = "";
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       parser.nextToken();
       if ("timestamp".equals(field)) {
-        time = context.micros(context.scalarText(parser, field));
+        timeNamed = parser.currentToken().isStructStart();
+        timeText = context.scalarText(parser, field);
+        time = context.micros(timeText);
       } else if ("value".equals(field)) {
         String text = context.scalarText(parser, field);
         value = text == null ? "" : text;
       } else {
         parser.skipChildren();
       }
+    }
+    boolean none = timeText == null || timeText.isEmpty();
+    // None, or 0; text that is not a time was named by micros().
+    if (!timeNamed && (none || (time == 0 && context.time(timeText) == 0))) {
+      context.warn("annotation \"" + value + "\" has no timestamp" + (none ? "" : " (it is 0)") + "; read as 0");
     }
     return new SpanEvent(time, value, Map.of());
   }

@@ -107,4 +107,18 @@ class JaegerJsonReaderTest {
         "test.jsonl:1: processID is an object, not a value; ignored",
         "test.jsonl:1: timestamp is an object, not a value; ignored");
   }
+
+  @Test
+  void aLogWithoutATimestampIsNamedAsOne() throws IOException {
+    Timeline timeline = read("{\"data\":[{\"traceID\":\"" + TRACE + "\",\"spans\":[" + span("0000000000000001", "a",
+        ",\"startTime\":" + START_MICROS + ",\"duration\":1000,\"logs\":[{\"fields\":[{\"key\":\"event\",\"type\":\"string\","
+        + "\"value\":\"none\"}]},{\"timestamp\":\"0\",\"fields\":[]},{\"timestamp\":" + (START_MICROS + 1) + ",\"fields\":[]}]")
+        + "],\"processes\":{\"p1\":{\"serviceName\":\"svc\"}}}]}");
+
+    assertThat(timeline.spanNamed("a").events()).extracting(e -> e.name() + "@" + e.epochNanos())
+        .containsExactly("none@0", "log@0", "log@" + (START_MICROS + 1) * 1000);
+    assertThat(messages(timeline)).containsExactly(
+        "test.jsonl:1: log \"none\" has no timestamp; read as 0",
+        "test.jsonl:1: log \"log\" has no timestamp (it is 0); read as 0");
+  }
 }

@@ -93,4 +93,17 @@ class ZipkinJsonReaderTest {
         "test.jsonl:1: timestamp is an array, not a value; ignored",
         "test.jsonl:1: value is an object, not a value; ignored");
   }
+
+  @Test
+  void anAnnotationWithoutATimestampIsNamedAsOne() throws IOException {
+    Timeline timeline = read("[" + span("0000000000000001", "a", ",\"timestamp\":" + START_MICROS + ",\"duration\":1000,"
+        + "\"annotations\":[{\"value\":\"none\"},{\"timestamp\":0,\"value\":\"zero\"},"
+        + "{\"timestamp\":" + (START_MICROS + 1) + ",\"value\":\"timed\"}]") + "]");
+
+    assertThat(timeline.spanNamed("a").events()).extracting(e -> e.name() + "@" + e.epochNanos())
+        .containsExactly("none@0", "zero@0", "timed@" + (START_MICROS + 1) * 1000);
+    assertThat(messages(timeline)).containsExactly(
+        "test.jsonl:1: annotation \"none\" has no timestamp; read as 0",
+        "test.jsonl:1: annotation \"zero\" has no timestamp (it is 0); read as 0");
+  }
 }
