@@ -113,6 +113,7 @@ final class JaegerJsonReader {
 
   /** A span, or null, with a warning, for one that has no place in time (no start). */
   private TimelineSpan.Builder readSpan(JsonParser parser, String[] processId) throws IOException {
+    context.spanStarts();
     TimelineSpan.Builder span = TimelineSpan.builder();
     String start = null;
     String duration = null;

@@ -145,6 +145,7 @@ final class OtlpJsonReader {
 
   /** Reads one span object; the parser stands on its START_OBJECT. Null for one skipped (with a warning). */
   TimelineSpan.Builder readSpan(JsonParser parser) throws IOException {
+    context.spanStarts();
     TimelineSpan.Builder span = TimelineSpan.builder();
     String start = null;
     String end = null;

@@ -20,6 +20,14 @@ final class ReadContext {
   private Map<String, String> interned;
   private Map<ResourceKey, Map<String, Object>> resources;
   long line;
+  /**
+   * The parser of a document read in one parse (a Tempo, Jaeger or Zipkin download, pretty-printed
+   * or not), which counts its lines; null while JSON Lines are read, a line at a time.
+   */
+  private com.fasterxml.jackson.core.JsonParser document;
+  private long documentFirstLine;
+  /** The line a document's span began on, which its warnings after it is read name. */
+  private long spanLine;
   private boolean clampWarned;
   private long added;
   private OtlpLineScanner scanner;
@@ -105,7 +113,36 @@ final class ReadContext {
   /** Hands a finished span builder on. */
   void add(TimelineSpan.Builder span) {
     added++;
-    sink.span(span, line);
+    sink.span(span, document == null ? line : spanLine);
+  }
+
+  /** Reads a document with {@code parser}, whose first line is line {@code firstLine} of the input. */
+  void startDocument(com.fasterxml.jackson.core.JsonParser parser, long firstLine) {
+    document = parser;
+    documentFirstLine = firstLine;
+    line = firstLine;
+  }
+
+  /** The document is read, or failed where its parser stands: that line stays the line. */
+  void endDocument() {
+    line = line();
+    document = null;
+  }
+
+  /** A span object begins where the parser stands. */
+  void spanStarts() {
+    if (document != null) {
+      spanLine = line();
+    }
+  }
+
+  /** The input's line being read: in a document, the line its parser stands on. */
+  private long line() {
+    if (document == null) {
+      return line;
+    }
+    int lineNr = document.currentLocation().getLineNr();
+    return lineNr < 1 ? documentFirstLine : documentFirstLine - 1 + lineNr;
   }
 
   /** How many spans were handed on so far: a line's problem says whether any of its spans were. */
@@ -120,7 +157,7 @@ final class ReadContext {
    * @param consequence what a load that goes on does about it ({@code skipped}), or null
    */
   void problem(String problem, String consequence) throws TraceReadException {
-    sink.problem(source, line, problem, consequence);
+    sink.problem(source, line(), problem, consequence);
   }
 
   /**
@@ -331,11 +368,11 @@ final class ReadContext {
 
   /** A warning of a kind many spans may have; see {@link SpanSink#warnOfKind}. */
   void warnOfKind(String kind, String message) {
-    sink.warnOfKind(kind, line, message);
+    sink.warnOfKind(kind, line(), message);
   }
 
   void warn(String message) {
-    sink.warn(line, message);
+    sink.warn(line(), message);
   }
 
   /**
@@ -514,7 +551,7 @@ final class ReadContext {
   private void clampWarning(String text) {
     if (!clampWarned) {
       clampWarned = true;
-      sink.warnOncePerLoad(line, "timestamp " + text + " is beyond what can be shown (year 2262); clamped");
+      sink.warnOncePerLoad(line(), "timestamp " + text + " is beyond what can be shown (year 2262); clamped");
     }
   }
 }

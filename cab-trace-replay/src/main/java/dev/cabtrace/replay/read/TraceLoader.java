@@ -400,8 +400,12 @@ final class TraceLoader {
   private void readDocumentStream(ReadContext context, InputStream document, long firstLine, boolean otlpArray)
       throws IOException {
     try (JsonParser parser = decoder.json().createParser(document)) {
-      context.line = firstLine;
-      readValues(context, parser, otlpArray);
+      context.startDocument(parser, firstLine);
+      try {
+        readValues(context, parser, otlpArray);
+      } finally {
+        context.endDocument();
+      }
     } catch (JsonEOFException e) {
       context.line = e.getLocation() == null ? 0 : e.getLocation().getLineNr() + firstLine - 1;
       context.problem("the file ends inside a JSON value (torn by a writer that stopped?)", "the spans before are kept");

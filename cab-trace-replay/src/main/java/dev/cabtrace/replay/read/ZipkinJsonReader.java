@@ -44,6 +44,7 @@ final class ZipkinJsonReader {
   }
 
   private void readSpan(JsonParser parser) throws IOException {
+    context.spanStarts();
     TimelineSpan.Builder span = TimelineSpan.builder();
     String start = null;
     String duration = null;

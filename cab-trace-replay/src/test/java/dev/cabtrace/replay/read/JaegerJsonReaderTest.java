@@ -121,4 +121,33 @@ class JaegerJsonReaderTest {
         "test.jsonl:1: log \"none\" has no timestamp; read as 0",
         "test.jsonl:1: log \"log\" has no timestamp (it is 0); read as 0");
   }
+
+  @Test
+  void warningsInAPrettyPrintedDocumentNameTheirLines() throws IOException {
+    Timeline timeline = read(String.join("\n",
+        "{\"data\": [{",                                                        // 1
+        "  \"traceID\": \"" + TRACE + "\",",                                   // 2
+        "  \"spans\": [",                                                       // 3
+        "    {",                                                                // 4
+        "      \"traceID\": \"" + TRACE + "\", \"spanID\": \"0000000000000001\",", // 5
+        "      \"operationName\": \"root\", \"processID\": \"p1\",",           // 6
+        "      \"startTime\": " + START_MICROS + ", \"duration\": 1000",         // 7
+        "    },",                                                               // 8
+        "    {",                                                                // 9
+        "      \"traceID\": \"" + TRACE + "\", \"spanID\": \"0000000000000002\",", // 10
+        "      \"operationName\": \"orphan\", \"processID\": \"p1\",",         // 11
+        "      \"references\": [{\"refType\": \"CHILD_OF\", \"spanID\": \"00000000000000ff\"}],", // 12
+        "      \"startTime\": " + START_MICROS + ", \"duration\": 1000,",        // 13
+        "      \"logs\": [",                                                     // 14
+        "        {\"fields\": []}",                                              // 15
+        "      ]",                                                              // 16
+        "    }",                                                                // 17
+        "  ],",                                                                 // 18
+        "  \"processes\": {\"p1\": {\"serviceName\": \"svc\"}}",                 // 19
+        "}]}"));
+
+    assertThat(messages(timeline)).containsExactlyInAnyOrder(
+        "test.jsonl:15: log \"log\" has no timestamp; read as 0",
+        "test.jsonl:9: span 0000000000000002 (orphan): parent 00000000000000ff is not in the trace; shown as a root");
+  }
 }
