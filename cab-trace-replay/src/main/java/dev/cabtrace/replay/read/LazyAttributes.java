@@ -400,7 +400,7 @@ final class LazyAttributes implements Map<String, Object>, AttributeBytes {
       try (JsonParser parser = json().createParser(bytes, offset, length)) {
         parser.nextToken();
         ReadContext context = new ReadContext(SpanSink.flagging(new boolean[1]), "");
-        Map<String, Object> decoded = new OtlpJsonReader(context).readKeyValues(parser);
+        Map<String, Object> decoded = new OtlpKeyValueReader(context).readKeyValues(parser);
         return parser.nextToken() == null ? Collections.unmodifiableMap(decoded) : null;
       } catch (IOException | RuntimeException e) {
         return null;

@@ -86,7 +86,7 @@ final class ReadContext {
     // The byte scanner's maps are immutable already: only the Jackson reader's are copied (values
     // of null kept, which Map.copyOf refuses).
     return resources.computeIfAbsent(new ResourceKey(attributes),
-        key -> attributes instanceof CompactAttributes ? attributes : OtlpJsonReader.compact(attributes));
+        key -> attributes instanceof CompactAttributes ? attributes : OtlpKeyValueReader.compact(attributes));
   }
 
   /** A resource as a key, by its {@link SeededHash}: the traced program cannot make its resources collide. */

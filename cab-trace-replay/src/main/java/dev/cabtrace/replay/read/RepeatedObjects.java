@@ -59,7 +59,7 @@ final class RepeatedObjects extends JsonWalker {
     boolean[] warned = {false};
     try (JsonParser parser = decoder.parser(b, start, after - start)) {
       parser.nextToken();
-      Map<String, Object> attributes = new OtlpJsonReader(quiet(warned)).readAttributesHolder(parser);
+      Map<String, Object> attributes = new OtlpKeyValueReader(quiet(warned)).readAttributesHolder(parser);
       return warned[0] ? null : attributes;
     } catch (IOException | RuntimeException e) {
       return null;
