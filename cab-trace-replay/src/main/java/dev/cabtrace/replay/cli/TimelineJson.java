@@ -219,7 +219,7 @@ final class TimelineJson {
       }
       json.writeEndObject();
     } else if (value instanceof java.nio.ByteBuffer) {
-      json.writeString(AttributeValues.base64((java.nio.ByteBuffer) value));
+      json.writeString(dev.cabtrace.replay.internal.CompactJson.base64((java.nio.ByteBuffer) value));
     } else {
       json.writeString(String.valueOf(value));
     }

@@ -332,20 +332,9 @@ final class TraceTables {
     } else if (value instanceof String) {
       quote(out, (String) value);
     } else if (value instanceof Map<?, ?>) {
-      out.append('{');
-      boolean first = true;
-      for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
-        if (!first) {
-          out.append(',');
-        }
-        first = false;
-        quote(out, String.valueOf(entry.getKey()));
-        out.append(':');
-        value(out, entry.getValue());
-      }
-      out.append('}');
+      CompactJson.appendObject(out, (Map<?, ?>) value, TraceTables::quote, TraceTables::value);
     } else if (value instanceof java.nio.ByteBuffer) {
-      quote(out, AttributeValues.base64((java.nio.ByteBuffer) value));
+      quote(out, CompactJson.base64((java.nio.ByteBuffer) value));
     } else if (value instanceof Long) {
       out.append(((Long) value).longValue()); // as its text, which needs no escaping
     } else if (value instanceof Boolean) {

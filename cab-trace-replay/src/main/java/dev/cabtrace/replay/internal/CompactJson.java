@@ -1,5 +1,8 @@
 package dev.cabtrace.replay.internal;
 
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
@@ -24,5 +27,33 @@ public final class CompactJson {
       element.accept(out, value);
     }
     out.append(']');
+  }
+
+  /**
+   * Appends {@code {"k":v,...}} of an attribute value of OTLP's key-value list type, each key
+   * written by {@code key} (which adds the quotes), each value by {@code value}.
+   */
+  public static void appendObject(StringBuilder out, Map<?, ?> entries, BiConsumer<StringBuilder, String> key,
+      BiConsumer<StringBuilder, Object> value) {
+    out.append('{');
+    boolean first = true;
+    for (Map.Entry<?, ?> entry : entries.entrySet()) {
+      if (!first) {
+        out.append(',');
+      }
+      first = false;
+      key.accept(out, String.valueOf(entry.getKey()));
+      out.append(':');
+      value.accept(out, entry.getValue());
+    }
+    out.append('}');
+  }
+
+  /** An attribute value of OTLP's bytes type as standard base64, as OTLP JSON writes {@code bytesValue}. */
+  public static String base64(ByteBuffer value) {
+    ByteBuffer bytes = value.duplicate();
+    byte[] raw = new byte[bytes.remaining()];
+    bytes.get(raw);
+    return Base64.getEncoder().encodeToString(raw);
   }
 }

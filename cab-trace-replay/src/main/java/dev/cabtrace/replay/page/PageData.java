@@ -357,6 +357,10 @@ final class PageData {
       out.append("null");
     } else if (value instanceof List<?>) {
       CompactJson.appendArray(out, (List<?>) value, PageData::value);
+    } else if (value instanceof Map<?, ?>) {
+      CompactJson.appendObject(out, (Map<?, ?>) value, PageData::quote, PageData::value);
+    } else if (value instanceof java.nio.ByteBuffer) {
+      quote(out, CompactJson.base64((java.nio.ByteBuffer) value));
     } else if (value instanceof Boolean || value instanceof Long || value instanceof Integer) {
       out.append(value);
     } else if (value instanceof Double) {

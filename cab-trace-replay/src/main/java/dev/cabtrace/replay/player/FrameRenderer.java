@@ -240,10 +240,7 @@ public final class FrameRenderer {
       return "{" + String.join(", ", parts) + "}";
     }
     if (value instanceof java.nio.ByteBuffer) {
-      java.nio.ByteBuffer bytes = ((java.nio.ByteBuffer) value).duplicate();
-      byte[] raw = new byte[bytes.remaining()];
-      bytes.get(raw);
-      return "bytes:" + java.util.Base64.getEncoder().encodeToString(raw);
+      return "bytes:" + dev.cabtrace.replay.internal.CompactJson.base64((java.nio.ByteBuffer) value);
     }
     return String.valueOf(value);
   }

@@ -148,6 +148,30 @@ class CellPageTest {
   }
 
   @Test
+  void bytesAndKeyValueListsAreCarriedAsTheJsonShowWritesThem() throws IOException {
+    String agent = "{\"key\":\"gen_ai.agent.name\",\"value\":{\"stringValue\":\"openhands\"}}";
+    String others = agent + ",{\"key\":\"bytes\",\"value\":{\"bytesValue\":\"aGVsbG8=\"}}"
+        + ",{\"key\":\"kv\",\"value\":{\"kvlistValue\":{\"values\":[{\"key\":\"a\",\"value\":{\"stringValue\":\"x\"}},"
+        + "{\"key\":\"b\",\"value\":{\"intValue\":\"2\"}},{\"key\":\"c\",\"value\":{\"bytesValue\":\"AAE=\"}}]}}}";
+    String text;
+    try (java.io.InputStream in = PageFixtures.class.getResourceAsStream(PageFixtures.SEED)) {
+      text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replace(agent, others);
+    }
+    Timeline cell = dev.cabtrace.replay.read.TraceReader.create()
+        .read(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "others.jsonl");
+    JsonNode data = MAPPER.readTree(embeddedData(CellPage.create(cell).html()));
+
+    java.util.Map<String, JsonNode> values = new java.util.HashMap<>();
+    data.at("/spans/attrs").forEach(attrs -> {
+      for (int i = 0; i + 1 < attrs.size(); i += 2) {
+        values.put(data.at("/spans/attrKeys/" + attrs.get(i).asInt()).asText(), attrs.get(i + 1));
+      }
+    });
+    assertThat(values.get("bytes").get("t").asText()).isEqualTo("\"aGVsbG8=\"");
+    assertThat(values.get("kv").get("t").asText()).isEqualTo("{\"a\":\"x\",\"b\":2,\"c\":\"AAE=\"}");
+  }
+
+  @Test
   void hostileStringsAreNeverMarkupInTheFile() throws IOException {
     Timeline hostile = PageFixtures.hostile();
     String html = CellPage.create(hostile).html();
