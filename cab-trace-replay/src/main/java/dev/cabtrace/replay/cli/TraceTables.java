@@ -286,12 +286,14 @@ final class TraceTables {
     int startBytes = line.length();
     int startChars = line.chars();
     Map<String, Object> attributes = span.attributes();
+    // cab.span.kind is the Kind column; a kind cab-trace does not know stays an attribute.
+    boolean kindShown = span.kind() != null;
     int whole = attributes instanceof AttributeBytes
-        ? ((AttributeBytes) attributes).appendPlainJson(line, SPAN_KIND_KEY, MAX_ATTRS) : -1;
+        ? ((AttributeBytes) attributes).appendPlainJson(line, kindShown ? SPAN_KIND_KEY : null, MAX_ATTRS) : -1;
     if (whole < 0) {
       line.truncate(startBytes, startChars);
       scratch.setLength(0);
-      appendAttributesJson(scratch, attributes);
+      appendAttributesJson(scratch, attributes, kindShown);
       if (scratch.length() > MAX_ATTRS) {
         scratch.setLength(MAX_ATTRS - 1);
         scratch.append('…');
@@ -309,11 +311,11 @@ final class TraceTables {
    * string made safe for a terminal by {@link TerminalText#escapeLine} (a backslash from the trace
    * shows as {@code \\}, as JSON writes it too).
    */
-  private static void appendAttributesJson(StringBuilder out, Map<String, Object> attributes) {
+  private static void appendAttributesJson(StringBuilder out, Map<String, Object> attributes, boolean kindShown) {
     int start = out.length();
     out.append('{');
     for (Map.Entry<String, Object> entry : attributes.entrySet()) {
-      if (entry.getKey().equals("cab.span.kind")) {
+      if (kindShown && entry.getKey().equals("cab.span.kind")) {
         continue;
       }
       if (out.length() > start + 1) {

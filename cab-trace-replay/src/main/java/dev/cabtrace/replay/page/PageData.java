@@ -152,12 +152,15 @@ final class PageData {
     for (TimelineSpan span : spans) {
       json.writeStartArray();
       Map<String, Object> attributes = span.attributes();
-      if (attributes instanceof AttributeBytes && ((AttributeBytes) attributes).visitPlain(SPAN_KIND_KEY, plain)) {
+      // cab.span.kind is the Kind column; a kind cab-trace does not know stays an attribute.
+      boolean kindShown = span.kind() != null;
+      if (attributes instanceof AttributeBytes
+          && ((AttributeBytes) attributes).visitPlain(kindShown ? SPAN_KIND_KEY : null, plain)) {
         json.writeEndArray();
         continue;
       }
       for (Map.Entry<String, Object> attribute : attributes.entrySet()) {
-        if (attribute.getKey().equals("cab.span.kind")) {
+        if (kindShown && attribute.getKey().equals("cab.span.kind")) {
           continue;
         }
         Integer key = keys.get(attribute.getKey());

@@ -85,7 +85,7 @@ public final class FrameRenderer {
           + (selected.unfinished() ? " · UNFINISHED" : "")
           + (selected.status().name().equals("ERROR") ? " · ERROR " + TerminalText.escapeLine(selected.statusMessage()) : ""), w));
       // Two lines of attributes: the first full to the edge, the second goes on where it stopped.
-      String attributes = attributesText(selected.attributes());
+      String attributes = attributesText(selected.attributes(), selected.kind() != null);
       String firstLine = new AttributedString(attributes).columnSubSequence(0, w - 2).toString();
       lines.add(plain("  " + firstLine, w));
       String rest = attributes.substring(firstLine.length());
@@ -207,10 +207,11 @@ public final class FrameRenderer {
     return cell != null ? String.valueOf(cell) : timeline.source();
   }
 
-  static String attributesText(Map<String, Object> attributes) {
+  /** The attributes as the selected span's line shows them; cab.span.kind only when it is no kind shown. */
+  static String attributesText(Map<String, Object> attributes, boolean kindShown) {
     StringBuilder out = new StringBuilder();
     for (Map.Entry<String, Object> entry : attributes.entrySet()) {
-      if (entry.getKey().equals("cab.span.kind")) {
+      if (kindShown && entry.getKey().equals("cab.span.kind")) {
         continue;
       }
       if (out.length() > 0) {
