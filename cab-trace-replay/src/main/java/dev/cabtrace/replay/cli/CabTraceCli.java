@@ -138,6 +138,10 @@ public final class CabTraceCli implements Callable<Integer> {
           } else if (cause instanceof java.io.UncheckedIOException && ioMessage(cause) != null) {
             // Nor is an I/O failure reading a trace's attributes back: said as it is.
             message = ioMessage(cause);
+          } else if (cause instanceof java.nio.file.InvalidPathException) {
+            commandLine.getErr().println("cab-trace: " + TerminalText.escapeLine(
+                unnameable(((java.nio.file.InvalidPathException) cause).getInput())));
+            return 2;
           } else if (cause instanceof IllegalArgumentException) {
             commandLine.getErr().println("cab-trace: " + TerminalText.escapeLine(String.valueOf(cause.getMessage())));
             return 2;
@@ -154,6 +158,15 @@ public final class CabTraceCli implements Callable<Integer> {
           return 1;
         });
     return cli.execute(args);
+  }
+
+  /**
+   * Why a file name cannot be a path here: outside a UTF-8 locale (LANG unset, LC_ALL=C, as in many
+   * containers), Java names files in ASCII, and a name of other characters is no path at all.
+   */
+  static String unnameable(String name) {
+    return "cannot name " + name + " in this system's file name encoding ("
+        + System.getProperty("sun.jnu.encoding", "?") + "); run cab-trace in a UTF-8 locale (LANG=C.UTF-8)";
   }
 
   /** The message an UncheckedIOException was made with by cab-trace, or null for another's. */

@@ -36,6 +36,9 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (verbose.verbose) {
+      logStackTraces(spec.commandLine().getErr());
+    }
     CellServer server = start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cab-trace-serve-shutdown"));
     PrintWriter out = spec.commandLine().getOut();
@@ -65,5 +68,34 @@ final class ServeCommand implements Callable<Integer> {
       throw new IllegalArgumentException("cannot listen on " + where + ": " + why
           + (why.contains("in use") ? " (pass another --port, or 0 for a free one)" : ""));
     }
+  }
+
+  /**
+   * The server's log with the stack trace of what failed, for {@code --verbose}: the CLI's log
+   * format is one line, the message alone.
+   */
+  private static void logStackTraces(PrintWriter err) {
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(CellServer.class.getName());
+    logger.setUseParentHandlers(false);
+    logger.addHandler(new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        synchronized (err) {
+          err.println(record.getMessage());
+          if (record.getThrown() != null) {
+            record.getThrown().printStackTrace(err);
+          }
+          err.flush();
+        }
+      }
+
+      @Override
+      public void flush() {
+        err.flush();
+      }
+
+      @Override
+      public void close() {}
+    });
   }
 }

@@ -124,6 +124,18 @@ final class CellIndex {
         if (!file.getFileName().toString().endsWith(".jsonl")) {
           return FileVisitResult.CONTINUE;
         }
+        try {
+          list(file, attributes);
+        } catch (java.nio.file.InvalidPathException e) {
+          // Outside a UTF-8 locale, a name of other characters is no path: its journal cannot be looked for.
+          unreadable.add(new Row(relative(file), null, relative(file) + ": its name cannot be read in this"
+              + " system's file name encoding (" + System.getProperty("sun.jnu.encoding", "?")
+              + "); serve in a UTF-8 locale (LANG=C.UTF-8)"));
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      private void list(Path file, BasicFileAttributes attributes) {
         if (attributes.isRegularFile()) {
           files.add(new Listed(file, file, FileKey.of(attributes, file)));
         } else if (attributes.isSymbolicLink()) {
@@ -138,7 +150,6 @@ final class CellIndex {
             // a link to nothing: no capture
           }
         }
-        return FileVisitResult.CONTINUE;
       }
 
       @Override

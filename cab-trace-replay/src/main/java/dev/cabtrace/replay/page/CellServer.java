@@ -214,7 +214,7 @@ public final class CellServer implements AutoCloseable {
       } catch (RuntimeException e) {
         // A bug, not a bad capture (those are answered as such): say so in one line. Its message
         // goes to the log only: it may name files where the directory lies.
-        logger.log(Level.WARNING, "cab-trace serve: " + exchange.getRequestURI().getRawPath() + " failed", e);
+        logger.log(Level.WARNING, "cab-trace serve: " + exchange.getRequestURI().getRawPath() + " failed: " + e, e);
         HtmlAnswers.send(exchange, 500, "Internal error", "A bug (" + e.getClass().getSimpleName() + "); the server's log says more.",
             head);
       }

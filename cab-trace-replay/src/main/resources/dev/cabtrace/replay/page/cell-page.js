@@ -242,6 +242,9 @@
 
   function isActive(i, t) { return (START[i] <= t && t < END[i]) || (START[i] === END[i] && START[i] === t); }
 
+  // The selected span's attributes listed at most; the rest are counted.
+  var SELECTED_ATTRS = 200;
+
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) { node.className = className; }
@@ -527,9 +530,15 @@
     head.replaceChildren.apply(head, parts);
     var fragment = document.createDocumentFragment();
     var pairs = spans.attrs[i];
-    for (var k = 0; k + 1 < pairs.length && k < 400; k += 2) {
+    for (var k = 0; k + 1 < pairs.length && k < SELECTED_ATTRS * 2; k += 2) {
       fragment.appendChild(el('dt', '', visible(spans.attrKeys[pairs[k]])));
       fragment.appendChild(el('dd', '', valueText(pairs[k + 1])));
+    }
+    if (pairs.length > SELECTED_ATTRS * 2) {
+      // Said, not dropped: the span's row in the table holds them all.
+      fragment.appendChild(el('dt', 'sel-more', '…'));
+      fragment.appendChild(el('dd', 'sel-more', 'and ' + (pairs.length / 2 - SELECTED_ATTRS)
+          + ' more attributes, in the span\'s row of the table'));
     }
     list.replaceChildren(fragment);
   }

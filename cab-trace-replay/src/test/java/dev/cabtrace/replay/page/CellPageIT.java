@@ -523,6 +523,27 @@ class CellPageIT {
     assertThat(js("return document.querySelector('#selected-attrs dd').textContent")).isEqualTo(rows.get(selected).get(2));
   }
 
+  @Test
+  void theSelectedSpanListsItsFirst200AttributesAndCountsTheRest() throws IOException {
+    dev.cabtrace.replay.ledger.OtlpLines cell = dev.cabtrace.replay.ledger.OtlpLines.cell(
+        "4bf92f3577b34da6a3ce929d0e0e4736", "aider", "m");
+    String[] attributes = new String[250];
+    for (int i = 0; i < attributes.length; i++) {
+      attributes[i] = dev.cabtrace.replay.ledger.OtlpLines.str(String.format(Locale.ROOT, "attr%03d", i), "v" + i);
+    }
+    cell.span(1, 0, "many", "tool_call", PageFixtures.T0, PageFixtures.T0 + MS, attributes);
+    Path html = dir.resolve("many-attributes.html");
+    Files.writeString(html, CellPage.create(TraceReader.create().read(
+        Files.writeString(dir.resolve("many-attributes.jsonl"), cell.text()))).html());
+    open(html);
+
+    js("cabPage.step('ArrowRight')");
+    assertThat(((Number) js("return document.querySelectorAll('#selected-attrs dt').length")).intValue()).isEqualTo(201);
+    assertThat(js("return document.querySelectorAll('#selected-attrs dt')[199].textContent")).isEqualTo("attr199");
+    assertThat(js("return document.querySelector('#selected-attrs dd.sel-more').textContent"))
+        .isEqualTo("and 50 more attributes, in the span's row of the table");
+  }
+
   /** {@code text} as the inside of a JSON string, every character but printable ASCII as its escape. */
   private static String jsonText(String text) {
     StringBuilder out = new StringBuilder();

@@ -174,6 +174,26 @@ class CellServerTest {
   }
 
   @Test
+  void aBugIsA500AndTheLogSaysWhatFailed() throws Exception {
+    CellServer.CaptureReader failing = file -> {
+      throw new IllegalStateException("a bug in reading " + file.getFileName());
+    };
+    LoggedMessages log = LoggedMessages.of(CellServer.class);
+    HttpResponse<String> index;
+    try (CellServer buggy = CellServer.builder(root).setPort(0).setCaptureReader(failing).build().start()) {
+      index = get(buggy, "/cell/sweep-1/openhands/cell.jsonl");
+    } finally {
+      log.close();
+    }
+
+    assertThat(index.statusCode()).isEqualTo(500);
+    assertThat(index.body()).contains("A bug (IllegalStateException); the server&#39;s log says more.")
+        .doesNotContain("cell.jsonl");
+    assertThat(log.messages()).containsExactly("cab-trace serve: /cell/sweep-1/openhands/cell.jsonl failed:"
+        + " java.lang.IllegalStateException: a bug in reading cell.jsonl");
+  }
+
+  @Test
   void aCaptureIsReadAgainWhenItsCrashJournalChanges() throws Exception {
     String trace = "0af7651916cd43dd8448eb211c80319c";
     long t0 = PageFixtures.T0;

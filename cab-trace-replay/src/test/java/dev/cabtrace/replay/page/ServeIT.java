@@ -63,6 +63,37 @@ class ServeIT {
     }
   }
 
+  @Test
+  void outsideAUtf8LocaleACaptureWhoseNameIsNotAsciiIsARowSayingSoAndTheRestAreListed() throws Exception {
+    PageFixtures.copySeed(dir, "ok.jsonl");
+    // café.jsonl, named in UTF-8 by the shell: this JVM may not be in a UTF-8 locale either.
+    assertThat(new ProcessBuilder("sh", "-c", "cp ok.jsonl \"$(printf 'caf\\303\\251.jsonl')\"").directory(dir.toFile())
+        .start().waitFor()).isZero();
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), CabTraceCli.class.getName(), "serve", dir.toString(), "--port", "0")
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    // As in a container with no locale: Java then names files in ASCII.
+    builder.environment().keySet().removeIf(name -> name.equals("LANG") || name.startsWith("LC_"));
+    builder.environment().put("LC_ALL", "C");
+    Process serve = builder.start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
+      Matcher url = URL.matcher(String.valueOf(out.readLine()));
+      assertThat(url.find()).isTrue();
+      HttpResponse<String> index = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(url.group(1))).timeout(Duration.ofSeconds(60)).build(),
+          HttpResponse.BodyHandlers.ofString());
+
+      assertThat(index.statusCode()).isEqualTo(200);
+      assertThat(index.body()).contains("ok.jsonl").contains("its name cannot be read in this system&#39;s file name encoding");
+    } finally {
+      serve.destroy();
+      if (!serve.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        serve.destroyForcibly().waitFor();
+      }
+    }
+  }
+
   private static void assertServed(HttpClient client, URI index) throws Exception {
     HttpResponse<String> page = client.send(HttpRequest.newBuilder(index).timeout(Duration.ofSeconds(60)).build(),
         HttpResponse.BodyHandlers.ofString());
