@@ -249,9 +249,12 @@ final class CassetteRecord {
       if (NEVER_STORED.contains(header.getKey().toLowerCase(Locale.ROOT))) {
         continue;
       }
+      // A header the name rule calls a secret (an upstream's x-goog-api-key, x-request-token) is
+      // masked whole, as an attribute of that name is: its value need not look like a key.
+      boolean secret = redaction.isSecretName(header.getKey());
       List<String> values = new ArrayList<>();
       for (String value : header.getValue()) {
-        String masked = redaction.redact(value);
+        String masked = secret ? Redaction.MASK : redaction.redact(value);
         changed |= !masked.equals(value);
         values.add(masked);
       }

@@ -504,6 +504,21 @@ class CassetteTest {
     assertThat(lines.get(3).get("request").get("target").asText()).isEqualTo("/v1/models?key=[REDACTED]");
   }
 
+  @Test
+  void anAnswersHeadersNamedAsSecretsAreStoredMasked() throws Exception {
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
+      post(proxy, CHAT, "{\"model\":\"secret-headers\",\"messages\":[]}");
+    }
+
+    String stored = Files.readString(cassette);
+    assertThat(stored).doesNotContain("googH4").doesNotContain("tokH3");
+    JsonNode headers = lines().get(0).get("response").get("headers");
+    assertThat(headers.get("x-goog-api-key").toString()).isEqualTo("[\"[REDACTED]\"]");
+    assertThat(headers.get("x-request-token").toString()).isEqualTo("[\"[REDACTED]\"]");
+    assertThat(headers.get("x-ratelimit-remaining-tokens").toString()).as("a count, no secret").isEqualTo("[\"9990\"]");
+    assertThat(lines().get(0).get("response").get("redacted").asBoolean()).isTrue();
+  }
+
   static Stream<Arguments> answersWithSecrets() {
     List<Arguments> out = new ArrayList<>();
     for (boolean streamed : new boolean[] {false, true}) {

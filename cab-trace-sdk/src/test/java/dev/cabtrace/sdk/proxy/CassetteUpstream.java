@@ -21,7 +21,7 @@ import java.util.zip.GZIPOutputStream;
 /**
  * The cassette tests' local upstream, answering like OpenAI Chat Completions and Anthropic
  * Messages. The requested model steers it: {@code counter} answers "answer N" for the N-th call, {@code fail-429} a rate
- * limit, {@code gzip} a gzip-encoded answer, {@code echo-key} an answer that repeats the API key,
+ * limit, {@code gzip} a gzip-encoded answer, {@code echo-key} an answer that repeats the API key, {@code secret-headers} one with headers named as secrets,
  * {@code repeat} an answer whose content is the first message's (streamed: then " then run");
  * a streamed request is answered at the pace of {@link #TTFB_MILLIS} and {@link #GAPS_MILLIS};
  * {@link #ECHO} answers its query back.
@@ -80,6 +80,12 @@ final class CassetteUpstream implements AutoCloseable {
 
   private void chat(HttpExchange exchange, String request) throws IOException {
     String model = model(request);
+    if (model.equals("secret-headers")) {
+      // Headers an upstream may answer with whose names say they hold secrets, and one that does not.
+      exchange.getResponseHeaders().set("x-goog-api-key", "googH4");
+      exchange.getResponseHeaders().set("x-request-token", "tokH3");
+      exchange.getResponseHeaders().set("x-ratelimit-remaining-tokens", "9990");
+    }
     if (model.equals("fail-429")) {
       exchange.getResponseHeaders().set("Retry-After", "1");
       send(exchange, 429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}"
