@@ -321,8 +321,20 @@ public final class CellRecorder {
       return this;
     }
 
-    /** Puts the recording proxy in front of this model endpoint; null for none. */
+    /**
+     * Puts the recording proxy in front of this model endpoint; null for none.
+     *
+     * @throws IllegalArgumentException naming {@code --model-upstream} unless it is an http(s) base
+     *     URL with no query, fragment or user:password
+     */
     public Builder setModelUpstream(URI modelUpstream) {
+      if (modelUpstream != null) {
+        try {
+          ModelCallRecordingProxy.builder(modelUpstream, CellTracer.noop());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("--model-upstream " + e.getMessage());
+        }
+      }
       this.modelUpstream = modelUpstream;
       return this;
     }

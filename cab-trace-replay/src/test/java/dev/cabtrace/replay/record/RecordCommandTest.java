@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code cab-trace record} through the CLI, around real commands. */
@@ -360,6 +361,24 @@ class RecordCommandTest {
         + " (e.g. https://api.openai.com)\n");
     assertThat(ran).as("the command did not run").doesNotExist();
     assertThat(dir.resolve("bad-upstream.jsonl")).as("no cell was captured").doesNotExist();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      http://127.0.0.1:9/openai?api-version=2024-06-01 | http://127.0.0.1:9/openai?api-version=2024-06-01: a base URL takes no query or fragment
+      http://127.0.0.1:9/v1#top                        | http://127.0.0.1:9/v1#top: a base URL takes no query or fragment
+      http://admin:hunter2pass@127.0.0.1:9/            | http://***@127.0.0.1:9/: a base URL takes no user:password
+      """)
+  void aModelUpstreamARequestPathCannotFollowIsAUsageErrorBeforeAnythingRuns(String upstream, String said)
+      throws Exception {
+    Path ran = dir.resolve("ran");
+    Run run = record("base-upstream", "--no-otlp", "--model-upstream", upstream, "--", "touch", ran.toString());
+
+    assertThat(run.exit()).as(run.err()).isEqualTo(2);
+    assertThat(run.err()).startsWith("cab-trace: --model-upstream " + said).doesNotContain("hunter2pass")
+        .hasLineCount(1);
+    assertThat(ran).as("the command did not run").doesNotExist();
+    assertThat(dir.resolve("base-upstream.jsonl")).as("no cell was captured").doesNotExist();
   }
 
   @Test

@@ -66,9 +66,37 @@ public final class ModelCallRecordingProxy implements AutoCloseable {
     this.baseUrl = "http://" + address.getHostString() + ":" + address.getPort();
   }
 
-  /** A builder for a proxy in front of {@code upstream}, recording through {@code tracer}. */
+  /**
+   * A builder for a proxy in front of {@code upstream}, recording through {@code tracer}.
+   *
+   * @throws IllegalArgumentException unless {@code upstream} is an http(s) base URL each request's
+   *     path and query can follow: with a host, and no query, fragment or user:password
+   */
   public static Builder builder(URI upstream, CellTracer tracer) {
-    return new Builder(Objects.requireNonNull(upstream, "upstream"), Objects.requireNonNull(tracer, "tracer"));
+    checkUpstream(Objects.requireNonNull(upstream, "upstream"));
+    return new Builder(upstream, Objects.requireNonNull(tracer, "tracer"));
+  }
+
+  /**
+   * Refuses a base URL a request's path cannot be put after. A query (Azure's {@code
+   * ?api-version=}) would have the path glued into it, and user:password would be dropped on the
+   * way: said at once, not found out in the upstream's answers.
+   */
+  private static void checkUpstream(URI upstream) {
+    String scheme = upstream.getScheme() == null ? "" : upstream.getScheme().toLowerCase(java.util.Locale.ROOT);
+    String shown = upstream.getRawUserInfo() == null ? upstream.toString()
+        : upstream.toString().replace(upstream.getRawUserInfo() + "@", "***@"); // a password is not repeated
+    if (!(scheme.equals("http") || scheme.equals("https")) || upstream.getHost() == null) {
+      throw new IllegalArgumentException(shown + ": not an http(s) URL with a host (e.g. https://api.openai.com)");
+    }
+    if (upstream.getRawQuery() != null || upstream.getRawFragment() != null) {
+      throw new IllegalArgumentException(shown + ": a base URL takes no query or fragment (each request's own path"
+          + " and query are put after it; a parameter every request needs goes in the agent's own settings)");
+    }
+    if (upstream.getRawUserInfo() != null) {
+      throw new IllegalArgumentException(shown + ": a base URL takes no user:password (the agent's own credentials"
+          + " are forwarded as it sends them)");
+    }
   }
 
   /**
