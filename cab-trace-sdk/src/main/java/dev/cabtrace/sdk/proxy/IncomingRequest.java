@@ -122,7 +122,7 @@ final class IncomingRequest {
     }
     long length;
     try {
-      length = Long.parseLong(contentLength.trim());
+      length = Long.parseLong(contentLength());
     } catch (NumberFormatException e) {
       throw new BadRequest(400, "bad content-length");
     }
@@ -197,6 +197,26 @@ final class IncomingRequest {
       return null;
     }
     throw new IOException("client closed the connection inside a request head");
+  }
+
+  /**
+   * The one length every Content-Length line and list element states ({@code 5}, {@code 5, 5}).
+   * Lengths that differ are refused (RFC 9112, 6.3): the proxy would read one body, the upstream
+   * another, and the bytes left over would be taken for the next request.
+   */
+  private String contentLength() throws BadRequest {
+    String length = null;
+    for (String line : headers.get(spellings.get("content-length"))) {
+      for (String element : line.split(",", -1)) {
+        String stated = element.trim();
+        if (length == null) {
+          length = stated;
+        } else if (!stated.equals(length)) {
+          throw new BadRequest(400, "conflicting content-length");
+        }
+      }
+    }
+    return length;
   }
 
   /** The first value of a header, or null. */

@@ -317,6 +317,30 @@ class ModelCallRecordingProxyTest {
   }
 
   @Test
+  void contentLengthsThatDifferAreRefusedAndOnesThatAgreeAreOneBody() throws Exception {
+    AtomicInteger reached = new AtomicInteger();
+    try (ScriptedUpstream echo = new ScriptedUpstream().on("/", exchange -> {
+      reached.incrementAndGet();
+      exchange.sendResponseHeaders(204, -1);
+    });
+        ModelCallRecordingProxy echoing = ModelCallRecordingProxy.builder(echo.uri(), sdk.cellTracer()).start()) {
+      // Read as 5 bytes by one side and 6 by the other, the "!" would start the next request.
+      String smuggled = RawHttp.exchange(echoing.port(), "POST /v1/files HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello!");
+      String listed = RawHttp.exchange(echoing.port(), "POST /v1/files HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Content-Length: 5, 6\r\nConnection: close\r\n\r\nhello!");
+      String agreeing = RawHttp.exchange(echoing.port(), "POST /v1/files HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Content-Length: 5, 5\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+
+      assertThat(smuggled).startsWith("HTTP/1.1 400 ").contains("conflicting content-length");
+      assertThat(listed).startsWith("HTTP/1.1 400 ");
+      assertThat(agreeing).startsWith("HTTP/1.1 204 ");
+      assertThat(reached).as("requests forwarded").hasValue(1);
+      assertThat(echo.lastHeaders.get("/").get("Content-length")).containsExactly("5");
+    }
+  }
+
+  @Test
   void aModelCallWhoseTargetIsNotAUriIsAnswered400WithAnErrorSpan() throws Exception {
     String body = "{\"model\":\"gpt-5-mini\",\"messages\":[]}";
     String answer = RawHttp.exchange(proxy.port(), "POST /v1/chat/completions?x=a|b HTTP/1.1\r\nHost: 127.0.0.1\r\n"
