@@ -9,7 +9,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -23,7 +22,6 @@ final class CassetteRequest {
 
   static final String MASK = "[REDACTED]";
   /** Last name segments of URL signatures ({@code sig}, {@code X-Amz-Signature}): secret in a query. */
-  private static final Set<String> SIGNATURE_SEGMENTS = Set.of("sig", "signature");
   /** Query parameters whose names held one of these words anywhere were masked by older cab-traces. */
   private static final String[] LEGACY_SECRET_WORDS = {
     "key", "token", "secret", "password", "signature", "auth", "credential", "session"
@@ -124,9 +122,7 @@ final class CassetteRequest {
 
   static boolean isSecretParameter(String name) {
     String decoded = decoded(name); // api%5Fkey
-    return Redaction.defaults().isSecretName(decoded)
-        || decoded.equalsIgnoreCase("key")
-        || SIGNATURE_SEGMENTS.contains(lastSegment(decoded).toLowerCase(Locale.ROOT));
+    return Redaction.defaults().isSecretQueryParameter(decoded);
   }
 
   private static boolean isLegacySecretParameter(String name) {
@@ -148,27 +144,6 @@ final class CassetteRequest {
     } catch (IllegalArgumentException e) {
       return name; // a stray %
     }
-  }
-
-  /** The last segment of a name split on non-alphanumerics and camelCase: {@code Signature} of {@code urlSignature}. */
-  private static String lastSegment(String name) {
-    int end = name.length();
-    while (end > 0 && !Character.isLetterOrDigit(name.charAt(end - 1))) {
-      end--;
-    }
-    int start = end;
-    while (start > 0 && Character.isLetterOrDigit(name.charAt(start - 1))) {
-      start--;
-    }
-    String segment = name.substring(start, end);
-    if (!segment.equals(segment.toUpperCase(Locale.ROOT))) {
-      for (int i = segment.length() - 1; i > 0; i--) {
-        if (Character.isUpperCase(segment.charAt(i))) {
-          return segment.substring(i);
-        }
-      }
-    }
-    return segment;
   }
 
   static String sha256Hex(byte[] bytes) {

@@ -191,6 +191,14 @@ public final class Redaction {
   }
 
   /**
+   * Whether a URL query parameter with this (decoded) name holds a secret: a secret name, or one
+   * that is a credential in a URL only ({@code key}, {@code sig}, {@code X-Amz-Signature}).
+   */
+  public boolean isSecretQueryParameter(String name) {
+    return isSecretName(name) || (enabled && SecretNames.isQueryCredential(name, 0, name.length()));
+  }
+
+  /**
    * Whether an attribute with this name holds a secret as a whole, by the rule in the class
    * description. {@code gen_ai.usage.*} never does.
    */

@@ -117,6 +117,22 @@ final class SecretNames {
     return true;
   }
 
+  /** Signature segments that make a URL query parameter a credential ({@code sig}, {@code X-Amz-Signature}). */
+  private static final String[] SIGNATURE_WORDS = {"sig", "signature"};
+
+  /**
+   * Whether {@code name[start, end)}, the name of a URL query parameter, is a credential there though
+   * it is none as a name elsewhere: {@code key} (Google's {@code ?key=}), a signature ({@code sig},
+   * Azure SAS; {@code X-Amz-Signature}). {@link #isSecret} names are credentials there too.
+   */
+  static boolean isQueryCredential(String name, int start, int end) {
+    if (equals(name, start, end, "key")) {
+      return true;
+    }
+    int lastEnd = trimEnd(name, start, end);
+    return lastEnd > start && equalsAny(name, segmentStart(name, start, lastEnd), lastEnd, SIGNATURE_WORDS);
+  }
+
   /** {@code end} moved back over separators, not before {@code start}. */
   private static int trimEnd(String name, int start, int end) {
     while (end > start && !isAlphanumeric(name.charAt(end - 1))) {

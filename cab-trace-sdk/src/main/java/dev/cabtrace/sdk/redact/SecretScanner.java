@@ -248,7 +248,8 @@ final class SecretScanner {
     } else if (isQuote(before)) {
       enclosingQuote = before; // "OPENAI_API_KEY=a b", -H "Authorization: Bearer abc"
     }
-    if (!SecretNames.isSecret(text, nameStart, nameEnd)) {
+    if (!SecretNames.isSecret(text, nameStart, nameEnd)
+        && !(!colon && (before == '?' || before == '&') && SecretNames.isQueryCredential(text, nameStart, nameEnd))) {
       return -1;
     }
     boolean wholeLine = colon && keyQuote == 0 && isHeaderName(nameStart, nameEnd);

@@ -31,6 +31,9 @@ class RedactionTest {
         "plain text stays | cargo test --release | cargo test --release",
         "token counts talk stays | input tokens: 5210 | input tokens: 5210",
         "two secrets side by side | token=abc123 secret=def456 | token=[REDACTED] secret=[REDACTED]",
+        "url key and signatures | curl 'https://x/v1?key=qsecret4&sig=qsecret5&X-Amz-Signature=ab12&page=2'"
+            + " | curl 'https://x/v1?key=[REDACTED]&sig=[REDACTED]&X-Amz-Signature=[REDACTED]&page=2'",
+        "key or sig outside a query stays | sort key=name, sig=3 | sort key=name, sig=3",
       })
   void masksCredentialsInText(String name, String input, String expected) {
     assertThat(redaction.redact(input)).isEqualTo(expected);
