@@ -148,7 +148,7 @@ public final class CellPage {
     String terminalProblem = null;
     if (!timeline.output().isEmpty()) {
       try {
-        terminal = ScreenSnapshots.of(OutputRecording.of(timeline), tick, maxScreenSnapshots);
+        terminal = ScreenSnapshots.of(OutputRecording.of(timeline), tick, spanStarts(timeline), maxScreenSnapshots);
       } catch (RuntimeException e) {
         // The page still shows everything else; the terminal pane falls back to a span summary.
         terminalProblem = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
@@ -305,6 +305,17 @@ public final class CellPage {
           terminal.moments(), terminal.snapshots().size());
     }
     return note;
+  }
+
+  /** Where each span starts, as offsets, sorted: a replay stops there, and shows the screen as it stands. */
+  private static long[] spanStarts(Timeline timeline) {
+    List<dev.cabtrace.replay.timeline.TimelineSpan> spans = timeline.spans();
+    long[] starts = new long[spans.size()];
+    for (int i = 0; i < starts.length; i++) {
+      starts[i] = timeline.offsetNanos(spans.get(i).startEpochNanos());
+    }
+    java.util.Arrays.sort(starts);
+    return starts;
   }
 
   private static String callsBody(Timeline timeline, List<ModelCall> calls) {

@@ -14,8 +14,9 @@ import java.util.Map;
 
 /**
  * The emulated screen at each moment the output changed, ready to embed in the page: one snapshot
- * per replay tick that holds output (the screen after the tick's last chunk, shown from that chunk
- * on, so output never shows before it happened), at most a cap of them (evenly thinned beyond).
+ * for each place a replay stops that output came before (a tick boundary or a span's start: the
+ * screen after the last chunk before it, shown from that chunk on, so output never shows before it
+ * happened and shows at every stop after it), at most a cap of them (evenly thinned beyond).
  * Rows are runs of text in one style; identical rows are stored once, in a row table, and the
  * styles once, in a style table whose entry 0 is the default style.
  */
@@ -60,11 +61,12 @@ final class ScreenSnapshots {
   static final long MAX_CELLS_READ = 50_000_000L;
 
   /**
-   * The snapshots of {@code recording}, one per {@code tickNanos} that holds output, at most {@code
-   * max}, and fewer for a screen so large that they would read more than {@link #MAX_CELLS_READ}.
+   * The snapshots of {@code recording} at the moments a replay can stop (see {@link #moments}), at
+   * most {@code max}, and fewer for a screen so large that they would read more than {@link
+   * #MAX_CELLS_READ}.
    */
-  static ScreenSnapshots of(ScreenRecording recording, long tickNanos, int max) {
-    List<Long> moments = moments(recording.chunkOffsets(), tickNanos);
+  static ScreenSnapshots of(ScreenRecording recording, long tickNanos, long[] spanStarts, int max) {
+    List<Long> moments = moments(recording.chunkOffsets(), tickNanos, spanStarts);
     long cells = Math.max(1, (long) recording.columns() * recording.rows());
     int affordable = (int) Math.min(Integer.MAX_VALUE, MAX_CELLS_READ / cells);
     List<Long> shown = thin(moments, Math.max(2, Math.min(max, affordable)));
@@ -96,27 +98,44 @@ final class ScreenSnapshots {
   }
 
   /**
-   * The moments to show: for each tick (t - tick, t] that holds output, the offset of its last
-   * chunk. A replay stopped on a tick boundary so sees every chunk up to it.
+   * The moments whose screens a replay can show: the screen as it stands at each place a replay
+   * stops, a tick boundary ({@code k × tickNanos}) or a span's start ({@code spanStarts}, sorted),
+   * is the screen after the last chunk at or before it. So a chunk is a moment when a stop falls
+   * between it and the next chunk, and the last chunk is one; the page shows, at t, the latest
+   * moment at or before t.
    */
-  static List<Long> moments(List<Long> chunkOffsets, long tickNanos) {
+  static List<Long> moments(List<Long> chunkOffsets, long tickNanos, long[] spanStarts) {
     long[] sorted = new long[chunkOffsets.size()];
     for (int i = 0; i < sorted.length; i++) {
       sorted[i] = chunkOffsets.get(i);
     }
     Arrays.sort(sorted);
     List<Long> out = new ArrayList<>();
-    long lastTick = Long.MIN_VALUE;
-    for (long offset : sorted) {
-      long tick = -Math.floorDiv(-offset, tickNanos);
-      if (!out.isEmpty() && tick == lastTick) {
-        out.set(out.size() - 1, offset);
-      } else {
+    for (int i = 0; i < sorted.length; i++) {
+      long offset = sorted[i];
+      if (i == sorted.length - 1) {
+        out.add(offset);
+        break;
+      }
+      long next = sorted[i + 1];
+      if (next == offset) {
+        continue; // the screen after both
+      }
+      long tickStop = -Math.floorDiv(-offset, tickNanos) * tickNanos;
+      if (next > tickStop || stopBetween(spanStarts, offset, next)) {
         out.add(offset);
       }
-      lastTick = tick;
     }
     return out;
+  }
+
+  /** Whether a span starts in [from, to). */
+  private static boolean stopBetween(long[] spanStarts, long from, long to) {
+    int at = Arrays.binarySearch(spanStarts, from);
+    if (at < 0) {
+      return -at - 1 < spanStarts.length && spanStarts[-at - 1] < to;
+    }
+    return true;
   }
 
   /** At most {@code max} of {@code moments}, evenly spread, the first and the last always kept. */

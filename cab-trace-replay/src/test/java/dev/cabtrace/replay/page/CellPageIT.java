@@ -544,6 +544,37 @@ class CellPageIT {
         .isEqualTo("and 50 more attributes, in the span's row of the table");
   }
 
+  @Test
+  void atASpansStartTheScreenIsAsItStoodThenAsScreenShowsIt() throws IOException {
+    long t0 = PageFixtures.T0;
+    String output = "{\"timeUnixNano\":\"%d\",\"name\":\"cab.output\",\"attributes\":[{\"key\":\"cab.output.data\","
+        + "\"value\":{\"stringValue\":\"%s\\r\\n\"}}]}";
+    String trace = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"scope\":{\"name\":\"x\"},\"spans\":["
+        + "{\"traceId\":\"d4b9924d4c3789b0a331dfcd3cb1b563\",\"spanId\":\"a000000000000001\",\"name\":\"run\",\"kind\":1,"
+        + "\"startTimeUnixNano\":\"" + t0 + "\",\"endTimeUnixNano\":\"" + (t0 + 1000 * MS) + "\",\"attributes\":[{\"key\":"
+        + "\"cab.span.kind\",\"value\":{\"stringValue\":\"container\"}}],\"events\":["
+        + String.format(Locale.ROOT, output, t0 + 10 * MS, "AAA") + "," + String.format(Locale.ROOT, output, t0 + 90 * MS, "BBB")
+        + "],\"status\":{}},"
+        + "{\"traceId\":\"d4b9924d4c3789b0a331dfcd3cb1b563\",\"spanId\":\"a000000000000002\",\"parentSpanId\":\"a000000000000001\","
+        + "\"name\":\"tool-at-20ms\",\"kind\":1,\"startTimeUnixNano\":\"" + (t0 + 20 * MS) + "\",\"endTimeUnixNano\":\""
+        + (t0 + 30 * MS) + "\",\"attributes\":[{\"key\":\"cab.span.kind\",\"value\":{\"stringValue\":\"tool_call\"}}],"
+        + "\"status\":{}}]}]}]}\n";
+    Path file = Files.writeString(dir.resolve("at-20ms.jsonl"), trace);
+    Path html = dir.resolve("at-20ms.html");
+    Files.writeString(html, CellPage.create(TraceReader.create().read(file)).html());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertThat(CabTraceCli.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        "screen", file.toString(), "--at", "20ms")).isZero();
+    open(html);
+
+    js("cabPage.step('ArrowRight'); cabPage.step('ArrowRight')");
+    assertThat(js("return document.querySelector('#selected-head .sel-name').textContent")).isEqualTo("tool-at-20ms");
+    String shown = (String) js("return Array.from(document.querySelectorAll('#screen .line'))"
+        + ".map(line => line.textContent.replace(/\\s+$/, '')).join('\\n').replace(/\\n+$/, '')");
+    assertThat(shown).isEqualTo("AAA").isEqualTo(out.toString(StandardCharsets.UTF_8).strip());
+  }
+
   /** {@code text} as the inside of a JSON string, every character but printable ASCII as its escape. */
   private static String jsonText(String text) {
     StringBuilder out = new StringBuilder();

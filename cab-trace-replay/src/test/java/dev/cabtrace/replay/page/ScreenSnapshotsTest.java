@@ -12,14 +12,25 @@ class ScreenSnapshotsTest {
 
   private static final long MS = 1_000_000L;
   private static final long TICK = 100 * MS;
+  private static final long[] NO_SPANS = {};
 
   @Test
   void oneMomentPerTickAtItsLastChunk() {
     // (0, 100] holds 10, 60 and 100 ms; (100, 200] holds 101 ms; (200, 300] holds 250 ms.
-    assertThat(ScreenSnapshots.moments(List.of(10 * MS, 60 * MS, 100 * MS, 101 * MS, 250 * MS), TICK))
+    assertThat(ScreenSnapshots.moments(List.of(10 * MS, 60 * MS, 100 * MS, 101 * MS, 250 * MS), TICK, NO_SPANS))
         .containsExactly(100 * MS, 101 * MS, 250 * MS);
-    assertThat(ScreenSnapshots.moments(List.of(0L, 0L), TICK)).containsExactly(0L);
-    assertThat(ScreenSnapshots.moments(List.of(), TICK)).isEmpty();
+    assertThat(ScreenSnapshots.moments(List.of(0L, 0L), TICK, NO_SPANS)).containsExactly(0L);
+    assertThat(ScreenSnapshots.moments(List.of(), TICK, NO_SPANS)).isEmpty();
+  }
+
+  @Test
+  void aSpanStartBetweenTwoChunksOfOneTickIsAMomentToo() {
+    // A span starts at 20 ms: stopped there, a replay shows the screen after the chunk at 10 ms.
+    assertThat(ScreenSnapshots.moments(List.of(10 * MS, 90 * MS), TICK, new long[] {0, 20 * MS, 95 * MS}))
+        .containsExactly(10 * MS, 90 * MS);
+    // One that starts with a chunk shows it; one after the tick's last chunk shows what the tick's end does.
+    assertThat(ScreenSnapshots.moments(List.of(10 * MS, 40 * MS, 90 * MS), TICK, new long[] {40 * MS, 95 * MS}))
+        .containsExactly(40 * MS, 90 * MS);
   }
 
   @Test
@@ -47,8 +58,8 @@ class ScreenSnapshotsTest {
       usual.append(i * TICK, line);
     }
 
-    ScreenSnapshots few = ScreenSnapshots.of(huge.build(), TICK, ScreenSnapshots.DEFAULT_MAX_SNAPSHOTS);
-    ScreenSnapshots all = ScreenSnapshots.of(usual.build(), TICK, ScreenSnapshots.DEFAULT_MAX_SNAPSHOTS);
+    ScreenSnapshots few = ScreenSnapshots.of(huge.build(), TICK, NO_SPANS, ScreenSnapshots.DEFAULT_MAX_SNAPSHOTS);
+    ScreenSnapshots all = ScreenSnapshots.of(usual.build(), TICK, NO_SPANS, ScreenSnapshots.DEFAULT_MAX_SNAPSHOTS);
 
     assertThat(few.snapshots()).hasSize((int) (ScreenSnapshots.MAX_CELLS_READ / 1_000_000));
     assertThat(few.thinned()).isTrue();
@@ -64,7 +75,7 @@ class ScreenSnapshotsTest {
         .append(250 * MS, "\u001b[31mred\u001b[0m plain".getBytes(StandardCharsets.UTF_8))
         .build();
 
-    ScreenSnapshots snapshots = ScreenSnapshots.of(recording, TICK, 100);
+    ScreenSnapshots snapshots = ScreenSnapshots.of(recording, TICK, NO_SPANS, 100);
 
     assertThat(snapshots.snapshots()).hasSize(2);
     assertThat(snapshots.styles().get(0)).isEqualTo(new CellStyle(0, CellStyle.DEFAULT_COLOR, CellStyle.DEFAULT_COLOR));
