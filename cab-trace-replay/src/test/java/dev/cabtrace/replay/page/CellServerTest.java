@@ -3,7 +3,7 @@ package dev.cabtrace.replay.page;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cabtrace.replay.LoggedMessages;
+import dev.cabtrace.api.testing.LoggedMessages;
 import dev.cabtrace.replay.ledger.OtlpLines;
 import dev.cabtrace.replay.read.TraceReader;
 import dev.cabtrace.replay.timeline.Timeline;

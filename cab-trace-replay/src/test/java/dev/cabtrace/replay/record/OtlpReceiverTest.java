@@ -5,7 +5,7 @@ import static dev.cabtrace.replay.record.OtlpRequests.postBytes;
 import static dev.cabtrace.replay.record.OtlpRequests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cabtrace.replay.LoggedMessages;
+import dev.cabtrace.api.testing.LoggedMessages;
 import dev.cabtrace.replay.internal.OtlpJsonRequest;
 import dev.cabtrace.replay.read.TraceReader;
 import dev.cabtrace.replay.timeline.Timeline;

@@ -8,6 +8,7 @@ import dev.cabtrace.api.CabAttributes;
 import dev.cabtrace.api.CellIdentity;
 import dev.cabtrace.api.CellSpan;
 import dev.cabtrace.api.CellTracer;
+import dev.cabtrace.api.testing.LoggedMessages;
 import dev.cabtrace.sdk.CabTraceSdk;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -32,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
@@ -48,32 +48,18 @@ class OtlpExportTest {
 
   @TempDir Path dir;
 
-  private final Logger logger = Logger.getLogger(OtlpExport.class.getName());
-  private final Logger sdkLogger = Logger.getLogger(CabTraceSdk.class.getName());
-  private final List<LogRecord> warnings = new CopyOnWriteArrayList<>();
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      warnings.add(record);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  private LoggedMessages log;
+  private List<LogRecord> warnings;
 
   @BeforeEach
   void listen() {
-    logger.addHandler(capture);
-    sdkLogger.addHandler(capture);
+    log = LoggedMessages.of(OtlpExport.class, CabTraceSdk.class);
+    warnings = log.records();
   }
 
   @AfterEach
   void stopListening() {
-    logger.removeHandler(capture);
-    sdkLogger.removeHandler(capture);
+    log.close();
   }
 
   /**
@@ -425,21 +411,8 @@ class OtlpExportTest {
     }
     String endpoint = "http://127.0.0.1:" + closedPort + "/v1/traces";
     OtlpExport export = OtlpExport.create(endpoint, OtlpExport.Protocol.HTTP_PROTOBUF, Map.of(), Duration.ofSeconds(5));
-    List<LogRecord> official = new CopyOnWriteArrayList<>();
-    Handler listener = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        official.add(record);
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger openTelemetry = Logger.getLogger("io.opentelemetry");
-    openTelemetry.addHandler(listener);
+    LoggedMessages openTelemetry = LoggedMessages.named("io.opentelemetry");
+    List<LogRecord> official = openTelemetry.records();
     try {
       exportOnce(export);
       assertThat(official).isNotEmpty().extracting(LogRecord::getLoggerName)
@@ -453,7 +426,7 @@ class OtlpExportTest {
       // Each exporter's own line: the one line a failure is.
       assertThat(warningsAbout(endpoint)).hasSize(2).allSatisfy(m -> assertThat(m).contains("failed"));
     } finally {
-      openTelemetry.removeHandler(listener);
+      openTelemetry.close();
       Logger.getLogger(OtlpExport.OFFICIAL_EXPORTER_LOGGERS).setLevel(null);
     }
   }

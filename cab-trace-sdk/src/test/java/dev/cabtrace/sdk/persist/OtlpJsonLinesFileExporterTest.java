@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cabtrace.api.testing.LoggedMessages;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanContext;
@@ -22,10 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,32 +34,20 @@ import org.junit.jupiter.api.io.TempDir;
 class OtlpJsonLinesFileExporterTest {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private final Logger logger = Logger.getLogger(OtlpJsonLinesFileExporter.class.getName());
-  private final List<LogRecord> warnings = new CopyOnWriteArrayList<>();
-  private final Handler capture =
-      new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-          warnings.add(record);
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      };
+  private LoggedMessages log;
+  private List<LogRecord> warnings;
 
   @TempDir Path dir;
 
   @BeforeEach
   void captureLog() {
-    logger.addHandler(capture);
+    log = LoggedMessages.of(OtlpJsonLinesFileExporter.class);
+    warnings = log.records();
   }
 
   @AfterEach
   void releaseLog() {
-    logger.removeHandler(capture);
+    log.close();
   }
 
   @Test

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cabtrace.api.CabAttributes;
 import dev.cabtrace.api.CellSpan;
+import dev.cabtrace.api.testing.LoggedMessages;
 import dev.cabtrace.sdk.CabTraceSdk;
 import dev.cabtrace.sdk.redact.Redaction;
 import io.opentelemetry.api.common.AttributeKey;
@@ -29,11 +30,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -410,8 +407,9 @@ class CassetteTest {
     byte[] whole = Files.readAllBytes(cassette);
     Files.write(cassette, java.util.Arrays.copyOf(whole, whole.length - 40)); // killed mid-write
 
-    List<String> warnings = new CopyOnWriteArrayList<>();
-    try (LogCapture logs = new LogCapture(warnings);
+    LoggedMessages logs = LoggedMessages.of(Cassette.class);
+    List<String> warnings = logs.messages();
+    try (logs;
         ModelCallRecordingProxy proxy = replaying(CassetteTiming.FAST)) {
       assertThat(post(proxy, CHAT, PLAIN).statusCode()).isEqualTo(200);
       assertThat(post(proxy, MESSAGES, ANTHROPIC).statusCode()).isEqualTo(404);
@@ -428,8 +426,9 @@ class CassetteTest {
     List<String> good = Files.readAllLines(cassette);
     Files.write(cassette, List.of("{\"version\":1,\"request\":{}}", good.get(0)));
 
-    List<String> warnings = new CopyOnWriteArrayList<>();
-    try (LogCapture logs = new LogCapture(warnings);
+    LoggedMessages logs = LoggedMessages.of(Cassette.class);
+    List<String> warnings = logs.messages();
+    try (logs;
         ModelCallRecordingProxy proxy = replaying(CassetteTiming.FAST)) {
       assertThat(post(proxy, CHAT, PLAIN).statusCode()).isEqualTo(200);
     }
@@ -449,10 +448,11 @@ class CassetteTest {
             + "\"Keep-Alive\":[\"timeout=5\"],\"Content-Type\":[\"text/plain\"]},\"content_length\":5,"
             + "\"chunks\":[{\"t_ms\":0,\"text\":\"hello\"}]}}"));
 
-    List<String> warnings = new CopyOnWriteArrayList<>();
+    LoggedMessages logs = LoggedMessages.of(Cassette.class);
+    List<String> warnings = logs.messages();
     String injected;
     String framed;
-    try (LogCapture logs = new LogCapture(warnings);
+    try (logs;
         ModelCallRecordingProxy proxy = replaying(CassetteTiming.FAST)) {
       injected = RawHttp.exchange(proxy.port(), "GET /v1/injected HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
       framed = RawHttp.exchange(proxy.port(), "GET /v1/framed HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
@@ -472,7 +472,7 @@ class CassetteTest {
     byte[] whole = Files.readAllBytes(cassette);
     Files.write(cassette, java.util.Arrays.copyOf(whole, whole.length - 10));
 
-    try (LogCapture logs = new LogCapture(new ArrayList<>());
+    try (LoggedMessages logs = LoggedMessages.of(Cassette.class);
         ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD_MISSING)) {
       assertThat(post(proxy, MESSAGES, ANTHROPIC).statusCode()).isEqualTo(200);
     }
@@ -766,31 +766,5 @@ class CassetteTest {
     }
     arrivals.doneMillis = (System.nanoTime() - start) / 1e6;
     return arrivals;
-  }
-
-  /** Collects what the cassette logs at WARNING while open. */
-  private static final class LogCapture extends Handler implements AutoCloseable {
-    private final Logger logger = Logger.getLogger(Cassette.class.getName());
-    private final List<String> messages;
-
-    LogCapture(List<String> messages) {
-      this.messages = messages;
-      logger.addHandler(this);
-    }
-
-    @Override
-    public void publish(LogRecord record) {
-      if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
-        messages.add(record.getMessage());
-      }
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {
-      logger.removeHandler(this);
-    }
   }
 }
