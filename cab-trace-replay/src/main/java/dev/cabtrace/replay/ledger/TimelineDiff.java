@@ -150,11 +150,12 @@ public final class TimelineDiff {
     this.b = b;
     this.scoreA = CellScore.of(a);
     this.scoreB = CellScore.of(b);
-    Map<List<Object>, Entry> inA = paths(a);
-    Map<List<Object>, Entry> inB = paths(b);
+    SpanPath root = SpanPath.root();
+    Map<SpanPath, Entry> inA = paths(a, root);
+    Map<SpanPath, Entry> inB = paths(b, root);
     List<SpanChange> both = new ArrayList<>();
     List<SpanChange> aOnly = new ArrayList<>();
-    for (Map.Entry<List<Object>, Entry> entry : inA.entrySet()) {
+    for (Map.Entry<SpanPath, Entry> entry : inA.entrySet()) {
       Entry fromA = entry.getValue();
       Entry fromB = inB.get(entry.getKey());
       if (fromB == null) {
@@ -164,7 +165,7 @@ public final class TimelineDiff {
       }
     }
     List<SpanChange> bOnly = new ArrayList<>();
-    for (Map.Entry<List<Object>, Entry> entry : inB.entrySet()) {
+    for (Map.Entry<SpanPath, Entry> entry : inB.entrySet()) {
       if (!inA.containsKey(entry.getKey())) {
         Entry fromB = entry.getValue();
         bOnly.add(new SpanChange(fromB.path, null, fromB.span, null, fromB.call));
@@ -330,53 +331,44 @@ public final class TimelineDiff {
     final TimelineSpan span;
     final ModelCall call;
 
-    Entry(List<String> path, TimelineSpan span, ModelCall call) {
-      this.path = path;
+    Entry(SpanPath path, TimelineSpan span, ModelCall call) {
+      this.path = path.segments();
       this.span = span;
       this.call = call;
     }
   }
 
-  /**
-   * A span met in the walk: its path as printed, and as a key, each segment's {@code kind:name} and
-   * occurrence number apart, so that a span named {@code chat#2} and the second {@code chat} differ.
-   */
-  private record Visit(TimelineSpan span, List<String> path, List<Object> key) {}
+  /** A span met in the walk, and its path. */
+  private record Visit(TimelineSpan span, SpanPath path) {}
 
-  /** Every span by its path, in tree order: each root, then its subtree, children in start order. */
-  private static Map<List<Object>, Entry> paths(Timeline timeline) {
+  /**
+   * Every span by its path, in tree order: each root, then its subtree, children in start order.
+   * The paths are children of {@code root}, which both cells share: a path of A and the same path
+   * of B are one object.
+   */
+  private static Map<SpanPath, Entry> paths(Timeline timeline, SpanPath root) {
     Map<TimelineSpan, ModelCall> calls = new IdentityHashMap<>();
     for (ModelCall call : timeline.modelCalls()) {
       calls.put(call.span(), call);
     }
-    Map<List<Object>, Entry> byPath = new LinkedHashMap<>();
+    Map<SpanPath, Entry> byPath = new LinkedHashMap<>();
     // An explicit stack: a deep tree must not overflow the call stack.
     Deque<Visit> stack = new ArrayDeque<>();
-    pushSiblings(stack, timeline.roots(), null);
+    pushSiblings(stack, timeline.roots(), root);
     while (!stack.isEmpty()) {
       Visit visit = stack.pop();
-      byPath.put(visit.key(), new Entry(visit.path(), visit.span(), calls.get(visit.span())));
-      pushSiblings(stack, timeline.children(visit.span()), visit);
+      byPath.put(visit.path(), new Entry(visit.path(), visit.span(), calls.get(visit.span())));
+      pushSiblings(stack, timeline.children(visit.span()), visit.path());
     }
     return byPath;
   }
 
-  private static void pushSiblings(Deque<Visit> stack, List<TimelineSpan> siblings, Visit parent) {
-    List<String> parentPath = parent == null ? List.of() : parent.path();
-    List<Object> parentKey = parent == null ? List.of() : parent.key();
+  private static void pushSiblings(Deque<Visit> stack, List<TimelineSpan> siblings, SpanPath parent) {
     Map<String, Integer> seen = new HashMap<>();
     List<Visit> visits = new ArrayList<>(siblings.size());
     for (TimelineSpan span : siblings) {
       String segment = span.kindName() + ":" + span.name();
-      int n = seen.merge(segment, 1, Integer::sum);
-      List<String> path = new ArrayList<>(parentPath.size() + 1);
-      path.addAll(parentPath);
-      path.add(n == 1 ? segment : segment + "#" + n);
-      List<Object> key = new ArrayList<>(parentKey.size() + 2);
-      key.addAll(parentKey);
-      key.add(segment);
-      key.add(n);
-      visits.add(new Visit(span, List.copyOf(path), List.copyOf(key)));
+      visits.add(new Visit(span, parent.child(segment, seen.merge(segment, 1, Integer::sum))));
     }
     // Pushed in reverse so that the first sibling is visited first.
     for (int i = visits.size() - 1; i >= 0; i--) {

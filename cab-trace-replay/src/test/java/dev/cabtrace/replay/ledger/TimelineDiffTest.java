@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(60)
 class TimelineDiffTest {
 
   static final long T0 = 1_781_680_663_106_812_000L;
@@ -133,5 +135,39 @@ class TimelineDiffTest {
     assertThat(diff.changePercent(Axis.MODEL_CALLS)).isInfinite();
     assertThat(diff.regressions(Map.of(Axis.MODEL_CALLS, 1000.0)))
         .containsExactly("regression: model_calls +inf% > +1000.0% (0 -> 2)");
+  }
+
+  @Test
+  void aDeepChainOfSpansIsDiffedWithoutCopyingEachPathIntoEverySpan() throws IOException {
+    // 20,000 levels: paths copied into every span would hold 200 million segments.
+    int depth = 20_000;
+    Timeline chain = chain(depth, "leaf", 0).read("chain.jsonl");
+    Timeline changed = chain(depth, "other leaf", 1_000).read("changed.jsonl");
+
+    TimelineDiff same = TimelineDiff.of(chain, chain);
+    assertThat(same.matched()).hasSize(depth);
+    assertThat(same.onlyInA()).isEmpty();
+    assertThat(same.onlyInB()).isEmpty();
+    SpanChange deepest = same.matched().get(depth - 1);
+    assertThat(deepest.a().name()).isEqualTo("leaf");
+    assertThat(deepest.path()).hasSize(depth).startsWith("tool_call:step 1", "tool_call:step 2")
+        .endsWith("tool_call:step " + (depth - 1), "tool_call:leaf");
+
+    TimelineDiff diff = TimelineDiff.of(chain, changed);
+    assertThat(diff.matched()).hasSize(depth - 1);
+    assertThat(diff.matched().get(0).durationChangeNanos()).isEqualTo(1_000);
+    assertThat(diff.onlyInA()).singleElement().satisfies(change -> assertThat(change.pathText())
+        .startsWith("tool_call:step 1 > tool_call:step 2 > ")
+        .endsWith(" > tool_call:step " + (depth - 1) + " > tool_call:leaf"));
+    assertThat(diff.onlyInB()).extracting(change -> change.path().get(depth - 1)).containsExactly("tool_call:other leaf");
+  }
+
+  /** Spans "step 1" to "step depth-1", each the parent of the next, and {@code leaf} at the bottom. */
+  private static OtlpLines chain(int depth, String leaf, long longerRoot) {
+    OtlpLines lines = OtlpLines.cell("00000000000000000000000000000d0d", "aider", "gpt-5");
+    for (int i = 1; i <= depth; i++) {
+      lines.span(i, i - 1, i == depth ? leaf : "step " + i, "tool_call", T0 + i, T0 + 2L * depth - i + (i == 1 ? longerRoot : 0));
+    }
+    return lines;
   }
 }
