@@ -39,7 +39,8 @@ final class DiffCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON document with snake_case keys.")
   boolean json;
 
-  @Option(names = "--max-regression", paramLabel = "FIGURE=PERCENT", split = ",",
+  // Split by limits, not by picocli: picocli's split leaves nothing of "," to refuse.
+  @Option(names = "--max-regression", paramLabel = "FIGURE=PERCENT[,FIGURE=PERCENT...]",
       description = "Largest allowed increase from A to B, e.g. tokens=10%%,wall=20%%; figures: tokens, model_calls, wall,"
           + " container, model_call_time; a negative limit asks for a decrease. A figure not recorded in A or B breaks"
           + " its limit.")
@@ -80,33 +81,45 @@ final class DiffCommand implements Callable<Integer> {
   /** A limit's number: a negative one asks B to have shrunk by that much. */
   private static final java.util.regex.Pattern PERCENT = java.util.regex.Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
 
-  static Map<Axis, Double> limits(List<String> items) {
+  /** The limits of every {@code --max-regression} value, each a comma-separated list of limits. */
+  static Map<Axis, Double> limits(List<String> values) {
     Map<Axis, Double> limits = new LinkedHashMap<>();
-    for (String item : items) {
-      int equals = item.indexOf('=');
-      if (equals < 0) {
-        throw new IllegalArgumentException("not a regression limit: \"" + item + "\" (try tokens=10%,wall=20%)");
+    for (String value : values) {
+      String[] items = value.split(",");
+      if (items.length == 0) {
+        throw new IllegalArgumentException("no regression limit in --max-regression \"" + value
+            + "\" (try tokens=10%,wall=20%)");
       }
-      Axis axis = Axis.fromName(item.substring(0, equals));
-      String number = item.substring(equals + 1).trim();
-      if (number.endsWith("%")) {
-        number = number.substring(0, number.length() - 1).trim();
-      }
-      // A plain decimal only: Double.parseDouble would also take 0x1p3, 10d and 1e1.
-      if (!PERCENT.matcher(number).matches()) {
-        throw new IllegalArgumentException("not a regression limit: \"" + item + "\" (try tokens=10%,wall=20%)");
-      }
-      double percent = Double.parseDouble(number);
-      if (Double.isInfinite(percent)) {
-        // Past a double's range (about 309 digits): quoting the number whole would not help.
-        throw new IllegalArgumentException("regression limit on " + axis.key() + " too large: a number of "
-            + number.length() + " characters (try tokens=10%,wall=20%)");
-      }
-      if (limits.put(axis, percent) != null) {
-        throw new IllegalArgumentException("regression limit on " + axis.key() + " given twice: \"" + item + "\"");
+      for (String item : items) {
+        limit(limits, item);
       }
     }
     return limits;
+  }
+
+  private static void limit(Map<Axis, Double> limits, String item) {
+    int equals = item.indexOf('=');
+    if (equals < 0) {
+      throw new IllegalArgumentException("not a regression limit: \"" + item + "\" (try tokens=10%,wall=20%)");
+    }
+    Axis axis = Axis.fromName(item.substring(0, equals));
+    String number = item.substring(equals + 1).trim();
+    if (number.endsWith("%")) {
+      number = number.substring(0, number.length() - 1).trim();
+    }
+    // A plain decimal only: Double.parseDouble would also take 0x1p3, 10d and 1e1.
+    if (!PERCENT.matcher(number).matches()) {
+      throw new IllegalArgumentException("not a regression limit: \"" + item + "\" (try tokens=10%,wall=20%)");
+    }
+    double percent = Double.parseDouble(number);
+    if (Double.isInfinite(percent)) {
+      // Past a double's range (about 309 digits): quoting the number whole would not help.
+      throw new IllegalArgumentException("regression limit on " + axis.key() + " too large: a number of "
+          + number.length() + " characters (try tokens=10%,wall=20%)");
+    }
+    if (limits.put(axis, percent) != null) {
+      throw new IllegalArgumentException("regression limit on " + axis.key() + " given twice: \"" + item + "\"");
+    }
   }
 
   static String text(TimelineDiff diff, List<String> regressions) {

@@ -406,6 +406,24 @@ class LedgerCliTest {
   }
 
   @Test
+  void diffRefusesAMaxRegressionWithNoLimitInIt() throws IOException {
+    String a = cell("a.jsonl", 1_000_000_000L, 990).toString();
+
+    for (String none : new String[] {",", ",,"}) {
+      Result refused = run("diff", a, a, "--max-regression", "tokens=10%", "--max-regression", none);
+      assertThat(refused.exit()).as(none).isEqualTo(2);
+      assertThat(refused.out()).as(none).isEmpty();
+      assertThat(refused.err().strip()).as(none).isEqualTo(
+          "cab-trace: no regression limit in --max-regression \"" + none + "\" (try tokens=10%,wall=20%)");
+    }
+    assertThat(run("diff", a, a, "--max-regression", "").err().strip())
+        .isEqualTo("cab-trace: not a regression limit: \"\" (try tokens=10%,wall=20%)");
+    // As picocli split them: a trailing comma is allowed, an empty limit between two is not.
+    assertThat(run("diff", a, a, "--max-regression", "tokens=10%,").exit()).isZero();
+    assertThat(run("diff", a, a, "--max-regression", "tokens=10%,,wall=5%").exit()).isEqualTo(2);
+  }
+
+  @Test
   void diffUsageErrors() throws IOException {
     String a = cell("a.jsonl", 1_000_000_000L, 990).toString();
     Result unknown = run("diff", a, a, "--max-regression", "speed=10%");
