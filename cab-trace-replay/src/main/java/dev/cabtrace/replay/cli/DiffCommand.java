@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "diff", mixinStandardHelpOptions = true,
     description = {"Compare two cells: span durations, tokens per model call, and the totals from A to B.",
-        "Spans are aligned by their kind:name path from the root (#n for the n-th of identical siblings); spans only"
-            + " in A or only in B are listed. Exit 3 when a --max-regression limit is exceeded."})
+        "Spans are aligned by their kind:name path from the root (#n for the n-th of identical siblings, \\# and \\\\"
+            + " for a # or \\ in a name); spans only in A or only in B are listed. Exit 3 when a --max-regression limit"
+            + " is exceeded."})
 final class DiffCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "A", description = "The cell before (any trace format; - for stdin).")

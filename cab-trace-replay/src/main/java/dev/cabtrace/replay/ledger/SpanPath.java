@@ -39,8 +39,21 @@ final class SpanPath {
     if (children == null) {
       children = new HashMap<>();
     }
-    return children.computeIfAbsent(new Step(segment, occurrence),
-        step -> new SpanPath(this, occurrence == 1 ? segment : segment + "#" + occurrence, depth + 1));
+    return children.computeIfAbsent(new Step(segment, occurrence), step -> {
+      String text = escaped(segment);
+      return new SpanPath(this, occurrence == 1 ? text : text + "#" + occurrence, depth + 1);
+    });
+  }
+
+  /**
+   * {@code segment} with each {@code \} written {@code \\} and each {@code #} {@code \#}, so that
+   * only an occurrence reads {@code #2}: a span named {@code x#2} is {@code x\#2}.
+   */
+  private static String escaped(String segment) {
+    if (segment.indexOf('#') < 0 && segment.indexOf('\\') < 0) {
+      return segment;
+    }
+    return segment.replace("\\", "\\\\").replace("#", "\\#");
   }
 
   /** The segments, root first, read from the path when asked for. */

@@ -24,7 +24,9 @@ import java.util.Objects;
  *
  * <p>Spans are aligned by their path: the chain of {@code kind:name} from the root, the n-th of
  * several identical siblings (in start order) marked {@code #n}, e.g. {@code
- * adapter_run:openhands:polyglot/x > container:openhands:run > model_call:chat gpt-5#2}.
+ * adapter_run:openhands:polyglot/x > container:openhands:run > model_call:chat gpt-5#2}. A {@code #}
+ * or {@code \} in a kind or name is written {@code \#} or {@code \\}: a span named {@code chat#2}
+ * is {@code model_call:chat\#2}.
  *
  * <pre>{@code
  * TimelineDiff diff = TimelineDiff.of(before, after);
@@ -97,7 +99,7 @@ public final class TimelineDiff {
    * One span path and where it occurs.
    *
    * @param path the path's segments, root first: {@code kind:name}, with {@code #n} for the n-th
-   *     of identical siblings
+   *     of identical siblings, and {@code \#} and {@code \\} for a {@code #} or {@code \} in it
    * @param a the span in A, or null when only B has it
    * @param b the span in B, or null when only A has it
    * @param callA the model-call record of {@code a}, or null when {@code a} is not a model call

@@ -406,6 +406,32 @@ class LedgerCliTest {
   }
 
   @Test
+  void diffWritesAHashInANameEscapedSoThatItIsNotTakenForTheSecondOfItsSiblings() throws IOException {
+    OtlpLines a = OtlpLines.cell("0000000000000000000000000000abce", "aider", "gpt-5")
+        .span(1, 0, "aider:t", "adapter_run", T0, T0 + 1_000_000_000L)
+        .span(2, 1, "chat", "tool_call", T0 + 1_000, T0 + 2_000)
+        .span(3, 1, "chat#2", "tool_call", T0 + 3_000, T0 + 4_000)
+        .span(4, 1, "chat", "tool_call", T0 + 5_000, T0 + 6_000);
+    OtlpLines b = OtlpLines.cell("0000000000000000000000000000abce", "aider", "gpt-5")
+        .span(1, 0, "aider:t", "adapter_run", T0, T0 + 1_000_000_000L)
+        .span(2, 1, "chat", "tool_call", T0 + 1_000, T0 + 2_000)
+        .span(4, 1, "chat", "tool_call", T0 + 5_000, T0 + 6_000);
+    String fileA = Files.writeString(dir.resolve("a.jsonl"), a.text()).toString();
+    String fileB = Files.writeString(dir.resolve("b.jsonl"), b.text()).toString();
+
+    Result text = run("diff", fileA, fileB);
+    assertThat(text.exit()).as(text.err()).isZero();
+    // The terminal shows the path's backslash doubled, as every backslash of a trace.
+    assertThat(text.out()).contains("  ↳ tool_call:chat#2  ")
+        .contains("Only in A (1)\n  adapter_run:aider:t > tool_call:chat\\\\#2  0.001 ms\n");
+
+    JsonNode json = new ObjectMapper().readTree(run("diff", fileA, fileB, "--json").out());
+    assertThat(json.at("/spans/2/path").asText()).isEqualTo("adapter_run:aider:t > tool_call:chat#2");
+    assertThat(json.at("/only_in_a/0/path").asText()).isEqualTo("adapter_run:aider:t > tool_call:chat\\#2");
+    assertThat(json.at("/only_in_a/0/name").asText()).isEqualTo("chat#2");
+  }
+
+  @Test
   void diffRefusesAMaxRegressionWithNoLimitInIt() throws IOException {
     String a = cell("a.jsonl", 1_000_000_000L, 990).toString();
 

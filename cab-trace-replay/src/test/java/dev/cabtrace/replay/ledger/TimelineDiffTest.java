@@ -85,12 +85,30 @@ class TimelineDiffTest {
         .read("e.jsonl");
 
     TimelineDiff same = TimelineDiff.of(cell, cell);
-    assertThat(same.matched()).hasSize(4);
+    assertThat(same.matched()).extracting(SpanChange::pathText).containsExactly(
+        "adapter_run:aider:t",
+        "adapter_run:aider:t > model_call:chat",
+        "adapter_run:aider:t > model_call:chat\\#2",
+        "adapter_run:aider:t > model_call:chat#2");
     assertThat(same.matched()).allSatisfy(change -> assertThat(change.a()).isSameAs(change.b()));
 
     TimelineDiff diff = TimelineDiff.of(cell, fewer);
     assertThat(diff.matched()).hasSize(3);
     assertThat(diff.onlyInA()).extracting(change -> change.a().spanId()).containsExactly("0000000000000003");
+  }
+
+  @Test
+  void aHashOrBackslashInANameIsEscapedSoThatOnlyAnOccurrenceReadsAsOne() throws IOException {
+    Timeline cell = OtlpLines.cell("00000000000000000000000000000c0e", "aider", "gpt-5")
+        .span(1, 0, "a\\\\b#", "adapter_run", T0, T0 + 1_000_000_000L)
+        .span(2, 1, "x\\\\", "tool_call", T0 + 1_000, T0 + 2_000)
+        .span(3, 1, "x\\\\", "tool_call", T0 + 3_000, T0 + 4_000)
+        .span(4, 1, "x\\\\#2", "tool_call", T0 + 5_000, T0 + 6_000)
+        .read("f.jsonl");
+
+    // The names (escaped for Java and JSON above) are a\b#, x\, x\ and x\#2: the second x\ is x\\#2, x\#2 is x\\\#2.
+    assertThat(TimelineDiff.of(cell, cell).matched()).extracting(change -> change.path().get(change.path().size() - 1))
+        .containsExactly("adapter_run:a\\\\b\\#", "tool_call:x\\\\", "tool_call:x\\\\#2", "tool_call:x\\\\\\#2");
   }
 
   @Test
