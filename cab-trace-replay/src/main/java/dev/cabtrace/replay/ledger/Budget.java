@@ -125,13 +125,23 @@ public final class Budget {
       return this;
     }
 
-    /** The run's wall-clock time at most this. */
+    /**
+     * The run's wall-clock time at most this.
+     *
+     * @throws IllegalArgumentException when {@code max} is negative or longer than about 292 years
+     *     (budgets compare in nanoseconds)
+     */
     public Builder setMaxWallClock(Duration max) {
       this.maxWallClock = nonNegative(max, "max wall clock");
       return this;
     }
 
-    /** The summed model-call time at most this. */
+    /**
+     * The summed model-call time at most this.
+     *
+     * @throws IllegalArgumentException when {@code max} is negative or longer than about 292 years
+     *     (budgets compare in nanoseconds)
+     */
     public Builder setMaxModelCallTime(Duration max) {
       this.maxModelCallTime = nonNegative(max, "max model-call time");
       return this;
@@ -159,6 +169,12 @@ public final class Budget {
       Objects.requireNonNull(value, what);
       if (value.isNegative()) {
         throw new IllegalArgumentException(what + " must not be negative: " + value);
+      }
+      try {
+        value.toNanos();
+      } catch (ArithmeticException e) {
+        // Refused here, not when check compares in nanoseconds and overflows.
+        throw new IllegalArgumentException(what + " must not be longer than 292 years: " + value);
       }
       return value;
     }

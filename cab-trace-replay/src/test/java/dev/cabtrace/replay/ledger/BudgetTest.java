@@ -36,6 +36,23 @@ class BudgetTest {
   }
 
   @Test
+  void durationLimitsPastWhatNanosecondsCountAreRefusedByTheSetter() {
+    assertThatThrownBy(() -> Budget.builder().setMaxWallClock(Duration.ofDays(365 * 300)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("max wall clock must not be longer than 292 years: PT2628000H");
+    assertThatThrownBy(() -> Budget.builder().setMaxModelCallTime(Duration.ofSeconds(Long.MAX_VALUE)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("max model-call time must not be longer than 292 years: PT");
+
+    Duration longest = Duration.ofNanos(Long.MAX_VALUE);
+    Budget budget = Budget.builder().setMaxWallClock(longest).setMaxModelCallTime(longest).build();
+    CellScore score = new CellScore(11_000L, 1_034L, 7, false, 85_456_275_000L, 85_455_699_000L, 1_500_000_000L);
+    assertThat(budget.check(score)).extracting(BudgetCheck::message).containsExactly(
+        "within budget: wall_clock_ms 85456.275 <= 9223372036854.775807",
+        "within budget: model_call_ms 1500 <= 9223372036854.775807");
+  }
+
+  @Test
   void eachLimitSaysTheActualValueAndTheLimit() {
     CellScore score = new CellScore(11_000L, 1_034L, 7, false, 85_456_275_000L, 85_455_699_000L, 1_500_000_000L);
     Budget budget = Budget.builder()
