@@ -1,7 +1,6 @@
 package dev.cabtrace.replay.internal;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -48,11 +47,12 @@ public final class Durations {
    * with a unit ({@code 1.2s}, {@code 1200ms}, {@code 500us}, {@code 42ns}, {@code 2m}, {@code 1h},
    * {@code 3d}), a bare number of seconds ({@code 90}), or ISO-8601 ({@code PT1M30S}); case and
    * spaces do not matter. Not Java's number syntax ({@code 1f}, {@code 0x1p1}, {@code 1e3},
-   * {@code NaN}), nor a negative duration.
+   * {@code NaN}), nor a negative duration, nor one finer than a nanosecond ({@code 0.5ns}, {@code
+   * 0.9999999999s}), which rounding would make pass for another.
    *
-   * @return the duration in nanoseconds, rounded to the nearest
-   * @throws IllegalArgumentException naming the text when it is not a duration, or when it is
-   *     longer than a long counts in nanoseconds
+   * @return the duration in nanoseconds
+   * @throws IllegalArgumentException naming the text when it is not a duration, when it is finer
+   *     than a nanosecond, or when it is longer than a long counts in nanoseconds
    */
   public static long parse(String text) {
     Objects.requireNonNull(text, "text");
@@ -61,9 +61,12 @@ public final class Durations {
     if (number.matches()) {
       String unit = number.group(2);
       BigDecimal nanos = new BigDecimal(number.group(1)).multiply(BigDecimal.valueOf(unit == null ? NANOS_PER_SECOND
-          : UNITS.get(unit))).setScale(0, RoundingMode.HALF_UP);
+          : UNITS.get(unit)));
       if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
         throw new IllegalArgumentException(tooLong(text));
+      }
+      if (nanos.stripTrailingZeros().scale() > 0) {
+        throw new IllegalArgumentException("not a duration: \"" + text + "\" (finer than a nanosecond)");
       }
       return nanos.longValueExact();
     }

@@ -96,8 +96,8 @@ public final class Budget {
    * Parses a duration limit as every DURATION option of the CLI does: {@code 90s}, {@code 1500ms},
    * {@code 2m}, {@code 1h}, {@code 1d}, a bare number of seconds, or ISO-8601 ({@code PT1M30S}).
    *
-   * @throws IllegalArgumentException naming the text when it is not a duration, or when it is
-   *     longer than about 292 years (budgets compare in nanoseconds)
+   * @throws IllegalArgumentException naming the text when it is not a duration, when it is finer
+   *     than a nanosecond, or when it is longer than about 292 years (budgets compare in nanoseconds)
    */
   public static Duration parseDuration(String text) {
     return Duration.ofNanos(Durations.parse(text));

@@ -58,6 +58,25 @@ class DurationOptionsCliTest {
     assertThat(result.err()).isEqualTo("cab-trace: not a duration: \"" + duration + "\" (try 90s, 1500ms, 2m, 1h or PT1M)\n");
   }
 
+  @ParameterizedTest(name = "{0} ({1})")
+  @CsvSource({
+      "frame {seed} --at {d}, 0.5ns",
+      "screen {seed} --at {d}, 1.0000000001s",
+      "check {seed} --max-wall {d}, 85.4562750005s",
+      "check {seed} --max-model-call-time {d}, 0.9999999999s",
+      "sweep --from http://127.0.0.1:1 --sweep s1 --since {d}, 0.5ns",
+      "push {missing} --endpoint http://127.0.0.1:1 --timeout {d}, 0.0001us",
+      "push {missing} --endpoint http://127.0.0.1:1 --verify --query http://127.0.0.1:1 --verify-timeout {d}, 0.5ns",
+      "push {missing} --endpoint http://127.0.0.1:1 --max-age {d}, 0.5ns",
+      "record --out {dir}/cell.jsonl --cassette-mode replay --otlp-grace {d} -- true, 0.5ns"})
+  void refusesADurationFinerThanANanosecondRatherThanRoundIt(String command, String duration) throws IOException {
+    Result result = run(args(command, duration));
+
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err()).isEqualTo("cab-trace: not a duration: \"" + duration + "\" (finer than a nanosecond)\n");
+  }
+
   private String[] args(String command, String duration) throws IOException {
     String seed = CliRun.fixtureIn(dir, "seed-cell.otlp.jsonl").toString();
     return Arrays.stream(command.split(" ")).map(word -> word.replace("{seed}", seed)

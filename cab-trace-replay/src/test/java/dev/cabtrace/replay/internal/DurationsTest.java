@@ -13,7 +13,7 @@ class DurationsTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({"1.2s,1200000000", "1200ms,1200000000", "500us,500000", "500µs,500000", "42ns,42", "2m,120000000000",
       "1h,3600000000000", "3d,259200000000000", "90,90000000000", "0.25,250000000", ".5s,500000000", "1.s,1000000000",
-      "0,0", "1.5 S,1500000000", "' 2s ',2000000000", "0.0000000005s,1", "0.0000000004s,0",
+      "0,0", "1.5 S,1500000000", "' 2s ',2000000000", "0.000000001s,1", "0.5000000000s,500000000", "1.0ns,1",
       "PT1M30S,90000000000", "pt1.5s,1500000000", "P2D,172800000000000", "PT72H,259200000000000", "PT0S,0",
       "9223372036.854775807s,9223372036854775807"})
   void readsWhatTheReadmeSays(String text, long nanos) {
@@ -27,6 +27,15 @@ class DurationsTest {
     assertThatThrownBy(() -> Durations.parse(text))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("not a duration: \"" + text + "\" (try 90s, 1500ms, 2m, 1h or PT1M)");
+  }
+
+  @ParameterizedTest(name = "[{0}]")
+  @ValueSource(strings = {"0.5ns", "0.0000000005s", "0.0000000004s", "0.9999999999s", "1.0000000001s", "0.0001us",
+      "0.00000000000001m"})
+  void refusesWhatIsFinerThanANanosecondRatherThanRoundIt(String text) {
+    assertThatThrownBy(() -> Durations.parse(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("not a duration: \"" + text + "\" (finer than a nanosecond)");
   }
 
   @ParameterizedTest(name = "[{0}]")
