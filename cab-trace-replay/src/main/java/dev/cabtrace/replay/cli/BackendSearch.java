@@ -88,7 +88,8 @@ final class BackendSearch {
   }
 
   /**
-   * The trace ids of a search answer, in the order given and without repeats; null when the
+   * The trace ids of a search answer, in the order given and without repeats (in lowercase hex: an
+   * id spelt in both cases is one trace, counted once); null when the
    * answer is not that API's: Tempo {@code {"traces":[{"traceID"}]}}, Jaeger {@code
    * {"data":[{"traceID"}]}}, Zipkin {@code [[{"traceId"}, ...], ...]}.
    */
@@ -104,7 +105,7 @@ final class BackendSearch {
           while (parser.nextToken() == JsonToken.START_OBJECT) {
             String id = field(parser, "traceId");
             if (id != null) {
-              ids.add(id);
+              ids.add(id.toLowerCase(Locale.ROOT));
             }
           }
         }
@@ -123,7 +124,7 @@ final class BackendSearch {
           while (parser.nextToken() == JsonToken.START_OBJECT) {
             String id = field(parser, "traceID");
             if (id != null) {
-              ids.add(id);
+              ids.add(id.toLowerCase(Locale.ROOT));
             }
           }
         } else if (name.equals(list) && value == JsonToken.VALUE_NULL) {

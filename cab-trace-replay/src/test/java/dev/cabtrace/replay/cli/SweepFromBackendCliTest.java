@@ -111,6 +111,31 @@ class SweepFromBackendCliTest {
   }
 
   @Test
+  void aTraceIdSpeltInBothCasesIsOneCell() throws IOException {
+    byte[] tempoTrace = fixture("seed-cell.tempo-v2.json");
+    String id = IDS.get(0);
+    List<String> fetched = new CopyOnWriteArrayList<>();
+    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
+    backend.createContext("/tempo/api/search", exchange -> send(exchange, 200, "{\"traces\":[{\"traceID\":\"" + id
+        + "\"},{\"traceID\":\"" + id.toUpperCase(java.util.Locale.ROOT) + "\"}]}"));
+    backend.createContext("/tempo/api/traces/", exchange -> {
+      fetched.add(exchange.getRequestURI().getPath());
+      send(exchange, 200, tempoTrace);
+    });
+    backend.start();
+    try {
+      Result result = run("sweep", "--from", "http://127.0.0.1:" + backend.getAddress().getPort() + "/tempo", "--sweep",
+          SWEEP, "--json");
+
+      assertThat(result.exit()).as(result.err()).isZero();
+      assertThat(new ObjectMapper().readTree(result.out()).get("cells").asLong()).isEqualTo(1);
+      assertThat(fetched).containsExactly("/tempo/api/traces/" + id);
+    } finally {
+      backend.stop(0);
+    }
+  }
+
+  @Test
   void sweepFromABackendThatFindsNothingSearchableExitsOne() throws IOException {
     HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
     backend.start();
