@@ -173,13 +173,16 @@ final class TokenLedger {
     void add(ModelCall call) {
       Long in = call.inputTokens();
       Long out = call.outputTokens();
+      calls++;
+      if (in == null || out == null) {
+        unknownCalls++; // left out of every sum, as TokenTotals.plus
+        return;
+      }
       // Held at Long.MAX_VALUE, as score's sums are: absurd counts must not wrap to a negative total.
-      input = SaturatingSum.of(input, in == null ? 0 : in);
-      output = SaturatingSum.of(output, out == null ? 0 : out);
+      input = SaturatingSum.of(input, in);
+      output = SaturatingSum.of(output, out);
       cacheRead = SaturatingSum.of(cacheRead, call.cacheReadInputTokens() == null ? 0 : call.cacheReadInputTokens());
       reasoning = SaturatingSum.of(reasoning, call.reasoningOutputTokens() == null ? 0 : call.reasoningOutputTokens());
-      calls++;
-      unknownCalls += in == null || out == null ? 1 : 0;
     }
 
     TokenTotals totals() {

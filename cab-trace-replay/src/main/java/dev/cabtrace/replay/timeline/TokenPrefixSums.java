@@ -33,11 +33,13 @@ final class TokenPrefixSums {
       TimelineSpan span = spans.get(calls[i]);
       Long in = ModelCall.inputTokens(span);
       Long out = ModelCall.outputTokens(span);
-      long cached = orZero(ModelCall.cacheReadInputTokens(span));
-      long reasoned = orZero(ModelCall.reasoningOutputTokens(span));
-      input[i + 1] = SaturatingSum.of(input[i], orZero(in));
-      output[i + 1] = SaturatingSum.of(output[i], orZero(out));
-      unknown[i + 1] = unknown[i] + (in == null || out == null ? 1 : 0);
+      // A call missing either count adds nothing, as TokenTotals.plus: half a usage is not a usage.
+      boolean known = in != null && out != null;
+      long cached = known ? orZero(ModelCall.cacheReadInputTokens(span)) : 0;
+      long reasoned = known ? orZero(ModelCall.reasoningOutputTokens(span)) : 0;
+      input[i + 1] = SaturatingSum.of(input[i], known ? in : 0);
+      output[i + 1] = SaturatingSum.of(output[i], known ? out : 0);
+      unknown[i + 1] = unknown[i] + (known ? 0 : 1);
       if (cached != 0 && cache == null) {
         cache = new long[n + 1];
       }

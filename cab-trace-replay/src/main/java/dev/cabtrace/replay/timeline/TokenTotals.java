@@ -3,7 +3,8 @@ package dev.cabtrace.replay.timeline;
 import dev.cabtrace.replay.internal.SaturatingSum;
 
 /**
- * Tokens summed over model calls. Calls that did not report a count add nothing to it; {@code
+ * Tokens summed over model calls. A call that did not report its input or its output count adds
+ * nothing to any sum, not even the count it did report (the sums are over whole usages); {@code
  * unknownCalls} says how many such calls there were.
  *
  * @param input prompt tokens
@@ -26,13 +27,16 @@ public record TokenTotals(
 
   /** These totals with one more call added. */
   public TokenTotals plus(ModelCall call) {
+    if (call.inputTokens() == null || call.outputTokens() == null) {
+      return new TokenTotals(input, output, cacheRead, reasoning, calls + 1, unknownCalls + 1);
+    }
     return new TokenTotals(
-        SaturatingSum.of(input, orZero(call.inputTokens())),
-        SaturatingSum.of(output, orZero(call.outputTokens())),
+        SaturatingSum.of(input, call.inputTokens()),
+        SaturatingSum.of(output, call.outputTokens()),
         SaturatingSum.of(cacheRead, orZero(call.cacheReadInputTokens())),
         SaturatingSum.of(reasoning, orZero(call.reasoningOutputTokens())),
         calls + 1,
-        unknownCalls + (call.inputTokens() == null || call.outputTokens() == null ? 1 : 0));
+        unknownCalls);
   }
 
   private static long orZero(Long value) {

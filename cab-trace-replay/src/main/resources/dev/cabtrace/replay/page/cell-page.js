@@ -370,9 +370,11 @@
 
   var callPrefixIn = [0], callPrefixOut = [0], callPrefixUnknown = [0];
   for (var call = 0; call < calls.count; call++) {
-    callPrefixIn.push(callPrefixIn[call] + (calls.input[call] || 0));
-    callPrefixOut.push(callPrefixOut[call] + (calls.output[call] || 0));
-    callPrefixUnknown.push(callPrefixUnknown[call] + (calls.input[call] == null || calls.output[call] == null ? 1 : 0));
+    // Half a usage adds nothing, as the player's sums (TokenPrefixSums).
+    var known = calls.input[call] != null && calls.output[call] != null;
+    callPrefixIn.push(callPrefixIn[call] + (known ? calls.input[call] : 0));
+    callPrefixOut.push(callPrefixOut[call] + (known ? calls.output[call] : 0));
+    callPrefixUnknown.push(callPrefixUnknown[call] + (known ? 0 : 1));
   }
 
   // As the terminal player says it: the sums leave out the calls that reported no usage.

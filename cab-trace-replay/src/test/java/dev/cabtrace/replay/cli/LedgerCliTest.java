@@ -194,6 +194,35 @@ class LedgerCliTest {
   }
 
   @Test
+  void aCallWithHalfItsUsageIsLeftOutOfEverySumWhole() throws IOException {
+    Path file = Files.writeString(dir.resolve("half.jsonl"), OtlpLines.cell("6cf92f3577b34da6a3ce929d0e0e4736", "aider", "m")
+        .span(1, 0, "agent", "adapter_run", T0, T0 + 9_000_000, bool("cab.pass", true))
+        .span(2, 1, "chat m", "model_call", T0 + 1_000_000, T0 + 2_000_000,
+            integer("gen_ai.usage.input_tokens", 100), integer("gen_ai.usage.output_tokens", 10))
+        .span(3, 1, "chat m", "model_call", T0 + 3_000_000, T0 + 4_000_000,
+            integer("gen_ai.usage.input_tokens", -1), integer("gen_ai.usage.output_tokens", 1),
+            integer("gen_ai.usage.cache_read_input_tokens", 5))
+        .span(4, 1, "chat m", "model_call", T0 + 5_000_000, T0 + 6_000_000, integer("gen_ai.usage.output_tokens", 7))
+        .text());
+
+    JsonNode tokens = new ObjectMapper().readTree(run("tokens", file.toString(), "--json").out());
+    JsonNode show = new ObjectMapper().readTree(run("show", file.toString(), "--json").out());
+
+    for (JsonNode sum : List.of(tokens.get("total"), tokens.at("/cells/0"), tokens.at("/models/0"), show.get("tokens"))) {
+      assertThat(sum.get("input").asLong()).as(sum.toString()).isEqualTo(100);
+      assertThat(sum.get("output").asLong()).as(sum.toString()).isEqualTo(10);
+      assertThat(sum.get("total").asLong()).as(sum.toString()).isEqualTo(110);
+      assertThat(sum.get("calls").asLong()).as(sum.toString()).isEqualTo(3);
+      assertThat(sum.get("unknownCalls").asLong()).as(sum.toString()).isEqualTo(2);
+    }
+    assertThat(tokens.at("/total/cacheRead").asLong()).isZero();
+    assertThat(run("frame", file.toString(), "--at", "1h").out())
+        .contains("tokens so far: in 100 · out 10 · total 110 (2 call(s) without usage)");
+    JsonNode score = new ObjectMapper().readTree(run("score", file.toString(), "--json").out());
+    assertThat(score.at("/tokens/total_tokens").isNull()).as(score.toString()).isTrue();
+  }
+
+  @Test
   void tokensHoldsAnAbsurdSumAtLongMaxValueAsScoreDoes() throws IOException {
     String[] huge = {integer("gen_ai.usage.input_tokens", Long.MAX_VALUE), integer("gen_ai.usage.output_tokens", 10)};
     Path file = Files.writeString(dir.resolve("huge.jsonl"), OtlpLines.cell("7bf92f3577b34da6a3ce929d0e0e4736", "aider", "m")

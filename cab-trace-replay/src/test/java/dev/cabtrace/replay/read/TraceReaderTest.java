@@ -100,7 +100,7 @@ class TraceReaderTest {
     assertThat(span.spanKind()).isEqualTo("CLIENT");
     assertThat(span.durationNanos()).isEqualTo(2000);
     assertThat(span.kind()).isEqualTo(CabSpanKind.MODEL_CALL);
-    assertThat(timeline.tokens().input()).isEqualTo(7);
+    assertThat(timeline.modelCalls().get(0).inputTokens()).isEqualTo(7);
     assertThat(span.status()).hasToString("ERROR");
   }
 

@@ -230,10 +230,14 @@ class ReplayCursorTest {
             call[5] = 1;
           }
           if (withCache && random.nextBoolean()) {
-            call[3] = random.nextInt(500);
-            call[4] = random.nextInt(50);
-            span.putAttribute("gen_ai.usage.cache_read.input_tokens", call[3])
-                .putAttribute("gen_ai.usage.reasoning.output_tokens", call[4]);
+            long cached = random.nextInt(500);
+            long reasoned = random.nextInt(50);
+            span.putAttribute("gen_ai.usage.cache_read.input_tokens", cached)
+                .putAttribute("gen_ai.usage.reasoning.output_tokens", reasoned);
+            if (call[5] == 0) { // a call without its usage adds nothing, these counts neither
+              call[3] = cached;
+              call[4] = reasoned;
+            }
           }
           calls.add(call);
         }
