@@ -25,7 +25,8 @@ final class TokenLedger {
    * One row of the ledger.
    *
    * @param name the cell's {@code cab.cell_id} (where none, the trace's source, as show names the
-   *     cell), or the model
+   *     cell; spans of a resource without one are the cell's when the trace holds one cell id), or
+   *     the model
    * @param tokens the tokens
    * @param passes 1 when the cell passed, 0 when it failed, when the trace records a verdict
    *     ({@link CellScore#verdict}); else null
@@ -105,6 +106,21 @@ final class TokenLedger {
     TokenLedger ledger() {
       Calls counted = declared.total.calls > 0 ? declared : inferred;
       Map<String, Sum> byCell = counted.byCell;
+      if (named.size() == 1 && !named.contains(source)) {
+        // One cell: a resource without cab.cell_id is the agent's own (record's receiver keeps each
+        // exporter's resource), so its spans are that cell's, as score counts them. With several
+        // cells (a sweep's merged trace) there is no telling whose they are: the file's row.
+        String cell = named.iterator().next();
+        Sum unnamed = byCell.remove(source);
+        if (unnamed != null) {
+          byCell.computeIfAbsent(cell, key -> new Sum()).add(unnamed);
+        }
+        Boolean verdict = verdicts.remove(source);
+        if (verdict != null) {
+          Boolean sofar = verdicts.get(cell);
+          verdicts.put(cell, sofar == null ? verdict : sofar && verdict);
+        }
+      }
       for (String cell : verdicts.keySet()) {
         byCell.putIfAbsent(cell, new Sum());
       }
@@ -183,6 +199,15 @@ final class TokenLedger {
       output = SaturatingSum.of(output, out);
       cacheRead = SaturatingSum.of(cacheRead, call.cacheReadInputTokens() == null ? 0 : call.cacheReadInputTokens());
       reasoning = SaturatingSum.of(reasoning, call.reasoningOutputTokens() == null ? 0 : call.reasoningOutputTokens());
+    }
+
+    void add(Sum other) {
+      input = SaturatingSum.of(input, other.input);
+      output = SaturatingSum.of(output, other.output);
+      cacheRead = SaturatingSum.of(cacheRead, other.cacheRead);
+      reasoning = SaturatingSum.of(reasoning, other.reasoning);
+      calls += other.calls;
+      unknownCalls += other.unknownCalls;
     }
 
     TokenTotals totals() {

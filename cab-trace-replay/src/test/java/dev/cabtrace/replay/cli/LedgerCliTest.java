@@ -148,6 +148,37 @@ class LedgerCliTest {
     assertThat(CliRun.fieldValues(cells.toString(), "cell")).containsExactly("late", "s/aider/m/t");
   }
 
+  @Test
+  void tokensCountsTheCallsOfAnAgentsOwnResourceForTheFilesOneCellAsScoreDoes() throws IOException {
+    // As record's receiver writes a cell: the agent's spans keep their resource, without cab.cell_id.
+    String trace = "3cf92f3577b34da6a3ce929d0e0e4736";
+    String[] usage = {integer("gen_ai.usage.input_tokens", 100), integer("gen_ai.usage.output_tokens", 20)};
+    String harness = OtlpLines.resource(trace, OtlpLines.str("service.name", "cab-harness"),
+            OtlpLines.str("cab.cell_id", "s/aider/m/t"))
+        .span(1, 0, "agent", "adapter_run", T0, T0 + 9_000_000, bool("cab.pass", true)).text();
+    String agent = OtlpLines.resource(trace, OtlpLines.str("service.name", "aider"))
+        .span(2, 1, "chat m", "model_call", T0 + 1_000_000, T0 + 2_000_000, usage)
+        .span(3, 1, "chat m", "model_call", T0 + 3_000_000, T0 + 4_000_000, usage).text();
+    Path file = Files.writeString(dir.resolve("recorded.jsonl"), harness + agent);
+
+    JsonNode tokens = new ObjectMapper().readTree(run("tokens", file.toString(), "--json").out());
+    JsonNode score = new ObjectMapper().readTree(run("score", file.toString(), "--json").out());
+
+    assertThat(CliRun.fieldValues(tokens.get("cells").toString(), "cell")).containsExactly("s/aider/m/t");
+    assertThat(tokens.at("/cells/0/calls").asLong()).isEqualTo(2);
+    assertThat(tokens.at("/cells/0/total").asLong()).isEqualTo(score.at("/tokens/total_tokens").asLong()).isEqualTo(240);
+    assertThat(tokens.at("/cells/0/tokensPerCorrectTask").asLong())
+        .isEqualTo(score.at("/tokens/tokens_per_correct_task").asLong());
+
+    // Two cells in one file (a sweep's merged trace): whose the calls are is unknown; they stay the file's.
+    String other = OtlpLines.resource(trace, OtlpLines.str("cab.cell_id", "s/aider/m/u"))
+        .span(4, 0, "agent", "adapter_run", T0, T0 + 9_000_000).text();
+    Path merged = Files.writeString(dir.resolve("merged.jsonl"), harness + other + agent);
+    JsonNode cells = new ObjectMapper().readTree(run("tokens", merged.toString(), "--json").out()).get("cells");
+    assertThat(CliRun.fieldValues(cells.toString(), "cell")).containsExactly(merged.toString(), "s/aider/m/t", "s/aider/m/u");
+    assertThat(cells.at("/0/calls").asLong()).isEqualTo(2);
+  }
+
   /** A number, or null for JSON null or a key left out. */
   private static Long nullable(JsonNode node) {
     return node.isMissingNode() || node.isNull() ? null : node.asLong();
