@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
     description = {"Check the cell against budgets: exit 0 within every one, 3 when any is broken (one line each).",
-        "A token budget on a cell whose tokens were not recorded is broken."})
+        "A token budget on a cell whose tokens were not recorded is broken, and so is --max-wall on a run that never"
+            + " ended."})
 final class CheckCommand implements Callable<Integer> {
 
   @Mixin TraceSource source;

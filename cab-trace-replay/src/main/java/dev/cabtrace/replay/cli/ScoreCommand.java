@@ -56,6 +56,7 @@ final class ScoreCommand implements Callable<Integer> {
       json.writeNumberField("wall_clock_ms", score.wallClockMs());
       json.writeNumberField("container_active_ms", score.containerActiveMs());
       json.writeNumberField("model_call_ms", score.modelCallMs());
+      json.writeBooleanField("run_unfinished", score.runUnfinished());
       json.writeEndObject();
       TimelineJson.warnings(json, warnings);
       json.writeEndObject();
@@ -80,7 +81,8 @@ final class ScoreCommand implements Callable<Integer> {
     rows.add(new String[] {"  pass_used_for_division", orNotRecorded(score.passUsedForDivision()),
         score.pass() == null ? "no cab.pass on adapter_run" : ""});
     rows.add(new String[] {"latency", "", ""});
-    rows.add(new String[] {"  wall_clock_ms", millis(score.wallClockNanos()), Durations.seconds(score.wallClockNanos())});
+    rows.add(new String[] {"  wall_clock_ms", millis(score.wallClockNanos()), Durations.seconds(score.wallClockNanos())
+        + (score.runUnfinished() ? ", at least: adapter_run never ended" : "")});
     rows.add(new String[] {"  container_active_ms", millis(score.containerActiveNanos()),
         Durations.seconds(score.containerActiveNanos())});
     rows.add(new String[] {"  model_call_ms", millis(score.modelCallNanos()), Durations.seconds(score.modelCallNanos())});

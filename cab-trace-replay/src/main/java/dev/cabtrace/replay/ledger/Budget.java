@@ -16,8 +16,8 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * A limit on a figure the trace did not record (tokens with no model-call record) is broken: a
- * gate cannot pass on what it cannot see.
+ * A limit on a figure the trace did not record (tokens with no model-call record, the wall clock
+ * of a run that never ended) is broken: a gate cannot pass on what it cannot see.
  */
 public final class Budget {
 
@@ -62,7 +62,10 @@ public final class Budget {
     if (maxModelCalls != null) {
       checks.add(compare("model_calls", score.modelCalls() <= maxModelCalls, score.modelCalls() + "", maxModelCalls + ""));
     }
-    if (maxWallClock != null) {
+    if (maxWallClock != null && score.runUnfinished()) {
+      checks.add(broken("wall_clock_ms", "wall_clock_ms unknown, at least " + Millis.text(score.wallClockNanos())
+          + " (an adapter_run never ended), limit " + Millis.text(maxWallClock.toNanos())));
+    } else if (maxWallClock != null) {
       checks.add(compare("wall_clock_ms", score.wallClockNanos() <= maxWallClock.toNanos(),
           Millis.text(score.wallClockNanos()), Millis.text(maxWallClock.toNanos())));
     }

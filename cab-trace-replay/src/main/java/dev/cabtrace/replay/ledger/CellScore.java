@@ -5,6 +5,8 @@ import dev.cabtrace.replay.internal.SaturatingSum;
 import dev.cabtrace.replay.timeline.ModelCall;
 import dev.cabtrace.replay.timeline.Timeline;
 import dev.cabtrace.replay.timeline.TimelineSpan;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -30,9 +32,13 @@ import java.util.function.Consumer;
  * @param modelCalls model-call records in the trace
  * @param pass the verdict, {@code cab.pass} on {@code adapter_run}, or null
  * @param wallClockNanos the run's wall-clock time: from the first {@code adapter_run} start to the
- *     last {@code adapter_run} end; without an {@code adapter_run}, the whole trace
- * @param containerActiveNanos the summed durations of the {@code container} spans
+ *     last {@code adapter_run} end; without an {@code adapter_run}, the whole trace. An {@code
+ *     adapter_run} that never ended runs to the latest start or end of any span: a lower bound
+ * @param containerActiveNanos the summed durations of the {@code container} spans, one that never
+ *     ended measured as an unfinished run is
  * @param modelCallNanos the summed durations of the model-call records
+ * @param runUnfinished whether an {@code adapter_run} never ended, so that {@code wallClockNanos}
+ *     is only a lower bound (a budget on it does not hold)
  */
 public record CellScore(
     Long promptTokens,
@@ -41,7 +47,8 @@ public record CellScore(
     Boolean pass,
     long wallClockNanos,
     long containerActiveNanos,
-    long modelCallNanos) {
+    long modelCallNanos,
+    boolean runUnfinished) {
 
   /** Checks that the token counts are both known or both unknown and nothing is negative. */
   public CellScore {
@@ -51,6 +58,12 @@ public record CellScore(
     if (modelCalls < 0 || wallClockNanos < 0 || containerActiveNanos < 0 || modelCallNanos < 0) {
       throw new IllegalArgumentException("negative figure in a cell score");
     }
+  }
+
+  /** A score of a run that ended. */
+  public CellScore(Long promptTokens, Long completionTokens, long modelCalls, Boolean pass, long wallClockNanos,
+      long containerActiveNanos, long modelCallNanos) {
+    this(promptTokens, completionTokens, modelCalls, pass, wallClockNanos, containerActiveNanos, modelCallNanos, false);
   }
 
   /** The figures of the cell {@code timeline} holds. */
@@ -67,6 +80,9 @@ public record CellScore(
     private long runStart = Long.MAX_VALUE;
     private long runEnd = Long.MIN_VALUE;
     private long container;
+    private boolean runUnfinished;
+    // Starts of the container spans that never ended, measured once the trace's latest time is known.
+    private final List<Long> openContainers = new ArrayList<>(0);
     private Boolean pass;
     // Declared calls, and those taken for calls by their GenAI attributes: the second count only
     // in a trace without the first (ModelCall.declares).
@@ -76,13 +92,18 @@ public record CellScore(
     @Override
     public void accept(TimelineSpan span) {
       first = Math.min(first, span.startEpochNanos());
-      last = Math.max(last, span.endEpochNanos());
+      last = Math.max(last, Math.max(span.startEpochNanos(), span.endEpochNanos()));
       if (span.kind() == CabSpanKind.ADAPTER_RUN) {
         runStart = Math.min(runStart, span.startEpochNanos());
         runEnd = Math.max(runEnd, span.endEpochNanos());
+        runUnfinished |= span.unfinished();
         pass = verdict(pass, span);
       } else if (span.kind() == CabSpanKind.CONTAINER) {
-        container = sum(container, span.durationNanos());
+        if (span.unfinished()) {
+          openContainers.add(span.startEpochNanos());
+        } else {
+          container = sum(container, span.durationNanos());
+        }
       }
       ModelCall call = ModelCall.of(span);
       if (call != null) {
@@ -93,9 +114,16 @@ public record CellScore(
     CellScore score() {
       Calls counted = declared.calls > 0 ? declared : inferred;
       boolean tokensKnown = counted.calls > 0 && counted.countsKnown;
-      long wall = runEnd >= runStart ? runEnd - runStart : last >= first ? last - first : 0;
+      // A span that never ended ends where the reader put it (its start, or a crash journal's last
+      // heartbeat): it ran at least until the latest time the trace records, so it is measured to there.
+      long end = runUnfinished ? Math.max(runEnd, last) : runEnd;
+      long wall = end >= runStart ? end - runStart : last >= first ? last - first : 0;
+      long active = container;
+      for (long start : openContainers) {
+        active = sum(active, Math.max(0, last - start));
+      }
       return new CellScore(tokensKnown ? counted.prompt : null, tokensKnown ? counted.completion : null,
-          counted.calls, pass, wall, container, counted.nanos);
+          counted.calls, pass, wall, active, counted.nanos, runUnfinished);
     }
   }
 

@@ -58,7 +58,8 @@ class LedgerCliTest {
     assertThat(fieldNames(score)).containsExactly("tokens", "latency", "warnings");
     assertThat(fieldNames(score.get("tokens"))).containsExactly("prompt_tokens", "completion_tokens", "total_tokens",
         "model_calls", "tokens_per_correct_task", "pass_used_for_division");
-    assertThat(fieldNames(score.get("latency"))).containsExactly("wall_clock_ms", "container_active_ms", "model_call_ms");
+    assertThat(fieldNames(score.get("latency"))).containsExactly("wall_clock_ms", "container_active_ms", "model_call_ms",
+        "run_unfinished");
     assertThat(score.at("/latency/wall_clock_ms").doubleValue()).isEqualTo(85456.275);
     assertThat(score.at("/latency/container_active_ms").doubleValue()).isEqualTo(85455.699);
     assertThat(score.at("/latency/model_call_ms").doubleValue()).isZero();
@@ -251,6 +252,29 @@ class LedgerCliTest {
         .contains("tokens so far: in 100 · out 10 · total 110 (2 call(s) without usage)");
     JsonNode score = new ObjectMapper().readTree(run("score", file.toString(), "--json").out());
     assertThat(score.at("/tokens/total_tokens").isNull()).as(score.toString()).isTrue();
+  }
+
+  @Test
+  void aRunThatNeverEndedScoresALowerBoundAndBreaksAWallBudget() throws IOException {
+    Path file = Files.writeString(dir.resolve("unfinished.jsonl"), OtlpLines.cell("1cf92f3577b34da6a3ce929d0e0e4736", "aider", "m")
+        .span(1, 0, "agent", "adapter_run", T0, 0, bool("cab.pass", true))
+        .span(2, 1, "c:agent", "container", T0 + 1_000_000, T0 + 5_000_000)
+        .text());
+
+    JsonNode score = new ObjectMapper().readTree(run("score", file.toString(), "--json").out());
+    Result tight = run("check", file.toString(), "--max-wall", "1ms");
+    Result loose = run("check", file.toString(), "--max-wall", "1h");
+    JsonNode sweep = new ObjectMapper().readTree(run("sweep", file.toString(), "--json").out());
+
+    assertThat(score.at("/latency/wall_clock_ms").asDouble()).isEqualTo(5.0);
+    assertThat(score.at("/latency/run_unfinished").asBoolean()).isTrue();
+    assertThat(run("score", file.toString()).out()).contains("at least: adapter_run never ended");
+    assertThat(tight.exit()).as(tight.out()).isEqualTo(3);
+    // A gate does not pass on a run it cannot measure, however loose the limit.
+    assertThat(loose.exit()).as(loose.out()).isEqualTo(3);
+    assertThat(loose.out()).isEqualTo(
+        "over budget: wall_clock_ms unknown, at least 5 (an adapter_run never ended), limit 3600000\n");
+    assertThat(sweep.at("/groups/0/wall_clock_ms_median").asDouble()).isEqualTo(5.0);
   }
 
   @Test

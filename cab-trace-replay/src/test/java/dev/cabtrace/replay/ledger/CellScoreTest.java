@@ -234,6 +234,28 @@ class CellScoreTest {
   }
 
   @Test
+  void aRunThatNeverEndedRunsToTheTracesLatestTimeInEitherPath() throws IOException {
+    // adapter_run and one container have no end; the trace's latest time is the tool call's end at 5 ms.
+    String cell = OtlpLines.cell(TRACE, "aider", "m")
+        .span(1, 0, "agent", "adapter_run", T0, 0)
+        .span(2, 1, "c:agent", "container", T0 + 1_000_000, T0 + 3_000_000)
+        .span(3, 1, "c:tests", "container", T0 + 2_000_000, 0)
+        .span(4, 3, "pytest", "tool_call", T0 + 2_500_000, T0 + 5_000_000)
+        .text();
+
+    CellScore score = CellScore.of(read(cell, "cell"));
+    CellScore streamed = TraceFacts.read(new ByteArrayInputStream(cell.getBytes(StandardCharsets.UTF_8)), "cell",
+        TraceReader.create()).score();
+
+    assertThat(score.wallClockMs()).isEqualTo(5.0);
+    assertThat(score.containerActiveMs()).isEqualTo(2.0 + 3.0);
+    assertThat(score.runUnfinished()).isTrue();
+    assertThat(streamed).isEqualTo(score);
+    assertThat(CellScore.of(read(cell.replace("\"endTimeUnixNano\":\"0\"", "\"endTimeUnixNano\":\"" + (T0 + 6_000_000) + "\""),
+        "ended")).runUnfinished()).isFalse();
+  }
+
+  @Test
   void tokenCountsAreBothKnownOrBothUnknown() {
     assertThatThrownBy(() -> new CellScore(1L, null, 1, null, 0, 0, 0))
         .isInstanceOf(IllegalArgumentException.class);
