@@ -6,9 +6,9 @@ import java.util.Arrays;
 /**
  * Span ids to positions, open addressing on primitive arrays: a million spans, no boxing. Each
  * trace (numbered as first seen) has a table of its own, a slot two longs side by side (the span
- * id; the position), or the id alone in a map that keeps no positions (a streaming builder's,
- * which only drops repeats: its tables are all it keeps of a million spans, and each young
- * collection copies the new ones). Spans come a trace at a time, so in a file of many traces the
+ * id; the position, or for a streaming builder, which keeps no positions, a fingerprint of the
+ * span to compare a repeat with), or the id alone in a map that keeps no values (its tables are
+ * then all it holds of a million spans). Spans come a trace at a time, so in a file of many traces the
  * table in use stays in the CPU's caches, where one table for all the spans of a million-span
  * file (32 MB) cost a cache and a TLB miss a lookup; a file of one big trace is one big table, as
  * before. The last trace id looked up is remembered.

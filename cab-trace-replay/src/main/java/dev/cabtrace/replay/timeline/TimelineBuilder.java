@@ -46,12 +46,16 @@ public final class TimelineBuilder {
   private TimelineBuilder(String source, Consumer<TimelineSpan> each) {
     this.source = source;
     this.each = each;
-    this.ids = new SpanIdMap(each == null); // a streaming builder keeps no positions
+    // A streaming builder keeps no positions: its map holds a fingerprint of each span instead, to
+    // tell a retried export from a copy with other content.
+    this.ids = new SpanIdMap(true);
   }
 
   /**
    * A builder that keeps no span: it hands each span it would add to {@code each}, once, in the
-   * order added, and keeps only the ids, to drop repeats, and the warnings. For one pass over a
+   * order added, and keeps only the ids with a fingerprint of each span (to drop repeats, and to
+   * tell a copy with another name, start, end or parent, with a warning naming its line, from the
+   * same span again, which is counted), and the warnings. For one pass over a
    * trace that needs no timeline (a ledger); {@link #build()} is not available, {@link
    * #warnings()} is. The spans are not linked: no index, parent or depth, and the warnings that
    * need the tree (missing parents, cycles, skew) are not looked for.
@@ -94,8 +98,16 @@ public final class TimelineBuilder {
       if (kept != null && kept.unfinished() && !span.unfinished()) {
         spans.set(existing, span);
         lines[existing] = lineOf(line);
+      } else if (kept == null && !span.unfinished()) {
+        // Streaming: the first copy is gone, its fingerprint says whether this one differs, not how.
+        if (existing == fingerprint(span)) {
+          duplicates++;
+        } else {
+          warn("span repeated with other content", line, () -> "span " + span.spanId() + " (" + span.name() + ")"
+              + " appears again" + at(line) + " with another name, start, end or parent; the first kept");
+        }
       } else if (!span.unfinished()) {
-        String differs = kept == null ? null : differences(kept, span);
+        String differs = differences(kept, span);
         if (differs == null) {
           duplicates++; // the same span again: a retried export
         } else {
@@ -113,7 +125,7 @@ public final class TimelineBuilder {
       }
     }
     if (each != null) {
-      ids.put(span.traceIdHigh(), span.traceIdLow(), span.spanIdBits(), 0);
+      ids.put(span.traceIdHigh(), span.traceIdLow(), span.spanIdBits(), fingerprint(span));
       handedOn++;
       each.accept(span);
       return true;
@@ -148,6 +160,18 @@ public final class TimelineBuilder {
       differs.add("another parent");
     }
     return differs.isEmpty() ? null : String.join(", ", differs);
+  }
+
+  /**
+   * What {@link #differences} compares, hashed into a non-negative int (a negative one reads as no
+   * span in the map): what a streaming builder keeps of a span to compare its copies with.
+   */
+  private static int fingerprint(TimelineSpan span) {
+    int hash = span.name().hashCode();
+    hash = 31 * hash + Long.hashCode(span.startEpochNanos());
+    hash = 31 * hash + Long.hashCode(span.endEpochNanos());
+    hash = 31 * hash + Long.hashCode(span.parentSpanIdBits());
+    return hash & Integer.MAX_VALUE;
   }
 
   /** " at line N", or nothing for no line. */

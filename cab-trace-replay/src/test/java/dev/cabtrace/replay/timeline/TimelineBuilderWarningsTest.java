@@ -73,6 +73,30 @@ class TimelineBuilderWarningsTest {
   }
 
   @Test
+  void aStreamingBuilderTellsCopiesWithOtherContentFromTheSameAgain() {
+    java.util.List<TimelineSpan> streamed = new java.util.ArrayList<>();
+    TimelineBuilder builder = TimelineBuilder.streaming("cell.jsonl", streamed::add);
+    builder.add(span(1, 0, "first", 0, 100), 1);
+    builder.add(span(1, 0, "first", 0, 100), 2);
+    builder.add(span(1, 0, "second", 0, 100), 3);
+    builder.add(span(1, 0, "first", 5, 100), 4);
+    builder.add(span(1, 0, "first", 0, 200), 5);
+    builder.add(span(1, 2, "first", 0, 100), 6);
+
+    assertThat(streamed).extracting(TimelineSpan::name).containsExactly("first");
+    assertThat(builder.warnings()).extracting(Object::toString).containsExactly(
+        "cell.jsonl:3: span 0000000000000001 (second) appears again at line 3 with another name, start, end or parent;"
+            + " the first kept",
+        "cell.jsonl:4: span 0000000000000001 (first) appears again at line 4 with another name, start, end or parent;"
+            + " the first kept",
+        "cell.jsonl:5: span 0000000000000001 (first) appears again at line 5 with another name, start, end or parent;"
+            + " the first kept",
+        "cell.jsonl:6: span 0000000000000001 (first) appears again at line 6 with another name, start, end or parent;"
+            + " the first kept",
+        "cell.jsonl: 1 span(s) appeared more than once (a retried export?); each kept once");
+  }
+
+  @Test
   void copiesWithOtherContentBeyondTwentyAreCountedInOneLine() {
     TimelineBuilder builder = new TimelineBuilder("cell.jsonl");
     builder.add(span(1, 0, "first", 0, 100), 1);
