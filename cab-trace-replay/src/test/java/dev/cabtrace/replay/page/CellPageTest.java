@@ -127,24 +127,33 @@ class CellPageTest {
     String extremes = agent + ",{\"key\":\"min\",\"value\":{\"intValue\":\"-9223372036854775808\"}}"
         + ",{\"key\":\"unsafe\",\"value\":{\"intValue\":\"9007199254740993\"}}"
         + ",{\"key\":\"safe\",\"value\":{\"intValue\":\"-9007199254740991\"}}";
+    java.util.Map<String, JsonNode> values = pageAttributesOfSeed(agent, extremes);
+    assertThat(values.get("min").get("t").asText()).isEqualTo("-9223372036854775808");
+    assertThat(values.get("unsafe").get("t").asText()).isEqualTo("9007199254740993");
+    assertThat(values.get("safe").isNumber()).isTrue();
+    assertThat(values.get("safe").asLong()).isEqualTo(-9007199254740991L);
+  }
+
+  /**
+   * The attribute values the page carries, by key, for the seed cell with {@code attribute}'s JSON
+   * replaced by {@code replacement}'s.
+   */
+  private static java.util.Map<String, JsonNode> pageAttributesOfSeed(String attribute, String replacement)
+      throws IOException {
     String text;
     try (java.io.InputStream in = PageFixtures.class.getResourceAsStream(PageFixtures.SEED)) {
-      text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replace(agent, extremes);
+      text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replace(attribute, replacement);
     }
     Timeline cell = dev.cabtrace.replay.read.TraceReader.create()
-        .read(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "extremes.jsonl");
+        .read(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "cell.jsonl");
     JsonNode data = MAPPER.readTree(embeddedData(CellPage.create(cell).html()));
-
     java.util.Map<String, JsonNode> values = new java.util.HashMap<>();
     data.at("/spans/attrs").forEach(attrs -> {
       for (int i = 0; i + 1 < attrs.size(); i += 2) {
         values.put(data.at("/spans/attrKeys/" + attrs.get(i).asInt()).asText(), attrs.get(i + 1));
       }
     });
-    assertThat(values.get("min").get("t").asText()).isEqualTo("-9223372036854775808");
-    assertThat(values.get("unsafe").get("t").asText()).isEqualTo("9007199254740993");
-    assertThat(values.get("safe").isNumber()).isTrue();
-    assertThat(values.get("safe").asLong()).isEqualTo(-9007199254740991L);
+    return values;
   }
 
   @Test
@@ -153,20 +162,7 @@ class CellPageTest {
     String others = agent + ",{\"key\":\"bytes\",\"value\":{\"bytesValue\":\"aGVsbG8=\"}}"
         + ",{\"key\":\"kv\",\"value\":{\"kvlistValue\":{\"values\":[{\"key\":\"a\",\"value\":{\"stringValue\":\"x\"}},"
         + "{\"key\":\"b\",\"value\":{\"intValue\":\"2\"}},{\"key\":\"c\",\"value\":{\"bytesValue\":\"AAE=\"}}]}}}";
-    String text;
-    try (java.io.InputStream in = PageFixtures.class.getResourceAsStream(PageFixtures.SEED)) {
-      text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replace(agent, others);
-    }
-    Timeline cell = dev.cabtrace.replay.read.TraceReader.create()
-        .read(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "others.jsonl");
-    JsonNode data = MAPPER.readTree(embeddedData(CellPage.create(cell).html()));
-
-    java.util.Map<String, JsonNode> values = new java.util.HashMap<>();
-    data.at("/spans/attrs").forEach(attrs -> {
-      for (int i = 0; i + 1 < attrs.size(); i += 2) {
-        values.put(data.at("/spans/attrKeys/" + attrs.get(i).asInt()).asText(), attrs.get(i + 1));
-      }
-    });
+    java.util.Map<String, JsonNode> values = pageAttributesOfSeed(agent, others);
     assertThat(values.get("bytes").get("t").asText()).isEqualTo("\"aGVsbG8=\"");
     assertThat(values.get("kv").get("t").asText()).isEqualTo("{\"a\":\"x\",\"b\":2,\"c\":\"AAE=\"}");
   }
