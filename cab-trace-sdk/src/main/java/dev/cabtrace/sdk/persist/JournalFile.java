@@ -80,12 +80,26 @@ final class JournalFile implements SpanExporter {
       failed = false;
       return CompletableResultCode.ofSuccess();
     } catch (IOException | RuntimeException e) {
+      // Not left behind: on a full disk, a half-written temporary file holds the last free space.
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException | RuntimeException notRemoved) {
+        e.addSuppressed(notRemoved);
+      }
       if (!failed) {
-        logger.warning("cab-trace: could not write crash journal " + journal + ": " + e.getMessage());
+        logger.warning("cab-trace: could not write crash journal " + journal + ": " + reason(e));
         failed = true;
       }
       return CompletableResultCode.ofFailure();
     }
+  }
+
+  /** Why a write failed, in words: a file system exception's message is only the path. */
+  private static String reason(Exception e) {
+    if (e instanceof java.nio.file.FileSystemException fileSystem && fileSystem.getReason() != null) {
+      return fileSystem.getFile() + ": " + fileSystem.getReason();
+    }
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
   }
 
   private static void writeFully(FileChannel out, ByteBuffer bytes) throws IOException {

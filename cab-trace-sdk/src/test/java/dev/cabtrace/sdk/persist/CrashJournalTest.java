@@ -80,6 +80,19 @@ class CrashJournalTest {
   }
 
   @Test
+  void aJournalWriteThatFailsLeavesNoTemporaryFileBehind() throws IOException {
+    Path capture = dir.resolve("cell.jsonl");
+    Path journal = CrashJournal.pathFor(capture);
+    Path temp = journal.resolveSibling(journal.getFileName() + ".tmp");
+    // The journal's name is taken by a directory that is not empty: the written file cannot replace it.
+    Files.createDirectories(journal.resolve("taken"));
+    JournalFile file = new JournalFile(journal, temp, capture, Clock.getDefault(), new byte[0]);
+
+    assertThat(file.export(TestSpans.cell()).isSuccess()).isFalse();
+    assertThat(temp).as("the written temporary file, on a full disk the last free space").doesNotExist();
+  }
+
+  @Test
   void staysWhenTheCaptureFileCouldNotBeWritten() throws IOException {
     Path plainFile = Files.writeString(dir.resolve("plain"), "x");
     // The capture file's directory cannot exist, so neither can the journal: nothing may throw.
