@@ -16,7 +16,8 @@ public final class FileToWrite {
   private FileToWrite() {}
 
   /**
-   * Refuses {@code file}, given as {@code option}, when it is a directory, lies under a file
+   * Refuses {@code file}, given as {@code option}, when it is a directory or another file that is
+   * not a regular one (a pipe, a FIFO, a device), lies under a file
    * (where its missing directories could not be made), or cannot be written. A link is checked
    * where it leads, a dangling one too.
    *
@@ -26,6 +27,12 @@ public final class FileToWrite {
   public static void check(String option, Path file, String what) {
     if (Files.isDirectory(file)) {
       throw new IllegalArgumentException(option + " " + file + " is a directory, not " + what);
+    }
+    if (Files.exists(file) && !Files.isRegularFile(file)) {
+      // A pipe (>(...), a FIFO, /dev/stdout) or a device: the file is synced, read back and has a
+      // crash journal written beside it, none of which a pipe or a device takes.
+      throw new IllegalArgumentException(option + " " + file + " is not a regular file (a pipe or a device), as "
+          + what + " must be: write it to a file and read that");
     }
     Path target = file;
     try {

@@ -382,6 +382,25 @@ class RecordCommandTest {
   }
 
   @Test
+  void anOutThatIsAPipeOrADeviceIsAUsageErrorBeforeAnythingRuns() throws Exception {
+    Path ran = dir.resolve("ran");
+    Path fifo = dir.resolve("fifo.jsonl");
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+    for (String out : List.of(fifo.toString(), "/dev/null")) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int exit = CabTraceCli.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+          new PrintStream(err, true, StandardCharsets.UTF_8), "record", "--out", out, "--no-otlp", "--", "touch",
+          ran.toString());
+
+      assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(2);
+      assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("cab-trace: --out " + out + " is not a regular file"
+          + " (a pipe or a device), as a capture file must be: write it to a file and read that\n");
+      assertThat(ran).as("the command did not run").doesNotExist();
+    }
+    assertThat(Path.of("/dev/null.journal")).as("no journal beside a device").doesNotExist();
+  }
+
+  @Test
   void aCassetteToWriteUnderAFileIsAUsageErrorBeforeAnythingRuns() throws Exception {
     Path ran = dir.resolve("ran");
     Path file = Files.writeString(dir.resolve("afile"), "x");
