@@ -123,7 +123,7 @@ public final class CellRecorder {
     // Counted once the capture is closed: a span its close could not write is lost, and so is the
     // exit status's promise that the file holds every span.
     return new RecordResult(outcome.exitCode(), outcome.timedOut(), sdk.capturedSpans(), sdk.lostSpans(),
-        containerRun.received, containerRun.refused, containerRun.cutOff, sdk.traceId().orElse(""), outcome.failure());
+        containerRun.received, containerRun.refused, containerRun.cutOff, sdk.traceId().orElse(""), outcome.failure(), containerRun.droppedOutput);
   }
 
   /** The adapter_run span and the container span in it; {@code containerRun} holds what the command came to. */
@@ -173,6 +173,7 @@ public final class CellRecorder {
     long received;
     long refused;
     long cutOff;
+    long droppedOutput;
   }
 
   private void runContainer(CabTraceSdk sdk, CellTracer tracer, CellSpan container, List<String> command,
@@ -230,6 +231,7 @@ public final class CellRecorder {
         }
         stop.starting(runner);
         result.outcome = runner.run(output, nonClosing(settings.console), nonClosing(settings.consoleErr));
+        result.droppedOutput = output.droppedBytes();
       } finally {
         stop.ended();
       }

@@ -15,21 +15,30 @@ package dev.cabtrace.replay.record;
  *     not in the capture
  * @param traceId the cell's trace id
  * @param failure why the command could not be run, or null
+ * @param droppedOutputBytes bytes of the command's terminal output past the recorder's cap, shown
+ *     on the console but not in the capture
  */
 public record RecordResult(
     int exitCode, boolean timedOut, long capturedSpans, long lostSpans, long receivedSpans, long refusedRequests,
-    long cutOffRequests, String traceId, Exception failure) {
+    long cutOffRequests, String traceId, Exception failure, long droppedOutputBytes) {
+
+  /** The result as it was before dropped output was counted: none dropped. Kept for callers that make one. */
+  public RecordResult(int exitCode, boolean timedOut, long capturedSpans, long lostSpans, long receivedSpans,
+      long refusedRequests, long cutOffRequests, String traceId, Exception failure) {
+    this(exitCode, timedOut, capturedSpans, lostSpans, receivedSpans, refusedRequests, cutOffRequests, traceId, failure,
+        0);
+  }
 
   /** The result as it was before cut-off requests were counted: none cut off. Kept for callers that make one. */
   public RecordResult(int exitCode, boolean timedOut, long capturedSpans, long lostSpans, long receivedSpans,
       long refusedRequests, String traceId, Exception failure) {
-    this(exitCode, timedOut, capturedSpans, lostSpans, receivedSpans, refusedRequests, 0, traceId, failure);
+    this(exitCode, timedOut, capturedSpans, lostSpans, receivedSpans, refusedRequests, 0, traceId, failure, 0);
   }
 
   /** The result as it was before refused requests were counted: none refused. Kept for callers that make one. */
   public RecordResult(int exitCode, boolean timedOut, long capturedSpans, long lostSpans, long receivedSpans,
       String traceId, Exception failure) {
-    this(exitCode, timedOut, capturedSpans, lostSpans, receivedSpans, 0, 0, traceId, failure);
+    this(exitCode, timedOut, capturedSpans, lostSpans, receivedSpans, 0, 0, traceId, failure, 0);
   }
 
   /** Exit status of {@code cab-trace record} when the capture lost spans or could not be written. */

@@ -84,6 +84,8 @@ public final class Timeline {
     // Output after the last span ends is past the end of every replay: said, not shown.
     int afterEnd = 0;
     OutputChunk firstAfterEnd = null;
+    // Output the recorder did not keep, past its cap (a cab.output.truncated event): said, as lost output is.
+    List<String> truncated = new ArrayList<>(0);
     for (TimelineSpan span : spans) {
       if (ModelCall.describesCall(span)) {
         callCount++;
@@ -109,10 +111,15 @@ public final class Timeline {
             }
             chunks.add(chunk);
           }
+        } else if ("cab.output.truncated".equals(event.name())) {
+          Object dropped = event.attributes().get("cab.output.dropped_bytes");
+          truncated.add("span " + span.spanId() + " (" + span.name() + ") recorded its terminal output only up to the recorder's cap: " + (dropped instanceof Number
+                  ? String.format(java.util.Locale.ROOT, "%,d", ((Number) dropped).longValue()) : "some")
+              + " bytes after it were dropped, and the output shown stops there");
         }
       }
     }
-    if (notBase64 == 0 && afterEnd == 0) {
+    if (notBase64 == 0 && afterEnd == 0 && truncated.isEmpty()) {
       this.warnings = List.copyOf(warnings);
     } else {
       List<LoadWarning> all = new ArrayList<>(warnings);
@@ -126,6 +133,9 @@ public final class Timeline {
         all.add(new LoadWarning(source, 0, afterEnd + " output chunk(s) are timestamped after the last span ends"
             + " (the first on span " + firstAfterEnd.span().spanId() + ", " + Durations.millis(firstAfterEnd.epochNanos() - last)
             + " after): the replay ends before them and does not show them"));
+      }
+      for (String message : truncated) {
+        all.add(new LoadWarning(source, 0, message));
       }
       this.warnings = List.copyOf(all);
     }

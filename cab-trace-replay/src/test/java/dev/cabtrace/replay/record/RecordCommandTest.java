@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cabtrace.replay.cli.CabTraceCli;
 import dev.cabtrace.replay.read.TraceReader;
+import dev.cabtrace.replay.timeline.LoadWarning;
 import dev.cabtrace.replay.timeline.OutputChunk;
 import dev.cabtrace.replay.timeline.SpanStatus;
 import dev.cabtrace.replay.timeline.Timeline;
@@ -379,6 +380,18 @@ class RecordCommandTest {
         .hasLineCount(1);
     assertThat(ran).as("the command did not run").doesNotExist();
     assertThat(dir.resolve("base-upstream.jsonl")).as("no cell was captured").doesNotExist();
+  }
+
+  @Test
+  void outputPastTheRecordersCapIsSaidWhenTheCaptureIsRead() throws Exception {
+    // 5 MiB, past the 4 MiB a span keeps.
+    Run run = record("past-cap", "--no-otlp", "--", "sh", "-c", "head -c 5242880 /dev/zero | tr '\\0' a");
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.err()).contains("cab-trace record: warning: 1,048,576 bytes of the command's terminal output, past"
+        + " the recorder's cap (4 MiB or 99,000 chunks a span), are not in the capture");
+    assertThat(run.timeline().warnings()).extracting(LoadWarning::message).singleElement().asString()
+        .contains("recorded its terminal output only up to the recorder's cap: 1,048,576 bytes after it were dropped");
   }
 
   @Test

@@ -51,6 +51,16 @@ class TimelineOutputTest {
   }
 
   @Test
+  void outputTheRecorderDroppedPastItsCapIsNamedInAWarning() {
+    Timeline timeline = container(output(100 * MS, "kept\n", false),
+        new SpanEvent(900 * MS, "cab.output.truncated", Map.of("cab.output.dropped_bytes", 2_097_152L)));
+
+    assertThat(timeline.frame(timeline.durationNanos()).output().text(null)).isEqualTo("kept\n");
+    assertThat(messages(timeline)).containsExactly("cell.jsonl: span 0000000000000001 (c) recorded its terminal"
+        + " output only up to the recorder's cap: 2,097,152 bytes after it were dropped, and the output shown stops there");
+  }
+
+  @Test
   void outputMarkedBase64ThatIsNotBase64IsKeptAsTextWithAWarning() {
     Timeline timeline = container(output(100 * MS, "!!notb64", true), output(200 * MS, "b2sK", true),
         output(300 * MS, "b2sK\r\n", true), output(400 * MS, "b2sK b2sK", true));
