@@ -174,6 +174,19 @@ class CellServerTest {
   }
 
   @Test
+  void aCaptureWhoseNameIsNotUtf8IsARowSayingSoNotALinkToAnotherFile() throws Exception {
+    // inv\xff.jsonl: bytes Java reads as inv\ufffd.jsonl, whose link (UTF-8 of U+FFFD) names no file.
+    assertThat(new ProcessBuilder("sh", "-c", "cp sweep-1/openhands/cell.jsonl \"$(printf 'inv\\377.jsonl')\"")
+        .directory(root.toFile()).start().waitFor()).isZero();
+
+    String index = get("/").body();
+
+    assertThat(index).contains("its name is not text in this system&#39;s file name encoding")
+        .doesNotContain("/cell/inv%EF%BF%BD.jsonl")
+        .contains("<a href=\"/cell/sweep-1/openhands/cell.jsonl\">");
+  }
+
+  @Test
   void aBugIsA500AndTheLogSaysWhatFailed() throws Exception {
     CellServer.CaptureReader failing = file -> {
       throw new IllegalStateException("a bug in reading " + file.getFileName());
