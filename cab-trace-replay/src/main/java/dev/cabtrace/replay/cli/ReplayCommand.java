@@ -26,7 +26,10 @@ final class ReplayCommand implements Callable<Integer> {
       ShowCommand.print(spec, timeline, false);
       return 0;
     }
-    try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+    // The exec provider (stty) first: JLine 3.26's JNI provider rebuilds the terminal's settings
+    // from nothing when it sets them, and leaves the terminal at speed 0 baud after the player
+    // (jline/jline3#2170).
+    try (Terminal terminal = TerminalBuilder.builder().system(true).providers("exec,jni").build()) {
       if (Terminal.TYPE_DUMB.equals(terminal.getType()) || Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())) {
         ShowCommand.print(spec, timeline, false);
         return 0;
