@@ -56,7 +56,10 @@ public final class FrameRenderer {
         + "   active " + frame.active().size() + " · finished " + frame.finished().size()
         + " · not started " + frame.notStarted().size(), w));
 
-    int outputRows = screen == null ? 0 : Math.min(screen.rows(), Math.max(3, h / 4));
+    // The pane takes what is left of the screen once the other parts have their rows (title, status,
+    // ruler, one gantt row, Selected and Model calls four each, the legend) and its heading: fewer
+    // rows, the ones the cursor and the last output are on, not a pane cut off at the bottom.
+    int outputRows = screen == null ? 0 : Math.max(0, Math.min(screen.rows(), Math.min(Math.max(3, h / 4), h - 14)));
     int fixedRows = 2 + 1 + 4 + 4 + (outputRows == 0 ? 0 : outputRows + 1) + 1;
     int ganttRows = Math.max(1, h - fixedRows);
     int labelWidth = Math.min(44, Math.max(16, w / 3));
@@ -122,9 +125,15 @@ public final class FrameRenderer {
     while (lines.size() < h - 1) {
       lines.add(AttributedString.EMPTY);
     }
-    // The legend always shows, on the last line, however small the screen.
-    List<AttributedString> drawn = new ArrayList<>(lines.subList(0, h - 1));
+    // Laid out for at least 20 × 10, drawn at the screen's size: the legend always shows, on the
+    // last line, however small the screen, and no line is wider than it.
+    int rows = Math.max(1, height);
+    List<AttributedString> drawn = new ArrayList<>(lines.subList(0, Math.min(rows, h) - 1));
     drawn.add(styled(LEGEND, DIM, w));
+    if (width < w) {
+      int columns = Math.max(0, width);
+      drawn.replaceAll(line -> line.columnSubSequence(0, columns));
+    }
     return drawn;
   }
 

@@ -144,12 +144,12 @@ class FrameRendererTest {
   @Test
   void fillsExactlyTheScreenAtAnySize() throws IOException {
     Timeline timeline = seedCell();
-    for (int[] size : new int[][] {{20, 10}, {80, 24}, {200, 60}}) {
+    for (int[] size : new int[][] {{20, 10}, {80, 24}, {200, 60}, {10, 4}, {60, 8}, {20, 5}, {5, 1}}) {
       List<AttributedString> lines = FrameRenderer.render(timeline, timeline.frame(0), null, size[0], size[1], true, 2);
       assertThat(lines).hasSize(size[1]);
       assertThat(lines).allSatisfy(line -> assertThat(line.columnLength()).isLessThanOrEqualTo(size[0]));
-      assertThat(lines.get(0).toString()).contains("▶ playing 2×");
-      assertThat(lines.get(size[1] - 1).toString()).startsWith("space play/pause");
+      assertThat(lines.get(0).toString()).startsWith((size[1] > 1 ? "cab-tr" : "space").substring(0, Math.min(5, size[0])));
+      assertThat(lines.get(size[1] - 1).toString()).startsWith("space play/pause".substring(0, Math.min(16, size[0])));
     }
   }
 
@@ -209,6 +209,21 @@ class FrameRendererTest {
         "  linked",
         "  $",
         "");
+  }
+
+  @Test
+  void onAShortScreenThePaneShowsTheRowsItHasRoomForAroundTheCursor() {
+    Timeline timeline = TerminalTimelines.withPty(30, 4,
+        100, "$ make\r\ncompiling\r\n",
+        300, "\u001b[1A\u001b[2K\rlinked\r\n$ ");
+    Screen at300 = ScreenPlayback.of(timeline).screenAt(300 * TerminalTimelines.MS);
+
+    List<AttributedString> lines = FrameRenderer.render(timeline, timeline.frame(300 * TerminalTimelines.MS), at300, 100, 16,
+        false, 1);
+
+    assertThat(lines).hasSize(16);
+    assertThat(lines.get(15).toString()).startsWith("space play/pause");
+    assertThat(paneOf(lines)).containsExactly("Terminal at t · 30×4", "  linked", "  $");
   }
 
   @Test
