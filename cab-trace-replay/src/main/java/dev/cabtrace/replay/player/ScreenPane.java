@@ -75,21 +75,26 @@ final class ScreenPane {
 
   /**
    * A cell's text without the invisible characters the emulator keeps in it (a zero-width space
-   * joined to the character before it, a line separator): the pane writes straight to the user's
-   * terminal, where every other view escapes them. A cell left with nothing is a space.
+   * joined to the character before it, a line separator), and with U+FFFD for a character whose
+   * width terminals dispute ({@link TerminalText#isWidthDisputed}): the pane writes straight to the
+   * user's terminal, where every other view escapes them. A cell left with nothing is a space.
    */
   private static String visible(String text) {
     int i = 0;
-    while (i < text.length() && !TerminalText.isInvisible(text.charAt(i))) {
+    while (i < text.length() && !TerminalText.isInvisible(text.charAt(i))
+        && !(Character.isHighSurrogate(text.charAt(i)) && TerminalText.isWidthDisputed(text.codePointAt(i)))) {
       i++;
     }
     if (i == text.length()) {
       return text;
     }
     StringBuilder kept = new StringBuilder(text.length());
-    for (int k = 0; k < text.length(); k++) {
-      if (!TerminalText.isInvisible(text.charAt(k))) {
-        kept.append(text.charAt(k));
+    for (int k = 0; k < text.length(); k += Character.charCount(text.codePointAt(k))) {
+      int codePoint = text.codePointAt(k);
+      if (TerminalText.isWidthDisputed(codePoint)) {
+        kept.append('\ufffd'); // one column to every terminal and to JLine, which a flag's letter is not
+      } else if (!TerminalText.isInvisible(text.charAt(k))) {
+        kept.appendCodePoint(codePoint);
       }
     }
     return kept.length() == 0 ? " " : kept.toString();

@@ -153,13 +153,29 @@ public final class TerminalText {
     }
     if (Character.isHighSurrogate(c)) {
       boolean paired = i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
+      if (paired && isWidthDisputed(Character.toCodePoint(c, text.charAt(i + 1)))) {
+        return String.format("\\U%08x", Character.toCodePoint(c, text.charAt(i + 1)));
+      }
       return paired ? null : String.format("\\u%04x", (int) c);
     }
     if (Character.isLowSurrogate(c)) {
       boolean paired = i > 0 && Character.isHighSurrogate(text.charAt(i - 1));
+      if (paired && isWidthDisputed(Character.toCodePoint(text.charAt(i - 1), c))) {
+        return ""; // written with its high half
+      }
       return paired ? null : String.format("\\u%04x", (int) c);
     }
     return null;
+  }
+
+  /**
+   * Characters whose width terminals and JLine do not agree on, which shift the rest of a line
+   * they are on by a column, and a full-screen player's redraw with it: the regional indicators
+   * that pair into flags (one column to glibc and tmux, two to JLine) and the skin-tone modifiers
+   * (two to glibc and tmux, none to JLine).
+   */
+  public static boolean isWidthDisputed(int codePoint) {
+    return (codePoint >= 0x1f1e6 && codePoint <= 0x1f1ff) || (codePoint >= 0x1f3fb && codePoint <= 0x1f3ff);
   }
 
   /**

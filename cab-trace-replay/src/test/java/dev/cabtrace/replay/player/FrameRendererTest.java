@@ -227,6 +227,17 @@ class FrameRendererTest {
   }
 
   @Test
+  void aFlagOrSkinToneOnTheScreenIsOneColumnToEveryTerminal() {
+    Timeline timeline = TerminalTimelines.withPty(30, 4, 100, "flag \uD83C\uDDFA\uD83C\uDDF8 tone \uD83C\uDFFD\r\n");
+    Screen at100 = ScreenPlayback.of(timeline).screenAt(100 * TerminalTimelines.MS);
+
+    List<String> pane = paneOf(FrameRenderer.render(timeline, timeline.frame(100 * TerminalTimelines.MS), at100, 100, 24,
+        false, 1));
+
+    assertThat(pane.get(1)).startsWith("  flag ").doesNotContain("\uD83C").contains("tone");
+  }
+
+  @Test
   void aTimelineWithoutOutputHasNoTerminalPane() throws IOException {
     String screen = text(FrameRenderer.render(seedCell(), seedCell().frame(0), null, 100, 24, false, 1));
     assertThat(screen).doesNotContain("Terminal at t");

@@ -90,4 +90,11 @@ class TerminalTextTest {
     assertThat(TerminalText.screenTail("partial", 80, 5)).containsExactly("partial");
     assertThat(TerminalText.screenTail("", 80, 5)).isEmpty();
   }
+
+  @Test
+  void charactersWhoseWidthTerminalsDisputeAreWrittenAsTheirCodePoints() {
+    // A flag (two regional indicators) and a thumb with a skin tone: one column or two, by terminal.
+    assertThat(TerminalText.escapeLine("us \uD83C\uDDFA\uD83C\uDDF8 ok \uD83D\uDC4D\uD83C\uDFFD 🎉"))
+        .isEqualTo("us \\U0001f1fa\\U0001f1f8 ok \uD83D\uDC4D\\U0001f3fd 🎉");
+  }
 }
