@@ -124,15 +124,15 @@ final class CellIndex {
         if (!file.getFileName().toString().endsWith(".jsonl")) {
           return FileVisitResult.CONTINUE;
         }
-        if (!file.getFileSystem().getPath(file.toString()).equals(file)) {
-          // Bytes that are no text in the file system's encoding (not UTF-8): the name read as text,
-          // and so its link, leads to another file.
-          unreadable.add(new Row(relative(file), null, relative(file) + ": its name is not text in this system's"
-              + " file name encoding (" + System.getProperty("sun.jnu.encoding", "?") + "), which no link can name;"
-              + " rename the file to serve it"));
-          return FileVisitResult.CONTINUE;
-        }
         try {
+          if (!file.getFileSystem().getPath(file.toString()).equals(file)) {
+            // Bytes that are no text in the file system's encoding (not UTF-8): the name read as
+            // text, and so its link, leads to another file.
+            unreadable.add(new Row(relative(file), null, relative(file) + ": its name is not text in this system's"
+                + " file name encoding (" + System.getProperty("sun.jnu.encoding", "?") + "), which no link can name;"
+                + " rename the file to serve it"));
+            return FileVisitResult.CONTINUE;
+          }
           list(file, attributes);
         } catch (java.nio.file.InvalidPathException e) {
           // Outside a UTF-8 locale, a name of other characters is no path: its journal cannot be looked for.
