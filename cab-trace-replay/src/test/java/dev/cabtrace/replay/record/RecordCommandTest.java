@@ -267,7 +267,11 @@ class RecordCommandTest {
             + "Content-Length: 100\\r\\nExpect: 100-continue\\r\\n\\r\\n' >&3\n"
             + "read -r continue <&3\n"
             + "printf ab >&3\n"
-            + "env -u " + CommandProcesses.MARK_VARIABLE + " cat <&3 >/dev/null 2>&1 &\n");
+            + "env -u " + CommandProcesses.MARK_VARIABLE + " cat <&3 >/dev/null 2>&1 &\n"
+            // Until env has become cat: before, its environment still holds the mark, and record,
+            // finding it there once bash exits, would stop it and close the connection itself.
+            + "while tr '\\0' '\\n' < /proc/$!/environ 2>/dev/null | grep -q '^" + CommandProcesses.MARK_VARIABLE
+            + "='; do :; done\n");
 
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.timeline().spanNamed("taken")).isNotNull();
