@@ -118,9 +118,6 @@ final class RecordCommand implements Callable<Integer> {
     if (timeoutSeconds < 1) {
       throw new IllegalArgumentException("--timeout must be at least 1 second");
     }
-    if (modelUpstream != null) {
-      HttpUrl.check("--model-upstream", modelUpstream.toString(), "https://api.openai.com");
-    }
     CellRecorder.checkCaptureFile(out); // refuses it; its warning comes once every check has passed
     CellRecorder.Builder recorder = CellRecorder.builder(out)
         .setIdentity(CellIdentity.of(sweep, tui, model, task))

@@ -72,7 +72,7 @@ final class OtlpKeyValueReader {
       if (!nested) {
         context.wrongShape(parser, what, "an array");
       } else if (parser.currentToken() != JsonToken.VALUE_NULL) {
-        problem(what + " are " + ReadContext.kind(parser.currentToken()) + ", not an array; left out");
+        problem(what + " are " + SkippedElements.describe(parser.currentToken()) + ", not an array; left out");
         parser.skipChildren();
       }
       return Map.of();
@@ -83,9 +83,9 @@ final class OtlpKeyValueReader {
       if (token != JsonToken.START_OBJECT) {
         parser.skipChildren();
         if (nested) {
-          problem("an element of " + what + " is " + ReadContext.kind(token) + ", not a key-value; left out");
+          problem("an element of " + what + " is " + SkippedElements.describe(token) + ", not a key-value; left out");
         } else {
-          context.warn("an attribute that is " + ReadContext.kind(token) + ", not an object; skipped");
+          context.warn("an attribute that is " + SkippedElements.describe(token) + ", not an object; skipped");
         }
         continue;
       }
@@ -140,7 +140,7 @@ final class OtlpKeyValueReader {
     JsonToken token = parser.currentToken();
     if (token.isStructStart()) {
       parser.skipChildren();
-      problem("a key in " + what + " is " + ReadContext.kind(token) + ", not a string; left out");
+      problem("a key in " + what + " is " + SkippedElements.describe(token) + ", not a string; left out");
       return null;
     }
     return parser.getValueAsString();
@@ -157,7 +157,7 @@ final class OtlpKeyValueReader {
     if (start != JsonToken.START_OBJECT) {
       parser.skipChildren();
       if (start != JsonToken.VALUE_NULL) {
-        problem("its value is " + ReadContext.kind(start) + ", not an AnyValue object; ignored");
+        problem("its value is " + SkippedElements.describe(start) + ", not an AnyValue object; ignored");
       }
       return null;
     }
@@ -168,7 +168,7 @@ final class OtlpKeyValueReader {
       JsonToken token = parser.nextToken();
       if (token.isStructStart() && !"arrayValue".equals(field) && !"kvlistValue".equals(field)) {
         parser.skipChildren();
-        problem(field + " is " + ReadContext.kind(token) + ", not a value; ignored");
+        problem(field + " is " + SkippedElements.describe(token) + ", not a value; ignored");
         continue;
       }
       if (token == JsonToken.VALUE_NULL) {
@@ -298,7 +298,7 @@ final class OtlpKeyValueReader {
     if (start != JsonToken.START_OBJECT) {
       parser.skipChildren();
       if (start != JsonToken.VALUE_NULL) {
-        problem("arrayValue is " + ReadContext.kind(start) + ", not an object; ignored");
+        problem("arrayValue is " + SkippedElements.describe(start) + ", not an object; ignored");
       }
       return null;
     }
@@ -309,7 +309,7 @@ final class OtlpKeyValueReader {
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
           if (token != JsonToken.START_OBJECT) {
             parser.skipChildren();
-            problem("an element of its arrayValue is " + ReadContext.kind(token) + ", not an AnyValue object; read as null");
+            problem("an element of its arrayValue is " + SkippedElements.describe(token) + ", not an AnyValue object; read as null");
             values.add(null);
             continue;
           }
@@ -318,7 +318,7 @@ final class OtlpKeyValueReader {
       } else {
         parser.skipChildren();
         if ("values".equals(field) && token != JsonToken.VALUE_NULL) {
-          problem("the values of its arrayValue are " + ReadContext.kind(token) + ", not an array; left out");
+          problem("the values of its arrayValue are " + SkippedElements.describe(token) + ", not an array; left out");
         }
       }
     }
@@ -341,7 +341,7 @@ final class OtlpKeyValueReader {
     if (start != JsonToken.START_OBJECT) {
       parser.skipChildren();
       if (start != JsonToken.VALUE_NULL) {
-        problem("kvlistValue is " + ReadContext.kind(start) + ", not an object; ignored");
+        problem("kvlistValue is " + SkippedElements.describe(start) + ", not an object; ignored");
       }
       return null;
     }

@@ -271,26 +271,6 @@ final class ReadContext {
     return parser.getValueAsString();
   }
 
-  /** What a JSON value whose first token is {@code token} is, for a message: "an object", "a string". */
-  static String kind(com.fasterxml.jackson.core.JsonToken token) {
-    switch (token) {
-      case START_OBJECT:
-        return "an object";
-      case START_ARRAY:
-        return "an array";
-      case VALUE_STRING:
-        return "a string";
-      case VALUE_NUMBER_INT:
-      case VALUE_NUMBER_FLOAT:
-        return "a number";
-      case VALUE_TRUE:
-      case VALUE_FALSE:
-        return "a boolean";
-      default:
-        return "null";
-    }
-  }
-
   /**
    * Skips the value the parser stands on, which is not {@code expected} ("an array") as {@code
    * field} must be, with a warning; a JSON null is a field not written, and says nothing.
@@ -300,7 +280,7 @@ final class ReadContext {
     com.fasterxml.jackson.core.JsonToken token = parser.currentToken();
     parser.skipChildren();
     if (token != com.fasterxml.jackson.core.JsonToken.VALUE_NULL) {
-      warn(field + " is " + kind(token) + ", not " + expected + "; ignored");
+      warn(field + " is " + SkippedElements.describe(token) + ", not " + expected + "; ignored");
     }
   }
 

@@ -436,7 +436,7 @@ final class TraceLoader {
       } else if (token == JsonToken.START_OBJECT) {
         readObject(parser, otlp, jaeger);
       } else {
-        throw new IllegalStateException("not a trace (" + ReadContext.kind(token) + ", not a JSON object or array)");
+        throw new IllegalStateException("not a trace (" + SkippedElements.describe(token) + ", not a JSON object or array)");
       }
     }
   }
