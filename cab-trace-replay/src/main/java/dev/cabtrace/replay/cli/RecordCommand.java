@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
         "Record a benchmark cell around any agent command: task_setup, adapter_run, tool_call, container (the command,"
             + " its output, its exit code) and cleanup spans, plus the command's own OpenTelemetry spans through an OTLP"
             + " receiver, in one capture file.",
-        "Exit status: the command's own; 124 when the timeout killed it; 127 when it could not start; 125 when the"
-            + " capture lost spans or could not be written."})
+        "Exit status: the command's own; 124 when the timeout killed it; 126 when it was found but could not be"
+            + " run (not executable); 127 when it could not start otherwise; 125 when the capture lost spans or could"
+            + " not be written."})
 final class RecordCommand implements Callable<Integer> {
 
   @Option(names = "--out", required = true, paramLabel = "FILE", description = "Capture file to write (OTLP JSON Lines).")
@@ -137,6 +138,13 @@ final class RecordCommand implements Callable<Integer> {
       for (String size : List.of("--cols", "--rows")) {
         if (spec.commandLine().getParseResult().hasMatchedOption(size)) {
           throw new IllegalArgumentException(size + " needs --pty");
+        }
+      }
+    }
+    if (noOtlp) {
+      for (String receiverOption : List.of("--otlp-protocol", "--otlp-grace")) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(receiverOption)) {
+          throw new IllegalArgumentException(receiverOption + " needs the OTLP receiver, which --no-otlp leaves out");
         }
       }
     }

@@ -136,21 +136,27 @@ final class CommandRunner {
    * plus {@link #OUTPUT_DRAIN} after that at most.
    */
   Outcome run(TerminalRecorder output, OutputStream console, OutputStream consoleErr) {
+    ProcessBuilder builder = new ProcessBuilder(launched())
+        .directory(workdir.toFile())
+        .redirectInput(onPty() && backgroundJobOnATerminal()
+            ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null")) : ProcessBuilder.Redirect.INHERIT);
+    builder.environment().putAll(environment);
+    builder.environment().put(CommandProcesses.MARK_VARIABLE, processes.markValue());
+    if (onPty()) {
+      // script(1) runs the command line with $SHELL: make that sh, whose quoting we wrote.
+      builder.environment().put("SHELL", "/bin/sh");
+      builder.redirectErrorStream(true);
+    }
     Process process;
     try {
-      ProcessBuilder builder = new ProcessBuilder(launched())
-          .directory(workdir.toFile())
-          .redirectInput(onPty() && backgroundJobOnATerminal()
-              ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null")) : ProcessBuilder.Redirect.INHERIT);
-      builder.environment().putAll(environment);
-      builder.environment().put(CommandProcesses.MARK_VARIABLE, processes.markValue());
-      if (onPty()) {
-        // script(1) runs the command line with $SHELL: make that sh, whose quoting we wrote.
-        builder.environment().put("SHELL", "/bin/sh");
-        builder.redirectErrorStream(true);
-      }
       process = builder.start();
     } catch (IOException e) {
+      // The JDK looks a program up in record's own PATH, not the command's.
+      if (!onPty() && found(argv.get(0), System.getenv("PATH"))) {
+        IOException denied = new java.nio.file.AccessDeniedException(null, null, e.getMessage()); // the message as it was
+        denied.initCause(e);
+        return new Outcome(-1, false, denied);
+      }
       return new Outcome(-1, false, e);
     }
     processes.started(process.toHandle(), onPty());
@@ -173,6 +179,32 @@ final class CommandRunner {
       Thread.currentThread().interrupt();
       return new Outcome(-1, false, e);
     }
+  }
+
+  /**
+   * Whether {@code program}, which could not be started, is a file all the same, as a shell finds
+   * it: a path when it has a slash (from the workdir), else in a directory of {@code path}. A shell
+   * exits 126 then (found, but no program it can run: not executable, a directory), 127 otherwise;
+   * {@link RecordResult#exitStatus} tells them apart by the failure, an {@link
+   * java.nio.file.AccessDeniedException} for the first.
+   */
+  private boolean found(String program, String path) {
+    if (program.contains("/")) {
+      return Files.exists(workdir.resolve(program));
+    }
+    if (program.isEmpty() || path == null) {
+      return false;
+    }
+    for (String directory : path.split(":", -1)) {
+      try {
+        if (Files.exists(workdir.resolve(directory.isEmpty() ? "." : directory).resolve(program))) {
+          return true;
+        }
+      } catch (java.nio.file.InvalidPathException e) {
+        // a PATH entry no path can be made of finds nothing, as in a shell
+      }
+    }
+    return false;
   }
 
   /** Whether the command exited by itself, before the timeout and any {@link #stop}. */

@@ -47,10 +47,16 @@ public record RecordResult(
   public static final int TIMED_OUT = 124;
   /** Exit status when the command could not be started, as shells use. */
   public static final int NOT_STARTED = 127;
+  /**
+   * Exit status when the command was found but could not be run (not executable, a directory), as
+   * shells use.
+   */
+  public static final int NOT_EXECUTABLE = 126;
 
   /**
    * The exit status a script can rely on: the command's own code (as it ended when record was
-   * stopped: 143 after SIGTERM), 124 when the timeout killed it, 127 when it could not start, and
+   * stopped: 143 after SIGTERM), 124 when the timeout killed it, 126 when it was found but could not
+   * be run, 127 when it could not start otherwise, and
    * 125 (over all of these) when the capture is incomplete.
    */
   public int exitStatus() {
@@ -58,7 +64,7 @@ public record RecordResult(
       return CAPTURE_INCOMPLETE;
     }
     if (failure != null && exitCode < 0) {
-      return NOT_STARTED;
+      return failure instanceof java.nio.file.AccessDeniedException ? NOT_EXECUTABLE : NOT_STARTED;
     }
     if (timedOut) {
       return TIMED_OUT;

@@ -59,6 +59,8 @@ class UsageErrorsCliTest {
   @CsvSource(delimiter = '|', value = {
       "record --out OUT --cols 100 -- touch RAN                       | --cols needs --pty",
       "record --out OUT --rows 30 -- touch RAN                        | --rows needs --pty",
+      "record --out OUT --no-otlp --otlp-protocol grpc -- touch RAN   | --otlp-protocol needs the OTLP receiver, which --no-otlp leaves out",
+      "record --out OUT --otlp-grace 5s --no-otlp -- touch RAN        | --otlp-grace needs the OTLP receiver, which --no-otlp leaves out",
       "record --out OUT --cassette-ignore $.metadata.id -- touch RAN  | --cassette-ignore needs --cassette FILE",
       "record --out OUT --cassette-timing fast -- touch RAN           | --cassette-timing needs --cassette FILE",
       "push FILE --endpoint http://127.0.0.1:9 --query http://127.0.0.1:9 | --query needs --verify",

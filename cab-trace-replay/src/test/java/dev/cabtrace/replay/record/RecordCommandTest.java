@@ -99,6 +99,16 @@ class RecordCommandTest {
     assertThat(missing.exit()).isEqualTo(RecordResult.NOT_STARTED);
     assertThat(missing.err()).contains("could not run /nonexistent/agent-binary");
 
+    // As a shell says it: found, but not a program it can run (126), against not found (127).
+    Path notExecutable = Files.writeString(dir.resolve("agent.sh"), "echo ran\n");
+    Run refused = record("not-executable", "--no-otlp", "--", notExecutable.toString());
+    assertThat(refused.exit()).isEqualTo(RecordResult.NOT_EXECUTABLE).isEqualTo(126);
+    assertThat(refused.err()).contains("could not run " + notExecutable).contains("Permission denied");
+    Run directory = record("directory", "--no-otlp", "--", dir.toString());
+    assertThat(directory.exit()).isEqualTo(RecordResult.NOT_EXECUTABLE);
+    Run notOnPath = record("not-on-path", "--no-otlp", "--", "cab-trace-no-such-agent");
+    assertThat(notOnPath.exit()).isEqualTo(RecordResult.NOT_STARTED).isEqualTo(127);
+
     Files.createDirectory(dir.resolve("taken.jsonl"));
     Run unwritable = record("taken", "--no-otlp", "--", "true");
     assertThat(unwritable.exit()).as("refused before it runs").isEqualTo(2);
