@@ -68,7 +68,7 @@ public final class SpanAssert extends AbstractAssert<SpanAssert, TimelineSpan> {
     long nanos = actual.durationNanos();
     if (nanos < min.toNanos() || nanos > max.toNanos()) {
       failWithMessage("Expected span \"%s\" to last between %s and %s but it lasted %s", actual.name(),
-          Durations.millis(min.toNanos()), Durations.millis(max.toNanos()), Durations.millis(nanos));
+          Durations.exactMillis(min.toNanos()), Durations.exactMillis(max.toNanos()), Durations.exactMillis(nanos));
     }
     return this;
   }

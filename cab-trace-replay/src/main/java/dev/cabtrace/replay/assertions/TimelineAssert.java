@@ -72,7 +72,7 @@ public final class TimelineAssert extends AbstractAssert<TimelineAssert, Timelin
     long nanos = actual.durationNanos();
     if (nanos < min.toNanos() || nanos > max.toNanos()) {
       failWithMessage("Expected the cell to last between %s and %s but it lasted %s",
-          Durations.millis(min.toNanos()), Durations.millis(max.toNanos()), Durations.millis(nanos));
+          Durations.exactMillis(min.toNanos()), Durations.exactMillis(max.toNanos()), Durations.exactMillis(nanos));
     }
     return this;
   }

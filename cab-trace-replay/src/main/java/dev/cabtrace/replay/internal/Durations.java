@@ -32,6 +32,16 @@ public final class Durations {
     return Math.floorDiv(nanos, 1_000_000L) + " ms";
   }
 
+  /**
+   * Milliseconds to the nanosecond, without trailing zeros: {@code 200 ms}, {@code 200.000001 ms},
+   * for a message that compares durations (whole milliseconds would say a span of 200.5 ms lasted
+   * the 200 ms it was expected to stay under).
+   */
+  public static String exactMillis(long nanos) {
+    java.math.BigDecimal millis = java.math.BigDecimal.valueOf(nanos, 6).stripTrailingZeros();
+    return (millis.scale() < 0 ? millis.setScale(0) : millis).toPlainString() + " ms";
+  }
+
   /** Seconds with two decimals: {@code 85.46 s}. */
   public static String seconds(long nanos) {
     return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);

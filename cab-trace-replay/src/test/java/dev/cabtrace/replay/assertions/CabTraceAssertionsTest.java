@@ -2,6 +2,7 @@ package dev.cabtrace.replay.assertions;
 
 import static dev.cabtrace.replay.assertions.CabTraceAssertions.assertThat;
 import static java.time.Duration.ofMillis;
+import static java.time.Duration.ofNanos;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -94,6 +95,15 @@ class CabTraceAssertionsTest {
         .hasMessageStartingWith("Expected a span of kind adapter_run named \"aider:run\" but found [container \"aider:run\"");
     assertThatThrownBy(() -> assertThat(cell).at(ofMillis(5)).hasActiveSpanOfKind(CabSpanKind.ADAPTER_RUN))
         .hasMessage("Expected a span of kind adapter_run to be active at t = 5 ms but the active spans are [aider:run]");
+  }
+
+  @Test
+  void durationsThatMissByLessThanAMillisecondSayByHowMuch() {
+    Timeline cell = cell(500L, 50L);
+    assertThatThrownBy(() -> assertThat(cell).span("aider:run").hasDurationBetween(ofMillis(50), ofNanos(99_999_999)))
+        .hasMessage("Expected span \"aider:run\" to last between 50 ms and 99.999999 ms but it lasted 100 ms");
+    assertThatThrownBy(() -> assertThat(cell).hasTotalDurationBetween(ofNanos(100_000_001), ofSeconds(1)))
+        .hasMessage("Expected the cell to last between 100.000001 ms and 1000 ms but it lasted 100 ms");
   }
 
   @Test

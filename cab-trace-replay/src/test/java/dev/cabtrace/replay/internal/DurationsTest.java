@@ -20,6 +20,13 @@ class DurationsTest {
     assertThat(Durations.parse(text)).isEqualTo(nanos);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"0,0 ms", "1,0.000001 ms", "200000000,200 ms", "200500000,200.5 ms", "99999999,99.999999 ms",
+      "-1500000,-1.5 ms", "9223372036854775807,9223372036854.775807 ms"})
+  void exactMillisLoseNoNanosecond(long nanos, String text) {
+    assertThat(Durations.exactMillis(nanos)).isEqualTo(text);
+  }
+
   @ParameterizedTest(name = "[{0}]")
   @ValueSource(strings = {"", "soon", "s", "1f", "0x1p1", "1e3", "1e999", "NaN", "Infinity", "-5s", "-1", "+1s",
       "PT-1M", "-PT1M", "P", "1w", "1,5s", "1_000ms", "1.2.3s", "٣s"})
