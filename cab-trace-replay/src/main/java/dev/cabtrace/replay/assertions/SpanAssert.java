@@ -61,12 +61,15 @@ public final class SpanAssert extends AbstractAssert<SpanAssert, TimelineSpan> {
     return value instanceof List ? "List" : value.getClass().getSimpleName();
   }
 
-  /** It lasted within [min, max]. */
+  /** It ended, and lasted within [min, max]. */
   public SpanAssert hasDurationBetween(Duration min, Duration max) {
     isNotNull();
     TimelineAssert.requireRange(min, max);
     long nanos = actual.durationNanos();
-    if (nanos < min.toNanos() || nanos > max.toNanos()) {
+    if (actual.unfinished()) {
+      failWithMessage("Expected span \"%s\" to last between %s and %s but it never ended", actual.name(),
+          Durations.exactMillis(min.toNanos()), Durations.exactMillis(max.toNanos()));
+    } else if (nanos < min.toNanos() || nanos > max.toNanos()) {
       failWithMessage("Expected span \"%s\" to last between %s and %s but it lasted %s", actual.name(),
           Durations.exactMillis(min.toNanos()), Durations.exactMillis(max.toNanos()), Durations.exactMillis(nanos));
     }
@@ -84,12 +87,16 @@ public final class SpanAssert extends AbstractAssert<SpanAssert, TimelineSpan> {
     return this;
   }
 
-  /** It has no parent. */
+  /** It has no parent: none in the trace, and none it names that is missing from it. */
   public SpanAssert isRoot() {
     isNotNull();
     TimelineSpan parent = timeline.parent(actual);
     if (parent != null) {
       failWithMessage("Expected span \"%s\" to be a root but its parent is \"%s\"", actual.name(), parent.name());
+    } else if (!actual.parentSpanId().isEmpty()) {
+      // Shown as a root, but not one: its parent was not captured.
+      failWithMessage("Expected span \"%s\" to be a root but it has parent %s, which is not in the trace",
+          actual.name(), actual.parentSpanId());
     }
     return this;
   }

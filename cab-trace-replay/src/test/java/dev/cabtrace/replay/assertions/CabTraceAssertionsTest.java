@@ -107,6 +107,36 @@ class CabTraceAssertionsTest {
   }
 
   @Test
+  void aRunThatNeverEndedHoldsToNoDurationBound() {
+    TimelineBuilder builder = new TimelineBuilder("by hand");
+    builder.add(TimelineSpan.builder().setTraceId(1, 1).setSpanId(1).setName("run")
+        .putAttribute("cab.span.kind", "adapter_run").setStartEpochNanos(0).setEndEpochNanos(0).setUnfinished(true), 0);
+    builder.add(TimelineSpan.builder().setTraceId(1, 1).setSpanId(2).setParentSpanId(1).setName("box")
+        .putAttribute("cab.span.kind", "container").setStartEpochNanos(0).setEndEpochNanos(3_600_000 * MS), 0);
+    Timeline cell = builder.build();
+
+    assertThatThrownBy(() -> assertThat(cell).score().hasWallClockAtMost(java.time.Duration.ofHours(1)))
+        .hasMessage("Expected the cell's wall clock to be at most 3600000 ms but it is unknown, at least 3600000 ms"
+            + " (an adapter_run never ended)");
+    assertThatThrownBy(() -> assertThat(cell).span("run").hasDurationBetween(java.time.Duration.ZERO, ofSeconds(1)))
+        .hasMessage("Expected span \"run\" to last between 0 ms and 1000 ms but it never ended");
+  }
+
+  @Test
+  void aSpanWhoseParentWasNotCapturedIsNoRoot() {
+    TimelineBuilder builder = new TimelineBuilder("by hand");
+    builder.add(TimelineSpan.builder().setTraceId(1, 1).setSpanId(2).setParentSpanId(0x65198b59b2690e4bL)
+        .setName("setup").setStartEpochNanos(0).setEndEpochNanos(MS), 0);
+    builder.add(TimelineSpan.builder().setTraceId(1, 1).setSpanId(3).setName("root")
+        .setStartEpochNanos(0).setEndEpochNanos(MS), 0);
+    Timeline cell = builder.build();
+
+    assertThat(cell).span("root").isRoot();
+    assertThatThrownBy(() -> assertThat(cell).span("setup").isRoot())
+        .hasMessage("Expected span \"setup\" to be a root but it has parent 65198b59b2690e4b, which is not in the trace");
+  }
+
+  @Test
   void misuseIsRefusedByName() {
     Timeline cell = cell(500L, 50L);
     assertThatThrownBy(() -> assertThat(cell).at(null))
