@@ -18,6 +18,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
 import io.opentelemetry.sdk.trace.SpanLimits;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ public final class CabTraceSdkBuilder {
   private String serviceName = "cab-harness";
   private Attributes extraResource = Attributes.empty();
   private Path captureFile;
+  private boolean built;
   private final List<SpanExporter> exporters = new ArrayList<>();
   private Duration maxBlockTime = Duration.ofSeconds(2);
   private Duration closeTimeout = Duration.ofSeconds(10);
@@ -69,9 +71,17 @@ public final class CabTraceSdkBuilder {
     return this;
   }
 
-  /** The OTLP JSON Lines file every span is written to. */
+  /**
+   * The OTLP JSON Lines file every span is written to.
+   *
+   * @throws IllegalArgumentException for a path with no file name ({@code Path.of("")}, {@code /})
+   */
   public CabTraceSdkBuilder setCaptureFile(Path captureFile) {
-    this.captureFile = Objects.requireNonNull(captureFile, "captureFile");
+    Objects.requireNonNull(captureFile, "captureFile");
+    if (captureFile.getFileName() == null || captureFile.getFileName().toString().isEmpty()) {
+      throw new IllegalArgumentException("capture file \"" + captureFile + "\" has no file name");
+    }
+    this.captureFile = captureFile;
     return this;
   }
 
@@ -189,8 +199,21 @@ public final class CabTraceSdkBuilder {
     return sdk;
   }
 
-  /** The wired SDK. It is not registered as the global OpenTelemetry. */
+  /**
+   * The wired SDK. It is not registered as the global OpenTelemetry. A builder builds one: a second
+   * SDK would share its exporters (closed with the first) and its capture file.
+   *
+   * @throws IllegalStateException when this builder has built an SDK already
+   * @throws IllegalArgumentException when the capture file is a directory or under a file
+   */
   public CabTraceSdk build() {
+    if (built) {
+      throw new IllegalStateException("this CabTraceSdkBuilder has built its SDK; take a new builder for another");
+    }
+    if (captureFile != null) {
+      checkCaptureFile(captureFile);
+    }
+    built = true;
     AttributesBuilder fromEnvironment = Attributes.builder();
     OtlpExport.resourceAttributes(environment).forEach(fromEnvironment::put);
     OtlpExport.serviceName(environment).ifPresent(name -> fromEnvironment.put(SERVICE_NAME, name));
@@ -265,6 +288,25 @@ public final class CabTraceSdkBuilder {
         journal,
         List.copyOf(processors),
         closeTimeout);
+  }
+
+  /**
+   * Refuses a capture file no span could be written to whatever the disk holds, rather than losing
+   * every span later: a directory, or a path under a file. One that cannot be written for want of
+   * permission or space is found at the first write, and counted as lost.
+   */
+  private static void checkCaptureFile(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new IllegalArgumentException("capture file " + file + " is a directory");
+    }
+    for (Path parent = file.toAbsolutePath().getParent(); parent != null; parent = parent.getParent()) {
+      if (Files.exists(parent)) {
+        if (!Files.isDirectory(parent)) {
+          throw new IllegalArgumentException("capture file " + file + " is under " + parent + ", which is not a directory");
+        }
+        return;
+      }
+    }
   }
 
   /**

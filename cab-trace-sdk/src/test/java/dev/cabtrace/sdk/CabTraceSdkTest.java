@@ -156,7 +156,9 @@ class CabTraceSdkTest {
 
   @Test
   void anUnwritableCaptureNeverThrowsIntoTheAdapterAndCountsTheLoss() throws IOException {
-    Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
+    // A directory no file system makes (a name past 255 bytes): every write fails. (A path under a
+    // file would too, but the builder refuses that one.)
+    Path notADirectory = dir.resolve("x".repeat(300));
     java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
     java.util.logging.Logger logger = java.util.logging.Logger.getLogger(CabTraceSdk.class.getName());
     java.util.logging.Handler handler = new java.util.logging.Handler() {

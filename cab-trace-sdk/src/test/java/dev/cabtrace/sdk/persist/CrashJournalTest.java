@@ -95,8 +95,10 @@ class CrashJournalTest {
   @Test
   void staysWhenTheCaptureFileCouldNotBeWritten() throws IOException {
     Path plainFile = Files.writeString(dir.resolve("plain"), "x");
-    // The capture file's directory cannot exist, so neither can the journal: nothing may throw.
-    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(plainFile.resolve("cell.jsonl")).build()) {
+    // The capture file's directory cannot exist (its name is past 255 bytes), so neither can the
+    // journal: nothing may throw.
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(dir.resolve("x".repeat(300)).resolve("cell.jsonl"))
+        .build()) {
       try (CellSpan span = sdk.cellTracer().toolCall("t")) {
         span.setAttribute("k", "v");
       }
@@ -187,9 +189,12 @@ class CrashJournalTest {
 
   @Test
   void aCloseThatLostSpansKeepsTheJournalWithThem() throws IOException {
-    // The capture file's name is taken by a directory: every write fails, the journal beside works.
-    Path capture = Files.createDirectory(dir.resolve("cell.jsonl"));
+    // The capture file's name is taken by a directory (once the SDK was built, which refuses one):
+    // every write fails, the journal beside works.
+    Path capture = dir.resolve("cell.jsonl");
     try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(capture).setHeartbeat(Duration.ofMillis(20)).build()) {
+      Files.delete(capture);
+      Files.createDirectory(capture);
       try (CellSpan span = sdk.cellTracer().toolCall("never-reaches-the-capture-file")) {
         span.setAttribute("k", "v");
       }
