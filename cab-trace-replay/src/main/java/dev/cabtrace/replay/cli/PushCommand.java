@@ -68,8 +68,14 @@ final class PushCommand implements Callable<Integer> {
     OtlpExport.create(endpoint, transport, Map.of(), perBatch);
     String target = endpoint;
     URI uri = URI.create(endpoint);
+    if (uri.getRawFragment() != null) {
+      throw new IllegalArgumentException("--endpoint: a fragment (#" + uri.getRawFragment()
+          + ") is never sent to a server; leave it out");
+    }
     if (transport == OtlpExport.Protocol.HTTP_PROTOBUF && (uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"))) {
-      target = endpoint.replaceAll("/$", "") + "/v1/traces";
+      // The signal's path goes into the path, before a query (?token=) the backend wants.
+      target = uri.getScheme() + "://" + uri.getRawAuthority() + "/v1/traces"
+          + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     }
     if (batchSize < 1) {
       throw new IllegalArgumentException("--batch-size must be at least 1");

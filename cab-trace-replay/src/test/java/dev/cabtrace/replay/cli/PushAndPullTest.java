@@ -223,6 +223,42 @@ class PushAndPullTest {
   }
 
   @Test
+  void anEndpointsQueryStaysAfterTheSignalPathAndItsTokenIsNotPrinted() throws IOException {
+    Path capture = Files.write(dir.resolve("seed.jsonl"), resource("seed-cell.otlp.jsonl"));
+    List<String> requests = new CopyOnWriteArrayList<>();
+    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+    backend.createContext("/", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      requests.add(exchange.getRequestURI().getRawPath() + "?" + exchange.getRequestURI().getRawQuery());
+      exchange.sendResponseHeaders(exchange.getRequestURI().getPath().equals("/v1/traces") ? 200 : 404, -1);
+      exchange.close();
+    });
+    backend.start();
+    Result sent;
+    Result fragment;
+    Result atInPassword;
+    try {
+      String base = "http://127.0.0.1:" + backend.getAddress().getPort();
+      sent = run("push", capture.toString(), "--endpoint", base + "?token=s3cret-token", "--max-age", "36500d");
+      fragment = run("push", capture.toString(), "--endpoint", base + "/#part", "--max-age", "36500d");
+      atInPassword = run("push", capture.toString(), "--endpoint",
+          "http://user:p@ss-s3cret@127.0.0.1:" + backend.getAddress().getPort(), "--max-age", "36500d");
+    } finally {
+      backend.stop(0);
+    }
+
+    assertThat(sent.exit()).as(sent.err()).isZero();
+    assertThat(requests).containsOnly("/v1/traces?token=s3cret-token");
+    assertThat(sent.out()).contains("pushed 5 of 5 spans").contains("?token=[REDACTED]");
+    assertThat(sent.out() + sent.err()).doesNotContain("s3cret-token");
+    assertThat(fragment.exit()).isEqualTo(2);
+    assertThat(fragment.err()).isEqualTo("cab-trace: --endpoint: a fragment (#part) is never sent to a server; leave it out\n");
+    assertThat(atInPassword.exit()).isEqualTo(2);
+    assertThat(atInPassword.err()).contains("is refused by the OpenTelemetry exporter: a user or password in a URL must"
+        + " be percent-encoded (@ as %40").doesNotContain("s3cret").doesNotContain("must start with http");
+  }
+
+  @Test
   void pushVerifyAsksTheQueryApiWithThePushsHeaders() throws IOException {
     Path capture = Files.write(dir.resolve("seed.jsonl"), resource("seed-cell.otlp.jsonl"));
     HttpServer multiTenant = retainingBackend(Duration.ofDays(100_000), "tenant1");

@@ -1,5 +1,6 @@
 package dev.cabtrace.sdk.export;
 
+import dev.cabtrace.sdk.redact.Redaction;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
@@ -102,7 +103,22 @@ public final class OtlpExport {
       throw new IllegalArgumentException("OTLP endpoint " + withoutCredentials(endpoint)
           + " is not an http:// or https:// URL with a host (e.g. http://localhost:4318)");
     }
-    return new OtlpExport(endpoint, Objects.requireNonNull(protocol, "protocol"),
+    Objects.requireNonNull(protocol, "protocol");
+    try {
+      // The exporter's own check, made now: its message repeats the URL with its password.
+      if (protocol == Protocol.GRPC) {
+        OtlpGrpcSpanExporter.builder().setEndpoint(endpoint);
+      } else {
+        OtlpHttpSpanExporter.builder().setEndpoint(endpoint);
+      }
+    } catch (IllegalArgumentException e) {
+      boolean unescapedUser = uri.getHost() == null && uri.getRawAuthority().indexOf('@') >= 0;
+      throw new IllegalArgumentException("OTLP endpoint " + withoutCredentials(endpoint)
+          + " is refused by the OpenTelemetry exporter" + (unescapedUser
+              ? ": a user or password in a URL must be percent-encoded (@ as %40, : as %3A, / as %2F)"
+              : " (e.g. http://localhost:4318)"));
+    }
+    return new OtlpExport(endpoint, protocol,
         Objects.requireNonNull(headers, "headers"), Objects.requireNonNull(timeout, "timeout"));
   }
 
@@ -236,7 +252,8 @@ public final class OtlpExport {
 
   /** The export in words, for messages: {@code http://127.0.0.1:4317 (grpc)}. */
   public String describe() {
-    return withoutCredentials(endpoint) + " (" + protocol.value() + ")";
+    // A token in the query (?api_key=) is as secret as a password.
+    return Redaction.defaults().redact(withoutCredentials(endpoint)) + " (" + protocol.value() + ")";
   }
 
   /** {@code url} with a user and password in it ({@code http://user:secret@host}) masked. */

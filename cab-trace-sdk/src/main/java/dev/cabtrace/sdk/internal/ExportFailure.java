@@ -58,11 +58,14 @@ public final class ExportFailure {
     } catch (CharacterCodingException e) {
       text = null;
     }
-    if (text != null && text.chars().allMatch(c -> c >= 0x20 || c == '\t' || c == '\n' || c == '\r')) {
-      return oneLine(text);
+    // A protobuf Status is rarely valid UTF-8 text without control characters; text with them
+    // (a gateway's coloured error page) is still text when it is not a Status.
+    boolean plain = text != null && text.chars().allMatch(c -> c >= 0x20 || c == '\t' || c == '\n' || c == '\r');
+    String message = plain ? null : statusMessage(body);
+    if (message != null) {
+      return oneLine(message);
     }
-    String message = statusMessage(body);
-    return message == null ? "" : oneLine(message);
+    return text == null ? "" : oneLine(text);
   }
 
   /**
@@ -125,9 +128,15 @@ public final class ExportFailure {
     return -1;
   }
 
-  /** {@code text} on one line, cut to {@link #REASON_CHARS}. */
+  /**
+   * {@code text} on one line, cut to {@link #REASON_CHARS}, each control character left in it shown
+   * as U+FFFD: a backend's words go to a terminal and to logs, where an escape sequence would act.
+   */
   private static String oneLine(String text) {
     String line = text.strip().replaceAll("\\s*\\R\\s*", " ");
-    return line.length() <= REASON_CHARS ? line : line.substring(0, REASON_CHARS) + "...";
+    line = line.length() <= REASON_CHARS ? line : line.substring(0, REASON_CHARS) + "...";
+    StringBuilder shown = new StringBuilder(line.length());
+    line.codePoints().forEach(c -> shown.appendCodePoint(Character.isISOControl(c) && c != '\t' ? 0xFFFD : c));
+    return shown.toString();
   }
 }

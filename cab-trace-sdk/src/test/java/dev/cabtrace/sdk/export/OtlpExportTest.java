@@ -1,6 +1,7 @@
 package dev.cabtrace.sdk.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -369,8 +370,19 @@ class OtlpExportTest {
       OtlpExport export = OtlpExport.fromEnvironment(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)).orElseThrow();
       export.createExporter().shutdown();
     }
-    assertThat(OtlpExport.create("https://u:p@ss@tempo/v1/traces", OtlpExport.Protocol.HTTP_PROTOBUF, Map.of(),
+    assertThat(OtlpExport.create("https://u:p%40ss@tempo/v1/traces", OtlpExport.Protocol.HTTP_PROTOBUF, Map.of(),
         Duration.ofSeconds(1)).describe()).isEqualTo("https://[REDACTED]@tempo/v1/traces (http/protobuf)");
+    assertThat(OtlpExport.create("https://tempo/v1/traces?api_key=k3y&tenant=a", OtlpExport.Protocol.HTTP_PROTOBUF,
+        Map.of(), Duration.ofSeconds(1)).describe())
+        .isEqualTo("https://tempo/v1/traces?api_key=[REDACTED]&tenant=a (http/protobuf)");
+    // The exporters refuse an @ left in a password; refused here, in words that do not repeat it.
+    for (OtlpExport.Protocol protocol : OtlpExport.Protocol.values()) {
+      assertThatThrownBy(() -> OtlpExport.create("https://u:p@ss@tempo/v1/traces", protocol, Map.of(),
+          Duration.ofSeconds(1)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("OTLP endpoint https://[REDACTED]@tempo/v1/traces is refused by the OpenTelemetry exporter: a"
+              + " user or password in a URL must be percent-encoded (@ as %40, : as %3A, / as %2F)");
+    }
   }
 
   @Test

@@ -23,6 +23,41 @@ class ExportFailureTest {
   }
 
   @Test
+  void aReasonWithControlCharactersIsGivenWithThemShownAsReplacementCharacters() {
+    assertThat(ExportFailure.describe(answer(400, "Bad Request", "{\"message\":\"nope \u001b[31mRED\u001b[0m\"}")))
+        .isEqualTo("HTTP 400 Bad Request: {\"message\":\"nope \ufffd[31mRED\ufffd[0m\"}");
+    assertThat(ExportFailure.describe(answer(502, "Bad Gateway\u0007", "<html>\r\n<h1>502\u009b</h1>\n</html>")))
+        .isEqualTo("HTTP 502 Bad Gateway\ufffd: <html> <h1>502\ufffd</h1> </html>");
+    byte[] status = Status.newBuilder().setCode(8).setMessage("quota \u001b[2J exceeded").build().toByteArray();
+    assertThat(ExportFailure.describe(answer(429, "Too Many Requests", status)))
+        .isEqualTo("HTTP 429 Too Many Requests: quota \ufffd[2J exceeded");
+  }
+
+  private static Throwable answer(int code, String phrase, String body) {
+    return answer(code, phrase, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private static Throwable answer(int code, String phrase, byte[] body) {
+    return io.opentelemetry.exporter.internal.FailedExportException.httpFailedWithResponse(
+        new io.opentelemetry.sdk.common.export.HttpResponse() {
+          @Override
+          public int getStatusCode() {
+            return code;
+          }
+
+          @Override
+          public String getStatusMessage() {
+            return phrase;
+          }
+
+          @Override
+          public byte[] getResponseBody() {
+            return body;
+          }
+        });
+  }
+
+  @Test
   void bytesThatAreNoStatusHaveNoMessage() {
     byte[] status = Status.newBuilder().setCode(3).setMessage("span too old").build().toByteArray();
 
