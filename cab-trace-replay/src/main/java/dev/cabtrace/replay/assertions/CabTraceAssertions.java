@@ -1,5 +1,6 @@
 package dev.cabtrace.replay.assertions;
 
+import dev.cabtrace.replay.ledger.CellScore;
 import dev.cabtrace.replay.ledger.TimelineDiff;
 import dev.cabtrace.replay.timeline.Frame;
 import dev.cabtrace.replay.timeline.Timeline;
@@ -13,6 +14,7 @@ import dev.cabtrace.replay.timeline.TimelineSpan;
  * assertThat(timeline).span("openhands:run").hasKind(CabSpanKind.CONTAINER).hasAttribute("process.exit.code", 0);
  * assertThat(timeline).at(Duration.ofMillis(1200)).hasActiveSpans("openhands:run").hasFinishedModelCalls(3);
  * assertThat(timeline).score().hasTotalTokensAtMost(20_000).hasWallClockAtMost(ofMinutes(2)).isPass();
+ * assertThat(TraceFacts.read(captureFile).score()).hasTotalTokensAtMost(20_000);   // streamed, no timeline
  * assertThat(TimelineDiff.of(before, after)).hasTokenRegressionAtMost(10).hasWallClockRegressionAtMost(20);
  * }</pre>
  */
@@ -33,6 +35,11 @@ public final class CabTraceAssertions {
   /** Assertions on a frame. */
   public static FrameAssert assertThat(Frame frame) {
     return new FrameAssert(frame);
+  }
+
+  /** Assertions on a cell's score, as {@link TimelineAssert#score} makes them, for one read without a timeline. */
+  public static ScoreAssert assertThat(CellScore score) {
+    return new ScoreAssert(score);
   }
 
   /** Assertions on how a cell changed from A to B. */

@@ -68,8 +68,8 @@ public final class FrameAssert extends AbstractAssert<FrameAssert, Frame> {
   public FrameAssert hasTokensSoFar(long input, long output) {
     isNotNull();
     if (actual.tokens().unknownCalls() > 0) {
-      failWithMessage("Expected %d input and %d output tokens by t = %s but %d of %d model call(s) reported no usage:"
-          + " their tokens were not recorded", input, output, Durations.groupedMillis(actual.offsetNanos()),
+      failWithMessage("Expected %d input and %d output tokens by t = %s but %d of %d model call(s) recorded no input"
+          + " and output count (one missing, or negative): their tokens are unknown", input, output, Durations.groupedMillis(actual.offsetNanos()),
           actual.tokens().unknownCalls(), actual.tokens().calls());
     } else if (actual.tokens().input() != input || actual.tokens().output() != output) {
       failWithMessage("Expected %d input and %d output tokens by t = %s but found %d and %d",

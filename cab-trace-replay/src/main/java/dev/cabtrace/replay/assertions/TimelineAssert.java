@@ -85,8 +85,13 @@ public final class TimelineAssert extends AbstractAssert<TimelineAssert, Timelin
     isNotNull();
     TokenTotals tokens = actual.tokens();
     if (tokens.unknownCalls() > 0) {
-      failWithMessage("Expected %d input and %d output tokens but %d of %d model call(s) reported no usage:"
-          + " their tokens were not recorded", input, output, tokens.unknownCalls(), tokens.calls());
+      failWithMessage("Expected %d input and %d output tokens but %d of %d model call(s) recorded no input and"
+          + " output count (one missing, or negative): their tokens are unknown", input, output, tokens.unknownCalls(),
+          tokens.calls());
+    } else if (tokens.calls() == 0) {
+      // As the score and the cell page say it: no model call, no token capture for this run.
+      failWithMessage("Expected %d input and %d output tokens but the trace holds no model call: its tokens were not"
+          + " recorded", input, output);
     } else if (tokens.input() != input || tokens.output() != output) {
       failWithMessage("Expected %d input and %d output tokens but found %d and %d over %d model call(s)",
           input, output, tokens.input(), tokens.output(), tokens.calls());

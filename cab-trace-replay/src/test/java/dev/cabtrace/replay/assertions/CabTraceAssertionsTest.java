@@ -43,16 +43,36 @@ class CabTraceAssertionsTest {
     Timeline withoutUsage = cell(null, null);
     assertThatThrownBy(() -> assertThat(withoutUsage).hasTotalTokens(1000, 100))
         .isInstanceOf(AssertionError.class)
-        .hasMessage("Expected 1000 input and 100 output tokens but 1 of 2 model call(s) reported no usage:"
-            + " their tokens were not recorded");
+        .hasMessage("Expected 1000 input and 100 output tokens but 1 of 2 model call(s) recorded no input and output"
+            + " count (one missing, or negative): their tokens are unknown");
     assertThatThrownBy(() -> assertThat(withoutUsage).at(ofMillis(40)).hasTokensSoFar(1000, 100))
-        .hasMessage("Expected 1000 input and 100 output tokens by t = 40 ms but 1 of 2 model call(s) reported no"
-            + " usage: their tokens were not recorded");
+        .hasMessage("Expected 1000 input and 100 output tokens by t = 40 ms but 1 of 2 model call(s) recorded no"
+            + " input and output count (one missing, or negative): their tokens are unknown");
     // Before the call without usage ended, the tokens so far are known.
     assertThat(withoutUsage).at(ofMillis(39)).hasTokensSoFar(1000, 100);
     // Half a record is no record.
     assertThatThrownBy(() -> assertThat(cell(500L, null)).hasTotalTokens(1500, 100))
-        .hasMessageContaining("1 of 2 model call(s) reported no usage");
+        .hasMessageContaining("1 of 2 model call(s) recorded no input and output count");
+    assertThatThrownBy(() -> assertThat(cell(-5L, 7L)).hasTotalTokens(995, 107))
+        .hasMessageContaining("1 of 2 model call(s) recorded no input and output count (one missing, or negative)");
+  }
+
+  @Test
+  void aTraceWithoutModelCallsHasNoTokenCountNotZero() {
+    TimelineBuilder builder = new TimelineBuilder("by hand");
+    builder.add(TimelineSpan.builder().setTraceId(1, 1).setSpanId(1).setName("run")
+        .putAttribute("cab.span.kind", "adapter_run").setStartEpochNanos(0).setEndEpochNanos(MS), 0);
+    Timeline noCalls = builder.build();
+
+    assertThatThrownBy(() -> assertThat(noCalls).hasTotalTokens(0, 0))
+        .hasMessage("Expected 0 input and 0 output tokens but the trace holds no model call: its tokens were not"
+            + " recorded");
+    // As the score says it, for a timeline and for a score read on its own.
+    assertThatThrownBy(() -> assertThat(noCalls).score().hasTotalTokensAtMost(0))
+        .hasMessageContaining("its tokens were not recorded");
+    assertThatThrownBy(() -> assertThat(dev.cabtrace.replay.ledger.CellScore.of(noCalls)).hasTotalTokensAtMost(0))
+        .hasMessageContaining("its tokens were not recorded");
+    assertThat(noCalls).hasModelCallCount(0);
   }
 
   @Test

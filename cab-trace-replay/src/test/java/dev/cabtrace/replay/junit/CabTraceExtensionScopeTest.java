@@ -17,6 +17,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -51,13 +52,27 @@ class CabTraceExtensionScopeTest {
     assertThat(LeftOpen.nextTestsSpan.parentSpanId()).as("the next test's span is a root").isEmpty();
   }
 
+  private static volatile boolean runningThem;
+
   private static Events run(Class<?> testClass) {
-    return EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass)).execute().testEvents();
+    runningThem = true;
+    try {
+      return EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass)).execute().testEvents();
+    } finally {
+      runningThem = false;
+    }
   }
 
-  // The classes below are run by the tests above through the engine, not by the build itself:
-  // Jupiter does not discover static nested classes, and surefire leaves out classes with a $.
+  /** Whether the tests above are running the classes below, which are not tests of the build's own. */
+  static boolean runByTheTestsAbove() {
+    return runningThem;
+  }
 
+  // The classes below are run by the tests above through the engine. Surefire leaves out classes
+  // with a $ in their name, but not when asked for them by a pattern (-Dtest=CabTrace*): then they
+  // are skipped.
+
+  @EnabledIf("dev.cabtrace.replay.junit.CabTraceExtensionScopeTest#runByTheTestsAbove")
   @ExtendWith(CabTraceExtension.class)
   @TestMethodOrder(MethodOrderer.MethodName.class)
   static class TwoTests {
@@ -90,6 +105,7 @@ class CabTraceExtensionScopeTest {
     }
   }
 
+  @EnabledIf("dev.cabtrace.replay.junit.CabTraceExtensionScopeTest#runByTheTestsAbove")
   @ExtendWith(CabTraceExtension.class)
   static class ConstructorInjection {
     ConstructorInjection(CellCapture capture) {}
@@ -101,6 +117,7 @@ class CabTraceExtensionScopeTest {
     void b() {}
   }
 
+  @EnabledIf("dev.cabtrace.replay.junit.CabTraceExtensionScopeTest#runByTheTestsAbove")
   @ExtendWith(CabTraceExtension.class)
   @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
   static class LeftOpen {
