@@ -32,6 +32,11 @@ public record CellIdentity(
    * first path segment.
    */
   public static CellIdentity of(String sweepId, String tui, String model, String taskId) {
+    // Named here: the record's own check would come after "null" was made part of the cell id.
+    Objects.requireNonNull(sweepId, "sweepId");
+    Objects.requireNonNull(tui, "tui");
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(taskId, "taskId");
     int slash = taskId.indexOf('/');
     String category = slash > 0 ? taskId.substring(0, slash) : "";
     return new CellIdentity(

@@ -1,5 +1,7 @@
 package dev.cabtrace.api;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,62 @@ final class DefaultModelCallSpan extends DefaultCellSpan implements ModelCallSpa
 
   DefaultModelCallSpan(Span span, Context parent) {
     super(span, parent);
+  }
+
+  // CellSpan's setters, returning this span as a ModelCallSpan.
+
+  @Override
+  public <T> ModelCallSpan setAttribute(AttributeKey<T> key, T value) {
+    super.setAttribute(key, value);
+    return this;
+  }
+
+  @Override
+  public ModelCallSpan setAttribute(String key, String value) {
+    super.setAttribute(key, value);
+    return this;
+  }
+
+  @Override
+  public ModelCallSpan setAttribute(String key, long value) {
+    super.setAttribute(key, value);
+    return this;
+  }
+
+  @Override
+  public ModelCallSpan setAttribute(String key, double value) {
+    super.setAttribute(key, value);
+    return this;
+  }
+
+  @Override
+  public ModelCallSpan setAttribute(String key, boolean value) {
+    super.setAttribute(key, value);
+    return this;
+  }
+
+  @Override
+  public ModelCallSpan setAttribute(String key, List<String> values) {
+    super.setAttribute(key, values);
+    return this;
+  }
+
+  @Override
+  public ModelCallSpan addEvent(String name, Attributes attributes) {
+    super.addEvent(name, attributes);
+    return this;
+  }
+
+  @Override
+  public ModelCallSpan recordFailure(Throwable failure) {
+    super.recordFailure(failure);
+    return this;
+  }
+
+  @Override
+  public ModelCallSpan setError(String description) {
+    super.setError(description);
+    return this;
   }
 
   @Override

@@ -11,22 +11,22 @@ enum NoopCellSpan implements ModelCallSpan {
   INSTANCE;
 
   @Override
-  public <T> CellSpan setAttribute(AttributeKey<T> key, T value) {
+  public <T> ModelCallSpan setAttribute(AttributeKey<T> key, T value) {
     return this;
   }
 
   @Override
-  public CellSpan addEvent(String name, Attributes attributes) {
+  public ModelCallSpan addEvent(String name, Attributes attributes) {
     return this;
   }
 
   @Override
-  public CellSpan recordFailure(Throwable failure) {
+  public ModelCallSpan recordFailure(Throwable failure) {
     return this;
   }
 
   @Override
-  public CellSpan setError(String description) {
+  public ModelCallSpan setError(String description) {
     return this;
   }
 

@@ -105,6 +105,36 @@ class CellTracerTest {
   }
 
   @Test
+  void aCellIdentityNamesTheFieldItLacks() {
+    assertThat(CellIdentity.of("s1", "aider", "gpt-5", "python/flaky").cellId()).isEqualTo("s1/aider/gpt-5/python/flaky");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> CellIdentity.of("s1", null, "gpt-5", "python/flaky"))
+        .isInstanceOf(NullPointerException.class).hasMessage("tui");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> CellIdentity.of("s1", "aider", "gpt-5", null))
+        .isInstanceOf(NullPointerException.class).hasMessage("taskId");
+  }
+
+  @Test
+  void aModelCallsSettersChainInAnyOrder() {
+    try (ModelCallSpan call = tracer.modelCall("openai", "gpt-5-mini")) {
+      ModelCallSpan same = call.setAttribute("retry", 1L).setAttribute("cached", true).setAttribute("region", "eu")
+          .setAttribute("temperature", 0.2).setAttribute("tools", List.of("bash")).setExitCode(0).setTimedOut(false)
+          .setPass(true).setAttribute(CabAttributes.GEN_AI_RESPONSE_MODEL, "gpt-5-mini-2025-08-07")
+          .addEvent("retrying", io.opentelemetry.api.common.Attributes.empty()).setError("rate limited")
+          .recordFailure(new RuntimeException("429")).setUsage(TokenUsage.of(10, 2)).setAttribute((String) null, "x");
+      assertThat(same).isSameAs(call);
+    }
+    ModelCallSpan noop = CellTracer.noop().modelCall("openai", "gpt-5-mini");
+    assertThat(noop.setAttribute("retry", 1L).setError("x").setUsage(TokenUsage.of(1, 1))).isSameAs(noop);
+    SpanData span = exporter.getFinishedSpanItems().get(0);
+    assertThat(span.getAttributes().get(io.opentelemetry.api.common.AttributeKey.longKey("retry"))).isEqualTo(1L);
+    assertThat(span.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringArrayKey("tools")))
+        .containsExactly("bash");
+    assertThat(span.getAttributes().get(CabAttributes.GEN_AI_USAGE_INPUT_TOKENS)).isEqualTo(10L);
+    assertThat(span.getEvents()).extracting(io.opentelemetry.sdk.trace.data.EventData::getName)
+        .contains("retrying", "exception");
+  }
+
+  @Test
   void modelCallFollowsGenAiConventions() {
     byte[] body = "{\"model\":\"gpt-5-mini\"}".getBytes(StandardCharsets.UTF_8);
     try (ModelCallSpan call = tracer.modelCall("openai", "gpt-5-mini")) {
