@@ -27,8 +27,9 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  *
- * <p>Bounded: at most {@link Builder#setMaxBytes max bytes} (default 4 MiB) per span, in fewer
- * chunks than a span holds events ({@value #MAX_EVENTS_PER_SPAN}); past either, one {@value
+ * <p>Bounded: at most {@link Builder#setMaxBytes max bytes} (default 4 MiB) per span, in at most
+ * {@link Builder#setMaxChunks max chunks}, fewer than a span holds events ({@value
+ * #MAX_EVENTS_PER_SPAN} under the cab-trace SDK; set it for another SDK); past either, one {@value
  * CabAttributes#OUTPUT_TRUNCATED_EVENT} event says how much was dropped. Binary safe: a chunk that
  * is not valid UTF-8 is recorded as base64. A multi-byte character split across two writes is kept
  * whole. Recording only touches memory, never the disk, so it cannot slow the
@@ -45,11 +46,15 @@ public final class TerminalRecorder implements AutoCloseable {
    */
   public static final int MAX_EVENTS_PER_SPAN = 100_000;
 
-  /** The rest of the span's events are left for the truncation mark and the span's other events. */
-  private static final int MAX_CHUNKS = MAX_EVENTS_PER_SPAN - 1_000;
+  /**
+   * The most chunks recorded on a span by default: the rest of its events are left for the
+   * truncation mark and the span's other events.
+   */
+  public static final int DEFAULT_MAX_CHUNKS = MAX_EVENTS_PER_SPAN - 1_000;
 
   private final CellSpan span;
   private final long maxBytes;
+  private final int maxChunks;
   private final Clock clock;
   private final List<RecordingStream> streams = new ArrayList<>();
   private long recordedBytes;
@@ -58,9 +63,10 @@ public final class TerminalRecorder implements AutoCloseable {
   private boolean truncationMarked;
   private boolean closed;
 
-  private TerminalRecorder(CellSpan span, long maxBytes, Clock clock) {
+  private TerminalRecorder(CellSpan span, long maxBytes, int maxChunks, Clock clock) {
     this.span = span;
     this.maxBytes = maxBytes;
+    this.maxChunks = maxChunks;
     this.clock = clock;
   }
 
@@ -111,7 +117,7 @@ public final class TerminalRecorder implements AutoCloseable {
       if (closed || length <= 0) {
         return;
       }
-      long room = chunks < MAX_CHUNKS ? Math.max(0, maxBytes - recordedBytes) : 0;
+      long room = chunks < maxChunks ? Math.max(0, maxBytes - recordedBytes) : 0;
       int kept = (int) Math.min(length, room);
       if (kept > 0) {
         addChunk(stream, bytes, offset, kept, clock.nanos());
@@ -201,6 +207,7 @@ public final class TerminalRecorder implements AutoCloseable {
   public static final class Builder {
     private final CellSpan span;
     private long maxBytes = DEFAULT_MAX_BYTES;
+    private int maxChunks = DEFAULT_MAX_CHUNKS;
     private Clock clock = Clock.system();
 
     private Builder(CellSpan span) {
@@ -216,6 +223,20 @@ public final class TerminalRecorder implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The most chunks (span events) recorded on the span; default {@value TerminalRecorder#DEFAULT_MAX_CHUNKS}, for
+     * the cab-trace SDK's limit of {@value TerminalRecorder#MAX_EVENTS_PER_SPAN} events. Under another
+     * OpenTelemetry SDK, set it below that SDK's span event limit (OpenTelemetry's default is 128):
+     * past its limit an SDK drops events without a word, and the truncation mark with them.
+     */
+    public Builder setMaxChunks(int maxChunks) {
+      if (maxChunks < 0) {
+        throw new IllegalArgumentException("maxChunks must not be negative");
+      }
+      this.maxChunks = maxChunks;
+      return this;
+    }
+
     /** The clock chunks are stamped with. */
     public Builder setClock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -224,7 +245,7 @@ public final class TerminalRecorder implements AutoCloseable {
 
     /** The recorder. */
     public TerminalRecorder build() {
-      return new TerminalRecorder(span, maxBytes, clock);
+      return new TerminalRecorder(span, maxBytes, maxChunks, clock);
     }
   }
 

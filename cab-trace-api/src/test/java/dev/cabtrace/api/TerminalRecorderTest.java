@@ -39,6 +39,28 @@ class TerminalRecorderTest {
   }
 
   @Test
+  void underAnSdkWithOpenTelemetrysDefaultEventLimitMaxChunksKeepsTheTruncationMark() throws IOException {
+    InMemorySpanExporter spans = InMemorySpanExporter.create();
+    List<EventData> events;
+    try (OpenTelemetrySdk defaults = OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+        .build()) {
+      try (CellSpan container = CellTracer.create(defaults).container("aider:run");
+          TerminalRecorder output = TerminalRecorder.builder(container).setMaxChunks(120).build()) {
+        OutputStream stdout = output.stdout(null);
+        for (int i = 0; i < 200; i++) {
+          stdout.write(("line " + i + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      events = spans.getFinishedSpanItems().get(0).getEvents(); // before the close, which empties the exporter
+    }
+    assertThat(events).hasSize(121);
+    assertThat(events.get(119).getAttributes().get(CabAttributes.OUTPUT_DATA)).isEqualTo("line 119\n");
+    assertThat(events.get(120).getName()).isEqualTo(CabAttributes.OUTPUT_TRUNCATED_EVENT);
+    assertThat(events.get(120).getAttributes().get(CabAttributes.OUTPUT_DROPPED_BYTES)).isEqualTo(80L * 9);
+  }
+
+  @Test
   void chunksBecomeEventsInArrivalOrderWithTheirTimeAndStream() throws IOException {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     try (CellSpan container = tracer.container("aider:run");

@@ -214,7 +214,7 @@ final class RecordCommand implements Callable<Integer> {
       err.printf(java.util.Locale.ROOT, "cab-trace record: warning: %,d bytes of the command's terminal output, past"
           + " the recorder's cap (%d MiB or %,d chunks a span), are not in the capture (they reached the console); its"
           + " replay stops where they start%n", result.droppedOutputBytes(),
-          dev.cabtrace.api.TerminalRecorder.DEFAULT_MAX_BYTES >> 20, dev.cabtrace.api.TerminalRecorder.MAX_EVENTS_PER_SPAN - 1_000);
+          dev.cabtrace.api.TerminalRecorder.DEFAULT_MAX_BYTES >> 20, dev.cabtrace.api.TerminalRecorder.DEFAULT_MAX_CHUNKS);
     }
     if (result.refusedRequests() > 0) {
       // Not in the capture file, and not counted as lost: what became of them is the sender's to say.
