@@ -35,14 +35,17 @@ final class DefaultCellTracer implements CellTracer {
   @Override
   public ModelCallSpan modelCall(String providerName, String requestModel) {
     try {
-      String model = requestModel == null ? "unknown" : requestModel;
+      // A model not known is left out, never guessed; the span is then named by its operation alone,
+      // as the GenAI conventions name it.
       SpanBuilder builder =
           tracer
-              .spanBuilder("chat " + model)
+              .spanBuilder(requestModel == null ? "chat" : "chat " + requestModel)
               .setSpanKind(SpanKind.CLIENT)
               .setAttribute(CabAttributes.SPAN_KIND, CabSpanKind.MODEL_CALL.value())
-              .setAttribute(CabAttributes.GEN_AI_OPERATION_NAME, "chat")
-              .setAttribute(CabAttributes.GEN_AI_REQUEST_MODEL, model);
+              .setAttribute(CabAttributes.GEN_AI_OPERATION_NAME, "chat");
+      if (requestModel != null) {
+        builder.setAttribute(CabAttributes.GEN_AI_REQUEST_MODEL, requestModel);
+      }
       if (providerName != null) {
         builder.setAttribute(CabAttributes.GEN_AI_PROVIDER_NAME, providerName);
       }

@@ -303,7 +303,9 @@ class CellTracerTest {
             })
         .doesNotThrowAnyException();
     assertThat(exporter.getFinishedSpanItems()).extracting(SpanData::getName)
-        .containsExactly("task_setup", "chat unknown");
+        .containsExactly("task_setup", "chat");
+    // A model not known is not recorded as one named "unknown".
+    assertThat(exporter.getFinishedSpanItems().get(1).getAttributes().get(CabAttributes.GEN_AI_REQUEST_MODEL)).isNull();
   }
 
   @Test
