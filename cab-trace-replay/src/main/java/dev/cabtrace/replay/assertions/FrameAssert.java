@@ -16,10 +16,16 @@ public final class FrameAssert extends AbstractAssert<FrameAssert, Frame> {
     super(actual, FrameAssert.class);
   }
 
-  /** Among the spans running at this moment are the ones named. */
+  /**
+   * Among the spans running at this moment are the ones named, at least one ({@link
+   * #hasExactlyActiveSpans()} with none says that none is running).
+   */
   public FrameAssert hasActiveSpans(String... names) {
     isNotNull();
     Objects.requireNonNull(names, "names");
+    if (names.length == 0) {
+      throw new IllegalArgumentException("name at least one span; hasExactlyActiveSpans() says that none is active");
+    }
     List<String> active = activeNames();
     for (String name : names) {
       if (!active.contains(name)) {

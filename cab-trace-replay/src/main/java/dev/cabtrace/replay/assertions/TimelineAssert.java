@@ -123,10 +123,13 @@ public final class TimelineAssert extends AbstractAssert<TimelineAssert, Timelin
     return new ScoreAssert(CellScore.of(actual));
   }
 
-  /** Assertions on the frame at {@code offset} from the start. */
+  /** Assertions on the frame at {@code offset} from the start; a negative offset is refused. */
   public FrameAssert at(Duration offset) {
     isNotNull();
     Objects.requireNonNull(offset, "offset");
+    if (offset.isNegative()) {
+      throw new IllegalArgumentException("offset " + offset + " is before the cell's start (t = 0)");
+    }
     return new FrameAssert(actual.frame(offset.toNanos()));
   }
 

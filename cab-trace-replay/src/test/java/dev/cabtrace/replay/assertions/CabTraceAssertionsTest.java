@@ -169,6 +169,11 @@ class CabTraceAssertionsTest {
         .isInstanceOf(NullPointerException.class).hasMessage("names");
     assertThatThrownBy(() -> assertThat(cell).at(ofMillis(5)).hasExactlyActiveSpans((String[]) null))
         .isInstanceOf(NullPointerException.class).hasMessage("names");
+    assertThatThrownBy(() -> assertThat(cell).at(ofMillis(5)).hasActiveSpans())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("name at least one span; hasExactlyActiveSpans() says that none is active");
+    assertThatThrownBy(() -> assertThat(cell).at(ofMillis(-5)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("offset PT-0.005S is before the cell's start (t = 0)");
     assertThatThrownBy(() -> assertThat(cell).at(ofMillis(5)).hasOutputContaining(null))
         .isInstanceOf(NullPointerException.class).hasMessage("text");
     assertThatThrownBy(() -> assertThat(cell).span("aider:run").hasDurationBetween(ofSeconds(10), ofSeconds(0)))
