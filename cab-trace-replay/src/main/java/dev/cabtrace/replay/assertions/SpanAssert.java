@@ -46,10 +46,16 @@ public final class SpanAssert extends AbstractAssert<SpanAssert, TimelineSpan> {
     return this;
   }
 
-  /** {@code value} as an attribute holds it: whole numbers as Long, in a List too. */
+  /**
+   * {@code value} as an attribute holds it: whole numbers as Long, a Float as the Double it widens
+   * to (as OpenTelemetry records one), in a List too.
+   */
   private static Object asHeld(Object value) {
     if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
       return ((Number) value).longValue();
+    }
+    if (value instanceof Float) {
+      return ((Float) value).doubleValue();
     }
     if (value instanceof List<?> list) {
       return list.stream().map(SpanAssert::asHeld).toList();

@@ -81,6 +81,13 @@ class CabTraceAssertionsTest {
     assertThat(cell, cell.spanNamed("aider:run")).hasAttribute("process.exit.code", 0)
         .hasAttribute("process.exit.code", 0L).hasAttribute("process.exit.code", (short) 0)
         .hasAttribute("process.exit.code", (byte) 0).hasAttribute("cab.span.kind", "container");
+    TimelineBuilder withRatio = new TimelineBuilder("by hand");
+    withRatio.add(TimelineSpan.builder().setTraceId(1, 1).setSpanId(1).setName("run").putAttribute("ratio", 1.5)
+        .putAttribute("share", (double) 0.1f).setStartEpochNanos(0).setEndEpochNanos(MS), 0);
+    Timeline ratios = withRatio.build();
+    // A float as OpenTelemetry records it: widened to a double.
+    assertThat(ratios, ratios.spanNamed("run")).hasAttribute("ratio", 1.5f).hasAttribute("ratio", 1.5)
+        .hasAttribute("share", 0.1f);
     assertThatThrownBy(() -> assertThat(cell, cell.spanNamed("aider:run")).hasAttribute("process.exit.code", 1))
         .hasMessage("Expected span \"aider:run\" to have process.exit.code = 1 but found 0 (Long)");
     // Types that differ are both named: the same text is not the same value.
