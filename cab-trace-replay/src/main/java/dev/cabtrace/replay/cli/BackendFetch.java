@@ -19,15 +19,18 @@ final class BackendFetch {
     return fetch(reader, baseUrl, traceId, Map.of(), BackendQuery.DEFAULT_TIMEOUT);
   }
 
-  /** As {@link #fetch(TraceReader, String, String)}, sending {@code headers}, each request bounded by {@code timeout}. */
+  /**
+   * As {@link #fetch(TraceReader, String, String)}, sending {@code headers}, the whole fetch (every
+   * path tried) within {@code timeout}.
+   */
   static Timeline fetch(TraceReader reader, String baseUrl, String traceId, Map<String, String> headers,
       Duration timeout) throws TraceReadException {
-    return fetch(baseUrl, traceId, (uri, body) -> reader.read(body, uri.toString()), headers, timeout);
+    return fetch(baseUrl, traceId, (uri, body) -> reader.read(body, HttpUrl.shown(uri.toString())), headers, timeout);
   }
 
   /** What a ledger needs of the trace, streamed from the backend's answer as from a file. */
   static TraceFacts fetchFacts(TraceReader reader, String baseUrl, String traceId) throws TraceReadException {
-    return fetch(baseUrl, traceId, (uri, body) -> TraceFacts.read(body, uri.toString(), reader), Map.of(),
+    return fetch(baseUrl, traceId, (uri, body) -> TraceFacts.read(body, HttpUrl.shown(uri.toString()), reader), Map.of(),
         BackendQuery.DEFAULT_TIMEOUT);
   }
 
@@ -44,6 +47,6 @@ final class BackendFetch {
       Collections.reverse(attempts);
     }
     return BackendQuery.first(
-        baseUrl, attempts, "fetching", "cannot fetch trace " + traceId + " from " + baseUrl, headers, timeout);
+        baseUrl, attempts, "fetching", "cannot fetch trace " + traceId + " from " + HttpUrl.shown(baseUrl), headers, timeout);
   }
 }

@@ -1,13 +1,18 @@
 package dev.cabtrace.replay.cli;
 
+import dev.cabtrace.replay.internal.Durations;
+import dev.cabtrace.replay.internal.InMemoryDocument;
 import dev.cabtrace.replay.read.TraceReadException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,8 +56,16 @@ final class BackendQuery {
     }
   }
 
-  /** How long one request to a query API may take, unless the caller bounds it otherwise. */
+  /**
+   * How long a query may take in all, every path it asks at and every redirect it follows
+   * together, unless the caller bounds it otherwise.
+   */
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Redirects followed in a row, as many as java.net.http's own policy follows. */
+  private static final int MAX_REDIRECTS = 5;
 
   private BackendQuery() {}
 
@@ -68,66 +81,189 @@ final class BackendQuery {
     return first(baseUrl, attempts, doing, failure, Map.of(), DEFAULT_TIMEOUT);
   }
 
-  /** As {@link #first(String, List, String, String)}, sending {@code headers}, each request bounded by {@code timeout}. */
+  /**
+   * As {@link #first(String, List, String, String)}, sending {@code headers}, the whole query within
+   * {@code timeout}: each request gets what is left of it.
+   */
   static <T> T first(String baseUrl, List<Attempt<T>> attempts, String doing, String failure,
       Map<String, String> headers, Duration timeout) throws TraceReadException {
-    String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    URI base;
+    try {
+      base = new URI(baseUrl);
+    } catch (URISyntaxException e) {
+      base = null;
+    }
+    if (base == null || base.getHost() == null) {
+      throw new IllegalArgumentException("not a URL: \"" + HttpUrl.shown(baseUrl) + "\"");
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    HttpClient client = HttpClient.newBuilder()
+        .connectTimeout(timeout.compareTo(CONNECT_TIMEOUT) < 0 && !timeout.isZero() ? timeout : CONNECT_TIMEOUT)
+        .build();
     List<String> tried = new ArrayList<>();
     String refusal = null;
     for (Attempt<T> attempt : attempts) {
-      URI uri;
-      try {
-        uri = URI.create(base + attempt.pathAndQuery());
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("not a URL: \"" + baseUrl + "\"");
+      URI uri = at(base, attempt.pathAndQuery());
+      if (deadline - System.nanoTime() <= 0) {
+        tried.add(HttpUrl.shown(uri.toString()) + ": not asked, the " + describe(timeout) + " for all paths were up");
+        continue;
       }
       try {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "application/json").timeout(timeout);
-        headers.forEach(request::header);
-        // The whole answer within the timeout, not only its headers (what the request's timeout
-        // bounds): a backend that stalls in the middle of its body would otherwise hold this for good.
-        CompletableFuture<HttpResponse<byte[]>> pending =
-            client.sendAsync(request.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         HttpResponse<byte[]> response;
-        try {
-          response = pending.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-          pending.cancel(true);
-          tried.add(uri + ": no whole answer within " + timeout.toMillis() + " ms");
+        int redirects = 0;
+        URI next;
+        while (true) {
+          response = get(client, uri, headers, deadline);
+          next = redirectTo(uri, response);
+          if (next == null || redirects == MAX_REDIRECTS || !sameOrigin(uri, next)) {
+            break;
+          }
+          // Within the origin only: the headers, a tenant's or a token, go to no one else.
+          uri = next;
+          redirects++;
+        }
+        String shown = HttpUrl.shown(uri.toString());
+        int status = response.statusCode();
+        if (status == 401 || status == 403) {
+          // Not "not found", unless another path answers (a gateway may refuse routes it does not know).
+          refusal = shown + " refused the request: HTTP " + status
+              + " (the backend wants credentials or a tenant: pass them with --header)";
+        }
+        if (status != 200) {
+          tried.add(shown + " answered HTTP " + status + notFollowed(uri, response, next));
           continue;
-        } catch (ExecutionException e) {
-          throw e.getCause() instanceof IOException ? (IOException) e.getCause()
-              : new IOException(String.valueOf(e.getCause()), e.getCause());
         }
-        try (InputStream body = new ByteArrayInputStream(response.body())) {
-          if (response.statusCode() == 401 || response.statusCode() == 403) {
-            // Not "not found", unless another path answers (a gateway may refuse routes it does not know).
-            refusal = uri + " refused the request: HTTP " + response.statusCode()
-                + " (the backend wants credentials or a tenant: pass them with --header)";
-          }
-          if (response.statusCode() != 200) {
-            tried.add(uri + " answered HTTP " + response.statusCode());
-            continue;
-          }
-          T answer = attempt.reader().read(uri, body);
-          if (answer != null) {
-            return answer;
-          }
-          tried.add(uri + " answered something other than " + attempt.expected());
+        T answer = attempt.reader().read(uri, new ByteArrayInputStream(response.body()));
+        if (answer != null) {
+          return answer;
         }
+        tried.add(shown + " answered something other than " + attempt.expected());
+      } catch (TimeoutException e) {
+        tried.add(HttpUrl.shown(uri.toString()) + ": no whole answer within " + describe(timeout) + ", the time for all paths");
+      } catch (CappedBody.TooLarge e) {
+        throw new TraceReadException(failure + ": " + HttpUrl.shown(uri.toString()) + ": the answer is larger than "
+            + InMemoryDocument.describeMax() + ", the most read into memory (64 MiB or a sixteenth of the heap)");
       } catch (TraceReadException e) {
         throw e;
       } catch (IOException e) {
-        tried.add(uri + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        tried.add(HttpUrl.shown(uri.toString()) + ": " + e.getClass().getSimpleName()
+            + (e.getMessage() == null ? "" : " " + e.getMessage()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new TraceReadException("interrupted while " + doing + " " + uri);
+        throw new TraceReadException("interrupted while " + doing + " " + HttpUrl.shown(uri.toString()));
       }
     }
     if (refusal != null) {
       throw new TraceReadException(refusal, new Refused());
     }
     throw new TraceReadException(failure + ": " + String.join("; ", tried));
+  }
+
+  /**
+   * The answer at {@code uri}, whole, by {@code deadline} ({@link System#nanoTime}).
+   *
+   * @throws TimeoutException when the deadline passes first
+   * @throws CappedBody.TooLarge when the answer is larger than {@link InMemoryDocument#MAX_BYTES}
+   */
+  private static HttpResponse<byte[]> get(HttpClient client, URI uri, Map<String, String> headers, long deadline)
+      throws IOException, InterruptedException, TimeoutException {
+    long left = deadline - System.nanoTime();
+    if (left <= 0) {
+      throw new TimeoutException();
+    }
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri).header("Accept", "application/json").timeout(Duration.ofNanos(left));
+    headers.forEach(request::header);
+    // The whole answer by the deadline, not only its headers (what the request's timeout bounds):
+    // a backend that stalls in the middle of its body would otherwise hold this for good.
+    CompletableFuture<HttpResponse<byte[]>> pending =
+        client.sendAsync(request.GET().build(), CappedBody.atMost(InMemoryDocument.MAX_BYTES));
+    try {
+      return pending.get(left, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      pending.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      for (Throwable inner = cause; inner != null; inner = inner.getCause()) {
+        if (inner instanceof CappedBody.TooLarge) {
+          throw (CappedBody.TooLarge) inner;
+        }
+      }
+      if (cause instanceof HttpTimeoutException && !(cause instanceof HttpConnectTimeoutException)) {
+        throw new TimeoutException();
+      }
+      throw cause instanceof IOException ? (IOException) cause : new IOException(String.valueOf(cause), cause);
+    }
+  }
+
+  /**
+   * The API's path at the end of {@code base}'s path, and its query after {@code base}'s own (a key
+   * a proxy in front of the API wants): {@code http://h/tempo?k=v} and {@code /api/search?q=x} make
+   * {@code http://h/tempo/api/search?k=v&q=x}.
+   */
+  static URI at(URI base, String pathAndQuery) {
+    int question = pathAndQuery.indexOf('?');
+    String path = question < 0 ? pathAndQuery : pathAndQuery.substring(0, question);
+    String query = question < 0 ? null : pathAndQuery.substring(question + 1);
+    String basePath = base.getRawPath() == null ? "" : base.getRawPath();
+    if (basePath.endsWith("/")) {
+      basePath = basePath.substring(0, basePath.length() - 1);
+    }
+    String joined = base.getRawQuery() == null ? query : query == null ? base.getRawQuery() : base.getRawQuery() + "&" + query;
+    try {
+      return new URI(base.getScheme() + "://" + base.getRawAuthority() + basePath + path + (joined == null ? "" : "?" + joined));
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("not a URL: \"" + HttpUrl.shown(base.toString()) + "\"");
+    }
+  }
+
+  /** Where a redirect sends, resolved against {@code from}; null when the answer is none, or names no URL. */
+  private static URI redirectTo(URI from, HttpResponse<?> response) {
+    if (!isRedirect(response.statusCode())) {
+      return null;
+    }
+    try {
+      URI to = from.resolve(new URI(response.headers().firstValue("Location").orElse("")));
+      return to.getHost() == null || !(to.getScheme().equalsIgnoreCase("http") || to.getScheme().equalsIgnoreCase("https"))
+          ? null : to;
+    } catch (URISyntaxException e) {
+      return null;
+    }
+  }
+
+  private static boolean isRedirect(int status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  }
+
+  private static boolean sameOrigin(URI a, URI b) {
+    return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+        && port(a) == port(b);
+  }
+
+  private static int port(URI uri) {
+    return uri.getPort() >= 0 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+  }
+
+  /** For the error: where a redirect that was not followed points, and why it was not. */
+  private static String notFollowed(URI from, HttpResponse<?> response, URI to) {
+    if (!isRedirect(response.statusCode())) {
+      return "";
+    }
+    String location = response.headers().firstValue("Location").orElse(null);
+    if (location == null) {
+      return " without a Location";
+    }
+    if (to == null) {
+      return " to " + HttpUrl.shown(location) + " (not followed: not an http(s) URL)";
+    }
+    return " to " + HttpUrl.shown(to.toString()) + (sameOrigin(from, to)
+        ? " (not followed: " + MAX_REDIRECTS + " redirects in a row already)"
+        : " (not followed: outside " + HttpUrl.shown(from.getScheme() + "://" + from.getRawAuthority()) + ")");
+  }
+
+  /** {@code 60 s}, {@code 300 ms}. */
+  private static String describe(Duration timeout) {
+    return timeout.toNanos() % 1_000_000_000L == 0 ? timeout.toSeconds() + " s" : Durations.exactMillis(timeout.toNanos());
   }
 }

@@ -51,7 +51,7 @@ final class BackendSearch {
             return ids != null && ids.size() > limit ? ids.subList(0, limit) : ids;
           }));
     }
-    return BackendQuery.first(baseUrl, attempts, "searching", "cannot search " + baseUrl + " for sweep " + sweepId);
+    return BackendQuery.first(baseUrl, attempts, "searching", "cannot search " + HttpUrl.shown(baseUrl) + " for sweep " + sweepId);
   }
 
   private static String query(Api api, String sweepId, String service, int limit) {

@@ -1,5 +1,6 @@
 package dev.cabtrace.replay.push;
 
+import dev.cabtrace.replay.internal.InMemoryDocument;
 import dev.cabtrace.replay.internal.OtlpJsonRequest;
 import dev.cabtrace.replay.internal.ProtoSpans;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -23,7 +24,7 @@ final class OtlpJsonLines implements Closeable {
    * protobuf JSON parser's tree, the message, its bytes, the spans); a 60 MiB line needed a heap of
    * 384 MiB. A longer line's spans come from the timeline.
    */
-  static final int MAX_LINE_BYTES = (int) Math.min(64 << 20, Runtime.getRuntime().maxMemory() / 16);
+  static final int MAX_LINE_BYTES = InMemoryDocument.MAX_BYTES;
 
   private final InputStream in;
   private final byte[] buffer = new byte[1 << 16];

@@ -73,4 +73,54 @@ class BackendQueryTest {
       backend.stop(0);
     }
   }
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 30, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aFetchHasOneDeadlineForEveryPathItTriesAndSaysSo() throws Exception {
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
+    backend.createContext("/api/", exchange -> {
+      asked.add(exchange.getRequestURI().getPath());
+      try {
+        done.await(); // never answers while the fetch waits
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      exchange.close();
+    });
+    backend.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    backend.start();
+    String id = "0af7651916cd43dd8448eb211c80319c";
+    try {
+      String base = "http://127.0.0.1:" + backend.getAddress().getPort();
+      assertThatThrownBy(() -> BackendFetch.fetch(dev.cabtrace.replay.read.TraceReader.builder().build(), base, id,
+          java.util.Map.of(), java.time.Duration.ofMillis(500)))
+          .isInstanceOf(TraceReadException.class)
+          .hasMessage("cannot fetch trace " + id + " from " + base + ": " + base + "/api/traces/" + id
+              + ": no whole answer within 500 ms, the time for all paths; " + base + "/api/v2/trace/" + id
+              + ": not asked, the 500 ms for all paths were up");
+      assertThat(asked).containsExactly("/api/traces/" + id);
+    } finally {
+      done.countDown();
+      backend.stop(0);
+    }
+  }
+
+  @Test
+  void noErrorRepeatsTheCredentialsOfAUrl() throws IOException {
+    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
+    backend.start();
+    String id = "0af7651916cd43dd8448eb211c80319c";
+    try {
+      String base = "http://user:s3cret@127.0.0.1:" + backend.getAddress().getPort();
+      assertThatThrownBy(() -> BackendFetch.fetch(dev.cabtrace.replay.read.TraceReader.builder().build(), base, id))
+          .isInstanceOf(TraceReadException.class)
+          .hasMessageStartingWith("cannot fetch trace " + id + " from http://***@127.0.0.1:")
+          .hasMessageContaining("http://***@127.0.0.1:" + backend.getAddress().getPort() + "/api/traces/" + id
+              + " answered HTTP 404")
+          .hasMessageNotContaining("s3cret");
+    } finally {
+      backend.stop(0);
+    }
+  }
 }

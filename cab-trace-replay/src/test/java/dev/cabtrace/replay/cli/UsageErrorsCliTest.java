@@ -116,4 +116,21 @@ class UsageErrorsCliTest {
     assertThat(result.err())
         .isEqualTo("cab-trace: " + named + ": not an http(s) URL with a host (e.g. http://tempo:3200)\n");
   }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "show --from http://user:s3cret@127.0.0.1:9/tempo 0af7651916cd43dd8448eb211c80319c | --from http://***@127.0.0.1:9/tempo: credentials in the URL are not sent; leave them out",
+      "sweep --from http://u:s3cret@127.0.0.1:9?api_key=k3y --sweep s1 | --from http://***@127.0.0.1:9?api_key=***: credentials in the URL are not sent; leave them out",
+      "push FILE --endpoint http://127.0.0.1:9 --verify --query http://u:s3cret@127.0.0.1:9 | --query http://***@127.0.0.1:9: credentials in the URL are not sent; leave them out",
+      "tokens --from http://127.0.0.1:9/tempo?token=k3y#x 0af7651916cd43dd8448eb211c80319c | --from http://127.0.0.1:9/tempo?token=***#x: a fragment (#...) is not sent; leave it out"})
+  void aBackendUrlWithCredentialsOrAFragmentIsAUsageErrorThatRepeatsNoSecret(String commandLine, String message)
+      throws IOException {
+    String[] args = commandLine.replace("FILE", CliRun.fixtureIn(dir, "seed-cell.otlp.jsonl").toString()).split(" +");
+
+    Result result = run(args);
+
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err()).isEqualTo("cab-trace: " + message + "\n").doesNotContain("s3cret").doesNotContain("k3y");
+  }
 }
