@@ -127,7 +127,7 @@ final class BackendQuery {
         if (status == 401 || status == 403) {
           // Not "not found", unless another path answers (a gateway may refuse routes it does not know).
           refusal = shown + " refused the request: HTTP " + status
-              + " (the backend wants credentials or a tenant: pass them with --header)";
+              + " (the backend wants credentials or a tenant: push --verify sends its --header ones, --from none)";
         }
         if (status != 200) {
           tried.add(shown + " answered HTTP " + status + notFollowed(uri, response, next));
