@@ -515,10 +515,11 @@ final class TerminalState implements ControlParser.Handler {
   }
 
   /**
-   * REP: prints the last printed character {@code n} times, a screenful at most (more would only
-   * scroll the same character through it). A recording can ask for 65,535 repeats in 8 bytes,
-   * again and again, so this writes a line's run at a time and, for whole lines scrolled in,
-   * shares one filled row: the cost is the lines the cursor crosses, not the characters.
+   * REP: prints the last printed character {@code n} times. A recording can ask for 65,535 repeats
+   * in 8 bytes, again and again, so this writes a line's run at a time and, for whole lines
+   * scrolled in, shares one filled row: the cost is at most a screenful of lines and the
+   * scrollback's, not the characters. All {@code n} count: where the cursor ends is where n
+   * prints would leave it.
    */
   private void repeat(int n) {
     if (lastPrinted < 0) {
@@ -528,7 +529,7 @@ final class TerminalState implements ControlParser.Handler {
     if (width > columns) {
       return; // print drops it
     }
-    int left = Math.min(n, columns * rows);
+    int left = n;
     int perLine = columns / width;
     // With autowrap off every print after the line is full lands on the same cells (or, wide, is
     // dropped): after the pass that fills the line and one more at its end, the rest change
@@ -635,8 +636,12 @@ final class TerminalState implements ControlParser.Handler {
     Row[] buffer = active();
     int height = bottom - top + 1;
     if (!alternateActive && top == 0 && bottom == rows - 1) {
-      // A screenful of repeats scrolls at most rows + 1 lines: fewer than the scrollback holds.
-      for (int i = 0; i < n; i++) {
+      // Of more lines than the scrollback holds, only its last ones would stay.
+      int from = Math.max(0, n - SCROLLBACK_LIMIT);
+      if (from > 0) {
+        scrollback.clear();
+      }
+      for (int i = from; i < n; i++) {
         if (scrollback.size() == SCROLLBACK_LIMIT) {
           scrollback.removeFirst();
         }

@@ -36,7 +36,7 @@ class RepeatTest {
       String setup = SETUP[random.nextInt(SETUP.length)] + SETUP[random.nextInt(SETUP.length)];
       int times = switch (random.nextInt(5)) {
         case 0 -> 1 + random.nextInt(columns * rows);
-        case 1 -> columns * rows + random.nextInt(3);
+        case 1 -> columns * rows + random.nextInt(3 * columns * rows + 3);
         default -> 1 + random.nextInt(3 * columns + 2);
       };
 
@@ -47,19 +47,26 @@ class RepeatTest {
       printed.feed(prefix);
       // REP repeats the last character printed: for "e\u0301", the e (the mark joined it, it was not printed).
       String last = character.equals("e\u0301") ? "e" : character;
-      // At most a screenful: more would only scroll the same character through it.
-      printed.feed((setup + character + last.repeat(Math.min(times, columns * rows))).getBytes(StandardCharsets.UTF_8));
+      printed.feed((setup + character + last.repeat(times)).getBytes(StandardCharsets.UTF_8));
       assertThat(repeated.screen()).as("round %d: %dx%d, %s then %s REP %d", round, columns, rows,
           setup.replace(ESC, "ESC"), character, times).isEqualTo(printed.screen());
     }
   }
 
   @Test
-  void moreRepeatsThanTheScreenHoldsAreAsManyAsItHolds() {
-    TerminalEmulator capped = TerminalEmulator.create(10, 3);
-    capped.feed(("ab" + ESC + "[65535b").getBytes(StandardCharsets.UTF_8));
-    TerminalEmulator full = TerminalEmulator.create(10, 3);
-    full.feed(("a" + "b".repeat(1 + 30)).getBytes(StandardCharsets.UTF_8));
-    assertThat(capped.screen()).isEqualTo(full.screen());
+  void everyRepeatCountsHoweverManyTheScreenHolds() {
+    // Where the cursor ends (and the scrollback) depends on all of them: 65,536 b's leave it at
+    // column 6 of the last line, a screenful at column 1.
+    for (String setup : new String[] {"", ESC + "[1;2r" + ESC + "[2;1H", ESC + "[?1049h"}) {
+      TerminalEmulator repeated = TerminalEmulator.create(10, 3);
+      repeated.feed((setup + "ab" + ESC + "[65535b").getBytes(StandardCharsets.UTF_8));
+      TerminalEmulator printed = TerminalEmulator.create(10, 3);
+      printed.feed((setup + "a" + "b".repeat(65_536)).getBytes(StandardCharsets.UTF_8));
+      assertThat(repeated.screen()).as(setup.replace(ESC, "ESC")).isEqualTo(printed.screen());
+      assertThat(repeated.screen().scrollback()).isEqualTo(printed.screen().scrollback());
+    }
+    TerminalEmulator tmuxsCase = TerminalEmulator.create(40, 12);
+    tmuxsCase.feed(("a" + ESC + "[500bZ").getBytes(StandardCharsets.UTF_8));
+    assertThat(tmuxsCase.screen().lines().get(11)).isEqualTo("a".repeat(21) + "Z");
   }
 }

@@ -342,10 +342,10 @@ class TerminalEmulatorTest {
     assertThat(terminal(10, 2, "ab" + CSI + "3b").screen().lines()).containsExactly("abbbb", "");
     assertThat(terminal(10, 2, CSI + "3b").screen().lines()).containsExactly("", "");
     assertThat(terminal(4, 2, "x" + CSI + "6b").screen().lines()).containsExactly("xxxx", "xxx");
-    // The count is bounded by the screen size.
+    // Every repeat counts: 65,536 x's fill 16,384 lines, the last full, and the scrollback its limit.
     Screen huge = terminal(4, 2, "x" + CSI + "65535b").screen();
-    assertThat(huge.lines()).containsExactly("xxxx", "x");
-    assertThat(huge.scrollback()).containsExactly("xxxx");
+    assertThat(huge.lines()).containsExactly("xxxx", "xxxx");
+    assertThat(huge.scrollback()).hasSize(TerminalState.SCROLLBACK_LIMIT).containsOnly("xxxx");
   }
 
   @Test
