@@ -246,7 +246,6 @@ final class TimelineJson {
     // A document cut short (a trace changed while it was written) stays cut, not closed into one
     // that reads as whole.
     json.configure(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT, false);
-    json.useDefaultPrettyPrinter();
-    return json;
+    return PrettyJson.on(json);
   }
 }
