@@ -22,7 +22,21 @@ public final class TerminalText {
 
   /** {@code text} on one line: every control character, newlines included, made visible. */
   public static String escapeLine(String text) {
-    return ONE_LINE.escape(text);
+    return text != null && printableAscii(text) ? text : ONE_LINE.escape(text);
+  }
+
+  /**
+   * Whether {@code text} is printable ASCII without a backslash, which no escape touches: most of a
+   * trace's names and values, looked at without a call for each char.
+   */
+  private static boolean printableAscii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c >= 0x7f || c == '\\') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
