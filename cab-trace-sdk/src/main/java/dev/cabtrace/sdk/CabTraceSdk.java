@@ -141,7 +141,9 @@ public final class CabTraceSdk implements Closeable {
    * Takes spans recorded by another process (an agent's own OpenTelemetry SDK exporting to {@code
    * cab-trace record}) into the capture file, the crash journal and every exporter, through the
    * same redaction, keeping their resource and scope. All or none: false when the capture queue has
-   * no room for them now (the sender should retry later: OTLP's 429 / RESOURCE_EXHAUSTED).
+   * no room for them now (the sender should retry later: OTLP's 429 / RESOURCE_EXHAUSTED). Returns
+   * once their capture line is written (5 s at most), so that a sender told they were taken is
+   * not told so before they are in the file.
    */
   public boolean ingest(Collection<SpanData> spans) {
     if (closed || processors.isEmpty()) {
@@ -162,8 +164,19 @@ public final class CabTraceSdk implements Closeable {
         refusedCopies.addAndGet(spans.size()); // taken whole or not at all: the copy has none of them
       }
     }
+    if (captureExporter != null) {
+      // Answered once the spans' capture line is written: the sender, told they are delivered,
+      // never sends them again, and a record killed the moment after (kill -9) must still hold
+      // them; the journal would have them only at its next heartbeat. The flush asked for follows
+      // them in the capture queue. Bounded: past that, a capture that cannot keep up still
+      // answers, the spans journaled.
+      processors.get(0).forceFlush().join(RECEIVED_WRITE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+    }
     return true;
   }
+
+  /** The longest {@link #ingest} waits for its spans' capture line. */
+  static final Duration RECEIVED_WRITE_WAIT = Duration.ofSeconds(5);
 
   /** Writes out every span ended so far; waits at most the close timeout. */
   public boolean flush() {

@@ -335,6 +335,22 @@ class CabTraceSdkTest {
   }
 
   @Test
+  void receivedSpansAreInTheCaptureFileWhenIngestReturns() throws IOException {
+    Path capture = dir.resolve("received.jsonl");
+    // The capture queue exports every 200 ms by itself: only ingest's own wait has the line written first.
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setEnvironment(java.util.Map.of()).setCaptureFile(capture).build()) {
+      for (int request = 0; request < 5; request++) {
+        List<SpanData> received = List.of(receivedSpan(2 * request), receivedSpan(2 * request + 1));
+        assertThat(sdk.ingest(received)).isTrue();
+        // What a sender told "taken" may rely on, should record be killed the moment after.
+        String written = Files.readString(capture);
+        assertThat(written).as("request %d", request)
+            .contains(String.format("\"spanId\":\"%016x\"", 2 * request + 1), String.format("\"spanId\":\"%016x\"", 2 * request + 2));
+      }
+    }
+  }
+
+  @Test
   void receivedSpansACopysFullQueueRefusesAreCountedUndeliveredWhileTheCaptureFileTakesThem() throws Exception {
     OtlpJsonLinesFileExporter file = OtlpJsonLinesFileExporter.create(dir.resolve("cell.jsonl"));
     BlockingBatchSpanProcessor capture = BlockingBatchSpanProcessor.builder(file).build();
