@@ -238,6 +238,10 @@ public final class CabTraceSdk implements Closeable {
       if (complete && lost == 0 && captureExporter.failedSpans() == 0 && journal.unwrittenSpans() == 0
           && neverEnded == 0) {
         journal.delete();
+      } else if (journal.lastWriteFailed()) {
+        // Not "it holds them": on a full disk its last write failed too, and it may hold nothing.
+        logger.warning("cab-trace: the crash journal " + journal.file() + " could not be written either (see the"
+            + " warning above): the spans missing from the capture file may be in neither file");
       } else if (neverEnded > 0) {
         // Never ended, never exported: the journal's last write is the only record of them.
         logger.warning("cab-trace: " + neverEnded + " span(s) were never ended; keeping the crash journal "

@@ -175,6 +175,11 @@ public final class CrashJournal implements SpanProcessor {
     return journal;
   }
 
+  /** Whether its last write failed (a full disk): it may then hold none of the spans it should. */
+  public boolean lastWriteFailed() {
+    return file.lastWriteFailed();
+  }
+
   @Override
   public void onStart(Context parentContext, ReadWriteSpan span) {
     if (!span.getSpanContext().isSampled()) {

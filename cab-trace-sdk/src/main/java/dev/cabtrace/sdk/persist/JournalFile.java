@@ -94,6 +94,11 @@ final class JournalFile implements SpanExporter {
     }
   }
 
+  /** Whether the last write of the journal failed: it then holds what an earlier write put in it, if anything. */
+  synchronized boolean lastWriteFailed() {
+    return failed;
+  }
+
   /** Why a write failed, in words: a file system exception's message is only the path. */
   private static String reason(Exception e) {
     if (e instanceof java.nio.file.FileSystemException fileSystem && fileSystem.getReason() != null) {

@@ -97,11 +97,16 @@ class CrashJournalTest {
     Path plainFile = Files.writeString(dir.resolve("plain"), "x");
     // The capture file's directory cannot exist (its name is past 255 bytes), so neither can the
     // journal: nothing may throw.
-    try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(dir.resolve("x".repeat(300)).resolve("cell.jsonl"))
-        .build()) {
-      try (CellSpan span = sdk.cellTracer().toolCall("t")) {
-        span.setAttribute("k", "v");
+    try (dev.cabtrace.api.testing.LoggedMessages log = dev.cabtrace.api.testing.LoggedMessages.of(CabTraceSdk.class)) {
+      try (CabTraceSdk sdk = CabTraceSdk.builder().setCaptureFile(dir.resolve("x".repeat(300)).resolve("cell.jsonl"))
+          .build()) {
+        try (CellSpan span = sdk.cellTracer().toolCall("t")) {
+          span.setAttribute("k", "v");
+        }
       }
+      // Not that it holds them: it could not be written either.
+      assertThat(log.messages()).anyMatch(m -> m.contains("could not be written either"))
+          .noneMatch(m -> m.contains("which holds them") || m.contains("it holds spans"));
     }
     assertThat(sdkFiles()).containsOnly(plainFile);
   }
