@@ -42,11 +42,20 @@ final class JournalReader {
         return;
       }
       Header header = header(json, lines);
+      long heartbeat;
+      boolean firstLineHasSpans = false;
       if (header == null) {
-        builder.warn(new LoadWarning(source, 1, "crash journal has no heartbeat header; ignored"));
-        return;
+        // Rewritten whole at every heartbeat: its last write is the last sign of life there is.
+        heartbeat = Files.getLastModifiedTime(journal).to(java.util.concurrent.TimeUnit.NANOSECONDS);
+        firstLineHasSpans = !startsWith(lines, HEADER);
+        builder.warn(new LoadWarning(source, 1, "crash journal's heartbeat header "
+            + (firstLineHasSpans ? "is missing" : "cannot be read") + "; its spans are read all the same, those that"
+            + " never ended ending at its last write (the file's modification time), and whether it was written beside "
+            + (capture == null ? "its capture file" : capture) + " is not known"));
+      } else {
+        heartbeat = header.heartbeat;
       }
-      if (capture != null && !header.wasBeside(capture)) {
+      if (header != null && capture != null && !header.wasBeside(capture)) {
         String other = "crash journal's header names a capture file that is not " + capture + " as it is now (the header: "
             + header.capture + "; now: " + Header.identity(capture) + "): left by another run, or copied with its capture";
         if (!named) {
@@ -56,17 +65,23 @@ final class JournalReader {
         }
         builder.warn(new LoadWarning(source, 1, other + "; merged, as the journal was named"));
       }
-      ReadContext context = new ReadContext(SpanSink.journal(builder, header.heartbeat, source), source);
+      ReadContext context = new ReadContext(SpanSink.journal(builder, heartbeat, source), source);
       OtlpJsonReader otlp = new OtlpJsonReader(context);
+      if (firstLineHasSpans) {
+        context.line = 1;
+        readLine(json, lines, context, otlp);
+      }
       while (lines.next()) {
         if (startsWith(lines, HEADER)) {
           Header earlier = header(json, lines);
           if (earlier == null) {
-            builder.warn(new LoadWarning(source, lines.lineNumber(),
-                "crash journal has a run without its heartbeat here; the rest was ignored"));
-            return;
+            // An earlier run's: when it died is not known, so its open spans end where they start.
+            builder.warn(new LoadWarning(source, lines.lineNumber(), "crash journal's heartbeat header of an earlier"
+                + " run cannot be read; that run's spans are read all the same, those that never ended ending where"
+                + " they start"));
           }
-          context = new ReadContext(SpanSink.journal(builder, earlier.heartbeat, source), source);
+          context = new ReadContext(SpanSink.journal(builder, earlier == null ? Long.MIN_VALUE : earlier.heartbeat,
+              source), source);
           otlp = new OtlpJsonReader(context);
           continue;
         }

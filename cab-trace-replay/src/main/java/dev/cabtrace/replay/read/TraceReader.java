@@ -69,7 +69,9 @@ public final class TraceReader {
   /** Reads {@code file} (and its crash journal, if one is beside it). */
   public Timeline read(Path file) throws TraceReadException {
     Objects.requireNonNull(file, "file");
-    if (readJournal && namedAsJournal(file) && isCrashJournal(file)) {
+    // A journal whose header was damaged is still one beside its capture file.
+    if (readJournal && namedAsJournal(file)
+        && (isCrashJournal(file) || Files.isRegularFile(captureOfJournal(file)))) {
       // A crash journal named on its own stands for its cell: its capture file, read with it, or
       // only it when the capture is gone. Read as a capture, its open spans would end at 0.
       Path capture = captureOfJournal(file);

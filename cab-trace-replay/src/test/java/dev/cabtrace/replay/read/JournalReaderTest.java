@@ -58,6 +58,46 @@ class JournalReaderTest {
   }
 
   @Test
+  void aJournalWhoseHeartbeatHeaderIsDamagedIsReadEndingOpenSpansAtItsLastWrite() throws IOException {
+    String open = line("0000000000000003", null, "open", 3000, 0);
+    String ended = line("0000000000000004", null, "ended", 3000, 4000);
+    long written = 1_700_000_000_000_000_000L;
+    for (String first : new String[] {"hello\n", "", HEADER.substring(0, 40) + "\n", "{\"cabJournal\":{\"heartbeatUnixNano\":\"99999999999999999999\"}}\n"}) {
+      Path capture = capture();
+      Path journal = Files.writeString(dir.resolve("cell.jsonl.journal"), first + open + "\n" + ended + "\n");
+      Files.setLastModifiedTime(journal, java.nio.file.attribute.FileTime.from(written, java.util.concurrent.TimeUnit.NANOSECONDS));
+
+      for (Path named : new Path[] {capture, journal}) {
+        Timeline timeline = TraceReader.create().read(named);
+
+        assertThat(timeline.spans()).as("%s, read as %s", first, named.getFileName()).extracting(TimelineSpan::name)
+            .containsExactlyInAnyOrder("captured", "open", "ended");
+        assertThat(timeline.spanNamed("open").unfinished()).isTrue();
+        assertThat(timeline.spanNamed("open").endEpochNanos()).isEqualTo(written);
+        assertThat(messages(timeline)).first().asString().startsWith(journal + ":1: crash journal's heartbeat header ")
+            .contains("its spans are read all the same, those that never ended ending at its last write");
+      }
+    }
+  }
+
+  @Test
+  void anEarlierRunWhoseHeaderIsDamagedIsReadItsOpenSpansEndingWhereTheyStart() throws IOException {
+    Path capture = capture();
+    Files.writeString(dir.resolve("cell.jsonl.journal"), HEADER
+        + line("0000000000000003", null, "this run's", 3000, 0) + "\n"
+        + "{\"cabJournal\":{\"version\":1,\"heartbeatUnixNano\":\n"
+        + line("0000000000000005", null, "earlier run's", 500, 0) + "\n");
+
+    Timeline timeline = TraceReader.create().read(capture);
+
+    assertThat(timeline.spanNamed("this run's").endEpochNanos()).isEqualTo(9000);
+    assertThat(timeline.spanNamed("earlier run's").unfinished()).isTrue();
+    assertThat(timeline.spanNamed("earlier run's").endEpochNanos()).isEqualTo(500);
+    assertThat(messages(timeline)).anyMatch(m -> m.contains(":3: crash journal's heartbeat header of an earlier run"
+        + " cannot be read; that run's spans are read all the same"));
+  }
+
+  @Test
   void aJournalWithNothingReadableBesideAnEmptyCaptureSaysWhereInTheError() throws IOException {
     Path capture = Files.createFile(dir.resolve("cell.jsonl"));
     Path journal = Files.writeString(dir.resolve("cell.jsonl.journal"), HEADER + "{\"resourceSpans\":[\n");
