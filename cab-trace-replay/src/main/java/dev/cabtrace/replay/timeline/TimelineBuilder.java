@@ -307,7 +307,9 @@ public final class TimelineBuilder {
     SideTask<int[]> byEnd = SideTask.start(n, () -> IndexSort.order(ends));
     for (int i = 0; i < n; i++) {
       int p = parent[i];
-      if (p >= 0 && (starts[i] < starts[p] || ends[i] > ends[p])) {
+      // A parent that never ended was alive at least until the end it is shown with (its last
+      // heartbeat): a child that ended after that is no sign of skew.
+      if (p >= 0 && (starts[i] < starts[p] || (ends[i] > ends[p] && !spans.get(p).unfinished()))) {
         TimelineSpan span = spans.get(i);
         TimelineSpan parentSpan = spans.get(p);
         warn("clock skew", lines[i], () -> "span " + span.spanId() + " (" + span.name() + ") runs outside its parent " + parentSpan.spanId() + " (" + parentSpan.name() + "): clock skew? times kept as recorded");

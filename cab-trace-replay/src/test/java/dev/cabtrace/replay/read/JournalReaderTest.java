@@ -81,6 +81,22 @@ class JournalReaderTest {
   }
 
   @Test
+  void aChildThatEndedAfterItsUnfinishedParentsLastHeartbeatIsNoClockSkew() throws IOException {
+    // The container never ended (heartbeat at 9000); its tool call was written to the capture after it.
+    Path capture = Files.writeString(dir.resolve("cell.jsonl"),
+        line("0000000000000002", "0000000000000001", "late child", 8000, 9500) + "\n"
+        + line("0000000000000004", "0000000000000003", "skewed child", 50, 9000) + "\n"
+        + line("0000000000000003", null, "ended parent", 100, 200) + "\n");
+    Files.writeString(dir.resolve("cell.jsonl.journal"), HEADER + line("0000000000000001", null, "container", 1000, 0) + "\n");
+
+    Timeline timeline = TraceReader.create().read(capture);
+
+    assertThat(timeline.spanNamed("container").unfinished()).isTrue();
+    assertThat(messages(timeline)).noneMatch(m -> m.contains("late child") && m.contains("clock skew"))
+        .anyMatch(m -> m.contains("skewed child") && m.contains("runs outside its parent"));
+  }
+
+  @Test
   void anEarlierRunWhoseHeaderIsDamagedIsReadItsOpenSpansEndingWhereTheyStart() throws IOException {
     Path capture = capture();
     Files.writeString(dir.resolve("cell.jsonl.journal"), HEADER
