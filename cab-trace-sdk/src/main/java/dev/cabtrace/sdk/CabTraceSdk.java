@@ -14,6 +14,7 @@ import java.time.Duration;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -146,6 +147,11 @@ public final class CabTraceSdk implements Closeable {
    * not told so before they are in the file.
    */
   public boolean ingest(Collection<SpanData> spans) {
+    // Refused before anything is journaled or queued: all or none.
+    Objects.requireNonNull(spans, "spans");
+    for (SpanData span : spans) {
+      Objects.requireNonNull(span, "spans holds a null span");
+    }
     if (closed || processors.isEmpty()) {
       return false;
     }

@@ -174,7 +174,13 @@ public final class CabTraceSdkBuilder {
    * OTEL_RESOURCE_ATTRIBUTES}; default the process environment.
    */
   public CabTraceSdkBuilder setEnvironment(Map<String, String> environment) {
-    this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+    Objects.requireNonNull(environment, "environment");
+    environment.forEach((name, value) -> {
+      // Named, where Map.copyOf's own exception names nothing.
+      Objects.requireNonNull(name, "environment has a null variable name");
+      Objects.requireNonNull(value, () -> "environment variable " + name + " is null");
+    });
+    this.environment = Map.copyOf(environment);
     return this;
   }
 

@@ -32,6 +32,22 @@ class CabTraceSdkBuilderTest {
   }
 
   @Test
+  void nullsAreRefusedByNameBeforeAnythingIsTaken() throws IOException {
+    java.util.Map<String, String> environment = new java.util.HashMap<>();
+    environment.put("OTEL_SERVICE_NAME", null);
+    assertThatThrownBy(() -> CabTraceSdk.builder().setEnvironment(environment))
+        .isInstanceOf(NullPointerException.class).hasMessage("environment variable OTEL_SERVICE_NAME is null");
+    Path file = dir.resolve("cell.jsonl");
+    try (CabTraceSdk sdk = CabTraceSdk.builder().setEnvironment(Map.of()).setCaptureFile(file).build()) {
+      assertThatThrownBy(() -> sdk.ingest(null)).isInstanceOf(NullPointerException.class).hasMessage("spans");
+      assertThatThrownBy(() -> sdk.ingest(java.util.Arrays.asList((io.opentelemetry.sdk.trace.data.SpanData) null)))
+          .isInstanceOf(NullPointerException.class).hasMessage("spans holds a null span");
+      assertThat(sdk.flush()).isTrue();
+    }
+    assertThat(dev.cabtrace.sdk.persist.CrashJournal.pathFor(file)).as("nothing journaled, so nothing kept").doesNotExist();
+  }
+
+  @Test
   void aCaptureFileInDirectoriesNotYetMadeIsBuilt() {
     Path file = dir.resolve("runs/today/cell.jsonl");
     try (CabTraceSdk sdk = CabTraceSdk.builder().setEnvironment(Map.of()).setCaptureFile(file).build()) {
