@@ -3,6 +3,7 @@ package dev.cabtrace.replay.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cabtrace.replay.internal.AttributeBytes;
+import dev.cabtrace.replay.internal.ParallelChunks;
 import dev.cabtrace.replay.internal.PlainAttributeWriter;
 import dev.cabtrace.replay.screen.Screen;
 import dev.cabtrace.replay.timeline.Frame;
@@ -27,20 +28,20 @@ final class TimelineJson {
   private TimelineJson() {}
 
   static void show(Timeline timeline, OutputStream out) throws IOException {
+    show(timeline, out, ParallelChunks.ofProcessors());
+  }
+
+  /** {@link #show(Timeline, OutputStream)}, its arrays' elements written by {@code chunks}. */
+  static void show(Timeline timeline, OutputStream out, ParallelChunks chunks) throws IOException {
     try (JsonGenerator json = generator(out)) {
       json.writeStartObject();
       json.writeStringField("source", timeline.source());
-      json.writeArrayFieldStart("spans");
-      PlainAttributeWriter plain = new PlainAttributeWriter(json);
-      for (TimelineSpan span : timeline.spans()) {
-        span(json, timeline, span, plain);
-      }
-      json.writeEndArray();
-      json.writeArrayFieldStart("modelCalls");
-      for (ModelCall call : timeline.modelCalls()) {
-        modelCall(json, timeline, call);
-      }
-      json.writeEndArray();
+      List<TimelineSpan> spans = timeline.spans();
+      array(json, out, chunks, "spans", spans.size(),
+          (chunk, i, plain) -> span(chunk, timeline, spans.get(i), plain));
+      List<ModelCall> calls = timeline.modelCalls();
+      array(json, out, chunks, "modelCalls", calls.size(),
+          (chunk, i, plain) -> modelCall(chunk, timeline, calls.get(i)));
       tokens(json, "tokens", timeline.tokens());
       json.writeNumberField("durationMs", millis(timeline.durationNanos()));
       warnings(json, timeline.warnings());
@@ -48,6 +49,71 @@ final class TimelineJson {
     }
     out.write('\n');
     out.flush();
+  }
+
+  /** What writes element {@code index} of an array. */
+  private interface Element {
+    void write(JsonGenerator json, int index, PlainAttributeWriter plain) throws IOException;
+  }
+
+  /**
+   * Writes the array field {@code field} of the document's top object, its elements a chunk at a
+   * time on several threads ({@link ParallelChunks}), each chunk by a generator of its own. That
+   * generator is first led, with its bytes dropped, into the same object and array and, past the
+   * first chunk, past one element, so it writes the chunk's elements with the very separators and
+   * indents that {@code json} would have.
+   */
+  private static void array(JsonGenerator json, OutputStream out, ParallelChunks chunks, String field, int count,
+      Element element) throws IOException {
+    json.writeArrayFieldStart(field);
+    json.flush();
+    chunks.write(count, (from, to, chunkOut) -> {
+      Dropping dropping = new Dropping(chunkOut);
+      try (JsonGenerator chunk = generator(dropping)) {
+        chunk.writeStartObject();
+        chunk.writeArrayFieldStart(field);
+        if (from > 0) {
+          chunk.writeNumber(0); // an element before the chunk's first: the separator comes next
+        }
+        chunk.flush();
+        dropping.on = false;
+        PlainAttributeWriter plain = new PlainAttributeWriter(chunk);
+        for (int i = from; i < to; i++) {
+          element.write(chunk, i, plain);
+        }
+      }
+    }, out);
+    // Written as the end of an array with no elements of this generator's own: with the default
+    // pretty printing, the same bytes as after some.
+    json.writeEndArray();
+  }
+
+  /** A stream that drops what is written while {@link #on}. */
+  private static final class Dropping extends java.io.FilterOutputStream {
+    boolean on = true;
+
+    Dropping(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      if (!on) {
+        out.write(b);
+      }
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (!on) {
+        out.write(b, off, len);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush(); // the chunk's stream is written on
+    }
   }
 
   /** {@code screen}: the recorded terminal at the frame's moment, or null when none was recorded. */

@@ -3,6 +3,7 @@ package dev.cabtrace.replay.cli;
 import dev.cabtrace.replay.internal.AttributeBytes;
 import dev.cabtrace.replay.internal.CompactJson;
 import dev.cabtrace.replay.internal.Durations;
+import dev.cabtrace.replay.internal.ParallelChunks;
 import dev.cabtrace.replay.internal.ShortList;
 import dev.cabtrace.replay.internal.Timestamps;
 import dev.cabtrace.replay.internal.Utf8Line;
@@ -40,9 +41,15 @@ final class TraceTables {
   /**
    * Writes the cell's tables line by line, each line one write of its UTF-8 bytes: a million spans
    * are never held as text. The span and call tables are walked twice, once for the column widths
-   * (their last, unpadded column, the attributes, is not made then), once to write.
+   * (their last, unpadded column, the attributes, is not made then), once to write; each walk a
+   * chunk of rows at a time on several threads, the chunks written in order.
    */
   static void show(Timeline timeline, OutputStream out) throws IOException {
+    show(timeline, out, ParallelChunks.ofProcessors());
+  }
+
+  /** {@link #show(Timeline, OutputStream)}, its rows made by {@code chunks}. */
+  static void show(Timeline timeline, OutputStream out, ParallelChunks chunks) throws IOException {
     Utf8Line line = new Utf8Line();
     Map<String, Object> resource = timeline.resource();
     Object cell = resource.get("cab.cell_id");
@@ -58,25 +65,45 @@ final class TraceTables {
     String[] spanHeader = {"Span", "Kind", "Name", "Start", "Duration", "Attrs / Error"};
     int[] widths = widths(spanHeader);
     List<TimelineSpan> order = treeOrder(timeline);
-    for (TimelineSpan span : order) {
-      widenForSpan(widths, timeline, span);
+    for (int[] part : chunks.map(order.size(), (from, to) -> {
+      int[] chunkWidths = new int[widths.length];
+      for (int i = from; i < to; i++) {
+        widenForSpan(chunkWidths, timeline, order.get(i));
+      }
+      return chunkWidths;
+    })) {
+      widen(widths, part);
     }
     row(out, line, spanHeader, widths);
-    StringBuilder scratch = new StringBuilder();
-    for (TimelineSpan span : order) {
-      spanLine(line, timeline, span, widths, scratch);
-      emit(out, line);
-    }
+    chunks.write(order.size(), (from, to, chunkOut) -> {
+      Utf8Line chunkLine = new Utf8Line();
+      StringBuilder scratch = new StringBuilder();
+      for (int i = from; i < to; i++) {
+        spanLine(chunkLine, timeline, order.get(i), widths, scratch);
+        emit(chunkOut, chunkLine);
+      }
+    }, out);
 
     // Made into records once: the timeline makes a call's record each time it is asked for, and
     // the table asks three times (the widths, the line, the latency total). By index, not through
     // a collection copy: its iterator would be compiled again around the making of each record.
     List<ModelCall> timelineCalls = timeline.modelCalls();
     ModelCall[] calls = new ModelCall[timelineCalls.size()];
+    String[] callHeader = {"#", "Timestamp", "Request hash", "Prompt", "Completion", "Latency", "Finish"};
+    int[] callWidths = widths(callHeader);
     long latency = 0;
-    for (int i = 0; i < calls.length; i++) {
-      calls[i] = timelineCalls.get(i);
-      latency += calls[i].latencyNanos();
+    for (CallChunk chunk : chunks.map(calls.length, (from, to) -> {
+      int[] chunkWidths = new int[callWidths.length];
+      long sum = 0;
+      for (int i = from; i < to; i++) {
+        calls[i] = timelineCalls.get(i);
+        sum += calls[i].latencyNanos();
+        widenForCall(chunkWidths, i, calls[i]);
+      }
+      return new CallChunk(chunkWidths, sum);
+    })) {
+      widen(callWidths, chunk.widths());
+      latency += chunk.latencyNanos();
     }
     emit(out, line);
     line.text("Model calls (").number(calls.length).ascii(')');
@@ -85,20 +112,19 @@ final class TraceTables {
       line.text("Per-call token capture is not available for this run.");
       emit(out, line);
     } else {
-      String[] callHeader = {"#", "Timestamp", "Request hash", "Prompt", "Completion", "Latency", "Finish"};
       TokenTotals tokens = timeline.tokens();
       String[] totalRow = {"", "total", "", Long.toString(tokens.input()), Long.toString(tokens.output()),
           Durations.millis(latency), tokens.unknownCalls() > 0 ? tokens.unknownCalls() + " call(s) without usage" : ""};
-      int[] callWidths = widths(callHeader);
-      for (int i = 0; i < calls.length; i++) {
-        widenForCall(callWidths, i, calls[i]);
-      }
       widen(callWidths, totalRow);
       row(out, line, callHeader, callWidths);
-      for (int i = 0; i < calls.length; i++) {
-        callLine(line, i, calls[i], callWidths, scratch);
-        emit(out, line);
-      }
+      chunks.write(calls.length, (from, to, chunkOut) -> {
+        Utf8Line chunkLine = new Utf8Line();
+        StringBuilder scratch = new StringBuilder();
+        for (int i = from; i < to; i++) {
+          callLine(chunkLine, i, calls[i], callWidths, scratch);
+          emit(chunkOut, chunkLine);
+        }
+      }, out);
       row(out, line, totalRow, callWidths);
     }
 
@@ -116,6 +142,9 @@ final class TraceTables {
         .text(" (").text(Durations.millis(timeline.durationNanos())).ascii(')');
     emit(out, line);
   }
+
+  /** The call table's column widths over a chunk of calls, and their latencies' sum. */
+  private record CallChunk(int[] widths, long latencyNanos) {}
 
   /**
    * Widens the span table's columns for {@code span} as {@link #spanLine} writes them, from the lengths of
@@ -393,6 +422,12 @@ final class TraceTables {
     int[] widths = new int[header.length];
     widen(widths, header);
     return widths;
+  }
+
+  private static void widen(int[] widths, int[] more) {
+    for (int c = 0; c < widths.length; c++) {
+      widths[c] = Math.max(widths[c], more[c]);
+    }
   }
 
   private static void widen(int[] widths, String[] row) {

@@ -21,18 +21,26 @@ final class FileSlices {
   private static final int WINDOW = 1 << 20;
   private static final int BEHIND = 128 << 10;
 
+  /**
+   * Windows a thread each, mostly: a thread reads through the window its id picks, so threads
+   * writing chunks of a table side by side do not wait on one lock or move one window back and
+   * forth; two threads whose ids pick the same window share it, taking turns.
+   */
+  private static final int WINDOWS = 4;
+
   private final Path file;
   private final LazyAttributes.Decoder decoder;
   private final Channel channel;
-  private byte[] window = new byte[0];
-  private long windowStart = -1;
-  private int windowLength;
+  private final Window[] windows = new Window[WINDOWS];
 
   /** The slices of {@code file}, whose attributes {@code decoder} decodes. */
   FileSlices(Path file, LazyAttributes.Decoder decoder) {
     this.file = file;
     this.decoder = decoder;
     this.channel = new Channel(file);
+    for (int i = 0; i < WINDOWS; i++) {
+      windows[i] = new Window();
+    }
     CLEANER.register(this, channel);
   }
 
@@ -48,19 +56,23 @@ final class FileSlices {
 
   /**
    * What {@code reader} makes of the {@code length} bytes at {@code position}, read where they lie
-   * (a million spans' attributes are not copied out first), under this file's lock.
+   * (a million spans' attributes are not copied out first), under the lock of the window it
+   * is read through.
    *
    * @throws TraceChangedException when the file is gone or ends before the slice does
    */
-  synchronized <T> T read(long position, int length, SliceReader<T> reader) {
-    if (windowStart < 0 || position < windowStart || position + length > windowStart + windowLength) {
-      fill(position, length);
-      if (position + length > windowStart + windowLength) {
-        // Else the reader would be handed what an earlier window left beyond the end.
-        throw changedAt(position);
+  <T> T read(long position, int length, SliceReader<T> reader) {
+    Window window = windows[(int) (Thread.currentThread().getId() % WINDOWS)];
+    synchronized (window) {
+      if (window.start < 0 || position < window.start || position + length > window.start + window.length) {
+        fill(window, position, length);
+        if (position + length > window.start + window.length) {
+          // Else the reader would be handed what an earlier window left beyond the end.
+          throw changedAt(position);
+        }
       }
+      return reader.read(window.bytes, (int) (position - window.start), length);
     }
-    return reader.read(window, (int) (position - windowStart), length);
   }
 
   /** The failure of a read that no longer finds the attributes read at {@code position}. */
@@ -76,19 +88,19 @@ final class FileSlices {
    * MiB window was read three times over, on the benchmark's trace. What the window already holds
    * of the new one is moved, not read again.
    */
-  private void fill(long position, int length) {
+  private void fill(Window window, long position, int length) {
     long start = Math.max(0, position - BEHIND);
     int size = (int) Math.max(WINDOW, position - start + length);
-    long end = windowStart + windowLength;
+    long end = window.start + window.length;
     int kept = 0;
-    if (window.length < size) {
-      window = new byte[size];
-    } else if (windowStart >= 0 && start >= windowStart && start < end) {
+    if (window.bytes.length < size) {
+      window.bytes = new byte[size];
+    } else if (window.start >= 0 && start >= window.start && start < end) {
       kept = (int) (end - start);
-      System.arraycopy(window, (int) (start - windowStart), window, 0, kept);
+      System.arraycopy(window.bytes, (int) (start - window.start), window.bytes, 0, kept);
     }
-    windowStart = -1; // until the read is done: the window holds neither the old bytes nor the new
-    ByteBuffer buffer = ByteBuffer.wrap(window, kept, size - kept);
+    window.start = -1; // until the read is done: the window holds neither the old bytes nor the new
+    ByteBuffer buffer = ByteBuffer.wrap(window.bytes, kept, size - kept);
     try {
       FileChannel open = channel.open();
       while (buffer.hasRemaining()) {
@@ -101,8 +113,15 @@ final class FileSlices {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the attributes back from " + file + ": " + e.getMessage(), e);
     }
-    windowStart = start;
-    windowLength = buffer.position();
+    window.start = start;
+    window.length = buffer.position();
+  }
+
+  /** A window's bytes: {@code length} of them from {@code start} of the file, or none while {@code start} is -1. */
+  private static final class Window {
+    byte[] bytes = new byte[0];
+    long start = -1;
+    int length;
   }
 
   /** The open file, closed when nothing points into it any more. */

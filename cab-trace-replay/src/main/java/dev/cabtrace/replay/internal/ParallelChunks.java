@@ -1,0 +1,226 @@
+package dev.cabtrace.replay.internal;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Output of many items (a million spans' lines) made a chunk of items at a time on several
+ * threads, each chunk into a buffer of its own, and written in order: the bytes are those one
+ * thread would have written. Few items, or one processor, are written on the calling thread as
+ * they are made. At most a few chunks are in flight and their buffers are reused, so memory stays
+ * bounded for any number of items. Internal: shared by cab-trace's own packages, not part of its
+ * API; it may change without notice.
+ */
+public final class ParallelChunks {
+
+  /** Items in a chunk. */
+  public static final int CHUNK = 4096;
+  /** Fewer items than this are written on the calling thread: a pool costs more than it saves. */
+  public static final int PARALLEL_FROM = 4 * CHUNK;
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  /** What writes items {@code [from, to)} to {@code out}. */
+  @FunctionalInterface
+  public interface Writer {
+    void write(int from, int to, OutputStream out) throws IOException;
+  }
+
+  /** What is made of items {@code [from, to)}. */
+  @FunctionalInterface
+  public interface Mapper<T> {
+    T map(int from, int to);
+  }
+
+  private final int threads;
+
+  private ParallelChunks(int threads) {
+    this.threads = threads;
+  }
+
+  /** Chunks on as many threads as there are processors, up to 4 (as a load's parallelism). */
+  public static ParallelChunks ofProcessors() {
+    return new ParallelChunks(Math.min(4, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** Chunks on {@code threads} threads; 1 writes on the calling thread. */
+  public static ParallelChunks of(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1: " + threads);
+    }
+    return new ParallelChunks(threads);
+  }
+
+  private boolean serial(int count) {
+    return threads == 1 || count < PARALLEL_FROM;
+  }
+
+  /**
+   * Writes items {@code [0, count)} to {@code out} in order, chunk by chunk. What a chunk's writer
+   * throws is thrown as it was, after the bytes that chunk wrote before it (and every earlier
+   * chunk's) are written: the output is cut where one thread's would have been.
+   */
+  public void write(int count, Writer writer, OutputStream out) throws IOException {
+    if (serial(count)) {
+      writer.write(0, count, out);
+      return;
+    }
+    ExecutorService pool = pool();
+    Deque<Future<Rendered>> inFlight = new ArrayDeque<>();
+    Deque<Buffer> free = new ArrayDeque<>();
+    try {
+      for (int from = 0; from < count; from += CHUNK) {
+        int to = Math.min(count, from + CHUNK);
+        Buffer buffer = free.isEmpty() ? new Buffer() : free.pop();
+        int chunkFrom = from;
+        inFlight.add(pool.submit(() -> render(writer, chunkFrom, to, buffer)));
+        while (inFlight.size() >= 2 * threads) {
+          free.push(writeOut(inFlight.removeFirst(), out));
+        }
+      }
+      while (!inFlight.isEmpty()) {
+        free.push(writeOut(inFlight.removeFirst(), out));
+      }
+    } finally {
+      stop(pool, inFlight);
+    }
+  }
+
+  /**
+   * What {@code mapper} makes of each chunk of items {@code [0, count)}, in chunk order; one
+   * result for all of them when they are few.
+   */
+  public <T> java.util.List<T> map(int count, Mapper<T> mapper) throws IOException {
+    if (serial(count)) {
+      return java.util.List.of(mapper.map(0, count));
+    }
+    ExecutorService pool = pool();
+    java.util.List<Future<T>> futures = new java.util.ArrayList<>();
+    try {
+      for (int from = 0; from < count; from += CHUNK) {
+        int chunkFrom = from;
+        int to = Math.min(count, from + CHUNK);
+        futures.add(pool.submit(() -> mapper.map(chunkFrom, to)));
+      }
+      java.util.List<T> results = new java.util.ArrayList<>(futures.size());
+      for (Future<T> future : futures) {
+        results.add(result(future));
+      }
+      return results;
+    } finally {
+      stop(pool, futures);
+    }
+  }
+
+  private static Rendered render(Writer writer, int from, int to, Buffer buffer) {
+    buffer.reset();
+    try {
+      writer.write(from, to, buffer);
+      return new Rendered(buffer, null);
+    } catch (IOException | RuntimeException | Error e) {
+      return new Rendered(buffer, e);
+    }
+  }
+
+  /** A chunk's bytes, and what stopped it early, if anything. */
+  private record Rendered(Buffer buffer, Throwable failure) {}
+
+  private static Buffer writeOut(Future<Rendered> future, OutputStream out) throws IOException {
+    Rendered rendered = result(future);
+    out.write(rendered.buffer().bytes, 0, rendered.buffer().length);
+    Throwable failure = rendered.failure();
+    if (failure instanceof IOException) {
+      throw (IOException) failure;
+    }
+    if (failure instanceof RuntimeException) {
+      throw (RuntimeException) failure;
+    }
+    if (failure instanceof Error) {
+      throw (Error) failure;
+    }
+    return rendered.buffer();
+  }
+
+  private static <T> T result(Future<T> future) throws IOException {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while writing");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      if (cause instanceof Error) {
+        throw (Error) cause;
+      }
+      throw new UncheckedIOException(new IOException(cause));
+    }
+  }
+
+  private ExecutorService pool() {
+    return Executors.newFixedThreadPool(threads, runnable -> {
+      Thread thread = new Thread(runnable, "cab-trace-write-" + THREADS.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /**
+   * Stops the pool: chunks not started are dropped, and one being made after a failure is
+   * finished, not interrupted (bounded work, so the wait is short): an interrupt closes a file
+   * channel it reads from, for every later reader.
+   */
+  private static void stop(ExecutorService pool, java.util.Collection<? extends Future<?>> futures) {
+    for (Future<?> future : futures) {
+      future.cancel(false);
+    }
+    pool.shutdown();
+    try {
+      pool.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A chunk's bytes, reused for a later chunk once written. */
+  private static final class Buffer extends OutputStream {
+    private byte[] bytes = new byte[1 << 16];
+    private int length;
+
+    void reset() {
+      length = 0;
+    }
+
+    @Override
+    public void write(int b) {
+      ensure(1);
+      bytes[length++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      ensure(len);
+      System.arraycopy(b, off, bytes, length, len);
+      length += len;
+    }
+
+    private void ensure(int more) {
+      if (bytes.length - length < more) {
+        bytes = Arrays.copyOf(bytes, Math.max(2 * bytes.length, length + more));
+      }
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package dev.cabtrace.replay.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Chunks made on several threads are written as one thread writes them: in order, whole, and cut
+ * where a chunk failed, after what it wrote before failing.
+ */
+class ParallelChunksTest {
+
+  private static final int ITEMS = 10 * ParallelChunks.CHUNK + 123;
+
+  /** Item i's bytes: its number and a run of letters whose length varies, none for every seventh. */
+  private static void item(int i, OutputStream out) throws IOException {
+    if (i % 7 == 0) {
+      return;
+    }
+    out.write((i + ":" + "x".repeat(i % 50) + "\n").getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static byte[] serial(int count) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int i = 0; i < count; i++) {
+      item(i, out);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void chunksAreWrittenInOrderOnSeveralThreads() throws IOException {
+    Set<Thread> writers = ConcurrentHashMap.newKeySet();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ParallelChunks.of(3).write(ITEMS, (from, to, chunk) -> {
+      writers.add(Thread.currentThread());
+      for (int i = from; i < to; i++) {
+        item(i, chunk);
+      }
+    }, out);
+
+    assertThat(out.toByteArray()).isEqualTo(serial(ITEMS));
+    assertThat(writers).doesNotContain(Thread.currentThread()).hasSizeBetween(1, 3);
+  }
+
+  @Test
+  void fewItemsAreWrittenOnTheCallingThreadStraightToTheStream() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Thread caller = Thread.currentThread();
+    int few = ParallelChunks.PARALLEL_FROM - 1;
+    ParallelChunks.of(3).write(few, (from, to, chunk) -> {
+      assertThat(Thread.currentThread()).isSameAs(caller);
+      assertThat(chunk).isSameAs(out);
+      assertThat(from).isZero();
+      assertThat(to).isEqualTo(few);
+      for (int i = from; i < to; i++) {
+        item(i, chunk);
+      }
+    }, out);
+    assertThat(out.toByteArray()).isEqualTo(serial(few));
+  }
+
+  @Test
+  void aFailedChunkIsWrittenUpToItsFailureAndItsFailureThrownAsItWas() throws IOException {
+    int failing = 5 * ParallelChunks.CHUNK + 17;
+    IllegalStateException failure = new IllegalStateException("the trace changed");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertThatThrownBy(() -> ParallelChunks.of(2).write(ITEMS, (from, to, chunk) -> {
+      for (int i = from; i < to; i++) {
+        if (i == failing) {
+          throw failure;
+        }
+        item(i, chunk);
+      }
+    }, out)).isSameAs(failure);
+
+    assertThat(out.toByteArray()).isEqualTo(serial(failing));
+  }
+
+  @Test
+  void anIoFailureOfAChunkIsThrownAsItWas() {
+    IOException failure = new IOException("no space left");
+    assertThatThrownBy(() -> ParallelChunks.of(2).write(ITEMS, (from, to, chunk) -> {
+      if (from > 0) {
+        throw failure;
+      }
+    }, OutputStream.nullOutputStream())).isSameAs(failure);
+  }
+
+  @Test
+  void mappedChunksComeInOrderAndCoverEveryItemOnce() throws IOException {
+    List<int[]> ranges = ParallelChunks.of(3).map(ITEMS, (from, to) -> new int[] {from, to});
+
+    assertThat(ranges).hasSize((ITEMS + ParallelChunks.CHUNK - 1) / ParallelChunks.CHUNK);
+    int next = 0;
+    for (int[] range : ranges) {
+      assertThat(range[0]).isEqualTo(next);
+      assertThat(range[1]).isGreaterThan(range[0]);
+      next = range[1];
+    }
+    assertThat(next).isEqualTo(ITEMS);
+    assertThat(ParallelChunks.of(3).map(10, (from, to) -> new int[] {from, to}))
+        .singleElement().isEqualTo(new int[] {0, 10});
+  }
+
+  @Test
+  void noThreadsIsRefused() {
+    assertThatThrownBy(() -> ParallelChunks.of(0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 1");
+  }
+}
