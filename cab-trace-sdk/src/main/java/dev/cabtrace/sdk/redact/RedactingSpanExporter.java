@@ -3,6 +3,9 @@ package dev.cabtrace.sdk.redact;
 import dev.cabtrace.api.CabAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.api.trace.TraceStateBuilder;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfoBuilder;
@@ -21,6 +24,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
@@ -28,8 +32,9 @@ import java.util.logging.Logger;
 
 /**
  * Hands spans to its delegate with their secrets masked: name, status description, attributes,
- * event names and attributes, link attributes, resource and scope attributes, and terminal output
- * ({@code cab.output} events) read across its chunks.
+ * event names and attributes, link attributes, trace states, resource and scope attributes, the
+ * scope's name and version, schema URLs, and terminal output ({@code cab.output} events) read
+ * across its chunks.
  */
 final class RedactingSpanExporter extends DelegatingSpanExporter {
 
@@ -89,7 +94,9 @@ final class RedactingSpanExporter extends DelegatingSpanExporter {
     Resource resource = resources.get(span.getResource(), this::redactResource);
     InstrumentationScopeInfo scope =
         scopes.get(span.getInstrumentationScopeInfo(), this::redactScope);
-    if (attributes == span.getAttributes()
+    SpanContext context = redactTraceState(span.getSpanContext());
+    if (context == span.getSpanContext()
+        && attributes == span.getAttributes()
         && events == span.getEvents()
         && links == span.getLinks()
         && description.equals(span.getStatus().getDescription())
@@ -103,6 +110,11 @@ final class RedactingSpanExporter extends DelegatingSpanExporter {
             ? span.getStatus()
             : StatusData.create(span.getStatus().getStatusCode(), description);
     return new DelegatingSpanData(span) {
+      @Override
+      public SpanContext getSpanContext() {
+        return context;
+      }
+
       @Override
       public String getName() {
         return name;
@@ -146,25 +158,69 @@ final class RedactingSpanExporter extends DelegatingSpanExporter {
    */
   private Resource redactResource(Resource resource) {
     Attributes attributes = redaction.redact(resource.getAttributes());
-    return attributes == resource.getAttributes()
+    String schemaUrl = redaction.redact(resource.getSchemaUrl());
+    return attributes == resource.getAttributes() && Objects.equals(schemaUrl, resource.getSchemaUrl())
         ? resource
-        : Resource.create(attributes, resource.getSchemaUrl());
+        : Resource.create(attributes, schemaUrl);
   }
 
+  /** A scope with its attributes, and its name, version and schema URL (an agent's own text) redacted. */
   private InstrumentationScopeInfo redactScope(InstrumentationScopeInfo scope) {
     Attributes attributes = redaction.redact(scope.getAttributes());
-    if (attributes == scope.getAttributes()) {
+    String name = redaction.redact(scope.getName());
+    String version = redaction.redact(scope.getVersion());
+    String schemaUrl = redaction.redact(scope.getSchemaUrl());
+    if (attributes == scope.getAttributes()
+        && name.equals(scope.getName())
+        && Objects.equals(version, scope.getVersion())
+        && Objects.equals(schemaUrl, scope.getSchemaUrl())) {
       return scope;
     }
     InstrumentationScopeInfoBuilder builder =
-        InstrumentationScopeInfo.builder(scope.getName()).setAttributes(attributes);
-    if (scope.getVersion() != null) {
-      builder.setVersion(scope.getVersion());
+        InstrumentationScopeInfo.builder(name).setAttributes(attributes);
+    if (version != null) {
+      builder.setVersion(version);
     }
-    if (scope.getSchemaUrl() != null) {
-      builder.setSchemaUrl(scope.getSchemaUrl());
+    if (schemaUrl != null) {
+      builder.setSchemaUrl(schemaUrl);
     }
     return builder.build();
+  }
+
+  /**
+   * A span context whose trace state (W3C {@code tracestate}, exported with the span and its
+   * links) has each value redacted, masked whole under a secret key; the same instance when
+   * nothing changed. {@link Redaction#MASK} is a valid trace state value.
+   */
+  private SpanContext redactTraceState(SpanContext context) {
+    TraceState state = context.getTraceState();
+    if (state.isEmpty()) {
+      return context;
+    }
+    Map<String, String> changed = new LinkedHashMap<>();
+    state.forEach(
+        (key, value) -> {
+          String redacted = redaction.isSecretName(key) ? Redaction.MASK : redaction.redact(value);
+          if (!redacted.equals(value)) {
+            changed.put(key, redacted);
+          }
+        });
+    if (changed.isEmpty()) {
+      return context;
+    }
+    TraceStateBuilder builder = state.toBuilder();
+    changed.forEach(builder::put);
+    TraceState redacted = builder.build();
+    for (Map.Entry<String, String> entry : changed.entrySet()) {
+      // A value the builder refuses (a masked text with a comma) is left as it was: drop it.
+      if (!entry.getValue().equals(redacted.get(entry.getKey()))) {
+        redacted = redacted.toBuilder().remove(entry.getKey()).build();
+      }
+    }
+    return context.isRemote()
+        ? SpanContext.createFromRemoteParent(
+            context.getTraceId(), context.getSpanId(), context.getTraceFlags(), redacted)
+        : SpanContext.create(context.getTraceId(), context.getSpanId(), context.getTraceFlags(), redacted);
   }
 
   private List<LinkData> redactLinks(List<LinkData> links) {
@@ -172,12 +228,12 @@ final class RedactingSpanExporter extends DelegatingSpanExporter {
     for (int i = 0; i < links.size(); i++) {
       LinkData link = links.get(i);
       Attributes attributes = redaction.redact(link.getAttributes());
-      if (attributes != link.getAttributes()) {
+      SpanContext context = redactTraceState(link.getSpanContext());
+      if (attributes != link.getAttributes() || context != link.getSpanContext()) {
         if (out == null) {
           out = new ArrayList<>(links);
         }
-        out.set(
-            i, LinkData.create(link.getSpanContext(), attributes, link.getTotalAttributeCount()));
+        out.set(i, LinkData.create(context, attributes, link.getTotalAttributeCount()));
       }
     }
     return out == null ? links : out;

@@ -213,17 +213,48 @@ public final class Redaction {
    * keys. A slot holds the last key that fell into it; racing threads at worst judge a key twice.
    */
   private boolean isSecretKey(AttributeKey<?> key) {
+    return known(key).secret();
+  }
+
+  /** What is known of a key, read once per key instance: whether it is secret, and its name redacted. */
+  private KnownKey known(AttributeKey<?> key) {
     int slot = System.identityHashCode(key) & (knownKeys.length - 1);
     KnownKey known = knownKeys[slot];
     if (known != null && known.key() == key) {
-      return known.secret();
+      return known;
     }
-    boolean secret = isSecretName(key.getKey());
-    knownKeys[slot] = new KnownKey(key, secret);
-    return secret;
+    String name = redact(key.getKey());
+    known = new KnownKey(key, isSecretName(key.getKey()), name.equals(key.getKey()) ? key : named(key, name));
+    knownKeys[slot] = known;
+    return known;
   }
 
-  private record KnownKey(AttributeKey<?> key, boolean secret) {}
+  /** A key of {@code key}'s type named {@code name}. */
+  private static AttributeKey<?> named(AttributeKey<?> key, String name) {
+    switch (key.getType()) {
+      case STRING:
+        return AttributeKey.stringKey(name);
+      case BOOLEAN:
+        return AttributeKey.booleanKey(name);
+      case LONG:
+        return AttributeKey.longKey(name);
+      case DOUBLE:
+        return AttributeKey.doubleKey(name);
+      case STRING_ARRAY:
+        return AttributeKey.stringArrayKey(name);
+      case BOOLEAN_ARRAY:
+        return AttributeKey.booleanArrayKey(name);
+      case LONG_ARRAY:
+        return AttributeKey.longArrayKey(name);
+      case DOUBLE_ARRAY:
+        return AttributeKey.doubleArrayKey(name);
+      default:
+        return AttributeKey.valueKey(name);
+    }
+  }
+
+  /** A key, whether it is secret, and the key under its redacted name (itself when that is clean). */
+  private record KnownKey(AttributeKey<?> key, boolean secret, AttributeKey<?> redacted) {}
 
   /** {@code attributes} with secrets masked; the same instance when nothing had to change. */
   public Attributes redact(Attributes attributes) {
@@ -243,11 +274,16 @@ public final class Redaction {
             return;
           }
           Object redacted = redactValue(key, value);
-          if (redacted != value) {
+          AttributeKey<?> named = known(key).redacted();
+          if (redacted != value || named != key) {
             if (changed[0] == null) {
               changed[0] = attributes.toBuilder();
             }
-            changed[0].put((AttributeKey<Object>) key, redacted);
+            if (named != key) {
+              // A key with a secret in its name (an agent's own attributes): under the name masked.
+              changed[0].removeIf(key::equals);
+            }
+            changed[0].put((AttributeKey<Object>) named, redacted);
           }
         });
     return changed[0] == null ? attributes : changed[0].build();
@@ -290,9 +326,10 @@ public final class Redaction {
       case KEY_VALUE_LIST:
         return redactEntries((List<KeyValue>) value.getValue(), wholeValues, value);
       case BYTES:
-        // Bytes are not read as text (they may be anything); under a secret name they could be
-        // the secret itself, so they are replaced, as bytes still.
-        return wholeValues ? maskedBytes(value) : value;
+        // Under a secret name the bytes could be the secret itself: replaced, as bytes still.
+        // Else read as text a char a byte (they may be anything; a secret is ASCII), each secret
+        // found masked in place and the other bytes kept exactly.
+        return wholeValues ? maskedBytes(value) : redactBytes(value);
       default:
         return value;
     }
@@ -337,6 +374,15 @@ public final class Redaction {
       }
     }
     return out == null ? value : Value.of(out);
+  }
+
+  private Value<?> redactBytes(Value<?> value) {
+    ByteBuffer bytes = ((ByteBuffer) value.getValue()).duplicate();
+    byte[] array = new byte[bytes.remaining()];
+    bytes.get(array);
+    String text = new String(array, StandardCharsets.ISO_8859_1);
+    int[] ranges = secretRanges(text);
+    return ranges.length == 0 ? value : Value.of(mask(text, ranges).getBytes(StandardCharsets.ISO_8859_1));
   }
 
   private static Value<?> maskedBytes(Value<?> value) {

@@ -211,6 +211,59 @@ class RedactingSpanExporterTest {
   }
 
   @Test
+  void redactsTheScopesNameAndVersionSchemaUrlsTraceStatesBytesAndKeys() {
+    // All of them an agent's own text when record takes its spans in; each was exported as sent.
+    String ghp = "ghp_0123456789abcdefghijABCDEFGHIJklmn";
+    Resource resource = Resource.create(
+        Attributes.of(AttributeKey.stringKey("service.name"), "aider"), "https://x.example/schema?api_key=" + TOKEN);
+    InstrumentationScopeInfo scope = InstrumentationScopeInfo.builder("lib password=" + TOKEN)
+        .setVersion(ghp)
+        .setSchemaUrl("https://user:" + TOKEN + "@x.example/")
+        .build();
+    TraceState state = TraceState.builder().put("vendor", "ok").put("other", ghp).put("api_key", "plain").build();
+    SpanContext linked = SpanContext.create(
+        "0123456789abcdef0123456789abcdef", "fedcba9876543210", TraceFlags.getSampled(), state);
+    byte[] blob = ("\u0000\u00ffapi_key=" + TOKEN + "\n\u0001").getBytes(StandardCharsets.ISO_8859_1);
+    SpanData span = spanBuilder(List.of())
+        .setSpanContext(SpanContext.create(
+            "0123456789abcdef0123456789abcdef", "0123456789abcdef", TraceFlags.getSampled(), state))
+        .setResource(resource)
+        .setInstrumentationScopeInfo(scope)
+        .setLinks(List.of(LinkData.create(linked)))
+        .setTotalRecordedLinks(1)
+        .setAttributes(Attributes.builder()
+            .put(AttributeKey.valueKey("blob"), io.opentelemetry.api.common.Value.of(blob))
+            .put(AttributeKey.valueKey("image"), io.opentelemetry.api.common.Value.of(new byte[] {(byte) 0x89, 'P', 'N', 'G'}))
+            .put("x-" + ghp, 7L)
+            .put("cab.tui", "aider")
+            .build())
+        .build();
+
+    assertThat(exporter.export(List.of(span)).isSuccess()).isTrue();
+    SpanData out = delegate.getFinishedSpanItems().get(0);
+
+    assertThat(out.getInstrumentationScopeInfo().getName()).isEqualTo("lib password=" + Redaction.MASK);
+    assertThat(out.getInstrumentationScopeInfo().getVersion()).isEqualTo(Redaction.MASK);
+    assertThat(out.getInstrumentationScopeInfo().getSchemaUrl()).doesNotContain(TOKEN).startsWith("https://");
+    assertThat(out.getResource().getSchemaUrl()).doesNotContain(TOKEN).startsWith("https://x.example/schema?api_key=");
+    for (TraceState redacted : List.of(out.getSpanContext().getTraceState(),
+        out.getLinks().get(0).getSpanContext().getTraceState())) {
+      assertThat(redacted.asMap()).containsEntry("vendor", "ok").containsEntry("other", Redaction.MASK)
+          .containsEntry("api_key", Redaction.MASK);
+    }
+    assertThat(out.getSpanContext().getSpanId()).isEqualTo(span.getSpanContext().getSpanId());
+    java.nio.ByteBuffer bytes = (java.nio.ByteBuffer) out.getAttributes().get(AttributeKey.valueKey("blob")).getValue();
+    byte[] masked = new byte[bytes.remaining()];
+    bytes.get(masked);
+    assertThat(new String(masked, StandardCharsets.ISO_8859_1)).isEqualTo("\u0000\u00ffapi_key=" + Redaction.MASK + "\n\u0001");
+    assertThat(out.getAttributes().get(AttributeKey.valueKey("image")))
+        .isSameAs(span.getAttributes().get(AttributeKey.valueKey("image")));
+    assertThat(out.getAttributes().asMap().keySet()).extracting(AttributeKey::getKey)
+        .containsExactlyInAnyOrder("blob", "image", "x-" + Redaction.MASK, "cab.tui");
+    assertThat(out.getAttributes().get(AttributeKey.longKey("x-" + Redaction.MASK))).isEqualTo(7L);
+  }
+
+  @Test
   void keepsACleanResourceAndScopeAsTheyAre() {
     Resource resource = Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "aider"));
     InstrumentationScopeInfo scope = InstrumentationScopeInfo.create("agent");
