@@ -21,7 +21,7 @@ class PublicApiTest {
       // Shared by cab-trace's own packages; public only because Java needs it to be.
       Map.entry("dev.cabtrace.replay.internal",
           Set.of("AttributeBytes", "CellResource", "CharEscaper", "CompactAttributes", "CompactJson", "Durations", "FileKey",
-              "FileToWrite", "IoFailures", "ImmutableSpanData", "InMemoryDocument", "OtlpJsonRequest", "ParallelChunks", "ParallelChunks.Mapper", "ParallelChunks.Writer", "PlainAttributeVisitor", "PlainAttributeWriter", "ProtoSpans",
+              "FileToWrite", "IoFailures", "ImmutableSpanData", "InMemoryDocument", "OtlpJsonRequest", "JsonArrayChunks", "JsonArrayChunks.Elements", "JsonArrayChunks.Generators", "JsonArrayChunks.Lead", "ParallelChunks", "ParallelChunks.Attempt", "ParallelChunks.Mapper", "ParallelChunks.Writer", "PlainAttributeVisitor", "PlainAttributeWriter", "ProtoSpans",
               "ProtoSpans.Malformed", "ProtoSpans.Received", "SaturatingSum", "SeededHash", "ShortList", "Timestamps",
               "Utf8Decoder", "Utf8JsonFactory", "Utf8Line")),
       Map.entry("dev.cabtrace.replay.junit", Set.of("CabTraceExtension", "CellCapture")),

@@ -3,6 +3,7 @@ package dev.cabtrace.replay.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cabtrace.replay.internal.AttributeBytes;
+import dev.cabtrace.replay.internal.JsonArrayChunks;
 import dev.cabtrace.replay.internal.ParallelChunks;
 import dev.cabtrace.replay.internal.PlainAttributeWriter;
 import dev.cabtrace.replay.screen.Screen;
@@ -58,62 +59,22 @@ final class TimelineJson {
 
   /**
    * Writes the array field {@code field} of the document's top object, its elements a chunk at a
-   * time on several threads ({@link ParallelChunks}), each chunk by a generator of its own. That
-   * generator is first led, with its bytes dropped, into the same object and array and, past the
-   * first chunk, past one element, so it writes the chunk's elements with the very separators and
-   * indents that {@code json} would have.
+   * time on several threads ({@link JsonArrayChunks}).
    */
   private static void array(JsonGenerator json, OutputStream out, ParallelChunks chunks, String field, int count,
       Element element) throws IOException {
     json.writeArrayFieldStart(field);
-    json.flush();
-    chunks.write(count, (from, to, chunkOut) -> {
-      Dropping dropping = new Dropping(chunkOut);
-      try (JsonGenerator chunk = generator(dropping)) {
-        chunk.writeStartObject();
-        chunk.writeArrayFieldStart(field);
-        if (from > 0) {
-          chunk.writeNumber(0); // an element before the chunk's first: the separator comes next
-        }
-        chunk.flush();
-        dropping.on = false;
-        PlainAttributeWriter plain = new PlainAttributeWriter(chunk);
-        for (int i = from; i < to; i++) {
-          element.write(chunk, i, plain);
-        }
+    JsonArrayChunks.write(json, out, chunks, TimelineJson::generator, chunk -> {
+      chunk.writeStartObject();
+      chunk.writeArrayFieldStart(field);
+    }, count, (chunk, from, to, inOrder) -> {
+      PlainAttributeWriter plain = new PlainAttributeWriter(chunk);
+      for (int i = from; i < to; i++) {
+        element.write(chunk, i, plain);
       }
-    }, out);
-    // Written as the end of an array with no elements of this generator's own: with the default
-    // pretty printing, the same bytes as after some.
+      return true;
+    });
     json.writeEndArray();
-  }
-
-  /** A stream that drops what is written while {@link #on}. */
-  private static final class Dropping extends java.io.FilterOutputStream {
-    boolean on = true;
-
-    Dropping(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      if (!on) {
-        out.write(b);
-      }
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      if (!on) {
-        out.write(b, off, len);
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      flush(); // the chunk's stream is written on
-    }
   }
 
   /** {@code screen}: the recorded terminal at the frame's moment, or null when none was recorded. */

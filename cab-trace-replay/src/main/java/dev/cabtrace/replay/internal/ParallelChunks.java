@@ -37,6 +37,17 @@ public final class ParallelChunks {
     void write(int from, int to, OutputStream out) throws IOException;
   }
 
+  /**
+   * What writes items {@code [from, to)} to {@code out} when it can do so before the items ahead of
+   * them are written: it returns false when it cannot (what it wrote is then dropped), and is asked
+   * again, {@code inOrder}, on the calling thread once every item ahead is written. Asked in order,
+   * it writes them and returns true.
+   */
+  @FunctionalInterface
+  public interface Attempt {
+    boolean write(int from, int to, OutputStream out, boolean inOrder) throws IOException;
+  }
+
   /** What is made of items {@code [from, to)}. */
   @FunctionalInterface
   public interface Mapper<T> {
@@ -72,8 +83,19 @@ public final class ParallelChunks {
    * chunk's) are written: the output is cut where one thread's would have been.
    */
   public void write(int count, Writer writer, OutputStream out) throws IOException {
+    write(count, (from, to, chunk, inOrder) -> {
+      writer.write(from, to, chunk);
+      return true;
+    }, out);
+  }
+
+  /**
+   * As {@link #write(int, Writer, OutputStream)}, each chunk made by {@code attempt}, and made
+   * again in order on the calling thread where an attempt could not make it out of order.
+   */
+  public void write(int count, Attempt attempt, OutputStream out) throws IOException {
     if (serial(count)) {
-      writer.write(0, count, out);
+      attempt.write(0, count, out, true);
       return;
     }
     ExecutorService pool = pool();
@@ -84,13 +106,13 @@ public final class ParallelChunks {
         int to = Math.min(count, from + CHUNK);
         Buffer buffer = free.isEmpty() ? new Buffer() : free.pop();
         int chunkFrom = from;
-        inFlight.add(pool.submit(() -> render(writer, chunkFrom, to, buffer)));
+        inFlight.add(pool.submit(() -> render(attempt, chunkFrom, to, buffer)));
         while (inFlight.size() >= 2 * threads) {
-          free.push(writeOut(inFlight.removeFirst(), out));
+          free.push(writeOut(inFlight.removeFirst(), attempt, out));
         }
       }
       while (!inFlight.isEmpty()) {
-        free.push(writeOut(inFlight.removeFirst(), out));
+        free.push(writeOut(inFlight.removeFirst(), attempt, out));
       }
     } finally {
       stop(pool, inFlight);
@@ -123,21 +145,24 @@ public final class ParallelChunks {
     }
   }
 
-  private static Rendered render(Writer writer, int from, int to, Buffer buffer) {
+  private static Rendered render(Attempt attempt, int from, int to, Buffer buffer) {
     buffer.reset();
     try {
-      writer.write(from, to, buffer);
-      return new Rendered(buffer, null);
+      return new Rendered(from, to, buffer, attempt.write(from, to, buffer, false), null);
     } catch (IOException | RuntimeException | Error e) {
-      return new Rendered(buffer, e);
+      return new Rendered(from, to, buffer, true, e);
     }
   }
 
-  /** A chunk's bytes, and what stopped it early, if anything. */
-  private record Rendered(Buffer buffer, Throwable failure) {}
+  /** A chunk's bytes, whether they are whole (else it is made again in order), and what stopped it early, if anything. */
+  private record Rendered(int from, int to, Buffer buffer, boolean made, Throwable failure) {}
 
-  private static Buffer writeOut(Future<Rendered> future, OutputStream out) throws IOException {
+  private static Buffer writeOut(Future<Rendered> future, Attempt attempt, OutputStream out) throws IOException {
     Rendered rendered = result(future);
+    if (!rendered.made()) {
+      attempt.write(rendered.from(), rendered.to(), out, true);
+      return rendered.buffer();
+    }
     out.write(rendered.buffer().bytes, 0, rendered.buffer().length);
     Throwable failure = rendered.failure();
     if (failure instanceof IOException) {

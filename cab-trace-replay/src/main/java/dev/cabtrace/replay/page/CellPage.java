@@ -141,14 +141,21 @@ public final class CellPage {
 
   private static CellPage render(Timeline timeline, int maxScreenSnapshots, String source) {
     long tick = ReplayCursor.DEFAULT_TICK_NANOS;
+    // The terminal is emulated on a thread of its own while the rest of the page is summed up.
+    java.util.concurrent.FutureTask<ScreenSnapshots> emulation = timeline.output().isEmpty() ? null
+        : new java.util.concurrent.FutureTask<>(
+            () -> ScreenSnapshots.of(OutputRecording.of(timeline), tick, spanStarts(timeline), maxScreenSnapshots));
+    if (emulation != null) {
+      startOrRun(emulation, timeline.size());
+    }
     CellSummary summary = CellSummary.of(timeline);
     CellScore score = CellScore.of(timeline);
     CellAxes axes = CellAxes.of(score);
     ScreenSnapshots terminal = null;
     String terminalProblem = null;
-    if (!timeline.output().isEmpty()) {
+    if (emulation != null) {
       try {
-        terminal = ScreenSnapshots.of(OutputRecording.of(timeline), tick, spanStarts(timeline), maxScreenSnapshots);
+        terminal = joined(emulation);
       } catch (RuntimeException e) {
         // The page still shows everything else; the terminal pane falls back to a span summary.
         terminalProblem = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
@@ -185,6 +192,50 @@ public final class CellPage {
     String problem = terminalProblem;
     PageTemplate.Part data = out -> PageData.write(out, timeline, source, axes, screens, problem, tick);
     return new CellPage(values, data, terminal == null ? 0 : terminal.snapshots().size());
+  }
+
+  /** Timelines of this many spans or more have their terminal emulated on a thread of its own. */
+  private static final int SIDE_THREAD_SPANS = 100_000;
+
+  /** Starts {@code task} on a thread of its own for a big timeline; runs it here for a small one. */
+  private static void startOrRun(Runnable task, int spans) {
+    if (spans >= SIDE_THREAD_SPANS && Runtime.getRuntime().availableProcessors() > 1) {
+      Thread thread = new Thread(task, "cab-trace-page-terminal");
+      thread.setDaemon(true);
+      try {
+        thread.start();
+        return;
+      } catch (OutOfMemoryError noThread) {
+        // No thread to be had (a process limit): run here.
+      }
+    }
+    task.run();
+  }
+
+  /** The task's result, waiting through interrupts (keeping the flag); what it threw, thrown as it was. */
+  private static <T> T joined(java.util.concurrent.FutureTask<T> task) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return task.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException) {
+            throw (RuntimeException) e.getCause();
+          }
+          if (e.getCause() instanceof Error) {
+            throw (Error) e.getCause();
+          }
+          throw new IllegalStateException(e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private static String scores(CellSummary summary, CellScore score, CellAxes axes) {

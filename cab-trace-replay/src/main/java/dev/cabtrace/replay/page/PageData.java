@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cabtrace.replay.internal.AttributeBytes;
 import dev.cabtrace.replay.internal.CompactJson;
 import dev.cabtrace.replay.internal.Durations;
+import dev.cabtrace.replay.internal.JsonArrayChunks;
+import dev.cabtrace.replay.internal.ParallelChunks;
 import dev.cabtrace.replay.internal.PlainAttributeWriter;
 import dev.cabtrace.replay.internal.Timestamps;
 import dev.cabtrace.replay.timeline.ModelCall;
@@ -38,6 +40,12 @@ final class PageData {
    */
   static void write(OutputStream out, Timeline timeline, String source, CellAxes axes, ScreenSnapshots terminal,
       String terminalProblem, long tickNanos) throws IOException {
+    write(out, timeline, source, axes, terminal, terminalProblem, tickNanos, ParallelChunks.ofProcessors());
+  }
+
+  /** {@link #write(OutputStream, Timeline, String, CellAxes, ScreenSnapshots, String, long)}, its columns written by {@code chunks}. */
+  static void write(OutputStream out, Timeline timeline, String source, CellAxes axes, ScreenSnapshots terminal,
+      String terminalProblem, long tickNanos, ParallelChunks chunks) throws IOException {
     try (JsonGenerator json = JSON.createGenerator(out)) {
       json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
       json.writeStartObject();
@@ -51,8 +59,8 @@ final class PageData {
         json.writeString(id);
       }
       json.writeEndArray();
-      spans(json, timeline);
-      modelCalls(json, timeline);
+      spans(json, out, chunks, timeline);
+      modelCalls(json, out, chunks, timeline);
       json.writeObjectFieldStart("axes");
       map(json, "tokens", axes.tokens());
       map(json, "latency", axes.latency());
@@ -70,59 +78,51 @@ final class PageData {
     }
   }
 
-  private static void spans(JsonGenerator json, Timeline timeline) throws IOException {
+  /** What writes item {@code index} of a column. */
+  private interface Cell {
+    void write(JsonGenerator json, int index) throws IOException;
+  }
+
+  /** A column: the array field {@code field}, its cells written a chunk at a time on several threads. */
+  private static void column(JsonGenerator json, OutputStream out, ParallelChunks chunks, String field, int count,
+      Cell cell) throws IOException {
+    json.writeArrayFieldStart(field);
+    JsonArrayChunks.write(json, out, chunks, JSON::createGenerator, JsonGenerator::writeStartArray, count,
+        (chunk, from, to, inOrder) -> {
+          for (int i = from; i < to; i++) {
+            cell.write(chunk, i);
+          }
+          return true;
+        });
+    json.writeEndArray();
+  }
+
+  private static void spans(JsonGenerator json, OutputStream out, ParallelChunks chunks, Timeline timeline)
+      throws IOException {
     List<TimelineSpan> spans = timeline.spans();
     Map<String, Integer> kinds = new LinkedHashMap<>();
     for (TimelineSpan span : spans) {
       kinds.putIfAbsent(span.kindName(), kinds.size());
     }
+    int count = spans.size();
     json.writeObjectFieldStart("spans");
-    json.writeNumberField("count", spans.size());
+    json.writeNumberField("count", count);
     json.writeArrayFieldStart("kinds");
     for (String kind : kinds.keySet()) {
       json.writeString(kind);
     }
     json.writeEndArray();
-    json.writeArrayFieldStart("id");
-    for (TimelineSpan span : spans) {
-      json.writeString(span.spanId());
-    }
-    json.writeEndArray();
-    json.writeArrayFieldStart("parent");
-    for (TimelineSpan span : spans) {
-      json.writeNumber(span.parentIndex());
-    }
-    json.writeEndArray();
-    json.writeArrayFieldStart("depth");
-    for (TimelineSpan span : spans) {
-      json.writeNumber(span.depth());
-    }
-    json.writeEndArray();
-    json.writeArrayFieldStart("kind");
-    for (TimelineSpan span : spans) {
-      json.writeNumber(kinds.get(span.kindName()));
-    }
-    json.writeEndArray();
-    json.writeArrayFieldStart("name");
-    for (TimelineSpan span : spans) {
-      json.writeString(span.name());
-    }
-    json.writeEndArray();
-    json.writeArrayFieldStart("start");
-    for (TimelineSpan span : spans) {
-      json.writeNumber(timeline.offsetNanos(span.startEpochNanos()));
-    }
-    json.writeEndArray();
-    json.writeArrayFieldStart("end");
-    for (TimelineSpan span : spans) {
-      json.writeNumber(timeline.offsetNanos(span.endEpochNanos()));
-    }
-    json.writeEndArray();
-    json.writeArrayFieldStart("error");
-    for (TimelineSpan span : spans) {
-      json.writeNumber(span.status() == SpanStatus.ERROR ? 1 : 0);
-    }
-    json.writeEndArray();
+    column(json, out, chunks, "id", count, (chunk, i) -> chunk.writeString(spans.get(i).spanId()));
+    column(json, out, chunks, "parent", count, (chunk, i) -> chunk.writeNumber(spans.get(i).parentIndex()));
+    column(json, out, chunks, "depth", count, (chunk, i) -> chunk.writeNumber(spans.get(i).depth()));
+    column(json, out, chunks, "kind", count, (chunk, i) -> chunk.writeNumber(kinds.get(spans.get(i).kindName())));
+    column(json, out, chunks, "name", count, (chunk, i) -> chunk.writeString(spans.get(i).name()));
+    column(json, out, chunks, "start", count,
+        (chunk, i) -> chunk.writeNumber(timeline.offsetNanos(spans.get(i).startEpochNanos())));
+    column(json, out, chunks, "end", count,
+        (chunk, i) -> chunk.writeNumber(timeline.offsetNanos(spans.get(i).endEpochNanos())));
+    column(json, out, chunks, "error", count,
+        (chunk, i) -> chunk.writeNumber(spans.get(i).status() == SpanStatus.ERROR ? 1 : 0));
     // Rare facts, by span index.
     json.writeObjectFieldStart("message");
     for (TimelineSpan span : spans) {
@@ -146,40 +146,75 @@ final class PageData {
     }
     json.writeEndArray();
     // Each span's attributes as [key index, value, ...] in recorded order, keys in one table.
-    Map<String, Integer> keys = new LinkedHashMap<>();
-    PlainAttrs plain = new PlainAttrs(json, keys);
+    KeyTable keys = new KeyTable();
     json.writeArrayFieldStart("attrs");
-    for (TimelineSpan span : spans) {
-      json.writeStartArray();
-      Map<String, Object> attributes = span.attributes();
-      // cab.span.kind is the Kind column; a kind cab-trace does not know stays an attribute.
-      boolean kindShown = span.kind() != null;
-      if (attributes instanceof AttributeBytes
-          && ((AttributeBytes) attributes).visitPlain(kindShown ? SPAN_KIND_KEY : null, plain)) {
-        json.writeEndArray();
-        continue;
-      }
-      for (Map.Entry<String, Object> attribute : attributes.entrySet()) {
-        if (kindShown && attribute.getKey().equals("cab.span.kind")) {
-          continue;
-        }
-        Integer key = keys.get(attribute.getKey());
-        if (key == null) {
-          key = keys.size();
-          keys.put(attribute.getKey(), key);
-        }
-        json.writeNumber(key);
-        attributeValue(json, attribute.getValue());
-      }
-      json.writeEndArray();
-    }
+    JsonArrayChunks.write(json, out, chunks, JSON::createGenerator, JsonGenerator::writeStartArray, count,
+        (chunk, from, to, inOrder) -> {
+          PlainAttrs plain = new PlainAttrs(chunk, keys, inOrder);
+          for (int i = from; i < to && !plain.unknownKey; i++) {
+            attributes(chunk, spans.get(i), plain);
+          }
+          return !plain.unknownKey;
+        });
     json.writeEndArray();
     json.writeArrayFieldStart("attrKeys");
-    for (String key : keys.keySet()) {
+    for (String key : keys.inOrder()) {
       json.writeString(key);
     }
     json.writeEndArray();
     json.writeEndObject();
+  }
+
+  /** A span's attributes as {@code [key index, value, ...]}. */
+  private static void attributes(JsonGenerator json, TimelineSpan span, PlainAttrs plain) throws IOException {
+    json.writeStartArray();
+    Map<String, Object> attributes = span.attributes();
+    // cab.span.kind is the Kind column; a kind cab-trace does not know stays an attribute.
+    boolean kindShown = span.kind() != null;
+    if (attributes instanceof AttributeBytes
+        && ((AttributeBytes) attributes).visitPlain(kindShown ? SPAN_KIND_KEY : null, plain)) {
+      json.writeEndArray();
+      return;
+    }
+    for (Map.Entry<String, Object> attribute : attributes.entrySet()) {
+      if (kindShown && attribute.getKey().equals("cab.span.kind")) {
+        continue;
+      }
+      plain.key(attribute.getKey());
+      attributeValue(json, attribute.getValue());
+    }
+    json.writeEndArray();
+  }
+
+  /**
+   * The attribute keys' table, each key numbered in the order it first comes in the spans. Chunks
+   * of spans written ahead of their turn look keys up only; a chunk that meets a key not yet
+   * numbered is written again in its turn, when every key before it is.
+   */
+  private static final class KeyTable {
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> index =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<String> keys = new ArrayList<>(); // written in turn only
+
+    /** The key's number, or null when it has none yet. */
+    Integer known(String key) {
+      return index.get(key);
+    }
+
+    /** The key's number, numbering it if it has none; in turn only. */
+    int number(String key) {
+      Integer known = index.get(key);
+      if (known != null) {
+        return known;
+      }
+      keys.add(key);
+      index.put(key, keys.size() - 1);
+      return keys.size() - 1;
+    }
+
+    List<String> inOrder() {
+      return keys;
+    }
   }
 
   private static final byte[] SPAN_KIND_KEY = "cab.span.kind".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -189,19 +224,23 @@ final class PageData {
    * their decoded values: a million spans' attributes are not made into maps for the page.
    */
   private static final class PlainAttrs extends PlainAttributeWriter {
-    private final Map<String, Integer> keys;
+    private final KeyTable keys;
+    private final boolean inTurn;
+    /** Whether a key with no number yet was met out of turn: what was written is then dropped. */
+    boolean unknownKey;
 
-    PlainAttrs(JsonGenerator json, Map<String, Integer> keys) {
+    PlainAttrs(JsonGenerator json, KeyTable keys, boolean inTurn) {
       super(json);
       this.keys = keys;
+      this.inTurn = inTurn;
     }
 
     @Override
     public void key(String key) throws IOException {
-      Integer index = keys.get(key);
+      Integer index = inTurn ? Integer.valueOf(keys.number(key)) : keys.known(key);
       if (index == null) {
-        index = keys.size();
-        keys.put(key, index);
+        unknownKey = true;
+        index = -1;
       }
       json.writeNumber(index);
     }
@@ -251,59 +290,37 @@ final class PageData {
     }
   }
 
-  private static void modelCalls(JsonGenerator json, Timeline timeline) throws IOException {
-    List<ModelCall> calls = new ArrayList<>(timeline.modelCalls());
-    json.writeObjectFieldStart("calls");
-    json.writeNumberField("count", calls.size());
-    json.writeArrayFieldStart("span");
-    for (ModelCall call : calls) {
-      json.writeNumber(call.span().index());
-    }
-    json.writeEndArray();
-    json.writeArrayFieldStart("timestamp");
-    for (ModelCall call : calls) {
-      json.writeString(Timestamps.iso(call.span().startEpochNanos()));
-    }
-    json.writeEndArray();
-    json.writeArrayFieldStart("hash");
-    for (ModelCall call : calls) {
-      nullable(json, call.requestHash());
-    }
-    json.writeEndArray();
-    json.writeArrayFieldStart("model");
-    for (ModelCall call : calls) {
-      json.writeString(call.model());
-    }
-    json.writeEndArray();
-    json.writeArrayFieldStart("input");
-    for (ModelCall call : calls) {
-      nullable(json, call.inputTokens());
-    }
-    json.writeEndArray();
-    json.writeArrayFieldStart("output");
-    for (ModelCall call : calls) {
-      nullable(json, call.outputTokens());
-    }
-    json.writeEndArray();
-    json.writeArrayFieldStart("latency");
-    for (ModelCall call : calls) {
-      json.writeNumber(call.latencyNanos());
-    }
-    json.writeEndArray();
-    json.writeArrayFieldStart("end");
-    for (ModelCall call : calls) {
-      json.writeNumber(timeline.offsetNanos(call.span().endEpochNanos()));
-    }
-    json.writeEndArray();
-    json.writeArrayFieldStart("finish");
-    for (ModelCall call : calls) {
-      json.writeString(String.join(",", call.finishReasons()));
-    }
-    json.writeEndArray();
+  private static void modelCalls(JsonGenerator json, OutputStream out, ParallelChunks chunks, Timeline timeline)
+      throws IOException {
+    // Made into records once, on several threads: the timeline makes a call's record each time it is asked for.
+    List<ModelCall> timelineCalls = timeline.modelCalls();
+    int count = timelineCalls.size();
+    ModelCall[] calls = new ModelCall[count];
     long latency = 0;
-    for (ModelCall call : calls) {
-      latency += call.latencyNanos();
+    for (long[] sum : chunks.map(count, (from, to) -> {
+      long chunkLatency = 0;
+      for (int i = from; i < to; i++) {
+        calls[i] = timelineCalls.get(i);
+        chunkLatency += calls[i].latencyNanos();
+      }
+      return new long[] {chunkLatency};
+    })) {
+      latency += sum[0];
     }
+    json.writeObjectFieldStart("calls");
+    json.writeNumberField("count", count);
+    column(json, out, chunks, "span", count, (chunk, i) -> chunk.writeNumber(calls[i].span().index()));
+    column(json, out, chunks, "timestamp", count,
+        (chunk, i) -> chunk.writeString(Timestamps.iso(calls[i].span().startEpochNanos())));
+    column(json, out, chunks, "hash", count, (chunk, i) -> nullable(chunk, calls[i].requestHash()));
+    column(json, out, chunks, "model", count, (chunk, i) -> chunk.writeString(calls[i].model()));
+    column(json, out, chunks, "input", count, (chunk, i) -> nullable(chunk, calls[i].inputTokens()));
+    column(json, out, chunks, "output", count, (chunk, i) -> nullable(chunk, calls[i].outputTokens()));
+    column(json, out, chunks, "latency", count, (chunk, i) -> chunk.writeNumber(calls[i].latencyNanos()));
+    column(json, out, chunks, "end", count,
+        (chunk, i) -> chunk.writeNumber(timeline.offsetNanos(calls[i].span().endEpochNanos())));
+    column(json, out, chunks, "finish", count,
+        (chunk, i) -> chunk.writeString(String.join(",", calls[i].finishReasons())));
     json.writeObjectFieldStart("total");
     json.writeNumberField("input", timeline.tokens().input());
     json.writeNumberField("output", timeline.tokens().output());

@@ -38,6 +38,8 @@ public final class Timeline {
   // Each span's children, made when first asked for: show and diff walk the tree, a frame does not.
   private volatile Children children;
   private volatile Map<String, Object> cellResource; // made when first asked for
+  // Made when first asked for: a page asks three times, and a million spans take a while to walk.
+  private volatile List<String> traceIds;
   private final Object childrenLock = new Object();
 
   /**
@@ -244,6 +246,15 @@ public final class Timeline {
 
   /** The distinct trace ids, in order of first appearance. */
   public List<String> traceIds() {
+    List<String> made = traceIds;
+    if (made == null) {
+      made = distinctTraceIds();
+      traceIds = made; // a race makes the same list twice
+    }
+    return made;
+  }
+
+  private List<String> distinctTraceIds() {
     // Compared as numbers, and a run of one trace's spans once: a million spans are not a million strings.
     java.util.Set<TraceKey> seen = new java.util.HashSet<>();
     List<String> ids = new java.util.ArrayList<>();

@@ -52,6 +52,28 @@ class ParallelChunksTest {
   }
 
   @Test
+  void aChunkThatCannotBeMadeOutOfTurnIsMadeAgainInTurnOnTheCallingThread() throws IOException {
+    Thread caller = Thread.currentThread();
+    Set<Integer> madeInTurn = ConcurrentHashMap.newKeySet();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ParallelChunks.of(3).write(ITEMS, (from, to, chunk, inOrder) -> {
+      if (inOrder) {
+        assertThat(Thread.currentThread()).isSameAs(caller);
+        assertThat(out.size()).as("everything ahead written").isEqualTo(serial(from).length);
+        madeInTurn.add(from);
+      }
+      for (int i = from; i < to; i++) {
+        item(i, chunk);
+      }
+      return inOrder || (from / ParallelChunks.CHUNK) % 3 != 1; // every third chunk cannot out of turn
+    }, out);
+
+    assertThat(out.toByteArray()).isEqualTo(serial(ITEMS));
+    assertThat(madeInTurn).containsExactlyInAnyOrder(
+        1 * ParallelChunks.CHUNK, 4 * ParallelChunks.CHUNK, 7 * ParallelChunks.CHUNK, 10 * ParallelChunks.CHUNK);
+  }
+
+  @Test
   void fewItemsAreWrittenOnTheCallingThreadStraightToTheStream() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Thread caller = Thread.currentThread();
