@@ -2,6 +2,7 @@ package dev.cabtrace.replay.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import dev.cabtrace.replay.internal.AttributeBytes;
 import dev.cabtrace.replay.internal.JsonArrayChunks;
 import dev.cabtrace.replay.internal.ParallelChunks;
@@ -149,24 +150,57 @@ final class TimelineJson {
     json.writeEndObject();
   }
 
+  // Field names encoded once: a million spans write each one a million times.
+  private static final SerializedString ATTRIBUTES = new SerializedString("attributes");
+  private static final SerializedString CACHE_READ_INPUT_TOKENS = new SerializedString("cacheReadInputTokens");
+  private static final SerializedString DURATION_MS = new SerializedString("durationMs");
+  private static final SerializedString FINISH_REASONS = new SerializedString("finishReasons");
+  private static final SerializedString INPUT_TOKENS = new SerializedString("inputTokens");
+  private static final SerializedString KIND = new SerializedString("kind");
+  private static final SerializedString LATENCY_MS = new SerializedString("latencyMs");
+  private static final SerializedString MODEL = new SerializedString("model");
+  private static final SerializedString NAME = new SerializedString("name");
+  private static final SerializedString OUTPUT_TOKENS = new SerializedString("outputTokens");
+  private static final SerializedString PARENT_SPAN_ID = new SerializedString("parentSpanId");
+  private static final SerializedString PROVIDER = new SerializedString("provider");
+  private static final SerializedString REASONING_OUTPUT_TOKENS = new SerializedString("reasoningOutputTokens");
+  private static final SerializedString REQUEST_HASH = new SerializedString("requestHash");
+  private static final SerializedString SPAN_ID = new SerializedString("spanId");
+  private static final SerializedString START_MS = new SerializedString("startMs");
+  private static final SerializedString STATUS = new SerializedString("status");
+  private static final SerializedString STATUS_MESSAGE = new SerializedString("statusMessage");
+  private static final SerializedString TRACE_ID = new SerializedString("traceId");
+  private static final SerializedString UNFINISHED = new SerializedString("unfinished");
+
   private static void span(JsonGenerator json, Timeline timeline, TimelineSpan span, PlainAttributeWriter plain)
       throws IOException {
     json.writeStartObject();
-    json.writeStringField("traceId", span.traceId());
-    json.writeStringField("spanId", span.spanId());
-    json.writeStringField("parentSpanId", span.parentSpanId());
-    json.writeStringField("kind", span.kindName());
-    json.writeStringField("name", span.name());
-    json.writeNumberField("startMs", millis(timeline.offsetNanos(span.startEpochNanos())));
-    json.writeNumberField("durationMs", millis(span.durationNanos()));
-    json.writeStringField("status", span.status().name());
+    json.writeFieldName(TRACE_ID);
+    json.writeString(span.traceId());
+    json.writeFieldName(SPAN_ID);
+    json.writeString(span.spanId());
+    json.writeFieldName(PARENT_SPAN_ID);
+    json.writeString(span.parentSpanId());
+    json.writeFieldName(KIND);
+    json.writeString(span.kindName());
+    json.writeFieldName(NAME);
+    json.writeString(span.name());
+    json.writeFieldName(START_MS);
+    json.writeNumber(millis(timeline.offsetNanos(span.startEpochNanos())));
+    json.writeFieldName(DURATION_MS);
+    json.writeNumber(millis(span.durationNanos()));
+    json.writeFieldName(STATUS);
+    json.writeString(span.status().name());
     if (!span.statusMessage().isEmpty()) {
-      json.writeStringField("statusMessage", span.statusMessage());
+      json.writeFieldName(STATUS_MESSAGE);
+      json.writeString(span.statusMessage());
     }
     if (span.unfinished()) {
-      json.writeBooleanField("unfinished", true);
+      json.writeFieldName(UNFINISHED);
+      json.writeBoolean(true);
     }
-    json.writeObjectFieldStart("attributes");
+    json.writeFieldName(ATTRIBUTES);
+    json.writeStartObject();
     Map<String, Object> attributes = span.attributes();
     if (!(attributes instanceof AttributeBytes) || !((AttributeBytes) attributes).visitPlain(null, plain)) {
       for (Map.Entry<String, Object> attribute : attributes.entrySet()) {
@@ -180,17 +214,22 @@ final class TimelineJson {
 
   private static void modelCall(JsonGenerator json, Timeline timeline, ModelCall call) throws IOException {
     json.writeStartObject();
-    json.writeStringField("spanId", call.span().spanId());
-    json.writeNumberField("startMs", millis(timeline.offsetNanos(call.span().startEpochNanos())));
-    json.writeStringField("model", call.model());
-    writeNullable(json, "provider", call.provider());
-    writeNullable(json, "requestHash", call.requestHash());
-    writeNullable(json, "inputTokens", call.inputTokens());
-    writeNullable(json, "outputTokens", call.outputTokens());
-    writeNullable(json, "cacheReadInputTokens", call.cacheReadInputTokens());
-    writeNullable(json, "reasoningOutputTokens", call.reasoningOutputTokens());
-    json.writeNumberField("latencyMs", millis(call.latencyNanos()));
-    json.writeArrayFieldStart("finishReasons");
+    json.writeFieldName(SPAN_ID);
+    json.writeString(call.span().spanId());
+    json.writeFieldName(START_MS);
+    json.writeNumber(millis(timeline.offsetNanos(call.span().startEpochNanos())));
+    json.writeFieldName(MODEL);
+    json.writeString(call.model());
+    writeNullable(json, PROVIDER, call.provider());
+    writeNullable(json, REQUEST_HASH, call.requestHash());
+    writeNullable(json, INPUT_TOKENS, call.inputTokens());
+    writeNullable(json, OUTPUT_TOKENS, call.outputTokens());
+    writeNullable(json, CACHE_READ_INPUT_TOKENS, call.cacheReadInputTokens());
+    writeNullable(json, REASONING_OUTPUT_TOKENS, call.reasoningOutputTokens());
+    json.writeFieldName(LATENCY_MS);
+    json.writeNumber(millis(call.latencyNanos()));
+    json.writeFieldName(FINISH_REASONS);
+    json.writeStartArray();
     for (String reason : call.finishReasons()) {
       json.writeString(reason);
     }
@@ -252,13 +291,14 @@ final class TimelineJson {
     }
   }
 
-  private static void writeNullable(JsonGenerator json, String field, Object value) throws IOException {
+  private static void writeNullable(JsonGenerator json, SerializedString field, Object value) throws IOException {
+    json.writeFieldName(field);
     if (value == null) {
-      json.writeNullField(field);
+      json.writeNull();
     } else if (value instanceof Long) {
-      json.writeNumberField(field, (Long) value);
+      json.writeNumber((Long) value);
     } else {
-      json.writeStringField(field, String.valueOf(value));
+      json.writeString(String.valueOf(value));
     }
   }
 
