@@ -101,7 +101,9 @@ final class PushCommand implements Callable<Integer> {
     Timeline timeline = source.load();
     WarningLines.print(spec.commandLine().getErr(), timeline.warnings());
     warnAboutOldSpans(timeline, maxAgeNanos);
-    SpanExporter exporter = export.createExporter(false);
+    // The capture's own redaction may have been off, or the file written by another tool: what
+    // leaves for a backend is redacted as everything cab-trace sends is (a masked file is left as it is).
+    SpanExporter exporter = dev.cabtrace.sdk.redact.Redaction.defaults().wrap(export.createExporter(false));
     CapturePusher.Result result;
     // The exporter logs each failed batch with its stack trace, and the SDK's report of the first
     // names only its exception's class; the lines below say what failed and why.

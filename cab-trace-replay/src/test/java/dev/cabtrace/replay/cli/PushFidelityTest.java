@@ -188,6 +188,37 @@ class PushFidelityTest {
     assertThat(openInJournal.getTraceState()).as("the timeline keeps no trace state").isEmpty();
   }
 
+  /**
+   * A file written without redaction (another tool's, or a capture with it off) reaches the backend
+   * redacted, as everything cab-trace sends does; the rest of the span as the file has it.
+   */
+  @Test
+  void aFileWrittenWithoutRedactionIsRedactedOnItsWay() throws IOException {
+    String ghp = "ghp_0123456789abcdefghijABCDEFGHIJklmn";
+    String withSecrets = "{\"traceId\":\"" + TRACE_ID + "\",\"spanId\":\"00f067aa0ba902b7\",\"traceState\":\"v=1\","
+        + "\"name\":\"clone with " + ghp + "\",\"startTimeUnixNano\":\"1000\",\"endTimeUnixNano\":\"2000\","
+        + "\"attributes\":[{\"key\":\"api_key\",\"value\":{\"stringValue\":\"plain-value-123\"}},"
+        + "{\"key\":\"cab.tui\",\"value\":{\"stringValue\":\"aider\"}}],"
+        + "\"events\":[{\"timeUnixNano\":\"1500\",\"name\":\"cab.output\",\"attributes\":["
+        + "{\"key\":\"cab.output.data\",\"value\":{\"stringValue\":\"export OPENAI_API_KEY=sk-proj-FAKEfake0123456789abcdefABCDEF\\n\"}},"
+        + "{\"key\":\"cab.output.stream\",\"value\":{\"stringValue\":\"stdout\"}}]}],\"flags\":257}";
+    Path capture = Files.writeString(dir.resolve("foreign.jsonl"), line(withSecrets));
+
+    Pushed pushed = push(capture);
+
+    assertThat(pushed.result().exit()).as(pushed.result().err()).isZero();
+    assertThat(pushed.spans()).hasSize(1);
+    Span span = pushed.spans().get(0);
+    assertThat(span.toString()).doesNotContain(ghp, "plain-value-123", "sk-proj-FAKE");
+    assertThat(span.getName()).isEqualTo("clone with [REDACTED]");
+    assertThat(span.getAttributesList()).extracting(a -> a.getKey() + "=" + a.getValue().getStringValue())
+        .containsExactly("api_key=[REDACTED]", "cab.tui=aider");
+    assertThat(span.getEvents(0).getAttributes(0).getValue().getStringValue())
+        .isEqualTo("export OPENAI_API_KEY=[REDACTED]\n");
+    assertThat(span.getTraceState()).isEqualTo("v=1");
+    assertThat(span.getStartTimeUnixNano()).isEqualTo(1000);
+  }
+
   private static List<String> marks(Span span) {
     return span.getAttributesList().stream()
         .filter(a -> a.getKey().startsWith("cab.push.") && a.getValue().getBoolValue()).map(KeyValue::getKey).toList();
