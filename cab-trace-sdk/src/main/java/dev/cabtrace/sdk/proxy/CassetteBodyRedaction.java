@@ -7,15 +7,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * What redaction changes in a UTF-8 response body before it is stored. A JSON document, the whole
  * body or the data of an SSE {@code data:} line, is masked string by string as a request body is
  * (every string redacted, every string under a field with a secret name masked whole) and written
  * back compact: the text scanner run over the raw document would read {@code \"} as the end of a
- * value and mask "to the end of the line" through the document's own quotes and braces. The text
- * around and between such documents is masked as text, each stretch as a whole.
+ * value and mask "to the end of the line" through the document's own quotes and braces. The
+ * strings of a stream's documents are redacted as the texts they are parts of ({@link
+ * StreamedStrings}): a model streams a key it echoes in several deltas, none of which holds it. The
+ * text around and between such documents is masked as text, each stretch as a whole.
  */
 final class CassetteBodyRedaction {
 
@@ -42,11 +46,18 @@ final class CassetteBodyRedaction {
     while (last > first && isJsonBlank(body[last - 1])) {
       last--;
     }
-    byte[] document = maskedJson(body, first, last, redaction);
-    if (document != null) {
-      replace(body, first, last, document, out);
+    Document whole = parsed(body, first, last);
+    if (whole != null) {
+      byte[] masked = written(whole, whole.tree, redaction::redact, redaction);
+      if (masked == null) {
+        maskText(body, first, last, redaction, out);
+      } else {
+        replace(body, first, last, masked, out);
+      }
       return out;
     }
+    StreamedStrings strings = new StreamedStrings(redaction::isSecretName);
+    List<Document> documents = new ArrayList<>();
     int text = 0;
     for (int line = 0; line < body.length; ) {
       int end = line;
@@ -58,16 +69,30 @@ final class CassetteBodyRedaction {
         if (data < end && body[data] == ' ') {
           data++;
         }
-        document = maskedJson(body, data, end, redaction);
+        Document document = parsed(body, data, end);
         if (document != null) {
           maskText(body, text, data, redaction, out);
-          replace(body, data, end, document, out);
+          documents.add(document);
+          strings.add(document.tree);
           text = end;
         }
       }
       line = end < body.length ? end + 1 : end;
     }
     maskText(body, text, body.length, redaction, out);
+    // The documents' strings are masked as the texts they stream (each string alone too), so a
+    // secret sent in parts is found; then each document is written back as one is on its own.
+    strings.mask(redaction);
+    for (int i = 0; i < documents.size(); i++) {
+      Document document = documents.get(i);
+      byte[] masked = written(document, strings.document(i), null, redaction);
+      if (masked == null) {
+        maskText(body, document.start, document.end, redaction, out);
+      } else {
+        replace(body, document.start, document.end, masked, out);
+      }
+    }
+    out.sort(Comparator.comparingInt(Replacement::start));
     return out;
   }
 
@@ -135,12 +160,14 @@ final class CassetteBodyRedaction {
     return i;
   }
 
+  /** A JSON document at bytes {@code [start, end)} of the body, and its tree written compact. */
+  private record Document(int start, int end, Object tree, byte[] compact) {}
+
   /**
-   * The JSON document in bytes {@code [start, end)} masked and written compact; empty when
-   * masking changes nothing, null when they are not one JSON document (or it cannot be written
-   * back, a lone surrogate in a string).
+   * The one JSON document in bytes {@code [start, end)}, or null when they are not one (or it
+   * cannot be written back, a lone surrogate in a string).
    */
-  private static byte[] maskedJson(byte[] body, int start, int end, Redaction redaction) {
+  private static Document parsed(byte[] body, int start, int end) {
     if (start == end) {
       return null;
     }
@@ -149,13 +176,27 @@ final class CassetteBodyRedaction {
     if (tree == null) {
       return null;
     }
-    ByteArrayOutputStream masked = new ByteArrayOutputStream(end - start);
+    try {
+      return new Document(start, end, tree, CassetteJson.write(tree));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * {@code tree}, the {@code document}'s tree masked or to be masked, written compact with each
+   * string passed through {@code strings} when given and the values under secret names masked;
+   * empty when that is the document as it was, null when it cannot be written.
+   */
+  private static byte[] written(Document document, Object tree, UnaryOperator<String> strings,
+      Redaction redaction) {
+    ByteArrayOutputStream masked = new ByteArrayOutputStream();
     try {
       try (JsonGenerator json = CassetteJson.FACTORY.createGenerator(masked)) {
-        CassetteJson.write(json, tree, redaction::redact, redaction::isSecretName);
+        CassetteJson.write(json, tree, strings, redaction::isSecretName);
       }
       byte[] bytes = masked.toByteArray();
-      return Arrays.equals(bytes, CassetteJson.write(tree)) ? new byte[0] : bytes;
+      return Arrays.equals(bytes, document.compact) ? new byte[0] : bytes;
     } catch (IOException | RuntimeException e) {
       return null;
     }

@@ -323,41 +323,16 @@ final class RedactingSpanExporter extends DelegatingSpanExporter {
       all.append(data);
     }
     starts[count] = all.length();
-    int[] ranges = redaction.secretRanges(all.toString());
-    int r = 0;
-    for (int k = 0; k < count && r < ranges.length; k++) {
-      int from = starts[k];
-      int to = starts[k + 1];
-      if (from == to) {
-        continue;
-      }
-      StringBuilder out = null;
-      int copied = from;
-      while (r < ranges.length && ranges[r] < to) {
-        int start = ranges[r];
-        int end = ranges[r + 1];
-        if (out == null) {
-          out = new StringBuilder(to - from);
-        }
-        out.append(chunks[k], copied - from, Math.max(start, from) - from);
-        if (start >= from) {
-          out.append(Redaction.MASK);
-        }
-        copied = Math.min(end, to);
-        if (end > to) {
-          break; // it goes on in the next chunk
-        }
-        r += 2;
-      }
-      if (out != null) {
-        String data = out.append(chunks[k], copied - from, to - from).toString();
+    String[] masked = Redaction.mask(chunks, starts, redaction.secretRanges(all.toString()));
+    for (int k = 0; masked != null && k < count; k++) {
+      if (masked[k] != null) {
         if (redacted == null) {
           redacted = new String[events.size()];
         }
         redacted[indices.get(k)] =
             base64[k]
-                ? Base64.getEncoder().encodeToString(data.getBytes(StandardCharsets.ISO_8859_1))
-                : data;
+                ? Base64.getEncoder().encodeToString(masked[k].getBytes(StandardCharsets.ISO_8859_1))
+                : masked[k];
       }
     }
     return redacted;

@@ -191,6 +191,91 @@ public final class Redaction {
   }
 
   /**
+   * {@code pieces}, the parts of one text in the order a stream sent them (a model's deltas), with
+   * their secrets masked: a secret is looked for in the pieces joined, so that a key sent in three
+   * parts is found, and in each piece alone, so that joining never hides what a piece holds on its
+   * own ({@code "x"} then {@code "password: hunter2"}). The piece where a secret starts shows
+   * {@value #MASK} in its place; its parts in later pieces are removed. {@code pieces} itself when
+   * there is none.
+   */
+  public List<String> redactPieces(List<String> pieces) {
+    if (!enabled || pieces.isEmpty()) {
+      return pieces;
+    }
+    String[] texts = pieces.toArray(new String[0]);
+    int[] starts = new int[texts.length + 1];
+    MaskedRanges ranges = new MaskedRanges();
+    StringBuilder all = new StringBuilder();
+    for (int k = 0; k < texts.length; k++) {
+      starts[k] = all.length();
+      int[] own = secretRanges(texts[k]);
+      for (int i = 0; i < own.length; i += 2) {
+        ranges.add(starts[k] + own[i], starts[k] + own[i + 1]);
+      }
+      all.append(texts[k]);
+    }
+    starts[texts.length] = all.length();
+    int[] joined = secretRanges(all.toString());
+    for (int i = 0; i < joined.length; i += 2) {
+      ranges.add(joined[i], joined[i + 1]);
+    }
+    String[] masked = mask(texts, starts, ranges.merged());
+    if (masked == null) {
+      return pieces;
+    }
+    List<String> out = new ArrayList<>(pieces);
+    for (int k = 0; k < masked.length; k++) {
+      if (masked[k] != null) {
+        out.set(k, masked[k]);
+      }
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  /**
+   * {@code pieces} of one text, piece {@code k} at {@code [starts[k], starts[k + 1])} of the text,
+   * with {@code ranges} of the text (as {@link #secretRanges} gives them) masked: the piece where a
+   * range starts shows {@link #MASK}, its parts in later pieces are removed. Indexed like {@code
+   * pieces}, null where a piece did not change; null as a whole when none did.
+   */
+  static String[] mask(String[] pieces, int[] starts, int[] ranges) {
+    String[] masked = null;
+    int r = 0;
+    for (int k = 0; k < pieces.length && r < ranges.length; k++) {
+      int from = starts[k];
+      int to = starts[k + 1];
+      if (from == to) {
+        continue;
+      }
+      StringBuilder out = null;
+      int copied = from;
+      while (r < ranges.length && ranges[r] < to) {
+        int start = ranges[r];
+        int end = ranges[r + 1];
+        if (out == null) {
+          out = new StringBuilder(to - from);
+        }
+        out.append(pieces[k], copied - from, Math.max(start, from) - from);
+        if (start >= from) {
+          out.append(MASK);
+        }
+        copied = Math.min(end, to);
+        if (end > to) {
+          break; // it goes on in the next piece
+        }
+        r += 2;
+      }
+      if (out != null) {
+        if (masked == null) {
+          masked = new String[pieces.length];
+        }
+        masked[k] = out.append(pieces[k], copied - from, to - from).toString();
+      }
+    }
+    return masked;
+  }
+
+  /**
    * Whether a URL query parameter with this (decoded) name holds a secret: a secret name, or one
    * that is a credential in a URL only ({@code key}, {@code sig}, {@code X-Amz-Signature}).
    */

@@ -86,6 +86,58 @@ class CassetteBodyRedactionTest {
     assertThat(masked).extracting(CassetteRecord.Chunk::offsetNanos).containsExactly(1L, 3L);
   }
 
+  private static String chat(int index, String content) {
+    return "data: {\"id\":\"c\",\"choices\":[{\"index\":" + index + ",\"delta\":{\"content\":\"" + content
+        + "\"}}]}\n\n";
+  }
+
+  @Test
+  void aKeyStreamedInDeltasIsMaskedInTheDeltaWhereItStartsAndLeftOutOfTheLaterOnes() {
+    List<String> masked = masked(chunks(
+        chat(0, "Set OPENAI_AP"), chat(0, "I_KEY=sk-proj-Zq8v"), chat(0, "LmN3pR7tXw2Yabcd"),
+        chat(0, " and export DB_PASSWORD=") + chat(0, "hunter2"), chat(0, " then run") + "data: [DONE]\n\n"));
+
+    assertThat(masked).containsExactly(
+        "1:" + chat(0, "Set OPENAI_AP"),
+        "2:" + chat(0, "I_KEY=[REDACTED]"),
+        "3:" + chat(0, ""),
+        "4:" + chat(0, " and export DB_PASSWORD=") + chat(0, "[REDACTED]"),
+        "5:" + chat(0, " then run") + "data: [DONE]\n\n");
+  }
+
+  @Test
+  void choicesAndContentBlocksStreamedTogetherAreTextsOfTheirOwn() {
+    // Each chunk holds the choice it continues at position 0; its index says which.
+    List<String> masked = masked(chunks(
+        chat(0, "key sk-proj-ABCD"), chat(1, "nothing "), chat(0, "EFGHIJKLMNOPQRSTUVWX"), chat(1, "here")));
+
+    assertThat(masked).containsExactly(
+        "1:" + chat(0, "key [REDACTED]"), "2:" + chat(1, "nothing "), "3:" + chat(0, ""), "4:" + chat(1, "here"));
+
+    String text = "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+        + "\"delta\":{\"type\":\"text_delta\",\"text\":\"%s\"}}\n\n";
+    String json = "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,"
+        + "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"%s\"}}\n\n";
+    String ping = "event: ping\ndata: {\"type\":\"ping\"}\n\n";
+    assertThat(masked(chunks(
+        String.format(text, "Use ghp_Zq8vLmN3"), ping, String.format(json, "{\\\"api_key\\\": \\\"hunt"),
+        String.format(text, "pR7tXw2YabcdEFGHijklMNOP1234 now"), String.format(json, "er2\\\"}"))))
+        .containsExactly(
+            "1:" + String.format(text, "Use [REDACTED]"),
+            "2:" + ping,
+            "3:" + String.format(json, "{\\\"api_key\\\": \\\"[REDACTED]"),
+            "4:" + String.format(text, " now"),
+            "5:" + String.format(json, "\\\"}"));
+  }
+
+  @Test
+  void aStreamWithNothingToMaskHasNoReplacements() {
+    byte[] body = (chat(0, "Set OPENAI_AP") + chat(0, "I_KEY in your env") + chat(1, "max_tokens is 5") + "data: [DONE]\n\n")
+        .getBytes(StandardCharsets.UTF_8);
+
+    assertThat(CassetteBodyRedaction.replacements(body, Redaction.defaults())).isEmpty();
+  }
+
   @Test
   void aBodyWithNothingToMaskHasNoReplacements() {
     byte[] body = "{\"choices\":[{\"message\":{\"content\":\"max_tokens is 5\"}}]}".getBytes(StandardCharsets.UTF_8);

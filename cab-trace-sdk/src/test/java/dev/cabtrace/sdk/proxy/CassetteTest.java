@@ -553,11 +553,15 @@ class CassetteTest {
     assertThat(Files.readString(cassette)).doesNotContain(secret);
     JsonNode response = lines().get(0).get("response");
     assertThat(response.get("redacted").asBoolean()).isTrue();
-    String masked = Redaction.defaults().redact(content);
-    assertThat(masked).contains(Redaction.MASK).doesNotContain(secret);
+    // Streamed, the answer is content then " then run", masked as one text: "password: ..." runs to
+    // the end of the line, into the second delta.
+    List<String> masked = streamed ? Redaction.defaults().redactPieces(List.of(content, " then run"))
+        : List.of(Redaction.defaults().redact(content));
+    assertThat(masked.get(0)).contains(Redaction.MASK).doesNotContain(secret);
     List<JsonNode> expected = documents(recorded.body(), streamed);
-    ObjectNode first = (ObjectNode) expected.get(0).get("choices").get(0).get(streamed ? "delta" : "message");
-    first.put("content", masked);
+    for (int i = 0; i < masked.size(); i++) {
+      ((ObjectNode) expected.get(i).get("choices").get(0).get(streamed ? "delta" : "message")).put("content", masked.get(i));
+    }
     assertThat(replayed.statusCode()).isEqualTo(200);
     assertThat(documents(replayed.body(), streamed)).isEqualTo(expected);
     if (streamed) {
@@ -572,6 +576,62 @@ class CassetteTest {
       assertThat((Object) replay.getAttributes().get(key)).as("%s", key).isNotNull()
           .isEqualTo(live.getAttributes().get(key));
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("streamedApis")
+  void aSecretAModelStreamsInPiecesIsStoredMaskedAndReplayedSo(String path, String textField) throws Exception {
+    // 4 characters a delta: no delta holds the key, a name and its value come in different ones.
+    String content = "Sure. Set OPENAI_API_KEY=" + API_KEY + " and DB_PASSWORD=correcthorse then run.";
+    ObjectNode body = mapper.createObjectNode().put("model", "split").put("max_tokens", 100).put("stream", true);
+    body.putArray("messages").addObject().put("role", "user").put("content", content);
+    String request = mapper.writeValueAsString(body);
+    HttpResponse<byte[]> recorded;
+    try (ModelCallRecordingProxy proxy = recording(CassetteMode.RECORD)) {
+      recorded = post(proxy, path, request);
+    }
+    SpanData live = modelCalls(1).get(0);
+    upstream.close();
+    spans.reset();
+    HttpResponse<byte[]> replayed;
+    try (ModelCallRecordingProxy proxy = replaying(CassetteTiming.FAST)) {
+      replayed = post(proxy, path, request);
+    }
+    SpanData replay = modelCalls(1).get(0);
+
+    assertThat(streamedText(recorded.body(), textField)).as("the client got the answer as sent").isEqualTo(content);
+    String masked = "Sure. Set OPENAI_API_KEY=[REDACTED] and DB_PASSWORD=[REDACTED] then run.";
+    assertThat(streamedText(replayed.body(), textField)).isEqualTo(masked);
+    JsonNode response = lines().get(0).get("response");
+    assertThat(response.get("redacted").asBoolean()).isTrue();
+    StringBuilder stored = new StringBuilder();
+    response.get("chunks").forEach(chunk -> stored.append(chunk.get("text").asText()));
+    assertThat(streamedText(stored.toString().getBytes(StandardCharsets.UTF_8), textField)).isEqualTo(masked);
+    for (AttributeKey<?> key : List.of(CabAttributes.GEN_AI_USAGE_OUTPUT_TOKENS, CabAttributes.GEN_AI_RESPONSE_FINISH_REASONS)) {
+      assertThat((Object) replay.getAttributes().get(key)).as("%s", key).isNotNull()
+          .isEqualTo(live.getAttributes().get(key));
+    }
+    for (SpanData span : List.of(live, replay)) {
+      assertThat(span.getAttributes().toString()).doesNotContain("correcthorse").doesNotContain("CASSETTESECRET");
+    }
+  }
+
+  static Stream<Arguments> streamedApis() {
+    return Stream.of(Arguments.of(CHAT, "content"), Arguments.of(MESSAGES, "text"));
+  }
+
+  /** The deltas' text of a stream, each {@code data:} line read strictly as JSON. */
+  private String streamedText(byte[] body, String textField) throws IOException {
+    ObjectReader strict = mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    StringBuilder out = new StringBuilder();
+    for (String line : new String(body, StandardCharsets.UTF_8).split("\n")) {
+      if (line.startsWith("data: ") && !line.equals("data: [DONE]")) {
+        JsonNode document = strict.readTree(line.substring(6));
+        JsonNode delta = document.has("choices") ? document.path("choices").path(0).path("delta") : document.path("delta");
+        out.append(delta.path(textField).asText(""));
+      }
+    }
+    return out.toString();
   }
 
   /** The JSON answer, or the JSON of each {@code data:} line but the last ({@code [DONE]}), read strictly. */

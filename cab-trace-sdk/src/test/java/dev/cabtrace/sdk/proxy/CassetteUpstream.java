@@ -22,8 +22,10 @@ import java.util.zip.GZIPOutputStream;
  * The cassette tests' local upstream, answering like OpenAI Chat Completions and Anthropic
  * Messages. The requested model steers it: {@code counter} answers "answer N" for the N-th call, {@code fail-429} a rate
  * limit, {@code gzip} a gzip-encoded answer, {@code echo-key} an answer that repeats the API key, {@code secret-headers} one with headers named as secrets,
- * {@code repeat} an answer whose content is the first message's (streamed: then " then run");
- * a streamed request is answered at the pace of {@link #TTFB_MILLIS} and {@link #GAPS_MILLIS};
+ * {@code repeat} an answer whose content is the first message's (streamed: then " then run"),
+ * {@code split} a stream of the first message's content in deltas of 4 characters (Chat Completions
+ * and Messages); a streamed request is answered at the pace of {@link #TTFB_MILLIS} and {@link
+ * #GAPS_MILLIS} (events past those at once);
  * {@link #ECHO} answers its query back.
  */
 final class CassetteUpstream implements AutoCloseable {
@@ -96,6 +98,18 @@ final class CassetteUpstream implements AutoCloseable {
       repeat(exchange, request);
       return;
     }
+    if (model.equals("split")) {
+      List<String> events = new java.util.ArrayList<>();
+      for (String delta : deltas(request)) {
+        events.add("data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"model\":\"split\","
+            + "\"choices\":[{\"index\":0,\"delta\":{\"content\":" + delta + "},\"finish_reason\":null}]}\n\n");
+      }
+      events.add("data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"model\":\"split\","
+          + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]," + USAGE + "}\n\n");
+      events.add("data: [DONE]\n\n");
+      stream(exchange, events);
+      return;
+    }
     if (request.contains("\"stream\":true")) {
       stream(exchange, List.of(
           "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"model\":\"" + model + "-2025\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n",
@@ -161,8 +175,33 @@ final class CassetteUpstream implements AutoCloseable {
     stream(exchange, events);
   }
 
+  /** The first message's content in pieces of 4 characters, each a JSON string. */
+  private static List<String> deltas(String request) throws IOException {
+    ObjectMapper mapper = new ObjectMapper();
+    String content = mapper.readTree(request).get("messages").get(0).get("content").asText();
+    List<String> out = new java.util.ArrayList<>();
+    for (int i = 0; i < content.length(); i += 4) {
+      out.add(mapper.writeValueAsString(content.substring(i, Math.min(content.length(), i + 4))));
+    }
+    return out;
+  }
+
   private void messages(HttpExchange exchange, String request) throws IOException {
     String model = model(request);
+    if (model.equals("split")) {
+      List<String> events = new java.util.ArrayList<>();
+      events.add("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"model\":\"split\","
+          + "\"usage\":{\"input_tokens\":12,\"output_tokens\":1}}}\n\n");
+      for (String delta : deltas(request)) {
+        events.add("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+            + "\"delta\":{\"type\":\"text_delta\",\"text\":" + delta + "}}\n\n");
+      }
+      events.add("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
+          + "\"usage\":{\"output_tokens\":30}}\n\n");
+      events.add("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+      stream(exchange, events);
+      return;
+    }
     stream(exchange, List.of(
         "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"" + model + "\",\"stop_reason\":null,\"usage\":{\"input_tokens\":2095,\"cache_read_input_tokens\":1800,\"output_tokens\":1}}}\n\n",
         "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello\"}}\n\n",
@@ -191,7 +230,9 @@ final class CassetteUpstream implements AutoCloseable {
     exchange.sendResponseHeaders(200, 0);
     OutputStream out = exchange.getResponseBody();
     for (int i = 0; i < events.size(); i++) {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(GAPS_MILLIS[i]));
+      if (i < GAPS_MILLIS.length) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(GAPS_MILLIS[i]));
+      }
       out.write(events.get(i).getBytes(StandardCharsets.UTF_8));
       out.flush();
     }

@@ -139,6 +139,18 @@ class RedactionTest {
   }
 
   @Test
+  void piecesAreReadJoinedAndEachAloneTheMaskWhereTheSecretStarts() {
+    Redaction redaction = Redaction.defaults();
+    List<String> clean = List.of("Set OPENAI_AP", "I_KEY to your", " key");
+
+    assertThat(redaction.redactPieces(List.of("Set OPENAI_AP", "I_KEY=sk-proj-Zq8v", "LmN3pR7tXw2Yabcd", " then run")))
+        .containsExactly("Set OPENAI_AP", "I_KEY=[REDACTED]", "", " then run");
+    // Joined, "xpassword" is no secret name; alone, the second piece says what follows is a password.
+    assertThat(redaction.redactPieces(List.of("x", "password: hunter2"))).containsExactly("x", "password: [REDACTED]");
+    assertThat(redaction.redactPieces(clean)).isSameAs(clean);
+  }
+
+  @Test
   void masksTheArgumentAfterASecretFlag() {
     AttributeKey<List<String>> args = AttributeKey.stringArrayKey("container.command_args");
     Attributes attributes =
