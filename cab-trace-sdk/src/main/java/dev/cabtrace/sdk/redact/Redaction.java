@@ -31,7 +31,11 @@ import java.util.regex.Pattern;
  *       credential(s)}, {@code auth}, {@code authorization}, {@code cookie}, or one of the run-on
  *       words {@code apikey}, {@code secretkey}, {@code privatekey}, {@code accesskey}, {@code
  *       authtoken}, {@code accesstoken}, {@code clientsecret}: {@code client_secret}, {@code
- *       DB_PASSWORD}, {@code Proxy-Authorization}, {@code Set-Cookie};
+ *       DB_PASSWORD}, {@code Proxy-Authorization}, {@code Set-Cookie}; or ends in {@code password}
+ *       ({@code PGPASSWORD});
+ *   <li>is {@code pass} or {@code pwd} after another segment ({@code DB_PASS}, {@code MYSQL_PWD};
+ *       not after a count or stage: {@code first_pass}), or is {@code pwd} alone and not upper-case
+ *       (an ODBC string's {@code Pwd=}; the shell's {@code PWD}, and a path after {@code pwd=}, stay);
  *   <li>is {@code token}, unless the segment before it makes it a count, a limit or a tokenizer
  *       setting ({@code max}, {@code num}, {@code input}, {@code output}, {@code eos}, {@code pad},
  *       ...): {@code GITHUB_TOKEN}, {@code HF_TOKEN}, {@code auth_token}, {@code --token} are
@@ -39,7 +43,8 @@ import java.util.regex.Pattern;
  *       max_tokens}, {@code gen_ai.usage.input_tokens}) are not;
  *   <li>is {@code key} right after {@code api}, {@code access}, {@code secret}, {@code private},
  *       {@code auth}, {@code client}, {@code session}, {@code service}, {@code signing}, {@code
- *       encryption}, {@code master}, ... ({@code x-api-key}, {@code OPENAI_API_KEY}, {@code
+ *       encryption}, {@code master}, a provider ({@code openai}, {@code anthropic}, {@code azure},
+ *       {@code ai}: {@code OpenAIKey}), ... ({@code x-api-key}, {@code OPENAI_API_KEY}, {@code
  *       aws_secret_access_key}, {@code apiKey}), or ends an upper-case environment variable
  *       ({@code OPENAI_KEY}).
  * </ul>

@@ -24,7 +24,21 @@ final class SecretNames {
   private static final String[] KEY_QUALIFIERS = {
     "api", "access", "secret", "private", "auth", "client", "encryption", "decryption", "signing",
     "master", "service", "session", "account", "app", "consumer", "ssh", "deploy", "webhook",
-    "hmac", "jwt", "shared", "admin", "storage", "subscription", "license"
+    "hmac", "jwt", "shared", "admin", "storage", "subscription", "license",
+    // Providers: openai_key, ANTHROPIC_KEY; OpenAIKey splits as Open AI Key.
+    "openai", "ai", "anthropic", "claude", "gemini", "google", "mistral", "cohere", "groq",
+    "deepseek", "together", "fireworks", "perplexity", "openrouter", "replicate", "huggingface",
+    "hf", "azure", "voyage", "pinecone", "stripe", "sendgrid", "twilio", "mailgun", "sentry"
+  };
+
+  /**
+   * What makes a last segment {@code pass} a count or a stage rather than a password when it comes
+   * right before it ({@code first_pass}, {@code num_pass}); {@code pass} alone is no secret either
+   * ({@code pass=3} in a test summary).
+   */
+  private static final String[] PASS_COUNTS = {
+    "n", "num", "max", "min", "total", "first", "second", "third", "last", "next", "final", "one",
+    "two", "single", "multi", "test", "tests", "by", "compiler"
   };
 
   /**
@@ -43,7 +57,7 @@ final class SecretNames {
 
   /** The first letters of the words above that can end a name, one bit per letter a to z. */
   private static final int LAST_WORD_INITIALS =
-      initials(SECRET_WORDS, ENCODING_SUFFIXES, new String[] {"token", "key"});
+      initials(SECRET_WORDS, ENCODING_SUFFIXES, new String[] {"token", "key", "pwd"});
 
   private SecretNames() {}
 
@@ -54,6 +68,9 @@ final class SecretNames {
       return false;
     }
     int lastStart = segmentStart(name, start, lastEnd);
+    if (endsWithPassword(name, lastStart, lastEnd)) {
+      return true; // PGPASSWORD, MYSQLPASSWORD: a run-together password
+    }
     if (!startsLikeALastWord(name.charAt(lastStart))) {
       return false; // most names: model, name, kind, hash
     }
@@ -75,7 +92,26 @@ final class SecretNames {
           && (equalsAny(name, segmentStart(name, start, previousEnd), previousEnd, KEY_QUALIFIERS)
               || isEnvironmentKey(name, start, end));
     }
+    if (equals(name, lastStart, lastEnd, "pwd")) {
+      // MYSQL_PWD, an ODBC string's Pwd=; the shell's PWD alone is its working directory.
+      int previousEnd = trimEnd(name, start, lastStart);
+      return previousEnd > start || !isUpper(name.charAt(lastStart + 1));
+    }
+    if (equals(name, lastStart, lastEnd, "pass")) {
+      int previousEnd = trimEnd(name, start, lastStart);
+      return previousEnd > start
+          && !equalsAny(name, segmentStart(name, start, previousEnd), previousEnd, PASS_COUNTS);
+    }
     return equalsAny(name, lastStart, lastEnd, SECRET_WORDS);
+  }
+
+  private static boolean endsWithPassword(String name, int start, int end) {
+    char last = name.charAt(end - 1);
+    if ((last | 0x20) != 'd') {
+      return false;
+    }
+    return (end - start >= 8 && name.regionMatches(true, end - 8, "password", 0, 8))
+        || (end - start >= 6 && name.regionMatches(true, end - 6, "passwd", 0, 6));
   }
 
   private static boolean startsLikeALastWord(char c) {

@@ -252,6 +252,9 @@ final class SecretScanner {
         && !(!colon && (before == '?' || before == '&') && SecretNames.isQueryCredential(text, nameStart, nameEnd))) {
       return -1;
     }
+    if (nameEnd - nameStart == 3 && isPath(skipColors(valueFrom))) {
+      return -1; // pwd=/home/user: a working directory, as the shell's PWD
+    }
     boolean wholeLine = colon && keyQuote == 0 && isHeaderName(nameStart, nameEnd);
     return value(valueFrom, enclosingQuote, wholeLine, false);
   }
@@ -777,6 +780,10 @@ final class SecretScanner {
   private boolean endsWithIgnoreCase(int start, int end, String suffix) {
     return end - start >= suffix.length()
         && text.regionMatches(true, end - suffix.length(), suffix, 0, suffix.length());
+  }
+
+  private boolean isPath(int i) {
+    return i < length && (text.charAt(i) == '/' || text.charAt(i) == '~');
   }
 
   private static boolean isNameChar(char c) {

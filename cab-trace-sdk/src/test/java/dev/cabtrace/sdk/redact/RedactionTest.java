@@ -47,7 +47,8 @@ class RedactionTest {
         "aws_secret_access_key", "client_secret", "SECRET", "GITHUB_TOKEN", "HF_TOKEN", "auth_token",
         "access_token", "x-auth-token", "--token", "--openai-api-key", "password", "DB_PASSWORD",
         "passwd", "credentials", "authorization", "http.request.header.authorization",
-        "Proxy-Authorization", "Set-Cookie", "SECRET_KEY_BASE",
+        "Proxy-Authorization", "Set-Cookie", "SECRET_KEY_BASE", "PGPASSWORD", "MYSQL_PWD", "DB_PASS",
+        "db_pass", "pwd", "openai_key", "azure_openai_key", "OpenAIKey", "ANTHROPIC_KEY",
       })
   void secretNames(String name) {
     assertThat(redaction.isSecretName(name)).isTrue();
@@ -62,6 +63,7 @@ class RedactionTest {
         "secret_santa.py", "token_counter.rs", "keys.json", "tokens.txt", "test_api_key_rotation.py",
         "AWS_ACCESS_KEY_ID", "public_key", "PWD", "SSH_AUTH_SOCK", "password_file", "api_key_path",
         "cab.request_hash", "cab.output.data", "container.command_args", "primary_key",
+        "pass", "first_pass", "PASSWORD_LENGTH", "OLDPWD", "sort_key",
       })
   void notSecretNames(String name) {
     assertThat(redaction.isSecretName(name)).isFalse();
