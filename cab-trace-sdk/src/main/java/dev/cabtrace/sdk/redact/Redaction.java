@@ -79,8 +79,9 @@ import java.util.regex.Pattern;
  *       {@code ghp_ gho_ ghu_ ghs_ ghr_} and {@code github_pat_...}, GitLab {@code glpat-...}, AWS access key ids {@code AKIA...}/{@code
  *       ASIA...}, Hugging Face {@code hf_...}, Google {@code AIza...}, Slack {@code xox?-...},
  *       Stripe {@code sk_live_ sk_test_ rk_live_ rk_test_}, JWTs ({@code eyJ...eyJ...}), the
- *       token after {@code Bearer} (8 characters or more, not only letters), the password in
- *       {@code scheme://user:password@host}, and PEM private key blocks, whole (to the end of the
+ *       token after {@code Bearer} (8 characters or more, not only letters), npm {@code npm_...}, the password in
+ *       {@code scheme://user:password@host}, a user that looks like a token (16 characters or more,
+ *       letters and digits) in {@code scheme://TOKEN@host}, and PEM private key blocks, whole (to the end of the
  *       text when the END line is missing);
  *   <li>every match of a pattern added with {@link Builder#addPattern}.
  * </ul>

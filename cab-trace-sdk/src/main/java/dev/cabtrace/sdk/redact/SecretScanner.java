@@ -171,6 +171,8 @@ final class SecretScanner {
         return n == 'o';
       case 'e':
         return n == 'y';
+      case 'n':
+        return n == 'p';
       default:
         return n == 'e' || n == 'E'; // Bearer
     }
@@ -517,6 +519,9 @@ final class SecretScanner {
       }
       colon++;
     }
+    if (colon < length && text.charAt(colon) == '@') {
+      return tokenAsUser(from, colon);
+    }
     if (colon >= length || text.charAt(colon) != ':') {
       return -1;
     }
@@ -536,6 +541,26 @@ final class SecretScanner {
     }
     ranges.add(colon + 1, at);
     return at;
+  }
+
+  /**
+   * {@code https://TOKEN@github.com}, a Sentry DSN's key: a user with no password that looks like a
+   * token (16 characters or more, letters and digits, maybe {@code _} and {@code -}). A user name
+   * ({@code git@}, {@code deploy-bot@}) has no digit or is shorter.
+   */
+  private int tokenAsUser(int from, int at) {
+    if (at - from < 16) {
+      return -1;
+    }
+    int seen = 0;
+    for (int i = from; i < at; i++) {
+      int classes = CLASSES[ascii(text.charAt(i))];
+      if ((classes & URL_SAFE) == 0) {
+        return -1;
+      }
+      seen |= classes;
+    }
+    return (seen & DIGIT) != 0 && (seen & (UPPER | LOWER)) != 0 ? mask(from, at) : -1;
   }
 
   // Credential shapes ---------------------------------------------------------------------------
@@ -586,6 +611,8 @@ final class SecretScanner {
         return -1;
       case 'e':
         return jsonWebToken(i);
+      case 'n':
+        return text.startsWith("npm_", i) ? atLeast(i, i + 4, ALNUM, 36) : -1;
       default:
         return bearerToken(i);
     }
