@@ -47,7 +47,7 @@ final class CharacterClasses {
     CLASSES[':'] = ANYWHERE;
     // A terminal color sequence ends with a letter: the word after it starts where it ends.
     CLASSES[ESC] = ANYWHERE;
-    for (char c : "srgAhxeBbn".toCharArray()) {
+    for (char c : "srgAhxeBbnp".toCharArray()) {
       CLASSES[c] |= WORD_START;
     }
     for (char c = 0; c < 128; c++) {

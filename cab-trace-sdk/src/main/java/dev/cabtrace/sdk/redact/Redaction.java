@@ -68,6 +68,10 @@ import java.util.regex.Pattern;
  *       upper-case placeholders after a flag ({@code --api-key KEY});
  *   <li>in a string array ({@code container.command_args}), the element after a secret flag:
  *       {@code ["aider", "--openai-api-key", "sk-..."]};
+ *   <li>the password in {@code curl -u user:password} and {@code --user user:password} (not all
+ *       digits nor the user again: {@code docker run -u 1000:1000}), {@code mysql -pPASSWORD} (on a
+ *       line naming {@code mysql} or {@code mariadb}), and a {@code .netrc} entry's {@code password}
+ *       after {@code login};
  *   <li>in a structured attribute value (an OTLP kvlist or array, nested or not, as {@code record}
  *       takes them): every string in it, by the rules here; the value of a kvlist entry with a
  *       secret name is masked whole, as is every string in a value with a secret name, and so is

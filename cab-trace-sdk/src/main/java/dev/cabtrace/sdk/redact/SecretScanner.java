@@ -173,6 +173,8 @@ final class SecretScanner {
         return n == 'y';
       case 'n':
         return n == 'p';
+      case 'p':
+        return n == 'a';
       default:
         return n == 'e' || n == 'E'; // Bearer
     }
@@ -370,6 +372,12 @@ final class SecretScanner {
     while (nameEnd < length && nameEnd - i < MAX_NAME && isNameChar(text.charAt(nameEnd))) {
       nameEnd++;
     }
+    if ((nameEnd - i == 2 && text.charAt(i + 1) == 'u') || isFlag(i, nameEnd, "--user")) {
+      return userAndPassword(nameEnd);
+    }
+    if (nameEnd - i > 2 && text.charAt(i + 1) == 'p' && mysqlOnLine(i)) {
+      return value(i + 2, (char) 0, false, false); // mysql -pSECRET
+    }
     if (nameEnd - i < 3 || !SecretNames.isSecret(text, i, nameEnd)) {
       return -1;
     }
@@ -390,6 +398,95 @@ final class SecretScanner {
       return -1; // no value, or the next flag
     }
     return value(j, (char) 0, false, true);
+  }
+
+  private boolean isFlag(int start, int end, String flag) {
+    return end - start == flag.length() && text.startsWith(flag, start);
+  }
+
+  /**
+   * {@code curl -u user:password}, {@code --user user:password}, {@code --user=user:password}: the
+   * password. Kept: {@code docker run -u 1000:1000}, {@code -u app:app} (a user and its group), a
+   * {@code $} reference.
+   */
+  private int userAndPassword(int flagEnd) {
+    int j = flagEnd;
+    if (j < length && text.charAt(j) == '=') {
+      j++;
+    } else {
+      if (j >= length || !isBlank(text.charAt(j))) {
+        return -1;
+      }
+      while (j < length && isBlank(text.charAt(j))) {
+        j++;
+      }
+    }
+    if (j < length && isQuote(text.charAt(j))) {
+      j++;
+    }
+    int end = wordEnd(j);
+    int colon = text.indexOf(':', j);
+    if (colon < 0
+        || colon + 1 >= end
+        || text.charAt(colon + 1) == '$'
+        || text.startsWith(Redaction.MASK, colon + 1)) {
+      return -1;
+    }
+    boolean digits = true;
+    for (int k = colon + 1; k < end && digits; k++) {
+      digits = text.charAt(k) >= '0' && text.charAt(k) <= '9';
+    }
+    if (digits || (end - colon - 1 == colon - j && text.regionMatches(j, text, colon + 1, colon - j))) {
+      return -1;
+    }
+    return mask(colon + 1, end);
+  }
+
+  /** Whether {@code mysql} or {@code mariadb} comes before {@code i} on its line: -p takes a password there. */
+  private boolean mysqlOnLine(int i) {
+    int start = i;
+    while (start > 0 && i - start < 256 && text.charAt(start - 1) != '\n' && text.charAt(start - 1) != '\r') {
+      start--;
+    }
+    String line = text.substring(start, i);
+    return line.contains("mysql") || line.contains("mariadb");
+  }
+
+  /**
+   * A {@code .netrc} password: {@code machine h login u password SECRET}, on one line or several;
+   * the word {@code password} counts only right after {@code login} and its value, in an entry.
+   */
+  private int netrcPassword(int i) {
+    if (!text.startsWith("password", i) || i + 9 >= length || !isBlank(text.charAt(i + 8))) {
+      return -1;
+    }
+    int j = i;
+    while (j > 0 && Character.isWhitespace(text.charAt(j - 1))) {
+      j--;
+    }
+    int loginValue = j;
+    while (j > 0 && text.charAt(j - 1) > ' ') {
+      j--;
+    }
+    if (j == loginValue || j == i) {
+      return -1;
+    }
+    int loginEnd = j;
+    while (j > 0 && isBlank(text.charAt(j - 1))) {
+      j--;
+    }
+    if (j == loginEnd || j < 5 || !text.startsWith("login", j - 5) || (j > 5 && text.charAt(j - 6) > ' ')) {
+      return -1;
+    }
+    int machine = Math.max(text.lastIndexOf("machine ", j - 5), text.lastIndexOf("default", j - 5));
+    if (machine < 0 || j - machine > 256) {
+      return -1; // every .netrc entry starts with machine or default
+    }
+    int from = i + 9;
+    while (from < length && isBlank(text.charAt(from))) {
+      from++;
+    }
+    return value(from, (char) 0, false, false);
   }
 
   /**
@@ -613,6 +710,8 @@ final class SecretScanner {
         return jsonWebToken(i);
       case 'n':
         return text.startsWith("npm_", i) ? atLeast(i, i + 4, ALNUM, 36) : -1;
+      case 'p':
+        return netrcPassword(i);
       default:
         return bearerToken(i);
     }
