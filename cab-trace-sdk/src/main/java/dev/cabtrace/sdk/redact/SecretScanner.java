@@ -90,7 +90,7 @@ final class SecretScanner {
         continue;
       }
       if (c == ESC) {
-        int after = colorEnd(text, i);
+        int after = escapeEnd(text, i);
         if (after > i) {
           i = after;
           previous = NOT_WORD; // \e[32mghp_...: a credential may start right after the color
@@ -146,6 +146,40 @@ final class SecretScanner {
       i++;
     }
     return i < text.length() && text.charAt(i) >= 0x40 && text.charAt(i) <= 0x7e ? i + 1 : -1;
+  }
+
+  /**
+   * Where the escape sequence at {@code esc} ends, or -1 when there is none: a control sequence
+   * ({@code \e[1m}), an OSC, DCS or APC string to its BEL or ST ({@code \e]0;title\a}), or an
+   * escape with intermediate bytes and one final byte ({@code \e(B}, {@code \e7}), whose final byte
+   * may be a letter or digit that would otherwise hide the start of a word.
+   */
+  private static int escapeEnd(String text, int esc) {
+    int length = text.length();
+    int i = esc + 1;
+    if (i >= length) {
+      return -1;
+    }
+    char c = text.charAt(i);
+    if (c == '[') {
+      return colorEnd(text, esc);
+    }
+    if (c == ']' || c == 'P' || c == '_' || c == '^' || c == 'X') {
+      for (int j = i + 1; j < length && j - esc < 512; j++) {
+        char d = text.charAt(j);
+        if (d == 0x07) {
+          return j + 1;
+        }
+        if (d == ESC) {
+          return j + 1 < length && text.charAt(j + 1) == '\\' ? j + 2 : -1;
+        }
+      }
+      return -1;
+    }
+    while (i < length && text.charAt(i) >= 0x20 && text.charAt(i) <= 0x2f) {
+      i++;
+    }
+    return i < length && text.charAt(i) >= 0x30 && text.charAt(i) <= 0x7e ? i + 1 : -1;
   }
 
   /**
@@ -333,22 +367,22 @@ final class SecretScanner {
     return backslashes % 2 == 1;
   }
 
-  /** {@code from} moved past blanks and terminal color sequences ({@code \e[1;31m}). */
+  /**
+   * {@code from} moved past blanks and terminal escape sequences ({@code \e[1;31m}, an OSC title
+   * {@code \e]0;x\a}).
+   */
   private int skipColors(int from) {
     int i = from;
     while (i < length) {
       char c = text.charAt(i);
       if (isBlank(c)) {
         i++;
-      } else if (c == ESC
-          && i + 1 < length
-          && text.charAt(i + 1) == '['
-          && !text.startsWith(Redaction.MASK, i + 1)) {
-        i += 2;
-        while (i < length && (text.charAt(i) < 0x40 || text.charAt(i) > 0x7e)) {
-          i++;
+      } else if (c == ESC && !text.startsWith(Redaction.MASK, i + 1)) {
+        int after = escapeEnd(text, i);
+        if (after < 0) {
+          break;
         }
-        i++;
+        i = after;
       } else {
         break;
       }
@@ -518,22 +552,22 @@ final class SecretScanner {
     while (word < length && (CLASSES[ascii(text.charAt(word))] & (UPPER | LOWER)) != 0) {
       word++;
     }
-    if (word > start
-        && word + 1 < length
-        && text.charAt(word) == ' '
-        && text.charAt(word + 1) > ' '
-        && (!quoted || word + 1 < end)
-        && isScheme(start, word)) {
-      start = word + 1;
+    if (word > start && word + 1 < length && (text.charAt(word) == ' ' || text.charAt(word) == ESC)) {
+      // Basic \e[1mSECRET, \e[33mBearer\e[0m TOKEN: the scheme ends at a blank among colors.
+      int credential = skipColors(word);
+      if (credential < length
+          && text.charAt(credential) > ' '
+          && blanks(word, credential) == 1
+          && (!quoted || credential < end)
+          && isScheme(start, word)) {
+        start = credential;
+      }
     }
     if (!quoted) {
       if (enclosingQuote != 0) {
         end = lineEnd(start, enclosingQuote);
       } else if (wholeLine) {
-        end = lineEnd(start, (char) 0);
-        while (end > start && isBlank(text.charAt(end - 1))) {
-          end--;
-        }
+        end = Math.max(start, beforeBlanksAndColors(lineEnd(start, (char) 0)));
       } else {
         end = wordEnd(start);
       }
@@ -748,12 +782,12 @@ final class SecretScanner {
    * so that prose ("a bearer token") stays.
    */
   private int bearerToken(int i) {
-    if (!text.regionMatches(true, i, "bearer", 0, 6) || i + 6 >= length || !isBlank(text.charAt(i + 6))) {
+    if (!text.regionMatches(true, i, "bearer", 0, 6) || i + 6 >= length) {
       return -1;
     }
-    int start = i + 7;
-    while (start < length && isBlank(text.charAt(start))) {
-      start++; // spaces or a tab, as a header's value may have
+    int start = skipColors(i + 6); // spaces or a tab, as a header's value may have, and colors
+    if (blanks(i + 6, start) == 0) {
+      return -1;
     }
     int end = start + run(start, TOKEN68);
     if (end - start < 8) {
@@ -794,13 +828,37 @@ final class SecretScanner {
 
   // Character helpers ---------------------------------------------------------------------------
 
-  /** How many characters of {@code classes} follow from {@code from}. */
+  /**
+   * How many characters of {@code classes} follow from {@code from}, counting escape sequences
+   * between them: a color change inside a key ({@code sk-\e[1mproj-...}) does not end it.
+   */
   private int run(int from, int classes) {
     int i = from;
-    while (i < length && (CLASSES[ascii(text.charAt(i))] & classes) != 0) {
-      i++;
+    while (i < length) {
+      char c = text.charAt(i);
+      if ((CLASSES[ascii(c)] & classes) != 0) {
+        i++;
+      } else if (c == ESC) {
+        int after = escapeEnd(text, i);
+        if (after < 0 || after >= length || (CLASSES[ascii(text.charAt(after))] & classes) == 0) {
+          break;
+        }
+        i = after;
+      } else {
+        break;
+      }
     }
     return i - from;
+  }
+
+  private int blanks(int from, int to) {
+    int blanks = 0;
+    for (int i = from; i < to; i++) {
+      if (isBlank(text.charAt(i))) {
+        blanks++;
+      }
+    }
+    return blanks;
   }
 
   /** Masks {@code [start, bodyStart + run)} when the run of {@code classes} is long enough. */
@@ -857,7 +915,10 @@ final class SecretScanner {
     return length;
   }
 
-  /** The end of the line (a control character other than tab) or {@code stop}, if not 0. */
+  /**
+   * The end of the line (a control character other than tab, escape sequences read through) or
+   * {@code stop}, if not 0.
+   */
   private int lineEnd(int from, char stop) {
     if (stop == lineStop && lineFrom >= 0 && from >= lineFrom && from <= lineTo) {
       return lineTo;
@@ -865,6 +926,13 @@ final class SecretScanner {
     int i = from;
     while (i < length) {
       char c = text.charAt(i);
+      if (c == ESC) {
+        int after = escapeEnd(text, i);
+        if (after > i) {
+          i = after; // Basic \e[1mSECRET\e[0m: a color inside the value does not end the line
+          continue;
+        }
+      }
       if ((c < ' ' && c != '\t') || c == stop) {
         break;
       }

@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The redaction corpus: {@code redact/secrets.txt} (shapes and named values that must vanish) and
- * {@code redact/keep.txt} (ordinary text that must stay byte for byte). In both, ↵ is a line break
- * and ␛ the escape that starts a terminal control sequence.
+ * {@code redact/keep.txt} (ordinary text that must stay byte for byte). In both, ↵ is a line break,
+ * ␛ the escape that starts a terminal control sequence and ␇ BEL.
  */
 class RedactionCorpusTest {
 
@@ -67,7 +67,7 @@ class RedactionCorpusTest {
   }
 
   private static String unescape(String line) {
-    return line.replace("↵", "\n").replace("␛", "\u001b");
+    return line.replace("↵", "\n").replace("␛", "\u001b").replace("␇", "\u0007");
   }
 
   private static List<String> lines(String name) throws IOException {
