@@ -65,7 +65,8 @@ import java.util.regex.Pattern;
  *       Authorization} or {@code Cookie} header's value runs to the end of the line; a scheme in
  *       front ({@code Bearer}, {@code Basic}, {@code Token}) is kept. Not masked: references
  *       ({@code $OPENAI_API_KEY}), {@code null}, {@code true}, {@code false}, {@code str}, and
- *       upper-case placeholders after a flag ({@code --api-key KEY});
+ *       upper-case placeholders after a flag ({@code --api-key KEY}), and an unquoted value that opens
+ *       an object or array or is a call or an index ({@code password = hash_password(raw)});
  *   <li>in a string array ({@code container.command_args}), the element after a secret flag:
  *       {@code ["aider", "--openai-api-key", "sk-..."]};
  *   <li>the password in {@code curl -u user:password} and {@code --user user:password} (not all

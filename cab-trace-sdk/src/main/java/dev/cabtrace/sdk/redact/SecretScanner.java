@@ -575,7 +575,7 @@ final class SecretScanner {
     if (text.startsWith(Redaction.MASK, start)) {
       return start + Redaction.MASK.length(); // masked already: redacting twice changes nothing
     }
-    if (end <= start || isNotASecret(start, end, flag)) {
+    if (end <= start || isNotASecret(start, end, flag) || (!quoted && isStructureOrCode(start, end))) {
       return -1;
     }
     ranges.add(start, end);
@@ -622,6 +622,29 @@ final class SecretScanner {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Whether an unquoted value opens an object or an array ({@code "auth": {"type": "oauth2"}}) or
+   * is a call or an index ({@code password = hash_password(raw)}, {@code os.environ["KEY"]}): the
+   * secret, if any, is inside, where the names in it are read on their own.
+   */
+  private boolean isStructureOrCode(int start, int end) {
+    char first = text.charAt(start);
+    if (first == '{' || first == '[') {
+      return true;
+    }
+    if ((CLASSES[ascii(first)] & (UPPER | LOWER | UNDERSCORE)) == 0) {
+      return false;
+    }
+    int i = start + 1;
+    while (i < end && (isWordChar(i) || text.charAt(i) == '.')) {
+      i++;
+    }
+    return i < end
+        && (text.charAt(i) == '(' || text.charAt(i) == '[')
+        && end < length
+        && ")]\"',".indexOf(text.charAt(end)) >= 0;
   }
 
   /** A name whose value runs to the end of the line: an authorization or cookie header. */
