@@ -60,8 +60,9 @@ import java.util.regex.Pattern;
  *       every element of such a string array; never {@code gen_ai.usage.*};
  *   <li>in any string, the value after a secret name: {@code NAME=value}, {@code NAME = value},
  *       {@code NAME: value} (headers, YAML), {@code "name": "value"} (JSON, inside the quotes;
- *       also JSON in a JSON string, {@code {\"name\": \"value\"}}), {@code export
- *       NAME="value"}, {@code --api-key VALUE}, {@code --api-key=VALUE}. An {@code
+ *       also JSON in a JSON string, {@code {\"name\": \"value\"}}, and a string on the line after
+ *       the key), a YAML block scalar ({@code secret: |}, the lines below), {@code export
+ *       NAME="value"}, {@code set -x NAME VALUE} (fish), {@code setenv NAME VALUE} (csh), {@code --api-key VALUE}, {@code --api-key=VALUE}. An {@code
  *       Authorization} or {@code Cookie} header's value runs to the end of the line; a scheme in
  *       front ({@code Bearer}, {@code Basic}, {@code Token}) is kept. Not masked: references
  *       ({@code $OPENAI_API_KEY}), {@code null}, {@code true}, {@code false}, {@code str}, and

@@ -193,6 +193,7 @@ final class SecretScanner {
     char n = text.charAt(next);
     switch (c) {
       case 's':
+        return n == 'k' || n == 'e'; // setenv
       case 'r':
         return n == 'k';
       case 'g':
@@ -293,8 +294,81 @@ final class SecretScanner {
     if (nameEnd - nameStart == 3 && isPath(skipColors(valueFrom))) {
       return -1; // pwd=/home/user: a working directory, as the shell's PWD
     }
+    if (colon) {
+      int next = skipColors(valueFrom);
+      if (next < length && (text.charAt(next) == '|' || text.charAt(next) == '>')) {
+        int block = yamlBlock(nameStart, next + 1);
+        if (block > 0) {
+          return block;
+        }
+      } else if (keyQuote != 0 && next < length && isLineBreak(text.charAt(next))) {
+        // Pretty-printed JSON with the value on the next line: "password":\n    "..."
+        int quote = next;
+        while (quote < length && Character.isWhitespace(text.charAt(quote))) {
+          quote++;
+        }
+        if (quote < length && text.charAt(quote) == keyQuote) {
+          return value(quote, (char) 0, false, false);
+        }
+      }
+    }
     boolean wholeLine = colon && keyQuote == 0 && isHeaderName(nameStart, nameEnd);
     return value(valueFrom, enclosingQuote, wholeLine, false);
+  }
+
+  /**
+   * A YAML block scalar's lines ({@code secret: |} then the value indented on the lines below), each
+   * line's text masked, its indent kept; where to go on, or -1 when {@code from}, after the {@code |}
+   * or {@code >}, is not the end of such a header. A line indented no further than the name ends it.
+   */
+  private int yamlBlock(int nameStart, int from) {
+    int i = from;
+    while (i < length && (text.charAt(i) == '-' || text.charAt(i) == '+' || isDigit(text.charAt(i)))) {
+      i++;
+    }
+    while (i < length && isBlank(text.charAt(i))) {
+      i++;
+    }
+    if (i < length && text.charAt(i) == '\r') {
+      i++;
+    }
+    if (i >= length || text.charAt(i) != '\n') {
+      return -1;
+    }
+    int lineStart = nameStart;
+    while (lineStart > 0 && !isLineBreak(text.charAt(lineStart - 1))) {
+      lineStart--;
+    }
+    int nameColumn = nameStart - lineStart;
+    int end = -1;
+    while (i < length && text.charAt(i) == '\n') {
+      int line = i + 1;
+      int content = line;
+      while (content < length && isBlank(text.charAt(content))) {
+        content++;
+      }
+      int lineEnd = content;
+      while (lineEnd < length && !isLineBreak(text.charAt(lineEnd))) {
+        lineEnd++;
+      }
+      if (content == lineEnd) {
+        i = lineEnd; // a blank line inside the block
+        continue;
+      }
+      if (content - line <= nameColumn) {
+        break;
+      }
+      int textEnd = lineEnd;
+      while (textEnd > content && isBlank(text.charAt(textEnd - 1))) {
+        textEnd--;
+      }
+      if (!text.startsWith(Redaction.MASK, content) || textEnd - content != Redaction.MASK.length()) {
+        ranges.add(content, textEnd);
+      }
+      end = lineEnd;
+      i = lineEnd < length && text.charAt(lineEnd) == '\r' ? lineEnd + 1 : lineEnd;
+    }
+    return end;
   }
 
   /**
@@ -402,6 +476,18 @@ final class SecretScanner {
     if (!(before <= ' ' || isQuote(before) || before == '=')) {
       return -1; // a flag starts a word, a quoted string or an assignment's value (ARGS=--api-key k)
     }
+    if (i >= 4 && text.startsWith("set ", i - 4) && (i == 4 || text.charAt(i - 5) <= ' ')) {
+      int j = i;
+      while (j < length && text.charAt(j) == '-') { // fish: set -gx NAME VALUE
+        while (j < length && text.charAt(j) > ' ') {
+          j++;
+        }
+        while (j < length && isBlank(text.charAt(j))) {
+          j++;
+        }
+      }
+      return nameAndValue(j);
+    }
     int nameEnd = i;
     while (nameEnd < length && nameEnd - i < MAX_NAME && isNameChar(text.charAt(nameEnd))) {
       nameEnd++;
@@ -432,6 +518,24 @@ final class SecretScanner {
       return -1; // no value, or the next flag
     }
     return value(j, (char) 0, false, true);
+  }
+
+  /**
+   * {@code NAME VALUE} from {@code from}, as fish's {@code set -x} and csh's {@code setenv} take
+   * them: the value when the name is secret.
+   */
+  private int nameAndValue(int from) {
+    int nameEnd = from;
+    while (nameEnd < length && nameEnd - from < MAX_NAME && isNameChar(text.charAt(nameEnd))) {
+      nameEnd++;
+    }
+    if (nameEnd == from
+        || nameEnd >= length
+        || !isBlank(text.charAt(nameEnd))
+        || !SecretNames.isSecret(text, from, nameEnd)) {
+      return -1;
+    }
+    return value(nameEnd, (char) 0, false, false);
   }
 
   private boolean isFlag(int start, int end, String flag) {
@@ -722,6 +826,9 @@ final class SecretScanner {
   private int credentialShape(char c, int i) {
     switch (c) {
       case 's':
+        if (text.startsWith("setenv ", i)) {
+          return nameAndValue(i + 7); // csh: setenv NAME VALUE
+        }
         if (text.startsWith("sk-", i)) {
           int run = run(i + 3, URL_SAFE);
           boolean anthropic = text.startsWith("sk-ant-", i);
@@ -1005,6 +1112,14 @@ final class SecretScanner {
 
   private static boolean isNameChar(char c) {
     return (CLASSES[ascii(c)] & URL_SAFE) != 0 || c == '.';
+  }
+
+  private static boolean isLineBreak(char c) {
+    return c == '\n' || c == '\r';
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   private static boolean isBlank(char c) {
