@@ -80,8 +80,8 @@ import java.util.regex.Pattern;
  *       the string after a secret flag in an array. Bytes are not read as text and stay as they
  *       are, unless their name (attribute or kvlist entry) is secret: then they become the bytes of
  *       {@value #MASK};
- *   <li>credentials by their shape where a word starts, right after a terminal color sequence
- *       too: OpenAI {@code sk-...} and {@code sk-proj-...}, Anthropic {@code sk-ant-...}, GitHub
+ *   <li>credentials by their shape where a word starts, right after a terminal escape sequence
+ *       too, and with color changes inside them ({@code sk-\e[1mproj-...}): OpenAI {@code sk-...} and {@code sk-proj-...}, Anthropic {@code sk-ant-...}, GitHub
  *       {@code ghp_ gho_ ghu_ ghs_ ghr_} and {@code github_pat_...}, GitLab {@code glpat-...}, AWS access key ids {@code AKIA...}/{@code
  *       ASIA...}, Hugging Face {@code hf_...}, Google {@code AIza...}, Slack {@code xox?-...},
  *       Stripe {@code sk_live_ sk_test_ rk_live_ rk_test_}, JWTs ({@code eyJ...eyJ...}), the
