@@ -66,8 +66,16 @@ import java.util.regex.Pattern;
  *       Authorization} or {@code Cookie} header's value runs to the end of the line; a scheme in
  *       front ({@code Bearer}, {@code Basic}, {@code Token}) is kept. Not masked: references
  *       ({@code $OPENAI_API_KEY}), {@code null}, {@code true}, {@code false}, {@code str}, and
- *       upper-case placeholders after a flag ({@code --api-key KEY}), and an unquoted value that opens
- *       an object or array or is a call or an index ({@code password = hash_password(raw)});
+ *       upper-case placeholders after a flag ({@code --api-key KEY}), an unquoted value that opens
+ *       an object, array or parenthesis or is a call or an index ({@code password =
+ *       hash_password(raw)}), and code or a format: an empty value after a name inside a string
+ *       ({@code prompt='Password: '}), an expression after a spaced {@code =} or a {@code :} (a
+ *       keyword first, a member access, an operator after the operand, a variable named like the
+ *       secret, an assignment to {@code self.} or {@code this.}), a placeholder ({@code %s}, {@code
+ *       {0}}, {@code <user>}), an interpolating template literal, one or two characters; a tight
+ *       {@code NAME=word} keeps only a lower-case name's own name ({@code pwd=pwd}). A {@code
+ *       Cookie:} mid-line with no {@code name=value} after it is prose. A credential shape is
+ *       masked in code too;
  *   <li>in a string array ({@code container.command_args}), the element after a secret flag:
  *       {@code ["aider", "--openai-api-key", "sk-..."]};
  *   <li>the password in {@code curl -u user:password} and {@code --user user:password} (not all

@@ -169,6 +169,29 @@ final class SecretNames {
     return lastEnd > start && equalsAny(name, segmentStart(name, start, lastEnd), lastEnd, SIGNATURE_WORDS);
   }
 
+  /**
+   * Whether {@code text[start, end)} has the last segment of the name {@code text[nameStart,
+   * nameEnd)} as one of its own segments, ignoring case: {@code readPassword} for {@code password},
+   * {@code tokenReg} for {@code creds.token}.
+   */
+  static boolean hasLastSegmentOf(String text, int start, int end, int nameStart, int nameEnd) {
+    int wordEnd = trimEnd(text, nameStart, nameEnd);
+    if (wordEnd == nameStart) {
+      return false;
+    }
+    int wordStart = segmentStart(text, nameStart, wordEnd);
+    int i = trimEnd(text, start, end);
+    while (i > start) {
+      int segment = segmentStart(text, start, i);
+      if (i - segment == wordEnd - wordStart
+          && text.regionMatches(true, segment, text, wordStart, i - segment)) {
+        return true;
+      }
+      i = trimEnd(text, start, segment);
+    }
+    return false;
+  }
+
   /** {@code end} moved back over separators, not before {@code start}. */
   private static int trimEnd(String name, int start, int end) {
     while (end > start && !isAlphanumeric(name.charAt(end - 1))) {

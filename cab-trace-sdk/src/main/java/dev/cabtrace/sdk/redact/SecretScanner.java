@@ -12,6 +12,7 @@ import static dev.cabtrace.sdk.redact.CharacterClasses.UPPER;
 import static dev.cabtrace.sdk.redact.CharacterClasses.URL_SAFE;
 import static dev.cabtrace.sdk.redact.CharacterClasses.WORD_START;
 
+import dev.cabtrace.sdk.redact.CodeValues.Assignment;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,9 +44,12 @@ final class SecretScanner {
     "bearer", "basic", "token", "digest", "negotiate", "ntlm", "bot", "oauth"
   };
 
-  /** Values of secret names that are no secrets: literals, type names ({@code api_key: str}). */
+  /**
+   * Values of secret names that are no secrets: literals, type names ({@code api_key: str}), a
+   * workflow's permissions ({@code id-token: write}).
+   */
   private static final String[] NOT_SECRET_VALUES = {
-    "null", "none", "nil", "true", "false", "undefined", "str", "string"
+    "null", "none", "nil", "true", "false", "undefined", "str", "string", "read", "write"
   };
 
   private final String text;
@@ -294,6 +298,10 @@ final class SecretScanner {
     if (nameEnd - nameStart == 3 && isPath(skipColors(valueFrom))) {
       return -1; // pwd=/home/user: a working directory, as the shell's PWD
     }
+    boolean tight =
+        !colon && !isBlank(text.charAt(separator - 1)) && valueFrom < length && !isBlank(text.charAt(valueFrom));
+    Assignment assignment =
+        new Assignment(nameStart, nameEnd, nameStart - (keyQuote == 0 ? 0 : escapedKey ? 2 : 1), tight);
     if (colon) {
       int next = skipColors(valueFrom);
       if (next < length && (text.charAt(next) == '|' || text.charAt(next) == '>')) {
@@ -308,12 +316,18 @@ final class SecretScanner {
           quote++;
         }
         if (quote < length && text.charAt(quote) == keyQuote) {
-          return value(quote, (char) 0, false, false);
+          return value(quote, (char) 0, false, false, assignment);
         }
       }
     }
     boolean wholeLine = colon && keyQuote == 0 && isHeaderName(nameStart, nameEnd);
-    return value(valueFrom, enclosingQuote, wholeLine, false);
+    if (wholeLine
+        && endsWithIgnoreCase(nameStart, nameEnd, "cookie")
+        && !startsHeaderLine(nameStart)
+        && !isCookieList(valueFrom)) {
+      return -1; // prose: the Netscape Cookie: syntax, a 'Set-Cookie: foo' header
+    }
+    return value(valueFrom, enclosingQuote, wholeLine, false, assignment);
   }
 
   /**
@@ -496,7 +510,7 @@ final class SecretScanner {
       return userAndPassword(nameEnd);
     }
     if (nameEnd - i > 2 && text.charAt(i + 1) == 'p' && mysqlOnLine(i)) {
-      return value(i + 2, (char) 0, false, false); // mysql -pSECRET
+      return value(i + 2, (char) 0, false, false, null); // mysql -pSECRET
     }
     if (nameEnd - i < 3 || !SecretNames.isSecret(text, i, nameEnd)) {
       return -1;
@@ -517,7 +531,7 @@ final class SecretScanner {
     if (j >= length || text.charAt(j) == '-') {
       return -1; // no value, or the next flag
     }
-    return value(j, (char) 0, false, true);
+    return value(j, (char) 0, false, true, null);
   }
 
   /**
@@ -535,7 +549,7 @@ final class SecretScanner {
         || !SecretNames.isSecret(text, from, nameEnd)) {
       return -1;
     }
-    return value(nameEnd, (char) 0, false, false);
+    return value(nameEnd, (char) 0, false, false, null);
   }
 
   private boolean isFlag(int start, int end, String flag) {
@@ -564,7 +578,7 @@ final class SecretScanner {
     }
     int end = wordEnd(j);
     int colon = text.indexOf(':', j);
-    if (colon < 0
+    if (colon <= j
         || colon + 1 >= end
         || text.charAt(colon + 1) == '$'
         || text.startsWith(Redaction.MASK, colon + 1)) {
@@ -624,15 +638,17 @@ final class SecretScanner {
     while (from < length && isBlank(text.charAt(from))) {
       from++;
     }
-    return value(from, (char) 0, false, false);
+    return value(from, (char) 0, false, false, null);
   }
 
   /**
    * Masks the value starting at or after {@code from} (blanks skipped): inside its quotes when
    * quoted, else up to {@code enclosingQuote} (when not 0), the end of the line ({@code wholeLine})
-   * or the end of the word. A leading authorization scheme ({@code Bearer }) is kept.
+   * or the end of the word. A leading authorization scheme ({@code Bearer }) is kept. A value after
+   * a secret name ({@code assignment}, else null) is kept when it is code or a format.
    */
-  private int value(int from, char enclosingQuote, boolean wholeLine, boolean flag) {
+  private int value(
+      int from, char enclosingQuote, boolean wholeLine, boolean flag, Assignment assignment) {
     int i = skipColors(from);
     if (i >= length || text.charAt(i) < ' ') {
       return -1; // nothing on this line: a YAML block, a bare flag
@@ -642,7 +658,11 @@ final class SecretScanner {
       i++; // \"value\": a string inside a JSON string
     }
     char first = text.charAt(i);
-    boolean quoted = isQuote(first);
+    boolean quoted = isQuote(first) || first == '`'; // a template literal: `Bearer ${auth.token}`
+    if (quoted && !escaped && assignment != null
+        && CodeValues.closesStringAroundName(text, i, assignment)) {
+      return -1; // the name is in a string and the value is empty: prompt='Password: '
+    }
     int start = quoted ? i + 1 : i;
     if (text.startsWith("-----BEGIN ", start)) {
       // A private key spans lines: masking its first word would leave the key itself.
@@ -679,7 +699,16 @@ final class SecretScanner {
     if (text.startsWith(Redaction.MASK, start)) {
       return start + Redaction.MASK.length(); // masked already: redacting twice changes nothing
     }
-    if (end <= start || isNotASecret(start, end, flag) || (!quoted && isStructureOrCode(start, end))) {
+    if (end <= start
+        || isNotASecret(start, end, flag)
+        || CodeValues.isFormatOrTiny(text, start, end)
+        || (quoted && isSchemeOnly(start, end))
+        || (!quoted && isStructureOrCode(start, end))
+        || (!quoted
+            && assignment != null
+            && !wholeLine
+            && enclosingQuote == 0
+            && CodeValues.isCode(text, start, end, assignment))) {
       return -1;
     }
     ranges.add(start, end);
@@ -735,8 +764,8 @@ final class SecretScanner {
    */
   private boolean isStructureOrCode(int start, int end) {
     char first = text.charAt(start);
-    if (first == '{' || first == '[') {
-      return true;
+    if (first == '{' || first == '[' || first == '(') {
+      return true; // (regKey, opts) => {...}, (self.username + ":" + self.password)
     }
     if ((CLASSES[ascii(first)] & (UPPER | LOWER | UNDERSCORE)) == 0) {
       return false;
@@ -745,16 +774,76 @@ final class SecretScanner {
     while (i < end && (isWordChar(i) || text.charAt(i) == '.')) {
       i++;
     }
-    return i < end
-        && (text.charAt(i) == '(' || text.charAt(i) == '[')
-        && end < length
-        && ")]\"',".indexOf(text.charAt(end)) >= 0;
+    if (i == end || (text.charAt(i) != '(' && text.charAt(i) != '[')) {
+      return false;
+    }
+    // tokens[ 0 ], support.ignore_deprecations_from(\n, converter([, unquote(passwd or ''): the
+    // bracket ends the word or opens another, or the arguments go on past a blank.
+    return i + 1 == end
+        || "([{".indexOf(text.charAt(i + 1)) >= 0
+        || (end < length && " \t)]\"',".indexOf(text.charAt(end)) >= 0);
   }
 
-  /** A name whose value runs to the end of the line: an authorization or cookie header. */
+  /**
+   * A name whose value runs to the end of the line: an authorization or cookie header, written as
+   * headers are, not as a camelCase identifier ({@code getSetCookie}).
+   */
   private boolean isHeaderName(int start, int end) {
+    for (int i = start + 1; i < end; i++) {
+      if ((CLASSES[ascii(text.charAt(i - 1))] & LOWER) != 0
+          && (CLASSES[ascii(text.charAt(i))] & UPPER) != 0) {
+        return false;
+      }
+    }
     return endsWithIgnoreCase(start, end, "authorization")
         || endsWithIgnoreCase(start, end, "cookie");
+  }
+
+  /**
+   * Whether a header starts at {@code nameStart}: at a line's start after blanks, after curl -v's
+   * {@code > } or {@code < }, or after a line break written as {@code \n}.
+   */
+  private boolean startsHeaderLine(int nameStart) {
+    int i = nameStart;
+    while (i > 0 && isBlank(text.charAt(i - 1))) {
+      i--;
+    }
+    if (i > 0 && (text.charAt(i - 1) == '>' || text.charAt(i - 1) == '<')) {
+      i--;
+      while (i > 0 && isBlank(text.charAt(i - 1))) {
+        i--;
+      }
+    }
+    return i == 0
+        || isLineBreak(text.charAt(i - 1))
+        || (i >= 2 && text.charAt(i - 1) == 'n' && escapedAt(i - 2));
+  }
+
+  /**
+   * Whether the first word from {@code from} may be a cookie: a {@code name=value}, or a word with
+   * a digit in it ({@code abc123def}); prose has neither ({@code Cookie: syntax}).
+   */
+  private boolean isCookieList(int from) {
+    int start = skipColors(from);
+    if (start < length && isQuote(text.charAt(start))) {
+      start++;
+    }
+    int end = wordEnd(start);
+    for (int i = start; i < end; i++) {
+      if ((i > start && text.charAt(i) == '=') || isDigit(text.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the quoted {@code [start, end)} is only a scheme: {@code auth = "Basic " + b64}. */
+  private boolean isSchemeOnly(int start, int end) {
+    int word = start;
+    while (word < end && (CLASSES[ascii(text.charAt(word))] & (UPPER | LOWER)) != 0) {
+      word++;
+    }
+    return word > start && word < end && isScheme(start, word) && blanks(word, end) == end - word;
   }
 
   private boolean isScheme(int start, int end) {
@@ -794,8 +883,9 @@ final class SecretScanner {
     if (at >= length
         || text.charAt(at) != '@'
         || at == colon + 1
-        || text.charAt(colon + 1) == '$') {
-      return -1;
+        || text.charAt(colon + 1) == '$'
+        || CodeValues.isFormatOrTiny(text, colon + 1, at)) {
+      return -1; // https://a:b@host, [:<password>]@
     }
     ranges.add(colon + 1, at);
     return at;
@@ -1087,6 +1177,7 @@ final class SecretScanner {
           || c == '\''
           || c == ','
           || c == ';'
+          || c == '`'
           || c == '&'
           || c == ')'
           || c == ']'
