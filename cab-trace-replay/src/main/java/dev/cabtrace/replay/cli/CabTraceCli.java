@@ -93,7 +93,17 @@ public final class CabTraceCli implements Callable<Integer> {
     if (args.length > 0 && args[0].equals("record")) {
       OtlpExport.quietOfficialExporterLogs();
     }
-    System.exit(run(System.out, System.err, args));
+    int exit;
+    try {
+      exit = run(System.out, System.err, args);
+    } catch (OutOfMemoryError e) {
+      // One line, as every other error: the heap it had is the one thing to change.
+      System.out.flush();
+      System.err.println("cab-trace: out of memory (" + e.getMessage() + ", at most "
+          + (Runtime.getRuntime().maxMemory() >> 20) + " MiB): give java a larger heap, e.g. java -Xmx4g -jar cab-trace.jar ...");
+      exit = 1;
+    }
+    System.exit(exit);
   }
 
   /** Runs the command line with these streams; returns the exit code. */

@@ -19,9 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Output of many items (a million spans' lines) made a chunk of items at a time on several
  * threads, each chunk into a buffer of its own, and written in order: the bytes are those one
  * thread would have written. Few items, or one processor, are written on the calling thread as
- * they are made. At most a few chunks are in flight and their buffers are reused, so memory stays
- * bounded for any number of items. Internal: shared by cab-trace's own packages, not part of its
- * API; it may change without notice.
+ * they are made. At most a few chunks are in flight, their buffers are reused, and a chunk that
+ * outgrows its buffer's budget (items with huge attributes) or fails is made again in order on the
+ * calling thread, written as it is made: memory stays bounded in bytes for any number and size of
+ * items, and a failure cuts the output where one thread's would have been cut. Internal: shared by
+ * cab-trace's own packages, not part of its API; it may change without notice.
  */
 public final class ParallelChunks {
 
@@ -30,6 +32,11 @@ public final class ParallelChunks {
   /** Fewer items than this are written on the calling thread: a pool costs more than it saves. */
   public static final int PARALLEL_FROM = 4 * CHUNK;
   private static final AtomicInteger THREADS = new AtomicInteger();
+  /**
+   * The bytes a chunk may buffer: a 64th of the heap, between 1 and 16 MiB (a million spans' {@code
+   * show --json} is under 3 MiB a chunk). Beyond it the chunk is written in order as it is made.
+   */
+  static final int BUDGET = (int) Math.max(1 << 20, Math.min(16 << 20, Runtime.getRuntime().maxMemory() / 64));
 
   /** What writes items {@code [from, to)} to {@code out}. */
   @FunctionalInterface
@@ -145,17 +152,24 @@ public final class ParallelChunks {
     }
   }
 
+  /**
+   * A chunk made out of order into {@code buffer}. One over its budget, or one whose making failed,
+   * is not made: it is made again in order, written as it is made, so that what its attempt wrote
+   * before an {@link OutOfMemoryError} or any other failure is the serial output's prefix (an attempt
+   * out of order may write what only its turn can write right), and the failure is thrown there.
+   */
   private static Rendered render(Attempt attempt, int from, int to, Buffer buffer) {
     buffer.reset();
     try {
-      return new Rendered(from, to, buffer, attempt.write(from, to, buffer, false), null);
-    } catch (IOException | RuntimeException | Error e) {
-      return new Rendered(from, to, buffer, true, e);
+      return new Rendered(from, to, buffer, attempt.write(from, to, buffer, false));
+    } catch (IOException | RuntimeException | Error e) { // OverBudget, an OutOfMemoryError, any failure
+      buffer.release();
+      return new Rendered(from, to, buffer, false);
     }
   }
 
-  /** A chunk's bytes, whether they are whole (else it is made again in order), and what stopped it early, if anything. */
-  private record Rendered(int from, int to, Buffer buffer, boolean made, Throwable failure) {}
+  /** A chunk's bytes, and whether they are whole (else it is made again in order). */
+  private record Rendered(int from, int to, Buffer buffer, boolean made) {}
 
   private static Buffer writeOut(Future<Rendered> future, Attempt attempt, OutputStream out) throws IOException {
     Rendered rendered = result(future);
@@ -164,16 +178,6 @@ public final class ParallelChunks {
       return rendered.buffer();
     }
     out.write(rendered.buffer().bytes, 0, rendered.buffer().length);
-    Throwable failure = rendered.failure();
-    if (failure instanceof IOException) {
-      throw (IOException) failure;
-    }
-    if (failure instanceof RuntimeException) {
-      throw (RuntimeException) failure;
-    }
-    if (failure instanceof Error) {
-      throw (Error) failure;
-    }
     return rendered.buffer();
   }
 
@@ -213,10 +217,27 @@ public final class ParallelChunks {
       future.cancel(false);
     }
     pool.shutdown();
-    try {
-      pool.awaitTermination(1, TimeUnit.MINUTES);
-    } catch (InterruptedException e) {
+    // An interrupted caller still waits: the chunk being made reads the caller's file.
+    boolean interrupted = Thread.interrupted();
+    while (true) {
+      try {
+        pool.awaitTermination(1, TimeUnit.MINUTES);
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A chunk over {@link #BUDGET}: thrown out of its attempt, which is made again in order. */
+  private static final class OverBudget extends RuntimeException {
+    private static final OverBudget INSTANCE = new OverBudget();
+
+    private OverBudget() {
+      super("a chunk over its budget", null, false, false);
     }
   }
 
@@ -242,9 +263,19 @@ public final class ParallelChunks {
       length += len;
     }
 
+    /** Drops a buffer grown big, for a chunk that did not fit or ran out of memory. */
+    void release() {
+      bytes = new byte[1 << 16];
+      length = 0;
+    }
+
     private void ensure(int more) {
       if (bytes.length - length < more) {
-        bytes = Arrays.copyOf(bytes, Math.max(2 * bytes.length, length + more));
+        long needed = (long) length + more;
+        if (needed > BUDGET) {
+          throw OverBudget.INSTANCE;
+        }
+        bytes = Arrays.copyOf(bytes, (int) Math.min(BUDGET, Math.max(2L * bytes.length, needed)));
       }
     }
   }

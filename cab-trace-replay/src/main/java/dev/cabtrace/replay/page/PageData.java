@@ -48,6 +48,8 @@ final class PageData {
       String terminalProblem, long tickNanos, ParallelChunks chunks) throws IOException {
     try (JsonGenerator json = JSON.createGenerator(out)) {
       json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      // A page cut by a failure (the trace changed under it) ends where it was cut, not closed as if whole.
+      json.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
       json.writeStartObject();
       json.writeNumberField("version", 1);
       json.writeStringField("source", source);

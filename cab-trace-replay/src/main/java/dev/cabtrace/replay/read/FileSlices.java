@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -102,19 +103,36 @@ final class FileSlices {
     window.start = -1; // until the read is done: the window holds neither the old bytes nor the new
     ByteBuffer buffer = ByteBuffer.wrap(window.bytes, kept, size - kept);
     try {
-      FileChannel open = channel.open();
-      while (buffer.hasRemaining()) {
-        if (open.read(buffer, start + buffer.position()) < 0) {
-          break;
+      try {
+        readFully(channel.open(), buffer, start);
+      } catch (ClosedChannelException closed) {
+        // An interrupt of a thread reading closes the channel for every thread: it is opened again
+        // and read through the interrupt, which is kept for the caller.
+        boolean interrupted = Thread.interrupted();
+        try {
+          readFully(channel.open(), buffer, start);
+        } finally {
+          if (interrupted) {
+            Thread.currentThread().interrupt();
+          }
         }
       }
     } catch (NoSuchFileException e) {
       throw new TraceChangedException("the trace file changed since it was read: " + file + " is gone; read it again");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the attributes back from " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot read the attributes back from " + file + ": "
+          + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
     }
     window.start = start;
     window.length = buffer.position();
+  }
+
+  private static void readFully(FileChannel open, ByteBuffer buffer, long start) throws IOException {
+    while (buffer.hasRemaining()) {
+      if (open.read(buffer, start + buffer.position()) < 0) {
+        break;
+      }
+    }
   }
 
   /** A window's bytes: {@code length} of them from {@code start} of the file, or none while {@code start} is -1. */
@@ -134,7 +152,7 @@ final class FileSlices {
     }
 
     synchronized FileChannel open() throws IOException {
-      if (open == null) {
+      if (open == null || !open.isOpen()) {
         open = FileChannel.open(file, StandardOpenOption.READ);
       }
       return open;

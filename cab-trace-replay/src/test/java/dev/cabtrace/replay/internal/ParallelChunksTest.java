@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -105,6 +106,84 @@ class ParallelChunksTest {
     }, out)).isSameAs(failure);
 
     assertThat(out.toByteArray()).isEqualTo(serial(failing));
+  }
+
+  @Test
+  void aChunkOverItsBudgetIsWrittenInTurnAsItIsMadeNotBuffered() throws IOException {
+    int big = 6 * ParallelChunks.CHUNK + 5; // one item of this chunk is bigger than a chunk's budget
+    byte[] huge = new byte[ParallelChunks.BUDGET + 1];
+    Arrays.fill(huge, (byte) 'h');
+    Thread caller = Thread.currentThread();
+    Set<Integer> streamed = ConcurrentHashMap.newKeySet();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ParallelChunks.of(2).write(ITEMS, (from, to, chunk) -> {
+      if (chunk == out) {
+        assertThat(Thread.currentThread()).isSameAs(caller);
+        streamed.add(from);
+      }
+      for (int i = from; i < to; i++) {
+        item(i, chunk);
+        if (i == big) {
+          chunk.write(huge);
+        }
+      }
+    }, out);
+
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    expected.write(serial(big + 1));
+    expected.write(huge);
+    expected.write(serial(ITEMS), serial(big + 1).length, serial(ITEMS).length - serial(big + 1).length);
+    assertThat(out.toByteArray()).isEqualTo(expected.toByteArray());
+    assertThat(streamed).containsExactly(6 * ParallelChunks.CHUNK);
+  }
+
+  @Test
+  void aChunkOutOfMemoryOutOfTurnIsMadeAgainInTurn() throws IOException {
+    Thread caller = Thread.currentThread();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ParallelChunks.of(2).write(ITEMS, (from, to, chunk) -> {
+      if (from == 3 * ParallelChunks.CHUNK && Thread.currentThread() != caller) {
+        item(from + 1, chunk);
+        throw new OutOfMemoryError("Java heap space");
+      }
+      for (int i = from; i < to; i++) {
+        item(i, chunk);
+      }
+    }, out);
+
+    assertThat(out.toByteArray()).isEqualTo(serial(ITEMS));
+  }
+
+  @Test
+  void anInterruptedCallerReturnsOnlyOnceNoChunkIsBeingMade() {
+    Thread caller = Thread.currentThread();
+    java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean testOver = new java.util.concurrent.atomic.AtomicBoolean();
+    try {
+      assertThatThrownBy(() -> ParallelChunks.of(2).write(ITEMS, (from, to, chunk) -> {
+        if (from == 0 && Thread.currentThread() != caller) {
+          waitUntil(caller, Thread.State.WAITING, testOver); // the caller waits for this chunk
+          caller.interrupt();
+          // Still being made while the caller gives up: the caller must wait for it all the same.
+          waitUntil(caller, Thread.State.TIMED_WAITING, testOver);
+          finished.set(true);
+        }
+        for (int i = from; i < to; i++) {
+          item(i, chunk);
+        }
+      }, OutputStream.nullOutputStream())).isInstanceOf(java.io.InterruptedIOException.class);
+
+      assertThat(Thread.interrupted()).as("the interrupt kept").isTrue();
+      assertThat(finished).as("the chunk being made was finished before the caller returned").isTrue();
+    } finally {
+      testOver.set(true);
+    }
+  }
+
+  private static void waitUntil(Thread thread, Thread.State state, java.util.concurrent.atomic.AtomicBoolean over) {
+    while (thread.getState() != state && !over.get()) {
+      Thread.onSpinWait();
+    }
   }
 
   @Test

@@ -405,6 +405,7 @@ class CellPageTest {
       blanked[i] = blanked[i] == '\n' ? (byte) '\n' : (byte) ' ';
     }
     // When the page's first bytes arrive, the trace is rewritten: the same length, nothing it held.
+    ByteArrayOutputStream written = new ByteArrayOutputStream();
     java.io.OutputStream stdout = new java.io.OutputStream() {
       private boolean changed;
 
@@ -419,6 +420,7 @@ class CellPageTest {
           changed = true;
           Files.write(capture, blanked);
         }
+        written.write(b, off, len);
       }
     };
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -430,6 +432,10 @@ class CellPageTest {
     assertThat(err.toString(StandardCharsets.UTF_8))
         .matches("cab-trace: the trace file changed since it was read: a span's attributes are no longer at byte \\d+ of "
             + Pattern.quote(capture.toString()) + "; read it again\n");
+    // The page ends where it was cut: its data not closed as if it were whole.
+    String page = written.toString(StandardCharsets.UTF_8);
+    assertThat(page).contains("<script").doesNotContain("</html>");
+    assertThat(page.strip()).as("the cut page's end").doesNotEndWith("}");
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import dev.cabtrace.replay.read.FileSlices.SliceReader;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -59,5 +60,24 @@ class FileSlicesTest {
         .isInstanceOf(TraceChangedException.class);
     // Still in the file: read as it is now.
     assertThat(slices.<Integer>read(1_000, 10, (bytes, offset, n) -> n)).isEqualTo(10);
+  }
+
+  @Test
+  void anInterruptedReaderDoesNotCloseTheFileForLaterReads() throws IOException {
+    byte[] content = new byte[3 << 20];
+    new Random(7).nextBytes(content);
+    Path file = dir.resolve("trace.jsonl");
+    Files.write(file, content);
+    FileSlices slices = new FileSlices(file, new LazyAttributes.Decoder(1 << 20));
+    SliceReader<byte[]> copy = (bytes, offset, n) -> Arrays.copyOfRange(bytes, offset, offset + n);
+    assertThat(slices.read(10, 5, copy)).isEqualTo(Arrays.copyOfRange(content, 10, 15));
+
+    Thread.currentThread().interrupt(); // a read with the flag set closes a FileChannel
+    byte[] interrupted = slices.read(2 << 20, 5, copy);
+    assertThat(Thread.interrupted()).as("the interrupt kept").isTrue();
+    byte[] after = slices.read(1 << 20, 5, copy);
+
+    assertThat(interrupted).isEqualTo(Arrays.copyOfRange(content, 2 << 20, (2 << 20) + 5));
+    assertThat(after).isEqualTo(Arrays.copyOfRange(content, 1 << 20, (1 << 20) + 5));
   }
 }
